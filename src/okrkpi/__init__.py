@@ -1,0 +1,102 @@
+"""okrkpi: a typed, pure model of OKRs and KPIs, pluggable scoring, and alignment roll-up.
+
+Everything public is importable from here. The core never does I/O and never reads
+the clock: pass `as_of=` to ask how things stood at a date.
+"""
+
+from __future__ import annotations
+
+from okrkpi._alignment.hygiene import Finding, FindingCode, lint
+from okrkpi._alignment.tree import AlignmentTree
+from okrkpi._errors import (
+    AlignmentError,
+    OkrKpiError,
+    Problem,
+    UnknownStrategyError,
+    ValidationError,
+)
+from okrkpi._model.check_in import CheckIn
+from okrkpi._model.confidence import ConfidenceLabel, ConfidenceRating
+from okrkpi._model.cycle import Cycle, CycleKind
+from okrkpi._model.key_result import (
+    Binary,
+    KeyResult,
+    KeyResultKind,
+    Metric,
+    Milestone,
+    Milestones,
+    Threshold,
+)
+from okrkpi._model.kpi import (
+    KPI,
+    Frequency,
+    Health,
+    HealthReport,
+    Indicator,
+    Measurement,
+    TargetRange,
+    Trend,
+    TrendDirection,
+)
+from okrkpi._model.kpi_links import key_result_from_kpi, propose_objective
+from okrkpi._model.objective import Commitment, Level, Objective
+from okrkpi._scoring.engine import score, status
+from okrkpi._scoring.policy import ScoringPolicy
+from okrkpi._scoring.registry import StrategyPluginWarning, StrategyRegistry, default_registry
+from okrkpi._scoring.score import Aggregate, Grade, Measured, Score, Status
+
+__version__ = "0.1.0"
+
+# Notebook reprs live at the edge; wiring them here keeps the core free of display code.
+from okrkpi._edges.display import install_notebook_reprs as _install_notebook_reprs
+
+_install_notebook_reprs()
+
+__all__ = [
+    "KPI",
+    "Aggregate",
+    "AlignmentError",
+    "AlignmentTree",
+    "Binary",
+    "CheckIn",
+    "Commitment",
+    "ConfidenceLabel",
+    "ConfidenceRating",
+    "Cycle",
+    "CycleKind",
+    "Finding",
+    "FindingCode",
+    "Frequency",
+    "Grade",
+    "Health",
+    "HealthReport",
+    "Indicator",
+    "KeyResult",
+    "KeyResultKind",
+    "Level",
+    "Measured",
+    "Measurement",
+    "Metric",
+    "Milestone",
+    "Milestones",
+    "Objective",
+    "OkrKpiError",
+    "Problem",
+    "Score",
+    "ScoringPolicy",
+    "Status",
+    "StrategyPluginWarning",
+    "StrategyRegistry",
+    "TargetRange",
+    "Threshold",
+    "Trend",
+    "TrendDirection",
+    "UnknownStrategyError",
+    "ValidationError",
+    "default_registry",
+    "key_result_from_kpi",
+    "lint",
+    "propose_objective",
+    "score",
+    "status",
+]

@@ -1,0 +1,121 @@
+"""A hygiene lint for OKR sets: the mistakes OKR coaches flag first."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
+
+import attrs
+
+from okrkpi._errors import ValidationError
+from okrkpi._model.objective import Level, Objective
+
+__all__ = ["Finding", "FindingCode", "lint"]
+
+
+class FindingCode(enum.Enum):
+    """What a hygiene finding is about."""
+
+    NO_KEY_RESULTS = "no_key_results"
+    TOO_MANY_KEY_RESULTS = "too_many_key_results"
+    UNALIGNED = "unaligned"
+    PAST_CYCLE_NOT_CLOSED = "past_cycle_not_closed"
+    STALE_KEY_RESULT = "stale_key_result"
+
+
+@attrs.frozen(slots=True)
+class Finding:
+    """One hygiene problem.
+
+    Attributes:
+        code: Which rule found it.
+        objective_id: The objective concerned.
+        message: What is wrong, with the numbers.
+        key_result_id: The key result concerned, for key-result rules.
+    """
+
+    code: FindingCode
+    objective_id: str
+    message: str
+    key_result_id: str | None = None
+
+    def __str__(self) -> str:
+        where = self.objective_id
+        if self.key_result_id is not None:
+            where += f"/{self.key_result_id}"
+        return f"{where}: {self.message} [{self.code.value}]"
+
+
+def lint(
+    objectives: Iterable[Objective],
+    *,
+    as_of: date,
+    stale_after: timedelta = timedelta(weeks=2),
+    max_key_results: int = 5,
+) -> tuple[Finding, ...]:
+    """Flag objectives and key results that need attention as of a date.
+
+    Rules: no key results; more than `max_key_results`; no parent and not a company
+    objective; cycle over but not closed (`closed_on` unset); a key result of an open,
+    current objective with no check-in within `stale_after` before `as_of`.
+
+    Args:
+        objectives: Any iterable of objectives, e.g. an `AlignmentTree`.
+        as_of: The day to judge at.
+        stale_after: How long a key result may go without a check-in.
+        max_key_results: More key results than this is flagged.
+    """
+    if not isinstance(as_of, date):
+        raise ValidationError.field("lint.as_of", as_of, "a date")
+    if not isinstance(stale_after, timedelta) or stale_after <= timedelta(0):
+        raise ValidationError.field("lint.stale_after", stale_after, "a positive timedelta")
+    day = as_of.date() if isinstance(as_of, datetime) else as_of
+    findings: list[Finding] = []
+    for objective in objectives:
+        findings.extend(_objective_findings(objective, day, stale_after, max_key_results))
+    return tuple(findings)
+
+
+def _objective_findings(
+    objective: Objective, day: date, stale_after: timedelta, max_key_results: int
+) -> Iterable[Finding]:
+    oid = objective.id
+    count = len(objective.key_results)
+    if count == 0:
+        yield Finding(FindingCode.NO_KEY_RESULTS, oid, "has no key results: it cannot be scored")
+    elif count > max_key_results:
+        yield Finding(
+            FindingCode.TOO_MANY_KEY_RESULTS,
+            oid,
+            f"has {count} key results; keep to {max_key_results} or fewer",
+        )
+    if objective.parent_id is None and objective.level is not Level.COMPANY:
+        yield Finding(
+            FindingCode.UNALIGNED, oid, f"{objective.level.value} objective aligned to nothing"
+        )
+    cycle = objective.cycle
+    if cycle is not None and day > cycle.end and objective.closed_on is None:
+        yield Finding(
+            FindingCode.PAST_CYCLE_NOT_CLOSED,
+            oid,
+            f"cycle {cycle.name} ended {cycle.end.isoformat()} but the objective is not closed",
+        )
+    active = objective.closed_on is None and (cycle is None or cycle.start <= day <= cycle.end)
+    if not active:
+        return
+    for key_result in objective.key_results:
+        latest = key_result.latest_check_in(day)
+        if latest is None:
+            yield Finding(
+                FindingCode.STALE_KEY_RESULT, oid, "no check-in yet", key_result_id=key_result.id
+            )
+            continue
+        at = latest.at.date() if isinstance(latest.at, datetime) else latest.at
+        if day - at > stale_after:
+            yield Finding(
+                FindingCode.STALE_KEY_RESULT,
+                oid,
+                f"last check-in {at.isoformat()}, {(day - at).days} days before {day.isoformat()}",
+                key_result_id=key_result.id,
+            )

@@ -1,0 +1,296 @@
+"""Rendering for people: text for terminals, HTML and Markdown for notebooks, plain records."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+from html import escape
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from okrkpi._alignment.tree import AlignmentTree
+    from okrkpi._model.kpi import KPI
+    from okrkpi._model.objective import Objective
+    from okrkpi._scoring.policy import ScoringPolicy
+    from okrkpi._scoring.score import Score, Status
+
+__all__ = [
+    "install_notebook_reprs",
+    "kpi_html",
+    "objective_html",
+    "render_kpis",
+    "render_tree",
+    "score_html",
+    "to_records",
+    "tree_html",
+]
+
+_WIDTH = 58
+
+
+def _line(indent: str, title: str, value: float, grade: str, status: str) -> str:
+    label = f"{indent}{title}"
+    if len(label) > _WIDTH:
+        label = label[: _WIDTH - 3] + "..."
+    return f"{label:<{_WIDTH}} {value:4.2f}  {grade:<6} {status}"
+
+
+def render_tree(tree: AlignmentTree, *, as_of: date, policy: ScoringPolicy | None = None) -> str:
+    """The tree as indented text: each objective and key result with score, grade, status."""
+    from okrkpi._scoring.engine import pace_status  # noqa: PLC0415 - edges import core lazily
+
+    scores = tree.score(as_of, policy=policy)
+    statuses = tree.status(as_of, policy=policy)
+    chosen = policy if policy is not None else tree._policy
+    lines = [f"{'Objective / key result':<{_WIDTH}} score  grade  status"]
+    stack = [(objective, 0) for objective in reversed(tree.roots)]
+    while stack:
+        objective, depth = stack.pop()
+        pad = "  " * depth
+        own = scores[objective.id]
+        lines.append(
+            _line(pad, objective.title, own.value, own.grade.name, statuses[objective.id].name)
+        )
+        for key_result, part in zip(objective.key_results, own.parts, strict=True):
+            kr_status = "-"
+            if objective.cycle is not None:
+                kr_status = pace_status(part.value, objective.cycle, as_of, chosen).name
+            lines.append(
+                _line(pad + "  - ", key_result.title, part.value, part.grade.name, kr_status)
+            )
+        stack.extend((child, depth + 1) for child in reversed(tree.children(objective.id)))
+    return "\n".join(lines)
+
+
+def render_kpis(kpis: Iterable[KPI], *, as_of: date) -> str:
+    """One line a KPI: health with its reason, and whether a measurement is overdue."""
+    lines = []
+    for kpi in kpis:
+        report = kpi.health_report(as_of)
+        overdue = "  (measurement overdue)" if kpi.is_overdue(as_of) else ""
+        lines.append(f"{report.health.name:<9} {report.reason}{overdue}")
+    return "\n".join(lines)
+
+
+# -- notebooks ----------------------------------------------------------------------------
+
+_COLOURS = {
+    "RED": "#d93025",
+    "YELLOW": "#f9ab00",
+    "GREEN": "#188038",
+    "ON_TRACK": "#188038",
+    "ACHIEVED": "#188038",
+    "BEHIND": "#f9ab00",
+    "AT_RISK": "#d93025",
+    "NOT_STARTED": "#5f6368",
+    "HEALTHY": "#188038",
+    "WARNING": "#f9ab00",
+    "UNHEALTHY": "#d93025",
+    "UNKNOWN": "#5f6368",
+}
+
+
+def _badge(label: str) -> str:
+    colour = _COLOURS.get(label, "#5f6368")
+    return (
+        f'<span class="okrkpi-{label.lower()}" style="background:{colour};color:white;'
+        f'padding:0 0.4em;border-radius:0.3em">{escape(label)}</span>'
+    )
+
+
+def _latest_day(objective: Objective) -> date | None:
+    latest: date | None = None
+    for key_result in objective.key_results:
+        entry = key_result.latest_check_in()
+        if entry is None:
+            continue
+        day = entry.at.date() if isinstance(entry.at, datetime) else entry.at
+        latest = day if latest is None or day > latest else latest
+    return latest
+
+
+def score_html(score: Score) -> str:
+    """A `Score` as an HTML snippet: value, grade colour and the explanation."""
+    return (
+        f"<div><strong>{escape(score.subject)}</strong> {score.value:.2f} "
+        f"{_badge(score.grade.name)}<br><code>{escape(score.explanation)}</code></div>"
+    )
+
+
+def score_markdown(score: Score) -> str:
+    """A `Score` as Markdown."""
+    return f"**{score.subject}** {score.value:.2f} {score.grade.name}: `{score.explanation}`"
+
+
+def _objective_rows(objective: Objective, as_of: date | None, depth: int = 0) -> list[str]:
+    from okrkpi._scoring.engine import pace_status, score  # noqa: PLC0415
+
+    own = score(objective, as_of)
+    day = as_of if as_of is not None else _latest_day(objective)
+    statuses: list[str] = ["-"] * (len(objective.key_results) + 1)
+    if objective.cycle is not None and day is not None:
+        policy = _default_policy()
+        kr_statuses = [pace_status(part.value, objective.cycle, day, policy) for part in own.parts]
+        statuses = [
+            max(kr_statuses, key=lambda s: s.severity).name if kr_statuses else "-",
+            *(s.name for s in kr_statuses),
+        ]
+    pad = "&nbsp;" * 4 * depth
+    rows = [
+        (
+            f"<tr><td>{pad}<strong>{escape(objective.title)}</strong></td>"
+            f"<td>{own.value:.2f}</td><td>{_badge(own.grade.name)}</td>"
+            f"<td>{_badge(statuses[0]) if statuses[0] != '-' else '-'}</td></tr>"
+        )
+    ]
+    for key_result, part, state in zip(objective.key_results, own.parts, statuses[1:], strict=True):
+        rows.append(
+            f"<tr><td>{pad}&nbsp;&nbsp;&bull; {escape(key_result.title)}</td>"
+            f"<td>{part.value:.2f}</td><td>{_badge(part.grade.name)}</td>"
+            f"<td>{_badge(state) if state != '-' else '-'}</td></tr>"
+        )
+    return rows
+
+
+def _default_policy() -> ScoringPolicy:
+    from okrkpi._scoring.policy import ScoringPolicy  # noqa: PLC0415
+
+    return ScoringPolicy()
+
+
+_HEAD = (
+    '<table class="okrkpi"><thead><tr><th style="text-align:left">Objective / key result</th>'
+    "<th>score</th><th>grade</th><th>status</th></tr></thead><tbody>"
+)
+
+
+def objective_html(objective: Objective) -> str:
+    """An `Objective` as an HTML table scored at its latest check-in."""
+    return _HEAD + "".join(_objective_rows(objective, None)) + "</tbody></table>"
+
+
+def objective_markdown(objective: Objective) -> str:
+    """An `Objective` as Markdown: its sentence and score."""
+    from okrkpi._scoring.engine import score  # noqa: PLC0415
+
+    own = score(objective)
+    return f"**{objective.title}**: {own.value:.2f} {own.grade.name}\n\n{objective.sentence}"
+
+
+def tree_html(tree: AlignmentTree) -> str:
+    """An `AlignmentTree` as an HTML table, indented by depth, scored at the latest check-ins."""
+    rows: list[str] = []
+    stack = [(objective, 0) for objective in reversed(tree.roots)]
+    while stack:
+        objective, depth = stack.pop()
+        rows.extend(_objective_rows(objective, None, depth))
+        stack.extend((child, depth + 1) for child in reversed(tree.children(objective.id)))
+    return _HEAD + "".join(rows) + "</tbody></table>"
+
+
+def tree_markdown(tree: AlignmentTree) -> str:
+    """An `AlignmentTree` as a Markdown list."""
+    scores = tree.score()
+    lines: list[str] = []
+    stack = [(objective, 0) for objective in reversed(tree.roots)]
+    while stack:
+        objective, depth = stack.pop()
+        own = scores[objective.id]
+        lines.append(f"{'  ' * depth}- **{objective.title}** {own.value:.2f} {own.grade.name}")
+        stack.extend((child, depth + 1) for child in reversed(tree.children(objective.id)))
+    return "\n".join(lines)
+
+
+def kpi_html(kpi: KPI) -> str:
+    """A `KPI` as an HTML snippet: health colour and reason."""
+    report = kpi.health_report()
+    missing = kpi.missing_components()
+    extra = f"<br>missing: {escape(', '.join(missing))}" if missing else ""
+    return (
+        f"<div><strong>{escape(kpi.name)}</strong> {_badge(report.health.name)} "
+        f"{escape(report.reason)}{extra}</div>"
+    )
+
+
+def kpi_markdown(kpi: KPI) -> str:
+    """A `KPI` as Markdown."""
+    report = kpi.health_report()
+    return f"**{kpi.name}** {report.health.name}: {report.reason}"
+
+
+def to_records(
+    objectives: Iterable[Objective], *, as_of: date | None = None
+) -> list[dict[str, Any]]:
+    """One plain dict per key result (objectives without any get one row too).
+
+    The rows go straight into `pandas.DataFrame(records)`; no pandas needed here.
+    Status columns are None for objectives without a cycle or when `as_of` is None.
+    """
+    from okrkpi._scoring.engine import pace_status, score  # noqa: PLC0415
+
+    policy = _default_policy()
+    records: list[dict[str, Any]] = []
+    for objective in objectives:
+        own = score(objective, as_of)
+        cycle = objective.cycle
+        paced: list[Status] = []
+        if cycle is not None and as_of is not None:
+            paced = [pace_status(part.value, cycle, as_of, policy) for part in own.parts]
+        kr_statuses: list[str | None] = [state.value for state in paced] or [None] * len(own.parts)
+        worst = max(paced, key=lambda state: state.severity) if paced else None
+        objective_status = None if worst is None else worst.value
+        base = {
+            "objective_id": objective.id,
+            "objective": objective.title,
+            "level": objective.level.value,
+            "owner": objective.owner,
+            "cycle": None if cycle is None else cycle.name,
+            "commitment": objective.commitment.value,
+            "parent_id": objective.parent_id,
+            "objective_value": own.value,
+            "objective_grade": own.grade.value,
+            "objective_status": objective_status,
+        }
+        if not objective.key_results:
+            records.append({**base, "key_result_id": None, "key_result": None})
+            continue
+        for key_result, part, state in zip(
+            objective.key_results, own.parts, kr_statuses, strict=True
+        ):
+            latest = key_result.latest_check_in(as_of)
+            records.append(
+                {
+                    **base,
+                    "key_result_id": key_result.id,
+                    "key_result": key_result.title,
+                    "kind": key_result.kind.value,
+                    "weight": key_result.weight,
+                    "current": None if latest is None else latest.value,
+                    "progress": part.progress,
+                    "value": part.value,
+                    "grade": part.grade.value,
+                    "met": part.met,
+                    "status": state,
+                }
+            )
+    return records
+
+
+def install_notebook_reprs() -> None:
+    """Give the public types `_repr_html_` and `_repr_markdown_` for Jupyter.
+
+    Called once when `okrkpi` is imported, so the core modules never import display code.
+    """
+    from okrkpi._alignment.tree import AlignmentTree  # noqa: PLC0415
+    from okrkpi._model.kpi import KPI  # noqa: PLC0415
+    from okrkpi._model.objective import Objective  # noqa: PLC0415
+    from okrkpi._scoring.score import Score  # noqa: PLC0415
+
+    for cls, html, markdown in (
+        (Score, score_html, score_markdown),
+        (Objective, objective_html, objective_markdown),
+        (KPI, kpi_html, kpi_markdown),
+        (AlignmentTree, tree_html, tree_markdown),
+    ):
+        setattr(cls, "_repr_html_", html)  # noqa: B010 - methods added from the edge
+        setattr(cls, "_repr_markdown_", markdown)  # noqa: B010

@@ -1,0 +1,301 @@
+"""Serialization with a library-owned cattrs converter: plain, JSON-safe dicts both ways."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from datetime import date, datetime
+from typing import Any, TypeVar
+
+import attrs
+import cattrs
+from cattrs.gen import make_dict_structure_fn
+from cattrs.strategies import configure_tagged_union
+
+from okrkpi._errors import OkrKpiError, Problem, ValidationError, describe
+from okrkpi._model.check_in import CheckIn
+from okrkpi._model.confidence import ConfidenceRating
+from okrkpi._model.cycle import Cycle
+from okrkpi._model.key_result import (
+    Binary,
+    KeyResultKind,
+    Measure,
+    Metric,
+    Milestone,
+    Milestones,
+    Threshold,
+)
+from okrkpi._model.kpi import KPI, Frequency, Measurement, TargetRange
+from okrkpi._model.moments import Moment
+from okrkpi._model.objective import Objective
+from okrkpi._scoring.score import Score
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "Document",
+    "converter",
+    "dumps",
+    "from_dict",
+    "loads",
+    "to_dict",
+]
+
+T = TypeVar("T")
+
+SCHEMA_VERSION = 1
+"""The version of the dict layout written by `to_dict`; `from_dict` checks it on documents."""
+
+MAX_DEPTH = 64
+"""Deeper input than this is rejected before structuring (the model is at most ~8 deep)."""
+
+
+@attrs.frozen(slots=True)
+class Document:
+    """A file's worth of OKRs and KPIs.
+
+    Attributes:
+        objectives: Objectives, in any order (link them with `parent_id`).
+        kpis: KPIs.
+        schema_version: The layout version; this library writes and reads `1`.
+    """
+
+    objectives: tuple[Objective, ...] = ()
+    kpis: tuple[KPI, ...] = ()
+    schema_version: int = SCHEMA_VERSION
+
+
+def _moment_from(value: Any, _: Any) -> Moment:
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str):
+        raise ValidationError.field("date", value, "an ISO date string")
+    try:
+        if "T" in value or " " in value.strip():
+            return datetime.fromisoformat(value)
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ValidationError.field("date", value, "an ISO date like '2026-07-01'") from None
+
+
+def _date_from(value: Any, _: Any) -> date:
+    moment = _moment_from(value, None)
+    if isinstance(moment, datetime):
+        raise ValidationError.field("date", value, "a date without a time")
+    return moment
+
+
+def _number_from(value: Any, _: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValidationError.field("number", value, "a number")
+    return value
+
+
+def _value_from(value: Any, _: Any) -> float | bool:
+    if isinstance(value, bool):
+        return value
+    return _number_from(value, None)
+
+
+def _optional_number_from(value: Any, _: Any) -> float | None:
+    return None if value is None else _number_from(value, None)
+
+
+def _text_from(value: Any, _: Any) -> str:
+    if not isinstance(value, str):
+        raise ValidationError.field("text", value, "a string")
+    return value
+
+
+def _cycle_from(value: Any, _: Any) -> Cycle:
+    if isinstance(value, str):
+        return Cycle.parse(value)
+    return _structure_attrs(value, Cycle)
+
+
+_PLAIN: dict[type, Any] = {}
+
+
+def _target_from(value: Any, _: Any) -> float | TargetRange | None:
+    if value is None:
+        return None
+    if isinstance(value, list | tuple):
+        if len(value) != 2:
+            raise ValidationError.field("target", value, "a number or a [low, high] pair")
+        return TargetRange(_number_from(value[0], None), _number_from(value[1], None))
+    if isinstance(value, Mapping):
+        return _structure_attrs(value, TargetRange)
+    return _number_from(value, None)
+
+
+def _frequency_from(value: Any, _: Any) -> Frequency | str | None:
+    if value is None or isinstance(value, Frequency):
+        return value
+    return _text_from(value, None)
+
+
+def _confidence_from(value: Any, _: Any) -> ConfidenceRating | None:
+    if value is None:
+        return None
+    return ConfidenceRating(_number_from(value, None))
+
+
+def _milestone_from(value: Any, _: Any) -> Milestone:
+    if isinstance(value, str):
+        return Milestone(value)
+    return _structure_attrs(value, Milestone)
+
+
+def _structure_attrs(value: Any, cls: type[T]) -> T:
+    if not isinstance(value, Mapping):
+        raise ValidationError.field(cls.__name__, value, "an object")
+    structured: T = _PLAIN[cls](value, cls)
+    return structured
+
+
+def _measure_tag(cls: type) -> str:
+    kind: KeyResultKind = getattr(cls, "kind")  # noqa: B009 - a ClassVar on each measure
+    return kind.value
+
+
+def _make_converter() -> cattrs.Converter:
+    made = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
+    made.register_structure_hook(Moment, _moment_from)
+    made.register_structure_hook(date, _date_from)
+    made.register_structure_hook(float, _number_from)
+    made.register_structure_hook(float | bool, _value_from)
+    made.register_structure_hook(float | None, _optional_number_from)
+    made.register_structure_hook(str, _text_from)
+    made.register_structure_hook(Cycle, _cycle_from)
+    made.register_structure_hook(float | TargetRange | None, _target_from)
+    made.register_structure_hook(Frequency | str | None, _frequency_from)
+    made.register_structure_hook(ConfidenceRating | None, _confidence_from)
+    made.register_structure_hook(ConfidenceRating, _confidence_from)
+    made.register_structure_hook(Milestone, _milestone_from)
+    made.register_unstructure_hook(date, date.isoformat)
+    made.register_unstructure_hook(datetime, datetime.isoformat)
+    made.register_unstructure_hook(Moment, lambda value: value.isoformat())
+    made.register_unstructure_hook(ConfidenceRating, lambda rating: rating.value)
+    made.register_unstructure_hook(
+        Frequency | str | None,
+        lambda value: value.value if isinstance(value, Frequency) else value,
+    )
+    made.register_unstructure_hook(
+        float | TargetRange | None,
+        lambda value: [value.low, value.high] if isinstance(value, TargetRange) else value,
+    )
+    made.register_unstructure_hook(Score, Score.explain)
+    for plain in (Cycle, Milestone, TargetRange):
+        _PLAIN[plain] = make_dict_structure_fn(plain, made)
+    configure_tagged_union(Measure, made, tag_name="kind", tag_generator=_measure_tag)
+    return made
+
+
+converter: cattrs.Converter = _make_converter()
+"""The library's own converter. Copy it (`converter.copy()`) before registering hooks."""
+
+_SUPPORTED = (
+    Objective,
+    KPI,
+    Cycle,
+    CheckIn,
+    Measurement,
+    Metric,
+    Binary,
+    Threshold,
+    Milestones,
+    Milestone,
+    TargetRange,
+    Document,
+)
+
+
+def to_dict(value: Any) -> Any:
+    """A JSON-safe dict (or list, or scalar) for any public value.
+
+    Dates become ISO strings, enums their values, a key result's measure a tagged
+    object (`{"kind": "metric", "start": ..., "target": ...}`). A `Document` also
+    carries `schema_version`.
+    """
+    return converter.unstructure(value)
+
+
+def _check_depth(data: Any) -> None:
+    # Iterative, so hostile nesting costs a loop, not the interpreter's stack.
+    stack: list[tuple[Any, int]] = [(data, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise ValidationError(Problem("$", f"nested deeper than {MAX_DEPTH} levels"))
+        if isinstance(item, Mapping):
+            stack.extend((child, depth + 1) for child in item.values())
+        elif isinstance(item, list | tuple):
+            stack.extend((child, depth + 1) for child in item)
+
+
+def _format(error: BaseException, _: type | None) -> str:
+    if isinstance(error, ValidationError):
+        return "; ".join(problem.message for problem in error.problems)
+    if isinstance(error, KeyError):
+        return "required field missing"
+    if isinstance(error, cattrs.ForbiddenExtraKeysError):
+        return "unknown field(s) " + ", ".join(sorted(map(repr, error.extra_fields)))
+    if isinstance(error, TypeError | AttributeError):
+        return f"wrong shape ({error})"
+    return str(error) or type(error).__name__
+
+
+def from_dict(cls: type[T], data: Any) -> T:
+    """Structure plain data (e.g. parsed JSON) into `cls`, validating everything.
+
+    Every problem is reported at once, each with its path, e.g.
+    `objectives[3].key_results[1].measure.target: expected a number, got 'abc'`.
+
+    Raises:
+        ValidationError: Anything is wrong; `problems` lists every finding.
+    """
+    if cls not in _SUPPORTED and not (isinstance(cls, type) and attrs.has(cls)):
+        raise ValidationError.field("from_dict.cls", cls, "an okrkpi model type")
+    _check_depth(data)
+    if cls is Document and isinstance(data, Mapping):
+        version = data.get("schema_version", SCHEMA_VERSION)
+        if version != SCHEMA_VERSION:
+            raise ValidationError(
+                Problem("schema_version", f"expected {SCHEMA_VERSION}, got {describe(version)}")
+            )
+    try:
+        structured: T = converter.structure(data, cls)
+    except OkrKpiError:
+        raise
+    except (cattrs.BaseValidationError, ValueError, TypeError, KeyError) as error:
+        messages = cattrs.transform_error(error, path="$", format_exception=_format)
+        problems = []
+        for message in messages:
+            text, _, where = message.rpartition(" @ ")
+            path = where.removeprefix("$").removeprefix(".")
+            problems.append(Problem(path or "$", text or message))
+        raise ValidationError(*problems) from None
+    return structured
+
+
+def dumps(value: Any, *, indent: int | None = 2) -> str:
+    """`to_dict` as JSON text."""
+    return json.dumps(to_dict(value), indent=indent, ensure_ascii=False, allow_nan=False)
+
+
+def loads(text: str | bytes, cls: type[T]) -> T:
+    """Parse JSON text (never executes anything) and structure it into `cls`.
+
+    Raises:
+        ValidationError: Not JSON, too deep, or invalid for `cls`.
+    """
+    try:
+        data = json.loads(text, parse_constant=_reject_constant)
+    except RecursionError:
+        raise ValidationError(Problem("$", f"nested deeper than {MAX_DEPTH} levels")) from None
+    except (ValueError, TypeError) as error:
+        raise ValidationError(Problem("$", f"not valid JSON: {error}")) from None
+    return from_dict(cls, data)
+
+
+def _reject_constant(name: str) -> float:
+    raise ValidationError(Problem("$", f"{name} is not a finite number"))

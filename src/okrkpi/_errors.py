@@ -1,0 +1,104 @@
+"""The exception hierarchy: one root, each leaf also the builtin a caller would expect."""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = [
+    "AlignmentError",
+    "OkrKpiError",
+    "Problem",
+    "UnknownStrategyError",
+    "ValidationError",
+]
+
+
+def describe(value: Any) -> str:
+    """Render a rejected value for a message: short, with its type when that is the problem."""
+    text = repr(value)
+    if len(text) > 60:
+        text = text[:57] + "..."
+    return text
+
+
+class OkrKpiError(Exception):
+    """Root of every error this library raises on purpose.
+
+    Catch this to handle any rejected input or unknown name from `okrkpi` at once.
+    """
+
+
+class Problem:
+    """One finding: where it is (`path`), what is wrong (`message`).
+
+    Attributes:
+        path: A dotted path to the offending field, e.g. `objectives[3].key_results[1].target`.
+        message: What is wrong, naming the value.
+    """
+
+    __slots__ = ("message", "path")
+
+    def __init__(self, path: str, message: str) -> None:
+        self.path = path
+        self.message = message
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}" if self.path else self.message
+
+    def __repr__(self) -> str:
+        return f"Problem(path={self.path!r}, message={self.message!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Problem):
+            return NotImplemented
+        return (self.path, self.message) == (other.path, other.message)
+
+    def __hash__(self) -> int:
+        return hash((self.path, self.message))
+
+
+class ValidationError(OkrKpiError, ValueError):
+    """An input was rejected: a bad number, date, type, or combination of fields.
+
+    Attributes:
+        problems: Every problem found, each with the path of the field it concerns.
+            Constructors stop at the first problem; `okrkpi.serde` reports them all.
+    """
+
+    def __init__(self, *problems: Problem) -> None:
+        self.problems: tuple[Problem, ...] = problems
+        super().__init__("; ".join(str(p) for p in problems))
+
+    @classmethod
+    def field(cls, path: str, value: Any, expectation: str) -> ValidationError:
+        """Build the error for one field: `Owner.field: expected ..., got <value>`."""
+        return cls(Problem(path, f"expected {expectation}, got {describe(value)}"))
+
+    @property
+    def path(self) -> str:
+        """The path of the first problem."""
+        return self.problems[0].path if self.problems else ""
+
+
+class AlignmentError(ValidationError):
+    """Objectives cannot form a tree: duplicate ids, unknown parents, self-alignment or loops.
+
+    Also a `ValueError` (through `ValidationError`). `problems` lists every finding at once.
+    """
+
+
+class UnknownStrategyError(OkrKpiError, LookupError):
+    """No strategy is registered under the requested name.
+
+    Attributes:
+        category: The kind of strategy asked for, e.g. `"aggregator"`.
+        name: The name asked for.
+        known: The names that would have worked.
+    """
+
+    def __init__(self, category: str, name: str, known: tuple[str, ...]) -> None:
+        self.category = category
+        self.name = name
+        self.known = known
+        listing = ", ".join(known) if known else "none"
+        super().__init__(f"unknown {category} strategy {name!r}; known: {listing}")

@@ -1,0 +1,100 @@
+"""Confidence ratings: 0..10, where 5/10 means a 50% chance of achieving the key result."""
+
+from __future__ import annotations
+
+import enum
+import math
+from typing import Any
+
+import attrs
+
+from okrkpi._errors import ValidationError
+from okrkpi._model._checks import check_finite
+
+__all__ = ["ConfidenceLabel", "ConfidenceRating", "to_confidence"]
+
+
+class ConfidenceLabel(enum.Enum):
+    """Coarse confidence, as people often say it.
+
+    Cut-offs on the 0..10 scale: LOW below 4, MEDIUM from 4 to below 7, HIGH from 7.
+    Going from a label to a rating takes the middle of its band: 2, 5 and 8.
+    """
+
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+
+
+_LABEL_RATING = {ConfidenceLabel.LOW: 2.0, ConfidenceLabel.MEDIUM: 5.0, ConfidenceLabel.HIGH: 8.0}
+
+
+def _in_range(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    check_finite("ConfidenceRating.value", value)
+    if not 0 <= value <= 10:
+        raise ValidationError.field("ConfidenceRating.value", value, "a rating from 0 to 10")
+
+
+@attrs.frozen(slots=True, order=True)
+class ConfidenceRating:
+    """How likely the owner thinks a key result is to be met, on a 0..10 scale.
+
+    `ConfidenceRating(7).probability == 0.7`. Adapters convert from a probability
+    (`from_probability(0.7)`) and from a label (`from_label("high")`).
+
+    Attributes:
+        value: The rating, from 0 (no chance) to 10 (certain).
+    """
+
+    value: float = attrs.field(validator=_in_range)
+
+    @property
+    def probability(self) -> float:
+        """The rating as a probability in [0, 1]."""
+        return self.value / 10
+
+    @property
+    def label(self) -> ConfidenceLabel:
+        """LOW below 4, MEDIUM below 7, HIGH from 7."""
+        if self.value < 4:
+            return ConfidenceLabel.LOW
+        if self.value < 7:
+            return ConfidenceLabel.MEDIUM
+        return ConfidenceLabel.HIGH
+
+    @classmethod
+    def from_probability(cls, probability: float) -> ConfidenceRating:
+        """`from_probability(0.7)` is `ConfidenceRating(7.0)`.
+
+        Raises:
+            ValidationError: The probability is not a finite number in [0, 1].
+        """
+        check_finite("ConfidenceRating.probability", probability)
+        if not 0 <= probability <= 1:
+            raise ValidationError.field(
+                "ConfidenceRating.probability", probability, "a probability from 0 to 1"
+            )
+        return cls(probability * 10)
+
+    @classmethod
+    def from_label(cls, label: ConfidenceLabel | str) -> ConfidenceRating:
+        """The middle of the label's band: low 2, medium 5, high 8."""
+        try:
+            return cls(_LABEL_RATING[ConfidenceLabel(label)])
+        except ValueError:
+            raise ValidationError.field(
+                "ConfidenceRating.label", label, "one of 'low', 'medium', 'high'"
+            ) from None
+
+    def __str__(self) -> str:
+        shown = int(self.value) if math.isclose(self.value, round(self.value)) else self.value
+        return f"{shown}/10"
+
+
+def to_confidence(value: object) -> ConfidenceRating | None:
+    """Attrs converter: accept a rating, a number on the 0..10 scale, a label, or None."""
+    if value is None or isinstance(value, ConfidenceRating):
+        return value
+    if isinstance(value, str | ConfidenceLabel):
+        return ConfidenceRating.from_label(value)
+    return ConfidenceRating(value)  # type: ignore[arg-type]

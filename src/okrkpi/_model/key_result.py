@@ -1,0 +1,413 @@
+"""Key results: how we know an objective is met, with their history of check-ins."""
+
+from __future__ import annotations
+
+import bisect
+import enum
+import itertools
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import attrs
+
+from okrkpi._errors import ValidationError
+from okrkpi._model._checks import (
+    check_non_negative,
+    finite,
+    non_negative,
+    optional_text,
+    text,
+)
+from okrkpi._model.check_in import CheckIn
+from okrkpi._model.ids import slugify
+from okrkpi._model.moments import Moment, as_of_bound, is_aware
+
+if TYPE_CHECKING:
+    from okrkpi._model.confidence import ConfidenceRating
+
+__all__ = [
+    "Binary",
+    "KeyResult",
+    "KeyResultKind",
+    "Measure",
+    "Metric",
+    "Milestone",
+    "Milestones",
+    "Threshold",
+    "check_weights",
+]
+
+
+class KeyResultKind(enum.Enum):
+    """The four ways a key result can be measured."""
+
+    METRIC = "metric"
+    BINARY = "binary"
+    THRESHOLD = "threshold"
+    MILESTONES = "milestones"
+
+
+@attrs.frozen(slots=True)
+class Metric:
+    """A quantity moved from `start` to `target` (up or down).
+
+    Attributes:
+        start: The baseline; the current value until the first check-in.
+        target: The value that counts as fully achieved; never equal to `start`.
+        unit: What the numbers count, for display (e.g. `"customers"`).
+    """
+
+    kind: ClassVar[KeyResultKind] = KeyResultKind.METRIC
+    start: float = attrs.field(validator=finite)
+    target: float = attrs.field(validator=finite)
+    unit: str | None = attrs.field(default=None, kw_only=True, validator=optional_text)
+
+    def __attrs_post_init__(self) -> None:
+        if self.start == self.target:
+            raise ValidationError.field(
+                "Metric.target", self.target, f"a value different from start {self.start!r}"
+            )
+
+    @property
+    def increasing(self) -> bool:
+        """True when the target is above the start."""
+        return self.target > self.start
+
+    def check_value(self, path: str, value: object) -> None:
+        """Reject check-in values this measure cannot use."""
+        if isinstance(value, bool):
+            raise ValidationError.field(path, value, "a number for a metric key result")
+
+
+@attrs.frozen(slots=True)
+class Binary:
+    """Done or not done, e.g. "Launch 2.0 version of website".
+
+    Attributes:
+        done: The state before any check-in; check-ins of `True`/`False` (or 1/0) change it.
+    """
+
+    kind: ClassVar[KeyResultKind] = KeyResultKind.BINARY
+    done: bool = attrs.field(default=False, validator=attrs.validators.instance_of(bool))
+
+    def check_value(self, path: str, value: object) -> None:
+        """Accept only booleans and 0/1."""
+        if value not in (0, 1):
+            raise ValidationError.field(path, value, "True/False (or 1/0) for a binary key result")
+
+
+@attrs.frozen(slots=True)
+class Threshold:
+    """Stay above (or below) a value, e.g. "Keep uptime above 99.9".
+
+    Attributes:
+        threshold: The line to stay on the right side of.
+        above: True to stay above the line, False to stay below it.
+        inclusive: Whether landing exactly on the line counts.
+    """
+
+    kind: ClassVar[KeyResultKind] = KeyResultKind.THRESHOLD
+    threshold: float = attrs.field(validator=finite)
+    above: bool = attrs.field(default=True, validator=attrs.validators.instance_of(bool))
+    inclusive: bool = attrs.field(default=False, validator=attrs.validators.instance_of(bool))
+
+    def check_value(self, path: str, value: object) -> None:
+        """Reject booleans: a threshold compares numbers."""
+        if isinstance(value, bool):
+            raise ValidationError.field(path, value, "a number for a threshold key result")
+
+
+@attrs.frozen(slots=True)
+class Milestone:
+    """One step of a milestones key result.
+
+    Attributes:
+        name: What is reached, e.g. `"Beta shipped"`.
+        weight: Its share of the key result, relative to the others.
+    """
+
+    name: str = attrs.field(validator=text)
+    weight: float = attrs.field(default=1.0, validator=non_negative)
+
+
+def _to_milestones(value: Iterable[Milestone | str | tuple[str, float]]) -> tuple[Milestone, ...]:
+    if isinstance(value, str) or not isinstance(value, Iterable):
+        raise ValidationError.field("Milestones.milestones", value, "a sequence of milestones")
+    steps: list[Milestone] = []
+    for item in value:
+        if isinstance(item, Milestone):
+            steps.append(item)
+        elif isinstance(item, str):
+            steps.append(Milestone(item))
+        elif isinstance(item, tuple) and len(item) == 2:
+            steps.append(Milestone(item[0], item[1]))
+        else:
+            raise ValidationError.field(
+                "Milestones.milestones", item, "a Milestone, a name, or a (name, weight) pair"
+            )
+    return tuple(steps)
+
+
+@attrs.frozen(slots=True)
+class Milestones:
+    """Ordered steps; a check-in records how many are reached. Progress is the weighted share.
+
+    Attributes:
+        milestones: The steps in the order they are reached; names are unique.
+    """
+
+    kind: ClassVar[KeyResultKind] = KeyResultKind.MILESTONES
+    milestones: tuple[Milestone, ...] = attrs.field(converter=_to_milestones)
+
+    def __attrs_post_init__(self) -> None:
+        if not self.milestones:
+            raise ValidationError.field("Milestones.milestones", (), "at least one milestone")
+        names = [step.name for step in self.milestones]
+        for name in names:
+            if names.count(name) > 1:
+                raise ValidationError.field("Milestone.name", name, "a name used once")
+        if not any(step.weight > 0 for step in self.milestones):
+            raise ValidationError.field(
+                "Milestone.weight", [s.weight for s in self.milestones], "at least one weight > 0"
+            )
+
+    def index(self, name: str) -> int:
+        """Position of a milestone by name."""
+        for position, step in enumerate(self.milestones):
+            if step.name == name:
+                return position
+        known = ", ".join(repr(step.name) for step in self.milestones)
+        raise ValidationError.field("Milestones.name", name, f"one of {known}")
+
+    def check_value(self, path: str, value: object) -> None:
+        """Accept a whole count of milestones reached, from 0 to their number."""
+        count = len(self.milestones)
+        whole = isinstance(value, int) or (isinstance(value, float) and value.is_integer())
+        if isinstance(value, bool) or not whole or not 0 <= value <= count:  # type: ignore[operator]
+            raise ValidationError.field(path, value, f"a whole count from 0 to {count}")
+
+
+Measure = Metric | Binary | Threshold | Milestones
+"""What a key result measures; `Measure.kind` tells which."""
+
+_MEASURES = (Metric, Binary, Threshold, Milestones)
+
+
+def _sorted_check_ins(value: Iterable[CheckIn]) -> tuple[CheckIn, ...]:
+    if isinstance(value, str | bytes) or not isinstance(value, Iterable):
+        raise ValidationError.field("KeyResult.check_ins", value, "a sequence of CheckIn")
+    items = tuple(value)
+    for item in items:
+        if not isinstance(item, CheckIn):
+            raise ValidationError.field("KeyResult.check_ins", item, "a CheckIn")
+    keys = [item.key for item in items]
+    if all(a <= b for a, b in itertools.pairwise(keys)):
+        return items
+    # Stable: of two check-ins at the same moment, the one given later wins.
+    order = sorted(range(len(items)), key=keys.__getitem__)
+    return tuple(items[i] for i in order)
+
+
+def _measure(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if not isinstance(value, _MEASURES):
+        raise ValidationError.field(
+            "KeyResult.measure", value, "a Metric, Binary, Threshold or Milestones"
+        )
+
+
+def _default_id(instance: KeyResult) -> str:
+    return slugify(instance.title)
+
+
+@attrs.frozen(slots=True)
+class KeyResult:
+    """How we know an objective is met: a measure plus a dated history of check-ins.
+
+    Build one with a named constructor: `KeyResult.metric(...)`, `KeyResult.binary(...)`,
+    `KeyResult.threshold(...)` or `KeyResult.milestones(...)`. Change it with
+    `check_in(...)` or `attrs.evolve`; both return a new key result.
+
+    Attributes:
+        title: What is measured, e.g. `"Gain 1,000 new customers in Q3"`.
+        measure: How it is measured.
+        weight: Its share of the objective's score, relative to its siblings (>= 0).
+        id: Stable identifier; defaults to a slug of the title.
+        check_ins: Check-ins sorted by date; of two at the same moment the later given wins.
+        owner: Who is accountable, if not the objective's owner.
+        source_kpi: The name of the KPI its check-ins come from, if any.
+    """
+
+    title: str = attrs.field(validator=text)
+    measure: Measure = attrs.field(validator=_measure)
+    weight: float = attrs.field(default=1.0, kw_only=True, validator=non_negative)
+    id: str = attrs.field(
+        default=attrs.Factory(_default_id, takes_self=True), kw_only=True, validator=text
+    )
+    check_ins: tuple[CheckIn, ...] = attrs.field(
+        default=(), kw_only=True, converter=_sorted_check_ins
+    )
+    owner: str | None = attrs.field(default=None, kw_only=True, validator=optional_text)
+    source_kpi: str | None = attrs.field(default=None, kw_only=True, validator=optional_text)
+    _keys: tuple[int, ...] = attrs.field(init=False, repr=False, eq=False, hash=False)
+    _aware: bool | None = attrs.field(init=False, repr=False, eq=False, hash=False)
+
+    def __attrs_post_init__(self) -> None:
+        aware: bool | None = None
+        for position, item in enumerate(self.check_ins):
+            self.measure.check_value(
+                f"KeyResult({self.id!r}).check_ins[{position}].value", item.value
+            )
+            item_aware = is_aware(item.at)
+            if item_aware is None:
+                continue
+            if aware is not None and aware != item_aware:
+                raise ValidationError.field(
+                    f"KeyResult({self.id!r}).check_ins[{position}].at",
+                    item.at,
+                    "datetimes that are all naive or all timezone-aware",
+                )
+            aware = item_aware
+        object.__setattr__(self, "_keys", tuple(item.key for item in self.check_ins))
+        object.__setattr__(self, "_aware", aware)
+
+    # -- named constructors -------------------------------------------------------------
+
+    @classmethod
+    def metric(
+        cls,
+        title: str,
+        *,
+        start: float,
+        target: float,
+        unit: str | None = None,
+        weight: float = 1.0,
+        id: str | None = None,  # noqa: A002 - the spec's name
+        check_ins: Iterable[CheckIn] = (),
+        owner: str | None = None,
+    ) -> KeyResult:
+        """A quantity moved from `start` to `target`, e.g. churn from 3.0 down to 2.0."""
+        return cls._build(title, Metric(start, target, unit=unit), weight, id, check_ins, owner)
+
+    @classmethod
+    def binary(
+        cls,
+        title: str,
+        *,
+        done: bool = False,
+        weight: float = 1.0,
+        id: str | None = None,  # noqa: A002
+        check_ins: Iterable[CheckIn] = (),
+        owner: str | None = None,
+    ) -> KeyResult:
+        """Done or not done; `done` is the state before any check-in."""
+        return cls._build(title, Binary(done), weight, id, check_ins, owner)
+
+    @classmethod
+    def threshold(
+        cls,
+        title: str,
+        *,
+        threshold: float,
+        above: bool = True,
+        inclusive: bool = False,
+        weight: float = 1.0,
+        id: str | None = None,  # noqa: A002
+        check_ins: Iterable[CheckIn] = (),
+        owner: str | None = None,
+    ) -> KeyResult:
+        """Stay strictly above (or below) `threshold`; `inclusive=True` lets equal count."""
+        measure = Threshold(threshold, above=above, inclusive=inclusive)
+        return cls._build(title, measure, weight, id, check_ins, owner)
+
+    @classmethod
+    def milestones(
+        cls,
+        title: str,
+        *,
+        milestones: Iterable[Milestone | str | tuple[str, float]],
+        weight: float = 1.0,
+        id: str | None = None,  # noqa: A002
+        check_ins: Iterable[CheckIn] = (),
+        owner: str | None = None,
+    ) -> KeyResult:
+        """Ordered steps, each a name or a `(name, weight)` pair; check in how many are reached."""
+        return cls._build(title, Milestones(milestones), weight, id, check_ins, owner)
+
+    @classmethod
+    def _build(
+        cls,
+        title: str,
+        measure: Measure,
+        weight: float,
+        id: str | None,  # noqa: A002
+        check_ins: Iterable[CheckIn],
+        owner: str | None,
+    ) -> KeyResult:
+        if id is None:
+            return cls(title, measure, weight=weight, check_ins=check_ins, owner=owner)
+        return cls(title, measure, weight=weight, id=id, check_ins=check_ins, owner=owner)
+
+    # -- queries ------------------------------------------------------------------------
+
+    @property
+    def kind(self) -> KeyResultKind:
+        """Which of the four kinds this key result is."""
+        return self.measure.kind
+
+    def latest_check_in(self, as_of: Moment | None = None) -> CheckIn | None:
+        """The last check-in on or before `as_of` (end of day for a date); None if none yet."""
+        if not self.check_ins:
+            return None
+        if as_of is None:
+            return self.check_ins[-1]
+        bound = as_of_bound(as_of, history_aware=self._aware, owner=f"KeyResult({self.id!r})")
+        position = bisect.bisect_right(self._keys, bound)
+        return self.check_ins[position - 1] if position else None
+
+    def check_ins_until(self, as_of: Moment | None = None) -> tuple[CheckIn, ...]:
+        """Every check-in on or before `as_of` (all of them for None), oldest first."""
+        if as_of is None:
+            return self.check_ins
+        bound = as_of_bound(as_of, history_aware=self._aware, owner=f"KeyResult({self.id!r})")
+        return self.check_ins[: bisect.bisect_right(self._keys, bound)]
+
+    def confidence(self, as_of: Moment | None = None) -> ConfidenceRating | None:
+        """The most recent confidence stated on or before `as_of`."""
+        for item in reversed(self.check_ins_until(as_of)):
+            if item.confidence is not None:
+                return item.confidence
+        return None
+
+    # -- change -------------------------------------------------------------------------
+
+    def check_in(
+        self,
+        value: float | bool,
+        *,
+        at: Moment,
+        confidence: ConfidenceRating | float | str | None = None,
+        note: str = "",
+    ) -> KeyResult:
+        """Record a value; returns a new key result and leaves this one unchanged.
+
+        Raises:
+            ValidationError: The value, date or confidence is invalid for this key result.
+        """
+        entry = CheckIn(value, at, confidence, note)
+        return attrs.evolve(self, check_ins=(*self.check_ins, entry))
+
+    def reach(self, milestone: str, *, at: Moment, note: str = "") -> KeyResult:
+        """For a milestones key result: record that `milestone` (and all before it) is reached."""
+        if not isinstance(self.measure, Milestones):
+            raise ValidationError.field(
+                f"KeyResult({self.id!r}).measure", self.kind.value, "a milestones key result"
+            )
+        return self.check_in(self.measure.index(milestone) + 1, at=at, note=note)
+
+
+def check_weights(path: str, weights: list[float]) -> None:
+    """All weights finite and >= 0, and not all zero."""
+    for weight in weights:
+        check_non_negative(path, weight)
+    if weights and not any(weights):
+        raise ValidationError.field(path, weights, "at least one weight > 0")

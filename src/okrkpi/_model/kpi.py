@@ -1,0 +1,486 @@
+"""KPIs: metrics that monitor ongoing health, with dated measurements."""
+
+from __future__ import annotations
+
+import bisect
+import enum
+import math
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import attrs
+from dateutil.rrule import DAILY, MONTHLY, WEEKLY, rrule, rrulestr
+
+from okrkpi._errors import ValidationError
+from okrkpi._model._checks import check_finite, finite, optional_text, plausible_date, text
+from okrkpi._model.cycle import Cycle
+from okrkpi._model.moments import Moment, as_of_bound, is_aware, moment_key
+
+__all__ = [
+    "KPI",
+    "Frequency",
+    "Health",
+    "HealthReport",
+    "Indicator",
+    "Measurement",
+    "TargetRange",
+    "Trend",
+    "TrendDirection",
+]
+
+
+class Health(enum.Enum):
+    """A KPI's state against its target.
+
+    HEALTHY at or better than target, WARNING within the warning band, UNHEALTHY beyond
+    it, UNKNOWN before the first measurement.
+    """
+
+    HEALTHY = "healthy"
+    WARNING = "warning"
+    UNHEALTHY = "unhealthy"
+    UNKNOWN = "unknown"
+
+
+class Indicator(enum.Enum):
+    """LEAD indicators predict an outcome; LAG indicators record it."""
+
+    LEAD = "lead"
+    LAG = "lag"
+
+
+class Frequency(enum.Enum):
+    """How often a KPI is measured. Any `dateutil.rrule` rule can be given instead."""
+
+    DAILY = "daily"
+    WEEKLY = "weekly"
+    MONTHLY = "monthly"
+    QUARTERLY = "quarterly"
+
+
+_RRULE_ARGS: dict[Frequency, tuple[int, int]] = {
+    Frequency.DAILY: (DAILY, 1),
+    Frequency.WEEKLY: (WEEKLY, 1),
+    Frequency.MONTHLY: (MONTHLY, 1),
+    Frequency.QUARTERLY: (MONTHLY, 3),
+}
+
+
+class TrendDirection(enum.Enum):
+    """Whether a KPI moves towards better, away from it, or not at all."""
+
+    IMPROVING = "improving"
+    WORSENING = "worsening"
+    FLAT = "flat"
+
+
+@attrs.frozen(slots=True)
+class Measurement:
+    """A dated value of a KPI.
+
+    Attributes:
+        value: What was measured (finite).
+        at: When: a `date` or a `datetime`.
+        note: Free text.
+    """
+
+    value: float = attrs.field(validator=finite)
+    at: Moment = attrs.field(validator=plausible_date)
+    note: str = attrs.field(default="", validator=attrs.validators.instance_of(str))
+
+
+@attrs.frozen(slots=True)
+class TargetRange:
+    """A "keep between `low` and `high`" target (both inclusive).
+
+    Attributes:
+        low: Lowest healthy value.
+        high: Highest healthy value; not below `low`.
+    """
+
+    low: float = attrs.field(validator=finite)
+    high: float = attrs.field(validator=finite)
+
+    def __attrs_post_init__(self) -> None:
+        if self.low > self.high:
+            raise ValidationError.field(
+                "TargetRange.high", self.high, f"a value >= low {self.low!r}"
+            )
+
+    def __str__(self) -> str:
+        return f"{self.low:g}..{self.high:g}"
+
+
+@attrs.frozen(slots=True)
+class HealthReport:
+    """A KPI's health with the reason a person can read.
+
+    Attributes:
+        health: The band the latest value falls in.
+        reason: Why, with the numbers.
+        value: The latest value used, or None.
+        at: When that value was measured, or None.
+    """
+
+    health: Health
+    reason: str
+    value: float | None = None
+    at: Moment | None = None
+
+
+@attrs.frozen(slots=True)
+class Trend:
+    """Least-squares slope of a KPI over a window.
+
+    Attributes:
+        slope_per_day: Change in value per day (0.0 with fewer than two points).
+        direction: Relative to "better" for this KPI.
+        points: How many measurements the window held.
+    """
+
+    slope_per_day: float
+    direction: TrendDirection
+    points: int
+
+
+def _target(value: object) -> float | TargetRange | None:
+    if value is None or isinstance(value, TargetRange):
+        return value
+    if isinstance(value, tuple | list) and len(value) == 2:
+        return TargetRange(*value)
+    check_finite("KPI.target", value)
+    return value  # type: ignore[return-value]
+
+
+def _frequency(value: object) -> Frequency | str | None:
+    if value is None or isinstance(value, Frequency):
+        return value
+    if isinstance(value, rrule):
+        return str(value)
+    if isinstance(value, str):
+        try:
+            return Frequency(value.lower())
+        except ValueError:
+            pass
+        try:
+            rrulestr(value, dtstart=datetime(2000, 1, 1))
+        except (ValueError, TypeError):
+            raise ValidationError.field(
+                "KPI.frequency", value, "daily, weekly, monthly, quarterly or an RRULE"
+            ) from None
+        return value
+    raise ValidationError.field(
+        "KPI.frequency", value, "a Frequency, a dateutil rrule, or an RRULE string"
+    )
+
+
+def _measurements(value: Iterable[Measurement]) -> tuple[Measurement, ...]:
+    if isinstance(value, str | bytes) or not isinstance(value, Iterable):
+        raise ValidationError.field("KPI.measurements", value, "a sequence of Measurement")
+    items = tuple(value)
+    for item in items:
+        if not isinstance(item, Measurement):
+            raise ValidationError.field("KPI.measurements", item, "a Measurement")
+    return tuple(sorted(items, key=lambda item: moment_key(item.at)))
+
+
+def _optional(kind: type) -> Any:
+    return attrs.validators.optional(attrs.validators.instance_of(kind))
+
+
+@attrs.frozen(slots=True)
+class KPI:
+    """A key performance indicator: a metric that monitors ongoing health.
+
+    A KPI is usable when it has four components: a measurable target, a timeframe, a
+    data source and a monitoring frequency (`missing_components()` names the absent
+    ones). Measurements are immutable and dated; recording returns a new KPI. Two
+    measurements at the same moment are an error, unless `record(..., replace=True)`
+    corrects the earlier one on purpose.
+
+    Attributes:
+        name: What is measured, e.g. `"average reply time"`.
+        target: A number, a `(low, high)` range to stay within, or None if not set yet.
+        higher_is_better: Direction of "better" for a number target.
+        warning: The level between healthy and unhealthy, on the worse side of a number
+            target; for a range, how far outside the range still only warns.
+        unit: What the numbers count, e.g. `"minutes"`.
+        timeframe: The cycle the target applies to.
+        data_source: Where the numbers come from.
+        frequency: How often it is measured: a `Frequency`, or an RRULE (string or rrule).
+        indicator: LEAD or LAG.
+        owner: Who watches it.
+        measurements: Dated values, oldest first.
+    """
+
+    name: str = attrs.field(validator=text)
+    target: float | TargetRange | None = attrs.field(kw_only=True, converter=_target)
+    higher_is_better: bool = attrs.field(
+        default=True, kw_only=True, validator=attrs.validators.instance_of(bool)
+    )
+    warning: float | None = attrs.field(default=None, kw_only=True)
+    unit: str | None = attrs.field(default=None, kw_only=True, validator=optional_text)
+    timeframe: Cycle | None = attrs.field(default=None, kw_only=True, validator=_optional(Cycle))
+    data_source: str | None = attrs.field(default=None, kw_only=True, validator=optional_text)
+    frequency: Frequency | str | None = attrs.field(
+        default=None, kw_only=True, converter=_frequency
+    )
+    indicator: Indicator | None = attrs.field(
+        default=None, kw_only=True, validator=_optional(Indicator)
+    )
+    owner: str | None = attrs.field(default=None, kw_only=True, validator=optional_text)
+    measurements: tuple[Measurement, ...] = attrs.field(
+        default=(), kw_only=True, converter=_measurements
+    )
+    _keys: tuple[int, ...] = attrs.field(init=False, repr=False, eq=False, hash=False)
+    _aware: bool | None = attrs.field(init=False, repr=False, eq=False, hash=False)
+
+    def __attrs_post_init__(self) -> None:
+        self._check_warning()
+        keys = tuple(moment_key(item.at) for item in self.measurements)
+        aware: bool | None = None
+        for position, item in enumerate(self.measurements):
+            if position and keys[position] == keys[position - 1]:
+                raise ValidationError.field(
+                    f"KPI({self.name!r}).measurements[{position}].at",
+                    item.at,
+                    "one measurement per moment (use record(..., replace=True) to correct one)",
+                )
+            item_aware = is_aware(item.at)
+            if item_aware is not None:
+                if aware is not None and item_aware != aware:
+                    raise ValidationError.field(
+                        f"KPI({self.name!r}).measurements[{position}].at",
+                        item.at,
+                        "datetimes that are all naive or all timezone-aware",
+                    )
+                aware = item_aware
+        object.__setattr__(self, "_keys", keys)
+        object.__setattr__(self, "_aware", aware)
+
+    def _check_warning(self) -> None:
+        if self.warning is None:
+            return
+        path = f"KPI({self.name!r}).warning"
+        check_finite(path, self.warning)
+        if self.target is None:
+            raise ValidationError.field(path, self.warning, "None while the KPI has no target")
+        if isinstance(self.target, TargetRange):
+            if self.warning <= 0:
+                raise ValidationError.field(path, self.warning, "a margin > 0 around the range")
+        elif self.higher_is_better and self.warning >= self.target:
+            raise ValidationError.field(
+                path, self.warning, f"a level below the target {self.target:g} (higher is better)"
+            )
+        elif not self.higher_is_better and self.warning <= self.target:
+            raise ValidationError.field(
+                path, self.warning, f"a level above the target {self.target:g} (lower is better)"
+            )
+
+    # -- change -------------------------------------------------------------------------
+
+    def record(self, value: float, *, at: Moment, note: str = "", replace: bool = False) -> KPI:
+        """Add a measurement; returns a new KPI and leaves this one unchanged.
+
+        Args:
+            value: The measured value.
+            at: When it was measured.
+            note: Free text.
+            replace: Replace a measurement at the very same moment instead of failing.
+
+        Raises:
+            ValidationError: Invalid value or date, or a second measurement at one moment.
+        """
+        entry = Measurement(value, at, note)
+        items = self.measurements
+        if replace:
+            key = moment_key(entry.at)
+            items = tuple(item for item in items if moment_key(item.at) != key)
+        return attrs.evolve(self, measurements=(*items, entry))
+
+    # -- queries ------------------------------------------------------------------------
+
+    def measurements_until(self, as_of: Moment | None = None) -> tuple[Measurement, ...]:
+        """Measurements on or before `as_of` (end of day for a date), oldest first."""
+        if as_of is None:
+            return self.measurements
+        bound = as_of_bound(as_of, history_aware=self._aware, owner=f"KPI({self.name!r})")
+        return self.measurements[: bisect.bisect_right(self._keys, bound)]
+
+    def latest(self, as_of: Moment | None = None) -> Measurement | None:
+        """The last measurement on or before `as_of`, or None."""
+        visible = self.measurements_until(as_of)
+        return visible[-1] if visible else None
+
+    def missing_components(self) -> tuple[str, ...]:
+        """Which of target, timeframe, data source and frequency are absent (in that order)."""
+        present = {
+            "target": self.target is not None,
+            "timeframe": self.timeframe is not None,
+            "data_source": self.data_source is not None,
+            "frequency": self.frequency is not None,
+        }
+        return tuple(name for name, there in present.items() if not there)
+
+    def health(self, as_of: Moment | None = None) -> Health:
+        """HEALTHY, WARNING, UNHEALTHY, or UNKNOWN with no measurement (or no target)."""
+        return self.health_report(as_of).health
+
+    def health_report(self, as_of: Moment | None = None) -> HealthReport:
+        """The health with a readable reason and the value it used."""
+        latest = self.latest(as_of)
+        if latest is None:
+            return HealthReport(Health.UNKNOWN, f"{self.name}: no measurement yet")
+        value = latest.value
+        shown = f"{self.name} {value:g}{self._unit()}"
+        if self.target is None:
+            return HealthReport(Health.UNKNOWN, f"{shown}: no target set", value, latest.at)
+        if isinstance(self.target, TargetRange):
+            health, rule = self._range_health(value, self.target)
+        else:
+            health, rule = self._point_health(value, self.target)
+        return HealthReport(health, f"{shown}: {rule}", value, latest.at)
+
+    def _unit(self) -> str:
+        return f" {self.unit}" if self.unit else ""
+
+    def _point_health(self, value: float, target: float) -> tuple[Health, str]:
+        better = value >= target if self.higher_is_better else value <= target
+        side = ">=" if self.higher_is_better else "<="
+        if better:
+            return Health.HEALTHY, f"{side} target {target:g} -> HEALTHY"
+        if self.warning is None:
+            return Health.UNHEALTHY, f"misses target {target:g} ({side}) -> UNHEALTHY"
+        warned = value >= self.warning if self.higher_is_better else value <= self.warning
+        if warned:
+            return Health.WARNING, f"misses target {target:g}, within warning {self.warning:g}"
+        return Health.UNHEALTHY, f"beyond warning {self.warning:g} -> UNHEALTHY"
+
+    def _range_health(self, value: float, target: TargetRange) -> tuple[Health, str]:
+        if target.low <= value <= target.high:
+            return Health.HEALTHY, f"within {target} -> HEALTHY"
+        distance = target.low - value if value < target.low else value - target.high
+        if self.warning is not None and distance <= self.warning:
+            return Health.WARNING, f"{distance:g} outside {target}, within margin {self.warning:g}"
+        return Health.UNHEALTHY, f"{distance:g} outside {target} -> UNHEALTHY"
+
+    # -- monitoring ---------------------------------------------------------------------
+
+    def _rule(self, anchor: date) -> rrule | None:
+        start = datetime(anchor.year, anchor.month, anchor.day)
+        if self.frequency is None:
+            return None
+        if isinstance(self.frequency, Frequency):
+            freq, interval = _RRULE_ARGS[self.frequency]
+            return rrule(freq, interval=interval, dtstart=start)  # type: ignore[arg-type]
+        rule = rrulestr(self.frequency, dtstart=start, ignoretz=True)
+        assert isinstance(rule, rrule)
+        return rule
+
+    def _anchor(self) -> date | None:
+        if self.timeframe is not None:
+            return self.timeframe.start
+        if self.measurements:
+            first = self.measurements[0].at
+            return first.date() if isinstance(first, datetime) else first
+        return None
+
+    def next_due(self, as_of: Moment) -> date | None:
+        """The first due date after the latest measurement on or before `as_of`.
+
+        Due dates follow the monitoring frequency (a `dateutil.rrule`) anchored at the
+        timeframe's start, or else the first measurement. None without a frequency or
+        an anchor.
+        """
+        anchor = self._anchor()
+        rule = self._rule(anchor) if anchor is not None else None
+        if rule is None or anchor is None:
+            return None
+        latest = self.latest(as_of)
+        if latest is None:
+            after = datetime(anchor.year, anchor.month, anchor.day) - timedelta(days=1)
+        else:
+            moment = latest.at
+            day = moment.date() if isinstance(moment, datetime) else moment
+            after = datetime(day.year, day.month, day.day)
+        due = rule.after(after, inc=False)
+        return None if due is None else due.date()
+
+    def is_overdue(self, as_of: Moment) -> bool:
+        """Whether a due measurement is missing: its due day has passed by `as_of`."""
+        due = self.next_due(as_of)
+        day = as_of.date() if isinstance(as_of, datetime) else as_of
+        return due is not None and due < day
+
+    def trend(self, as_of: Moment | None = None, *, window: timedelta | None = None) -> Trend:
+        """Least-squares slope per day over the measurements in `window` before `as_of`.
+
+        Direction is relative to "better": up is improving when higher is better; for a
+        range target, moving towards the middle of the range is improving.
+        """
+        visible = self.measurements_until(as_of)
+        if window is not None and visible:
+            if not isinstance(window, timedelta) or window <= timedelta(0):
+                raise ValidationError.field("KPI.trend.window", window, "a positive timedelta")
+            last = moment_key(visible[-1].at)
+            floor = last - window.days * 86_400_000_000 - window.seconds * 1_000_000
+            visible = tuple(item for item in visible if moment_key(item.at) >= floor)
+        if len(visible) < 2:
+            return Trend(0.0, TrendDirection.FLAT, len(visible))
+        days = [moment_key(item.at) / 86_400_000_000 for item in visible]
+        values = [item.value for item in visible]
+        slope = _least_squares_slope(days, values)
+        return Trend(slope, self._direction(slope, values[-1]), len(visible))
+
+    def _direction(self, slope: float, latest: float) -> TrendDirection:
+        if math.isclose(slope, 0.0, abs_tol=1e-12):
+            return TrendDirection.FLAT
+        if isinstance(self.target, TargetRange):
+            up_is_better = latest < (self.target.low + self.target.high) / 2
+        else:
+            up_is_better = self.higher_is_better
+        improving = (slope > 0) == up_is_better
+        return TrendDirection.IMPROVING if improving else TrendDirection.WORSENING
+
+    # -- KPI -> OKR ---------------------------------------------------------------------
+
+    def value_at_start(self, cycle: Cycle) -> float:
+        """The value at the start of `cycle`.
+
+        That is the last measurement on or before its first day, else the first
+        measurement inside it.
+
+        Raises:
+            ValidationError: No measurement on or before the cycle's end.
+        """
+        before = self.latest(cycle.start)
+        if before is not None:
+            return before.value
+        for item in self.measurements_until(cycle.end):
+            return item.value
+        raise ValidationError.field(
+            f"KPI({self.name!r}).measurements", (), f"a measurement by {cycle.end.isoformat()}"
+        )
+
+    def target_value(self, value: float) -> float:
+        """The number to aim for from `value`: the target, or the nearest end of a range.
+
+        Raises:
+            ValidationError: The KPI has no target.
+        """
+        if self.target is None:
+            raise ValidationError.field(f"KPI({self.name!r}).target", None, "a target")
+        if isinstance(self.target, TargetRange):
+            return self.target.low if value < self.target.low else self.target.high
+        return self.target
+
+
+def _least_squares_slope(xs: list[float], ys: list[float]) -> float:
+    n = len(xs)
+    mean_x = math.fsum(xs) / n
+    mean_y = math.fsum(ys) / n
+    spread = math.fsum((x - mean_x) ** 2 for x in xs)
+    if spread == 0:
+        return 0.0
+    return math.fsum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True)) / spread

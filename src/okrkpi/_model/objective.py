@@ -1,0 +1,199 @@
+"""Objectives: qualitative goals measured by key results, aligned into a tree by `parent_id`."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from okrkpi._errors import AlignmentError, Problem, ValidationError
+from okrkpi._model._checks import non_negative, optional_text, plausible_date, text
+from okrkpi._model.cycle import Cycle
+from okrkpi._model.ids import slugify
+from okrkpi._model.key_result import KeyResult, check_weights
+
+if TYPE_CHECKING:
+    from okrkpi._model.confidence import ConfidenceRating
+    from okrkpi._model.moments import Moment
+
+__all__ = ["Commitment", "Level", "Objective"]
+
+
+class Commitment(enum.Enum):
+    """How an objective is graded.
+
+    COMMITTED objectives must be met in full (score 1.0); ASPIRATIONAL ones are met
+    at 0.7, in Google's convention.
+    """
+
+    COMMITTED = "committed"
+    ASPIRATIONAL = "aspirational"
+
+
+class Level(enum.Enum):
+    """Where an objective sits in the organisation."""
+
+    COMPANY = "company"
+    DEPARTMENT = "department"
+    TEAM = "team"
+    INDIVIDUAL = "individual"
+
+
+def _key_results(value: Iterable[KeyResult]) -> tuple[KeyResult, ...]:
+    if isinstance(value, str | bytes | KeyResult) or not isinstance(value, Iterable):
+        raise ValidationError.field("Objective.key_results", value, "a sequence of KeyResult")
+    items = tuple(value)
+    for item in items:
+        if not isinstance(item, KeyResult):
+            raise ValidationError.field("Objective.key_results", item, "a KeyResult")
+    return items
+
+
+def _closed_on(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if value is not None:
+        plausible_date(instance, attribute, value)
+
+
+def _default_id(instance: Objective) -> str:
+    return slugify(instance.title)
+
+
+@attrs.frozen(slots=True)
+class Objective:
+    """A qualitative, inspiring goal with the key results that measure it.
+
+    Its sentence form reads "I will {title}, as measured by {key results}".
+
+    Attributes:
+        title: The goal, e.g. `"Become a market leader in SaaS industry"`.
+        key_results: How it is measured; ids unique within the objective.
+        commitment: COMMITTED (met only at 1.0) or ASPIRATIONAL (met at 0.7).
+        id: Stable identifier; defaults to a slug of the title.
+        parent_id: The objective this one aligns to, if any.
+        parent_key_result_id: The parent's key result this objective drives, if any.
+        owner: Who is accountable.
+        level: Company, department, team or individual.
+        cycle: The period it belongs to.
+        alignment_weight: Its weight in the parent's roll-up, when children count.
+        carried_over_from: The id of the objective this one continues, after a carry-over.
+        closed_on: The day its cycle was closed, if it was.
+    """
+
+    title: str = attrs.field(validator=text)
+    key_results: tuple[KeyResult, ...] = attrs.field(default=(), converter=_key_results)
+    commitment: Commitment = attrs.field(
+        default=Commitment.ASPIRATIONAL,
+        kw_only=True,
+        validator=attrs.validators.instance_of(Commitment),
+    )
+    id: str = attrs.field(
+        default=attrs.Factory(_default_id, takes_self=True), kw_only=True, validator=text
+    )
+    parent_id: str | None = attrs.field(default=None, kw_only=True, validator=optional_text)
+    parent_key_result_id: str | None = attrs.field(
+        default=None, kw_only=True, validator=optional_text
+    )
+    owner: str | None = attrs.field(default=None, kw_only=True, validator=optional_text)
+    level: Level = attrs.field(
+        default=Level.TEAM, kw_only=True, validator=attrs.validators.instance_of(Level)
+    )
+    cycle: Cycle | None = attrs.field(
+        default=None,
+        kw_only=True,
+        validator=attrs.validators.optional(attrs.validators.instance_of(Cycle)),
+    )
+    alignment_weight: float = attrs.field(default=1.0, kw_only=True, validator=non_negative)
+    carried_over_from: str | None = attrs.field(default=None, kw_only=True, validator=optional_text)
+    closed_on: date | None = attrs.field(default=None, kw_only=True, validator=_closed_on)
+
+    def __attrs_post_init__(self) -> None:
+        seen: set[str] = set()
+        for position, key_result in enumerate(self.key_results):
+            if key_result.id in seen:
+                raise ValidationError.field(
+                    f"Objective({self.id!r}).key_results[{position}].id",
+                    key_result.id,
+                    "an id used once in the objective",
+                )
+            seen.add(key_result.id)
+        check_weights(
+            f"Objective({self.id!r}).key_results.weight",
+            [key_result.weight for key_result in self.key_results],
+        )
+        if self.parent_id == self.id:
+            raise AlignmentError(
+                Problem(f"Objective({self.id!r}).parent_id", f"aligned to itself ({self.id!r})")
+            )
+        if self.parent_key_result_id is not None and self.parent_id is None:
+            raise ValidationError.field(
+                f"Objective({self.id!r}).parent_id", None, "a parent id with parent_key_result_id"
+            )
+
+    # -- queries ------------------------------------------------------------------------
+
+    @property
+    def sentence(self) -> str:
+        """The sentence form: "I will {title}, as measured by {key results}"."""
+        goal = self.title[:1].lower() + self.title[1:]
+        if not self.key_results:
+            return f"I will {goal} (no key results yet)."
+        titles = [key_result.title for key_result in self.key_results]
+        listed = titles[0] if len(titles) == 1 else ", ".join(titles[:-1]) + " and " + titles[-1]
+        return f"I will {goal}, as measured by {listed}."
+
+    def key_result(self, key_result_id: str) -> KeyResult:
+        """The key result with that id.
+
+        Raises:
+            ValidationError: No key result has that id.
+        """
+        for key_result in self.key_results:
+            if key_result.id == key_result_id:
+                return key_result
+        known = ", ".join(repr(key_result.id) for key_result in self.key_results) or "none"
+        raise ValidationError.field(
+            f"Objective({self.id!r}).key_results", key_result_id, f"one of the ids {known}"
+        )
+
+    def is_past(self, as_of: date) -> bool:
+        """Whether `as_of` is after the end of its cycle (False without a cycle)."""
+        day = as_of.date() if isinstance(as_of, datetime) else as_of
+        return self.cycle is not None and day > self.cycle.end
+
+    # -- change -------------------------------------------------------------------------
+
+    def with_key_result(self, key_result: KeyResult) -> Objective:
+        """A new objective with `key_result` replacing the one with its id, or appended."""
+        items = list(self.key_results)
+        for position, existing in enumerate(items):
+            if existing.id == key_result.id:
+                items[position] = key_result
+                break
+        else:
+            items.append(key_result)
+        return attrs.evolve(self, key_results=items)
+
+    def without_key_result(self, key_result_id: str) -> Objective:
+        """A new objective without the key result with that id."""
+        self.key_result(key_result_id)
+        return attrs.evolve(
+            self, key_results=[kr for kr in self.key_results if kr.id != key_result_id]
+        )
+
+    def check_in(
+        self,
+        key_result_id: str,
+        value: float | bool,
+        *,
+        at: Moment,
+        confidence: ConfidenceRating | float | str | None = None,
+        note: str = "",
+    ) -> Objective:
+        """Record a check-in on one of its key results; returns a new objective."""
+        updated = self.key_result(key_result_id).check_in(
+            value, at=at, confidence=confidence, note=note
+        )
+        return self.with_key_result(updated)

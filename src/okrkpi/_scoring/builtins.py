@@ -1,0 +1,428 @@
+"""Built-in strategies: private callable classes behind public factory functions."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import attrs
+
+from okrkpi._errors import ValidationError
+from okrkpi._model._checks import check_finite
+from okrkpi._model.key_result import Binary, Metric, Milestones, Threshold
+from okrkpi._model.objective import Commitment
+from okrkpi._scoring.score import Aggregate, Grade, Measured, Status
+
+if TYPE_CHECKING:
+    from okrkpi._model.key_result import KeyResult
+    from okrkpi._model.objective import Objective
+    from okrkpi.typing import WeightedValue
+
+__all__ = [
+    "binary_scorer",
+    "children_only",
+    "driven_key_results",
+    "gap_pace",
+    "google_grader",
+    "key_results_and_children",
+    "key_results_only",
+    "linear_metric",
+    "milestone_share",
+    "minimum",
+    "ratio_pace",
+    "threshold_scorer",
+    "weighted_geometric_mean",
+    "weighted_mean",
+]
+
+
+def _n(number: float) -> str:
+    return f"{number:g}"
+
+
+def _wrong_measure(scorer: str, key_result: KeyResult, expected: str) -> ValidationError:
+    return ValidationError.field(
+        f"{scorer}.key_result({key_result.id!r}).measure", key_result.kind.value, expected
+    )
+
+
+# -- key-result scorers -------------------------------------------------------------------
+
+
+@attrs.frozen(slots=True)
+class _LinearMetric:
+    name: str = "linear"
+    monotone: bool = True
+
+    def __call__(self, key_result: KeyResult, current: float | bool | None) -> Measured:
+        measure = key_result.measure
+        if not isinstance(measure, Metric):
+            raise _wrong_measure(self.name, key_result, "a metric key result")
+        note = ""
+        if current is None:
+            current, note = measure.start, "no check-in yet: current = start"
+        progress = (current - measure.start) / (measure.target - measure.start)
+        formula = (
+            f"({_n(current)} - {_n(measure.start)}) / ({_n(measure.target)} - {_n(measure.start)})"
+        )
+        inputs = {"start": measure.start, "target": measure.target, "current": current}
+        return Measured(progress, formula, inputs, note)
+
+
+@attrs.frozen(slots=True)
+class _BinaryScorer:
+    name: str = "binary"
+    monotone: bool = True
+
+    def __call__(self, key_result: KeyResult, current: float | bool | None) -> Measured:
+        measure = key_result.measure
+        if not isinstance(measure, Binary):
+            raise _wrong_measure(self.name, key_result, "a binary key result")
+        note = ""
+        done = bool(current)
+        if current is None:
+            done, note = measure.done, "no check-in yet: initial state"
+        return Measured(1.0 if done else 0.0, "done" if done else "not done", {"done": done}, note)
+
+
+@attrs.frozen(slots=True)
+class _ThresholdScorer:
+    name: str = "threshold"
+    monotone: bool = True
+
+    def __call__(self, key_result: KeyResult, current: float | bool | None) -> Measured:
+        measure = key_result.measure
+        if not isinstance(measure, Threshold):
+            raise _wrong_measure(self.name, key_result, "a threshold key result")
+        if current is None:
+            return Measured(0.0, "no value", {"threshold": measure.threshold}, "no check-in yet")
+        if measure.above:
+            sign = ">=" if measure.inclusive else ">"
+            ok = current >= measure.threshold if measure.inclusive else current > measure.threshold
+        else:
+            sign = "<=" if measure.inclusive else "<"
+            ok = current <= measure.threshold if measure.inclusive else current < measure.threshold
+        formula = f"{_n(current)} {sign} {_n(measure.threshold)} is {ok}"
+        inputs = {"threshold": measure.threshold, "current": current}
+        return Measured(1.0 if ok else 0.0, formula, inputs)
+
+
+@attrs.frozen(slots=True)
+class _MilestoneShare:
+    name: str = "milestones"
+    monotone: bool = True
+
+    def __call__(self, key_result: KeyResult, current: float | bool | None) -> Measured:
+        measure = key_result.measure
+        if not isinstance(measure, Milestones):
+            raise _wrong_measure(self.name, key_result, "a milestones key result")
+        reached = 0 if current is None else int(current)
+        weights = [step.weight for step in measure.milestones]
+        done = math.fsum(weights[:reached])
+        total = math.fsum(weights)
+        note = "no check-in yet: none reached" if current is None else ""
+        formula = f"{_n(done)} / {_n(total)} ({reached} of {len(weights)} reached)"
+        return Measured(done / total, formula, {"reached": reached}, note)
+
+
+def linear_metric() -> _LinearMetric:
+    """Metric progress `(current - start) / (target - start)`, up or down alike."""
+    return _LinearMetric()
+
+
+def binary_scorer() -> _BinaryScorer:
+    """1.0 when done, else 0.0."""
+    return _BinaryScorer()
+
+
+def threshold_scorer() -> _ThresholdScorer:
+    """1.0 when strictly above (or below) the threshold, inclusive if the key result says so."""
+    return _ThresholdScorer()
+
+
+def milestone_share() -> _MilestoneShare:
+    """The weighted share of milestones reached."""
+    return _MilestoneShare()
+
+
+# -- aggregators --------------------------------------------------------------------------
+
+
+def _positive(parts: Sequence[WeightedValue]) -> list[WeightedValue]:
+    return [(weight, value) for weight, value in parts if weight > 0]
+
+
+@attrs.frozen(slots=True)
+class _WeightedMean:
+    name: str = "weighted_mean"
+
+    def __call__(self, parts: Sequence[WeightedValue]) -> Aggregate:
+        used = _positive(parts)
+        total = math.fsum(weight for weight, _ in used)
+        if not used:
+            return Aggregate(0.0, "no parts with weight > 0")
+        value = math.fsum(weight * value for weight, value in used) / total
+        terms = " + ".join(f"{value:.2f}x{_n(weight)}" for weight, value in used)
+        return Aggregate(value, f"({terms}) / {_n(total)}")
+
+
+@attrs.frozen(slots=True)
+class _Minimum:
+    name: str = "minimum"
+
+    def __call__(self, parts: Sequence[WeightedValue]) -> Aggregate:
+        used = _positive(parts)
+        if not used:
+            return Aggregate(0.0, "no parts with weight > 0")
+        values = [value for _, value in used]
+        return Aggregate(min(values), "min(" + ", ".join(f"{v:.2f}" for v in values) + ")")
+
+
+@attrs.frozen(slots=True)
+class _WeightedGeometricMean:
+    name: str = "weighted_geometric_mean"
+
+    def __call__(self, parts: Sequence[WeightedValue]) -> Aggregate:
+        used = _positive(parts)
+        if not used:
+            return Aggregate(0.0, "no parts with weight > 0")
+        total = math.fsum(weight for weight, _ in used)
+        terms = " * ".join(f"{value:.2f}^{_n(weight)}" for weight, value in used)
+        formula = f"({terms})^(1/{_n(total)})"
+        if any(value <= 0 for _, value in used):
+            return Aggregate(0.0, formula)
+        log_mean = math.fsum(weight * math.log(value) for weight, value in used) / total
+        # exp(log) can land a hair outside [min, max]; keep the mean between its parts
+        values = [value for _, value in used]
+        return Aggregate(min(max(math.exp(log_mean), min(values)), max(values)), formula)
+
+
+def weighted_mean() -> _WeightedMean:
+    """Sum of weight x value over the sum of weights (the default)."""
+    return _WeightedMean()
+
+
+def minimum() -> _Minimum:
+    """The lowest value among parts with weight > 0: an objective is as good as its worst KR."""
+    return _Minimum()
+
+
+def weighted_geometric_mean() -> _WeightedGeometricMean:
+    """`(prod value^weight)^(1/sum weight)`: one zero sinks the whole objective."""
+    return _WeightedGeometricMean()
+
+
+# -- graders ------------------------------------------------------------------------------
+
+
+@attrs.frozen(slots=True)
+class _GoogleGrader:
+    name: str = "google"
+    yellow: float = 0.4
+    green: float = 0.7
+
+    def grade(self, value: float, commitment: Commitment) -> Grade:
+        if commitment is Commitment.COMMITTED:
+            if value >= 1.0:
+                return Grade.GREEN
+            return Grade.YELLOW if value >= self.green else Grade.RED
+        if value >= self.green:
+            return Grade.GREEN
+        return Grade.YELLOW if value >= self.yellow else Grade.RED
+
+    def is_met(self, value: float, commitment: Commitment) -> bool:
+        if commitment is Commitment.COMMITTED:
+            return value >= 1.0
+        return value >= self.green
+
+
+def google_grader(*, yellow: float = 0.4, green: float = 0.7) -> _GoogleGrader:
+    """Google's bands.
+
+    Aspirational: RED below `yellow`, YELLOW below `green`, GREEN from `green`; met from
+    `green`. Committed: GREEN and met only at 1.0, YELLOW from `green`, RED below.
+    """
+    check_finite("google_grader.yellow", yellow)
+    check_finite("google_grader.green", green)
+    if not 0 < yellow < green <= 1:
+        raise ValidationError.field(
+            "google_grader.green", (yellow, green), "0 < yellow < green <= 1"
+        )
+    return _GoogleGrader(yellow=yellow, green=green)
+
+
+# -- pace rules ---------------------------------------------------------------------------
+
+
+@attrs.frozen(slots=True)
+class _GapPace:
+    name: str = "gap"
+    at_risk_gap: float = 0.25
+
+    def __call__(self, expected: float, actual: float) -> Status:
+        gap = expected - actual
+        if gap <= 0:
+            return Status.ON_TRACK
+        return Status.BEHIND if gap <= self.at_risk_gap else Status.AT_RISK
+
+
+@attrs.frozen(slots=True)
+class _RatioPace:
+    name: str = "ratio"
+    on_track: float = 0.95
+    behind: float = 0.75
+
+    def __call__(self, expected: float, actual: float) -> Status:
+        if expected <= 0:
+            return Status.ON_TRACK
+        ratio = actual / expected
+        if ratio >= self.on_track:
+            return Status.ON_TRACK
+        return Status.BEHIND if ratio >= self.behind else Status.AT_RISK
+
+
+def gap_pace(*, at_risk_gap: float = 0.25) -> _GapPace:
+    """The gap rule on `g = expected - actual`.
+
+    ON_TRACK at `g <= 0`, BEHIND up to `at_risk_gap`, else AT_RISK.
+    """
+    check_finite("gap_pace.at_risk_gap", at_risk_gap)
+    if not 0 < at_risk_gap <= 1:
+        raise ValidationError.field("gap_pace.at_risk_gap", at_risk_gap, "a number in (0, 1]")
+    return _GapPace(at_risk_gap=at_risk_gap)
+
+
+def ratio_pace(*, on_track: float = 0.95, behind: float = 0.75) -> _RatioPace:
+    """Ratio `actual / expected`: ON_TRACK from `on_track`, BEHIND from `behind`, else AT_RISK."""
+    check_finite("ratio_pace.on_track", on_track)
+    check_finite("ratio_pace.behind", behind)
+    if not 0 < behind < on_track:
+        raise ValidationError.field(
+            "ratio_pace.behind", (behind, on_track), "0 < behind < on_track"
+        )
+    return _RatioPace(on_track=on_track, behind=behind)
+
+
+# -- roll-ups -----------------------------------------------------------------------------
+
+
+def _kr_parts(key_results: Sequence[tuple[KeyResult, float]]) -> list[WeightedValue]:
+    return [(key_result.weight, value) for key_result, value in key_results]
+
+
+def _child_parts(children: Sequence[tuple[Objective, float]]) -> list[WeightedValue]:
+    return [(child.alignment_weight, value) for child, value in children]
+
+
+@attrs.frozen(slots=True)
+class _KeyResultsOnly:
+    name: str = "key_results"
+    uses_children: bool = False
+
+    def combine(
+        self,
+        objective: Objective,
+        key_results: Sequence[tuple[KeyResult, float]],
+        children: Sequence[tuple[Objective, float]],
+    ) -> Sequence[WeightedValue]:
+        return _kr_parts(key_results)
+
+
+@attrs.frozen(slots=True)
+class _ChildrenOnly:
+    name: str = "children"
+    uses_children: bool = True
+
+    def combine(
+        self,
+        objective: Objective,
+        key_results: Sequence[tuple[KeyResult, float]],
+        children: Sequence[tuple[Objective, float]],
+    ) -> Sequence[WeightedValue]:
+        # A leaf has no children: its own key results are all there is to go on.
+        return _child_parts(children) if children else _kr_parts(key_results)
+
+
+@attrs.frozen(slots=True)
+class _KeyResultsAndChildren:
+    name: str = "key_results_and_children"
+    uses_children: bool = True
+    children_share: float = 0.5
+
+    def combine(
+        self,
+        objective: Objective,
+        key_results: Sequence[tuple[KeyResult, float]],
+        children: Sequence[tuple[Objective, float]],
+    ) -> Sequence[WeightedValue]:
+        own = _positive(_kr_parts(key_results))
+        below = _positive(_child_parts(children))
+        if not own or not below:
+            return own or below
+        # Each side keeps its internal weights but gets a fixed share of the whole.
+        own_total = math.fsum(weight for weight, _ in own)
+        below_total = math.fsum(weight for weight, _ in below)
+        own_share = 1 - self.children_share
+        return [(weight / own_total * own_share, value) for weight, value in own] + [
+            (weight / below_total * self.children_share, value) for weight, value in below
+        ]
+
+
+@attrs.frozen(slots=True)
+class _DrivenKeyResults:
+    name: str = "driven_key_results"
+    uses_children: bool = True
+
+    def combine(
+        self,
+        objective: Objective,
+        key_results: Sequence[tuple[KeyResult, float]],
+        children: Sequence[tuple[Objective, float]],
+    ) -> Sequence[WeightedValue]:
+        drivers: dict[str, list[WeightedValue]] = {}
+        for child, value in children:
+            if child.parent_key_result_id is not None and child.alignment_weight > 0:
+                drivers.setdefault(child.parent_key_result_id, []).append(
+                    (child.alignment_weight, value)
+                )
+        parts: list[WeightedValue] = []
+        for key_result, value in key_results:
+            driven = drivers.get(key_result.id)
+            if driven:
+                total = math.fsum(weight for weight, _ in driven)
+                value = math.fsum(weight * v for weight, v in driven) / total
+            parts.append((key_result.weight, value))
+        return parts
+
+
+def key_results_only() -> _KeyResultsOnly:
+    """An objective scores from its own key results; children do not count (Google's way)."""
+    return _KeyResultsOnly()
+
+
+def children_only() -> _ChildrenOnly:
+    """An objective scores as the weighted mean of its children (leaves use their key results)."""
+    return _ChildrenOnly()
+
+
+def key_results_and_children(*, children_share: float = 0.5) -> _KeyResultsAndChildren:
+    """Own key results and children together; children weigh `children_share` of the whole.
+
+    Within each side the key results' weights and the children's `alignment_weight`s apply.
+    """
+    check_finite("key_results_and_children.children_share", children_share)
+    if not 0 < children_share < 1:
+        raise ValidationError.field(
+            "key_results_and_children.children_share", children_share, "a share in (0, 1)"
+        )
+    return _KeyResultsAndChildren(children_share=children_share)
+
+
+def driven_key_results() -> _DrivenKeyResults:
+    """Key results driven by the objectives aligned to them.
+
+    A key result with objectives aligned to it (`parent_key_result_id`) takes their
+    weighted mean as its value; other key results keep their own.
+    """
+    return _DrivenKeyResults()

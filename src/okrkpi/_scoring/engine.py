@@ -1,0 +1,259 @@
+"""The scoring engine: `score` and `status` for key results and objectives."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+from okrkpi._errors import ValidationError
+from okrkpi._model.cycle import Cycle
+from okrkpi._model.key_result import KeyResult
+from okrkpi._model.objective import Commitment, Objective
+from okrkpi._scoring.policy import ScoringPolicy
+from okrkpi._scoring.score import Score, Status
+
+if TYPE_CHECKING:
+    from okrkpi._model.moments import Moment
+    from okrkpi._scoring.registry import StrategyRegistry
+    from okrkpi.typing import Aggregator, Grader, PaceRule, WeightedValue
+
+__all__ = [
+    "build_policy",
+    "combine",
+    "pace_status",
+    "score",
+    "score_key_result",
+    "score_objective",
+    "status",
+]
+
+_DEFAULT_POLICY = ScoringPolicy()
+
+
+def _clamp(progress: float) -> float:
+    return 0.0 if progress < 0.0 else 1.0 if progress > 1.0 else progress
+
+
+def build_policy(
+    policy: ScoringPolicy | None,
+    *,
+    aggregator: str | Aggregator | None = None,
+    grader: str | Grader | None = None,
+    pace: str | PaceRule | None = None,
+    registry: StrategyRegistry | None = None,
+) -> ScoringPolicy:
+    """The policy to use: `policy` (or the defaults) with any strategy given by name or instance."""
+    if policy is not None and not isinstance(policy, ScoringPolicy):
+        raise ValidationError.field("policy", policy, "a ScoringPolicy or None")
+    base = _DEFAULT_POLICY if policy is None else policy
+    if aggregator is None and grader is None and pace is None:
+        return base
+    from okrkpi._scoring.registry import default_registry  # noqa: PLC0415 - import cycle
+
+    found = default_registry if registry is None else registry
+    changes: dict[str, Any] = {}
+    if aggregator is not None:
+        changes["aggregator"] = found.resolve("aggregator", aggregator)
+    if grader is not None:
+        changes["grader"] = found.resolve("grader", grader)
+    if pace is not None:
+        changes["pace"] = found.resolve("pace", pace)
+    import attrs  # noqa: PLC0415 - only needed on this path
+
+    return attrs.evolve(base, **changes)
+
+
+def score_key_result(
+    key_result: KeyResult,
+    as_of: Moment | None,
+    policy: ScoringPolicy,
+    commitment: Commitment = Commitment.ASPIRATIONAL,
+) -> Score:
+    """Score one key result with `policy`'s scorer for its kind."""
+    latest = key_result.latest_check_in(as_of)
+    current = None if latest is None else latest.value
+    scorer = policy.scorers[key_result.measure.kind]
+    measured = scorer(key_result, current)
+    progress = measured.progress
+    value = _clamp(progress)
+    grader = policy.grader
+    return Score(
+        value=value,
+        progress=progress,
+        grade=grader.grade(value, commitment),
+        met=grader.is_met(value, commitment),
+        subject=f"KeyResult {key_result.id!r}",
+        strategy=scorer.name,
+        formula=measured.formula,
+        commitment=commitment,
+        grader=grader.name,
+        inputs=measured.inputs,
+        note=measured.note,
+    )
+
+
+def _contribution(part: Score, policy: ScoringPolicy) -> float:
+    cap = policy.overachievement_cap
+    if cap is None:
+        return part.value
+    return min(max(part.progress, 0.0), cap)
+
+
+def combine(
+    subject: str,
+    parts: Sequence[WeightedValue],
+    policy: ScoringPolicy,
+    commitment: Commitment,
+    *,
+    components: tuple[Score, ...] = (),
+    strategy_prefix: str = "",
+    note: str = "",
+) -> Score:
+    """Aggregate weighted values into a graded `Score` (used by objectives and trees)."""
+    grader = policy.grader
+    if not parts:
+        return Score(
+            value=0.0,
+            progress=0.0,
+            grade=grader.grade(0.0, commitment),
+            met=grader.is_met(0.0, commitment),
+            subject=subject,
+            strategy=strategy_prefix + policy.aggregator.name,
+            formula="0",
+            commitment=commitment,
+            grader=grader.name,
+            parts=components,
+            note=note or "no key results: scores 0.0",
+        )
+    aggregate = policy.aggregator(parts)
+    progress = aggregate.value
+    value = _clamp(progress)
+    return Score(
+        value=value,
+        progress=progress,
+        grade=grader.grade(value, commitment),
+        met=grader.is_met(value, commitment),
+        subject=subject,
+        strategy=strategy_prefix + policy.aggregator.name,
+        formula=aggregate.formula,
+        commitment=commitment,
+        grader=grader.name,
+        parts=components,
+        note=note,
+    )
+
+
+def score_objective(objective: Objective, as_of: Moment | None, policy: ScoringPolicy) -> Score:
+    """Score an objective from its key results alone."""
+    commitment = objective.commitment
+    components = tuple(
+        score_key_result(key_result, as_of, policy, commitment)
+        for key_result in objective.key_results
+    )
+    parts = [
+        (key_result.weight, _contribution(part, policy))
+        for key_result, part in zip(objective.key_results, components, strict=True)
+    ]
+    return combine(f"Objective {objective.id!r}", parts, policy, commitment, components=components)
+
+
+def score(
+    subject: KeyResult | Objective,
+    as_of: Moment | None = None,
+    *,
+    policy: ScoringPolicy | None = None,
+    aggregator: str | Aggregator | None = None,
+    grader: str | Grader | None = None,
+    commitment: Commitment | None = None,
+    registry: StrategyRegistry | None = None,
+) -> Score:
+    """Score a key result or an objective as of a date.
+
+    Args:
+        subject: A `KeyResult` or an `Objective`.
+        as_of: None for the latest check-in; a date for "as it stood at the end of that
+            day" (time travel); a datetime for that exact moment.
+        policy: The strategies to use (the spec's defaults when None).
+        aggregator: Override the policy's aggregator, by instance or registered name.
+        grader: Override the policy's grader, by instance or registered name.
+        commitment: For a key result on its own, the commitment to grade against
+            (aspirational by default). An objective always uses its own.
+        registry: Where names are looked up (`default_registry` when None).
+
+    Returns:
+        A `Score` with `value` in [0, 1], raw `progress`, `grade`, `met` and an explanation.
+
+    Raises:
+        ValidationError: Not a key result or objective, or a bad `as_of`.
+        UnknownStrategyError: A strategy name is not registered.
+    """
+    chosen = build_policy(policy, aggregator=aggregator, grader=grader, registry=registry)
+    if isinstance(subject, KeyResult):
+        if commitment is not None and not isinstance(commitment, Commitment):
+            raise ValidationError.field("commitment", commitment, "a Commitment or None")
+        return score_key_result(
+            subject, as_of, chosen, Commitment.ASPIRATIONAL if commitment is None else commitment
+        )
+    if isinstance(subject, Objective):
+        return score_objective(subject, as_of, chosen)
+    raise ValidationError.field("score.subject", subject, "a KeyResult or an Objective")
+
+
+def pace_status(actual: float, cycle: Cycle, as_of: date, policy: ScoringPolicy) -> Status:
+    """ACHIEVED at `actual >= 1`, NOT_STARTED before the cycle, else the policy's pace rule."""
+    if actual >= 1.0:
+        return Status.ACHIEVED
+    day = as_of.date() if isinstance(as_of, datetime) else as_of
+    if day < cycle.start:
+        return Status.NOT_STARTED
+    return policy.pace(cycle.elapsed(day), actual)
+
+
+def status(
+    subject: KeyResult | Objective,
+    cycle: Cycle | None = None,
+    *,
+    as_of: Moment,
+    policy: ScoringPolicy | None = None,
+    pace: str | PaceRule | None = None,
+    registry: StrategyRegistry | None = None,
+) -> Status:
+    """Pace of a key result or objective as of a date, within a cycle.
+
+    Expected progress is the elapsed share of the cycle; actual is the score value.
+    An objective's status is its worst key result's (AT_RISK > BEHIND > ON_TRACK >
+    NOT_STARTED > ACHIEVED); with no key results, its own score is paced.
+
+    Args:
+        subject: A `KeyResult` or an `Objective`.
+        cycle: The cycle to pace against; an objective's own cycle when None.
+        as_of: The date (or moment) to judge at.
+        policy: The strategies to use.
+        pace: Override the policy's pace rule, by instance or registered name.
+        registry: Where names are looked up.
+
+    Raises:
+        ValidationError: No cycle to pace against, or bad arguments.
+    """
+    chosen = build_policy(policy, pace=pace, registry=registry)
+    if not isinstance(as_of, date):
+        raise ValidationError.field("status.as_of", as_of, "a date or datetime")
+    if isinstance(subject, Objective):
+        cycle = subject.cycle if cycle is None else cycle
+    elif not isinstance(subject, KeyResult):
+        raise ValidationError.field("status.subject", subject, "a KeyResult or an Objective")
+    if not isinstance(cycle, Cycle):
+        raise ValidationError.field("status.cycle", cycle, "a Cycle (the objective has none)")
+    if isinstance(subject, KeyResult):
+        actual = score_key_result(subject, as_of, chosen).value
+        return pace_status(actual, cycle, as_of, chosen)
+    if not subject.key_results:
+        return pace_status(0.0, cycle, as_of, chosen)
+    statuses = [
+        pace_status(
+            score_key_result(kr, as_of, chosen, subject.commitment).value, cycle, as_of, chosen
+        )
+        for kr in subject.key_results
+    ]
+    return max(statuses, key=lambda item: item.severity)

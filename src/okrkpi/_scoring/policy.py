@@ -1,0 +1,136 @@
+"""A scoring policy: the strategies that turn check-ins into scores and statuses, bundled."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+
+from okrkpi._errors import ValidationError
+from okrkpi._model.key_result import KeyResultKind
+from okrkpi._scoring import builtins
+from okrkpi.typing import Aggregator, Grader, KeyResultScorer, PaceRule, RollUp, StrategyCategory
+
+__all__ = ["ScoringPolicy"]
+
+
+def _default_scorers() -> dict[KeyResultKind, KeyResultScorer]:
+    return {
+        KeyResultKind.METRIC: builtins.linear_metric(),
+        KeyResultKind.BINARY: builtins.binary_scorer(),
+        KeyResultKind.THRESHOLD: builtins.threshold_scorer(),
+        KeyResultKind.MILESTONES: builtins.milestone_share(),
+    }
+
+
+def _scorers(value: Mapping[KeyResultKind, KeyResultScorer]) -> dict[KeyResultKind, Any]:
+    if not isinstance(value, Mapping):
+        raise ValidationError.field("ScoringPolicy.scorers", value, "a mapping kind -> scorer")
+    merged: dict[KeyResultKind, Any] = _default_scorers()
+    for kind, scorer in value.items():
+        try:
+            kind = KeyResultKind(kind)
+        except ValueError:
+            raise ValidationError.field(
+                "ScoringPolicy.scorers", kind, "a KeyResultKind or its value"
+            ) from None
+        if not isinstance(scorer, KeyResultScorer):
+            raise ValidationError.field(
+                f"ScoringPolicy.scorers[{kind.value!r}]", scorer, "a KeyResultScorer"
+            )
+        merged[kind] = scorer
+    return merged
+
+
+def _protocol(kind: type, expectation: str) -> Any:
+    def check(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if not isinstance(value, kind):
+            raise ValidationError.field(f"ScoringPolicy.{attribute.name}", value, expectation)
+
+    return check
+
+
+def _cap(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise ValidationError.field("ScoringPolicy.overachievement_cap", value, "a number or None")
+    if value < 1:
+        raise ValidationError.field("ScoringPolicy.overachievement_cap", value, "a cap >= 1.0")
+
+
+@attrs.frozen(slots=True)
+class ScoringPolicy:
+    """The strategies used to score, grade, pace and roll up; every one replaceable.
+
+    `ScoringPolicy()` is the spec's defaults. Change one part with `attrs.evolve` or
+    build from registered names with `ScoringPolicy.named(aggregator="minimum")`.
+
+    Attributes:
+        scorers: A scorer per key-result kind; kinds not given keep the default scorer.
+        aggregator: Combines key results into an objective (weighted mean by default).
+        grader: Grades and decides "met" (Google's bands by default).
+        pace: Decides on track / behind / at risk (the gap rule by default).
+        rollup: What an objective's score is made of in a tree (own key results by default).
+        overachievement_cap: None (default) aggregates clamped values; a number >= 1 lets
+            each key result's raw progress count in aggregation up to that cap.
+    """
+
+    scorers: Mapping[KeyResultKind, KeyResultScorer] = attrs.field(
+        factory=dict, converter=_scorers, hash=False
+    )
+    aggregator: Aggregator = attrs.field(
+        factory=builtins.weighted_mean, validator=_protocol(Aggregator, "an Aggregator")
+    )
+    grader: Grader = attrs.field(
+        factory=builtins.google_grader, validator=_protocol(Grader, "a Grader")
+    )
+    pace: PaceRule = attrs.field(
+        factory=builtins.gap_pace, validator=_protocol(PaceRule, "a PaceRule")
+    )
+    rollup: RollUp = attrs.field(
+        factory=builtins.key_results_only, validator=_protocol(RollUp, "a RollUp")
+    )
+    overachievement_cap: float | None = attrs.field(default=None, validator=_cap)
+
+    def scorer_for(self, kind: KeyResultKind) -> KeyResultScorer:
+        """The scorer used for key results of `kind`."""
+        return self.scorers[kind]
+
+    @classmethod
+    def named(
+        cls,
+        *,
+        aggregator: str | Aggregator | None = None,
+        grader: str | Grader | None = None,
+        pace: str | PaceRule | None = None,
+        rollup: str | RollUp | None = None,
+        scorers: Mapping[KeyResultKind | str, str | KeyResultScorer] | None = None,
+        overachievement_cap: float | None = None,
+        registry: Any = None,
+    ) -> ScoringPolicy:
+        """Build a policy from strategy names (looked up in `registry`) or instances.
+
+        Raises:
+            UnknownStrategyError: A name is not registered; the message lists known names.
+        """
+        from okrkpi._scoring.registry import default_registry  # noqa: PLC0415 - cycle
+
+        found = default_registry if registry is None else registry
+        fields: dict[str, Any] = {"overachievement_cap": overachievement_cap}
+        choices: tuple[tuple[StrategyCategory, object], ...] = (
+            ("aggregator", aggregator),
+            ("grader", grader),
+            ("pace", pace),
+            ("rollup", rollup),
+        )
+        for category, given in choices:
+            if given is not None:
+                fields[category] = found.resolve(category, given)
+        if scorers is not None:
+            fields["scorers"] = {
+                kind: found.resolve("scorer", given) for kind, given in scorers.items()
+            }
+        return cls(**fields)

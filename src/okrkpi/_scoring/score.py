@@ -1,0 +1,146 @@
+"""Scores, grades and statuses: what the engine returns, with its own explanation."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+
+from okrkpi._model.objective import Commitment
+
+__all__ = ["Aggregate", "Grade", "Measured", "Score", "Status"]
+
+
+class Grade(enum.Enum):
+    """Google's colour bands for a score (see the scoring explanation page)."""
+
+    RED = "red"
+    YELLOW = "yellow"
+    GREEN = "green"
+
+
+class Status(enum.Enum):
+    """Pace as of a date, compared with the elapsed share of the cycle."""
+
+    NOT_STARTED = "not_started"
+    ON_TRACK = "on_track"
+    BEHIND = "behind"
+    AT_RISK = "at_risk"
+    ACHIEVED = "achieved"
+
+    @property
+    def severity(self) -> int:
+        """Higher is worse: ACHIEVED 0 < NOT_STARTED 1 < ON_TRACK 2 < BEHIND 3 < AT_RISK 4."""
+        return _SEVERITY[self]
+
+
+_SEVERITY = {
+    Status.ACHIEVED: 0,
+    Status.NOT_STARTED: 1,
+    Status.ON_TRACK: 2,
+    Status.BEHIND: 3,
+    Status.AT_RISK: 4,
+}
+
+
+def _fmt(number: float) -> str:
+    return f"{number:g}" if isinstance(number, int) else f"{number:.4g}"
+
+
+@attrs.frozen(slots=True)
+class Measured:
+    """What a key-result scorer returns: raw progress and how it was computed.
+
+    Attributes:
+        progress: The raw ratio, unclamped (1.2 means 20% over target).
+        formula: The arithmetic with the numbers in, e.g. `"(1.6 - 1.2) / (2.0 - 1.2)"`.
+        inputs: The named numbers that went in, e.g. `{"start": 1.2, "current": 1.6}`.
+        note: Anything a reader should know, e.g. `"no check-in yet: current = start"`.
+    """
+
+    progress: float
+    formula: str
+    inputs: Mapping[str, Any] = attrs.field(factory=dict, hash=False)
+    note: str = ""
+
+
+@attrs.frozen(slots=True)
+class Aggregate:
+    """What an aggregator returns: the combined value and how it was computed.
+
+    Attributes:
+        value: The combined progress of the parts.
+        formula: The arithmetic, e.g. `"(1.00x1 + 0.10x1) / 2"`.
+    """
+
+    value: float
+    formula: str
+
+
+@attrs.frozen(slots=True)
+class Score:
+    """A score with everything needed to explain it.
+
+    Attributes:
+        value: The score in [0.0, 1.0]: `progress` clamped.
+        progress: The raw ratio; over 1.0 when a target is overachieved.
+        grade: RED, YELLOW or GREEN for the commitment.
+        met: Whether the commitment counts as met (1.0 committed, 0.7 aspirational).
+        subject: What was scored, e.g. `"KeyResult 'gain-customers'"`.
+        strategy: The name of the scorer or aggregator that produced `progress`.
+        formula: The arithmetic with the numbers in.
+        commitment: The commitment used for `grade` and `met`.
+        grader: The name of the grader used.
+        inputs: The named numbers that went in.
+        parts: The scores this one combines (an objective's key results, a tree's children).
+        note: Anything a reader should know.
+    """
+
+    value: float
+    progress: float
+    grade: Grade
+    met: bool
+    subject: str
+    strategy: str
+    formula: str
+    commitment: Commitment = Commitment.ASPIRATIONAL
+    grader: str = "google"
+    inputs: Mapping[str, Any] = attrs.field(factory=dict, hash=False)
+    parts: tuple[Score, ...] = ()
+    note: str = ""
+
+    @property
+    def explanation(self) -> str:
+        """One readable line: the formula, the value, the grade and any note.
+
+        For example: `"progress 0.5 = (1.6 - 1.2) / (2 - 1.2); value 0.5; aspirational: YELLOW"`.
+        """
+        text = (
+            f"progress {_fmt(self.progress)} = {self.formula} [{self.strategy}]; "
+            f"value {_fmt(self.value)}; {self.commitment.value}: {self.grade.name}"
+        )
+        if self.met:
+            text += " (met)"
+        return f"{text}; {self.note}" if self.note else text
+
+    def explain(self) -> dict[str, Any]:
+        """The same explanation as structured, JSON-safe data, parts included."""
+        return {
+            "subject": self.subject,
+            "strategy": self.strategy,
+            "formula": self.formula,
+            "inputs": dict(self.inputs),
+            "progress": self.progress,
+            "value": self.value,
+            "commitment": self.commitment.value,
+            "grader": self.grader,
+            "grade": self.grade.value,
+            "met": self.met,
+            "note": self.note,
+            "parts": [part.explain() for part in self.parts],
+        }
+
+    def __str__(self) -> str:
+        return f"{self.subject}: {self.value:.2f} {self.grade.name}"

@@ -1,0 +1,34 @@
+"""Serialization: plain, JSON-safe dicts and JSON text for every public value.
+
+```python
+from okrkpi import Objective, KeyResult
+from okrkpi.serde import to_dict, from_dict
+
+objective = Objective("Win", [KeyResult.binary("Ship it")])
+assert from_dict(Objective, to_dict(objective)) == objective
+```
+"""
+
+from __future__ import annotations
+
+from okrkpi._edges.serde import (
+    MAX_DEPTH,
+    SCHEMA_VERSION,
+    Document,
+    converter,
+    dumps,
+    from_dict,
+    loads,
+    to_dict,
+)
+
+__all__ = [
+    "MAX_DEPTH",
+    "SCHEMA_VERSION",
+    "Document",
+    "converter",
+    "dumps",
+    "from_dict",
+    "loads",
+    "to_dict",
+]

@@ -1,0 +1,308 @@
+"""Test helpers for users: hypothesis strategies for every model type, and a strategy test kit.
+
+Needs the `testing` extra (`pip install "okrkpi[testing]"`), which brings hypothesis.
+
+The strategies generate valid values only, so a property test can focus on behaviour:
+
+```python
+from hypothesis import given
+from okrkpi import score
+from okrkpi.testing import objectives
+
+
+@given(objectives())
+def test_scores_are_bounded(objective):
+    assert 0.0 <= score(objective).value <= 1.0
+```
+
+The test kit checks any custom strategy against the contract every strategy must keep:
+
+```python
+from okrkpi.strategies import linear_metric
+from okrkpi.testing import check_scorer
+
+check_scorer(linear_metric())  # raises AssertionError with a counterexample if broken
+```
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from datetime import date, timedelta
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from okrkpi._model.check_in import CheckIn
+from okrkpi._model.confidence import ConfidenceRating
+from okrkpi._model.cycle import Cycle
+from okrkpi._model.key_result import KeyResult, KeyResultKind, Metric
+from okrkpi._model.kpi import KPI, Frequency, Indicator, Measurement
+from okrkpi._model.objective import Commitment, Level, Objective
+from okrkpi._scoring.score import Grade, Measured, Status
+from okrkpi.typing import Aggregator, Grader, KeyResultScorer, PaceRule
+
+__all__ = [
+    "check_aggregator",
+    "check_grader",
+    "check_ins",
+    "check_pace_rule",
+    "check_scorer",
+    "confidence_ratings",
+    "cycles",
+    "days",
+    "key_results",
+    "kpis",
+    "measurements",
+    "numbers",
+    "objectives",
+    "weights",
+]
+
+FIRST_DAY = date(2020, 1, 1)
+LAST_DAY = date(2030, 12, 31)
+
+
+def numbers(*, low: float = -1e6, high: float = 1e6) -> st.SearchStrategy[float]:
+    """Finite floats in [low, high], rounded to 6 places so arithmetic stays readable."""
+    return st.floats(low, high, allow_nan=False, allow_infinity=False).map(lambda x: round(x, 6))
+
+
+def weights() -> st.SearchStrategy[float]:
+    """Weights from 0 to 10 (zero included: it is valid on its own)."""
+    return st.sampled_from([0.0, 0.5, 1.0, 2.0, 3.0]) | st.floats(0.0, 10.0)
+
+
+def days(*, low: date = FIRST_DAY, high: date = LAST_DAY) -> st.SearchStrategy[date]:
+    """Dates within [low, high]."""
+    return st.dates(min_value=low, max_value=high)
+
+
+def confidence_ratings() -> st.SearchStrategy[ConfidenceRating]:
+    """Ratings 0..10, whole or fractional."""
+    return st.builds(ConfidenceRating, st.integers(0, 10) | st.floats(0, 10, allow_nan=False))
+
+
+def cycles() -> st.SearchStrategy[Cycle]:
+    """Quarters, years, fiscal years and custom ranges between 2020 and 2030."""
+    years = st.integers(2020, 2030)
+    custom = st.tuples(days(high=date(2030, 6, 30)), st.integers(0, 180)).map(
+        lambda pair: Cycle("custom", pair[0], pair[0] + timedelta(days=pair[1]))
+    )
+    return st.one_of(
+        st.builds(Cycle.quarter, years, st.integers(1, 4)),
+        st.builds(Cycle.year, years),
+        st.builds(lambda y, m: Cycle.fiscal_year(y, start_month=m), years, st.integers(1, 12)),
+        custom,
+    )
+
+
+def check_ins(values: st.SearchStrategy[Any] | None = None) -> st.SearchStrategy[CheckIn]:
+    """Check-ins dated 2020..2030, with an optional confidence and note."""
+    return st.builds(
+        CheckIn,
+        numbers() if values is None else values,
+        days(),
+        st.none() | confidence_ratings(),
+        st.sampled_from(["", "on plan", "blocked by hiring"]),
+    )
+
+
+@st.composite
+def key_results(
+    draw: st.DrawFn, *, kinds: Sequence[KeyResultKind] = tuple(KeyResultKind)
+) -> KeyResult:
+    """Key results of the given kinds, with up to 6 check-ins valid for their kind."""
+    kind = draw(st.sampled_from(list(kinds)))
+    title = draw(st.sampled_from(["Grow revenue", "Cut churn", "Ship v2", "Hire", "NPS"]))
+    weight = draw(st.floats(0.1, 5.0))
+    if kind is KeyResultKind.METRIC:
+        start = draw(numbers(low=-1000, high=1000))
+        target = draw(numbers(low=-1000, high=1000).filter(lambda t: t != start))
+        base = KeyResult.metric(title, start=start, target=target, weight=weight)
+        values: st.SearchStrategy[Any] = numbers(low=-2000, high=2000)
+    elif kind is KeyResultKind.BINARY:
+        base = KeyResult.binary(title, done=draw(st.booleans()), weight=weight)
+        values = st.booleans()
+    elif kind is KeyResultKind.THRESHOLD:
+        base = KeyResult.threshold(
+            title,
+            threshold=draw(numbers(low=-100, high=100)),
+            above=draw(st.booleans()),
+            inclusive=draw(st.booleans()),
+            weight=weight,
+        )
+        values = numbers(low=-200, high=200)
+    else:
+        count = draw(st.integers(1, 5))
+        steps = [(f"step {i}", draw(st.floats(0.5, 3.0))) for i in range(count)]
+        base = KeyResult.milestones(title, milestones=steps, weight=weight)
+        values = st.integers(0, count)
+    entries = draw(st.lists(check_ins(values), max_size=6))
+    return KeyResult(base.title, base.measure, weight=base.weight, check_ins=entries)
+
+
+@st.composite
+def objectives(draw: st.DrawFn, *, max_key_results: int = 5) -> Objective:
+    """Objectives with 0..`max_key_results` key results (unique ids) and a cycle."""
+    items = draw(st.lists(key_results(), max_size=max_key_results))
+    unique = [
+        KeyResult(kr.title, kr.measure, weight=kr.weight, id=f"kr-{i}", check_ins=kr.check_ins)
+        for i, kr in enumerate(items)
+    ]
+    return Objective(
+        draw(st.sampled_from(["Win the market", "Delight customers", "Grow the team"])),
+        unique,
+        commitment=draw(st.sampled_from(list(Commitment))),
+        level=draw(st.sampled_from(list(Level))),
+        cycle=draw(cycles()),
+        id=draw(st.from_regex(r"[a-z]{1,8}", fullmatch=True)),
+    )
+
+
+def measurements() -> st.SearchStrategy[Measurement]:
+    """Measurements dated 2020..2030."""
+    return st.builds(Measurement, numbers(), days())
+
+
+@st.composite
+def kpis(draw: st.DrawFn) -> KPI:
+    """KPIs with a number target, an optional warning on the worse side, and measurements."""
+    target = draw(numbers(low=-1000, high=1000))
+    higher = draw(st.booleans())
+    gap = draw(st.none() | st.floats(0.5, 500))
+    warning = None if gap is None else (target - gap if higher else target + gap)
+    entries = draw(st.lists(measurements(), max_size=8, unique_by=lambda m: m.at))
+    return KPI(
+        "kpi",
+        target=target,
+        higher_is_better=higher,
+        warning=warning,
+        frequency=draw(st.none() | st.sampled_from(list(Frequency))),
+        indicator=draw(st.none() | st.sampled_from(list(Indicator))),
+        measurements=entries,
+    )
+
+
+# -- the strategy test kit ----------------------------------------------------------------
+
+
+def _metric_key_results() -> st.SearchStrategy[KeyResult]:
+    return key_results(kinds=[KeyResultKind.METRIC])
+
+
+def check_scorer(scorer: KeyResultScorer, *, max_examples: int = 200) -> None:
+    """Check a metric key-result scorer against the contract.
+
+    Progress is a finite number; the clamped value is in [0, 1]; the same input gives
+    the same output; the formula is non-empty; and if `scorer.monotone`, moving the
+    current value in the better direction (from start towards target, and beyond)
+    never lowers progress.
+
+    Raises:
+        AssertionError: With the falsifying example, if the scorer breaks the contract.
+    """
+    assert isinstance(scorer, KeyResultScorer), f"{scorer!r} does not follow KeyResultScorer"
+
+    @settings(max_examples=max_examples, deadline=None, database=None)
+    @given(_metric_key_results(), numbers(low=-2000, high=2000), st.floats(0, 1000))
+    def contract(key_result: KeyResult, current: float, step: float) -> None:
+        first = scorer(key_result, current)
+        assert isinstance(first, Measured), f"{scorer.name} returned {first!r}"
+        assert math.isfinite(first.progress), f"{scorer.name}: progress {first.progress}"
+        assert 0.0 <= min(1.0, max(0.0, first.progress)) <= 1.0
+        assert first.formula, f"{scorer.name}: empty formula"
+        assert scorer(key_result, current) == first, f"{scorer.name} is not deterministic"
+        if scorer.monotone:
+            measure = key_result.measure
+            assert isinstance(measure, Metric)
+            better = current + step if measure.target > measure.start else current - step
+            later = scorer(key_result, better)
+            assert later.progress >= first.progress - 1e-9, (
+                f"{scorer.name}: moving {current} to {better} (towards {measure.target}) "
+                f"lowered progress {first.progress} -> {later.progress}"
+            )
+
+    contract()
+
+
+def check_aggregator(aggregator: Aggregator, *, max_examples: int = 200) -> None:
+    """Check an aggregator against the contract.
+
+    The result lies between the smallest and largest value among parts with weight > 0;
+    order of parts does not matter; zero-weight parts change nothing.
+
+    Raises:
+        AssertionError: With the falsifying example.
+    """
+    assert isinstance(aggregator, Aggregator), f"{aggregator!r} does not follow Aggregator"
+    part = st.tuples(st.floats(0.01, 10), st.floats(0, 1))
+
+    @settings(max_examples=max_examples, deadline=None, database=None)
+    @given(st.lists(part, min_size=1, max_size=8), st.floats(0, 1), st.randoms())
+    def contract(parts: list[tuple[float, float]], extra: float, random: Any) -> None:
+        result = aggregator(parts).value
+        values = [value for _, value in parts]
+        assert min(values) - 1e-9 <= result <= max(values) + 1e-9, (
+            f"{aggregator.name}: {result} outside [{min(values)}, {max(values)}]"
+        )
+        shuffled = list(parts)
+        random.shuffle(shuffled)
+        assert math.isclose(aggregator(shuffled).value, result, abs_tol=1e-9)
+        padded = [*parts, (0.0, extra)]
+        assert math.isclose(aggregator(padded).value, result, abs_tol=1e-9), (
+            f"{aggregator.name}: a zero-weight part changed the result"
+        )
+
+    contract()
+
+
+def check_grader(grader: Grader, *, max_examples: int = 200) -> None:
+    """Check a grader against the contract.
+
+    Grades never fall as the value rises; "met" is monotone too; a value of 1.0 is
+    always met and GREEN.
+
+    Raises:
+        AssertionError: With the falsifying example.
+    """
+    assert isinstance(grader, Grader), f"{grader!r} does not follow Grader"
+    rank = {Grade.RED: 0, Grade.YELLOW: 1, Grade.GREEN: 2}
+
+    @settings(max_examples=max_examples, deadline=None, database=None)
+    @given(st.floats(0, 1), st.floats(0, 1), st.sampled_from(list(Commitment)))
+    def contract(a: float, b: float, commitment: Commitment) -> None:
+        low, high = sorted((a, b))
+        assert rank[grader.grade(low, commitment)] <= rank[grader.grade(high, commitment)]
+        assert grader.is_met(high, commitment) or not grader.is_met(low, commitment)
+        assert grader.grade(1.0, commitment) is Grade.GREEN
+        assert grader.is_met(1.0, commitment)
+
+    contract()
+
+
+def check_pace_rule(rule: PaceRule, *, max_examples: int = 200) -> None:
+    """Check a pace rule against the contract.
+
+    It answers ON_TRACK, BEHIND or AT_RISK, and a higher actual at the same expected
+    never gives a worse status.
+
+    Raises:
+        AssertionError: With the falsifying example.
+    """
+    assert isinstance(rule, PaceRule), f"{rule!r} does not follow PaceRule"
+    allowed = {Status.ON_TRACK, Status.BEHIND, Status.AT_RISK}
+
+    @settings(max_examples=max_examples, deadline=None, database=None)
+    @given(st.floats(0, 1), st.floats(0, 0.999), st.floats(0, 0.999))
+    def contract(expected: float, a: float, b: float) -> None:
+        low, high = sorted((a, b))
+        worse, better = rule(expected, low), rule(expected, high)
+        assert worse in allowed, f"{rule.name} answered {worse}"
+        assert better.severity <= worse.severity, (
+            f"{rule.name}: actual {high} gave {better}, but {low} gave {worse}"
+        )
+
+    contract()
