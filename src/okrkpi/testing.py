@@ -206,7 +206,7 @@ def check_scorer(scorer: KeyResultScorer, *, max_examples: int = 200) -> None:
     """
     assert isinstance(scorer, KeyResultScorer), f"{scorer!r} does not follow KeyResultScorer"
 
-    @settings(max_examples=max_examples, deadline=None, database=None)
+    @settings(max_examples=max_examples, deadline=None, database=None, report_multiple_bugs=False)
     @given(_metric_key_results(), numbers(low=-2000, high=2000), st.floats(0, 1000))
     def contract(key_result: KeyResult, current: float, step: float) -> None:
         first = scorer(key_result, current)
@@ -240,7 +240,7 @@ def check_aggregator(aggregator: Aggregator, *, max_examples: int = 200) -> None
     assert isinstance(aggregator, Aggregator), f"{aggregator!r} does not follow Aggregator"
     part = st.tuples(st.floats(0.01, 10), st.floats(0, 1))
 
-    @settings(max_examples=max_examples, deadline=None, database=None)
+    @settings(max_examples=max_examples, deadline=None, database=None, report_multiple_bugs=False)
     @given(st.lists(part, min_size=1, max_size=8), st.floats(0, 1), st.randoms())
     def contract(parts: list[tuple[float, float]], extra: float, random: Any) -> None:
         result = aggregator(parts).value
@@ -271,7 +271,7 @@ def check_grader(grader: Grader, *, max_examples: int = 200) -> None:
     assert isinstance(grader, Grader), f"{grader!r} does not follow Grader"
     rank = {Grade.RED: 0, Grade.YELLOW: 1, Grade.GREEN: 2}
 
-    @settings(max_examples=max_examples, deadline=None, database=None)
+    @settings(max_examples=max_examples, deadline=None, database=None, report_multiple_bugs=False)
     @given(st.floats(0, 1), st.floats(0, 1), st.sampled_from(list(Commitment)))
     def contract(a: float, b: float, commitment: Commitment) -> None:
         low, high = sorted((a, b))
@@ -295,7 +295,7 @@ def check_pace_rule(rule: PaceRule, *, max_examples: int = 200) -> None:
     assert isinstance(rule, PaceRule), f"{rule!r} does not follow PaceRule"
     allowed = {Status.ON_TRACK, Status.BEHIND, Status.AT_RISK}
 
-    @settings(max_examples=max_examples, deadline=None, database=None)
+    @settings(max_examples=max_examples, deadline=None, database=None, report_multiple_bugs=False)
     @given(st.floats(0, 1), st.floats(0, 0.999), st.floats(0, 0.999))
     def contract(expected: float, a: float, b: float) -> None:
         low, high = sorted((a, b))

@@ -340,8 +340,9 @@ class _ChildrenOnly:
         key_results: Sequence[tuple[KeyResult, float]],
         children: Sequence[tuple[Objective, float]],
     ) -> Sequence[WeightedValue]:
-        # A leaf has no children: its own key results are all there is to go on.
-        return _child_parts(children) if children else _kr_parts(key_results)
+        # A leaf (or one whose children all weigh 0) has only its key results to go on.
+        below = _positive(_child_parts(children))
+        return below or _kr_parts(key_results)
 
 
 @attrs.frozen(slots=True)

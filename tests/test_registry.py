@@ -1,0 +1,138 @@
+"""Strategy registries: instances, built-ins by name, and lazy entry-point plug-ins."""
+
+import sys
+import textwrap
+from datetime import date
+
+import pytest
+
+from okrkpi import (
+    KeyResult,
+    Objective,
+    ScoringPolicy,
+    StrategyPluginWarning,
+    StrategyRegistry,
+    UnknownStrategyError,
+    ValidationError,
+    default_registry,
+    score,
+)
+from okrkpi import strategies as builtin
+from okrkpi.testing import check_scorer
+
+
+def test_builtins_are_registered_by_name():
+    assert default_registry.names("aggregator") == (
+        "minimum", "weighted_geometric_mean", "weighted_mean"
+    )  # fmt: skip
+    assert default_registry.names("pace") == ("gap", "ratio")
+    assert "driven_key_results" in default_registry.names("rollup")
+    assert default_registry.scorer("linear").name == "linear"
+    assert default_registry.aggregator("minimum") is default_registry.aggregator("minimum")
+    assert default_registry.grader("google").name == "google"
+    assert default_registry.pace("gap").name == "gap"
+    assert default_registry.rollup("children").uses_children
+
+
+def test_unknown_name_lists_known_names():
+    with pytest.raises(UnknownStrategyError) as caught:
+        default_registry.get("pace", "lenient")
+    assert caught.value.known == ("gap", "ratio")
+    assert "unknown pace strategy 'lenient'; known: gap, ratio" in str(caught.value)
+    with pytest.raises(ValidationError, match="category"):
+        default_registry.get("colour", "red")
+
+
+def test_registrations_stay_in_their_registry():
+    mine = StrategyRegistry(entry_point_group=None)
+    mine.register("aggregator", builtin.minimum(), name="strict")
+    assert "strict" in mine.names("aggregator")
+    assert "strict" not in default_registry.names("aggregator")
+    objective = Objective("o", [KeyResult.binary("a", done=True), KeyResult.binary("b")])
+    assert score(objective, aggregator="strict", registry=mine).value == 0.0
+    with pytest.raises(ValidationError, match="Aggregator"):
+        mine.register("aggregator", object())
+    with pytest.raises(ValidationError, match="name"):
+        mine.register("aggregator", builtin.minimum(), name="")
+    empty = StrategyRegistry(entry_point_group=None, builtins=False)
+    assert empty.names("scorer") == ()
+
+
+def test_resolve_accepts_instances_and_checks_them():
+    instance = builtin.weighted_mean()
+    assert default_registry.resolve("aggregator", instance) is instance
+    with pytest.raises(ValidationError, match="Aggregator"):
+        default_registry.resolve("aggregator", builtin.google_grader())
+
+
+PLUGIN = '''
+import attrs
+from okrkpi import Measured
+
+IMPORTED = True
+
+
+@attrs.frozen
+class Stepped:
+    """0.3 at the commit level, 0.7 at target, 1.0 at stretch (Google-style)."""
+
+    name: str = "stepped"
+    monotone: bool = True
+
+    def __call__(self, key_result, current):
+        measure = key_result.measure
+        value = measure.start if current is None else current
+        share = (value - measure.start) / (measure.target - measure.start)
+        step = 1.0 if share >= 1.3 else 0.7 if share >= 1.0 else 0.3 if share >= 0.5 else 0.0
+        return Measured(step, f"step({share:.2f})")
+
+
+def broken():
+    raise RuntimeError("plugin bug")
+'''
+
+
+@pytest.fixture
+def plugin_dist(tmp_path, monkeypatch):
+    """A separately 'installed' distribution advertising strategies through entry points."""
+    (tmp_path / "okrkpi_steps.py").write_text(textwrap.dedent(PLUGIN))
+    info = tmp_path / "okrkpi_steps-1.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: okrkpi-steps\nVersion: 1.0\n")
+    (info / "entry_points.txt").write_text(
+        "[okrkpi.strategies]\n"
+        "scorer.stepped = okrkpi_steps:Stepped\n"
+        "aggregator.broken = okrkpi_steps:broken\n"
+        "pace.missing = okrkpi_steps_nowhere:rule\n"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    yield
+    sys.modules.pop("okrkpi_steps", None)
+
+
+def test_plugin_is_found_through_its_entry_point_and_loaded_lazily(plugin_dist):
+    registry = StrategyRegistry()
+    assert "stepped" in registry.names("scorer")
+    assert "okrkpi_steps" not in sys.modules  # listing names imports nothing
+    stepped = registry.scorer("stepped")
+    assert sys.modules["okrkpi_steps"].IMPORTED
+    check_scorer(stepped, max_examples=50)
+    policy = ScoringPolicy.named(scorers={"metric": "stepped"}, registry=registry)
+    kr = KeyResult.metric("m", start=0, target=10).check_in(10, at=date(2026, 7, 1))
+    result = score(kr, policy=policy)
+    assert result.value == 0.7
+    assert result.strategy == "stepped"
+
+
+def test_broken_plugins_warn_and_count_as_unknown(plugin_dist):
+    registry = StrategyRegistry()
+    with pytest.warns(StrategyPluginWarning, match="plugin bug"):
+        with pytest.raises(UnknownStrategyError):
+            registry.get("aggregator", "broken")
+    assert "broken" not in registry.names("aggregator")
+    with pytest.raises(UnknownStrategyError):  # no second warning, no second import attempt
+        registry.get("aggregator", "broken")
+    with pytest.warns(StrategyPluginWarning, match="okrkpi_steps_nowhere"):
+        with pytest.raises(UnknownStrategyError):
+            registry.get("pace", "missing")
+    assert registry.get("scorer", "linear").name == "linear"  # the rest still works

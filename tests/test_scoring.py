@@ -1,0 +1,417 @@
+"""The scoring rules of the spec, as examples and as properties."""
+
+import math
+from datetime import date, timedelta
+
+import attrs
+import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+from okrkpi import (
+    Commitment,
+    Cycle,
+    Grade,
+    KeyResult,
+    Objective,
+    ScoringPolicy,
+    Status,
+    UnknownStrategyError,
+    ValidationError,
+    score,
+    status,
+)
+from okrkpi import strategies as builtin
+from okrkpi.testing import (
+    check_aggregator,
+    check_grader,
+    check_pace_rule,
+    check_scorer,
+    key_results,
+    numbers,
+    objectives,
+)
+
+JULY = date(2026, 7, 1)
+
+
+def metric(start, target, *values, title="m"):
+    kr = KeyResult.metric(title, start=start, target=target)
+    for offset, value in enumerate(values):
+        kr = kr.check_in(value, at=JULY + timedelta(days=offset))
+    return kr
+
+
+# -- key results --------------------------------------------------------------------------
+
+
+def test_metric_progress_formula_and_explanation():
+    result = score(metric(1.2, 2.0, 1.6))
+    assert result.value == pytest.approx(0.5)
+    assert result.grade is Grade.YELLOW
+    assert not result.met
+    assert "(1.6 - 1.2) / (2 - 1.2)" in result.explanation
+    assert "aspirational: YELLOW" in result.explanation
+    assert result.strategy == "linear"
+    details = result.explain()
+    assert details["inputs"] == {"start": 1.2, "target": 2.0, "current": 1.6}
+    assert details["grade"] == "yellow"
+
+
+def test_decrease_uses_the_same_formula():
+    assert score(metric(3.0, 2.0, 2.5)).value == pytest.approx(0.5)
+    assert score(metric(3.0, 2.0, 3.5)).progress == pytest.approx(-0.5)
+
+
+def test_overachievement_stays_visible_in_progress():
+    result = score(metric(0, 100, 150))
+    assert result.progress == pytest.approx(1.5)
+    assert result.value == 1.0
+
+
+def test_no_check_in_means_current_is_start():
+    result = score(metric(10, 20))
+    assert (result.value, result.progress) == (0.0, 0.0)
+    assert "no check-in yet: current = start" in result.explanation
+
+
+def test_binary():
+    kr = KeyResult.binary("Launch 2.0 version of website")
+    assert score(kr).value == 0.0
+    assert score(kr.check_in(True, at=JULY)).value == 1.0
+    assert score(KeyResult.binary("x", done=True)).value == 1.0
+    assert score(kr.check_in(1, at=JULY).check_in(0, at=JULY + timedelta(1))).value == 0.0
+
+
+@pytest.mark.parametrize(
+    ("above", "inclusive", "current", "expected"),
+    [
+        (True, False, 10.0, 0.0),
+        (True, False, 10.1, 1.0),
+        (True, True, 10.0, 1.0),
+        (False, False, 10.0, 0.0),
+        (False, False, 9.9, 1.0),
+        (False, True, 10.0, 1.0),
+        (True, True, 9.9, 0.0),
+    ],
+)
+def test_threshold(above, inclusive, current, expected):
+    kr = KeyResult.threshold("t", threshold=10.0, above=above, inclusive=inclusive)
+    assert score(kr.check_in(current, at=JULY)).value == expected
+
+
+def test_threshold_without_check_in_scores_zero():
+    result = score(KeyResult.threshold("t", threshold=1))
+    assert result.value == 0.0
+    assert "no check-in yet" in result.explanation
+
+
+def test_milestones_weighted_share():
+    kr = KeyResult.milestones("Ship", milestones=["a", "b", ("c", 2.0)])
+    assert score(kr).value == 0.0
+    assert score(kr.check_in(2, at=JULY)).value == pytest.approx(0.5)
+    assert score(kr.check_in(3, at=JULY)).value == 1.0
+
+
+# -- grades -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "aspirational", "committed"),
+    [
+        (0.0, Grade.RED, Grade.RED),
+        (0.39, Grade.RED, Grade.RED),
+        (0.4, Grade.YELLOW, Grade.RED),
+        (0.69, Grade.YELLOW, Grade.RED),
+        (0.7, Grade.GREEN, Grade.YELLOW),
+        (0.99, Grade.GREEN, Grade.YELLOW),
+        (1.0, Grade.GREEN, Grade.GREEN),
+    ],
+)
+def test_google_bands(value, aspirational, committed):
+    grader = builtin.google_grader()
+    assert grader.grade(value, Commitment.ASPIRATIONAL) is aspirational
+    assert grader.grade(value, Commitment.COMMITTED) is committed
+    assert grader.is_met(value, Commitment.ASPIRATIONAL) is (value >= 0.7)
+    assert grader.is_met(value, Commitment.COMMITTED) is (value >= 1.0)
+
+
+def test_committed_objective_is_met_only_at_one():
+    kr = metric(0, 10, 9)
+    committed = Objective("Ship", [kr], commitment=Commitment.COMMITTED)
+    aspirational = Objective("Ship", [kr])
+    assert not score(committed).met
+    assert score(committed).grade is Grade.YELLOW
+    assert score(aspirational).met
+    assert score(aspirational).grade is Grade.GREEN
+    assert score(kr, commitment=Commitment.COMMITTED).grade is Grade.YELLOW
+
+
+# -- objectives ---------------------------------------------------------------------------
+
+
+def test_objective_weighted_mean():
+    objective = Objective(
+        "Grow", [metric(0, 10, 10), KeyResult.binary("b", weight=3)]
+    )  # 1.0 x1, 0.0 x3
+    result = score(objective)
+    assert result.value == pytest.approx(0.25)
+    assert [part.value for part in result.parts] == [1.0, 0.0]
+    assert result.strategy == "weighted_mean"
+
+
+def test_objective_without_key_results_scores_zero_and_says_so():
+    result = score(Objective("Grow"))
+    assert result.value == 0.0
+    assert "no key results" in result.explanation
+
+
+def test_zero_weight_key_result_does_not_count():
+    base = Objective("Grow", [metric(0, 10, 5)])
+    padded = base.with_key_result(KeyResult.binary("ignored", weight=0))
+    assert score(padded).value == score(base).value
+
+
+def test_aggregator_by_name_or_instance():
+    objective = Objective("Grow", [metric(0, 10, 2), KeyResult.binary("b")])
+    assert score(objective, aggregator="minimum").value == 0.0
+    assert score(objective, aggregator=builtin.minimum()).value == 0.0
+    geometric = score(Objective("g", [metric(0, 10, 4), KeyResult.binary("b", done=True)]),
+                      aggregator="weighted_geometric_mean")  # fmt: skip
+    assert geometric.value == pytest.approx(math.sqrt(0.4))
+    with pytest.raises(UnknownStrategyError, match="known: minimum, weighted_geometric_mean"):
+        score(objective, aggregator="median")
+
+
+def test_overachievement_counts_when_the_policy_says_so():
+    objective = Objective("Grow", [metric(0, 10, 15, 15, title="a"), metric(0, 10, 5, title="b")])
+    assert score(objective).value == pytest.approx(0.75)
+    generous = ScoringPolicy(overachievement_cap=1.5)
+    assert score(objective, policy=generous).value == pytest.approx(1.0)
+    capped = ScoringPolicy(overachievement_cap=1.2)
+    assert score(objective, policy=capped).progress == pytest.approx(0.85)
+
+
+def test_score_rejects_other_subjects():
+    with pytest.raises(ValidationError, match="score.subject"):
+        score("objective")
+    with pytest.raises(ValidationError, match="commitment"):
+        score(metric(0, 1), commitment="committed")
+    with pytest.raises(ValidationError, match="policy"):
+        score(metric(0, 1), policy="default")
+
+
+# -- status -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("as_of", "current", "expected"),
+    [
+        (date(2026, 6, 30), 0, Status.NOT_STARTED),
+        (date(2026, 6, 30), 100, Status.ACHIEVED),
+        (date(2026, 7, 1), 0, Status.ON_TRACK),
+        (date(2026, 8, 15), 50, Status.ON_TRACK),  # E=0.495, A=0.5
+        (date(2026, 8, 15), 30, Status.BEHIND),  # gap 0.195
+        (date(2026, 8, 15), 24, Status.AT_RISK),  # gap 0.255
+        (date(2026, 9, 30), 75, Status.BEHIND),  # gap 0.25 exactly
+        (date(2026, 9, 30), 100, Status.ACHIEVED),
+    ],
+)
+def test_gap_rule(q3, as_of, current, expected):
+    kr = KeyResult.metric("m", start=0, target=100).check_in(current, at=date(2026, 6, 1))
+    assert status(kr, q3, as_of=as_of) is expected
+
+
+def test_ratio_rule(q3):
+    kr = KeyResult.metric("m", start=0, target=100).check_in(40, at=date(2026, 6, 1))
+    as_of = date(2026, 8, 15)  # expected 0.495 -> ratio 0.81
+    assert status(kr, q3, as_of=as_of) is Status.BEHIND
+    assert status(kr, q3, as_of=as_of, pace="ratio") is Status.BEHIND
+    assert status(kr.check_in(48, at=JULY), q3, as_of=as_of, pace="ratio") is Status.ON_TRACK
+    assert status(kr.check_in(30, at=JULY), q3, as_of=as_of, pace="ratio") is Status.AT_RISK
+    assert builtin.ratio_pace()(0.0, 0.0) is Status.ON_TRACK
+
+
+def test_objective_status_is_its_worst_key_result(q3):
+    good = KeyResult.binary("done", done=True)
+    late = KeyResult.metric("late", start=0, target=100).check_in(10, at=JULY)
+    objective = Objective("Grow", [good, late], cycle=q3)
+    assert status(objective, as_of=date(2026, 8, 15)) is Status.AT_RISK
+    assert status(Objective("Grow", [good], cycle=q3), as_of=date(2026, 8, 15)) is Status.ACHIEVED
+    assert status(Objective("Empty", cycle=q3), as_of=date(2026, 6, 1)) is Status.NOT_STARTED
+    assert status(Objective("Empty", cycle=q3), as_of=date(2026, 9, 1)) is Status.AT_RISK
+
+
+def test_status_needs_a_cycle():
+    with pytest.raises(ValidationError, match="status.cycle"):
+        status(Objective("Grow"), as_of=JULY)
+    with pytest.raises(ValidationError, match="status.cycle"):
+        status(metric(0, 1), as_of=JULY)
+    with pytest.raises(ValidationError, match="status.as_of"):
+        status(metric(0, 1), Cycle.year(2026), as_of="2026-07-01")
+    with pytest.raises(ValidationError, match="status.subject"):
+        status(3, Cycle.year(2026), as_of=JULY)
+
+
+def test_strategy_factories_validate():
+    with pytest.raises(ValidationError, match="yellow < green"):
+        builtin.google_grader(yellow=0.8, green=0.7)
+    with pytest.raises(ValidationError, match="at_risk_gap"):
+        builtin.gap_pace(at_risk_gap=0)
+    with pytest.raises(ValidationError, match="behind < on_track"):
+        builtin.ratio_pace(on_track=0.5, behind=0.6)
+    with pytest.raises(ValidationError, match="children_share"):
+        builtin.key_results_and_children(children_share=1.0)
+
+
+def test_scorers_reject_the_wrong_kind():
+    for scorer in (builtin.linear_metric(), builtin.threshold_scorer(), builtin.milestone_share()):
+        with pytest.raises(ValidationError, match="measure"):
+            scorer(KeyResult.binary("x"), None)
+    with pytest.raises(ValidationError, match="measure"):
+        builtin.binary_scorer()(metric(0, 1), None)
+
+
+def test_policy_validation_and_named():
+    with pytest.raises(ValidationError, match="ScoringPolicy.aggregator"):
+        ScoringPolicy(aggregator=min)
+    with pytest.raises(ValidationError, match="overachievement_cap"):
+        ScoringPolicy(overachievement_cap=0.9)
+    with pytest.raises(ValidationError, match="overachievement_cap"):
+        ScoringPolicy(overachievement_cap=float("inf"))
+    with pytest.raises(ValidationError, match="KeyResultKind"):
+        ScoringPolicy(scorers={"percent": builtin.linear_metric()})
+    with pytest.raises(ValidationError, match="KeyResultScorer"):
+        ScoringPolicy(scorers={"metric": abs})
+    with pytest.raises(ValidationError, match="mapping"):
+        ScoringPolicy(scorers=[builtin.linear_metric()])
+    policy = ScoringPolicy.named(
+        aggregator="minimum", grader="google", pace="ratio", rollup="children",
+        scorers={"metric": "linear"},
+    )  # fmt: skip
+    assert (policy.aggregator.name, policy.pace.name, policy.rollup.name) == (
+        "minimum", "ratio", "children"
+    )  # fmt: skip
+    assert policy.scorer_for(KeyResult.binary("x").kind).name == "binary"
+
+
+def test_builtins_pass_the_strategy_test_kit():
+    check_scorer(builtin.linear_metric())
+    for aggregator in (
+        builtin.weighted_mean(),
+        builtin.minimum(),
+        builtin.weighted_geometric_mean(),
+    ):
+        check_aggregator(aggregator)
+    check_grader(builtin.google_grader())
+    check_grader(builtin.google_grader(yellow=0.3, green=0.6))
+    check_pace_rule(builtin.gap_pace())
+    check_pace_rule(builtin.ratio_pace())
+
+
+def test_test_kit_catches_a_broken_scorer():
+    @attrs.frozen
+    class Backwards:
+        name: str = "backwards"
+        monotone: bool = True
+
+        def __call__(self, key_result, current):
+            return builtin.linear_metric()(key_result, None if current is None else -current)
+
+    with pytest.raises(AssertionError, match="lowered progress"):
+        check_scorer(Backwards(), max_examples=50)
+
+
+def test_test_kit_catches_a_broken_aggregator_and_grader():
+    @attrs.frozen
+    class Sum:
+        name: str = "sum"
+
+        def __call__(self, parts):
+            return builtin.weighted_mean()([(1.0, sum(v for _, v in parts))])
+
+    with pytest.raises(AssertionError, match="outside|zero-weight"):
+        check_aggregator(Sum(), max_examples=50)
+
+    @attrs.frozen
+    class Upside:
+        name: str = "upside"
+
+        def grade(self, value, commitment):
+            return Grade.GREEN if value < 0.5 else Grade.RED
+
+        def is_met(self, value, commitment):
+            return True
+
+    with pytest.raises(AssertionError):
+        check_grader(Upside(), max_examples=50)
+
+
+# -- properties ---------------------------------------------------------------------------
+
+
+@given(key_results())
+def test_value_is_progress_clamped(kr):
+    result = score(kr)
+    assert 0.0 <= result.value <= 1.0
+    assert result.value == min(1.0, max(0.0, result.progress))
+    assert result.explanation
+
+
+@given(objectives())
+def test_objective_value_between_min_and_max_of_weighted_parts(objective):
+    result = score(objective)
+    values = [p.value for p, kr in zip(result.parts, objective.key_results, strict=True)
+              if kr.weight > 0]  # fmt: skip
+    if values:
+        assert min(values) - 1e-9 <= result.value <= max(values) + 1e-9
+    else:
+        assert result.value == 0.0
+
+
+@given(numbers(low=-100, high=100), numbers(low=-100, high=100), numbers(low=-300, high=300),
+       st.floats(0, 100))  # fmt: skip
+def test_metric_monotone_in_the_better_direction(start, target, current, step):
+    assume(start != target)
+    better = current + step if target > start else current - step
+    kr = KeyResult.metric("m", start=start, target=target)
+    before = score(kr.check_in(current, at=JULY))
+    after = score(kr.check_in(better, at=JULY))
+    assert after.progress >= before.progress - 1e-9
+    assert after.value >= before.value
+
+
+@given(numbers(low=-100, high=100), numbers(low=-100, high=100), numbers(low=-300, high=300))
+def test_increase_and_decrease_are_symmetric(start, target, current):
+    assume(start != target)
+    up = KeyResult.metric("m", start=start, target=target).check_in(current, at=JULY)
+    down = KeyResult.metric("m", start=-start, target=-target).check_in(-current, at=JULY)
+    assert score(up).progress == pytest.approx(score(down).progress)
+
+
+@given(key_results(), st.integers(0, 4000))
+def test_time_travel_after_last_check_in_equals_latest(kr, days_after):
+    last = kr.check_ins[-1].at if kr.check_ins else date(2026, 1, 1)
+    later = last + timedelta(days=days_after)
+    assume(later.year < 2200)
+    assert score(kr, as_of=later) == score(kr)
+
+
+@given(key_results())
+def test_time_travel_before_first_check_in_is_the_baseline(kr):
+    before = date(2019, 12, 31)
+    stripped = attrs.evolve(kr, check_ins=())
+    assert score(kr, as_of=before) == score(stripped)
+
+
+@given(
+    objectives(), st.sampled_from(["gap", "ratio"]), st.dates(date(2019, 1, 1), date(2032, 1, 1))
+)
+def test_status_is_worst_of_key_results(objective, pace, as_of):
+    result = status(objective, as_of=as_of, pace=pace)
+    if objective.key_results:
+        each = [status(kr, objective.cycle, as_of=as_of, pace=pace) for kr in objective.key_results]
+        worst = max(each, key=lambda s: s.severity)
+        assert result.severity == worst.severity
+    elif as_of < objective.cycle.start:
+        assert result is Status.NOT_STARTED

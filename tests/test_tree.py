@@ -1,0 +1,296 @@
+"""The alignment tree: validation, queries, roll-ups, incremental re-scoring, scale."""
+
+from datetime import date, timedelta
+
+import attrs
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from okrkpi import (
+    AlignmentError,
+    AlignmentTree,
+    Commitment,
+    Cycle,
+    FindingCode,
+    KeyResult,
+    Level,
+    Objective,
+    ScoringPolicy,
+    Status,
+    ValidationError,
+    lint,
+)
+from okrkpi.examples import EXAMPLE_AS_OF, example_objectives
+from okrkpi.strategies import children_only, key_results_and_children
+
+JULY = date(2026, 7, 1)
+
+
+def node(oid, parent=None, value=None, weight=1.0, **fields):
+    kr = KeyResult.metric("kr", start=0, target=100)
+    if value is not None:
+        kr = kr.check_in(value, at=JULY)
+    return Objective(oid, [kr], id=oid, parent_id=parent, alignment_weight=weight, **fields)
+
+
+@pytest.fixture
+def example():
+    return AlignmentTree(example_objectives())
+
+
+def test_example_rolls_up_as_documented(example):
+    scores = example.score(EXAMPLE_AS_OF)
+    assert scores["company"].value == pytest.approx(0.21)  # (0 + 0.42) / 2, Google's way
+    assert scores["marketing"].value == pytest.approx((0.3 + 7 / 12) / 2)
+    assert scores["product"].value == pytest.approx(0.75)
+    driven = example.score(EXAMPLE_AS_OF, rollup="driven_key_results")
+    assert driven["company"].value == pytest.approx((0.75 + 0.42) / 2)  # product drives launch
+    children = example.score(EXAMPLE_AS_OF, rollup="children")
+    assert children["company"].value == pytest.approx((scores["marketing"].value + 0.75) / 2)
+    assert "rolled up from 2" in children["company"].explanation
+    statuses = example.status(EXAMPLE_AS_OF)
+    assert statuses == {
+        "company": Status.AT_RISK, "marketing": Status.BEHIND, "product": Status.ON_TRACK
+    }  # fmt: skip
+
+
+def test_queries(example):
+    assert [o.id for o in example.roots] == ["company"]
+    assert [o.id for o in example.children("company")] == ["marketing", "product"]
+    assert example.parent("product").id == "company"
+    assert example.parent("company") is None
+    assert [o.id for o in example.path("product")] == ["company", "product"]
+    assert [o.id for o in example.descendants("company")] == ["marketing", "product"]
+    assert [o.id for o in example.leaves()] == ["marketing", "product"]
+    assert example.unaligned() == ()
+    assert [o.id for o in example.filter(owner="CEO")] == ["company"]
+    assert [o.id for o in example.filter(level=Level.DEPARTMENT)] == ["marketing", "product"]
+    assert len(example.filter(cycle=Cycle.year(2026))) == 3
+    assert example.filter(cycle=Cycle.year(2025)) == ()
+    assert len(example) == 3
+    assert "product" in example
+    assert [o.id for o in example] == ["company", "marketing", "product"]
+    assert repr(example) == "<AlignmentTree: 3 objectives, 1 roots>"
+    sub = example.subtree("marketing")
+    assert [o.id for o in sub.roots] == ["marketing"]
+    with pytest.raises(AlignmentError, match="unknown objective 'nope'"):
+        example.children("nope")
+
+
+def test_unaligned_excludes_company_objectives():
+    tree = AlignmentTree([node("c", level=Level.COMPANY), node("t"), node("i", "c")])
+    assert [o.id for o in tree.unaligned()] == ["t"]
+
+
+def test_every_problem_is_reported_at_once():
+    with pytest.raises(AlignmentError) as caught:
+        AlignmentTree(
+            [
+                node("a", "b"),
+                node("b", "c"),
+                node("c", "a"),
+                node("a"),
+                node("d", "zz"),
+                attrs.evolve(node("e", "d"), parent_key_result_id="missing"),
+                "not an objective",
+            ]
+        )
+    messages = [str(problem) for problem in caught.value.problems]
+    assert "objectives[3].id: duplicate id 'a'" in messages
+    assert "objectives['d'].parent_id: unknown parent 'zz'" in messages
+    assert "objectives['e'].parent_key_result_id: 'd' has no key result 'missing'" in messages
+    assert "objectives['a'].parent_id: loop: a -> b -> c -> a" in messages
+    assert any("not an Objective" in m for m in messages)
+    assert isinstance(caught.value, ValueError)
+
+
+def test_mixed_cycles_are_findings_not_errors():
+    tree = AlignmentTree(
+        [
+            node("parent", cycle=Cycle.quarter(2026, 3)),
+            node("inside", "parent", cycle=Cycle("sprint", date(2026, 7, 6), date(2026, 7, 19))),
+            node("outside", "parent", cycle=Cycle.quarter(2026, 4)),
+        ]
+    )
+    assert [problem.path for problem in tree.findings] == ["objectives['outside'].cycle"]
+    assert "2026-Q4 is not inside parent 'parent'" in tree.findings[0].message
+
+
+def test_roll_up_policies():
+    tree = AlignmentTree(
+        [node("root", value=100), node("a", "root", 20, weight=3), node("b", "root", 60)]
+    )
+    assert tree.score()["root"].value == 1.0
+    assert tree.score(rollup="children")["root"].value == pytest.approx((20 * 3 + 60) / 4 / 100)
+    both = tree.score(rollup=key_results_and_children(children_share=0.5))["root"]
+    assert both.value == pytest.approx(0.5 * 1.0 + 0.5 * 0.3)
+    assert both.strategy == "key_results_and_children/weighted_mean"
+    policy = ScoringPolicy(rollup=children_only())
+    assert AlignmentTree(tree, policy=policy).score()["root"].value == pytest.approx(0.3)
+
+
+def test_driven_key_result_counts_children_once():
+    launch = KeyResult.binary("launch", id="launch")
+    other = KeyResult.binary("other", id="other", done=True)
+    tree = AlignmentTree(
+        [
+            Objective("root", [launch, other], id="root"),
+            attrs.evolve(node("x", "root", 40), parent_key_result_id="launch"),
+            attrs.evolve(node("y", "root", 80), parent_key_result_id="launch"),
+            node("z", "root", 0),  # aligned to the objective, not a key result
+        ]
+    )
+    root = tree.score(rollup="driven_key_results")["root"]
+    assert root.value == pytest.approx((0.6 + 1.0) / 2)
+
+
+def test_status_with_children_roll_up_paces_the_rolled_up_value():
+    q3 = Cycle.quarter(2026, 3)
+    tree = AlignmentTree([node("root", value=100, cycle=q3), node("a", "root", 10, cycle=q3)])
+    assert tree.status(date(2026, 8, 15))["root"] is Status.ACHIEVED
+    assert tree.status(date(2026, 8, 15), rollup="children")["root"] is Status.AT_RISK
+    with pytest.raises(ValidationError, match="cycle"):
+        AlignmentTree([node("x")]).status(JULY)
+    assert AlignmentTree([node("x")]).status(JULY, cycle=q3)["x"] is Status.ON_TRACK
+    assert AlignmentTree([node("x")]).status(date(2026, 9, 1), cycle=q3)["x"] is Status.AT_RISK
+
+
+def test_replace_rescoring_matches_a_full_rebuild():
+    objectives = [node("root", value=50)] + [node(f"n{i}", "root", i) for i in range(20)]
+    tree = AlignmentTree(objectives)
+    before = tree.score(rollup="children")
+    updated = tree.check_in("n3", "kr", 90, at=JULY + timedelta(days=1))
+    after = updated.score(rollup="children")
+    rebuilt = AlignmentTree(list(updated)).score(rollup="children")
+    assert dict(after) == dict(rebuilt)
+    assert after["n3"].value == 0.9
+    assert before["n3"].value == 0.03  # the old tree is unchanged
+    assert tree["n3"].key_results[0].latest_check_in().value == 3
+    again = updated.check_in("n4", "kr", 0, at=JULY + timedelta(days=1))
+    assert dict(again.score(rollup="children")) == dict(
+        AlignmentTree(list(again)).score(rollup="children")
+    )
+
+
+def test_replace_with_new_links_rebuilds_and_validates():
+    tree = AlignmentTree([node("a"), node("b", "a"), node("c")])
+    moved = tree.replace(attrs.evolve(tree["b"], parent_id="c"))
+    assert moved.parent("b").id == "c"
+    with pytest.raises(AlignmentError, match="loop"):
+        tree.replace(attrs.evolve(tree["a"], parent_id="b"))
+    with pytest.raises(AlignmentError, match="unknown objective"):
+        tree.replace(node("zz"))
+    with pytest.raises(ValidationError):
+        tree.replace("b")
+    recycled = tree.replace(attrs.evolve(tree["b"], cycle=Cycle.year(2027)))
+    assert recycled.findings == ()
+
+
+def test_many_replacements_stay_correct():
+    tree = AlignmentTree([node("root")] + [node(f"n{i}", "root", 0) for i in range(5)])
+    tree.score(rollup="children")
+    for step in range(40):  # crosses the layer limit, so layers get flattened
+        tree = tree.check_in(f"n{step % 5}", "kr", step, at=JULY + timedelta(days=step + 1))
+        tree.score(rollup="children")
+    expected = AlignmentTree(list(tree)).score(rollup="children")
+    assert dict(tree.score(rollup="children")) == dict(expected)
+
+
+def test_deep_chain_scores_without_recursion():
+    depth = 100_000
+    chain = [node("n0", value=100)] + [node(f"n{i}", f"n{i - 1}") for i in range(1, depth)]
+    chain[-1] = node(f"n{depth - 1}", f"n{depth - 2}", 40)
+    tree = AlignmentTree(chain)
+    scores = tree.score(rollup="children")
+    assert scores["n0"].value == pytest.approx(0.4)
+    assert len(tree.path(f"n{depth - 1}")) == depth
+    assert len(tree.descendants("n0")) == depth - 1
+
+
+# -- properties ---------------------------------------------------------------------------
+
+
+@st.composite
+def forests(draw):
+    size = draw(st.integers(1, 25))
+    objectives = []
+    for i in range(size):
+        parent = draw(st.none() | st.integers(0, i - 1)) if i else None
+        value = draw(st.none() | st.integers(0, 100))
+        objectives.append(node(f"o{i}", None if parent is None else f"o{parent}", value))
+    return objectives
+
+
+@given(
+    forests(),
+    st.randoms(),
+    st.sampled_from(["key_results", "children", "key_results_and_children"]),
+)
+def test_input_order_changes_nothing(objectives, random, rollup):
+    shuffled = list(objectives)
+    random.shuffle(shuffled)
+    before = AlignmentTree(objectives).score(rollup=rollup)
+    after = AlignmentTree(shuffled).score(rollup=rollup)
+    assert {k: (s.value, s.progress, s.grade) for k, s in before.items()} == {
+        k: (s.value, s.progress, s.grade) for k, s in after.items()
+    }
+
+
+@given(st.integers(1, 12), st.integers(0, 100))
+def test_uniform_tree_rolls_up_to_the_plain_mean(width, seed):
+    values = [(seed * (i + 7)) % 101 for i in range(width)]
+    tree = AlignmentTree([node("root")] + [node(f"c{i}", "root", v) for i, v in enumerate(values)])
+    root = tree.score(rollup="children")["root"]
+    assert root.value == pytest.approx(sum(values) / width / 100)
+
+
+@given(forests(), st.integers(0, 100), st.sampled_from(["children", "key_results_and_children"]))
+def test_zero_weight_child_changes_nothing(objectives, value, rollup):
+    tree = AlignmentTree(objectives)
+    parent = objectives[-1].id
+    extra = AlignmentTree([*objectives, node("extra", parent, value, weight=0.0)])
+    before = tree.score(rollup=rollup)
+    after = extra.score(rollup=rollup)
+    assert all(after[oid].value == pytest.approx(before[oid].value) for oid in before)
+
+
+# -- hygiene ------------------------------------------------------------------------------
+
+
+def test_lint_flags_each_rule():
+    q2 = Cycle.quarter(2026, 2)
+    q3 = Cycle.quarter(2026, 3)
+    many = [KeyResult.binary(f"kr {i}") for i in range(6)]
+    stale = KeyResult.metric("stale", start=0, target=1).check_in(0.5, at=date(2026, 7, 1))
+    fresh = KeyResult.metric("fresh", start=0, target=1).check_in(0.5, at=date(2026, 8, 10))
+    objectives = [
+        Objective("Empty", id="empty", level=Level.COMPANY, cycle=q3),
+        Objective("Busy", many, id="busy", parent_id="empty", cycle=q3),
+        Objective("Old", [fresh], id="old", level=Level.COMPANY, cycle=q2),
+        Objective("Closed", [fresh], id="closed", level=Level.COMPANY, cycle=q2,
+                  closed_on=date(2026, 7, 2)),
+        Objective("Stale", [stale, fresh], id="stale", parent_id="empty", cycle=q3),
+        Objective("Loose", [fresh], id="loose", commitment=Commitment.COMMITTED),
+    ]  # fmt: skip
+    findings = lint(
+        AlignmentTree(objectives), as_of=date(2026, 8, 15), stale_after=timedelta(weeks=4)
+    )
+    found = {(f.code, f.objective_id, f.key_result_id) for f in findings}
+    assert found == {
+        (FindingCode.NO_KEY_RESULTS, "empty", None),
+        (FindingCode.TOO_MANY_KEY_RESULTS, "busy", None),
+        *((FindingCode.STALE_KEY_RESULT, "busy", kr.id) for kr in many),
+        (FindingCode.PAST_CYCLE_NOT_CLOSED, "old", None),
+        (FindingCode.STALE_KEY_RESULT, "stale", "stale"),
+        (FindingCode.UNALIGNED, "loose", None),
+    }
+    stale_line = next(str(f) for f in findings if f.key_result_id == "stale")
+    assert (
+        stale_line
+        == "stale/stale: last check-in 2026-07-01, 45 days before 2026-08-15 [stale_key_result]"
+    )
+    with pytest.raises(ValidationError, match="lint.as_of"):
+        lint([], as_of="today")
+    with pytest.raises(ValidationError, match="stale_after"):
+        lint([], as_of=date(2026, 1, 1), stale_after=timedelta(0))
