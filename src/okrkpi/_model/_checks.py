@@ -111,10 +111,17 @@ def plausible_date(instance: Any, attribute: attrs.Attribute[Any], value: Any) -
     check_date(field_path(instance, attribute), value)
 
 
-def instance_of(kind: type | tuple[type, ...], expectation: str) -> Callable[..., None]:
-    """Attrs validator factory: `isinstance(value, kind)`, with a readable expectation."""
+def instance_of(
+    kind: type | tuple[type, ...], expectation: str, *, optional: bool = False
+) -> Callable[..., None]:
+    """Validator factory: `isinstance(value, kind)` (or None if `optional`).
+
+    Unlike `attrs.validators.instance_of`, it raises `ValidationError` naming the field.
+    """
 
     def validate(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if optional and value is None:
+            return
         if not isinstance(value, kind):
             raise ValidationError.field(field_path(instance, attribute), value, expectation)
 

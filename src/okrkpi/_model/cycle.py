@@ -11,7 +11,7 @@ import attrs
 from dateutil.relativedelta import relativedelta
 
 from okrkpi._errors import ValidationError
-from okrkpi._model._checks import check_date, field_path, text
+from okrkpi._model._checks import check_date, field_path, instance_of, text
 
 __all__ = ["Cycle", "CycleKind"]
 
@@ -86,7 +86,7 @@ class Cycle:
     start: date = attrs.field(validator=_plain_date)
     end: date = attrs.field(validator=_plain_date)
     kind: CycleKind = attrs.field(
-        default=CycleKind.CUSTOM, kw_only=True, validator=attrs.validators.instance_of(CycleKind)
+        default=CycleKind.CUSTOM, kw_only=True, validator=instance_of(CycleKind, "a CycleKind")
     )
     fiscal_start_month: int | None = attrs.field(default=None, kw_only=True)
 

@@ -14,6 +14,7 @@ from okrkpi._errors import ValidationError
 from okrkpi._model._checks import (
     check_non_negative,
     finite,
+    instance_of,
     non_negative,
     optional_text,
     text,
@@ -88,7 +89,7 @@ class Binary:
     """
 
     kind: ClassVar[KeyResultKind] = KeyResultKind.BINARY
-    done: bool = attrs.field(default=False, validator=attrs.validators.instance_of(bool))
+    done: bool = attrs.field(default=False, validator=instance_of(bool, "True or False"))
 
     def check_value(self, path: str, value: object) -> None:
         """Accept only booleans and 0/1."""
@@ -108,8 +109,8 @@ class Threshold:
 
     kind: ClassVar[KeyResultKind] = KeyResultKind.THRESHOLD
     threshold: float = attrs.field(validator=finite)
-    above: bool = attrs.field(default=True, validator=attrs.validators.instance_of(bool))
-    inclusive: bool = attrs.field(default=False, validator=attrs.validators.instance_of(bool))
+    above: bool = attrs.field(default=True, validator=instance_of(bool, "True or False"))
+    inclusive: bool = attrs.field(default=False, validator=instance_of(bool, "True or False"))
 
     def check_value(self, path: str, value: object) -> None:
         """Reject booleans: a threshold compares numbers."""

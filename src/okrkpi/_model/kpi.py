@@ -13,7 +13,14 @@ import attrs
 from dateutil.rrule import DAILY, MONTHLY, WEEKLY, rrule, rrulestr
 
 from okrkpi._errors import ValidationError
-from okrkpi._model._checks import check_finite, finite, optional_text, plausible_date, text
+from okrkpi._model._checks import (
+    check_finite,
+    finite,
+    instance_of,
+    optional_text,
+    plausible_date,
+    text,
+)
 from okrkpi._model.cycle import Cycle
 from okrkpi._model.moments import Moment, as_of_bound, is_aware, moment_key
 
@@ -87,7 +94,7 @@ class Measurement:
 
     value: float = attrs.field(validator=finite)
     at: Moment = attrs.field(validator=plausible_date)
-    note: str = attrs.field(default="", validator=attrs.validators.instance_of(str))
+    note: str = attrs.field(default="", validator=instance_of(str, "a string"))
 
 
 @attrs.frozen(slots=True)
@@ -186,7 +193,7 @@ def _measurements(value: Iterable[Measurement]) -> tuple[Measurement, ...]:
 
 
 def _optional(kind: type) -> Any:
-    return attrs.validators.optional(attrs.validators.instance_of(kind))
+    return instance_of(kind, f"a {kind.__name__} or None", optional=True)
 
 
 @attrs.frozen(slots=True)
@@ -217,7 +224,7 @@ class KPI:
     name: str = attrs.field(validator=text)
     target: float | TargetRange | None = attrs.field(kw_only=True, converter=_target)
     higher_is_better: bool = attrs.field(
-        default=True, kw_only=True, validator=attrs.validators.instance_of(bool)
+        default=True, kw_only=True, validator=instance_of(bool, "True or False")
     )
     warning: float | None = attrs.field(default=None, kw_only=True)
     unit: str | None = attrs.field(default=None, kw_only=True, validator=optional_text)

@@ -10,7 +10,13 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from okrkpi._errors import AlignmentError, Problem, ValidationError
-from okrkpi._model._checks import non_negative, optional_text, plausible_date, text
+from okrkpi._model._checks import (
+    instance_of,
+    non_negative,
+    optional_text,
+    plausible_date,
+    text,
+)
 from okrkpi._model.cycle import Cycle
 from okrkpi._model.ids import slugify
 from okrkpi._model.key_result import KeyResult, check_weights
@@ -87,7 +93,7 @@ class Objective:
     commitment: Commitment = attrs.field(
         default=Commitment.ASPIRATIONAL,
         kw_only=True,
-        validator=attrs.validators.instance_of(Commitment),
+        validator=instance_of(Commitment, "a Commitment"),
     )
     id: str = attrs.field(
         default=attrs.Factory(_default_id, takes_self=True), kw_only=True, validator=text
@@ -98,12 +104,12 @@ class Objective:
     )
     owner: str | None = attrs.field(default=None, kw_only=True, validator=optional_text)
     level: Level = attrs.field(
-        default=Level.TEAM, kw_only=True, validator=attrs.validators.instance_of(Level)
+        default=Level.TEAM, kw_only=True, validator=instance_of(Level, "a Level")
     )
     cycle: Cycle | None = attrs.field(
         default=None,
         kw_only=True,
-        validator=attrs.validators.optional(attrs.validators.instance_of(Cycle)),
+        validator=instance_of(Cycle, "a Cycle or None", optional=True),
     )
     alignment_weight: float = attrs.field(default=1.0, kw_only=True, validator=non_negative)
     carried_over_from: str | None = attrs.field(default=None, kw_only=True, validator=optional_text)
