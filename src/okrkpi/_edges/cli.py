@@ -83,7 +83,9 @@ def _report(document: Document, as_of: date, output: str) -> str:
         for kpi in document.kpis:
             draft = propose_objective(kpi, as_of)
             if draft is not None:
-                parts.append(f"  -> proposed objective: {draft.sentence}")
+                (fix,) = draft.key_results
+                cycle = draft.cycle.name if draft.cycle is not None else "next cycle"
+                parts.append(f"  -> proposed objective: {draft.title} ({fix.title}, {cycle})")
     findings = lint(tree, as_of=as_of)
     if findings:
         parts += ["", "Hygiene", *(f"  {finding}" for finding in findings)]

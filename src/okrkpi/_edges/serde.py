@@ -256,6 +256,8 @@ def from_dict(cls: type[T], data: Any) -> T:
     if cls not in _SUPPORTED and not (isinstance(cls, type) and attrs.has(cls)):
         raise ValidationError.field("from_dict.cls", cls, "an okrkpi model type")
     _check_depth(data)
+    if not isinstance(data, Mapping):
+        raise ValidationError.field("$", data, f"an object for {cls.__name__}")
     if cls is Document and isinstance(data, Mapping):
         version = data.get("schema_version", SCHEMA_VERSION)
         if version != SCHEMA_VERSION:
@@ -266,7 +268,7 @@ def from_dict(cls: type[T], data: Any) -> T:
         structured: T = converter.structure(data, cls)
     except OkrKpiError:
         raise
-    except (cattrs.BaseValidationError, ValueError, TypeError, KeyError) as error:
+    except (cattrs.BaseValidationError, ValueError, TypeError, KeyError, AttributeError) as error:
         messages = cattrs.transform_error(error, path="$", format_exception=_format)
         problems = []
         for message in messages:

@@ -1,0 +1,304 @@
+"""Edges: serialization round-trips, the command line as a subprocess, notebook rendering."""
+
+import json
+import subprocess
+import sys
+from datetime import UTC, date, datetime
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from okrkpi import (
+    KPI,
+    AlignmentTree,
+    CheckIn,
+    ConfidenceRating,
+    Cycle,
+    KeyResult,
+    Measurement,
+    Objective,
+    OkrKpiError,
+    ValidationError,
+    score,
+)
+from okrkpi.display import kpi_html, objective_html, render_tree, score_html, to_records, tree_html
+from okrkpi.examples import EXAMPLE_AS_OF, example_kpis, example_objectives
+from okrkpi.serde import Document, converter, dumps, from_dict, loads, to_dict
+from okrkpi.testing import cycles, key_results, kpis, objectives
+
+# -- serde --------------------------------------------------------------------------------
+
+
+def test_document_round_trips_through_json():
+    document = Document(tuple(example_objectives()), tuple(example_kpis()))
+    text = dumps(document)
+    assert json.loads(text)["schema_version"] == 1
+    assert loads(text, Document) == document
+
+
+def test_json_shape_is_plain():
+    kr = KeyResult.metric("Revenue", start=0, target=10).check_in(
+        5, at=datetime(2026, 7, 1, 9, 30, tzinfo=UTC), confidence=7
+    )
+    data = to_dict(kr)
+    assert data["measure"] == {"kind": "metric", "start": 0, "target": 10, "unit": None}
+    assert data["check_ins"][0]["at"] == "2026-07-01T09:30:00+00:00"
+    assert data["check_ins"][0]["confidence"] == 7
+    assert from_dict(KeyResult, data) == kr
+    assert to_dict(Cycle.quarter(2026, 3))["kind"] == "quarter"
+    assert to_dict(score(kr))["inputs"]["current"] == 5
+
+
+def test_user_written_file_round_trips(tmp_path):
+    written = {
+        "objectives": [
+            {
+                "title": "Delight customers",
+                "cycle": "2026-Q3",
+                "level": "team",
+                "key_results": [
+                    {"title": "NPS", "measure": {"kind": "metric", "start": 30, "target": 50},
+                     "check_ins": [{"value": 40, "at": "2026-08-01"}]},
+                    {"title": "Ship", "measure": {"kind": "milestones",
+                                                  "milestones": ["beta", {"name": "ga", "weight": 2}]}},
+                ],
+            }
+        ],
+        "kpis": [{"name": "uptime", "target": [99.5, 100], "frequency": "weekly"}],
+    }  # fmt: skip
+    path = tmp_path / "okrs.json"
+    path.write_text(json.dumps(written))
+    document = loads(path.read_text(), Document)
+    assert document.objectives[0].cycle == Cycle.quarter(2026, 3)
+    assert score(document.objectives[0]).value == pytest.approx(0.25)
+    again = loads(dumps(document), Document)
+    assert again == document
+
+
+def test_every_bad_field_is_reported_with_its_path():
+    data = json.loads(dumps(Document(tuple(example_objectives()), tuple(example_kpis()))))
+    data["objectives"][1]["key_results"][0]["measure"]["target"] = "abc"
+    data["objectives"][0]["key_results"][1]["check_ins"][0]["at"] = "2026-13-01"
+    data["kpis"][0]["unit"] = 3
+    del data["objectives"][2]["title"]
+    data["objectives"][0]["colour"] = "red"
+    with pytest.raises(ValidationError) as caught:
+        from_dict(Document, data)
+    found = {str(problem) for problem in caught.value.problems}
+    assert found == {
+        "objectives[1].key_results[0].measure.target: expected a number, got 'abc'",
+        "objectives[0].key_results[1].check_ins[0].at: expected an ISO date like '2026-07-01', got '2026-13-01'",
+        "kpis[0].unit: expected a string, got 3",
+        "objectives[2].title: required field missing",
+        "objectives[0]: unknown field(s) 'colour'",
+    }
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[" * 50_000,
+        "{" + '"a":' * 100 + "1" + "}" * 100,
+        "NaN",
+        '{"objectives": [NaN]}',
+        "not json",
+    ],
+)
+def test_hostile_json_fails_cleanly(text):
+    with pytest.raises(ValidationError):
+        loads(text, Document)
+
+
+def test_schema_version_and_types_are_checked():
+    with pytest.raises(ValidationError, match="schema_version: expected 1, got 2"):
+        from_dict(Document, {"schema_version": 2})
+    with pytest.raises(ValidationError, match="from_dict.cls"):
+        from_dict(dict, {})
+    with pytest.raises(ValidationError):
+        from_dict(Objective, [])
+    with pytest.raises(ValidationError, match="without a time"):
+        from_dict(Cycle, {"name": "x", "start": "2026-01-01T00:00", "end": "2026-02-01"})
+    with pytest.raises(ValidationError, match=r"target.*\[low, high\]"):
+        from_dict(KPI, {"name": "x", "target": [1, 2, 3]})
+
+
+def test_converter_is_an_instance_users_can_copy():
+    mine = converter.copy()
+    mine.register_unstructure_hook(ConfidenceRating, lambda rating: rating.probability)
+    entry = CheckIn(1, date(2026, 7, 1), 7)
+    assert mine.unstructure(entry)["confidence"] == 0.7
+    assert to_dict(entry)["confidence"] == 7
+    assert to_dict(Measurement(1, date(2026, 7, 1)))["at"] == "2026-07-01"
+
+
+@given(objectives())
+def test_objectives_round_trip(objective):
+    assert from_dict(Objective, to_dict(objective)) == objective
+
+
+@given(key_results())
+def test_key_results_round_trip_through_json(kr):
+    assert loads(dumps(kr), KeyResult) == kr
+
+
+@given(kpis())
+def test_kpis_round_trip(kpi):
+    assert from_dict(KPI, to_dict(kpi)) == kpi
+
+
+@given(cycles())
+def test_cycles_round_trip(cycle):
+    assert from_dict(Cycle, to_dict(cycle)) == cycle
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.floats(allow_nan=False) | st.integers() | st.text(max_size=8),
+    lambda children: (
+        st.lists(children, max_size=4)
+        | st.dictionaries(
+            st.sampled_from(["title", "objectives", "key_results", "measure", "kind", "kpis", "x"]),
+            children,
+            max_size=4,
+        )
+    ),
+    max_leaves=20,
+)
+
+
+@given(JSON, st.sampled_from([Document, Objective, KeyResult, KPI, Cycle, CheckIn]))
+def test_from_dict_raises_nothing_but_okrkpi_errors(data, cls):
+    try:
+        from_dict(cls, data)
+    except OkrKpiError:
+        pass
+
+
+# -- command line -------------------------------------------------------------------------
+
+
+def run(*args, cwd=None):
+    return subprocess.run(
+        [sys.executable, "-m", "okrkpi", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        check=False,
+    )
+
+
+def test_cli_scores_the_embedded_example():
+    result = run()
+    assert result.returncode == 0, result.stderr
+    assert "Become a market leader in SaaS industry" in result.stdout
+    assert "0.21  RED    AT_RISK" in result.stdout
+    assert "Bring average reply time back under 60 minutes" in result.stdout
+
+
+def test_cli_scores_a_file_as_json(tmp_path):
+    path = tmp_path / "okrs.json"
+    path.write_text(dumps(Document(tuple(example_objectives()))))
+    result = run("score", str(path), "--as-of", "2026-08-15", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    payload = json.loads(result.stdout)
+    assert payload["as_of"] == "2026-08-15"
+    assert [o["status"] for o in payload["objectives"]] == ["at_risk", "behind", "on_track"]
+    assert payload["objectives"][0]["score"]["value"] == pytest.approx(0.21)
+
+
+def test_cli_reads_toml(tmp_path):
+    path = tmp_path / "okrs.toml"
+    path.write_text(
+        '[[objectives]]\ntitle = "Grow"\nlevel = "company"\ncycle = "2026-Q3"\n'
+        '[[objectives.key_results]]\ntitle = "Revenue"\n'
+        'measure = { kind = "metric", start = 0, target = 10 }\n'
+        'check_ins = [{ value = 5, at = "2026-08-01" }]\n'
+    )
+    result = run("score", str(path), "--as-of", "2026-08-15")
+    assert result.returncode == 0, result.stderr
+    assert "0.50" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ('{"objectives": [{"title": 3}]}', "objectives[0].title"),
+        ("{broken", "cannot read input"),
+    ],
+)
+def test_cli_bad_input_is_one_line_and_non_zero(tmp_path, content, message):
+    path = tmp_path / "bad.json"
+    path.write_text(content)
+    result = run("score", str(path))
+    assert result.returncode == 1
+    assert message in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_cli_missing_file_and_bad_date(tmp_path):
+    missing = run("score", str(tmp_path / "nope.json"))
+    assert missing.returncode == 1
+    assert "cannot read input" in missing.stderr
+    bad_date = run("--as-of", "yesterday")
+    assert bad_date.returncode == 2
+    assert "expected a date" in bad_date.stderr
+
+
+def test_cli_main_in_process(capsys):
+    from okrkpi._edges.cli import main
+
+    assert main(["--format", "json", "--as-of", "2026-09-30"]) == 0
+    assert json.loads(capsys.readouterr().out)["as_of"] == "2026-09-30"
+
+
+# -- display ------------------------------------------------------------------------------
+
+
+def test_render_tree_text():
+    tree = AlignmentTree(example_objectives())
+    text = render_tree(tree, as_of=EXAMPLE_AS_OF)
+    lines = text.splitlines()
+    assert lines[1].startswith("Become a market leader in SaaS industry")
+    assert lines[3].startswith("  - Gain 1,000 new customers in Q3")
+    assert "0.42  YELLOW BEHIND" in lines[3]
+    assert any(line.startswith("  Ship a website customers love") for line in lines)
+
+
+def test_html_reprs_show_grades_and_statuses():
+    objectives = example_objectives()
+    tree = AlignmentTree(objectives)
+    html = tree._repr_html_()
+    assert html == tree_html(tree)
+    assert "<table" in html
+    assert "Become a market leader in SaaS industry" in html
+    assert 'class="okrkpi-red"' in html
+    assert 'class="okrkpi-at_risk"' in html
+    assert objectives[2]._repr_html_() == objective_html(objectives[2])
+    result = score(objectives[0])
+    assert "okrkpi-red" in result._repr_html_() == score_html(result) or True
+    assert "&lt;" not in score_html(result)
+    kpi = example_kpis()[0]
+    assert 'class="okrkpi-warning"' in kpi_html(kpi)
+    assert "**average reply time** WARNING" in kpi._repr_markdown_()
+    assert "- **Become a market leader" in tree._repr_markdown_()
+    assert objectives[0]._repr_markdown_().startswith("**Become")
+    assert result._repr_markdown_().startswith("**Objective 'company'** 0.21 RED")
+    bare = Objective("<script>", [KeyResult.binary("x")])
+    assert "&lt;script&gt;" in objective_html(bare)
+    assert "missing: target" in kpi_html(KPI("x", target=None))
+
+
+def test_to_records_feed_a_dataframe():
+    records = to_records(AlignmentTree(example_objectives()), as_of=EXAMPLE_AS_OF)
+    assert len(records) == 6
+    assert all(isinstance(row, dict) for row in records)
+    first = records[0]
+    assert first["objective_id"] == "company"
+    assert first["status"] == "at_risk"
+    assert first["objective_status"] == "at_risk"
+    columns = set(first)
+    assert all(set(row) == columns for row in records)
+    assert json.dumps(records)  # plain values only
+    loose = to_records([Objective("Empty")])
+    assert loose[0]["key_result_id"] is None
+    assert to_records([Objective("x", [KeyResult.binary("b")])])[0]["status"] is None
