@@ -40,6 +40,16 @@ from okrkpi._model.kpi import (
 )
 from okrkpi._model.kpi_links import key_result_from_kpi, propose_objective
 from okrkpi._model.objective import Commitment, Level, Objective
+from okrkpi._planning.cycles import ClosedObjective, carry_over, close
+from okrkpi._planning.forecast import (
+    Calibration,
+    CalibrationBucket,
+    Forecast,
+    brier_score,
+    calibration,
+    forecast,
+    forecast_objective,
+)
 from okrkpi._scoring.engine import score, status
 from okrkpi._scoring.policy import ScoringPolicy
 from okrkpi._scoring.registry import StrategyPluginWarning, StrategyRegistry, default_registry
@@ -58,7 +68,10 @@ __all__ = [
     "AlignmentError",
     "AlignmentTree",
     "Binary",
+    "Calibration",
+    "CalibrationBucket",
     "CheckIn",
+    "ClosedObjective",
     "Commitment",
     "ConfidenceLabel",
     "ConfidenceRating",
@@ -66,6 +79,7 @@ __all__ = [
     "CycleKind",
     "Finding",
     "FindingCode",
+    "Forecast",
     "Frequency",
     "Grade",
     "Health",
@@ -93,7 +107,13 @@ __all__ = [
     "TrendDirection",
     "UnknownStrategyError",
     "ValidationError",
+    "brier_score",
+    "calibration",
+    "carry_over",
+    "close",
     "default_registry",
+    "forecast",
+    "forecast_objective",
     "key_result_from_kpi",
     "lint",
     "propose_objective",

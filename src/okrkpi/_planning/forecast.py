@@ -1,0 +1,236 @@
+"""Forecasts from check-in trends, and confidence calibration across closed cycles."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+
+import attrs
+
+from okrkpi._errors import ValidationError
+from okrkpi._model.cycle import Cycle
+from okrkpi._model.key_result import KeyResult, Metric
+from okrkpi._model.moments import DAY, moment_key
+from okrkpi._model.objective import Objective
+from okrkpi._scoring.engine import build_policy, score_key_result
+from okrkpi._scoring.policy import ScoringPolicy
+
+__all__ = [
+    "Calibration",
+    "CalibrationBucket",
+    "Forecast",
+    "brier_score",
+    "calibration",
+    "forecast",
+    "forecast_objective",
+]
+
+
+@attrs.frozen(slots=True)
+class Forecast:
+    """Where a metric key result is heading.
+
+    Attributes:
+        projected_value: The least-squares trend of check-ins, extended to the cycle's end.
+        projected_progress: Raw progress of the projected value.
+        projected_score: Projected progress clamped to [0, 1].
+        slope_per_day: The trend's slope.
+        required_per_day: The run-rate needed from `as_of` to reach the target by the end;
+            None when no days remain.
+        points: How many points the trend used.
+    """
+
+    projected_value: float
+    projected_progress: float
+    projected_score: float
+    slope_per_day: float
+    required_per_day: float | None
+    points: int
+
+
+def _day(moment: date) -> date:
+    return moment.date() if isinstance(moment, datetime) else moment
+
+
+def _fit(xs: Sequence[float], ys: Sequence[float]) -> tuple[float, float]:
+    n = len(xs)
+    mean_x = math.fsum(xs) / n
+    mean_y = math.fsum(ys) / n
+    spread = math.fsum((x - mean_x) ** 2 for x in xs)
+    if spread == 0:
+        return 0.0, mean_y
+    slope = math.fsum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True)) / spread
+    return slope, mean_y - slope * mean_x
+
+
+def forecast(key_result: KeyResult, cycle: Cycle, *, as_of: date) -> Forecast:
+    """Project a metric key result to the end of `cycle` from its check-ins up to `as_of`.
+
+    The trend is a least-squares line through the check-ins (value against time). With a
+    single check-in, the baseline (`start` on the cycle's first day) is the second point;
+    with none, the value stays at `start`.
+
+    Raises:
+        ValidationError: The key result is not a metric, or bad arguments.
+    """
+    measure = key_result.measure
+    if not isinstance(measure, Metric):
+        raise ValidationError.field(
+            f"forecast.key_result({key_result.id!r})", key_result.kind.value, "a metric key result"
+        )
+    if not isinstance(cycle, Cycle):
+        raise ValidationError.field("forecast.cycle", cycle, "a Cycle")
+    seen = key_result.check_ins_until(as_of)
+    xs = [moment_key(entry.at) / DAY for entry in seen]
+    ys = [float(entry.value) for entry in seen]
+    if len(seen) == 1:
+        xs.insert(0, moment_key(cycle.start) / DAY)
+        ys.insert(0, float(measure.start))
+    end_x = moment_key(cycle.end) / DAY
+    if len(xs) >= 2:
+        slope, intercept = _fit(xs, ys)
+        projected = intercept + slope * end_x
+    else:
+        slope, projected = 0.0, float(measure.start)
+    span = measure.target - measure.start
+    progress = (projected - measure.start) / span
+    current = ys[-1] if ys else float(measure.start)
+    remaining = (cycle.end - _day(as_of)).days
+    required = (measure.target - current) / remaining if remaining > 0 else None
+    return Forecast(
+        projected_value=projected,
+        projected_progress=progress,
+        projected_score=min(1.0, max(0.0, progress)),
+        slope_per_day=slope,
+        required_per_day=required,
+        points=len(xs),
+    )
+
+
+def forecast_objective(
+    objective: Objective, *, as_of: date, policy: ScoringPolicy | None = None
+) -> float:
+    """The objective's projected score: its aggregator over projected key-result scores.
+
+    Metric key results use `forecast`; other kinds keep their current value.
+
+    Raises:
+        ValidationError: The objective has no cycle.
+    """
+    if objective.cycle is None:
+        raise ValidationError.field(f"Objective({objective.id!r}).cycle", None, "a Cycle")
+    chosen = build_policy(policy)
+    parts = []
+    for key_result in objective.key_results:
+        if isinstance(key_result.measure, Metric):
+            value = forecast(key_result, objective.cycle, as_of=as_of).projected_score
+        else:
+            value = score_key_result(key_result, as_of, chosen).value
+        parts.append((key_result.weight, value))
+    return chosen.aggregator(parts).value if parts else 0.0
+
+
+# -- calibration --------------------------------------------------------------------------
+
+
+@attrs.frozen(slots=True)
+class CalibrationBucket:
+    """Stated confidence in [`low`, `high`) against how often it came true.
+
+    Attributes:
+        low: Lowest stated probability in the bucket.
+        high: Upper end (exclusive, except for the last bucket).
+        count: How many forecasts fell in it.
+        stated: Mean stated probability (None if empty).
+        observed: Share that were met (None if empty).
+    """
+
+    low: float
+    high: float
+    count: int
+    stated: float | None
+    observed: float | None
+
+
+@attrs.frozen(slots=True)
+class Calibration:
+    """How well stated confidence matched outcomes.
+
+    Attributes:
+        brier: Mean squared gap between stated probability and outcome (0 is perfect).
+        count: How many (confidence, outcome) pairs were judged.
+        buckets: The reliability table.
+    """
+
+    brier: float
+    count: int
+    buckets: tuple[CalibrationBucket, ...]
+
+
+def brier_score(pairs: Iterable[tuple[float, bool]]) -> float:
+    """Mean of `(probability - outcome)^2` over `(probability, met)` pairs.
+
+    Raises:
+        ValidationError: No pairs, or a probability outside [0, 1].
+    """
+    items = list(pairs)
+    if not items:
+        raise ValidationError.field("brier_score.pairs", items, "at least one pair")
+    for probability, _ in items:
+        if not isinstance(probability, int | float) or not 0 <= probability <= 1:
+            raise ValidationError.field(
+                "brier_score.probability", probability, "a number in [0, 1]"
+            )
+    return math.fsum((p - (1.0 if met else 0.0)) ** 2 for p, met in items) / len(items)
+
+
+def calibration(
+    objectives: Iterable[Objective],
+    *,
+    stated_as_of: date | None = None,
+    buckets: int = 5,
+    policy: ScoringPolicy | None = None,
+) -> Calibration:
+    """Answer "when owners say 7/10, do they hit it 70% of the time?" across closed cycles.
+
+    For every key result with a stated confidence, the confidence is read `stated_as_of`
+    (the latest when None) and the outcome is whether the key result was met at the end
+    of its objective's cycle, per the objective's commitment (1.0 committed, 0.7
+    aspirational by default).
+
+    Raises:
+        ValidationError: An objective has no cycle, or `buckets` is not a positive integer.
+    """
+    if not isinstance(buckets, int) or isinstance(buckets, bool) or buckets < 1:
+        raise ValidationError.field("calibration.buckets", buckets, "a whole number >= 1")
+    chosen = build_policy(policy)
+    pairs: list[tuple[float, bool]] = []
+    for objective in objectives:
+        if objective.cycle is None:
+            raise ValidationError.field(f"Objective({objective.id!r}).cycle", None, "a Cycle")
+        end = objective.cycle.end
+        for key_result in objective.key_results:
+            stated = key_result.confidence(stated_as_of if stated_as_of is not None else end)
+            if stated is None:
+                continue
+            met = score_key_result(key_result, end, chosen, objective.commitment).met
+            pairs.append((stated.probability, met))
+    return _table(pairs, buckets)
+
+
+def _table(pairs: list[tuple[float, bool]], buckets: int) -> Calibration:
+    width = 1.0 / buckets
+    rows = []
+    for index in range(buckets):
+        low, high = index * width, (index + 1) * width
+        last = index == buckets - 1
+        inside = [(p, m) for p, m in pairs if low <= p < high or (last and p == 1.0)]
+        if inside:
+            stated = math.fsum(p for p, _ in inside) / len(inside)
+            observed = sum(1 for _, m in inside if m) / len(inside)
+            rows.append(CalibrationBucket(low, high, len(inside), stated, observed))
+        else:
+            rows.append(CalibrationBucket(low, high, 0, None, None))
+    brier = brier_score(pairs) if pairs else 0.0
+    return Calibration(brier, len(pairs), tuple(rows))

@@ -1,0 +1,220 @@
+"""Across cycles: carry-over, closing, forecasts and confidence calibration."""
+
+from datetime import date, timedelta
+
+import attrs
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from okrkpi import (
+    Binary,
+    Commitment,
+    ConfidenceRating,
+    Cycle,
+    KeyResult,
+    Metric,
+    Milestones,
+    Objective,
+    ValidationError,
+    brier_score,
+    calibration,
+    carry_over,
+    close,
+    forecast,
+    forecast_objective,
+    score,
+)
+from okrkpi.testing import objectives
+
+Q3 = Cycle.quarter(2026, 3)
+
+
+def quarter_objective():
+    revenue = KeyResult.metric("Revenue", start=0, target=100).check_in(60, at=date(2026, 9, 1))
+    launched = KeyResult.binary("Launch").check_in(True, at=date(2026, 8, 1))
+    pending = KeyResult.binary("Hire")
+    hit = KeyResult.metric("Signups", start=0, target=10).check_in(12, at=date(2026, 9, 2))
+    steps = KeyResult.milestones("Ship", milestones=["a", "b", "c"]).check_in(
+        1, at=date(2026, 8, 1)
+    )
+    guard = KeyResult.threshold("Uptime", threshold=99.9).check_in(99.95, at=date(2026, 9, 1))
+    return Objective(
+        "Grow", [revenue, launched, pending, hit, steps, guard], id="grow", cycle=Q3,
+        owner="CEO", parent_id=None,
+    )  # fmt: skip
+
+
+def test_carry_over_rules_per_kind():
+    original = quarter_objective()
+    carried = carry_over(original)
+    assert carried.cycle == Cycle.quarter(2026, 4)
+    assert carried.id == "grow-2026-q4"
+    assert carried.carried_over_from == "grow"
+    assert carried.owner == "CEO"
+    kinds = {kr.id: kr.measure for kr in carried.key_results}
+    assert set(kinds) == {"revenue", "hire", "ship", "uptime"}  # launch done, signups hit
+    assert kinds["revenue"] == Metric(60.0, 100)
+    assert kinds["hire"] == Binary(False)
+    assert [m.name for m in kinds["ship"].milestones] == ["b", "c"]
+    assert all(kr.check_ins == () for kr in carried.key_results)
+
+
+def test_carry_over_as_of_and_explicit_target():
+    original = quarter_objective()
+    early = carry_over(original, to=Cycle.year(2027), as_of=date(2026, 7, 15), id="grow-next")
+    assert early.id == "grow-next"
+    assert {kr.id for kr in early.key_results} >= {"launch", "signups"}  # not done back then
+    assert early.key_result("revenue").measure.start == 0
+
+
+def test_carry_over_refuses_when_nothing_is_left():
+    done = Objective("Done", [KeyResult.binary("x", done=True)], cycle=Q3)
+    with pytest.raises(ValidationError, match="an unfinished key result"):
+        carry_over(done)
+    with pytest.raises(ValidationError, match="carry_over.to"):
+        carry_over(Objective("No cycle"))
+    with pytest.raises(ValidationError, match="carry_over.to"):
+        carry_over(done, to="2026-Q4")
+    with pytest.raises(ValidationError, match="carry_over.objective"):
+        carry_over("grow")
+    all_steps = KeyResult.milestones("s", milestones=["a"]).check_in(1, at=date(2026, 8, 1))
+    with pytest.raises(ValidationError):
+        carry_over(Objective("o", [all_steps], cycle=Q3))
+
+
+@given(objectives())
+def test_carry_over_never_changes_the_original(objective):
+    snapshot = attrs.evolve(objective)
+    try:
+        carried = carry_over(objective)
+    except ValidationError:
+        carried = None
+    assert objective == snapshot
+    if carried is not None:
+        assert carried.carried_over_from == objective.id
+        assert len(carried.key_results) <= len(objective.key_results)
+
+
+def test_close_keeps_computed_and_override():
+    objective = quarter_objective()
+    closed = close(objective, on=date(2026, 9, 30))
+    assert closed.objective.closed_on == date(2026, 9, 30)
+    assert objective.closed_on is None
+    assert closed.final == closed.computed.value == score(objective, as_of=date(2026, 9, 30)).value
+    assert len(closed.key_result_scores) == 6
+    overridden = close(objective, on=date(2026, 9, 30), override=0.8, reason="deal signed Oct 1")
+    assert overridden.final == 0.8
+    assert overridden.computed == closed.computed
+    assert overridden.reason == "deal signed Oct 1"
+    with pytest.raises(ValidationError, match="close.reason"):
+        close(objective, on=date(2026, 9, 30), override=0.8)
+    with pytest.raises(ValidationError, match="close.override"):
+        close(objective, on=date(2026, 9, 30), override=1.5, reason="x")
+    with pytest.raises(ValidationError, match="close.override"):
+        close(objective, on=date(2026, 9, 30), override="high", reason="x")
+    with pytest.raises(ValidationError, match="close.on"):
+        close(objective, on="2026-09-30")
+    with pytest.raises(ValidationError, match="close.objective"):
+        close(None, on=date(2026, 9, 30))
+
+
+def test_forecast_example():
+    kr = (
+        KeyResult.metric("Revenue", start=0, target=90)
+        .check_in(10, at=date(2026, 7, 11))
+        .check_in(20, at=date(2026, 7, 21))
+    )
+    result = forecast(kr, Q3, as_of=date(2026, 7, 21))
+    assert result.slope_per_day == pytest.approx(1.0)
+    assert result.projected_value == pytest.approx(
+        20 + (date(2026, 9, 30) - date(2026, 7, 21)).days
+    )
+    assert result.projected_score == 1.0
+    assert result.required_per_day == pytest.approx((90 - 20) / 71)
+    assert result.points == 2
+    one = forecast(KeyResult.metric("r", start=0, target=100).check_in(10, at=date(2026, 7, 11)),
+                   Q3, as_of=date(2026, 7, 11))  # fmt: skip
+    assert one.points == 2  # the baseline joins the single check-in
+    assert one.projected_value == pytest.approx(91.0)
+    none = forecast(KeyResult.metric("r", start=5, target=10), Q3, as_of=date(2026, 9, 30))
+    assert (none.projected_value, none.required_per_day, none.points) == (5.0, None, 0)
+    with pytest.raises(ValidationError, match="metric"):
+        forecast(KeyResult.binary("b"), Q3, as_of=date(2026, 7, 1))
+    with pytest.raises(ValidationError, match="forecast.cycle"):
+        forecast(kr, "Q3", as_of=date(2026, 7, 1))
+
+
+@given(
+    st.floats(-50, 50, allow_nan=False),
+    st.floats(-5, 5, allow_nan=False),
+    st.lists(st.integers(0, 91), min_size=2, max_size=8, unique=True),
+)
+def test_perfectly_linear_history_projects_exactly(intercept, slope, offsets):
+    kr = KeyResult.metric("m", start=-1000, target=1000)
+    for offset in offsets:
+        kr = kr.check_in(intercept + slope * offset, at=Q3.start + timedelta(days=offset))
+    result = forecast(kr, Q3, as_of=Q3.end)
+    assert result.projected_value == pytest.approx(
+        intercept + slope * (Q3.end - Q3.start).days, abs=1e-6
+    )
+    assert result.slope_per_day == pytest.approx(slope, abs=1e-9)
+
+
+def test_forecast_objective_rolls_up_projections():
+    objective = Objective(
+        "Grow",
+        [
+            KeyResult.metric("a", start=0, target=91).check_in(10, at=date(2026, 7, 11)),
+            KeyResult.binary("b", done=True),
+        ],
+        cycle=Q3,
+    )
+    assert forecast_objective(objective, as_of=date(2026, 7, 11)) == pytest.approx((1.0 + 1.0) / 2)
+    assert forecast_objective(Objective("Empty", cycle=Q3), as_of=date(2026, 7, 1)) == 0.0
+    with pytest.raises(ValidationError, match="cycle"):
+        forecast_objective(Objective("x"), as_of=date(2026, 7, 1))
+
+
+def _kr(name, met, confidence):
+    kr = KeyResult.binary(name).check_in(False, at=date(2026, 7, 1), confidence=confidence)
+    return kr.check_in(True, at=date(2026, 9, 1)) if met else kr
+
+
+def test_calibration_table_and_brier():
+    krs = [_kr(f"k{i}", i < 7, 7) for i in range(10)] + [_kr(f"l{i}", i < 1, 2) for i in range(5)]
+    objective = Objective("o", krs, cycle=Q3, commitment=Commitment.COMMITTED)
+    result = calibration([objective], buckets=5)
+    assert result.count == 15
+    high = result.buckets[3]
+    assert (high.low, high.count, high.stated, high.observed) == (pytest.approx(0.6), 10, 0.7, 0.7)
+    low = result.buckets[1]
+    assert (low.count, low.observed) == (5, 0.2)
+    assert result.buckets[0].count == 0
+    expected = (7 * 0.3**2 + 3 * 0.7**2 + 1 * 0.8**2 + 4 * 0.2**2) / 15
+    assert result.brier == pytest.approx(expected)
+    assert calibration([Objective("none", cycle=Q3)]).brier == 0.0
+    with pytest.raises(ValidationError, match="buckets"):
+        calibration([objective], buckets=0)
+    with pytest.raises(ValidationError, match="cycle"):
+        calibration([Objective("x", krs[:1])])
+
+
+@given(st.lists(st.booleans(), min_size=1, max_size=30))
+def test_perfect_forecasters_score_zero(outcomes):
+    assert brier_score([(1.0 if met else 0.0, met) for met in outcomes]) == 0.0
+    assert brier_score([(0.0 if met else 1.0, met) for met in outcomes]) == 1.0
+
+
+def test_brier_rejects_bad_input():
+    with pytest.raises(ValidationError, match="at least one pair"):
+        brier_score([])
+    with pytest.raises(ValidationError, match="probability"):
+        brier_score([(1.2, True)])
+
+
+def test_confidence_scales_round_trip():
+    for rating in range(11):
+        assert ConfidenceRating.from_probability(
+            ConfidenceRating(rating).probability
+        ).value == pytest.approx(rating)
