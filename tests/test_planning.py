@@ -14,7 +14,6 @@ from okrkpi import (
     Cycle,
     KeyResult,
     Metric,
-    Milestones,
     Objective,
     ValidationError,
     brier_score,
