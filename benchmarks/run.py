@@ -1,0 +1,154 @@
+"""Benchmark: a generated org, timed against a plain-tuple floor measured in the same run.
+
+Run: python benchmarks/run.py [--scale 1.0]
+
+Workload at scale 1.0: 100,000 objectives, 300,000 key results, 3,600,000 check-ins.
+Every figure is reported as a ratio to a floor: a minimal hand-written loop over plain
+tuples doing the same arithmetic, so results compare across machines.
+"""
+
+from __future__ import annotations
+
+import argparse
+import bisect
+import gc
+import math
+import random
+import time
+import tracemalloc
+from datetime import date, timedelta
+
+from okrkpi import AlignmentTree, CheckIn, Cycle, KeyResult, Metric, Objective
+
+Q3 = Cycle.quarter(2026, 3)
+AS_OF = date(2026, 8, 15)
+KRS_PER_OBJECTIVE = 3
+CHECK_INS_PER_KR = 12
+
+
+def plan(
+    objectives: int, seed: int = 7
+) -> list[tuple[str, str | None, list[tuple[float, list[tuple[date, float]]]]]]:
+    """The org as plain data: (id, parent id, [(target, [(day, value)])])."""
+    rng = random.Random(seed)
+    rows = []
+    for index in range(objectives):
+        parent = None if index == 0 else f"o{rng.randrange(max(1, index // 10 + 1))}"
+        krs = []
+        for _ in range(KRS_PER_OBJECTIVE):
+            target = float(rng.randint(10, 1000))
+            days = sorted(rng.sample(range(92), CHECK_INS_PER_KR))
+            values = [target * rng.random() for _ in days]
+            krs.append(
+                (
+                    target,
+                    [(Q3.start + timedelta(days=d), v) for d, v in zip(days, values, strict=True)],
+                )
+            )
+        rows.append((f"o{index}", parent, krs))
+    return rows
+
+
+def build_model(rows):
+    objectives = []
+    for oid, parent, krs in rows:
+        key_results = [
+            KeyResult(
+                f"kr {n}",
+                Metric(0.0, target),
+                id=f"k{n}",
+                check_ins=[CheckIn(value, day) for day, value in entries],
+            )
+            for n, (target, entries) in enumerate(krs)
+        ]
+        objectives.append(Objective(oid, key_results, id=oid, parent_id=parent, cycle=Q3))
+    return AlignmentTree(objectives)
+
+
+def build_floor(rows):
+    table = {}
+    for oid, parent, krs in rows:
+        table[oid] = (
+            parent,
+            tuple(
+                (0.0, target, tuple(day.toordinal() for day, _ in e), tuple(v for _, v in e))
+                for target, e in krs
+            ),
+        )
+    for oid in table:  # loop check: walk up
+        seen = set()
+        current = oid
+        while current is not None and current not in seen:
+            seen.add(current)
+            current = table[current][0]
+    return table
+
+
+def score_floor(table, as_of_ordinal):
+    out = {}
+    for oid, (_, krs) in table.items():
+        total = 0.0
+        for start, target, days, values in krs:
+            i = bisect.bisect_right(days, as_of_ordinal)
+            current = values[i - 1] if i else start
+            progress = (current - start) / (target - start)
+            total += min(1.0, max(0.0, progress))
+        out[oid] = total / len(krs)
+    return out
+
+
+def timed(fn, *args):
+    gc.collect()
+    start = time.perf_counter()
+    result = fn(*args)
+    return time.perf_counter() - start, result
+
+
+def peak(fn, *args):
+    gc.collect()
+    tracemalloc.start()
+    result = fn(*args)
+    _, top = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return top, result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--scale", type=float, default=1.0)
+    scale = parser.parse_args().scale
+    count = max(10, int(100_000 * scale))
+    rows = plan(count)
+    print(f"objectives {count:,}, key results {count * 3:,}, check-ins {count * 36:,}")
+
+    floor_build, table = timed(build_floor, rows)
+    model_build, tree = timed(build_model, rows)
+    floor_score, _ = timed(score_floor, table, AS_OF.toordinal())
+    model_score, scores = timed(tree.score, AS_OF)
+    assert math.isclose(scores["o0"].value, score_floor(table, AS_OF.toordinal())["o0"])
+
+    def one_check_in():
+        updated = tree.check_in(f"o{count - 1}", "k0", 1.0, at=AS_OF)
+        return updated.score(AS_OF)
+
+    incremental, _ = timed(one_check_in)
+    floor_memory, _ = peak(build_floor, rows)
+    model_memory, _ = peak(build_model, rows)
+
+    print(f"{'measure':<40}{'floor':>12}{'okrkpi':>12}{'ratio':>8}  target")
+    print(
+        f"{'build + validate tree (s)':<40}{floor_build:>12.3f}{model_build:>12.3f}{model_build / floor_build:>8.1f}  <= 3x"
+    )
+    print(
+        f"{'full score as of a date (s)':<40}{floor_score:>12.3f}{model_score:>12.3f}{model_score / floor_score:>8.1f}  <= 3x"
+    )
+    print(
+        f"{'re-score after one check-in (ms)':<40}{'':>12}{incremental * 1000:>12.3f}{'':>8}  < 1 ms"
+    )
+    print(
+        f"{'peak memory while building (MiB)':<40}{floor_memory / 2**20:>12.1f}{model_memory / 2**20:>12.1f}{model_memory / floor_memory:>8.1f}  <= 2x"
+    )
+
+
+if __name__ == "__main__":
+    main()
