@@ -21,6 +21,7 @@ from okrkpi._model._checks import (
     plausible_date,
     text,
 )
+from okrkpi._model._stats import least_squares
 from okrkpi._model.cycle import Cycle
 from okrkpi._model.moments import Moment, as_of_bound, is_aware, moment_key
 
@@ -437,7 +438,7 @@ class KPI:
             return Trend(0.0, TrendDirection.FLAT, len(visible))
         days = [moment_key(item.at) / 86_400_000_000 for item in visible]
         values = [item.value for item in visible]
-        slope = _least_squares_slope(days, values)
+        slope, _ = least_squares(days, values)
         return Trend(slope, self._direction(slope, values[-1]), len(visible))
 
     def _direction(self, slope: float, latest: float) -> TrendDirection:
@@ -481,13 +482,3 @@ class KPI:
         if isinstance(self.target, TargetRange):
             return self.target.low if value < self.target.low else self.target.high
         return self.target
-
-
-def _least_squares_slope(xs: list[float], ys: list[float]) -> float:
-    n = len(xs)
-    mean_x = math.fsum(xs) / n
-    mean_y = math.fsum(ys) / n
-    spread = math.fsum((x - mean_x) ** 2 for x in xs)
-    if spread == 0:
-        return 0.0
-    return math.fsum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True)) / spread

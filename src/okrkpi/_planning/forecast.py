@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from datetime import date, datetime
 
 import attrs
 
 from okrkpi._errors import ValidationError
+from okrkpi._model._stats import least_squares
 from okrkpi._model.cycle import Cycle
 from okrkpi._model.key_result import KeyResult, Metric
 from okrkpi._model.moments import DAY, moment_key
@@ -53,17 +54,6 @@ def _day(moment: date) -> date:
     return moment.date() if isinstance(moment, datetime) else moment
 
 
-def _fit(xs: Sequence[float], ys: Sequence[float]) -> tuple[float, float]:
-    n = len(xs)
-    mean_x = math.fsum(xs) / n
-    mean_y = math.fsum(ys) / n
-    spread = math.fsum((x - mean_x) ** 2 for x in xs)
-    if spread == 0:
-        return 0.0, mean_y
-    slope = math.fsum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True)) / spread
-    return slope, mean_y - slope * mean_x
-
-
 def forecast(key_result: KeyResult, cycle: Cycle, *, as_of: date) -> Forecast:
     """Project a metric key result to the end of `cycle` from its check-ins up to `as_of`.
 
@@ -89,7 +79,7 @@ def forecast(key_result: KeyResult, cycle: Cycle, *, as_of: date) -> Forecast:
         ys.insert(0, float(measure.start))
     end_x = moment_key(cycle.end) / DAY
     if len(xs) >= 2:
-        slope, intercept = _fit(xs, ys)
+        slope, intercept = least_squares(xs, ys)
         projected = intercept + slope * end_x
     else:
         slope, projected = 0.0, float(measure.start)
