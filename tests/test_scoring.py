@@ -9,6 +9,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from okrkpi import (
+    Aggregate,
     Commitment,
     Cycle,
     Grade,
@@ -345,6 +346,46 @@ def test_test_kit_catches_a_broken_aggregator_and_grader():
 
     with pytest.raises(AssertionError):
         check_grader(Upside(), max_examples=50)
+
+
+@pytest.mark.parametrize(
+    "aggregator",
+    [builtin.weighted_mean(), builtin.minimum(), builtin.weighted_geometric_mean()],
+    ids=lambda aggregator: aggregator.name,
+)
+def test_only_zero_weights_aggregate_to_zero_both_ways(aggregator):
+    parts = [(0.0, 0.8), (0.0, 0.4)]
+    assert aggregator(parts) == Aggregate(0.0, "no parts with weight > 0")
+    assert aggregator.value_only(parts) == 0.0
+
+
+def test_test_kit_catches_fast_paths_that_disagree_with_the_full_call():
+    @attrs.frozen
+    class Hasty:
+        name: str = "hasty"
+        monotone: bool = True
+
+        def __call__(self, key_result, current):
+            return builtin.linear_metric()(key_result, current)
+
+        def progress_only(self, key_result, current):
+            return round(self(key_result, current).progress, 1)
+
+    with pytest.raises(AssertionError, match="progress_only gave"):
+        check_scorer(Hasty(), max_examples=50)
+
+    @attrs.frozen
+    class Rounded:
+        name: str = "rounded"
+
+        def __call__(self, parts):
+            return builtin.weighted_mean()(parts)
+
+        def value_only(self, parts):
+            return round(self(parts).value, 1)
+
+    with pytest.raises(AssertionError, match="value_only gave"):
+        check_aggregator(Rounded(), max_examples=50)
 
 
 # -- properties ---------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from okrkpi import (
     Cycle,
     FindingCode,
     KeyResult,
+    KeyResultKind,
     Level,
     Objective,
     ScoringPolicy,
@@ -21,6 +22,7 @@ from okrkpi import (
     ValidationError,
     lint,
 )
+from okrkpi import strategies as builtin
 from okrkpi.examples import EXAMPLE_AS_OF, example_objectives
 from okrkpi.strategies import children_only, key_results_and_children
 
@@ -253,6 +255,62 @@ def test_zero_weight_child_changes_nothing(objectives, value, rollup):
     before = tree.score(rollup=rollup)
     after = extra.score(rollup=rollup)
     assert all(after[oid].value == pytest.approx(before[oid].value) for oid in before)
+
+
+@attrs.frozen
+class _PlainLinear:
+    """A scorer with no fast path: the tree must fall back to the full call."""
+
+    name: str = "plain_linear"
+    monotone: bool = True
+
+    def __call__(self, key_result, current):
+        return builtin.linear_metric()(key_result, current)
+
+
+@attrs.frozen
+class _PlainMean:
+    name: str = "plain_mean"
+
+    def __call__(self, parts):
+        return builtin.weighted_mean()(parts)
+
+
+POLICIES = [
+    ScoringPolicy(),
+    ScoringPolicy(aggregator=builtin.minimum(), overachievement_cap=1.5),
+    ScoringPolicy(aggregator=builtin.weighted_geometric_mean()),
+    ScoringPolicy(aggregator=_PlainMean(), scorers={KeyResultKind.METRIC: _PlainLinear()}),
+]
+
+
+@given(
+    forests(),
+    st.sampled_from(POLICIES),
+    st.sampled_from(["key_results", "children", "key_results_and_children"]),
+)
+def test_numbers_agree_with_the_explained_scores(objectives, policy, rollup):
+    scores = AlignmentTree(objectives, policy=policy).score(rollup=rollup)
+    for oid, explained in scores.items():
+        assert scores.progress(oid) == explained.progress
+        assert scores.value(oid) == explained.value
+
+
+def test_tree_scores_build_each_score_once_and_on_demand(example):
+    scores = example.score(EXAMPLE_AS_OF)
+    assert len(scores) == len(example)
+    assert list(scores) == [objective.id for objective in example]
+    assert "company" in scores
+    assert "nowhere" not in scores
+    assert not scores._built  # nothing explained yet
+    first = scores["company"]
+    assert scores["company"] is first
+    assert list(scores._built) == ["company"]
+    assert scores.value("company") == first.value
+    assert repr(scores) == f"<TreeScores: {len(example)} objectives as of {EXAMPLE_AS_OF}>"
+    with pytest.raises(KeyError):
+        scores["nowhere"]
+    assert scores.get("nowhere") is None
 
 
 # -- hygiene ------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ the clock: pass `as_of=` to ask how things stood at a date.
 from __future__ import annotations
 
 from okrkpi._alignment.hygiene import Finding, FindingCode, lint
-from okrkpi._alignment.tree import AlignmentTree
+from okrkpi._alignment.tree import AlignmentTree, TreeScores
 from okrkpi._errors import (
     AlignmentError,
     OkrKpiError,
@@ -103,6 +103,7 @@ __all__ = [
     "StrategyRegistry",
     "TargetRange",
     "Threshold",
+    "TreeScores",
     "Trend",
     "TrendDirection",
     "UnknownStrategyError",

@@ -3,6 +3,12 @@
 Everything a plug-in author needs to type a strategy lives here. A strategy is any
 object with a `name` and the call signature below; no base class is required.
 
+Optional fast paths: a scorer may also define `progress_only(key_result, current) ->
+float` and an aggregator `value_only(parts) -> float`, returning the same number as a
+full call without building the explanation text. `AlignmentTree.score` uses them when it
+scores many objectives at once; the strategy test kit checks that they agree with the
+full call. Without them, the full call is used and only its number is kept.
+
 Example:
     A scorer that rounds metric progress down to tenths:
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import ChainMap
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -14,15 +14,17 @@ from okrkpi._scoring.engine import build_policy, combine, pace_status, score_key
 from okrkpi._scoring.score import Score, Status
 
 if TYPE_CHECKING:
+    from okrkpi._model.key_result import KeyResult, KeyResultKind
     from okrkpi._model.moments import Moment
     from okrkpi._scoring.policy import ScoringPolicy
     from okrkpi._scoring.registry import StrategyRegistry
-    from okrkpi.typing import RollUp
+    from okrkpi.typing import Aggregator, KeyResultScorer, RollUp, WeightedValue
 
-__all__ = ["AlignmentTree"]
+__all__ = ["AlignmentTree", "TreeScores"]
 
 _MAX_LAYERS = 32  # replaced objectives are layered over the base; flatten past this depth
 _EVOLVED: dict[tuple[int, int], tuple[Any, Any, ScoringPolicy]] = {}
+QuickScorer = Callable[["KeyResult", "float | bool | None"], float]
 
 
 def _layer(base: Mapping[str, Any], changes: dict[str, Any]) -> Mapping[str, Any]:
@@ -86,6 +88,93 @@ def _find_loops(objectives: Mapping[str, Objective], order: list[str]) -> list[P
     return problems
 
 
+class _QuickScorers(dict[type, "QuickScorer"]):
+    """Measure class -> the policy's scorer for its kind, as a number-only callable.
+
+    Keyed by class rather than by `KeyResultKind`: hashing a type is cheaper than an enum.
+    """
+
+    def __init__(self, policy: ScoringPolicy) -> None:
+        super().__init__()
+        self._policy = policy
+
+    def __missing__(self, measure_type: type) -> QuickScorer:
+        kind: KeyResultKind = measure_type.kind  # type: ignore[attr-defined]
+        quick = _quick_scorer(self._policy.scorers[kind])
+        self[measure_type] = quick
+        return quick
+
+
+def _quick_scorer(scorer: KeyResultScorer) -> QuickScorer:
+    # A scorer may offer `progress_only`, the number without the explanation text.
+    quick: QuickScorer | None = getattr(scorer, "progress_only", None)
+    if quick is not None:
+        return quick
+    return lambda key_result, current: scorer(key_result, current).progress
+
+
+def _quick_aggregate(aggregator: Aggregator, parts: Sequence[WeightedValue]) -> float:
+    quick = getattr(aggregator, "value_only", None)
+    if quick is not None:
+        return float(quick(parts))
+    return aggregator(parts).value
+
+
+class TreeScores(Mapping[str, Score]):
+    """Every objective's score in a tree as of one moment: objective id -> `Score`.
+
+    All the numbers are computed when the tree is scored. The `Score` of an objective,
+    with its explanation and its key results' scores, is built the first time it is
+    looked up and then kept, so scoring a large tree does not pay for text nobody
+    reads. `progress(id)` and `value(id)` give the numbers without building a `Score`.
+    """
+
+    __slots__ = ("_as_of", "_built", "_policy", "_progress", "_tree")
+
+    def __init__(
+        self,
+        tree: AlignmentTree,
+        as_of: Moment | None,
+        policy: ScoringPolicy,
+        progress: Mapping[str, float],
+    ) -> None:
+        self._tree = tree
+        self._as_of = as_of
+        self._policy = policy
+        self._built: dict[str, Score] = {}
+        self._progress = progress
+
+    def __getitem__(self, objective_id: str) -> Score:
+        built = self._built.get(objective_id)
+        if built is None:
+            if objective_id not in self._progress:
+                raise KeyError(objective_id)
+            built = self._tree._explain_one(objective_id, self._as_of, self._policy, self._progress)
+            self._built[objective_id] = built
+        return built
+
+    def __contains__(self, objective_id: object) -> bool:
+        return objective_id in self._progress
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._tree._order)
+
+    def __len__(self) -> int:
+        return len(self._progress)
+
+    def __repr__(self) -> str:
+        return f"<TreeScores: {len(self)} objectives as of {self._as_of}>"
+
+    def progress(self, objective_id: str) -> float:
+        """The raw progress of one objective (over 1.0 when overachieved)."""
+        return self._progress[objective_id]
+
+    def value(self, objective_id: str) -> float:
+        """The score value of one objective: its progress clamped to [0, 1]."""
+        progress = self._progress[objective_id]
+        return 0.0 if progress < 0.0 else 1.0 if progress > 1.0 else progress
+
+
 class AlignmentTree:
     """Objectives cascading company -> department -> team -> individual, by `parent_id`.
 
@@ -144,7 +233,7 @@ class AlignmentTree:
         self._order: list[str] = order
         self._children: dict[str, list[str]] = children
         self._policy = build_policy(policy)
-        self._cache: dict[tuple[Any, int], tuple[ScoringPolicy, Mapping[str, Score]]] = {}
+        self._cache: dict[tuple[Any, int], tuple[ScoringPolicy, TreeScores]] = {}
         self._base: AlignmentTree | None = None
         self._dirty: str | None = None
         self.findings: tuple[Problem, ...] = tuple(self._cycle_findings())
@@ -323,12 +412,14 @@ class AlignmentTree:
         policy: ScoringPolicy | None = None,
         rollup: str | RollUp | None = None,
         registry: StrategyRegistry | None = None,
-    ) -> Mapping[str, Score]:
+    ) -> TreeScores:
         """Score every objective, rolling up per the policy's roll-up; id -> `Score`.
 
-        Bottom-up and iterative (no recursion), so depth is not limited. Results are
-        cached per `as_of` and policy; a tree made by `replace` re-scores only the path
-        from the replaced objective to its root.
+        Every objective's progress is computed here, bottom-up and iteratively (depth
+        is not limited). The full `Score` of an objective, with its explanation and its
+        key results' scores, is built when it is first looked up. Results are cached per
+        `as_of` and policy; a tree made by `replace` re-scores only the path from the
+        replaced objective to its root.
 
         Args:
             as_of: None for the latest check-ins, or a date or moment (time travel).
@@ -344,9 +435,10 @@ class AlignmentTree:
         base = self._base
         reused = base._cache.get(key) if base is not None else None
         if base is not None and reused is not None:
-            scores = self._rescore_paths(reused[1], as_of, chosen)
+            progress = self._rescore_paths(reused[1]._progress, as_of, chosen)
         else:
-            scores = self._score_all(as_of, chosen)
+            progress = self._score_all(as_of, chosen)
+        scores = TreeScores(self, as_of, chosen, progress)
         self._cache[key] = (chosen, scores)
         return scores
 
@@ -385,8 +477,36 @@ class AlignmentTree:
         order.reverse()  # children before parents
         return order
 
-    def _score_one(
-        self, oid: str, as_of: Moment | None, policy: ScoringPolicy, scores: Mapping[str, Score]
+    def _progress_one(
+        self,
+        oid: str,
+        as_of: Moment | None,
+        policy: ScoringPolicy,
+        progress: Mapping[str, float],
+        scorers: _QuickScorers,
+    ) -> float:
+        # The numbers only: the same arithmetic as `_explain_one`, with no text.
+        objective = self._objectives[oid]
+        cap = policy.overachievement_cap
+        kr_values = []
+        for kr in objective.key_results:
+            raw = scorers[kr.measure.__class__](kr, kr.latest_value(as_of))
+            if cap is None:
+                kr_values.append((kr, 0.0 if raw < 0.0 else 1.0 if raw > 1.0 else raw))
+            else:
+                kr_values.append((kr, min(max(raw, 0.0), cap)))
+        rollup = policy.rollup
+        child_ids = self._children.get(oid, ()) if rollup.uses_children else ()
+        children = [(self._objectives[cid], progress[cid]) for cid in child_ids]
+        parts = rollup.combine(objective, kr_values, children)
+        return _quick_aggregate(policy.aggregator, parts) if parts else 0.0
+
+    def _explain_one(
+        self,
+        oid: str,
+        as_of: Moment | None,
+        policy: ScoringPolicy,
+        progress: Mapping[str, float],
     ) -> Score:
         objective = self._objectives[oid]
         commitment = objective.commitment
@@ -400,7 +520,7 @@ class AlignmentTree:
             for kr, part in zip(objective.key_results, components, strict=True)
         ]
         child_ids = self._children.get(oid, ()) if rollup.uses_children else ()
-        children = [(self._objectives[cid], scores[cid].progress) for cid in child_ids]
+        children = [(self._objectives[cid], progress[cid]) for cid in child_ids]
         parts = rollup.combine(objective, kr_values, children)
         note = f"rolled up from {len(children)} aligned objectives" if children else ""
         return combine(
@@ -413,25 +533,28 @@ class AlignmentTree:
             note=note,
         )
 
-    def _score_all(self, as_of: Moment | None, policy: ScoringPolicy) -> Mapping[str, Score]:
-        scores: dict[str, Score] = {}
-        for oid in self._post_order():
-            scores[oid] = self._score_one(oid, as_of, policy, scores)
-        return {oid: scores[oid] for oid in self._order}
+    def _score_all(self, as_of: Moment | None, policy: ScoringPolicy) -> Mapping[str, float]:
+        progress: dict[str, float] = {}
+        order = self._post_order() if policy.rollup.uses_children else self._order
+        scorers = _QuickScorers(policy)
+        for oid in order:
+            progress[oid] = self._progress_one(oid, as_of, policy, progress, scorers)
+        return progress
 
     def _rescore_paths(
-        self, previous: Mapping[str, Score], as_of: Moment | None, policy: ScoringPolicy
-    ) -> Mapping[str, Score]:
+        self, previous: Mapping[str, float], as_of: Moment | None, policy: ScoringPolicy
+    ) -> Mapping[str, float]:
         # One replaced objective, walked up to its root: the list is already bottom-up.
         todo: list[str] = []
         current: str | None = self._dirty
         while current is not None:
             todo.append(current)
             current = self._objectives[current].parent_id if policy.rollup.uses_children else None
-        fresh: dict[str, Score] = {}
+        fresh: dict[str, float] = {}
         merged = _layer(previous, fresh)
+        scorers = _QuickScorers(policy)
         for oid in todo:
-            fresh[oid] = self._score_one(oid, as_of, policy, merged)
+            fresh[oid] = self._progress_one(oid, as_of, policy, merged, scorers)
         return merged
 
     def status(

@@ -4,24 +4,27 @@ from __future__ import annotations
 
 import bisect
 import enum
-import itertools
-from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any, ClassVar
+import math
+from array import array
+from collections.abc import Iterable, Sequence
+from datetime import date
+from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
 from okrkpi._errors import ValidationError
 from okrkpi._model._checks import (
+    check_finite,
     check_non_negative,
+    check_text,
     finite,
     instance_of,
     non_negative,
-    optional_text,
     text,
 )
 from okrkpi._model.check_in import CheckIn
 from okrkpi._model.ids import slugify
-from okrkpi._model.moments import Moment, as_of_bound, is_aware
+from okrkpi._model.moments import DAY, Moment, as_of_bound, is_aware, moment_key
 
 if TYPE_CHECKING:
     from okrkpi._model.confidence import ConfidenceRating
@@ -37,6 +40,17 @@ __all__ = [
     "Threshold",
     "check_weights",
 ]
+
+
+def _value_path(owner: str, position: int) -> str:
+    return f"KeyResult({owner!r}).check_ins[{position}].value"
+
+
+def _reject_bools(owner: str, values: Sequence[object], expectation: str) -> None:
+    if bool not in set(map(type, values)):
+        return
+    position = [value.__class__ for value in values].index(bool)
+    raise ValidationError.field(_value_path(owner, position), values[position], expectation)
 
 
 class KeyResultKind(enum.Enum):
@@ -59,11 +73,18 @@ class Metric:
     """
 
     kind: ClassVar[KeyResultKind] = KeyResultKind.METRIC
-    start: float = attrs.field(validator=finite)
-    target: float = attrs.field(validator=finite)
-    unit: str | None = attrs.field(default=None, kw_only=True, validator=optional_text)
+    start: float
+    target: float
+    unit: str | None = attrs.field(default=None, kw_only=True)
 
     def __attrs_post_init__(self) -> None:
+        # Inline checks, as in KeyResult: one metric per key result, and there are many.
+        if self.start.__class__ is not float or self.start - self.start != 0.0:
+            check_finite("Metric.start", self.start)
+        if self.target.__class__ is not float or self.target - self.target != 0.0:
+            check_finite("Metric.target", self.target)
+        if self.unit is not None:
+            check_text("Metric.unit", self.unit)
         if self.start == self.target:
             raise ValidationError.field(
                 "Metric.target", self.target, f"a value different from start {self.start!r}"
@@ -74,10 +95,9 @@ class Metric:
         """True when the target is above the start."""
         return self.target > self.start
 
-    def check_value(self, path: str, value: object) -> None:
-        """Reject check-in values this measure cannot use."""
-        if isinstance(value, bool):
-            raise ValidationError.field(path, value, "a number for a metric key result")
+    def check_values(self, owner: str, values: Sequence[object]) -> None:
+        """Reject check-in values this measure cannot use: booleans."""
+        _reject_bools(owner, values, "a number for a metric key result")
 
 
 @attrs.frozen(slots=True)
@@ -91,10 +111,15 @@ class Binary:
     kind: ClassVar[KeyResultKind] = KeyResultKind.BINARY
     done: bool = attrs.field(default=False, validator=instance_of(bool, "True or False"))
 
-    def check_value(self, path: str, value: object) -> None:
+    def check_values(self, owner: str, values: Sequence[object]) -> None:
         """Accept only booleans and 0/1."""
-        if value not in (0, 1):
-            raise ValidationError.field(path, value, "True/False (or 1/0) for a binary key result")
+        for position, value in enumerate(values):
+            if value not in (0, 1):
+                raise ValidationError.field(
+                    _value_path(owner, position),
+                    value,
+                    "True/False (or 1/0) for a binary key result",
+                )
 
 
 @attrs.frozen(slots=True)
@@ -112,10 +137,9 @@ class Threshold:
     above: bool = attrs.field(default=True, validator=instance_of(bool, "True or False"))
     inclusive: bool = attrs.field(default=False, validator=instance_of(bool, "True or False"))
 
-    def check_value(self, path: str, value: object) -> None:
+    def check_values(self, owner: str, values: Sequence[object]) -> None:
         """Reject booleans: a threshold compares numbers."""
-        if isinstance(value, bool):
-            raise ValidationError.field(path, value, "a number for a threshold key result")
+        _reject_bools(owner, values, "a number for a threshold key result")
 
 
 @attrs.frozen(slots=True)
@@ -180,12 +204,15 @@ class Milestones:
         known = ", ".join(repr(step.name) for step in self.milestones)
         raise ValidationError.field("Milestones.name", name, f"one of {known}")
 
-    def check_value(self, path: str, value: object) -> None:
-        """Accept a whole count of milestones reached, from 0 to their number."""
+    def check_values(self, owner: str, values: Sequence[object]) -> None:
+        """Accept whole counts of milestones reached, from 0 to their number."""
         count = len(self.milestones)
-        whole = isinstance(value, int) or (isinstance(value, float) and value.is_integer())
-        if isinstance(value, bool) or not whole or not 0 <= value <= count:  # type: ignore[operator]
-            raise ValidationError.field(path, value, f"a whole count from 0 to {count}")
+        for position, value in enumerate(values):
+            whole = isinstance(value, int) or (isinstance(value, float) and value.is_integer())
+            if isinstance(value, bool) or not whole or not 0 <= value <= count:  # type: ignore[operator]
+                raise ValidationError.field(
+                    _value_path(owner, position), value, f"a whole count from 0 to {count}"
+                )
 
 
 Measure = Metric | Binary | Threshold | Milestones
@@ -194,26 +221,28 @@ Measure = Metric | Binary | Threshold | Milestones
 _MEASURES = (Metric, Binary, Threshold, Milestones)
 
 
-def _sorted_check_ins(value: Iterable[CheckIn]) -> tuple[CheckIn, ...]:
+def _check_ins(value: Iterable[CheckIn]) -> tuple[CheckIn, ...]:
     if isinstance(value, str | bytes) or not isinstance(value, Iterable):
         raise ValidationError.field("KeyResult.check_ins", value, "a sequence of CheckIn")
-    items = tuple(value)
-    for item in items:
-        if not isinstance(item, CheckIn):
-            raise ValidationError.field("KeyResult.check_ins", item, "a CheckIn")
-    keys = [item.key for item in items]
-    if all(a <= b for a, b in itertools.pairwise(keys)):
-        return items
-    # Stable: of two check-ins at the same moment, the one given later wins.
-    order = sorted(range(len(items)), key=keys.__getitem__)
-    return tuple(items[i] for i in order)
+    return tuple(value)
 
 
-def _measure(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if not isinstance(value, _MEASURES):
-        raise ValidationError.field(
-            "KeyResult.measure", value, "a Metric, Binary, Threshold or Milestones"
-        )
+def _keys_and_awareness(owner: str, moments: list[Moment]) -> tuple[list[int], bool | None]:
+    keys: list[int] = []
+    aware: bool | None = None
+    for position, moment in enumerate(moments):
+        keys.append(moment_key(moment))
+        moment_aware = is_aware(moment)
+        if moment_aware is None:
+            continue
+        if aware is not None and aware != moment_aware:
+            raise ValidationError.field(
+                f"KeyResult({owner!r}).check_ins[{position}].at",
+                moment,
+                "datetimes that are all naive or all timezone-aware",
+            )
+        aware = moment_aware
+    return keys, aware
 
 
 def _default_id(instance: KeyResult) -> str:
@@ -238,37 +267,58 @@ class KeyResult:
         source_kpi: The name of the KPI its check-ins come from, if any.
     """
 
-    title: str = attrs.field(validator=text)
-    measure: Measure = attrs.field(validator=_measure)
-    weight: float = attrs.field(default=1.0, kw_only=True, validator=non_negative)
-    id: str = attrs.field(
-        default=attrs.Factory(_default_id, takes_self=True), kw_only=True, validator=text
-    )
-    check_ins: tuple[CheckIn, ...] = attrs.field(
-        default=(), kw_only=True, converter=_sorted_check_ins
-    )
-    owner: str | None = attrs.field(default=None, kw_only=True, validator=optional_text)
-    source_kpi: str | None = attrs.field(default=None, kw_only=True, validator=optional_text)
-    _keys: tuple[int, ...] = attrs.field(init=False, repr=False, eq=False, hash=False)
+    title: str
+    measure: Measure
+    weight: float = attrs.field(default=1.0, kw_only=True)
+    id: str = attrs.field(default=attrs.Factory(_default_id, takes_self=True), kw_only=True)
+    check_ins: tuple[CheckIn, ...] = attrs.field(default=(), kw_only=True, converter=_check_ins)
+    owner: str | None = attrs.field(default=None, kw_only=True)
+    source_kpi: str | None = attrs.field(default=None, kw_only=True)
+    _keys: Sequence[int] = attrs.field(init=False, repr=False, eq=False, hash=False)
     _aware: bool | None = attrs.field(init=False, repr=False, eq=False, hash=False)
 
     def __attrs_post_init__(self) -> None:
-        aware: bool | None = None
-        for position, item in enumerate(self.check_ins):
-            self.measure.check_value(
-                f"KeyResult({self.id!r}).check_ins[{position}].value", item.value
+        # Validated here rather than by a validator per field: an org has hundreds of
+        # thousands of key results. Each line tests the common case inline and leaves the
+        # message to the shared checker.
+        if self.title.__class__ is not str or not self.title or self.title.isspace():
+            check_text("KeyResult.title", self.title)
+        if self.measure.__class__ not in _MEASURES and not isinstance(self.measure, _MEASURES):
+            raise ValidationError.field(
+                "KeyResult.measure", self.measure, "a Metric, Binary, Threshold or Milestones"
             )
-            item_aware = is_aware(item.at)
-            if item_aware is None:
-                continue
-            if aware is not None and aware != item_aware:
-                raise ValidationError.field(
-                    f"KeyResult({self.id!r}).check_ins[{position}].at",
-                    item.at,
-                    "datetimes that are all naive or all timezone-aware",
-                )
-            aware = item_aware
-        object.__setattr__(self, "_keys", tuple(item.key for item in self.check_ins))
+        weight = self.weight
+        if weight.__class__ is not float or not 0.0 <= weight < math.inf:
+            check_non_negative("KeyResult.weight", weight)
+        if self.id.__class__ is not str or not self.id or self.id.isspace():
+            check_text("KeyResult.id", self.id)
+        if self.owner is not None:
+            check_text("KeyResult.owner", self.owner)
+        if self.source_kpi is not None:
+            check_text("KeyResult.source_kpi", self.source_kpi)
+        self._index_history()
+
+    def _index_history(self) -> None:
+        # Sortable keys in an array (8 bytes each), so `as_of` lookups are a bisect. The
+        # common history (plain dates, already in order) is handled without a Python loop.
+        items = self.check_ins
+        if not set(map(type, items)) <= {CheckIn}:
+            for item in items:
+                if not isinstance(item, CheckIn):
+                    raise ValidationError.field("KeyResult.check_ins", item, "a CheckIn")
+        moments = [item.at for item in items]
+        aware: bool | None = None
+        if set(map(type, moments)) <= {date}:
+            keys = [ordinal * DAY for ordinal in map(date.toordinal, moments)]
+        else:
+            keys, aware = _keys_and_awareness(self.id, moments)
+        self.measure.check_values(self.id, [item.value for item in items])
+        if keys != sorted(keys):
+            # Stable: of two check-ins at the same moment, the one given later wins.
+            order = sorted(range(len(items)), key=keys.__getitem__)
+            object.__setattr__(self, "check_ins", tuple(items[i] for i in order))
+            keys = [keys[i] for i in order]
+        object.__setattr__(self, "_keys", array("q", keys))
         object.__setattr__(self, "_aware", aware)
 
     # -- named constructors -------------------------------------------------------------
@@ -355,22 +405,35 @@ class KeyResult:
         """Which of the four kinds this key result is."""
         return self.measure.kind
 
+    def _bound(self, as_of: Moment) -> int:
+        if as_of.__class__ is date:  # the common case, without building an owner name
+            return as_of.toordinal() * DAY + DAY - 1
+        return as_of_bound(as_of, history_aware=self._aware, owner=f"KeyResult({self.id!r})")
+
     def latest_check_in(self, as_of: Moment | None = None) -> CheckIn | None:
         """The last check-in on or before `as_of` (end of day for a date); None if none yet."""
         if not self.check_ins:
             return None
         if as_of is None:
             return self.check_ins[-1]
-        bound = as_of_bound(as_of, history_aware=self._aware, owner=f"KeyResult({self.id!r})")
-        position = bisect.bisect_right(self._keys, bound)
+        position = bisect.bisect_right(self._keys, self._bound(as_of))
         return self.check_ins[position - 1] if position else None
+
+    def latest_value(self, as_of: Moment | None = None) -> float | bool | None:
+        """The value of `latest_check_in(as_of)`; None if there is no check-in yet."""
+        items = self.check_ins
+        if not items:
+            return None
+        if as_of is None:
+            return items[-1].value
+        position = bisect.bisect_right(self._keys, self._bound(as_of))
+        return items[position - 1].value if position else None
 
     def check_ins_until(self, as_of: Moment | None = None) -> tuple[CheckIn, ...]:
         """Every check-in on or before `as_of` (all of them for None), oldest first."""
         if as_of is None:
             return self.check_ins
-        bound = as_of_bound(as_of, history_aware=self._aware, owner=f"KeyResult({self.id!r})")
-        return self.check_ins[: bisect.bisect_right(self._keys, bound)]
+        return self.check_ins[: bisect.bisect_right(self._keys, self._bound(as_of))]
 
     def confidence(self, as_of: Moment | None = None) -> ConfidenceRating | None:
         """The most recent confidence stated on or before `as_of`."""

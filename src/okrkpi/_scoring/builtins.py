@@ -55,14 +55,24 @@ class _LinearMetric:
     name: str = "linear"
     monotone: bool = True
 
-    def __call__(self, key_result: KeyResult, current: float | bool | None) -> Measured:
+    def _measure(self, key_result: KeyResult) -> Metric:
         measure = key_result.measure
         if not isinstance(measure, Metric):
             raise _wrong_measure(self.name, key_result, "a metric key result")
+        return measure
+
+    def progress_only(self, key_result: KeyResult, current: float | bool | None) -> float:
+        measure = self._measure(key_result)
+        if current is None:
+            current = measure.start
+        return (current - measure.start) / (measure.target - measure.start)
+
+    def __call__(self, key_result: KeyResult, current: float | bool | None) -> Measured:
+        progress = self.progress_only(key_result, current)
+        measure = self._measure(key_result)
         note = ""
         if current is None:
             current, note = measure.start, "no check-in yet: current = start"
-        progress = (current - measure.start) / (measure.target - measure.start)
         formula = (
             f"({_n(current)} - {_n(measure.start)}) / ({_n(measure.target)} - {_n(measure.start)})"
         )
@@ -75,14 +85,18 @@ class _BinaryScorer:
     name: str = "binary"
     monotone: bool = True
 
-    def __call__(self, key_result: KeyResult, current: float | bool | None) -> Measured:
+    def _done(self, key_result: KeyResult, current: float | bool | None) -> bool:
         measure = key_result.measure
         if not isinstance(measure, Binary):
             raise _wrong_measure(self.name, key_result, "a binary key result")
-        note = ""
-        done = bool(current)
-        if current is None:
-            done, note = measure.done, "no check-in yet: initial state"
+        return measure.done if current is None else bool(current)
+
+    def progress_only(self, key_result: KeyResult, current: float | bool | None) -> float:
+        return 1.0 if self._done(key_result, current) else 0.0
+
+    def __call__(self, key_result: KeyResult, current: float | bool | None) -> Measured:
+        done = self._done(key_result, current)
+        note = "no check-in yet: initial state" if current is None else ""
         return Measured(1.0 if done else 0.0, "done" if done else "not done", {"done": done}, note)
 
 
@@ -91,21 +105,31 @@ class _ThresholdScorer:
     name: str = "threshold"
     monotone: bool = True
 
-    def __call__(self, key_result: KeyResult, current: float | bool | None) -> Measured:
+    def _measure(self, key_result: KeyResult) -> Threshold:
         measure = key_result.measure
         if not isinstance(measure, Threshold):
             raise _wrong_measure(self.name, key_result, "a threshold key result")
+        return measure
+
+    def progress_only(self, key_result: KeyResult, current: float | bool | None) -> float:
+        measure = self._measure(key_result)
+        return 0.0 if current is None or not _on_the_right_side(measure, current) else 1.0
+
+    def __call__(self, key_result: KeyResult, current: float | bool | None) -> Measured:
+        measure = self._measure(key_result)
         if current is None:
             return Measured(0.0, "no value", {"threshold": measure.threshold}, "no check-in yet")
-        if measure.above:
-            sign = ">=" if measure.inclusive else ">"
-            ok = current >= measure.threshold if measure.inclusive else current > measure.threshold
-        else:
-            sign = "<=" if measure.inclusive else "<"
-            ok = current <= measure.threshold if measure.inclusive else current < measure.threshold
+        ok = _on_the_right_side(measure, current)
+        sign = (">" if measure.above else "<") + ("=" if measure.inclusive else "")
         formula = f"{_n(current)} {sign} {_n(measure.threshold)} is {ok}"
         inputs = {"threshold": measure.threshold, "current": current}
         return Measured(1.0 if ok else 0.0, formula, inputs)
+
+
+def _on_the_right_side(measure: Threshold, current: float) -> bool:
+    if measure.above:
+        return current >= measure.threshold if measure.inclusive else current > measure.threshold
+    return current <= measure.threshold if measure.inclusive else current < measure.threshold
 
 
 @attrs.frozen(slots=True)
@@ -113,12 +137,21 @@ class _MilestoneShare:
     name: str = "milestones"
     monotone: bool = True
 
-    def __call__(self, key_result: KeyResult, current: float | bool | None) -> Measured:
+    def _shares(
+        self, key_result: KeyResult, current: float | bool | None
+    ) -> tuple[int, list[float]]:
         measure = key_result.measure
         if not isinstance(measure, Milestones):
             raise _wrong_measure(self.name, key_result, "a milestones key result")
         reached = 0 if current is None else int(current)
-        weights = [step.weight for step in measure.milestones]
+        return reached, [step.weight for step in measure.milestones]
+
+    def progress_only(self, key_result: KeyResult, current: float | bool | None) -> float:
+        reached, weights = self._shares(key_result, current)
+        return math.fsum(weights[:reached]) / math.fsum(weights)
+
+    def __call__(self, key_result: KeyResult, current: float | bool | None) -> Measured:
+        reached, weights = self._shares(key_result, current)
         done = math.fsum(weights[:reached])
         total = math.fsum(weights)
         note = "no check-in yet: none reached" if current is None else ""
@@ -157,31 +190,50 @@ def _positive(parts: Sequence[WeightedValue]) -> list[WeightedValue]:
 class _WeightedMean:
     name: str = "weighted_mean"
 
+    def value_only(self, parts: Sequence[WeightedValue]) -> float:
+        # fsum is exactly rounded, so the order of the parts cannot change the result.
+        used = [(weight, value) for weight, value in parts if weight > 0]
+        if not used:
+            return 0.0
+        return math.fsum([w * v for w, v in used]) / math.fsum([w for w, _ in used])
+
     def __call__(self, parts: Sequence[WeightedValue]) -> Aggregate:
         used = _positive(parts)
-        total = math.fsum(weight for weight, _ in used)
         if not used:
             return Aggregate(0.0, "no parts with weight > 0")
-        value = math.fsum(weight * value for weight, value in used) / total
         terms = " + ".join(f"{value:.2f}x{_n(weight)}" for weight, value in used)
-        return Aggregate(value, f"({terms}) / {_n(total)}")
+        total = math.fsum(weight for weight, _ in used)
+        return Aggregate(self.value_only(parts), f"({terms}) / {_n(total)}")
 
 
 @attrs.frozen(slots=True)
 class _Minimum:
     name: str = "minimum"
 
+    def value_only(self, parts: Sequence[WeightedValue]) -> float:
+        return min((value for weight, value in parts if weight > 0), default=0.0)
+
     def __call__(self, parts: Sequence[WeightedValue]) -> Aggregate:
         used = _positive(parts)
         if not used:
             return Aggregate(0.0, "no parts with weight > 0")
-        values = [value for _, value in used]
-        return Aggregate(min(values), "min(" + ", ".join(f"{v:.2f}" for v in values) + ")")
+        values = ", ".join(f"{value:.2f}" for _, value in used)
+        return Aggregate(self.value_only(parts), f"min({values})")
 
 
 @attrs.frozen(slots=True)
 class _WeightedGeometricMean:
     name: str = "weighted_geometric_mean"
+
+    def value_only(self, parts: Sequence[WeightedValue]) -> float:
+        used = _positive(parts)
+        if not used or any(value <= 0 for _, value in used):
+            return 0.0
+        total = math.fsum(weight for weight, _ in used)
+        log_mean = math.fsum(weight * math.log(value) for weight, value in used) / total
+        # exp(log) can land a hair outside [min, max]; keep the mean between its parts
+        values = [value for _, value in used]
+        return min(max(math.exp(log_mean), min(values)), max(values))
 
     def __call__(self, parts: Sequence[WeightedValue]) -> Aggregate:
         used = _positive(parts)
@@ -189,13 +241,7 @@ class _WeightedGeometricMean:
             return Aggregate(0.0, "no parts with weight > 0")
         total = math.fsum(weight for weight, _ in used)
         terms = " * ".join(f"{value:.2f}^{_n(weight)}" for weight, value in used)
-        formula = f"({terms})^(1/{_n(total)})"
-        if any(value <= 0 for _, value in used):
-            return Aggregate(0.0, formula)
-        log_mean = math.fsum(weight * math.log(value) for weight, value in used) / total
-        # exp(log) can land a hair outside [min, max]; keep the mean between its parts
-        values = [value for _, value in used]
-        return Aggregate(min(max(math.exp(log_mean), min(values)), max(values)), formula)
+        return Aggregate(self.value_only(parts), f"({terms})^(1/{_n(total)})")
 
 
 def weighted_mean() -> _WeightedMean:
