@@ -1,3 +1,4 @@
+import os
 from datetime import date
 
 import pytest
@@ -6,7 +7,9 @@ from hypothesis import settings
 from okrkpi import Cycle
 
 settings.register_profile("ci", deadline=None, max_examples=100)
-settings.load_profile("ci")
+# Mutation testing runs the suite once per mutant: fewer examples keep it to minutes.
+settings.register_profile("mutation", deadline=None, max_examples=30)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 @pytest.fixture

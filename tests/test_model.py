@@ -9,6 +9,7 @@ from okrkpi import (
     AlignmentError,
     Binary,
     CheckIn,
+    CheckIns,
     Commitment,
     ConfidenceLabel,
     ConfidenceRating,
@@ -363,3 +364,77 @@ def test_is_past(q3):
     assert objective.is_past(date(2026, 10, 1))
     assert not objective.is_past(datetime(2026, 9, 30, 23))
     assert not Objective("Grow").is_past(date(2030, 1, 1))
+
+
+# -- check-in histories -------------------------------------------------------------------
+
+
+def _history():
+    return [
+        CheckIn(3.0, date(2026, 7, 9), ConfidenceRating(6), "late"),
+        CheckIn(1.0, date(2026, 7, 2)),
+        CheckIn(2.0, date(2026, 7, 5), note="mid"),
+    ]
+
+
+def test_check_ins_are_kept_sorted_with_their_confidence_and_note():
+    history = CheckIns(_history())
+    assert [item.value for item in history] == [1.0, 2.0, 3.0]
+    assert history[0] == CheckIn(1.0, date(2026, 7, 2))
+    assert history[-1] == CheckIn(3.0, date(2026, 7, 9), ConfidenceRating(6), "late")
+    assert history[1].note == "mid"
+    assert history[1:] == (history[1], history[2])
+    assert history.values == (1.0, 2.0, 3.0)
+    with pytest.raises(IndexError):
+        history[3]
+
+
+def test_columns_give_the_same_history_as_objects():
+    given = _history()
+    columns = CheckIns.from_columns(
+        [item.value for item in given],
+        [item.at for item in given],
+        confidences=[item.confidence for item in given],
+        notes=[item.note for item in given],
+    )
+    assert columns == CheckIns(given)
+    assert hash(columns) == hash(CheckIns(given))
+    assert columns == tuple(CheckIns(given))
+    assert columns == list(CheckIns(given))
+    assert columns != tuple(given)  # a tuple in the given order, not by date
+    assert columns != CheckIns(given[:2])
+    assert columns != (1, 2, 3)
+    assert (columns == "abc") is False
+    assert repr(columns) == repr(tuple(columns))
+
+
+def test_columns_accept_numbers_from_integers_confidence_from_numbers_and_labels():
+    history = CheckIns.from_columns(
+        [1, 2], [date(2026, 7, 1), date(2026, 7, 2)], confidences=[7, "low"]
+    )
+    assert history[0].confidence == ConfidenceRating(7)
+    assert history[1].confidence == ConfidenceRating.from_label("low")
+    assert not history.has_bools
+    assert CheckIns.from_columns([True], [date(2026, 7, 1)]).has_bools
+
+
+def test_histories_with_datetimes_find_values_by_moment():
+    morning = datetime(2026, 7, 1, 9, 0)
+    evening = datetime(2026, 7, 1, 18, 0)
+    kr = KeyResult.metric(
+        "m", start=0, target=10, check_ins=CheckIns.from_columns([8.0, 4.0], [evening, morning])
+    )
+    assert kr.latest_value(datetime(2026, 7, 1, 12, 0)) == 4.0
+    assert kr.latest_value(date(2026, 7, 1)) == 8.0
+    assert kr.latest_value(date(2026, 6, 30)) is None
+    assert kr.check_ins.value_until(CheckIn(0.0, evening).key) == 8.0
+    assert kr.check_ins.count_until(CheckIn(0.0, morning).key - 1) == 0
+
+
+def test_a_key_result_keeps_a_history_it_is_given():
+    history = CheckIns(_history())
+    kr = KeyResult.metric("m", start=0, target=10, check_ins=history)
+    assert kr.check_ins is history
+    assert kr == KeyResult.metric("m", start=0, target=10, check_ins=_history())
+    assert kr.latest_value() == 3.0
+    assert KeyResult.metric("m", start=0, target=10).latest_value() is None

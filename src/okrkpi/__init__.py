@@ -15,7 +15,7 @@ from okrkpi._errors import (
     UnknownStrategyError,
     ValidationError,
 )
-from okrkpi._model.check_in import CheckIn
+from okrkpi._model.check_in import CheckIn, CheckIns
 from okrkpi._model.confidence import ConfidenceLabel, ConfidenceRating
 from okrkpi._model.cycle import Cycle, CycleKind
 from okrkpi._model.key_result import (
@@ -71,6 +71,7 @@ __all__ = [
     "Calibration",
     "CalibrationBucket",
     "CheckIn",
+    "CheckIns",
     "ClosedObjective",
     "Commitment",
     "ConfidenceLabel",

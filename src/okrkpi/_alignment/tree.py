@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from okrkpi._errors import AlignmentError, Problem, ValidationError
 from okrkpi._model.cycle import Cycle
+from okrkpi._model.moments import DAY
 from okrkpi._model.objective import Level, Objective
 from okrkpi._scoring.engine import build_policy, combine, pace_status, score_key_result
 from okrkpi._scoring.score import Score, Status
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
 
 __all__ = ["AlignmentTree", "TreeScores"]
 
+_END_OF_TIME = 2**62
 _MAX_LAYERS = 32  # replaced objectives are layered over the base; flatten past this depth
 _EVOLVED: dict[tuple[int, int], tuple[Any, Any, ScoringPolicy]] = {}
 QuickScorer = Callable[["KeyResult", "float | bool | None"], float]
@@ -118,6 +120,16 @@ def _quick_aggregate(aggregator: Aggregator, parts: Sequence[WeightedValue]) -> 
     if quick is not None:
         return float(quick(parts))
     return aggregator(parts).value
+
+
+def _shared_bound(as_of: Moment | None) -> int | None:
+    # One bound for every key result when `as_of` is None or a plain date; a datetime
+    # goes through each key result, which checks it against its history's time zones.
+    if as_of is None:
+        return _END_OF_TIME
+    if as_of.__class__ is date:
+        return as_of.toordinal() * DAY + DAY - 1
+    return None
 
 
 class TreeScores(Mapping[str, Score]):
@@ -484,13 +496,15 @@ class AlignmentTree:
         policy: ScoringPolicy,
         progress: Mapping[str, float],
         scorers: _QuickScorers,
+        bound: int | None,
     ) -> float:
         # The numbers only: the same arithmetic as `_explain_one`, with no text.
         objective = self._objectives[oid]
         cap = policy.overachievement_cap
         kr_values = []
         for kr in objective.key_results:
-            raw = scorers[kr.measure.__class__](kr, kr.latest_value(as_of))
+            current = kr.latest_value(as_of) if bound is None else kr.check_ins.value_until(bound)
+            raw = scorers[kr.measure.__class__](kr, current)
             if cap is None:
                 kr_values.append((kr, 0.0 if raw < 0.0 else 1.0 if raw > 1.0 else raw))
             else:
@@ -537,8 +551,9 @@ class AlignmentTree:
         progress: dict[str, float] = {}
         order = self._post_order() if policy.rollup.uses_children else self._order
         scorers = _QuickScorers(policy)
+        bound = _shared_bound(as_of)
         for oid in order:
-            progress[oid] = self._progress_one(oid, as_of, policy, progress, scorers)
+            progress[oid] = self._progress_one(oid, as_of, policy, progress, scorers, bound)
         return progress
 
     def _rescore_paths(
@@ -553,8 +568,9 @@ class AlignmentTree:
         fresh: dict[str, float] = {}
         merged = _layer(previous, fresh)
         scorers = _QuickScorers(policy)
+        bound = _shared_bound(as_of)
         for oid in todo:
-            fresh[oid] = self._progress_one(oid, as_of, policy, merged, scorers)
+            fresh[oid] = self._progress_one(oid, as_of, policy, merged, scorers, bound)
         return merged
 
     def status(

@@ -13,7 +13,7 @@ from cattrs.gen import make_dict_structure_fn
 from cattrs.strategies import configure_tagged_union
 
 from okrkpi._errors import OkrKpiError, Problem, ValidationError, describe
-from okrkpi._model.check_in import CheckIn
+from okrkpi._model.check_in import CheckIn, CheckIns
 from okrkpi._model.confidence import ConfidenceRating
 from okrkpi._model.cycle import Cycle
 from okrkpi._model.key_result import (
@@ -171,6 +171,13 @@ def _make_converter() -> cattrs.Converter:
     made.register_structure_hook(ConfidenceRating | None, _confidence_from)
     made.register_structure_hook(ConfidenceRating, _confidence_from)
     made.register_structure_hook(Milestone, _milestone_from)
+    # A key result indexes a plain tuple of check-ins itself, naming its id in errors.
+    made.register_structure_hook(
+        CheckIns, lambda value, _: made.structure(value, tuple[CheckIn, ...])
+    )
+    made.register_unstructure_hook(
+        CheckIns, lambda history: [made.unstructure(item, CheckIn) for item in history]
+    )
     made.register_unstructure_hook(date, date.isoformat)
     made.register_unstructure_hook(datetime, datetime.isoformat)
     made.register_unstructure_hook(Moment, lambda value: value.isoformat())

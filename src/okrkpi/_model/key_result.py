@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import bisect
 import enum
 import math
-from array import array
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from datetime import date
 from typing import TYPE_CHECKING, ClassVar
 
@@ -22,9 +20,9 @@ from okrkpi._model._checks import (
     non_negative,
     text,
 )
-from okrkpi._model.check_in import CheckIn
+from okrkpi._model.check_in import CheckIn, CheckIns
 from okrkpi._model.ids import slugify
-from okrkpi._model.moments import DAY, Moment, as_of_bound, is_aware, moment_key
+from okrkpi._model.moments import DAY, Moment, as_of_bound
 
 if TYPE_CHECKING:
     from okrkpi._model.confidence import ConfidenceRating
@@ -46,9 +44,10 @@ def _value_path(owner: str, position: int) -> str:
     return f"KeyResult({owner!r}).check_ins[{position}].value"
 
 
-def _reject_bools(owner: str, values: Sequence[object], expectation: str) -> None:
-    if bool not in set(map(type, values)):
+def _reject_bools(owner: str, history: CheckIns, expectation: str) -> None:
+    if not history.has_bools:
         return
+    values = history.values
     position = [value.__class__ for value in values].index(bool)
     raise ValidationError.field(_value_path(owner, position), values[position], expectation)
 
@@ -95,9 +94,9 @@ class Metric:
         """True when the target is above the start."""
         return self.target > self.start
 
-    def check_values(self, owner: str, values: Sequence[object]) -> None:
+    def check_values(self, owner: str, history: CheckIns) -> None:
         """Reject check-in values this measure cannot use: booleans."""
-        _reject_bools(owner, values, "a number for a metric key result")
+        _reject_bools(owner, history, "a number for a metric key result")
 
 
 @attrs.frozen(slots=True)
@@ -111,9 +110,9 @@ class Binary:
     kind: ClassVar[KeyResultKind] = KeyResultKind.BINARY
     done: bool = attrs.field(default=False, validator=instance_of(bool, "True or False"))
 
-    def check_values(self, owner: str, values: Sequence[object]) -> None:
+    def check_values(self, owner: str, history: CheckIns) -> None:
         """Accept only booleans and 0/1."""
-        for position, value in enumerate(values):
+        for position, value in enumerate(history.values):
             if value not in (0, 1):
                 raise ValidationError.field(
                     _value_path(owner, position),
@@ -137,9 +136,9 @@ class Threshold:
     above: bool = attrs.field(default=True, validator=instance_of(bool, "True or False"))
     inclusive: bool = attrs.field(default=False, validator=instance_of(bool, "True or False"))
 
-    def check_values(self, owner: str, values: Sequence[object]) -> None:
+    def check_values(self, owner: str, history: CheckIns) -> None:
         """Reject booleans: a threshold compares numbers."""
-        _reject_bools(owner, values, "a number for a threshold key result")
+        _reject_bools(owner, history, "a number for a threshold key result")
 
 
 @attrs.frozen(slots=True)
@@ -204,12 +203,12 @@ class Milestones:
         known = ", ".join(repr(step.name) for step in self.milestones)
         raise ValidationError.field("Milestones.name", name, f"one of {known}")
 
-    def check_values(self, owner: str, values: Sequence[object]) -> None:
+    def check_values(self, owner: str, history: CheckIns) -> None:
         """Accept whole counts of milestones reached, from 0 to their number."""
         count = len(self.milestones)
-        for position, value in enumerate(values):
+        for position, value in enumerate(history.values):
             whole = isinstance(value, int) or (isinstance(value, float) and value.is_integer())
-            if isinstance(value, bool) or not whole or not 0 <= value <= count:  # type: ignore[operator]
+            if isinstance(value, bool) or not whole or not 0 <= value <= count:
                 raise ValidationError.field(
                     _value_path(owner, position), value, f"a whole count from 0 to {count}"
                 )
@@ -221,28 +220,13 @@ Measure = Metric | Binary | Threshold | Milestones
 _MEASURES = (Metric, Binary, Threshold, Milestones)
 
 
-def _check_ins(value: Iterable[CheckIn]) -> tuple[CheckIn, ...]:
+def _check_ins(value: Iterable[CheckIn]) -> CheckIns:
+    if isinstance(value, CheckIns):
+        return value
     if isinstance(value, str | bytes) or not isinstance(value, Iterable):
         raise ValidationError.field("KeyResult.check_ins", value, "a sequence of CheckIn")
-    return tuple(value)
-
-
-def _keys_and_awareness(owner: str, moments: list[Moment]) -> tuple[list[int], bool | None]:
-    keys: list[int] = []
-    aware: bool | None = None
-    for position, moment in enumerate(moments):
-        keys.append(moment_key(moment))
-        moment_aware = is_aware(moment)
-        if moment_aware is None:
-            continue
-        if aware is not None and aware != moment_aware:
-            raise ValidationError.field(
-                f"KeyResult({owner!r}).check_ins[{position}].at",
-                moment,
-                "datetimes that are all naive or all timezone-aware",
-            )
-        aware = moment_aware
-    return keys, aware
+    # Indexed in __attrs_post_init__, once the id is known for error messages.
+    return tuple(value)  # type: ignore[return-value]
 
 
 def _default_id(instance: KeyResult) -> str:
@@ -271,11 +255,9 @@ class KeyResult:
     measure: Measure
     weight: float = attrs.field(default=1.0, kw_only=True)
     id: str = attrs.field(default=attrs.Factory(_default_id, takes_self=True), kw_only=True)
-    check_ins: tuple[CheckIn, ...] = attrs.field(default=(), kw_only=True, converter=_check_ins)
+    check_ins: CheckIns = attrs.field(factory=CheckIns, kw_only=True, converter=_check_ins)
     owner: str | None = attrs.field(default=None, kw_only=True)
     source_kpi: str | None = attrs.field(default=None, kw_only=True)
-    _keys: Sequence[int] = attrs.field(init=False, repr=False, eq=False, hash=False)
-    _aware: bool | None = attrs.field(init=False, repr=False, eq=False, hash=False)
 
     def __attrs_post_init__(self) -> None:
         # Validated here rather than by a validator per field: an org has hundreds of
@@ -296,30 +278,11 @@ class KeyResult:
             check_text("KeyResult.owner", self.owner)
         if self.source_kpi is not None:
             check_text("KeyResult.source_kpi", self.source_kpi)
-        self._index_history()
-
-    def _index_history(self) -> None:
-        # Sortable keys in an array (8 bytes each), so `as_of` lookups are a bisect. The
-        # common history (plain dates, already in order) is handled without a Python loop.
-        items = self.check_ins
-        if not set(map(type, items)) <= {CheckIn}:
-            for item in items:
-                if not isinstance(item, CheckIn):
-                    raise ValidationError.field("KeyResult.check_ins", item, "a CheckIn")
-        moments = [item.at for item in items]
-        aware: bool | None = None
-        if set(map(type, moments)) <= {date}:
-            keys = [ordinal * DAY for ordinal in map(date.toordinal, moments)]
-        else:
-            keys, aware = _keys_and_awareness(self.id, moments)
-        self.measure.check_values(self.id, [item.value for item in items])
-        if keys != sorted(keys):
-            # Stable: of two check-ins at the same moment, the one given later wins.
-            order = sorted(range(len(items)), key=keys.__getitem__)
-            object.__setattr__(self, "check_ins", tuple(items[i] for i in order))
-            keys = [keys[i] for i in order]
-        object.__setattr__(self, "_keys", array("q", keys))
-        object.__setattr__(self, "_aware", aware)
+        history = self.check_ins
+        if history.__class__ is not CheckIns:
+            history = CheckIns(history, owner=self.id)
+            object.__setattr__(self, "check_ins", history)
+        self.measure.check_values(self.id, history)
 
     # -- named constructors -------------------------------------------------------------
 
@@ -408,32 +371,32 @@ class KeyResult:
     def _bound(self, as_of: Moment) -> int:
         if as_of.__class__ is date:  # the common case, without building an owner name
             return as_of.toordinal() * DAY + DAY - 1
-        return as_of_bound(as_of, history_aware=self._aware, owner=f"KeyResult({self.id!r})")
+        return as_of_bound(
+            as_of, history_aware=self.check_ins._aware, owner=f"KeyResult({self.id!r})"
+        )
 
     def latest_check_in(self, as_of: Moment | None = None) -> CheckIn | None:
         """The last check-in on or before `as_of` (end of day for a date); None if none yet."""
-        if not self.check_ins:
+        history = self.check_ins
+        if not history:
             return None
-        if as_of is None:
-            return self.check_ins[-1]
-        position = bisect.bisect_right(self._keys, self._bound(as_of))
-        return self.check_ins[position - 1] if position else None
+        position = len(history) if as_of is None else history.count_until(self._bound(as_of))
+        return history[position - 1] if position else None
 
     def latest_value(self, as_of: Moment | None = None) -> float | bool | None:
         """The value of `latest_check_in(as_of)`; None if there is no check-in yet."""
-        items = self.check_ins
-        if not items:
+        history = self.check_ins
+        if not history:
             return None
-        if as_of is None:
-            return items[-1].value
-        position = bisect.bisect_right(self._keys, self._bound(as_of))
-        return items[position - 1].value if position else None
+        position = len(history) if as_of is None else history.count_until(self._bound(as_of))
+        return history.values[position - 1] if position else None
 
     def check_ins_until(self, as_of: Moment | None = None) -> tuple[CheckIn, ...]:
         """Every check-in on or before `as_of` (all of them for None), oldest first."""
+        history = self.check_ins
         if as_of is None:
-            return self.check_ins
-        return self.check_ins[: bisect.bisect_right(self._keys, self._bound(as_of))]
+            return history[:]
+        return history[: history.count_until(self._bound(as_of))]
 
     def confidence(self, as_of: Moment | None = None) -> ConfidenceRating | None:
         """The most recent confidence stated on or before `as_of`."""
