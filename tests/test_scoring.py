@@ -14,6 +14,7 @@ from okrkpi import (
     Cycle,
     Grade,
     KeyResult,
+    Measured,
     Objective,
     ScoringPolicy,
     Status,
@@ -456,3 +457,183 @@ def test_status_is_worst_of_key_results(objective, pace, as_of):
         assert result.severity == worst.severity
     elif as_of < objective.cycle.start:
         assert result is Status.NOT_STARTED
+
+
+# -- explanations, pinned -----------------------------------------------------------------
+
+UPTIME = KeyResult.threshold("Uptime", threshold=99.9, id="uptime")
+LATENCY = KeyResult.threshold("Latency", threshold=200, above=False, inclusive=True, id="lat")
+LAUNCH = KeyResult.binary("Launch", id="launch")
+SHIP = KeyResult.milestones("Ship", milestones=[("Alpha", 1), ("Beta", 2), ("GA", 3)], id="ship")
+CHURN = KeyResult.metric("Churn", start=3.0, target=2.0, id="churn")
+
+
+@pytest.mark.parametrize(
+    ("scorer", "key_result", "current", "expected"),
+    [
+        (
+            builtin.threshold_scorer(),
+            UPTIME,
+            None,
+            Measured(0.0, "no value", {"threshold": 99.9}, "no check-in yet"),
+        ),
+        (
+            builtin.threshold_scorer(),
+            UPTIME,
+            99.95,
+            Measured(1.0, "99.95 > 99.9 is True", {"threshold": 99.9, "current": 99.95}),
+        ),
+        (
+            builtin.threshold_scorer(),
+            UPTIME,
+            99.9,
+            Measured(0.0, "99.9 > 99.9 is False", {"threshold": 99.9, "current": 99.9}),
+        ),
+        (
+            builtin.threshold_scorer(),
+            LATENCY,
+            200,
+            Measured(1.0, "200 <= 200 is True", {"threshold": 200, "current": 200}),
+        ),
+        (
+            builtin.threshold_scorer(),
+            LATENCY,
+            201,
+            Measured(0.0, "201 <= 200 is False", {"threshold": 200, "current": 201}),
+        ),
+        (
+            builtin.binary_scorer(),
+            LAUNCH,
+            None,
+            Measured(0.0, "not done", {"done": False}, "no check-in yet: initial state"),
+        ),
+        (
+            builtin.binary_scorer(),
+            KeyResult.binary("L", done=True),
+            None,
+            Measured(1.0, "done", {"done": True}, "no check-in yet: initial state"),
+        ),
+        (builtin.binary_scorer(), LAUNCH, True, Measured(1.0, "done", {"done": True})),
+        (builtin.binary_scorer(), LAUNCH, 0, Measured(0.0, "not done", {"done": False})),
+        (
+            builtin.milestone_share(),
+            SHIP,
+            None,
+            Measured(
+                0.0, "0 / 6 (0 of 3 reached)", {"reached": 0}, "no check-in yet: none reached"
+            ),
+        ),
+        (
+            builtin.milestone_share(),
+            SHIP,
+            2,
+            Measured(0.5, "3 / 6 (2 of 3 reached)", {"reached": 2}),
+        ),
+        (
+            builtin.linear_metric(),
+            CHURN,
+            None,
+            Measured(
+                0.0,
+                "(3 - 3) / (2 - 3)",
+                {"start": 3.0, "target": 2.0, "current": 3.0},
+                "no check-in yet: current = start",
+            ),
+        ),
+        (
+            builtin.linear_metric(),
+            CHURN,
+            2.5,
+            Measured(0.5, "(2.5 - 3) / (2 - 3)", {"start": 3.0, "target": 2.0, "current": 2.5}),
+        ),
+    ],
+)
+def test_scorers_explain_themselves_exactly(scorer, key_result, current, expected):
+    measured = scorer(key_result, current)
+    assert measured == expected
+    assert measured.inputs == expected.inputs  # not part of equality
+    assert scorer.progress_only(key_result, current) == expected.progress
+
+
+@pytest.mark.parametrize(
+    ("aggregator", "expected"),
+    [
+        (builtin.weighted_mean(), Aggregate(0.7000000000000001, "(0.50x1 + 0.80x2) / 3")),
+        (builtin.minimum(), Aggregate(0.5, "min(0.50, 0.80)")),
+        (
+            builtin.weighted_geometric_mean(),
+            Aggregate(0.6839903786706788, "(0.50^1 * 0.80^2)^(1/3)"),
+        ),
+    ],
+    ids=lambda value: getattr(value, "name", ""),
+)
+def test_aggregators_explain_themselves_exactly(aggregator, expected):
+    parts = [(1.0, 0.5), (2.0, 0.8), (0.0, 0.1)]
+    assert aggregator(parts) == expected
+    assert aggregator.value_only(parts) == expected.value
+
+
+def test_a_zero_part_sinks_the_geometric_mean_with_its_formula():
+    assert builtin.weighted_geometric_mean()([(1.0, 0.0), (1.0, 0.5)]) == Aggregate(
+        0.0, "(0.00^1 * 0.50^1)^(1/2)"
+    )
+
+
+def test_a_committed_objective_explains_itself_exactly():
+    objective = Objective(
+        "Ship it",
+        [CHURN.check_in(2.5, at=date(2026, 7, 1)), LAUNCH.check_in(True, at=date(2026, 7, 1))],
+        id="ship-it",
+        commitment=Commitment.COMMITTED,
+    )
+    result = score(objective)
+    assert result.explain() == {
+        "subject": "Objective 'ship-it'",
+        "strategy": "weighted_mean",
+        "formula": "(0.50x1 + 1.00x1) / 2",
+        "inputs": {},
+        "progress": 0.75,
+        "value": 0.75,
+        "commitment": "committed",
+        "grader": "google",
+        "grade": "yellow",
+        "met": False,
+        "note": "",
+        "parts": [
+            {
+                "subject": "KeyResult 'churn'",
+                "strategy": "linear",
+                "formula": "(2.5 - 3) / (2 - 3)",
+                "inputs": {"start": 3.0, "target": 2.0, "current": 2.5},
+                "progress": 0.5,
+                "value": 0.5,
+                "commitment": "committed",
+                "grader": "google",
+                "grade": "red",
+                "met": False,
+                "note": "",
+                "parts": [],
+            },
+            {
+                "subject": "KeyResult 'launch'",
+                "strategy": "binary",
+                "formula": "done",
+                "inputs": {"done": True},
+                "progress": 1.0,
+                "value": 1.0,
+                "commitment": "committed",
+                "grader": "google",
+                "grade": "green",
+                "met": True,
+                "note": "",
+                "parts": [],
+            },
+        ],
+    }
+    assert result.explanation == (
+        "progress 0.75 = (0.50x1 + 1.00x1) / 2 [weighted_mean]; value 0.75; committed: YELLOW"
+    )
+    assert result.parts[1].explanation == (
+        "progress 1 = done [binary]; value 1; committed: GREEN (met)"
+    )
+    assert str(result) == "Objective 'ship-it': 0.75 YELLOW"

@@ -25,6 +25,7 @@ from okrkpi import (
 from okrkpi import strategies as builtin
 from okrkpi.examples import EXAMPLE_AS_OF, example_objectives
 from okrkpi.strategies import children_only, key_results_and_children
+from okrkpi.testing import days, trees
 
 JULY = date(2026, 7, 1)
 
@@ -294,6 +295,25 @@ def test_numbers_agree_with_the_explained_scores(objectives, policy, rollup):
     for oid, explained in scores.items():
         assert scores.progress(oid) == explained.progress
         assert scores.value(oid) == explained.value
+
+
+@given(
+    trees(),
+    st.sampled_from(POLICIES),
+    st.sampled_from(["key_results", "children", "key_results_and_children", "driven_key_results"]),
+    st.none() | days(),
+)
+def test_numbers_agree_with_the_explained_scores_for_every_kind(tree, policy, rollup, as_of):
+    scores = tree.score(as_of, policy=policy, rollup=rollup)
+    for oid in scores:
+        assert scores.progress(oid) == scores[oid].progress
+        assert scores.value(oid) == scores[oid].value
+    changed = tree.replace(attrs.evolve(tree[f"o{len(tree) - 1}"], key_results=[]))
+    rescored = changed.score(as_of, policy=policy, rollup=rollup)
+    rebuilt = AlignmentTree(list(changed)).score(as_of, policy=policy, rollup=rollup)
+    assert {oid: rescored.progress(oid) for oid in rescored} == {
+        oid: rebuilt.progress(oid) for oid in rebuilt
+    }
 
 
 def test_tree_scores_build_each_score_once_and_on_demand(example):

@@ -32,9 +32,11 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Any
 
+import attrs
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from okrkpi._alignment.tree import AlignmentTree
 from okrkpi._model.check_in import CheckIn
 from okrkpi._model.confidence import ConfidenceRating
 from okrkpi._model.cycle import Cycle
@@ -58,6 +60,7 @@ __all__ = [
     "measurements",
     "numbers",
     "objectives",
+    "trees",
     "weights",
 ]
 
@@ -160,6 +163,33 @@ def objectives(draw: st.DrawFn, *, max_key_results: int = 5) -> Objective:
         cycle=draw(cycles()),
         id=draw(st.from_regex(r"[a-z]{1,8}", fullmatch=True)),
     )
+
+
+@st.composite
+def trees(draw: st.DrawFn, *, max_objectives: int = 12) -> AlignmentTree:
+    """Alignment trees of up to `max_objectives` objectives of every kind.
+
+    Each objective aligns to an earlier one or to none, sometimes to one of its key
+    results, with an `alignment_weight` of 0, 0.5, 1 or 2.
+    """
+    count = draw(st.integers(1, max_objectives))
+    built: list[Objective] = []
+    for index in range(count):
+        objective = draw(objectives(max_key_results=3))
+        parent = draw(st.none() | st.integers(0, index - 1)) if index else None
+        parent_key_result = None
+        if parent is not None and built[parent].key_results and draw(st.booleans()):
+            parent_key_result = draw(st.sampled_from(built[parent].key_results)).id
+        built.append(
+            attrs.evolve(
+                objective,
+                id=f"o{index}",
+                parent_id=None if parent is None else f"o{parent}",
+                parent_key_result_id=parent_key_result,
+                alignment_weight=draw(st.sampled_from([0.0, 0.5, 1.0, 2.0])),
+            )
+        )
+    return AlignmentTree(built)
 
 
 def measurements() -> st.SearchStrategy[Measurement]:

@@ -65,7 +65,8 @@ class _LinearMetric:
         measure = self._measure(key_result)
         if current is None:
             current = measure.start
-        return (current - measure.start) / (measure.target - measure.start)
+        # + 0.0 turns the -0.0 of a falling metric at its start into 0.0 for display.
+        return (current - measure.start) / (measure.target - measure.start) + 0.0
 
     def __call__(self, key_result: KeyResult, current: float | bool | None) -> Measured:
         progress = self.progress_only(key_result, current)

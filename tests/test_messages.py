@@ -1,0 +1,205 @@
+"""Exact error messages of the scoring engine and the alignment tree.
+
+The bad-input catalogue checks that every error names its field; these pin the whole
+message, since the message is what a user reads.
+"""
+
+from datetime import date, timedelta
+
+import pytest
+
+from okrkpi import (
+    AlignmentTree,
+    Cycle,
+    KeyResult,
+    Objective,
+    OkrKpiError,
+    ScoringPolicy,
+    StrategyRegistry,
+    lint,
+    score,
+    status,
+)
+from okrkpi import strategies as builtin
+
+DAY = date(2026, 7, 1)
+METRIC = KeyResult.metric("Revenue", start=0, target=10, id="revenue")
+BINARY = KeyResult.binary("Launch", id="launch")
+OBJECTIVE = Objective("Grow", [METRIC], id="grow")
+
+MESSAGES = [
+    (
+        lambda: score(METRIC, policy="default"),
+        "policy: expected a ScoringPolicy or None, got 'default'",
+    ),
+    (
+        lambda: score(METRIC, commitment="committed"),
+        "commitment: expected a Commitment or None, got 'committed'",
+    ),
+    (lambda: score("grow"), "score.subject: expected a KeyResult or an Objective, got 'grow'"),
+    (
+        lambda: status(METRIC, Cycle.quarter(2026, 3), as_of="2026-07-01"),
+        "status.as_of: expected a date or datetime, got '2026-07-01'",
+    ),
+    (
+        lambda: status("grow", Cycle.quarter(2026, 3), as_of=DAY),
+        "status.subject: expected a KeyResult or an Objective, got 'grow'",
+    ),
+    (
+        lambda: status(OBJECTIVE, as_of=DAY),
+        "status.cycle: expected a Cycle (the objective has none), got None",
+    ),
+    (
+        lambda: builtin.linear_metric()(BINARY, None),
+        "linear.key_result('launch').measure: expected a metric key result, got 'binary'",
+    ),
+    (
+        lambda: builtin.linear_metric().progress_only(BINARY, None),
+        "linear.key_result('launch').measure: expected a metric key result, got 'binary'",
+    ),
+    (
+        lambda: builtin.binary_scorer()(METRIC, None),
+        "binary.key_result('revenue').measure: expected a binary key result, got 'metric'",
+    ),
+    (
+        lambda: builtin.binary_scorer().progress_only(METRIC, 1),
+        "binary.key_result('revenue').measure: expected a binary key result, got 'metric'",
+    ),
+    (
+        lambda: builtin.threshold_scorer()(METRIC, None),
+        "threshold.key_result('revenue').measure: expected a threshold key result, got 'metric'",
+    ),
+    (
+        lambda: builtin.threshold_scorer().progress_only(METRIC, 1),
+        "threshold.key_result('revenue').measure: expected a threshold key result, got 'metric'",
+    ),
+    (
+        lambda: builtin.milestone_share()(METRIC, None),
+        "milestones.key_result('revenue').measure: expected a milestones key result, got 'metric'",
+    ),
+    (
+        lambda: builtin.milestone_share().progress_only(METRIC, 1),
+        "milestones.key_result('revenue').measure: expected a milestones key result, got 'metric'",
+    ),
+    (
+        lambda: builtin.google_grader(yellow=0.8, green=0.7),
+        "google_grader.green: expected 0 < yellow < green <= 1, got (0.8, 0.7)",
+    ),
+    (
+        lambda: builtin.google_grader(yellow="low"),
+        "google_grader.yellow: expected a number, got 'low'",
+    ),
+    (
+        lambda: builtin.google_grader(green="high"),
+        "google_grader.green: expected a number, got 'high'",
+    ),
+    (
+        lambda: builtin.gap_pace(at_risk_gap=0),
+        "gap_pace.at_risk_gap: expected a number in (0, 1], got 0",
+    ),
+    (lambda: builtin.gap_pace(at_risk_gap="x"), "gap_pace.at_risk_gap: expected a number, got 'x'"),
+    (
+        lambda: builtin.ratio_pace(on_track=0.5, behind=0.75),
+        "ratio_pace.behind: expected 0 < behind < on_track, got (0.75, 0.5)",
+    ),
+    (lambda: builtin.ratio_pace(on_track="x"), "ratio_pace.on_track: expected a number, got 'x'"),
+    (lambda: builtin.ratio_pace(behind="x"), "ratio_pace.behind: expected a number, got 'x'"),
+    (
+        lambda: builtin.key_results_and_children(children_share=1),
+        "key_results_and_children.children_share: expected a share in (0, 1), got 1",
+    ),
+    (
+        lambda: builtin.key_results_and_children(children_share="x"),
+        "key_results_and_children.children_share: expected a number, got 'x'",
+    ),
+    (
+        lambda: ScoringPolicy(scorers=["linear"]),
+        "ScoringPolicy.scorers: expected a mapping kind -> scorer, got ['linear']",
+    ),
+    (
+        lambda: ScoringPolicy(scorers={"ratio": builtin.linear_metric()}),
+        "ScoringPolicy.scorers: expected a KeyResultKind or its value, got 'ratio'",
+    ),
+    (
+        lambda: ScoringPolicy(scorers={"metric": "linear"}),
+        "ScoringPolicy.scorers['metric']: expected a KeyResultScorer, got 'linear'",
+    ),
+    (
+        lambda: ScoringPolicy(aggregator="mean"),
+        "ScoringPolicy.aggregator: expected an Aggregator, got 'mean'",
+    ),
+    (
+        lambda: ScoringPolicy(overachievement_cap="2"),
+        "ScoringPolicy.overachievement_cap: expected a number or None, got '2'",
+    ),
+    (
+        lambda: ScoringPolicy(overachievement_cap=True),
+        "ScoringPolicy.overachievement_cap: expected a number or None, got True",
+    ),
+    (
+        lambda: ScoringPolicy(overachievement_cap=float("inf")),
+        "ScoringPolicy.overachievement_cap: expected a number or None, got inf",
+    ),
+    (
+        lambda: ScoringPolicy(overachievement_cap=0.9),
+        "ScoringPolicy.overachievement_cap: expected a cap >= 1.0, got 0.9",
+    ),
+    (
+        lambda: StrategyRegistry().register("scorer", "linear"),
+        "StrategyRegistry.register.strategy: expected an object following KeyResultScorer, got 'linear'",
+    ),
+    (
+        lambda: StrategyRegistry().register("scorer", builtin.linear_metric(), name=""),
+        "StrategyRegistry.register.name: expected a non-empty name, got ''",
+    ),
+    (
+        lambda: StrategyRegistry().get("scorers", "linear"),
+        "StrategyRegistry.category: expected one of scorer, aggregator, grader, pace, rollup, got 'scorers'",
+    ),
+    (lambda: AlignmentTree([OBJECTIVE])["nowhere"], "objective_id: unknown objective 'nowhere'"),
+    (
+        lambda: AlignmentTree([OBJECTIVE]).replace("grow"),
+        "AlignmentTree.replace.objective: expected an Objective, got 'grow'",
+    ),
+    (
+        lambda: AlignmentTree([OBJECTIVE]).status(DAY),
+        "objectives['grow'].cycle: expected a cycle (or pass cycle=), got None",
+    ),
+    (lambda: lint([OBJECTIVE], as_of="today"), "lint.as_of: expected a date, got 'today'"),
+    (
+        lambda: lint([OBJECTIVE], as_of=DAY, stale_after=timedelta(0)),
+        "lint.stale_after: expected a positive timedelta, got datetime.timedelta(0)",
+    ),
+    (
+        lambda: lint([OBJECTIVE], as_of=DAY, stale_after=3),
+        "lint.stale_after: expected a positive timedelta, got 3",
+    ),
+]
+
+
+@pytest.mark.parametrize(("build", "message"), MESSAGES, ids=[m for _, m in MESSAGES])
+def test_message(build, message):
+    with pytest.raises(OkrKpiError) as caught:
+        build()
+    assert str(caught.value) == message
+
+
+def test_alignment_messages_list_every_problem_in_order():
+    objectives = [
+        Objective("A", id="a", parent_id="c"),
+        Objective("B", id="b", parent_id="a"),
+        Objective("C", id="c", parent_id="b"),
+        Objective("D", id="d", parent_id="nowhere"),
+        Objective("E", id="e", parent_id="a", parent_key_result_id="missing"),
+        Objective("A again", id="a"),
+        "not an objective",
+    ]
+    with pytest.raises(OkrKpiError) as caught:
+        AlignmentTree(objectives)
+    assert [(problem.path, problem.message) for problem in caught.value.problems] == [
+        ("objectives[5].id", "duplicate id 'a'"),
+        ("objectives[6]", "not an Objective: 'not an objective'"),
+        ("objectives['d'].parent_id", "unknown parent 'nowhere'"),
+        ("objectives['e'].parent_key_result_id", "'a' has no key result 'missing'"),
+        ("objectives['a'].parent_id", "loop: a -> c -> b -> a"),
+    ]
