@@ -126,9 +126,10 @@ def test_plugin_is_found_through_its_entry_point_and_loaded_lazily(plugin_dist):
 
 def test_broken_plugins_warn_and_count_as_unknown(plugin_dist):
     registry = StrategyRegistry()
-    with pytest.warns(StrategyPluginWarning, match="plugin bug"):
+    with pytest.warns(StrategyPluginWarning, match="plugin bug") as caught:
         with pytest.raises(UnknownStrategyError):
             registry.get("aggregator", "broken")
+    assert caught[0].filename == __file__  # points at the caller, not at okrkpi
     assert "broken" not in registry.names("aggregator")
     with pytest.raises(UnknownStrategyError):  # no second warning, no second import attempt
         registry.get("aggregator", "broken")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import warnings
 from collections.abc import Callable
 from importlib.metadata import EntryPoint, entry_points
@@ -61,6 +62,17 @@ def _builtins() -> dict[str, dict[str, Callable[[], object]]]:
             "driven_key_results": builtins.driven_key_results,
         },
     }
+
+
+def _first_frame_outside_okrkpi() -> int:
+    # The stack level, for the caller of warnings.warn, of the first frame that is not
+    # okrkpi's: a plug-in may be loaded through several of our functions.
+    frame = sys._getframe(2)  # the frame that calls warnings.warn
+    level = 2
+    while frame is not None and frame.f_globals.get("__name__", "").startswith("okrkpi."):
+        frame = frame.f_back
+        level += 1
+    return level
 
 
 def _check_category(category: str) -> None:
@@ -150,23 +162,23 @@ class StrategyRegistry:
 
     def scorer(self, name: str) -> KeyResultScorer:
         """The key-result scorer registered as `name`."""
-        return cast("KeyResultScorer", self.get("scorer", name))
+        return cast(KeyResultScorer, self.get("scorer", name))
 
     def aggregator(self, name: str) -> Aggregator:
         """The aggregator registered as `name`."""
-        return cast("Aggregator", self.get("aggregator", name))
+        return cast(Aggregator, self.get("aggregator", name))
 
     def grader(self, name: str) -> Grader:
         """The grader registered as `name`."""
-        return cast("Grader", self.get("grader", name))
+        return cast(Grader, self.get("grader", name))
 
     def pace(self, name: str) -> PaceRule:
         """The pace rule registered as `name`."""
-        return cast("PaceRule", self.get("pace", name))
+        return cast(PaceRule, self.get("pace", name))
 
     def rollup(self, name: str) -> RollUp:
         """The roll-up registered as `name`."""
-        return cast("RollUp", self.get("rollup", name))
+        return cast(RollUp, self.get("rollup", name))
 
     # -- plug-ins -----------------------------------------------------------------------
 
@@ -197,7 +209,7 @@ class StrategyRegistry:
             warnings.warn(
                 f"okrkpi: skipping {category} strategy {name!r} from {entry.value!r}: {error!r}",
                 StrategyPluginWarning,
-                stacklevel=4,
+                stacklevel=_first_frame_outside_okrkpi(),
             )
             return None
         self._factories[category][name] = lambda: strategy
