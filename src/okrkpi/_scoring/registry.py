@@ -6,6 +6,7 @@ import sys
 import warnings
 from collections.abc import Callable
 from importlib.metadata import EntryPoint, entry_points
+from types import FrameType
 from typing import Any, cast, get_args
 
 from okrkpi._errors import UnknownStrategyError, ValidationError
@@ -67,7 +68,7 @@ def _builtins() -> dict[str, dict[str, Callable[[], object]]]:
 def _first_frame_outside_okrkpi() -> int:
     # The stack level, for the caller of warnings.warn, of the first frame that is not
     # okrkpi's: a plug-in may be loaded through several of our functions.
-    frame = sys._getframe(2)  # the frame that calls warnings.warn
+    frame: FrameType | None = sys._getframe(2)  # the frame that calls warnings.warn
     level = 2
     while frame is not None and frame.f_globals.get("__name__", "").startswith("okrkpi."):
         frame = frame.f_back
