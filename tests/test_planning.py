@@ -8,6 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from okrkpi import (
+    AlignmentTree,
     Binary,
     Commitment,
     ConfidenceRating,
@@ -22,9 +23,10 @@ from okrkpi import (
     close,
     forecast,
     forecast_objective,
+    forecast_tree,
     score,
 )
-from okrkpi.testing import objectives
+from okrkpi.testing import days, objectives, trees
 
 Q3 = Cycle.quarter(2026, 3)
 
@@ -173,6 +175,45 @@ def test_forecast_objective_rolls_up_projections():
     assert forecast_objective(Objective("Empty", cycle=Q3), as_of=date(2026, 7, 1)) == 0.0
     with pytest.raises(ValidationError, match="cycle"):
         forecast_objective(Objective("x"), as_of=date(2026, 7, 1))
+
+
+def test_forecast_tree_rolls_projections_up_by_the_tree_rules():
+    revenue = (
+        KeyResult.metric("revenue", start=0, target=92, id="revenue")
+        .check_in(10, at=date(2026, 7, 11))
+        .check_in(20, at=date(2026, 7, 21))
+        .check_in(99, at=date(2026, 8, 30))  # not known yet on the day of the forecast
+    )
+    team = Objective("Team", [revenue], id="team", parent_id="company", cycle=Q3)
+    launch = KeyResult.binary("launch", id="launch")
+    company = Objective("Company", [launch], id="company", cycle=Q3)
+    done = Objective(
+        "Last quarter",
+        [KeyResult.metric("old", start=0, target=10, id="old").check_in(4, at=date(2026, 6, 1))],
+        id="done",
+        cycle=Cycle.quarter(2026, 2),
+    )
+    tree = AlignmentTree([company, team, done])
+    projected = forecast_tree(tree, as_of=date(2026, 7, 21))
+    expected_value = 20 + (date(2026, 9, 30) - date(2026, 7, 21)).days  # 1 a day
+    assert projected.progress("team") == pytest.approx(expected_value / 92)
+    assert projected["team"].parts[0].inputs["current"] == pytest.approx(expected_value)
+    assert projected.value("company") == 0.0  # own key results only, by default
+    assert projected.value("done") == pytest.approx(0.4)  # over: what was known
+    rolled = forecast_tree(tree, as_of=date(2026, 7, 21), rollup="children")
+    assert rolled.value("company") == pytest.approx(expected_value / 92)  # its one child
+    assert tree["team"].key_result("revenue").latest_value() == 99  # the tree is unchanged
+    with pytest.raises(ValidationError, match=r"forecast_tree\.tree"):
+        forecast_tree([company], as_of=date(2026, 7, 21))
+    with pytest.raises(ValidationError, match=r"forecast_tree\.as_of"):
+        forecast_tree(tree, as_of="2026-07-21")
+
+
+@given(trees(), days())
+def test_forecast_tree_scores_every_objective_within_bounds(tree, as_of):
+    projected = forecast_tree(tree, as_of=as_of)
+    assert list(projected) == [objective.id for objective in tree]
+    assert all(0.0 <= projected.value(oid) <= 1.0 for oid in projected)
 
 
 def _kr(name, met, confidence):

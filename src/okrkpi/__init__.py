@@ -49,6 +49,7 @@ from okrkpi._planning.forecast import (
     calibration,
     forecast,
     forecast_objective,
+    forecast_tree,
 )
 from okrkpi._scoring.engine import score, status
 from okrkpi._scoring.policy import ScoringPolicy
@@ -116,6 +117,7 @@ __all__ = [
     "default_registry",
     "forecast",
     "forecast_objective",
+    "forecast_tree",
     "key_result_from_kpi",
     "lint",
     "propose_objective",

@@ -290,6 +290,11 @@ class AlignmentTree:
     # -- queries ------------------------------------------------------------------------
 
     @property
+    def policy(self) -> ScoringPolicy:
+        """The default scoring policy of `score` and `status`."""
+        return self._policy
+
+    @property
     def roots(self) -> tuple[Objective, ...]:
         """Objectives with no parent, in input order."""
         objectives = self._objectives

@@ -8,6 +8,7 @@ from datetime import date, datetime
 
 import attrs
 
+from okrkpi._alignment.tree import AlignmentTree, TreeScores
 from okrkpi._errors import ValidationError
 from okrkpi._model._stats import least_squares
 from okrkpi._model.cycle import Cycle
@@ -16,6 +17,7 @@ from okrkpi._model.moments import DAY, moment_key
 from okrkpi._model.objective import Objective
 from okrkpi._scoring.engine import build_policy, score_key_result
 from okrkpi._scoring.policy import ScoringPolicy
+from okrkpi.typing import RollUp
 
 __all__ = [
     "Calibration",
@@ -25,6 +27,7 @@ __all__ = [
     "calibration",
     "forecast",
     "forecast_objective",
+    "forecast_tree",
 ]
 
 
@@ -119,6 +122,47 @@ def forecast_objective(
             value = score_key_result(key_result, as_of, chosen).value
         parts.append((key_result.weight, value))
     return chosen.aggregator(parts).value if parts else 0.0
+
+
+def forecast_tree(
+    tree: AlignmentTree,
+    *,
+    as_of: date,
+    policy: ScoringPolicy | None = None,
+    rollup: str | RollUp | None = None,
+) -> TreeScores:
+    """Where every objective in a tree is heading, rolled up by the tree's own rules.
+
+    Each metric key result of an objective whose cycle is still running at `as_of` gets
+    its `forecast` as a check-in on the cycle's last day; other key results, and
+    objectives whose cycle is over or unset, keep what was known at `as_of`. The
+    projected tree is then scored like any tree, so roll-ups and custom strategies apply,
+    and each projected score explains itself.
+
+    Args:
+        tree: The tree to project.
+        as_of: What is known: check-ins after this day are ignored.
+        policy: Overrides the tree's policy.
+        rollup: Overrides the policy's roll-up, by instance or registered name.
+    """
+    if not isinstance(tree, AlignmentTree):
+        raise ValidationError.field("forecast_tree.tree", tree, "an AlignmentTree")
+    if not isinstance(as_of, date):
+        raise ValidationError.field("forecast_tree.as_of", as_of, "a date")
+    projected = [_projected(objective, _day(as_of)) for objective in tree]
+    return AlignmentTree(projected, policy=tree.policy).score(policy=policy, rollup=rollup)
+
+
+def _projected(objective: Objective, day: date) -> Objective:
+    running = objective.cycle if objective.cycle is not None and day < objective.cycle.end else None
+    key_results = []
+    for key_result in objective.key_results:
+        known = attrs.evolve(key_result, check_ins=key_result.check_ins_until(day))
+        if running is not None and isinstance(key_result.measure, Metric):
+            ahead = forecast(key_result, running, as_of=day)
+            known = known.check_in(ahead.projected_value, at=running.end, note="forecast")
+        key_results.append(known)
+    return attrs.evolve(objective, key_results=key_results)
 
 
 # -- calibration --------------------------------------------------------------------------
