@@ -220,11 +220,12 @@ def test_filter_combines_criteria():
         Objective("B", id="b", owner="ana", level=Level.INDIVIDUAL, cycle=Q3),
         Objective("C", id="c", owner="bo", level=Level.TEAM, cycle=Q3),
         Objective("D", id="d", owner="ana", level=Level.TEAM),
+        Objective("E", id="e", owner="ana", level=Level.TEAM, cycle=Q3),
     ]
     tree = AlignmentTree(objectives)
-    assert [o.id for o in tree.filter(owner="ana", level=Level.TEAM)] == ["a", "d"]
-    assert [o.id for o in tree.filter(owner="ana", cycle=Cycle.year(2026))] == ["a", "b"]
-    assert [o.id for o in tree.filter(level=Level.TEAM, cycle=Q3)] == ["a", "c"]
+    assert [o.id for o in tree.filter(owner="ana", level=Level.TEAM)] == ["a", "d", "e"]
+    assert [o.id for o in tree.filter(owner="ana", cycle=Cycle.year(2026))] == ["a", "b", "e"]
+    assert [o.id for o in tree.filter(level=Level.TEAM, cycle=Q3)] == ["a", "c", "e"]
 
 
 def test_replace_with_new_links_keeps_the_policy():
@@ -326,3 +327,135 @@ def test_lint_findings_read_as_documented():
     assert (
         lint(objectives[2:3], as_of=date(2026, 10, 1))[-1].code is FindingCode.PAST_CYCLE_NOT_CLOSED
     )
+
+
+# -- boundaries found by mutation testing -------------------------------------------------
+
+
+def test_google_grader_bounds_and_custom_bands():
+    assert builtin.google_grader(yellow=0.3, green=1.0).grade(0.99, Commitment.ASPIRATIONAL) is (
+        Grade.YELLOW
+    )
+    custom = builtin.google_grader(yellow=0.3, green=0.6)
+    assert custom.is_met(0.65, Commitment.ASPIRATIONAL)
+    assert custom.grade(0.35, Commitment.ASPIRATIONAL) is Grade.YELLOW
+    for yellow, green in [(0, 0.7), (0.5, 0.5), (0.4, 1.5)]:
+        with pytest.raises(ValueError, match="google_grader.green"):
+            builtin.google_grader(yellow=yellow, green=green)
+
+
+def test_gap_pace_allows_a_gap_of_one_and_no_more():
+    assert builtin.gap_pace(at_risk_gap=1).at_risk_gap == 1
+    with pytest.raises(ValueError, match="gap_pace.at_risk_gap"):
+        builtin.gap_pace(at_risk_gap=1.5)
+
+
+def test_a_key_result_driven_only_by_idle_objectives_keeps_its_own_value():
+    parent = Objective("P", [metric("a", 10)], id="p")
+    idle = Objective(
+        "I", [metric("i", 90)], id="i", parent_id="p", parent_key_result_id="a", alignment_weight=0
+    )
+    scores = AlignmentTree([parent, idle]).score(rollup="driven_key_results")
+    assert scores.progress("p") == pytest.approx(0.1)
+
+
+def test_status_uses_the_policy_the_registry_and_the_date():
+    kr = metric("m", 40, at=date(2026, 8, 1)).check_in(90, at=date(2026, 8, 20))
+    assert status(kr, Q3, as_of=MID_AUGUST) is Status.BEHIND  # 0.4 against ~0.49 elapsed
+    strict = ScoringPolicy(pace=builtin.ratio_pace(on_track=0.99, behind=0.9))
+    assert status(kr, Q3, as_of=MID_AUGUST, policy=strict) is Status.AT_RISK
+    registry = StrategyRegistry()
+    registry.register("pace", builtin.ratio_pace(on_track=0.8, behind=0.5), name="mild")
+    assert status(kr, Q3, as_of=MID_AUGUST, pace="mild", registry=registry) is Status.ON_TRACK
+
+
+def test_registering_again_replaces_the_strategy():
+    registry = StrategyRegistry()
+    registry.register("pace", builtin.gap_pace(at_risk_gap=0.5), name="house")
+    assert registry.pace("house").at_risk_gap == 0.5
+    registry.register("pace", builtin.gap_pace(at_risk_gap=0.1), name="house")
+    assert registry.pace("house").at_risk_gap == 0.1
+    registry.register("pace", builtin.gap_pace(at_risk_gap=0.2))
+    assert registry.pace("gap").at_risk_gap == 0.2
+
+
+def test_policy_edges():
+    assert ScoringPolicy(overachievement_cap=1.0).overachievement_cap == 1.0
+    registry = StrategyRegistry()
+    registry.register("aggregator", builtin.minimum(), name="house")
+    assert ScoringPolicy.named(aggregator="house", registry=registry).aggregator.name == "minimum"
+
+
+def test_lint_boundaries():
+    three = Objective("T", [metric(f"k{i}", 1) for i in range(3)], id="t", level=Level.COMPANY)
+    assert lint([three], as_of=JULY, max_key_results=3) == ()
+    assert lint([three], as_of=JULY, stale_after=timedelta(hours=12)) == ()
+    last_day = Objective("L", [metric("l", 1, at=Q3.end)], id="l", level=Level.COMPANY, cycle=Q3)
+    assert lint([last_day], as_of=Q3.end) == ()
+    first_day = Objective("F", [metric("f")], id="f", level=Level.COMPANY, cycle=Q3)
+    assert [f.code for f in lint([first_day], as_of=Q3.start)] == [FindingCode.STALE_KEY_RESULT]
+    assert [f.code for f in lint([first_day], as_of=Q3.end)] == [FindingCode.STALE_KEY_RESULT]
+
+
+def test_tree_scores_see_exactly_the_check_ins_of_the_day():
+    kr = (
+        KeyResult.metric("m", start=0, target=100, id="m")
+        .check_in(10, at=datetime(2026, 8, 15, 23, 59, 59, 999999))
+        .check_in(70, at=datetime(2026, 8, 16, 0, 0))
+    )
+    tree = AlignmentTree([Objective("O", [kr], id="o")])
+    assert tree.score(MID_AUGUST).progress("o") == pytest.approx(0.1)
+    assert tree.score(datetime(2026, 8, 15, 12, 0)).progress("o") == 0.0
+    plain = AlignmentTree([Objective("P", [metric("p", 10, at=date(2026, 8, 16))], id="p")])
+    assert plain.score(MID_AUGUST).progress("p") == 0.0
+
+
+def test_re_scoring_keeps_the_date_it_was_asked_for():
+    tree = AlignmentTree([Objective("O", [metric("a", 10)], id="o")])
+    noon = datetime(2026, 8, 15, 12, 0)
+    tree.score(MID_AUGUST)
+    tree.score(noon)
+    later = tree.check_in("o", "a", 90, at=date(2026, 9, 1), confidence=8)
+    assert later.score(MID_AUGUST).progress("o") == pytest.approx(0.1)
+    assert later.score(noon).progress("o") == pytest.approx(0.1)
+    assert later.score().progress("o") == pytest.approx(0.9)
+    recorded = later["o"].key_result("a").latest_check_in()
+    assert (recorded.confidence.value, recorded.note) == (8, "")
+
+
+def test_tree_scores_clamp_what_a_custom_aggregator_returns():
+    class Pessimist:
+        name = "pessimist"
+
+        def __call__(self, parts):
+            from okrkpi import Aggregate
+
+            return Aggregate(-0.5, "always -0.5")
+
+    tree = AlignmentTree([Objective("O", [metric("a", 10)], id="o")])
+    scores = tree.score(policy=ScoringPolicy(aggregator=Pessimist()))
+    assert (scores.progress("o"), scores.value("o")) == (-0.5, 0.0)
+    assert scores["o"].value == 0.0
+
+
+def test_explained_tree_scores_name_the_objective_and_keep_the_commitment():
+    objective = Objective("O", [metric("a", 130)], id="o", commitment=Commitment.COMMITTED)
+    child = Objective("C", [metric("c", 50)], id="c", parent_id="o")
+    tree = AlignmentTree([objective, child], policy=ScoringPolicy(overachievement_cap=1.5))
+    explained = tree.score()["o"]
+    assert explained.subject == "Objective 'o'"
+    assert explained.progress == pytest.approx(1.3)
+    assert explained.parts[0].commitment is Commitment.COMMITTED
+    assert explained.note == ""  # children do not count in the default roll-up
+    with pytest.raises(KeyError) as missing:
+        tree.score()["nowhere"]
+    assert missing.value.args == ("nowhere",)
+    registry = StrategyRegistry()
+    registry.register("rollup", builtin.children_only(), name="kids")
+    assert tree.score(rollup="kids", registry=registry).progress("o") == pytest.approx(0.5)
+
+
+def test_status_of_a_key_result_is_judged_on_the_day_asked():
+    kr = metric("m", 10, at=JULY).check_in(100, at=date(2026, 9, 1))
+    assert status(kr, Q3, as_of=MID_AUGUST) is Status.AT_RISK
+    assert status(kr, Q3, as_of=date(2026, 9, 2)) is Status.ACHIEVED

@@ -250,10 +250,9 @@ def status(
         return pace_status(actual, cycle, as_of, chosen)
     if not subject.key_results:
         return pace_status(0.0, cycle, as_of, chosen)
+    # A value does not depend on the commitment (only grades do), so none is passed.
     statuses = [
-        pace_status(
-            score_key_result(kr, as_of, chosen, subject.commitment).value, cycle, as_of, chosen
-        )
+        pace_status(score_key_result(kr, as_of, chosen).value, cycle, as_of, chosen)
         for kr in subject.key_results
     ]
     return max(statuses, key=lambda item: item.severity)

@@ -117,11 +117,11 @@ class StrategyRegistry:
         """
         _check_category(category)
         self._conform(category, strategy, "StrategyRegistry.register.strategy")
-        key = name if name is not None else cast("str", getattr(strategy, "name", ""))
+        key: object = name if name is not None else getattr(strategy, "name", None)
         if not isinstance(key, str) or not key:
             raise ValidationError.field("StrategyRegistry.register.name", key, "a non-empty name")
         self._factories[category][key] = lambda: strategy
-        self._instances[(category, key)] = strategy
+        self._instances.pop((category, key), None)  # a new registration replaces the old
 
     # -- look-up ------------------------------------------------------------------------
 
