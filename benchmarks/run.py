@@ -49,34 +49,22 @@ def plan(
     return rows
 
 
-def build_model(rows):
-    objectives = []
-    for oid, parent, krs in rows:
-        key_results = [
-            KeyResult(
-                f"kr {n}",
-                Metric(0.0, target),
-                id=f"k{n}",
-                check_ins=[CheckIn(value, day) for day, value in entries],
-            )
-            for n, (target, entries) in enumerate(krs)
-        ]
-        objectives.append(Objective(oid, key_results, id=oid, parent_id=parent, cycle=Q3))
-    return AlignmentTree(objectives)
+def as_objects(entries):
+    """One CheckIn per check-in: the everyday API."""
+    return [CheckIn(value, day) for day, value in entries]
 
 
-def build_model_from_columns(rows):
+def as_columns(entries):
     """The bulk path a loader would take: check-ins given as columns."""
+    return CheckIns.from_columns([value for _, value in entries], [day for day, _ in entries])
+
+
+def build_model(rows, history=as_objects):
     objectives = []
     for oid, parent, krs in rows:
         key_results = [
-            KeyResult(
-                f"kr {n}",
-                Metric(0.0, target),
-                id=f"k{n}",
-                check_ins=CheckIns.from_columns([v for _, v in e], [day for day, _ in e]),
-            )
-            for n, (target, e) in enumerate(krs)
+            KeyResult(f"kr {n}", Metric(0.0, target), id=f"k{n}", check_ins=history(entries))
+            for n, (target, entries) in enumerate(krs)
         ]
         objectives.append(Objective(oid, key_results, id=oid, parent_id=parent, cycle=Q3))
     return AlignmentTree(objectives)
@@ -181,7 +169,7 @@ def main() -> None:
     floor_build, table = timed(build_floor, rows)
     checked_build, _ = timed(build_floor_checked, rows)
     model_build, tree = timed(build_model, rows)
-    columns_build, from_columns = timed(build_model_from_columns, rows)
+    columns_build, from_columns = timed(build_model, rows, as_columns)
     floor_score, _ = timed(score_floor, table, AS_OF.toordinal())
     model_score, scores = timed(tree.score, AS_OF)
     assert math.isclose(scores["o0"].value, score_floor(table, AS_OF.toordinal())["o0"])
@@ -196,7 +184,7 @@ def main() -> None:
     explain_all, _ = timed(lambda: [scores[oid].explanation for oid in scores])
     floor_memory, _ = peak(build_floor, rows)
     model_memory, _ = peak(build_model, rows)
-    columns_memory, _ = peak(build_model_from_columns, rows)
+    columns_memory, _ = peak(build_model, rows, as_columns)
 
     mib = 2**20
     lines = [
