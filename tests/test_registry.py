@@ -89,6 +89,13 @@ class Stepped:
         return Measured(step, f"step({share:.2f})")
 
 
+STEPPED = Stepped(name="stepped_instance")
+
+
+def not_a_grader():
+    return 42
+
+
 def broken():
     raise RuntimeError("plugin bug")
 '''
@@ -104,6 +111,8 @@ def plugin_dist(tmp_path, monkeypatch):
     (info / "entry_points.txt").write_text(
         "[okrkpi.strategies]\n"
         "scorer.stepped = okrkpi_steps:Stepped\n"
+        "scorer.instance = okrkpi_steps:STEPPED\n"
+        "grader.wrong = okrkpi_steps:not_a_grader\n"
         "aggregator.broken = okrkpi_steps:broken\n"
         "pace.missing = okrkpi_steps_nowhere:rule\n"
     )
@@ -124,6 +133,19 @@ def test_plugin_is_found_through_its_entry_point_and_loaded_lazily(plugin_dist):
     result = score(kr, policy=policy)
     assert result.value == 0.7
     assert result.strategy == "stepped"
+
+
+def test_a_plugin_may_advertise_an_instance(plugin_dist):
+    assert StrategyRegistry().scorer("instance").name == "stepped_instance"
+
+
+def test_a_plugin_that_is_not_a_strategy_is_named_in_the_warning(plugin_dist):
+    with pytest.warns(StrategyPluginWarning) as caught:
+        with pytest.raises(UnknownStrategyError):
+            StrategyRegistry().grader("wrong")
+    assert "entry point 'grader.wrong': expected an object following Grader" in str(
+        caught[0].message
+    )
 
 
 def test_broken_plugins_warn_and_count_as_unknown(plugin_dist):

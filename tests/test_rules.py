@@ -459,3 +459,40 @@ def test_status_of_a_key_result_is_judged_on_the_day_asked():
     kr = metric("m", 10, at=JULY).check_in(100, at=date(2026, 9, 1))
     assert status(kr, Q3, as_of=MID_AUGUST) is Status.AT_RISK
     assert status(kr, Q3, as_of=date(2026, 9, 2)) is Status.ACHIEVED
+
+
+def test_an_objective_without_key_results_explains_its_zero():
+    result = score(Objective("Empty", id="empty", commitment=Commitment.COMMITTED))
+    assert result == Score(
+        value=0.0,
+        progress=0.0,
+        grade=Grade.RED,
+        met=False,
+        subject="Objective 'empty'",
+        strategy="weighted_mean",
+        formula="0",
+        commitment=Commitment.COMMITTED,
+        grader="google",
+        note="no key results: scores 0.0",
+    )
+    tree = AlignmentTree(
+        [Objective("Empty", id="empty"), Objective("C", id="c", parent_id="empty")]
+    )
+    rolled = tree.score(rollup="children")["empty"]
+    assert rolled.note == "rolled up from 1 aligned objectives"
+    assert rolled.grader == "google"
+
+
+def test_a_custom_roll_up_sees_the_objective_it_rolls_up():
+    class OwnersFirst:
+        name = "owners_first"
+        uses_children = False
+
+        def combine(self, objective, key_results, children):
+            return [(1.0, 1.0 if objective.owner == "ana" else 0.0)]
+
+    tree = AlignmentTree(
+        [Objective("A", [metric("a")], id="a", owner="ana"), Objective("B", [metric("b")], id="b")]
+    )
+    scores = tree.score(policy=ScoringPolicy(rollup=OwnersFirst()))
+    assert [(scores.value(oid), scores[oid].value) for oid in scores] == [(1.0, 1.0), (0.0, 0.0)]
