@@ -200,6 +200,7 @@ def test_many_replacements_stay_correct():
     assert dict(tree.score(rollup="children")) == dict(expected)
 
 
+@pytest.mark.slow
 def test_deep_chain_scores_without_recursion():
     depth = 100_000
     chain = [node("n0", value=100)] + [node(f"n{i}", f"n{i - 1}") for i in range(1, depth)]
