@@ -36,7 +36,6 @@ __all__ = [
     "Milestone",
     "Milestones",
     "Threshold",
-    "check_weights",
 ]
 
 
@@ -430,11 +429,3 @@ class KeyResult:
                 f"KeyResult({self.id!r}).measure", self.kind.value, "a milestones key result"
             )
         return self.check_in(self.measure.index(milestone) + 1, at=at, note=note)
-
-
-def check_weights(path: str, weights: list[float]) -> None:
-    """All weights finite and >= 0, and not all zero."""
-    for weight in weights:
-        check_non_negative(path, weight)
-    if weights and not any(weights):
-        raise ValidationError.field(path, weights, "at least one weight > 0")

@@ -3,23 +3,18 @@
 from __future__ import annotations
 
 import enum
+import math
 from collections.abc import Iterable
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import attrs
 
 from okrkpi._errors import AlignmentError, Problem, ValidationError
-from okrkpi._model._checks import (
-    instance_of,
-    non_negative,
-    optional_text,
-    plausible_date,
-    text,
-)
+from okrkpi._model._checks import check_date, check_non_negative, check_text
 from okrkpi._model.cycle import Cycle
 from okrkpi._model.ids import slugify
-from okrkpi._model.key_result import KeyResult, check_weights
+from okrkpi._model.key_result import KeyResult
 
 if TYPE_CHECKING:
     from okrkpi._model.confidence import ConfidenceRating
@@ -58,11 +53,6 @@ def _key_results(value: Iterable[KeyResult]) -> tuple[KeyResult, ...]:
     return items
 
 
-def _closed_on(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if value is not None:
-        plausible_date(instance, attribute, value)
-
-
 def _default_id(instance: Objective) -> str:
     return slugify(instance.title)
 
@@ -88,47 +78,64 @@ class Objective:
         closed_on: The day its cycle was closed, if it was.
     """
 
-    title: str = attrs.field(validator=text)
+    title: str
     key_results: tuple[KeyResult, ...] = attrs.field(default=(), converter=_key_results)
-    commitment: Commitment = attrs.field(
-        default=Commitment.ASPIRATIONAL,
-        kw_only=True,
-        validator=instance_of(Commitment, "a Commitment"),
-    )
-    id: str = attrs.field(
-        default=attrs.Factory(_default_id, takes_self=True), kw_only=True, validator=text
-    )
-    parent_id: str | None = attrs.field(default=None, kw_only=True, validator=optional_text)
-    parent_key_result_id: str | None = attrs.field(
-        default=None, kw_only=True, validator=optional_text
-    )
-    owner: str | None = attrs.field(default=None, kw_only=True, validator=optional_text)
-    level: Level = attrs.field(
-        default=Level.TEAM, kw_only=True, validator=instance_of(Level, "a Level")
-    )
-    cycle: Cycle | None = attrs.field(
-        default=None,
-        kw_only=True,
-        validator=instance_of(Cycle, "a Cycle or None", optional=True),
-    )
-    alignment_weight: float = attrs.field(default=1.0, kw_only=True, validator=non_negative)
-    carried_over_from: str | None = attrs.field(default=None, kw_only=True, validator=optional_text)
-    closed_on: date | None = attrs.field(default=None, kw_only=True, validator=_closed_on)
+    commitment: Commitment = attrs.field(default=Commitment.ASPIRATIONAL, kw_only=True)
+    id: str = attrs.field(default=attrs.Factory(_default_id, takes_self=True), kw_only=True)
+    parent_id: str | None = attrs.field(default=None, kw_only=True)
+    parent_key_result_id: str | None = attrs.field(default=None, kw_only=True)
+    owner: str | None = attrs.field(default=None, kw_only=True)
+    level: Level = attrs.field(default=Level.TEAM, kw_only=True)
+    cycle: Cycle | None = attrs.field(default=None, kw_only=True)
+    alignment_weight: float = attrs.field(default=1.0, kw_only=True)
+    carried_over_from: str | None = attrs.field(default=None, kw_only=True)
+    closed_on: date | None = attrs.field(default=None, kw_only=True)
 
     def __attrs_post_init__(self) -> None:
-        seen: set[str] = set()
-        for position, key_result in enumerate(self.key_results):
-            if key_result.id in seen:
-                raise ValidationError.field(
-                    f"Objective({self.id!r}).key_results[{position}].id",
-                    key_result.id,
-                    "an id used once in the objective",
-                )
-            seen.add(key_result.id)
-        check_weights(
-            f"Objective({self.id!r}).key_results.weight",
-            [key_result.weight for key_result in self.key_results],
-        )
+        # Validated here rather than by a validator per field, as in KeyResult: each line
+        # tests the common case inline and leaves the message to the shared checker.
+        if self.title.__class__ is not str or not self.title or self.title.isspace():
+            check_text("Objective.title", self.title)
+        if self.commitment.__class__ is not Commitment:
+            raise ValidationError.field("Objective.commitment", self.commitment, "a Commitment")
+        if self.id.__class__ is not str or not self.id or self.id.isspace():
+            check_text("Objective.id", self.id)
+        for name, value in (
+            ("parent_id", self.parent_id),
+            ("parent_key_result_id", self.parent_key_result_id),
+            ("owner", self.owner),
+            ("carried_over_from", self.carried_over_from),
+        ):
+            if value is not None:
+                check_text(f"Objective.{name}", value)
+        if self.level.__class__ is not Level:
+            raise ValidationError.field("Objective.level", self.level, "a Level")
+        if self.cycle is not None and not isinstance(self.cycle, Cycle):
+            raise ValidationError.field("Objective.cycle", self.cycle, "a Cycle or None")
+        weight = self.alignment_weight
+        if weight.__class__ is not float or not 0.0 <= weight < math.inf:
+            check_non_negative("Objective.alignment_weight", weight)
+        if self.closed_on is not None:
+            check_date("Objective.closed_on", self.closed_on)
+        self._check_key_results_and_links()
+
+    def _check_key_results_and_links(self) -> None:
+        ids = [key_result.id for key_result in self.key_results]
+        if len(set(ids)) != len(ids):
+            seen: set[str] = set()
+            for position, key_result_id in enumerate(ids):
+                if key_result_id in seen:
+                    raise ValidationError.field(
+                        f"Objective({self.id!r}).key_results[{position}].id",
+                        key_result_id,
+                        "an id used once in the objective",
+                    )
+                seen.add(key_result_id)
+        weights = [key_result.weight for key_result in self.key_results]
+        if weights and not any(weights):  # each weight was checked by its key result
+            raise ValidationError.field(
+                f"Objective({self.id!r}).key_results.weight", weights, "at least one weight > 0"
+            )
         if self.parent_id == self.id:
             raise AlignmentError(
                 Problem(f"Objective({self.id!r}).parent_id", f"aligned to itself ({self.id!r})")
