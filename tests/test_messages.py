@@ -175,6 +175,31 @@ MESSAGES = [
         lambda: lint([OBJECTIVE], as_of=DAY, stale_after=3),
         "lint.stale_after: expected a positive timedelta, got 3",
     ),
+    (
+        lambda: status(METRIC, "2026-Q3", as_of=DAY),
+        "status.cycle: expected a Cycle (the objective has none), got '2026-Q3'",
+    ),
+    (
+        lambda: StrategyRegistry().resolve("aggregator", builtin.google_grader()),
+        (
+            "strategy[aggregator]: expected an object following Aggregator, "
+            "got _GoogleGrader(name='google', yellow=0.4, green=0.7)"
+        ),
+    ),
+    (
+        lambda: AlignmentTree(
+            [
+                Objective("X", id="x", parent_id="a"),
+                Objective("A", id="a", parent_id="b"),
+                Objective("B", id="b", parent_id="a"),
+            ]
+        ),
+        "objectives['a'].parent_id: loop: a -> b -> a",
+    ),
+    (
+        lambda: AlignmentTree(["x", Objective("A", id="a"), Objective("B", id="b", parent_id="a")]),
+        "objectives[0]: not an Objective: 'x'",
+    ),
 ]
 
 

@@ -496,3 +496,67 @@ def test_a_custom_roll_up_sees_the_objective_it_rolls_up():
     )
     scores = tree.score(policy=ScoringPolicy(rollup=OwnersFirst()))
     assert [(scores.value(oid), scores[oid].value) for oid in scores] == [(1.0, 1.0), (0.0, 0.0)]
+
+
+def test_grades_and_met_follow_the_commitment_and_name_the_grader():
+    class Lenient:
+        """Committed objectives get YELLOW and count as met even at 0 (a test double)."""
+
+        name = "lenient"
+
+        def grade(self, value, commitment):
+            if commitment is Commitment.COMMITTED:
+                return Grade.YELLOW
+            return Grade.GREEN if value >= 0.5 else Grade.RED
+
+        def is_met(self, value, commitment):
+            return commitment is Commitment.COMMITTED or value >= 0.5
+
+    policy = ScoringPolicy(grader=Lenient())
+    empty = score(Objective("E", id="e", commitment=Commitment.COMMITTED), policy=policy)
+    assert (empty.grade, empty.met, empty.grader) == (Grade.YELLOW, True, "lenient")
+    committed = Objective("C", [metric("a", 10)], id="c", commitment=Commitment.COMMITTED)
+    result = score(committed, policy=policy)
+    assert (result.grader, result.parts[0].grader) == ("lenient", "lenient")
+    assert (result.parts[0].grade, result.parts[0].met) == (Grade.YELLOW, True)
+    google = score(Objective("G", [metric("g", 80)], commitment=Commitment.COMMITTED))
+    assert (google.parts[0].grade, google.parts[0].met) == (Grade.YELLOW, False)
+
+
+def test_tree_numbers_clamp_each_key_result_without_a_cap():
+    ahead = metric("ahead", 250)
+    behind = KeyResult.metric("behind", start=50, target=100, id="behind").check_in(40, at=JULY)
+    tree = AlignmentTree([Objective("O", [ahead, behind], id="o")])
+    scores = tree.score()
+    assert scores.progress("o") == 0.5  # (1.0 + 0.0) / 2: 2.5 and -0.2 are clamped
+    assert scores["o"].progress == 0.5
+
+
+def test_descendants_reach_every_level():
+    tree = AlignmentTree(
+        [
+            Objective("R", id="r"),
+            Objective("A", id="a", parent_id="r"),
+            Objective("B", id="b", parent_id="a"),
+            Objective("C", id="c", parent_id="b"),
+        ]
+    )
+    assert [objective.id for objective in tree.descendants("r")] == ["a", "b", "c"]
+
+
+def test_an_aggregator_is_never_asked_to_combine_nothing():
+    class Strict:
+        name = "strict"
+
+        def __call__(self, parts):
+            assert parts, "called with no parts"
+            return builtin.weighted_mean()(parts)
+
+        def value_only(self, parts):
+            assert parts, "called with no parts"
+            return builtin.weighted_mean().value_only(parts)
+
+    tree = AlignmentTree([Objective("Empty", id="e"), Objective("O", [metric("o", 50)], id="o")])
+    scores = tree.score(policy=ScoringPolicy(aggregator=Strict()))
+    assert (scores.value("e"), scores.value("o")) == (0.0, 0.5)
+    assert scores["e"].formula == "0"

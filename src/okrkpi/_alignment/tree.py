@@ -38,16 +38,12 @@ def _layer(base: Mapping[str, Any], changes: dict[str, Any]) -> Mapping[str, Any
 
 
 def _check_links(objectives: Mapping[str, Objective], order: list[str]) -> list[Problem]:
+    # Self-alignment needs no check here: Objective refuses it at construction.
     problems: list[Problem] = []
     for oid in order:
         objective = objectives[oid]
         parent_id = objective.parent_id
         if parent_id is None:
-            continue
-        if parent_id == oid:
-            problems.append(
-                Problem(f"objectives[{oid!r}].parent_id", f"aligned to itself ({oid!r})")
-            )
             continue
         parent = objectives.get(parent_id)
         if parent is None:
@@ -84,8 +80,7 @@ def _find_loops(objectives: Mapping[str, Objective], order: list[str]) -> list[P
                 break
             on_walk[current] = len(walk)
             walk.append(current)
-            parent = objectives[current].parent_id
-            current = parent if parent != current else None
+            current = objectives[current].parent_id
         done.update(walk)
     return problems
 
