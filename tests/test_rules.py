@@ -560,3 +560,8 @@ def test_an_aggregator_is_never_asked_to_combine_nothing():
     scores = tree.score(policy=ScoringPolicy(aggregator=Strict()))
     assert (scores.value("e"), scores.value("o")) == (0.0, 0.5)
     assert scores["e"].formula == "0"
+
+
+def test_a_falling_metric_at_its_start_reads_zero_not_minus_zero():
+    churn = KeyResult.metric("Churn", start=3.0, target=2.0, id="churn")
+    assert score(churn).explanation.startswith("progress 0 = (3 - 3) / (2 - 3)")
