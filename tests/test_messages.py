@@ -203,6 +203,22 @@ MESSAGES = [
 ]
 
 
+def test_problems_after_a_bad_entry_or_a_root_are_still_found():
+    objectives = [
+        "x",
+        Objective("R", id="r"),
+        Objective("A", id="r"),
+        Objective("D", id="d", parent_id="nowhere"),
+    ]
+    with pytest.raises(OkrKpiError) as caught:
+        AlignmentTree(objectives)
+    assert [problem.path for problem in caught.value.problems] == [
+        "objectives[0]",
+        "objectives[2].id",
+        "objectives['d'].parent_id",
+    ]
+
+
 @pytest.mark.parametrize(
     ("build", "message"),
     MESSAGES,

@@ -524,11 +524,11 @@ def test_grades_and_met_follow_the_commitment_and_name_the_grader():
 
 
 def test_tree_numbers_clamp_each_key_result_without_a_cap():
-    ahead = metric("ahead", 250)
+    ahead = metric("ahead", 150)
     behind = KeyResult.metric("behind", start=50, target=100, id="behind").check_in(40, at=JULY)
     tree = AlignmentTree([Objective("O", [ahead, behind], id="o")])
     scores = tree.score()
-    assert scores.progress("o") == 0.5  # (1.0 + 0.0) / 2: 2.5 and -0.2 are clamped
+    assert scores.progress("o") == 0.5  # (1.0 + 0.0) / 2: 1.5 and -0.2 are clamped
     assert scores["o"].progress == 0.5
 
 
