@@ -565,3 +565,23 @@ def test_an_aggregator_is_never_asked_to_combine_nothing():
 def test_a_falling_metric_at_its_start_reads_zero_not_minus_zero():
     churn = KeyResult.metric("Churn", start=3.0, target=2.0, id="churn")
     assert score(churn).explanation.startswith("progress 0 = (3 - 3) / (2 - 3)")
+
+
+def test_pace_rules_default_to_the_documented_thresholds():
+    rule = builtin.ratio_pace()
+    assert (rule.on_track, rule.behind) == (0.95, 0.75)
+    assert builtin.gap_pace().at_risk_gap == 0.25
+
+
+def test_an_empty_roll_up_still_lists_the_key_results_it_scored():
+    class Nothing:
+        name = "nothing"
+        uses_children = False
+
+        def combine(self, objective, key_results, children):
+            return []
+
+    tree = AlignmentTree([Objective("O", [metric("a", 50)], id="o")])
+    explained = tree.score(policy=ScoringPolicy(rollup=Nothing()))["o"]
+    assert (explained.value, explained.formula) == (0.0, "0")
+    assert [part.subject for part in explained.parts] == ["KeyResult 'a'"]
