@@ -96,12 +96,12 @@ class CheckIns(Sequence[CheckIn]):
     _extras: dict[int, tuple[ConfidenceRating | None, str]] | None
     _aware: bool | None
 
-    def __init__(self, items: Iterable[CheckIn] = (), *, owner: str = "KeyResult") -> None:
+    def __init__(self, items: Iterable[CheckIn] = (), *, owner: str | None = None) -> None:
         """Index `items` by moment; of two at the same moment the later given wins.
 
         Args:
             items: The check-ins, in any order.
-            owner: Names the key result in error messages.
+            owner: The id of the key result, to name it in error messages.
 
         Raises:
             ValidationError: An item is not a `CheckIn`, or naive and aware datetimes mix.
@@ -128,7 +128,7 @@ class CheckIns(Sequence[CheckIn]):
         *,
         confidences: Sequence[ConfidenceRating | float | str | None] | None = None,
         notes: Sequence[str] | None = None,
-        owner: str = "KeyResult",
+        owner: str | None = None,
     ) -> CheckIns:
         """Check-ins from parallel columns, validated as `CheckIn` would each one.
 
@@ -141,7 +141,7 @@ class CheckIns(Sequence[CheckIn]):
             moments: When each was measured, in any order.
             confidences: Optional confidence per check-in (None where not stated).
             notes: Optional note per check-in.
-            owner: Names the key result in error messages.
+            owner: The id of the key result, to name it in error messages.
 
         Raises:
             ValidationError: Columns of different lengths, or an invalid value, moment,
@@ -182,7 +182,7 @@ class CheckIns(Sequence[CheckIn]):
         values: list[float | bool],
         moments: list[Moment],
         extras: dict[int, tuple[ConfidenceRating | None, str]],
-        owner: str,
+        owner: str | None,
         *,
         plain_dates: bool,
         check_range: bool = False,
@@ -281,7 +281,7 @@ class CheckIns(Sequence[CheckIn]):
         return bisect.bisect_right(self._keys, key // self._unit)
 
 
-def _keys_and_awareness(owner: str, moments: list[Moment]) -> tuple[list[int], bool | None]:
+def _keys_and_awareness(owner: str | None, moments: list[Moment]) -> tuple[list[int], bool | None]:
     keys: list[int] = []
     aware: bool | None = None
     for position, moment in enumerate(moments):
@@ -291,7 +291,9 @@ def _keys_and_awareness(owner: str, moments: list[Moment]) -> tuple[list[int], b
             continue
         if aware is not None and aware != moment_aware:
             raise ValidationError.field(
-                f"KeyResult({owner!r}).check_ins[{position}].at",
+                f"CheckIns.moments[{position}]"
+                if owner is None
+                else f"KeyResult({owner!r}).check_ins[{position}].at",
                 moment,
                 "datetimes that are all naive or all timezone-aware",
             )
