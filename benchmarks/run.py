@@ -80,6 +80,16 @@ def build_model(rows, history=as_objects):
     return AlignmentTree(objectives)
 
 
+def walk_up(table):
+    """The floor's loop check: walk up from every objective."""
+    for oid in table:
+        seen = set()
+        current = oid
+        while current is not None and current not in seen:
+            seen.add(current)
+            current = table[current][0]
+
+
 def build_floor(rows):
     table = {}
     for oid, parent, krs in rows:
@@ -90,12 +100,7 @@ def build_floor(rows):
                 for target, e in krs
             ),
         )
-    for oid in table:  # loop check: walk up
-        seen = set()
-        current = oid
-        while current is not None and current not in seen:
-            seen.add(current)
-            current = table[current][0]
+    walk_up(table)
     return table
 
 
@@ -129,12 +134,7 @@ def build_floor_checked(rows):
                 raise ValueError(days)
             built.append((0.0, target, tuple(days), tuple(values)))
         table[oid] = (parent, tuple(built))
-    for oid in table:  # loop check: walk up
-        seen = set()
-        current = oid
-        while current is not None and current not in seen:
-            seen.add(current)
-            current = table[current][0]
+    walk_up(table)
     return table
 
 
