@@ -585,3 +585,11 @@ def test_an_empty_roll_up_still_lists_the_key_results_it_scored():
     explained = tree.score(policy=ScoringPolicy(rollup=Nothing()))["o"]
     assert (explained.value, explained.formula) == (0.0, "0")
     assert [part.subject for part in explained.parts] == ["KeyResult 'a'"]
+
+
+def test_the_worst_status_wins():
+    assert Status.worst([Status.ACHIEVED, Status.BEHIND, Status.ON_TRACK]) is Status.BEHIND
+    assert Status.worst([Status.NOT_STARTED, Status.ACHIEVED]) is Status.NOT_STARTED
+    assert Status.worst(iter([Status.AT_RISK])) is Status.AT_RISK
+    with pytest.raises(ValueError, match="empty"):
+        Status.worst([])

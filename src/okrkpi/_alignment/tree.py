@@ -604,8 +604,7 @@ class AlignmentTree:
                 result[objective.id] = pace_status(scores[objective.id].value, own, as_of, chosen)
                 continue
             parts = scores[objective.id].parts
-            result[objective.id] = max(
-                (pace_status(part.value, own, as_of, chosen) for part in parts),
-                key=lambda item: item.severity,
+            result[objective.id] = Status.worst(
+                pace_status(part.value, own, as_of, chosen) for part in parts
             )
         return result

@@ -7,12 +7,14 @@ from datetime import date, datetime
 from html import escape
 from typing import TYPE_CHECKING, Any
 
+from okrkpi._scoring.score import Status
+
 if TYPE_CHECKING:
     from okrkpi._alignment.tree import AlignmentTree
     from okrkpi._model.kpi import KPI
     from okrkpi._model.objective import Objective
     from okrkpi._scoring.policy import ScoringPolicy
-    from okrkpi._scoring.score import Score, Status
+    from okrkpi._scoring.score import Score
 
 __all__ = [
     "install_notebook_reprs",
@@ -132,7 +134,7 @@ def _objective_rows(objective: Objective, as_of: date | None, depth: int = 0) ->
         policy = _default_policy()
         kr_statuses = [pace_status(part.value, objective.cycle, day, policy) for part in own.parts]
         statuses = [
-            max(kr_statuses, key=lambda s: s.severity).name if kr_statuses else "-",
+            Status.worst(kr_statuses).name if kr_statuses else "-",
             *(s.name for s in kr_statuses),
         ]
     pad = "&nbsp;" * 4 * depth
@@ -237,7 +239,7 @@ def to_records(
         if cycle is not None and as_of is not None:
             paced = [pace_status(part.value, cycle, as_of, policy) for part in own.parts]
         kr_statuses: list[str | None] = [state.value for state in paced] or [None] * len(own.parts)
-        worst = max(paced, key=lambda state: state.severity) if paced else None
+        worst = Status.worst(paced) if paced else None
         objective_status = None if worst is None else worst.value
         base = {
             "objective_id": objective.id,

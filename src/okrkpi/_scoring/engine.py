@@ -255,4 +255,4 @@ def status(
         pace_status(score_key_result(kr, as_of, chosen).value, cycle, as_of, chosen)
         for kr in subject.key_results
     ]
-    return max(statuses, key=lambda item: item.severity)
+    return Status.worst(statuses)

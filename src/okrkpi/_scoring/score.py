@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import attrs
@@ -34,6 +34,15 @@ class Status(enum.Enum):
     def severity(self) -> int:
         """Higher is worse: ACHIEVED 0 < NOT_STARTED 1 < ON_TRACK 2 < BEHIND 3 < AT_RISK 4."""
         return _SEVERITY[self]
+
+    @classmethod
+    def worst(cls, statuses: Iterable[Status]) -> Status:
+        """The most severe of `statuses`, e.g. an objective's from its key results'.
+
+        Raises:
+            ValueError: `statuses` is empty.
+        """
+        return max(statuses, key=_SEVERITY.__getitem__)
 
 
 _SEVERITY = {
