@@ -9,9 +9,15 @@ from typing import TYPE_CHECKING, Any
 
 from okrkpi._errors import AlignmentError, Problem, ValidationError
 from okrkpi._model.cycle import Cycle
-from okrkpi._model.moments import DAY
+from okrkpi._model.moments import end_of_day_key
 from okrkpi._model.objective import Level, Objective
-from okrkpi._scoring.engine import build_policy, combine, pace_status, score_key_result
+from okrkpi._scoring.engine import (
+    build_policy,
+    combine,
+    contribution,
+    pace_status,
+    score_key_result,
+)
 from okrkpi._scoring.score import Score, Status
 
 if TYPE_CHECKING:
@@ -123,7 +129,7 @@ def _shared_bound(as_of: Moment | None) -> int | None:
     if as_of is None:
         return _END_OF_TIME
     if as_of.__class__ is date:
-        return as_of.toordinal() * DAY + DAY - 1
+        return end_of_day_key(as_of)
     return None
 
 
@@ -498,7 +504,8 @@ class AlignmentTree:
         scorers: _QuickScorers,
         bound: int | None,
     ) -> float:
-        # The numbers only: the same arithmetic as `_explain_one`, with no text.
+        # The numbers only: the same arithmetic as `_explain_one`, with no text. The clamp
+        # and cap of `contribution` are written out here: this loop runs per key result.
         objective = self._objectives[oid]
         cap = policy.overachievement_cap
         kr_values = []
@@ -528,9 +535,8 @@ class AlignmentTree:
         components = tuple(
             score_key_result(kr, as_of, policy, commitment) for kr in objective.key_results
         )
-        cap = policy.overachievement_cap
         kr_values = [
-            (kr, part.value if cap is None else min(max(part.progress, 0.0), cap))
+            (kr, contribution(part, policy))
             for kr, part in zip(objective.key_results, components, strict=True)
         ]
         child_ids = self._children.get(oid, ()) if rollup.uses_children else ()

@@ -22,7 +22,7 @@ from okrkpi._model._checks import (
 )
 from okrkpi._model.check_in import CheckIn, CheckIns
 from okrkpi._model.ids import slugify
-from okrkpi._model.moments import DAY, Moment, as_of_bound
+from okrkpi._model.moments import Moment, as_of_bound, end_of_day_key
 
 if TYPE_CHECKING:
     from okrkpi._model.confidence import ConfidenceRating
@@ -369,7 +369,7 @@ class KeyResult:
 
     def _bound(self, as_of: Moment) -> int:
         if as_of.__class__ is date:  # the common case, without building an owner name
-            return as_of.toordinal() * DAY + DAY - 1
+            return end_of_day_key(as_of)
         return as_of_bound(
             as_of, history_aware=self.check_ins._aware, owner=f"KeyResult({self.id!r})"
         )

@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime
 
 from okrkpi._errors import ValidationError
 
-__all__ = ["DAY", "Moment", "as_of_bound", "is_aware", "moment_key"]
+__all__ = ["DAY", "Moment", "as_of_bound", "end_of_day_key", "is_aware", "moment_key"]
 
 Moment = date | datetime
 """A check-in or measurement date: a `date`, or a `datetime` for finer order."""
@@ -37,6 +37,11 @@ def moment_key(moment: Moment) -> int:
     return moment.toordinal() * DAY
 
 
+def end_of_day_key(day: date) -> int:
+    """The largest key on `day` (a plain date): what an `as_of` date still sees."""
+    return day.toordinal() * DAY + DAY - 1
+
+
 def as_of_bound(as_of: Moment, *, history_aware: bool | None, owner: str) -> int:
     """The largest key still visible `as_of`: the end of the day for a date.
 
@@ -53,4 +58,4 @@ def as_of_bound(as_of: Moment, *, history_aware: bool | None, owner: str) -> int
                 "as_of", as_of, f"a {kind} datetime like the check-ins of {owner}"
             )
         return moment_key(as_of)
-    return moment_key(as_of) + DAY - 1
+    return end_of_day_key(as_of)

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 __all__ = [
     "build_policy",
     "combine",
+    "contribution",
     "pace_status",
     "score",
     "score_key_result",
@@ -93,7 +94,11 @@ def score_key_result(
     )
 
 
-def _contribution(part: Score, policy: ScoringPolicy) -> float:
+def contribution(part: Score, policy: ScoringPolicy) -> float:
+    """What a key result's score brings to its objective.
+
+    Its value, or with an overachievement cap, its progress clamped to [0, cap].
+    """
     cap = policy.overachievement_cap
     if cap is None:
         return part.value
@@ -152,7 +157,7 @@ def score_objective(objective: Objective, as_of: Moment | None, policy: ScoringP
         for key_result in objective.key_results
     )
     parts = [
-        (key_result.weight, _contribution(part, policy))
+        (key_result.weight, contribution(part, policy))
         for key_result, part in zip(objective.key_results, components, strict=True)
     ]
     return combine(f"Objective {objective.id!r}", parts, policy, commitment, components=components)
