@@ -193,7 +193,7 @@ class _WeightedMean:
 
     def value_only(self, parts: Sequence[WeightedValue]) -> float:
         # fsum is exactly rounded, so the order of the parts cannot change the result.
-        used = [(weight, value) for weight, value in parts if weight > 0]
+        used = _positive(parts)
         if not used:
             return 0.0
         return math.fsum([w * v for w, v in used]) / math.fsum([w for w, _ in used])
