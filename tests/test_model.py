@@ -414,8 +414,11 @@ def test_columns_accept_numbers_from_integers_confidence_from_numbers_and_labels
     )
     assert history[0].confidence == ConfidenceRating(7)
     assert history[1].confidence == ConfidenceRating.from_label("low")
-    assert not history.has_bools
-    assert CheckIns.from_columns([True], [date(2026, 7, 1)]).has_bools
+    assert history.values == (1, 2)
+    bools = CheckIns.from_columns([True], [date(2026, 7, 1)])
+    assert KeyResult.binary("b", check_ins=bools).latest_value() is True
+    with pytest.raises(ValidationError, match="a number for a metric"):
+        KeyResult.metric("m", start=0, target=1, check_ins=bools)
 
 
 def test_histories_with_datetimes_find_values_by_moment():
@@ -427,8 +430,9 @@ def test_histories_with_datetimes_find_values_by_moment():
     assert kr.latest_value(datetime(2026, 7, 1, 12, 0)) == 4.0
     assert kr.latest_value(date(2026, 7, 1)) == 8.0
     assert kr.latest_value(date(2026, 6, 30)) is None
-    assert kr.check_ins.value_until(CheckIn(0.0, evening).key) == 8.0
-    assert kr.check_ins.count_until(CheckIn(0.0, morning).key - 1) == 0
+    assert kr.check_ins.latest_value(evening) == 8.0
+    assert kr.check_ins.until(morning - timedelta(microseconds=1)) == ()
+    assert kr.check_ins.latest(morning) == CheckIn(4.0, morning)
 
 
 def test_a_key_result_keeps_a_history_it_is_given():

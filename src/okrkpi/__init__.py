@@ -15,9 +15,9 @@ from okrkpi._errors import (
     UnknownStrategyError,
     ValidationError,
 )
-from okrkpi._model.check_in import CheckIn, CheckIns
 from okrkpi._model.confidence import ConfidenceLabel, ConfidenceRating
 from okrkpi._model.cycle import Cycle, CycleKind
+from okrkpi._model.history import CheckIn, CheckIns
 from okrkpi._model.key_result import (
     Binary,
     KeyResult,

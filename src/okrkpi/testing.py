@@ -37,9 +37,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from okrkpi._alignment.tree import AlignmentTree
-from okrkpi._model.check_in import CheckIn
 from okrkpi._model.confidence import ConfidenceRating
 from okrkpi._model.cycle import Cycle
+from okrkpi._model.history import CheckIn
 from okrkpi._model.key_result import KeyResult, KeyResultKind, Metric
 from okrkpi._model.kpi import KPI, Frequency, Indicator, Measurement
 from okrkpi._model.objective import Commitment, Level, Objective

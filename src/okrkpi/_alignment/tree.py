@@ -2,45 +2,31 @@
 
 from __future__ import annotations
 
-from collections import ChainMap
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+import threading
+from collections import OrderedDict
+from collections.abc import Hashable, Iterable, Iterator, Mapping
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+import attrs
+
+from okrkpi._alignment.batch import Structure, TreeScores, layered, rescore_path, score_all
 from okrkpi._errors import AlignmentError, Problem, ValidationError
 from okrkpi._model.cycle import Cycle
-from okrkpi._model.moments import end_of_day_key
 from okrkpi._model.objective import Level, Objective
-from okrkpi._scoring.engine import (
-    build_policy,
-    combine,
-    contribution,
-    pace_status,
-    score_key_result,
-)
-from okrkpi._scoring.score import Score, Status
+from okrkpi._scoring.engine import key_results_status, pace_status
+from okrkpi._scoring.policy import ScoringPolicy, resolve_policy
+from okrkpi._scoring.score import Status
 
 if TYPE_CHECKING:
-    from okrkpi._model.key_result import KeyResult, KeyResultKind
+    from okrkpi._model.confidence import ConfidenceRating
     from okrkpi._model.moments import Moment
-    from okrkpi._scoring.policy import ScoringPolicy
+    from okrkpi._scoring.protocols import RollUp
     from okrkpi._scoring.registry import StrategyRegistry
-    from okrkpi.typing import Aggregator, KeyResultScorer, RollUp, WeightedValue
 
 __all__ = ["AlignmentTree", "TreeScores"]
 
-_END_OF_TIME = 2**62
-_MAX_LAYERS = 32  # replaced objectives are layered over the base; flatten past this depth
-_EVOLVED: dict[tuple[int, int], tuple[Any, Any, ScoringPolicy]] = {}
-QuickScorer = Callable[["KeyResult", "float | bool | None"], float]
-
-
-def _layer(base: Mapping[str, Any], changes: dict[str, Any]) -> Mapping[str, Any]:
-    if isinstance(base, ChainMap) and len(base.maps) < _MAX_LAYERS:
-        return ChainMap(changes, *base.maps)
-    if isinstance(base, ChainMap):
-        return {**base, **changes}
-    return ChainMap(changes, base)  # type: ignore[arg-type]  # read-only use
+_CACHED_SCORES = 16  # score results kept per tree, least recently used first out
 
 
 def _check_links(objectives: Mapping[str, Objective], order: list[str]) -> list[Problem]:
@@ -91,103 +77,6 @@ def _find_loops(objectives: Mapping[str, Objective], order: list[str]) -> list[P
     return problems
 
 
-class _QuickScorers(dict[type, "QuickScorer"]):
-    """Measure class -> the policy's scorer for its kind, as a number-only callable.
-
-    Keyed by class rather than by `KeyResultKind`: hashing a type is cheaper than an enum.
-    """
-
-    def __init__(self, policy: ScoringPolicy) -> None:
-        super().__init__()
-        self._policy = policy
-
-    def __missing__(self, measure_type: type) -> QuickScorer:
-        kind: KeyResultKind = measure_type.kind  # type: ignore[attr-defined]
-        quick = _quick_scorer(self._policy.scorers[kind])
-        self[measure_type] = quick
-        return quick
-
-
-def _quick_scorer(scorer: KeyResultScorer) -> QuickScorer:
-    # A scorer may offer `progress_only`, the number without the explanation text.
-    quick: QuickScorer | None = getattr(scorer, "progress_only", None)
-    if quick is not None:
-        return quick
-    return lambda key_result, current: scorer(key_result, current).progress
-
-
-def _quick_aggregate(aggregator: Aggregator, parts: Sequence[WeightedValue]) -> float:
-    quick = getattr(aggregator, "value_only", None)
-    if quick is not None:
-        return float(quick(parts))
-    return aggregator(parts).value
-
-
-def _shared_bound(as_of: Moment | None) -> int | None:
-    # One bound for every key result when `as_of` is None or a plain date; a datetime
-    # goes through each key result, which checks it against its history's time zones.
-    if as_of is None:
-        return _END_OF_TIME
-    if as_of.__class__ is date:
-        return end_of_day_key(as_of)
-    return None
-
-
-class TreeScores(Mapping[str, Score]):
-    """Every objective's score in a tree as of one moment: objective id -> `Score`.
-
-    All the numbers are computed when the tree is scored. The `Score` of an objective,
-    with its explanation and its key results' scores, is built the first time it is
-    looked up and then kept, so scoring a large tree does not pay for text nobody
-    reads. `progress(id)` and `value(id)` give the numbers without building a `Score`.
-    """
-
-    __slots__ = ("_as_of", "_built", "_policy", "_progress", "_tree")
-
-    def __init__(
-        self,
-        tree: AlignmentTree,
-        as_of: Moment | None,
-        policy: ScoringPolicy,
-        progress: Mapping[str, float],
-    ) -> None:
-        self._tree = tree
-        self._as_of = as_of
-        self._policy = policy
-        self._built: dict[str, Score] = {}
-        self._progress = progress
-
-    def __getitem__(self, objective_id: str) -> Score:
-        built = self._built.get(objective_id)
-        if built is None:
-            if objective_id not in self._progress:
-                raise KeyError(objective_id)
-            built = self._tree._explain_one(objective_id, self._as_of, self._policy, self._progress)
-            self._built[objective_id] = built
-        return built
-
-    def __contains__(self, objective_id: object) -> bool:
-        return objective_id in self._progress
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._tree._order)
-
-    def __len__(self) -> int:
-        return len(self._progress)
-
-    def __repr__(self) -> str:
-        return f"<TreeScores: {len(self)} objectives as of {self._as_of}>"
-
-    def progress(self, objective_id: str) -> float:
-        """The raw progress of one objective (over 1.0 when overachieved)."""
-        return self._progress[objective_id]
-
-    def value(self, objective_id: str) -> float:
-        """The score value of one objective: its progress clamped to [0, 1]."""
-        progress = self._progress[objective_id]
-        return 0.0 if progress < 0.0 else 1.0 if progress > 1.0 else progress
-
-
 class AlignmentTree:
     """Objectives cascading company -> department -> team -> individual, by `parent_id`.
 
@@ -204,16 +93,7 @@ class AlignmentTree:
         policy: The default scoring policy for `score` and `status`.
     """
 
-    __slots__ = (
-        "_base",
-        "_cache",
-        "_children",
-        "_dirty",
-        "_objectives",
-        "_order",
-        "_policy",
-        "findings",
-    )
+    __slots__ = ("_cache", "_inherited", "_lock", "_policy", "_structure", "findings")
 
     def __init__(
         self, objectives: Iterable[Objective] = (), *, policy: ScoringPolicy | None = None
@@ -242,14 +122,27 @@ class AlignmentTree:
             parent_id = by_id[oid].parent_id
             if parent_id is not None:
                 children.setdefault(parent_id, []).append(oid)
-        self._objectives: Mapping[str, Objective] = by_id
-        self._order: list[str] = order
-        self._children: dict[str, list[str]] = children
-        self._policy = build_policy(policy)
-        self._cache: dict[tuple[Any, int], tuple[ScoringPolicy, TreeScores]] = {}
-        self._base: AlignmentTree | None = None
-        self._dirty: str | None = None
+        self._structure = Structure(by_id, order, children)
+        self._policy = resolve_policy(policy)
+        self._start_caches(None)
         self.findings: tuple[Problem, ...] = tuple(self._cycle_findings())
+
+    def _start_caches(self, inherited: _Inherited | None) -> None:
+        self._cache: OrderedDict[Hashable, TreeScores] = OrderedDict()
+        self._inherited = inherited
+        self._lock = threading.Lock()
+
+    @property
+    def _objectives(self) -> Mapping[str, Objective]:
+        return self._structure.objectives
+
+    @property
+    def _order(self) -> list[str]:
+        return self._structure.order  # type: ignore[return-value]
+
+    @property
+    def _children(self) -> Mapping[str, list[str]]:
+        return self._structure.children  # type: ignore[return-value]
 
     def _cycle_findings(self) -> Iterator[Problem]:
         for oid in self._order:
@@ -320,19 +213,29 @@ class AlignmentTree:
 
     def descendants(self, objective_id: str) -> tuple[Objective, ...]:
         """Everything below `objective_id`, depth first, in input order among siblings."""
-        self[objective_id]
-        found: list[Objective] = []
-        stack = list(reversed(self._children.get(objective_id, ())))
+        below = self.walk(objective_id)
+        next(below)  # the objective itself
+        return tuple(objective for objective, _ in below)
+
+    def walk(self, objective_id: str | None = None) -> Iterator[tuple[Objective, int]]:
+        """Each objective with its depth, depth first, in input order among siblings.
+
+        From the roots (depth 0) by default, or from `objective_id` (depth 0) down.
+        Iterative, so any depth is fine.
+        """
+        objectives = self._objectives
+        children = self._children
+        if objective_id is None:
+            stack = [(oid, 0) for oid in reversed(self._order) if objectives[oid].parent_id is None]
+        else:
+            stack = [(self[objective_id].id, 0)]
         while stack:
-            oid = stack.pop()
-            found.append(self._objectives[oid])
-            stack.extend(reversed(self._children.get(oid, ())))
-        return tuple(found)
+            oid, depth = stack.pop()
+            yield objectives[oid], depth
+            stack.extend((child, depth + 1) for child in reversed(children.get(oid, ())))
 
     def subtree(self, objective_id: str) -> AlignmentTree:
         """A new tree of `objective_id` (as its root) and its descendants."""
-        import attrs  # noqa: PLC0415 - only needed here
-
         top = attrs.evolve(self[objective_id], parent_id=None, parent_key_result_id=None)
         return AlignmentTree([top, *self.descendants(objective_id)], policy=self._policy)
 
@@ -393,13 +296,17 @@ class AlignmentTree:
             objectives[objective.id] = objective
             return AlignmentTree([objectives[oid] for oid in self._order], policy=self._policy)
         new = object.__new__(AlignmentTree)
-        new._objectives = _layer(self._objectives, {objective.id: objective})
-        new._order = self._order
-        new._children = self._children
+        structure = self._structure
+        new._structure = Structure(
+            layered(structure.objectives, {objective.id: objective}),
+            structure.order,
+            structure.children,
+        )
         new._policy = self._policy
-        new._cache = {}
-        new._base = self
-        new._dirty = objective.id
+        # Keep the base's numbers, not the base: a long run of updates holds one tree.
+        with self._lock:
+            numbers = {key: scores.progress_map() for key, scores in self._cache.items()}
+        new._start_caches(_Inherited(objective.id, numbers))
         new.findings = (
             self.findings if objective.cycle == old.cycle else tuple(new._cycle_findings())
         )
@@ -412,7 +319,7 @@ class AlignmentTree:
         value: float | bool,
         *,
         at: Moment,
-        confidence: Any = None,
+        confidence: ConfidenceRating | float | str | None = None,
         note: str = "",
     ) -> AlignmentTree:
         """A new tree with one check-in recorded; scores re-use everything off its path."""
@@ -446,18 +353,23 @@ class AlignmentTree:
             registry: Where names are looked up.
         """
         chosen = self._choose(policy, rollup, registry)
-        key = (as_of, id(chosen))
-        cached = self._cache.get(key)
-        if cached is not None:
-            return cached[1]
-        base = self._base
-        reused = base._cache.get(key) if base is not None else None
-        if base is not None and reused is not None:
-            progress = self._rescore_paths(reused[1]._progress, as_of, chosen)
+        key = _cache_key(as_of, chosen)
+        with self._lock:
+            cached = self._cache.get(key)
+            if cached is not None:
+                self._cache.move_to_end(key)
+                return cached
+        inherited = self._inherited
+        previous = None if inherited is None else inherited.numbers.get(key)
+        if inherited is not None and previous is not None:
+            progress = rescore_path(self._structure, inherited.changed, previous, as_of, chosen)
         else:
-            progress = self._score_all(as_of, chosen)
-        scores = TreeScores(self, as_of, chosen, progress)
-        self._cache[key] = (chosen, scores)
+            progress = score_all(self._structure, as_of, chosen)
+        scores = TreeScores(self._structure, as_of, chosen, progress)
+        with self._lock:
+            self._cache[key] = scores
+            if len(self._cache) > _CACHED_SCORES:
+                self._cache.popitem(last=False)
         return scores
 
     def _choose(
@@ -466,118 +378,9 @@ class AlignmentTree:
         rollup: str | RollUp | None,
         registry: StrategyRegistry | None,
     ) -> ScoringPolicy:
-        chosen = self._policy if policy is None else build_policy(policy)
-        if rollup is None:
-            return chosen
-        from okrkpi._scoring.registry import default_registry  # noqa: PLC0415 - cycle
-
-        found = default_registry if registry is None else registry
-        resolved = found.resolve("rollup", rollup)
-        if resolved is chosen.rollup:
-            return chosen
-        # One policy object per (policy, roll-up) pair, so cache keys stay stable.
-        key = (id(chosen), id(resolved))
-        known = _EVOLVED.get(key)
-        if known is None or known[0] is not chosen or known[1] is not resolved:
-            import attrs  # noqa: PLC0415
-
-            known = (chosen, resolved, attrs.evolve(chosen, rollup=resolved))
-            _EVOLVED[key] = known
-        return known[2]
-
-    def _post_order(self) -> list[str]:
-        order: list[str] = []
-        stack = [objective.id for objective in self.roots]
-        while stack:
-            oid = stack.pop()
-            order.append(oid)
-            stack.extend(self._children.get(oid, ()))
-        order.reverse()  # children before parents
-        return order
-
-    def _progress_one(
-        self,
-        oid: str,
-        as_of: Moment | None,
-        policy: ScoringPolicy,
-        progress: Mapping[str, float],
-        scorers: _QuickScorers,
-        bound: int | None,
-    ) -> float:
-        # The numbers only: the same arithmetic as `_explain_one`, with no text. The clamp
-        # and cap of `contribution` are written out here: this loop runs per key result.
-        objective = self._objectives[oid]
-        cap = policy.overachievement_cap
-        kr_values = []
-        for kr in objective.key_results:
-            current = kr.latest_value(as_of) if bound is None else kr.check_ins.value_until(bound)
-            raw = scorers[kr.measure.__class__](kr, current)
-            if cap is None:
-                kr_values.append((kr, 0.0 if raw < 0.0 else 1.0 if raw > 1.0 else raw))
-            else:
-                kr_values.append((kr, min(max(raw, 0.0), cap)))
-        rollup = policy.rollup
-        child_ids = self._children.get(oid, ()) if rollup.uses_children else ()
-        children = [(self._objectives[cid], progress[cid]) for cid in child_ids]
-        parts = rollup.combine(objective, kr_values, children)
-        return _quick_aggregate(policy.aggregator, parts) if parts else 0.0
-
-    def _explain_one(
-        self,
-        oid: str,
-        as_of: Moment | None,
-        policy: ScoringPolicy,
-        progress: Mapping[str, float],
-    ) -> Score:
-        objective = self._objectives[oid]
-        commitment = objective.commitment
-        rollup = policy.rollup
-        components = tuple(
-            score_key_result(kr, as_of, policy, commitment) for kr in objective.key_results
+        return resolve_policy(
+            self._policy if policy is None else policy, rollup=rollup, registry=registry
         )
-        kr_values = [
-            (kr, contribution(part, policy))
-            for kr, part in zip(objective.key_results, components, strict=True)
-        ]
-        child_ids = self._children.get(oid, ()) if rollup.uses_children else ()
-        children = [(self._objectives[cid], progress[cid]) for cid in child_ids]
-        parts = rollup.combine(objective, kr_values, children)
-        note = f"rolled up from {len(children)} aligned objectives" if children else ""
-        return combine(
-            f"Objective {oid!r}",
-            parts,
-            policy,
-            commitment,
-            components=components,
-            strategy_prefix=f"{rollup.name}/",
-            note=note,
-        )
-
-    def _score_all(self, as_of: Moment | None, policy: ScoringPolicy) -> Mapping[str, float]:
-        progress: dict[str, float] = {}
-        order = self._post_order() if policy.rollup.uses_children else self._order
-        scorers = _QuickScorers(policy)
-        bound = _shared_bound(as_of)
-        for oid in order:
-            progress[oid] = self._progress_one(oid, as_of, policy, progress, scorers, bound)
-        return progress
-
-    def _rescore_paths(
-        self, previous: Mapping[str, float], as_of: Moment | None, policy: ScoringPolicy
-    ) -> Mapping[str, float]:
-        # One replaced objective, walked up to its root: the list is already bottom-up.
-        todo: list[str] = []
-        current: str | None = self._dirty
-        while current is not None:
-            todo.append(current)
-            current = self._objectives[current].parent_id if policy.rollup.uses_children else None
-        fresh: dict[str, float] = {}
-        merged = _layer(previous, fresh)
-        scorers = _QuickScorers(policy)
-        bound = _shared_bound(as_of)
-        for oid in todo:
-            fresh[oid] = self._progress_one(oid, as_of, policy, merged, scorers, bound)
-        return merged
 
     def status(
         self,
@@ -606,11 +409,27 @@ class AlignmentTree:
                 raise ValidationError.field(
                     f"objectives[{objective.id!r}].cycle", None, "a cycle (or pass cycle=)"
                 )
-            if chosen.rollup.uses_children or not objective.key_results:
-                result[objective.id] = pace_status(scores[objective.id].value, own, as_of, chosen)
+            if chosen.rollup.uses_children:
+                result[objective.id] = pace_status(scores.value(objective.id), own, as_of, chosen)
                 continue
-            parts = scores[objective.id].parts
-            result[objective.id] = Status.worst(
-                pace_status(part.value, own, as_of, chosen) for part in parts
-            )
+            values = (part.value for part in scores[objective.id].parts)
+            result[objective.id] = key_results_status(values, own, as_of, chosen)
         return result
+
+
+@attrs.frozen(slots=True)
+class _Inherited:
+    """What a tree made by `replace` keeps of its base: the changed id and the numbers."""
+
+    changed: str
+    numbers: Mapping[Hashable, Mapping[str, float]]
+
+
+def _cache_key(as_of: Moment | None, policy: ScoringPolicy) -> Hashable:
+    # Policies compare by value, so equal policies built afresh share one entry; a policy
+    # holding an unhashable custom strategy is keyed by identity instead.
+    try:
+        hash(policy)
+    except TypeError:
+        return (as_of, id(policy), policy)
+    return (as_of, policy)

@@ -13,9 +13,9 @@ from cattrs.gen import make_dict_structure_fn
 from cattrs.strategies import configure_tagged_union
 
 from okrkpi._errors import OkrKpiError, Problem, ValidationError, describe
-from okrkpi._model.check_in import CheckIn, CheckIns
 from okrkpi._model.confidence import ConfidenceRating
 from okrkpi._model.cycle import Cycle
+from okrkpi._model.history import CheckIn, CheckIns, Measurement, Measurements
 from okrkpi._model.key_result import (
     Binary,
     KeyResultKind,
@@ -25,7 +25,7 @@ from okrkpi._model.key_result import (
     Milestones,
     Threshold,
 )
-from okrkpi._model.kpi import KPI, Frequency, Measurement, TargetRange
+from okrkpi._model.kpi import KPI, Frequency, TargetRange
 from okrkpi._model.moments import Moment
 from okrkpi._model.objective import Objective
 from okrkpi._scoring.score import Score
@@ -177,6 +177,12 @@ def _make_converter() -> cattrs.Converter:
     )
     made.register_unstructure_hook(
         CheckIns, lambda history: [made.unstructure(item, CheckIn) for item in history]
+    )
+    made.register_structure_hook(
+        Measurements, lambda value, _: made.structure(value, tuple[Measurement, ...])
+    )
+    made.register_unstructure_hook(
+        Measurements, lambda history: [made.unstructure(item, Measurement) for item in history]
     )
     made.register_unstructure_hook(date, date.isoformat)
     made.register_unstructure_hook(datetime, datetime.isoformat)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import enum
 import math
 from collections.abc import Iterable
-from datetime import date
 from typing import TYPE_CHECKING, ClassVar
 
 import attrs
@@ -20,9 +19,9 @@ from okrkpi._model._checks import (
     non_negative,
     text,
 )
-from okrkpi._model.check_in import CheckIn, CheckIns
+from okrkpi._model.history import CheckIn, CheckIns
 from okrkpi._model.ids import slugify
-from okrkpi._model.moments import Moment, as_of_bound, end_of_day_key
+from okrkpi._model.moments import Moment
 
 if TYPE_CHECKING:
     from okrkpi._model.confidence import ConfidenceRating
@@ -43,12 +42,12 @@ def _value_path(owner: str, position: int) -> str:
     return f"KeyResult({owner!r}).check_ins[{position}].value"
 
 
-def _reject_bools(owner: str, history: CheckIns, expectation: str) -> None:
-    if not history.has_bools:
+def _reject_bools(owner: str, history: CheckIns, expectation: str, first: int) -> None:
+    if not history._has_bool_values():
         return
     values = history.values
     position = [value.__class__ for value in values].index(bool)
-    raise ValidationError.field(_value_path(owner, position), values[position], expectation)
+    raise ValidationError.field(_value_path(owner, first + position), values[position], expectation)
 
 
 class KeyResultKind(enum.Enum):
@@ -93,9 +92,9 @@ class Metric:
         """True when the target is above the start."""
         return self.target > self.start
 
-    def check_values(self, owner: str, history: CheckIns) -> None:
+    def check_values(self, owner: str, history: CheckIns, *, first: int = 0) -> None:
         """Reject check-in values this measure cannot use: booleans."""
-        _reject_bools(owner, history, "a number for a metric key result")
+        _reject_bools(owner, history, "a number for a metric key result", first)
 
 
 @attrs.frozen(slots=True)
@@ -109,12 +108,12 @@ class Binary:
     kind: ClassVar[KeyResultKind] = KeyResultKind.BINARY
     done: bool = attrs.field(default=False, validator=instance_of(bool, "True or False"))
 
-    def check_values(self, owner: str, history: CheckIns) -> None:
+    def check_values(self, owner: str, history: CheckIns, *, first: int = 0) -> None:
         """Accept only booleans and 0/1."""
         for position, value in enumerate(history.values):
             if value not in (0, 1):
                 raise ValidationError.field(
-                    _value_path(owner, position),
+                    _value_path(owner, first + position),
                     value,
                     "True/False (or 1/0) for a binary key result",
                 )
@@ -135,9 +134,9 @@ class Threshold:
     above: bool = attrs.field(default=True, validator=instance_of(bool, "True or False"))
     inclusive: bool = attrs.field(default=False, validator=instance_of(bool, "True or False"))
 
-    def check_values(self, owner: str, history: CheckIns) -> None:
+    def check_values(self, owner: str, history: CheckIns, *, first: int = 0) -> None:
         """Reject booleans: a threshold compares numbers."""
-        _reject_bools(owner, history, "a number for a threshold key result")
+        _reject_bools(owner, history, "a number for a threshold key result", first)
 
 
 @attrs.frozen(slots=True)
@@ -202,14 +201,14 @@ class Milestones:
         known = ", ".join(repr(step.name) for step in self.milestones)
         raise ValidationError.field("Milestones.name", name, f"one of {known}")
 
-    def check_values(self, owner: str, history: CheckIns) -> None:
+    def check_values(self, owner: str, history: CheckIns, *, first: int = 0) -> None:
         """Accept whole counts of milestones reached, from 0 to their number."""
         count = len(self.milestones)
         for position, value in enumerate(history.values):
             whole = isinstance(value, int) or (isinstance(value, float) and value.is_integer())
             if isinstance(value, bool) or not whole or not 0 <= value <= count:
                 raise ValidationError.field(
-                    _value_path(owner, position), value, f"a whole count from 0 to {count}"
+                    _value_path(owner, first + position), value, f"a whole count from 0 to {count}"
                 )
 
 
@@ -367,35 +366,18 @@ class KeyResult:
         """Which of the four kinds this key result is."""
         return self.measure.kind
 
-    def _bound(self, as_of: Moment) -> int:
-        if as_of.__class__ is date:  # the common case, without building an owner name
-            return end_of_day_key(as_of)
-        return as_of_bound(
-            as_of, history_aware=self.check_ins._aware, owner=f"KeyResult({self.id!r})"
-        )
-
     def latest_check_in(self, as_of: Moment | None = None) -> CheckIn | None:
         """The last check-in on or before `as_of` (end of day for a date); None if none yet."""
-        history = self.check_ins
-        if not history:
-            return None
-        position = len(history) if as_of is None else history.count_until(self._bound(as_of))
-        return history[position - 1] if position else None
+        return self.check_ins.latest(as_of)
 
     def latest_value(self, as_of: Moment | None = None) -> float | bool | None:
         """The value of `latest_check_in(as_of)`; None if there is no check-in yet."""
-        history = self.check_ins
-        if not history:
-            return None
-        position = len(history) if as_of is None else history.count_until(self._bound(as_of))
-        return history.values[position - 1] if position else None
+        value: float | bool | None = self.check_ins.latest_value(as_of)
+        return value
 
     def check_ins_until(self, as_of: Moment | None = None) -> tuple[CheckIn, ...]:
         """Every check-in on or before `as_of` (all of them for None), oldest first."""
-        history = self.check_ins
-        if as_of is None:
-            return history[:]
-        return history[: history.count_until(self._bound(as_of))]
+        return self.check_ins.until(as_of)
 
     def confidence(self, as_of: Moment | None = None) -> ConfidenceRating | None:
         """The most recent confidence stated on or before `as_of`."""
@@ -420,7 +402,14 @@ class KeyResult:
             ValidationError: The value, date or confidence is invalid for this key result.
         """
         entry = CheckIn(value, at, confidence, note)
-        return attrs.evolve(self, check_ins=(*self.check_ins, entry))
+        history = self.check_ins._appended(entry)
+        # Only the new value needs checking against the measure: the rest already was.
+        self.measure.check_values(self.id, CheckIns((entry,)), first=len(history) - 1)
+        new: KeyResult = object.__new__(KeyResult)
+        for field in attrs.fields(KeyResult):
+            object.__setattr__(new, field.name, getattr(self, field.name))
+        object.__setattr__(new, "check_ins", history)
+        return new
 
     def reach(self, milestone: str, *, at: Moment, note: str = "") -> KeyResult:
         """For a milestones key result: record that `milestone` (and all before it) is reached."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import bisect
 import enum
 import math
 from collections.abc import Iterable
@@ -18,12 +17,12 @@ from okrkpi._model._checks import (
     finite,
     instance_of,
     optional_text,
-    plausible_date,
     text,
 )
 from okrkpi._model._stats import least_squares
 from okrkpi._model.cycle import Cycle
-from okrkpi._model.moments import Moment, as_of_bound, is_aware, moment_key
+from okrkpi._model.history import Measurement, Measurements
+from okrkpi._model.moments import Moment, moment_key
 
 __all__ = [
     "KPI",
@@ -81,21 +80,6 @@ class TrendDirection(enum.Enum):
     IMPROVING = "improving"
     WORSENING = "worsening"
     FLAT = "flat"
-
-
-@attrs.frozen(slots=True)
-class Measurement:
-    """A dated value of a KPI.
-
-    Attributes:
-        value: What was measured (finite).
-        at: When: a `date` or a `datetime`.
-        note: Free text.
-    """
-
-    value: float = attrs.field(validator=finite)
-    at: Moment = attrs.field(validator=plausible_date)
-    note: str = attrs.field(default="", validator=instance_of(str, "a string"))
 
 
 @attrs.frozen(slots=True)
@@ -183,14 +167,13 @@ def _frequency(value: object) -> Frequency | str | None:
     )
 
 
-def _measurements(value: Iterable[Measurement]) -> tuple[Measurement, ...]:
+def _measurements(value: Iterable[Measurement]) -> Measurements:
+    if isinstance(value, Measurements):
+        return value
     if isinstance(value, str | bytes) or not isinstance(value, Iterable):
         raise ValidationError.field("KPI.measurements", value, "a sequence of Measurement")
-    items = tuple(value)
-    for item in items:
-        if not isinstance(item, Measurement):
-            raise ValidationError.field("KPI.measurements", item, "a Measurement")
-    return tuple(sorted(items, key=lambda item: moment_key(item.at)))
+    # Indexed in __attrs_post_init__, once the name is known for error messages.
+    return tuple(value)  # type: ignore[return-value]
 
 
 def _optional(kind: type) -> Any:
@@ -238,34 +221,16 @@ class KPI:
         default=None, kw_only=True, validator=_optional(Indicator)
     )
     owner: str | None = attrs.field(default=None, kw_only=True, validator=optional_text)
-    measurements: tuple[Measurement, ...] = attrs.field(
-        default=(), kw_only=True, converter=_measurements
+    measurements: Measurements = attrs.field(
+        factory=Measurements, kw_only=True, converter=_measurements
     )
-    _keys: tuple[int, ...] = attrs.field(init=False, repr=False, eq=False, hash=False)
-    _aware: bool | None = attrs.field(init=False, repr=False, eq=False, hash=False)
 
     def __attrs_post_init__(self) -> None:
         self._check_warning()
-        keys = tuple(moment_key(item.at) for item in self.measurements)
-        aware: bool | None = None
-        for position, item in enumerate(self.measurements):
-            if position and keys[position] == keys[position - 1]:
-                raise ValidationError.field(
-                    f"KPI({self.name!r}).measurements[{position}].at",
-                    item.at,
-                    "one measurement per moment (use record(..., replace=True) to correct one)",
-                )
-            item_aware = is_aware(item.at)
-            if item_aware is not None:
-                if aware is not None and item_aware != aware:
-                    raise ValidationError.field(
-                        f"KPI({self.name!r}).measurements[{position}].at",
-                        item.at,
-                        "datetimes that are all naive or all timezone-aware",
-                    )
-                aware = item_aware
-        object.__setattr__(self, "_keys", keys)
-        object.__setattr__(self, "_aware", aware)
+        if self.measurements.__class__ is not Measurements:
+            object.__setattr__(
+                self, "measurements", Measurements(self.measurements, owner=self.name)
+            )
 
     def _check_warning(self) -> None:
         if self.warning is None:
@@ -301,25 +266,20 @@ class KPI:
             ValidationError: Invalid value or date, or a second measurement at one moment.
         """
         entry = Measurement(value, at, note)
-        items = self.measurements
+        history = self.measurements
         if replace:
-            key = moment_key(entry.at)
-            items = tuple(item for item in items if moment_key(item.at) != key)
-        return attrs.evolve(self, measurements=(*items, entry))
+            history = history._without_moment(entry.at)
+        return attrs.evolve(self, measurements=history._appended(entry))
 
     # -- queries ------------------------------------------------------------------------
 
     def measurements_until(self, as_of: Moment | None = None) -> tuple[Measurement, ...]:
         """Measurements on or before `as_of` (end of day for a date), oldest first."""
-        if as_of is None:
-            return self.measurements
-        bound = as_of_bound(as_of, history_aware=self._aware, owner=f"KPI({self.name!r})")
-        return self.measurements[: bisect.bisect_right(self._keys, bound)]
+        return self.measurements.until(as_of)
 
     def latest(self, as_of: Moment | None = None) -> Measurement | None:
         """The last measurement on or before `as_of`, or None."""
-        visible = self.measurements_until(as_of)
-        return visible[-1] if visible else None
+        return self.measurements.latest(as_of)
 
     def missing_components(self) -> tuple[str, ...]:
         """Which of target, timeframe, data source and frequency are absent (in that order)."""

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from okrkpi._errors import ValidationError
-from okrkpi._model.check_in import CheckIn
 from okrkpi._model.cycle import Cycle
+from okrkpi._model.history import CheckIn
 from okrkpi._model.key_result import KeyResult, Metric
 from okrkpi._model.kpi import KPI, Health, TargetRange
 from okrkpi._model.moments import moment_key

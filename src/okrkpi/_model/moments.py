@@ -8,11 +8,9 @@ history is rejected, since their order would be a guess.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
-from okrkpi._errors import ValidationError
-
-__all__ = ["DAY", "Moment", "as_of_bound", "end_of_day_key", "is_aware", "moment_key"]
+__all__ = ["DAY", "Moment", "day_of", "is_aware", "moment_key"]
 
 Moment = date | datetime
 """A check-in or measurement date: a `date`, or a `datetime` for finer order."""
@@ -30,32 +28,15 @@ def is_aware(moment: Moment) -> bool | None:
 def moment_key(moment: Moment) -> int:
     """Microseconds since 0001-01-01 (UTC for aware datetimes)."""
     if isinstance(moment, datetime):
-        if moment.utcoffset() is not None:
-            moment = moment.astimezone(UTC).replace(tzinfo=None)
         seconds = moment.hour * 3600 + moment.minute * 60 + moment.second
-        return moment.toordinal() * DAY + seconds * 1_000_000 + moment.microsecond
+        key = moment.toordinal() * DAY + seconds * 1_000_000 + moment.microsecond
+        offset = moment.utcoffset()
+        if offset is not None:  # integer arithmetic: no overflow near the ends of time
+            key -= (offset.days * 86_400 + offset.seconds) * 1_000_000 + offset.microseconds
+        return key
     return moment.toordinal() * DAY
 
 
-def end_of_day_key(day: date) -> int:
-    """The largest key on `day` (a plain date): what an `as_of` date still sees."""
-    return day.toordinal() * DAY + DAY - 1
-
-
-def as_of_bound(as_of: Moment, *, history_aware: bool | None, owner: str) -> int:
-    """The largest key still visible `as_of`: the end of the day for a date.
-
-    Raises:
-        ValidationError: `as_of` is not a date, or mixes naive and aware with the history.
-    """
-    if not isinstance(as_of, date):
-        raise ValidationError.field("as_of", as_of, "a date or datetime")
-    if isinstance(as_of, datetime):
-        aware = is_aware(as_of)
-        if history_aware is not None and aware != history_aware:
-            kind = "aware" if history_aware else "naive"
-            raise ValidationError.field(
-                "as_of", as_of, f"a {kind} datetime like the check-ins of {owner}"
-            )
-        return moment_key(as_of)
-    return end_of_day_key(as_of)
+def day_of(moment: Moment) -> date:
+    """The calendar day of a moment: the date itself, or a datetime's date as written."""
+    return moment.date() if isinstance(moment, datetime) else moment

@@ -11,8 +11,8 @@ from okrkpi._model.cycle import Cycle
 from okrkpi._model.key_result import Binary, KeyResult, Metric, Milestones, Threshold
 from okrkpi._model.moments import Moment
 from okrkpi._model.objective import Objective
-from okrkpi._scoring.engine import build_policy, score_objective
-from okrkpi._scoring.policy import ScoringPolicy
+from okrkpi._scoring.engine import score_objective
+from okrkpi._scoring.policy import ScoringPolicy, resolve_policy
 from okrkpi._scoring.score import Score
 
 __all__ = ["ClosedObjective", "carry_over", "close"]
@@ -154,7 +154,7 @@ def close(
             raise ValidationError.field("close.override", override, "a number in [0, 1]")
         if not isinstance(reason, str) or not reason.strip():
             raise ValidationError.field("close.reason", reason, "a reason for the override")
-    chosen = build_policy(policy)
+    chosen = resolve_policy(policy)
     computed = score_objective(objective, on, chosen)
     closed = attrs.evolve(objective, closed_on=on)
     return ClosedObjective(closed, computed, override, reason)

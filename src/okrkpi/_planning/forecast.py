@@ -15,9 +15,9 @@ from okrkpi._model.cycle import Cycle
 from okrkpi._model.key_result import KeyResult, Metric
 from okrkpi._model.moments import DAY, moment_key
 from okrkpi._model.objective import Objective
-from okrkpi._scoring.engine import build_policy, score_key_result
-from okrkpi._scoring.policy import ScoringPolicy
-from okrkpi.typing import RollUp
+from okrkpi._scoring.engine import score_key_result
+from okrkpi._scoring.policy import ScoringPolicy, resolve_policy
+from okrkpi._scoring.protocols import RollUp
 
 __all__ = [
     "Calibration",
@@ -113,7 +113,7 @@ def forecast_objective(
     """
     if objective.cycle is None:
         raise ValidationError.field(f"Objective({objective.id!r}).cycle", None, "a Cycle")
-    chosen = build_policy(policy)
+    chosen = resolve_policy(policy)
     parts = []
     for key_result in objective.key_results:
         if isinstance(key_result.measure, Metric):
@@ -238,7 +238,7 @@ def calibration(
     """
     if not isinstance(buckets, int) or isinstance(buckets, bool) or buckets < 1:
         raise ValidationError.field("calibration.buckets", buckets, "a whole number >= 1")
-    chosen = build_policy(policy)
+    chosen = resolve_policy(policy)
     pairs: list[tuple[float, bool]] = []
     for objective in objectives:
         if objective.cycle is None:

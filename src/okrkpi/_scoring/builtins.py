@@ -17,7 +17,7 @@ from okrkpi._scoring.score import Aggregate, Grade, Measured, Status
 if TYPE_CHECKING:
     from okrkpi._model.key_result import KeyResult
     from okrkpi._model.objective import Objective
-    from okrkpi.typing import WeightedValue
+    from okrkpi._scoring.protocols import WeightedValue
 
 __all__ = [
     "binary_scorer",
@@ -55,29 +55,26 @@ class _LinearMetric:
     name: str = "linear"
     monotone: bool = True
 
-    def _measure(self, key_result: KeyResult) -> Metric:
+    def _numbers(
+        self, key_result: KeyResult, current: float | bool | None
+    ) -> tuple[Metric, float, float]:
         measure = key_result.measure
         if not isinstance(measure, Metric):
             raise _wrong_measure(self.name, key_result, "a metric key result")
-        return measure
+        value = measure.start if current is None else current
+        # + 0.0 turns the -0.0 of a falling metric at its start into 0.0 for display.
+        return measure, value, (value - measure.start) / (measure.target - measure.start) + 0.0
 
     def progress_only(self, key_result: KeyResult, current: float | bool | None) -> float:
-        measure = self._measure(key_result)
-        if current is None:
-            current = measure.start
-        # + 0.0 turns the -0.0 of a falling metric at its start into 0.0 for display.
-        return (current - measure.start) / (measure.target - measure.start) + 0.0
+        return self._numbers(key_result, current)[2]
 
     def __call__(self, key_result: KeyResult, current: float | bool | None) -> Measured:
-        progress = self.progress_only(key_result, current)
-        measure = self._measure(key_result)
-        note = ""
-        if current is None:
-            current, note = measure.start, "no check-in yet: current = start"
+        measure, value, progress = self._numbers(key_result, current)
+        note = "no check-in yet: current = start" if current is None else ""
         formula = (
-            f"({_n(current)} - {_n(measure.start)}) / ({_n(measure.target)} - {_n(measure.start)})"
+            f"({_n(value)} - {_n(measure.start)}) / ({_n(measure.target)} - {_n(measure.start)})"
         )
-        inputs = {"start": measure.start, "target": measure.target, "current": current}
+        inputs = {"start": measure.start, "target": measure.target, "current": value}
         return Measured(progress, formula, inputs, note)
 
 
@@ -106,31 +103,31 @@ class _ThresholdScorer:
     name: str = "threshold"
     monotone: bool = True
 
-    def _measure(self, key_result: KeyResult) -> Threshold:
+    def _verdict(
+        self, key_result: KeyResult, current: float | bool | None
+    ) -> tuple[Threshold, bool]:
         measure = key_result.measure
         if not isinstance(measure, Threshold):
             raise _wrong_measure(self.name, key_result, "a threshold key result")
-        return measure
+        if current is None:
+            return measure, False
+        if measure.above:
+            ok = current >= measure.threshold if measure.inclusive else current > measure.threshold
+        else:
+            ok = current <= measure.threshold if measure.inclusive else current < measure.threshold
+        return measure, ok
 
     def progress_only(self, key_result: KeyResult, current: float | bool | None) -> float:
-        measure = self._measure(key_result)
-        return 0.0 if current is None or not _on_the_right_side(measure, current) else 1.0
+        return 1.0 if self._verdict(key_result, current)[1] else 0.0
 
     def __call__(self, key_result: KeyResult, current: float | bool | None) -> Measured:
-        measure = self._measure(key_result)
+        measure, ok = self._verdict(key_result, current)
         if current is None:
             return Measured(0.0, "no value", {"threshold": measure.threshold}, "no check-in yet")
-        ok = _on_the_right_side(measure, current)
         sign = (">" if measure.above else "<") + ("=" if measure.inclusive else "")
         formula = f"{_n(current)} {sign} {_n(measure.threshold)} is {ok}"
         inputs = {"threshold": measure.threshold, "current": current}
         return Measured(1.0 if ok else 0.0, formula, inputs)
-
-
-def _on_the_right_side(measure: Threshold, current: float) -> bool:
-    if measure.above:
-        return current >= measure.threshold if measure.inclusive else current > measure.threshold
-    return current <= measure.threshold if measure.inclusive else current < measure.threshold
 
 
 @attrs.frozen(slots=True)
@@ -140,23 +137,27 @@ class _MilestoneShare:
 
     def _shares(
         self, key_result: KeyResult, current: float | bool | None
-    ) -> tuple[int, list[float]]:
+    ) -> tuple[int, int, float, float]:
         measure = key_result.measure
         if not isinstance(measure, Milestones):
             raise _wrong_measure(self.name, key_result, "a milestones key result")
         reached = 0 if current is None else int(current)
-        return reached, [step.weight for step in measure.milestones]
+        weights = [step.weight for step in measure.milestones]
+        try:
+            return reached, len(weights), math.fsum(weights[:reached]), math.fsum(weights)
+        except OverflowError:  # weights near the float limit: scale them first
+            largest = max(weights)
+            scaled = [weight / largest for weight in weights]
+            return reached, len(weights), math.fsum(scaled[:reached]), math.fsum(scaled)
 
     def progress_only(self, key_result: KeyResult, current: float | bool | None) -> float:
-        reached, weights = self._shares(key_result, current)
-        return math.fsum(weights[:reached]) / math.fsum(weights)
+        _, _, done, total = self._shares(key_result, current)
+        return done / total
 
     def __call__(self, key_result: KeyResult, current: float | bool | None) -> Measured:
-        reached, weights = self._shares(key_result, current)
-        done = math.fsum(weights[:reached])
-        total = math.fsum(weights)
+        reached, count, done, total = self._shares(key_result, current)
         note = "no check-in yet: none reached" if current is None else ""
-        formula = f"{_n(done)} / {_n(total)} ({reached} of {len(weights)} reached)"
+        formula = f"{_n(done)} / {_n(total)} ({reached} of {count} reached)"
         return Measured(done / total, formula, {"reached": reached}, note)
 
 
@@ -187,24 +188,45 @@ def _positive(parts: Sequence[WeightedValue]) -> list[WeightedValue]:
     return [(weight, value) for weight, value in parts if weight > 0]
 
 
+def _total_weight(used: Sequence[WeightedValue]) -> float:
+    # fsum raises on an intermediate overflow; scaled, the worst is an honest inf.
+    largest = max((weight for weight, _ in used), default=1.0)
+    return largest * math.fsum(weight / largest for weight, _ in used)
+
+
+def _normalised(used: Sequence[WeightedValue]) -> list[WeightedValue]:
+    # Weights are scaled by the largest first, so weights near the float limit cannot
+    # overflow the sum; fsum is exactly rounded, so the order of the parts cannot matter.
+    largest = max(weight for weight, _ in used)
+    total = math.fsum(weight / largest for weight, _ in used)
+    return [(weight / largest / total, value) for weight, value in used]
+
+
+def _mean(used: Sequence[WeightedValue]) -> float:
+    if not used:
+        return 0.0
+    try:
+        mean = math.fsum([w * v for w, v in used]) / math.fsum([w for w, _ in used])
+    except OverflowError:
+        mean = math.inf
+    if math.isfinite(mean):
+        return mean
+    return math.fsum([share * value for share, value in _normalised(used)])
+
+
 @attrs.frozen(slots=True)
 class _WeightedMean:
     name: str = "weighted_mean"
 
     def value_only(self, parts: Sequence[WeightedValue]) -> float:
-        # fsum is exactly rounded, so the order of the parts cannot change the result.
-        used = _positive(parts)
-        if not used:
-            return 0.0
-        return math.fsum([w * v for w, v in used]) / math.fsum([w for w, _ in used])
+        return _mean(_positive(parts))
 
     def __call__(self, parts: Sequence[WeightedValue]) -> Aggregate:
         used = _positive(parts)
         if not used:
             return Aggregate(0.0, "no parts with weight > 0")
         terms = " + ".join(f"{value:.2f}x{_n(weight)}" for weight, value in used)
-        total = math.fsum(weight for weight, _ in used)
-        return Aggregate(self.value_only(parts), f"({terms}) / {_n(total)}")
+        return Aggregate(_mean(used), f"({terms}) / {_n(_total_weight(used))}")
 
 
 @attrs.frozen(slots=True)
@@ -212,14 +234,14 @@ class _Minimum:
     name: str = "minimum"
 
     def value_only(self, parts: Sequence[WeightedValue]) -> float:
-        return min((value for weight, value in parts if weight > 0), default=0.0)
+        return min((value for _, value in _positive(parts)), default=0.0)
 
     def __call__(self, parts: Sequence[WeightedValue]) -> Aggregate:
         used = _positive(parts)
         if not used:
             return Aggregate(0.0, "no parts with weight > 0")
         values = ", ".join(f"{value:.2f}" for _, value in used)
-        return Aggregate(self.value_only(parts), f"min({values})")
+        return Aggregate(min(value for _, value in used), f"min({values})")
 
 
 @attrs.frozen(slots=True)
@@ -230,8 +252,10 @@ class _WeightedGeometricMean:
         used = _positive(parts)
         if not used or any(value <= 0 for _, value in used):
             return 0.0
-        total = math.fsum(weight for weight, _ in used)
-        log_mean = math.fsum(weight * math.log(value) for weight, value in used) / total
+        largest = max(weight for weight, _ in used)
+        scaled = [(weight / largest, value) for weight, value in used]
+        total = math.fsum(weight for weight, _ in scaled)
+        log_mean = math.fsum(weight * math.log(value) for weight, value in scaled) / total
         # exp(log) can land a hair outside [min, max]; keep the mean between its parts
         values = [value for _, value in used]
         return min(max(math.exp(log_mean), min(values)), max(values))
@@ -240,9 +264,8 @@ class _WeightedGeometricMean:
         used = _positive(parts)
         if not used:
             return Aggregate(0.0, "no parts with weight > 0")
-        total = math.fsum(weight for weight, _ in used)
         terms = " * ".join(f"{value:.2f}^{_n(weight)}" for weight, value in used)
-        return Aggregate(self.value_only(parts), f"({terms})^(1/{_n(total)})")
+        return Aggregate(self.value_only(used), f"({terms})^(1/{_n(_total_weight(used))})")
 
 
 def weighted_mean() -> _WeightedMean:
@@ -409,11 +432,9 @@ class _KeyResultsAndChildren:
         if not own or not below:
             return own or below
         # Each side keeps its internal weights but gets a fixed share of the whole.
-        own_total = math.fsum(weight for weight, _ in own)
-        below_total = math.fsum(weight for weight, _ in below)
         own_share = 1 - self.children_share
-        return [(weight / own_total * own_share, value) for weight, value in own] + [
-            (weight / below_total * self.children_share, value) for weight, value in below
+        return [(share * own_share, value) for share, value in _normalised(own)] + [
+            (share * self.children_share, value) for share, value in _normalised(below)
         ]
 
 
@@ -434,14 +455,13 @@ class _DrivenKeyResults:
                 drivers.setdefault(child.parent_key_result_id, []).append(
                     (child.alignment_weight, value)
                 )
-        parts: list[WeightedValue] = []
-        for key_result, value in key_results:
-            driven = drivers.get(key_result.id)
-            if driven:
-                total = math.fsum(weight for weight, _ in driven)
-                value = math.fsum(weight * v for weight, v in driven) / total
-            parts.append((key_result.weight, value))
-        return parts
+        return [
+            (
+                key_result.weight,
+                _mean(drivers[key_result.id]) if key_result.id in drivers else value,
+            )
+            for key_result, value in key_results
+        ]
 
 
 def key_results_only() -> _KeyResultsOnly:

@@ -2,67 +2,34 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable, Sequence
+from datetime import date
+from typing import TYPE_CHECKING
 
 from okrkpi._errors import ValidationError
 from okrkpi._model.cycle import Cycle
 from okrkpi._model.key_result import KeyResult
+from okrkpi._model.moments import day_of
 from okrkpi._model.objective import Commitment, Objective
-from okrkpi._scoring.policy import ScoringPolicy
-from okrkpi._scoring.score import Score, Status
+from okrkpi._scoring.policy import ScoringPolicy, resolve_policy
+from okrkpi._scoring.score import Score, Status, clamp
 
 if TYPE_CHECKING:
     from okrkpi._model.moments import Moment
+    from okrkpi._scoring.protocols import Aggregator, Grader, PaceRule, WeightedValue
     from okrkpi._scoring.registry import StrategyRegistry
-    from okrkpi.typing import Aggregator, Grader, PaceRule, WeightedValue
 
 __all__ = [
-    "build_policy",
+    "capped",
     "combine",
     "contribution",
+    "key_results_status",
     "pace_status",
     "score",
     "score_key_result",
     "score_objective",
     "status",
 ]
-
-_DEFAULT_POLICY = ScoringPolicy()
-
-
-def _clamp(progress: float) -> float:
-    return 0.0 if progress < 0.0 else 1.0 if progress > 1.0 else progress
-
-
-def build_policy(
-    policy: ScoringPolicy | None,
-    *,
-    aggregator: str | Aggregator | None = None,
-    grader: str | Grader | None = None,
-    pace: str | PaceRule | None = None,
-    registry: StrategyRegistry | None = None,
-) -> ScoringPolicy:
-    """The policy to use: `policy` (or the defaults) with any strategy given by name or instance."""
-    if policy is not None and not isinstance(policy, ScoringPolicy):
-        raise ValidationError.field("policy", policy, "a ScoringPolicy or None")
-    base = _DEFAULT_POLICY if policy is None else policy
-    if aggregator is None and grader is None and pace is None:
-        return base
-    from okrkpi._scoring.registry import default_registry  # noqa: PLC0415 - import cycle
-
-    found = default_registry if registry is None else registry
-    changes: dict[str, Any] = {}
-    if aggregator is not None:
-        changes["aggregator"] = found.resolve("aggregator", aggregator)
-    if grader is not None:
-        changes["grader"] = found.resolve("grader", grader)
-    if pace is not None:
-        changes["pace"] = found.resolve("pace", pace)
-    import attrs  # noqa: PLC0415 - only needed on this path
-
-    return attrs.evolve(base, **changes)
 
 
 def score_key_result(
@@ -77,7 +44,7 @@ def score_key_result(
     scorer = policy.scorers[key_result.measure.kind]
     measured = scorer(key_result, current)
     progress = measured.progress
-    value = _clamp(progress)
+    value = clamp(progress)
     grader = policy.grader
     return Score(
         value=value,
@@ -99,10 +66,14 @@ def contribution(part: Score, policy: ScoringPolicy) -> float:
 
     Its value, or with an overachievement cap, its progress clamped to [0, cap].
     """
-    cap = policy.overachievement_cap
+    return capped(part.progress, policy.overachievement_cap)
+
+
+def capped(progress: float, cap: float | None) -> float:
+    """A key result's contribution from its raw progress: clamped, or capped at `cap`."""
     if cap is None:
-        return part.value
-    return min(max(part.progress, 0.0), cap)
+        return clamp(progress)
+    return min(max(progress, 0.0), cap)
 
 
 def combine(
@@ -133,7 +104,7 @@ def combine(
         )
     aggregate = policy.aggregator(parts)
     progress = aggregate.value
-    value = _clamp(progress)
+    value = clamp(progress)
     return Score(
         value=value,
         progress=progress,
@@ -193,7 +164,7 @@ def score(
         ValidationError: Not a key result or objective, or a bad `as_of`.
         UnknownStrategyError: A strategy name is not registered.
     """
-    chosen = build_policy(policy, aggregator=aggregator, grader=grader, registry=registry)
+    chosen = resolve_policy(policy, aggregator=aggregator, grader=grader, registry=registry)
     if isinstance(subject, KeyResult):
         if commitment is not None and not isinstance(commitment, Commitment):
             raise ValidationError.field("commitment", commitment, "a Commitment or None")
@@ -209,10 +180,21 @@ def pace_status(actual: float, cycle: Cycle, as_of: date, policy: ScoringPolicy)
     """ACHIEVED at `actual >= 1`, NOT_STARTED before the cycle, else the policy's pace rule."""
     if actual >= 1.0:
         return Status.ACHIEVED
-    day = as_of.date() if isinstance(as_of, datetime) else as_of
+    day = day_of(as_of)
     if day < cycle.start:
         return Status.NOT_STARTED
     return policy.pace(cycle.elapsed(day), actual)
+
+
+def key_results_status(
+    values: Iterable[float], cycle: Cycle, as_of: date, policy: ScoringPolicy
+) -> Status:
+    """An objective's status from its key results' values: the worst of their paces.
+
+    With no key results, the objective's own score (0.0) is paced.
+    """
+    statuses = [pace_status(value, cycle, as_of, policy) for value in values]
+    return Status.worst(statuses) if statuses else pace_status(0.0, cycle, as_of, policy)
 
 
 def status(
@@ -241,7 +223,7 @@ def status(
     Raises:
         ValidationError: No cycle to pace against, or bad arguments.
     """
-    chosen = build_policy(policy, pace=pace, registry=registry)
+    chosen = resolve_policy(policy, pace=pace, registry=registry)
     if not isinstance(as_of, date):
         raise ValidationError.field("status.as_of", as_of, "a date or datetime")
     if isinstance(subject, Objective):
@@ -253,11 +235,6 @@ def status(
     if isinstance(subject, KeyResult):
         actual = score_key_result(subject, as_of, chosen).value
         return pace_status(actual, cycle, as_of, chosen)
-    if not subject.key_results:
-        return pace_status(0.0, cycle, as_of, chosen)
     # A value does not depend on the commitment (only grades do), so none is passed.
-    statuses = [
-        pace_status(score_key_result(kr, as_of, chosen).value, cycle, as_of, chosen)
-        for kr in subject.key_results
-    ]
-    return Status.worst(statuses)
+    values = (score_key_result(kr, as_of, chosen).value for kr in subject.key_results)
+    return key_results_status(values, cycle, as_of, chosen)

@@ -11,9 +11,17 @@ import attrs
 from okrkpi._errors import ValidationError
 from okrkpi._model.key_result import KeyResultKind
 from okrkpi._scoring import builtins
-from okrkpi.typing import Aggregator, Grader, KeyResultScorer, PaceRule, RollUp, StrategyCategory
+from okrkpi._scoring.protocols import (
+    Aggregator,
+    Grader,
+    KeyResultScorer,
+    PaceRule,
+    RollUp,
+    StrategyCategory,
+)
+from okrkpi._scoring.registry import StrategyRegistry, default_registry
 
-__all__ = ["ScoringPolicy"]
+__all__ = ["ScoringPolicy", "resolve_policy"]
 
 
 def _default_scorers() -> dict[KeyResultKind, KeyResultScorer]:
@@ -109,28 +117,69 @@ class ScoringPolicy:
         rollup: str | RollUp | None = None,
         scorers: Mapping[KeyResultKind | str, str | KeyResultScorer] | None = None,
         overachievement_cap: float | None = None,
-        registry: Any = None,
+        registry: StrategyRegistry | None = None,
     ) -> ScoringPolicy:
         """Build a policy from strategy names (looked up in `registry`) or instances.
 
         Raises:
             UnknownStrategyError: A name is not registered; the message lists known names.
         """
-        from okrkpi._scoring.registry import default_registry  # noqa: PLC0415 - cycle
-
-        found = default_registry if registry is None else registry
-        fields: dict[str, Any] = {"overachievement_cap": overachievement_cap}
-        choices: tuple[tuple[StrategyCategory, object], ...] = (
-            ("aggregator", aggregator),
-            ("grader", grader),
-            ("pace", pace),
-            ("rollup", rollup),
+        return resolve_policy(
+            cls(overachievement_cap=overachievement_cap),
+            aggregator=aggregator,
+            grader=grader,
+            pace=pace,
+            rollup=rollup,
+            scorers=scorers,
+            registry=registry,
         )
-        for category, given in choices:
-            if given is not None:
-                fields[category] = found.resolve(category, given)
-        if scorers is not None:
-            fields["scorers"] = {
-                kind: found.resolve("scorer", given) for kind, given in scorers.items()
-            }
-        return cls(**fields)
+
+
+def resolve_policy(
+    policy: ScoringPolicy | None,
+    *,
+    aggregator: str | Aggregator | None = None,
+    grader: str | Grader | None = None,
+    pace: str | PaceRule | None = None,
+    rollup: str | RollUp | None = None,
+    scorers: Mapping[KeyResultKind | str, str | KeyResultScorer] | None = None,
+    registry: StrategyRegistry | None = None,
+) -> ScoringPolicy:
+    """`policy` (the defaults for None) with any strategy given by name or instance.
+
+    The one place where strategy names are looked up: in `registry`, or
+    `default_registry` when None. Returns `policy` itself when nothing changes.
+
+    Raises:
+        ValidationError: `policy` is not a ScoringPolicy, or an instance is not a strategy.
+        UnknownStrategyError: A name is not registered; the message lists known names.
+    """
+    if policy is not None and not isinstance(policy, ScoringPolicy):
+        raise ValidationError.field("policy", policy, "a ScoringPolicy or None")
+    base = _DEFAULT if policy is None else policy
+    found = default_registry if registry is None else registry
+    if not isinstance(found, StrategyRegistry):
+        raise ValidationError.field("registry", registry, "a StrategyRegistry or None")
+    changes: dict[str, Any] = {}
+    choices: tuple[tuple[StrategyCategory, object], ...] = (
+        ("aggregator", aggregator),
+        ("grader", grader),
+        ("pace", pace),
+        ("rollup", rollup),
+    )
+    for category, given in choices:
+        if given is not None:
+            resolved = found.resolve(category, given)
+            if resolved is not getattr(base, category):
+                changes[category] = resolved
+    if scorers is not None:
+        if not isinstance(scorers, Mapping):
+            raise ValidationError.field("policy.scorers", scorers, "a mapping kind -> scorer")
+        changes["scorers"] = {
+            **base.scorers,
+            **{kind: found.resolve("scorer", given) for kind, given in scorers.items()},
+        }
+    return attrs.evolve(base, **changes) if changes else base
+
+
+_DEFAULT = ScoringPolicy()

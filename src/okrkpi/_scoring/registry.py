@@ -11,7 +11,7 @@ from typing import Any, cast, get_args
 
 from okrkpi._errors import UnknownStrategyError, ValidationError
 from okrkpi._scoring import builtins
-from okrkpi.typing import (
+from okrkpi._scoring.protocols import (
     Aggregator,
     Grader,
     KeyResultScorer,

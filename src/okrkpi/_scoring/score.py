@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable, Mapping
+from types import MappingProxyType
 from typing import Any
 
 import attrs
 
 from okrkpi._model.objective import Commitment
 
-__all__ = ["Aggregate", "Grade", "Measured", "Score", "Status"]
+__all__ = ["Aggregate", "Grade", "Measured", "Score", "Status", "clamp"]
 
 
 class Grade(enum.Enum):
@@ -45,13 +46,20 @@ class Status(enum.Enum):
         return max(statuses, key=_SEVERITY.__getitem__)
 
 
-_SEVERITY = {
-    Status.ACHIEVED: 0,
-    Status.NOT_STARTED: 1,
-    Status.ON_TRACK: 2,
-    Status.BEHIND: 3,
-    Status.AT_RISK: 4,
-}
+_SEVERITY = MappingProxyType(
+    {
+        Status.ACHIEVED: 0,
+        Status.NOT_STARTED: 1,
+        Status.ON_TRACK: 2,
+        Status.BEHIND: 3,
+        Status.AT_RISK: 4,
+    }
+)
+
+
+def clamp(progress: float) -> float:
+    """A score's value: raw progress clamped to [0.0, 1.0]."""
+    return 0.0 if progress < 0.0 else 1.0 if progress > 1.0 else progress
 
 
 def _fmt(number: float) -> str:

@@ -1,0 +1,309 @@
+"""Scoring a whole alignment tree at once: numbers first, explanations on demand.
+
+Every objective's progress is computed in one bottom-up pass through the strategies'
+number-only fast paths. The `Score` of an objective, with its explanation, is built the
+first time it is looked up. Both paths build an objective's roll-up parts with the same
+function, `rollup_parts`, so they cannot disagree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, TypeVar
+
+from okrkpi._scoring.engine import capped, combine, contribution, score_key_result
+from okrkpi._scoring.protocols import NumericAggregator, NumericScorer
+from okrkpi._scoring.score import Score, clamp
+
+if TYPE_CHECKING:
+    from okrkpi._model.key_result import KeyResult, KeyResultKind
+    from okrkpi._model.moments import Moment
+    from okrkpi._model.objective import Objective
+    from okrkpi._scoring.policy import ScoringPolicy
+    from okrkpi._scoring.protocols import KeyResultScorer, WeightedValue
+
+__all__ = [
+    "Structure",
+    "TreeScores",
+    "explain_one",
+    "layered",
+    "rescore_path",
+    "rollup_parts",
+    "score_all",
+]
+
+V = TypeVar("V")
+NumberScorer = Callable[["KeyResult", "float | bool | None"], float]
+
+
+class Structure:
+    """What scoring reads of a tree: objectives by id, input order and children."""
+
+    __slots__ = ("children", "objectives", "order")
+
+    def __init__(
+        self,
+        objectives: Mapping[str, Objective],
+        order: Sequence[str],
+        children: Mapping[str, Sequence[str]],
+    ) -> None:
+        self.objectives = objectives
+        self.order = order
+        self.children = children
+
+    def post_order(self) -> list[str]:
+        """Every id, children before their parents."""
+        objectives = self.objectives
+        order: list[str] = []
+        stack = [oid for oid in self.order if objectives[oid].parent_id is None]
+        while stack:
+            oid = stack.pop()
+            order.append(oid)
+            stack.extend(self.children.get(oid, ()))
+        order.reverse()
+        return order
+
+
+def rollup_parts(
+    structure: Structure,
+    objective: Objective,
+    key_results: Sequence[tuple[KeyResult, float]],
+    progress: Mapping[str, float],
+    policy: ScoringPolicy,
+) -> tuple[Sequence[WeightedValue], int]:
+    """The `(weight, value)` parts an objective's score combines, and its children count.
+
+    Args:
+        structure: The tree being scored.
+        objective: The objective.
+        key_results: Its key results, each with its contribution.
+        progress: The rolled-up progress of objectives already scored (its children).
+        policy: The policy whose roll-up decides.
+    """
+    rollup = policy.rollup
+    child_ids = structure.children.get(objective.id, ()) if rollup.uses_children else ()
+    objectives = structure.objectives
+    children = [(objectives[cid], progress[cid]) for cid in child_ids]
+    return rollup.combine(objective, key_results, children), len(children)
+
+
+class _NumberScorers(dict[type, NumberScorer]):
+    """Measure class -> the policy's scorer for its kind, as a number-only callable.
+
+    Keyed by class rather than by `KeyResultKind`: hashing a type is cheaper than an enum.
+    """
+
+    def __init__(self, policy: ScoringPolicy) -> None:
+        super().__init__()
+        self._policy = policy
+
+    def __missing__(self, measure_type: type) -> NumberScorer:
+        kind: KeyResultKind = measure_type.kind  # type: ignore[attr-defined]
+        found = _number_scorer(self._policy.scorers[kind])
+        self[measure_type] = found
+        return found
+
+
+def _number_scorer(scorer: KeyResultScorer) -> NumberScorer:
+    if isinstance(scorer, NumericScorer):
+        return scorer.progress_only
+    return lambda key_result, current: scorer(key_result, current).progress
+
+
+def _aggregate_value(policy: ScoringPolicy, parts: Sequence[WeightedValue]) -> float:
+    aggregator = policy.aggregator
+    if isinstance(aggregator, NumericAggregator):
+        return float(aggregator.value_only(parts))
+    return aggregator(parts).value
+
+
+def _progress_one(
+    structure: Structure,
+    oid: str,
+    as_of: Moment | None,
+    policy: ScoringPolicy,
+    progress: Mapping[str, float],
+    scorers: _NumberScorers,
+) -> float:
+    # The numbers only: the same steps as `explain_one`, without the text.
+    objective = structure.objectives[oid]
+    cap = policy.overachievement_cap
+    key_results = [
+        (kr, capped(scorers[kr.measure.__class__](kr, kr.latest_value(as_of)), cap))
+        for kr in objective.key_results
+    ]
+    parts, _ = rollup_parts(structure, objective, key_results, progress, policy)
+    return _aggregate_value(policy, parts) if parts else 0.0
+
+
+def explain_one(
+    structure: Structure,
+    oid: str,
+    as_of: Moment | None,
+    policy: ScoringPolicy,
+    progress: Mapping[str, float],
+) -> Score:
+    """The full `Score` of one objective, its children's progress already known."""
+    objective = structure.objectives[oid]
+    commitment = objective.commitment
+    components = tuple(
+        score_key_result(kr, as_of, policy, commitment) for kr in objective.key_results
+    )
+    key_results = [
+        (kr, contribution(part, policy))
+        for kr, part in zip(objective.key_results, components, strict=True)
+    ]
+    parts, children = rollup_parts(structure, objective, key_results, progress, policy)
+    return combine(
+        f"Objective {oid!r}",
+        parts,
+        policy,
+        commitment,
+        components=components,
+        strategy_prefix=f"{policy.rollup.name}/",
+        note=f"rolled up from {children} aligned objectives" if children else "",
+    )
+
+
+def score_all(
+    structure: Structure, as_of: Moment | None, policy: ScoringPolicy
+) -> dict[str, float]:
+    """Every objective's progress, bottom-up when the roll-up uses children."""
+    progress: dict[str, float] = {}
+    order = structure.post_order() if policy.rollup.uses_children else structure.order
+    scorers = _NumberScorers(policy)
+    for oid in order:
+        progress[oid] = _progress_one(structure, oid, as_of, policy, progress, scorers)
+    return progress
+
+
+def rescore_path(
+    structure: Structure,
+    changed: str,
+    previous: Mapping[str, float],
+    as_of: Moment | None,
+    policy: ScoringPolicy,
+) -> Mapping[str, float]:
+    """Every objective's progress after one changed: its own and its ancestors' re-scored.
+
+    The result shares `previous` for everything off the changed path.
+    """
+    todo: list[str] = []
+    current: str | None = changed
+    while current is not None:
+        todo.append(current)
+        current = structure.objectives[current].parent_id if policy.rollup.uses_children else None
+    fresh: dict[str, float] = {}
+    merged = layered(previous, fresh)
+    scorers = _NumberScorers(policy)
+    for oid in todo:  # already bottom-up
+        fresh[oid] = _progress_one(structure, oid, as_of, policy, merged, scorers)
+    return merged
+
+
+_MAX_LAYERS = 32  # past this many layers, one flat copy keeps look-ups fast
+
+
+def layered(base: Mapping[str, V], changes: dict[str, V]) -> Mapping[str, V]:
+    """`changes` over `base`, sharing `base`; flattened once the layers run deep.
+
+    A layer keeps only what is under it, never the tree it came from, so a long run of
+    persistent updates holds at most `_MAX_LAYERS` small layers over one flat mapping.
+    """
+    if isinstance(base, _Overlay) and base.depth >= _MAX_LAYERS:
+        return {**base, **changes}
+    return _Overlay(changes, base)
+
+
+class _Overlay(Mapping[str, V]):
+    __slots__ = ("_over", "_under", "depth")
+
+    def __init__(self, over: dict[str, V], under: Mapping[str, V]) -> None:
+        self._over = over
+        self._under = under
+        self.depth: int = under.depth + 1 if isinstance(under, _Overlay) else 1
+
+    def __getitem__(self, key: str) -> V:
+        over = self._over
+        return over[key] if key in over else self._under[key]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._over or key in self._under
+
+    def __iter__(self) -> Iterator[str]:
+        over = self._over
+        yield from over
+        yield from (key for key in self._under if key not in over)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
+class TreeScores(Mapping[str, Score]):
+    """Every objective's score in a tree as of one moment: objective id -> `Score`.
+
+    All the numbers are computed when the tree is scored. The `Score` of an objective,
+    with its explanation and its key results' scores, is built the first time it is
+    looked up and then kept, so scoring a large tree does not pay for text nobody
+    reads. `progress(id)` and `value(id)` give the numbers without building a `Score`.
+    """
+
+    __slots__ = ("_as_of", "_built", "_policy", "_progress", "_structure")
+
+    def __init__(
+        self,
+        structure: Structure,
+        as_of: Moment | None,
+        policy: ScoringPolicy,
+        progress: Mapping[str, float],
+    ) -> None:
+        self._structure = structure
+        self._as_of = as_of
+        self._policy = policy
+        self._built: dict[str, Score] = {}
+        self._progress = progress
+
+    def __getitem__(self, objective_id: str) -> Score:
+        built = self._built.get(objective_id)
+        if built is None:
+            if objective_id not in self._progress:
+                raise KeyError(objective_id)
+            built = explain_one(
+                self._structure, objective_id, self._as_of, self._policy, self._progress
+            )
+            self._built[objective_id] = built
+        return built
+
+    def __contains__(self, objective_id: object) -> bool:
+        return objective_id in self._progress
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._structure.order)
+
+    def __len__(self) -> int:
+        return len(self._structure.order)
+
+    def __repr__(self) -> str:
+        return f"<TreeScores: {len(self)} objectives as of {self._as_of}>"
+
+    @property
+    def as_of(self) -> Moment | None:
+        """The moment these scores are as of (None: the latest check-ins)."""
+        return self._as_of
+
+    @property
+    def policy(self) -> ScoringPolicy:
+        """The policy the scores were computed with."""
+        return self._policy
+
+    def progress_map(self) -> Mapping[str, float]:
+        """Every objective's raw progress: id -> number, without building any `Score`."""
+        return self._progress
+
+    def progress(self, objective_id: str) -> float:
+        """The raw progress of one objective (over 1.0 when overachieved)."""
+        return self._progress[objective_id]
+
+    def value(self, objective_id: str) -> float:
+        """The score value of one objective: its progress clamped to [0, 1]."""
+        return clamp(self._progress[objective_id])

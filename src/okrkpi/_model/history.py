@@ -1,0 +1,530 @@
+"""Dated histories kept in columns: a key result's check-ins and a KPI's measurements.
+
+An organisation holds millions of check-ins, so a history keeps its values, moments and
+sortable keys side by side instead of one object each. The sortable key is private to
+this module: from outside, a history is read as of a `date` or `datetime`.
+
+Histories are immutable values, yet recording in date order costs O(1): versions made by
+appending share their columns, and each sees only its own length.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+import threading
+from array import array
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import date, datetime
+from typing import Any, ClassVar, Generic, TypeVar, overload
+
+import attrs
+
+from okrkpi._errors import ValidationError
+from okrkpi._model._checks import EARLIEST, LATEST, check_date, check_finite, plausible_date
+from okrkpi._model.confidence import ConfidenceRating, to_confidence
+from okrkpi._model.moments import DAY, Moment, is_aware, moment_key
+
+__all__ = ["CheckIn", "CheckIns", "History", "Measurement", "Measurements"]
+
+
+@attrs.frozen(slots=True)
+class CheckIn:
+    """A dated value for a key result, optionally with a confidence rating and a note.
+
+    Attributes:
+        value: The measured value: a number, or a bool for a binary key result.
+        at: When it was measured: a `date`, or a `datetime` for finer order.
+        confidence: The owner's confidence at that moment (a number 0..10 is converted).
+        note: Free text, e.g. what changed.
+    """
+
+    value: float | bool
+    at: Moment
+    confidence: ConfidenceRating | None = attrs.field(default=None, converter=to_confidence)
+    note: str = ""
+
+    def __attrs_post_init__(self) -> None:
+        # One check for all fields instead of a validator each: an org holds millions of
+        # check-ins, and the common case (a float on a plain date) costs two type tests.
+        value = self.value
+        if value.__class__ is not float or value - value != 0.0:
+            _check_value(value, "CheckIn.value")
+        at = self.at
+        if at.__class__ is not date or not EARLIEST <= at <= LATEST:
+            check_date("CheckIn.at", at)
+        if self.note.__class__ is not str and not isinstance(self.note, str):
+            raise ValidationError.field("CheckIn.note", self.note, "a string")
+
+
+@attrs.frozen(slots=True)
+class Measurement:
+    """A dated value of a KPI.
+
+    Attributes:
+        value: What was measured (finite).
+        at: When: a `date` or a `datetime`.
+        note: Free text.
+    """
+
+    value: float = attrs.field()
+    at: Moment = attrs.field(validator=plausible_date)
+    note: str = attrs.field(default="")
+
+    @value.validator
+    def _value(self, attribute: attrs.Attribute[Any], value: Any) -> None:
+        check_finite("Measurement.value", value)
+
+    @note.validator
+    def _note(self, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if not isinstance(value, str):
+            raise ValidationError.field("Measurement.note", value, "a string")
+
+
+def _check_value(value: object, path: str) -> None:
+    if isinstance(value, bool):
+        return
+    if not isinstance(value, int | float):
+        raise ValidationError.field(path, value, "a number or a bool")
+    if not math.isfinite(value):
+        raise ValidationError.field(path, value, "a finite number")
+
+
+_ORDINALS = (EARLIEST.toordinal(), LATEST.toordinal())
+# Guards the shared columns when a version appends to them; appends are short.
+_APPEND_LOCK = threading.Lock()
+
+ItemT = TypeVar("ItemT", CheckIn, Measurement)
+
+
+class History(Sequence[ItemT], Generic[ItemT]):
+    """Dated items, oldest first: an immutable sequence kept in columns.
+
+    Reading an item gives an object equal to the one recorded. A history compares equal
+    to a tuple or list of the same items. Read it as of a moment with `until`, `latest`
+    and `latest_value`; an `as_of` date means "as it stood at the end of that day".
+    """
+
+    __slots__ = (
+        "_aware",
+        "_extras",
+        "_keys",
+        "_length",
+        "_moments",
+        "_owner",
+        "_types",
+        "_unit",
+        "_values",
+    )
+
+    _item_type: ClassVar[type]
+    _path: ClassVar[str]  # the field holding the history, e.g. "KeyResult.check_ins"
+
+    _values: list[Any]
+    _moments: list[Moment]
+    _keys: array[int]
+    _unit: int
+    _extras: dict[int, tuple[Any, ...]] | None
+    _aware: bool | None
+    _types: frozenset[type] | None
+    _length: int
+    _owner: str | None
+
+    def __init__(self, items: Iterable[ItemT] = (), *, owner: str | None = None) -> None:
+        """Index `items` by moment.
+
+        Args:
+            items: The items, in any order.
+            owner: The name of what the history belongs to, for error messages.
+
+        Raises:
+            ValidationError: An item of the wrong type, or naive and aware datetimes mixed.
+        """
+        items = tuple(items)
+        kind = self._item_type
+        if not set(map(type, items)) <= {kind}:
+            for item in items:
+                if not isinstance(item, kind):
+                    raise ValidationError.field(self._path, item, f"a {kind.__name__}")
+        extras = {
+            position: extra
+            for position, item in enumerate(items)
+            if (extra := self._extra_of(item)) is not None
+        }
+        moments = [item.at for item in items]
+        self._store(
+            [item.value for item in items],
+            moments,
+            extras,
+            owner,
+            plain_dates=set(map(type, moments)) <= {date},
+        )
+
+    # -- what a subclass decides ----------------------------------------------------------
+
+    @staticmethod
+    def _extra_of(item: Any) -> tuple[Any, ...] | None:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    @staticmethod
+    def _restore(
+        value: Any, at: Moment, extra: tuple[Any, ...] | None
+    ) -> Any:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def _same_moment(self, position: int, moment: Moment) -> None:
+        """Called for two items at one moment; the default keeps both (the later wins)."""
+
+    # -- building -------------------------------------------------------------------------
+
+    def _store(
+        self,
+        values: list[Any],
+        moments: list[Moment],
+        extras: dict[int, tuple[Any, ...]],
+        owner: str | None,
+        *,
+        plain_dates: bool,
+        check_range: bool = False,
+    ) -> None:
+        self._owner = owner
+        aware: bool | None = None
+        if plain_dates:
+            # Plain dates keep their day number as key: one pass, and 8 bytes each.
+            keys = list(map(date.toordinal, moments))
+            unit = DAY
+        else:
+            keys, aware = self._keys_and_awareness(moments)
+            unit = 1
+        ordered = keys == sorted(keys)
+        if check_range and plain_dates and keys:
+            low, high = (keys[0], keys[-1]) if ordered else (min(keys), max(keys))
+            if not _ORDINALS[0] <= low <= high <= _ORDINALS[1]:
+                for position, moment in enumerate(moments):
+                    check_date(f"{self._columns_path()}.moments[{position}]", moment)
+        if not ordered:
+            # Stable: of two items at the same moment, the one given later comes last.
+            order = sorted(range(len(keys)), key=keys.__getitem__)
+            values = [values[i] for i in order]
+            moments = [moments[i] for i in order]
+            keys = [keys[i] for i in order]
+            if extras:
+                new_position = {old: new for new, old in enumerate(order)}
+                extras = {new_position[old]: extra for old, extra in extras.items()}
+        for position in range(1, len(keys)):
+            if keys[position] == keys[position - 1]:
+                self._same_moment(position, moments[position])
+        self._values = values
+        self._moments = moments
+        self._keys = array("q", keys)
+        self._unit = unit
+        self._extras = extras or None
+        self._aware = aware
+        self._length = len(values)
+        self._types = None
+
+    def _columns_path(self) -> str:
+        return type(self).__name__
+
+    def _item_path(self, position: int) -> str:
+        if self._owner is None:
+            return f"{self._columns_path()}.moments[{position}]"
+        kind, field = self._path.split(".")
+        return f"{kind}({self._owner!r}).{field}[{position}].at"
+
+    def _keys_and_awareness(self, moments: list[Moment]) -> tuple[list[int], bool | None]:
+        keys: list[int] = []
+        aware: bool | None = None
+        for position, moment in enumerate(moments):
+            keys.append(moment_key(moment))
+            moment_aware = is_aware(moment)
+            if moment_aware is None:
+                continue
+            if aware is not None and aware != moment_aware:
+                raise ValidationError.field(
+                    self._item_path(position),
+                    moment,
+                    "datetimes that are all naive or all timezone-aware",
+                )
+            aware = moment_aware
+        return keys, aware
+
+    def _appended(self, item: ItemT) -> History[ItemT]:
+        """A new history with `item` added; O(1) when it comes last and this is the tip."""
+        moment = item.at
+        length = self._length
+        plain = moment.__class__ is date
+        if length and plain != (self._unit == DAY):
+            return self._rebuilt(item)
+        key = moment.toordinal() if plain else moment_key(moment)
+        aware = None if plain else is_aware(moment)
+        if length and aware is not None and self._aware is not None and aware != self._aware:
+            raise ValidationError.field(
+                self._item_path(length),
+                moment,
+                "datetimes that are all naive or all timezone-aware",
+            )
+        if length and key < self._keys[length - 1]:
+            return self._rebuilt(item)
+        if length and key == self._keys[length - 1]:
+            self._same_moment(length, moment)
+        extra = self._extra_of(item)
+        with _APPEND_LOCK:
+            extras = self._extras
+            if len(self._values) == length:  # the tip: extend the shared columns in place
+                values, moments, keys = self._values, self._moments, self._keys
+            else:
+                values, moments = self._values[:length], self._moments[:length]
+                keys = self._keys[:length]
+                extras = None if extras is None else self._own_extras()
+            values.append(item.value)
+            moments.append(moment)
+            keys.append(key)
+            if extra is not None:
+                extras = {} if extras is None else extras
+                extras[length] = extra
+        new = object.__new__(type(self))
+        new._values, new._moments, new._keys, new._extras = values, moments, keys, extras
+        new._unit = DAY if plain else 1
+        new._aware = self._aware if aware is None else aware
+        new._length = length + 1
+        new._owner = self._owner
+        types = self._types
+        new._types = None if types is None else types | {item.value.__class__}
+        return new
+
+    def _rebuilt(self, item: ItemT) -> History[ItemT]:
+        # Out of order, or a plain date among datetimes: index everything again.
+        items: list[Any] = [*self, item]
+        return type(self)(items, owner=self._owner)
+
+    def _value_types(self) -> frozenset[type]:
+        if self._types is None:
+            self._types = frozenset(map(type, self._values[: self._length]))
+        return self._types
+
+    # -- reading as of a moment -----------------------------------------------------------
+
+    def _count(self, as_of: Moment | None) -> int:
+        if as_of is None:
+            return self._length
+        if as_of.__class__ is date:  # the common case: the end of that day
+            if self._unit == DAY:
+                return bisect.bisect_right(self._keys, as_of.toordinal(), 0, self._length)
+            bound = as_of.toordinal() * DAY + DAY - 1
+            return bisect.bisect_right(self._keys, bound, 0, self._length)
+        if not isinstance(as_of, date):
+            raise ValidationError.field("as_of", as_of, "a date or datetime")
+        if isinstance(as_of, datetime):
+            aware = is_aware(as_of)
+            if self._aware is not None and aware != self._aware:
+                kind = "aware" if self._aware else "naive"
+                owner_kind, field = self._path.split(".")
+                like = f"the {field.replace('_', '-')}"
+                if self._owner is not None:
+                    like += f" of {owner_kind}({self._owner!r})"
+                raise ValidationError.field("as_of", as_of, f"a {kind} datetime like {like}")
+            bound = moment_key(as_of)
+        else:  # a date subclass
+            bound = date.toordinal(as_of) * DAY + DAY - 1
+        return bisect.bisect_right(self._keys, bound // self._unit, 0, self._length)
+
+    def until(self, as_of: Moment | None = None) -> tuple[ItemT, ...]:
+        """Every item on or before `as_of` (all of them for None), oldest first."""
+        return self[: self._count(as_of)]
+
+    def latest(self, as_of: Moment | None = None) -> ItemT | None:
+        """The last item on or before `as_of`, or None."""
+        position = self._count(as_of)
+        return self[position - 1] if position else None
+
+    def latest_value(self, as_of: Moment | None = None) -> Any:
+        """The value of `latest(as_of)`, or None."""
+        position = self._count(as_of)
+        return self._values[position - 1] if position else None
+
+    @property
+    def values(self) -> tuple[Any, ...]:
+        """The recorded values, oldest first."""
+        return tuple(self._values[: self._length])
+
+    @property
+    def moments(self) -> tuple[Moment, ...]:
+        """When each value was recorded, oldest first."""
+        return tuple(self._moments[: self._length])
+
+    # -- sequence -------------------------------------------------------------------------
+
+    def __len__(self) -> int:
+        return self._length
+
+    @overload
+    def __getitem__(self, index: int) -> ItemT: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[ItemT, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> ItemT | tuple[ItemT, ...]:
+        if isinstance(index, slice):
+            return tuple(self[position] for position in range(self._length)[index])
+        position = range(self._length)[index]  # raises IndexError as a tuple would
+        restored: ItemT = self._restore(
+            self._values[position],
+            self._moments[position],
+            None if self._extras is None else self._extras.get(position),
+        )
+        return restored
+
+    def __iter__(self) -> Iterator[ItemT]:
+        extras = self._extras or {}
+        restore = self._restore
+        for position in range(self._length):
+            yield restore(self._values[position], self._moments[position], extras.get(position))
+
+    def _own_extras(self) -> dict[int, tuple[Any, ...]]:
+        extras = self._extras or {}
+        return {pos: extra for pos, extra in extras.items() if pos < self._length}
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, History):
+            return (
+                type(other) is type(self)
+                and self.values == other.values
+                and self.moments == other.moments
+                and self._own_extras() == other._own_extras()
+            )
+        if isinstance(other, tuple | list):
+            return len(other) == len(self) and all(a == b for a, b in zip(self, other, strict=True))
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(tuple(self))
+
+    def __repr__(self) -> str:
+        return repr(tuple(self))
+
+
+class CheckIns(History[CheckIn]):
+    """A key result's check-ins, oldest first; of two at the same moment the later wins.
+
+    It compares equal to a tuple or list of the same check-ins.
+    """
+
+    __slots__ = ()
+    _item_type = CheckIn
+    _path = "KeyResult.check_ins"
+
+    @staticmethod
+    def _extra_of(item: Any) -> tuple[Any, ...] | None:
+        if item.confidence is None and not item.note:
+            return None
+        return (item.confidence, item.note)
+
+    @staticmethod
+    def _restore(value: Any, at: Moment, extra: tuple[Any, ...] | None) -> CheckIn:
+        # Rebuild a check-in that was validated when it was first made.
+        item: CheckIn = object.__new__(CheckIn)
+        object.__setattr__(item, "value", value)
+        object.__setattr__(item, "at", at)
+        object.__setattr__(item, "confidence", None if extra is None else extra[0])
+        object.__setattr__(item, "note", "" if extra is None else extra[1])
+        return item
+
+    def _has_bool_values(self) -> bool:
+        # Known without a scan after `from_columns` of floats, and kept up by appends.
+        return bool in self._value_types()
+
+    @classmethod
+    def from_columns(
+        cls,
+        values: Sequence[float | bool],
+        moments: Sequence[Moment],
+        *,
+        confidences: Sequence[ConfidenceRating | float | str | None] | None = None,
+        notes: Sequence[str] | None = None,
+        owner: str | None = None,
+    ) -> CheckIns:
+        """Check-ins from parallel columns, validated as `CheckIn` would each one.
+
+        The bulk path for loaders (a database query, a CSV file): no object is made per
+        check-in, and the common columns (floats on plain dates) are checked without a
+        Python loop.
+
+        Args:
+            values: The measured values.
+            moments: When each was measured, in any order.
+            confidences: Optional confidence per check-in (None where not stated).
+            notes: Optional note per check-in.
+            owner: The id of the key result, to name it in error messages.
+
+        Raises:
+            ValidationError: Columns of different lengths, or an invalid value, moment,
+                confidence or note (the message names its position).
+        """
+        count = len(values)
+        for name, column in (("moments", moments), ("confidences", confidences), ("notes", notes)):
+            if column is not None and len(column) != count:
+                raise ValidationError.field(
+                    f"CheckIns.{name}", f"{len(column)} items", f"{count} items, one per value"
+                )
+        floats_only = set(map(type, values)) <= {float}
+        if not floats_only or not all(map(math.isfinite, values)):
+            for position, value in enumerate(values):
+                _check_value(value, f"CheckIns.values[{position}]")
+        plain_dates = set(map(type, moments)) <= {date}
+        if not plain_dates:
+            for position, moment in enumerate(moments):
+                check_date(f"CheckIns.moments[{position}]", moment)
+        extras: dict[int, tuple[Any, ...]] = {}
+        for position in range(count if confidences is not None or notes is not None else 0):
+            rating = None if confidences is None else confidences[position]
+            note = "" if notes is None else notes[position]
+            if note.__class__ is not str and not isinstance(note, str):
+                raise ValidationError.field(f"CheckIns.notes[{position}]", note, "a string")
+            if rating is not None or note:
+                extras[position] = (to_confidence(rating), note)
+        history = object.__new__(cls)
+        history._store(
+            list(values), list(moments), extras, owner, plain_dates=plain_dates, check_range=True
+        )
+        if floats_only:
+            history._types = frozenset({float}) if count else frozenset()
+        return history
+
+
+class Measurements(History[Measurement]):
+    """A KPI's measurements, oldest first; one per moment.
+
+    It compares equal to a tuple or list of the same measurements.
+    """
+
+    __slots__ = ()
+    _item_type = Measurement
+    _path = "KPI.measurements"
+
+    def _same_moment(self, position: int, moment: Moment) -> None:
+        raise ValidationError.field(
+            self._item_path(position)
+            if self._owner is not None
+            else f"KPI.measurements[{position}].at",
+            moment,
+            "one measurement per moment (use record(..., replace=True) to correct one)",
+        )
+
+    @staticmethod
+    def _extra_of(item: Any) -> tuple[Any, ...] | None:
+        return (item.note,) if item.note else None
+
+    @staticmethod
+    def _restore(value: Any, at: Moment, extra: tuple[Any, ...] | None) -> Measurement:
+        item: Measurement = object.__new__(Measurement)
+        object.__setattr__(item, "value", value)
+        object.__setattr__(item, "at", at)
+        object.__setattr__(item, "note", "" if extra is None else extra[0])
+        return item
+
+    def _without_moment(self, moment: Moment) -> Measurements:
+        key = moment_key(moment)
+        return Measurements(
+            (item for item in self if moment_key(item.at) != key), owner=self._owner
+        )
