@@ -373,3 +373,52 @@ def test_lint_flags_each_rule():
         lint([], as_of="today")
     with pytest.raises(ValidationError, match="stale_after"):
         lint([], as_of=date(2026, 1, 1), stale_after=timedelta(0))
+
+
+# -- walking, caches and lifetime ------------------------------------------------------
+
+
+def test_walk_yields_each_objective_with_its_depth_depth_first():
+    tree = AlignmentTree([node("a"), node("b", "a"), node("c", "b"), node("d", "a"), node("e")])
+    assert [(o.id, depth) for o, depth in tree.walk()] == [
+        ("a", 0),
+        ("b", 1),
+        ("c", 2),
+        ("d", 1),
+        ("e", 0),
+    ]
+    assert [(o.id, depth) for o, depth in tree.walk("b")] == [("b", 0), ("c", 1)]
+    assert [o.id for o in tree.descendants("a")] == ["b", "c", "d"]
+    with pytest.raises(AlignmentError, match="unknown objective 'zz'"):
+        list(tree.walk("zz"))
+
+
+def test_a_tree_made_by_check_in_does_not_keep_its_base_alive():
+    import gc
+    import weakref
+
+    tree = AlignmentTree([node("root"), *(node(f"o{n}", "root", value=n) for n in range(20))])
+    tree.score(JULY)
+    first = weakref.ref(tree)
+    for step in range(1, 200):
+        tree = tree.check_in(f"o{step % 20}", "kr", float(step % 100), at=JULY)
+        tree.score(JULY)
+    gc.collect()
+    assert first() is None
+    fresh = AlignmentTree(list(tree))
+    assert {oid: s.value for oid, s in tree.score(JULY).items()} == {
+        oid: s.value for oid, s in fresh.score(JULY).items()
+    }
+
+
+def test_the_score_cache_is_bounded_and_keyed_by_policy_value():
+    tree = AlignmentTree([node("a", value=50), node("b", "a", value=20)])
+    for offset in range(100):
+        tree.score(JULY + timedelta(days=offset))
+    assert len(tree._cache) <= 16
+    first = tree.score(JULY, policy=ScoringPolicy(), rollup="children")
+    for _ in range(50):
+        again = tree.score(JULY, policy=ScoringPolicy(), rollup="children")
+    assert again is first
+    assert again.value("a") == pytest.approx(0.2)
+    assert tree.score(JULY).value("a") == pytest.approx(0.5)

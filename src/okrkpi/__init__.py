@@ -6,7 +6,6 @@ the clock: pass `as_of=` to ask how things stood at a date.
 
 from __future__ import annotations
 
-from okrkpi._alignment.hygiene import Finding, FindingCode, lint
 from okrkpi._alignment.tree import AlignmentTree, TreeScores
 from okrkpi._errors import (
     AlignmentError,
@@ -18,6 +17,7 @@ from okrkpi._errors import (
 from okrkpi._model.confidence import ConfidenceLabel, ConfidenceRating
 from okrkpi._model.cycle import Cycle, CycleKind
 from okrkpi._model.history import CheckIn, CheckIns
+from okrkpi._model.hygiene import Finding, FindingCode, lint
 from okrkpi._model.key_result import (
     Binary,
     KeyResult,

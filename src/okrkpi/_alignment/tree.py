@@ -93,7 +93,15 @@ class AlignmentTree:
         policy: The default scoring policy for `score` and `status`.
     """
 
-    __slots__ = ("_cache", "_inherited", "_lock", "_policy", "_structure", "findings")
+    __slots__ = (
+        "__weakref__",
+        "_cache",
+        "_inherited",
+        "_lock",
+        "_policy",
+        "_structure",
+        "findings",
+    )
 
     def __init__(
         self, objectives: Iterable[Objective] = (), *, policy: ScoringPolicy | None = None

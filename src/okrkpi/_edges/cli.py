@@ -15,12 +15,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from okrkpi._alignment.hygiene import lint
 from okrkpi._alignment.tree import AlignmentTree
 from okrkpi._edges.display import render_kpis, render_tree
 from okrkpi._edges.example import EXAMPLE_AS_OF, example_kpis, example_objectives
 from okrkpi._edges.serde import Document, from_dict, to_dict
 from okrkpi._errors import OkrKpiError
+from okrkpi._model.hygiene import lint
 from okrkpi._model.kpi_links import propose_objective
 
 __all__ = ["main"]

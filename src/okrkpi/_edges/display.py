@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date
 from html import escape
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from okrkpi._scoring.score import Status
-
-if TYPE_CHECKING:
-    from okrkpi._alignment.tree import AlignmentTree
-    from okrkpi._model.kpi import KPI
-    from okrkpi._model.objective import Objective
-    from okrkpi._scoring.policy import ScoringPolicy
-    from okrkpi._scoring.score import Score
+from okrkpi._alignment.tree import AlignmentTree
+from okrkpi._model.kpi import KPI
+from okrkpi._model.moments import day_of
+from okrkpi._model.objective import Objective
+from okrkpi._scoring.engine import key_results_status, pace_status, score
+from okrkpi._scoring.policy import ScoringPolicy
+from okrkpi._scoring.score import Score
 
 __all__ = [
     "install_notebook_reprs",
@@ -28,6 +27,13 @@ __all__ = [
 ]
 
 _WIDTH = 58
+_DEEPEST_INDENT = 12  # deeper levels are marked with their depth: output stays linear
+
+
+def _indent(depth: int, unit: str) -> str:
+    if depth <= _DEEPEST_INDENT:
+        return unit * depth
+    return f"{unit * _DEEPEST_INDENT}[{depth}] "
 
 
 def _line(indent: str, title: str, value: float, grade: str, status: str) -> str:
@@ -39,16 +45,12 @@ def _line(indent: str, title: str, value: float, grade: str, status: str) -> str
 
 def render_tree(tree: AlignmentTree, *, as_of: date, policy: ScoringPolicy | None = None) -> str:
     """The tree as indented text: each objective and key result with score, grade, status."""
-    from okrkpi._scoring.engine import pace_status  # noqa: PLC0415 - edges import core lazily
-
     scores = tree.score(as_of, policy=policy)
     statuses = tree.status(as_of, policy=policy)
-    chosen = policy if policy is not None else tree._policy
+    chosen = policy if policy is not None else tree.policy
     lines = [f"{'Objective / key result':<{_WIDTH}} score  grade  status"]
-    stack = [(objective, 0) for objective in reversed(tree.roots)]
-    while stack:
-        objective, depth = stack.pop()
-        pad = "  " * depth
+    for objective, depth in tree.walk():
+        pad = _indent(depth, "  ")
         own = scores[objective.id]
         lines.append(
             _line(pad, objective.title, own.value, own.grade.name, statuses[objective.id].name)
@@ -60,7 +62,6 @@ def render_tree(tree: AlignmentTree, *, as_of: date, policy: ScoringPolicy | Non
             lines.append(
                 _line(pad + "  - ", key_result.title, part.value, part.grade.name, kr_status)
             )
-        stack.extend((child, depth + 1) for child in reversed(tree.children(objective.id)))
     return "\n".join(lines)
 
 
@@ -106,7 +107,7 @@ def _latest_day(objective: Objective) -> date | None:
         entry = key_result.latest_check_in()
         if entry is None:
             continue
-        day = entry.at.date() if isinstance(entry.at, datetime) else entry.at
+        day = day_of(entry.at)
         latest = day if latest is None or day > latest else latest
     return latest
 
@@ -119,45 +120,49 @@ def score_html(score: Score) -> str:
     )
 
 
+def _markdown_text(text: str) -> str:
+    # Markdown passes raw HTML through: a title must not become markup in a notebook.
+    return escape(text, quote=False)
+
+
 def score_markdown(score: Score) -> str:
     """A `Score` as Markdown."""
-    return f"**{score.subject}** {score.value:.2f} {score.grade.name}: `{score.explanation}`"
+    subject = _markdown_text(score.subject)
+    return f"**{subject}** {score.value:.2f} {score.grade.name}: `{score.explanation}`"
 
 
 def _objective_rows(objective: Objective, as_of: date | None, depth: int = 0) -> list[str]:
-    from okrkpi._scoring.engine import pace_status, score  # noqa: PLC0415
-
     own = score(objective, as_of)
     day = as_of if as_of is not None else _latest_day(objective)
     statuses: list[str] = ["-"] * (len(objective.key_results) + 1)
     if objective.cycle is not None and day is not None:
-        policy = _default_policy()
-        kr_statuses = [pace_status(part.value, objective.cycle, day, policy) for part in own.parts]
+        policy = _DEFAULT_POLICY
+        values = [part.value for part in own.parts]
+        kr_statuses = [pace_status(value, objective.cycle, day, policy) for value in values]
         statuses = [
-            Status.worst(kr_statuses).name if kr_statuses else "-",
+            key_results_status(values, objective.cycle, day, policy).name if values else "-",
             *(s.name for s in kr_statuses),
         ]
-    pad = "&nbsp;" * 4 * depth
+    # Indented by a style, not by repeated spaces, so a deep tree stays linear in size.
+    pad = f' style="padding-left:{depth * 1.5:g}em"' if depth else ""
     rows = [
         (
-            f"<tr><td>{pad}<strong>{escape(objective.title)}</strong></td>"
+            f"<tr><td{pad}><strong>{escape(objective.title)}</strong></td>"
             f"<td>{own.value:.2f}</td><td>{_badge(own.grade.name)}</td>"
             f"<td>{_badge(statuses[0]) if statuses[0] != '-' else '-'}</td></tr>"
         )
     ]
     for key_result, part, state in zip(objective.key_results, own.parts, statuses[1:], strict=True):
         rows.append(
-            f"<tr><td>{pad}&nbsp;&nbsp;&bull; {escape(key_result.title)}</td>"
+            f'<tr><td style="padding-left:{depth * 1.5 + 1:g}em">&bull; '
+            f"{escape(key_result.title)}</td>"
             f"<td>{part.value:.2f}</td><td>{_badge(part.grade.name)}</td>"
             f"<td>{_badge(state) if state != '-' else '-'}</td></tr>"
         )
     return rows
 
 
-def _default_policy() -> ScoringPolicy:
-    from okrkpi._scoring.policy import ScoringPolicy  # noqa: PLC0415
-
-    return ScoringPolicy()
+_DEFAULT_POLICY = ScoringPolicy()
 
 
 _HEAD = (
@@ -173,20 +178,16 @@ def objective_html(objective: Objective) -> str:
 
 def objective_markdown(objective: Objective) -> str:
     """An `Objective` as Markdown: its sentence and score."""
-    from okrkpi._scoring.engine import score  # noqa: PLC0415
-
     own = score(objective)
-    return f"**{objective.title}**: {own.value:.2f} {own.grade.name}\n\n{objective.sentence}"
+    title, sentence = _markdown_text(objective.title), _markdown_text(objective.sentence)
+    return f"**{title}**: {own.value:.2f} {own.grade.name}\n\n{sentence}"
 
 
 def tree_html(tree: AlignmentTree) -> str:
     """An `AlignmentTree` as an HTML table, indented by depth, scored at the latest check-ins."""
     rows: list[str] = []
-    stack = [(objective, 0) for objective in reversed(tree.roots)]
-    while stack:
-        objective, depth = stack.pop()
+    for objective, depth in tree.walk():
         rows.extend(_objective_rows(objective, None, depth))
-        stack.extend((child, depth + 1) for child in reversed(tree.children(objective.id)))
     return _HEAD + "".join(rows) + "</tbody></table>"
 
 
@@ -194,12 +195,10 @@ def tree_markdown(tree: AlignmentTree) -> str:
     """An `AlignmentTree` as a Markdown list."""
     scores = tree.score()
     lines: list[str] = []
-    stack = [(objective, 0) for objective in reversed(tree.roots)]
-    while stack:
-        objective, depth = stack.pop()
+    for objective, depth in tree.walk():
         own = scores[objective.id]
-        lines.append(f"{'  ' * depth}- **{objective.title}** {own.value:.2f} {own.grade.name}")
-        stack.extend((child, depth + 1) for child in reversed(tree.children(objective.id)))
+        title = _markdown_text(objective.title)
+        lines.append(f"{_indent(depth, '  ')}- **{title}** {own.value:.2f} {own.grade.name}")
     return "\n".join(lines)
 
 
@@ -217,7 +216,8 @@ def kpi_html(kpi: KPI) -> str:
 def kpi_markdown(kpi: KPI) -> str:
     """A `KPI` as Markdown."""
     report = kpi.health_report()
-    return f"**{kpi.name}** {report.health.name}: {report.reason}"
+    name, reason = _markdown_text(kpi.name), _markdown_text(report.reason)
+    return f"**{name}** {report.health.name}: {reason}"
 
 
 def to_records(
@@ -228,19 +228,18 @@ def to_records(
     The rows go straight into `pandas.DataFrame(records)`; no pandas needed here.
     Status columns are None for objectives without a cycle or when `as_of` is None.
     """
-    from okrkpi._scoring.engine import pace_status, score  # noqa: PLC0415
-
-    policy = _default_policy()
+    policy = _DEFAULT_POLICY
     records: list[dict[str, Any]] = []
     for objective in objectives:
         own = score(objective, as_of)
         cycle = objective.cycle
-        paced: list[Status] = []
+        kr_statuses: list[str | None] = [None] * len(own.parts)
+        objective_status = None
         if cycle is not None and as_of is not None:
-            paced = [pace_status(part.value, cycle, as_of, policy) for part in own.parts]
-        kr_statuses: list[str | None] = [state.value for state in paced] or [None] * len(own.parts)
-        worst = Status.worst(paced) if paced else None
-        objective_status = None if worst is None else worst.value
+            values = [part.value for part in own.parts]
+            kr_statuses = [pace_status(value, cycle, as_of, policy).value for value in values]
+            if values:
+                objective_status = key_results_status(values, cycle, as_of, policy).value
         base = {
             "objective_id": objective.id,
             "objective": objective.title,
@@ -283,11 +282,6 @@ def install_notebook_reprs() -> None:
 
     Called once when `okrkpi` is imported, so the core modules never import display code.
     """
-    from okrkpi._alignment.tree import AlignmentTree  # noqa: PLC0415
-    from okrkpi._model.kpi import KPI  # noqa: PLC0415
-    from okrkpi._model.objective import Objective  # noqa: PLC0415
-    from okrkpi._scoring.score import Score  # noqa: PLC0415
-
     for cls, html, markdown in (
         (Score, score_html, score_markdown),
         (Objective, objective_html, objective_markdown),

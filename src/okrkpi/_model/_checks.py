@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import math
-from datetime import date, datetime
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from okrkpi._errors import ValidationError
+from okrkpi._model.moments import day_of
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -79,7 +80,7 @@ def check_date(path: str, value: object) -> None:
     """Reject non-dates and dates outside the plausible window."""
     if not isinstance(value, date):
         raise ValidationError.field(path, value, "a date or datetime")
-    day = value.date() if isinstance(value, datetime) else value
+    day = day_of(value)
     if not EARLIEST <= day <= LATEST:
         raise ValidationError.field(
             path, value, f"a date between {EARLIEST.isoformat()} and {LATEST.isoformat()}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import math
+from types import MappingProxyType
 from typing import Any
 
 import attrs
@@ -26,7 +27,9 @@ class ConfidenceLabel(enum.Enum):
     HIGH = "high"
 
 
-_LABEL_RATING = {ConfidenceLabel.LOW: 2.0, ConfidenceLabel.MEDIUM: 5.0, ConfidenceLabel.HIGH: 8.0}
+_LABEL_RATING = MappingProxyType(
+    {ConfidenceLabel.LOW: 2.0, ConfidenceLabel.MEDIUM: 5.0, ConfidenceLabel.HIGH: 8.0}
+)
 
 
 def _in_range(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:

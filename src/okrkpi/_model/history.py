@@ -16,7 +16,7 @@ import threading
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
-from typing import Any, ClassVar, Generic, TypeVar, overload
+from typing import Any, ClassVar, Generic, Self, TypeVar, overload
 
 import attrs
 
@@ -292,6 +292,16 @@ class History(Sequence[ItemT], Generic[ItemT]):
         types = self._types
         new._types = None if types is None else types | {item.value.__class__}
         return new
+
+    def _owned_by(self, owner: str) -> Self:
+        """This history, naming `owner` in its messages (the columns are shared)."""
+        if owner == self._owner:
+            return self
+        view = object.__new__(type(self))
+        for name in History.__slots__:
+            object.__setattr__(view, name, getattr(self, name))
+        view._owner = owner
+        return view
 
     def _rebuilt(self, item: ItemT) -> History[ItemT]:
         # Out of order, or a plain date among datetimes: index everything again.

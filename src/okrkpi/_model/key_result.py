@@ -280,6 +280,9 @@ class KeyResult:
         if history.__class__ is not CheckIns:
             history = CheckIns(history, owner=self.id)
             object.__setattr__(self, "check_ins", history)
+        elif history._owner != self.id:
+            history = history._owned_by(self.id)
+            object.__setattr__(self, "check_ins", history)
         self.measure.check_values(self.id, history)
 
     # -- named constructors -------------------------------------------------------------

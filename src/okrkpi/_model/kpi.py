@@ -227,10 +227,10 @@ class KPI:
 
     def __attrs_post_init__(self) -> None:
         self._check_warning()
-        if self.measurements.__class__ is not Measurements:
-            object.__setattr__(
-                self, "measurements", Measurements(self.measurements, owner=self.name)
-            )
+        history = self.measurements
+        if history.__class__ is not Measurements:
+            history = Measurements(history, owner=self.name)
+        object.__setattr__(self, "measurements", history._owned_by(self.name))
 
     def _check_warning(self) -> None:
         if self.warning is None:

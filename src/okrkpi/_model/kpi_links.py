@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 from okrkpi._errors import ValidationError
 from okrkpi._model.cycle import Cycle
 from okrkpi._model.history import CheckIn
 from okrkpi._model.key_result import KeyResult, Metric
 from okrkpi._model.kpi import KPI, Health, TargetRange
-from okrkpi._model.moments import moment_key
+from okrkpi._model.moments import day_of
 from okrkpi._model.objective import Commitment, Level, Objective
 
 __all__ = ["key_result_from_kpi", "propose_objective"]
@@ -39,11 +39,10 @@ def key_result_from_kpi(
     if not isinstance(cycle, Cycle):
         raise ValidationError.field("key_result_from_kpi.cycle", cycle, "a Cycle")
     start = kpi.value_at_start(cycle)
-    first_key = moment_key(cycle.start) + 86_400_000_000  # strictly after the first day
-    check_ins = [
+    check_ins = [  # strictly after the first day, whose value is the start
         CheckIn(item.value, item.at, note=item.note)
         for item in kpi.measurements_until(cycle.end)
-        if moment_key(item.at) >= first_key
+        if day_of(item.at) > cycle.start
     ]
     unit = f" {kpi.unit}" if kpi.unit else ""
     name = (
@@ -78,7 +77,7 @@ def propose_objective(
     current = report.value
     goal = kpi.target_value(current)
     if cycle is None:
-        day = as_of.date() if isinstance(as_of, datetime) else as_of
+        day = day_of(as_of)
         cycle = Cycle.quarter(day.year, (day.month - 1) // 3 + 1).next()
     if isinstance(kpi.target, TargetRange):
         word = "above" if current < goal else "under"

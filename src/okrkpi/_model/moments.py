@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-__all__ = ["DAY", "Moment", "day_of", "is_aware", "moment_key"]
+__all__ = ["DAY", "Moment", "day_number", "day_of", "is_aware", "moment_key"]
 
 Moment = date | datetime
 """A check-in or measurement date: a `date`, or a `datetime` for finer order."""
@@ -40,3 +40,8 @@ def moment_key(moment: Moment) -> int:
 def day_of(moment: Moment) -> date:
     """The calendar day of a moment: the date itself, or a datetime's date as written."""
     return moment.date() if isinstance(moment, datetime) else moment
+
+
+def day_number(moment: Moment) -> float:
+    """Days since 0001-01-01 as a float (UTC for aware datetimes): a scale for trends."""
+    return moment_key(moment) / DAY

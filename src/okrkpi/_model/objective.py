@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 import math
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date
 from typing import TYPE_CHECKING
 
 import attrs
@@ -15,6 +15,7 @@ from okrkpi._model._checks import check_date, check_non_negative, check_text
 from okrkpi._model.cycle import Cycle
 from okrkpi._model.ids import slugify
 from okrkpi._model.key_result import KeyResult
+from okrkpi._model.moments import day_of
 
 if TYPE_CHECKING:
     from okrkpi._model.confidence import ConfidenceRating
@@ -173,7 +174,7 @@ class Objective:
 
     def is_past(self, as_of: date) -> bool:
         """Whether `as_of` is after the end of its cycle (False without a cycle)."""
-        day = as_of.date() if isinstance(as_of, datetime) else as_of
+        day = day_of(as_of)
         return self.cycle is not None and day > self.cycle.end
 
     # -- change -------------------------------------------------------------------------

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date
 
 import attrs
 
@@ -13,7 +13,7 @@ from okrkpi._errors import ValidationError
 from okrkpi._model._stats import least_squares
 from okrkpi._model.cycle import Cycle
 from okrkpi._model.key_result import KeyResult, Metric
-from okrkpi._model.moments import DAY, moment_key
+from okrkpi._model.moments import day_number, day_of
 from okrkpi._model.objective import Objective
 from okrkpi._scoring.engine import score_key_result
 from okrkpi._scoring.policy import ScoringPolicy, resolve_policy
@@ -53,10 +53,6 @@ class Forecast:
     points: int
 
 
-def _day(moment: date) -> date:
-    return moment.date() if isinstance(moment, datetime) else moment
-
-
 def forecast(key_result: KeyResult, cycle: Cycle, *, as_of: date) -> Forecast:
     """Project a metric key result to the end of `cycle` from its check-ins up to `as_of`.
 
@@ -75,12 +71,12 @@ def forecast(key_result: KeyResult, cycle: Cycle, *, as_of: date) -> Forecast:
     if not isinstance(cycle, Cycle):
         raise ValidationError.field("forecast.cycle", cycle, "a Cycle")
     seen = key_result.check_ins_until(as_of)
-    xs = [moment_key(entry.at) / DAY for entry in seen]
+    xs = [day_number(entry.at) for entry in seen]
     ys = [float(entry.value) for entry in seen]
     if len(seen) == 1:
-        xs.insert(0, moment_key(cycle.start) / DAY)
+        xs.insert(0, day_number(cycle.start))
         ys.insert(0, float(measure.start))
-    end_x = moment_key(cycle.end) / DAY
+    end_x = day_number(cycle.end)
     if len(xs) >= 2:
         slope, intercept = least_squares(xs, ys)
         projected = intercept + slope * end_x
@@ -89,7 +85,7 @@ def forecast(key_result: KeyResult, cycle: Cycle, *, as_of: date) -> Forecast:
     span = measure.target - measure.start
     progress = (projected - measure.start) / span
     current = ys[-1] if ys else float(measure.start)
-    remaining = (cycle.end - _day(as_of)).days
+    remaining = (cycle.end - day_of(as_of)).days
     required = (measure.target - current) / remaining if remaining > 0 else None
     return Forecast(
         projected_value=projected,
@@ -149,7 +145,7 @@ def forecast_tree(
         raise ValidationError.field("forecast_tree.tree", tree, "an AlignmentTree")
     if not isinstance(as_of, date):
         raise ValidationError.field("forecast_tree.as_of", as_of, "a date")
-    projected = [_projected(objective, _day(as_of)) for objective in tree]
+    projected = [_projected(objective, day_of(as_of)) for objective in tree]
     return AlignmentTree(projected, policy=tree.policy).score(policy=policy, rollup=rollup)
 
 

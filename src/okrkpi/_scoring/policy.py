@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any
 
 import attrs
@@ -33,7 +34,7 @@ def _default_scorers() -> dict[KeyResultKind, KeyResultScorer]:
     }
 
 
-def _scorers(value: Mapping[KeyResultKind, KeyResultScorer]) -> dict[KeyResultKind, Any]:
+def _scorers(value: Mapping[KeyResultKind, KeyResultScorer]) -> Mapping[KeyResultKind, Any]:
     if not isinstance(value, Mapping):
         raise ValidationError.field("ScoringPolicy.scorers", value, "a mapping kind -> scorer")
     merged: dict[KeyResultKind, Any] = _default_scorers()
@@ -49,7 +50,7 @@ def _scorers(value: Mapping[KeyResultKind, KeyResultScorer]) -> dict[KeyResultKi
                 f"ScoringPolicy.scorers[{kind.value!r}]", scorer, "a KeyResultScorer"
             )
         merged[kind] = scorer
-    return merged
+    return MappingProxyType(merged)
 
 
 def _protocol(kind: type, expectation: str) -> Any:

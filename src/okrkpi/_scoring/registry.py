@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import sys
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from importlib.metadata import EntryPoint, entry_points
-from types import FrameType
+from types import FrameType, MappingProxyType
 from typing import Any, cast, get_args
 
 from okrkpi._errors import UnknownStrategyError, ValidationError
@@ -26,13 +26,15 @@ ENTRY_POINT_GROUP = "okrkpi.strategies"
 """Entry-point group for third-party strategies; each entry is named `category.name`,
 e.g. `aggregator.median = "my_package.strategies:median"`."""
 
-_PROTOCOLS: dict[str, type] = {
-    "scorer": KeyResultScorer,
-    "aggregator": Aggregator,
-    "grader": Grader,
-    "pace": PaceRule,
-    "rollup": RollUp,
-}
+_PROTOCOLS: Mapping[str, type] = MappingProxyType(
+    {
+        "scorer": KeyResultScorer,
+        "aggregator": Aggregator,
+        "grader": Grader,
+        "pace": PaceRule,
+        "rollup": RollUp,
+    }
+)
 
 _CATEGORIES: tuple[str, ...] = get_args(StrategyCategory)
 

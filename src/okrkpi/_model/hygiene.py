@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 import attrs
 
 from okrkpi._errors import ValidationError
+from okrkpi._model.moments import day_of
 from okrkpi._model.objective import Level, Objective
 
 __all__ = ["Finding", "FindingCode", "lint"]
@@ -70,7 +71,7 @@ def lint(
         raise ValidationError.field("lint.as_of", as_of, "a date")
     if not isinstance(stale_after, timedelta) or stale_after <= timedelta(0):
         raise ValidationError.field("lint.stale_after", stale_after, "a positive timedelta")
-    day = as_of.date() if isinstance(as_of, datetime) else as_of
+    day = day_of(as_of)
     findings: list[Finding] = []
     for objective in objectives:
         findings.extend(_objective_findings(objective, day, stale_after, max_key_results))
@@ -111,7 +112,7 @@ def _objective_findings(
                 FindingCode.STALE_KEY_RESULT, oid, "no check-in yet", key_result_id=key_result.id
             )
             continue
-        at = latest.at.date() if isinstance(latest.at, datetime) else latest.at
+        at = day_of(latest.at)
         if day - at > stale_after:
             yield Finding(
                 FindingCode.STALE_KEY_RESULT,
