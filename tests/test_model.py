@@ -438,7 +438,12 @@ def test_histories_with_datetimes_find_values_by_moment():
 def test_a_key_result_keeps_a_history_it_is_given():
     history = CheckIns(_history())
     kr = KeyResult.metric("m", start=0, target=10, check_ins=history)
-    assert kr.check_ins is history
+    # The same columns, named after the key result in its messages: nothing is copied.
+    assert kr.check_ins._values is history._values
+    assert kr.check_ins == history
+    owned = KeyResult.metric("n", start=0, target=10, check_ins=kr.check_ins)
+    assert owned.check_ins._owner == "n"
+    assert kr.check_ins._owner == "m"
     assert kr == KeyResult.metric("m", start=0, target=10, check_ins=_history())
     assert kr.latest_value() == 3.0
     assert KeyResult.metric("m", start=0, target=10).latest_value() is None

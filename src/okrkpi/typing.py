@@ -39,8 +39,10 @@ from __future__ import annotations
 from okrkpi._model.moments import Moment
 from okrkpi._scoring.protocols import (
     Aggregator,
+    ChildValues,
     Grader,
     KeyResultScorer,
+    KeyResultValues,
     NumericAggregator,
     NumericScorer,
     PaceRule,
@@ -51,8 +53,10 @@ from okrkpi._scoring.protocols import (
 
 __all__ = [
     "Aggregator",
+    "ChildValues",
     "Grader",
     "KeyResultScorer",
+    "KeyResultValues",
     "Moment",
     "NumericAggregator",
     "NumericScorer",

@@ -6,20 +6,20 @@ import threading
 from collections import OrderedDict
 from collections.abc import Hashable, Iterable, Iterator, Mapping
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Unpack
 
 import attrs
 
 from okrkpi._alignment.batch import Structure, TreeScores, layered, rescore_path, score_all
 from okrkpi._errors import AlignmentError, Problem, ValidationError
 from okrkpi._model.cycle import Cycle
+from okrkpi._model.key_result import CheckInDetails
 from okrkpi._model.objective import Level, Objective
 from okrkpi._scoring.engine import key_results_status, pace_status
 from okrkpi._scoring.policy import ScoringPolicy, resolve_policy
 from okrkpi._scoring.score import Status
 
 if TYPE_CHECKING:
-    from okrkpi._model.confidence import ConfidenceRating
     from okrkpi._model.moments import Moment
     from okrkpi._scoring.protocols import RollUp
     from okrkpi._scoring.registry import StrategyRegistry
@@ -325,15 +325,13 @@ class AlignmentTree:
         objective_id: str,
         key_result_id: str,
         value: float | bool,
-        *,
-        at: Moment,
-        confidence: ConfidenceRating | float | str | None = None,
-        note: str = "",
+        **details: Unpack[CheckInDetails],
     ) -> AlignmentTree:
-        """A new tree with one check-in recorded; scores re-use everything off its path."""
-        updated = self[objective_id].check_in(
-            key_result_id, value, at=at, confidence=confidence, note=note
-        )
+        """A new tree with one check-in recorded; scores re-use everything off its path.
+
+        `details` are those of `KeyResult.check_in`: `at=` (required), `confidence=`, `note=`.
+        """
+        updated = self[objective_id].check_in(key_result_id, value, **details)
         return self.replace(updated)
 
     # -- scoring ------------------------------------------------------------------------

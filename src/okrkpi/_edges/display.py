@@ -15,17 +15,6 @@ from okrkpi._scoring.engine import key_results_status, pace_status, score
 from okrkpi._scoring.policy import ScoringPolicy
 from okrkpi._scoring.score import Score
 
-__all__ = [
-    "install_notebook_reprs",
-    "kpi_html",
-    "objective_html",
-    "render_kpis",
-    "render_tree",
-    "score_html",
-    "to_records",
-    "tree_html",
-]
-
 _WIDTH = 58
 _DEEPEST_INDENT = 12  # deeper levels are marked with their depth: output stays linear
 

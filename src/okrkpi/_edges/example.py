@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+import attrs
+
 from okrkpi._model.cycle import Cycle
 from okrkpi._model.key_result import KeyResult
 from okrkpi._model.kpi import KPI, Frequency, Indicator
@@ -85,9 +87,9 @@ def example_kpis() -> list[KPI]:
         KPI(
             "average reply time",
             target=60,
-            higher_is_better=False,
             warning=90,
             unit="minutes",
+            higher_is_better=False,
             timeframe=q3,
             data_source="helpdesk export",
             frequency=Frequency.WEEKLY,
@@ -98,15 +100,8 @@ def example_kpis() -> list[KPI]:
         .record(66, at=date(2026, 7, 27))
         .record(75, at=date(2026, 8, 12))
     )
-    churn = KPI(
-        "monthly churn",
-        target=2.0,
-        higher_is_better=False,
-        warning=3.0,
-        unit="%",
-        timeframe=q3,
-        data_source="billing",
-        frequency=Frequency.MONTHLY,
-        indicator=Indicator.LAG,
-    ).record(1.8, at=date(2026, 8, 1))
+    # Churn is a lag indicator measured monthly from billing; lower is better.
+    churn = KPI("monthly churn", target=2.0, warning=3.0, unit="%", higher_is_better=False)
+    churn = attrs.evolve(churn, timeframe=q3, data_source="billing", frequency=Frequency.MONTHLY)
+    churn = attrs.evolve(churn, indicator=Indicator.LAG).record(1.8, at=date(2026, 8, 1))
     return [reply, churn]

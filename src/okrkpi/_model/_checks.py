@@ -14,23 +14,6 @@ if TYPE_CHECKING:
 
     import attrs
 
-__all__ = [
-    "EARLIEST",
-    "LATEST",
-    "check_date",
-    "check_finite",
-    "check_non_negative",
-    "check_optional_text",
-    "check_text",
-    "field_path",
-    "finite",
-    "instance_of",
-    "is_number",
-    "non_negative",
-    "optional_text",
-    "plausible_date",
-    "text",
-]
 
 # Dates outside this window are almost always typos (year 20266, 1026) or epoch bugs.
 EARLIEST = date(1900, 1, 1)

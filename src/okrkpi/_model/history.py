@@ -25,7 +25,15 @@ from okrkpi._model._checks import EARLIEST, LATEST, check_date, check_finite, pl
 from okrkpi._model.confidence import ConfidenceRating, to_confidence
 from okrkpi._model.moments import DAY, Moment, is_aware, moment_key
 
-__all__ = ["CheckIn", "CheckIns", "History", "Measurement", "Measurements"]
+__all__ = [
+    "CheckIn",
+    "CheckIns",
+    "History",
+    "Measurement",
+    "Measurements",
+    "check_ins_field",
+    "measurements_field",
+]
 
 
 @attrs.frozen(slots=True)
@@ -159,6 +167,20 @@ class History(Sequence[ItemT], Generic[ItemT]):
             owner,
             plain_dates=set(map(type, moments)) <= {date},
         )
+
+    @classmethod
+    def from_field(cls, value: Iterable[Any]) -> Self:
+        """The converter of a field holding this history: a history as is, else a tuple.
+
+        The tuple is indexed by the owner once its name is known for error messages.
+        """
+        if isinstance(value, cls):
+            return value
+        if isinstance(value, str | bytes) or not isinstance(value, Iterable):
+            raise ValidationError.field(
+                cls._path, value, f"a sequence of {cls._item_type.__name__}"
+            )
+        return tuple(value)  # type: ignore[return-value]
 
     # -- what a subclass decides ----------------------------------------------------------
 
@@ -538,3 +560,13 @@ class Measurements(History[Measurement]):
         return Measurements(
             (item for item in self if moment_key(item.at) != key), owner=self._owner
         )
+
+
+def check_ins_field(value: Iterable[CheckIn]) -> CheckIns:
+    """The converter of `KeyResult.check_ins`."""
+    return CheckIns.from_field(value)
+
+
+def measurements_field(value: Iterable[Measurement]) -> Measurements:
+    """The converter of `KPI.measurements`."""
+    return Measurements.from_field(value)

@@ -15,14 +15,14 @@ from okrkpi._model.objective import Level, Objective
 __all__ = ["Finding", "FindingCode", "lint"]
 
 
-class FindingCode(enum.Enum):
+class FindingCode(enum.StrEnum):
     """What a hygiene finding is about."""
 
-    NO_KEY_RESULTS = "no_key_results"
-    TOO_MANY_KEY_RESULTS = "too_many_key_results"
-    UNALIGNED = "unaligned"
-    PAST_CYCLE_NOT_CLOSED = "past_cycle_not_closed"
-    STALE_KEY_RESULT = "stale_key_result"
+    NO_KEY_RESULTS = enum.auto()
+    TOO_MANY_KEY_RESULTS = enum.auto()
+    UNALIGNED = enum.auto()
+    PAST_CYCLE_NOT_CLOSED = enum.auto()
+    STALE_KEY_RESULT = enum.auto()
 
 
 @attrs.frozen(slots=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 import math
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, ClassVar
+from typing import Any, ClassVar, Required, TypedDict, Unpack
 
 import attrs
 
@@ -19,17 +19,17 @@ from okrkpi._model._checks import (
     non_negative,
     text,
 )
-from okrkpi._model.history import CheckIn, CheckIns
+from okrkpi._model.confidence import ConfidenceRating
+from okrkpi._model.history import CheckIn, CheckIns, check_ins_field
 from okrkpi._model.ids import slugify
 from okrkpi._model.moments import Moment
 
-if TYPE_CHECKING:
-    from okrkpi._model.confidence import ConfidenceRating
-
 __all__ = [
     "Binary",
+    "CheckInDetails",
     "KeyResult",
     "KeyResultKind",
+    "KeyResultOptions",
     "Measure",
     "Metric",
     "Milestone",
@@ -48,6 +48,30 @@ def _reject_bools(owner: str, history: CheckIns, expectation: str, first: int) -
     values = history.values
     position = [value.__class__ for value in values].index(bool)
     raise ValidationError.field(_value_path(owner, first + position), values[position], expectation)
+
+
+class KeyResultOptions(TypedDict, total=False):
+    """The options every named constructor of `KeyResult` takes besides its measure."""
+
+    weight: float
+    """Share of the objective's score, relative to its siblings (default 1.0)."""
+    id: str | None
+    """Stable identifier; None (default) derives a slug from the title."""
+    check_ins: Iterable[CheckIn]
+    """The history so far."""
+    owner: str | None
+    """Who is accountable, if not the objective's owner."""
+
+
+class CheckInDetails(TypedDict, total=False):
+    """What goes with a check-in's value: when, how confident, and a note."""
+
+    at: Required[Moment]
+    """When it was measured."""
+    confidence: ConfidenceRating | float | str | None
+    """The owner's confidence then: a rating, a number 0..10 or a label."""
+    note: str
+    """Free text, e.g. what changed."""
 
 
 class KeyResultKind(enum.Enum):
@@ -218,15 +242,6 @@ Measure = Metric | Binary | Threshold | Milestones
 _MEASURES = (Metric, Binary, Threshold, Milestones)
 
 
-def _check_ins(value: Iterable[CheckIn]) -> CheckIns:
-    if isinstance(value, CheckIns):
-        return value
-    if isinstance(value, str | bytes) or not isinstance(value, Iterable):
-        raise ValidationError.field("KeyResult.check_ins", value, "a sequence of CheckIn")
-    # Indexed in __attrs_post_init__, once the id is known for error messages.
-    return tuple(value)  # type: ignore[return-value]
-
-
 def _default_id(instance: KeyResult) -> str:
     return slugify(instance.title)
 
@@ -253,7 +268,7 @@ class KeyResult:
     measure: Measure
     weight: float = attrs.field(default=1.0, kw_only=True)
     id: str = attrs.field(default=attrs.Factory(_default_id, takes_self=True), kw_only=True)
-    check_ins: CheckIns = attrs.field(factory=CheckIns, kw_only=True, converter=_check_ins)
+    check_ins: CheckIns = attrs.field(factory=CheckIns, kw_only=True, converter=check_ins_field)
     owner: str | None = attrs.field(default=None, kw_only=True)
     source_kpi: str | None = attrs.field(default=None, kw_only=True)
 
@@ -295,27 +310,21 @@ class KeyResult:
         start: float,
         target: float,
         unit: str | None = None,
-        weight: float = 1.0,
-        id: str | None = None,  # noqa: A002 - the spec's name
-        check_ins: Iterable[CheckIn] = (),
-        owner: str | None = None,
+        **options: Unpack[KeyResultOptions],
     ) -> KeyResult:
-        """A quantity moved from `start` to `target`, e.g. churn from 3.0 down to 2.0."""
-        return cls._build(title, Metric(start, target, unit=unit), weight, id, check_ins, owner)
+        """A quantity moved from `start` to `target`, e.g. churn from 3.0 down to 2.0.
+
+        Every named constructor also takes `weight=`, `id=`, `check_ins=` and `owner=`
+        (`KeyResultOptions`).
+        """
+        return cls._build(title, Metric(start, target, unit=unit), options)
 
     @classmethod
     def binary(
-        cls,
-        title: str,
-        *,
-        done: bool = False,
-        weight: float = 1.0,
-        id: str | None = None,  # noqa: A002
-        check_ins: Iterable[CheckIn] = (),
-        owner: str | None = None,
+        cls, title: str, *, done: bool = False, **options: Unpack[KeyResultOptions]
     ) -> KeyResult:
         """Done or not done; `done` is the state before any check-in."""
-        return cls._build(title, Binary(done), weight, id, check_ins, owner)
+        return cls._build(title, Binary(done), options)
 
     @classmethod
     def threshold(
@@ -325,14 +334,10 @@ class KeyResult:
         threshold: float,
         above: bool = True,
         inclusive: bool = False,
-        weight: float = 1.0,
-        id: str | None = None,  # noqa: A002
-        check_ins: Iterable[CheckIn] = (),
-        owner: str | None = None,
+        **options: Unpack[KeyResultOptions],
     ) -> KeyResult:
         """Stay strictly above (or below) `threshold`; `inclusive=True` lets equal count."""
-        measure = Threshold(threshold, above=above, inclusive=inclusive)
-        return cls._build(title, measure, weight, id, check_ins, owner)
+        return cls._build(title, Threshold(threshold, above=above, inclusive=inclusive), options)
 
     @classmethod
     def milestones(
@@ -340,27 +345,17 @@ class KeyResult:
         title: str,
         *,
         milestones: Iterable[Milestone | str | tuple[str, float]],
-        weight: float = 1.0,
-        id: str | None = None,  # noqa: A002
-        check_ins: Iterable[CheckIn] = (),
-        owner: str | None = None,
+        **options: Unpack[KeyResultOptions],
     ) -> KeyResult:
         """Ordered steps, each a name or a `(name, weight)` pair; check in how many are reached."""
-        return cls._build(title, Milestones(milestones), weight, id, check_ins, owner)
+        return cls._build(title, Milestones(milestones), options)
 
     @classmethod
-    def _build(
-        cls,
-        title: str,
-        measure: Measure,
-        weight: float,
-        id: str | None,  # noqa: A002
-        check_ins: Iterable[CheckIn],
-        owner: str | None,
-    ) -> KeyResult:
-        if id is None:
-            return cls(title, measure, weight=weight, check_ins=check_ins, owner=owner)
-        return cls(title, measure, weight=weight, id=id, check_ins=check_ins, owner=owner)
+    def _build(cls, title: str, measure: Measure, options: KeyResultOptions) -> KeyResult:
+        fields: dict[str, Any] = dict(options)
+        if fields.get("id", "") is None:  # None means "derive it from the title"
+            del fields["id"]
+        return cls(title, measure, **fields)
 
     # -- queries ------------------------------------------------------------------------
 

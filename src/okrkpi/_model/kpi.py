@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import enum
 import math
-from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -21,7 +20,7 @@ from okrkpi._model._checks import (
 )
 from okrkpi._model._stats import least_squares
 from okrkpi._model.cycle import Cycle
-from okrkpi._model.history import Measurement, Measurements
+from okrkpi._model.history import Measurement, Measurements, measurements_field
 from okrkpi._model.moments import Moment, moment_key
 
 __all__ = [
@@ -167,15 +166,6 @@ def _frequency(value: object) -> Frequency | str | None:
     )
 
 
-def _measurements(value: Iterable[Measurement]) -> Measurements:
-    if isinstance(value, Measurements):
-        return value
-    if isinstance(value, str | bytes) or not isinstance(value, Iterable):
-        raise ValidationError.field("KPI.measurements", value, "a sequence of Measurement")
-    # Indexed in __attrs_post_init__, once the name is known for error messages.
-    return tuple(value)  # type: ignore[return-value]
-
-
 def _optional(kind: type) -> Any:
     return instance_of(kind, f"a {kind.__name__} or None", optional=True)
 
@@ -222,7 +212,7 @@ class KPI:
     )
     owner: str | None = attrs.field(default=None, kw_only=True, validator=optional_text)
     measurements: Measurements = attrs.field(
-        factory=Measurements, kw_only=True, converter=_measurements
+        factory=Measurements, kw_only=True, converter=measurements_field
     )
 
     def __attrs_post_init__(self) -> None:

@@ -6,7 +6,7 @@ import enum
 import math
 from collections.abc import Iterable
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Unpack
 
 import attrs
 
@@ -14,12 +14,11 @@ from okrkpi._errors import AlignmentError, Problem, ValidationError
 from okrkpi._model._checks import check_date, check_non_negative, check_text
 from okrkpi._model.cycle import Cycle
 from okrkpi._model.ids import slugify
-from okrkpi._model.key_result import KeyResult
+from okrkpi._model.key_result import CheckInDetails, KeyResult
 from okrkpi._model.moments import day_of
 
 if TYPE_CHECKING:
-    from okrkpi._model.confidence import ConfidenceRating
-    from okrkpi._model.moments import Moment
+    pass
 
 __all__ = ["Commitment", "Level", "Objective"]
 
@@ -198,16 +197,11 @@ class Objective:
         )
 
     def check_in(
-        self,
-        key_result_id: str,
-        value: float | bool,
-        *,
-        at: Moment,
-        confidence: ConfidenceRating | float | str | None = None,
-        note: str = "",
+        self, key_result_id: str, value: float | bool, **details: Unpack[CheckInDetails]
     ) -> Objective:
-        """Record a check-in on one of its key results; returns a new objective."""
-        updated = self.key_result(key_result_id).check_in(
-            value, at=at, confidence=confidence, note=note
-        )
+        """Record a check-in on one of its key results; returns a new objective.
+
+        `details` are those of `KeyResult.check_in`: `at=` (required), `confidence=`, `note=`.
+        """
+        updated = self.key_result(key_result_id).check_in(value, **details)
         return self.with_key_result(updated)

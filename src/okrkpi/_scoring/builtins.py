@@ -17,24 +17,11 @@ from okrkpi._scoring.score import Aggregate, Grade, Measured, Status
 if TYPE_CHECKING:
     from okrkpi._model.key_result import KeyResult
     from okrkpi._model.objective import Objective
+    from okrkpi._scoring.protocols import ChildValues as Children
+    from okrkpi._scoring.protocols import KeyResultValues as KRs
     from okrkpi._scoring.protocols import WeightedValue
 
-__all__ = [
-    "binary_scorer",
-    "children_only",
-    "driven_key_results",
-    "gap_pace",
-    "google_grader",
-    "key_results_and_children",
-    "key_results_only",
-    "linear_metric",
-    "milestone_share",
-    "minimum",
-    "ratio_pace",
-    "threshold_scorer",
-    "weighted_geometric_mean",
-    "weighted_mean",
-]
+    Parts = Sequence[WeightedValue]
 
 
 def _n(number: float) -> str:
@@ -78,6 +65,11 @@ class _LinearMetric:
         return Measured(progress, formula, inputs, note)
 
 
+def linear_metric() -> _LinearMetric:
+    """Metric progress `(current - start) / (target - start)`, up or down alike."""
+    return _LinearMetric()
+
+
 @attrs.frozen(slots=True)
 class _BinaryScorer:
     name: str = "binary"
@@ -96,6 +88,11 @@ class _BinaryScorer:
         done = self._done(key_result, current)
         note = "no check-in yet: initial state" if current is None else ""
         return Measured(1.0 if done else 0.0, "done" if done else "not done", {"done": done}, note)
+
+
+def binary_scorer() -> _BinaryScorer:
+    """1.0 when done, else 0.0."""
+    return _BinaryScorer()
 
 
 @attrs.frozen(slots=True)
@@ -130,6 +127,11 @@ class _ThresholdScorer:
         return Measured(1.0 if ok else 0.0, formula, inputs)
 
 
+def threshold_scorer() -> _ThresholdScorer:
+    """1.0 when strictly above (or below) the threshold, inclusive if the key result says so."""
+    return _ThresholdScorer()
+
+
 @attrs.frozen(slots=True)
 class _MilestoneShare:
     name: str = "milestones"
@@ -159,21 +161,6 @@ class _MilestoneShare:
         note = "no check-in yet: none reached" if current is None else ""
         formula = f"{_n(done)} / {_n(total)} ({reached} of {count} reached)"
         return Measured(done / total, formula, {"reached": reached}, note)
-
-
-def linear_metric() -> _LinearMetric:
-    """Metric progress `(current - start) / (target - start)`, up or down alike."""
-    return _LinearMetric()
-
-
-def binary_scorer() -> _BinaryScorer:
-    """1.0 when done, else 0.0."""
-    return _BinaryScorer()
-
-
-def threshold_scorer() -> _ThresholdScorer:
-    """1.0 when strictly above (or below) the threshold, inclusive if the key result says so."""
-    return _ThresholdScorer()
 
 
 def milestone_share() -> _MilestoneShare:
@@ -229,6 +216,11 @@ class _WeightedMean:
         return Aggregate(_mean(used), f"({terms}) / {_n(_total_weight(used))}")
 
 
+def weighted_mean() -> _WeightedMean:
+    """Sum of weight x value over the sum of weights (the default)."""
+    return _WeightedMean()
+
+
 @attrs.frozen(slots=True)
 class _Minimum:
     name: str = "minimum"
@@ -242,6 +234,11 @@ class _Minimum:
             return Aggregate(0.0, "no parts with weight > 0")
         values = ", ".join(f"{value:.2f}" for _, value in used)
         return Aggregate(min(value for _, value in used), f"min({values})")
+
+
+def minimum() -> _Minimum:
+    """The lowest value among parts with weight > 0: an objective is as good as its worst KR."""
+    return _Minimum()
 
 
 @attrs.frozen(slots=True)
@@ -266,16 +263,6 @@ class _WeightedGeometricMean:
             return Aggregate(0.0, "no parts with weight > 0")
         terms = " * ".join(f"{value:.2f}^{_n(weight)}" for weight, value in used)
         return Aggregate(self.value_only(used), f"({terms})^(1/{_n(_total_weight(used))})")
-
-
-def weighted_mean() -> _WeightedMean:
-    """Sum of weight x value over the sum of weights (the default)."""
-    return _WeightedMean()
-
-
-def minimum() -> _Minimum:
-    """The lowest value among parts with weight > 0: an objective is as good as its worst KR."""
-    return _Minimum()
 
 
 def weighted_geometric_mean() -> _WeightedGeometricMean:
@@ -337,6 +324,17 @@ class _GapPace:
         return Status.BEHIND if gap <= self.at_risk_gap else Status.AT_RISK
 
 
+def gap_pace(*, at_risk_gap: float = 0.25) -> _GapPace:
+    """The gap rule on `g = expected - actual`.
+
+    ON_TRACK at `g <= 0`, BEHIND up to `at_risk_gap`, else AT_RISK.
+    """
+    check_finite("gap_pace.at_risk_gap", at_risk_gap)
+    if not 0 < at_risk_gap <= 1:
+        raise ValidationError.field("gap_pace.at_risk_gap", at_risk_gap, "a number in (0, 1]")
+    return _GapPace(at_risk_gap=at_risk_gap)
+
+
 @attrs.frozen(slots=True)
 class _RatioPace:
     name: str = "ratio"
@@ -350,17 +348,6 @@ class _RatioPace:
         if ratio >= self.on_track:
             return Status.ON_TRACK
         return Status.BEHIND if ratio >= self.behind else Status.AT_RISK
-
-
-def gap_pace(*, at_risk_gap: float = 0.25) -> _GapPace:
-    """The gap rule on `g = expected - actual`.
-
-    ON_TRACK at `g <= 0`, BEHIND up to `at_risk_gap`, else AT_RISK.
-    """
-    check_finite("gap_pace.at_risk_gap", at_risk_gap)
-    if not 0 < at_risk_gap <= 1:
-        raise ValidationError.field("gap_pace.at_risk_gap", at_risk_gap, "a number in (0, 1]")
-    return _GapPace(at_risk_gap=at_risk_gap)
 
 
 def ratio_pace(*, on_track: float = 0.95, behind: float = 0.75) -> _RatioPace:
@@ -377,11 +364,11 @@ def ratio_pace(*, on_track: float = 0.95, behind: float = 0.75) -> _RatioPace:
 # -- roll-ups -----------------------------------------------------------------------------
 
 
-def _kr_parts(key_results: Sequence[tuple[KeyResult, float]]) -> list[WeightedValue]:
+def _kr_parts(key_results: KRs) -> list[WeightedValue]:
     return [(key_result.weight, value) for key_result, value in key_results]
 
 
-def _child_parts(children: Sequence[tuple[Objective, float]]) -> list[WeightedValue]:
+def _child_parts(children: Children) -> list[WeightedValue]:
     return [(child.alignment_weight, value) for child, value in children]
 
 
@@ -390,13 +377,13 @@ class _KeyResultsOnly:
     name: str = "key_results"
     uses_children: bool = False
 
-    def combine(
-        self,
-        objective: Objective,
-        key_results: Sequence[tuple[KeyResult, float]],
-        children: Sequence[tuple[Objective, float]],
-    ) -> Sequence[WeightedValue]:
+    def combine(self, objective: Objective, key_results: KRs, children: Children) -> Parts:
         return _kr_parts(key_results)
+
+
+def key_results_only() -> _KeyResultsOnly:
+    """An objective scores from its own key results; children do not count (Google's way)."""
+    return _KeyResultsOnly()
 
 
 @attrs.frozen(slots=True)
@@ -404,15 +391,15 @@ class _ChildrenOnly:
     name: str = "children"
     uses_children: bool = True
 
-    def combine(
-        self,
-        objective: Objective,
-        key_results: Sequence[tuple[KeyResult, float]],
-        children: Sequence[tuple[Objective, float]],
-    ) -> Sequence[WeightedValue]:
+    def combine(self, objective: Objective, key_results: KRs, children: Children) -> Parts:
         # A leaf (or one whose children all weigh 0) has only its key results to go on.
         below = _positive(_child_parts(children))
         return below or _kr_parts(key_results)
+
+
+def children_only() -> _ChildrenOnly:
+    """An objective scores as the weighted mean of its children (leaves use their key results)."""
+    return _ChildrenOnly()
 
 
 @attrs.frozen(slots=True)
@@ -421,12 +408,7 @@ class _KeyResultsAndChildren:
     uses_children: bool = True
     children_share: float = 0.5
 
-    def combine(
-        self,
-        objective: Objective,
-        key_results: Sequence[tuple[KeyResult, float]],
-        children: Sequence[tuple[Objective, float]],
-    ) -> Sequence[WeightedValue]:
+    def combine(self, objective: Objective, key_results: KRs, children: Children) -> Parts:
         own = _positive(_kr_parts(key_results))
         below = _positive(_child_parts(children))
         if not own or not below:
@@ -436,42 +418,6 @@ class _KeyResultsAndChildren:
         return [(share * own_share, value) for share, value in _normalised(own)] + [
             (share * self.children_share, value) for share, value in _normalised(below)
         ]
-
-
-@attrs.frozen(slots=True)
-class _DrivenKeyResults:
-    name: str = "driven_key_results"
-    uses_children: bool = True
-
-    def combine(
-        self,
-        objective: Objective,
-        key_results: Sequence[tuple[KeyResult, float]],
-        children: Sequence[tuple[Objective, float]],
-    ) -> Sequence[WeightedValue]:
-        drivers: dict[str, list[WeightedValue]] = {}
-        for child, value in children:
-            if child.parent_key_result_id is not None and child.alignment_weight > 0:
-                drivers.setdefault(child.parent_key_result_id, []).append(
-                    (child.alignment_weight, value)
-                )
-        return [
-            (
-                key_result.weight,
-                _mean(drivers[key_result.id]) if key_result.id in drivers else value,
-            )
-            for key_result, value in key_results
-        ]
-
-
-def key_results_only() -> _KeyResultsOnly:
-    """An objective scores from its own key results; children do not count (Google's way)."""
-    return _KeyResultsOnly()
-
-
-def children_only() -> _ChildrenOnly:
-    """An objective scores as the weighted mean of its children (leaves use their key results)."""
-    return _ChildrenOnly()
 
 
 def key_results_and_children(*, children_share: float = 0.5) -> _KeyResultsAndChildren:
@@ -485,6 +431,27 @@ def key_results_and_children(*, children_share: float = 0.5) -> _KeyResultsAndCh
             "key_results_and_children.children_share", children_share, "a share in (0, 1)"
         )
     return _KeyResultsAndChildren(children_share=children_share)
+
+
+@attrs.frozen(slots=True)
+class _DrivenKeyResults:
+    name: str = "driven_key_results"
+    uses_children: bool = True
+
+    def combine(self, objective: Objective, key_results: KRs, children: Children) -> Parts:
+        drivers: dict[str, list[WeightedValue]] = {}
+        for child, value in children:
+            if child.parent_key_result_id is not None and child.alignment_weight > 0:
+                drivers.setdefault(child.parent_key_result_id, []).append(
+                    (child.alignment_weight, value)
+                )
+        return [
+            (
+                key_result.weight,
+                _mean(drivers[key_result.id]) if key_result.id in drivers else value,
+            )
+            for key_result, value in key_results
+        ]
 
 
 def driven_key_results() -> _DrivenKeyResults:

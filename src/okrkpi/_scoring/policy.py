@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 import attrs
 
@@ -22,7 +22,7 @@ from okrkpi._scoring.protocols import (
 )
 from okrkpi._scoring.registry import StrategyRegistry, default_registry
 
-__all__ = ["ScoringPolicy", "resolve_policy"]
+__all__ = ["ScoringPolicy", "StrategyChoices", "resolve_policy"]
 
 
 def _default_scorers() -> dict[KeyResultKind, KeyResultScorer]:
@@ -112,39 +112,41 @@ class ScoringPolicy:
     def named(
         cls,
         *,
-        aggregator: str | Aggregator | None = None,
-        grader: str | Grader | None = None,
-        pace: str | PaceRule | None = None,
-        rollup: str | RollUp | None = None,
-        scorers: Mapping[KeyResultKind | str, str | KeyResultScorer] | None = None,
         overachievement_cap: float | None = None,
         registry: StrategyRegistry | None = None,
+        **strategies: Unpack[StrategyChoices],
     ) -> ScoringPolicy:
         """Build a policy from strategy names (looked up in `registry`) or instances.
+
+        Args:
+            overachievement_cap: As the field of that name.
+            registry: Where names are looked up (`default_registry` when None).
+            **strategies: `aggregator=`, `grader=`, `pace=`, `rollup=` and `scorers=`
+                (kind -> scorer), each a registered name or an instance.
 
         Raises:
             UnknownStrategyError: A name is not registered; the message lists known names.
         """
         return resolve_policy(
-            cls(overachievement_cap=overachievement_cap),
-            aggregator=aggregator,
-            grader=grader,
-            pace=pace,
-            rollup=rollup,
-            scorers=scorers,
-            registry=registry,
+            cls(overachievement_cap=overachievement_cap), registry=registry, **strategies
         )
+
+
+class StrategyChoices(TypedDict, total=False):
+    """Strategies to put in a policy, each a registered name or an instance."""
+
+    aggregator: str | Aggregator | None
+    grader: str | Grader | None
+    pace: str | PaceRule | None
+    rollup: str | RollUp | None
+    scorers: Mapping[KeyResultKind | str, str | KeyResultScorer] | None
 
 
 def resolve_policy(
     policy: ScoringPolicy | None,
     *,
-    aggregator: str | Aggregator | None = None,
-    grader: str | Grader | None = None,
-    pace: str | PaceRule | None = None,
-    rollup: str | RollUp | None = None,
-    scorers: Mapping[KeyResultKind | str, str | KeyResultScorer] | None = None,
     registry: StrategyRegistry | None = None,
+    **strategies: Unpack[StrategyChoices],
 ) -> ScoringPolicy:
     """`policy` (the defaults for None) with any strategy given by name or instance.
 
@@ -162,17 +164,14 @@ def resolve_policy(
     if not isinstance(found, StrategyRegistry):
         raise ValidationError.field("registry", registry, "a StrategyRegistry or None")
     changes: dict[str, Any] = {}
-    choices: tuple[tuple[StrategyCategory, object], ...] = (
-        ("aggregator", aggregator),
-        ("grader", grader),
-        ("pace", pace),
-        ("rollup", rollup),
-    )
-    for category, given in choices:
+    categories: tuple[StrategyCategory, ...] = ("aggregator", "grader", "pace", "rollup")
+    for category in categories:
+        given = strategies.get(category)
         if given is not None:
             resolved = found.resolve(category, given)
             if resolved is not getattr(base, category):
                 changes[category] = resolved
+    scorers = strategies.get("scorers")
     if scorers is not None:
         if not isinstance(scorers, Mapping):
             raise ValidationError.field("policy.scorers", scorers, "a mapping kind -> scorer")

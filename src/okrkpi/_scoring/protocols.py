@@ -14,23 +14,18 @@ if TYPE_CHECKING:
     from okrkpi._model.objective import Commitment, Objective
     from okrkpi._scoring.score import Aggregate, Grade, Measured, Status
 
-__all__ = [
-    "Aggregator",
-    "Grader",
-    "KeyResultScorer",
-    "NumericAggregator",
-    "NumericScorer",
-    "PaceRule",
-    "RollUp",
-    "StrategyCategory",
-    "WeightedValue",
-]
 
 StrategyCategory = Literal["scorer", "aggregator", "grader", "pace", "rollup"]
 """The kinds of strategy a registry holds."""
 
 WeightedValue = tuple[float, float]
 """`(weight, value)`: one part of an aggregate."""
+
+KeyResultValues = Sequence[tuple["KeyResult", float]]
+"""An objective's key results, each with its score value, as a roll-up receives them."""
+
+ChildValues = Sequence[tuple["Objective", float]]
+"""An objective's aligned children, each with its rolled-up value."""
 
 
 @runtime_checkable
@@ -158,10 +153,7 @@ class RollUp(Protocol):
         ...
 
     def combine(
-        self,
-        objective: Objective,
-        key_results: Sequence[tuple[KeyResult, float]],
-        children: Sequence[tuple[Objective, float]],
+        self, objective: Objective, key_results: KeyResultValues, children: ChildValues
     ) -> Sequence[WeightedValue]:
         """The `(weight, value)` parts the aggregator combines for `objective`.
 

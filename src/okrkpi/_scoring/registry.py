@@ -10,15 +10,8 @@ from types import FrameType, MappingProxyType
 from typing import Any, cast, get_args
 
 from okrkpi._errors import UnknownStrategyError, ValidationError
-from okrkpi._scoring import builtins
-from okrkpi._scoring.protocols import (
-    Aggregator,
-    Grader,
-    KeyResultScorer,
-    PaceRule,
-    RollUp,
-    StrategyCategory,
-)
+from okrkpi._scoring import builtins, protocols
+from okrkpi._scoring.protocols import StrategyCategory
 
 __all__ = ["ENTRY_POINT_GROUP", "StrategyPluginWarning", "StrategyRegistry", "default_registry"]
 
@@ -28,11 +21,11 @@ e.g. `aggregator.median = "my_package.strategies:median"`."""
 
 _PROTOCOLS: Mapping[str, type] = MappingProxyType(
     {
-        "scorer": KeyResultScorer,
-        "aggregator": Aggregator,
-        "grader": Grader,
-        "pace": PaceRule,
-        "rollup": RollUp,
+        "scorer": protocols.KeyResultScorer,
+        "aggregator": protocols.Aggregator,
+        "grader": protocols.Grader,
+        "pace": protocols.PaceRule,
+        "rollup": protocols.RollUp,
     }
 )
 
@@ -163,25 +156,25 @@ class StrategyRegistry:
         self._conform(category, given, f"strategy[{category}]")
         return given
 
-    def scorer(self, name: str) -> KeyResultScorer:
+    def scorer(self, name: str) -> protocols.KeyResultScorer:
         """The key-result scorer registered as `name`."""
-        return cast(KeyResultScorer, self.get("scorer", name))
+        return cast(protocols.KeyResultScorer, self.get("scorer", name))
 
-    def aggregator(self, name: str) -> Aggregator:
+    def aggregator(self, name: str) -> protocols.Aggregator:
         """The aggregator registered as `name`."""
-        return cast(Aggregator, self.get("aggregator", name))
+        return cast(protocols.Aggregator, self.get("aggregator", name))
 
-    def grader(self, name: str) -> Grader:
+    def grader(self, name: str) -> protocols.Grader:
         """The grader registered as `name`."""
-        return cast(Grader, self.get("grader", name))
+        return cast(protocols.Grader, self.get("grader", name))
 
-    def pace(self, name: str) -> PaceRule:
+    def pace(self, name: str) -> protocols.PaceRule:
         """The pace rule registered as `name`."""
-        return cast(PaceRule, self.get("pace", name))
+        return cast(protocols.PaceRule, self.get("pace", name))
 
-    def rollup(self, name: str) -> RollUp:
+    def rollup(self, name: str) -> protocols.RollUp:
         """The roll-up registered as `name`."""
-        return cast(RollUp, self.get("rollup", name))
+        return cast(protocols.RollUp, self.get("rollup", name))
 
     # -- plug-ins -----------------------------------------------------------------------
 
