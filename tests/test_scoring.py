@@ -33,6 +33,7 @@ from okrkpi.testing import (
     numbers,
     objectives,
 )
+from okrkpi.typing import NumericAggregator
 
 JULY = date(2026, 7, 1)
 
@@ -387,6 +388,21 @@ def test_test_kit_catches_fast_paths_that_disagree_with_the_full_call():
 
     with pytest.raises(AssertionError, match="value_only gave"):
         check_aggregator(Rounded(), max_examples=50)
+
+    @attrs.frozen
+    class CarelessMinimum:
+        # The fast path forgets to leave out zero-weight parts.
+        name: str = "careless"
+
+        def __call__(self, parts):
+            return builtin.minimum()(parts)
+
+        def value_only(self, parts):
+            return min(value for _, value in parts)
+
+    assert isinstance(CarelessMinimum(), NumericAggregator)
+    with pytest.raises(AssertionError, match="value_only gave"):
+        check_aggregator(CarelessMinimum(), max_examples=50)
 
 
 # -- properties ---------------------------------------------------------------------------

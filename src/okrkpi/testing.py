@@ -44,7 +44,14 @@ from okrkpi._model.key_result import KeyResult, KeyResultKind, Metric
 from okrkpi._model.kpi import KPI, Frequency, Indicator, Measurement
 from okrkpi._model.objective import Commitment, Level, Objective
 from okrkpi._scoring.score import Grade, Measured, Status
-from okrkpi.typing import Aggregator, Grader, KeyResultScorer, PaceRule
+from okrkpi.typing import (
+    Aggregator,
+    Grader,
+    KeyResultScorer,
+    NumericAggregator,
+    NumericScorer,
+    PaceRule,
+)
 
 __all__ = [
     "check_aggregator",
@@ -229,8 +236,8 @@ def check_scorer(scorer: KeyResultScorer, *, max_examples: int = 200) -> None:
     Progress is a finite number; the clamped value is in [0, 1]; the same input gives
     the same output; the formula is non-empty; if `scorer.monotone`, moving the
     current value in the better direction (from start towards target, and beyond)
-    never lowers progress; and an optional `progress_only` gives exactly the progress
-    of a full call.
+    never lowers progress; and a `NumericScorer`'s `progress_only` gives exactly the
+    progress of a full call.
 
     Raises:
         AssertionError: With the falsifying example, if the scorer breaks the contract.
@@ -246,11 +253,10 @@ def check_scorer(scorer: KeyResultScorer, *, max_examples: int = 200) -> None:
         assert 0.0 <= min(1.0, max(0.0, first.progress)) <= 1.0
         assert first.formula, f"{scorer.name}: empty formula"
         assert scorer(key_result, current) == first, f"{scorer.name} is not deterministic"
-        quick = getattr(scorer, "progress_only", None)
-        if quick is not None:
-            assert quick(key_result, current) == first.progress, (
-                f"{scorer.name}: progress_only gave {quick(key_result, current)}, "
-                f"the full call {first.progress}"
+        if isinstance(scorer, NumericScorer):
+            quick = scorer.progress_only(key_result, current)
+            assert quick == first.progress, (
+                f"{scorer.name}: progress_only gave {quick}, the full call {first.progress}"
             )
         if scorer.monotone:
             measure = key_result.measure
@@ -269,8 +275,9 @@ def check_aggregator(aggregator: Aggregator, *, max_examples: int = 200) -> None
     """Check an aggregator against the contract.
 
     The result lies between the smallest and largest value among parts with weight > 0;
-    order of parts does not matter; zero-weight parts change nothing; an optional
-    `value_only` gives exactly the value of a full call.
+    order of parts does not matter; zero-weight parts change nothing; a
+    `NumericAggregator`'s `value_only` gives exactly the value of a full call, with or
+    without zero-weight parts.
 
     Raises:
         AssertionError: With the falsifying example.
@@ -282,11 +289,12 @@ def check_aggregator(aggregator: Aggregator, *, max_examples: int = 200) -> None
     @given(st.lists(part, min_size=1, max_size=8), st.floats(0, 1), st.randoms())
     def contract(parts: list[tuple[float, float]], extra: float, random: Any) -> None:
         result = aggregator(parts).value
-        quick = getattr(aggregator, "value_only", None)
-        if quick is not None:
-            assert quick(parts) == result, (
-                f"{aggregator.name}: value_only gave {quick(parts)}, the full call {result}"
-            )
+        if isinstance(aggregator, NumericAggregator):
+            for given in (parts, [*parts, (0.0, extra)]):
+                quick, full = aggregator.value_only(given), aggregator(given).value
+                assert quick == full, (
+                    f"{aggregator.name}: value_only gave {quick}, the full call {full}"
+                )
         values = [value for _, value in parts]
         assert min(values) - 1e-9 <= result <= max(values) + 1e-9, (
             f"{aggregator.name}: {result} outside [{min(values)}, {max(values)}]"
