@@ -34,8 +34,9 @@ def test_enum_members_from_spec():
     assert {m.name for m in okrkpi.Commitment} == {"COMMITTED", "ASPIRATIONAL"}
     assert {m.name for m in okrkpi.Grade} == {"RED", "YELLOW", "GREEN"}
     assert {m.name for m in okrkpi.Status} == {
-        "NOT_STARTED", "ON_TRACK", "BEHIND", "AT_RISK", "ACHIEVED"
+        "NOT_STARTED", "ON_TRACK", "BEHIND", "AT_RISK", "ACHIEVED", "MISSED"
     }  # fmt: skip
+    assert okrkpi.Status.worst([okrkpi.Status.AT_RISK, okrkpi.Status.MISSED]).name == "MISSED"
     assert {m.name for m in okrkpi.Health} == {"HEALTHY", "WARNING", "UNHEALTHY", "UNKNOWN"}
 
 

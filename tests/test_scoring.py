@@ -216,13 +216,23 @@ def test_score_rejects_other_subjects():
         (date(2026, 8, 15), 50, Status.ON_TRACK),  # E=0.495, A=0.5
         (date(2026, 8, 15), 30, Status.BEHIND),  # gap 0.195
         (date(2026, 8, 15), 24, Status.AT_RISK),  # gap 0.255
-        (date(2026, 9, 30), 75, Status.BEHIND),  # gap 0.25 exactly
-        (date(2026, 9, 30), 100, Status.ACHIEVED),
+        (date(2026, 9, 29), 74, Status.BEHIND),  # gap 0.249
+        (date(2026, 9, 29), 73, Status.AT_RISK),  # gap 0.259
+        # From the last day on the status is final: met (aspirational >= 0.7) or missed.
+        (date(2026, 9, 30), 75, Status.ACHIEVED),
+        (date(2026, 9, 30), 69, Status.MISSED),
+        (date(2027, 1, 15), 100, Status.ACHIEVED),
+        (date(2027, 1, 15), 10, Status.MISSED),
     ],
 )
 def test_gap_rule(q3, as_of, current, expected):
     kr = KeyResult.metric("m", start=0, target=100).check_in(current, at=date(2026, 6, 1))
     assert status(kr, q3, as_of=as_of) is expected
+
+
+def test_the_gap_rule_is_behind_at_a_gap_of_exactly_a_quarter():
+    assert builtin.gap_pace()(0.75, 0.5) is Status.BEHIND
+    assert builtin.gap_pace()(0.75, 0.4999) is Status.AT_RISK
 
 
 def test_ratio_rule(q3):
@@ -467,7 +477,10 @@ def test_time_travel_before_first_check_in_is_the_baseline(kr):
 )
 def test_status_is_worst_of_key_results(objective, pace, as_of):
     result = status(objective, as_of=as_of, pace=pace)
-    if objective.key_results:
+    if as_of >= objective.cycle.end:  # final: from the objective's own score
+        met = score(objective, as_of=as_of).met
+        assert result is (Status.ACHIEVED if met else Status.MISSED)
+    elif objective.key_results:
         each = [status(kr, objective.cycle, as_of=as_of, pace=pace) for kr in objective.key_results]
         worst = max(each, key=lambda s: s.severity)
         assert result.severity == worst.severity

@@ -361,6 +361,9 @@ def test_lint_flags_each_rule():
         (FindingCode.TOO_MANY_KEY_RESULTS, "busy", None),
         *((FindingCode.STALE_KEY_RESULT, "busy", kr.id) for kr in many),
         (FindingCode.PAST_CYCLE_NOT_CLOSED, "old", None),
+        # Q2 objectives holding an August check-in: it does not count for Q2.
+        (FindingCode.CHECK_IN_OUTSIDE_CYCLE, "old", "fresh"),
+        (FindingCode.CHECK_IN_OUTSIDE_CYCLE, "closed", "fresh"),
         (FindingCode.STALE_KEY_RESULT, "stale", "stale"),
         (FindingCode.UNALIGNED, "loose", None),
     }

@@ -11,7 +11,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, TypeVar
 
-from okrkpi._scoring.engine import capped, combine, contribution, score_key_result
+from okrkpi._scoring.engine import (
+    capped,
+    combine,
+    contribution,
+    judged_as_of,
+    score_key_result,
+)
 from okrkpi._scoring.protocols import NumericAggregator, NumericScorer
 from okrkpi._scoring.score import Score, clamp
 
@@ -128,8 +134,9 @@ def _progress_one(
     # The numbers only: the same steps as `explain_one`, without the text.
     objective = structure.objectives[oid]
     cap = policy.overachievement_cap
+    judged = judged_as_of(as_of, objective.cycle)
     key_results = [
-        (kr, capped(scorers[kr.measure.__class__](kr, kr.latest_value(as_of)), cap))
+        (kr, capped(scorers[kr.measure.__class__](kr, kr.latest_value(judged)), cap))
         for kr in objective.key_results
     ]
     parts, _ = rollup_parts(structure, objective, key_results, progress, policy)
@@ -146,8 +153,9 @@ def explain_one(
     """The full `Score` of one objective, its children's progress already known."""
     objective = structure.objectives[oid]
     commitment = objective.commitment
+    judged = judged_as_of(as_of, objective.cycle)
     components = tuple(
-        score_key_result(kr, as_of, policy, commitment) for kr in objective.key_results
+        score_key_result(kr, judged, policy, commitment) for kr in objective.key_results
     )
     key_results = [
         (kr, contribution(part, policy))

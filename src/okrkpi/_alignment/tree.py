@@ -15,7 +15,7 @@ from okrkpi._errors import AlignmentError, Problem, ValidationError
 from okrkpi._model.cycle import Cycle
 from okrkpi._model.key_result import CheckInDetails
 from okrkpi._model.objective import Level, Objective
-from okrkpi._scoring.engine import key_results_status, pace_status
+from okrkpi._scoring.engine import objective_status
 from okrkpi._scoring.policy import ScoringPolicy, resolve_policy
 from okrkpi._scoring.score import Status
 
@@ -399,9 +399,11 @@ class AlignmentTree:
     ) -> Mapping[str, Status]:
         """Every objective's status as of a date; id -> `Status`.
 
-        With the default roll-up an objective's status is its worst key result's (as
-        `okrkpi.status`); with a roll-up that uses children, its rolled-up value is paced.
-        Each objective is paced against its own cycle, or `cycle` when it has none.
+        During its cycle, with the default roll-up an objective's status is its worst key
+        result's (as `okrkpi.status`); with a roll-up that uses children, its rolled-up
+        value is paced. From its cycle's last day on, the status is final: ACHIEVED when
+        its (rolled-up) score is met, else MISSED. Each objective is judged against its
+        own cycle, or `cycle` when it has none.
 
         Raises:
             ValidationError: An objective has no cycle and no `cycle` is given.
@@ -415,11 +417,9 @@ class AlignmentTree:
                 raise ValidationError.field(
                     f"objectives[{objective.id!r}].cycle", None, "a cycle (or pass cycle=)"
                 )
-            if chosen.rollup.uses_children:
-                result[objective.id] = pace_status(scores.value(objective.id), own, as_of, chosen)
-                continue
-            values = (part.value for part in scores[objective.id].parts)
-            result[objective.id] = key_results_status(values, own, as_of, chosen)
+            result[objective.id] = objective_status(
+                scores[objective.id], own, as_of, chosen, rolled_up=chosen.rollup.uses_children
+            )
         return result
 
 

@@ -11,7 +11,12 @@ from okrkpi._alignment.tree import AlignmentTree
 from okrkpi._model.kpi import KPI
 from okrkpi._model.moments import day_of
 from okrkpi._model.objective import Objective
-from okrkpi._scoring.engine import key_results_status, pace_status, score
+from okrkpi._scoring.engine import (
+    judged_as_of,
+    key_result_status,
+    objective_status,
+    score,
+)
 from okrkpi._scoring.policy import ScoringPolicy
 from okrkpi._scoring.score import Score
 
@@ -47,7 +52,7 @@ def render_tree(tree: AlignmentTree, *, as_of: date, policy: ScoringPolicy | Non
         for key_result, part in zip(objective.key_results, own.parts, strict=True):
             kr_status = "-"
             if objective.cycle is not None:
-                kr_status = pace_status(part.value, objective.cycle, as_of, chosen).name
+                kr_status = key_result_status(part, objective.cycle, as_of, chosen).name
             lines.append(
                 _line(pad + "  - ", key_result.title, part.value, part.grade.name, kr_status)
             )
@@ -122,15 +127,16 @@ def score_markdown(score: Score) -> str:
 
 def _objective_rows(objective: Objective, as_of: date | None, depth: int = 0) -> list[str]:
     own = score(objective, as_of)
+    cycle = objective.cycle
     day = as_of if as_of is not None else _latest_day(objective)
     statuses: list[str] = ["-"] * (len(objective.key_results) + 1)
-    if objective.cycle is not None and day is not None:
+    if cycle is not None and day is not None:
+        day = judged_as_of(day, cycle)
+        assert day is not None
         policy = _DEFAULT_POLICY
-        values = [part.value for part in own.parts]
-        kr_statuses = [pace_status(value, objective.cycle, day, policy) for value in values]
         statuses = [
-            key_results_status(values, objective.cycle, day, policy).name if values else "-",
-            *(s.name for s in kr_statuses),
+            objective_status(own, cycle, day, policy).name,
+            *(key_result_status(part, cycle, day, policy).name for part in own.parts),
         ]
     # Indented by a style, not by repeated spaces, so a deep tree stays linear in size.
     pad = f' style="padding-left:{depth * 1.5:g}em"' if depth else ""
@@ -223,12 +229,10 @@ def to_records(
         own = score(objective, as_of)
         cycle = objective.cycle
         kr_statuses: list[str | None] = [None] * len(own.parts)
-        objective_status = None
+        overall = None
         if cycle is not None and as_of is not None:
-            values = [part.value for part in own.parts]
-            kr_statuses = [pace_status(value, cycle, as_of, policy).value for value in values]
-            if values:
-                objective_status = key_results_status(values, cycle, as_of, policy).value
+            kr_statuses = [key_result_status(p, cycle, as_of, policy).value for p in own.parts]
+            overall = objective_status(own, cycle, as_of, policy).value
         base = {
             "objective_id": objective.id,
             "objective": objective.title,
@@ -239,7 +243,7 @@ def to_records(
             "parent_id": objective.parent_id,
             "objective_value": own.value,
             "objective_grade": own.grade.value,
-            "objective_status": objective_status,
+            "objective_status": overall,
         }
         if not objective.key_results:
             records.append({**base, "key_result_id": None, "key_result": None})

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 
 import attrs
@@ -23,6 +23,8 @@ class FindingCode(enum.StrEnum):
     UNALIGNED = enum.auto()
     PAST_CYCLE_NOT_CLOSED = enum.auto()
     STALE_KEY_RESULT = enum.auto()
+    CHECK_IN_OUTSIDE_CYCLE = enum.auto()
+    CYCLE_OUTSIDE_PARENT = enum.auto()
 
 
 @attrs.frozen(slots=True)
@@ -59,7 +61,10 @@ def lint(
 
     Rules: no key results; more than `max_key_results`; no parent and not a company
     objective; cycle over but not closed (`closed_on` unset); a key result of an open,
-    current objective with no check-in within `stale_after` before `as_of`.
+    current objective with no check-in within `stale_after` before `as_of`; check-ins
+    (up to `as_of`) dated before the objective's cycle starts or after it ends (those
+    after the end do not count for its score); a cycle not inside its parent's cycle
+    (when the parent is among `objectives`).
 
     Args:
         objectives: Any iterable of objectives, e.g. an `AlignmentTree`.
@@ -71,11 +76,63 @@ def lint(
         raise ValidationError.field("lint.as_of", as_of, "a date")
     if not isinstance(stale_after, timedelta) or stale_after <= timedelta(0):
         raise ValidationError.field("lint.stale_after", stale_after, "a positive timedelta")
+    if isinstance(max_key_results, bool) or not isinstance(max_key_results, int):
+        raise ValidationError.field("lint.max_key_results", max_key_results, "a whole number")
+    if max_key_results < 1:
+        raise ValidationError.field("lint.max_key_results", max_key_results, "at least 1")
+    if isinstance(objectives, str | bytes) or not isinstance(objectives, Iterable):
+        raise ValidationError.field("lint.objectives", objectives, "an iterable of Objective")
+    given = list(objectives)
+    for position, objective in enumerate(given):
+        if not isinstance(objective, Objective):
+            raise ValidationError.field(f"lint.objectives[{position}]", objective, "an Objective")
+    by_id = {objective.id: objective for objective in given}
     day = day_of(as_of)
     findings: list[Finding] = []
-    for objective in objectives:
+    for objective in given:
         findings.extend(_objective_findings(objective, day, stale_after, max_key_results))
+        findings.extend(_cycle_findings(objective, by_id, day))
     return tuple(findings)
+
+
+def _cycle_findings(
+    objective: Objective, by_id: Mapping[str, Objective], day: date
+) -> Iterable[Finding]:
+    cycle = objective.cycle
+    if cycle is None:
+        return
+    parent = by_id.get(objective.parent_id) if objective.parent_id is not None else None
+    if parent is not None and parent.cycle is not None and not parent.cycle.contains(cycle):
+        yield Finding(
+            FindingCode.CYCLE_OUTSIDE_PARENT,
+            objective.id,
+            f"cycle {cycle.name} is not inside parent {parent.id!r}'s cycle {parent.cycle.name}",
+        )
+    for key_result in objective.key_results:
+        seen = [day_of(item.at) for item in key_result.check_ins_until(day)]
+        early = [at for at in seen if at < cycle.start]
+        late = [at for at in seen if at > cycle.end]
+        if early:
+            yield Finding(
+                FindingCode.CHECK_IN_OUTSIDE_CYCLE,
+                objective.id,
+                f"{_count(early)} before cycle {cycle.name} starts on "
+                f"{cycle.start.isoformat()} (first {early[0].isoformat()}); the latest of "
+                "them is its value at the start",
+                key_result_id=key_result.id,
+            )
+        if late:
+            yield Finding(
+                FindingCode.CHECK_IN_OUTSIDE_CYCLE,
+                objective.id,
+                f"{_count(late)} after cycle {cycle.name} ended on {cycle.end.isoformat()} "
+                f"(first {late[0].isoformat()}); they do not count for its score",
+                key_result_id=key_result.id,
+            )
+
+
+def _count(days: list[date]) -> str:
+    return "1 check-in" if len(days) == 1 else f"{len(days)} check-ins"
 
 
 def _objective_findings(

@@ -23,7 +23,12 @@ __all__ = [
     "capped",
     "combine",
     "contribution",
+    "final_status",
+    "has_ended",
+    "judged_as_of",
+    "key_result_status",
     "key_results_status",
+    "objective_status",
     "pace_status",
     "score",
     "score_key_result",
@@ -120,11 +125,39 @@ def combine(
     )
 
 
-def score_objective(objective: Objective, as_of: Moment | None, policy: ScoringPolicy) -> Score:
-    """Score an objective from its key results alone."""
+def judged_as_of(as_of: Moment | None, cycle: Cycle | None) -> Moment | None:
+    """The moment something in `cycle` is judged at.
+
+    An objective is judged within its cycle: an `as_of` after the cycle's last day, or
+    None ("latest"), means the end of that last day, so check-ins dated after the cycle
+    do not count. Without a cycle, `as_of` as given.
+
+    Raises:
+        ValidationError: `as_of` is neither None nor a date or datetime.
+    """
+    if as_of is not None and not isinstance(as_of, date):
+        raise ValidationError.field("as_of", as_of, "a date, a datetime or None")
+    if cycle is None:
+        return as_of
+    if as_of is None or day_of(as_of) > cycle.end:
+        return cycle.end
+    return as_of
+
+
+def score_objective(
+    objective: Objective,
+    as_of: Moment | None,
+    policy: ScoringPolicy,
+    cycle: Cycle | None = None,
+) -> Score:
+    """Score an objective from its key results alone, judged within its cycle.
+
+    `cycle` replaces the objective's own cycle for judging, when given.
+    """
     commitment = objective.commitment
+    judged = judged_as_of(as_of, objective.cycle if cycle is None else cycle)
     components = tuple(
-        score_key_result(key_result, as_of, policy, commitment)
+        score_key_result(key_result, judged, policy, commitment)
         for key_result in objective.key_results
     )
     parts = [
@@ -149,7 +182,8 @@ def score(
     Args:
         subject: A `KeyResult` or an `Objective`.
         as_of: None for the latest check-in; a date for "as it stood at the end of that
-            day" (time travel); a datetime for that exact moment.
+            day" (time travel); a datetime for that exact moment. An objective is judged
+            within its cycle: a later `as_of`, or None, means its cycle's end.
         policy: The strategies to use (the spec's defaults when None).
         aggregator: Override the policy's aggregator, by instance or registered name.
         grader: Override the policy's grader, by instance or registered name.
@@ -189,12 +223,49 @@ def pace_status(actual: float, cycle: Cycle, as_of: date, policy: ScoringPolicy)
 def key_results_status(
     values: Iterable[float], cycle: Cycle, as_of: date, policy: ScoringPolicy
 ) -> Status:
-    """An objective's status from its key results' values: the worst of their paces.
+    """An objective's status during its cycle: the worst of its key results' paces.
 
     With no key results, the objective's own score (0.0) is paced.
     """
     statuses = [pace_status(value, cycle, as_of, policy) for value in values]
     return Status.worst(statuses) if statuses else pace_status(0.0, cycle, as_of, policy)
+
+
+def has_ended(cycle: Cycle, as_of: date) -> bool:
+    """Whether the verdict is final: `as_of` is on or after the cycle's last day."""
+    return day_of(as_of) >= cycle.end
+
+
+def final_status(met: bool) -> Status:
+    """The status once a cycle is over: ACHIEVED when met for its commitment, else MISSED."""
+    return Status.ACHIEVED if met else Status.MISSED
+
+
+def key_result_status(part: Score, cycle: Cycle, as_of: date, policy: ScoringPolicy) -> Status:
+    """A key result's status from its score: paced during the cycle, final after it."""
+    if has_ended(cycle, as_of):
+        return final_status(part.met)
+    return pace_status(part.value, cycle, as_of, policy)
+
+
+def objective_status(
+    own: Score,
+    cycle: Cycle,
+    as_of: date,
+    policy: ScoringPolicy,
+    *,
+    rolled_up: bool = False,
+) -> Status:
+    """An objective's status from its score.
+
+    Final from the cycle's last day on (from its own score, not its key results'), else
+    the worst of its key results' paces, or with `rolled_up` its own value paced.
+    """
+    if has_ended(cycle, as_of):
+        return final_status(own.met)
+    if rolled_up:
+        return pace_status(own.value, cycle, as_of, policy)
+    return key_results_status((part.value for part in own.parts), cycle, as_of, policy)
 
 
 def status(
@@ -206,11 +277,14 @@ def status(
     pace: str | PaceRule | None = None,
     registry: StrategyRegistry | None = None,
 ) -> Status:
-    """Pace of a key result or objective as of a date, within a cycle.
+    """Status of a key result or objective as of a date, within a cycle.
 
-    Expected progress is the elapsed share of the cycle; actual is the score value.
-    An objective's status is its worst key result's (AT_RISK > BEHIND > ON_TRACK >
-    NOT_STARTED > ACHIEVED); with no key results, its own score is paced.
+    During the cycle, its pace: expected progress is the elapsed share of the cycle,
+    actual is the score value; an objective's status is its worst key result's (AT_RISK >
+    BEHIND > ON_TRACK > NOT_STARTED > ACHIEVED); with no key results, its own score is
+    paced. From the cycle's last day on, final: ACHIEVED when the score is met for the
+    commitment (an objective's own score, not its key results'), else MISSED.
+    Check-ins dated after the cycle do not count.
 
     Args:
         subject: A `KeyResult` or an `Objective`.
@@ -233,8 +307,6 @@ def status(
     if not isinstance(cycle, Cycle):
         raise ValidationError.field("status.cycle", cycle, "a Cycle (the objective has none)")
     if isinstance(subject, KeyResult):
-        actual = score_key_result(subject, as_of, chosen).value
-        return pace_status(actual, cycle, as_of, chosen)
-    # A value does not depend on the commitment (only grades do), so none is passed.
-    values = (score_key_result(kr, as_of, chosen).value for kr in subject.key_results)
-    return key_results_status(values, cycle, as_of, chosen)
+        part = score_key_result(subject, judged_as_of(as_of, cycle), chosen)
+        return key_result_status(part, cycle, as_of, chosen)
+    return objective_status(score_objective(subject, as_of, chosen, cycle), cycle, as_of, chosen)

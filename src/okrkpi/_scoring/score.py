@@ -23,17 +23,23 @@ class Grade(enum.Enum):
 
 
 class Status(enum.Enum):
-    """Pace as of a date, compared with the elapsed share of the cycle."""
+    """Where a key result or objective stands as of a date.
+
+    During the cycle, its pace against the elapsed share of the cycle (NOT_STARTED,
+    ON_TRACK, BEHIND, AT_RISK, or ACHIEVED once complete). From the cycle's last day on,
+    final: ACHIEVED when the score is met for its commitment, else MISSED.
+    """
 
     NOT_STARTED = "not_started"
     ON_TRACK = "on_track"
     BEHIND = "behind"
     AT_RISK = "at_risk"
     ACHIEVED = "achieved"
+    MISSED = "missed"
 
     @property
     def severity(self) -> int:
-        """Higher is worse: ACHIEVED 0 < NOT_STARTED 1 < ON_TRACK 2 < BEHIND 3 < AT_RISK 4."""
+        """Higher is worse: ACHIEVED 0, NOT_STARTED 1, ON_TRACK 2, BEHIND 3, AT_RISK 4, MISSED 5."""
         return _SEVERITY[self]
 
     @classmethod
@@ -53,6 +59,7 @@ _SEVERITY = MappingProxyType(
         Status.ON_TRACK: 2,
         Status.BEHIND: 3,
         Status.AT_RISK: 4,
+        Status.MISSED: 5,
     }
 )
 
