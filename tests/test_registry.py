@@ -96,8 +96,32 @@ def not_a_grader():
     return 42
 
 
-def broken():
-    raise RuntimeError("plugin bug")
+CALLED = []
+
+
+def looks_like_a_factory():
+    CALLED.append("factory")
+    return Stepped()
+
+
+class Exits:
+    name = "exits"
+
+    def __init__(self):
+        raise SystemExit(3)
+
+    def __call__(self, expected, actual):
+        return None
+
+
+class Broken:
+    name = "broken"
+
+    def __init__(self):
+        raise RuntimeError("plugin bug")
+
+    def __call__(self, parts):
+        return None
 '''
 
 
@@ -113,12 +137,18 @@ def plugin_dist(tmp_path, monkeypatch):
         "scorer.stepped = okrkpi_steps:Stepped\n"
         "scorer.instance = okrkpi_steps:STEPPED\n"
         "grader.wrong = okrkpi_steps:not_a_grader\n"
-        "aggregator.broken = okrkpi_steps:broken\n"
+        "aggregator.broken = okrkpi_steps:Broken\n"
         "pace.missing = okrkpi_steps_nowhere:rule\n"
+        "rollup.evil = os:system\n"
+        "scorer.factory = okrkpi_steps:looks_like_a_factory\n"
+        "pace.exits = okrkpi_steps:Exits\n"
+        "grader.exits_on_import = okrkpi_steps_exit:grader\n"
     )
+    (tmp_path / "okrkpi_steps_exit.py").write_text("raise SystemExit('plug-in quits')\n")
     monkeypatch.syspath_prepend(str(tmp_path))
     yield
     sys.modules.pop("okrkpi_steps", None)
+    sys.modules.pop("okrkpi_steps_exit", None)
 
 
 def test_plugin_is_found_through_its_entry_point_and_loaded_lazily(plugin_dist):
@@ -162,3 +192,29 @@ def test_broken_plugins_warn_and_count_as_unknown(plugin_dist):
         with pytest.raises(UnknownStrategyError):
             registry.get("pace", "missing")
     assert registry.get("scorer", "linear").name == "linear"  # the rest still works
+
+
+def test_nothing_of_a_plugin_is_called_unless_it_has_a_strategys_shape(plugin_dist, monkeypatch):
+    import os
+
+    ran = []
+    monkeypatch.setattr(os, "system", lambda *args: ran.append(args))
+    registry = StrategyRegistry()
+    with pytest.warns(StrategyPluginWarning, match="expected an object following RollUp"):
+        with pytest.raises(UnknownStrategyError):
+            registry.rollup("evil")
+    assert ran == []
+    with pytest.warns(StrategyPluginWarning, match="expected an object following"):
+        with pytest.raises(UnknownStrategyError):
+            registry.scorer("factory")
+    assert sys.modules["okrkpi_steps"].CALLED == []
+
+
+def test_a_plugin_that_exits_only_warns(plugin_dist):
+    registry = StrategyRegistry()
+    with pytest.warns(StrategyPluginWarning, match="SystemExit"):
+        with pytest.raises(UnknownStrategyError):
+            registry.pace("exits")
+    with pytest.warns(StrategyPluginWarning, match="plug-in quits"):
+        with pytest.raises(UnknownStrategyError):
+            registry.grader("exits_on_import")

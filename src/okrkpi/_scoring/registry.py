@@ -71,6 +71,25 @@ def _first_frame_outside_okrkpi() -> int:
     return level
 
 
+_MEMBERS: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {
+        "scorer": ("name", "monotone", "__call__"),
+        "aggregator": ("name", "__call__"),
+        "grader": ("name", "grade", "is_met"),
+        "pace": ("name", "__call__"),
+        "rollup": ("name", "uses_children", "combine"),
+    }
+)
+
+
+def _class_fits(category: str, cls: type) -> bool:
+    # Whether instances of `cls` would follow the category's protocol, judged from the
+    # class alone (its own attributes and methods), before anything of it is called.
+    # A slotted field is a descriptor in `vars`, so attrs classes qualify.
+    own = {member for klass in cls.__mro__ if klass is not object for member in vars(klass)}
+    return all(member in own for member in _MEMBERS[category])
+
+
 def _check_category(category: str) -> None:
     if category not in _CATEGORIES:
         raise ValidationError.field(
@@ -196,11 +215,14 @@ class StrategyRegistry:
             return None
         try:
             loaded = entry.load()
-            strategy = (
-                loaded() if isinstance(loaded, type) or not self._fits(category, loaded) else loaded
-            )
+            # Only an instance, or a class whose attributes show the shape, is accepted:
+            # nothing else is called, so an entry point naming any function runs nothing.
+            if isinstance(loaded, type) and _class_fits(category, loaded):
+                strategy = loaded()
+            else:
+                strategy = loaded
             self._conform(category, strategy, f"entry point {entry.name!r}")
-        except Exception as error:  # noqa: BLE001 - a broken plug-in must never crash the host
+        except (Exception, SystemExit) as error:  # noqa: BLE001 - a plug-in never ends the host
             self._broken.add((category, name))
             warnings.warn(
                 f"okrkpi: skipping {category} strategy {name!r} from {entry.value!r}: {error!r}",
