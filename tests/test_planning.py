@@ -258,3 +258,19 @@ def test_confidence_scales_round_trip():
         assert ConfidenceRating.from_probability(
             ConfidenceRating(rating).probability
         ).value == pytest.approx(rating)
+
+
+def test_a_forecast_of_extreme_values_stays_finite_and_a_tree_of_them_projects():
+    import math
+
+    from okrkpi import AlignmentTree, forecast_tree
+
+    q3 = Cycle.quarter(2026, 3)
+    kr = KeyResult.metric("m", start=0, target=1e300)
+    kr = kr.check_in(-1e300, at=date(2026, 7, 2)).check_in(1e300, at=date(2026, 7, 3))
+    ahead = forecast(kr, q3, as_of=date(2026, 7, 3))
+    assert math.isfinite(ahead.projected_value)
+    assert math.isfinite(ahead.projected_progress)
+    assert ahead.projected_score == 1.0
+    tree = AlignmentTree([Objective("o", [kr], id="o", cycle=q3)])
+    assert forecast_tree(tree, as_of=date(2026, 7, 3)).value("o") == 1.0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Iterable
 from datetime import date
 
@@ -53,6 +54,17 @@ class Forecast:
     points: int
 
 
+_FARTHEST = 1e6  # a forecast's progress is kept within +-1e6 times the way to target
+
+
+def _bounded(progress: float, start: float, span: float) -> float:
+    # However steep or wild a trend, a forecast stays a finite number a check-in can hold.
+    limit = min(_FARTHEST, (sys.float_info.max - abs(start)) / 2 / abs(span))
+    if math.isnan(progress):
+        return 0.0
+    return min(limit, max(-limit, progress))
+
+
 def forecast(key_result: KeyResult, cycle: Cycle, *, as_of: date) -> Forecast:
     """Project a metric key result to the end of `cycle` from its check-ins up to `as_of`.
 
@@ -77,14 +89,16 @@ def forecast(key_result: KeyResult, cycle: Cycle, *, as_of: date) -> Forecast:
         xs.insert(0, day_number(cycle.start))
         ys.insert(0, float(measure.start))
     end_x = day_number(cycle.end)
+    current = ys[-1] if ys else float(measure.start)
     if len(xs) >= 2:
-        slope, intercept = least_squares(xs, ys)
-        projected = intercept + slope * end_x
+        slope, _ = least_squares(xs, ys)
+        # From the last point, so the numbers stay near the data's own size.
+        projected = current + slope * (end_x - xs[-1])
     else:
         slope, projected = 0.0, float(measure.start)
     span = measure.target - measure.start
-    progress = (projected - measure.start) / span
-    current = ys[-1] if ys else float(measure.start)
+    progress = _bounded((projected - measure.start) / span, measure.start, span)
+    projected = measure.start + progress * span
     remaining = (cycle.end - day_of(as_of)).days
     required = (measure.target - current) / remaining if remaining > 0 else None
     return Forecast(
