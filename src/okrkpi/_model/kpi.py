@@ -445,12 +445,17 @@ class KPI:
         """Least-squares slope per day over the measurements in `window` before `as_of`.
 
         Direction is relative to "better": up is improving when higher is better; for a
-        range target, moving towards the middle of the range is improving.
+        range target, moving towards the middle of the range is improving. Values of any
+        size are fitted without overflow.
+
+        Raises:
+            ValidationError: `window` is not a positive timedelta, or the values change by
+                more per day than a float holds (e.g. from -1e308 to 1e308 in a day).
         """
+        if window is not None and (not isinstance(window, timedelta) or window <= timedelta(0)):
+            raise ValidationError.field("KPI.trend.window", window, "a positive timedelta")
         visible = self.measurements_until(as_of)
         if window is not None and visible:
-            if not isinstance(window, timedelta) or window <= timedelta(0):
-                raise ValidationError.field("KPI.trend.window", window, "a positive timedelta")
             last = moment_key(visible[-1].at)
             floor = last - window.days * 86_400_000_000 - window.seconds * 1_000_000
             visible = tuple(item for item in visible if moment_key(item.at) >= floor)
@@ -459,13 +464,19 @@ class KPI:
         days = [moment_key(item.at) / 86_400_000_000 for item in visible]
         values = [item.value for item in visible]
         slope, _ = least_squares(days, values)
+        if not math.isfinite(slope):
+            raise ValidationError.field(
+                f"KPI({self.name!r}).measurements",
+                (min(values), max(values)),
+                "values whose change per day fits in a float",
+            )
         return Trend(slope, self._direction(slope, values[-1]), len(visible))
 
     def _direction(self, slope: float, latest: float) -> TrendDirection:
         if math.isclose(slope, 0.0, abs_tol=1e-12):
             return TrendDirection.FLAT
         if isinstance(self.target, TargetRange):
-            up_is_better = latest < (self.target.low + self.target.high) / 2
+            up_is_better = latest < self.target.low / 2 + self.target.high / 2  # no overflow
         else:
             up_is_better = self.higher_is_better
         improving = (slope > 0) == up_is_better
