@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import math
-import numbers
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from datetime import date, datetime
-from decimal import Decimal
 
 import attrs
 
 from okrkpi._alignment.tree import AlignmentTree, TreeScores
 from okrkpi._errors import ValidationError
+from okrkpi._model._pairs import checked_pairs
 from okrkpi._model._stats import least_squares
 from okrkpi._model.cycle import Cycle
 from okrkpi._model.key_result import KeyResult, Metric
@@ -217,51 +216,12 @@ def brier_score(pairs: Iterable[tuple[float, bool]]) -> float:
         ValidationError: No pairs, or a malformed pair, naming its position
             (`brier_score.pairs[3].probability`).
     """
-    items = _pairs("brier_score.pairs", pairs)
+    items = checked_pairs("brier_score.pairs", pairs)
     if not items:
         raise ValidationError.field(
             "brier_score.pairs", pairs, "at least one pair of (probability, met)"
         )
     return math.fsum((probability - met) ** 2 for probability, met in items) / len(items)
-
-
-def _pairs(path: str, pairs: object) -> list[tuple[float, float]]:
-    if isinstance(pairs, str | bytes | Mapping) or not isinstance(pairs, Iterable):
-        raise ValidationError.field(path, pairs, "an iterable of (probability, met) pairs")
-    checked = []
-    for position, pair in enumerate(pairs):
-        where = f"{path}[{position}]"
-        if isinstance(pair, str | bytes | Mapping):
-            raise ValidationError.field(where, pair, "a (probability, met) pair")
-        try:
-            probability, met = pair
-        except (TypeError, ValueError):
-            raise ValidationError.field(where, pair, "a (probability, met) pair") from None
-        checked.append(
-            (_probability(f"{where}.probability", probability), _met(f"{where}.met", met))
-        )
-    return checked
-
-
-def _real(value: object) -> bool:
-    """A real number that compares safely: no bool, no NaN or infinite `Decimal`."""
-    if isinstance(value, Decimal):
-        return value.is_finite()
-    return isinstance(value, numbers.Real) and not isinstance(value, bool)
-
-
-def _probability(path: str, value: object) -> float:
-    if not _real(value) or not 0 <= value <= 1:  # type: ignore[operator]
-        raise ValidationError.field(path, value, "a number in [0, 1]")
-    return float(value)  # type: ignore[arg-type]
-
-
-def _met(path: str, value: object) -> float:
-    if isinstance(value, bool) or getattr(getattr(value, "dtype", None), "kind", None) == "b":
-        return 1.0 if value else 0.0
-    if _real(value) and value in (0, 1):
-        return 1.0 if value == 1 else 0.0
-    raise ValidationError.field(path, value, "True or False (or 1 or 0)")
 
 
 def calibration(
@@ -285,10 +245,10 @@ def calibration(
         ValidationError: `objectives` holds something else than objectives, an objective
             has no cycle, or `buckets` is not a positive integer.
     """
-    if not isinstance(buckets, int) or isinstance(buckets, bool) or buckets < 1:
-        raise ValidationError.field("calibration.buckets", buckets, "a whole number >= 1")
     if isinstance(objectives, str | bytes) or not isinstance(objectives, Iterable):
         raise ValidationError.field("calibration.objectives", objectives, "objectives")
+    if not isinstance(buckets, int) or isinstance(buckets, bool) or buckets < 1:
+        raise ValidationError.field("calibration.buckets", buckets, "a whole number >= 1")
     chosen = build_policy(policy)
     pairs: list[tuple[float, bool]] = []
     for position, objective in enumerate(objectives):
