@@ -5,10 +5,11 @@ RRULE (no DTSTART, EXDATE, RDATE or EXRULE), a FREQ of DAILY or coarser, no time
 parts, no COUNT, and at least one day it can ever fall on.
 
 Every search is bounded. `dateutil` looks for the next occurrence period by period and,
-when none matches, only stops at the year 9999. The Gregorian calendar repeats exactly every
-400 years (weekdays, leap years, week numbers), so a search is run 7,600 years later, where
-that stop is at most 500 years past the plausible range, and moved back. Nothing after
-`LATEST` (2199-12-31) is ever due.
+when none matches, only stops after the year 9999. The Gregorian calendar repeats exactly
+every 400 years (weekdays, leap years, week numbers), so a search is run 7,600 years later,
+where that stop comes 200 years after the plausible range ends, and its answer is moved
+back: no search looks at more than 500 years of periods. Nothing after `LATEST`
+(2199-12-31) is ever due.
 """
 
 from __future__ import annotations
