@@ -114,7 +114,8 @@ def test_next_due_and_overdue_follow_the_rrule():
     assert monthly.next_due(date(2026, 7, 2)) == date(2026, 7, 1)
     assert monthly.record(1, at=date(2026, 7, 1)).next_due(date(2026, 7, 2)) == date(2026, 8, 1)
     quarterly = KPI("nps", target=40, frequency=Frequency.QUARTERLY, timeframe=Cycle.year(2026))
-    assert quarterly.record(1, at=date(2026, 1, 5)).next_due(date(2026, 2, 1)) == date(2026, 4, 1)
+    measured = quarterly.record(1, at=date(2026, 1, 5))
+    assert measured.next_due(date(2026, 2, 1)) == date(2026, 4, 5)  # a quarter after measuring
 
 
 def test_custom_rrule_frequency():

@@ -233,7 +233,7 @@ def test_calibration_table_and_brier():
     assert result.buckets[0].count == 0
     expected = (7 * 0.3**2 + 3 * 0.7**2 + 1 * 0.8**2 + 4 * 0.2**2) / 15
     assert result.brier == pytest.approx(expected)
-    assert calibration([Objective("none", cycle=Q3)]).brier == 0.0
+    assert calibration([Objective("none", cycle=Q3)]).brier is None  # no data, no score
     with pytest.raises(ValidationError, match="buckets"):
         calibration([objective], buckets=0)
     with pytest.raises(ValidationError, match="cycle"):

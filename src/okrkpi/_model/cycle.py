@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import enum
+import operator
 import re
 from datetime import date, datetime, timedelta
 from typing import Any
 
 import attrs
-from dateutil.relativedelta import relativedelta
 
 from okrkpi._errors import ValidationError
-from okrkpi._model._checks import check_date, field_path, instance_of, text
+from okrkpi._model._checks import EARLIEST, LATEST, check_date, field_path, instance_of, text
 
 __all__ = ["Cycle", "CycleKind"]
 
@@ -33,6 +33,13 @@ _MONTHS = {
     CycleKind.FISCAL_QUARTER: 3,
 }
 
+_ONE_DAY = timedelta(days=1)
+_PLAUSIBLE = f"between {EARLIEST.isoformat()} and {LATEST.isoformat()}"
+# No shift of more periods than there are days in the plausible range can stay inside it;
+# bounding steps first keeps the arithmetic below small.
+_MAX_STEPS = (LATEST - EARLIEST).days + 1
+_STEPS = f"a whole number of steps to a cycle {_PLAUSIBLE}"
+
 _PATTERNS = (
     (re.compile(r"(\d{4})-?Q([1-4])"), "quarter"),
     (re.compile(r"FY(\d{4})-?Q([1-4])"), "fiscal_quarter"),
@@ -48,22 +55,60 @@ def _plain_date(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> N
     check_date(path, value)
 
 
+def _whole(path: str, value: object, low: int, high: int, expectation: str) -> int:
+    """An integer (numpy's integers too) from `low` to `high`, as a plain `int`."""
+    if isinstance(value, bool):
+        raise ValidationError.field(path, value, expectation)
+    try:
+        number = operator.index(value)  # type: ignore[arg-type]
+    except TypeError:
+        raise ValidationError.field(path, value, expectation) from None
+    if not low <= number <= high:
+        raise ValidationError.field(path, value, expectation)
+    return number
+
+
 def _check_year(year: object) -> int:
-    if not isinstance(year, int) or isinstance(year, bool) or not 1900 <= year <= 2199:
-        raise ValidationError.field("Cycle.year", year, "a year from 1900 to 2199")
-    return year
+    return _whole(
+        "Cycle.year",
+        year,
+        EARLIEST.year,
+        LATEST.year,
+        f"a year from {EARLIEST.year} to {LATEST.year}",
+    )
 
 
 def _check_quarter(quarter: object) -> int:
-    if not isinstance(quarter, int) or isinstance(quarter, bool) or not 1 <= quarter <= 4:
-        raise ValidationError.field("Cycle.quarter", quarter, "a quarter from 1 to 4")
-    return quarter
+    return _whole("Cycle.quarter", quarter, 1, 4, "a quarter from 1 to 4")
 
 
 def _check_month(month: object) -> int:
-    if not isinstance(month, int) or isinstance(month, bool) or not 1 <= month <= 12:
-        raise ValidationError.field("Cycle.start_month", month, "a month from 1 to 12")
-    return month
+    return _whole("Cycle.start_month", month, 1, 12, "a month from 1 to 12")
+
+
+def _month_number(value: object) -> object:
+    """Attrs converter: integers of any kind become `int`; the rest is checked later."""
+    if value is None or isinstance(value, bool):
+        return value
+    try:
+        return operator.index(value)  # type: ignore[arg-type]
+    except TypeError:
+        return value
+
+
+def _month_index(day: date) -> int:
+    """Months since year 0, so that month arithmetic is integer arithmetic."""
+    return day.year * 12 + day.month - 1
+
+
+def _first_of(month_index: int) -> date:
+    year, month = divmod(month_index, 12)
+    return date(year, month + 1, 1)
+
+
+def _months_later(first: date, months: int) -> date:
+    """The first day of the month `months` after the month of `first`."""
+    return _first_of(_month_index(first) + months)
 
 
 @attrs.frozen(slots=True)
@@ -88,7 +133,9 @@ class Cycle:
     kind: CycleKind = attrs.field(
         default=CycleKind.CUSTOM, kw_only=True, validator=instance_of(CycleKind, "a CycleKind")
     )
-    fiscal_start_month: int | None = attrs.field(default=None, kw_only=True)
+    fiscal_start_month: int | None = attrs.field(
+        default=None, kw_only=True, converter=_month_number
+    )
 
     def __attrs_post_init__(self) -> None:
         if self.end < self.start:
@@ -108,16 +155,16 @@ class Cycle:
     @classmethod
     def quarter(cls, year: int, quarter: int) -> Cycle:
         """Calendar quarter: `Cycle.quarter(2026, 3)` is 2026-07-01..2026-09-30."""
-        _check_year(year)
-        _check_quarter(quarter)
+        year = _check_year(year)
+        quarter = _check_quarter(quarter)
         start = date(year, 3 * quarter - 2, 1)
-        end = start + relativedelta(months=3, days=-1)
+        end = _months_later(start, 3) - _ONE_DAY
         return cls(f"{year}-Q{quarter}", start, end, kind=CycleKind.QUARTER)
 
     @classmethod
     def year(cls, year: int) -> Cycle:
         """Calendar year: `Cycle.year(2026)` is 2026-01-01..2026-12-31."""
-        _check_year(year)
+        year = _check_year(year)
         return cls(str(year), date(year, 1, 1), date(year, 12, 31), kind=CycleKind.YEAR)
 
     @classmethod
@@ -125,18 +172,26 @@ class Cycle:
         """Fiscal year named by the calendar year it ends in.
 
         `Cycle.fiscal_year(2027, start_month=4)` is 2026-04-01..2027-03-31;
-        with `start_month=1` it is the calendar year 2027.
+        with `start_month=1` it is the calendar year 2027. A fiscal year always starts on
+        the first of its start month, so consecutive fiscal years neither overlap nor
+        leave a gap.
+
+        Raises:
+            ValidationError: A year outside 1900..2199, a start month outside 1..12, or
+                FY1900 starting in 1899 (before the plausible range).
         """
-        _check_year(year)
-        _check_month(start_month)
-        end = date(year, start_month, 1) - timedelta(days=1)
-        if start_month == 1:
-            end = date(year, 12, 31)
-        start = end + relativedelta(days=1, years=-1)
+        year = _check_year(year)
+        start_month = _check_month(start_month)
+        first_year = year if start_month == 1 else year - 1
+        if first_year < EARLIEST.year:
+            raise ValidationError.field(
+                "Cycle.year", year, f"a fiscal year starting on or after {EARLIEST.isoformat()}"
+            )
+        start = date(first_year, start_month, 1)
         return cls(
             f"FY{year}",
             start,
-            end,
+            _months_later(start, 12) - _ONE_DAY,
             kind=CycleKind.FISCAL_YEAR,
             fiscal_start_month=start_month,
         )
@@ -148,13 +203,12 @@ class Cycle:
         `fiscal_quarter(2027, 1, start_month=4)` is 2026-04-01..2026-06-30.
         """
         fiscal = cls.fiscal_year(year, start_month=start_month)
-        _check_quarter(quarter)
-        start = fiscal.start + relativedelta(months=3 * (quarter - 1))
-        end = start + relativedelta(months=3, days=-1)
+        quarter = _check_quarter(quarter)
+        start = _months_later(fiscal.start, 3 * (quarter - 1))
         return cls(
-            f"FY{year}-Q{quarter}",
+            f"FY{fiscal.end.year}-Q{quarter}",
             start,
-            end,
+            _months_later(start, 3) - _ONE_DAY,
             kind=CycleKind.FISCAL_QUARTER,
             fiscal_start_month=start_month,
         )
@@ -168,8 +222,9 @@ class Cycle:
             start_month: The month fiscal years start in, for the `FY` forms.
 
         Raises:
-            ValidationError: The text is none of the forms above.
+            ValidationError: The text is none of the forms above, or a bad start month.
         """
+        _check_month(start_month)
         if isinstance(text, str):
             cleaned = text.strip().upper()
             for pattern, form in _PATTERNS:
@@ -228,15 +283,29 @@ class Cycle:
 
         Custom cycles move by their own length in days and keep their name with an
         offset, e.g. `"Sprint 7 +1"`.
+
+        Raises:
+            ValidationError: `steps` is not a whole number, or the cycle it leads to would
+                leave the plausible range (1900-01-01..2199-12-31).
         """
-        if not isinstance(steps, int) or isinstance(steps, bool):
-            raise ValidationError.field("Cycle.shifted.steps", steps, "a whole number")
-        if self.kind is CycleKind.CUSTOM:
-            delta = timedelta(days=self.days * steps)
-            suffix = f" {steps:+d}" if steps else ""
-            return Cycle(f"{self.name}{suffix}", self.start + delta, self.end + delta)
-        start = self.start + relativedelta(months=_MONTHS[self.kind] * steps)
-        return self._of_kind_starting(start)
+        count = _whole("Cycle.shifted.steps", steps, -_MAX_STEPS, _MAX_STEPS, _STEPS)
+        try:
+            if self.kind is CycleKind.CUSTOM:
+                return self._custom_shifted(count)
+            index = _month_index(self.start) + _MONTHS[self.kind] * count
+            if not _month_index(EARLIEST) <= index <= _month_index(LATEST):
+                raise ValidationError.field("Cycle.shifted.steps", steps, _STEPS)
+            return self._of_kind_starting(_first_of(index))
+        except ValidationError:
+            raise ValidationError.field("Cycle.shifted.steps", steps, _STEPS) from None
+
+    def _custom_shifted(self, count: int) -> Cycle:
+        start = self.start.toordinal() + self.days * count
+        if not EARLIEST.toordinal() <= start <= LATEST.toordinal() - self.days + 1:
+            raise ValidationError.field("Cycle.shifted.steps", count, _STEPS)
+        suffix = f" {count:+d}" if count else ""
+        moved = date.fromordinal(start)
+        return Cycle(f"{self.name}{suffix}", moved, moved + (self.end - self.start))
 
     def next(self) -> Cycle:
         """The following cycle of the same kind (`2026-Q4` after `2026-Q3`)."""

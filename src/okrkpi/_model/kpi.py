@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 import attrs
-from dateutil.rrule import DAILY, MONTHLY, WEEKLY, rrule, rrulestr
+from dateutil.rrule import DAILY, MONTHLY, WEEKLY, rrule
 
 from okrkpi._errors import ValidationError
 from okrkpi._model._checks import (
@@ -18,6 +18,7 @@ from okrkpi._model._checks import (
     optional_text,
     text,
 )
+from okrkpi._model._schedule import Schedule, cadence, parse_rule
 from okrkpi._model._stats import least_squares
 from okrkpi._model.cycle import Cycle
 from okrkpi._model.history import Measurement, Measurements, measurements_field
@@ -57,7 +58,15 @@ class Indicator(enum.Enum):
 
 
 class Frequency(enum.Enum):
-    """How often a KPI is measured. Any `dateutil.rrule` rule can be given instead."""
+    """How often a KPI is measured: a cadence counted from the latest measurement.
+
+    The next measurement is due one period after the latest one: the next day, seven days
+    later, the same day of the next month, or of the month three months on. A day the
+    month lacks falls on its last day (31 January, then 28 or 29 February), and a
+    measurement on the last day of a month is next due on the last day of a month (28
+    February, then 31 March). An RRULE can be given instead of a member (see
+    `KPI.next_due`).
+    """
 
     DAILY = "daily"
     WEEKLY = "weekly"
@@ -65,11 +74,11 @@ class Frequency(enum.Enum):
     QUARTERLY = "quarterly"
 
 
-_RRULE_ARGS: dict[Frequency, tuple[int, int]] = {
-    Frequency.DAILY: (DAILY, 1),
-    Frequency.WEEKLY: (WEEKLY, 1),
-    Frequency.MONTHLY: (MONTHLY, 1),
-    Frequency.QUARTERLY: (MONTHLY, 3),
+_CADENCES: dict[Frequency, Schedule] = {
+    Frequency.DAILY: cadence(DAILY, 1),
+    Frequency.WEEKLY: cadence(WEEKLY, 1),
+    Frequency.MONTHLY: cadence(MONTHLY, 1),
+    Frequency.QUARTERLY: cadence(MONTHLY, 3),
 }
 
 
@@ -145,22 +154,21 @@ def _target(value: object) -> float | TargetRange | None:
 
 
 def _frequency(value: object) -> Frequency | str | None:
+    """A `Frequency`, or an RRULE checked as it is read (see `okrkpi._model._schedule`).
+
+    A `dateutil.rrule` keeps only its rule: its DTSTART is dropped, since due dates count
+    from the latest measurement.
+    """
     if value is None or isinstance(value, Frequency):
         return value
     if isinstance(value, rrule):
-        return str(value)
+        return parse_rule("KPI.frequency", str(value).rpartition("RRULE:")[2])[0]
     if isinstance(value, str):
         try:
-            return Frequency(value.lower())
+            return Frequency(value.strip().lower())
         except ValueError:
             pass
-        try:
-            rrulestr(value, dtstart=datetime(2000, 1, 1))
-        except (ValueError, TypeError):
-            raise ValidationError.field(
-                "KPI.frequency", value, "daily, weekly, monthly, quarterly or an RRULE"
-            ) from None
-        return value
+        return parse_rule("KPI.frequency", value)[0]
     raise ValidationError.field(
         "KPI.frequency", value, "a Frequency, a dateutil rrule, or an RRULE string"
     )
@@ -325,48 +333,60 @@ class KPI:
 
     # -- monitoring ---------------------------------------------------------------------
 
-    def _rule(self, anchor: date) -> rrule | None:
-        start = datetime(anchor.year, anchor.month, anchor.day)
+    def _rule(self) -> Schedule | None:
         if self.frequency is None:
             return None
         if isinstance(self.frequency, Frequency):
-            freq, interval = _RRULE_ARGS[self.frequency]
-            return rrule(freq, interval=interval, dtstart=start)  # type: ignore[arg-type]
-        rule = rrulestr(self.frequency, dtstart=start, ignoretz=True)
-        assert isinstance(rule, rrule)
-        return rule
+            return _CADENCES[self.frequency]
+        return parse_rule("KPI.frequency", self.frequency)[1]
 
-    def _anchor(self) -> date | None:
+    def _anchor(self, as_of: Moment) -> tuple[date, bool] | None:
+        """Where due dates count from, and whether that day itself can be due."""
+        latest = self.latest(as_of)
+        if latest is not None:
+            moment = latest.at
+            return (moment.date() if isinstance(moment, datetime) else moment), False
         if self.timeframe is not None:
-            return self.timeframe.start
-        if self.measurements:
-            first = self.measurements[0].at
-            return first.date() if isinstance(first, datetime) else first
+            return self.timeframe.start, True
         return None
 
     def next_due(self, as_of: Moment) -> date | None:
-        """The first due date after the latest measurement on or before `as_of`.
+        """The day the next measurement is due, as known `as_of`.
 
-        Due dates follow the monitoring frequency (a `dateutil.rrule`) anchored at the
-        timeframe's start, or else the first measurement. None without a frequency or
-        an anchor.
+        Due dates count from the latest measurement on or before `as_of`, and a measurement
+        satisfies every due date up to its day, so the next one is strictly after it:
+
+        - a `Frequency` is a cadence: one period after the latest measurement (the day
+          after, seven days after, the same day one or three months on; a day the month
+          lacks is its last day, and a month-end measurement is next due at a month end);
+        - an RRULE is a calendar: its first day after the latest measurement. What the rule
+          leaves open is taken from that day, so `FREQ=WEEKLY` is every seven days from it,
+          while `FREQ=WEEKLY;BYDAY=FR` is the next Friday and `FREQ=MONTHLY;BYMONTHDAY=-1`
+          the end of the month.
+
+        With no measurement yet, the first is due on the timeframe's first day (for an
+        RRULE, its first day on or after it). None without a frequency, without a
+        measurement or timeframe to count from, after an RRULE's UNTIL, or after
+        2199-12-31.
+
+        Raises:
+            ValidationError: `as_of` is not a date or datetime.
         """
-        anchor = self._anchor()
-        rule = self._rule(anchor) if anchor is not None else None
-        if rule is None or anchor is None:
+        if not isinstance(as_of, date):
+            raise ValidationError.field("as_of", as_of, "a date or datetime")
+        schedule = self._rule()
+        anchor = self._anchor(as_of) if schedule is not None else None
+        if schedule is None or anchor is None:
             return None
-        latest = self.latest(as_of)
-        if latest is None:
-            after = datetime(anchor.year, anchor.month, anchor.day) - timedelta(days=1)
-        else:
-            moment = latest.at
-            day = moment.date() if isinstance(moment, datetime) else moment
-            after = datetime(day.year, day.month, day.day)
-        due = rule.after(after, inc=False)
-        return None if due is None else due.date()
+        day, inclusive = anchor
+        return schedule.next_after(day, inclusive=inclusive)
 
     def is_overdue(self, as_of: Moment) -> bool:
-        """Whether a due measurement is missing: its due day has passed by `as_of`."""
+        """Whether a due measurement is missing: its due day is over by `as_of`.
+
+        The due day itself is not late, and a KPI measured on day D is never overdue
+        before D plus one period of a `Frequency`.
+        """
         due = self.next_due(as_of)
         day = as_of.date() if isinstance(as_of, datetime) else as_of
         return due is not None and due < day
@@ -375,12 +395,17 @@ class KPI:
         """Least-squares slope per day over the measurements in `window` before `as_of`.
 
         Direction is relative to "better": up is improving when higher is better; for a
-        range target, moving towards the middle of the range is improving.
+        range target, moving towards the middle of the range is improving. Values of any
+        size are fitted without overflow.
+
+        Raises:
+            ValidationError: `window` is not a positive timedelta, or the values change by
+                more per day than a float holds (e.g. from -1e308 to 1e308 in a day).
         """
+        if window is not None and (not isinstance(window, timedelta) or window <= timedelta(0)):
+            raise ValidationError.field("KPI.trend.window", window, "a positive timedelta")
         visible = self.measurements_until(as_of)
         if window is not None and visible:
-            if not isinstance(window, timedelta) or window <= timedelta(0):
-                raise ValidationError.field("KPI.trend.window", window, "a positive timedelta")
             last = moment_key(visible[-1].at)
             floor = last - window.days * 86_400_000_000 - window.seconds * 1_000_000
             visible = tuple(item for item in visible if moment_key(item.at) >= floor)
@@ -389,13 +414,19 @@ class KPI:
         days = [moment_key(item.at) / 86_400_000_000 for item in visible]
         values = [item.value for item in visible]
         slope, _ = least_squares(days, values)
+        if not math.isfinite(slope):
+            raise ValidationError.field(
+                f"KPI({self.name!r}).measurements",
+                (min(values), max(values)),
+                "values whose change per day fits in a float",
+            )
         return Trend(slope, self._direction(slope, values[-1]), len(visible))
 
     def _direction(self, slope: float, latest: float) -> TrendDirection:
         if math.isclose(slope, 0.0, abs_tol=1e-12):
             return TrendDirection.FLAT
         if isinstance(self.target, TargetRange):
-            up_is_better = latest < (self.target.low + self.target.high) / 2
+            up_is_better = latest < self.target.low / 2 + self.target.high / 2  # no overflow
         else:
             up_is_better = self.higher_is_better
         improving = (slope > 0) == up_is_better

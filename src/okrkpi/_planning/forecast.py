@@ -11,6 +11,7 @@ import attrs
 
 from okrkpi._alignment.tree import AlignmentTree, TreeScores
 from okrkpi._errors import ValidationError
+from okrkpi._model._pairs import checked_pairs
 from okrkpi._model._stats import least_squares
 from okrkpi._model.cycle import Cycle
 from okrkpi._model.key_result import KeyResult, Metric
@@ -202,12 +203,14 @@ class Calibration:
     """How well stated confidence matched outcomes.
 
     Attributes:
-        brier: Mean squared gap between stated probability and outcome (0 is perfect).
+        brier: Mean squared gap between stated probability and outcome (0 is perfect);
+            None when no pair was judged (`count == 0`), since no data has no score and
+            0.0 would read as a perfect forecaster.
         count: How many (confidence, outcome) pairs were judged.
         buckets: The reliability table.
     """
 
-    brier: float
+    brier: float | None
     count: int
     buckets: tuple[CalibrationBucket, ...]
 
@@ -215,18 +218,20 @@ class Calibration:
 def brier_score(pairs: Iterable[tuple[float, bool]]) -> float:
     """Mean of `(probability - outcome)^2` over `(probability, met)` pairs.
 
+    A probability is any real number in [0, 1] (numpy, `Decimal` and `Fraction` too); `met`
+    is a bool (numpy's too) or 0/1. No pairs is an error rather than a score: there is no
+    score of nothing, as `calibration` says with `brier=None`.
+
     Raises:
-        ValidationError: No pairs, or a probability outside [0, 1].
+        ValidationError: No pairs, or a malformed pair, naming its position
+            (`brier_score.pairs[3].probability`).
     """
-    items = list(pairs)
+    items = checked_pairs("brier_score.pairs", pairs)
     if not items:
-        raise ValidationError.field("brier_score.pairs", items, "at least one pair")
-    for probability, _ in items:
-        if not isinstance(probability, int | float) or not 0 <= probability <= 1:
-            raise ValidationError.field(
-                "brier_score.probability", probability, "a number in [0, 1]"
-            )
-    return math.fsum((p - (1.0 if met else 0.0)) ** 2 for p, met in items) / len(items)
+        raise ValidationError.field(
+            "brier_score.pairs", pairs, "at least one pair of (probability, met)"
+        )
+    return math.fsum((probability - met) ** 2 for probability, met in items) / len(items)
 
 
 def calibration(
@@ -243,14 +248,24 @@ def calibration(
     of its objective's cycle, per the objective's commitment (1.0 committed, 0.7
     aspirational by default).
 
+    With no key result that states a confidence, `count` is 0 and `brier` is None: no
+    data never reads as a score (`brier_score` raises for the same reason).
+
     Raises:
-        ValidationError: An objective has no cycle, or `buckets` is not a positive integer.
+        ValidationError: `objectives` holds something else than objectives, an objective
+            has no cycle, or `buckets` is not a positive integer.
     """
+    if isinstance(objectives, str | bytes) or not isinstance(objectives, Iterable):
+        raise ValidationError.field("calibration.objectives", objectives, "objectives")
     if not isinstance(buckets, int) or isinstance(buckets, bool) or buckets < 1:
         raise ValidationError.field("calibration.buckets", buckets, "a whole number >= 1")
     chosen = resolve_policy(policy)
     pairs: list[tuple[float, bool]] = []
-    for objective in objectives:
+    for position, objective in enumerate(objectives):
+        if not isinstance(objective, Objective):
+            raise ValidationError.field(
+                f"calibration.objectives[{position}]", objective, "an Objective"
+            )
         if objective.cycle is None:
             raise ValidationError.field(f"Objective({objective.id!r}).cycle", None, "a Cycle")
         end = objective.cycle.end
@@ -276,5 +291,5 @@ def _table(pairs: list[tuple[float, bool]], buckets: int) -> Calibration:
             rows.append(CalibrationBucket(low, high, len(inside), stated, observed))
         else:
             rows.append(CalibrationBucket(low, high, 0, None, None))
-    brier = brier_score(pairs) if pairs else 0.0
+    brier = brier_score(pairs) if pairs else None
     return Calibration(brier, len(pairs), tuple(rows))
