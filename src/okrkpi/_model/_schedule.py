@@ -18,6 +18,7 @@ import calendar
 import functools
 import re
 from datetime import date, datetime
+from types import MappingProxyType
 from typing import Any
 
 from dateutil.rrule import DAILY, MONTHLY, WEEKLY, YEARLY, rrule, rrulestr
@@ -31,29 +32,37 @@ __all__ = ["Schedule", "cadence", "parse_rule"]
 _SHIFT_YEARS = 7600
 _CYCLE_START = datetime(2000 + _SHIFT_YEARS, 1, 1)  # one whole 400-year cycle before 9999 ends
 
-_PARTS = {
-    "FREQ",
-    "INTERVAL",
-    "UNTIL",
-    "WKST",
-    "BYMONTH",
-    "BYWEEKNO",
-    "BYYEARDAY",
-    "BYMONTHDAY",
-    "BYDAY",
-    "BYSETPOS",
-}
+_PARTS = frozenset(
+    {
+        "FREQ",
+        "INTERVAL",
+        "UNTIL",
+        "WKST",
+        "BYMONTH",
+        "BYWEEKNO",
+        "BYYEARDAY",
+        "BYMONTHDAY",
+        "BYDAY",
+        "BYSETPOS",
+    }
+)
 _NAMES = ", ".join(sorted(_PARTS))
-_DAYS = {"BYWEEKNO", "BYYEARDAY", "BYMONTHDAY", "BYDAY"}
-_REFUSED = {
-    "COUNT": "an RRULE without COUNT (the schedule restarts at every measurement; use UNTIL)",
-    "BYHOUR": "an RRULE of days, without BYHOUR",
-    "BYMINUTE": "an RRULE of days, without BYMINUTE",
-    "BYSECOND": "an RRULE of days, without BYSECOND",
-    "BYEASTER": "an RFC 5545 RRULE, without BYEASTER",
-}
-_FREQUENCIES = {"YEARLY": YEARLY, "MONTHLY": MONTHLY, "WEEKLY": WEEKLY, "DAILY": DAILY}
-_PERIOD_DAYS = {YEARLY: 366, MONTHLY: 31, WEEKLY: 7}  # the most days a period holds
+_DAYS = frozenset({"BYWEEKNO", "BYYEARDAY", "BYMONTHDAY", "BYDAY"})
+_REFUSED = MappingProxyType(
+    {
+        "COUNT": "an RRULE without COUNT (the schedule restarts at every measurement; use UNTIL)",
+        "BYHOUR": "an RRULE of days, without BYHOUR",
+        "BYMINUTE": "an RRULE of days, without BYMINUTE",
+        "BYSECOND": "an RRULE of days, without BYSECOND",
+        "BYEASTER": "an RFC 5545 RRULE, without BYEASTER",
+    }
+)
+_FREQUENCIES = MappingProxyType(
+    {"YEARLY": YEARLY, "MONTHLY": MONTHLY, "WEEKLY": WEEKLY, "DAILY": DAILY}
+)
+_PERIOD_DAYS = MappingProxyType(
+    {YEARLY: 366, MONTHLY: 31, WEEKLY: 7}
+)  # the most days a period holds
 _UNTIL = re.compile(r"(\d{4})(\d{2})(\d{2})(T\d{6}Z?)?", re.ASCII)
 _INTERVAL = re.compile(r"\d{1,9}", re.ASCII)
 _POSITION = re.compile(r"[+-]?\d{1,3}", re.ASCII)

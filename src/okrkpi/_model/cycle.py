@@ -6,12 +6,14 @@ import enum
 import operator
 import re
 from datetime import date, datetime, timedelta
+from types import MappingProxyType
 from typing import Any
 
 import attrs
 
 from okrkpi._errors import ValidationError
 from okrkpi._model._checks import EARLIEST, LATEST, check_date, field_path, instance_of, text
+from okrkpi._model.moments import day_of
 
 __all__ = ["Cycle", "CycleKind"]
 
@@ -26,12 +28,14 @@ class CycleKind(enum.Enum):
     CUSTOM = "custom"
 
 
-_MONTHS = {
-    CycleKind.QUARTER: 3,
-    CycleKind.YEAR: 12,
-    CycleKind.FISCAL_YEAR: 12,
-    CycleKind.FISCAL_QUARTER: 3,
-}
+_MONTHS = MappingProxyType(
+    {
+        CycleKind.QUARTER: 3,
+        CycleKind.YEAR: 12,
+        CycleKind.FISCAL_YEAR: 12,
+        CycleKind.FISCAL_QUARTER: 3,
+    }
+)
 
 _ONE_DAY = timedelta(days=1)
 _PLAUSIBLE = f"between {EARLIEST.isoformat()} and {LATEST.isoformat()}"
@@ -255,7 +259,7 @@ class Cycle:
         if isinstance(other, Cycle):
             return self.start <= other.start and other.end <= self.end
         if isinstance(other, date):
-            day = other.date() if isinstance(other, datetime) else other
+            day = day_of(other)
             return self.start <= day <= self.end
         raise ValidationError.field("Cycle.contains", other, "a Cycle or a date")
 
@@ -270,7 +274,7 @@ class Cycle:
         """
         if not isinstance(as_of, date):
             raise ValidationError.field("as_of", as_of, "a date or datetime")
-        day = as_of.date() if isinstance(as_of, datetime) else as_of
+        day = day_of(as_of)
         span = (self.end - self.start).days
         if span == 0:
             return 0.0 if day < self.start else 1.0

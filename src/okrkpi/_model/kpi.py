@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import enum
 import math
-from datetime import date, datetime, timedelta
+from collections.abc import Mapping
+from datetime import date, timedelta
+from types import MappingProxyType
 from typing import Any
 
 import attrs
@@ -22,7 +24,7 @@ from okrkpi._model._schedule import Schedule, cadence, parse_rule
 from okrkpi._model._stats import least_squares
 from okrkpi._model.cycle import Cycle
 from okrkpi._model.history import Measurement, Measurements, measurements_field
-from okrkpi._model.moments import Moment, moment_key
+from okrkpi._model.moments import DAY, Moment, day_number, day_of, moment_key
 
 __all__ = [
     "KPI",
@@ -74,12 +76,14 @@ class Frequency(enum.Enum):
     QUARTERLY = "quarterly"
 
 
-_CADENCES: dict[Frequency, Schedule] = {
-    Frequency.DAILY: cadence(DAILY, 1),
-    Frequency.WEEKLY: cadence(WEEKLY, 1),
-    Frequency.MONTHLY: cadence(MONTHLY, 1),
-    Frequency.QUARTERLY: cadence(MONTHLY, 3),
-}
+_CADENCES: Mapping[Frequency, Schedule] = MappingProxyType(
+    {
+        Frequency.DAILY: cadence(DAILY, 1),
+        Frequency.WEEKLY: cadence(WEEKLY, 1),
+        Frequency.MONTHLY: cadence(MONTHLY, 1),
+        Frequency.QUARTERLY: cadence(MONTHLY, 3),
+    }
+)
 
 
 class TrendDirection(enum.Enum):
@@ -345,7 +349,7 @@ class KPI:
         latest = self.latest(as_of)
         if latest is not None:
             moment = latest.at
-            return (moment.date() if isinstance(moment, datetime) else moment), False
+            return day_of(moment), False
         if self.timeframe is not None:
             return self.timeframe.start, True
         return None
@@ -388,7 +392,7 @@ class KPI:
         before D plus one period of a `Frequency`.
         """
         due = self.next_due(as_of)
-        day = as_of.date() if isinstance(as_of, datetime) else as_of
+        day = day_of(as_of)
         return due is not None and due < day
 
     def trend(self, as_of: Moment | None = None, *, window: timedelta | None = None) -> Trend:
@@ -407,11 +411,11 @@ class KPI:
         visible = self.measurements_until(as_of)
         if window is not None and visible:
             last = moment_key(visible[-1].at)
-            floor = last - window.days * 86_400_000_000 - window.seconds * 1_000_000
+            floor = last - window.days * DAY - window.seconds * 1_000_000
             visible = tuple(item for item in visible if moment_key(item.at) >= floor)
         if len(visible) < 2:
             return Trend(0.0, TrendDirection.FLAT, len(visible))
-        days = [moment_key(item.at) / 86_400_000_000 for item in visible]
+        days = [day_number(item.at) for item in visible]
         values = [item.value for item in visible]
         slope, _ = least_squares(days, values)
         if not math.isfinite(slope):
