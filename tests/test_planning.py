@@ -274,3 +274,81 @@ def test_a_forecast_of_extreme_values_stays_finite_and_a_tree_of_them_projects()
     assert ahead.projected_score == 1.0
     tree = AlignmentTree([Objective("o", [kr], id="o", cycle=q3)])
     assert forecast_tree(tree, as_of=date(2026, 7, 3)).value("o") == 1.0
+
+
+# -- carrying a whole tree over ------------------------------------------------------------
+
+
+def _tree_to_carry():
+    from okrkpi import AlignmentTree
+
+    q1 = Cycle.quarter(2026, 1)
+    done = KeyResult.binary("Ship", id="ship").check_in(True, at=date(2026, 3, 1))
+    half = KeyResult.metric("Customers", start=0, target=100, id="cust")
+    half = half.check_in(40, at=date(2026, 3, 1))
+    objectives = [
+        Objective("Company", [half], id="co", cycle=q1),
+        Objective("Finished team", [done], id="done", parent_id="co", cycle=q1),
+        Objective("Team", [half], id="team", parent_id="co", parent_key_result_id="cust", cycle=q1),
+        Objective("Person", [half], id="me", parent_id="done", cycle=q1),
+        Objective("Nowhere", [half], id="free"),
+    ]
+    return AlignmentTree(objectives)
+
+
+def test_carrying_a_tree_over_relinks_children_and_skips_the_finished():
+    from okrkpi import carry_over_tree
+
+    result = carry_over_tree(_tree_to_carry())
+    new = result.tree
+    assert [o.id for o in new] == ["co-2026-q2", "team-2026-q2", "me-2026-q2"]
+    assert new["team-2026-q2"].parent_id == "co-2026-q2"
+    assert new["team-2026-q2"].parent_key_result_id == "cust"
+    assert new["me-2026-q2"].parent_id == "co-2026-q2"  # its parent was finished
+    assert dict(result.skipped) == {
+        "done": "finished: every key result is done",
+        "free": "no cycle to carry over from (pass to=)",
+    }
+    assert dict(result.relinked) == {
+        "me-2026-q2": "parent 'done' was finished; aligned to 'co-2026-q2' instead"
+    }
+    assert new["co-2026-q2"].key_results[0].measure.start == 40.0
+    assert all(o.cycle == Cycle.quarter(2026, 2) for o in new)
+    assert {o.carried_over_from for o in new} == {"co", "team", "me"}
+
+
+def test_carrying_a_tree_to_a_given_cycle_takes_objectives_without_one():
+    from okrkpi import carry_over_tree
+
+    h2 = Cycle("2026-H2", date(2026, 7, 1), date(2026, 12, 31))
+    result = carry_over_tree(_tree_to_carry(), to=h2)
+    assert "free-2026-h2" in result.tree
+    assert result.tree["free-2026-h2"].parent_id is None
+    with pytest.raises(ValidationError, match="carry_over_tree.tree"):
+        carry_over_tree([])
+    with pytest.raises(ValidationError, match="carry_over_tree.to"):
+        carry_over_tree(_tree_to_carry(), to="2026-Q2")
+
+
+def test_a_finished_root_leaves_its_children_aligned_to_nothing():
+    from okrkpi import AlignmentTree, carry_over_tree
+
+    q1 = Cycle.quarter(2026, 1)
+    done = KeyResult.binary("Ship", id="ship").check_in(True, at=date(2026, 3, 1))
+    open_kr = KeyResult.binary("Hire", id="hire")
+    tree = AlignmentTree(
+        [
+            Objective("Root", [done], id="root", cycle=q1),
+            Objective("Child", [open_kr], id="child", parent_id="root", cycle=q1),
+        ]
+    )
+    result = carry_over_tree(tree)
+    assert result.tree["child-2026-q2"].parent_id is None
+    assert result.relinked["child-2026-q2"] == "parent 'root' was finished; aligned to nothing"
+
+
+def test_check_ins_after_the_cycle_do_not_decide_what_is_carried():
+    q1 = Cycle.quarter(2026, 1)
+    kr = KeyResult.binary("Ship", id="ship").check_in(True, at=date(2026, 4, 10))
+    carried = carry_over(Objective("o", [kr], id="o", cycle=q1))
+    assert carried.key_results[0].id == "ship"

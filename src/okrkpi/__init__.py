@@ -40,7 +40,13 @@ from okrkpi._model.kpi import (
 )
 from okrkpi._model.kpi_links import key_result_from_kpi, propose_objective
 from okrkpi._model.objective import Commitment, Level, Objective
-from okrkpi._planning.cycles import ClosedObjective, carry_over, close
+from okrkpi._planning.cycles import (
+    CarriedTree,
+    ClosedObjective,
+    carry_over,
+    carry_over_tree,
+    close,
+)
 from okrkpi._planning.forecast import (
     Calibration,
     CalibrationBucket,
@@ -71,6 +77,7 @@ __all__ = [
     "Binary",
     "Calibration",
     "CalibrationBucket",
+    "CarriedTree",
     "CheckIn",
     "CheckIns",
     "ClosedObjective",
@@ -113,6 +120,7 @@ __all__ = [
     "brier_score",
     "calibration",
     "carry_over",
+    "carry_over_tree",
     "close",
     "default_registry",
     "forecast",

@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
+from types import MappingProxyType
 
 import attrs
 
+from okrkpi._alignment.tree import AlignmentTree
 from okrkpi._errors import ValidationError
 from okrkpi._model.cycle import Cycle
 from okrkpi._model.key_result import Binary, KeyResult, Metric, Milestones, Threshold
 from okrkpi._model.moments import Moment
 from okrkpi._model.objective import Objective
-from okrkpi._scoring.engine import score_objective
+from okrkpi._scoring.engine import judged_as_of, score_objective
 from okrkpi._scoring.policy import ScoringPolicy, resolve_policy
 from okrkpi._scoring.score import Score
 
-__all__ = ["ClosedObjective", "carry_over", "close"]
+__all__ = ["CarriedTree", "ClosedObjective", "carry_over", "carry_over_tree", "close"]
 
 
 def _carried_key_result(key_result: KeyResult, as_of: Moment | None) -> KeyResult | None:
@@ -51,7 +54,8 @@ def carry_over(
 ) -> Objective:
     """The unfinished part of `objective`, as a new objective for the next cycle.
 
-    Rules per key-result kind, judged `as_of` (the latest check-in when None):
+    Rules per key-result kind, judged `as_of` within the objective's cycle (its end when
+    None, so check-ins dated after the cycle do not count):
 
     - metric: restarts from its current value towards the same target; dropped if the
       target is already reached;
@@ -61,7 +65,9 @@ def carry_over(
 
     Check-ins are not carried over. The new objective links back through
     `carried_over_from`, gets the id `"{id}-{cycle name}"` unless given one, and keeps
-    parent, owner, level and commitment. The original is not changed.
+    parent, owner, level and commitment. The original is not changed. Titles are kept as
+    written: a title that quotes the old numbers ("from 40,000 to 100,000") is for you to
+    reword, since only you know how it should read.
 
     Args:
         objective: The objective to carry over.
@@ -80,10 +86,11 @@ def carry_over(
         to = objective.cycle.next()
     if not isinstance(to, Cycle):
         raise ValidationError.field("carry_over.to", to, "a Cycle")
+    judged = judged_as_of(as_of, objective.cycle)
     left = [
         carried
         for key_result in objective.key_results
-        if (carried := _carried_key_result(key_result, as_of)) is not None
+        if (carried := _carried_key_result(key_result, judged)) is not None
     ]
     if objective.key_results and not left:
         raise ValidationError.field(
@@ -98,6 +105,94 @@ def carry_over(
         carried_over_from=objective.id,
         closed_on=None,
     )
+
+
+def _read_only(notes: Mapping[str, str]) -> Mapping[str, str]:
+    return MappingProxyType(dict(notes))
+
+
+@attrs.frozen(slots=True)
+class CarriedTree:
+    """What carrying a whole tree over gives: the new tree, and what was left behind.
+
+    Attributes:
+        tree: The carried objectives, each linked to its parent's carried version.
+        skipped: Objective id -> why it was not carried (finished, or no cycle).
+        relinked: Carried objective id -> how its link changed, when its parent was not
+            carried (it aligns to its nearest carried ancestor, or to nothing).
+    """
+
+    tree: AlignmentTree
+    skipped: Mapping[str, str] = attrs.field(converter=_read_only)
+    relinked: Mapping[str, str] = attrs.field(converter=_read_only)
+
+
+def carry_over_tree(
+    tree: AlignmentTree, *, to: Cycle | None = None, as_of: Moment | None = None
+) -> CarriedTree:
+    """Carry every unfinished objective of a tree over to the next cycle, links and all.
+
+    Each objective is carried as `carry_over` would (same rules, ids and titles). A
+    finished one is skipped with a reason instead of raising. A carried objective aligns
+    to its parent's carried version; when the parent was finished, to the nearest carried
+    ancestor (its `parent_key_result_id` dropped), or to nothing; `relinked` says which.
+
+    Args:
+        tree: The tree to carry over.
+        to: The next cycle for every objective; each objective's own `cycle.next()` when
+            None.
+        as_of: When to judge what is finished (each objective's cycle end when None).
+
+    Raises:
+        ValidationError: `tree` is not an AlignmentTree, or `to` is not a Cycle.
+    """
+    if not isinstance(tree, AlignmentTree):
+        raise ValidationError.field("carry_over_tree.tree", tree, "an AlignmentTree")
+    if to is not None and not isinstance(to, Cycle):
+        raise ValidationError.field("carry_over_tree.to", to, "a Cycle or None")
+    new_ids: dict[str, Objective] = {}
+    skipped: dict[str, str] = {}
+    relinked: dict[str, str] = {}
+    for objective, _ in tree.walk():  # parents before their children
+        if to is None and objective.cycle is None:
+            skipped[objective.id] = "no cycle to carry over from (pass to=)"
+            continue
+        try:
+            new = carry_over(objective, to=to, as_of=as_of)
+        except ValidationError:
+            skipped[objective.id] = "finished: every key result is done"
+            continue
+        new_ids[objective.id] = _relinked(new, objective, tree, new_ids, relinked)
+    carried = [new_ids[old.id] for old in tree if old.id in new_ids]  # in the tree's order
+    return CarriedTree(AlignmentTree(carried, policy=tree.policy), skipped, relinked)
+
+
+def _relinked(
+    new: Objective,
+    old: Objective,
+    tree: AlignmentTree,
+    carried: Mapping[str, Objective],
+    notes: dict[str, str],
+) -> Objective:
+    parent = tree.parent(old.id)
+    if parent is None:
+        return new
+    if parent.id in carried:
+        new_parent = carried[parent.id]
+        kr_id = old.parent_key_result_id
+        kept = any(kr.id == kr_id for kr in new_parent.key_results)
+        return attrs.evolve(
+            new, parent_id=new_parent.id, parent_key_result_id=kr_id if kept else None
+        )
+    ancestor = tree.parent(parent.id)
+    while ancestor is not None and ancestor.id not in carried:
+        ancestor = tree.parent(ancestor.id)
+    if ancestor is None:
+        notes[new.id] = f"parent {parent.id!r} was finished; aligned to nothing"
+        return attrs.evolve(new, parent_id=None, parent_key_result_id=None)
+    new_parent_id = carried[ancestor.id].id
+    notes[new.id] = f"parent {parent.id!r} was finished; aligned to {new_parent_id!r} instead"
+    return attrs.evolve(new, parent_id=new_parent_id, parent_key_result_id=None)
 
 
 @attrs.frozen(slots=True)
