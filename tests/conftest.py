@@ -6,7 +6,9 @@ from hypothesis import settings
 
 from okrkpi import Cycle
 
-settings.register_profile("ci", deadline=None, max_examples=100)
+# The default keeps the suite quick; `HYPOTHESIS_PROFILE=nightly` digs deeper.
+settings.register_profile("ci", deadline=None, max_examples=30)
+settings.register_profile("nightly", deadline=None, max_examples=1000)
 # Mutation testing runs the suite once per mutant: fewer examples keep it to minutes.
 settings.register_profile("mutation", deadline=None, max_examples=30)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))

@@ -309,17 +309,17 @@ def test_policy_validation_and_named():
 
 
 def test_builtins_pass_the_strategy_test_kit():
-    check_scorer(builtin.linear_metric())
+    check_scorer(builtin.linear_metric(), max_examples=60)
     for aggregator in (
         builtin.weighted_mean(),
         builtin.minimum(),
         builtin.weighted_geometric_mean(),
     ):
-        check_aggregator(aggregator)
-    check_grader(builtin.google_grader())
-    check_grader(builtin.google_grader(yellow=0.3, green=0.6))
-    check_pace_rule(builtin.gap_pace())
-    check_pace_rule(builtin.ratio_pace())
+        check_aggregator(aggregator, max_examples=60)
+    check_grader(builtin.google_grader(), max_examples=60)
+    check_grader(builtin.google_grader(yellow=0.3, green=0.6), max_examples=60)
+    check_pace_rule(builtin.gap_pace(), max_examples=60)
+    check_pace_rule(builtin.ratio_pace(), max_examples=60)
 
 
 def test_test_kit_catches_a_broken_scorer():
@@ -332,7 +332,7 @@ def test_test_kit_catches_a_broken_scorer():
             return builtin.linear_metric()(key_result, None if current is None else -current)
 
     with pytest.raises(AssertionError, match="lowered progress"):
-        check_scorer(Backwards(), max_examples=50)
+        check_scorer(Backwards(), max_examples=50, shrink=False)
 
 
 def test_test_kit_catches_a_broken_aggregator_and_grader():
@@ -344,7 +344,7 @@ def test_test_kit_catches_a_broken_aggregator_and_grader():
             return builtin.weighted_mean()([(1.0, sum(v for _, v in parts))])
 
     with pytest.raises(AssertionError, match="outside|zero-weight"):
-        check_aggregator(Sum(), max_examples=50)
+        check_aggregator(Sum(), max_examples=50, shrink=False)
 
     @attrs.frozen
     class Upside:
@@ -357,7 +357,7 @@ def test_test_kit_catches_a_broken_aggregator_and_grader():
             return True
 
     with pytest.raises(AssertionError):
-        check_grader(Upside(), max_examples=50)
+        check_grader(Upside(), max_examples=50, shrink=False)
 
 
 @pytest.mark.parametrize(
@@ -384,7 +384,7 @@ def test_test_kit_catches_fast_paths_that_disagree_with_the_full_call():
             return round(self(key_result, current).progress, 1)
 
     with pytest.raises(AssertionError, match="progress_only gave"):
-        check_scorer(Hasty(), max_examples=50)
+        check_scorer(Hasty(), max_examples=50, shrink=False)
 
     @attrs.frozen
     class Rounded:
@@ -397,7 +397,7 @@ def test_test_kit_catches_fast_paths_that_disagree_with_the_full_call():
             return round(self(parts).value, 1)
 
     with pytest.raises(AssertionError, match="value_only gave"):
-        check_aggregator(Rounded(), max_examples=50)
+        check_aggregator(Rounded(), max_examples=50, shrink=False)
 
     @attrs.frozen
     class CarelessMinimum:
@@ -412,7 +412,7 @@ def test_test_kit_catches_fast_paths_that_disagree_with_the_full_call():
 
     assert isinstance(CarelessMinimum(), NumericAggregator)
     with pytest.raises(AssertionError, match="value_only gave"):
-        check_aggregator(CarelessMinimum(), max_examples=50)
+        check_aggregator(CarelessMinimum(), max_examples=50, shrink=False)
 
 
 # -- properties ---------------------------------------------------------------------------

@@ -33,7 +33,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import attrs
-from hypothesis import given, settings
+from hypothesis import Phase, given, settings
 from hypothesis import strategies as st
 
 from okrkpi._alignment.tree import AlignmentTree
@@ -230,7 +230,20 @@ def _metric_key_results() -> st.SearchStrategy[KeyResult]:
     return key_results(kinds=[KeyResultKind.METRIC])
 
 
-def check_scorer(scorer: KeyResultScorer, *, max_examples: int = 200) -> None:
+def _kit_settings(max_examples: int, shrink: bool) -> settings:
+    # Shrinking finds the smallest failing example: worth it for a user, not in a test
+    # that only checks the kit notices a broken strategy.
+    phases = tuple(Phase) if shrink else (Phase.explicit, Phase.reuse, Phase.generate)
+    return settings(
+        max_examples=max_examples,
+        deadline=None,
+        database=None,
+        report_multiple_bugs=False,
+        phases=phases,
+    )
+
+
+def check_scorer(scorer: KeyResultScorer, *, max_examples: int = 200, shrink: bool = True) -> None:
     """Check a metric key-result scorer against the contract.
 
     Progress is a finite number; the clamped value is in [0, 1]; the same input gives
@@ -239,12 +252,14 @@ def check_scorer(scorer: KeyResultScorer, *, max_examples: int = 200) -> None:
     never lowers progress; and a `NumericScorer`'s `progress_only` gives exactly the
     progress of a full call.
 
+    `shrink=False` skips searching for the smallest failing example (faster).
+
     Raises:
         AssertionError: With the falsifying example, if the scorer breaks the contract.
     """
     assert isinstance(scorer, KeyResultScorer), f"{scorer!r} does not follow KeyResultScorer"
 
-    @settings(max_examples=max_examples, deadline=None, database=None, report_multiple_bugs=False)
+    @_kit_settings(max_examples, shrink)
     @given(_metric_key_results(), numbers(low=-2000, high=2000), st.floats(0, 1000))
     def contract(key_result: KeyResult, current: float, step: float) -> None:
         first = scorer(key_result, current)
@@ -271,7 +286,9 @@ def check_scorer(scorer: KeyResultScorer, *, max_examples: int = 200) -> None:
     contract()
 
 
-def check_aggregator(aggregator: Aggregator, *, max_examples: int = 200) -> None:
+def check_aggregator(
+    aggregator: Aggregator, *, max_examples: int = 200, shrink: bool = True
+) -> None:
     """Check an aggregator against the contract.
 
     The result lies between the smallest and largest value among parts with weight > 0;
@@ -285,7 +302,7 @@ def check_aggregator(aggregator: Aggregator, *, max_examples: int = 200) -> None
     assert isinstance(aggregator, Aggregator), f"{aggregator!r} does not follow Aggregator"
     part = st.tuples(st.floats(0.01, 10), st.floats(0, 1))
 
-    @settings(max_examples=max_examples, deadline=None, database=None, report_multiple_bugs=False)
+    @_kit_settings(max_examples, shrink)
     @given(st.lists(part, min_size=1, max_size=8), st.floats(0, 1), st.randoms())
     def contract(parts: list[tuple[float, float]], extra: float, random: Any) -> None:
         result = aggregator(parts).value
@@ -310,7 +327,7 @@ def check_aggregator(aggregator: Aggregator, *, max_examples: int = 200) -> None
     contract()
 
 
-def check_grader(grader: Grader, *, max_examples: int = 200) -> None:
+def check_grader(grader: Grader, *, max_examples: int = 200, shrink: bool = True) -> None:
     """Check a grader against the contract.
 
     Grades never fall as the value rises; "met" is monotone too; a value of 1.0 is
@@ -322,7 +339,7 @@ def check_grader(grader: Grader, *, max_examples: int = 200) -> None:
     assert isinstance(grader, Grader), f"{grader!r} does not follow Grader"
     rank = {Grade.RED: 0, Grade.YELLOW: 1, Grade.GREEN: 2}
 
-    @settings(max_examples=max_examples, deadline=None, database=None, report_multiple_bugs=False)
+    @_kit_settings(max_examples, shrink)
     @given(st.floats(0, 1), st.floats(0, 1), st.sampled_from(list(Commitment)))
     def contract(a: float, b: float, commitment: Commitment) -> None:
         low, high = sorted((a, b))
@@ -334,7 +351,7 @@ def check_grader(grader: Grader, *, max_examples: int = 200) -> None:
     contract()
 
 
-def check_pace_rule(rule: PaceRule, *, max_examples: int = 200) -> None:
+def check_pace_rule(rule: PaceRule, *, max_examples: int = 200, shrink: bool = True) -> None:
     """Check a pace rule against the contract.
 
     It answers ON_TRACK, BEHIND or AT_RISK, and a higher actual at the same expected
@@ -346,7 +363,7 @@ def check_pace_rule(rule: PaceRule, *, max_examples: int = 200) -> None:
     assert isinstance(rule, PaceRule), f"{rule!r} does not follow PaceRule"
     allowed = {Status.ON_TRACK, Status.BEHIND, Status.AT_RISK}
 
-    @settings(max_examples=max_examples, deadline=None, database=None, report_multiple_bugs=False)
+    @_kit_settings(max_examples, shrink)
     @given(st.floats(0, 1), st.floats(0, 0.999), st.floats(0, 0.999))
     def contract(expected: float, a: float, b: float) -> None:
         low, high = sorted((a, b))
