@@ -97,11 +97,18 @@ class _NumberScorers(dict[type, NumberScorer]):
     """Measure class -> the policy's scorer for its kind, as a number-only callable.
 
     Keyed by class rather than by `KeyResultKind`: hashing a type is cheaper than an enum.
+    Also holds the aggregator's number path, found once: a protocol check is slow.
     """
 
     def __init__(self, policy: ScoringPolicy) -> None:
         super().__init__()
         self._policy = policy
+        aggregator = policy.aggregator
+        self.aggregate: Callable[[Sequence[WeightedValue]], float] = (
+            aggregator.value_only
+            if isinstance(aggregator, NumericAggregator)
+            else lambda parts: aggregator(parts).value
+        )
 
     def __missing__(self, measure_type: type) -> NumberScorer:
         kind: KeyResultKind = measure_type.kind  # type: ignore[attr-defined]
@@ -114,13 +121,6 @@ def _number_scorer(scorer: KeyResultScorer) -> NumberScorer:
     if isinstance(scorer, NumericScorer):
         return scorer.progress_only
     return lambda key_result, current: scorer(key_result, current).progress
-
-
-def _aggregate_value(policy: ScoringPolicy, parts: Sequence[WeightedValue]) -> float:
-    aggregator = policy.aggregator
-    if isinstance(aggregator, NumericAggregator):
-        return float(aggregator.value_only(parts))
-    return aggregator(parts).value
 
 
 def _progress_one(
@@ -140,7 +140,7 @@ def _progress_one(
         for kr in objective.key_results
     ]
     parts, _ = rollup_parts(structure, objective, key_results, progress, policy)
-    return _aggregate_value(policy, parts) if parts else 0.0
+    return float(scorers.aggregate(parts)) if parts else 0.0
 
 
 def explain_one(
