@@ -57,9 +57,9 @@ def test_threads_scoring_one_tree_while_another_checks_in_agree_with_one_thread(
 
     def score_repeatedly() -> None:
         for round_ in range(6):
-            for day in days:
-                if snapshot(fresh, day) != expected[day]:
-                    problems.append(f"round {round_}, {day}")
+            problems.extend(
+                f"round {round_}, {day}" for day in days if snapshot(fresh, day) != expected[day]
+            )
 
     def check_in_repeatedly() -> None:
         tree = fresh
