@@ -1,10 +1,6 @@
 import os
-from datetime import date
 
-import pytest
 from hypothesis import settings
-
-from okrkpi import Cycle
 
 # The default keeps the suite quick; `HYPOTHESIS_PROFILE=nightly` digs deeper.
 settings.register_profile("ci", deadline=None, max_examples=30)
@@ -12,13 +8,3 @@ settings.register_profile("nightly", deadline=None, max_examples=1000)
 # Mutation testing runs the suite once per mutant: fewer examples keep it to minutes.
 settings.register_profile("mutation", deadline=None, max_examples=30)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
-
-
-@pytest.fixture
-def q3():
-    return Cycle.quarter(2026, 3)
-
-
-@pytest.fixture
-def mid_august():
-    return date(2026, 8, 15)

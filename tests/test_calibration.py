@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from helpers import Q3
 from okrkpi import (
     KPI,
-    Cycle,
     KeyResult,
     Objective,
     OkrKpiError,
@@ -21,8 +21,6 @@ from okrkpi import (
     calibration,
 )
 from okrkpi._model._stats import least_squares
-
-Q3 = Cycle.quarter(2026, 3)
 
 
 def stated(name, confidence):

@@ -9,10 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from helpers import JULY
 from okrkpi import KPI, CheckIn, CheckIns, KeyResult, Measurement, ValidationError
 from okrkpi.testing import days
-
-JULY = date(2026, 7, 1)
 
 
 def test_recording_in_order_shares_columns_but_every_version_keeps_its_own():

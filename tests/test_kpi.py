@@ -7,6 +7,7 @@ from dateutil.rrule import MO, WEEKLY, rrule
 from hypothesis import given
 from hypothesis import strategies as st
 
+from helpers import Q3
 from okrkpi import (
     KPI,
     Commitment,
@@ -24,8 +25,6 @@ from okrkpi import (
     score,
 )
 from okrkpi.testing import kpis
-
-Q3 = Cycle.quarter(2026, 3)
 
 
 def reply_time(*values_by_day):

@@ -5,6 +5,7 @@ from datetime import UTC, date, datetime, timedelta
 import attrs
 import pytest
 
+from helpers import Q3
 from okrkpi import (
     AlignmentError,
     Binary,
@@ -115,26 +116,26 @@ def test_parse_rejects(text):
         Cycle.parse(text)
 
 
-def test_elapsed_is_linear_and_clamped(q3):
-    assert q3.elapsed(date(2026, 6, 1)) == 0.0
-    assert q3.elapsed(q3.start) == 0.0
-    assert q3.elapsed(date(2026, 8, 15)) == pytest.approx(45 / 91)
-    assert q3.elapsed(q3.end) == 1.0
-    assert q3.elapsed(date(2027, 1, 1)) == 1.0
-    assert q3.elapsed(datetime(2026, 8, 15, 23, 0)) == pytest.approx(45 / 91)
+def test_elapsed_is_linear_and_clamped():
+    assert Q3.elapsed(date(2026, 6, 1)) == 0.0
+    assert Q3.elapsed(Q3.start) == 0.0
+    assert Q3.elapsed(date(2026, 8, 15)) == pytest.approx(45 / 91)
+    assert Q3.elapsed(Q3.end) == 1.0
+    assert Q3.elapsed(date(2027, 1, 1)) == 1.0
+    assert Q3.elapsed(datetime(2026, 8, 15, 23, 0)) == pytest.approx(45 / 91)
     day = Cycle("launch day", date(2026, 5, 1), date(2026, 5, 1))
     assert (day.elapsed(date(2026, 4, 30)), day.elapsed(date(2026, 5, 1))) == (0.0, 1.0)
 
 
-def test_containment(q3):
-    assert Cycle.year(2026).contains(q3)
-    assert not q3.contains(Cycle.year(2026))
-    assert q3.contains(date(2026, 9, 30))
-    assert date(2026, 10, 1) not in q3
-    assert q3 in Cycle.year(2026)
-    assert "2026-Q3" not in q3
+def test_containment():
+    assert Cycle.year(2026).contains(Q3)
+    assert not Q3.contains(Cycle.year(2026))
+    assert Q3.contains(date(2026, 9, 30))
+    assert date(2026, 10, 1) not in Q3
+    assert Q3 in Cycle.year(2026)
+    assert "2026-Q3" not in Q3
     with pytest.raises(ValidationError):
-        q3.contains("2026-Q3")
+        Q3.contains("2026-Q3")
 
 
 def test_cycle_validation():
@@ -359,8 +360,8 @@ def test_objective_validation():
         Objective("Grow", kr)
 
 
-def test_is_past(q3):
-    objective = Objective("Grow", cycle=q3)
+def test_is_past():
+    objective = Objective("Grow", cycle=Q3)
     assert objective.is_past(date(2026, 10, 1))
     assert not objective.is_past(datetime(2026, 9, 30, 23))
     assert not Objective("Grow").is_past(date(2030, 1, 1))

@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from helpers import Q3
 from okrkpi import (
     AlignmentTree,
     Binary,
@@ -27,8 +28,6 @@ from okrkpi import (
     score,
 )
 from okrkpi.testing import days, objectives, trees
-
-Q3 = Cycle.quarter(2026, 3)
 
 
 def quarter_objective():

@@ -22,6 +22,14 @@ from okrkpi import (
 from okrkpi import strategies as builtin
 from okrkpi.testing import check_scorer
 
+BUILT_INS = {
+    "scorer": ["linear", "binary", "threshold", "milestones"],
+    "aggregator": ["weighted_mean", "minimum", "weighted_geometric_mean"],
+    "grader": ["google"],
+    "pace": ["gap", "ratio"],
+    "rollup": ["key_results", "children", "key_results_and_children", "driven_key_results"],
+}
+
 
 def test_builtins_are_registered_by_name():
     assert default_registry.names("aggregator") == (
@@ -218,3 +226,42 @@ def test_a_plugin_that_exits_only_warns(plugin_dist):
     with pytest.warns(StrategyPluginWarning, match="plug-in quits"):
         with pytest.raises(UnknownStrategyError):
             registry.grader("exits_on_import")
+
+
+# -- registering and looking up ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("category", BUILT_INS)
+def test_every_built_in_is_registered_under_its_own_name(category):
+    registry = StrategyRegistry()
+    assert sorted(registry.names(category)) == sorted(BUILT_INS[category])
+    for name in BUILT_INS[category]:
+        assert registry.get(category, name).name == name
+    lookup = getattr(registry, category)
+    assert lookup(BUILT_INS[category][0]) is registry.get(category, BUILT_INS[category][0])
+
+
+def test_registered_strategies_are_found_by_their_own_name_or_the_one_given():
+    registry = StrategyRegistry()
+    fast = builtin.ratio_pace(on_track=0.9)
+    registry.register("pace", fast)
+    registry.register("pace", fast, name="strict")
+    assert registry.pace("ratio") is fast
+    assert registry.pace("strict") is fast
+    assert default_registry.pace("ratio") is not fast  # each registry is its own
+
+
+def test_named_policies_use_the_default_registry_unless_told():
+    policy = ScoringPolicy.named(aggregator="minimum", pace="ratio")
+    assert policy.aggregator.name == "minimum"
+    assert policy.pace.name == "ratio"
+
+
+def test_registering_again_replaces_the_strategy():
+    registry = StrategyRegistry()
+    registry.register("pace", builtin.gap_pace(at_risk_gap=0.5), name="house")
+    assert registry.pace("house").at_risk_gap == 0.5
+    registry.register("pace", builtin.gap_pace(at_risk_gap=0.1), name="house")
+    assert registry.pace("house").at_risk_gap == 0.1
+    registry.register("pace", builtin.gap_pace(at_risk_gap=0.2))
+    assert registry.pace("gap").at_risk_gap == 0.2

@@ -9,11 +9,9 @@ from datetime import date, timedelta
 
 import pytest
 
-from okrkpi import AlignmentTree, Cycle, KeyResult, Objective
+from helpers import JULY, Q3
+from okrkpi import AlignmentTree, KeyResult, Objective
 from okrkpi.display import render_tree, tree_html
-
-Q3 = Cycle.quarter(2026, 3)
-JULY = date(2026, 7, 1)
 
 
 def org(size: int) -> AlignmentTree:

@@ -8,16 +8,20 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
+from helpers import JULY, Q3, metric
 from okrkpi import (
     Aggregate,
+    AlignmentTree,
     Commitment,
     Cycle,
     Grade,
     KeyResult,
     Measured,
     Objective,
+    Score,
     ScoringPolicy,
     Status,
+    StrategyRegistry,
     UnknownStrategyError,
     ValidationError,
     score,
@@ -35,21 +39,11 @@ from okrkpi.testing import (
 )
 from okrkpi.typing import NumericAggregator
 
-JULY = date(2026, 7, 1)
-
-
-def metric(start, target, *values, title="m"):
-    kr = KeyResult.metric(title, start=start, target=target)
-    for offset, value in enumerate(values):
-        kr = kr.check_in(value, at=JULY + timedelta(days=offset))
-    return kr
-
-
 # -- key results --------------------------------------------------------------------------
 
 
 def test_metric_progress_formula_and_explanation():
-    result = score(metric(1.2, 2.0, 1.6))
+    result = score(metric(1.6, start=1.2, target=2.0))
     assert result.value == pytest.approx(0.5)
     assert result.grade is Grade.YELLOW
     assert not result.met
@@ -62,18 +56,18 @@ def test_metric_progress_formula_and_explanation():
 
 
 def test_decrease_uses_the_same_formula():
-    assert score(metric(3.0, 2.0, 2.5)).value == pytest.approx(0.5)
-    assert score(metric(3.0, 2.0, 3.5)).progress == pytest.approx(-0.5)
+    assert score(metric(2.5, start=3.0, target=2.0)).value == pytest.approx(0.5)
+    assert score(metric(3.5, start=3.0, target=2.0)).progress == pytest.approx(-0.5)
 
 
 def test_overachievement_stays_visible_in_progress():
-    result = score(metric(0, 100, 150))
+    result = score(metric(150, target=100))
     assert result.progress == pytest.approx(1.5)
     assert result.value == 1.0
 
 
 def test_no_check_in_means_current_is_start():
-    result = score(metric(10, 20))
+    result = score(metric(start=10, target=20))
     assert (result.value, result.progress) == (0.0, 0.0)
     assert "no check-in yet: current = start" in result.explanation
 
@@ -140,7 +134,7 @@ def test_google_bands(value, aspirational, committed):
 
 
 def test_committed_objective_is_met_only_at_one():
-    kr = metric(0, 10, 9)
+    kr = metric(9, target=10)
     committed = Objective("Ship", [kr], commitment=Commitment.COMMITTED)
     aspirational = Objective("Ship", [kr])
     assert not score(committed).met
@@ -155,7 +149,7 @@ def test_committed_objective_is_met_only_at_one():
 
 def test_objective_weighted_mean():
     objective = Objective(
-        "Grow", [metric(0, 10, 10), KeyResult.binary("b", weight=3)]
+        "Grow", [metric(10, target=10), KeyResult.binary("b", weight=3)]
     )  # 1.0 x1, 0.0 x3
     result = score(objective)
     assert result.value == pytest.approx(0.25)
@@ -170,16 +164,16 @@ def test_objective_without_key_results_scores_zero_and_says_so():
 
 
 def test_zero_weight_key_result_does_not_count():
-    base = Objective("Grow", [metric(0, 10, 5)])
+    base = Objective("Grow", [metric(5, target=10)])
     padded = base.with_key_result(KeyResult.binary("ignored", weight=0))
     assert score(padded).value == score(base).value
 
 
 def test_aggregator_by_name_or_instance():
-    objective = Objective("Grow", [metric(0, 10, 2), KeyResult.binary("b")])
+    objective = Objective("Grow", [metric(2, target=10), KeyResult.binary("b")])
     assert score(objective, aggregator="minimum").value == 0.0
     assert score(objective, aggregator=builtin.minimum()).value == 0.0
-    geometric = score(Objective("g", [metric(0, 10, 4), KeyResult.binary("b", done=True)]),
+    geometric = score(Objective("g", [metric(4, target=10), KeyResult.binary("b", done=True)]),
                       aggregator="weighted_geometric_mean")  # fmt: skip
     assert geometric.value == pytest.approx(math.sqrt(0.4))
     with pytest.raises(UnknownStrategyError, match="known: minimum, weighted_geometric_mean"):
@@ -187,7 +181,7 @@ def test_aggregator_by_name_or_instance():
 
 
 def test_overachievement_counts_when_the_policy_says_so():
-    objective = Objective("Grow", [metric(0, 10, 15, 15, title="a"), metric(0, 10, 5, title="b")])
+    objective = Objective("Grow", [metric(15, 15, target=10, id="a"), metric(5, target=10, id="b")])
     assert score(objective).value == pytest.approx(0.75)
     generous = ScoringPolicy(overachievement_cap=1.5)
     assert score(objective, policy=generous).value == pytest.approx(1.0)
@@ -199,9 +193,9 @@ def test_score_rejects_other_subjects():
     with pytest.raises(ValidationError, match="score.subject"):
         score("objective")
     with pytest.raises(ValidationError, match="commitment"):
-        score(metric(0, 1), commitment="committed")
+        score(metric(target=1), commitment="committed")
     with pytest.raises(ValidationError, match="policy"):
-        score(metric(0, 1), policy="default")
+        score(metric(target=1), policy="default")
 
 
 # -- status -------------------------------------------------------------------------------
@@ -225,9 +219,9 @@ def test_score_rejects_other_subjects():
         (date(2027, 1, 15), 10, Status.MISSED),
     ],
 )
-def test_gap_rule(q3, as_of, current, expected):
+def test_gap_rule(as_of, current, expected):
     kr = KeyResult.metric("m", start=0, target=100).check_in(current, at=date(2026, 6, 1))
-    assert status(kr, q3, as_of=as_of) is expected
+    assert status(kr, Q3, as_of=as_of) is expected
 
 
 def test_the_gap_rule_is_behind_at_a_gap_of_exactly_a_quarter():
@@ -235,33 +229,33 @@ def test_the_gap_rule_is_behind_at_a_gap_of_exactly_a_quarter():
     assert builtin.gap_pace()(0.75, 0.4999) is Status.AT_RISK
 
 
-def test_ratio_rule(q3):
+def test_ratio_rule():
     kr = KeyResult.metric("m", start=0, target=100).check_in(40, at=date(2026, 6, 1))
     as_of = date(2026, 8, 15)  # expected 0.495 -> ratio 0.81
-    assert status(kr, q3, as_of=as_of) is Status.BEHIND
-    assert status(kr, q3, as_of=as_of, pace="ratio") is Status.BEHIND
-    assert status(kr.check_in(48, at=JULY), q3, as_of=as_of, pace="ratio") is Status.ON_TRACK
-    assert status(kr.check_in(30, at=JULY), q3, as_of=as_of, pace="ratio") is Status.AT_RISK
+    assert status(kr, Q3, as_of=as_of) is Status.BEHIND
+    assert status(kr, Q3, as_of=as_of, pace="ratio") is Status.BEHIND
+    assert status(kr.check_in(48, at=JULY), Q3, as_of=as_of, pace="ratio") is Status.ON_TRACK
+    assert status(kr.check_in(30, at=JULY), Q3, as_of=as_of, pace="ratio") is Status.AT_RISK
     assert builtin.ratio_pace()(0.0, 0.0) is Status.ON_TRACK
 
 
-def test_objective_status_is_its_worst_key_result(q3):
+def test_objective_status_is_its_worst_key_result():
     good = KeyResult.binary("done", done=True)
     late = KeyResult.metric("late", start=0, target=100).check_in(10, at=JULY)
-    objective = Objective("Grow", [good, late], cycle=q3)
+    objective = Objective("Grow", [good, late], cycle=Q3)
     assert status(objective, as_of=date(2026, 8, 15)) is Status.AT_RISK
-    assert status(Objective("Grow", [good], cycle=q3), as_of=date(2026, 8, 15)) is Status.ACHIEVED
-    assert status(Objective("Empty", cycle=q3), as_of=date(2026, 6, 1)) is Status.NOT_STARTED
-    assert status(Objective("Empty", cycle=q3), as_of=date(2026, 9, 1)) is Status.AT_RISK
+    assert status(Objective("Grow", [good], cycle=Q3), as_of=date(2026, 8, 15)) is Status.ACHIEVED
+    assert status(Objective("Empty", cycle=Q3), as_of=date(2026, 6, 1)) is Status.NOT_STARTED
+    assert status(Objective("Empty", cycle=Q3), as_of=date(2026, 9, 1)) is Status.AT_RISK
 
 
 def test_status_needs_a_cycle():
     with pytest.raises(ValidationError, match="status.cycle"):
         status(Objective("Grow"), as_of=JULY)
     with pytest.raises(ValidationError, match="status.cycle"):
-        status(metric(0, 1), as_of=JULY)
+        status(metric(target=1), as_of=JULY)
     with pytest.raises(ValidationError, match="status.as_of"):
-        status(metric(0, 1), Cycle.year(2026), as_of="2026-07-01")
+        status(metric(target=1), Cycle.year(2026), as_of="2026-07-01")
     with pytest.raises(ValidationError, match="status.subject"):
         status(3, Cycle.year(2026), as_of=JULY)
 
@@ -282,7 +276,7 @@ def test_scorers_reject_the_wrong_kind():
         with pytest.raises(ValidationError, match="measure"):
             scorer(KeyResult.binary("x"), None)
     with pytest.raises(ValidationError, match="measure"):
-        builtin.binary_scorer()(metric(0, 1), None)
+        builtin.binary_scorer()(metric(target=1), None)
 
 
 def test_policy_validation_and_named():
@@ -666,3 +660,56 @@ def test_a_committed_objective_explains_itself_exactly():
         "progress 1 = done [binary]; value 1; committed: GREEN (met)"
     )
     assert str(result) == "Objective 'ship-it': 0.75 YELLOW"
+
+
+# -- named graders, explanations and policy edges -----------------------------------------
+
+
+def test_score_with_a_named_grader():
+    kr = metric(50, id="m")
+    strict = builtin.google_grader(yellow=0.6, green=0.9)
+    registry = StrategyRegistry()
+    registry.register("grader", strict, name="strict")
+    assert score(kr, grader="strict", registry=registry).grade is Grade.RED
+    assert score(kr).grade is Grade.YELLOW
+
+
+def test_explanation_keeps_whole_numbers_whole():
+    big = Score(1.0, 12345, Grade.GREEN, True, "KeyResult 'x'", "linear", "12345 / 1")
+    assert big.explanation.startswith("progress 12345 = 12345 / 1 [linear]")
+    small = Score(0.5, 0.123456, Grade.YELLOW, False, "KeyResult 'x'", "linear", "f")
+    assert small.explanation.startswith("progress 0.1235 = f")
+
+
+def test_policy_edges():
+    assert ScoringPolicy(overachievement_cap=1.0).overachievement_cap == 1.0
+    registry = StrategyRegistry()
+    registry.register("aggregator", builtin.minimum(), name="house")
+    assert ScoringPolicy.named(aggregator="house", registry=registry).aggregator.name == "minimum"
+
+
+def test_an_objective_without_key_results_explains_its_zero():
+    result = score(Objective("Empty", id="empty", commitment=Commitment.COMMITTED))
+    assert result == Score(
+        value=0.0,
+        progress=0.0,
+        grade=Grade.RED,
+        met=False,
+        subject="Objective 'empty'",
+        strategy="weighted_mean",
+        formula="0",
+        commitment=Commitment.COMMITTED,
+        grader="google",
+        note="no key results: scores 0.0",
+    )
+    tree = AlignmentTree(
+        [Objective("Empty", id="empty"), Objective("C", id="c", parent_id="empty")]
+    )
+    rolled = tree.score(rollup="children")["empty"]
+    assert rolled.note == "rolled up from 1 aligned objectives"
+    assert rolled.grader == "google"
+
+
+def test_a_falling_metric_at_its_start_reads_zero_not_minus_zero():
+    churn = KeyResult.metric("Churn", start=3.0, target=2.0, id="churn")
+    assert score(churn).explanation.startswith("progress 0 = (3 - 3) / (2 - 3)")

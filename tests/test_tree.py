@@ -1,33 +1,31 @@
 """The alignment tree: validation, queries, roll-ups, incremental re-scoring, scale."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from helpers import JULY, MID_AUGUST, Q3, metric
 from okrkpi import (
     AlignmentError,
     AlignmentTree,
     Commitment,
     Cycle,
-    FindingCode,
     KeyResult,
     KeyResultKind,
     Level,
     Objective,
     ScoringPolicy,
     Status,
+    StrategyRegistry,
     ValidationError,
-    lint,
 )
 from okrkpi import strategies as builtin
 from okrkpi.examples import EXAMPLE_AS_OF, example_objectives
 from okrkpi.strategies import children_only, key_results_and_children
 from okrkpi.testing import days, trees
-
-JULY = date(2026, 7, 1)
 
 
 def node(oid, parent=None, value=None, weight=1.0, **fields):
@@ -337,47 +335,6 @@ def test_tree_scores_build_each_score_once_and_on_demand(example):
 # -- hygiene ------------------------------------------------------------------------------
 
 
-def test_lint_flags_each_rule():
-    q2 = Cycle.quarter(2026, 2)
-    q3 = Cycle.quarter(2026, 3)
-    many = [KeyResult.binary(f"kr {i}") for i in range(6)]
-    stale = KeyResult.metric("stale", start=0, target=1).check_in(0.5, at=date(2026, 7, 1))
-    fresh = KeyResult.metric("fresh", start=0, target=1).check_in(0.5, at=date(2026, 8, 10))
-    objectives = [
-        Objective("Empty", id="empty", level=Level.COMPANY, cycle=q3),
-        Objective("Busy", many, id="busy", parent_id="empty", cycle=q3),
-        Objective("Old", [fresh], id="old", level=Level.COMPANY, cycle=q2),
-        Objective("Closed", [fresh], id="closed", level=Level.COMPANY, cycle=q2,
-                  closed_on=date(2026, 7, 2)),
-        Objective("Stale", [stale, fresh], id="stale", parent_id="empty", cycle=q3),
-        Objective("Loose", [fresh], id="loose", commitment=Commitment.COMMITTED),
-    ]  # fmt: skip
-    findings = lint(
-        AlignmentTree(objectives), as_of=date(2026, 8, 15), stale_after=timedelta(weeks=4)
-    )
-    found = {(f.code, f.objective_id, f.key_result_id) for f in findings}
-    assert found == {
-        (FindingCode.NO_KEY_RESULTS, "empty", None),
-        (FindingCode.TOO_MANY_KEY_RESULTS, "busy", None),
-        *((FindingCode.STALE_KEY_RESULT, "busy", kr.id) for kr in many),
-        (FindingCode.PAST_CYCLE_NOT_CLOSED, "old", None),
-        # Q2 objectives holding an August check-in: it does not count for Q2.
-        (FindingCode.CHECK_IN_OUTSIDE_CYCLE, "old", "fresh"),
-        (FindingCode.CHECK_IN_OUTSIDE_CYCLE, "closed", "fresh"),
-        (FindingCode.STALE_KEY_RESULT, "stale", "stale"),
-        (FindingCode.UNALIGNED, "loose", None),
-    }
-    stale_line = next(str(f) for f in findings if f.key_result_id == "stale")
-    assert (
-        stale_line
-        == "stale/stale: last check-in 2026-07-01, 45 days before 2026-08-15 [stale_key_result]"
-    )
-    with pytest.raises(ValidationError, match="lint.as_of"):
-        lint([], as_of="today")
-    with pytest.raises(ValidationError, match="stale_after"):
-        lint([], as_of=date(2026, 1, 1), stale_after=timedelta(0))
-
-
 # -- walking, caches and lifetime ------------------------------------------------------
 
 
@@ -425,3 +382,121 @@ def test_the_score_cache_is_bounded_and_keyed_by_policy_value():
     assert again is first
     assert again.value("a") == pytest.approx(0.2)
     assert tree.score(JULY).value("a") == pytest.approx(0.5)
+
+
+# -- queries, changes and scores by date ---------------------------------------------------
+
+
+def test_subtree_keeps_the_policy_and_drops_the_parent_link():
+    policy = ScoringPolicy(rollup=builtin.children_only())
+    tree = AlignmentTree(
+        [
+            Objective("R", [metric(10, id="r")], id="r"),
+            Objective("M", [metric(20, id="m")], id="m", parent_id="r", parent_key_result_id="r"),
+            Objective("L", [metric(60, id="l")], id="l", parent_id="m"),
+        ],
+        policy=policy,
+    )
+    sub = tree.subtree("m")
+    assert [objective.id for objective in sub] == ["m", "l"]
+    assert sub["m"].parent_id is None
+    assert sub["m"].parent_key_result_id is None
+    assert sub.score().progress("m") == pytest.approx(0.6)  # children roll-up kept
+
+
+def test_filter_combines_criteria():
+    objectives = [
+        Objective("A", id="a", owner="ana", level=Level.TEAM, cycle=Q3),
+        Objective("B", id="b", owner="ana", level=Level.INDIVIDUAL, cycle=Q3),
+        Objective("C", id="c", owner="bo", level=Level.TEAM, cycle=Q3),
+        Objective("D", id="d", owner="ana", level=Level.TEAM),
+        Objective("E", id="e", owner="ana", level=Level.TEAM, cycle=Q3),
+    ]
+    tree = AlignmentTree(objectives)
+    assert [o.id for o in tree.filter(owner="ana", level=Level.TEAM)] == ["a", "d", "e"]
+    assert [o.id for o in tree.filter(owner="ana", cycle=Cycle.year(2026))] == ["a", "b", "e"]
+    assert [o.id for o in tree.filter(level=Level.TEAM, cycle=Q3)] == ["a", "c", "e"]
+
+
+def test_replace_with_new_links_keeps_the_policy():
+    policy = ScoringPolicy(rollup=builtin.children_only())
+    tree = AlignmentTree(
+        [
+            Objective("R", [metric(10, id="r")], id="r"),
+            Objective("S", [metric(50, id="s")], id="s"),
+            Objective("L", [metric(90, id="l")], id="l", parent_id="r"),
+        ],
+        policy=policy,
+    )
+    moved = tree.replace(Objective("L", [metric(90, id="l")], id="l", parent_id="s"))
+    scores = moved.score()
+    assert scores.progress("s") == pytest.approx(0.9)
+    assert scores.progress("r") == pytest.approx(0.1)
+
+
+def test_replace_updates_cycle_findings_only_when_the_cycle_changes():
+    tree = AlignmentTree(
+        [Objective("R", id="r", cycle=Q3), Objective("C", id="c", parent_id="r", cycle=Q3)]
+    )
+    assert tree.findings == ()
+    same = tree.replace(Objective("C", [metric(1, id="x")], id="c", parent_id="r", cycle=Q3))
+    assert same.findings == ()
+    moved = tree.replace(Objective("C", id="c", parent_id="r", cycle=Cycle.quarter(2026, 4)))
+    assert [problem.path for problem in moved.findings] == ["objectives['c'].cycle"]
+    back = moved.replace(Objective("C", id="c", parent_id="r", cycle=Q3))
+    assert back.findings == ()
+
+
+def test_tree_scores_see_exactly_the_check_ins_of_the_day():
+    kr = (
+        KeyResult.metric("m", start=0, target=100, id="m")
+        .check_in(10, at=datetime(2026, 8, 15, 23, 59, 59, 999999))
+        .check_in(70, at=datetime(2026, 8, 16, 0, 0))
+    )
+    tree = AlignmentTree([Objective("O", [kr], id="o")])
+    assert tree.score(MID_AUGUST).progress("o") == pytest.approx(0.1)
+    assert tree.score(datetime(2026, 8, 15, 12, 0)).progress("o") == 0.0
+    plain = AlignmentTree([Objective("P", [metric(10, id="p", at=date(2026, 8, 16))], id="p")])
+    assert plain.score(MID_AUGUST).progress("p") == 0.0
+
+
+def test_re_scoring_keeps_the_date_it_was_asked_for():
+    tree = AlignmentTree([Objective("O", [metric(10, id="a")], id="o")])
+    noon = datetime(2026, 8, 15, 12, 0)
+    tree.score(MID_AUGUST)
+    tree.score(noon)
+    later = tree.check_in("o", "a", 90, at=date(2026, 9, 1), confidence=8)
+    assert later.score(MID_AUGUST).progress("o") == pytest.approx(0.1)
+    assert later.score(noon).progress("o") == pytest.approx(0.1)
+    assert later.score().progress("o") == pytest.approx(0.9)
+    recorded = later["o"].key_result("a").latest_check_in()
+    assert (recorded.confidence.value, recorded.note) == (8, "")
+
+
+def test_explained_tree_scores_name_the_objective_and_keep_the_commitment():
+    objective = Objective("O", [metric(130, id="a")], id="o", commitment=Commitment.COMMITTED)
+    child = Objective("C", [metric(50, id="c")], id="c", parent_id="o")
+    tree = AlignmentTree([objective, child], policy=ScoringPolicy(overachievement_cap=1.5))
+    explained = tree.score()["o"]
+    assert explained.subject == "Objective 'o'"
+    assert explained.progress == pytest.approx(1.3)
+    assert explained.parts[0].commitment is Commitment.COMMITTED
+    assert explained.note == ""  # children do not count in the default roll-up
+    with pytest.raises(KeyError) as missing:
+        tree.score()["nowhere"]
+    assert missing.value.args == ("nowhere",)
+    registry = StrategyRegistry()
+    registry.register("rollup", builtin.children_only(), name="kids")
+    assert tree.score(rollup="kids", registry=registry).progress("o") == pytest.approx(0.5)
+
+
+def test_descendants_reach_every_level():
+    tree = AlignmentTree(
+        [
+            Objective("R", id="r"),
+            Objective("A", id="a", parent_id="r"),
+            Objective("B", id="b", parent_id="a"),
+            Objective("C", id="c", parent_id="b"),
+        ]
+    )
+    assert [objective.id for objective in tree.descendants("r")] == ["a", "b", "c"]
