@@ -191,14 +191,7 @@ class Cycle:
             raise ValidationError.field(
                 "Cycle.year", year, f"a fiscal year starting on or after {EARLIEST.isoformat()}"
             )
-        start = date(first_year, start_month, 1)
-        return cls(
-            f"FY{year}",
-            start,
-            _months_later(start, 12) - _ONE_DAY,
-            kind=CycleKind.FISCAL_YEAR,
-            fiscal_start_month=start_month,
-        )
+        return cls._fiscal(f"FY{year}", date(first_year, start_month, 1), 12, start_month)
 
     @classmethod
     def fiscal_quarter(cls, year: int, quarter: int, *, start_month: int) -> Cycle:
@@ -209,13 +202,13 @@ class Cycle:
         fiscal = cls.fiscal_year(year, start_month=start_month)
         quarter = _check_quarter(quarter)
         start = _months_later(fiscal.start, 3 * (quarter - 1))
-        return cls(
-            f"FY{fiscal.end.year}-Q{quarter}",
-            start,
-            _months_later(start, 3) - _ONE_DAY,
-            kind=CycleKind.FISCAL_QUARTER,
-            fiscal_start_month=start_month,
-        )
+        return cls._fiscal(f"FY{fiscal.end.year}-Q{quarter}", start, 3, start_month)
+
+    @classmethod
+    def _fiscal(cls, name: str, start: date, months: int, start_month: int) -> Cycle:
+        kind = CycleKind.FISCAL_YEAR if months == 12 else CycleKind.FISCAL_QUARTER
+        end = _months_later(start, months) - _ONE_DAY
+        return cls(name, start, end, kind=kind, fiscal_start_month=start_month)
 
     @classmethod
     def parse(cls, text: str, *, start_month: int = 1) -> Cycle:
