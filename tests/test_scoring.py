@@ -713,3 +713,48 @@ def test_an_objective_without_key_results_explains_its_zero():
 def test_a_falling_metric_at_its_start_reads_zero_not_minus_zero():
     churn = KeyResult.metric("Churn", start=3.0, target=2.0, id="churn")
     assert score(churn).explanation.startswith("progress 0 = (3 - 3) / (2 - 3)")
+
+
+# -- weights near the float limit ----------------------------------------------------------
+
+
+def test_weights_near_the_float_limit_average_without_overflow():
+    parts = [(1e308, 0.2), (1e308, 0.6), (1e308, 1.0)]
+    mean = builtin.weighted_mean()
+    assert mean.value_only(parts) == pytest.approx(0.6)
+    assert mean(parts) == Aggregate(
+        pytest.approx(0.6), "(0.20x1e+308 + 0.60x1e+308 + 1.00x1e+308) / inf"
+    )
+    geometric = builtin.weighted_geometric_mean()
+    assert geometric.value_only(parts) == pytest.approx((0.2 * 0.6 * 1.0) ** (1 / 3))
+    assert geometric(parts).formula == "(0.20^1e+308 * 0.60^1e+308 * 1.00^1e+308)^(1/inf)"
+    # Unequal huge weights keep their proportions.
+    assert mean.value_only([(1.5e308, 0.0), (0.5e308, 1.0)]) == pytest.approx(0.25)
+    assert mean.value_only([(1e308, 0.5), (1e-300, 1.0)]) == pytest.approx(0.5)
+
+
+def test_a_capped_progress_near_the_float_limit_still_averages():
+    parts = [(1.0, 1e308), (1.0, 1e308)]
+    assert builtin.weighted_mean().value_only(parts) == pytest.approx(1e308)
+
+
+def test_milestones_weighing_near_the_float_limit_share_without_overflow():
+    kr = KeyResult.milestones(
+        "Ship", milestones=[("alpha", 1e308), ("beta", 1e308), ("ga", 2e307)], id="ship"
+    ).check_in(2, at=JULY)
+    result = score(kr)
+    assert result.progress == pytest.approx(2 / 2.2)
+    assert result.formula == "2 / 2.2 (2 of 3 reached)"
+    assert builtin.milestone_share().progress_only(kr, 1) == pytest.approx(1 / 2.2)
+
+
+def test_children_and_key_results_share_near_the_float_limit():
+    rollup = builtin.key_results_and_children(children_share=0.25)
+    objective = Objective("o", [metric(100, id="a", weight=1e308)], id="o")
+    parts = rollup.combine(
+        objective,
+        [(objective.key_results[0], 1.0), (metric(id="b", weight=1e308), 0.0)],
+        [(Objective("c", id="c", alignment_weight=1e308), 0.4)],
+    )
+    assert [weight for weight, _ in parts] == pytest.approx([0.375, 0.375, 0.25])
+    assert builtin.weighted_mean().value_only(parts) == pytest.approx(0.475)
