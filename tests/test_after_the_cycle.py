@@ -163,3 +163,28 @@ def test_lint_refuses_things_that_are_not_objectives():
         lint(["o"], as_of=Q1.end)  # type: ignore[list-item]
     with pytest.raises(ValidationError, match="lint.objectives"):
         lint(None, as_of=Q1.end)  # type: ignore[arg-type]
+
+
+def test_a_bad_as_of_message_names_the_value():
+    objective = Objective("o", [metric(10)], cycle=Q1)
+    with pytest.raises(ValidationError) as raised:
+        score(objective, as_of="2026-01-01")  # type: ignore[arg-type]
+    assert str(raised.value) == "as_of: expected a date, a datetime or None, got '2026-01-01'"
+
+
+def test_a_moment_on_the_last_day_is_taken_as_given():
+    kr = metric(10, at=date(2026, 3, 1)).check_in(90, at=datetime(2026, 3, 31, 18, 0))
+    objective = Objective("o", [kr], cycle=Q1)
+    assert score(objective, as_of=datetime(2026, 3, 31, 12, 0)).value == 0.1
+    assert score(objective, as_of=datetime(2026, 4, 1, 0, 0)).value == 0.9
+
+
+def test_status_judges_against_the_cycle_it_is_given_and_the_day_asked():
+    kr = metric(10, at=date(2026, 2, 1)).check_in(80, at=date(2026, 5, 1))
+    objective = Objective("o", [kr], cycle=Q1)
+    q2 = Cycle.quarter(2026, 2)
+    # Judged within Q2, the May check-in counts: 0.8 is met at the end of Q2.
+    assert status(objective, q2, as_of=q2.end) is Status.ACHIEVED
+    assert status(objective, as_of=q2.end) is Status.MISSED  # its own Q1: 0.1
+    # Mid-cycle, a check-in dated after the day asked does not count.
+    assert status(objective, q2, as_of=date(2026, 4, 15)) is Status.BEHIND

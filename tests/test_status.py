@@ -14,6 +14,7 @@ from okrkpi import (
     ScoringPolicy,
     Status,
     StrategyRegistry,
+    ValidationError,
     score,
     status,
 )
@@ -146,3 +147,13 @@ def test_the_worst_status_wins():
     assert Status.worst(iter([Status.AT_RISK])) is Status.AT_RISK
     with pytest.raises(ValueError, match="empty"):
         Status.worst([])
+
+
+def test_a_registry_that_is_not_one_is_refused_by_name():
+    with pytest.raises(ValidationError) as raised:
+        score(metric(10), registry="default")  # type: ignore[arg-type]
+    assert str(raised.value) == "registry: expected a StrategyRegistry or None, got 'default'"
+
+
+def test_named_policies_keep_their_cap():
+    assert ScoringPolicy.named(overachievement_cap=1.5).overachievement_cap == 1.5

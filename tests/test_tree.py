@@ -500,3 +500,17 @@ def test_descendants_reach_every_level():
         ]
     )
     assert [objective.id for objective in tree.descendants("r")] == ["a", "b", "c"]
+
+
+def test_a_leaf_has_no_children_and_scores_after_a_change_know_their_objectives():
+    tree = AlignmentTree([node("a", value=10), node("b", "a", value=20)])
+    assert tree.children("b") == ()
+    changed = tree.check_in("b", "kr", 30, at=JULY)
+    scores = changed.score()
+    tree.score()
+    again = changed.score()
+    assert "zz" not in again.progress_map()
+    assert "b" in again.progress_map()
+    assert len(again.progress_map()) == 2
+    assert sorted(again.progress_map()) == ["a", "b"]
+    assert scores.value("b") == 0.3

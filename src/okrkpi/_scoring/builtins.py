@@ -177,7 +177,7 @@ def _positive(parts: Sequence[WeightedValue]) -> list[WeightedValue]:
 
 def _total_weight(used: Sequence[WeightedValue]) -> float:
     # fsum raises on an intermediate overflow; scaled, the worst is an honest inf.
-    largest = max((weight for weight, _ in used), default=1.0)
+    largest = max(weight for weight, _ in used)  # called with at least one part
     return largest * math.fsum(weight / largest for weight, _ in used)
 
 
