@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 from html import escape
+from types import MappingProxyType
 from typing import Any
 
 from okrkpi._alignment.tree import AlignmentTree
@@ -71,20 +72,23 @@ def render_kpis(kpis: Iterable[KPI], *, as_of: date) -> str:
 
 # -- notebooks ----------------------------------------------------------------------------
 
-_COLOURS = {
-    "RED": "#d93025",
-    "YELLOW": "#f9ab00",
-    "GREEN": "#188038",
-    "ON_TRACK": "#188038",
-    "ACHIEVED": "#188038",
-    "BEHIND": "#f9ab00",
-    "AT_RISK": "#d93025",
-    "NOT_STARTED": "#5f6368",
-    "HEALTHY": "#188038",
-    "WARNING": "#f9ab00",
-    "UNHEALTHY": "#d93025",
-    "UNKNOWN": "#5f6368",
-}
+_COLOURS = MappingProxyType(
+    {
+        "RED": "#d93025",
+        "YELLOW": "#f9ab00",
+        "GREEN": "#188038",
+        "ON_TRACK": "#188038",
+        "ACHIEVED": "#188038",
+        "BEHIND": "#f9ab00",
+        "AT_RISK": "#d93025",
+        "NOT_STARTED": "#5f6368",
+        "HEALTHY": "#188038",
+        "WARNING": "#f9ab00",
+        "UNHEALTHY": "#d93025",
+        "UNKNOWN": "#5f6368",
+        "MISSED": "#a50e0e",
+    }
+)
 
 
 def _badge(label: str) -> str:

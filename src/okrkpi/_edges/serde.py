@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from datetime import date, datetime
+from functools import partial
 from typing import Any, TypeVar
 
 import attrs
@@ -29,16 +30,6 @@ from okrkpi._model.kpi import KPI, Frequency, TargetRange
 from okrkpi._model.moments import Moment
 from okrkpi._model.objective import Objective
 from okrkpi._scoring.score import Score
-
-__all__ = [
-    "SCHEMA_VERSION",
-    "Document",
-    "converter",
-    "dumps",
-    "from_dict",
-    "loads",
-    "to_dict",
-]
 
 T = TypeVar("T")
 
@@ -106,16 +97,18 @@ def _text_from(value: Any, _: Any) -> str:
     return value
 
 
-def _cycle_from(value: Any, _: Any) -> Cycle:
+def _cycle_from(value: Any, _: Any, *, plain: Plain) -> Cycle:
     if isinstance(value, str):
         return Cycle.parse(value)
-    return _structure_attrs(value, Cycle)
+    return _structure_attrs(value, Cycle, plain)
 
 
-_PLAIN: dict[type, Any] = {}
+# What each converter keeps of the plain attrs structuring of a few classes, for the hooks
+# that check a value's shape before handing it over.
+Plain = Mapping[type, Any]
 
 
-def _target_from(value: Any, _: Any) -> float | TargetRange | None:
+def _target_from(value: Any, _: Any, *, plain: Plain) -> float | TargetRange | None:
     if value is None:
         return None
     if isinstance(value, list | tuple):
@@ -123,7 +116,7 @@ def _target_from(value: Any, _: Any) -> float | TargetRange | None:
             raise ValidationError.field("target", value, "a number or a [low, high] pair")
         return TargetRange(_number_from(value[0], None), _number_from(value[1], None))
     if isinstance(value, Mapping):
-        return _structure_attrs(value, TargetRange)
+        return _structure_attrs(value, TargetRange, plain)
     return _number_from(value, None)
 
 
@@ -139,16 +132,16 @@ def _confidence_from(value: Any, _: Any) -> ConfidenceRating | None:
     return ConfidenceRating(_number_from(value, None))
 
 
-def _milestone_from(value: Any, _: Any) -> Milestone:
+def _milestone_from(value: Any, _: Any, *, plain: Plain) -> Milestone:
     if isinstance(value, str):
         return Milestone(value)
-    return _structure_attrs(value, Milestone)
+    return _structure_attrs(value, Milestone, plain)
 
 
-def _structure_attrs(value: Any, cls: type[T]) -> T:
+def _structure_attrs(value: Any, cls: type[T], plain: Plain) -> T:
     if not isinstance(value, Mapping):
         raise ValidationError.field(cls.__name__, value, "an object")
-    structured: T = _PLAIN[cls](value, cls)
+    structured: T = plain[cls](value, cls)
     return structured
 
 
@@ -165,12 +158,13 @@ def _make_converter() -> cattrs.Converter:
     made.register_structure_hook(float | bool, _value_from)
     made.register_structure_hook(float | None, _optional_number_from)
     made.register_structure_hook(str, _text_from)
-    made.register_structure_hook(Cycle, _cycle_from)
-    made.register_structure_hook(float | TargetRange | None, _target_from)
+    plain: dict[type, Any] = {}  # filled below, once every other hook is registered
+    made.register_structure_hook(Cycle, partial(_cycle_from, plain=plain))
+    made.register_structure_hook(float | TargetRange | None, partial(_target_from, plain=plain))
     made.register_structure_hook(Frequency | str | None, _frequency_from)
     made.register_structure_hook(ConfidenceRating | None, _confidence_from)
     made.register_structure_hook(ConfidenceRating, _confidence_from)
-    made.register_structure_hook(Milestone, _milestone_from)
+    made.register_structure_hook(Milestone, partial(_milestone_from, plain=plain))
     # A key result indexes a plain tuple of check-ins itself, naming its id in errors.
     made.register_structure_hook(
         CheckIns, lambda value, _: made.structure(value, tuple[CheckIn, ...])
@@ -197,8 +191,8 @@ def _make_converter() -> cattrs.Converter:
         lambda value: [value.low, value.high] if isinstance(value, TargetRange) else value,
     )
     made.register_unstructure_hook(Score, Score.explain)
-    for plain in (Cycle, Milestone, TargetRange):
-        _PLAIN[plain] = make_dict_structure_fn(plain, made)
+    for cls in (Cycle, Milestone, TargetRange):
+        plain[cls] = make_dict_structure_fn(cls, made)
     configure_tagged_union(Measure, made, tag_name="kind", tag_generator=_measure_tag)
     return made
 
