@@ -26,7 +26,6 @@ from okrkpi import (
     KeyResult,
     Metric,
     Objective,
-    ScoringPolicy,
 )
 
 Q3 = Cycle.quarter(2026, 3)
@@ -185,8 +184,13 @@ def main() -> None:
     model_build, tree = timed(build_model, rows, repeat=REPEAT)
     columns_build, from_columns = timed(build_model, rows, as_columns, repeat=REPEAT)
     floor_score, _ = timed(score_floor, table, AS_OF.toordinal(), repeat=REPEAT)
+
     # A new policy object each time, so no run finds the last one's cached scores.
-    model_score, scores = timed(lambda: tree.score(AS_OF, policy=ScoringPolicy()), repeat=REPEAT)
+    def score_afresh():
+        tree._cache.clear()  # a tree keeps its results: time the scoring, not the look-up
+        return tree.score(AS_OF)
+
+    model_score, scores = timed(score_afresh, repeat=REPEAT)
     tree.score(AS_OF)  # the scores a check-in's re-score starts from
     assert math.isclose(scores["o0"].value, score_floor(table, AS_OF.toordinal())["o0"])
     assert from_columns.score(AS_OF).progress("o0") == scores.progress("o0")

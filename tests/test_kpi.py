@@ -206,7 +206,7 @@ def test_propose_objective_for_the_it_support_example():
         ({"target": "60"}, "KPI.target"),
         ({"target": 60, "frequency": "fortnightly"}, "KPI.frequency"),
         ({"target": 60, "frequency": 7}, "KPI.frequency"),
-        ({"target": 60, "indicator": "lead"}, "indicator"),
+        ({"target": 60, "indicator": "leading"}, "KPI.indicator"),
         ({"target": 60, "measurements": "abc"}, "KPI.measurements"),
         ({"target": 60, "measurements": [1]}, "a Measurement"),
         ({"target": 60, "warning": float("inf")}, "warning"),

@@ -96,7 +96,7 @@ MESSAGES = [
     ),
     (
         lambda: builtin.gap_pace(at_risk_gap=0),
-        "gap_pace.at_risk_gap: expected a number in (0, 1], got 0",
+        "gap_pace.at_risk_gap: expected a number in (0, 1], got 0.0",
     ),
     (lambda: builtin.gap_pace(at_risk_gap="x"), "gap_pace.at_risk_gap: expected a number, got 'x'"),
     (
@@ -107,7 +107,7 @@ MESSAGES = [
     (lambda: builtin.ratio_pace(behind="x"), "ratio_pace.behind: expected a number, got 'x'"),
     (
         lambda: builtin.key_results_and_children(children_share=1),
-        "key_results_and_children.children_share: expected a share in (0, 1), got 1",
+        "key_results_and_children.children_share: expected a share in (0, 1), got 1.0",
     ),
     (
         lambda: builtin.key_results_and_children(children_share="x"),
@@ -131,15 +131,15 @@ MESSAGES = [
     ),
     (
         lambda: ScoringPolicy(overachievement_cap="2"),
-        "ScoringPolicy.overachievement_cap: expected a number or None, got '2'",
+        "ScoringPolicy.overachievement_cap: expected a number, got '2'",
     ),
     (
         lambda: ScoringPolicy(overachievement_cap=True),
-        "ScoringPolicy.overachievement_cap: expected a number or None, got True",
+        "ScoringPolicy.overachievement_cap: expected a number, got True",
     ),
     (
         lambda: ScoringPolicy(overachievement_cap=float("inf")),
-        "ScoringPolicy.overachievement_cap: expected a number or None, got inf",
+        "ScoringPolicy.overachievement_cap: expected a finite number, got inf",
     ),
     (
         lambda: ScoringPolicy(overachievement_cap=0.9),

@@ -13,12 +13,32 @@ __all__ = [
 ]
 
 
+_SHOWN = 60  # characters of a rejected value quoted in a message
+_PATH_SHOWN = 200  # characters of a path; ids in paths come from user data
+
+
 def describe(value: Any) -> str:
-    """Render a rejected value for a message: short, with its type when that is the problem."""
-    text = repr(value)
-    if len(text) > 60:
-        text = text[:57] + "..."
+    """Render a rejected value for a message: short, however large the value.
+
+    A long string is cut before it is rendered (a 200 MB title costs no 200 MB message),
+    and an int too long to print says so instead of failing.
+    """
+    if isinstance(value, str | bytes) and len(value) > _SHOWN:
+        return f"{value[: _SHOWN - 3]!r}... ({len(value):,} long)"
+    try:
+        text = repr(value)
+    except ValueError:  # int digits beyond the interpreter's limit
+        return f"<{type(value).__name__} too large to print>"
+    if len(text) > _SHOWN:
+        text = text[: _SHOWN - 3] + "..."
     return text
+
+
+def shorten_path(path: str) -> str:
+    """A path with its middle elided when user data (an id, a title) made it long."""
+    if len(path) <= _PATH_SHOWN:
+        return path
+    return f"{path[:120]}...{path[-60:]}"
 
 
 class OkrKpiError(Exception):
@@ -39,8 +59,8 @@ class Problem:
     __slots__ = ("message", "path")
 
     def __init__(self, path: str, message: str) -> None:
-        self.path = path
-        self.message = message
+        self.path = shorten_path(path)
+        self.message = message if len(message) <= 4 * _PATH_SHOWN else shorten_path(message)
 
     def __str__(self) -> str:
         return f"{self.path}: {self.message}" if self.path else self.message

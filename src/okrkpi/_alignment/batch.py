@@ -22,6 +22,7 @@ from okrkpi._scoring.protocols import NumericAggregator, NumericScorer
 from okrkpi._scoring.score import Score, clamp
 
 if TYPE_CHECKING:
+    from okrkpi._model.cycle import Cycle
     from okrkpi._model.key_result import KeyResult, KeyResultKind
     from okrkpi._model.moments import Moment
     from okrkpi._model.objective import Objective
@@ -39,6 +40,7 @@ __all__ = [
 ]
 
 V = TypeVar("V")
+_UNSET = object()
 NumberScorer = Callable[["KeyResult", "float | bool | None"], float]
 
 
@@ -103,12 +105,21 @@ class _NumberScorers(dict[type, NumberScorer]):
     def __init__(self, policy: ScoringPolicy) -> None:
         super().__init__()
         self._policy = policy
+        self._judged: dict[int, object] = {}
         aggregator = policy.aggregator
         self.aggregate: Callable[[Sequence[WeightedValue]], float] = (
             aggregator.value_only
             if isinstance(aggregator, NumericAggregator)
             else lambda parts: aggregator(parts).value
         )
+
+    def judged(self, as_of: Moment | None, cycle: Cycle | None) -> Moment | None:
+        """`judged_as_of`, worked out once per cycle: objectives share a few cycles."""
+        key = id(cycle)  # cheaper than hashing a cycle; the cycles outlive this run
+        known = self._judged.get(key, _UNSET)
+        if known is _UNSET:
+            known = self._judged[key] = judged_as_of(as_of, cycle)
+        return known  # type: ignore[return-value]
 
     def __missing__(self, measure_type: type) -> NumberScorer:
         kind: KeyResultKind = measure_type.kind  # type: ignore[attr-defined]
@@ -134,9 +145,9 @@ def _progress_one(
     # The numbers only: the same steps as `explain_one`, without the text.
     objective = structure.objectives[oid]
     cap = policy.overachievement_cap
-    judged = judged_as_of(as_of, objective.cycle)
+    judged = scorers.judged(as_of, objective.cycle)
     key_results = [
-        (kr, capped(scorers[kr.measure.__class__](kr, kr.latest_value(judged)), cap))
+        (kr, capped(scorers[kr.measure.__class__](kr, kr.check_ins.latest_value(judged)), cap))
         for kr in objective.key_results
     ]
     parts, _ = rollup_parts(structure, objective, key_results, progress, policy)

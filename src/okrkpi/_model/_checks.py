@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import enum
 import math
+import numbers
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from okrkpi._errors import ValidationError
 from okrkpi._model.moments import day_of
@@ -26,23 +29,64 @@ def field_path(instance: Any, attribute: attrs.Attribute[Any]) -> str:
 
 
 def is_number(value: object) -> bool:
-    """True for real numbers; booleans are not numbers here."""
-    return isinstance(value, int | float) and not isinstance(value, bool)
+    """True for real numbers (numpy's and `Decimal` too); booleans are not numbers here."""
+    if isinstance(value, bool) or value.__class__.__name__ == "bool_":  # numpy's bool
+        return False
+    return isinstance(value, numbers.Real | Decimal)
+
+
+def finite_float(path: str, value: object) -> float:
+    """`value` as a finite float, or a `ValidationError` naming `path`.
+
+    Any real number is accepted (int, float, numpy scalars, `Decimal`, `Fraction`);
+    `bool` is not; one too large for a float is refused rather than overflowing.
+    """
+    if isinstance(value, float) and value.__class__ is float and value - value == 0.0:
+        return value
+    if not is_number(value):
+        raise ValidationError.field(path, value, "a number")
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (OverflowError, ValueError):
+        raise ValidationError.field(path, value, "a number within the float range") from None
+    if not math.isfinite(number):
+        raise ValidationError.field(path, value, "a finite number")
+    return number
 
 
 def check_finite(path: str, value: object) -> None:
-    """Reject anything but a finite int or float."""
-    if not is_number(value):
-        raise ValidationError.field(path, value, "a number")
-    if not math.isfinite(value):  # type: ignore[arg-type]
-        raise ValidationError.field(path, value, "a finite number")
+    """Reject anything but a finite real number."""
+    finite_float(path, value)
 
 
 def check_non_negative(path: str, value: object) -> None:
     """Reject anything but a finite number >= 0."""
-    check_finite(path, value)
-    if value < 0:  # type: ignore[operator]
+    if finite_float(path, value) < 0:
         raise ValidationError.field(path, value, "a number >= 0")
+
+
+E = TypeVar("E", bound=enum.Enum)
+
+
+def enum_member(path: str, kind: type[E], value: object) -> E:
+    """`value` as a member of `kind`: a member, or its value or name in any case."""
+    if isinstance(value, kind):
+        return value
+    if isinstance(value, str):
+        wanted = value.strip().lower()
+        for member in kind:
+            if str(member.value).lower() == wanted or member.name.lower() == wanted:
+                return member
+    accepted = ", ".join(repr(member.value) for member in kind)
+    raise ValidationError.field(path, value, f"a {kind.__name__} or one of {accepted}")
+
+
+def set_floats(instance: Any, *names: str) -> None:
+    """Store the named (already checked) number fields of a frozen instance as floats."""
+    for name in names:
+        value = getattr(instance, name)
+        if value is not None and value.__class__ is not float:
+            object.__setattr__(instance, name, float(value))
 
 
 def check_text(path: str, value: object, *, allow_empty: bool = False) -> None:

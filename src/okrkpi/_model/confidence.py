@@ -10,7 +10,7 @@ from typing import Any
 import attrs
 
 from okrkpi._errors import ValidationError
-from okrkpi._model._checks import check_finite
+from okrkpi._model._checks import check_finite, is_number, set_floats
 
 __all__ = ["ConfidenceLabel", "ConfidenceRating", "to_confidence"]
 
@@ -51,6 +51,9 @@ class ConfidenceRating:
 
     value: float = attrs.field(validator=_in_range)
 
+    def __attrs_post_init__(self) -> None:
+        set_floats(self, "value")
+
     @property
     def probability(self) -> float:
         """The rating as a probability in [0, 1]."""
@@ -83,7 +86,8 @@ class ConfidenceRating:
     def from_label(cls, label: ConfidenceLabel | str) -> ConfidenceRating:
         """The middle of the label's band: low 2, medium 5, high 8."""
         try:
-            return cls(_LABEL_RATING[ConfidenceLabel(label)])
+            given = label.strip().lower() if isinstance(label, str) else label
+            return cls(_LABEL_RATING[ConfidenceLabel(given)])
         except ValueError:
             raise ValidationError.field(
                 "ConfidenceRating.label", label, "one of 'low', 'medium', 'high'"
@@ -100,4 +104,12 @@ def to_confidence(value: object) -> ConfidenceRating | None:
         return value
     if isinstance(value, str | ConfidenceLabel):
         return ConfidenceRating.from_label(value)
+    if is_number(value) and 0 < value < 1:  # type: ignore[operator]
+        # Almost always a probability meant as one: 0.7 would silently become 7%.
+        raise ValidationError.field(
+            "confidence",
+            value,
+            "a rating from 0 to 10 (this looks like a probability: use "
+            f"ConfidenceRating.from_probability({value}) or {float(value) * 10:g})",  # type: ignore[arg-type]
+        )
     return ConfidenceRating(value)  # type: ignore[arg-type]

@@ -14,14 +14,24 @@ import bisect
 import math
 import threading
 from array import array
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from datetime import date, datetime
 from typing import Any, ClassVar, Generic, Self, TypeVar, overload
 
 import attrs
 
 from okrkpi._errors import ValidationError
-from okrkpi._model._checks import EARLIEST, LATEST, check_date, check_finite, plausible_date
+from okrkpi._model._checks import (
+    EARLIEST,
+    LATEST,
+    check_date,
+    check_finite,
+    finite_float,
+    is_number,
+    plausible_date,
+    set_floats,
+)
 from okrkpi._model.confidence import ConfidenceRating, to_confidence
 from okrkpi._model.moments import DAY, Moment, is_aware, moment_key
 
@@ -57,7 +67,7 @@ class CheckIn:
         # check-ins, and the common case (a float on a plain date) costs two type tests.
         value = self.value
         if value.__class__ is not float or value - value != 0.0:
-            _check_value(value, "CheckIn.value")
+            object.__setattr__(self, "value", _checked_value(value, "CheckIn.value"))
         at = self.at
         if at.__class__ is not date or not EARLIEST <= at <= LATEST:
             check_date("CheckIn.at", at)
@@ -83,22 +93,38 @@ class Measurement:
     def _value(self, attribute: attrs.Attribute[Any], value: Any) -> None:
         check_finite("Measurement.value", value)
 
+    def __attrs_post_init__(self) -> None:
+        set_floats(self, "value")
+
     @note.validator
     def _note(self, attribute: attrs.Attribute[Any], value: Any) -> None:
         if not isinstance(value, str):
             raise ValidationError.field("Measurement.note", value, "a string")
 
 
-def _check_value(value: object, path: str) -> None:
+def _checked_value(value: object, path: str) -> float | bool:
+    # A check-in holds a bool (binary key results) or any real number, stored as a float.
     if isinstance(value, bool):
-        return
-    if not isinstance(value, int | float):
+        return value
+    if not is_number(value):
         raise ValidationError.field(path, value, "a number or a bool")
-    if not math.isfinite(value):
-        raise ValidationError.field(path, value, "a finite number")
+    return finite_float(path, value)
 
 
 _ORDINALS = (EARLIEST.toordinal(), LATEST.toordinal())
+_FLOATS: frozenset[type] = frozenset({float})
+_NONE: frozenset[type] = frozenset()
+
+
+def _is_column(value: object) -> bool:
+    # An ordered, sized sequence: a list, a tuple, a numpy array; not a set, dict or text.
+    if value.__class__ is list or value.__class__ is tuple:
+        return True
+    if isinstance(value, str | bytes | Mapping | AbstractSet):
+        return False
+    return hasattr(value, "__len__") and hasattr(value, "__getitem__")
+
+
 # Guards the shared columns when a version appends to them; appends are short.
 _APPEND_LOCK = threading.Lock()
 
@@ -233,11 +259,13 @@ class History(Sequence[ItemT], Generic[ItemT]):
             if extras:
                 new_position = {old: new for new, old in enumerate(order)}
                 extras = {new_position[old]: extra for old, extra in extras.items()}
-        for position in range(1, len(keys)):
-            if keys[position] == keys[position - 1]:
-                self._same_moment(position, moments[position])
-        self._values = values
-        self._moments = moments
+        if type(self)._same_moment is not History._same_moment and len(set(keys)) < len(keys):
+            for position in range(1, len(keys)):
+                if keys[position] == keys[position - 1]:
+                    self._same_moment(position, moments[position])
+        # Tuples until the first append in place: a bulk-built history stays compact.
+        self._values = tuple(values)  # type: ignore[assignment]
+        self._moments = tuple(moments)  # type: ignore[assignment]
         self._keys = array("q", keys)
         self._unit = unit
         self._extras = extras or None
@@ -293,10 +321,11 @@ class History(Sequence[ItemT], Generic[ItemT]):
         extra = self._extra_of(item)
         with _APPEND_LOCK:
             extras = self._extras
-            if len(self._values) == length:  # the tip: extend the shared columns in place
+            if len(self._values) == length and isinstance(self._values, list):
+                # the tip: extend the shared columns in place
                 values, moments, keys = self._values, self._moments, self._keys
             else:
-                values, moments = self._values[:length], self._moments[:length]
+                values, moments = list(self._values[:length]), list(self._moments[:length])
                 keys = self._keys[:length]
                 extras = None if extras is None else self._own_extras()
             values.append(item.value)
@@ -312,12 +341,21 @@ class History(Sequence[ItemT], Generic[ItemT]):
         new._length = length + 1
         new._owner = self._owner
         types = self._types
-        new._types = None if types is None else types | {item.value.__class__}
+        new._types = (
+            None
+            if types is None
+            else _FLOATS
+            if types <= _FLOATS and item.value.__class__ is float
+            else types | {item.value.__class__}
+        )
         return new
 
     def _owned_by(self, owner: str) -> Self:
         """This history, naming `owner` in its messages (the columns are shared)."""
         if owner == self._owner:
+            return self
+        if self._owner is None:  # not yet named: no other owner can be misnamed
+            self._owner = owner
             return self
         view = object.__new__(type(self))
         for name in History.__slots__:
@@ -332,7 +370,9 @@ class History(Sequence[ItemT], Generic[ItemT]):
 
     def _value_types(self) -> frozenset[type]:
         if self._types is None:
-            self._types = frozenset(map(type, self._values[: self._length]))
+            found = set(map(type, self._values[: self._length]))
+            # The common sets are shared: a frozenset per history would cost 200 bytes each.
+            self._types = _FLOATS if found == _FLOATS else _NONE if not found else frozenset(found)
         return self._types
 
     # -- reading as of a moment -----------------------------------------------------------
@@ -372,7 +412,10 @@ class History(Sequence[ItemT], Generic[ItemT]):
 
     def latest_value(self, as_of: Moment | None = None) -> Any:
         """The value of `latest(as_of)`, or None."""
-        position = self._count(as_of)
+        if as_of.__class__ is date and self._unit == DAY:  # the hot path of tree scoring
+            position = bisect.bisect_right(self._keys, as_of.toordinal(), 0, self._length)
+        else:
+            position = self._count(as_of)
         return self._values[position - 1] if position else None
 
     @property
@@ -493,6 +536,10 @@ class CheckIns(History[CheckIn]):
             ValidationError: Columns of different lengths, or an invalid value, moment,
                 confidence or note (the message names its position).
         """
+        if not _is_column(values):
+            raise ValidationError.field("CheckIns.values", values, "a sequence of numbers")
+        if not _is_column(moments):
+            raise ValidationError.field("CheckIns.moments", moments, "a sequence of dates")
         count = len(values)
         for name, column in (("moments", moments), ("confidences", confidences), ("notes", notes)):
             if column is not None and len(column) != count:
@@ -501,8 +548,10 @@ class CheckIns(History[CheckIn]):
                 )
         floats_only = set(map(type, values)) <= {float}
         if not floats_only or not all(map(math.isfinite, values)):
-            for position, value in enumerate(values):
-                _check_value(value, f"CheckIns.values[{position}]")
+            values = [
+                _checked_value(value, f"CheckIns.values[{position}]")
+                for position, value in enumerate(values)
+            ]
         plain_dates = set(map(type, moments)) <= {date}
         if not plain_dates:
             for position, moment in enumerate(moments):
@@ -520,7 +569,7 @@ class CheckIns(History[CheckIn]):
             list(values), list(moments), extras, owner, plain_dates=plain_dates, check_range=True
         )
         if floats_only:
-            history._types = frozenset({float}) if count else frozenset()
+            history._types = _FLOATS if count else _NONE
         return history
 
 

@@ -11,12 +11,13 @@ import attrs
 
 from okrkpi._errors import ValidationError
 from okrkpi._model._checks import (
-    check_finite,
     check_non_negative,
     check_text,
     finite,
+    finite_float,
     instance_of,
     non_negative,
+    set_floats,
     text,
 )
 from okrkpi._model.confidence import ConfidenceRating
@@ -101,14 +102,20 @@ class Metric:
     def __attrs_post_init__(self) -> None:
         # Inline checks, as in KeyResult: one metric per key result, and there are many.
         if self.start.__class__ is not float or self.start - self.start != 0.0:
-            check_finite("Metric.start", self.start)
+            object.__setattr__(self, "start", finite_float("Metric.start", self.start))
         if self.target.__class__ is not float or self.target - self.target != 0.0:
-            check_finite("Metric.target", self.target)
+            object.__setattr__(self, "target", finite_float("Metric.target", self.target))
         if self.unit is not None:
             check_text("Metric.unit", self.unit)
         if self.start == self.target:
             raise ValidationError.field(
                 "Metric.target", self.target, f"a value different from start {self.start!r}"
+            )
+        if self.target - self.start in (math.inf, -math.inf):
+            raise ValidationError.field(
+                "Metric.target",
+                self.target,
+                f"a target whose distance from start {self.start!r} fits a float",
             )
 
     @property
@@ -117,8 +124,27 @@ class Metric:
         return self.target > self.start
 
     def check_values(self, owner: str, history: CheckIns, *, first: int = 0) -> None:
-        """Reject check-in values this measure cannot use: booleans."""
+        """Reject check-in values this measure cannot use.
+
+        That is booleans, and values whose progress would not be a finite number (so no
+        score is ever infinite).
+        """
         _reject_bools(owner, history, "a number for a metric key result", first)
+        values = history.values
+        if not values:
+            return
+        span = self.target - self.start
+        low, high = min(self.start, self.target), max(self.start, self.target)
+        # Values near the range cannot overflow: only look closer when one is far outside.
+        if low - abs(span) <= min(values) and max(values) <= high + abs(span):
+            return
+        for position, value in enumerate(values):
+            if not math.isfinite((value - self.start) / span):
+                raise ValidationError.field(
+                    _value_path(owner, first + position),
+                    value,
+                    f"a value whose progress from {self.start!r} to {self.target!r} is finite",
+                )
 
 
 @attrs.frozen(slots=True)
@@ -158,6 +184,9 @@ class Threshold:
     above: bool = attrs.field(default=True, validator=instance_of(bool, "True or False"))
     inclusive: bool = attrs.field(default=False, validator=instance_of(bool, "True or False"))
 
+    def __attrs_post_init__(self) -> None:
+        set_floats(self, "threshold")
+
     def check_values(self, owner: str, history: CheckIns, *, first: int = 0) -> None:
         """Reject booleans: a threshold compares numbers."""
         _reject_bools(owner, history, "a number for a threshold key result", first)
@@ -174,6 +203,9 @@ class Milestone:
 
     name: str = attrs.field(validator=text)
     weight: float = attrs.field(default=1.0, validator=non_negative)
+
+    def __attrs_post_init__(self) -> None:
+        set_floats(self, "weight")
 
 
 def _to_milestones(value: Iterable[Milestone | str | tuple[str, float]]) -> tuple[Milestone, ...]:
@@ -285,6 +317,7 @@ class KeyResult:
         weight = self.weight
         if weight.__class__ is not float or not 0.0 <= weight < math.inf:
             check_non_negative("KeyResult.weight", weight)
+            object.__setattr__(self, "weight", float(weight))
         if self.id.__class__ is not str or not self.id or self.id.isspace():
             check_text("KeyResult.id", self.id)
         if self.owner is not None:

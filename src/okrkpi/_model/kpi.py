@@ -14,10 +14,12 @@ from dateutil.rrule import DAILY, MONTHLY, WEEKLY, rrule
 
 from okrkpi._errors import ValidationError
 from okrkpi._model._checks import (
-    check_finite,
+    enum_member,
     finite,
+    finite_float,
     instance_of,
     optional_text,
+    set_floats,
     text,
 )
 from okrkpi._model._schedule import Schedule, cadence, parse_rule
@@ -107,6 +109,7 @@ class TargetRange:
     high: float = attrs.field(validator=finite)
 
     def __attrs_post_init__(self) -> None:
+        set_floats(self, "low", "high")
         if self.low > self.high:
             raise ValidationError.field(
                 "TargetRange.high", self.high, f"a value >= low {self.low!r}"
@@ -153,8 +156,7 @@ def _target(value: object) -> float | TargetRange | None:
         return value
     if isinstance(value, tuple | list) and len(value) == 2:
         return TargetRange(*value)
-    check_finite("KPI.target", value)
-    return value  # type: ignore[return-value]
+    return finite_float("KPI.target", value)
 
 
 def _frequency(value: object) -> Frequency | str | None:
@@ -176,6 +178,10 @@ def _frequency(value: object) -> Frequency | str | None:
     raise ValidationError.field(
         "KPI.frequency", value, "a Frequency, a dateutil rrule, or an RRULE string"
     )
+
+
+def _indicator(value: Indicator | str | None) -> Indicator | None:
+    return None if value is None else enum_member("KPI.indicator", Indicator, value)
 
 
 def _optional(kind: type) -> Any:
@@ -219,9 +225,7 @@ class KPI:
     frequency: Frequency | str | None = attrs.field(
         default=None, kw_only=True, converter=_frequency
     )
-    indicator: Indicator | None = attrs.field(
-        default=None, kw_only=True, validator=_optional(Indicator)
-    )
+    indicator: Indicator | None = attrs.field(default=None, kw_only=True, converter=_indicator)
     owner: str | None = attrs.field(default=None, kw_only=True, validator=optional_text)
     measurements: Measurements = attrs.field(
         factory=Measurements, kw_only=True, converter=measurements_field
@@ -238,7 +242,7 @@ class KPI:
         if self.warning is None:
             return
         path = f"KPI({self.name!r}).warning"
-        check_finite(path, self.warning)
+        object.__setattr__(self, "warning", finite_float(path, self.warning))
         if self.target is None:
             raise ValidationError.field(path, self.warning, "None while the KPI has no target")
         if isinstance(self.target, TargetRange):

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Unpack
 import attrs
 
 from okrkpi._errors import AlignmentError, Problem, ValidationError
-from okrkpi._model._checks import check_date, check_non_negative, check_text
+from okrkpi._model._checks import check_date, check_non_negative, check_text, enum_member
 from okrkpi._model.cycle import Cycle
 from okrkpi._model.ids import slugify
 from okrkpi._model.key_result import CheckInDetails, KeyResult
@@ -51,6 +51,15 @@ def _key_results(value: Iterable[KeyResult]) -> tuple[KeyResult, ...]:
         if not isinstance(item, KeyResult):
             raise ValidationError.field("Objective.key_results", item, "a KeyResult")
     return items
+
+
+def _named_cycle(name: str) -> Cycle:
+    try:
+        return Cycle.parse(name)
+    except ValidationError:
+        raise ValidationError.field(
+            "Objective.cycle", name, "a Cycle or a cycle name such as '2027-Q1' or 'FY2027'"
+        ) from None
 
 
 def _default_id(instance: Objective) -> str:
@@ -97,7 +106,8 @@ class Objective:
         if self.title.__class__ is not str or not self.title or self.title.isspace():
             check_text("Objective.title", self.title)
         if self.commitment.__class__ is not Commitment:
-            raise ValidationError.field("Objective.commitment", self.commitment, "a Commitment")
+            commitment = enum_member("Objective.commitment", Commitment, self.commitment)
+            object.__setattr__(self, "commitment", commitment)
         if self.id.__class__ is not str or not self.id or self.id.isspace():
             check_text("Objective.id", self.id)
         for name, value in (
@@ -109,12 +119,15 @@ class Objective:
             if value is not None:
                 check_text(f"Objective.{name}", value)
         if self.level.__class__ is not Level:
-            raise ValidationError.field("Objective.level", self.level, "a Level")
+            object.__setattr__(self, "level", enum_member("Objective.level", Level, self.level))
+        if isinstance(self.cycle, str):  # a cycle's name, e.g. "2027-Q1" or "FY2027"
+            object.__setattr__(self, "cycle", _named_cycle(self.cycle))
         if self.cycle is not None and not isinstance(self.cycle, Cycle):
-            raise ValidationError.field("Objective.cycle", self.cycle, "a Cycle or None")
+            raise ValidationError.field("Objective.cycle", self.cycle, "a Cycle, its name or None")
         weight = self.alignment_weight
         if weight.__class__ is not float or not 0.0 <= weight < math.inf:
             check_non_negative("Objective.alignment_weight", weight)
+            object.__setattr__(self, "alignment_weight", float(weight))
         if self.closed_on is not None:
             check_date("Objective.closed_on", self.closed_on)
         self._check_key_results_and_links()

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from okrkpi._errors import ValidationError
-from okrkpi._model._checks import check_finite
+from okrkpi._model._checks import finite_float
 from okrkpi._model.key_result import Binary, Metric, Milestones, Threshold
 from okrkpi._model.objective import Commitment
 from okrkpi._scoring.score import Aggregate, Grade, Measured, Status
@@ -42,21 +42,21 @@ class _LinearMetric:
     name: str = "linear"
     monotone: bool = True
 
-    def _numbers(
-        self, key_result: KeyResult, current: float | bool | None
-    ) -> tuple[Metric, float, float]:
+    def progress_only(self, key_result: KeyResult, current: float | bool | None) -> float:
+        # The number path of tree scoring: kept to the arithmetic alone.
         measure = key_result.measure
         if not isinstance(measure, Metric):
             raise _wrong_measure(self.name, key_result, "a metric key result")
-        value = measure.start if current is None else current
+        start = measure.start
+        value = start if current is None else current
         # + 0.0 turns the -0.0 of a falling metric at its start into 0.0 for display.
-        return measure, value, (value - measure.start) / (measure.target - measure.start) + 0.0
-
-    def progress_only(self, key_result: KeyResult, current: float | bool | None) -> float:
-        return self._numbers(key_result, current)[2]
+        return (value - start) / (measure.target - start) + 0.0
 
     def __call__(self, key_result: KeyResult, current: float | bool | None) -> Measured:
-        measure, value, progress = self._numbers(key_result, current)
+        progress = self.progress_only(key_result, current)
+        measure = key_result.measure
+        assert isinstance(measure, Metric)
+        value = measure.start if current is None else current
         note = "no check-in yet: current = start" if current is None else ""
         formula = (
             f"({_n(value)} - {_n(measure.start)}) / ({_n(measure.target)} - {_n(measure.start)})"
@@ -300,8 +300,8 @@ def google_grader(*, yellow: float = 0.4, green: float = 0.7) -> _GoogleGrader:
     Aspirational: RED below `yellow`, YELLOW below `green`, GREEN from `green`; met from
     `green`. Committed: GREEN and met only at 1.0, YELLOW from `green`, RED below.
     """
-    check_finite("google_grader.yellow", yellow)
-    check_finite("google_grader.green", green)
+    yellow = finite_float("google_grader.yellow", yellow)
+    green = finite_float("google_grader.green", green)
     if not 0 < yellow < green <= 1:
         raise ValidationError.field(
             "google_grader.green", (yellow, green), "0 < yellow < green <= 1"
@@ -329,7 +329,7 @@ def gap_pace(*, at_risk_gap: float = 0.25) -> _GapPace:
 
     ON_TRACK at `g <= 0`, BEHIND up to `at_risk_gap`, else AT_RISK.
     """
-    check_finite("gap_pace.at_risk_gap", at_risk_gap)
+    at_risk_gap = finite_float("gap_pace.at_risk_gap", at_risk_gap)
     if not 0 < at_risk_gap <= 1:
         raise ValidationError.field("gap_pace.at_risk_gap", at_risk_gap, "a number in (0, 1]")
     return _GapPace(at_risk_gap=at_risk_gap)
@@ -352,8 +352,8 @@ class _RatioPace:
 
 def ratio_pace(*, on_track: float = 0.95, behind: float = 0.75) -> _RatioPace:
     """Ratio `actual / expected`: ON_TRACK from `on_track`, BEHIND from `behind`, else AT_RISK."""
-    check_finite("ratio_pace.on_track", on_track)
-    check_finite("ratio_pace.behind", behind)
+    on_track = finite_float("ratio_pace.on_track", on_track)
+    behind = finite_float("ratio_pace.behind", behind)
     if not 0 < behind < on_track:
         raise ValidationError.field(
             "ratio_pace.behind", (behind, on_track), "0 < behind < on_track"
@@ -425,7 +425,7 @@ def key_results_and_children(*, children_share: float = 0.5) -> _KeyResultsAndCh
 
     Within each side the key results' weights and the children's `alignment_weight`s apply.
     """
-    check_finite("key_results_and_children.children_share", children_share)
+    children_share = finite_float("key_results_and_children.children_share", children_share)
     if not 0 < children_share < 1:
         raise ValidationError.field(
             "key_results_and_children.children_share", children_share, "a share in (0, 1)"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any, TypedDict, Unpack
@@ -10,6 +9,7 @@ from typing import Any, TypedDict, Unpack
 import attrs
 
 from okrkpi._errors import ValidationError
+from okrkpi._model._checks import finite_float
 from okrkpi._model.key_result import KeyResultKind
 from okrkpi._scoring import builtins
 from okrkpi._scoring.protocols import (
@@ -61,13 +61,13 @@ def _protocol(kind: type, expectation: str) -> Any:
     return check
 
 
-def _cap(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+def _cap(value: float | None) -> float | None:
     if value is None:
-        return
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise ValidationError.field("ScoringPolicy.overachievement_cap", value, "a number or None")
-    if value < 1:
+        return None
+    cap = finite_float("ScoringPolicy.overachievement_cap", value)
+    if cap < 1:
         raise ValidationError.field("ScoringPolicy.overachievement_cap", value, "a cap >= 1.0")
+    return cap
 
 
 @attrs.frozen(slots=True)
@@ -102,7 +102,7 @@ class ScoringPolicy:
     rollup: RollUp = attrs.field(
         factory=builtins.key_results_only, validator=_protocol(RollUp, "a RollUp")
     )
-    overachievement_cap: float | None = attrs.field(default=None, validator=_cap)
+    overachievement_cap: float | None = attrs.field(default=None, converter=_cap)
 
     def scorer_for(self, kind: KeyResultKind) -> KeyResultScorer:
         """The scorer used for key results of `kind`."""
