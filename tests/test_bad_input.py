@@ -109,13 +109,13 @@ CATALOGUE = [
     ("score as_of wrong type", lambda: score(KR.check_in(1, at=DAY), as_of="2026-07-01"), "as_of"),
     ("status without cycle", lambda: status(KR, as_of=DAY), "status.cycle"),
     ("policy bad cap", lambda: ScoringPolicy(overachievement_cap="high"), "overachievement_cap"),
-    ("from_dict bad target", lambda: from_dict(KeyResult, {"title": "t", "measure": {"kind": "metric", "start": 0, "target": "x"}}), "measure.target"),
-    ("from_dict unknown kind", lambda: from_dict(KeyResult, {"title": "t", "measure": {"kind": "percent"}}), "measure"),
-    ("from_dict bad date", lambda: from_dict(CheckIn, {"value": 1, "at": "yesterday"}), "at"),
-    ("from_dict extra field", lambda: from_dict(Objective, {"title": "t", "colour": "red"}), "colour"),
-    ("from_dict schema version", lambda: from_dict(Document, {"schema_version": 9}), "schema_version"),
-    ("from_dict not an object", lambda: from_dict(KPI, "uptime"), "$"),
-    ("from_dict NaN-free value", lambda: from_dict(CheckIn, {"value": "1", "at": "2026-07-01"}), "value"),
+    ("from_dict bad target", lambda: from_dict({"title": "t", "measure": {"kind": "metric", "start": 0, "target": "x"}}, KeyResult), "measure.target"),
+    ("from_dict unknown kind", lambda: from_dict({"title": "t", "measure": {"kind": "percent"}}, KeyResult), "measure"),
+    ("from_dict bad date", lambda: from_dict({"value": 1, "at": "yesterday"}, CheckIn), "at"),
+    ("from_dict extra field", lambda: from_dict({"title": "t", "colour": "red"}, Objective), "colour"),
+    ("from_dict schema version", lambda: from_dict({"schema_version": 9}, Document), "schema_version"),
+    ("from_dict not an object", lambda: from_dict("uptime", KPI), "$"),
+    ("from_dict NaN-free value", lambda: from_dict({"value": "1", "at": "2026-07-01"}, CheckIn), "value"),
 ]  # fmt: skip
 
 

@@ -46,7 +46,7 @@ def test_json_shape_is_plain():
     assert data["measure"] == {"kind": "metric", "start": 0, "target": 10, "unit": None}
     assert data["check_ins"][0]["at"] == "2026-07-01T09:30:00+00:00"
     assert data["check_ins"][0]["confidence"] == 7
-    assert from_dict(KeyResult, data) == kr
+    assert from_dict(data, KeyResult) == kr
     assert to_dict(Cycle.quarter(2026, 3))["kind"] == "quarter"
     assert to_dict(score(kr))["inputs"]["current"] == 5
 
@@ -85,7 +85,7 @@ def test_every_bad_field_is_reported_with_its_path():
     del data["objectives"][2]["title"]
     data["objectives"][0]["colour"] = "red"
     with pytest.raises(ValidationError) as caught:
-        from_dict(Document, data)
+        from_dict(data, Document)
     found = {str(problem) for problem in caught.value.problems}
     assert found == {
         "objectives[1].key_results[0].measure.target: expected a number, got 'abc'",
@@ -113,15 +113,15 @@ def test_hostile_json_fails_cleanly(text):
 
 def test_schema_version_and_types_are_checked():
     with pytest.raises(ValidationError, match="schema_version: expected 1, got 2"):
-        from_dict(Document, {"schema_version": 2})
+        from_dict({"schema_version": 2}, Document)
     with pytest.raises(ValidationError, match="from_dict.cls"):
-        from_dict(dict, {})
+        from_dict({}, dict)
     with pytest.raises(ValidationError):
-        from_dict(Objective, [])
+        from_dict([], Objective)
     with pytest.raises(ValidationError, match="without a time"):
-        from_dict(Cycle, {"name": "x", "start": "2026-01-01T00:00", "end": "2026-02-01"})
+        from_dict({"name": "x", "start": "2026-01-01T00:00", "end": "2026-02-01"}, Cycle)
     with pytest.raises(ValidationError, match=r"target.*\[low, high\]"):
-        from_dict(KPI, {"name": "x", "target": [1, 2, 3]})
+        from_dict({"name": "x", "target": [1, 2, 3]}, KPI)
 
 
 def test_converter_is_an_instance_users_can_copy():
@@ -135,7 +135,7 @@ def test_converter_is_an_instance_users_can_copy():
 
 @given(objectives())
 def test_objectives_round_trip(objective):
-    assert from_dict(Objective, to_dict(objective)) == objective
+    assert from_dict(to_dict(objective), Objective) == objective
 
 
 @given(key_results())
@@ -145,12 +145,12 @@ def test_key_results_round_trip_through_json(kr):
 
 @given(kpis())
 def test_kpis_round_trip(kpi):
-    assert from_dict(KPI, to_dict(kpi)) == kpi
+    assert from_dict(to_dict(kpi), KPI) == kpi
 
 
 @given(cycles())
 def test_cycles_round_trip(cycle):
-    assert from_dict(Cycle, to_dict(cycle)) == cycle
+    assert from_dict(to_dict(cycle), Cycle) == cycle
 
 
 JSON = st.recursive(
@@ -170,7 +170,7 @@ JSON = st.recursive(
 @given(JSON, st.sampled_from([Document, Objective, KeyResult, KPI, Cycle, CheckIn]))
 def test_from_dict_raises_nothing_but_okrkpi_errors(data, cls):
     with contextlib.suppress(OkrKpiError):
-        from_dict(cls, data)
+        from_dict(data, cls)
 
 
 # -- command line -------------------------------------------------------------------------
@@ -302,3 +302,10 @@ def test_to_records_feed_a_dataframe():
     loose = to_records([Objective("Empty")])
     assert loose[0]["key_result_id"] is None
     assert to_records([Objective("x", [KeyResult.binary("b")])])[0]["status"] is None
+
+
+def test_from_dict_takes_the_data_first_and_the_old_order_warns():
+    data = to_dict(Objective("Win", [KeyResult.binary("Ship it")]))
+    assert from_dict(data, Objective).title == "Win"
+    with pytest.warns(DeprecationWarning, match=r"from_dict\(data, cls\)"):
+        assert from_dict(Objective, data).title == "Win"

@@ -5,7 +5,7 @@ from okrkpi import Objective, KeyResult
 from okrkpi.serde import to_dict, from_dict
 
 objective = Objective("Win", [KeyResult.binary("Ship it")])
-assert from_dict(Objective, to_dict(objective)) == objective
+assert from_dict(to_dict(objective), Objective) == objective
 ```
 """
 

@@ -52,7 +52,7 @@ def _read(path: Path) -> Document:
     raw = path.read_bytes()
     toml = path.suffix.lower() == ".toml"
     data: Any = tomllib.loads(raw.decode("utf-8")) if toml else json.loads(raw)
-    return from_dict(Document, data)
+    return from_dict(data, Document)
 
 
 def _report(document: Document, as_of: date, output: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import warnings
 from collections.abc import Mapping
 from datetime import date, datetime
 from functools import partial
@@ -251,8 +252,11 @@ def _format(error: BaseException, _: type | None) -> str:
     return str(error) or type(error).__name__
 
 
-def from_dict(cls: type[T], data: Any) -> T:
+def from_dict(data: Any, cls: type[T]) -> T:
     """Structure plain data (e.g. parsed JSON) into `cls`, validating everything.
+
+    The data comes first, as in cattrs and in `loads(text, cls)`. The older order,
+    `from_dict(cls, data)`, still works with a `DeprecationWarning`.
 
     Every problem is reported at once, each with its path, e.g.
     `objectives[3].key_results[1].measure.target: expected a number, got 'abc'`.
@@ -260,6 +264,13 @@ def from_dict(cls: type[T], data: Any) -> T:
     Raises:
         ValidationError: Anything is wrong; `problems` lists every finding.
     """
+    if isinstance(data, type) and not isinstance(cls, type):
+        warnings.warn(
+            "from_dict(cls, data) is deprecated: pass the data first, from_dict(data, cls)",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        data, cls = cls, data
     if cls not in _SUPPORTED and not (isinstance(cls, type) and attrs.has(cls)):
         raise ValidationError.field("from_dict.cls", cls, "an okrkpi model type")
     _check_depth(data)
@@ -303,7 +314,7 @@ def loads(text: str | bytes, cls: type[T]) -> T:
         raise ValidationError(Problem("$", f"nested deeper than {MAX_DEPTH} levels")) from None
     except (ValueError, TypeError) as error:
         raise ValidationError(Problem("$", f"not valid JSON: {error}")) from None
-    return from_dict(cls, data)
+    return from_dict(data, cls)
 
 
 def _reject_constant(name: str) -> float:
