@@ -195,6 +195,17 @@ def _make_converter() -> cattrs.Converter:
     for cls in (Cycle, Milestone, TargetRange):
         plain[cls] = make_dict_structure_fn(cls, made)
     configure_tagged_union(Measure, made, tag_name="kind", tag_generator=_measure_tag)
+    tagged = made.get_structure_hook(Measure)
+    kinds = sorted(_measure_tag(kind) for kind in (Binary, Metric, Milestones, Threshold))
+
+    def measure_from(value: Any, cls: Any) -> Any:
+        if isinstance(value, Mapping) and value.get("kind") not in kinds:
+            expected = ", ".join(kinds)
+            message = f"unknown kind {describe(value.get('kind'))}, expected one of {expected}"
+            raise ValidationError(Problem("Measure.kind", message))
+        return tagged(value, cls)
+
+    made.register_structure_hook(Measure, measure_from)
     return made
 
 
@@ -240,9 +251,24 @@ def _check_depth(data: Any) -> None:
             stack.extend((child, depth + 1) for child in item)
 
 
+_FIELD = "\x1e"  # between a problem's field (below the failing object) and its message
+_NEXT = "\x1f"  # between the problems of one failing object
+
+
+def _below(path: str) -> str:
+    # A model error names its own class first ("KeyResult.weight", "KeyResult('k').x"):
+    # what follows is the field within the object the document path already reaches.
+    head, dot, rest = path.partition(".")
+    if not dot or not head[:1].isupper() or "[" in head.split("(")[0]:
+        return ""
+    return "." + rest
+
+
 def _format(error: BaseException, _: type | None) -> str:
     if isinstance(error, ValidationError):
-        return "; ".join(problem.message for problem in error.problems)
+        return _NEXT.join(
+            f"{_below(problem.path)}{_FIELD}{problem.message}" for problem in error.problems
+        )
     if isinstance(error, KeyError):
         return "required field missing"
     if isinstance(error, cattrs.ForbiddenExtraKeysError):
@@ -292,7 +318,10 @@ def from_dict(data: Any, cls: type[T]) -> T:
         for message in messages:
             text, _, where = message.rpartition(" @ ")
             path = where.removeprefix("$").removeprefix(".")
-            problems.append(Problem(path or "$", text or message))
+            for part in (text or message).split(_NEXT):
+                field, _, said = part.rpartition(_FIELD)
+                where_exactly = (path + field).removeprefix(".")
+                problems.append(Problem(where_exactly or "$", said))
         raise ValidationError(*problems) from None
     return structured
 
