@@ -222,7 +222,7 @@ def test_cli_reads_toml(tmp_path):
     ("content", "message"),
     [
         ('{"objectives": [{"title": 3}]}', "objectives[0].title"),
-        ("{broken", "cannot read input"),
+        ("{broken", "not valid JSON"),
     ],
 )
 def test_cli_bad_input_is_one_line_and_non_zero(tmp_path, content, message):
@@ -237,7 +237,7 @@ def test_cli_bad_input_is_one_line_and_non_zero(tmp_path, content, message):
 def test_cli_missing_file_and_bad_date(tmp_path):
     missing = run("score", str(tmp_path / "nope.json"))
     assert missing.returncode == 1
-    assert "cannot read input" in missing.stderr
+    assert "nope.json: cannot read" in missing.stderr
     bad_date = run("--as-of", "yesterday")
     assert bad_date.returncode == 2
     assert "expected a date" in bad_date.stderr

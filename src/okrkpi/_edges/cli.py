@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import tomllib
 from collections.abc import Sequence
@@ -16,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from okrkpi._alignment.tree import AlignmentTree
-from okrkpi._edges.display import render_kpis, render_tree
+from okrkpi._edges.display import render_kpis, render_tree, tree_statuses
 from okrkpi._edges.example import EXAMPLE_AS_OF, example_kpis, example_objectives
 from okrkpi._edges.serde import Document, from_dict, to_dict
 from okrkpi._errors import OkrKpiError
@@ -24,6 +25,20 @@ from okrkpi._model.hygiene import lint
 from okrkpi._model.kpi_links import propose_objective
 
 __all__ = ["main"]
+
+
+MAX_INPUT_BYTES = 64 * 1024 * 1024
+"""The largest document the command line reads, unless `--max-bytes` says otherwise."""
+
+MAX_TOML_KEY_PARTS = 64
+"""Dotted keys longer than this are refused before parsing: the standard library's TOML
+parser takes time and memory that grow with the square of a key's parts."""
+
+SUPPORTED = (".json", ".toml")
+
+
+class InputError(Exception):
+    """A document the command line cannot read; the message names the file."""
 
 
 def _day(text: str) -> date:
@@ -38,35 +53,102 @@ def _parser() -> argparse.ArgumentParser:
         prog="okrkpi",
         description="Score OKRs and KPIs. With no command, scores an embedded example.",
     )
-    parser.add_argument("--as-of", type=_day, help="judge as of this day (YYYY-MM-DD)")
+    parser.add_argument("--as-of", type=_day, metavar="YYYY-MM-DD", help="judge as of this day")
     parser.add_argument("--format", choices=("text", "json"), default="text")
     commands = parser.add_subparsers(dest="command")
     score = commands.add_parser("score", help="score a JSON or TOML file of OKRs and KPIs")
     score.add_argument("file", type=Path, help="a .json or .toml document")
-    score.add_argument("--as-of", type=_day, dest="file_as_of", help="judge as of this day")
+    score.add_argument(
+        "--as-of", type=_day, dest="file_as_of", metavar="YYYY-MM-DD", help="judge as of this day"
+    )
     score.add_argument("--format", choices=("text", "json"), dest="file_format")
+    score.add_argument(
+        "--rollup", metavar="NAME", help="roll scores up with this registered strategy"
+    )
+    score.add_argument(
+        "--max-bytes",
+        type=int,
+        default=MAX_INPUT_BYTES,
+        metavar="N",
+        help=f"refuse documents larger than this (default {MAX_INPUT_BYTES:,})",
+    )
     return parser
 
 
-def _read(path: Path) -> Document:
-    raw = path.read_bytes()
-    toml = path.suffix.lower() == ".toml"
-    data: Any = tomllib.loads(raw.decode("utf-8")) if toml else json.loads(raw)
-    return from_dict(data, Document)
+def _toml_key_parts(text: str) -> int:
+    # Linear: the most dotted parts of any key or table header, strings not excluded (a
+    # conservative bound: a dotted string value only makes a document look more nested).
+    most = 0
+    for line in text.splitlines():
+        key = line.split("=", 1)[0] if "=" in line else line
+        most = max(most, key.count(".") + 1)
+    return most
 
 
-def _report(document: Document, as_of: date, output: str) -> str:
+def _read(path: Path, max_bytes: int) -> Document:
+    if path.is_dir():
+        # One place to dispatch a folder of tables, once folders are read.
+        raise InputError(f"{path}: a folder; expected one of {', '.join(SUPPORTED)} files")
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED:
+        raise InputError(
+            f"{path}: unsupported file type {suffix or '(none)'!r}; "
+            f"expected one of {', '.join(SUPPORTED)}"
+        )
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise InputError(f"{path}: {size:,} bytes, more than the limit of {max_bytes:,}")
+        raw = path.read_bytes()[: max_bytes + 1]
+    except OSError as error:
+        raise InputError(f"{path}: cannot read: {error.strerror or error}") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise InputError(f"{path}: not UTF-8 text ({error.reason} at byte {error.start})") from None
+    data: Any
+    try:
+        if suffix == ".toml":
+            parts = _toml_key_parts(text)
+            if parts > MAX_TOML_KEY_PARTS:
+                raise InputError(
+                    f"{path}: a TOML key of {parts:,} dotted parts; at most {MAX_TOML_KEY_PARTS}"
+                )
+            data = tomllib.loads(text)
+        else:
+            data = json.loads(text, parse_constant=_reject_constant)
+    except RecursionError:
+        raise InputError(f"{path}: nested too deeply") from None
+    except (ValueError, tomllib.TOMLDecodeError) as error:
+        raise InputError(f"{path}: not valid {suffix[1:].upper()}: {error}") from None
+    try:
+        document = from_dict(data, Document)
+    except OkrKpiError as error:
+        raise InputError(f"{path}: invalid input: {error}") from None
+    if not document.objectives and not document.kpis:
+        raise InputError(f"{path}: the document has no objectives and no KPIs")
+    return document
+
+
+def _reject_constant(name: str) -> float:
+    raise ValueError(f"{name} is not a finite number")
+
+
+def _report(document: Document, as_of: date, output: str, rollup: str | None = None) -> str:
     tree = AlignmentTree(document.objectives)
     if output == "json":
-        scores = tree.score(as_of)
-        statuses = tree.status(as_of)
+        scores = tree.score(as_of, rollup=rollup)
+        statuses = {
+            oid: None if state is None else state.value
+            for oid, state in tree_statuses(tree, scores, as_of).items()
+        }
         payload = {
             "as_of": as_of.isoformat(),
             "objectives": [
                 {
                     "id": objective.id,
                     "title": objective.title,
-                    "status": statuses[objective.id].value,
+                    "status": statuses[objective.id],
                     "score": to_dict(scores[objective.id]),
                 }
                 for objective in tree
@@ -76,12 +158,16 @@ def _report(document: Document, as_of: date, output: str) -> str:
             ],
             "findings": [str(finding) for finding in lint(tree, as_of=as_of)],
         }
-        return json.dumps(payload, indent=2)
-    parts = [f"OKRs as of {as_of.isoformat()}", render_tree(tree, as_of=as_of)]
+        return json.dumps(payload, indent=2, allow_nan=False)
+    parts = [f"OKRs as of {as_of.isoformat()}", render_tree(tree, as_of=as_of, rollup=rollup)]
     if document.kpis:
         parts += ["", "KPIs", render_kpis(document.kpis, as_of=as_of)]
         for kpi in document.kpis:
-            draft = propose_objective(kpi, as_of)
+            try:
+                draft = propose_objective(kpi, as_of)
+            except OkrKpiError as error:  # e.g. no next cycle within the plausible years
+                parts.append(f"  -> no objective proposed for {kpi.name}: {error}")
+                continue
             if draft is not None:
                 (fix,) = draft.key_results
                 cycle = draft.cycle.name if draft.cycle is not None else "next cycle"
@@ -99,16 +185,33 @@ def main(argv: Sequence[str] | None = None) -> int:
     as_of = getattr(arguments, "file_as_of", None) or arguments.as_of
     try:
         if arguments.command == "score":
-            document = _read(arguments.file)
+            document = _read(arguments.file, arguments.max_bytes)
             day = as_of if as_of is not None else date.today()  # the edge may read the clock
+            report = _report(document, day, output, arguments.rollup)
         else:
             document = Document(tuple(example_objectives()), tuple(example_kpis()))
             day = as_of if as_of is not None else EXAMPLE_AS_OF
-        print(_report(document, day, output))
-    except OkrKpiError as error:
-        print(f"okrkpi: invalid input: {error}", file=sys.stderr)
+            report = _report(document, day, output)
+    except InputError as error:
+        print(f"okrkpi: {error}", file=sys.stderr)
         return 1
-    except (OSError, ValueError, RecursionError) as error:
-        print(f"okrkpi: cannot read input: {error}", file=sys.stderr)
+    except OkrKpiError as error:
+        where = f"{arguments.file}: " if arguments.command == "score" else ""
+        print(f"okrkpi: {where}invalid input: {error}", file=sys.stderr)
+        return 1
+    return _write(report)
+
+
+def _write(report: str) -> int:
+    # An output problem is not an input problem: a closed pipe (`| head`) ends quietly.
+    try:
+        sys.stdout.write(report + "\n")
+        sys.stdout.flush()
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # no second error when Python flushes at exit
+        return 0
+    except OSError as error:
+        print(f"okrkpi: cannot write the report: {error}", file=sys.stderr)
         return 1
     return 0

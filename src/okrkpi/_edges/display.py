@@ -8,7 +8,7 @@ from html import escape
 from types import MappingProxyType
 from typing import Any
 
-from okrkpi._alignment.tree import AlignmentTree
+from okrkpi._alignment.tree import AlignmentTree, TreeScores
 from okrkpi._model.kpi import KPI
 from okrkpi._model.moments import day_of
 from okrkpi._model.objective import Objective
@@ -19,7 +19,7 @@ from okrkpi._scoring.engine import (
     score,
 )
 from okrkpi._scoring.policy import ScoringPolicy
-from okrkpi._scoring.score import Score
+from okrkpi._scoring.score import Score, Status
 
 _WIDTH = 58
 _DEEPEST_INDENT = 12  # deeper levels are marked with their depth: output stays linear
@@ -38,17 +38,47 @@ def _line(indent: str, title: str, value: float, grade: str, status: str) -> str
     return f"{label:<{_WIDTH}} {value:4.2f}  {grade:<6} {status}"
 
 
-def render_tree(tree: AlignmentTree, *, as_of: date, policy: ScoringPolicy | None = None) -> str:
-    """The tree as indented text: each objective and key result with score, grade, status."""
-    scores = tree.score(as_of, policy=policy)
-    statuses = tree.status(as_of, policy=policy)
-    chosen = policy if policy is not None else tree.policy
+def tree_statuses(tree: AlignmentTree, scores: TreeScores, as_of: date) -> dict[str, Status | None]:
+    """Each objective's status from its scores; None for an objective without a cycle."""
+    policy = scores.policy
+    rolled_up = policy.rollup.uses_children
+    return {
+        objective.id: None
+        if objective.cycle is None
+        else objective_status(
+            scores[objective.id], objective.cycle, as_of, policy, rolled_up=rolled_up
+        )
+        for objective in tree
+    }
+
+
+def render_tree(
+    tree: AlignmentTree,
+    *,
+    as_of: date,
+    policy: ScoringPolicy | None = None,
+    rollup: str | None = None,
+) -> str:
+    """The tree as indented text: each objective and key result with score, grade, status.
+
+    An objective without a cycle shows no status (`-`).
+    """
+    scores = tree.score(as_of, policy=policy, rollup=rollup)
+    statuses = tree_statuses(tree, scores, as_of)
+    chosen = scores.policy
     lines = [f"{'Objective / key result':<{_WIDTH}} score  grade  status"]
     for objective, depth in tree.walk():
         pad = _indent(depth, "  ")
         own = scores[objective.id]
+        state = statuses[objective.id]
         lines.append(
-            _line(pad, objective.title, own.value, own.grade.name, statuses[objective.id].name)
+            _line(
+                pad,
+                objective.title,
+                own.value,
+                own.grade.name,
+                "-" if state is None else state.name,
+            )
         )
         for key_result, part in zip(objective.key_results, own.parts, strict=True):
             kr_status = "-"

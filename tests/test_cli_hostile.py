@@ -1,0 +1,109 @@
+"""The command line on careless and hostile files: one line naming the file, never a trace."""
+
+from __future__ import annotations
+
+import json
+import resource
+import subprocess
+import sys
+
+import pytest
+
+from okrkpi.examples import example_objectives
+from okrkpi.serde import Document, dumps
+
+
+def run(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[str]:
+    def limits() -> None:  # a runaway parser is stopped rather than allowed to swap
+        resource.setrlimit(resource.RLIMIT_AS, (2 * 1024**3, 2 * 1024**3))
+
+    return subprocess.run(
+        [sys.executable, "-m", "okrkpi", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        preexec_fn=limits,
+        check=False,
+    )
+
+
+def one_line_error(result: subprocess.CompletedProcess[str], path: object) -> str:
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert str(path) in lines[0]
+    return lines[0]
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "expected"),
+    [
+        ("dotted.toml", "a" + ".a" * 100_000 + " = 1\n", "dotted parts"),
+        ("deep.json", "[" * 100_000 + "]" * 100_000, "nested"),
+        ("nan.json", '{"objectives": [], "kpis": [{"name": "k", "target": NaN}]}', "NaN"),
+        ("latin.json", b"\xff\xfe{}", "not UTF-8"),
+        ("empty.json", "{}", "no objectives and no KPIs"),
+        (
+            "huge.json",
+            '{"objectives": [{"title": "o", "alignment_weight": 1' + "0" * 400 + "}]}",
+            "alignment_weight",
+        ),
+        ("notes.csv", "a,b\n1,2\n", "unsupported file type '.csv'"),
+        ("surrogate.json", '{"objectives": [{"title": "\\ud800"}]}', None),
+    ],
+)
+def test_a_hostile_file_ends_in_one_line_naming_it(tmp_path, name, content, expected):
+    path = tmp_path / name
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content)
+    result = run("score", str(path), "--as-of", "2026-08-15")
+    if expected is None:  # accepted, or refused in one line
+        assert "Traceback" not in result.stderr
+        assert result.returncode in (0, 1)
+        return
+    assert expected in one_line_error(result, path)
+
+
+def test_a_file_over_the_limit_is_refused_before_it_is_read(tmp_path):
+    path = tmp_path / "big.json"
+    path.write_text(" " * 2_000 + "{}")
+    line = one_line_error(run("score", str(path), "--max-bytes", "1000"), path)
+    assert "more than the limit of 1,000" in line
+
+
+def test_an_objective_without_a_cycle_is_reported_without_a_status(tmp_path):
+    objectives = list(example_objectives())
+    loose = {"title": "Loose", "key_results": [{"title": "k", "measure": {"kind": "binary"}}]}
+    data = json.loads(dumps(Document(tuple(objectives))))
+    data["objectives"].append(loose)
+    path = tmp_path / "loose.json"
+    path.write_text(json.dumps(data))
+    result = run("score", str(path), "--as-of", "2026-08-15", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["objectives"][-1]["status"] is None
+    assert report["objectives"][0]["status"] is not None
+    text = run("score", str(path), "--as-of", "2026-08-15")
+    assert text.returncode == 0
+    assert "Loose" in text.stdout
+
+
+def test_rollups_are_chosen_by_name(tmp_path):
+    path = tmp_path / "example.json"
+    path.write_text(dumps(Document(tuple(example_objectives()))))
+    ok = run("score", str(path), "--as-of", "2026-08-15", "--rollup", "children")
+    assert ok.returncode == 0, ok.stderr
+    line = one_line_error(run("score", str(path), "--rollup", "median"), path)
+    assert "key_results_and_children" in line
+
+
+def test_a_closed_pipe_ends_quietly():
+    command = f"{sys.executable} -m okrkpi | head -1"
+    result = subprocess.run(
+        command, shell=True, capture_output=True, text=True, timeout=60, check=False
+    )
+    assert result.stdout.startswith("OKRs as of")
+    assert result.stderr == ""
