@@ -107,3 +107,27 @@ def test_a_closed_pipe_ends_quietly():
     )
     assert result.stdout.startswith("OKRs as of")
     assert result.stderr == ""
+
+
+def _many_bad_entries(tmp_path, count):
+    path = tmp_path / "many.json"
+    path.write_text('{"objectives": [' + ",".join(["1"] * count) + "]}")
+    return path
+
+
+def test_many_bad_entries_are_counted_past_the_first_hundred(tmp_path):
+    path = _many_bad_entries(tmp_path, 50_000)
+    line = one_line_error(run("score", str(path)), path)
+    assert "objectives[99]: expected an object, got 1" in line
+    assert "objectives[100]" not in line
+    assert "... and 49,900 more problems" in line
+
+
+@pytest.mark.slow
+def test_ten_million_bad_entries_stay_within_a_gigabyte(tmp_path):
+    path = _many_bad_entries(tmp_path, 10_000_000)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    line = one_line_error(run("score", str(path)), path)  # run() stops it after 60 s
+    peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    assert "... and 9,999,900 more problems" in line
+    assert max(peak_kib, before) < 1024 * 1024

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from okrkpi._edges.serde import (
     MAX_DEPTH,
+    MAX_PROBLEMS,
     SCHEMA_VERSION,
     Document,
     converter,
@@ -24,6 +25,7 @@ from okrkpi._edges.serde import (
 
 __all__ = [
     "MAX_DEPTH",
+    "MAX_PROBLEMS",
     "SCHEMA_VERSION",
     "Document",
     "converter",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import warnings
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from functools import partial
 from typing import Any, TypeVar
@@ -238,6 +238,9 @@ def to_dict(value: Any) -> Any:
     return converter.unstructure(value)
 
 
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
 def _check_depth(data: Any) -> None:
     # Iterative, so hostile nesting costs a loop, not the interpreter's stack.
     stack: list[tuple[Any, int]] = [(data, 0)]
@@ -246,9 +249,13 @@ def _check_depth(data: Any) -> None:
         if depth > MAX_DEPTH:
             raise ValidationError(Problem("$", f"nested deeper than {MAX_DEPTH} levels"))
         if isinstance(item, Mapping):
-            stack.extend((child, depth + 1) for child in item.values())
+            children: Iterable[Any] = item.values()
         elif isinstance(item, list | tuple):
-            stack.extend((child, depth + 1) for child in item)
+            children = item
+        else:
+            continue
+        # Plain values cannot nest: only containers go on the stack, found by exact type.
+        stack.extend((child, depth + 1) for child in children if child.__class__ not in _PLAIN)
 
 
 _FIELD = "\x1e"  # between a problem's field (below the failing object) and its message
@@ -278,6 +285,35 @@ def _format(error: BaseException, _: type | None) -> str:
     return str(error) or type(error).__name__
 
 
+MAX_PROBLEMS = 100
+"""Problems reported in full; past them, a count. A hostile document with millions of
+bad entries costs memory in proportion to its size, not to its problems' messages."""
+
+
+def _check_entries(data: Mapping[str, Any]) -> None:
+    # The cheap shape check first: millions of entries that are not objects are counted,
+    # not each turned into an exception with a message.
+    problems: list[Problem] = []
+    more = 0
+    for table in ("objectives", "kpis"):
+        entries = data.get(table, ())
+        if not isinstance(entries, list | tuple):
+            continue
+        for position, entry in enumerate(entries):
+            if entry.__class__ is dict or isinstance(entry, Mapping):
+                continue
+            if len(problems) < MAX_PROBLEMS:
+                problems.append(
+                    Problem(f"{table}[{position}]", f"expected an object, got {describe(entry)}")
+                )
+            else:
+                more += 1
+    if more:
+        problems.append(Problem("$", f"... and {more:,} more problems"))
+    if problems:
+        raise ValidationError(*problems)
+
+
 def from_dict(data: Any, cls: type[T]) -> T:
     """Structure plain data (e.g. parsed JSON) into `cls`, validating everything.
 
@@ -302,6 +338,8 @@ def from_dict(data: Any, cls: type[T]) -> T:
     _check_depth(data)
     if not isinstance(data, Mapping):
         raise ValidationError.field("$", data, f"an object for {cls.__name__}")
+    if cls is Document:
+        _check_entries(data)
     if cls is Document and isinstance(data, Mapping):
         version = data.get("schema_version", SCHEMA_VERSION)
         if version != SCHEMA_VERSION:
@@ -322,6 +360,9 @@ def from_dict(data: Any, cls: type[T]) -> T:
                 field, _, said = part.rpartition(_FIELD)
                 where_exactly = (path + field).removeprefix(".")
                 problems.append(Problem(where_exactly or "$", said))
+        if len(problems) > MAX_PROBLEMS:
+            more = len(problems) - MAX_PROBLEMS
+            problems[MAX_PROBLEMS:] = [Problem("$", f"... and {more:,} more problems")]
         raise ValidationError(*problems) from None
     return structured
 
