@@ -106,6 +106,10 @@ class AlignmentTree:
     def __init__(
         self, objectives: Iterable[Objective] = (), *, policy: ScoringPolicy | None = None
     ) -> None:
+        if isinstance(objectives, str | bytes | Mapping) or not isinstance(objectives, Iterable):
+            raise ValidationError.field(
+                "AlignmentTree.objectives", objectives, "an iterable of Objective"
+            )
         by_id: dict[str, Objective] = {}
         problems: list[Problem] = []
         for position, objective in enumerate(objectives):
@@ -359,6 +363,10 @@ class AlignmentTree:
             registry: Where names are looked up.
         """
         chosen = self._choose(policy, rollup, registry)
+        if as_of is not None and not isinstance(as_of, date):
+            raise ValidationError.field(
+                "AlignmentTree.score.as_of", as_of, "a date, a datetime or None"
+            )
         key = _cache_key(as_of, chosen)
         with self._lock:
             cached = self._cache.get(key)

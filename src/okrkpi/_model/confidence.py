@@ -10,7 +10,7 @@ from typing import Any
 import attrs
 
 from okrkpi._errors import ValidationError
-from okrkpi._model._checks import check_finite, is_number, set_floats
+from okrkpi._model._checks import check_finite, finite_float, is_number, set_floats
 
 __all__ = ["ConfidenceLabel", "ConfidenceRating", "to_confidence"]
 
@@ -104,7 +104,7 @@ def to_confidence(value: object) -> ConfidenceRating | None:
         return value
     if isinstance(value, str | ConfidenceLabel):
         return ConfidenceRating.from_label(value)
-    if is_number(value) and 0 < value < 1:  # type: ignore[operator]
+    if is_number(value) and 0 < finite_float("confidence", value) < 1:
         # Almost always a probability meant as one: 0.7 would silently become 7%.
         raise ValidationError.field(
             "confidence",

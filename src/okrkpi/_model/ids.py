@@ -8,6 +8,7 @@ import re
 __all__ = ["slugify"]
 
 _NON_WORD = re.compile(r"[\W_]+")
+_LONGEST = 80  # characters of a title kept in its slug
 
 
 def slugify(title: str) -> str:
@@ -18,7 +19,11 @@ def slugify(title: str) -> str:
     """
     if not isinstance(title, str):
         return ""  # the title's own validator reports the type
-    slug = _NON_WORD.sub("-", title.lower()).strip("-")
-    if slug:
+    # Only the start of a long title is read: a 200 MB title makes no 200 MB id.
+    slug = _NON_WORD.sub("-", title[: 4 * _LONGEST].lower()).strip("-")
+    if slug and len(slug) <= _LONGEST and len(title) <= 4 * _LONGEST:
         return slug
-    return "id-" + hashlib.sha256(title.encode("utf-8")).hexdigest()[:10]
+    digest = hashlib.sha256(title.encode("utf-8", "surrogatepass")).hexdigest()[:10]
+    if slug:  # long: its start, then a hash of the whole title, so ids stay distinct
+        return f"{slug[:_LONGEST].rstrip('-')}-{digest}"
+    return "id-" + digest
