@@ -193,19 +193,24 @@ def main(argv: Sequence[str] | None = None) -> int:
             day = as_of if as_of is not None else EXAMPLE_AS_OF
             report = _report(document, day, output)
     except InputError as error:
-        print(f"okrkpi: {error}", file=sys.stderr)
+        print(_printable(f"okrkpi: {error}"), file=sys.stderr)
         return 1
     except OkrKpiError as error:
         where = f"{arguments.file}: " if arguments.command == "score" else ""
-        print(f"okrkpi: {where}invalid input: {error}", file=sys.stderr)
+        print(_printable(f"okrkpi: {where}invalid input: {error}"), file=sys.stderr)
         return 1
     return _write(report)
+
+
+def _printable(text: str) -> str:
+    # A title may hold a lone surrogate, which no terminal encoding can write: escape it.
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def _write(report: str) -> int:
     # An output problem is not an input problem: a closed pipe (`| head`) ends quietly.
     try:
-        sys.stdout.write(report + "\n")
+        sys.stdout.write(_printable(report) + "\n")
         sys.stdout.flush()
     except BrokenPipeError:
         devnull = os.open(os.devnull, os.O_WRONLY)
