@@ -250,3 +250,21 @@ def test_alignment_messages_list_every_problem_in_order():
         ("objectives['e'].parent_key_result_id", "'a' has no key result 'missing'"),
         ("objectives['a'].parent_id", "loop: a -> c -> b -> a"),
     ]
+
+
+def test_values_and_paths_in_messages_stay_short_however_large_the_input():
+    from okrkpi import Problem, ValidationError
+    from okrkpi._errors import describe
+
+    title = "x" * 200_000_000
+    assert describe(title) == "'" + "x" * 57 + "'... (200,000,000 long)"
+    assert describe(b"y" * 100).endswith("... (100 long)")
+    assert describe(10**5000) == "<int too large to print>"
+    assert describe(list(range(100))) == repr(list(range(100)))[:57] + "..."
+    problem = Problem(f"KeyResult({'k' * 1000!r}).weight", "m" * 1000)
+    assert len(problem.path) < 200
+    assert problem.path.endswith(".weight")
+    assert len(problem.message) < 200
+    with pytest.raises(ValidationError) as raised:
+        KeyResult.binary(title, weight=-1)
+    assert len(str(raised.value)) < 400
