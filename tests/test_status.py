@@ -157,3 +157,9 @@ def test_a_registry_that_is_not_one_is_refused_by_name():
 
 def test_named_policies_keep_their_cap():
     assert ScoringPolicy.named(overachievement_cap=1.5).overachievement_cap == 1.5
+
+
+def test_scorers_that_are_not_a_mapping_are_refused_by_name():
+    with pytest.raises(ValidationError) as raised:
+        ScoringPolicy.named(scorers="linear")  # type: ignore[arg-type]
+    assert str(raised.value) == "policy.scorers: expected a mapping kind -> scorer, got 'linear'"

@@ -505,12 +505,39 @@ def test_descendants_reach_every_level():
 def test_a_leaf_has_no_children_and_scores_after_a_change_know_their_objectives():
     tree = AlignmentTree([node("a", value=10), node("b", "a", value=20)])
     assert tree.children("b") == ()
+    tree.score()
     changed = tree.check_in("b", "kr", 30, at=JULY)
     scores = changed.score()
-    tree.score()
     again = changed.score()
     assert "zz" not in again.progress_map()
     assert "b" in again.progress_map()
     assert len(again.progress_map()) == 2
     assert sorted(again.progress_map()) == ["a", "b"]
     assert scores.value("b") == 0.3
+
+
+def test_a_changed_tree_re_scores_only_the_changed_path(monkeypatch):
+    from okrkpi._alignment import tree as tree_module
+
+    tree = AlignmentTree([node("a", value=10), node("b", "a", value=20), node("c", value=5)])
+    tree.score(JULY, rollup="children")
+    changed = tree.check_in("b", "kr", 60, at=JULY)
+
+    def no_full_scoring(*args, **kwargs):
+        raise AssertionError("scored the whole tree again")
+
+    monkeypatch.setattr(tree_module, "score_all", no_full_scoring)
+    scores = changed.score(JULY, rollup="children")
+    assert scores.value("b") == 0.6
+    assert scores.value("a") == 0.6  # the children roll-up: a's only child
+    assert scores.value("c") == 0.05
+
+
+def test_the_oldest_score_result_is_the_first_let_go():
+    tree = AlignmentTree([node("a", value=10)])
+    days = [JULY + timedelta(days=offset) for offset in range(17)]
+    for day in days:
+        tree.score(day)
+    kept = [key[0] for key in tree._cache]
+    assert days[0] not in kept
+    assert kept == days[1:]
