@@ -155,3 +155,10 @@ def test_columns_must_be_ordered_sequences():
     with pytest.raises(ValidationError, match="CheckIns.moments"):
         CheckIns.from_columns([1.0], None)  # type: ignore[arg-type]
     assert CheckIns.from_columns(numpy.array([1.0, 2.0]), [JULY, Q3.end]).values == (1.0, 2.0)
+
+
+def test_optional_columns_must_be_sequences_too():
+    with pytest.raises(ValidationError, match="CheckIns.confidences"):
+        CheckIns.from_columns([1.0], [JULY], confidences=0.5)  # type: ignore[arg-type]
+    with pytest.raises(ValidationError, match="CheckIns.notes"):
+        CheckIns.from_columns([1.0], [JULY], notes="a note")  # type: ignore[arg-type]

@@ -542,6 +542,8 @@ class CheckIns(History[CheckIn]):
             raise ValidationError.field("CheckIns.moments", moments, "a sequence of dates")
         count = len(values)
         for name, column in (("moments", moments), ("confidences", confidences), ("notes", notes)):
+            if column is not None and not _is_column(column):
+                raise ValidationError.field(f"CheckIns.{name}", column, "a sequence or None")
             if column is not None and len(column) != count:
                 raise ValidationError.field(
                     f"CheckIns.{name}", f"{len(column)} items", f"{count} items, one per value"
