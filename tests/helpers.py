@@ -1,8 +1,12 @@
-"""Shared test data: the dates and the key-result builder the tests use."""
+"""Shared test data and tools: the dates, the key-result builder, the command-line runner."""
 
 from __future__ import annotations
 
+import resource
+import subprocess
+import sys
 from datetime import date, timedelta
+from pathlib import Path
 
 from okrkpi import Cycle, KeyResult
 
@@ -24,3 +28,20 @@ def metric(
     for offset, value in enumerate(values):
         kr = kr.check_in(value, at=at + timedelta(days=offset))
     return kr
+
+
+def _memory_limit() -> None:  # a runaway parser is stopped rather than allowed to swap
+    resource.setrlimit(resource.RLIMIT_AS, (2 * 1024**3, 2 * 1024**3))
+
+
+def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """`python -m okrkpi ARGS` in a subprocess with a memory limit, output as text."""
+    return subprocess.run(
+        [sys.executable, "-m", "okrkpi", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=60,
+        preexec_fn=_memory_limit,
+        check=False,
+    )

@@ -9,22 +9,9 @@ import sys
 
 import pytest
 
+from helpers import run_cli
 from okrkpi.examples import example_objectives
 from okrkpi.serde import Document, dumps
-
-
-def run(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[str]:
-    def limits() -> None:  # a runaway parser is stopped rather than allowed to swap
-        resource.setrlimit(resource.RLIMIT_AS, (2 * 1024**3, 2 * 1024**3))
-
-    return subprocess.run(
-        [sys.executable, "-m", "okrkpi", *args],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        preexec_fn=limits,
-        check=False,
-    )
 
 
 def one_line_error(result: subprocess.CompletedProcess[str], path: object) -> str:
@@ -59,7 +46,7 @@ def test_a_hostile_file_ends_in_one_line_naming_it(tmp_path, name, content, expe
         path.write_bytes(content)
     else:
         path.write_text(content)
-    result = run("score", str(path), "--as-of", "2026-08-15")
+    result = run_cli("score", str(path), "--as-of", "2026-08-15")
     if expected is None:  # accepted, or refused in one line
         assert "Traceback" not in result.stderr
         assert result.returncode in (0, 1)
@@ -70,7 +57,7 @@ def test_a_hostile_file_ends_in_one_line_naming_it(tmp_path, name, content, expe
 def test_a_file_over_the_limit_is_refused_before_it_is_read(tmp_path):
     path = tmp_path / "big.json"
     path.write_text(" " * 2_000 + "{}")
-    line = one_line_error(run("score", str(path), "--max-bytes", "1000"), path)
+    line = one_line_error(run_cli("score", str(path), "--max-bytes", "1000"), path)
     assert "more than the limit of 1,000" in line
 
 
@@ -81,12 +68,12 @@ def test_an_objective_without_a_cycle_is_reported_without_a_status(tmp_path):
     data["objectives"].append(loose)
     path = tmp_path / "loose.json"
     path.write_text(json.dumps(data))
-    result = run("score", str(path), "--as-of", "2026-08-15", "--format", "json")
+    result = run_cli("score", str(path), "--as-of", "2026-08-15", "--format", "json")
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
     assert report["objectives"][-1]["status"] is None
     assert report["objectives"][0]["status"] is not None
-    text = run("score", str(path), "--as-of", "2026-08-15")
+    text = run_cli("score", str(path), "--as-of", "2026-08-15")
     assert text.returncode == 0
     assert "Loose" in text.stdout
 
@@ -94,9 +81,9 @@ def test_an_objective_without_a_cycle_is_reported_without_a_status(tmp_path):
 def test_rollups_are_chosen_by_name(tmp_path):
     path = tmp_path / "example.json"
     path.write_text(dumps(Document(tuple(example_objectives()))))
-    ok = run("score", str(path), "--as-of", "2026-08-15", "--rollup", "children")
+    ok = run_cli("score", str(path), "--as-of", "2026-08-15", "--rollup", "children")
     assert ok.returncode == 0, ok.stderr
-    line = one_line_error(run("score", str(path), "--rollup", "median"), path)
+    line = one_line_error(run_cli("score", str(path), "--rollup", "median"), path)
     assert "key_results_and_children" in line
 
 
@@ -117,7 +104,7 @@ def _many_bad_entries(tmp_path, count):
 
 def test_many_bad_entries_are_counted_past_the_first_hundred(tmp_path):
     path = _many_bad_entries(tmp_path, 50_000)
-    line = one_line_error(run("score", str(path)), path)
+    line = one_line_error(run_cli("score", str(path)), path)
     assert "objectives[99]: expected an object, got 1" in line
     assert "objectives[100]" not in line
     assert "... and 49,900 more problems" in line
@@ -127,7 +114,7 @@ def test_many_bad_entries_are_counted_past_the_first_hundred(tmp_path):
 def test_ten_million_bad_entries_stay_within_a_gigabyte(tmp_path):
     path = _many_bad_entries(tmp_path, 10_000_000)
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    line = one_line_error(run("score", str(path)), path)  # run() stops it after 60 s
+    line = one_line_error(run_cli("score", str(path)), path)  # run_cli() stops it after 60 s
     peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     assert "... and 9,999,900 more problems" in line
     assert max(peak_kib, before) < 1024 * 1024

@@ -2,7 +2,6 @@
 
 import contextlib
 import json
-import subprocess
 import sys
 from datetime import UTC, date, datetime
 
@@ -10,6 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from helpers import run_cli
 from okrkpi import (
     KPI,
     AlignmentTree,
@@ -18,6 +18,7 @@ from okrkpi import (
     Cycle,
     KeyResult,
     Measurement,
+    MissingExtraError,
     Objective,
     OkrKpiError,
     ValidationError,
@@ -25,7 +26,16 @@ from okrkpi import (
 )
 from okrkpi.display import kpi_html, objective_html, render_tree, score_html, to_records, tree_html
 from okrkpi.examples import EXAMPLE_AS_OF, example_kpis, example_objectives
-from okrkpi.serde import Document, converter, dumps, from_dict, loads, to_dict
+from okrkpi.serde import (
+    Document,
+    converter,
+    dumps,
+    dumps_toml,
+    from_dict,
+    loads,
+    loads_toml,
+    to_dict,
+)
 from okrkpi.testing import cycles, key_results, kpis, objectives
 
 # -- serde --------------------------------------------------------------------------------
@@ -176,18 +186,8 @@ def test_from_dict_raises_nothing_but_okrkpi_errors(data, cls):
 # -- command line -------------------------------------------------------------------------
 
 
-def run(*args, cwd=None):
-    return subprocess.run(
-        [sys.executable, "-m", "okrkpi", *args],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        check=False,
-    )
-
-
 def test_cli_scores_the_embedded_example():
-    result = run()
+    result = run_cli()
     assert result.returncode == 0, result.stderr
     assert "Become a market leader in SaaS industry" in result.stdout
     assert "0.21  RED    AT_RISK" in result.stdout
@@ -197,7 +197,7 @@ def test_cli_scores_the_embedded_example():
 def test_cli_scores_a_file_as_json(tmp_path):
     path = tmp_path / "okrs.json"
     path.write_text(dumps(Document(tuple(example_objectives()))))
-    result = run("score", str(path), "--as-of", "2026-08-15", "--format", "json")
+    result = run_cli("score", str(path), "--as-of", "2026-08-15", "--format", "json")
     assert result.returncode == 0, result.stderr
     payload = json.loads(result.stdout)
     assert payload["as_of"] == "2026-08-15"
@@ -213,7 +213,7 @@ def test_cli_reads_toml(tmp_path):
         'measure = { kind = "metric", start = 0, target = 10 }\n'
         'check_ins = [{ value = 5, at = "2026-08-01" }]\n'
     )
-    result = run("score", str(path), "--as-of", "2026-08-15")
+    result = run_cli("score", str(path), "--as-of", "2026-08-15")
     assert result.returncode == 0, result.stderr
     assert "0.50" in result.stdout
 
@@ -228,17 +228,17 @@ def test_cli_reads_toml(tmp_path):
 def test_cli_bad_input_is_one_line_and_non_zero(tmp_path, content, message):
     path = tmp_path / "bad.json"
     path.write_text(content)
-    result = run("score", str(path))
+    result = run_cli("score", str(path))
     assert result.returncode == 1
     assert message in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
 
 
 def test_cli_missing_file_and_bad_date(tmp_path):
-    missing = run("score", str(tmp_path / "nope.json"))
+    missing = run_cli("score", str(tmp_path / "nope.json"))
     assert missing.returncode == 1
     assert "nope.json: cannot read" in missing.stderr
-    bad_date = run("--as-of", "yesterday")
+    bad_date = run_cli("--as-of", "yesterday")
     assert bad_date.returncode == 2
     assert "expected a date" in bad_date.stderr
 
@@ -309,3 +309,54 @@ def test_from_dict_takes_the_data_first_and_the_old_order_warns():
     assert from_dict(data, Objective).title == "Win"
     with pytest.warns(DeprecationWarning, match=r"from_dict\(data, cls\)"):
         assert from_dict(Objective, data).title == "Win"
+
+
+# -- TOML -------------------------------------------------------------------------------
+
+
+def test_a_document_round_trips_through_toml_and_the_cli_reads_it(tmp_path):
+    document = Document(tuple(example_objectives()), tuple(example_kpis()))
+    text = dumps_toml(document)
+    assert "None" not in text  # TOML has no null: Nones are left out
+    assert loads_toml(text, Document) == document
+    path = tmp_path / "okrs.toml"
+    path.write_text(text)
+    from_toml = run_cli("score", str(path), "--as-of", "2026-08-15", "--format", "json")
+    path.with_suffix(".json").write_text(dumps(document))
+    from_json = run_cli("score", str(path.with_suffix(".json")), "--as-of", "2026-08-15")
+    assert from_toml.returncode == from_json.returncode == 0, from_toml.stderr
+    assert json.loads(from_toml.stdout)["objectives"][0]["score"]["value"] == pytest.approx(0.21)
+
+
+@given(objectives())
+def test_objectives_round_trip_through_toml(objective):
+    assert loads_toml(dumps_toml(objective), Objective) == objective
+
+
+def test_toml_needs_its_extra_to_write_and_nothing_to_read(monkeypatch):
+    text = dumps_toml(Objective("Win"))
+    monkeypatch.setitem(sys.modules, "tomli_w", None)
+    with pytest.raises(MissingExtraError, match=r'pip install "okrkpi\[toml\]"') as caught:
+        dumps_toml(Objective("Win"))
+    assert isinstance(caught.value, ImportError)
+    assert caught.value.extra == "toml"
+    assert loads_toml(text, Objective) == Objective("Win")
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("title = ", "not valid TOML"),
+        (b"title = '\xff'", "not UTF-8"),
+        ("a" + ".b" * 100 + " = 1", "a TOML key of 101 dotted parts"),
+        ("title = 3", "title: expected a string, got 3"),
+    ],
+)
+def test_bad_toml_is_a_validation_error_naming_the_problem(text, message):
+    with pytest.raises(ValidationError, match=message):
+        loads_toml(text, Objective)
+
+
+def test_only_tables_can_be_written_as_toml():
+    with pytest.raises(ValidationError, match="a value that converts to a table"):
+        dumps_toml(date(2026, 7, 1))

@@ -300,6 +300,15 @@ def test_milestones_reach():
     assert kr.check_in(3.0, at=date(2026, 7, 2)).latest_check_in().value == 3.0
 
 
+def test_reaching_a_milestone_records_confidence_and_note_like_any_check_in():
+    kr = KeyResult.milestones("Ship", milestones=["design", "beta", "ga"])
+    kr = kr.reach("beta", at=date(2026, 7, 1), confidence="high", note="beta is out")
+    latest = kr.latest_check_in()
+    assert latest.confidence == ConfidenceRating.from_label("high")
+    assert latest.note == "beta is out"
+    assert kr.confidence() == ConfidenceRating.from_label("high")
+
+
 def test_evolve_revalidates():
     kr = KeyResult.metric("Revenue", start=0, target=10)
     with pytest.raises(ValidationError, match="KeyResult.weight"):

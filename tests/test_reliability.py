@@ -45,6 +45,9 @@ def snapshot(tree: AlignmentTree, day: date) -> tuple[dict[str, float], dict[str
     )
 
 
+# Coverage's tracer slows these threads 30-fold (0.5 s -> 15 s): the test runs in the
+# untraced slow step, where it takes about a second.
+@pytest.mark.slow
 def test_threads_scoring_one_tree_while_another_checks_in_agree_with_one_thread():
     base = org(120)
     days = [JULY + timedelta(days=offset) for offset in range(0, 90, 9)]
@@ -145,10 +148,10 @@ def test_a_tree_keeps_a_bounded_number_of_score_results():
 
 
 def test_rendering_a_deep_chain_is_linear_in_its_depth():
-    shallow, deep = chain(1_000), chain(4_000)
+    shallow, deep = chain(300), chain(1_200)  # far deeper than the capped indent
     html_ratio = len(tree_html(deep)) / len(tree_html(shallow))
     text_ratio = len(render_tree(deep, as_of=JULY)) / len(render_tree(shallow, as_of=JULY))
     markdown_ratio = len(deep._repr_markdown_()) / len(shallow._repr_markdown_())
     for ratio in (html_ratio, text_ratio, markdown_ratio):
         assert 3.5 < ratio < 4.5
-    assert "[3999]" in render_tree(deep, as_of=JULY)
+    assert "[1199]" in render_tree(deep, as_of=JULY)

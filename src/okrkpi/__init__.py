@@ -9,6 +9,7 @@ from __future__ import annotations
 from okrkpi._alignment.tree import AlignmentTree, TreeScores
 from okrkpi._errors import (
     AlignmentError,
+    MissingExtraError,
     OkrKpiError,
     Problem,
     UnknownStrategyError,
@@ -102,6 +103,7 @@ __all__ = [
     "Metric",
     "Milestone",
     "Milestones",
+    "MissingExtraError",
     "Objective",
     "OkrKpiError",
     "Problem",

@@ -6,6 +6,7 @@ from typing import Any
 
 __all__ = [
     "AlignmentError",
+    "MissingExtraError",
     "OkrKpiError",
     "Problem",
     "UnknownStrategyError",
@@ -122,3 +123,18 @@ class UnknownStrategyError(OkrKpiError, LookupError):
         self.known = known
         listing = ", ".join(known) if known else "none"
         super().__init__(f"unknown {category} strategy {name!r}; known: {listing}")
+
+
+class MissingExtraError(OkrKpiError, ImportError):
+    """An optional capability needs a package that is not installed.
+
+    Attributes:
+        extra: The extra that installs it, e.g. `"plot"` for `pip install "okrkpi[plot]"`.
+    """
+
+    def __init__(self, feature: str, extra: str, package: str) -> None:
+        self.extra = extra
+        super().__init__(
+            f'{feature} needs {package}, which is not installed: pip install "okrkpi[{extra}]"',
+            name=package,
+        )

@@ -14,23 +14,29 @@ from __future__ import annotations
 from okrkpi._edges.serde import (
     MAX_DEPTH,
     MAX_PROBLEMS,
+    MAX_TOML_KEY_PARTS,
     SCHEMA_VERSION,
     Document,
     converter,
     dumps,
+    dumps_toml,
     from_dict,
     loads,
+    loads_toml,
     to_dict,
 )
 
 __all__ = [
     "MAX_DEPTH",
     "MAX_PROBLEMS",
+    "MAX_TOML_KEY_PARTS",
     "SCHEMA_VERSION",
     "Document",
     "converter",
     "dumps",
+    "dumps_toml",
     "from_dict",
     "loads",
+    "loads_toml",
     "to_dict",
 ]

@@ -19,7 +19,13 @@ from typing import Any
 from okrkpi._alignment.tree import AlignmentTree
 from okrkpi._edges.display import render_kpis, render_tree, tree_statuses
 from okrkpi._edges.example import EXAMPLE_AS_OF, example_kpis, example_objectives
-from okrkpi._edges.serde import Document, from_dict, to_dict
+from okrkpi._edges.serde import (
+    MAX_TOML_KEY_PARTS,
+    Document,
+    from_dict,
+    to_dict,
+    toml_key_parts,
+)
 from okrkpi._errors import OkrKpiError
 from okrkpi._model.hygiene import lint
 from okrkpi._model.kpi_links import propose_objective
@@ -29,10 +35,6 @@ __all__ = ["main"]
 
 MAX_INPUT_BYTES = 64 * 1024 * 1024
 """The largest document the command line reads, unless `--max-bytes` says otherwise."""
-
-MAX_TOML_KEY_PARTS = 64
-"""Dotted keys longer than this are refused before parsing: the standard library's TOML
-parser takes time and memory that grow with the square of a key's parts."""
 
 SUPPORTED = (".json", ".toml")
 
@@ -75,16 +77,6 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _toml_key_parts(text: str) -> int:
-    # Linear: the most dotted parts of any key or table header, strings not excluded (a
-    # conservative bound: a dotted string value only makes a document look more nested).
-    most = 0
-    for line in text.splitlines():
-        key = line.split("=", 1)[0] if "=" in line else line
-        most = max(most, key.count(".") + 1)
-    return most
-
-
 def _read(path: Path, max_bytes: int) -> Document:
     if path.is_dir():
         # One place to dispatch a folder of tables, once folders are read.
@@ -109,7 +101,7 @@ def _read(path: Path, max_bytes: int) -> Document:
     data: Any
     try:
         if suffix == ".toml":
-            parts = _toml_key_parts(text)
+            parts = toml_key_parts(text)
             if parts > MAX_TOML_KEY_PARTS:
                 raise InputError(
                     f"{path}: a TOML key of {parts:,} dotted parts; at most {MAX_TOML_KEY_PARTS}"

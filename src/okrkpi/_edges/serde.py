@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import tomllib
 import warnings
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
@@ -14,7 +15,7 @@ import cattrs
 from cattrs.gen import make_dict_structure_fn
 from cattrs.strategies import configure_tagged_union
 
-from okrkpi._errors import OkrKpiError, Problem, ValidationError, describe
+from okrkpi._errors import MissingExtraError, OkrKpiError, Problem, ValidationError, describe
 from okrkpi._model.confidence import ConfidenceRating
 from okrkpi._model.cycle import Cycle
 from okrkpi._model.history import CheckIn, CheckIns, Measurement, Measurements
@@ -389,3 +390,76 @@ def loads(text: str | bytes, cls: type[T]) -> T:
 
 def _reject_constant(name: str) -> float:
     raise ValidationError(Problem("$", f"{name} is not a finite number"))
+
+
+MAX_TOML_KEY_PARTS = 64
+"""Dotted TOML keys longer than this are refused before parsing: the standard library's
+parser takes time and memory that grow with the square of a key's parts."""
+
+
+def toml_key_parts(text: str) -> int:
+    """The most dotted parts of any key or table header in `text`, counted in one pass.
+
+    Strings are not excluded: a dotted string value only makes a document look more nested,
+    which errs on the safe side.
+    """
+    most = 0
+    for line in text.splitlines():
+        key = line.split("=", 1)[0] if "=" in line else line
+        most = max(most, key.count(".") + 1)
+    return most
+
+
+def _without_nones(data: Any) -> Any:
+    # TOML has no null: a missing key reads back as the default, which is what None means.
+    if isinstance(data, dict):
+        return {key: _without_nones(item) for key, item in data.items() if item is not None}
+    if isinstance(data, list):
+        return [_without_nones(item) for item in data]
+    return data
+
+
+def dumps_toml(value: Any) -> str:
+    """`to_dict` as TOML text, for a `Document` or any public value that is a table.
+
+    TOML has no null, so fields that are None are left out; `loads_toml` reads them back
+    as None. Needs the `toml` extra (`pip install "okrkpi[toml]"`); reading needs nothing.
+
+    Raises:
+        MissingExtraError: tomli-w is not installed.
+        ValidationError: `value` is not a table (a dict) once converted, e.g. a bare date.
+    """
+    try:
+        import tomli_w  # noqa: PLC0415 - optional: only writing TOML needs it
+    except ImportError:
+        raise MissingExtraError("Writing TOML", "toml", "tomli-w") from None
+    data = _without_nones(to_dict(value))
+    if not isinstance(data, dict):
+        raise ValidationError.field("value", value, "a value that converts to a table")
+    return tomli_w.dumps(data)
+
+
+def loads_toml(text: str | bytes, cls: type[T]) -> T:
+    """Parse TOML text and structure it into `cls`; absent optional fields are None.
+
+    Raises:
+        ValidationError: Not TOML, a key of more than `MAX_TOML_KEY_PARTS` dotted parts,
+            or invalid for `cls`.
+    """
+    if isinstance(text, bytes):
+        try:
+            text = text.decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise ValidationError(Problem("$", f"not UTF-8 text ({error.reason})")) from None
+    parts = toml_key_parts(text)
+    if parts > MAX_TOML_KEY_PARTS:
+        raise ValidationError(
+            Problem("$", f"a TOML key of {parts:,} dotted parts; at most {MAX_TOML_KEY_PARTS}")
+        )
+    try:
+        data = tomllib.loads(text)
+    except RecursionError:
+        raise ValidationError(Problem("$", "nested too deeply")) from None
+    except tomllib.TOMLDecodeError as error:
+        raise ValidationError(Problem("$", f"not valid TOML: {error}")) from None
+    return from_dict(data, cls)

@@ -98,7 +98,9 @@ class ConfidenceRating:
         return f"{shown}/10"
 
 
-def to_confidence(value: object) -> ConfidenceRating | None:
+def to_confidence(
+    value: ConfidenceRating | ConfidenceLabel | float | str | None,
+) -> ConfidenceRating | None:
     """Attrs converter: accept a rating, a number on the 0..10 scale, a label, or None."""
     if value is None or isinstance(value, ConfidenceRating):
         return value
@@ -110,6 +112,6 @@ def to_confidence(value: object) -> ConfidenceRating | None:
             "confidence",
             value,
             "a rating from 0 to 10 (this looks like a probability: use "
-            f"ConfidenceRating.from_probability({value}) or {float(value) * 10:g})",  # type: ignore[arg-type]
+            f"ConfidenceRating.from_probability({value}) or {float(value) * 10:g})",
         )
-    return ConfidenceRating(value)  # type: ignore[arg-type]
+    return ConfidenceRating(value)

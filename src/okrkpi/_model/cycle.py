@@ -7,7 +7,7 @@ import operator
 import re
 from datetime import date, datetime, timedelta
 from types import MappingProxyType
-from typing import Any
+from typing import Any, SupportsIndex
 
 import attrs
 
@@ -90,12 +90,12 @@ def _check_month(month: object) -> int:
     return _whole("Cycle.start_month", month, 1, 12, "a month from 1 to 12")
 
 
-def _month_number(value: object) -> object:
+def _month_number(value: SupportsIndex | None) -> Any:
     """Attrs converter: integers of any kind become `int`; the rest is checked later."""
     if value is None or isinstance(value, bool):
         return value
     try:
-        return operator.index(value)  # type: ignore[arg-type]
+        return operator.index(value)
     except TypeError:
         return value
 

@@ -442,10 +442,13 @@ class KeyResult:
         object.__setattr__(new, "check_ins", history)
         return new
 
-    def reach(self, milestone: str, *, at: Moment, note: str = "") -> KeyResult:
-        """For a milestones key result: record that `milestone` (and all before it) is reached."""
+    def reach(self, milestone: str, **details: Unpack[CheckInDetails]) -> KeyResult:
+        """For a milestones key result: record that `milestone` (and all before it) is reached.
+
+        `details` are those of `check_in`: `at=` (required), `confidence=`, `note=`.
+        """
         if not isinstance(self.measure, Milestones):
             raise ValidationError.field(
                 f"KeyResult({self.id!r}).measure", self.kind.value, "a milestones key result"
             )
-        return self.check_in(self.measure.index(milestone) + 1, at=at, note=note)
+        return self.check_in(self.measure.index(milestone) + 1, **details)

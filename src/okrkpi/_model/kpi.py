@@ -151,7 +151,9 @@ class Trend:
     points: int
 
 
-def _target(value: object) -> float | TargetRange | None:
+def _target(
+    value: float | TargetRange | tuple[float, float] | list[float] | None,
+) -> float | TargetRange | None:
     if value is None or isinstance(value, TargetRange):
         return value
     if isinstance(value, tuple | list) and len(value) == 2:
@@ -159,7 +161,7 @@ def _target(value: object) -> float | TargetRange | None:
     return finite_float("KPI.target", value)
 
 
-def _frequency(value: object) -> Frequency | str | None:
+def _frequency(value: Frequency | str | rrule | None) -> Frequency | str | None:
     """A `Frequency`, or an RRULE checked as it is read (see `okrkpi._model._schedule`).
 
     A `dateutil.rrule` keeps only its rule: its DTSTART is dropped, since due dates count

@@ -62,6 +62,26 @@ def _named_cycle(name: str) -> Cycle:
         ) from None
 
 
+def _commitment(value: Commitment | str) -> Commitment:
+    if value.__class__ is Commitment:
+        return value
+    return enum_member("Objective.commitment", Commitment, value)
+
+
+def _level(value: Level | str) -> Level:
+    if value.__class__ is Level:
+        return value
+    return enum_member("Objective.level", Level, value)
+
+
+def _cycle(value: Cycle | str | None) -> Cycle | None:
+    if value is None or isinstance(value, Cycle):
+        return value
+    if isinstance(value, str):  # a cycle's name, e.g. "2027-Q1" or "FY2027"
+        return _named_cycle(value)
+    raise ValidationError.field("Objective.cycle", value, "a Cycle, its name or None")
+
+
 def _default_id(instance: Objective) -> str:
     return slugify(instance.title)
 
@@ -89,13 +109,15 @@ class Objective:
 
     title: str
     key_results: tuple[KeyResult, ...] = attrs.field(default=(), converter=_key_results)
-    commitment: Commitment = attrs.field(default=Commitment.ASPIRATIONAL, kw_only=True)
+    commitment: Commitment = attrs.field(
+        default=Commitment.ASPIRATIONAL, kw_only=True, converter=_commitment
+    )
     id: str = attrs.field(default=attrs.Factory(_default_id, takes_self=True), kw_only=True)
     parent_id: str | None = attrs.field(default=None, kw_only=True)
     parent_key_result_id: str | None = attrs.field(default=None, kw_only=True)
     owner: str | None = attrs.field(default=None, kw_only=True)
-    level: Level = attrs.field(default=Level.TEAM, kw_only=True)
-    cycle: Cycle | None = attrs.field(default=None, kw_only=True)
+    level: Level = attrs.field(default=Level.TEAM, kw_only=True, converter=_level)
+    cycle: Cycle | None = attrs.field(default=None, kw_only=True, converter=_cycle)
     alignment_weight: float = attrs.field(default=1.0, kw_only=True)
     carried_over_from: str | None = attrs.field(default=None, kw_only=True)
     closed_on: date | None = attrs.field(default=None, kw_only=True)
@@ -105,9 +127,6 @@ class Objective:
         # tests the common case inline and leaves the message to the shared checker.
         if self.title.__class__ is not str or not self.title or self.title.isspace():
             check_text("Objective.title", self.title)
-        if self.commitment.__class__ is not Commitment:
-            commitment = enum_member("Objective.commitment", Commitment, self.commitment)
-            object.__setattr__(self, "commitment", commitment)
         if self.id.__class__ is not str or not self.id or self.id.isspace():
             check_text("Objective.id", self.id)
         for name, value in (
@@ -118,12 +137,6 @@ class Objective:
         ):
             if value is not None:
                 check_text(f"Objective.{name}", value)
-        if self.level.__class__ is not Level:
-            object.__setattr__(self, "level", enum_member("Objective.level", Level, self.level))
-        if isinstance(self.cycle, str):  # a cycle's name, e.g. "2027-Q1" or "FY2027"
-            object.__setattr__(self, "cycle", _named_cycle(self.cycle))
-        if self.cycle is not None and not isinstance(self.cycle, Cycle):
-            raise ValidationError.field("Objective.cycle", self.cycle, "a Cycle, its name or None")
         weight = self.alignment_weight
         if weight.__class__ is not float or not 0.0 <= weight < math.inf:
             check_non_negative("Objective.alignment_weight", weight)
