@@ -41,6 +41,7 @@ from okrkpi._model.kpi import (
 )
 from okrkpi._model.kpi_links import key_result_from_kpi, propose_objective
 from okrkpi._model.objective import Commitment, Level, Objective
+from okrkpi._model.plan import PlannedValue, PlanPosition
 from okrkpi._planning.cycles import (
     CarriedTree,
     ClosedObjective,
@@ -58,10 +59,10 @@ from okrkpi._planning.forecast import (
     forecast_objective,
     forecast_tree,
 )
-from okrkpi._scoring.engine import score, status
+from okrkpi._scoring.engine import explain_status, score, status
 from okrkpi._scoring.policy import ScoringPolicy
 from okrkpi._scoring.registry import StrategyPluginWarning, StrategyRegistry, default_registry
-from okrkpi._scoring.score import Aggregate, Grade, Measured, Score, Status
+from okrkpi._scoring.score import Aggregate, Grade, Measured, Score, Status, StatusExplanation
 
 __version__ = "0.1.0"
 
@@ -106,10 +107,13 @@ __all__ = [
     "MissingExtraError",
     "Objective",
     "OkrKpiError",
+    "PlanPosition",
+    "PlannedValue",
     "Problem",
     "Score",
     "ScoringPolicy",
     "Status",
+    "StatusExplanation",
     "StrategyPluginWarning",
     "StrategyRegistry",
     "TargetRange",
@@ -125,6 +129,7 @@ __all__ = [
     "carry_over_tree",
     "close",
     "default_registry",
+    "explain_status",
     "forecast",
     "forecast_objective",
     "forecast_tree",

@@ -124,14 +124,24 @@ def check_ins(values: st.SearchStrategy[Any] | None = None) -> st.SearchStrategy
 def key_results(
     draw: st.DrawFn, *, kinds: Sequence[KeyResultKind] = tuple(KeyResultKind)
 ) -> KeyResult:
-    """Key results of the given kinds, with up to 6 check-ins valid for their kind."""
+    """Key results of the given kinds, with up to 6 check-ins valid for their kind.
+
+    Metric key results have a plan of up to 3 dated values, or none.
+    """
     kind = draw(st.sampled_from(list(kinds)))
     title = draw(st.sampled_from(["Grow revenue", "Cut churn", "Ship v2", "Hire", "NPS"]))
     weight = draw(st.floats(0.1, 5.0))
     if kind is KeyResultKind.METRIC:
         start = draw(numbers(low=-1000, high=1000))
         target = draw(numbers(low=-1000, high=1000).filter(lambda t: t != start))
-        base = KeyResult.metric(title, start=start, target=target, weight=weight)
+        plan = draw(
+            st.lists(
+                st.tuples(days(), numbers(low=-2000, high=2000)),
+                max_size=3,
+                unique_by=lambda point: point[0],
+            )
+        )
+        base = KeyResult.metric(title, start=start, target=target, plan=plan, weight=weight)
         values: st.SearchStrategy[Any] = numbers(low=-2000, high=2000)
     elif kind is KeyResultKind.BINARY:
         base = KeyResult.binary(title, done=draw(st.booleans()), weight=weight)

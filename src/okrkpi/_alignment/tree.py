@@ -426,7 +426,12 @@ class AlignmentTree:
                     f"objectives[{objective.id!r}].cycle", None, "a cycle (or pass cycle=)"
                 )
             result[objective.id] = objective_status(
-                scores[objective.id], own, as_of, chosen, rolled_up=chosen.rollup.uses_children
+                objective,
+                scores[objective.id],
+                own,
+                as_of,
+                chosen,
+                rolled_up=chosen.rollup.uses_children,
             )
         return result
 

@@ -46,7 +46,7 @@ def tree_statuses(tree: AlignmentTree, scores: TreeScores, as_of: date) -> dict[
         objective.id: None
         if objective.cycle is None
         else objective_status(
-            scores[objective.id], objective.cycle, as_of, policy, rolled_up=rolled_up
+            objective, scores[objective.id], objective.cycle, as_of, policy, rolled_up=rolled_up
         )
         for objective in tree
     }
@@ -83,7 +83,7 @@ def render_tree(
         for key_result, part in zip(objective.key_results, own.parts, strict=True):
             kr_status = "-"
             if objective.cycle is not None:
-                kr_status = key_result_status(part, objective.cycle, as_of, chosen).name
+                kr_status = key_result_status(key_result, part, objective.cycle, as_of, chosen).name
             lines.append(
                 _line(pad + "  - ", key_result.title, part.value, part.grade.name, kr_status)
             )
@@ -169,8 +169,11 @@ def _objective_rows(objective: Objective, as_of: date | None, depth: int = 0) ->
         assert day is not None
         policy = _DEFAULT_POLICY
         statuses = [
-            objective_status(own, cycle, day, policy).name,
-            *(key_result_status(part, cycle, day, policy).name for part in own.parts),
+            objective_status(objective, own, cycle, day, policy).name,
+            *(
+                key_result_status(kr, part, cycle, day, policy).name
+                for kr, part in zip(objective.key_results, own.parts, strict=True)
+            ),
         ]
     # Indented by a style, not by repeated spaces, so a deep tree stays linear in size.
     pad = f' style="padding-left:{depth * 1.5:g}em"' if depth else ""
@@ -265,8 +268,11 @@ def to_records(
         kr_statuses: list[str | None] = [None] * len(own.parts)
         overall = None
         if cycle is not None and as_of is not None:
-            kr_statuses = [key_result_status(p, cycle, as_of, policy).value for p in own.parts]
-            overall = objective_status(own, cycle, as_of, policy).value
+            kr_statuses = [
+                key_result_status(kr, part, cycle, as_of, policy).value
+                for kr, part in zip(objective.key_results, own.parts, strict=True)
+            ]
+            overall = objective_status(objective, own, cycle, as_of, policy).value
         base = {
             "objective_id": objective.id,
             "objective": objective.title,

@@ -8,11 +8,12 @@ import warnings
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from functools import partial
+from types import MappingProxyType
 from typing import Any, TypeVar
 
 import attrs
 import cattrs
-from cattrs.gen import make_dict_structure_fn
+from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 from cattrs.strategies import configure_tagged_union
 
 from okrkpi._errors import MissingExtraError, OkrKpiError, Problem, ValidationError, describe
@@ -152,6 +153,9 @@ def _measure_tag(cls: type) -> str:
     return kind.value
 
 
+_ADDED_FIELDS: Mapping[type, tuple[str, ...]] = MappingProxyType({Metric: ("plan",)})
+
+
 def _make_converter() -> cattrs.Converter:
     made = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
     made.register_structure_hook(Moment, _moment_from)
@@ -193,6 +197,11 @@ def _make_converter() -> cattrs.Converter:
         lambda value: [value.low, value.high] if isinstance(value, TargetRange) else value,
     )
     made.register_unstructure_hook(Score, Score.explain)
+    # Fields added after the first layout are written only when set, so documents
+    # without them look as they always did.
+    for cls, later in _ADDED_FIELDS.items():
+        omitted = {name: override(omit_if_default=True) for name in later}
+        made.register_unstructure_hook(cls, make_dict_unstructure_fn(cls, made, **omitted))
     for cls in (Cycle, Milestone, TargetRange):
         plain[cls] = make_dict_structure_fn(cls, made)
     configure_tagged_union(Measure, made, tag_name="kind", tag_generator=_measure_tag)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 import math
 from collections.abc import Iterable
+from datetime import date
 from typing import Any, ClassVar, Required, TypedDict, Unpack
 
 import attrs
@@ -21,9 +22,11 @@ from okrkpi._model._checks import (
     text,
 )
 from okrkpi._model.confidence import ConfidenceRating
+from okrkpi._model.cycle import Cycle
 from okrkpi._model.history import CheckIn, CheckIns, check_ins_field
 from okrkpi._model.ids import slugify
 from okrkpi._model.moments import Moment
+from okrkpi._model.plan import PlannedValue, PlanPosition, plan_field, plan_position
 
 __all__ = [
     "Binary",
@@ -92,12 +95,15 @@ class Metric:
         start: The baseline; the current value until the first check-in.
         target: The value that counts as fully achieved; never equal to `start`.
         unit: What the numbers count, for display (e.g. `"customers"`).
+        plan: Dated values it should have reached, sorted by day; empty for the straight
+            line from start to target across the cycle (see `okrkpi.PlannedValue`).
     """
 
     kind: ClassVar[KeyResultKind] = KeyResultKind.METRIC
     start: float
     target: float
     unit: str | None = attrs.field(default=None, kw_only=True)
+    plan: tuple[PlannedValue, ...] = attrs.field(default=(), kw_only=True, converter=plan_field)
 
     def __attrs_post_init__(self) -> None:
         # Inline checks, as in KeyResult: one metric per key result, and there are many.
@@ -117,6 +123,18 @@ class Metric:
                 self.target,
                 f"a target whose distance from start {self.start!r} fits a float",
             )
+        span = self.target - self.start
+        for position, point in enumerate(self.plan):
+            if not math.isfinite((point.value - self.start) / span):
+                raise ValidationError.field(
+                    f"Metric.plan[{position}].value",
+                    point.value,
+                    f"a value whose progress from {self.start!r} to {self.target!r} is finite",
+                )
+
+    def planned(self, cycle: Cycle, as_of: Moment) -> PlanPosition:
+        """Where the plan (or the straight line, without one) expects it `as_of`."""
+        return plan_position(self.plan, self.start, self.target, cycle, as_of)
 
     @property
     def increasing(self) -> bool:
@@ -343,14 +361,18 @@ class KeyResult:
         start: float,
         target: float,
         unit: str | None = None,
+        plan: Iterable[PlannedValue | tuple[date, float]] | None = None,
         **options: Unpack[KeyResultOptions],
     ) -> KeyResult:
         """A quantity moved from `start` to `target`, e.g. churn from 3.0 down to 2.0.
 
+        `plan` lists dated values it should have reached (e.g. a back-loaded sales plan);
+        pace then compares the actual with the plan instead of the straight line.
+
         Every named constructor also takes `weight=`, `id=`, `check_ins=` and `owner=`
         (`KeyResultOptions`).
         """
-        return cls._build(title, Metric(start, target, unit=unit), options)
+        return cls._build(title, Metric(start, target, unit=unit, plan=plan), options)
 
     @classmethod
     def binary(

@@ -8,11 +8,11 @@ from typing import TYPE_CHECKING
 
 from okrkpi._errors import ValidationError
 from okrkpi._model.cycle import Cycle
-from okrkpi._model.key_result import KeyResult
+from okrkpi._model.key_result import KeyResult, Metric
 from okrkpi._model.moments import day_of
 from okrkpi._model.objective import Commitment, Objective
 from okrkpi._scoring.policy import ScoringPolicy, resolve_policy
-from okrkpi._scoring.score import Score, Status, clamp
+from okrkpi._scoring.score import Score, Status, StatusExplanation, clamp
 
 if TYPE_CHECKING:
     from okrkpi._model.moments import Moment
@@ -23,6 +23,8 @@ __all__ = [
     "capped",
     "combine",
     "contribution",
+    "expected_progress",
+    "explain_status",
     "final_status",
     "has_ended",
     "judged_as_of",
@@ -210,24 +212,42 @@ def score(
     raise ValidationError.field("score.subject", subject, "a KeyResult or an Objective")
 
 
-def pace_status(actual: float, cycle: Cycle, as_of: date, policy: ScoringPolicy) -> Status:
-    """ACHIEVED at `actual >= 1`, NOT_STARTED before the cycle, else the policy's pace rule."""
+def expected_progress(key_result: KeyResult | None, cycle: Cycle, as_of: date) -> float:
+    """The progress expected `as_of`: a metric's plan if it has one, else the elapsed share."""
+    measure = None if key_result is None else key_result.measure
+    if isinstance(measure, Metric) and measure.plan:
+        return measure.planned(cycle, as_of).expected
+    return cycle.elapsed(as_of)
+
+
+def pace_status(
+    actual: float,
+    cycle: Cycle,
+    as_of: date,
+    policy: ScoringPolicy,
+    key_result: KeyResult | None = None,
+) -> Status:
+    """ACHIEVED at `actual >= 1`, NOT_STARTED before the cycle, else the policy's pace rule.
+
+    The pace rule compares `actual` with `key_result`'s plan when it has one, else with
+    the straight line (the elapsed share of the cycle).
+    """
     if actual >= 1.0:
         return Status.ACHIEVED
     day = day_of(as_of)
     if day < cycle.start:
         return Status.NOT_STARTED
-    return policy.pace(cycle.elapsed(day), actual)
+    return policy.pace(expected_progress(key_result, cycle, day), actual)
 
 
 def key_results_status(
-    values: Iterable[float], cycle: Cycle, as_of: date, policy: ScoringPolicy
+    parts: Iterable[tuple[KeyResult, float]], cycle: Cycle, as_of: date, policy: ScoringPolicy
 ) -> Status:
     """An objective's status during its cycle: the worst of its key results' paces.
 
     With no key results, the objective's own score (0.0) is paced.
     """
-    statuses = [pace_status(value, cycle, as_of, policy) for value in values]
+    statuses = [pace_status(value, cycle, as_of, policy, kr) for kr, value in parts]
     return Status.worst(statuses) if statuses else pace_status(0.0, cycle, as_of, policy)
 
 
@@ -241,14 +261,17 @@ def final_status(met: bool) -> Status:
     return Status.ACHIEVED if met else Status.MISSED
 
 
-def key_result_status(part: Score, cycle: Cycle, as_of: date, policy: ScoringPolicy) -> Status:
+def key_result_status(
+    key_result: KeyResult, part: Score, cycle: Cycle, as_of: date, policy: ScoringPolicy
+) -> Status:
     """A key result's status from its score: paced during the cycle, final after it."""
     if has_ended(cycle, as_of):
         return final_status(part.met)
-    return pace_status(part.value, cycle, as_of, policy)
+    return pace_status(part.value, cycle, as_of, policy, key_result)
 
 
 def objective_status(
+    objective: Objective,
     own: Score,
     cycle: Cycle,
     as_of: date,
@@ -260,12 +283,14 @@ def objective_status(
 
     Final from the cycle's last day on (from its own score, not its key results'), else
     the worst of its key results' paces, or with `rolled_up` its own value paced.
+    `own.parts` are the scores of `objective.key_results`, in their order.
     """
     if has_ended(cycle, as_of):
         return final_status(own.met)
     if rolled_up:
         return pace_status(own.value, cycle, as_of, policy)
-    return key_results_status((part.value for part in own.parts), cycle, as_of, policy)
+    values = (part.value for part in own.parts)
+    return key_results_status(zip(objective.key_results, values, strict=True), cycle, as_of, policy)
 
 
 def status(
@@ -308,5 +333,96 @@ def status(
         raise ValidationError.field("status.cycle", cycle, "a Cycle (the objective has none)")
     if isinstance(subject, KeyResult):
         part = score_key_result(subject, judged_as_of(as_of, cycle), chosen)
-        return key_result_status(part, cycle, as_of, chosen)
-    return objective_status(score_objective(subject, as_of, chosen, cycle), cycle, as_of, chosen)
+        return key_result_status(subject, part, cycle, as_of, chosen)
+    own = score_objective(subject, as_of, chosen, cycle)
+    return objective_status(subject, own, cycle, as_of, chosen)
+
+
+def _paced(
+    subject: str,
+    key_result: KeyResult | None,
+    own: Score,
+    cycle: Cycle,
+    day: date,
+    policy: ScoringPolicy,
+    parts: tuple[StatusExplanation, ...] = (),
+) -> StatusExplanation:
+    measure = None if key_result is None else key_result.measure
+    straight = cycle.elapsed(day)
+    planned: float | None = None
+    expected = straight
+    if isinstance(measure, Metric) and measure.plan:
+        position = measure.planned(cycle, day)
+        planned, expected = position.planned_value, position.expected
+    actual = own.value
+    if has_ended(cycle, day):
+        state = final_status(own.met)
+        verdict = "met" if own.met else "not met"
+        reason = f"final from {cycle.end.isoformat()}: score {actual:.2f}, {verdict}"
+    elif parts:  # an objective during its cycle: paced by its key results
+        state = Status.worst(part.status for part in parts)
+        reason = f"the worst of its key results' statuses; its own score is {actual:.2f}"
+    elif actual >= 1.0:
+        state, reason = Status.ACHIEVED, f"actual {actual:.2f}: complete"
+    elif day < cycle.start:
+        state, reason = Status.NOT_STARTED, f"the cycle starts {cycle.start.isoformat()}"
+    else:
+        state = policy.pace(expected, actual)
+        if planned is not None:
+            reason = (
+                f"actual {actual:.2f} against the plan's {expected:.2f} (planned value "
+                f"{planned:g} on {day.isoformat()}; the straight line expects {straight:.2f})"
+            )
+        else:
+            reason = f"actual {actual:.2f} against {expected:.2f} expected by the straight line"
+        reason += f" [{policy.pace.name}]"
+    return StatusExplanation(
+        subject=subject,
+        status=state,
+        actual=actual,
+        expected=expected,
+        straight_line=straight,
+        planned_value=planned,
+        on=day,
+        final=has_ended(cycle, day),
+        reason=reason,
+        parts=parts,
+    )
+
+
+def explain_status(
+    subject: KeyResult | Objective,
+    cycle: Cycle | None = None,
+    *,
+    as_of: Moment,
+    policy: ScoringPolicy | None = None,
+    pace: str | PaceRule | None = None,
+    registry: StrategyRegistry | None = None,
+) -> StatusExplanation:
+    """`status(...)` with its numbers: actual, expected, the plan and the straight line.
+
+    Takes the arguments of `status`; `.status` always equals what `status` returns.
+    """
+    chosen = resolve_policy(policy, pace=pace, registry=registry)
+    if not isinstance(as_of, date):
+        raise ValidationError.field("explain_status.as_of", as_of, "a date or datetime")
+    if isinstance(subject, Objective):
+        cycle = subject.cycle if cycle is None else cycle
+    elif not isinstance(subject, KeyResult):
+        raise ValidationError.field(
+            "explain_status.subject", subject, "a KeyResult or an Objective"
+        )
+    if not isinstance(cycle, Cycle):
+        raise ValidationError.field(
+            "explain_status.cycle", cycle, "a Cycle (the objective has none)"
+        )
+    day = day_of(as_of)
+    if isinstance(subject, KeyResult):
+        part = score_key_result(subject, judged_as_of(as_of, cycle), chosen)
+        return _paced(f"KeyResult {subject.id!r}", subject, part, cycle, day, chosen)
+    own = score_objective(subject, as_of, chosen, cycle)
+    parts = tuple(
+        _paced(f"KeyResult {kr.id!r}", kr, part, cycle, day, chosen)
+        for kr, part in zip(subject.key_results, own.parts, strict=True)
+    )
+    return _paced(f"Objective {subject.id!r}", None, own, cycle, day, chosen, parts)

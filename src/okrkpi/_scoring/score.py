@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable, Mapping
+from datetime import date
 from types import MappingProxyType
 from typing import Any
 
@@ -11,7 +12,7 @@ import attrs
 
 from okrkpi._model.objective import Commitment
 
-__all__ = ["Aggregate", "Grade", "Measured", "Score", "Status", "clamp"]
+__all__ = ["Aggregate", "Grade", "Measured", "Score", "Status", "StatusExplanation", "clamp"]
 
 
 class Grade(enum.Enum):
@@ -168,3 +169,42 @@ class Score:
 
     def __str__(self) -> str:
         return f"{self.subject}: {self.value:.2f} {self.grade.name}"
+
+
+@attrs.frozen(slots=True)
+class StatusExplanation:
+    """A status with the numbers behind it: actual against expected, plan and straight line.
+
+    Attributes:
+        subject: What was judged, e.g. `"KeyResult 'revenue'"`.
+        status: The status.
+        actual: The score value judged.
+        expected: The progress expected on the day: the plan's, or the straight line's.
+        straight_line: The elapsed share of the cycle, what a plan-less key result expects.
+        planned_value: The plan's value on the day, in the metric's unit; None without a plan.
+        on: The day judged.
+        final: True from the cycle's last day on, when the status is a verdict.
+        reason: Why this status, in words.
+        parts: For an objective, its key results' explanations.
+    """
+
+    subject: str
+    status: Status
+    actual: float
+    expected: float
+    straight_line: float
+    planned_value: float | None
+    on: date
+    final: bool
+    reason: str
+    parts: tuple[StatusExplanation, ...] = ()
+
+    @property
+    def explanation(self) -> str:
+        """One readable line per subject, key results indented under their objective."""
+        lines = [f"{self.subject}: {self.status.name} - {self.reason}"]
+        lines.extend(f"  {part.explanation}" for part in self.parts)
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.explanation

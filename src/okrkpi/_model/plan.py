@@ -1,0 +1,116 @@
+"""Planned progress: dated values a metric key result is expected to reach.
+
+Real targets are rarely linear (sales are back-loaded, hiring comes in waves). A plan
+lists the values a metric should have reached by given days; between them the expected
+value is linear. The cycle's first day at the start value and its last day at the target
+are implied, so a plan only needs the points where it bends, and a plan that samples
+the straight line expects what the straight line does.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Mapping
+from datetime import date
+from typing import Any
+
+import attrs
+
+from okrkpi._errors import ValidationError
+from okrkpi._model._checks import check_date, finite_float
+from okrkpi._model.cycle import Cycle
+from okrkpi._model.moments import day_of
+
+__all__ = ["PlanPosition", "PlannedValue", "plan_field", "plan_position"]
+
+
+@attrs.frozen(slots=True)
+class PlannedValue:
+    """The value a metric should have reached by the end of a day.
+
+    Attributes:
+        at: The day.
+        value: The planned value, in the metric's unit.
+    """
+
+    at: date
+    value: float
+
+    def __attrs_post_init__(self) -> None:
+        check_date("PlannedValue.at", self.at)
+        object.__setattr__(self, "value", finite_float("PlannedValue.value", self.value))
+
+
+def _point(item: object, position: int) -> PlannedValue:
+    if isinstance(item, PlannedValue):
+        return item
+    if isinstance(item, Mapping) and set(item) == {"at", "value"}:
+        return PlannedValue(item["at"], item["value"])
+    if isinstance(item, tuple | list) and len(item) == 2:
+        return PlannedValue(item[0], item[1])
+    raise ValidationError.field(
+        f"Metric.plan[{position}]", item, "a PlannedValue or a (date, value) pair"
+    )
+
+
+def plan_field(
+    value: Iterable[PlannedValue | tuple[date, float]] | None,
+) -> tuple[PlannedValue, ...]:
+    """The converter of `Metric.plan`: points sorted by day, each day once."""
+    if value is None:
+        return ()
+    if isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable):
+        raise ValidationError.field("Metric.plan", value, "a sequence of (date, value) pairs")
+    points = sorted((_point(item, n) for n, item in enumerate(value)), key=lambda p: p.at)
+    for before, after in itertools.pairwise(points):
+        if before.at == after.at:
+            raise ValidationError.field("Metric.plan.at", after.at, "each day planned once")
+    return tuple(points)
+
+
+@attrs.frozen(slots=True)
+class PlanPosition:
+    """Where a planned metric is expected to be on a day, as progress and as a value.
+
+    Attributes:
+        expected: Expected progress in [0, 1], from the plan.
+        planned_value: The planned value on that day, in the metric's unit.
+        straight_line: What the straight line from start to target would expect.
+    """
+
+    expected: float
+    planned_value: float
+    straight_line: float
+
+
+def _interpolate(points: list[tuple[date, float]], day: date) -> float:
+    if day <= points[0][0]:
+        return points[0][1]
+    for (day_a, value_a), (day_b, value_b) in itertools.pairwise(points):
+        if day <= day_b:
+            share = (day - day_a).days / (day_b - day_a).days
+            return value_a + (value_b - value_a) * share
+    return points[-1][1]
+
+
+def plan_position(
+    plan: tuple[PlannedValue, ...], start: float, target: float, cycle: Cycle, as_of: Any
+) -> PlanPosition:
+    """The plan's expected progress and value `as_of`, within `cycle`.
+
+    Progress is interpolated in progress space, so a plan on the straight line expects
+    exactly the cycle's elapsed share.
+    """
+    day = day_of(as_of)
+    span = target - start
+    points = [(point.at, (point.value - start) / span) for point in plan]
+    if not points or points[0][0] > cycle.start:
+        points.insert(0, (cycle.start, 0.0))
+    if points[-1][0] < cycle.end:
+        points.append((cycle.end, 1.0))
+    progress = _interpolate(points, day)
+    return PlanPosition(
+        expected=min(1.0, max(0.0, progress)),
+        planned_value=start + progress * span,
+        straight_line=cycle.elapsed(day),
+    )

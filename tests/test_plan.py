@@ -1,0 +1,176 @@
+"""Planned progress: pace against a plan, with the straight line beside it."""
+
+from datetime import date, timedelta
+
+import attrs
+import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+from helpers import Q3
+from okrkpi import (
+    AlignmentTree,
+    Commitment,
+    KeyResult,
+    KeyResultKind,
+    Objective,
+    PlannedValue,
+    Status,
+    ValidationError,
+    explain_status,
+    score,
+    status,
+)
+from okrkpi.serde import from_dict, to_dict
+from okrkpi.testing import cycles, key_results, objectives
+
+# Sales close at the end of the quarter: 10% by the end of August, 40% by mid-September.
+BACK_LOADED = [(date(2026, 8, 31), 10), (date(2026, 9, 15), 40)]
+MID_AUGUST = date(2026, 8, 15)
+
+
+def sales(plan=None, value=8.0):
+    kr = KeyResult.metric("Sales", start=0, target=100, plan=plan, id="sales")
+    return kr.check_in(value, at=date(2026, 8, 10))
+
+
+def test_a_back_loaded_plan_is_on_track_where_the_straight_line_is_behind():
+    planned, straight = sales(BACK_LOADED, 40.0), sales(None, 40.0)
+    assert status(planned, Q3, as_of=MID_AUGUST) is Status.ON_TRACK
+    assert status(straight, Q3, as_of=MID_AUGUST) is Status.BEHIND
+    explained = explain_status(planned, Q3, as_of=MID_AUGUST)
+    # Mid-August is 45 of 91 days in; the plan interpolates 0 -> 10 over July and August.
+    assert explained.expected == pytest.approx(45 / 61 * 0.10)
+    assert explained.straight_line == pytest.approx(45 / 91)
+    assert explained.planned_value == pytest.approx(45 / 61 * 10)
+    text = explained.explanation
+    assert f"{explained.expected:.2f}" in text
+    assert f"{explained.straight_line:.2f}" in text
+    assert f"{explained.planned_value:g}" in text
+
+
+def test_the_plan_reaches_the_tree_and_the_objective_status():
+    objective = Objective("Grow", [sales(BACK_LOADED, 40.0)], id="grow", cycle=Q3)
+    straight = Objective("Flat", [sales(None, 40.0)], id="flat", cycle=Q3)
+    tree = AlignmentTree([objective, straight])
+    assert tree.status(MID_AUGUST) == {"grow": Status.ON_TRACK, "flat": Status.BEHIND}
+    assert status(objective, as_of=MID_AUGUST) is Status.ON_TRACK
+    explained = explain_status(objective, as_of=MID_AUGUST)
+    assert explained.status is Status.ON_TRACK
+    assert [part.subject for part in explained.parts] == ["KeyResult 'sales'"]
+    assert "plan" in explained.explanation
+
+
+def test_between_plan_points_the_expected_value_is_linear_and_holds_the_target_at_the_end():
+    metric = sales(BACK_LOADED).measure
+    assert metric.planned(Q3, date(2026, 8, 31)).planned_value == pytest.approx(10)
+    assert metric.planned(Q3, date(2026, 9, 8)).planned_value == pytest.approx(10 + 30 * 8 / 15)
+    assert metric.planned(Q3, date(2026, 9, 15)).planned_value == pytest.approx(40)
+    assert metric.planned(Q3, Q3.end).planned_value == pytest.approx(100)
+    assert metric.planned(Q3, Q3.start).expected == 0.0
+    assert metric.planned(Q3, date(2026, 12, 1)).expected == 1.0
+
+
+@given(
+    key_results(kinds=[KeyResultKind.METRIC]),
+    cycles(),
+    st.integers(-5, 400),
+    st.lists(st.integers(0, 400), max_size=4, unique=True),
+)
+def test_a_plan_on_the_straight_line_changes_no_status(kr, cycle, offset, plan_days):
+    span = (cycle.end - cycle.start).days
+    assume(span > 0)
+    metric, as_of = kr.measure, cycle.start + timedelta(days=offset)
+    on_the_line = [
+        (cycle.start + timedelta(days=d), metric.start + (metric.target - metric.start) * d / span)
+        for d in plan_days
+        if d <= span
+    ]
+    straight = attrs.evolve(kr, measure=attrs.evolve(metric, plan=()))
+    planned = attrs.evolve(kr, measure=attrs.evolve(metric, plan=on_the_line))
+    position = planned.measure.planned(cycle, as_of)
+    assert position.expected == pytest.approx(cycle.elapsed(as_of), abs=1e-9)
+    # Away from the pace rule's edges, rounding in the plan's values cannot tip a status.
+    gap = cycle.elapsed(as_of) - score(straight, as_of).value
+    assume(all(abs(gap - edge) > 1e-6 for edge in (0.0, 0.25)))
+    assert status(planned, cycle, as_of=as_of) is status(straight, cycle, as_of=as_of)
+
+
+@given(objectives(), st.integers(-10, 120))
+def test_the_explained_status_is_the_status(objective, offset):
+    assume(objective.cycle is not None)
+    as_of = objective.cycle.start + timedelta(days=offset)
+    explained = explain_status(objective, as_of=as_of)
+    assert explained.status is status(objective, as_of=as_of)
+    for kr, part in zip(objective.key_results, explained.parts, strict=True):
+        if objective.commitment is Commitment.ASPIRATIONAL:  # a lone key result's default
+            assert part.status is status(kr, objective.cycle, as_of=as_of)
+        assert 0.0 <= part.expected <= 1.0
+        assert (part.planned_value is None) == (not getattr(kr.measure, "plan", ()))
+
+
+@pytest.mark.parametrize(
+    ("plan", "path"),
+    [
+        ([(date(2026, 8, 1), 1), (date(2026, 8, 1), 2)], "Metric.plan.at"),
+        ([(date(2026, 8, 1), float("nan"))], "PlannedValue.value"),
+        ([(date(2026, 8, 1), True)], "PlannedValue.value"),
+        ([("2026-08-01", 1)], "PlannedValue.at"),
+        ([(date(2026, 8, 1),)], r"Metric.plan\[0\]"),
+        ("soon", "Metric.plan"),
+    ],
+)
+def test_bad_plans_are_refused_naming_the_field(plan, path):
+    with pytest.raises(ValidationError, match=path):
+        KeyResult.metric("Sales", start=0, target=100, plan=plan)
+
+
+def test_a_planned_value_whose_progress_overflows_is_refused():
+    with pytest.raises(ValidationError, match=r"Metric.plan\[0\].value: expected a value whose"):
+        KeyResult.metric("Tiny", start=0, target=1e-300, plan=[(date(2026, 8, 1), 1.7e308)])
+
+
+def test_plans_are_sorted_and_accept_pairs_mappings_and_values():
+    kr = KeyResult.metric(
+        "Sales",
+        start=0,
+        target=100,
+        plan=[{"at": date(2026, 9, 1), "value": 50}, PlannedValue(date(2026, 8, 1), 10)],
+    )
+    assert [point.at for point in kr.measure.plan] == [date(2026, 8, 1), date(2026, 9, 1)]
+    assert from_dict(to_dict(kr), KeyResult) == kr
+
+
+def test_a_bad_plan_in_a_document_names_its_path():
+    data = {
+        "title": "Sales",
+        "measure": {
+            "kind": "metric",
+            "start": 0,
+            "target": 9,
+            "plan": [{"at": "2026-08-01", "value": "x"}],
+        },
+    }
+    with pytest.raises(ValidationError, match=r"measure\.plan\[0\]\.value: expected a number"):
+        from_dict(data, KeyResult)
+
+
+def test_explain_status_checks_its_arguments():
+    with pytest.raises(ValidationError, match="explain_status.as_of"):
+        explain_status(sales(), Q3, as_of="2026-08-15")
+    with pytest.raises(ValidationError, match="explain_status.subject"):
+        explain_status("sales", Q3, as_of=MID_AUGUST)
+    with pytest.raises(ValidationError, match="explain_status.cycle"):
+        explain_status(sales(), as_of=MID_AUGUST)
+
+
+def test_explanations_before_after_and_at_completion():
+    before = explain_status(sales(), Q3, as_of=date(2026, 6, 1))
+    assert before.status is Status.NOT_STARTED
+    assert "starts 2026-07-01" in before.reason
+    done = explain_status(sales(value=100), Q3, as_of=MID_AUGUST)
+    assert done.status is Status.ACHIEVED
+    after = explain_status(Objective("Grow", [sales()], cycle=Q3), as_of=Q3.end)
+    assert after.final
+    assert after.status is Status.MISSED
+    assert "not met" in str(after)
