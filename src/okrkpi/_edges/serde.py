@@ -200,7 +200,7 @@ def _make_converter() -> cattrs.Converter:
     # Fields added after the first layout are written only when set, so documents
     # without them look as they always did.
     for cls, later in _ADDED_FIELDS.items():
-        omitted = {name: override(omit_if_default=True) for name in later}
+        omitted: dict[str, Any] = {name: override(omit_if_default=True) for name in later}
         made.register_unstructure_hook(cls, make_dict_unstructure_fn(cls, made, **omitted))
     for cls in (Cycle, Milestone, TargetRange):
         plain[cls] = make_dict_structure_fn(cls, made)
