@@ -23,7 +23,7 @@ from okrkpi import strategies as builtin
 from okrkpi.testing import check_scorer
 
 BUILT_INS = {
-    "scorer": ["linear", "binary", "threshold", "milestones"],
+    "scorer": ["linear", "binary", "threshold", "milestones", "zones"],
     "aggregator": ["weighted_mean", "minimum", "weighted_geometric_mean"],
     "grader": ["google"],
     "pace": ["gap", "ratio"],

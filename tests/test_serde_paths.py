@@ -39,7 +39,7 @@ BINARY = {"kind": "binary"}
             [
                 (
                     "measure.kind: unknown kind 'percent', expected one of binary, metric, "
-                    "milestones, threshold"
+                    "milestones, ordinal, threshold, zoned"
                 )
             ],
         ),

@@ -26,7 +26,9 @@ from okrkpi._model.key_result import (
     Metric,
     Milestone,
     Milestones,
+    Ordinal,
     Threshold,
+    Zoned,
 )
 from okrkpi._model.kpi import (
     KPI,
@@ -42,6 +44,7 @@ from okrkpi._model.kpi import (
 from okrkpi._model.kpi_links import key_result_from_kpi, propose_objective
 from okrkpi._model.objective import Commitment, Level, Objective
 from okrkpi._model.plan import PlannedValue, PlanPosition
+from okrkpi._model.zones import Zone
 from okrkpi._planning.cycles import (
     CarriedTree,
     ClosedObjective,
@@ -107,6 +110,7 @@ __all__ = [
     "MissingExtraError",
     "Objective",
     "OkrKpiError",
+    "Ordinal",
     "PlanPosition",
     "PlannedValue",
     "Problem",
@@ -123,6 +127,8 @@ __all__ = [
     "TrendDirection",
     "UnknownStrategyError",
     "ValidationError",
+    "Zone",
+    "Zoned",
     "brier_score",
     "calibration",
     "carry_over",

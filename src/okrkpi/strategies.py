@@ -21,6 +21,7 @@ from okrkpi._scoring.builtins import (
     threshold_scorer,
     weighted_geometric_mean,
     weighted_mean,
+    zone_values,
 )
 
 __all__ = [
@@ -38,4 +39,5 @@ __all__ = [
     "threshold_scorer",
     "weighted_geometric_mean",
     "weighted_mean",
+    "zone_values",
 ]

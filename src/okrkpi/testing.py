@@ -40,9 +40,10 @@ from okrkpi._alignment.tree import AlignmentTree
 from okrkpi._model.confidence import ConfidenceRating
 from okrkpi._model.cycle import Cycle
 from okrkpi._model.history import CheckIn
-from okrkpi._model.key_result import KeyResult, KeyResultKind, Metric
+from okrkpi._model.key_result import KeyResult, KeyResultKind, Metric, Ordinal, Zoned
 from okrkpi._model.kpi import KPI, Frequency, Indicator, Measurement
 from okrkpi._model.objective import Commitment, Level, Objective
+from okrkpi._model.zones import Zone
 from okrkpi._scoring.score import Grade, Measured, Status
 from okrkpi.typing import (
     Aggregator,
@@ -155,6 +156,24 @@ def key_results(
             weight=weight,
         )
         values = numbers(low=-200, high=200)
+    elif kind is KeyResultKind.ZONED:
+        baseline = draw(numbers(low=-1000, high=1000))
+        stretch = draw(numbers(low=-1000, high=1000).filter(lambda s: s != baseline))
+        commit, target = sorted(draw(st.lists(st.floats(0.05, 1.0), min_size=2, max_size=2)))
+        span = stretch - baseline
+        explicit = draw(st.booleans())  # both values given, or both the default shares
+        base = KeyResult.zoned(
+            title,
+            baseline=baseline,
+            stretch=stretch,
+            commit=baseline + commit * span if explicit else None,
+            target=baseline + target * span if explicit else None,
+            weight=weight,
+        )
+        values = numbers(low=-2000, high=2000)
+    elif kind is KeyResultKind.ORDINAL:
+        base = KeyResult.ordinal(title, target=draw(st.none() | st.just("the team's aim")))
+        values = st.sampled_from(list(Zone))
     else:
         count = draw(st.integers(1, 5))
         steps = [(f"step {i}", draw(st.floats(0.5, 3.0))) for i in range(count)]
@@ -236,8 +255,20 @@ def kpis(draw: st.DrawFn) -> KPI:
 # -- the strategy test kit ----------------------------------------------------------------
 
 
-def _metric_key_results() -> st.SearchStrategy[KeyResult]:
-    return key_results(kinds=[KeyResultKind.METRIC])
+def _current_values(kind: KeyResultKind) -> st.SearchStrategy[Any]:
+    if kind is KeyResultKind.ORDINAL:
+        return st.sampled_from(list(Zone))
+    return numbers(low=-2000, high=2000)
+
+
+def _better(measure: Any, current: Any, step: float) -> Any:
+    """`current` moved `step` in the better direction for `measure` (a zone moves one up)."""
+    if isinstance(measure, Ordinal):
+        return Zone(min(int(current) + 1, Zone.STRETCH))
+    if isinstance(measure, Zoned):
+        return current + step if measure.stretch > measure.baseline else current - step
+    assert isinstance(measure, Metric)
+    return current + step if measure.target > measure.start else current - step
 
 
 def _kit_settings(max_examples: int, shrink: bool) -> settings:
@@ -253,24 +284,35 @@ def _kit_settings(max_examples: int, shrink: bool) -> settings:
     )
 
 
-def check_scorer(scorer: KeyResultScorer, *, max_examples: int = 200, shrink: bool = True) -> None:
-    """Check a metric key-result scorer against the contract.
+def check_scorer(
+    scorer: KeyResultScorer,
+    *,
+    kind: KeyResultKind = KeyResultKind.METRIC,
+    max_examples: int = 200,
+    shrink: bool = True,
+) -> None:
+    """Check a key-result scorer against the contract, on key results of `kind`.
 
     Progress is a finite number; the clamped value is in [0, 1]; the same input gives
     the same output; the formula is non-empty; if `scorer.monotone`, moving the
-    current value in the better direction (from start towards target, and beyond)
-    never lowers progress; and a `NumericScorer`'s `progress_only` gives exactly the
-    progress of a full call.
+    current value in the better direction (from start towards target and beyond; for
+    zoned key results towards stretch; for ordinal ones a zone up) never lowers
+    progress; and a `NumericScorer`'s `progress_only` gives exactly the progress of a
+    full call.
 
-    `shrink=False` skips searching for the smallest failing example (faster).
+    `kind` is METRIC (default), ZONED or ORDINAL. `shrink=False` skips searching for the
+    smallest failing example (faster).
 
     Raises:
         AssertionError: With the falsifying example, if the scorer breaks the contract.
     """
     assert isinstance(scorer, KeyResultScorer), f"{scorer!r} does not follow KeyResultScorer"
+    kind = KeyResultKind(kind)
+    supported = (KeyResultKind.METRIC, KeyResultKind.ZONED, KeyResultKind.ORDINAL)
+    assert kind in supported, f"the kit checks {', '.join(k.value for k in supported)} scorers"
 
     @_kit_settings(max_examples, shrink)
-    @given(_metric_key_results(), numbers(low=-2000, high=2000), st.floats(0, 1000))
+    @given(key_results(kinds=[kind]), _current_values(kind), st.floats(0, 1000))
     def contract(key_result: KeyResult, current: float, step: float) -> None:
         first = scorer(key_result, current)
         assert isinstance(first, Measured), f"{scorer.name} returned {first!r}"
@@ -284,12 +326,10 @@ def check_scorer(scorer: KeyResultScorer, *, max_examples: int = 200, shrink: bo
                 f"{scorer.name}: progress_only gave {quick}, the full call {first.progress}"
             )
         if scorer.monotone:
-            measure = key_result.measure
-            assert isinstance(measure, Metric)
-            better = current + step if measure.target > measure.start else current - step
+            better = _better(key_result.measure, current, step)
             later = scorer(key_result, better)
             assert later.progress >= first.progress - 1e-9, (
-                f"{scorer.name}: moving {current} to {better} (towards {measure.target}) "
+                f"{scorer.name}: moving {current} to {better} (the better way) "
                 f"lowered progress {first.progress} -> {later.progress}"
             )
 

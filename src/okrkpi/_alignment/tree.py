@@ -15,7 +15,8 @@ from okrkpi._errors import AlignmentError, Problem, ValidationError
 from okrkpi._model.cycle import Cycle
 from okrkpi._model.key_result import CheckInDetails
 from okrkpi._model.objective import Level, Objective
-from okrkpi._scoring.engine import objective_status
+from okrkpi._model.zones import Zone
+from okrkpi._scoring.engine import judged_as_of, objective_status
 from okrkpi._scoring.policy import ScoringPolicy, resolve_policy
 from okrkpi._scoring.score import Status
 
@@ -395,6 +396,21 @@ class AlignmentTree:
         return resolve_policy(
             self._policy if policy is None else policy, rollup=rollup, registry=registry
         )
+
+    def zone_counts(self, as_of: Moment | None = None) -> dict[Zone, int]:
+        """How many zoned and ordinal key results stand in each zone, FAIL to STRETCH.
+
+        Each is judged within its objective's cycle, as scores are; other kinds are not
+        counted.
+        """
+        counts = dict.fromkeys(Zone, 0)
+        for objective in self:
+            judged = judged_as_of(as_of, objective.cycle)
+            for key_result in objective.key_results:
+                zone = key_result.zone(judged)
+                if zone is not None:
+                    counts[zone] += 1
+        return counts
 
     def status(
         self,

@@ -27,11 +27,14 @@ from okrkpi._model.key_result import (
     Metric,
     Milestone,
     Milestones,
+    Ordinal,
     Threshold,
+    Zoned,
 )
 from okrkpi._model.kpi import KPI, Frequency, TargetRange
 from okrkpi._model.moments import Moment
 from okrkpi._model.objective import Objective
+from okrkpi._model.plan import PlannedValue
 from okrkpi._scoring.score import Score
 
 T = TypeVar("T")
@@ -206,7 +209,9 @@ def _make_converter() -> cattrs.Converter:
         plain[cls] = make_dict_structure_fn(cls, made)
     configure_tagged_union(Measure, made, tag_name="kind", tag_generator=_measure_tag)
     tagged = made.get_structure_hook(Measure)
-    kinds = sorted(_measure_tag(kind) for kind in (Binary, Metric, Milestones, Threshold))
+    kinds = sorted(
+        _measure_tag(kind) for kind in (Binary, Metric, Milestones, Threshold, Zoned, Ordinal)
+    )
 
     def measure_from(value: Any, cls: Any) -> Any:
         if isinstance(value, Mapping) and value.get("kind") not in kinds:
@@ -224,6 +229,9 @@ converter: cattrs.Converter = _make_converter()
 
 _SUPPORTED = (
     Objective,
+    Zoned,
+    Ordinal,
+    PlannedValue,
     KPI,
     Cycle,
     CheckIn,

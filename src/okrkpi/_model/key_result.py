@@ -18,6 +18,7 @@ from okrkpi._model._checks import (
     finite_float,
     instance_of,
     non_negative,
+    optional_text,
     set_floats,
     text,
 )
@@ -27,6 +28,7 @@ from okrkpi._model.history import CheckIn, CheckIns, check_ins_field
 from okrkpi._model.ids import slugify
 from okrkpi._model.moments import Moment
 from okrkpi._model.plan import PlannedValue, PlanPosition, plan_field, plan_position
+from okrkpi._model.zones import DEFAULT_COMMIT_SHARE, DEFAULT_TARGET_SHARE, Zone, zone_of
 
 __all__ = [
     "Binary",
@@ -38,7 +40,9 @@ __all__ = [
     "Metric",
     "Milestone",
     "Milestones",
+    "Ordinal",
     "Threshold",
+    "Zoned",
 ]
 
 
@@ -79,12 +83,14 @@ class CheckInDetails(TypedDict, total=False):
 
 
 class KeyResultKind(enum.Enum):
-    """The four ways a key result can be measured."""
+    """The ways a key result can be measured."""
 
     METRIC = "metric"
     BINARY = "binary"
     THRESHOLD = "threshold"
     MILESTONES = "milestones"
+    ZONED = "zoned"
+    ORDINAL = "ordinal"
 
 
 @attrs.frozen(slots=True)
@@ -286,10 +292,139 @@ class Milestones:
                 )
 
 
-Measure = Metric | Binary | Threshold | Milestones
+def _share(path: str, value: float | None, baseline: float, span: float, default: float) -> float:
+    if value is None:
+        return default
+    share = (finite_float(path, value) - baseline) / span
+    if not 0.0 < share <= 1.0:
+        raise ValidationError.field(
+            path, value, f"a value between baseline {baseline!r} and stretch {baseline + span!r}"
+        )
+    return share
+
+
+@attrs.frozen(slots=True)
+class Zoned:
+    """A quantity with commit, target and stretch values on the way from a baseline.
+
+    Check-ins are values, like a metric's; each lands in a `Zone`. A check-in 72% of the
+    way from baseline to stretch is in TARGET with the default shares (30% / 70%).
+
+    Attributes:
+        baseline: Where it starts; the current value until the first check-in.
+        stretch: The best case, 100% of the way; never equal to `baseline`.
+        commit: The value promised; None for 30% of the way.
+        target: The value aimed for; None for 70% of the way; at or past `commit`.
+        unit: What the numbers count, for display.
+    """
+
+    kind: ClassVar[KeyResultKind] = KeyResultKind.ZONED
+    baseline: float
+    stretch: float
+    commit: float | None = attrs.field(default=None, kw_only=True)
+    target: float | None = attrs.field(default=None, kw_only=True)
+    unit: str | None = attrs.field(default=None, kw_only=True)
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "baseline", finite_float("Zoned.baseline", self.baseline))
+        object.__setattr__(self, "stretch", finite_float("Zoned.stretch", self.stretch))
+        span = self.stretch - self.baseline
+        if span == 0.0 or not math.isfinite(span):
+            raise ValidationError.field(
+                "Zoned.stretch",
+                self.stretch,
+                f"a value different from baseline {self.baseline!r}, at a finite distance",
+            )
+        for name in ("commit", "target"):
+            value = getattr(self, name)
+            if value is not None:
+                object.__setattr__(self, name, finite_float(f"Zoned.{name}", value))
+        if self.unit is not None:
+            check_text("Zoned.unit", self.unit)
+        commit, target = self.shares
+        if target < commit:
+            raise ValidationError.field(
+                "Zoned.target",
+                self.target_value,
+                f"a value at or past commit {self.commit_value!r}",
+            )
+
+    @property
+    def shares(self) -> tuple[float, float]:
+        """How far commit and target lie from baseline to stretch, each in (0, 1]."""
+        span = self.stretch - self.baseline
+        return (
+            _share("Zoned.commit", self.commit, self.baseline, span, DEFAULT_COMMIT_SHARE),
+            _share("Zoned.target", self.target, self.baseline, span, DEFAULT_TARGET_SHARE),
+        )
+
+    @property
+    def commit_value(self) -> float:
+        """The commit value, given or 30% of the way."""
+        return self.baseline + self.shares[0] * (self.stretch - self.baseline)
+
+    @property
+    def target_value(self) -> float:
+        """The target value, given or 70% of the way."""
+        return self.baseline + self.shares[1] * (self.stretch - self.baseline)
+
+    def progress(self, value: float) -> float:
+        """The share of the way from baseline to stretch `value` has come (unclamped)."""
+        return (value - self.baseline) / (self.stretch - self.baseline) + 0.0
+
+    def zone(self, value: float) -> Zone:
+        """The zone `value` lands in."""
+        return zone_of(self.progress(value), *self.shares)
+
+    def check_values(self, owner: str, history: CheckIns, *, first: int = 0) -> None:
+        """Reject booleans and values whose share of the way would not be finite."""
+        _reject_bools(owner, history, "a number for a zoned key result", first)
+        for position, value in enumerate(history.values):
+            if not math.isfinite(self.progress(value)):
+                raise ValidationError.field(
+                    _value_path(owner, first + position),
+                    value,
+                    f"a value whose share from {self.baseline!r} to {self.stretch!r} is finite",
+                )
+
+
+@attrs.frozen(slots=True)
+class Ordinal:
+    """Checked in as a zone directly, for results judged rather than counted.
+
+    Check-ins are zones (`Zone.TARGET`, or its number 0..3).
+
+    Attributes:
+        commit: What reaching COMMIT means, in words (optional).
+        target: What reaching TARGET means.
+        stretch: What reaching STRETCH means.
+    """
+
+    kind: ClassVar[KeyResultKind] = KeyResultKind.ORDINAL
+    commit: str | None = attrs.field(default=None, validator=optional_text)
+    target: str | None = attrs.field(default=None, validator=optional_text)
+    stretch: str | None = attrs.field(default=None, validator=optional_text)
+
+    def zone(self, value: float) -> Zone:
+        """The zone a check-in's value names."""
+        return Zone(int(value))
+
+    def check_values(self, owner: str, history: CheckIns, *, first: int = 0) -> None:
+        """Accept zones and their numbers 0..3 only."""
+        for position, value in enumerate(history.values):
+            whole = isinstance(value, int) or (isinstance(value, float) and value.is_integer())
+            if isinstance(value, bool) or not whole or not 0 <= value <= Zone.STRETCH:
+                raise ValidationError.field(
+                    _value_path(owner, first + position),
+                    value,
+                    "a Zone (FAIL, COMMIT, TARGET, STRETCH) or its number 0..3",
+                )
+
+
+Measure = Metric | Binary | Threshold | Milestones | Zoned | Ordinal
 """What a key result measures; `Measure.kind` tells which."""
 
-_MEASURES = (Metric, Binary, Threshold, Milestones)
+_MEASURES = (Metric, Binary, Threshold, Milestones, Zoned, Ordinal)
 
 
 def _default_id(instance: KeyResult) -> str:
@@ -330,7 +465,9 @@ class KeyResult:
             check_text("KeyResult.title", self.title)
         if self.measure.__class__ not in _MEASURES and not isinstance(self.measure, _MEASURES):
             raise ValidationError.field(
-                "KeyResult.measure", self.measure, "a Metric, Binary, Threshold or Milestones"
+                "KeyResult.measure",
+                self.measure,
+                "a Metric, Binary, Threshold, Milestones, Zoned or Ordinal",
             )
         weight = self.weight
         if weight.__class__ is not float or not 0.0 <= weight < math.inf:
@@ -406,6 +543,41 @@ class KeyResult:
         return cls._build(title, Milestones(milestones), options)
 
     @classmethod
+    def zoned(
+        cls,
+        title: str,
+        *,
+        baseline: float,
+        stretch: float,
+        commit: float | None = None,
+        target: float | None = None,
+        unit: str | None = None,
+        **options: Unpack[KeyResultOptions],
+    ) -> KeyResult:
+        """A quantity with commit / target / stretch values; check-ins land in a `Zone`.
+
+        Commit and target default to 30% and 70% of the way from `baseline` to `stretch`.
+        """
+        measure = Zoned(baseline, stretch, commit=commit, target=target, unit=unit)
+        return cls._build(title, measure, options)
+
+    @classmethod
+    def ordinal(
+        cls,
+        title: str,
+        *,
+        commit: str | None = None,
+        target: str | None = None,
+        stretch: str | None = None,
+        **options: Unpack[KeyResultOptions],
+    ) -> KeyResult:
+        """Judged in zones: check in `Zone.COMMIT`, `Zone.TARGET`... directly.
+
+        `commit`, `target` and `stretch` say in words what reaching each zone means.
+        """
+        return cls._build(title, Ordinal(commit, target, stretch), options)
+
+    @classmethod
     def _build(cls, title: str, measure: Measure, options: KeyResultOptions) -> KeyResult:
         fields: dict[str, Any] = dict(options)
         if fields.get("id", "") is None:  # None means "derive it from the title"
@@ -416,8 +588,22 @@ class KeyResult:
 
     @property
     def kind(self) -> KeyResultKind:
-        """Which of the four kinds this key result is."""
+        """Which kind of key result this is."""
         return self.measure.kind
+
+    def zone(self, as_of: Moment | None = None) -> Zone | None:
+        """The zone of the latest value as of a moment, for zoned and ordinal key results.
+
+        Before any check-in a zoned key result is at its baseline, an ordinal one in FAIL;
+        None for other kinds.
+        """
+        measure = self.measure
+        if not isinstance(measure, Zoned | Ordinal):
+            return None
+        value = self.check_ins.latest_value(as_of)
+        if value is None:
+            return Zone.FAIL if isinstance(measure, Ordinal) else measure.zone(measure.baseline)
+        return measure.zone(value)
 
     def latest_check_in(self, as_of: Moment | None = None) -> CheckIn | None:
         """The last check-in on or before `as_of` (end of day for a date); None if none yet."""

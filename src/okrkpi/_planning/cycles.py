@@ -11,9 +11,18 @@ import attrs
 from okrkpi._alignment.tree import AlignmentTree
 from okrkpi._errors import ValidationError
 from okrkpi._model.cycle import Cycle
-from okrkpi._model.key_result import Binary, KeyResult, Metric, Milestones, Threshold
+from okrkpi._model.key_result import (
+    Binary,
+    KeyResult,
+    Metric,
+    Milestones,
+    Ordinal,
+    Threshold,
+    Zoned,
+)
 from okrkpi._model.moments import Moment
 from okrkpi._model.objective import Objective
+from okrkpi._model.zones import Zone
 from okrkpi._scoring.engine import judged_as_of, score_objective
 from okrkpi._scoring.policy import ScoringPolicy, resolve_policy
 from okrkpi._scoring.score import Score
@@ -31,7 +40,18 @@ def _carried_key_result(key_result: KeyResult, as_of: Moment | None) -> KeyResul
         reached = (start - measure.target) * (1 if measure.increasing else -1) >= 0
         if reached:
             return None
-        return attrs.evolve(fresh, measure=attrs.evolve(measure, start=start))
+        # A plan's days belong to its cycle: the carried key result starts unplanned.
+        return attrs.evolve(fresh, measure=attrs.evolve(measure, start=start, plan=()))
+    if isinstance(measure, Zoned):
+        baseline = measure.baseline if current is None else float(current)
+        if measure.zone(baseline) is Zone.STRETCH:
+            return None
+        # Commit and target are set again from the new baseline (30% / 70% of the way).
+        carried = Zoned(baseline, measure.stretch, unit=measure.unit)
+        return attrs.evolve(fresh, measure=carried)
+    if isinstance(measure, Ordinal):
+        reached_stretch = current is not None and measure.zone(float(current)) is Zone.STRETCH
+        return None if reached_stretch else fresh
     if isinstance(measure, Binary):
         done = measure.done if current is None else bool(current)
         return None if done else attrs.evolve(fresh, measure=Binary(False))
@@ -57,8 +77,11 @@ def carry_over(
     Rules per key-result kind, judged `as_of` within the objective's cycle (its end when
     None, so check-ins dated after the cycle do not count):
 
-    - metric: restarts from its current value towards the same target; dropped if the
-      target is already reached;
+    - metric: restarts from its current value towards the same target, without its plan
+      (a plan's days belong to its cycle); dropped if the target is already reached;
+    - zoned: restarts from its current value towards the same stretch, commit and target
+      again at 30% and 70% of the way; dropped in STRETCH;
+    - ordinal: carried over without check-ins; dropped in STRETCH;
     - binary: dropped when done, else carried over not done;
     - milestones: the milestones already reached drop out; dropped when all are reached;
     - threshold: carried over as it is (it guards an ongoing level).

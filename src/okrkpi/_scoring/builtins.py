@@ -10,8 +10,9 @@ import attrs
 
 from okrkpi._errors import ValidationError
 from okrkpi._model._checks import finite_float
-from okrkpi._model.key_result import Binary, Metric, Milestones, Threshold
+from okrkpi._model.key_result import Binary, Metric, Milestones, Ordinal, Threshold, Zoned
 from okrkpi._model.objective import Commitment
+from okrkpi._model.zones import Zone
 from okrkpi._scoring.score import Aggregate, Grade, Measured, Status
 
 if TYPE_CHECKING:
@@ -166,6 +167,58 @@ class _MilestoneShare:
 def milestone_share() -> _MilestoneShare:
     """The weighted share of milestones reached."""
     return _MilestoneShare()
+
+
+@attrs.frozen(slots=True)
+class _ZoneValues:
+    values: tuple[float, float, float, float]
+    name: str = "zones"
+    monotone: bool = True
+
+    def _zone(self, key_result: KeyResult, current: float | bool | None) -> tuple[Zone, str]:
+        measure = key_result.measure
+        if isinstance(measure, Zoned):
+            value = measure.baseline if current is None else float(current)
+            share = measure.progress(value)
+            return measure.zone(value), f"{_n(value)} is {share:.0%} of the way to stretch"
+        if isinstance(measure, Ordinal):
+            zone = Zone.FAIL if current is None else measure.zone(float(current))
+            return zone, "checked in as a zone"
+        raise _wrong_measure(self.name, key_result, "a zoned or ordinal key result")
+
+    def progress_only(self, key_result: KeyResult, current: float | bool | None) -> float:
+        return self.values[self._zone(key_result, current)[0]]
+
+    def __call__(self, key_result: KeyResult, current: float | bool | None) -> Measured:
+        zone, how = self._zone(key_result, current)
+        value = self.values[zone]
+        note = "no check-in yet" if current is None else ""
+        formula = f"zone {zone.name} ({how}) -> {_n(value)}"
+        return Measured(value, formula, {"zone": zone.name.lower(), "current": current}, note)
+
+
+def zone_values(
+    *, fail: float = 0.0, commit: float = 0.3, target: float = 0.7, stretch: float = 1.0
+) -> _ZoneValues:
+    """A zoned or ordinal key result scores the value of its zone.
+
+    By default FAIL 0.0, COMMIT 0.3, TARGET 0.7 and STRETCH 1.0, so reaching target
+    meets an aspirational objective (0.7) and only stretch completes it.
+
+    Raises:
+        ValidationError: A value is not a finite number in [0, 1], or a higher zone
+            would score less than a lower one.
+    """
+    given = {"fail": fail, "commit": commit, "target": target, "stretch": stretch}
+    values = [finite_float(f"zone_values.{name}", value) for name, value in given.items()]
+    for name, value in zip(given, values, strict=True):
+        if not 0.0 <= value <= 1.0:
+            raise ValidationError.field(f"zone_values.{name}", value, "a value from 0 to 1")
+    if values != sorted(values):
+        raise ValidationError.field(
+            "zone_values", given, "values that never fall from FAIL to STRETCH"
+        )
+    return _ZoneValues((values[0], values[1], values[2], values[3]))
 
 
 # -- aggregators --------------------------------------------------------------------------

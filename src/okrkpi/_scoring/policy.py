@@ -31,6 +31,8 @@ def _default_scorers() -> dict[KeyResultKind, KeyResultScorer]:
         KeyResultKind.BINARY: builtins.binary_scorer(),
         KeyResultKind.THRESHOLD: builtins.threshold_scorer(),
         KeyResultKind.MILESTONES: builtins.milestone_share(),
+        KeyResultKind.ZONED: builtins.zone_values(),
+        KeyResultKind.ORDINAL: builtins.zone_values(),
     }
 
 

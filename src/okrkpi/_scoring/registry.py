@@ -43,6 +43,7 @@ def _builtins() -> dict[str, dict[str, Callable[[], object]]]:
             "binary": builtins.binary_scorer,
             "threshold": builtins.threshold_scorer,
             "milestones": builtins.milestone_share,
+            "zones": builtins.zone_values,
         },
         "aggregator": {
             "weighted_mean": builtins.weighted_mean,
