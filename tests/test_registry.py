@@ -27,7 +27,13 @@ BUILT_INS = {
     "aggregator": ["weighted_mean", "minimum", "weighted_geometric_mean"],
     "grader": ["google"],
     "pace": ["gap", "ratio"],
-    "rollup": ["key_results", "children", "key_results_and_children", "driven_key_results"],
+    "rollup": [
+        "key_results",
+        "children",
+        "key_results_and_children",
+        "driven_key_results",
+        "initiatives",
+    ],
 }
 
 

@@ -19,6 +19,7 @@ from okrkpi._model.confidence import ConfidenceLabel, ConfidenceRating
 from okrkpi._model.cycle import Cycle, CycleKind
 from okrkpi._model.history import CheckIn, CheckIns
 from okrkpi._model.hygiene import Finding, FindingCode, lint
+from okrkpi._model.initiative import Initiative, InitiativeStatus
 from okrkpi._model.key_result import (
     Binary,
     KeyResult,
@@ -99,6 +100,8 @@ __all__ = [
     "Health",
     "HealthReport",
     "Indicator",
+    "Initiative",
+    "InitiativeStatus",
     "KeyResult",
     "KeyResultKind",
     "Level",

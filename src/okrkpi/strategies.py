@@ -9,6 +9,7 @@ from __future__ import annotations
 from okrkpi._scoring.builtins import (
     binary_scorer,
     children_only,
+    driven_by_initiatives,
     driven_key_results,
     gap_pace,
     google_grader,
@@ -27,6 +28,7 @@ from okrkpi._scoring.builtins import (
 __all__ = [
     "binary_scorer",
     "children_only",
+    "driven_by_initiatives",
     "driven_key_results",
     "gap_pace",
     "google_grader",

@@ -40,6 +40,7 @@ from okrkpi._alignment.tree import AlignmentTree
 from okrkpi._model.confidence import ConfidenceRating
 from okrkpi._model.cycle import Cycle
 from okrkpi._model.history import CheckIn
+from okrkpi._model.initiative import Initiative, InitiativeStatus
 from okrkpi._model.key_result import KeyResult, KeyResultKind, Metric, Ordinal, Zoned
 from okrkpi._model.kpi import KPI, Frequency, Indicator, Measurement
 from okrkpi._model.objective import Commitment, Level, Objective
@@ -63,6 +64,7 @@ __all__ = [
     "confidence_ratings",
     "cycles",
     "days",
+    "initiatives",
     "key_results",
     "kpis",
     "measurements",
@@ -184,13 +186,38 @@ def key_results(
 
 
 @st.composite
+def initiatives(draw: st.DrawFn, *, key_result_ids: Sequence[str] = ()) -> Initiative:
+    """Initiatives in any status, with or without progress and dates.
+
+    Each drives some of `key_result_ids`.
+    """
+    start = draw(st.none() | days())
+    end = None if start is None else draw(st.none() | st.just(start + timedelta(days=30)))
+    return Initiative(
+        draw(st.sampled_from(["Referral program", "Hire a recruiter", "Launch ads"])),
+        owner=draw(st.none() | st.just("growth team")),
+        status=draw(st.sampled_from(list(InitiativeStatus))),
+        progress=draw(st.none() | st.floats(0.0, 1.0)),
+        start=start,
+        end=end,
+        key_result_ids=draw(st.lists(st.sampled_from(key_result_ids), unique=True))
+        if key_result_ids
+        else (),
+    )
+
+
+@st.composite
 def objectives(draw: st.DrawFn, *, max_key_results: int = 5) -> Objective:
-    """Objectives with 0..`max_key_results` key results (unique ids) and a cycle."""
+    """Objectives with 0..`max_key_results` key results (unique ids) and a cycle.
+
+    Each has up to 2 initiatives linked to some of its key results.
+    """
     items = draw(st.lists(key_results(), max_size=max_key_results))
     unique = [
         KeyResult(kr.title, kr.measure, weight=kr.weight, id=f"kr-{i}", check_ins=kr.check_ins)
         for i, kr in enumerate(items)
     ]
+    work = draw(st.lists(initiatives(key_result_ids=[kr.id for kr in unique]), max_size=2))
     return Objective(
         draw(st.sampled_from(["Win the market", "Delight customers", "Grow the team"])),
         unique,
@@ -198,6 +225,7 @@ def objectives(draw: st.DrawFn, *, max_key_results: int = 5) -> Objective:
         level=draw(st.sampled_from(list(Level))),
         cycle=draw(cycles()),
         id=draw(st.from_regex(r"[a-z]{1,8}", fullmatch=True)),
+        initiatives=[attrs.evolve(item, id=f"work-{i}") for i, item in enumerate(work)],
     )
 
 

@@ -9,6 +9,7 @@ from types import MappingProxyType
 from typing import Any
 
 from okrkpi._alignment.tree import AlignmentTree, TreeScores
+from okrkpi._model.initiative import Initiative
 from okrkpi._model.kpi import KPI
 from okrkpi._model.moments import day_of
 from okrkpi._model.objective import Objective
@@ -87,7 +88,20 @@ def render_tree(
             lines.append(
                 _line(pad + "  - ", key_result.title, part.value, part.grade.name, kr_status)
             )
+        lines.extend(f"{pad}  > {_initiative_text(item)}" for item in objective.initiatives)
     return "\n".join(lines)
+
+
+def _initiative_text(initiative: Initiative) -> str:
+    """`title [STATUS 40%, due 2026-08-31]`: what an initiative shows in text and HTML."""
+    details = [initiative.status.name]
+    if initiative.progress is not None:
+        details[0] += f" {initiative.progress:.0%}"
+    if initiative.end is not None:
+        details.append(f"due {initiative.end.isoformat()}")
+    if initiative.owner is not None:
+        details.append(initiative.owner)
+    return f"{initiative.title} [{', '.join(details)}]"
 
 
 def render_kpis(kpis: Iterable[KPI], *, as_of: date) -> str:
@@ -191,6 +205,11 @@ def _objective_rows(objective: Objective, as_of: date | None, depth: int = 0) ->
             f"<td>{part.value:.2f}</td><td>{_badge(part.grade.name)}</td>"
             f"<td>{_badge(state) if state != '-' else '-'}</td></tr>"
         )
+    rows.extend(
+        f'<tr class="initiative"><td colspan="4" style="padding-left:{depth * 1.5 + 1:g}em">'
+        f"&#9656; {escape(_initiative_text(item))}</td></tr>"
+        for item in objective.initiatives
+    )
     return rows
 
 

@@ -20,6 +20,7 @@ from okrkpi._errors import MissingExtraError, OkrKpiError, Problem, ValidationEr
 from okrkpi._model.confidence import ConfidenceRating
 from okrkpi._model.cycle import Cycle
 from okrkpi._model.history import CheckIn, CheckIns, Measurement, Measurements
+from okrkpi._model.initiative import Initiative
 from okrkpi._model.key_result import (
     Binary,
     KeyResultKind,
@@ -156,7 +157,9 @@ def _measure_tag(cls: type) -> str:
     return kind.value
 
 
-_ADDED_FIELDS: Mapping[type, tuple[str, ...]] = MappingProxyType({Metric: ("plan",)})
+_ADDED_FIELDS: Mapping[type, tuple[str, ...]] = MappingProxyType(
+    {Metric: ("plan",), Objective: ("initiatives",)}
+)
 
 
 def _make_converter() -> cattrs.Converter:
@@ -200,13 +203,9 @@ def _make_converter() -> cattrs.Converter:
         lambda value: [value.low, value.high] if isinstance(value, TargetRange) else value,
     )
     made.register_unstructure_hook(Score, Score.explain)
-    # Fields added after the first layout are written only when set, so documents
-    # without them look as they always did.
-    for cls, later in _ADDED_FIELDS.items():
-        omitted: dict[str, Any] = {name: override(omit_if_default=True) for name in later}
-        made.register_unstructure_hook(cls, make_dict_unstructure_fn(cls, made, **omitted))
     for cls in (Cycle, Milestone, TargetRange):
         plain[cls] = make_dict_structure_fn(cls, made)
+    _omit_added_fields(made, Metric)  # before the union, which captures the measures' hooks
     configure_tagged_union(Measure, made, tag_name="kind", tag_generator=_measure_tag)
     tagged = made.get_structure_hook(Measure)
     kinds = sorted(
@@ -221,7 +220,15 @@ def _make_converter() -> cattrs.Converter:
         return tagged(value, cls)
 
     made.register_structure_hook(Measure, measure_from)
+    _omit_added_fields(made, Objective)  # after the union: its hook captures the measure's
     return made
+
+
+def _omit_added_fields(made: cattrs.Converter, cls: type) -> None:
+    # Fields added after the first layout are written only when set, so documents
+    # without them look as they always did.
+    omitted: dict[str, Any] = {name: override(omit_if_default=True) for name in _ADDED_FIELDS[cls]}
+    made.register_unstructure_hook(cls, make_dict_unstructure_fn(cls, made, **omitted))
 
 
 converter: cattrs.Converter = _make_converter()
@@ -229,6 +236,7 @@ converter: cattrs.Converter = _make_converter()
 
 _SUPPORTED = (
     Objective,
+    Initiative,
     Zoned,
     Ordinal,
     PlannedValue,

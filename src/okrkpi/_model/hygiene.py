@@ -9,6 +9,7 @@ from datetime import date, timedelta
 import attrs
 
 from okrkpi._errors import ValidationError
+from okrkpi._model.key_result import KeyResultKind
 from okrkpi._model.moments import day_of
 from okrkpi._model.objective import Level, Objective
 
@@ -25,6 +26,7 @@ class FindingCode(enum.StrEnum):
     STALE_KEY_RESULT = enum.auto()
     CHECK_IN_OUTSIDE_CYCLE = enum.auto()
     CYCLE_OUTSIDE_PARENT = enum.auto()
+    NO_MEASURABLE_KEY_RESULT = enum.auto()
 
 
 @attrs.frozen(slots=True)
@@ -64,7 +66,8 @@ def lint(
     current objective with no check-in within `stale_after` before `as_of`; check-ins
     (up to `as_of`) dated before the objective's cycle starts or after it ends (those
     after the end do not count for its score); a cycle not inside its parent's cycle
-    (when the parent is among `objectives`).
+    (when the parent is among `objectives`); initiatives but no measurable key result
+    (metric, threshold or zoned): outputs with no outcome.
 
     Args:
         objectives: Any iterable of objectives, e.g. an `AlignmentTree`.
@@ -131,6 +134,9 @@ def _cycle_findings(
             )
 
 
+_MEASURABLE = frozenset({KeyResultKind.METRIC, KeyResultKind.THRESHOLD, KeyResultKind.ZONED})
+
+
 def _count(days: list[date]) -> str:
     return "1 check-in" if len(days) == 1 else f"{len(days)} check-ins"
 
@@ -147,6 +153,15 @@ def _objective_findings(
             FindingCode.TOO_MANY_KEY_RESULTS,
             oid,
             f"has {count} key results; keep to {max_key_results} or fewer",
+        )
+    if objective.initiatives and not any(
+        key_result.kind in _MEASURABLE for key_result in objective.key_results
+    ):
+        yield Finding(
+            FindingCode.NO_MEASURABLE_KEY_RESULT,
+            oid,
+            f"has {len(objective.initiatives)} initiative(s) but no measurable key result "
+            "(metric, threshold or zoned): work planned with no outcome to show for it",
         )
     if objective.parent_id is None and objective.level is not Level.COMPANY:
         yield Finding(

@@ -14,6 +14,7 @@ from okrkpi._errors import AlignmentError, Problem, ValidationError
 from okrkpi._model._checks import check_date, check_non_negative, check_text, enum_member
 from okrkpi._model.cycle import Cycle
 from okrkpi._model.ids import slugify
+from okrkpi._model.initiative import Initiative
 from okrkpi._model.key_result import CheckInDetails, KeyResult
 from okrkpi._model.moments import day_of
 
@@ -62,6 +63,16 @@ def _named_cycle(name: str) -> Cycle:
         ) from None
 
 
+def _initiatives(value: Iterable[Initiative]) -> tuple[Initiative, ...]:
+    if isinstance(value, str | bytes | Initiative) or not isinstance(value, Iterable):
+        raise ValidationError.field("Objective.initiatives", value, "a sequence of Initiative")
+    items = tuple(value)
+    for item in items:
+        if not isinstance(item, Initiative):
+            raise ValidationError.field("Objective.initiatives", item, "an Initiative")
+    return items
+
+
 def _commitment(value: Commitment | str) -> Commitment:
     if value.__class__ is Commitment:
         return value
@@ -105,6 +116,7 @@ class Objective:
         alignment_weight: Its weight in the parent's roll-up, when children count.
         carried_over_from: The id of the objective this one continues, after a carry-over.
         closed_on: The day its cycle was closed, if it was.
+        initiatives: The work planned to move its key results; ids unique within it.
     """
 
     title: str
@@ -121,6 +133,9 @@ class Objective:
     alignment_weight: float = attrs.field(default=1.0, kw_only=True)
     carried_over_from: str | None = attrs.field(default=None, kw_only=True)
     closed_on: date | None = attrs.field(default=None, kw_only=True)
+    initiatives: tuple[Initiative, ...] = attrs.field(
+        default=(), kw_only=True, converter=_initiatives
+    )
 
     def __attrs_post_init__(self) -> None:
         # Validated here rather than by a validator per field, as in KeyResult: each line
@@ -170,6 +185,24 @@ class Objective:
             raise ValidationError.field(
                 f"Objective({self.id!r}).parent_id", None, "a parent id with parent_key_result_id"
             )
+        if self.initiatives:
+            self._check_initiatives(set(ids))
+
+    def _check_initiatives(self, key_result_ids: set[str]) -> None:
+        seen: set[str] = set()
+        for position, initiative in enumerate(self.initiatives):
+            path = f"Objective({self.id!r}).initiatives[{position}]"
+            if initiative.id in seen:
+                raise ValidationError.field(
+                    f"{path}.id", initiative.id, "an id used once in the objective"
+                )
+            seen.add(initiative.id)
+            for driven in initiative.key_result_ids:
+                if driven not in key_result_ids:
+                    known = ", ".join(repr(kr_id) for kr_id in sorted(key_result_ids)) or "none"
+                    raise ValidationError.field(
+                        f"{path}.key_result_ids", driven, f"one of its key results' ids ({known})"
+                    )
 
     # -- queries ------------------------------------------------------------------------
 
@@ -216,11 +249,32 @@ class Objective:
         return attrs.evolve(self, key_results=items)
 
     def without_key_result(self, key_result_id: str) -> Objective:
-        """A new objective without the key result with that id."""
+        """A new objective without the key result with that id.
+
+        Initiatives that drove it stay, no longer linked to it.
+        """
         self.key_result(key_result_id)
+        initiatives = [
+            attrs.evolve(
+                item, key_result_ids=[i for i in item.key_result_ids if i != key_result_id]
+            )
+            for item in self.initiatives
+        ]
         return attrs.evolve(
-            self, key_results=[kr for kr in self.key_results if kr.id != key_result_id]
+            self,
+            key_results=[kr for kr in self.key_results if kr.id != key_result_id],
+            initiatives=initiatives,
         )
+
+    def with_initiative(self, initiative: Initiative) -> Objective:
+        """A new objective with `initiative` replacing the one with its id, or appended."""
+        items = [item for item in self.initiatives if item.id != initiative.id]
+        if len(items) == len(self.initiatives):
+            items.append(initiative)
+        else:
+            position = [item.id for item in self.initiatives].index(initiative.id)
+            items.insert(position, initiative)
+        return attrs.evolve(self, initiatives=items)
 
     def check_in(
         self, key_result_id: str, value: float | bool, **details: Unpack[CheckInDetails]

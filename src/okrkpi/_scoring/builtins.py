@@ -514,3 +514,33 @@ def driven_key_results() -> _DrivenKeyResults:
     weighted mean as its value; other key results keep their own.
     """
     return _DrivenKeyResults()
+
+
+@attrs.frozen(slots=True)
+class _DrivenByInitiatives:
+    name: str = "initiatives"
+    uses_children: bool = False
+
+    def combine(self, objective: Objective, key_results: KRs, children: Children) -> Parts:
+        shares: dict[str, list[WeightedValue]] = {}
+        for initiative in objective.initiatives:
+            share = initiative.done_share
+            if share is None:
+                continue
+            for key_result_id in initiative.key_result_ids:
+                shares.setdefault(key_result_id, []).append((1.0, share))
+        return [
+            (key_result.weight, _mean(shares[key_result.id]) if key_result.id in shares else value)
+            for key_result, value in key_results
+        ]
+
+
+def driven_by_initiatives() -> _DrivenByInitiatives:
+    """Key results driven by their initiatives' progress.
+
+    A key result with initiatives linked to it (`Initiative.key_result_ids`) takes the
+    mean of their `done_share` (DONE 1.0, else the recorded progress; cancelled ones and
+    open ones without a progress are left out); other key results keep their own value.
+    Initiatives have no history: their progress is as recorded, whatever the date.
+    """
+    return _DrivenByInitiatives()

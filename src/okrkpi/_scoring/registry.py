@@ -57,6 +57,7 @@ def _builtins() -> dict[str, dict[str, Callable[[], object]]]:
             "children": builtins.children_only,
             "key_results_and_children": builtins.key_results_and_children,
             "driven_key_results": builtins.driven_key_results,
+            "initiatives": builtins.driven_by_initiatives,
         },
     }
 
