@@ -16,6 +16,7 @@ from okrkpi._errors import (
     ValidationError,
 )
 from okrkpi._model.confidence import ConfidenceLabel, ConfidenceRating
+from okrkpi._model.confidence_scale import ConfidenceBand, ConfidenceScale
 from okrkpi._model.cycle import Cycle, CycleKind
 from okrkpi._model.history import CheckIn, CheckIns
 from okrkpi._model.hygiene import Finding, FindingCode, lint
@@ -88,8 +89,10 @@ __all__ = [
     "CheckIns",
     "ClosedObjective",
     "Commitment",
+    "ConfidenceBand",
     "ConfidenceLabel",
     "ConfidenceRating",
+    "ConfidenceScale",
     "Cycle",
     "CycleKind",
     "Finding",

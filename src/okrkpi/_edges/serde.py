@@ -18,6 +18,7 @@ from cattrs.strategies import configure_tagged_union
 
 from okrkpi._errors import MissingExtraError, OkrKpiError, Problem, ValidationError, describe
 from okrkpi._model.confidence import ConfidenceRating
+from okrkpi._model.confidence_scale import ConfidenceBand, ConfidenceScale
 from okrkpi._model.cycle import Cycle
 from okrkpi._model.history import CheckIn, CheckIns, Measurement, Measurements
 from okrkpi._model.initiative import Initiative
@@ -236,6 +237,8 @@ converter: cattrs.Converter = _make_converter()
 
 _SUPPORTED = (
     Objective,
+    ConfidenceScale,
+    ConfidenceBand,
     Initiative,
     Zoned,
     Ordinal,

@@ -13,6 +13,7 @@ from okrkpi._alignment.tree import AlignmentTree, TreeScores
 from okrkpi._errors import ValidationError
 from okrkpi._model._pairs import checked_pairs
 from okrkpi._model._stats import least_squares
+from okrkpi._model.confidence_scale import ConfidenceScale
 from okrkpi._model.cycle import Cycle
 from okrkpi._model.key_result import KeyResult, Metric
 from okrkpi._model.moments import day_number, day_of
@@ -189,6 +190,7 @@ class CalibrationBucket:
         count: How many forecasts fell in it.
         stated: Mean stated probability (None if empty).
         observed: Share that were met (None if empty).
+        label: The confidence scale's band name, when the table follows a scale's bands.
     """
 
     low: float
@@ -196,6 +198,7 @@ class CalibrationBucket:
     count: int
     stated: float | None
     observed: float | None
+    label: str | None = None
 
 
 @attrs.frozen(slots=True)
@@ -215,17 +218,25 @@ class Calibration:
     buckets: tuple[CalibrationBucket, ...]
 
 
-def brier_score(pairs: Iterable[tuple[float, bool]]) -> float:
+def brier_score(
+    pairs: Iterable[tuple[float | str, bool]], *, scale: ConfidenceScale | None = None
+) -> float:
     """Mean of `(probability - outcome)^2` over `(probability, met)` pairs.
 
     A probability is any real number in [0, 1] (numpy, `Decimal` and `Fraction` too); `met`
-    is a bool (numpy's too) or 0/1. No pairs is an error rather than a score: there is no
-    score of nothing, as `calibration` says with `brier=None`.
+    is a bool (numpy's too) or 0/1. With a `scale`, the first item of each pair is a value
+    of that scale instead (`("medium", True)`), read as the probability it stands for. No
+    pairs is an error rather than a score: there is no score of nothing, as
+    `calibration` says with `brier=None`.
 
     Raises:
         ValidationError: No pairs, or a malformed pair, naming its position
             (`brier_score.pairs[3].probability`).
     """
+    if scale is not None:
+        if not isinstance(scale, ConfidenceScale):
+            raise ValidationError.field("brier_score.scale", scale, "a ConfidenceScale or None")
+        pairs = _on_scale(pairs, scale)
     items = checked_pairs("brier_score.pairs", pairs)
     if not items:
         raise ValidationError.field(
@@ -234,12 +245,26 @@ def brier_score(pairs: Iterable[tuple[float, bool]]) -> float:
     return math.fsum((probability - met) ** 2 for probability, met in items) / len(items)
 
 
+def _on_scale(
+    pairs: Iterable[tuple[float | str, bool]], scale: ConfidenceScale
+) -> list[tuple[float, bool]]:
+    if isinstance(pairs, str | bytes) or not isinstance(pairs, Iterable):
+        raise ValidationError.field("brier_score.pairs", pairs, "an iterable of pairs")
+    converted = []
+    for position, pair in enumerate(pairs):
+        if not isinstance(pair, tuple | list) or len(pair) != 2:
+            raise ValidationError.field(f"brier_score.pairs[{position}]", pair, "a pair")
+        converted.append((scale.to_probability(pair[0]), pair[1]))
+    return converted
+
+
 def calibration(
     objectives: Iterable[Objective],
     *,
     stated_as_of: date | None = None,
     buckets: int = 5,
     policy: ScoringPolicy | None = None,
+    scale: ConfidenceScale | None = None,
 ) -> Calibration:
     """Answer "when owners say 7/10, do they hit it 70% of the time?" across closed cycles.
 
@@ -250,6 +275,9 @@ def calibration(
 
     With no key result that states a confidence, `count` is 0 and `brier` is None: no
     data never reads as a score (`brier_score` raises for the same reason).
+
+    With a banded `scale` (e.g. `ConfidenceScale.low_medium_high()`), the table has one
+    bucket per band, labelled, instead of `buckets` equal ones.
 
     Raises:
         ValidationError: `objectives` holds something else than objectives, an objective
@@ -275,21 +303,29 @@ def calibration(
                 continue
             met = score_key_result(key_result, end, chosen, objective.commitment).met
             pairs.append((stated.probability, met))
-    return _table(pairs, buckets)
+    if scale is not None and not isinstance(scale, ConfidenceScale):
+        raise ValidationError.field("calibration.scale", scale, "a ConfidenceScale or None")
+    edges: list[tuple[float, float, str | None]]
+    if scale is not None and scale.bands:
+        edges = [(band.low, band.high, band.name) for band in scale.bands]
+    else:
+        width = 1.0 / buckets
+        edges = [(index * width, (index + 1) * width, None) for index in range(buckets)]
+    return _table(pairs, edges)
 
 
-def _table(pairs: list[tuple[float, bool]], buckets: int) -> Calibration:
-    width = 1.0 / buckets
+def _table(
+    pairs: list[tuple[float, bool]], edges: list[tuple[float, float, str | None]]
+) -> Calibration:
     rows = []
-    for index in range(buckets):
-        low, high = index * width, (index + 1) * width
-        last = index == buckets - 1
+    for index, (low, high, label) in enumerate(edges):
+        last = index == len(edges) - 1
         inside = [(p, m) for p, m in pairs if low <= p < high or (last and p == 1.0)]
         if inside:
             stated = math.fsum(p for p, _ in inside) / len(inside)
             observed = sum(1 for _, m in inside if m) / len(inside)
-            rows.append(CalibrationBucket(low, high, len(inside), stated, observed))
+            rows.append(CalibrationBucket(low, high, len(inside), stated, observed, label))
         else:
-            rows.append(CalibrationBucket(low, high, 0, None, None))
+            rows.append(CalibrationBucket(low, high, 0, None, None, label))
     brier = brier_score(pairs) if pairs else None
     return Calibration(brier, len(pairs), tuple(rows))
