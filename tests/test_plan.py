@@ -174,3 +174,18 @@ def test_explanations_before_after_and_at_completion():
     assert after.final
     assert after.status is Status.MISSED
     assert "not met" in str(after)
+
+
+def test_a_forecast_reads_the_plan_beside_the_trend():
+    from okrkpi import forecast
+
+    kr = sales(BACK_LOADED, 12.0)
+    projected = forecast(kr, Q3, as_of=MID_AUGUST)
+    planned_now = kr.measure.planned(Q3, MID_AUGUST).planned_value
+    assert projected.planned_value == pytest.approx(planned_now)
+    # 12 today, and the plan still adds 100 - planned_now by the end.
+    assert projected.on_plan_value == pytest.approx(12 + 100 - planned_now)
+    assert projected.projected_value < 100 < projected.on_plan_value  # the trend is gloomier
+    plain = forecast(sales(None, 12.0), Q3, as_of=MID_AUGUST)
+    assert plain.planned_value is None
+    assert plain.on_plan_value is None

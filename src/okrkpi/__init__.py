@@ -6,6 +6,14 @@ the clock: pass `as_of=` to ask how things stood at a date.
 
 from __future__ import annotations
 
+from okrkpi._alignment.scorecard import (
+    CycleRow,
+    Scorecard,
+    ScorecardRow,
+    ScoresByCycle,
+    scorecard,
+    scores_by_cycle,
+)
 from okrkpi._alignment.tree import AlignmentTree, TreeScores
 from okrkpi._errors import (
     AlignmentError,
@@ -95,6 +103,7 @@ __all__ = [
     "ConfidenceScale",
     "Cycle",
     "CycleKind",
+    "CycleRow",
     "Finding",
     "FindingCode",
     "Forecast",
@@ -121,6 +130,9 @@ __all__ = [
     "PlannedValue",
     "Problem",
     "Score",
+    "Scorecard",
+    "ScorecardRow",
+    "ScoresByCycle",
     "ScoringPolicy",
     "Status",
     "StatusExplanation",
@@ -149,5 +161,7 @@ __all__ = [
     "lint",
     "propose_objective",
     "score",
+    "scorecard",
+    "scores_by_cycle",
     "status",
 ]

@@ -46,6 +46,10 @@ class Forecast:
         required_per_day: The run-rate needed from `as_of` to reach the target by the end;
             None when no days remain.
         points: How many points the trend used.
+        planned_value: For a key result with a plan, the plan's value `as_of`; else None.
+        on_plan_value: For a key result with a plan, where it ends if the rest of the
+            cycle goes as planned from today's value (today's value plus what the plan
+            still adds); else None. Back-loaded plans make the trend too pessimistic.
     """
 
     projected_value: float
@@ -54,6 +58,8 @@ class Forecast:
     slope_per_day: float
     required_per_day: float | None
     points: int
+    planned_value: float | None = None
+    on_plan_value: float | None = None
 
 
 _FARTHEST = 1e6  # a forecast's progress is kept within +-1e6 times the way to target
@@ -103,6 +109,14 @@ def forecast(key_result: KeyResult, cycle: Cycle, *, as_of: date) -> Forecast:
     projected = measure.start + progress * span
     remaining = (cycle.end - day_of(as_of)).days
     required = (measure.target - current) / remaining if remaining > 0 else None
+    planned = on_plan = None
+    if measure.plan:
+        planned = measure.planned(cycle, as_of).planned_value
+        still_planned = measure.planned(cycle, cycle.end).planned_value - planned
+        on_plan = (
+            measure.start
+            + _bounded((current + still_planned - measure.start) / span, measure.start, span) * span
+        )
     return Forecast(
         projected_value=projected,
         projected_progress=progress,
@@ -110,6 +124,8 @@ def forecast(key_result: KeyResult, cycle: Cycle, *, as_of: date) -> Forecast:
         slope_per_day=slope,
         required_per_day=required,
         points=len(xs),
+        planned_value=planned,
+        on_plan_value=on_plan,
     )
 
 
