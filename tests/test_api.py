@@ -15,6 +15,7 @@ PUBLIC_MODULES = [
     "okrkpi.display",
     "okrkpi.examples",
     "okrkpi.testing",
+    "okrkpi.tables",
 ]
 
 SPEC_NAMES = {

@@ -7,6 +7,8 @@ JSON or TOML document of OKRs and KPIs.
 from __future__ import annotations
 
 import argparse
+import csv
+import io
 import json
 import os
 import sys
@@ -26,6 +28,7 @@ from okrkpi._edges.serde import (
     to_dict,
     toml_key_parts,
 )
+from okrkpi._edges.tables import TABLES, from_rows
 from okrkpi._errors import OkrKpiError
 from okrkpi._model.hygiene import lint
 from okrkpi._model.kpi_links import propose_objective
@@ -58,8 +61,12 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--as-of", type=_day, metavar="YYYY-MM-DD", help="judge as of this day")
     parser.add_argument("--format", choices=("text", "json"), default="text")
     commands = parser.add_subparsers(dest="command")
-    score = commands.add_parser("score", help="score a JSON or TOML file of OKRs and KPIs")
-    score.add_argument("file", type=Path, help="a .json or .toml document")
+    score = commands.add_parser(
+        "score", help="score a JSON or TOML file, or a folder of CSV tables"
+    )
+    score.add_argument(
+        "file", type=Path, help="a .json or .toml document, or a folder of CSV tables"
+    )
     score.add_argument(
         "--as-of", type=_day, dest="file_as_of", metavar="YYYY-MM-DD", help="judge as of this day"
     )
@@ -79,25 +86,14 @@ def _parser() -> argparse.ArgumentParser:
 
 def _read(path: Path, max_bytes: int) -> Document:
     if path.is_dir():
-        # One place to dispatch a folder of tables, once folders are read.
-        raise InputError(f"{path}: a folder; expected one of {', '.join(SUPPORTED)} files")
+        return _read_tables(path, max_bytes)
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED:
         raise InputError(
             f"{path}: unsupported file type {suffix or '(none)'!r}; "
-            f"expected one of {', '.join(SUPPORTED)}"
+            f"expected one of {', '.join(SUPPORTED)}, or a folder of CSV tables"
         )
-    try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise InputError(f"{path}: {size:,} bytes, more than the limit of {max_bytes:,}")
-        raw = path.read_bytes()[: max_bytes + 1]
-    except OSError as error:
-        raise InputError(f"{path}: cannot read: {error.strerror or error}") from None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise InputError(f"{path}: not UTF-8 text ({error.reason} at byte {error.start})") from None
+    text = _text_of(path, max_bytes)
     data: Any
     try:
         if suffix == ".toml":
@@ -117,9 +113,49 @@ def _read(path: Path, max_bytes: int) -> Document:
         document = from_dict(data, Document)
     except OkrKpiError as error:
         raise InputError(f"{path}: invalid input: {error}") from None
+    return _not_empty(path, document)
+
+
+def _read_tables(folder: Path, max_bytes: int) -> Document:
+    """A folder of CSV files named by table: objectives.csv, key_results.csv, ..."""
+    tables: dict[str, list[dict[str, str]]] = {}
+    for name in TABLES:
+        path = folder / f"{name}.csv"
+        if not path.is_file():
+            continue
+        text = _text_of(path, max_bytes)
+        try:
+            tables[name] = list(csv.DictReader(io.StringIO(text, newline="")))
+        except csv.Error as error:
+            raise InputError(f"{path}: not valid CSV: {error}") from None
+    if not tables:
+        names = ", ".join(f"{name}.csv" for name in TABLES)
+        raise InputError(f"{folder}: a folder without tables; expected some of {names}")
+    try:
+        document = from_rows(tables)
+    except OkrKpiError as error:
+        raise InputError(f"{folder}: invalid input: {error}") from None
+    return _not_empty(folder, document)
+
+
+def _not_empty(path: Path, document: Document) -> Document:
     if not document.objectives and not document.kpis:
         raise InputError(f"{path}: the document has no objectives and no KPIs")
     return document
+
+
+def _text_of(path: Path, max_bytes: int) -> str:
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise InputError(f"{path}: {size:,} bytes, more than the limit of {max_bytes:,}")
+        raw = path.read_bytes()[: max_bytes + 1]
+    except OSError as error:
+        raise InputError(f"{path}: cannot read: {error.strerror or error}") from None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise InputError(f"{path}: not UTF-8 text ({error.reason} at byte {error.start})") from None
 
 
 def _reject_constant(name: str) -> float:

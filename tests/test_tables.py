@@ -1,0 +1,351 @@
+"""Tables in and out: frames of every backend, rows, bad cells, scores as a time series."""
+
+from datetime import date, datetime, timedelta
+
+import numpy as np
+import pandas as pd
+import polars as pl
+import pyarrow as pa
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from helpers import Q3, run_cli
+from okrkpi import (
+    AlignmentTree,
+    Initiative,
+    KeyResult,
+    MissingExtraError,
+    Objective,
+    ValidationError,
+    Zone,
+)
+from okrkpi.examples import example_kpis, example_objectives
+from okrkpi.serde import MAX_PROBLEMS, Document
+from okrkpi.tables import (
+    TABLES,
+    from_frames,
+    from_rows,
+    kpi_frame,
+    scores_frame,
+    to_frames,
+    to_rows,
+)
+from okrkpi.testing import kpis, objectives
+
+EXAMPLE = Document(tuple(example_objectives()), tuple(example_kpis()))
+
+
+def every_kind() -> Document:
+    """One objective with every kind of key result, a plan, initiatives, datetimes."""
+    key_results = [
+        KeyResult.metric(
+            "Revenue", start=0, target=100, id="revenue", plan=[(date(2026, 8, 31), 20)]
+        )
+        .check_in(10, at=date(2026, 7, 10), confidence=7, note="slow start")
+        .check_in(30, at=datetime(2026, 8, 3, 9, 30)),
+        KeyResult.binary("Launch", id="launch").check_in(True, at=date(2026, 8, 1)),
+        KeyResult.threshold("Uptime", threshold=99.5, inclusive=True, id="uptime").check_in(
+            99.9, at=date(2026, 7, 2)
+        ),
+        KeyResult.milestones("Ship", milestones=["design", ("beta", 2.0), "ga"], id="ship").reach(
+            "beta", at=date(2026, 8, 2)
+        ),
+        KeyResult.zoned("Hires", baseline=0, stretch=10, commit=2, target=6, id="hires").check_in(
+            7, at=date(2026, 8, 4)
+        ),
+        KeyResult.ordinal("Brand", target="Two articles", id="brand").check_in(
+            Zone.COMMIT, at=date(2026, 8, 5)
+        ),
+    ]
+    grow = Objective(
+        "Grow",
+        key_results,
+        id="grow",
+        owner="ceo",
+        level="company",
+        cycle=Q3,
+        initiatives=[
+            Initiative(
+                "Referrals",
+                status="in_progress",
+                progress=0.5,
+                key_result_ids=["revenue", "launch"],
+            )
+        ],
+    )
+    child = Objective(
+        "Sell",
+        [],
+        id="sell",
+        parent_id="grow",
+        parent_key_result_id="revenue",
+        cycle="FY2027",
+        alignment_weight=2,
+    )
+    return Document((grow, child), EXAMPLE.kpis)
+
+
+@pytest.mark.parametrize("backend", ["pandas", "polars", "pyarrow"])
+def test_every_table_round_trips_through_each_backend(backend):
+    document = every_kind()
+    frames = to_frames(document, backend=backend)
+    assert set(frames) == set(TABLES)
+    native = {"pandas": pd.DataFrame, "polars": pl.DataFrame, "pyarrow": pa.Table}[backend]
+    assert all(isinstance(frame, native) for frame in frames.values())
+    assert from_frames(**frames) == document
+
+
+def test_rows_round_trip_without_any_frame_library():
+    document = every_kind()
+    assert from_rows(to_rows(document)) == document
+
+
+@settings(max_examples=15, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(objectives(), max_size=4, unique_by=lambda o: o.id),
+    st.lists(kpis(), max_size=2, unique_by=lambda k: k.name),
+)
+def test_any_document_round_trips_through_frames(items, indicators):
+    document = Document(tuple(items), tuple(indicators))
+    assert from_frames(**to_frames(document, backend="polars")) == document
+    assert from_rows(to_rows(document)) == document
+
+
+def test_pandas_timestamps_and_numpy_numbers_are_read_as_days_and_floats():
+    frames = {name: frame.copy() for name, frame in to_frames(EXAMPLE, backend="pandas").items()}
+    check_ins = frames["check_ins"]
+    check_ins["at"] = pd.to_datetime(check_ins["at"])  # dates as midnight Timestamps
+    check_ins["value"] = [np.float64(value) for value in check_ins["value"]]  # numpy scalars
+    check_ins["confidence"] = check_ins["confidence"].astype(object)
+    assert from_frames(**frames) == EXAMPLE
+    stamped = frames["check_ins"].copy()
+    stamped["at"] = stamped["at"] + pd.Timedelta(hours=9)
+    moments = [
+        entry.at
+        for objective in from_frames(**{**frames, "check_ins": stamped}).objectives
+        for kr in objective.key_results
+        for entry in kr.check_ins
+    ]
+    assert all(isinstance(at, datetime) and at.hour == 9 for at in moments)
+
+
+def test_every_bad_cell_is_reported_at_once_with_table_row_and_column():
+    rows = to_rows(EXAMPLE)
+    rows["check_ins"][2]["value"] = "n/a"
+    rows["check_ins"][4]["at"] = "last week"
+    rows["key_results"][1]["target"] = "lots"
+    rows["kpis"][0]["warning"] = float("inf")
+    with pytest.raises(ValidationError) as raised:
+        from_rows(rows)
+    messages = [str(problem) for problem in raised.value.problems]
+    assert "check_ins[row 2].value: expected a finite number, got 'n/a'" in messages
+    assert (
+        "check_ins[row 4].at: expected an ISO date like '2026-07-01', got 'last week'" in messages
+    )
+    assert "key_results[row 1].target: expected a finite number, got 'lots'" in messages
+    assert "kpis[row 0].warning: expected a finite number, got inf" in messages
+
+
+def test_rows_pointing_at_missing_objectives_or_key_results_are_reported():
+    rows = to_rows(EXAMPLE)
+    rows["check_ins"][0]["key_result_id"] = "gone"
+    rows["key_results"][1]["objective_id"] = "nowhere"
+    rows["measurements"][0]["kpi"] = "unknown KPI"
+    with pytest.raises(ValidationError) as raised:
+        from_rows(rows)
+    text = str(raised.value)
+    assert "check_ins[row 0].key_result_id: no key result 'gone' in objective" in text
+    assert "key_results[row 1].objective_id: no objective has the id 'nowhere'" in text
+    assert "measurements[row 0].kpi: no KPI is named 'unknown KPI'" in text
+
+
+def test_domain_rules_are_reported_at_the_row_and_column_too():
+    rows = to_rows(every_kind())
+    rows["key_results"][0]["start"] = 100.0  # equal to its target
+    rows["check_ins"][2]["value"] = 5.0  # a binary key result checked in at 5
+    rows["objectives"][1]["alignment_weight"] = -1
+    rows["initiatives"][0]["progress"] = 3
+    rows["objectives"][0]["cycle"] = "sometime"
+    rows["objectives"][0]["cycle_start"] = None
+    with pytest.raises(ValidationError) as raised:
+        from_rows(rows)
+    paths = {problem.path for problem in raised.value.problems}
+    assert {
+        "key_results[row 0].target",
+        "check_ins[row 2].value",
+        "objectives[row 1].alignment_weight",
+        "initiatives[row 0].progress",
+        "objectives[row 0].cycle",
+    } <= paths
+
+
+def test_missing_columns_and_too_many_problems():
+    with pytest.raises(ValidationError, match=r"objectives\.title: a required column is missing"):
+        from_frames(objectives=[{"id": "x"}])
+    many = [
+        {"id": f"o{i}", "title": "t", "alignment_weight": "heavy"} for i in range(MAX_PROBLEMS + 5)
+    ]
+    with pytest.raises(ValidationError) as raised:
+        from_frames(objectives=many)
+    assert len(raised.value.problems) == MAX_PROBLEMS + 1
+    assert "5 more problems" in str(raised.value.problems[-1])
+
+
+def test_another_tools_columns_map_in_by_name():
+    exported = pl.DataFrame(
+        {
+            "Objective ID": ["grow"],
+            "Objective": ["Grow the business"],
+            "Quarter": ["2026-Q3"],
+        }
+    )
+    outcomes = pl.DataFrame(
+        {
+            "Objective ID": ["grow"],
+            "Outcome ID": ["arr"],
+            "Outcome": ["Reach 1 M ARR"],
+            "Type": ["metric"],
+            "Baseline": [0.4],
+            "Target": [1.0],
+        }
+    )
+    columns = {
+        "objectives": {"Objective ID": "id", "Objective": "title", "Quarter": "cycle"},
+        "key_results": {
+            "Objective ID": "objective_id",
+            "Outcome ID": "id",
+            "Outcome": "title",
+            "Type": "kind",
+            "Baseline": "start",
+            "Target": "target",
+        },
+    }
+    document = from_frames(objectives=exported, key_results=outcomes, columns=columns)
+    (objective,) = document.objectives
+    assert objective.cycle == Q3
+    assert objective.key_results[0].measure.start == 0.4
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda: from_frames(objectives={"id": "x"}), "a data frame or a sequence of mappings"),
+        (lambda: from_frames(objectives=["row"]), r"objectives\[row 0\]: expected a mapping"),
+        (lambda: from_frames(columns={"goals": {}}), "from_frames.columns"),
+        (lambda: from_frames(columns={"objectives": {"Name": "name"}}), "a column of objectives"),
+        (lambda: from_frames(columns=[("a", "b")]), "from_frames.columns"),
+        (lambda: from_rows({"goals": []}), "from_rows.tables"),
+        (lambda: to_frames(EXAMPLE, backend="excel"), "backend"),
+        (lambda: to_rows(EXAMPLE.objectives), "to_rows.document"),
+        (lambda: scores_frame(EXAMPLE, date(2026, 8, 1)), "scores_frame.tree"),
+        (
+            lambda: scores_frame(AlignmentTree(EXAMPLE.objectives), "2026-08-01"),
+            "scores_frame.as_of",
+        ),
+        (lambda: scores_frame(AlignmentTree(EXAMPLE.objectives), ["2026-08-01"]), r"as_of\[0\]"),
+        (lambda: kpi_frame(["kpi"], date(2026, 8, 1)), r"kpi_frame.kpis\[0\]"),
+    ],
+)
+def test_bad_arguments_are_refused_naming_them(call, message):
+    with pytest.raises(ValidationError, match=message):
+        call()
+
+
+WEEKS = [date(2026, 7, 6) + timedelta(weeks=week) for week in range(13)]
+
+
+def test_scores_frame_is_the_time_series_of_the_tree_scores():
+    tree = AlignmentTree(EXAMPLE.objectives)
+    frame = scores_frame(tree, WEEKS, backend="polars")
+    assert frame.shape == (13 * len(tree), 10)
+    for row in frame.iter_rows(named=True):
+        scores = tree.score(row["as_of"])
+        assert row["value"] == scores.value(row["objective_id"])
+        assert row["progress"] == scores.progress(row["objective_id"])
+        assert row["status"] == tree.status(row["as_of"])[row["objective_id"]].value
+    per_key_result = scores_frame(tree, WEEKS[5], key_results=True)
+    assert isinstance(per_key_result, pd.DataFrame)
+    assert len(per_key_result) == sum(len(o.key_results) for o in tree)
+    assert set(per_key_result["status"]) <= {
+        "on_track",
+        "behind",
+        "at_risk",
+        "achieved",
+        "not_started",
+    }
+
+
+def test_kpi_frame_reports_health_per_date():
+    frame = kpi_frame(EXAMPLE.kpis, WEEKS[:3], backend="pyarrow")
+    assert frame.num_rows == 3 * len(EXAMPLE.kpis)
+    first = frame.to_pylist()[0]
+    report = EXAMPLE.kpis[0].health_report(WEEKS[0])
+    assert (first["health"], first["reason"]) == (report.health.value, report.reason)
+
+
+def test_without_narwhals_frames_say_which_extra_to_install(monkeypatch):
+    monkeypatch.setitem(__import__("sys").modules, "narwhals.stable.v1", None)
+    with pytest.raises(MissingExtraError, match=r"okrkpi\[tables\]"):
+        to_frames(EXAMPLE)
+    assert from_rows(to_rows(EXAMPLE)) == EXAMPLE  # rows need nothing
+
+
+# -- the command line reads a folder of CSV tables --------------------------------------
+
+
+def write_csv_folder(folder, document):
+    import csv
+
+    folder.mkdir()
+    for name, rows in to_rows(document).items():
+        if not rows:
+            continue
+        with (folder / f"{name}.csv").open("w", newline="") as handle:
+            writer = csv.DictWriter(handle, fieldnames=list(TABLES[name]))
+            writer.writeheader()
+            writer.writerows(rows)
+    return folder
+
+
+def test_the_cli_scores_a_folder_of_csv_tables_as_it_scores_the_json(tmp_path):
+    import json
+
+    from okrkpi.serde import dumps
+
+    folder = write_csv_folder(tmp_path / "okrs", every_kind())
+    as_json = tmp_path / "okrs.json"
+    as_json.write_text(dumps(every_kind()))
+    from_folder = run_cli("score", str(folder), "--as-of", "2026-08-15", "--format", "json")
+    from_file = run_cli("score", str(as_json), "--as-of", "2026-08-15", "--format", "json")
+    assert from_folder.returncode == 0, from_folder.stderr
+    assert json.loads(from_folder.stdout) == json.loads(from_file.stdout)
+
+
+def test_bad_csv_tables_are_one_line_naming_the_folder_and_the_cell(tmp_path):
+    folder = write_csv_folder(tmp_path / "okrs", EXAMPLE)
+    text = (folder / "check_ins.csv").read_text().splitlines()
+    cells = text[1].split(",")
+    cells[3] = "n/a"  # the value column
+    (folder / "check_ins.csv").write_text("\n".join([text[0], ",".join(cells), *text[2:]]))
+    result = run_cli("score", str(folder))
+    assert result.returncode == 1
+    assert result.stderr.count("\n") == 1
+    assert str(folder) in result.stderr
+    assert "check_ins[row 0].value: expected a finite number, got 'n/a'" in result.stderr
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = run_cli("score", str(empty))
+    assert "a folder without tables; expected some of objectives.csv" in result.stderr
+
+
+def test_a_scorecard_becomes_a_frame():
+    from okrkpi import scorecard
+    from okrkpi.tables import records_frame
+
+    card = scorecard(EXAMPLE.objectives, by="owner")
+    frame = records_frame(card.to_records(), backend="polars")
+    assert frame.columns[:4] == ["group", "objectives", "met", "mean_score"]
+    assert frame["objectives"].sum() == len(EXAMPLE.objectives)
+    with pytest.raises(ValidationError, match=r"records_frame.records\[0\]"):
+        records_frame(["row"])
