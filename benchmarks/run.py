@@ -16,9 +16,12 @@ import math
 import random
 import time
 import tracemalloc
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+
+import polars as pl
 
 from okrkpi import (
+    KPI,
     AlignmentTree,
     CheckIn,
     CheckIns,
@@ -29,6 +32,7 @@ from okrkpi import (
 )
 from okrkpi.display import render_tree, tree_html
 from okrkpi.serde import Document, dumps, loads
+from okrkpi.tables import from_frames, scores_frame
 
 Q3 = Cycle.quarter(2026, 3)
 AS_OF = date(2026, 8, 15)
@@ -173,6 +177,39 @@ def peak(fn, *args):
     return top, result
 
 
+def as_frames(rows):
+    """The org as polars tables, the layout `okrkpi.tables` reads."""
+    objectives = {"id": [], "title": [], "parent_id": [], "cycle": []}
+    key_results = {"objective_id": [], "id": [], "title": [], "kind": [], "start": [], "target": []}
+    check_ins = {"objective_id": [], "key_result_id": [], "at": [], "value": []}
+    for oid, parent, krs in rows:
+        for name, value in (("id", oid), ("title", oid), ("parent_id", parent), ("cycle", Q3.name)):
+            objectives[name].append(value)
+        for k, (target, entries) in enumerate(krs):
+            for name, value in (
+                ("objective_id", oid),
+                ("id", f"k{k}"),
+                ("title", f"k{k}"),
+                ("kind", "metric"),
+                ("start", 0.0),
+                ("target", target),
+            ):
+                key_results[name].append(value)
+            for day, value in entries:
+                for name, cell in (
+                    ("objective_id", oid),
+                    ("key_result_id", f"k{k}"),
+                    ("at", day),
+                    ("value", value),
+                ):
+                    check_ins[name].append(cell)
+    return {
+        "objectives": pl.DataFrame(objectives),
+        "key_results": pl.DataFrame(key_results),
+        "check_ins": pl.DataFrame(check_ins),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--scale", type=float, default=1.0)
@@ -209,6 +246,37 @@ def main() -> None:
     document = Document(tuple(tree))
     dumped, text = timed(lambda: dumps(document, indent=None))
     loaded, _ = timed(lambda: loads(text, Document))
+    frames = as_frames(rows)
+    frames_build, from_tables = timed(lambda: from_frames(**frames), repeat=REPEAT)
+    assert AlignmentTree(from_tables.objectives).score(AS_OF).progress("o0") == scores.progress(
+        "o0"
+    )
+    del from_tables
+    weeks = [Q3.start + timedelta(weeks=week) for week in range(13)]
+
+    def series():
+        tree._cache.clear()
+        return scores_frame(tree, weeks, backend="polars")
+
+    series_time, _ = timed(series)
+    frames_memory, _ = peak(lambda: from_frames(**frames))
+
+    def check_in_loop(count):
+        kr = KeyResult.metric("loop", start=0, target=1e6)
+        for n in range(count):
+            kr = kr.check_in(float(n), at=datetime(2026, 7, 1) + timedelta(minutes=n))
+        return kr
+
+    def record_loop(count):
+        kpi = KPI("loop", target=1.0)
+        for n in range(count):
+            kpi = kpi.record(float(n), at=datetime(2026, 7, 1) + timedelta(minutes=n))
+        return kpi
+
+    loop_1000, _ = timed(check_in_loop, 1000, repeat=REPEAT)
+    loop_2000, _ = timed(check_in_loop, 2000, repeat=REPEAT)
+    record_1000, _ = timed(record_loop, 1000, repeat=REPEAT)
+    record_2000, _ = timed(record_loop, 2000, repeat=REPEAT)
     floor_memory, _ = peak(build_floor, rows)
     model_memory, _ = peak(build_model, rows)
     columns_memory, _ = peak(build_model, rows, as_columns)
@@ -219,6 +287,10 @@ def main() -> None:
         ("build + validate, check-in columns (s)", checked_build, columns_build, "<= 3x"),
         ("  the same, against the bare floor (s)", floor_build, columns_build, ""),
         ("full score as of a date (s)", floor_score, model_score, "<= 3x"),
+        ("from_frames, polars tables (s)", checked_build, frames_build, "<= 1x"),
+        ("scores_frame, 13 weekly dates (s)", model_score, series_time, "<= 4x one score"),
+        ("2,000 check_in in a loop vs 1,000 (s)", loop_1000, loop_2000, "<= 2.5x"),
+        ("2,000 record in a loop vs 1,000 (s)", record_1000, record_2000, "<= 2.5x"),
         ("then explain every objective (s)", None, explain_all, "on demand"),
         ("re-score after one check-in (ms)", None, incremental * 1000, "< 1 ms"),
         ("render the tree as text (s)", None, text_render, "linear"),
@@ -227,6 +299,7 @@ def main() -> None:
         ("loads it back (s)", None, loaded, "linear"),
         ("peak memory, CheckIn objects (MiB)", floor_memory / mib, model_memory / mib, "<= 2x"),
         ("peak memory, check-in columns (MiB)", floor_memory / mib, columns_memory / mib, "<= 2x"),
+        ("peak memory, from_frames (MiB)", floor_memory / mib, frames_memory / mib, "<= 1.5x"),
     ]
     print(f"{'measure':<42}{'floor':>10}{'okrkpi':>10}{'ratio':>8}  target")
     for label, floor, ours, target in lines:

@@ -11,6 +11,7 @@ import csv
 import io
 import json
 import os
+import re
 import sys
 import tomllib
 from collections.abc import Sequence
@@ -29,7 +30,7 @@ from okrkpi._edges.serde import (
     toml_key_parts,
 )
 from okrkpi._edges.tables import TABLES, from_rows
-from okrkpi._errors import OkrKpiError
+from okrkpi._errors import OkrKpiError, Problem, ValidationError
 from okrkpi._model.hygiene import lint
 from okrkpi._model.kpi_links import propose_objective
 
@@ -133,9 +134,25 @@ def _read_tables(folder: Path, max_bytes: int) -> Document:
         raise InputError(f"{folder}: a folder without tables; expected some of {names}")
     try:
         document = from_rows(tables)
-    except OkrKpiError as error:
-        raise InputError(f"{folder}: invalid input: {error}") from None
+    except ValidationError as error:
+        located = "; ".join(_in_file(folder, problem) for problem in error.problems)
+        raise InputError(f"{folder}: invalid input: {located}") from None
     return _not_empty(folder, document)
+
+
+_CELL = re.compile(r"(?P<table>\w+)\[row (?P<row>\d+)\](?:\.(?P<column>\w+))?")
+
+
+def _in_file(folder: Path, problem: Problem) -> str:
+    """`check_ins[row 0].value` as `okrs/check_ins.csv line 2, column value`."""
+    found = _CELL.fullmatch(problem.path)
+    if found is None:
+        return str(problem)
+    line = int(found["row"]) + 2  # the header is line 1
+    where = f"{folder / (found['table'] + '.csv')} line {line}"
+    if found["column"]:
+        where += f", column {found['column']}"
+    return f"{where}: {problem.message}"
 
 
 def _not_empty(path: Path, document: Document) -> Document:

@@ -46,10 +46,12 @@ from okrkpi._model.zones import Zone
 from okrkpi._scoring.engine import (
     judged_as_of,
     key_result_status,
-    objective_status,
     score_key_result,
+    status_from_values,
 )
 from okrkpi._scoring.policy import ScoringPolicy
+from okrkpi._scoring.protocols import NumericScorer
+from okrkpi._scoring.score import clamp
 
 __all__ = [
     "TABLES",
@@ -511,15 +513,42 @@ def _measure(reader: _Reader, table: Columns, row: int, extra: dict[str, Any]) -
     )
 
 
+def _clean_check_ins(table: Columns) -> dict[str, list[Any]]:
+    """The check-in columns that need no cell-by-cell reading: finite floats, plain days.
+
+    Checked once per table with loops that run in C; the common case of a frame with
+    typed columns then skips the per-cell reader.
+    """
+    values, days = table.get("value"), table.get("at")
+    clean = {}
+    if values is not None and set(map(type, values)) <= {float} and all(map(math.isfinite, values)):
+        clean["value"] = values
+    if days is not None and set(map(type, days)) <= {date}:
+        clean["at"] = days
+    return clean
+
+
 def _check_ins_of(
-    reader: _Reader, table: Columns, rows: list[int], key_result_id: str, binary: bool
+    reader: _Reader,
+    table: Columns,
+    rows: list[int],
+    key_result_id: str,
+    binary: bool,
+    clean: Mapping[str, list[Any]],
 ) -> CheckIns | None:
     def cell(row: int, column: str, read: Callable[[Any], Any], required: bool = False) -> Any:
         return reader.cell("check_ins", table, row, column, read, required=required)
 
     before = len(reader.problems)
-    values = [cell(row, "value", _check_in_value, True) for row in rows]
-    moments = [cell(row, "at", _moment, True) for row in rows]
+    plain_values, plain_days = clean.get("value"), clean.get("at")
+    if plain_values is not None:
+        values = [plain_values[row] for row in rows]
+    else:
+        values = [cell(row, "value", _check_in_value, True) for row in rows]
+    if plain_days is not None:
+        moments = [plain_days[row] for row in rows]
+    else:
+        moments = [cell(row, "at", _moment, True) for row in rows]
     confidences = (
         [cell(row, "confidence", _confidence) for row in rows] if "confidence" in table else None
     )
@@ -563,6 +592,9 @@ def _read_key_results(
     steps = _groups(*tables["milestones"], "objective_id", "key_result_id")
     plans = _groups(*tables["plans"], "objective_id", "key_result_id")
     check_ins = _groups(*tables["check_ins"], "objective_id", "key_result_id")
+    clean = _clean_check_ins(tables["check_ins"][0])
+    owner_cells = table.get("objective_id", [None] * count)
+    id_cells = table.get("id", [None] * count)
     known: set[tuple[Any, Any]] = set()
     by_objective: dict[str, list[KeyResult]] = {}
     for row in range(count):
@@ -570,8 +602,8 @@ def _read_key_results(
         key_result_id = reader.cell("key_results", table, row, "id", _text, required=True)
         title = reader.cell("key_results", table, row, "title", _text, required=True)
         raw_key = (
-            table.get("objective_id", [None] * count)[row],
-            table.get("id", [None] * count)[row],
+            owner_cells[row],
+            id_cells[row],
         )
         known.add(raw_key)
         extra: dict[str, Any] = {}
@@ -614,6 +646,7 @@ def _read_key_results(
                 check_ins.get(raw_key, []),
                 key_result_id,
                 isinstance(measure, Binary),
+                clean,
             )
         if measure is None or title is None or key_result_id is None or history is None:
             continue
@@ -730,10 +763,11 @@ def _read_kpis(reader: _Reader, tables: Mapping[str, tuple[Columns, int]]) -> li
     measured = _groups(*tables["measurements"], "kpi")
     names: set[Any] = set()
     built = []
+    name_cells = columns.get("name", [None] * count)
     for row in range(count):
         cell = _Cells(reader, "kpis", columns, row)
         name = cell("name", _text, True)
-        names.add(columns.get("name", [None] * count)[row])
+        names.add(name_cells[row])
         target: Any = cell("target", _number)
         low, high = cell("target_low", _number), cell("target_high", _number)
         if low is not None or high is not None:
@@ -750,7 +784,7 @@ def _read_kpis(reader: _Reader, tables: Mapping[str, tuple[Columns, int]]) -> li
         if fields["higher_is_better"] is None:
             del fields["higher_is_better"]
         fields["timeframe"] = _cycle(reader, "kpis", columns, row, "timeframe")
-        measurement_rows = measured.get((columns.get("name", [None] * count)[row],), [])
+        measurement_rows = measured.get((name_cells[row],), [])
         values = _measurements(reader, tables["measurements"][0], measurement_rows)
         if name is None or values is None:
             continue
@@ -1103,27 +1137,33 @@ def score_rows(
         scores = tree.score(day, policy=policy)
         chosen = scores.policy
         rolled_up = chosen.rollup.uses_children
+        quick = _QuickValues(chosen)
         for objective in tree:
-            own = scores[objective.id]
             cycle = objective.cycle
             judged = judged_as_of(day, cycle)
             base = {"as_of": day, "objective_id": objective.id, "objective": objective.title}
             if not key_results:
+                # Numbers only: explaining every objective on every date would cost more
+                # than scoring the whole tree.
+                value = scores.value(objective.id)
+                grade = chosen.grader.grade(value, objective.commitment)
+                met = chosen.grader.is_met(value, objective.commitment)
                 state = None
                 if cycle is not None:
-                    state = objective_status(
-                        objective, own, cycle, day, chosen, rolled_up=rolled_up
+                    parts = () if rolled_up else quick.values(objective, judged)
+                    state = status_from_values(
+                        objective, value, met, parts, cycle, day, chosen, rolled_up=rolled_up
                     ).value
                 rows.append(
                     {
                         **base,
                         "owner": objective.owner,
                         "cycle": None if cycle is None else cycle.name,
-                        "progress": own.progress,
-                        "value": own.value,
-                        "grade": own.grade.value,
+                        "progress": scores.progress(objective.id),
+                        "value": value,
+                        "grade": grade.value,
                         "status": state,
-                        "met": own.met,
+                        "met": met,
                     }
                 )
                 continue
@@ -1146,6 +1186,34 @@ def score_rows(
                     }
                 )
     return rows
+
+
+class _QuickValues:
+    """Key results' score values through each scorer's number-only path, when it has one."""
+
+    def __init__(self, policy: ScoringPolicy) -> None:
+        self._policy = policy
+        self._paths: dict[KeyResultKind, Callable[[KeyResult, Any], float]] = {}
+
+    def _path(self, kind: KeyResultKind) -> Callable[[KeyResult, Any], float]:
+        path = self._paths.get(kind)
+        if path is None:
+            scorer = self._policy.scorers[kind]
+            if isinstance(scorer, NumericScorer):  # checked once per kind: it is slow
+                path = scorer.progress_only
+            else:
+
+                def path(key_result: KeyResult, current: Any) -> float:
+                    return float(scorer(key_result, current).progress)
+
+            self._paths[kind] = path
+        return path
+
+    def values(self, objective: Objective, judged: Moment | None) -> list[float]:
+        return [
+            clamp(self._path(kr.measure.kind)(kr, kr.check_ins.latest_value(judged)))
+            for kr in objective.key_results
+        ]
 
 
 _SCORE_COLUMNS = (

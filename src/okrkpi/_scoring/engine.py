@@ -36,6 +36,7 @@ __all__ = [
     "score_key_result",
     "score_objective",
     "status",
+    "status_from_values",
 ]
 
 
@@ -285,12 +286,33 @@ def objective_status(
     the worst of its key results' paces, or with `rolled_up` its own value paced.
     `own.parts` are the scores of `objective.key_results`, in their order.
     """
+    values = [part.value for part in own.parts]
+    return status_from_values(
+        objective, own.value, own.met, values, cycle, as_of, policy, rolled_up=rolled_up
+    )
+
+
+def status_from_values(
+    objective: Objective,
+    value: float,
+    met: bool,
+    key_result_values: Sequence[float],
+    cycle: Cycle,
+    as_of: date,
+    policy: ScoringPolicy,
+    *,
+    rolled_up: bool = False,
+) -> Status:
+    """`objective_status` from numbers alone: its value, met, and its key results' values.
+
+    The number path of bulk callers (a score time series) that never build explanations.
+    """
     if has_ended(cycle, as_of):
-        return final_status(own.met)
+        return final_status(met)
     if rolled_up:
-        return pace_status(own.value, cycle, as_of, policy)
-    values = (part.value for part in own.parts)
-    return key_results_status(zip(objective.key_results, values, strict=True), cycle, as_of, policy)
+        return pace_status(value, cycle, as_of, policy)
+    pairs = zip(objective.key_results, key_result_values, strict=True)
+    return key_results_status(pairs, cycle, as_of, policy)
 
 
 def status(
