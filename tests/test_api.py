@@ -16,6 +16,7 @@ PUBLIC_MODULES = [
     "okrkpi.examples",
     "okrkpi.testing",
     "okrkpi.tables",
+    "okrkpi.plot",
 ]
 
 SPEC_NAMES = {

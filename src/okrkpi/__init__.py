@@ -79,8 +79,19 @@ from okrkpi._scoring.score import Aggregate, Grade, Measured, Score, Status, Sta
 
 __version__ = "0.1.0"
 
-# Notebook reprs live at the edge; wiring them here keeps the core free of display code.
+# The review and the notebook reprs live at the edge; wiring them here keeps the core
+# free of display code.
 from okrkpi._edges.display import install_notebook_reprs as _install_notebook_reprs
+from okrkpi._edges.review import (
+    ConfidenceDrop,
+    EndingCycle,
+    KpiAlert,
+    Mover,
+    Review,
+    StaleKeyResult,
+    StatusChange,
+    review,
+)
 
 _install_notebook_reprs()
 
@@ -98,12 +109,14 @@ __all__ = [
     "ClosedObjective",
     "Commitment",
     "ConfidenceBand",
+    "ConfidenceDrop",
     "ConfidenceLabel",
     "ConfidenceRating",
     "ConfidenceScale",
     "Cycle",
     "CycleKind",
     "CycleRow",
+    "EndingCycle",
     "Finding",
     "FindingCode",
     "Forecast",
@@ -116,6 +129,7 @@ __all__ = [
     "InitiativeStatus",
     "KeyResult",
     "KeyResultKind",
+    "KpiAlert",
     "Level",
     "Measured",
     "Measurement",
@@ -123,18 +137,22 @@ __all__ = [
     "Milestone",
     "Milestones",
     "MissingExtraError",
+    "Mover",
     "Objective",
     "OkrKpiError",
     "Ordinal",
     "PlanPosition",
     "PlannedValue",
     "Problem",
+    "Review",
     "Score",
     "Scorecard",
     "ScorecardRow",
     "ScoresByCycle",
     "ScoringPolicy",
+    "StaleKeyResult",
     "Status",
+    "StatusChange",
     "StatusExplanation",
     "StrategyPluginWarning",
     "StrategyRegistry",
@@ -160,6 +178,7 @@ __all__ = [
     "key_result_from_kpi",
     "lint",
     "propose_objective",
+    "review",
     "score",
     "scorecard",
     "scores_by_cycle",

@@ -22,6 +22,7 @@ from typing import Any
 from okrkpi._alignment.tree import AlignmentTree
 from okrkpi._edges.display import render_kpis, render_tree, tree_statuses
 from okrkpi._edges.example import EXAMPLE_AS_OF, example_kpis, example_objectives
+from okrkpi._edges.review import review
 from okrkpi._edges.serde import (
     MAX_TOML_KEY_PARTS,
     Document,
@@ -81,6 +82,24 @@ def _parser() -> argparse.ArgumentParser:
         default=MAX_INPUT_BYTES,
         metavar="N",
         help=f"refuse documents larger than this (default {MAX_INPUT_BYTES:,})",
+    )
+    review = commands.add_parser("review", help="the progress report between two check-in meetings")
+    review.add_argument(
+        "file", type=Path, help="a .json or .toml document, or a folder of CSV tables"
+    )
+    review.add_argument(
+        "--since", type=_day, required=True, metavar="YYYY-MM-DD", help="the last meeting"
+    )
+    review.add_argument(
+        "--as-of", type=_day, dest="file_as_of", metavar="YYYY-MM-DD", help="this meeting (today)"
+    )
+    review.add_argument("--format", choices=("text", "md", "html", "json"), dest="file_format")
+    review.add_argument(
+        "--max-bytes",
+        type=int,
+        default=MAX_INPUT_BYTES,
+        metavar="N",
+        help="refuse larger documents",
     )
     return parser
 
@@ -223,13 +242,33 @@ def _report(document: Document, as_of: date, output: str, rollup: str | None = N
     return "\n".join(parts)
 
 
+def _review(document: Document, since: date, as_of: date, output: str) -> str:
+    try:
+        made = review(
+            AlignmentTree(document.objectives), since=since, as_of=as_of, kpis=document.kpis
+        )
+    except OkrKpiError as error:
+        raise InputError(f"review: {error}") from None
+    if output == "json":
+        return json.dumps(made.to_dict(), indent=2, allow_nan=False)
+    if output == "md":
+        return made.to_markdown()
+    if output == "html":
+        return made.to_html()
+    return made.to_text()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status (0 ok, 1 bad input, 2 bad usage)."""
     arguments = _parser().parse_args(argv)
     output = getattr(arguments, "file_format", None) or arguments.format
     as_of = getattr(arguments, "file_as_of", None) or arguments.as_of
     try:
-        if arguments.command == "score":
+        if arguments.command == "review":
+            document = _read(arguments.file, arguments.max_bytes)
+            day = as_of if as_of is not None else date.today()  # the edge may read the clock
+            report = _review(document, arguments.since, day, output)
+        elif arguments.command == "score":
             document = _read(arguments.file, arguments.max_bytes)
             day = as_of if as_of is not None else date.today()  # the edge may read the clock
             report = _report(document, day, output, arguments.rollup)

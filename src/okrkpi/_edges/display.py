@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 from html import escape
-from types import MappingProxyType
 from typing import Any
 
 from okrkpi._alignment.tree import AlignmentTree, TreeScores
+from okrkpi._edges.style import colour_of
 from okrkpi._model.initiative import Initiative
 from okrkpi._model.kpi import KPI
 from okrkpi._model.moments import day_of
@@ -116,27 +116,9 @@ def render_kpis(kpis: Iterable[KPI], *, as_of: date) -> str:
 
 # -- notebooks ----------------------------------------------------------------------------
 
-_COLOURS = MappingProxyType(
-    {
-        "RED": "#d93025",
-        "YELLOW": "#f9ab00",
-        "GREEN": "#188038",
-        "ON_TRACK": "#188038",
-        "ACHIEVED": "#188038",
-        "BEHIND": "#f9ab00",
-        "AT_RISK": "#d93025",
-        "NOT_STARTED": "#5f6368",
-        "HEALTHY": "#188038",
-        "WARNING": "#f9ab00",
-        "UNHEALTHY": "#d93025",
-        "UNKNOWN": "#5f6368",
-        "MISSED": "#a50e0e",
-    }
-)
-
 
 def _badge(label: str) -> str:
-    colour = _COLOURS.get(label, "#5f6368")
+    colour = colour_of(label)
     return (
         f'<span class="okrkpi-{label.lower()}" style="background:{colour};color:white;'
         f'padding:0 0.4em;border-radius:0.3em">{escape(label)}</span>'

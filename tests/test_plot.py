@@ -1,0 +1,224 @@
+"""Charts: what is drawn is checked through the artists' data; every spec renders to SVG."""
+
+import json
+import subprocess
+import sys
+from datetime import date, timedelta
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+import pytest
+import vl_convert
+from matplotlib.dates import date2num
+
+from helpers import Q3
+from okrkpi import (
+    KPI,
+    AlignmentTree,
+    Initiative,
+    KeyResult,
+    MissingExtraError,
+    Objective,
+    ValidationError,
+    calibration,
+    score,
+)
+from okrkpi.examples import EXAMPLE_AS_OF, example_kpis, example_objectives
+from okrkpi.plot import (
+    COLOURS,
+    burn_up,
+    colour_of,
+    kpi_chart,
+    progress_over_time,
+    reliability_diagram,
+    status_doughnut,
+    timeline,
+)
+
+TREE = AlignmentTree(example_objectives())
+WEEKS = [Q3.start + timedelta(weeks=week) for week in range(8)]
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+def revenue():
+    kr = KeyResult.metric("Revenue", start=0, target=100, plan=[(date(2026, 8, 31), 20)])
+    kr = kr.check_in(10, at=date(2026, 7, 20), confidence=6)
+    return kr.check_in(35, at=date(2026, 8, 10), confidence=8).check_in(90, at=date(2026, 9, 20))
+
+
+def charts():
+    return [
+        burn_up(revenue(), cycle=Q3, as_of=date(2026, 8, 15)),
+        progress_over_time(TREE, WEEKS),
+        status_doughnut(TREE, as_of=EXAMPLE_AS_OF),
+        timeline(TREE, as_of=EXAMPLE_AS_OF),
+        kpi_chart(example_kpis()[0], as_of=EXAMPLE_AS_OF),
+        reliability_diagram(calibration(TREE)),
+    ]
+
+
+def test_the_burn_up_draws_the_check_ins_the_plan_the_target_and_confidence():
+    chart = burn_up(revenue(), cycle=Q3, as_of=date(2026, 8, 15)).plot()
+    actual, expected, target = chart.ax_.lines[:3]
+    assert actual.get_drawstyle() == "steps-post"
+    # As of mid-August: the baseline, then the two check-ins up to that day (not the third).
+    assert list(actual.get_xdata()) == [Q3.start, date(2026, 7, 20), date(2026, 8, 10)]
+    assert list(actual.get_ydata()) == [0.0, 10.0, 35.0]
+    assert list(expected.get_xdata()) == [Q3.start, date(2026, 8, 31), Q3.end]  # the plan
+    assert list(expected.get_ydata()) == [0.0, 20.0, 100.0]
+    assert set(target.get_ydata()) == {100.0}
+    marker = chart.ax_.lines[3]
+    assert list(marker.get_xdata()) == [date2num(date(2026, 8, 15))] * 2
+    (twin,) = [ax for ax in chart.figure_.axes if ax is not chart.ax_]
+    assert list(twin.lines[0].get_ydata()) == [0.6, 0.8]
+    straight = burn_up(KeyResult.metric("x", start=5, target=10), cycle=Q3)
+    assert [row["value"] for row in straight.data if row["series"] == "expected"] == [5.0, 10.0]
+
+
+def test_the_doughnut_wedges_are_the_status_counts():
+    chart = status_doughnut(TREE, as_of=EXAMPLE_AS_OF).plot()
+    counts = [row["count"] for row in chart.data]
+    assert sum(counts) == len(TREE)
+    spans = [wedge.theta2 - wedge.theta1 for wedge in chart.ax_.patches]
+    assert spans == pytest.approx([360 * count / sum(counts) for count in counts])
+    colours = [matplotlib.colors.to_hex(wedge.get_facecolor()) for wedge in chart.ax_.patches]
+    assert colours == [COLOURS[row["status"]] for row in chart.data]
+
+
+def test_the_kpi_band_lies_between_warning_and_target_and_the_line_is_the_measurements():
+    kpi = example_kpis()[0]
+    chart = kpi_chart(kpi, as_of=EXAMPLE_AS_OF).plot()
+    line = chart.ax_.lines[0]
+    assert list(line.get_ydata()) == [m.value for m in kpi.measurements.until(EXAMPLE_AS_OF)]
+    (band,) = [patch for patch in chart.ax_.patches if patch.get_label() == "warning band"]
+    corners = band.get_patch_transform().transform(band.get_path().vertices)
+    low, high = sorted({round(y, 9) for y in corners[:, 1]})
+    assert (low, high) == (min(kpi.warning, kpi.target), max(kpi.warning, kpi.target))
+
+
+def test_an_overdue_kpi_is_marked_where_its_measurement_was_due():
+    kpi = KPI("nps", target=40, warning=30, frequency="weekly").record(35, at=date(2026, 7, 1))
+    chart = kpi_chart(kpi, as_of=date(2026, 7, 20)).plot()
+    assert chart.overdue == kpi.next_due(date(2026, 7, 20))
+    labels = [line.get_label() for line in chart.ax_.lines]
+    assert "overdue since" in labels
+    assert kpi_chart(kpi, as_of=date(2026, 7, 2)).overdue is None
+
+
+def test_progress_lines_are_the_tree_scores_and_one_objective_has_one_line():
+    chart = progress_over_time(TREE, WEEKS).plot()
+    assert len(chart.ax_.lines) == len(TREE)
+    first = next(iter(TREE))
+    assert list(chart.ax_.lines[0].get_ydata()) == [
+        TREE.score(day).value(first.id) for day in WEEKS
+    ]
+    single = progress_over_time(first, WEEKS).plot()
+    assert list(single.ax_.lines[0].get_ydata()) == [score(first, day).value for day in WEEKS]
+
+
+def test_the_timeline_has_a_bar_per_objective_and_initiative_coloured_by_status():
+    work = Initiative("Referrals", start=date(2026, 7, 15), end=date(2026, 8, 15))
+    objective = Objective(
+        "Grow", [KeyResult.binary("Ship", id="ship")], cycle=Q3, initiatives=[work]
+    )
+    chart = timeline([objective, Objective("No cycle")], as_of=date(2026, 8, 1)).plot()
+    assert [row["kind"] for row in chart.data] == ["objective", "initiative"]
+    bars = chart.ax_.patches
+    assert bars[0].get_width() == (Q3.end - Q3.start).days + 1
+    assert matplotlib.colors.to_hex(bars[0].get_facecolor()) == colour_of(chart.data[0]["status"])
+    assert bars[1].get_width() == 32
+
+
+def test_the_reliability_diagram_plots_stated_against_observed():
+    table = calibration(TREE)
+    chart = reliability_diagram(table).plot()
+    points = chart.ax_.lines[1]
+    filled = [bucket for bucket in table.buckets if bucket.count]
+    assert list(points.get_xdata()) == [bucket.stated for bucket in filled]
+    assert list(points.get_ydata()) == [bucket.observed for bucket in filled]
+
+
+@pytest.mark.parametrize("chart", charts(), ids=lambda c: type(c).__name__)
+def test_every_vega_lite_spec_renders_to_svg(chart):
+    spec = chart.to_vega_lite()
+    assert spec["$schema"].endswith("vega-lite/v5.json")
+    text = json.dumps(spec)  # JSON-safe
+    svg = vl_convert.vegalite_to_svg(text)
+    assert svg.startswith("<svg")
+    assert chart.title in svg or chart.title.replace("&", "&amp;") in svg
+
+
+def test_plot_draws_on_the_axes_given_and_passes_keyword_arguments():
+    figure, ax = plt.subplots()
+    chart = burn_up(revenue(), cycle=Q3).plot(ax=ax, linewidth=3)
+    assert chart.ax_ is ax
+    assert chart.figure_ is figure
+    assert chart.ax_.lines[0].get_linewidth() == 3
+    assert "BurnUpDisplay" in repr(chart)
+
+
+def test_without_matplotlib_data_and_specs_work_and_plot_names_the_extra(monkeypatch):
+    chart = status_doughnut(TREE, as_of=EXAMPLE_AS_OF)
+    monkeypatch.setitem(sys.modules, "matplotlib.pyplot", None)
+    with pytest.raises(MissingExtraError, match=r'pip install "okrkpi\[plot\]"') as raised:
+        chart.plot()
+    assert isinstance(raised.value, ImportError)
+    assert chart.to_vega_lite()["data"]["values"] == chart.data
+
+
+def test_import_okrkpi_and_its_charts_module_work_when_matplotlib_is_missing():
+    code = (
+        "import sys\n"
+        "class Block:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name.split('.')[0] == 'matplotlib': raise ImportError(name)\n"
+        "sys.meta_path.insert(0, Block())\n"
+        "import okrkpi, okrkpi.plot\n"
+        "from okrkpi.examples import example_objectives, EXAMPLE_AS_OF\n"
+        "chart = okrkpi.plot.status_doughnut(okrkpi.AlignmentTree(example_objectives()), as_of=EXAMPLE_AS_OF)\n"
+        "print(len(chart.to_vega_lite()['data']['values']))\n"
+        "try:\n    chart.plot()\nexcept okrkpi.MissingExtraError as error:\n    print(error)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert 'pip install "okrkpi[plot]"' in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("call", "path"),
+    [
+        (lambda: burn_up("revenue", cycle=Q3), "burn_up.key_result"),
+        (lambda: burn_up(revenue(), cycle="Q3"), "burn_up.cycle"),
+        (lambda: burn_up(revenue(), cycle=Q3, as_of="2026-08-01"), "burn_up.as_of"),
+        (lambda: progress_over_time(TREE, []), "progress_over_time.dates"),
+        (lambda: progress_over_time("tree", WEEKS), "progress_over_time.subject"),
+        (lambda: status_doughnut("tree", as_of=EXAMPLE_AS_OF), "status_doughnut.tree"),
+        (lambda: status_doughnut(TREE, as_of=None), "status_doughnut.as_of"),
+        (lambda: timeline("objectives"), "timeline.objectives"),
+        (lambda: timeline(["o"]), r"timeline.objectives\[0\]"),
+        (lambda: kpi_chart("kpi"), "kpi_chart.kpi"),
+        (lambda: reliability_diagram(None), "reliability_diagram.calibration"),
+    ],
+)
+def test_bad_arguments_are_refused_naming_them(call, path):
+    with pytest.raises(ValidationError, match=path):
+        call()
+
+
+def test_colours_live_in_one_place_shared_with_html():
+    from okrkpi.display import objective_html
+
+    assert colour_of("at_risk") == COLOURS["AT_RISK"]
+    assert colour_of("no such thing") == colour_of("NOT_STARTED")
+    html = objective_html(example_objectives()[0])
+    assert COLOURS[score(example_objectives()[0]).grade.name] in html

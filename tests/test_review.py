@@ -1,0 +1,142 @@
+"""The weekly review: every section from a small quarter built to show each one."""
+
+import json
+from datetime import date, timedelta
+
+import pytest
+
+from helpers import Q3, run_cli
+from okrkpi import (
+    KPI,
+    AlignmentTree,
+    Health,
+    KeyResult,
+    Objective,
+    Review,
+    Status,
+    ValidationError,
+    review,
+)
+from okrkpi.serde import Document, dumps
+
+SINCE, AS_OF = date(2026, 9, 8), date(2026, 9, 22)
+
+
+def quarter():
+    moving = KeyResult.metric("Sign-ups", start=0, target=100, id="signups")
+    moving = moving.check_in(60, at=date(2026, 9, 1), confidence=8).check_in(
+        90, at=date(2026, 9, 20), confidence=5
+    )
+    stuck = KeyResult.metric("Churn", start=5, target=3, id="churn").check_in(
+        4.6, at=date(2026, 8, 1)
+    )
+    return AlignmentTree(
+        [
+            Objective("Grow", [moving], id="grow", level="company", cycle=Q3),
+            Objective("Keep", [stuck], id="keep", parent_id="grow", cycle=Q3),
+        ]
+    )
+
+
+def reply_time():
+    kpi = KPI("reply time", target=60, warning=90, higher_is_better=False, frequency="weekly")
+    return kpi.record(75, at=date(2026, 9, 1))
+
+
+def test_the_review_finds_movers_worse_statuses_stale_drops_kpis_and_endings():
+    made = review(quarter(), since=SINCE, as_of=AS_OF, kpis=[reply_time()])
+    (mover,) = made.movers
+    assert (mover.objective_id, mover.before, mover.after) == ("grow", 0.6, 0.9)
+    assert mover.change == pytest.approx(0.3)
+    assert made.newly_worse == ()  # both were already behind / at risk on SINCE
+    assert [s.key_result_id for s in made.stale] == ["churn"]
+    (drop,) = made.confidence_drops
+    assert (drop.key_result_id, drop.before, drop.after) == ("signups", 8.0, 5.0)
+    (alert,) = made.kpi_alerts
+    assert alert.health is Health.WARNING
+    assert alert.overdue
+    assert alert.proposed == "Bring reply time back under 60"
+    assert [e.objective_id for e in made.ending_soon] == ["grow", "keep"]
+    assert made.ending_soon[0].days_left == (Q3.end - AS_OF).days
+
+
+def test_newly_behind_means_worse_than_at_the_last_meeting():
+    made = review(quarter(), since=date(2026, 7, 10), as_of=date(2026, 8, 20))
+    before = quarter().status(date(2026, 7, 10))
+    after = quarter().status(date(2026, 8, 20))
+    expected = [
+        oid
+        for oid in after
+        if after[oid] in (Status.BEHIND, Status.AT_RISK, Status.MISSED)
+        and after[oid].severity > before[oid].severity
+    ]
+    assert [change.objective_id for change in made.newly_worse] == expected
+    assert expected
+
+
+def test_renderings_hold_the_same_sections():
+    made = review(quarter(), since=SINCE, as_of=AS_OF, kpis=[reply_time()])
+    text, markdown, html = made.to_text(), made.to_markdown(), made.to_html()
+    for title in (
+        "Movers (1)",
+        "No recent check-in (1)",
+        "Confidence drops (1)",
+        "KPIs needing attention (1)",
+    ):
+        assert title in text
+        assert title in markdown
+        assert title in html
+    assert "Sign-ups: 8/10 -> 5/10" in text
+    assert "### Movers (1)" in markdown
+    assert made._repr_html_() == html
+    assert 'style="color:' in html  # statuses in their colours
+    data = made.to_dict()
+    assert json.loads(json.dumps(data)) == data
+    assert data["movers"][0]["change"] == pytest.approx(0.3)
+    assert data["kpi_alerts"][0]["health"] == "warning"
+    assert str(made) == text
+
+
+def test_an_empty_review_says_none():
+    quiet = review(
+        [Objective("Idle", [], cycle=Q3)], since=date(2026, 7, 1), as_of=date(2026, 7, 2)
+    )
+    assert isinstance(quiet, Review)
+    assert "Movers (0)\n  - none" in quiet.to_text()
+
+
+@pytest.mark.parametrize(
+    ("arguments", "path"),
+    [
+        ({"since": AS_OF, "as_of": SINCE}, "review.since"),
+        ({"since": "2026-09-01", "as_of": AS_OF}, "review.since"),
+        ({"since": SINCE, "as_of": None}, "review.as_of"),
+        ({"since": SINCE, "as_of": AS_OF, "kpis": ["kpi"]}, r"review.kpis\[0\]"),
+        ({"since": SINCE, "as_of": AS_OF, "ends_within": 14}, "review.ends_within"),
+    ],
+)
+def test_bad_arguments_are_refused_naming_them(arguments, path):
+    with pytest.raises(ValidationError, match=path):
+        review(quarter(), **arguments)
+
+
+@pytest.mark.parametrize("output", ["text", "md", "html", "json"])
+def test_the_review_command(tmp_path, output):
+    path = tmp_path / "okrs.json"
+    path.write_text(dumps(Document(tuple(quarter()), (reply_time(),))))
+    result = run_cli(
+        "review", str(path), "--since", str(SINCE), "--as-of", str(AS_OF), "--format", output
+    )
+    assert result.returncode == 0, result.stderr
+    made = review(quarter(), since=SINCE, as_of=AS_OF, kpis=[reply_time()])
+    expected = {
+        "text": made.to_text(),
+        "md": made.to_markdown(),
+        "html": made.to_html(),
+        "json": json.dumps(made.to_dict(), indent=2),
+    }[output]
+    assert result.stdout.strip() == expected.strip()
+    backwards = run_cli("review", str(path), "--since", str(AS_OF), "--as-of", str(SINCE))
+    assert backwards.returncode == 1
+    assert "review.since" in backwards.stderr
+    assert timedelta(0) < AS_OF - SINCE
