@@ -6,7 +6,7 @@ import enum
 import math
 from collections.abc import Iterable
 from datetime import date
-from typing import TYPE_CHECKING, Unpack
+from typing import TYPE_CHECKING, TypeVar, Unpack
 
 import attrs
 
@@ -22,6 +22,8 @@ if TYPE_CHECKING:
     pass
 
 __all__ = ["Commitment", "Level", "Objective"]
+
+T = TypeVar("T")
 
 
 class Commitment(enum.Enum):
@@ -44,14 +46,19 @@ class Level(enum.Enum):
     INDIVIDUAL = "individual"
 
 
-def _key_results(value: Iterable[KeyResult]) -> tuple[KeyResult, ...]:
-    if isinstance(value, str | bytes | KeyResult) or not isinstance(value, Iterable):
-        raise ValidationError.field("Objective.key_results", value, "a sequence of KeyResult")
+def _sequence_of(kind: type[T], path: str, value: Iterable[T]) -> tuple[T, ...]:
+    name = kind.__name__
+    if isinstance(value, str | bytes | kind) or not isinstance(value, Iterable):
+        raise ValidationError.field(path, value, f"a sequence of {name}")
     items = tuple(value)
     for item in items:
-        if not isinstance(item, KeyResult):
-            raise ValidationError.field("Objective.key_results", item, "a KeyResult")
+        if not isinstance(item, kind):
+            raise ValidationError.field(path, item, f"a{'n' if name[0] in 'AEIOU' else ''} {name}")
     return items
+
+
+def _key_results(value: Iterable[KeyResult]) -> tuple[KeyResult, ...]:
+    return _sequence_of(KeyResult, "Objective.key_results", value)
 
 
 def _named_cycle(name: str) -> Cycle:
@@ -64,13 +71,7 @@ def _named_cycle(name: str) -> Cycle:
 
 
 def _initiatives(value: Iterable[Initiative]) -> tuple[Initiative, ...]:
-    if isinstance(value, str | bytes | Initiative) or not isinstance(value, Iterable):
-        raise ValidationError.field("Objective.initiatives", value, "a sequence of Initiative")
-    items = tuple(value)
-    for item in items:
-        if not isinstance(item, Initiative):
-            raise ValidationError.field("Objective.initiatives", item, "an Initiative")
-    return items
+    return _sequence_of(Initiative, "Objective.initiatives", value)
 
 
 def _commitment(value: Commitment | str) -> Commitment:

@@ -315,6 +315,21 @@ def status_from_values(
     return key_results_status(pairs, cycle, as_of, policy)
 
 
+def _cycle_to_judge(
+    caller: str, subject: KeyResult | Objective, cycle: Cycle | None, as_of: Moment
+) -> Cycle:
+    """The cycle a status is judged in: `cycle`, or the objective's own; arguments checked."""
+    if not isinstance(as_of, date):
+        raise ValidationError.field(f"{caller}.as_of", as_of, "a date or datetime")
+    if isinstance(subject, Objective):
+        cycle = subject.cycle if cycle is None else cycle
+    elif not isinstance(subject, KeyResult):
+        raise ValidationError.field(f"{caller}.subject", subject, "a KeyResult or an Objective")
+    if not isinstance(cycle, Cycle):
+        raise ValidationError.field(f"{caller}.cycle", cycle, "a Cycle (the objective has none)")
+    return cycle
+
+
 def status(
     subject: KeyResult | Objective,
     cycle: Cycle | None = None,
@@ -345,14 +360,7 @@ def status(
         ValidationError: No cycle to pace against, or bad arguments.
     """
     chosen = resolve_policy(policy, pace=pace, registry=registry)
-    if not isinstance(as_of, date):
-        raise ValidationError.field("status.as_of", as_of, "a date or datetime")
-    if isinstance(subject, Objective):
-        cycle = subject.cycle if cycle is None else cycle
-    elif not isinstance(subject, KeyResult):
-        raise ValidationError.field("status.subject", subject, "a KeyResult or an Objective")
-    if not isinstance(cycle, Cycle):
-        raise ValidationError.field("status.cycle", cycle, "a Cycle (the objective has none)")
+    cycle = _cycle_to_judge("status", subject, cycle, as_of)
     if isinstance(subject, KeyResult):
         part = score_key_result(subject, judged_as_of(as_of, cycle), chosen)
         return key_result_status(subject, part, cycle, as_of, chosen)
@@ -426,18 +434,7 @@ def explain_status(
     Takes the arguments of `status`; `.status` always equals what `status` returns.
     """
     chosen = resolve_policy(policy, pace=pace, registry=registry)
-    if not isinstance(as_of, date):
-        raise ValidationError.field("explain_status.as_of", as_of, "a date or datetime")
-    if isinstance(subject, Objective):
-        cycle = subject.cycle if cycle is None else cycle
-    elif not isinstance(subject, KeyResult):
-        raise ValidationError.field(
-            "explain_status.subject", subject, "a KeyResult or an Objective"
-        )
-    if not isinstance(cycle, Cycle):
-        raise ValidationError.field(
-            "explain_status.cycle", cycle, "a Cycle (the objective has none)"
-        )
+    cycle = _cycle_to_judge("explain_status", subject, cycle, as_of)
     day = day_of(as_of)
     if isinstance(subject, KeyResult):
         part = score_key_result(subject, judged_as_of(as_of, cycle), chosen)
