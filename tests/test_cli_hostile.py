@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from helpers import run_cli
+from helpers import run_cli, run_cli_process
 from okrkpi.examples import example_objectives
 from okrkpi.serde import Document, dumps
 
@@ -114,7 +114,7 @@ def test_many_bad_entries_are_counted_past_the_first_hundred(tmp_path):
 def test_ten_million_bad_entries_stay_within_a_gigabyte(tmp_path):
     path = _many_bad_entries(tmp_path, 10_000_000)
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    line = one_line_error(run_cli("score", str(path)), path)  # run_cli() stops it after 60 s
+    line = one_line_error(run_cli_process("score", str(path)), path)  # stopped after 60 s
     peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     assert "... and 9,999,900 more problems" in line
     assert max(peak_kib, before) < 1024 * 1024

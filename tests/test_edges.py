@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from helpers import run_cli
+from helpers import run_cli, run_cli_process
 from okrkpi import (
     KPI,
     AlignmentTree,
@@ -187,7 +187,7 @@ def test_from_dict_raises_nothing_but_okrkpi_errors(data, cls):
 
 
 def test_cli_scores_the_embedded_example():
-    result = run_cli()
+    result = run_cli_process()
     assert result.returncode == 0, result.stderr
     assert "Become a market leader in SaaS industry" in result.stdout
     assert "0.21  RED    AT_RISK" in result.stdout
@@ -197,7 +197,7 @@ def test_cli_scores_the_embedded_example():
 def test_cli_scores_a_file_as_json(tmp_path):
     path = tmp_path / "okrs.json"
     path.write_text(dumps(Document(tuple(example_objectives()))))
-    result = run_cli("score", str(path), "--as-of", "2026-08-15", "--format", "json")
+    result = run_cli_process("score", str(path), "--as-of", "2026-08-15", "--format", "json")
     assert result.returncode == 0, result.stderr
     payload = json.loads(result.stdout)
     assert payload["as_of"] == "2026-08-15"

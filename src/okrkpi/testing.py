@@ -27,13 +27,15 @@ check_scorer(linear_metric())  # raises AssertionError with a counterexample if 
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 from datetime import date, timedelta
+from types import MappingProxyType
 from typing import Any
 
 import attrs
-from hypothesis import Phase, given, settings
+from hypothesis import Phase, assume, given, settings
 from hypothesis import strategies as st
 
 from okrkpi._alignment.tree import AlignmentTree
@@ -123,45 +125,85 @@ def check_ins(values: st.SearchStrategy[Any] | None = None) -> st.SearchStrategy
     )
 
 
-@st.composite
+# Strategies are built once and reused: hypothesis validates every new strategy object, and
+# building them inside each draw costs more than the drawing itself.
+_TITLES = st.sampled_from(["Grow revenue", "Cut churn", "Ship v2", "Hire", "NPS"])
+_KEY_RESULT_WEIGHTS = st.floats(0.1, 5.0)
+_ENDS = numbers(low=-1000, high=1000)
+_VALUES = numbers(low=-2000, high=2000)
+_PLANS = st.lists(st.tuples(days(), _VALUES), max_size=3, unique_by=lambda point: point[0])
+_ZONE_SHARES = st.lists(st.floats(0.05, 1.0), min_size=2, max_size=2)
+_ZONES = st.sampled_from(list(Zone))
+_MILESTONE_WEIGHTS = st.floats(0.5, 3.0)
+_THRESHOLDS = numbers(low=-100, high=100)
+_ORDINAL_TARGETS = st.none() | st.just("the team's aim")
+
+
+@functools.cache
+def _check_in_lists(values: st.SearchStrategy[Any]) -> st.SearchStrategy[list[CheckIn]]:
+    return st.lists(check_ins(values), max_size=6)
+
+
+_CHECK_INS = MappingProxyType(
+    {
+        KeyResultKind.METRIC: _check_in_lists(_VALUES),
+        KeyResultKind.BINARY: _check_in_lists(st.booleans()),
+        KeyResultKind.THRESHOLD: _check_in_lists(numbers(low=-200, high=200)),
+        KeyResultKind.ZONED: _check_in_lists(_VALUES),
+        KeyResultKind.ORDINAL: _check_in_lists(_ZONES),
+    }
+)
+
+
+@functools.cache
+def _done_steps(count: int) -> st.SearchStrategy[list[CheckIn]]:
+    return _check_in_lists(st.integers(0, count))
+
+
 def key_results(
-    draw: st.DrawFn, *, kinds: Sequence[KeyResultKind] = tuple(KeyResultKind)
-) -> KeyResult:
+    *, kinds: Sequence[KeyResultKind] = tuple(KeyResultKind)
+) -> st.SearchStrategy[KeyResult]:
     """Key results of the given kinds, with up to 6 check-ins valid for their kind.
 
     Metric key results have a plan of up to 3 dated values, or none.
     """
-    kind = draw(st.sampled_from(list(kinds)))
-    title = draw(st.sampled_from(["Grow revenue", "Cut churn", "Ship v2", "Hire", "NPS"]))
-    weight = draw(st.floats(0.1, 5.0))
+    return _key_results(tuple(kinds))
+
+
+@functools.cache
+def _key_results(kinds: tuple[KeyResultKind, ...]) -> st.SearchStrategy[KeyResult]:
+    return _draw_key_result(st.sampled_from(kinds))
+
+
+@st.composite
+def _draw_key_result(draw: st.DrawFn, kinds: st.SearchStrategy[KeyResultKind]) -> KeyResult:
+    kind = draw(kinds)
+    title = draw(_TITLES)
+    weight = draw(_KEY_RESULT_WEIGHTS)
     if kind is KeyResultKind.METRIC:
-        start = draw(numbers(low=-1000, high=1000))
-        target = draw(numbers(low=-1000, high=1000).filter(lambda t: t != start))
-        plan = draw(
-            st.lists(
-                st.tuples(days(), numbers(low=-2000, high=2000)),
-                max_size=3,
-                unique_by=lambda point: point[0],
-            )
-        )
+        start = draw(_ENDS)
+        target = draw(_ENDS)
+        assume(target != start)
+        plan = draw(_PLANS)
         base = KeyResult.metric(title, start=start, target=target, plan=plan, weight=weight)
-        values: st.SearchStrategy[Any] = numbers(low=-2000, high=2000)
+        entries = _CHECK_INS[kind]
     elif kind is KeyResultKind.BINARY:
         base = KeyResult.binary(title, done=draw(st.booleans()), weight=weight)
-        values = st.booleans()
+        entries = _CHECK_INS[kind]
     elif kind is KeyResultKind.THRESHOLD:
         base = KeyResult.threshold(
             title,
-            threshold=draw(numbers(low=-100, high=100)),
+            threshold=draw(_THRESHOLDS),
             above=draw(st.booleans()),
             inclusive=draw(st.booleans()),
             weight=weight,
         )
-        values = numbers(low=-200, high=200)
+        entries = _CHECK_INS[kind]
     elif kind is KeyResultKind.ZONED:
-        baseline = draw(numbers(low=-1000, high=1000))
-        stretch = draw(numbers(low=-1000, high=1000).filter(lambda s: s != baseline))
-        commit, target = sorted(draw(st.lists(st.floats(0.05, 1.0), min_size=2, max_size=2)))
+        baseline = draw(_ENDS)
+        stretch = draw(_ENDS)
+        assume(stretch != baseline)
+        commit, target = sorted(draw(_ZONE_SHARES))
         span = stretch - baseline
         explicit = draw(st.booleans())  # both values given, or both the default shares
         base = KeyResult.zoned(
@@ -172,85 +214,147 @@ def key_results(
             target=baseline + target * span if explicit else None,
             weight=weight,
         )
-        values = numbers(low=-2000, high=2000)
+        entries = _CHECK_INS[kind]
     elif kind is KeyResultKind.ORDINAL:
-        base = KeyResult.ordinal(title, target=draw(st.none() | st.just("the team's aim")))
-        values = st.sampled_from(list(Zone))
+        base = KeyResult.ordinal(title, target=draw(_ORDINAL_TARGETS))
+        entries = _CHECK_INS[kind]
     else:
         count = draw(st.integers(1, 5))
-        steps = [(f"step {i}", draw(st.floats(0.5, 3.0))) for i in range(count)]
+        steps = [(f"step {i}", draw(_MILESTONE_WEIGHTS)) for i in range(count)]
         base = KeyResult.milestones(title, milestones=steps, weight=weight)
-        values = st.integers(0, count)
-    entries = draw(st.lists(check_ins(values), max_size=6))
-    return KeyResult(base.title, base.measure, weight=base.weight, check_ins=entries)
+        entries = _done_steps(count)
+    return KeyResult(base.title, base.measure, weight=base.weight, check_ins=draw(entries))
 
 
-@st.composite
-def initiatives(draw: st.DrawFn, *, key_result_ids: Sequence[str] = ()) -> Initiative:
+_INITIATIVE_TITLES = st.sampled_from(["Referral program", "Hire a recruiter", "Launch ads"])
+_INITIATIVE_STATUSES = st.sampled_from(list(InitiativeStatus))
+_OWNERS = st.none() | st.just("growth team")
+_SHARES = st.none() | st.floats(0.0, 1.0)
+_MAYBE_DAYS = st.none() | days()
+
+
+def initiatives(*, key_result_ids: Sequence[str] = ()) -> st.SearchStrategy[Initiative]:
     """Initiatives in any status, with or without progress and dates.
 
     Each drives some of `key_result_ids`.
     """
-    start = draw(st.none() | days())
-    end = None if start is None else draw(st.none() | st.just(start + timedelta(days=30)))
-    return Initiative(
-        draw(st.sampled_from(["Referral program", "Hire a recruiter", "Launch ads"])),
-        owner=draw(st.none() | st.just("growth team")),
-        status=draw(st.sampled_from(list(InitiativeStatus))),
-        progress=draw(st.none() | st.floats(0.0, 1.0)),
-        start=start,
-        end=end,
-        key_result_ids=draw(st.lists(st.sampled_from(key_result_ids), unique=True))
+    return _initiatives(tuple(key_result_ids))
+
+
+@functools.cache
+def _initiatives(key_result_ids: tuple[str, ...]) -> st.SearchStrategy[Initiative]:
+    links = (
+        st.lists(st.sampled_from(key_result_ids), unique=True).map(tuple)
         if key_result_ids
-        else (),
+        else st.just(())
     )
+    return _draw_initiative(links)
 
 
 @st.composite
-def objectives(draw: st.DrawFn, *, max_key_results: int = 5) -> Objective:
+def _draw_initiative(draw: st.DrawFn, links: st.SearchStrategy[tuple[str, ...]]) -> Initiative:
+    start = draw(_MAYBE_DAYS)
+    end = None if start is None or draw(st.booleans()) else start + timedelta(days=30)
+    return Initiative(
+        draw(_INITIATIVE_TITLES),
+        owner=draw(_OWNERS),
+        status=draw(_INITIATIVE_STATUSES),
+        progress=draw(_SHARES),
+        start=start,
+        end=end,
+        key_result_ids=draw(links),
+    )
+
+
+@functools.cache
+def _initiative_lists(count: int) -> st.SearchStrategy[list[Initiative]]:
+    return st.lists(initiatives(key_result_ids=[f"kr-{i}" for i in range(count)]), max_size=2)
+
+
+_OBJECTIVE_TITLES = st.sampled_from(["Win the market", "Delight customers", "Grow the team"])
+_COMMITMENTS = st.sampled_from(list(Commitment))
+_LEVELS = st.sampled_from(list(Level))
+_IDS = st.from_regex(r"[a-z]{1,8}", fullmatch=True)
+
+
+def objectives(*, max_key_results: int = 5) -> st.SearchStrategy[Objective]:
     """Objectives with 0..`max_key_results` key results (unique ids) and a cycle.
 
     Each has up to 2 initiatives linked to some of its key results.
     """
-    items = draw(st.lists(key_results(), max_size=max_key_results))
+    return _objectives(max_key_results)
+
+
+@functools.cache
+def _objectives(max_key_results: int) -> st.SearchStrategy[Objective]:
+    return _draw_objective(st.lists(key_results(), max_size=max_key_results))
+
+
+@functools.cache
+def _cycles() -> st.SearchStrategy[Cycle]:
+    return cycles()
+
+
+@st.composite
+def _draw_objective(
+    draw: st.DrawFn, key_result_lists: st.SearchStrategy[list[KeyResult]]
+) -> Objective:
+    items = draw(key_result_lists)
     unique = [
         KeyResult(kr.title, kr.measure, weight=kr.weight, id=f"kr-{i}", check_ins=kr.check_ins)
         for i, kr in enumerate(items)
     ]
-    work = draw(st.lists(initiatives(key_result_ids=[kr.id for kr in unique]), max_size=2))
+    work = draw(_initiative_lists(len(unique)))
     return Objective(
-        draw(st.sampled_from(["Win the market", "Delight customers", "Grow the team"])),
+        draw(_OBJECTIVE_TITLES),
         unique,
-        commitment=draw(st.sampled_from(list(Commitment))),
-        level=draw(st.sampled_from(list(Level))),
-        cycle=draw(cycles()),
-        id=draw(st.from_regex(r"[a-z]{1,8}", fullmatch=True)),
+        commitment=draw(_COMMITMENTS),
+        level=draw(_LEVELS),
+        cycle=draw(_cycles()),
+        id=draw(_IDS),
         initiatives=[attrs.evolve(item, id=f"work-{i}") for i, item in enumerate(work)],
     )
 
 
-@st.composite
-def trees(draw: st.DrawFn, *, max_objectives: int = 12) -> AlignmentTree:
+_ALIGNMENT_WEIGHTS = st.sampled_from([0.0, 0.5, 1.0, 2.0])
+
+
+@functools.cache
+def _parents(count: int) -> st.SearchStrategy[int | None]:
+    return st.none() | st.integers(0, count - 1)
+
+
+def trees(*, max_objectives: int = 12) -> st.SearchStrategy[AlignmentTree]:
     """Alignment trees of up to `max_objectives` objectives of every kind.
 
     Each objective aligns to an earlier one or to none, sometimes to one of its key
     results, with an `alignment_weight` of 0, 0.5, 1 or 2.
     """
-    count = draw(st.integers(1, max_objectives))
+    return _trees(max_objectives)
+
+
+@functools.cache
+def _trees(max_objectives: int) -> st.SearchStrategy[AlignmentTree]:
+    return _draw_tree(st.integers(1, max_objectives))
+
+
+@st.composite
+def _draw_tree(draw: st.DrawFn, counts: st.SearchStrategy[int]) -> AlignmentTree:
     built: list[Objective] = []
-    for index in range(count):
+    for index in range(draw(counts)):
         objective = draw(objectives(max_key_results=3))
-        parent = draw(st.none() | st.integers(0, index - 1)) if index else None
+        parent = draw(_parents(index)) if index else None
         parent_key_result = None
         if parent is not None and built[parent].key_results and draw(st.booleans()):
-            parent_key_result = draw(st.sampled_from(built[parent].key_results)).id
+            links = built[parent].key_results
+            parent_key_result = links[draw(st.integers(0, len(links) - 1))].id
         built.append(
             attrs.evolve(
                 objective,
                 id=f"o{index}",
                 parent_id=None if parent is None else f"o{parent}",
                 parent_key_result_id=parent_key_result,
-                alignment_weight=draw(st.sampled_from([0.0, 0.5, 1.0, 2.0])),
+                alignment_weight=draw(_ALIGNMENT_WEIGHTS),
             )
         )
     return AlignmentTree(built)
@@ -261,22 +365,41 @@ def measurements() -> st.SearchStrategy[Measurement]:
     return st.builds(Measurement, numbers(), days())
 
 
-@st.composite
-def kpis(draw: st.DrawFn) -> KPI:
+def kpis() -> st.SearchStrategy[KPI]:
     """KPIs with a number target, an optional warning on the worse side, and measurements."""
-    target = draw(numbers(low=-1000, high=1000))
+    return _kpis()
+
+
+@functools.cache
+def _kpis() -> st.SearchStrategy[KPI]:
+    return _draw_kpi(
+        st.lists(measurements(), max_size=8, unique_by=lambda m: m.at),
+        st.none() | st.floats(0.5, 500),
+        st.none() | st.sampled_from(list(Frequency)),
+        st.none() | st.sampled_from(list(Indicator)),
+    )
+
+
+@st.composite
+def _draw_kpi(
+    draw: st.DrawFn,
+    measurement_lists: st.SearchStrategy[list[Measurement]],
+    gaps: st.SearchStrategy[float | None],
+    frequencies: st.SearchStrategy[Frequency | None],
+    indicators: st.SearchStrategy[Indicator | None],
+) -> KPI:
+    target = draw(_ENDS)
     higher = draw(st.booleans())
-    gap = draw(st.none() | st.floats(0.5, 500))
+    gap = draw(gaps)
     warning = None if gap is None else (target - gap if higher else target + gap)
-    entries = draw(st.lists(measurements(), max_size=8, unique_by=lambda m: m.at))
     return KPI(
         "kpi",
         target=target,
         higher_is_better=higher,
         warning=warning,
-        frequency=draw(st.none() | st.sampled_from(list(Frequency))),
-        indicator=draw(st.none() | st.sampled_from(list(Indicator))),
-        measurements=entries,
+        frequency=draw(frequencies),
+        indicator=draw(indicators),
+        measurements=draw(measurement_lists),
     )
 
 
