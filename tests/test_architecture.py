@@ -9,6 +9,7 @@ from __future__ import annotations
 import array
 import ast
 import collections
+import functools
 import importlib
 import pkgutil
 from pathlib import Path
@@ -49,8 +50,12 @@ def _is_private(module: str) -> bool:
     return any(part.startswith("_") and part != "__init__" for part in module.split(".")[1:])
 
 
-def _imports(path: Path) -> set[str]:
-    tree = ast.parse(path.read_text(encoding="utf-8"))
+def _syntax(path: Path) -> ast.Module:
+    return ast.parse(path.read_text(encoding="utf-8"))
+
+
+def _imports(path: Path, known: set[str]) -> set[str]:
+    tree = _syntax(path)
     found: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
@@ -59,15 +64,18 @@ def _imports(path: Path) -> set[str]:
             found.add(node.module)
             # `from okrkpi import typing` names a module too
             found.update(f"{node.module}.{alias.name}" for alias in node.names)
-    known = {_module_name(p) for p in SOURCE.rglob("*.py")}
     return {name for name in found if name in known}
 
 
 SOURCES = sorted(SOURCE.rglob("*.py"))
 
 
-def arrows() -> list[tuple[str, str]]:
-    return [(_module_name(path), target) for path in SOURCES for target in _imports(path)]
+@functools.cache  # the source does not change during a run; five tests read it
+def arrows() -> tuple[tuple[str, str], ...]:
+    known = {_module_name(path) for path in SOURCES}
+    return tuple(
+        (_module_name(path), target) for path in SOURCES for target in _imports(path, known)
+    )
 
 
 def test_the_import_reader_sees_every_module():
@@ -115,7 +123,7 @@ def test_the_time_encoding_stays_inside_the_model():
             isinstance(node, ast.ImportFrom)
             and node.module == "okrkpi._model.moments"
             and any(alias.name in {"moment_key", "DAY"} for alias in node.names)
-            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+            for node in ast.walk(_syntax(path))
         )
     }
     assert all(user.startswith("okrkpi._model.") for user in users), users
