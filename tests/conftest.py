@@ -13,4 +13,6 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 def pytest_collection_modifyitems(items):
     # Property tests take longest: start them first, so that under pytest-xdist the
     # workers finish together instead of one running a long test while the other idles.
-    items.sort(key=lambda item: not getattr(getattr(item, "obj", None), "is_hypothesis_test", False))
+    items.sort(
+        key=lambda item: not getattr(getattr(item, "obj", None), "is_hypothesis_test", False)
+    )
