@@ -17,21 +17,26 @@ from okrkpi import (
     KeyResult,
     MissingExtraError,
     Objective,
+    ScoringPolicy,
     ValidationError,
     Zone,
+    score,
+    status,
 )
 from okrkpi.examples import example_kpis, example_objectives
 from okrkpi.serde import MAX_PROBLEMS, Document
+from okrkpi.strategies import children_only, key_results_and_children, minimum
 from okrkpi.tables import (
     TABLES,
     from_frames,
     from_rows,
     kpi_frame,
+    score_rows,
     scores_frame,
     to_frames,
     to_rows,
 )
-from okrkpi.testing import kpis, objectives
+from okrkpi.testing import days, kpis, objectives, trees
 
 EXAMPLE = Document(tuple(example_objectives()), tuple(example_kpis()))
 
@@ -274,6 +279,57 @@ def test_scores_frame_is_the_time_series_of_the_tree_scores():
         "achieved",
         "not_started",
     }
+
+
+SERIES_POLICIES = [
+    None,
+    ScoringPolicy(aggregator=minimum(), overachievement_cap=1.5),
+    ScoringPolicy(rollup=children_only()),
+    ScoringPolicy(rollup=key_results_and_children()),
+]
+
+
+@given(
+    trees(),
+    st.lists(days(), min_size=1, max_size=4),
+    st.sampled_from(SERIES_POLICIES),
+)
+def test_every_row_of_the_series_is_the_tree_scored_on_its_date(tree, dates, policy):
+    rows = iter(score_rows(tree, dates, policy=policy))
+    for day in dates:
+        scores = tree.score(day, policy=policy)
+        statuses = tree.status(day, policy=policy)
+        for objective in tree:
+            row = next(rows)
+            assert (row["as_of"], row["objective_id"]) == (day, objective.id)
+            assert row["progress"] == scores.progress(objective.id)
+            assert row["value"] == scores[objective.id].value
+            assert row["grade"] == scores[objective.id].grade.value
+            assert row["met"] == scores[objective.id].met
+            expected = statuses.get(objective.id)
+            assert row["status"] == (None if expected is None else expected.value)
+    assert next(rows, None) is None
+
+
+@given(trees(max_objectives=4), st.lists(days(), min_size=1, max_size=3))
+def test_every_key_result_row_is_the_key_result_scored_on_its_date(tree, dates):
+    rows = iter(score_rows(tree, dates, key_results=True))
+    for day in dates:
+        for objective in tree:
+            for key_result in objective.key_results:
+                row = next(rows)
+                assert (row["as_of"], row["key_result_id"]) == (day, key_result.id)
+                cycle = objective.cycle
+                judged = day if cycle is None or day <= cycle.end else cycle.end
+                part = score(key_result, as_of=judged, commitment=objective.commitment)
+                assert (row["progress"], row["value"], row["met"]) == (
+                    part.progress,
+                    part.value,
+                    part.met,
+                )
+                expected = None if cycle is None else status(key_result, cycle, as_of=day)
+                assert row["status"] == (None if expected is None else expected.value)
+    assert next(rows, None) is None
 
 
 def test_kpi_frame_reports_health_per_date():
