@@ -34,8 +34,8 @@ MESSAGES = [
         "policy: expected a ScoringPolicy or None, got 'default'",
     ),
     (
-        lambda: score(METRIC, commitment="committed"),
-        "commitment: expected a Commitment or None, got 'committed'",
+        lambda: score(METRIC, commitment="promised"),
+        "score.commitment: expected a Commitment or one of 'committed', 'aspirational', got 'promised'",
     ),
     (lambda: score("grow"), "score.subject: expected a KeyResult or an Objective, got 'grow'"),
     (

@@ -193,7 +193,8 @@ def test_score_rejects_other_subjects():
     with pytest.raises(ValidationError, match="score.subject"):
         score("objective")
     with pytest.raises(ValidationError, match="commitment"):
-        score(metric(target=1), commitment="committed")
+        score(metric(target=1), commitment="promised")
+    assert score(metric(1, target=1), commitment="committed").met  # by name, as everywhere
     with pytest.raises(ValidationError, match="policy"):
         score(metric(target=1), policy="default")
 

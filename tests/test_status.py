@@ -163,3 +163,16 @@ def test_scorers_that_are_not_a_mapping_are_refused_by_name():
     with pytest.raises(ValidationError) as raised:
         ScoringPolicy.named(scorers="linear")  # type: ignore[arg-type]
     assert str(raised.value) == "policy.scorers: expected a mapping kind -> scorer, got 'linear'"
+
+
+def test_a_key_result_on_its_own_is_judged_final_against_the_commitment_given():
+    eighty = metric(80)  # 0.8 of the way: met when aspirational, not when committed
+    after = date(2026, 10, 5)
+    assert status(eighty, Q3, as_of=after) is Status.ACHIEVED
+    assert status(eighty, Q3, as_of=after, commitment=Commitment.COMMITTED) is Status.MISSED
+    assert status(eighty, Q3, as_of=MID_AUGUST, commitment=Commitment.COMMITTED) is (
+        status(eighty, Q3, as_of=MID_AUGUST)
+    )  # during the cycle, pace does not depend on the commitment
+    assert status(eighty, Q3, as_of=after, commitment="Committed") is Status.MISSED
+    with pytest.raises(ValidationError, match=r"status\.commitment.*'promised'"):
+        status(eighty, Q3, as_of=after, commitment="promised")

@@ -327,7 +327,11 @@ def test_every_key_result_row_is_the_key_result_scored_on_its_date(tree, dates):
                     part.value,
                     part.met,
                 )
-                expected = None if cycle is None else status(key_result, cycle, as_of=day)
+                expected = (
+                    None
+                    if cycle is None
+                    else status(key_result, cycle, as_of=day, commitment=objective.commitment)
+                )
                 assert row["status"] == (None if expected is None else expected.value)
     assert next(rows, None) is None
 

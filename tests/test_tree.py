@@ -21,8 +21,10 @@ from okrkpi import (
     Status,
     StrategyRegistry,
     ValidationError,
+    status,
 )
 from okrkpi import strategies as builtin
+from okrkpi._scoring.engine import objective_status
 from okrkpi.examples import EXAMPLE_AS_OF, example_objectives
 from okrkpi.strategies import children_only, key_results_and_children
 from okrkpi.testing import days, trees
@@ -313,6 +315,29 @@ def test_numbers_agree_with_the_explained_scores_for_every_kind(tree, policy, ro
     assert {oid: rescored.progress(oid) for oid in rescored} == {
         oid: rebuilt.progress(oid) for oid in rebuilt
     }
+
+
+@given(
+    trees(),
+    st.sampled_from(POLICIES),
+    st.sampled_from(["key_results", "children", "key_results_and_children"]),
+    days(),
+)
+def test_tree_statuses_are_the_explained_scores_judged(tree, policy, rollup, as_of):
+    # tree.status works from the numbers alone; it must give each objective's verdict
+    # from its explained Score, as `status()` gives it for one objective.
+    fallback = Q3  # for objectives generated without a cycle
+    statuses = tree.status(as_of, policy=policy, rollup=rollup, cycle=fallback)
+    scores = tree.score(as_of, policy=policy, rollup=rollup)
+    chosen = scores.policy
+    for objective in tree:
+        cycle = objective.cycle or fallback
+        expected = objective_status(
+            objective, scores[objective.id], cycle, as_of, chosen, rolled_up=rollup != "key_results"
+        )
+        assert statuses[objective.id] is expected
+        if rollup == "key_results" and objective.cycle is not None:
+            assert expected is status(objective, as_of=as_of, policy=policy)
 
 
 def test_tree_scores_build_each_score_once_and_on_demand(example):

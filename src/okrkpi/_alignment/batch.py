@@ -9,6 +9,7 @@ function, `rollup_parts`, so they cannot disagree.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from datetime import date
 from typing import TYPE_CHECKING, TypeVar
 
 from okrkpi._scoring.engine import (
@@ -17,9 +18,10 @@ from okrkpi._scoring.engine import (
     contribution,
     judged_as_of,
     score_key_result,
+    status_from_values,
 )
 from okrkpi._scoring.protocols import NumericAggregator, NumericScorer
-from okrkpi._scoring.score import Score, clamp
+from okrkpi._scoring.score import Score, Status, clamp
 
 if TYPE_CHECKING:
     from okrkpi._model.cycle import Cycle
@@ -30,6 +32,7 @@ if TYPE_CHECKING:
     from okrkpi._scoring.protocols import KeyResultScorer, WeightedValue
 
 __all__ = [
+    "NumberScorers",
     "Structure",
     "TreeScores",
     "explain_one",
@@ -37,6 +40,7 @@ __all__ = [
     "rescore_path",
     "rollup_parts",
     "score_all",
+    "status_all",
 ]
 
 V = TypeVar("V")
@@ -95,7 +99,7 @@ def rollup_parts(
     return rollup.combine(objective, key_results, children), len(children)
 
 
-class _NumberScorers(dict[type, NumberScorer]):
+class NumberScorers(dict[type, NumberScorer]):
     """Measure class -> the policy's scorer for its kind, as a number-only callable.
 
     Keyed by class rather than by `KeyResultKind`: hashing a type is cheaper than an enum.
@@ -121,6 +125,14 @@ class _NumberScorers(dict[type, NumberScorer]):
             known = self._judged[key] = judged_as_of(as_of, cycle)
         return known  # type: ignore[return-value]
 
+    def key_result_values(self, objective: Objective, as_of: Moment | None) -> list[float]:
+        """The score value of each of `objective`'s key results, judged within its cycle."""
+        judged = self.judged(as_of, objective.cycle)
+        return [
+            clamp(self[kr.measure.__class__](kr, kr.check_ins.latest_value(judged)))
+            for kr in objective.key_results
+        ]
+
     def __missing__(self, measure_type: type) -> NumberScorer:
         kind: KeyResultKind = measure_type.kind  # type: ignore[attr-defined]
         found = _number_scorer(self._policy.scorers[kind])
@@ -140,7 +152,7 @@ def _progress_one(
     as_of: Moment | None,
     policy: ScoringPolicy,
     progress: Mapping[str, float],
-    scorers: _NumberScorers,
+    scorers: NumberScorers,
 ) -> float:
     # The numbers only: the same steps as `explain_one`, without the text.
     objective = structure.objectives[oid]
@@ -190,7 +202,7 @@ def score_all(
     """Every objective's progress, bottom-up when the roll-up uses children."""
     progress: dict[str, float] = {}
     order = structure.post_order() if policy.rollup.uses_children else structure.order
-    scorers = _NumberScorers(policy)
+    scorers = NumberScorers(policy)
     for oid in order:
         progress[oid] = _progress_one(structure, oid, as_of, policy, progress, scorers)
     return progress
@@ -214,10 +226,37 @@ def rescore_path(
         current = structure.objectives[current].parent_id if policy.rollup.uses_children else None
     fresh: dict[str, float] = {}
     merged = layered(previous, fresh)
-    scorers = _NumberScorers(policy)
+    scorers = NumberScorers(policy)
     for oid in todo:  # already bottom-up
         fresh[oid] = _progress_one(structure, oid, as_of, policy, merged, scorers)
     return merged
+
+
+def status_all(
+    scores: TreeScores,
+    cycles: Mapping[str, Cycle],
+    as_of: date,
+    policy: ScoringPolicy,
+) -> dict[str, Status]:
+    """Every objective's status from the numbers alone, each judged in `cycles[id]`.
+
+    The same verdicts as `objective_status` on each explained `Score`, without building
+    the explanations: the key results' values come from the scorers' number paths.
+    """
+    rolled_up = policy.rollup.uses_children
+    grader = policy.grader
+    scorers = NumberScorers(policy)
+    objectives = scores.structure.objectives
+    result: dict[str, Status] = {}
+    for oid, cycle in cycles.items():
+        objective = objectives[oid]
+        value = scores.value(oid)
+        met = grader.is_met(value, objective.commitment)
+        values = () if rolled_up else scorers.key_result_values(objective, as_of)
+        result[oid] = status_from_values(
+            objective, value, met, values, cycle, as_of, policy, rolled_up=rolled_up
+        )
+    return result
 
 
 _MAX_LAYERS = 32  # past this many layers, one flat copy keeps look-ups fast
@@ -314,6 +353,11 @@ class TreeScores(Mapping[str, Score]):
     def policy(self) -> ScoringPolicy:
         """The policy the scores were computed with."""
         return self._policy
+
+    @property
+    def structure(self) -> Structure:
+        """The tree these scores are of."""
+        return self._structure
 
     def progress_map(self) -> Mapping[str, float]:
         """Every objective's raw progress: id -> number, without building any `Score`."""

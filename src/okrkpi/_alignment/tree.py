@@ -10,13 +10,20 @@ from typing import TYPE_CHECKING, Unpack
 
 import attrs
 
-from okrkpi._alignment.batch import Structure, TreeScores, layered, rescore_path, score_all
+from okrkpi._alignment.batch import (
+    Structure,
+    TreeScores,
+    layered,
+    rescore_path,
+    score_all,
+    status_all,
+)
 from okrkpi._errors import AlignmentError, Problem, ValidationError
 from okrkpi._model.cycle import Cycle
 from okrkpi._model.key_result import CheckInDetails
 from okrkpi._model.objective import Level, Objective
 from okrkpi._model.zones import Zone
-from okrkpi._scoring.engine import judged_as_of, objective_status
+from okrkpi._scoring.engine import judged_as_of
 from okrkpi._scoring.policy import ScoringPolicy, resolve_policy
 from okrkpi._scoring.score import Status
 
@@ -434,22 +441,15 @@ class AlignmentTree:
         """
         chosen = self._choose(policy, rollup, registry)
         scores = self.score(as_of, policy=chosen)
-        result: dict[str, Status] = {}
+        cycles: dict[str, Cycle] = {}
         for objective in self:
             own = objective.cycle if objective.cycle is not None else cycle
             if own is None:
                 raise ValidationError.field(
                     f"objectives[{objective.id!r}].cycle", None, "a cycle (or pass cycle=)"
                 )
-            result[objective.id] = objective_status(
-                objective,
-                scores[objective.id],
-                own,
-                as_of,
-                chosen,
-                rolled_up=chosen.rollup.uses_children,
-            )
-        return result
+            cycles[objective.id] = own
+        return status_all(scores, cycles, as_of, chosen)
 
 
 @attrs.frozen(slots=True)

@@ -7,6 +7,7 @@ from datetime import date
 from html import escape
 from typing import Any
 
+from okrkpi._alignment.batch import status_all
 from okrkpi._alignment.tree import AlignmentTree, TreeScores
 from okrkpi._edges.style import colour_of
 from okrkpi._model.initiative import Initiative
@@ -41,16 +42,9 @@ def _line(indent: str, title: str, value: float, grade: str, status: str) -> str
 
 def tree_statuses(tree: AlignmentTree, scores: TreeScores, as_of: date) -> dict[str, Status | None]:
     """Each objective's status from its scores; None for an objective without a cycle."""
-    policy = scores.policy
-    rolled_up = policy.rollup.uses_children
-    return {
-        objective.id: None
-        if objective.cycle is None
-        else objective_status(
-            objective, scores[objective.id], objective.cycle, as_of, policy, rolled_up=rolled_up
-        )
-        for objective in tree
-    }
+    cycles = {objective.id: objective.cycle for objective in tree if objective.cycle is not None}
+    known = status_all(scores, cycles, as_of, scores.policy)
+    return {objective.id: known.get(objective.id) for objective in tree}
 
 
 def render_tree(

@@ -19,6 +19,7 @@ from typing import Any, Literal
 
 import attrs
 
+from okrkpi._alignment.batch import status_all
 from okrkpi._alignment.tree import AlignmentTree
 from okrkpi._edges.serde import MAX_PROBLEMS, Document, to_dict
 from okrkpi._errors import MissingExtraError, OkrKpiError, Problem, ValidationError, describe
@@ -47,11 +48,8 @@ from okrkpi._scoring.engine import (
     judged_as_of,
     key_result_status,
     score_key_result,
-    status_from_values,
 )
 from okrkpi._scoring.policy import ScoringPolicy
-from okrkpi._scoring.protocols import NumericScorer
-from okrkpi._scoring.score import clamp
 
 __all__ = [
     "TABLES",
@@ -1133,27 +1131,19 @@ def score_rows(
     if not isinstance(tree, AlignmentTree):
         raise ValidationError.field("scores_frame.tree", tree, "an AlignmentTree")
     rows = []
+    cycles = {objective.id: objective.cycle for objective in tree if objective.cycle is not None}
     for day in _dates(as_of):
         scores = tree.score(day, policy=policy)
         chosen = scores.policy
-        rolled_up = chosen.rollup.uses_children
-        quick = _QuickValues(chosen)
+        # Numbers only: explaining every objective on every date would cost more than
+        # scoring the whole tree.
+        statuses = {} if key_results else status_all(scores, cycles, day, chosen)
         for objective in tree:
             cycle = objective.cycle
-            judged = judged_as_of(day, cycle)
             base = {"as_of": day, "objective_id": objective.id, "objective": objective.title}
             if not key_results:
-                # Numbers only: explaining every objective on every date would cost more
-                # than scoring the whole tree.
                 value = scores.value(objective.id)
-                grade = chosen.grader.grade(value, objective.commitment)
-                met = chosen.grader.is_met(value, objective.commitment)
-                state = None
-                if cycle is not None:
-                    parts = () if rolled_up else quick.values(objective, judged)
-                    state = status_from_values(
-                        objective, value, met, parts, cycle, day, chosen, rolled_up=rolled_up
-                    ).value
+                state = statuses.get(objective.id)
                 rows.append(
                     {
                         **base,
@@ -1161,12 +1151,13 @@ def score_rows(
                         "cycle": None if cycle is None else cycle.name,
                         "progress": scores.progress(objective.id),
                         "value": value,
-                        "grade": grade.value,
-                        "status": state,
-                        "met": met,
+                        "grade": chosen.grader.grade(value, objective.commitment).value,
+                        "status": None if state is None else state.value,
+                        "met": chosen.grader.is_met(value, objective.commitment),
                     }
                 )
                 continue
+            judged = judged_as_of(day, cycle)
             for key_result in objective.key_results:
                 part = score_key_result(key_result, judged, chosen, objective.commitment)
                 latest = key_result.check_ins.latest_value(judged)
@@ -1186,34 +1177,6 @@ def score_rows(
                     }
                 )
     return rows
-
-
-class _QuickValues:
-    """Key results' score values through each scorer's number-only path, when it has one."""
-
-    def __init__(self, policy: ScoringPolicy) -> None:
-        self._policy = policy
-        self._paths: dict[KeyResultKind, Callable[[KeyResult, Any], float]] = {}
-
-    def _path(self, kind: KeyResultKind) -> Callable[[KeyResult, Any], float]:
-        path = self._paths.get(kind)
-        if path is None:
-            scorer = self._policy.scorers[kind]
-            if isinstance(scorer, NumericScorer):  # checked once per kind: it is slow
-                path = scorer.progress_only
-            else:
-
-                def path(key_result: KeyResult, current: Any) -> float:
-                    return float(scorer(key_result, current).progress)
-
-            self._paths[kind] = path
-        return path
-
-    def values(self, objective: Objective, judged: Moment | None) -> list[float]:
-        return [
-            clamp(self._path(kr.measure.kind)(kr, kr.check_ins.latest_value(judged)))
-            for kr in objective.key_results
-        ]
 
 
 _SCORE_COLUMNS = (

@@ -78,7 +78,9 @@ def enum_member(path: str, kind: type[E], value: object) -> E:
             if str(member.value).lower() == wanted or member.name.lower() == wanted:
                 return member
     accepted = ", ".join(repr(member.value) for member in kind)
-    raise ValidationError.field(path, value, f"a {kind.__name__} or one of {accepted}")
+    name = kind.__name__
+    article = "an" if name[0] in "AEIOU" else "a"
+    raise ValidationError.field(path, value, f"{article} {name} or one of {accepted}")
 
 
 def set_floats(instance: Any, *names: str) -> None:

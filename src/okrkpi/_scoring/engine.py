@@ -7,6 +7,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from okrkpi._errors import ValidationError
+from okrkpi._model._checks import enum_member
 from okrkpi._model.cycle import Cycle
 from okrkpi._model.key_result import KeyResult, Metric
 from okrkpi._model.moments import day_of
@@ -170,6 +171,13 @@ def score_objective(
     return combine(f"Objective {objective.id!r}", parts, policy, commitment, components=components)
 
 
+def _commitment(caller: str, commitment: object) -> Commitment:
+    """A key result's commitment on its own: aspirational by default, or given by name."""
+    if commitment is None:
+        return Commitment.ASPIRATIONAL
+    return enum_member(f"{caller}.commitment", Commitment, commitment)
+
+
 def score(
     subject: KeyResult | Objective,
     as_of: Moment | None = None,
@@ -177,7 +185,7 @@ def score(
     policy: ScoringPolicy | None = None,
     aggregator: str | Aggregator | None = None,
     grader: str | Grader | None = None,
-    commitment: Commitment | None = None,
+    commitment: Commitment | str | None = None,
     registry: StrategyRegistry | None = None,
 ) -> Score:
     """Score a key result or an objective as of a date.
@@ -203,11 +211,7 @@ def score(
     """
     chosen = resolve_policy(policy, aggregator=aggregator, grader=grader, registry=registry)
     if isinstance(subject, KeyResult):
-        if commitment is not None and not isinstance(commitment, Commitment):
-            raise ValidationError.field("commitment", commitment, "a Commitment or None")
-        return score_key_result(
-            subject, as_of, chosen, Commitment.ASPIRATIONAL if commitment is None else commitment
-        )
+        return score_key_result(subject, as_of, chosen, _commitment("score", commitment))
     if isinstance(subject, Objective):
         return score_objective(subject, as_of, chosen)
     raise ValidationError.field("score.subject", subject, "a KeyResult or an Objective")
@@ -337,6 +341,7 @@ def status(
     as_of: Moment,
     policy: ScoringPolicy | None = None,
     pace: str | PaceRule | None = None,
+    commitment: Commitment | str | None = None,
     registry: StrategyRegistry | None = None,
 ) -> Status:
     """Status of a key result or objective as of a date, within a cycle.
@@ -354,6 +359,9 @@ def status(
         as_of: The date (or moment) to judge at.
         policy: The strategies to use.
         pace: Override the policy's pace rule, by instance or registered name.
+        commitment: For a key result on its own, the commitment its final status is
+            judged against (aspirational by default), as in `score`. An objective always
+            uses its own.
         registry: Where names are looked up.
 
     Raises:
@@ -362,7 +370,8 @@ def status(
     chosen = resolve_policy(policy, pace=pace, registry=registry)
     cycle = _cycle_to_judge("status", subject, cycle, as_of)
     if isinstance(subject, KeyResult):
-        part = score_key_result(subject, judged_as_of(as_of, cycle), chosen)
+        judged = judged_as_of(as_of, cycle)
+        part = score_key_result(subject, judged, chosen, _commitment("status", commitment))
         return key_result_status(subject, part, cycle, as_of, chosen)
     own = score_objective(subject, as_of, chosen, cycle)
     return objective_status(subject, own, cycle, as_of, chosen)
