@@ -8,7 +8,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from helpers import JULY, Q3
@@ -112,6 +112,8 @@ def test_a_check_in_whose_progress_would_be_infinite_is_refused():
     st.floats(-1.7e308, 1.7e308, allow_subnormal=True),
     st.floats(-1.7e308, 1.7e308, allow_subnormal=True),
 )
+@example(-1e308, 0.0, 1e308)  # within a span of the range, yet the difference overflows
+@example(1e308, 0.0, -1e308)
 def test_every_accepted_metric_scores_a_finite_number(start, target, current):
     try:
         kr = KeyResult.metric("m", start=start, target=target).check_in(current, at=JULY)

@@ -1,5 +1,7 @@
 """Across cycles: carry-over, closing, forecasts and confidence calibration."""
 
+import math
+import sys
 from datetime import date, timedelta
 
 import attrs
@@ -17,6 +19,7 @@ from okrkpi import (
     KeyResult,
     Metric,
     Objective,
+    OkrKpiError,
     ValidationError,
     brier_score,
     calibration,
@@ -273,6 +276,47 @@ def test_a_forecast_of_extreme_values_stays_finite_and_a_tree_of_them_projects()
     assert ahead.projected_score == 1.0
     tree = AlignmentTree([Objective("o", [kr], id="o", cycle=q3)])
     assert forecast_tree(tree, as_of=date(2026, 7, 3)).value("o") == 1.0
+
+
+def test_a_trend_too_steep_for_a_float_keeps_its_sign_and_its_way():
+    q3 = Cycle.quarter(2026, 3)
+    kr = KeyResult.metric("m", start=0, target=1)
+    kr = kr.check_in(-1e308, at=date(2026, 7, 2)).check_in(1e308, at=date(2026, 7, 3))
+    steep = forecast(kr, q3, as_of=date(2026, 7, 3))
+    assert steep.slope_per_day == sys.float_info.max  # 2e308 a day, as far as a float goes
+    assert steep.projected_progress == 1e6  # rising, past target: the farthest projection
+    # Far below zero, already past target and rising: the projection is past target too.
+    past = KeyResult.metric("m", start=-1e308, target=0).check_in(5e307, at=date(2026, 8, 1))
+    ahead = forecast(past, q3, as_of=date(2026, 8, 1))
+    assert ahead.projected_progress > 1.5
+    assert math.isfinite(ahead.projected_value)
+    assert ahead.projected_value > 5e307
+
+
+@given(
+    st.floats(-1.7e308, 1.7e308),
+    st.floats(-1.7e308, 1.7e308),
+    st.lists(st.floats(-1.7e308, 1.7e308), min_size=1, max_size=4),
+    st.integers(0, 91),
+)
+def test_every_forecast_number_is_finite(start, target, values, offset):
+    q3 = Cycle.quarter(2026, 3)
+    try:
+        kr = KeyResult.metric("m", start=start, target=target)
+        for day, value in enumerate(values):
+            kr = kr.check_in(value, at=q3.start + timedelta(days=day))
+    except OkrKpiError:
+        return
+    result = forecast(kr, q3, as_of=q3.start + timedelta(days=offset))
+    numbers = [
+        result.projected_value,
+        result.projected_progress,
+        result.projected_score,
+        result.slope_per_day,
+    ]
+    if result.required_per_day is not None:
+        numbers.append(result.required_per_day)
+    assert all(math.isfinite(number) for number in numbers), result
 
 
 # -- carrying a whole tree over ------------------------------------------------------------

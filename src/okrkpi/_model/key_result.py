@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import math
+import sys
 from collections.abc import Iterable
 from datetime import date
 from typing import Any, ClassVar, Required, TypedDict, Unpack
@@ -29,6 +30,8 @@ from okrkpi._model.ids import slugify
 from okrkpi._model.moments import Moment
 from okrkpi._model.plan import PlannedValue, PlanPosition, plan_field, plan_position
 from okrkpi._model.zones import DEFAULT_COMMIT_SHARE, DEFAULT_TARGET_SHARE, Zone, zone_of
+
+_HALF_MAX = sys.float_info.max / 2  # a difference of two numbers this size stays finite
 
 __all__ = [
     "Binary",
@@ -159,8 +162,10 @@ class Metric:
             return
         span = self.target - self.start
         low, high = min(self.start, self.target), max(self.start, self.target)
-        # Values near the range cannot overflow: only look closer when one is far outside.
-        if low - abs(span) <= min(values) and max(values) <= high + abs(span):
+        # Values within a span of the range cannot overflow (unless the span is so large
+        # that twice it does): only look closer when one is far outside.
+        near = low - abs(span) <= min(values) and max(values) <= high + abs(span)
+        if near and abs(span) <= _HALF_MAX:
             return
         for position, value in enumerate(values):
             if not math.isfinite((value - self.start) / span):

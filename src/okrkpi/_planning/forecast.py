@@ -63,14 +63,31 @@ class Forecast:
 
 
 _FARTHEST = 1e6  # a forecast's progress is kept within +-1e6 times the way to target
+_LARGEST = sys.float_info.max / 2  # a projected value stays within +-this
+
+
+def _finite(number: float) -> float:
+    # A slope or run-rate too steep for a float keeps its sign at the largest float.
+    return max(-sys.float_info.max, min(sys.float_info.max, number))
 
 
 def _bounded(progress: float, start: float, span: float) -> float:
-    # However steep or wild a trend, a forecast stays a finite number a check-in can hold.
-    limit = min(_FARTHEST, (sys.float_info.max - abs(start)) / 2 / abs(span))
-    if math.isnan(progress):
-        return 0.0
-    return min(limit, max(-limit, progress))
+    # However steep or wild a trend, a forecast stays a finite number a check-in can hold:
+    # start + progress * span within +-_LARGEST, whichever side start is on. Neither
+    # quotient is NaN: |start / span| is bounded by the float precision (span != 0).
+    one_edge = _LARGEST / span - start / span
+    other_edge = -_LARGEST / span - start / span
+    low = max(-_FARTHEST, min(one_edge, other_edge))
+    high = min(_FARTHEST, max(one_edge, other_edge))
+    return min(high, max(low, progress))
+
+
+def _value_at(progress: float, start: float, span: float) -> float:
+    """`start + progress * span`; halved on the way when the product alone would overflow."""
+    value = start + progress * span
+    if math.isinf(value):  # within bounds, so only the intermediate product overflowed
+        value = 2 * (start / 2 + progress * (span / 2))
+    return value
 
 
 def forecast(key_result: KeyResult, cycle: Cycle, *, as_of: date) -> Forecast:
@@ -99,24 +116,22 @@ def forecast(key_result: KeyResult, cycle: Cycle, *, as_of: date) -> Forecast:
     end_x = day_number(cycle.end)
     current = ys[-1] if ys else float(measure.start)
     if len(xs) >= 2:
-        slope, _ = least_squares(xs, ys)
+        slope = _finite(least_squares(xs, ys)[0])
         # From the last point, so the numbers stay near the data's own size.
         projected = current + slope * (end_x - xs[-1])
     else:
         slope, projected = 0.0, float(measure.start)
     span = measure.target - measure.start
     progress = _bounded((projected - measure.start) / span, measure.start, span)
-    projected = measure.start + progress * span
+    projected = _value_at(progress, measure.start, span)
     remaining = (cycle.end - day_of(as_of)).days
-    required = (measure.target - current) / remaining if remaining > 0 else None
+    required = _finite((measure.target - current) / remaining) if remaining > 0 else None
     planned = on_plan = None
     if measure.plan:
         planned = measure.planned(cycle, as_of).planned_value
         still_planned = measure.planned(cycle, cycle.end).planned_value - planned
-        on_plan = (
-            measure.start
-            + _bounded((current + still_planned - measure.start) / span, measure.start, span) * span
-        )
+        on_track = _bounded((current + still_planned - measure.start) / span, measure.start, span)
+        on_plan = _value_at(on_track, measure.start, span)
     return Forecast(
         projected_value=projected,
         projected_progress=progress,
