@@ -7,10 +7,9 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from helpers import Q3
+from helpers import JULY, Q3
 from okrkpi import (
     AlignmentTree,
-    Commitment,
     KeyResult,
     KeyResultKind,
     Objective,
@@ -18,7 +17,6 @@ from okrkpi import (
     Status,
     ValidationError,
     explain_status,
-    score,
     status,
 )
 from okrkpi.serde import from_dict, to_dict
@@ -89,11 +87,28 @@ def test_a_plan_on_the_straight_line_changes_no_status(kr, cycle, offset, plan_d
     straight = attrs.evolve(kr, measure=attrs.evolve(metric, plan=()))
     planned = attrs.evolve(kr, measure=attrs.evolve(metric, plan=on_the_line))
     position = planned.measure.planned(cycle, as_of)
-    assert position.expected == pytest.approx(cycle.elapsed(as_of), abs=1e-9)
-    # Away from the pace rule's edges, rounding in the plan's values cannot tip a status.
-    gap = cycle.elapsed(as_of) - score(straight, as_of).value
-    assume(all(abs(gap - edge) > 1e-6 for edge in (0.0, 0.25)))
+    assert position.expected == cycle.elapsed(as_of)  # exactly, not up to rounding
     assert status(planned, cycle, as_of=as_of) is status(straight, cycle, as_of=as_of)
+
+
+def test_a_plan_sampling_the_line_keeps_a_status_on_the_edge():
+    # 55 of 91 on day 55 of a 91-day span is exactly on pace: ON_TRACK, plan or not.
+    line = [(date(2026, 7, 31), 30), (date(2026, 8, 30), 60)]
+    planned = KeyResult.metric("k", start=0, target=91, plan=line).check_in(55, at=JULY)
+    straight = KeyResult.metric("k", start=0, target=91).check_in(55, at=JULY)
+    day = date(2026, 8, 25)
+    assert status(straight, Q3, as_of=day) is Status.ON_TRACK
+    assert status(planned, Q3, as_of=day) is Status.ON_TRACK
+
+
+def test_planned_days_outside_the_cycle_are_left_out():
+    # A point in December says nothing about Q3: its end is at the target, as implied.
+    metric = KeyResult.metric("k", start=0, target=10, plan=[(date(2026, 12, 1), 5)]).measure
+    august = metric.planned(Q3, date(2026, 8, 1))
+    assert august.expected == august.straight_line
+    assert metric.planned(Q3, Q3.end).planned_value == 10
+    before = KeyResult.metric("k", start=0, target=10, plan=[(date(2026, 6, 1), 8)]).measure
+    assert before.planned(Q3, Q3.start).planned_value == 0
 
 
 @given(objectives(), st.integers(-10, 120))
@@ -103,8 +118,9 @@ def test_the_explained_status_is_the_status(objective, offset):
     explained = explain_status(objective, as_of=as_of)
     assert explained.status is status(objective, as_of=as_of)
     for kr, part in zip(objective.key_results, explained.parts, strict=True):
-        if objective.commitment is Commitment.ASPIRATIONAL:  # a lone key result's default
-            assert part.status is status(kr, objective.cycle, as_of=as_of)
+        assert part.status is status(
+            kr, objective.cycle, as_of=as_of, commitment=objective.commitment
+        )
         assert 0.0 <= part.expected <= 1.0
         assert (part.planned_value is None) == (not getattr(kr.measure, "plan", ()))
 

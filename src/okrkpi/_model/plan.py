@@ -4,7 +4,8 @@ Real targets are rarely linear (sales are back-loaded, hiring comes in waves). A
 lists the values a metric should have reached by given days; between them the expected
 value is linear. The cycle's first day at the start value and its last day at the target
 are implied, so a plan only needs the points where it bends, and a plan that samples
-the straight line expects what the straight line does.
+the straight line expects what the straight line does. Planned days outside the cycle
+being judged are left out.
 """
 
 from __future__ import annotations
@@ -98,19 +99,31 @@ def plan_position(
 ) -> PlanPosition:
     """The plan's expected progress and value `as_of`, within `cycle`.
 
-    Progress is interpolated in progress space, so a plan on the straight line expects
-    exactly the cycle's elapsed share.
+    Only the plan's days within the cycle count. Progress is interpolated in progress
+    space; where that lands on the straight line up to float rounding, the straight
+    line's own share is used, so a plan that samples the line expects exactly what the
+    line does.
     """
     day = day_of(as_of)
     span = target - start
-    points = [(point.at, (point.value - start) / span) for point in plan]
+    points = [
+        (point.at, (point.value - start) / span)
+        for point in plan
+        if cycle.start <= point.at <= cycle.end
+    ]
     if not points or points[0][0] > cycle.start:
         points.insert(0, (cycle.start, 0.0))
     if points[-1][0] < cycle.end:
         points.append((cycle.end, 1.0))
     progress = _interpolate(points, day)
+    straight = cycle.elapsed(day)
+    if abs(progress - straight) <= _ROUNDING:
+        progress = straight
     return PlanPosition(
         expected=min(1.0, max(0.0, progress)),
         planned_value=start + progress * span,
-        straight_line=cycle.elapsed(day),
+        straight_line=straight,
     )
+
+
+_ROUNDING = 1e-12  # far above float error in [0, 1], far below any plan a person writes
