@@ -83,6 +83,19 @@ def test_the_burn_up_draws_the_check_ins_the_plan_the_target_and_confidence():
     assert [row["value"] for row in straight.data if row["series"] == "expected"] == [5.0, 10.0]
 
 
+def test_check_ins_before_the_cycle_set_where_the_burn_up_starts():
+    kr = KeyResult.metric("x", start=0, target=10)
+    kr = kr.check_in(1, at=date(2026, 6, 1)).check_in(2, at=date(2026, 6, 20), confidence=5)
+    kr = kr.check_in(5, at=date(2026, 8, 1))
+    actual = [
+        (row["at"], row["value"])
+        for row in burn_up(kr, cycle=Q3).data
+        if row["series"] in ("actual", "confidence")
+    ]
+    # Dated before the cycle, they count as the value at its start: one point, in order.
+    assert actual == [(Q3.start, 2.0), (date(2026, 8, 1), 5.0)]
+
+
 def test_the_doughnut_wedges_are_the_status_counts():
     chart = status_doughnut(TREE, as_of=EXAMPLE_AS_OF).plot()
     counts = [row["count"] for row in chart.data]

@@ -159,6 +159,9 @@ class BurnUpDisplay(_Display):
                 value = float(entry.value)
             else:
                 value = score_key_result(key_result, entry.at, ScoringPolicy()).value
+            if day_of(entry.at) < cycle.start:  # before the cycle: the value it starts from
+                actual[0] = (cycle.start, value)
+                continue
             actual.append((entry.at, value))
             if entry.confidence is not None:
                 records.append(
