@@ -176,8 +176,11 @@ MESSAGES = [
         "lint.stale_after: expected a positive timedelta, got 3",
     ),
     (
-        lambda: status(METRIC, "2026-Q3", as_of=DAY),
-        "status.cycle: expected a Cycle (the objective has none), got '2026-Q3'",
+        lambda: status(METRIC, "2026-Q5", as_of=DAY),
+        (
+            "status.cycle: expected a Cycle or a cycle name such as '2027-Q1' or 'FY2027', "
+            "got '2026-Q5'"
+        ),
     ),
     (
         lambda: StrategyRegistry().resolve("aggregator", builtin.google_grader()),

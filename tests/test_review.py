@@ -113,6 +113,10 @@ def test_an_empty_review_says_none():
         ({"since": SINCE, "as_of": None}, "review.as_of"),
         ({"since": SINCE, "as_of": AS_OF, "kpis": ["kpi"]}, r"review.kpis\[0\]"),
         ({"since": SINCE, "as_of": AS_OF, "ends_within": 14}, "review.ends_within"),
+        ({"since": SINCE, "as_of": AS_OF, "stale_after": 5}, "review.stale_after"),
+        ({"since": SINCE, "as_of": AS_OF, "min_change": "x"}, "review.min_change"),
+        ({"since": SINCE, "as_of": AS_OF, "min_change": float("nan")}, "review.min_change"),
+        ({"since": SINCE, "as_of": AS_OF, "min_change": 2}, "review.min_change"),
     ],
 )
 def test_bad_arguments_are_refused_naming_them(arguments, path):

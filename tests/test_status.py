@@ -145,7 +145,7 @@ def test_the_worst_status_wins():
     assert Status.worst([Status.ACHIEVED, Status.BEHIND, Status.ON_TRACK]) is Status.BEHIND
     assert Status.worst([Status.NOT_STARTED, Status.ACHIEVED]) is Status.NOT_STARTED
     assert Status.worst(iter([Status.AT_RISK])) is Status.AT_RISK
-    with pytest.raises(ValueError, match="empty"):
+    with pytest.raises(ValueError, match="at least one status"):  # ValidationError is a ValueError
         Status.worst([])
 
 
@@ -176,3 +176,21 @@ def test_a_key_result_on_its_own_is_judged_final_against_the_commitment_given():
     assert status(eighty, Q3, as_of=after, commitment="Committed") is Status.MISSED
     with pytest.raises(ValidationError, match=r"status\.commitment.*'promised'"):
         status(eighty, Q3, as_of=after, commitment="promised")
+
+
+def test_worst_takes_members_or_their_values_and_refuses_nothing_to_compare():
+    assert Status.worst(["behind", "AT_RISK", Status.ON_TRACK]) is Status.AT_RISK
+    assert Status.worst([Status.MISSED, Status.AT_RISK]) is Status.MISSED
+    with pytest.raises(ValidationError, match=r"Status\.worst\.statuses: .*at least one"):
+        Status.worst([])
+    with pytest.raises(ValidationError, match=r"Status\.worst\.statuses\[1\].*'late'"):
+        Status.worst(["behind", "late"])
+    with pytest.raises(ValidationError, match=r"Status\.worst\.statuses"):
+        Status.worst("behind")  # one string is not a list of statuses
+
+
+def test_a_cycle_is_given_by_name_or_asked_for_by_what_lacks_it():
+    eighty = metric(80)
+    assert status(eighty, "2026-Q3", as_of=MID_AUGUST) is status(eighty, Q3, as_of=MID_AUGUST)
+    with pytest.raises(ValidationError, match=r"a key result has none of its own"):
+        status(eighty, as_of=MID_AUGUST)

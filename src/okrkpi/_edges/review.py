@@ -18,6 +18,7 @@ from okrkpi._alignment.tree import AlignmentTree
 from okrkpi._edges.display import tree_statuses
 from okrkpi._edges.style import colour_of
 from okrkpi._errors import OkrKpiError, ValidationError
+from okrkpi._model._checks import finite_float
 from okrkpi._model.hygiene import FindingCode, lint
 from okrkpi._model.kpi import KPI, Health
 from okrkpi._model.kpi_links import propose_objective
@@ -277,8 +278,12 @@ def review(
     since, as_of = day_of(since), day_of(as_of)
     if since >= as_of:
         raise ValidationError.field("review.since", since, f"a day before as_of {as_of}")
-    if not isinstance(ends_within, timedelta) or ends_within < timedelta(0):
-        raise ValidationError.field("review.ends_within", ends_within, "a timedelta >= 0")
+    for name, span in (("stale_after", stale_after), ("ends_within", ends_within)):
+        if not isinstance(span, timedelta) or span < timedelta(0):
+            raise ValidationError.field(f"review.{name}", span, "a timedelta >= 0")
+    min_change = finite_float("review.min_change", min_change)
+    if not 0 <= min_change <= 1:
+        raise ValidationError.field("review.min_change", min_change, "a number from 0 to 1")
     items = list(kpis)
     for position, kpi in enumerate(items):
         if not isinstance(kpi, KPI):

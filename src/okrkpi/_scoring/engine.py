@@ -320,7 +320,7 @@ def status_from_values(
 
 
 def _cycle_to_judge(
-    caller: str, subject: KeyResult | Objective, cycle: Cycle | None, as_of: Moment
+    caller: str, subject: KeyResult | Objective, cycle: Cycle | str | None, as_of: Moment
 ) -> Cycle:
     """The cycle a status is judged in: `cycle`, or the objective's own; arguments checked."""
     if not isinstance(as_of, date):
@@ -329,14 +329,25 @@ def _cycle_to_judge(
         cycle = subject.cycle if cycle is None else cycle
     elif not isinstance(subject, KeyResult):
         raise ValidationError.field(f"{caller}.subject", subject, "a KeyResult or an Objective")
+    if isinstance(cycle, str):  # a cycle's name, as Objective(cycle=) takes it
+        try:
+            return Cycle.parse(cycle)
+        except ValidationError:
+            pass
     if not isinstance(cycle, Cycle):
-        raise ValidationError.field(f"{caller}.cycle", cycle, "a Cycle (the objective has none)")
+        if cycle is not None:
+            expected = "a Cycle or a cycle name such as '2027-Q1' or 'FY2027'"
+        elif isinstance(subject, Objective):
+            expected = "a Cycle (the objective has none)"
+        else:
+            expected = "a Cycle (a key result has none of its own)"
+        raise ValidationError.field(f"{caller}.cycle", cycle, expected)
     return cycle
 
 
 def status(
     subject: KeyResult | Objective,
-    cycle: Cycle | None = None,
+    cycle: Cycle | str | None = None,
     *,
     as_of: Moment,
     policy: ScoringPolicy | None = None,
@@ -355,7 +366,8 @@ def status(
 
     Args:
         subject: A `KeyResult` or an `Objective`.
-        cycle: The cycle to pace against; an objective's own cycle when None.
+        cycle: The cycle to pace against, or its name (`"2026-Q3"`); an objective's own
+            cycle when None.
         as_of: The date (or moment) to judge at.
         policy: The strategies to use.
         pace: Override the policy's pace rule, by instance or registered name.
@@ -431,7 +443,7 @@ def _paced(
 
 def explain_status(
     subject: KeyResult | Objective,
-    cycle: Cycle | None = None,
+    cycle: Cycle | str | None = None,
     *,
     as_of: Moment,
     policy: ScoringPolicy | None = None,

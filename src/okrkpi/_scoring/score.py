@@ -10,6 +10,8 @@ from typing import Any
 
 import attrs
 
+from okrkpi._errors import ValidationError
+from okrkpi._model._checks import enum_member
 from okrkpi._model.objective import Commitment
 
 __all__ = ["Aggregate", "Grade", "Measured", "Score", "Status", "StatusExplanation", "clamp"]
@@ -44,13 +46,23 @@ class Status(enum.Enum):
         return _SEVERITY[self]
 
     @classmethod
-    def worst(cls, statuses: Iterable[Status]) -> Status:
+    def worst(cls, statuses: Iterable[Status | str]) -> Status:
         """The most severe of `statuses`, e.g. an objective's from its key results'.
 
+        Members or their values (`"at_risk"`), in any case.
+
         Raises:
-            ValueError: `statuses` is empty.
+            ValidationError: `statuses` is empty or holds something else.
         """
-        return max(statuses, key=_SEVERITY.__getitem__)
+        if isinstance(statuses, str) or not isinstance(statuses, Iterable):
+            raise ValidationError.field("Status.worst.statuses", statuses, "statuses to compare")
+        members = [
+            enum_member(f"Status.worst.statuses[{position}]", cls, item)
+            for position, item in enumerate(statuses)
+        ]
+        if not members:
+            raise ValidationError.field("Status.worst.statuses", members, "at least one status")
+        return max(members, key=_SEVERITY.__getitem__)
 
 
 _SEVERITY = MappingProxyType(
