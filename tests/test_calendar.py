@@ -194,3 +194,14 @@ def test_only_library_errors_escape_from_cycles(cycle, first, second, third):
             assert EARLIEST <= result.start <= result.end <= LATEST
         elif isinstance(result, float):
             assert math.isfinite(result)
+
+
+@pytest.mark.parametrize("three", [3, 3.0, Decimal(3), Fraction(3)], ids=lambda v: type(v).__name__)
+def test_a_whole_number_of_any_kind_is_a_quarter_a_year_or_a_month(three):
+    # A frame's integer column with a gap comes out as floats: 3.0 is still 3.
+    assert Cycle.quarter(2026, three) == Cycle.quarter(2026, 3)
+    assert Cycle.year(2023 + three) == Cycle.year(2026)
+    assert Cycle.fiscal_year(2027, start_month=three + 1) == Cycle.fiscal_year(2027, start_month=4)
+    for not_whole in (3.5, Decimal("3.5"), Fraction(7, 2), True, "3"):
+        with pytest.raises(ValidationError, match=r"Cycle\.quarter"):
+            Cycle.quarter(2026, not_whole)

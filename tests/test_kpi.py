@@ -74,6 +74,10 @@ def test_range_target():
     assert temperature.target_value(30) == 24
     assert temperature.target_value(10) == 18
     assert str(temperature.target) == "18..24"
+    huge = KPI("huge", target=(1e308, 1.5e308)).record(-1.5e308, at=day)
+    report = huge.health_report(day)
+    assert report.health is Health.UNHEALTHY
+    assert "far outside 1e+308..1.5e+308" in report.reason  # the distance overflows a float
 
 
 def test_health_report_has_a_reason_and_time_travels():

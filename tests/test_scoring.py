@@ -759,3 +759,12 @@ def test_children_and_key_results_share_near_the_float_limit():
     )
     assert [weight for weight, _ in parts] == pytest.approx([0.375, 0.375, 0.25])
     assert builtin.weighted_mean().value_only(parts) == pytest.approx(0.475)
+
+
+def test_an_explanation_never_rounds_a_value_across_a_grade_edge():
+    below = score(metric(0.31, start=0.1, target=0.4))
+    assert below.value < 0.7
+    assert below.grade is Grade.YELLOW
+    assert f"value {below.value!r}; aspirational: YELLOW" in below.explanation
+    third = score(metric(1, target=3))
+    assert "value 0.3333;" in third.explanation  # away from an edge, four digits

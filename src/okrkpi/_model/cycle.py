@@ -12,7 +12,15 @@ from typing import Any, SupportsIndex
 import attrs
 
 from okrkpi._errors import ValidationError
-from okrkpi._model._checks import EARLIEST, LATEST, check_date, field_path, instance_of, text
+from okrkpi._model._checks import (
+    EARLIEST,
+    LATEST,
+    check_date,
+    field_path,
+    instance_of,
+    is_number,
+    text,
+)
 from okrkpi._model.moments import day_of
 
 __all__ = ["Cycle", "CycleKind"]
@@ -59,15 +67,29 @@ def _plain_date(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> N
     check_date(path, value)
 
 
-def _whole(path: str, value: object, low: int, high: int, expectation: str) -> int:
-    """An integer (numpy's integers too) from `low` to `high`, as a plain `int`."""
-    if isinstance(value, bool):
-        raise ValidationError.field(path, value, expectation)
+def _integral(value: object) -> int | None:
+    """`value` as an `int` when it is a whole number of any kind, else None.
+
+    3, np.int64(3), 3.0, Decimal(3) and Fraction(3) all are: frames hand out whole
+    numbers as floats.
+    """
     try:
-        number = operator.index(value)  # type: ignore[arg-type]
+        return operator.index(value)  # type: ignore[arg-type]
     except TypeError:
-        raise ValidationError.field(path, value, expectation) from None
-    if not low <= number <= high:
+        pass
+    if not is_number(value):
+        return None
+    try:
+        number = int(value)  # type: ignore[call-overload]
+    except (ValueError, OverflowError):  # NaN, infinity
+        return None
+    return number if number == value else None
+
+
+def _whole(path: str, value: object, low: int, high: int, expectation: str) -> int:
+    """A whole number from `low` to `high`, as a plain `int`; `bool` is refused."""
+    number = None if isinstance(value, bool) else _integral(value)
+    if number is None or not low <= number <= high:
         raise ValidationError.field(path, value, expectation)
     return number
 
@@ -94,10 +116,8 @@ def _month_number(value: SupportsIndex | None) -> Any:
     """Attrs converter: integers of any kind become `int`; the rest is checked later."""
     if value is None or isinstance(value, bool):
         return value
-    try:
-        return operator.index(value)
-    except TypeError:
-        return value
+    number = _integral(value)
+    return value if number is None else number
 
 
 def _month_index(day: date) -> int:

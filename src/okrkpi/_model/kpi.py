@@ -337,9 +337,11 @@ class KPI:
         if target.low <= value <= target.high:
             return Health.HEALTHY, f"within {target} -> HEALTHY"
         distance = target.low - value if value < target.low else value - target.high
+        # The distance of two huge numbers can overflow; it is still beyond any margin.
+        how_far = f"{distance:g}" if math.isfinite(distance) else "far"
         if self.warning is not None and distance <= self.warning:
-            return Health.WARNING, f"{distance:g} outside {target}, within margin {self.warning:g}"
-        return Health.UNHEALTHY, f"{distance:g} outside {target} -> UNHEALTHY"
+            return Health.WARNING, f"{how_far} outside {target}, within margin {self.warning:g}"
+        return Health.UNHEALTHY, f"{how_far} outside {target} -> UNHEALTHY"
 
     # -- monitoring ---------------------------------------------------------------------
 

@@ -82,8 +82,16 @@ def clamp(progress: float) -> float:
     return 0.0 if progress < 0.0 else 1.0 if progress > 1.0 else progress
 
 
+_GRADE_EDGES = (0.4, 0.7, 1.0)  # the default bands' edges
+
+
 def _fmt(number: float) -> str:
-    return f"{number:g}" if isinstance(number, int) else f"{number:.4g}"
+    if isinstance(number, int):
+        return f"{number:g}"
+    text = f"{number:.4g}"
+    if any((float(text) >= edge) != (number >= edge) for edge in _GRADE_EDGES):
+        return repr(number)  # rounded, it would read as across an edge it did not reach
+    return text
 
 
 @attrs.frozen(slots=True)
