@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from okrkpi import KeyResult, Objective, ValidationError
+from okrkpi import KPI, KeyResult, Objective, ValidationError
 from okrkpi.serde import Document, from_dict
 
 BINARY = {"kind": "binary"}
@@ -74,3 +74,31 @@ def test_every_problem_path_ends_in_the_field(data, cls, expected):
     with pytest.raises(ValidationError) as raised:
         from_dict(data, cls)
     assert [str(problem) for problem in raised.value.problems] == expected
+
+
+@pytest.mark.parametrize(
+    ("data", "cls", "expected"),
+    [
+        (
+            {"title": "k", "measure": {"kind": "binary", "done": "false"}},
+            KeyResult,
+            "measure.done: expected true or false, got 'false'",
+        ),
+        (
+            {"title": "k", "measure": {"kind": "threshold", "threshold": 1, "above": "no"}},
+            KeyResult,
+            "measure.above: expected true or false, got 'no'",
+        ),
+        (
+            {"name": "churn", "target": 5, "higher_is_better": 0},
+            KPI,
+            "higher_is_better: expected true or false, got 0",
+        ),
+        ({"schema_version": True}, Document, "schema_version: expected a whole number, got True"),
+    ],
+)
+def test_a_flag_is_true_or_false_never_the_truth_of_a_string(data, cls, expected):
+    # Read by truthiness, "false" would be True: a binary key result scored as done.
+    with pytest.raises(ValidationError) as raised:
+        from_dict(data, cls)
+    assert expected in str(raised.value)

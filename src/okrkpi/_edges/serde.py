@@ -89,6 +89,21 @@ def _number_from(value: Any, _: Any) -> float:
     return value
 
 
+def _bool_from(value: Any, _: Any) -> bool:
+    # cattrs would call bool(): "false", "no" and 2 would all read as True.
+    if not isinstance(value, bool):
+        raise ValidationError.field("flag", value, "true or false")
+    return value
+
+
+def _int_from(value: Any, _: Any) -> int:
+    if isinstance(value, float) and value.is_integer():  # 4.0 from a spreadsheet's JSON
+        return int(value)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValidationError.field("whole number", value, "a whole number")
+    return value
+
+
 def _value_from(value: Any, _: Any) -> float | bool:
     if isinstance(value, bool):
         return value
@@ -169,6 +184,8 @@ def _make_converter() -> cattrs.Converter:
     made.register_structure_hook(date, _date_from)
     made.register_structure_hook(float, _number_from)
     made.register_structure_hook(float | bool, _value_from)
+    made.register_structure_hook(bool, _bool_from)
+    made.register_structure_hook(int, _int_from)
     made.register_structure_hook(float | None, _optional_number_from)
     made.register_structure_hook(str, _text_from)
     plain: dict[type, Any] = {}  # filled below, once every other hook is registered
