@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from helpers import Q3, run_cli
+from helpers import JULY, Q3, run_cli
 from okrkpi import (
     AlignmentTree,
     Initiative,
@@ -183,6 +183,86 @@ def test_domain_rules_are_reported_at_the_row_and_column_too():
         "initiatives[row 0].progress",
         "objectives[row 0].cycle",
     } <= paths
+
+
+def _problems(**tables):
+    with pytest.raises(ValidationError) as raised:
+        from_frames(**tables)
+    return [f"{problem.path}: {problem.message}" for problem in raised.value.problems]
+
+
+OBJECTIVE_ROW = {"id": "grow", "title": "Grow", "cycle": "2026-Q3"}
+METRIC_ROW = {
+    "objective_id": "grow",
+    "id": "arr",
+    "title": "ARR",
+    "kind": "metric",
+    "start": 0,
+    "target": 10,
+}
+
+
+def test_pandas_missing_values_of_every_dtype_are_empty_cells():
+    objectives = pd.DataFrame(
+        {
+            "id": pd.array(["grow", "keep"], dtype="string"),
+            "title": ["Grow", "Keep"],
+            "alignment_weight": pd.array([2, pd.NA], dtype="Int64"),
+            "owner": pd.array([pd.NA, "cto"], dtype="string"),
+        }
+    )
+    document = from_frames(objectives=objectives)
+    assert [o.alignment_weight for o in document.objectives] == [2.0, 1.0]
+    assert [o.owner for o in document.objectives] == [None, "cto"]
+
+
+def test_links_are_read_as_text_whatever_a_csv_reader_made_of_them():
+    # Padded ids link to their trimmed selves; ids a reader typed as numbers link as text.
+    document = from_frames(
+        objectives=[{"id": 7, "title": "Seven"}, {"id": "grow ", "title": "Grow"}],
+        key_results=[{**METRIC_ROW, "objective_id": "grow", "id": " arr"}],
+        check_ins=[{"objective_id": " grow", "key_result_id": "arr ", "at": JULY, "value": 5}],
+    )
+    seven, grow = document.objectives
+    assert seven.id == "7"
+    assert grow.key_results[0].check_ins.values == (5.0,)
+
+
+def test_rows_linked_to_nothing_and_repeated_ids_are_reported():
+    problems = _problems(
+        objectives=[OBJECTIVE_ROW, {**OBJECTIVE_ROW, "title": "Again"}],
+        key_results=[METRIC_ROW],
+        check_ins=[
+            {"objective_id": "grow", "key_result_id": None, "at": JULY, "value": 1},
+            {"objective_id": "grow", "key_result_id": "  ", "at": JULY, "value": 2},
+        ],
+        kpis=[{"name": "churn", "target": 5}, {"name": "churn", "target": 6}],
+        measurements=[{"kpi": None, "at": JULY, "value": 1}],
+    )
+    assert problems == [
+        "check_ins[row 0].key_result_id: a value is required",
+        "check_ins[row 1].key_result_id: a value is required",
+        "objectives[row 1].id: 'grow' is already row 0's",
+        "kpis[row 1].name: 'churn' is already row 0's",
+        "measurements[row 0].kpi: a value is required",
+    ]
+
+
+def test_milestone_weights_of_zero_load_and_bad_ones_are_named_with_the_rest():
+    ship = KeyResult.milestones("Ship", milestones=[("design", 0.0), "ga"], id="ship")
+    document = Document((Objective("Grow", [ship], id="grow"),))
+    assert from_frames(**to_frames(document)) == document
+    steps = {"objective_id": "grow", "key_result_id": "ship"}
+    problems = _problems(
+        objectives=[OBJECTIVE_ROW],
+        key_results=[{**METRIC_ROW, "id": "ship", "kind": "milestones"}, METRIC_ROW],
+        milestones=[{**steps, "name": "design", "weight": -1}, {**steps, "name": "ga"}],
+        check_ins=[{"objective_id": "grow", "key_result_id": "arr", "at": JULY, "value": "n/a"}],
+    )
+    assert problems == [
+        "milestones[row 0].weight: expected a number >= 0, got -1.0",
+        "check_ins[row 0].value: expected a finite number, got 'n/a'",
+    ]
 
 
 def test_missing_columns_and_too_many_problems():

@@ -197,7 +197,9 @@ def _is_null(value: Any) -> bool:
         return math.isnan(value)
     if isinstance(value, str):
         return not value.strip()
-    # pandas' NaT and NA, numpy's NaN: objects that are not equal to themselves.
+    if value.__class__.__name__ == "NAType":  # pandas' NA: even its comparisons are NA
+        return True
+    # pandas' NaT, numpy's NaN: objects that are not equal to themselves.
     try:
         return bool(value != value)
     except (TypeError, ValueError):
@@ -205,9 +207,16 @@ def _is_null(value: Any) -> bool:
 
 
 def _text(value: Any) -> str:
-    if not isinstance(value, str):
-        raise _BadCellError("text")
-    return value.strip()
+    if isinstance(value, str):
+        return value.strip()
+    # A column of ids or cycle names like 2026, read by a CSV reader that guesses types.
+    if is_number(value) and not isinstance(value, bool):
+        try:
+            if float(value).is_integer():
+                return str(int(value))
+        except (OverflowError, ValueError):
+            pass
+    raise _BadCellError("text")
 
 
 def _number(value: Any) -> float:
@@ -446,6 +455,56 @@ def _cycle(reader: _Reader, table: str, columns: Columns, row: int, prefix: str)
         return None
 
 
+# The columns rows are joined on: read once, as the text they stand for.
+_KEYS: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {
+        "objectives": ("id", "parent_id", "parent_key_result_id", "carried_over_from"),
+        "key_results": ("objective_id", "id"),
+        "check_ins": ("objective_id", "key_result_id"),
+        "milestones": ("objective_id", "key_result_id"),
+        "plans": ("objective_id", "key_result_id"),
+        "initiatives": ("objective_id", "id"),
+        "kpis": ("name",),
+        "measurements": ("kpi",),
+    }
+)
+
+
+def _key(value: Any) -> Any:
+    """A link cell as the text it joins on: stripped, a whole number as its digits.
+
+    None when empty; a cell that is not text is kept, to be reported where it is read.
+    """
+    if _is_null(value):
+        return None
+    try:
+        return _text(value)
+    except _BadCellError:
+        return value
+
+
+def _keys_as_text(table: str, columns: Columns) -> None:
+    for name in _KEYS[table]:
+        cells = columns.get(name)
+        if cells is None:
+            continue
+        seen: dict[Any, Any] = {}  # ids repeat (a key result's every check-in): read once
+        keyed = []
+        for value in cells:
+            try:
+                found = seen.get(value, _UNREAD)
+            except TypeError:  # an unhashable cell
+                found = _key(value)
+            else:
+                if found is _UNREAD:
+                    found = seen[value] = _key(value)
+            keyed.append(found)
+        columns[name] = keyed
+
+
+_UNREAD = object()
+
+
 def _groups(columns: Columns, count: int, *keys: str) -> dict[tuple[Any, ...], list[int]]:
     groups: dict[tuple[Any, ...], list[int]] = {}
     key_columns = [columns.get(key, [None] * count) for key in keys]
@@ -487,6 +546,8 @@ def _measure(reader: _Reader, table: Columns, row: int, extra: dict[str, Any]) -
             return None
         return Threshold(line, above=True if above is None else above, inclusive=bool(inclusive))
     if kind is KeyResultKind.MILESTONES:
+        if "milestones" in extra and extra["milestones"] is None:
+            return None  # its rows' problems are reported
         steps = extra.get("milestones")
         if not steps:
             reader.add(
@@ -608,13 +669,7 @@ def _read_key_results(
         milestone_rows = steps.get(raw_key, [])
         if milestone_rows:
             columns = tables["milestones"][0]
-            extra["milestones"] = [
-                Milestone(
-                    reader.cell("milestones", columns, r, "name", _text, required=True) or "?",
-                    reader.cell("milestones", columns, r, "weight", _number) or 1.0,
-                )
-                for r in milestone_rows
-            ]
+            extra["milestones"] = _milestones(reader, columns, milestone_rows)
         plan_rows = plans.get(raw_key, [])
         if plan_rows:
             columns = tables["plans"][0]
@@ -666,15 +721,37 @@ def _read_key_results(
         by_objective.setdefault(objective_id, []).append(key_result)
     for table_name, groups in (("check_ins", check_ins), ("milestones", steps), ("plans", plans)):
         for raw_key, rows in groups.items():
-            if raw_key not in known and not _is_null(raw_key[1]):
-                for row in rows:
-                    reader.add(
-                        table_name,
-                        row,
-                        "key_result_id",
-                        f"no key result {describe(raw_key[1])} in objective {describe(raw_key[0])}",
-                    )
+            if raw_key in known:
+                continue
+            objective_id, key_result_id = raw_key
+            for row in rows:
+                if objective_id is None or key_result_id is None:  # a row linked to nothing
+                    for column, cell in zip(
+                        ("objective_id", "key_result_id"), raw_key, strict=True
+                    ):
+                        if cell is None:
+                            reader.add(table_name, row, column, "a value is required")
+                    continue
+                where = f"in objective {describe(objective_id)}"
+                missing = f"no key result {describe(key_result_id)} {where}"
+                reader.add(table_name, row, "key_result_id", missing)
     return by_objective
+
+
+def _milestones(reader: _Reader, columns: Columns, rows: list[int]) -> list[Milestone] | None:
+    """The steps in `rows`, or None when a cell is bad (each problem is reported)."""
+    before = len(reader.problems)
+    steps = []
+    for row in rows:
+        name = reader.cell("milestones", columns, row, "name", _text, required=True)
+        weight = reader.cell("milestones", columns, row, "weight", _number)
+        if name is None:
+            continue
+        try:
+            steps.append(Milestone(name, 1.0 if weight is None else weight))
+        except ValidationError as error:
+            reader.error("milestones", row, error)
+    return steps if len(reader.problems) == before else None
 
 
 def _key_result_error(
@@ -726,9 +803,14 @@ def _read_objectives(
 ) -> list[Objective]:
     columns, count = tables["objectives"]
     built = []
+    first_row: dict[str, int] = {}
     for row in range(count):
         cell = _Cells(reader, "objectives", columns, row)
         objective_id, title = cell("id", _text, True), cell("title", _text, True)
+        if objective_id is not None and _repeated(
+            reader, "objectives", "id", objective_id, row, first_row
+        ):
+            continue
         fields: dict[str, Any] = {name: cell(name, _text) for name in _OPTIONAL_TEXT}
         for name in ("commitment", "level"):
             text = cell(name, _text)
@@ -756,16 +838,31 @@ def _read_objectives(
     return built
 
 
+def _repeated(
+    reader: _Reader, table: str, column: str, key: str, row: int, first_row: dict[str, int]
+) -> bool:
+    """Whether `key` was in an earlier row (reported: rows would merge under one id)."""
+    if key in first_row:
+        reader.add(table, row, column, f"{describe(key)} is already row {first_row[key]}'s")
+        return True
+    first_row[key] = row
+    return False
+
+
 def _read_kpis(reader: _Reader, tables: Mapping[str, tuple[Columns, int]]) -> list[KPI]:
     columns, count = tables["kpis"]
     measured = _groups(*tables["measurements"], "kpi")
     names: set[Any] = set()
     built = []
     name_cells = columns.get("name", [None] * count)
+    first_row: dict[str, int] = {}
     for row in range(count):
         cell = _Cells(reader, "kpis", columns, row)
         name = cell("name", _text, True)
-        names.add(name_cells[row])
+        if name is not None and _repeated(reader, "kpis", "name", name, row, first_row):
+            continue
+        if name_cells[row] is not None:
+            names.add(name_cells[row])
         target: Any = cell("target", _number)
         low, high = cell("target_low", _number), cell("target_high", _number)
         if low is not None or high is not None:
@@ -794,9 +891,12 @@ def _read_kpis(reader: _Reader, tables: Mapping[str, tuple[Columns, int]]) -> li
             else:
                 reader.add("kpis", row, "target", "expected both target_low and target_high")
     for raw, rows in measured.items():
-        if raw[0] not in names and not _is_null(raw[0]):
+        if raw[0] not in names:
+            problem = (
+                "a value is required" if raw[0] is None else f"no KPI is named {describe(raw[0])}"
+            )
             for row in rows:
-                reader.add("measurements", row, "kpi", f"no KPI is named {describe(raw[0])}")
+                reader.add("measurements", row, "kpi", problem)
     return built
 
 
@@ -872,6 +972,7 @@ def from_frames(
         cells, count = _as_columns(name, data, renames.get(name, {}))
         if not _required(name, cells, count, reader):
             cells, count = {}, 0
+        _keys_as_text(name, cells)
         tables[name] = (cells, count)
     if reader.problems:
         raise ValidationError(*reader.problems)
