@@ -31,6 +31,7 @@ from okrkpi.tables import (
     from_frames,
     from_rows,
     kpi_frame,
+    records_frame,
     score_rows,
     scores_frame,
     to_frames,
@@ -263,6 +264,54 @@ def test_milestone_weights_of_zero_load_and_bad_ones_are_named_with_the_rest():
         "milestones[row 0].weight: expected a number >= 0, got -1.0",
         "check_ins[row 0].value: expected a finite number, got 'n/a'",
     ]
+
+
+def test_a_decimal_comma_or_a_zone_where_a_number_is_meant_is_refused():
+    problems = _problems(
+        objectives=[OBJECTIVE_ROW],
+        key_results=[METRIC_ROW],
+        check_ins=[
+            {"objective_id": "grow", "key_result_id": "arr", "at": JULY, "value": "1,4"},
+            {"objective_id": "grow", "key_result_id": "arr", "at": Q3.end, "value": "TARGET"},
+        ],
+    )
+    assert problems == [
+        (
+            "check_ins[row 0].value: expected a finite number (commas only between thousands), "
+            "got '1,4'"
+        ),
+        "check_ins[row 1].value: expected a finite number, got 'TARGET'",
+    ]
+    grouped = {"objective_id": "grow", "key_result_id": "arr", "at": JULY, "value": "1,250.5"}
+    (document_objective,) = from_frames(
+        objectives=[OBJECTIVE_ROW], key_results=[METRIC_ROW], check_ins=[grouped]
+    ).objectives
+    assert document_objective.key_results[0].check_ins.values == (1250.5,)
+
+
+@pytest.mark.parametrize(
+    ("call", "path"),
+    [
+        (lambda: kpi_frame(EXAMPLE.kpis[0], JULY), "kpi_frame.kpis"),
+        (lambda: kpi_frame(EXAMPLE.kpis, "2026-07-01"), "kpi_frame.as_of"),
+        (lambda: from_rows([{"id": "a"}]), "from_rows.tables"),
+        (lambda: from_rows({"objectives": {"id": "a"}}), r"from_rows.tables\['objectives'\]"),
+        (lambda: records_frame(5), "records_frame.records"),
+        (
+            lambda: from_frames(objectives=pd.DataFrame([["a", "b"]], columns=["id", "id"])),
+            "one column per name",
+        ),
+    ],
+)
+def test_bad_arguments_raise_only_validation_errors(call, path):
+    with pytest.raises(ValidationError, match=path):
+        call()
+
+
+def test_any_column_label_is_a_name():
+    # A label like 0 is a column's name, not a row number.
+    frame = pd.DataFrame({0: [1], "id": ["a"], "title": ["A"]})
+    assert [o.id for o in from_frames(objectives=frame).objectives] == ["a"]
 
 
 def test_missing_columns_and_too_many_problems():

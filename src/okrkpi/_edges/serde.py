@@ -507,4 +507,6 @@ def loads_toml(text: str | bytes, cls: type[T]) -> T:
         raise ValidationError(Problem("$", "nested too deeply")) from None
     except tomllib.TOMLDecodeError as error:
         raise ValidationError(Problem("$", f"not valid TOML: {error}")) from None
+    except ValueError as error:  # an integer past Python's digit limit for str -> int
+        raise ValidationError(Problem("$", f"not readable TOML: {error}")) from None
     return from_dict(data, cls)

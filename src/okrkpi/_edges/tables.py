@@ -219,10 +219,20 @@ def _text(value: Any) -> str:
     raise _BadCellError("text")
 
 
+# Commas only as thousands separators: "1,250.5" is a number, "1,4" (a decimal comma?)
+# is not, rather than silently 14.
+_GROUPED = re.compile(r"[-+]?\d{1,3}(,\d{3})+(\.\d*)?")
+
+
 def _number(value: Any) -> float:
     if isinstance(value, str):
+        text = value.strip()
+        if "," in text:
+            if not _GROUPED.fullmatch(text):
+                raise _BadCellError("a finite number (commas only between thousands)")
+            text = text.replace(",", "")
         try:
-            number = float(Decimal(value.strip().replace(",", "")))
+            number = float(Decimal(text))
         except (InvalidOperation, ValueError, OverflowError):
             raise _BadCellError("a finite number") from None
     elif is_number(value):
@@ -248,6 +258,8 @@ def _bool(value: Any) -> bool:
         word = value.strip().lower()
         if word in _TRUE or word in _FALSE:
             return word in _TRUE
+        if _looks_numeric(word):  # "1.0": a flag column written out as numbers
+            value = float(word)
     if is_number(value) and value in (0, 1):
         return bool(value)
     raise _BadCellError("true or false")
@@ -288,14 +300,23 @@ def _whole(value: Any) -> int:
     return int(number)
 
 
-def _check_in_value(value: Any) -> float | bool:
-    if isinstance(value, bool) or value.__class__.__name__ == "bool_":
-        return bool(value)
+def _zone_value(value: Any) -> float:
     if isinstance(value, str) and value.strip().upper() in Zone.__members__:
         return float(Zone[value.strip().upper()])
-    if isinstance(value, str) and value.strip().lower() in ("true", "false"):
-        return value.strip().lower() == "true"
     return _number(value)
+
+
+def _check_in_reader(measure: Any) -> Callable[[Any], Any]:
+    """How a check-in's value cell reads for `measure`.
+
+    A zone name only for an ordinal key result, true/false only for a binary one, else a
+    number.
+    """
+    if isinstance(measure, Ordinal):
+        return _zone_value
+    if isinstance(measure, Binary):
+        return _bool
+    return _number
 
 
 def _confidence(value: Any) -> ConfidenceRating | str:
@@ -345,7 +366,13 @@ def _as_columns(table: str, data: Any, renames: Mapping[str, str]) -> tuple[Colu
             frame = nw.from_native(data, eager_only=True)
         except TypeError:
             raise ValidationError.field(table, data, "a data frame narwhals supports") from None
-        columns = {str(name): frame[name].to_list() for name in frame.columns}
+        except ValueError as error:  # e.g. two columns with one name
+            message = str(error).replace("\n", " ")
+            raise ValidationError.field(
+                table, message, "a frame with one column per name"
+            ) from None
+        # By name, not `frame[name]`: a label like 0 would read as a row number.
+        columns = {str(name): frame.get_column(name).to_list() for name in frame.columns}
         count = len(frame)
     return {renames.get(name, name): cells for name, cells in columns.items()}, count
 
@@ -592,7 +619,7 @@ def _check_ins_of(
     table: Columns,
     rows: list[int],
     key_result_id: str,
-    binary: bool,
+    measure: Any,
     clean: Mapping[str, list[Any]],
 ) -> CheckIns | None:
     def cell(row: int, column: str, read: Callable[[Any], Any], required: bool = False) -> Any:
@@ -603,7 +630,8 @@ def _check_ins_of(
     if plain_values is not None:
         values = [plain_values[row] for row in rows]
     else:
-        values = [cell(row, "value", _check_in_value, True) for row in rows]
+        read = _check_in_reader(measure)
+        values = [cell(row, "value", read, True) for row in rows]
     if plain_days is not None:
         moments = [plain_days[row] for row in rows]
     else:
@@ -614,7 +642,7 @@ def _check_ins_of(
     notes = [cell(row, "note", _text) or "" for row in rows] if "note" in table else None
     if len(reader.problems) > before:
         return None
-    if binary:
+    if isinstance(measure, Binary):
         values = [bool(value) if value in (0, 1) else value for value in values]
     try:
         return CheckIns.from_columns(
@@ -698,7 +726,7 @@ def _read_key_results(
                 tables["check_ins"][0],
                 check_ins.get(raw_key, []),
                 key_result_id,
-                isinstance(measure, Binary),
+                measure,
                 clean,
             )
         if measure is None or title is None or key_result_id is None or history is None:
@@ -993,12 +1021,18 @@ def from_frames(
 
 def from_rows(tables: Mapping[str, Iterable[Mapping[str, Any]]], **options: Any) -> Document:
     """`from_frames` for rows keyed by table name, e.g. CSV files read into dicts."""
+    if not isinstance(tables, Mapping):
+        raise ValidationError.field("from_rows.tables", tables, "a mapping of table name -> rows")
     unknown = sorted(set(tables) - set(TABLES))
     if unknown:
         raise ValidationError.field(
             "from_rows.tables", unknown, f"tables among {', '.join(TABLES)}"
         )
-    given: dict[str, Any] = {name: list(rows) for name, rows in tables.items()}
+    given: dict[str, Any] = {}
+    for name, rows in tables.items():
+        if isinstance(rows, Mapping | str | bytes) or not isinstance(rows, Iterable):
+            raise ValidationError.field(f"from_rows.tables[{name!r}]", rows, "a sequence of rows")
+        given[name] = list(rows)
     return from_frames(**given, **options)
 
 
@@ -1209,16 +1243,22 @@ def to_frames(document: Document, *, backend: Backend = "pandas") -> dict[str, A
 # -- scores and KPI health as frames --------------------------------------------------------
 
 
-def _dates(as_of: date | Iterable[date]) -> list[date]:
+def _dates(as_of: date | Iterable[date], caller: str = "scores_frame") -> list[date]:
     if isinstance(as_of, date):
         return [as_of]
     if isinstance(as_of, str | bytes) or not isinstance(as_of, Iterable):
-        raise ValidationError.field("scores_frame.as_of", as_of, "a date or a sequence of dates")
+        raise ValidationError.field(f"{caller}.as_of", as_of, "a date or a sequence of dates")
     days = list(as_of)
     for position, day in enumerate(days):
         if not isinstance(day, date):
-            raise ValidationError.field(f"scores_frame.as_of[{position}]", day, "a date")
+            raise ValidationError.field(f"{caller}.as_of[{position}]", day, "a date")
     return days
+
+
+def _sequence(caller: str, name: str, items: Any) -> list[Any]:
+    if isinstance(items, Mapping | str | bytes) or not isinstance(items, Iterable):
+        raise ValidationError.field(f"{caller}.{name}", items, f"a sequence of {name}")
+    return list(items)
 
 
 def score_rows(
@@ -1337,11 +1377,11 @@ def kpi_frame(
     Columns: as_of, kpi, value (the latest measurement), health, reason, overdue, unit.
     """
     rows = []
-    items = list(kpis)
+    items = _sequence("kpi_frame", "kpis", kpis)
     for position, kpi in enumerate(items):
         if not isinstance(kpi, KPI):
             raise ValidationError.field(f"kpi_frame.kpis[{position}]", kpi, "a KPI")
-    for day in _dates(as_of):
+    for day in _dates(as_of, "kpi_frame"):
         for kpi in items:
             report = kpi.health_report(day)
             rows.append(
@@ -1364,7 +1404,7 @@ def records_frame(records: Iterable[Mapping[str, Any]], *, backend: Backend = "p
 
     Columns are the records' keys, in the order they first appear.
     """
-    rows = list(records)
+    rows = _sequence("records_frame", "records", records)
     names: dict[str, None] = {}
     for position, row in enumerate(rows):
         if not isinstance(row, Mapping):
