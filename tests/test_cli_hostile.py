@@ -83,8 +83,10 @@ def test_rollups_are_chosen_by_name(tmp_path):
     path.write_text(dumps(Document(tuple(example_objectives()))))
     ok = run_cli("score", str(path), "--as-of", "2026-08-15", "--rollup", "children")
     assert ok.returncode == 0, ok.stderr
-    line = one_line_error(run_cli("score", str(path), "--rollup", "median"), path)
-    assert "key_results_and_children" in line
+    unknown = run_cli("score", str(path), "--rollup", "median")
+    assert unknown.returncode == 2  # a name on the command line: bad usage
+    assert "argument --rollup" in unknown.stderr
+    assert "key_results_and_children" in unknown.stderr
 
 
 def test_a_closed_pipe_ends_quietly():
@@ -118,3 +120,22 @@ def test_ten_million_bad_entries_stay_within_a_gigabyte(tmp_path):
     peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     assert "... and 9,999,900 more problems" in line
     assert max(peak_kib, before) < 1024 * 1024
+
+
+def test_a_review_of_a_bad_file_names_the_file(tmp_path):
+    path = tmp_path / "ghost.json"
+    path.write_text('{"objectives": [{"title": "a", "parent_id": "ghost"}]}')
+    result = run_cli("review", str(path), "--since", "2026-08-01", "--as-of", "2026-08-15")
+    assert "unknown parent 'ghost'" in one_line_error(result, path)
+
+
+def test_a_size_limit_is_a_positive_number_of_bytes(tmp_path):
+    result = run_cli("score", str(tmp_path / "x.json"), "--max-bytes", "-1")
+    assert result.returncode == 2
+    assert "a number of bytes > 0" in result.stderr
+
+
+def test_a_byte_order_mark_is_read_past(tmp_path):
+    path = tmp_path / "okrs.json"
+    path.write_bytes(b"\xef\xbb\xbf" + dumps(Document(tuple(example_objectives()))).encode())
+    assert run_cli("score", str(path), "--as-of", "2026-08-15").returncode == 0

@@ -531,6 +531,25 @@ def test_bad_csv_tables_are_one_line_naming_the_folder_and_the_cell(tmp_path):
     assert "a folder without tables; expected some of objectives.csv" in result.stderr
 
 
+def test_csv_problems_name_the_line_a_row_starts_on_and_the_file_of_a_missing_column(tmp_path):
+    folder = tmp_path / "okrs"
+    folder.mkdir()
+    # Excel's byte-order mark, then a title quoted over three lines: row 2 starts on line 5.
+    (folder / "objectives.csv").write_bytes(
+        b'\xef\xbb\xbfid,title\ngrow,"Grow\nthe\nbusiness"\nkeep,\n'
+    )
+    result = run_cli("score", str(folder))
+    assert result.returncode == 1
+    assert f"{folder / 'objectives.csv'} line 5, column title: a value is required" in (
+        result.stderr
+    )
+    (folder / "key_results.csv").write_text("objective_id,title,kind\ngrow,ARR,binary\n")
+    result = run_cli("score", str(folder))
+    assert f"{folder / 'key_results.csv'}, column id: a required column is missing" in (
+        result.stderr
+    )
+
+
 def test_a_scorecard_becomes_a_frame():
     from okrkpi import scorecard
     from okrkpi.tables import records_frame

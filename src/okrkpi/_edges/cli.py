@@ -34,6 +34,7 @@ from okrkpi._edges.tables import TABLES, from_rows
 from okrkpi._errors import OkrKpiError, Problem, ValidationError
 from okrkpi._model.hygiene import lint
 from okrkpi._model.kpi_links import propose_objective
+from okrkpi._scoring.registry import default_registry
 
 __all__ = ["main"]
 
@@ -53,6 +54,16 @@ def _day(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a date like 2026-08-15, got {text!r}") from None
+
+
+def _size(text: str) -> int:
+    try:
+        size = int(text)
+    except ValueError:
+        size = 0
+    if size <= 0:
+        raise argparse.ArgumentTypeError(f"expected a number of bytes > 0, got {text!r}")
+    return size
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -78,7 +89,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     score.add_argument(
         "--max-bytes",
-        type=int,
+        type=_size,
         default=MAX_INPUT_BYTES,
         metavar="N",
         help=f"refuse documents larger than this (default {MAX_INPUT_BYTES:,})",
@@ -96,7 +107,7 @@ def _parser() -> argparse.ArgumentParser:
     review.add_argument("--format", choices=("text", "md", "html", "json"), dest="file_format")
     review.add_argument(
         "--max-bytes",
-        type=int,
+        type=_size,
         default=MAX_INPUT_BYTES,
         metavar="N",
         help="refuse larger documents",
@@ -139,13 +150,14 @@ def _read(path: Path, max_bytes: int) -> Document:
 def _read_tables(folder: Path, max_bytes: int) -> Document:
     """A folder of CSV files named by table: objectives.csv, key_results.csv, ..."""
     tables: dict[str, list[dict[str, str]]] = {}
+    lines: dict[str, list[int]] = {}
     for name in TABLES:
         path = folder / f"{name}.csv"
         if not path.is_file():
             continue
         text = _text_of(path, max_bytes)
         try:
-            tables[name] = list(csv.DictReader(io.StringIO(text, newline="")))
+            tables[name], lines[name] = _csv_rows(text)
         except csv.Error as error:
             raise InputError(f"{path}: not valid CSV: {error}") from None
     if not tables:
@@ -154,20 +166,42 @@ def _read_tables(folder: Path, max_bytes: int) -> Document:
     try:
         document = from_rows(tables)
     except ValidationError as error:
-        located = "; ".join(_in_file(folder, problem) for problem in error.problems)
+        located = "; ".join(_in_file(folder, problem, lines) for problem in error.problems)
         raise InputError(f"{folder}: invalid input: {located}") from None
     return _not_empty(folder, document)
 
 
+def _csv_rows(text: str) -> tuple[list[dict[str, str]], list[int]]:
+    """The rows of a CSV file, and the line each starts on (a quoted cell may span lines)."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = next(reader, None)
+    rows: list[dict[str, str]] = []
+    starts: list[int] = []
+    end_of_last = reader.line_num
+    for fields in reader:
+        start, end_of_last = end_of_last + 1, reader.line_num
+        if fields:  # a blank line is no row
+            rows.append(dict(zip(header or (), fields, strict=False)))
+            starts.append(start)
+    return rows, starts
+
+
 _CELL = re.compile(r"(?P<table>\w+)\[row (?P<row>\d+)\](?:\.(?P<column>\w+))?")
+_COLUMN = re.compile(r"(?P<table>\w+)\.(?P<column>\w+)")
 
 
-def _in_file(folder: Path, problem: Problem) -> str:
+def _in_file(folder: Path, problem: Problem, lines: dict[str, list[int]]) -> str:
     """`check_ins[row 0].value` as `okrs/check_ins.csv line 2, column value`."""
     found = _CELL.fullmatch(problem.path)
     if found is None:
+        column = _COLUMN.fullmatch(problem.path)
+        if column is not None and column["table"] in TABLES:  # a missing column
+            where = f"{folder / (column['table'] + '.csv')}, column {column['column']}"
+            return f"{where}: {problem.message}"
         return str(problem)
-    line = int(found["row"]) + 2  # the header is line 1
+    row = int(found["row"])
+    starts = lines.get(found["table"], [])
+    line = starts[row] if row < len(starts) else row + 2  # the header is line 1
     where = f"{folder / (found['table'] + '.csv')} line {line}"
     if found["column"]:
         where += f", column {found['column']}"
@@ -189,7 +223,7 @@ def _text_of(path: Path, max_bytes: int) -> str:
     except OSError as error:
         raise InputError(f"{path}: cannot read: {error.strerror or error}") from None
     try:
-        return raw.decode("utf-8")
+        return raw.decode("utf-8-sig")  # spreadsheets write a byte-order mark first
     except UnicodeDecodeError as error:
         raise InputError(f"{path}: not UTF-8 text ({error.reason} at byte {error.start})") from None
 
@@ -243,12 +277,7 @@ def _report(document: Document, as_of: date, output: str, rollup: str | None = N
 
 
 def _review(document: Document, since: date, as_of: date, output: str) -> str:
-    try:
-        made = review(
-            AlignmentTree(document.objectives), since=since, as_of=as_of, kpis=document.kpis
-        )
-    except OkrKpiError as error:
-        raise InputError(f"review: {error}") from None
+    made = review(AlignmentTree(document.objectives), since=since, as_of=as_of, kpis=document.kpis)
     if output == "json":
         return json.dumps(made.to_dict(), indent=2, allow_nan=False)
     if output == "md":
@@ -260,7 +289,14 @@ def _review(document: Document, since: date, as_of: date, output: str) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status (0 ok, 1 bad input, 2 bad usage)."""
-    arguments = _parser().parse_args(argv)
+    parser = _parser()
+    arguments = parser.parse_args(argv)
+    rollup = getattr(arguments, "rollup", None)
+    if rollup is not None:  # a name the command line was given: bad usage, not bad input
+        try:
+            default_registry.resolve("rollup", rollup)
+        except OkrKpiError as error:
+            parser.error(f"argument --rollup: {error}")
     output = getattr(arguments, "file_format", None) or arguments.format
     as_of = getattr(arguments, "file_as_of", None) or arguments.as_of
     try:
@@ -280,7 +316,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(_printable(f"okrkpi: {error}"), file=sys.stderr)
         return 1
     except OkrKpiError as error:
-        where = f"{arguments.file}: " if arguments.command == "score" else ""
+        where = f"{arguments.file}: " if arguments.command in ("score", "review") else ""
         print(_printable(f"okrkpi: {where}invalid input: {error}"), file=sys.stderr)
         return 1
     return _write(report)
