@@ -102,3 +102,14 @@ def test_a_flag_is_true_or_false_never_the_truth_of_a_string(data, cls, expected
     with pytest.raises(ValidationError) as raised:
         from_dict(data, cls)
     assert expected in str(raised.value)
+
+
+def test_a_bad_cycle_name_is_named_by_its_field_with_the_other_problems():
+    with pytest.raises(ValidationError) as raised:
+        from_dict(
+            {"title": "o", "cycle": "Q9", "key_results": [{"title": "k", "weight": "heavy"}]},
+            Objective,
+        )
+    paths = [problem.path for problem in raised.value.problems]
+    assert "cycle" in paths  # not the parser's own name, "cycle.parse"
+    assert any(path.startswith("key_results[0]") for path in paths)

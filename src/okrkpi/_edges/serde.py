@@ -122,7 +122,10 @@ def _text_from(value: Any, _: Any) -> str:
 
 def _cycle_from(value: Any, _: Any, *, plain: Plain) -> Cycle:
     if isinstance(value, str):
-        return Cycle.parse(value)
+        try:
+            return Cycle.parse(value)
+        except ValidationError as error:  # named for the field, not the parser
+            raise ValidationError(Problem("cycle", error.problems[0].message)) from None
     return _structure_attrs(value, Cycle, plain)
 
 
