@@ -314,6 +314,33 @@ def test_any_column_label_is_a_name():
     assert [o.id for o in from_frames(objectives=frame).objectives] == ["a"]
 
 
+def test_bad_dates_confidences_and_choices_are_each_named_by_their_cell():
+    row = {"objective_id": "grow", "key_result_id": "arr", "value": 1}
+    problems = _problems(
+        objectives=[{**OBJECTIVE_ROW, "level": "org", "commitment": "maybe"}],
+        key_results=[METRIC_ROW],
+        check_ins=[
+            {**row, "at": date(1800, 1, 1)},
+            {**row, "at": date(2300, 1, 1)},
+            {**row, "at": JULY, "confidence": "70%"},
+            {**row, "at": Q3.end, "confidence": "banana"},
+        ],
+    )
+    plausible = "expected a date between 1900-01-01 and 2199-12-31"
+    rating = "expected a rating from 0 to 10, or 'low', 'medium', 'high'"
+    assert problems == [
+        f"check_ins[row 0].at: {plausible}, got datetime.date(1800, 1, 1)",
+        f"check_ins[row 1].at: {plausible}, got datetime.date(2300, 1, 1)",
+        f"check_ins[row 2].confidence: {rating}, got '70%'",
+        f"check_ins[row 3].confidence: {rating}, got 'banana'",
+        "objectives[row 0].commitment: expected one of 'committed', 'aspirational', got 'maybe'",
+        (
+            "objectives[row 0].level: expected one of 'company', 'department', 'team', "
+            "'individual', got 'org'"
+        ),
+    ]
+
+
 def test_missing_columns_and_too_many_problems():
     with pytest.raises(ValidationError, match=r"objectives\.title: a required column is missing"):
         from_frames(objectives=[{"id": "x"}])

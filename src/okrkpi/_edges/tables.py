@@ -9,6 +9,7 @@ at once with its table, row and column, and nothing is built then.
 
 from __future__ import annotations
 
+import enum
 import math
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -23,7 +24,7 @@ from okrkpi._alignment.batch import status_all
 from okrkpi._alignment.tree import AlignmentTree
 from okrkpi._edges.serde import MAX_PROBLEMS, Document, to_dict
 from okrkpi._errors import MissingExtraError, OkrKpiError, Problem, ValidationError, describe
-from okrkpi._model._checks import enum_member, is_number
+from okrkpi._model._checks import EARLIEST, LATEST, enum_member, is_number
 from okrkpi._model.confidence import ConfidenceRating
 from okrkpi._model.cycle import Cycle, CycleKind
 from okrkpi._model.history import CheckIns, Measurement
@@ -40,8 +41,8 @@ from okrkpi._model.key_result import (
     Zoned,
 )
 from okrkpi._model.kpi import KPI, TargetRange
-from okrkpi._model.moments import Moment
-from okrkpi._model.objective import Objective
+from okrkpi._model.moments import Moment, day_of
+from okrkpi._model.objective import Commitment, Level, Objective
 from okrkpi._model.plan import PlannedValue
 from okrkpi._model.zones import Zone
 from okrkpi._scoring.engine import (
@@ -266,6 +267,11 @@ def _bool(value: Any) -> bool:
 
 
 def _moment(value: Any) -> Moment:
+    """A date or date-time within the plausible years, as every date in the model is."""
+    return _plausible(_any_moment(value))
+
+
+def _any_moment(value: Any) -> Moment:
     if isinstance(value, datetime):
         # Frames store days as midnight timestamps: without a zone, that is the day.
         if value.tzinfo is None and value.time() == datetime.min.time():
@@ -277,13 +283,33 @@ def _moment(value: Any) -> Moment:
         text = value.strip()
         try:
             return (
-                _moment(datetime.fromisoformat(text))
+                _any_moment(datetime.fromisoformat(text))
                 if "T" in text or " " in text
                 else date.fromisoformat(text)
             )
         except ValueError:
             raise _BadCellError("an ISO date like '2026-07-01'") from None
     raise _BadCellError("a date or date-time")
+
+
+def _plausible(moment: Moment) -> Moment:
+    if not EARLIEST <= day_of(moment) <= LATEST:
+        raise _BadCellError(f"a date between {EARLIEST.isoformat()} and {LATEST.isoformat()}")
+    return moment
+
+
+def _member(kind: type[enum.Enum]) -> Callable[[Any], Any]:
+    """A reader of `kind`'s members by value or name, in any case."""
+
+    def read(value: Any) -> Any:
+        try:
+            return enum_member(kind.__name__, kind, _text(value))
+        except ValidationError:
+            raise _BadCellError(
+                "one of " + ", ".join(repr(member.value) for member in kind)
+            ) from None
+
+    return read
 
 
 def _day(value: Any) -> date:
@@ -321,7 +347,10 @@ def _check_in_reader(measure: Any) -> Callable[[Any], Any]:
 
 def _confidence(value: Any) -> ConfidenceRating | str:
     if isinstance(value, str) and not _looks_numeric(value):
-        return value.strip()
+        try:
+            return ConfidenceRating.from_label(value)
+        except ValidationError:
+            raise _BadCellError("a rating from 0 to 10, or 'low', 'medium', 'high'") from None
     # A column of ratings: 0.5 is half a point on the 0..10 scale, as serde reads it.
     rating = _number(value)
     if not 0.0 <= rating <= 10.0:
@@ -609,9 +638,13 @@ def _clean_check_ins(table: Columns) -> dict[str, list[Any]]:
     clean = {}
     if values is not None and set(map(type, values)) <= {float} and all(map(math.isfinite, values)):
         clean["value"] = values
-    if days is not None and set(map(type, days)) <= {date}:
+    if days is not None and set(map(type, days)) <= {date} and _all_plausible(days):
         clean["at"] = days
     return clean
+
+
+def _all_plausible(days: list[date]) -> bool:
+    return not days or (min(days) >= EARLIEST and max(days) <= LATEST)
 
 
 def _check_ins_of(
@@ -840,10 +873,10 @@ def _read_objectives(
         ):
             continue
         fields: dict[str, Any] = {name: cell(name, _text) for name in _OPTIONAL_TEXT}
-        for name in ("commitment", "level"):
-            text = cell(name, _text)
-            if text is not None:
-                fields[name] = text.lower()
+        for name, kind in (("commitment", Commitment), ("level", Level)):
+            member = cell(name, _member(kind))
+            if member is not None:
+                fields[name] = member
         weight = cell("alignment_weight", _number)
         if weight is not None:
             fields["alignment_weight"] = weight
