@@ -172,8 +172,10 @@ def test_domain_rules_are_reported_at_the_row_and_column_too():
     rows["check_ins"][2]["value"] = 5.0  # a binary key result checked in at 5
     rows["objectives"][1]["alignment_weight"] = -1
     rows["initiatives"][0]["progress"] = 3
-    rows["objectives"][0]["cycle"] = "sometime"
-    rows["objectives"][0]["cycle_start"] = None
+    rows["objectives"][0]["cycle"] = "sometime"  # without dates, a name must parse
+    rows["objectives"][0]["cycle_start"] = rows["objectives"][0]["cycle_end"] = None
+    rows["objectives"][1]["cycle_end"] = None  # a custom cycle needs both of its dates
+    rows["objectives"][1]["cycle_start"] = date(2026, 4, 1)
     with pytest.raises(ValidationError) as raised:
         from_rows(rows)
     paths = {problem.path for problem in raised.value.problems}
@@ -183,6 +185,7 @@ def test_domain_rules_are_reported_at_the_row_and_column_too():
         "objectives[row 1].alignment_weight",
         "initiatives[row 0].progress",
         "objectives[row 0].cycle",
+        "objectives[row 1].cycle_end",
     } <= paths
 
 
@@ -338,6 +341,19 @@ def test_bad_dates_confidences_and_choices_are_each_named_by_their_cell():
             "objectives[row 0].level: expected one of 'company', 'department', 'team', "
             "'individual', got 'org'"
         ),
+    ]
+
+
+def test_rows_a_key_result_cannot_use_are_reported():
+    steps = {"objective_id": "grow", "key_result_id": "arr", "name": "design"}
+    problems = _problems(
+        objectives=[{"id": "grow", "title": "Grow", "cycle_start": JULY, "cycle_end": Q3.end}],
+        key_results=[METRIC_ROW],
+        milestones=[steps],
+    )
+    assert problems == [
+        "milestones[row 0].key_result_id: a metric key result has no milestones",
+        "objectives[row 0].cycle: a cycle's name is required with cycle_start",
     ]
 
 

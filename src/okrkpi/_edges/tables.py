@@ -498,6 +498,12 @@ def _cycle(reader: _Reader, table: str, columns: Columns, row: int, prefix: str)
     kind = reader.cell(table, columns, row, f"{prefix}_kind", _text)
     month = reader.cell(table, columns, row, f"{prefix}_fiscal_start_month", _whole)
     if name is None:
+        if start is not None or end is not None:
+            reader.add(table, row, prefix, f"a cycle's name is required with {prefix}_start")
+        return None
+    if (start is None) != (end is None):
+        missing = f"{prefix}_end" if end is None else f"{prefix}_start"
+        reader.add(table, row, missing, f"a value is required: a custom {prefix} has two dates")
         return None
     try:
         if start is None or end is None:
@@ -749,6 +755,8 @@ def _read_key_results(
         except ValidationError as error:
             reader.error("key_results", row, error)
             measure = None
+        _misplaced(reader, measure, "milestones", milestone_rows, Milestones)
+        _misplaced(reader, measure, "plans", plan_rows, Metric)
         weight = reader.cell("key_results", table, row, "weight", _number)
         owner = reader.cell("key_results", table, row, "owner", _text)
         source = reader.cell("key_results", table, row, "source_kpi", _text)
@@ -797,6 +805,14 @@ def _read_key_results(
                 missing = f"no key result {describe(key_result_id)} {where}"
                 reader.add(table_name, row, "key_result_id", missing)
     return by_objective
+
+
+def _misplaced(reader: _Reader, measure: Any, table: str, rows: list[int], kind: type) -> None:
+    # Steps for a metric, or a plan for milestones: rows the key result cannot use.
+    if measure is None or isinstance(measure, kind):
+        return
+    for row in rows:
+        reader.add(table, row, "key_result_id", f"a {measure.kind.value} key result has no {table}")
 
 
 def _milestones(reader: _Reader, columns: Columns, rows: list[int]) -> list[Milestone] | None:
