@@ -113,3 +113,11 @@ def test_a_bad_cycle_name_is_named_by_its_field_with_the_other_problems():
     paths = [problem.path for problem in raised.value.problems]
     assert "cycle" in paths  # not the parser's own name, "cycle.parse"
     assert any(path.startswith("key_results[0]") for path in paths)
+
+
+def test_a_string_where_an_object_belongs_is_named_in_the_documents_terms():
+    with pytest.raises(ValidationError) as raised:
+        from_dict({"title": "o", "key_results": ["revenue"]}, Objective)
+    assert [str(problem) for problem in raised.value.problems] == [
+        "key_results[0]: expected an object"
+    ]

@@ -357,6 +357,31 @@ def test_rows_a_key_result_cannot_use_are_reported():
     ]
 
 
+def test_renames_never_merge_two_columns_into_one():
+    with pytest.raises(ValidationError, match=r"each of our columns named once"):
+        from_frames(
+            objectives=[OBJECTIVE_ROW], columns={"objectives": {"a": "title", "b": "title"}}
+        )
+    with pytest.raises(ValidationError, match=r"objectives\.columns.*'title'"):
+        from_frames(
+            objectives=[{**OBJECTIVE_ROW, "name": "Grow"}],
+            columns={"objectives": {"name": "title"}},
+        )
+
+
+def test_a_csv_with_an_unclosed_quote_or_a_repeated_header_is_refused(tmp_path):
+    for content, message in (
+        ('id,title\ngrow,"Grow\n', "unexpected end of data"),
+        ("id,title,title\ngrow,Grow,Again\n", "the header repeats 'title'"),
+    ):
+        folder = tmp_path / str(len(message))
+        folder.mkdir()
+        (folder / "objectives.csv").write_text(content)
+        result = run_cli("score", str(folder))
+        assert result.returncode == 1
+        assert f"objectives.csv: not valid CSV: {message}" in result.stderr
+
+
 def test_missing_columns_and_too_many_problems():
     with pytest.raises(ValidationError, match=r"objectives\.title: a required column is missing"):
         from_frames(objectives=[{"id": "x"}])

@@ -173,8 +173,11 @@ def _read_tables(folder: Path, max_bytes: int) -> Document:
 
 def _csv_rows(text: str) -> tuple[list[dict[str, str]], list[int]]:
     """The rows of a CSV file, and the line each starts on (a quoted cell may span lines)."""
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)  # no unclosed quote
     header = next(reader, None)
+    repeated = sorted({name for name in header or () if (header or []).count(name) > 1})
+    if repeated:
+        raise csv.Error(f"the header repeats {', '.join(map(repr, repeated))}")
     rows: list[dict[str, str]] = []
     starts: list[int] = []
     end_of_last = reader.line_num

@@ -330,7 +330,11 @@ def _format(error: BaseException, _: type | None) -> str:
     if isinstance(error, cattrs.ForbiddenExtraKeysError):
         return "unknown field(s) " + ", ".join(sorted(map(repr, error.extra_fields)))
     if isinstance(error, TypeError | AttributeError):
-        return f"wrong shape ({error})"
+        # Python's words for a shape mismatch, put in the document's terms.
+        text = str(error)
+        if "attribute 'keys'" in text or "attribute 'items'" in text:
+            return "expected an object"
+        return f"wrong shape ({text})"
     return str(error) or type(error).__name__
 
 

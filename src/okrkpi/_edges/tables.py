@@ -403,7 +403,11 @@ def _as_columns(table: str, data: Any, renames: Mapping[str, str]) -> tuple[Colu
         # By name, not `frame[name]`: a label like 0 would read as a row number.
         columns = {str(name): frame.get_column(name).to_list() for name in frame.columns}
         count = len(frame)
-    return {renames.get(name, name): cells for name, cells in columns.items()}, count
+    renamed = [renames.get(name, name) for name in columns]
+    twice = sorted({name for name in renamed if renamed.count(name) > 1})
+    if twice:  # a renamed column lands on one the table already has
+        raise ValidationError.field(f"{table}.columns", twice, "one column per name after renames")
+    return dict(zip(renamed, columns.values(), strict=True)), count
 
 
 def _is_frame(data: Any) -> bool:
@@ -1101,6 +1105,12 @@ def _renames(columns: Mapping[str, Mapping[str, str]] | None) -> dict[str, dict[
                 raise ValidationError.field(
                     f"from_frames.columns[{table!r}]", ours, f"a column of {table}"
                 )
+        targets = list(mapping.values())
+        twice = sorted({ours for ours in targets if targets.count(ours) > 1})
+        if twice:
+            raise ValidationError.field(
+                f"from_frames.columns[{table!r}]", twice, "each of our columns named once"
+            )
         renames[table] = dict(mapping)
     return renames
 
