@@ -151,13 +151,13 @@ def test_forecast_example():
 @given(
     st.floats(-50, 50, allow_nan=False),
     st.floats(-5, 5, allow_nan=False),
-    st.lists(st.integers(0, 91), min_size=2, max_size=8, unique=True),
+    st.lists(st.integers(0, 90), min_size=2, max_size=8, unique=True),
 )
 def test_perfectly_linear_history_projects_exactly(intercept, slope, offsets):
     kr = KeyResult.metric("m", start=-1000, target=1000)
     for offset in offsets:
         kr = kr.check_in(intercept + slope * offset, at=Q3.start + timedelta(days=offset))
-    result = forecast(kr, Q3, as_of=Q3.end)
+    result = forecast(kr, Q3, as_of=Q3.end - timedelta(days=1))  # the day before the end
     assert result.projected_value == pytest.approx(
         intercept + slope * (Q3.end - Q3.start).days, abs=1e-6
     )
@@ -317,6 +317,38 @@ def test_every_forecast_number_is_finite(start, target, values, offset):
     if result.required_per_day is not None:
         numbers.append(result.required_per_day)
     assert all(math.isfinite(number) for number in numbers), result
+
+
+def test_a_forecast_counts_what_its_cycle_counts():
+    q1 = Cycle.quarter(2026, 1)
+    late = KeyResult.metric("C", start=0, target=100).check_in(87, at=date(2026, 3, 20))
+    late = late.check_in(120, at=date(2026, 4, 2))  # after the cycle: does not count
+    done_late = KeyResult.binary("b").check_in(True, at=date(2026, 4, 5))
+    grow = Objective("Grow", [late], cycle=q1, id="g")
+    after = date(2026, 4, 10)
+    assert forecast_objective(grow, as_of=after) == score(grow).value == 0.87
+    assert forecast_tree(AlignmentTree([grow]), as_of=after).value("g") == 0.87
+    assert forecast_objective(Objective("B", [done_late], cycle=q1), as_of=after) == 0.0
+    # The latest check-in before the cycle is where it starts: no trend down to the 1st.
+    early = KeyResult.metric("x", start=0, target=90).check_in(30, at=date(2025, 12, 1))
+    flat = forecast(early, q1, as_of=date(2026, 2, 1))
+    assert (flat.projected_value, flat.slope_per_day) == (30.0, 0.0)
+    rising = forecast(early.check_in(60, at=date(2026, 2, 1)), q1, as_of=date(2026, 2, 1))
+    assert rising.slope_per_day == pytest.approx(30 / 31)
+
+
+@pytest.mark.parametrize(
+    ("call", "path"),
+    [
+        (lambda: forecast("kr", Cycle.quarter(2026, 1), as_of=date(2026, 2, 1)), "key_result"),
+        (lambda: forecast(KeyResult.metric("m", start=0, target=1), Q3, as_of=None), "as_of"),
+        (lambda: forecast_objective("o", as_of=date(2026, 2, 1)), "objective"),
+        (lambda: forecast_objective(Objective("o", [], cycle=Q3), as_of=None), "as_of"),
+    ],
+)
+def test_forecasts_refuse_bad_arguments_by_name(call, path):
+    with pytest.raises(ValidationError, match=path):
+        call()
 
 
 # -- carrying a whole tree over ------------------------------------------------------------

@@ -18,7 +18,7 @@ from okrkpi._model.cycle import Cycle
 from okrkpi._model.key_result import KeyResult, Metric
 from okrkpi._model.moments import day_number, day_of
 from okrkpi._model.objective import Objective
-from okrkpi._scoring.engine import score_key_result
+from okrkpi._scoring.engine import judged_as_of, score_key_result
 from okrkpi._scoring.policy import ScoringPolicy, resolve_policy
 from okrkpi._scoring.protocols import RollUp
 
@@ -93,13 +93,17 @@ def _value_at(progress: float, start: float, span: float) -> float:
 def forecast(key_result: KeyResult, cycle: Cycle, *, as_of: date) -> Forecast:
     """Project a metric key result to the end of `cycle` from its check-ins up to `as_of`.
 
-    The trend is a least-squares line through the check-ins (value against time). With a
-    single check-in, the baseline (`start` on the cycle's first day) is the second point;
-    with none, the value stays at `start`.
+    The trend is a least-squares line through the check-ins (value against time) within
+    the cycle: check-ins after its end do not count, and the latest one before its start
+    is the value it starts from. With a single point in the cycle, the baseline (`start`
+    on the cycle's first day) is the second; with none, the value stays at `start`. Once
+    the cycle is over, the projection is where the key result ended.
 
     Raises:
         ValidationError: The key result is not a metric, or bad arguments.
     """
+    if not isinstance(key_result, KeyResult):
+        raise ValidationError.field("forecast.key_result", key_result, "a KeyResult")
     measure = key_result.measure
     if not isinstance(measure, Metric):
         raise ValidationError.field(
@@ -107,20 +111,29 @@ def forecast(key_result: KeyResult, cycle: Cycle, *, as_of: date) -> Forecast:
         )
     if not isinstance(cycle, Cycle):
         raise ValidationError.field("forecast.cycle", cycle, "a Cycle")
-    seen = key_result.check_ins_until(as_of)
-    xs = [day_number(entry.at) for entry in seen]
-    ys = [float(entry.value) for entry in seen]
-    if len(seen) == 1:
-        xs.insert(0, day_number(cycle.start))
+    if not isinstance(as_of, date):
+        raise ValidationError.field("forecast.as_of", as_of, "a date")
+    start_x = day_number(cycle.start)
+    xs: list[float] = []
+    ys: list[float] = []
+    for entry in key_result.check_ins_until(judged_as_of(as_of, cycle)):
+        x = day_number(entry.at)
+        if x < start_x:  # before the cycle: the value it starts from
+            xs, ys = [start_x], [float(entry.value)]
+        else:
+            xs.append(x)
+            ys.append(float(entry.value))
+    if len(xs) == 1 and xs[0] > start_x:
+        xs.insert(0, start_x)
         ys.insert(0, float(measure.start))
     end_x = day_number(cycle.end)
     current = ys[-1] if ys else float(measure.start)
-    if len(xs) >= 2:
-        slope = _finite(least_squares(xs, ys)[0])
-        # From the last point, so the numbers stay near the data's own size.
-        projected = current + slope * (end_x - xs[-1])
+    slope = _finite(least_squares(xs, ys)[0]) if len(xs) >= 2 else 0.0
+    if day_of(as_of) >= cycle.end:
+        projected = current
     else:
-        slope, projected = 0.0, float(measure.start)
+        # From the last point, so the numbers stay near the data's own size.
+        projected = current + slope * (end_x - xs[-1]) if xs else current
     span = measure.target - measure.start
     progress = _bounded((projected - measure.start) / span, measure.start, span)
     projected = _value_at(progress, measure.start, span)
@@ -154,15 +167,20 @@ def forecast_objective(
     Raises:
         ValidationError: The objective has no cycle.
     """
+    if not isinstance(objective, Objective):
+        raise ValidationError.field("forecast_objective.objective", objective, "an Objective")
     if objective.cycle is None:
         raise ValidationError.field(f"Objective({objective.id!r}).cycle", None, "a Cycle")
+    if not isinstance(as_of, date):
+        raise ValidationError.field("forecast_objective.as_of", as_of, "a date")
     chosen = resolve_policy(policy)
+    judged = judged_as_of(as_of, objective.cycle)  # check-ins after the cycle do not count
     parts = []
     for key_result in objective.key_results:
         if isinstance(key_result.measure, Metric):
             value = forecast(key_result, objective.cycle, as_of=as_of).projected_score
         else:
-            value = score_key_result(key_result, as_of, chosen).value
+            value = score_key_result(key_result, judged, chosen, objective.commitment).value
         parts.append((key_result.weight, value))
     return chosen.aggregator(parts).value if parts else 0.0
 
