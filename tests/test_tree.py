@@ -566,3 +566,27 @@ def test_the_oldest_score_result_is_the_first_let_go():
     kept = [key[0] for key in tree._cache]
     assert days[0] not in kept
     assert kept == days[1:]
+
+
+def test_a_policy_with_an_unhashable_strategy_scores_a_tree(example):
+    @attrs.define  # a mutable class: not hashable
+    class Lowest:
+        name: str = "lowest"
+
+        def __call__(self, parts):
+            return builtin.minimum()(parts)
+
+    policy = ScoringPolicy(aggregator=Lowest())
+    scores = example.score(EXAMPLE_AS_OF, policy=policy)
+    assert example.score(EXAMPLE_AS_OF, policy=policy) is scores  # kept by identity
+    assert scores.value("company") == min(
+        part.value for part in example.score(EXAMPLE_AS_OF)["company"].parts
+    )
+
+
+def test_the_html_view_of_a_tree_scores_it_as_its_text_does():
+    rolled = AlignmentTree(example_objectives(), policy=ScoringPolicy(rollup=children_only()))
+    company = rolled.score()["company"].value
+    first_row = rolled._repr_html_().split("<tbody>")[1].split("</tr>")[0]
+    assert f"<td>{company:.2f}</td>" in first_row
+    assert f"{company:.2f}" in rolled._repr_markdown_().splitlines()[0]

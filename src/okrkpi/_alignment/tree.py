@@ -466,5 +466,23 @@ def _cache_key(as_of: Moment | None, policy: ScoringPolicy) -> Hashable:
     try:
         hash(policy)
     except TypeError:
-        return (as_of, id(policy), policy)
+        return (as_of, _Identity(policy))
     return (as_of, policy)
+
+
+class _Identity:
+    """A key for an unhashable object: itself, compared by identity.
+
+    It keeps the object alive, so its id cannot be reused while the key exists.
+    """
+
+    __slots__ = ("subject",)
+
+    def __init__(self, subject: object) -> None:
+        self.subject = subject
+
+    def __hash__(self) -> int:
+        return id(self.subject)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Identity) and other.subject is self.subject

@@ -149,17 +149,26 @@ def score_markdown(score: Score) -> str:
     return f"**{subject}** {score.value:.2f} {score.grade.name}: `{score.explanation}`"
 
 
-def _objective_rows(objective: Objective, as_of: date | None, depth: int = 0) -> list[str]:
-    own = score(objective, as_of)
+def _objective_rows(
+    objective: Objective,
+    as_of: date | None,
+    depth: int = 0,
+    *,
+    own: Score | None = None,
+    policy: ScoringPolicy | None = None,
+) -> list[str]:
+    """Rows for an objective and its key results: scored alone, or as `own` in a tree."""
+    policy = _DEFAULT_POLICY if policy is None else policy
+    own = score(objective, as_of) if own is None else own
     cycle = objective.cycle
     day = as_of if as_of is not None else _latest_day(objective)
     statuses: list[str] = ["-"] * (len(objective.key_results) + 1)
     if cycle is not None and day is not None:
         day = judged_as_of(day, cycle)
         assert day is not None
-        policy = _DEFAULT_POLICY
+        rolled_up = policy.rollup.uses_children
         statuses = [
-            objective_status(objective, own, cycle, day, policy).name,
+            objective_status(objective, own, cycle, day, policy, rolled_up=rolled_up).name,
             *(
                 key_result_status(kr, part, cycle, day, policy).name
                 for kr, part in zip(objective.key_results, own.parts, strict=True)
@@ -212,9 +221,11 @@ def objective_markdown(objective: Objective) -> str:
 
 def tree_html(tree: AlignmentTree) -> str:
     """An `AlignmentTree` as an HTML table, indented by depth, scored at the latest check-ins."""
+    scores = tree.score()  # with the tree's own policy and roll-up, as its text shows
     rows: list[str] = []
     for objective, depth in tree.walk():
-        rows.extend(_objective_rows(objective, None, depth))
+        own = scores[objective.id]
+        rows.extend(_objective_rows(objective, None, depth, own=own, policy=scores.policy))
     return _HEAD + "".join(rows) + "</tbody></table>"
 
 
