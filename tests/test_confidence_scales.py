@@ -141,3 +141,12 @@ def test_scales_round_trip_through_json(scale):
     from okrkpi.serde import dumps, loads
 
     assert loads(dumps(scale), ConfidenceScale) == scale
+
+
+def test_a_band_stands_for_a_probability_that_reads_back_as_it():
+    with pytest.raises(ValidationError, match=r"ConfidenceBand\.probability.*upper end excluded"):
+        ConfidenceBand("lo", 0.0, 0.5, probability=0.5)  # 0.5 reads as the next band
+    top = ConfidenceBand("hi", 0.5, 1.0, probability=1.0)  # 1.0 is the top band's own
+    scale = ConfidenceScale("s", [ConfidenceBand("lo", 0.0, 0.5, probability=0.49), top])
+    for label in ("lo", "hi"):
+        assert scale.from_probability(scale.to_probability(label)) == label

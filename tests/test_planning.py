@@ -3,8 +3,11 @@
 import math
 import sys
 from datetime import date, timedelta
+from decimal import Decimal
+from fractions import Fraction
 
 import attrs
+import numpy
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -427,3 +430,19 @@ def test_check_ins_after_the_cycle_do_not_decide_what_is_carried():
     kr = KeyResult.binary("Ship", id="ship").check_in(True, at=date(2026, 4, 10))
     carried = carry_over(Objective("o", [kr], id="o", cycle=q1))
     assert carried.key_results[0].id == "ship"
+
+
+@pytest.mark.parametrize(
+    "seven_tenths", [0.7, Decimal("0.7"), Fraction(7, 10), numpy.float32(0.75)], ids=repr
+)
+def test_an_override_is_any_real_number_stored_as_a_float(seven_tenths):
+    objective = Objective("o", [KeyResult.binary("b")], cycle=Q3)
+    closed = close(objective, on=Q3.end, override=seven_tenths, reason="agreed in review")
+    assert closed.override.__class__ is float
+    assert closed.override == pytest.approx(float(seven_tenths))
+
+
+def test_a_reason_is_text():
+    objective = Objective("o", [KeyResult.binary("b")], cycle=Q3)
+    with pytest.raises(ValidationError, match=r"close\.reason"):
+        close(objective, on=Q3.end, reason=5)

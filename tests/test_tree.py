@@ -590,3 +590,14 @@ def test_the_html_view_of_a_tree_scores_it_as_its_text_does():
     first_row = rolled._repr_html_().split("<tbody>")[1].split("</tr>")[0]
     assert f"<td>{company:.2f}</td>" in first_row
     assert f"{company:.2f}" in rolled._repr_markdown_().splitlines()[0]
+
+
+def test_replacing_an_objective_keeps_every_link_valid(example):
+    company = example["company"]
+    linked = {child.parent_key_result_id for child in example.children("company")} - {None}
+    assert linked  # a child drives one of the company's key results
+    kept = [kr for kr in company.key_results if kr.id not in linked]
+    with pytest.raises(AlignmentError, match="has no key result"):
+        example.replace(attrs.evolve(company, key_results=kept))
+    renamed = attrs.evolve(company, title="Lead the SaaS market")  # links untouched
+    assert example.replace(renamed)["company"].title == "Lead the SaaS market"

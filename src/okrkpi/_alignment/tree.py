@@ -311,7 +311,7 @@ class AlignmentTree:
         if (old.parent_id, old.parent_key_result_id) != (
             objective.parent_id,
             objective.parent_key_result_id,
-        ):
+        ) or self._drops_a_linked_key_result(old, objective):
             objectives = dict(self._objectives)
             objectives[objective.id] = objective
             return AlignmentTree([objectives[oid] for oid in self._order], policy=self._policy)
@@ -331,6 +331,17 @@ class AlignmentTree:
             self.findings if objective.cycle == old.cycle else tuple(new._cycle_findings())
         )
         return new
+
+    def _drops_a_linked_key_result(self, old: Objective, new: Objective) -> bool:
+        """Whether a child drives a key result of `old` that `new` no longer has."""
+        kept = {kr.id for kr in new.key_results}
+        if kept >= {kr.id for kr in old.key_results}:
+            return False
+        objectives = self._structure.objectives
+        return any(
+            objectives[child].parent_key_result_id not in (None, *kept)
+            for child in self._structure.children.get(old.id, ())
+        )
 
     def check_in(
         self,

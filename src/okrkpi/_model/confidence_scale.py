@@ -49,9 +49,13 @@ class ConfidenceBand:
             raise ValidationError.field("ConfidenceBand.high", self.high, f"above {self.low!r}")
         if self.probability is not None:
             value = finite_float("ConfidenceBand.probability", self.probability)
-            if not self.low <= value <= self.high:
+            # In the band as `from_probability` reads it: its upper end belongs to the next
+            # band, except 1.0; otherwise a label's probability reads back as another label.
+            if not (self.low <= value < self.high or value == self.high == 1.0):
                 raise ValidationError.field(
-                    "ConfidenceBand.probability", value, f"within {self.low!r}..{self.high!r}"
+                    "ConfidenceBand.probability",
+                    value,
+                    f"within {self.low!r}..{self.high!r}, the upper end excluded below 1.0",
                 )
             object.__setattr__(self, "probability", value)
         if self.colour is not None:

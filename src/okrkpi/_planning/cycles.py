@@ -10,6 +10,7 @@ import attrs
 
 from okrkpi._alignment.tree import AlignmentTree
 from okrkpi._errors import ValidationError
+from okrkpi._model._checks import finite_float, is_number
 from okrkpi._model.cycle import Cycle
 from okrkpi._model.key_result import (
     Binary,
@@ -266,12 +267,15 @@ def close(
     if not isinstance(on, date) or isinstance(on, datetime):
         raise ValidationError.field("close.on", on, "a date")
     if override is not None:
-        if isinstance(override, bool) or not isinstance(override, int | float):
+        if not is_number(override):
             raise ValidationError.field("close.override", override, "a number in [0, 1]")
+        override = finite_float("close.override", override)  # Decimal, numpy: as everywhere
         if not 0.0 <= override <= 1.0:
             raise ValidationError.field("close.override", override, "a number in [0, 1]")
         if not isinstance(reason, str) or not reason.strip():
             raise ValidationError.field("close.reason", reason, "a reason for the override")
+    elif reason is not None and not isinstance(reason, str):
+        raise ValidationError.field("close.reason", reason, "text or None")
     chosen = resolve_policy(policy)
     computed = score_objective(objective, on, chosen)
     closed = attrs.evolve(objective, closed_on=on)
