@@ -330,6 +330,34 @@ def test_test_kit_catches_a_broken_scorer():
         check_scorer(Backwards(), max_examples=50, shrink=False)
 
 
+def test_test_kit_catches_a_scorer_that_cannot_score_before_the_first_check_in():
+    @attrs.frozen
+    class Careless:
+        name: str = "careless"
+        monotone: bool = True
+
+        def __call__(self, key_result, current):
+            return builtin.linear_metric()(key_result, float(current))  # None: TypeError
+
+    with pytest.raises(AssertionError, match=r"careless raised TypeError.*current=None"):
+        check_scorer(Careless(), max_examples=50, shrink=False)
+
+
+def test_test_kit_says_a_grade_that_is_not_a_grade_is_not_one():
+    @attrs.frozen
+    class Words:
+        name: str = "words"
+
+        def grade(self, value, commitment):
+            return "green"
+
+        def is_met(self, value, commitment):
+            return value >= 0.7
+
+    with pytest.raises(AssertionError, match="words returned 'green', not a Grade"):
+        check_grader(Words(), max_examples=20, shrink=False)
+
+
 def test_test_kit_catches_a_broken_aggregator_and_grader():
     @attrs.frozen
     class Sum:

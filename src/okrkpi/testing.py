@@ -444,12 +444,12 @@ def check_scorer(
 ) -> None:
     """Check a key-result scorer against the contract, on key results of `kind`.
 
-    Progress is a finite number; the clamped value is in [0, 1]; the same input gives
-    the same output; the formula is non-empty; if `scorer.monotone`, moving the
-    current value in the better direction (from start towards target and beyond; for
-    zoned key results towards stretch; for ordinal ones a zone up) never lowers
-    progress; and a `NumericScorer`'s `progress_only` gives exactly the progress of a
-    full call.
+    For a current value, and for None (no check-in yet): progress is a finite number;
+    the clamped value is in [0, 1]; the same input gives the same output; the formula
+    is non-empty; and a `NumericScorer`'s `progress_only` gives exactly the progress of
+    a full call. If `scorer.monotone`, moving the current value in the better direction
+    (from start towards target and beyond; for zoned key results towards stretch; for
+    ordinal ones a zone up) never lowers progress.
 
     `kind` is METRIC (default), ZONED or ORDINAL. `shrink=False` skips searching for the
     smallest failing example (faster).
@@ -463,9 +463,14 @@ def check_scorer(
     assert kind in supported, f"the kit checks {', '.join(k.value for k in supported)} scorers"
 
     @_kit_settings(max_examples, shrink)
-    @given(key_results(kinds=[kind]), _current_values(kind), st.floats(0, 1000))
-    def contract(key_result: KeyResult, current: float, step: float) -> None:
-        first = scorer(key_result, current)
+    # None is "no check-in yet", which every scorer is handed before the first check-in.
+    @given(key_results(kinds=[kind]), st.none() | _current_values(kind), st.floats(0, 1000))
+    def contract(key_result: KeyResult, current: float | None, step: float) -> None:
+        try:
+            first = scorer(key_result, current)
+        except Exception as error:  # any crash breaks the contract: say for which input
+            message = f"{scorer.name} raised {error!r} for current={current!r}"
+            raise AssertionError(message) from error
         assert isinstance(first, Measured), f"{scorer.name} returned {first!r}"
         assert math.isfinite(first.progress), f"{scorer.name}: progress {first.progress}"
         assert 0.0 <= min(1.0, max(0.0, first.progress)) <= 1.0
@@ -476,7 +481,7 @@ def check_scorer(
             assert quick == first.progress, (
                 f"{scorer.name}: progress_only gave {quick}, the full call {first.progress}"
             )
-        if scorer.monotone:
+        if scorer.monotone and current is not None:
             better = _better(key_result.measure, current, step)
             later = scorer(key_result, better)
             assert later.progress >= first.progress - 1e-9, (
@@ -544,7 +549,10 @@ def check_grader(grader: Grader, *, max_examples: int = 200, shrink: bool = True
     @given(st.floats(0, 1), st.floats(0, 1), st.sampled_from(list(Commitment)))
     def contract(a: float, b: float, commitment: Commitment) -> None:
         low, high = sorted((a, b))
-        assert rank[grader.grade(low, commitment)] <= rank[grader.grade(high, commitment)]
+        lower, higher = grader.grade(low, commitment), grader.grade(high, commitment)
+        for grade in (lower, higher):
+            assert grade in rank, f"{grader.name} returned {grade!r}, not a Grade"
+        assert rank[lower] <= rank[higher]
         assert grader.is_met(high, commitment) or not grader.is_met(low, commitment)
         assert grader.grade(1.0, commitment) is Grade.GREEN
         assert grader.is_met(1.0, commitment)
