@@ -191,11 +191,15 @@ HOSTILE = [
     ("FREQ=DAILY;UNTIL=2026", "UNTIL date"),
     ("FREQ=DAILY;UNTIL=20260231", "UNTIL date"),
     ("FREQ=DAILY;BYDAY=XX", "a valid RRULE"),
-    ("FREQ=DAILY;BYMONTH=", "a valid RRULE"),
+    ("FREQ=DAILY;BYMONTH=", "BYMONTH values from 1 to 12"),
+    ("FREQ=DAILY;BYMONTH=13", "BYMONTH values from 1 to 12"),
+    ("FREQ=MONTHLY;BYMONTHDAY=0", "BYMONTHDAY values from 1 to 31 or -31 to -1"),
+    ("FREQ=MONTHLY;BYDAY=MO;BYSETPOS=31", "falls on at least one day"),
+    ("FREQ=WEEKLY;BYDAY=MO,TU;BYSETPOS=3", "falls on at least one day"),
     ("FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30", "falls on at least one day"),
     ("FREQ=MONTHLY;BYMONTH=4;BYMONTHDAY=31", "falls on at least one day"),
-    ("FREQ=YEARLY;BYYEARDAY=367", "falls on at least one day"),
-    ("FREQ=WEEKLY;BYMONTH=13;BYDAY=MO", "falls on at least one day"),
+    ("FREQ=YEARLY;BYYEARDAY=367", "BYYEARDAY values from 1 to 366"),
+    ("FREQ=WEEKLY;BYMONTH=13;BYDAY=MO", "BYMONTH values from 1 to 12"),
     ("FREQ=MONTHLY;BYDAY=5MO;BYMONTH=2;BYMONTHDAY=1", "falls on at least one day"),
 ]
 
@@ -241,9 +245,12 @@ def test_a_rule_that_never_falls_after_the_anchor_gives_up_within_a_bounded_sear
     assert kpi.next_due(date(2026, 7, 1)) is None
     assert 0 < len(periods) <= 500 * 366 // 7 + 2
     periods.clear()
-    impossible = KPI("k", target=1, frequency="FREQ=MONTHLY;BYMONTHDAY=1;BYSETPOS=2")
-    assert impossible.record(1, at=date(1900, 1, 1)).next_due(date(1900, 1, 1)) is None
+    # Every 12 months from July, but only in February: never, found within bounds.
+    out_of_step = measured("FREQ=MONTHLY;INTERVAL=12;BYMONTH=2", date(1900, 7, 1))
+    assert out_of_step.next_due(date(1900, 7, 1)) is None
     assert len(periods) <= 500 * 12 + 2
+    with pytest.raises(ValidationError, match="falls on at least one day"):
+        KPI("k", target=1, frequency="FREQ=MONTHLY;BYMONTHDAY=1;BYSETPOS=2")
 
 
 def test_a_search_that_reaches_the_end_of_time_finds_nothing():

@@ -158,17 +158,18 @@ def parse_rule(path: str, text: str) -> tuple[str, Schedule]:
         )
     _check_interval(path, text, parts.get("INTERVAL", "1"))
     _check_positions(path, text, freq, parts.get("BYSETPOS"))
+    _check_ranges(path, text, parts)
     until = _until(path, text, parts.pop("UNTIL", None))
     canonical = ";".join(f"{name}={value}" for name, value in parts.items())
     try:
         template = rrulestr(f"RRULE:{canonical}", dtstart=_CYCLE_START)
-        feasible = _can_occur(freq, parts)
+        assert isinstance(template, rrule)  # one RRULE line parses to one rule
+        feasible = _can_occur(freq, parts, template)
     except (ValueError, TypeError, KeyError, IndexError, OverflowError):
         # dateutil's parser reports a bad value with any of these
         raise ValidationError.field(path, text, "a valid RRULE") from None
     if not feasible:
         raise ValidationError.field(path, text, "an RRULE that falls on at least one day")
-    assert isinstance(template, rrule)  # one RRULE line parses to one rule
     if until is not None:
         canonical += f";UNTIL={until.strftime('%Y%m%d')}"
     return canonical, Schedule(template, freq=freq, names=frozenset(parts), until=until)
@@ -192,6 +193,30 @@ def _check_positions(path: str, text: str, freq: int, value: str | None) -> None
             )
 
 
+# RFC 5545's ranges; dateutil takes some values outside them (BYMONTH=13, BYMONTHDAY=0).
+_RANGES = MappingProxyType(
+    {
+        "BYMONTH": (1, 12, False),
+        "BYMONTHDAY": (1, 31, True),
+        "BYYEARDAY": (1, 366, True),
+        "BYWEEKNO": (1, 53, True),
+    }
+)  # name -> (lowest, highest, negatives allowed)
+
+
+def _check_ranges(path: str, text: str, parts: dict[str, str]) -> None:
+    for name, (lowest, highest, signed) in _RANGES.items():
+        if name not in parts:
+            continue
+        for item in parts[name].split(","):
+            number = int(item) if _POSITION.fullmatch(item) else 0
+            if not lowest <= (abs(number) if signed else number) <= highest:
+                allowed = f"{lowest} to {highest}" + (
+                    f" or -{highest} to -{lowest}" if signed else ""
+                )
+                raise ValidationError.field(path, text, f"{name} values from {allowed}")
+
+
 def _until(path: str, text: str, value: str | None) -> date | None:
     if value is None:
         return None
@@ -204,13 +229,20 @@ def _until(path: str, text: str, value: str | None) -> date | None:
         raise ValidationError.field(path, text, "an UNTIL date such as 20261231") from None
 
 
-def _can_occur(freq: int, parts: dict[str, str]) -> bool:
+def _can_occur(freq: int, parts: dict[str, str], template: rrule) -> bool:
     """Whether any day passes the rule's day filters in a whole 400-year cycle.
 
     A rule without its own day filters takes its day from the anchor, which always exists.
     Otherwise the filters are tried as a YEARLY rule, one period a year (cheap even when
-    nothing matches), with each BYDAY meaning what it means at the rule's FREQ.
+    nothing matches), with each BYDAY meaning what it means at the rule's FREQ. A
+    BYSETPOS picks within the rule's own periods, so that rule itself is searched: at
+    most 400 years of weeks, months or years, the search being cached with the rule.
     """
+    if "BYSETPOS" in parts:
+        try:
+            return template.after(_CYCLE_START, inc=True) is not None
+        except ValueError:  # the search ran past the year 9999: nothing in a whole cycle
+            return False
     if not parts.keys() & _DAYS:
         return True
     probe = {name: parts[name] for name in ("WKST", "BYMONTH", *sorted(_DAYS)) if name in parts}
