@@ -18,9 +18,13 @@ from okrkpi import (
     OkrKpiError,
     ScoringPolicy,
     TargetRange,
+    forecast,
+    key_result_from_kpi,
+    propose_objective,
     score,
     status,
 )
+from okrkpi.display import render_kpis, render_tree
 from okrkpi.serde import Document, from_dict
 
 NAN = float("nan")
@@ -116,6 +120,14 @@ CATALOGUE = [
     ("from_dict schema version", lambda: from_dict({"schema_version": 9}, Document), "schema_version"),
     ("from_dict not an object", lambda: from_dict("uptime", KPI), "$"),
     ("from_dict NaN-free value", lambda: from_dict({"value": "1", "at": "2026-07-01"}, CheckIn), "value"),
+    ("KPI key result text target", lambda: key_result_from_kpi(KPI("k", target=1).record(1, at=DAY), target="500", cycle=Cycle.quarter(2026, 3)), "key_result_from_kpi.target"),
+    ("propose without a date", lambda: propose_objective(KPI("k", target=1), None), "propose_objective.as_of"),
+    ("propose for a name", lambda: propose_objective("k", DAY), "propose_objective.kpi"),
+    ("tree status without a date", lambda: AlignmentTree([]).status(None), "AlignmentTree.status.as_of"),
+    ("render a list", lambda: render_tree([Objective("o")], as_of=DAY), "render_tree.tree"),
+    ("render KPIs of numbers", lambda: render_kpis([5], as_of=DAY), "render_kpis.kpis[0]"),
+    ("filter by an unknown level", lambda: AlignmentTree([]).filter(level="org"), "AlignmentTree.filter.level"),
+    ("forecast a name", lambda: forecast("kr", Cycle.quarter(2026, 3), as_of=DAY), "forecast.key_result"),
 ]  # fmt: skip
 
 

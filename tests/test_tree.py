@@ -601,3 +601,9 @@ def test_replacing_an_objective_keeps_every_link_valid(example):
         example.replace(attrs.evolve(company, key_results=kept))
     renamed = attrs.evolve(company, title="Lead the SaaS market")  # links untouched
     assert example.replace(renamed)["company"].title == "Lead the SaaS market"
+
+
+def test_filter_takes_a_level_and_a_cycle_by_name(example):
+    assert example.filter(level="company") == example.filter(level=Level.COMPANY)
+    assert example.filter(cycle="2026-Q3") == example.filter(cycle=Cycle.quarter(2026, 3))
+    assert example.filter(cycle="2026") == tuple(example)  # the year holds its quarters

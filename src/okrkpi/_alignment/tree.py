@@ -19,6 +19,7 @@ from okrkpi._alignment.batch import (
     status_all,
 )
 from okrkpi._errors import AlignmentError, Problem, ValidationError
+from okrkpi._model._checks import enum_member
 from okrkpi._model.cycle import Cycle
 from okrkpi._model.key_result import CheckInDetails
 from okrkpi._model.objective import Level, Objective
@@ -275,10 +276,22 @@ class AlignmentTree:
         self,
         *,
         owner: str | None = None,
-        level: Level | None = None,
-        cycle: Cycle | None = None,
+        level: Level | str | None = None,
+        cycle: Cycle | str | None = None,
     ) -> tuple[Objective, ...]:
-        """Objectives matching every criterion given (a cycle matches if it contains theirs)."""
+        """Objectives matching every criterion given (a cycle matches if it contains theirs).
+
+        `level` and `cycle` may be given by name (`"team"`, `"2026-Q3"`), as `Objective`
+        takes them.
+        """
+        if level is not None:
+            level = enum_member("AlignmentTree.filter.level", Level, level)
+        if isinstance(cycle, str):
+            cycle = Cycle.parse(cycle)
+        elif cycle is not None and not isinstance(cycle, Cycle):
+            raise ValidationError.field(
+                "AlignmentTree.filter.cycle", cycle, "a Cycle, its name or None"
+            )
         found = []
         for objective in self:
             if owner is not None and objective.owner != owner:
@@ -450,6 +463,8 @@ class AlignmentTree:
         Raises:
             ValidationError: An objective has no cycle and no `cycle` is given.
         """
+        if not isinstance(as_of, date):
+            raise ValidationError.field("AlignmentTree.status.as_of", as_of, "a date")
         chosen = self._choose(policy, rollup, registry)
         scores = self.score(as_of, policy=chosen)
         cycles: dict[str, Cycle] = {}

@@ -10,6 +10,7 @@ from typing import Any
 from okrkpi._alignment.batch import status_all
 from okrkpi._alignment.tree import AlignmentTree, TreeScores
 from okrkpi._edges.style import colour_of
+from okrkpi._errors import ValidationError
 from okrkpi._model.initiative import Initiative
 from okrkpi._model.kpi import KPI
 from okrkpi._model.moments import day_of
@@ -58,6 +59,10 @@ def render_tree(
 
     An objective without a cycle shows no status (`-`).
     """
+    if not isinstance(tree, AlignmentTree):
+        raise ValidationError.field("render_tree.tree", tree, "an AlignmentTree")
+    if not isinstance(as_of, date):
+        raise ValidationError.field("render_tree.as_of", as_of, "a date")
     scores = tree.score(as_of, policy=policy, rollup=rollup)
     statuses = tree_statuses(tree, scores, as_of)
     chosen = scores.policy
@@ -100,8 +105,12 @@ def _initiative_text(initiative: Initiative) -> str:
 
 def render_kpis(kpis: Iterable[KPI], *, as_of: date) -> str:
     """One line a KPI: health with its reason, and whether a measurement is overdue."""
+    if not isinstance(as_of, date):
+        raise ValidationError.field("render_kpis.as_of", as_of, "a date")
     lines = []
-    for kpi in kpis:
+    for position, kpi in enumerate(kpis):
+        if not isinstance(kpi, KPI):
+            raise ValidationError.field(f"render_kpis.kpis[{position}]", kpi, "a KPI")
         report = kpi.health_report(as_of)
         overdue = "  (measurement overdue)" if kpi.is_overdue(as_of) else ""
         lines.append(f"{report.health.name:<9} {report.reason}{overdue}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from okrkpi._errors import ValidationError
+from okrkpi._model._checks import finite_float
 from okrkpi._model.cycle import Cycle
 from okrkpi._model.history import CheckIn
 from okrkpi._model.key_result import KeyResult, Metric
@@ -38,6 +39,7 @@ def key_result_from_kpi(
         raise ValidationError.field("key_result_from_kpi.kpi", kpi, "a KPI")
     if not isinstance(cycle, Cycle):
         raise ValidationError.field("key_result_from_kpi.cycle", cycle, "a Cycle")
+    target = finite_float("key_result_from_kpi.target", target)
     start = kpi.value_at_start(cycle)
     check_ins = [  # strictly after the first day, whose value is the start
         CheckIn(item.value, item.at, note=item.note)
@@ -70,6 +72,12 @@ def propose_objective(
     current value to the target over `cycle` (default: the calendar quarter after
     the one holding `as_of`). Returns None when the KPI is HEALTHY or UNKNOWN.
     """
+    if not isinstance(kpi, KPI):
+        raise ValidationError.field("propose_objective.kpi", kpi, "a KPI")
+    if not isinstance(as_of, date):
+        raise ValidationError.field("propose_objective.as_of", as_of, "a date")
+    if cycle is not None and not isinstance(cycle, Cycle):
+        raise ValidationError.field("propose_objective.cycle", cycle, "a Cycle or None")
     report = kpi.health_report(as_of)
     if report.health not in (Health.WARNING, Health.UNHEALTHY):
         return None
