@@ -384,7 +384,7 @@ def test_carrying_a_tree_over_relinks_children_and_skips_the_finished():
     assert new["team-2026-q2"].parent_key_result_id == "cust"
     assert new["me-2026-q2"].parent_id == "co-2026-q2"  # its parent was finished
     assert dict(result.skipped) == {
-        "done": "finished: every key result is done",
+        "done": "finished: every key result that counts is done",
         "free": "no cycle to carry over from (pass to=)",
     }
     assert dict(result.relinked) == {
@@ -446,3 +446,19 @@ def test_a_reason_is_text():
     objective = Objective("o", [KeyResult.binary("b")], cycle=Q3)
     with pytest.raises(ValidationError, match=r"close\.reason"):
         close(objective, on=Q3.end, reason=5)
+
+
+def test_zero_weight_leftovers_are_not_carried_over_alone():
+    from okrkpi import carry_over_tree
+
+    q1 = Cycle.quarter(2026, 1)
+    aside = KeyResult.metric("w0", start=0, target=10, weight=0)  # unfinished, counts nothing
+    done = KeyResult.binary("d", done=True)
+    finished = Objective("zw", [aside, done], id="zw", cycle=q1)
+    with pytest.raises(ValidationError, match="weight above 0"):
+        carry_over(finished)
+    result = carry_over_tree(AlignmentTree([finished]))
+    assert dict(result.skipped) == {"zw": "finished: every key result that counts is done"}
+    open_one = KeyResult.binary("open")
+    carried = carry_over(Objective("zw", [aside, done, open_one], id="zw", cycle=q1))
+    assert [kr.title for kr in carried.key_results] == ["w0", "open"]  # along with one

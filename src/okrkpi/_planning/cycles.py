@@ -116,9 +116,13 @@ def carry_over(
         for key_result in objective.key_results
         if (carried := _carried_key_result(key_result, judged)) is not None
     ]
-    if objective.key_results and not left:
+    # Zero-weight key results count for nothing: left alone, they are not worth a cycle
+    # (and an objective of only zero weights is invalid).
+    if objective.key_results and not any(kr.weight > 0 for kr in left):
         raise ValidationError.field(
-            f"carry_over({objective.id!r}).key_results", (), "an unfinished key result"
+            f"carry_over({objective.id!r}).key_results",
+            (),
+            "an unfinished key result with a weight above 0",
         )
     new_id = id if id is not None else f"{objective.id}-{to.name.lower()}"
     return attrs.evolve(
@@ -184,7 +188,7 @@ def carry_over_tree(
         try:
             new = carry_over(objective, to=to, as_of=as_of)
         except ValidationError:
-            skipped[objective.id] = "finished: every key result is done"
+            skipped[objective.id] = "finished: every key result that counts is done"
             continue
         new_ids[objective.id] = _relinked(new, objective, tree, new_ids, relinked)
     carried = [new_ids[old.id] for old in tree if old.id in new_ids]  # in the tree's order
