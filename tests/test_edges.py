@@ -5,6 +5,7 @@ import json
 import sys
 from datetime import UTC, date, datetime
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -17,10 +18,13 @@ from okrkpi import (
     ConfidenceRating,
     Cycle,
     KeyResult,
+    KeyResultKind,
+    Measured,
     Measurement,
     MissingExtraError,
     Objective,
     OkrKpiError,
+    ScoringPolicy,
     ValidationError,
     score,
 )
@@ -286,6 +290,30 @@ def test_html_reprs_show_grades_and_statuses():
     bare = Objective("<script>", [KeyResult.binary("x")])
     assert "&lt;script&gt;" in objective_html(bare)
     assert "missing: target" in kpi_html(KPI("x", target=None))
+
+
+def test_markdown_views_show_titles_and_explanations_as_text():
+    hostile = "Grow [now](javascript:alert(1)) ![x](http://evil.example/t.png) <b>\n- fake"
+    objective = Objective(hostile, [KeyResult.binary("k")], id="o")
+    line = AlignmentTree([objective])._repr_markdown_()
+    assert "\n" not in line  # a line break in a title makes no new list item
+    assert "](" not in line.replace("\\](", "")  # no live link or image
+    assert "<b>" not in line
+    assert "\\[now\\]\\(javascript:alert\\(1\\)\\)" in line
+
+    @attrs.frozen
+    class Ticks:  # a custom strategy whose formula holds backticks and HTML
+        name: str = "ticks"
+        monotone: bool = True
+
+        def __call__(self, key_result, current):
+            return Measured(0.5, "``x`` <script>alert(1)</script>")
+
+    policy = ScoringPolicy(scorers={KeyResultKind.BINARY: Ticks()})
+    shown = score(objective.key_results[0], policy=policy)._repr_markdown_()
+    fence = shown.split(": ", 1)[1].split(" ", 1)[0]
+    assert fence == "```"  # longer than the runs of backticks inside
+    assert shown.endswith(fence)
 
 
 def test_to_records_feed_a_dataframe():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import date
 from html import escape
@@ -147,15 +148,30 @@ def score_html(score: Score) -> str:
     )
 
 
+_MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()#+\-.!|~])")
+
+
 def _markdown_text(text: str) -> str:
-    # Markdown passes raw HTML through: a title must not become markup in a notebook.
-    return escape(text, quote=False)
+    # A title must not become markup in a notebook: Markdown passes raw HTML through,
+    # and its own punctuation makes links, images and emphasis; a line break a new item.
+    flat = " ".join(text.splitlines())
+    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", escape(flat, quote=False))
+
+
+def _markdown_code(text: str) -> str:
+    # A code span shows its text literally, if its fence is longer than any run of
+    # backticks inside (CommonMark).
+    flat = " ".join(text.splitlines())
+    longest = max((len(run) for run in re.findall(r"`+", flat)), default=0)
+    fence = "`" * (longest + 1)
+    return f"{fence} {flat} {fence}" if longest else f"`{flat}`"
 
 
 def score_markdown(score: Score) -> str:
     """A `Score` as Markdown."""
     subject = _markdown_text(score.subject)
-    return f"**{subject}** {score.value:.2f} {score.grade.name}: `{score.explanation}`"
+    explanation = _markdown_code(score.explanation)
+    return f"**{subject}** {score.value:.2f} {score.grade.name}: {explanation}"
 
 
 def _objective_rows(
