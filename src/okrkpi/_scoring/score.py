@@ -11,7 +11,7 @@ from typing import Any
 import attrs
 
 from okrkpi._errors import ValidationError
-from okrkpi._model._checks import enum_member
+from okrkpi._model._checks import enum_member, finite_float
 from okrkpi._model.objective import Commitment
 
 __all__ = ["Aggregate", "Grade", "Measured", "Score", "Status", "StatusExplanation", "clamp"]
@@ -110,6 +110,14 @@ class Measured:
     inputs: Mapping[str, Any] = attrs.field(factory=dict, hash=False)
     note: str = ""
 
+    def __attrs_post_init__(self) -> None:
+        # A custom scorer's output is checked here: no score is ever NaN or infinite.
+        progress = self.progress
+        if progress.__class__ is not float or progress - progress != 0.0:
+            object.__setattr__(self, "progress", finite_float("Measured.progress", progress))
+        if self.formula.__class__ is not str:
+            raise ValidationError.field("Measured.formula", self.formula, "text")
+
 
 @attrs.frozen(slots=True)
 class Aggregate:
@@ -122,6 +130,13 @@ class Aggregate:
 
     value: float
     formula: str
+
+    def __attrs_post_init__(self) -> None:
+        value = self.value
+        if value.__class__ is not float or value - value != 0.0:  # a custom aggregator's
+            object.__setattr__(self, "value", finite_float("Aggregate.value", value))
+        if self.formula.__class__ is not str:
+            raise ValidationError.field("Aggregate.formula", self.formula, "text")
 
 
 @attrs.frozen(slots=True)
