@@ -124,3 +124,28 @@ def test_a_tree_scorecard_uses_the_tree_roll_up():
 def test_bad_arguments_are_refused_naming_them(call, path):
     with pytest.raises(ValidationError, match=path):
         call()
+
+
+def test_key_results_of_one_id_in_two_lines_of_objectives_are_two_rows():
+    def line(name, value):
+        kr = KeyResult.metric("Revenue", start=0, target=10, id="revenue")
+        return Objective(name, [kr.check_in(value, at=date(2026, 8, 1))], id=name, cycle=Q3)
+
+    north, south = line("north", 8), line("south", 3)
+    later = carry_over(south, to=Q4).check_in("revenue", 9, at=date(2026, 11, 2))
+    table = scores_by_cycle([north, south, later], by="key_result")
+    cells = {row.group: row.scores for row in table}  # rows, as a scorecard gives them
+    assert cells["north/revenue"] == (0.8, None)
+    assert cells["south/revenue"][0] == pytest.approx(0.3)  # not averaged with north's
+    assert cells["south/revenue"][1] == score(later).value
+
+
+def test_cycles_sharing_a_name_get_their_dates_in_the_column():
+    first = Cycle("Sprint", date(2026, 7, 1), date(2026, 7, 14))
+    second = Cycle("Sprint", date(2026, 7, 15), date(2026, 7, 28))
+    objectives = [
+        Objective("a", [KeyResult.binary("k")], cycle=first, owner="team"),
+        Objective("b", [KeyResult.binary("k")], cycle=second, owner="team"),
+    ]
+    table = scores_by_cycle(objectives, by="owner")
+    assert table.cycles == ("Sprint (2026-07-01..2026-07-14)", "Sprint (2026-07-15..2026-07-28)")

@@ -7,8 +7,9 @@ or key result across several quarters in one row.
 
 from __future__ import annotations
 
+import collections
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from typing import Any, Literal
 
@@ -16,6 +17,7 @@ import attrs
 
 from okrkpi._alignment.tree import AlignmentTree
 from okrkpi._errors import ValidationError
+from okrkpi._model.cycle import Cycle
 from okrkpi._model.moments import day_of
 from okrkpi._model.objective import Objective
 from okrkpi._model.zones import Zone
@@ -220,6 +222,12 @@ class ScoresByCycle:
     cycles: tuple[str, ...]
     rows: tuple[CycleRow, ...]
 
+    def __iter__(self) -> Iterator[CycleRow]:
+        return iter(self.rows)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
     def to_records(self) -> list[dict[str, Any]]:
         """One flat dict per row: `group`, `title`, then one column per cycle name."""
         return [
@@ -230,6 +238,48 @@ class ScoresByCycle:
             }
             for row in self.rows
         ]
+
+
+def _column_names(periods: Iterable[Cycle]) -> dict[Cycle, str]:
+    """Each cycle's column: its name, with its dates when another cycle has that name."""
+    distinct = list(dict.fromkeys(periods))
+    counts = collections.Counter(period.name for period in distinct)
+    return {
+        period: period.name
+        if counts[period.name] == 1
+        else f"{period.name} ({period.start.isoformat()}..{period.end.isoformat()})"
+        for period in distinct
+    }
+
+
+def _key_result_rows(objectives: Sequence[Objective]) -> dict[tuple[str, str], str]:
+    """(objective id, key result id) -> its row.
+
+    The key result's id, unless two lines of objectives (each followed back through
+    `carried_over_from`) have a key result of that id; then
+    `"{first objective's id}/{key result id}"`.
+    """
+    by_id = {objective.id: objective for objective in objectives}
+
+    def first(objective: Objective) -> str:
+        seen = {objective.id}
+        while objective.carried_over_from in by_id and objective.carried_over_from not in seen:
+            objective = by_id[objective.carried_over_from]
+            seen.add(objective.id)
+        return objective.id
+
+    lines = {
+        (objective.id, key_result.id): (first(objective), key_result.id)
+        for objective in objectives
+        for key_result in objective.key_results
+    }
+    roots = collections.defaultdict(set)
+    for root, kr_id in lines.values():
+        roots[kr_id].add(root)
+    return {
+        place: kr_id if len(roots[kr_id]) == 1 else f"{root}/{kr_id}"
+        for place, (root, kr_id) in lines.items()
+    }
 
 
 def scores_by_cycle(
@@ -254,18 +304,21 @@ def scores_by_cycle(
         ((o.cycle, o) for o in items if o.cycle is not None),
         key=lambda pair: (pair[0].start, pair[0].end),
     )
+    column = _column_names([period for period, _ in dated])
     names: list[str] = []
     cells: dict[str, dict[str, list[float]]] = {}
     titles: dict[str, str] = {}
+    row_of = _key_result_rows(items) if by == "key_result" else {}
     for period, objective in dated:
-        cycle = period.name
+        cycle = column[period]
         if cycle not in names:
             names.append(cycle)
         own = scores[objective.id]
         if by == "key_result":
             for key_result, part in zip(objective.key_results, own.parts, strict=True):
-                cells.setdefault(key_result.id, {}).setdefault(cycle, []).append(part.value)
-                titles[key_result.id] = key_result.title
+                group = row_of[objective.id, key_result.id]
+                cells.setdefault(group, {}).setdefault(cycle, []).append(part.value)
+                titles[group] = key_result.title
         else:
             group = _group_of(objective, by)
             cells.setdefault(group, {}).setdefault(cycle, []).append(own.value)
