@@ -271,3 +271,8 @@ def test_registering_again_replaces_the_strategy():
     assert registry.pace("house").at_risk_gap == 0.1
     registry.register("pace", builtin.gap_pace(at_risk_gap=0.2))
     assert registry.pace("gap").at_risk_gap == 0.2
+
+
+def test_a_misspelt_strategy_keyword_is_refused_not_ignored():
+    with pytest.raises(ValidationError, match=r"strategies: .*\['aggregators'\]"):
+        ScoringPolicy.named(aggregators="minimum")

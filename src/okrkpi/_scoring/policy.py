@@ -161,6 +161,10 @@ def resolve_policy(
     """
     if policy is not None and not isinstance(policy, ScoringPolicy):
         raise ValidationError.field("policy", policy, "a ScoringPolicy or None")
+    unknown = sorted(set(strategies) - set(StrategyChoices.__annotations__))
+    if unknown:  # a misspelt keyword would otherwise change nothing, silently
+        known = ", ".join(StrategyChoices.__annotations__)
+        raise ValidationError.field("strategies", unknown, f"strategy keywords among {known}")
     base = _DEFAULT if policy is None else policy
     found = default_registry if registry is None else registry
     if not isinstance(found, StrategyRegistry):
