@@ -228,10 +228,12 @@ def _positive(parts: Sequence[WeightedValue]) -> list[WeightedValue]:
     return [(weight, value) for weight, value in parts if weight > 0]
 
 
-def _total_weight(used: Sequence[WeightedValue]) -> float:
-    # fsum raises on an intermediate overflow; scaled, the worst is an honest inf.
+def _total_weight(used: Sequence[WeightedValue]) -> str:
+    """The sum of the weights, for a formula; past the float limit, as a multiple."""
     largest = max(weight for weight, _ in used)  # called with at least one part
-    return largest * math.fsum(weight / largest for weight, _ in used)
+    scaled = math.fsum(weight / largest for weight, _ in used)  # no intermediate overflow
+    total = largest * scaled
+    return _n(total) if math.isfinite(total) else f"{_n(scaled)}x{_n(largest)}"
 
 
 def _normalised(used: Sequence[WeightedValue]) -> list[WeightedValue]:
@@ -266,7 +268,7 @@ class _WeightedMean:
         if not used:
             return Aggregate(0.0, "no parts with weight > 0")
         terms = " + ".join(f"{value:.2f}x{_n(weight)}" for weight, value in used)
-        return Aggregate(_mean(used), f"({terms}) / {_n(_total_weight(used))}")
+        return Aggregate(_mean(used), f"({terms}) / {_total_weight(used)}")
 
 
 def weighted_mean() -> _WeightedMean:
@@ -315,7 +317,7 @@ class _WeightedGeometricMean:
         if not used:
             return Aggregate(0.0, "no parts with weight > 0")
         terms = " * ".join(f"{value:.2f}^{_n(weight)}" for weight, value in used)
-        return Aggregate(self.value_only(used), f"({terms})^(1/{_n(_total_weight(used))})")
+        return Aggregate(self.value_only(used), f"({terms})^(1/{_total_weight(used)})")
 
 
 def weighted_geometric_mean() -> _WeightedGeometricMean:
