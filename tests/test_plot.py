@@ -22,6 +22,7 @@ from okrkpi import (
     KeyResult,
     MissingExtraError,
     Objective,
+    ScoringPolicy,
     ValidationError,
     calibration,
     score,
@@ -37,6 +38,7 @@ from okrkpi.plot import (
     status_doughnut,
     timeline,
 )
+from okrkpi.strategies import children_only
 
 TREE = AlignmentTree(example_objectives())
 WEEKS = [Q3.start + timedelta(weeks=week) for week in range(8)]
@@ -235,3 +237,41 @@ def test_colours_live_in_one_place_shared_with_html():
     assert colour_of("no such thing") == colour_of("NOT_STARTED")
     html = objective_html(example_objectives()[0])
     assert COLOURS[score(example_objectives()[0]).grade.name] in html
+
+
+def test_the_vega_lite_burn_up_steps_only_the_check_ins():
+    spec = burn_up(revenue(), cycle=Q3, as_of=date(2026, 8, 15)).to_vega_lite()
+    stepped = [
+        layer["transform"][0]["filter"]
+        for layer in spec["layer"]
+        if isinstance(layer.get("mark"), dict) and layer["mark"].get("interpolate") == "step-after"
+    ]
+    assert stepped == ["datum.series == 'actual'"]  # expected and target are straight lines
+
+
+def test_the_timeline_judges_a_tree_s_objectives_as_the_tree_does():
+    rolled = AlignmentTree(example_objectives(), policy=ScoringPolicy(rollup=children_only()))
+    rows = {row["label"]: row["status"] for row in timeline(rolled, as_of=EXAMPLE_AS_OF).data}
+    statuses = rolled.status(EXAMPLE_AS_OF)
+    assert all(rows[o.title] == statuses[o.id].name for o in rolled)
+
+
+def test_an_empty_doughnut_says_so():
+    chart = status_doughnut(AlignmentTree([]), as_of=date(2026, 8, 1)).plot()
+    assert [text.get_text() for text in chart.ax_.texts] == ["no objectives with a cycle"]
+    plt.close(chart.figure_)
+
+
+def test_objectives_sharing_a_title_stay_apart_in_vega_lite():
+    twins = [
+        Objective("Same title", [KeyResult.binary("a", done=True)], id="one", cycle=Q3),
+        Objective("Same title", [KeyResult.binary("b")], id="two", cycle=Q3),
+    ]
+    lines = progress_over_time(AlignmentTree(twins), [Q3.start, Q3.end]).to_vega_lite()
+    assert {row["series"] for row in lines["data"]["values"]} == {
+        "Same title (one)",
+        "Same title (two)",
+    }
+    bars = timeline(twins, as_of=date(2026, 8, 1)).to_vega_lite()
+    assert bars["encoding"]["y"]["field"] == "row"
+    assert "Same title" in vl_convert.vegalite_to_svg(bars)

@@ -17,6 +17,7 @@ from okrkpi import (
     ValidationError,
     review,
 )
+from okrkpi.plot import colour_of
 from okrkpi.serde import Document, dumps
 
 SINCE, AS_OF = date(2026, 9, 8), date(2026, 9, 22)
@@ -114,6 +115,10 @@ def test_an_empty_review_says_none():
         ({"since": SINCE, "as_of": AS_OF, "kpis": ["kpi"]}, r"review.kpis\[0\]"),
         ({"since": SINCE, "as_of": AS_OF, "ends_within": 14}, "review.ends_within"),
         ({"since": SINCE, "as_of": AS_OF, "stale_after": 5}, "review.stale_after"),
+        ({"since": SINCE, "as_of": AS_OF, "stale_after": timedelta(0)}, "review.stale_after"),
+        ({"since": SINCE, "as_of": AS_OF, "kpis": 5}, "review.kpis"),
+        ({"since": SINCE, "as_of": AS_OF, "kpis": None}, "review.kpis"),
+        ({"since": SINCE, "as_of": AS_OF, "kpis": KPI("k", target=1)}, "review.kpis"),
         ({"since": SINCE, "as_of": AS_OF, "min_change": "x"}, "review.min_change"),
         ({"since": SINCE, "as_of": AS_OF, "min_change": float("nan")}, "review.min_change"),
         ({"since": SINCE, "as_of": AS_OF, "min_change": 2}, "review.min_change"),
@@ -144,3 +149,43 @@ def test_the_review_command(tmp_path, output):
     assert backwards.returncode == 1
     assert "review.since" in backwards.stderr
     assert timedelta(0) < AS_OF - SINCE
+
+
+def test_unhealthy_has_its_own_colour_in_html():
+    sick = KPI("u", target=100, warning=80).record(50, at=date(2026, 9, 20))
+    html = review([], since=SINCE, as_of=AS_OF, kpis=[sick]).to_html()
+    assert f'color:{colour_of("UNHEALTHY")};font-weight:600">UNHEALTHY</span>' in html
+    assert ">HEALTHY</span>" not in html
+
+
+def test_markdown_and_text_show_a_hostile_title_as_one_line_of_text():
+    title = "x\n## Injected\n- fake [re-login](https://evil.example) a \\*bold\\* b"
+    kr = KeyResult.metric("k", start=0, target=10).check_in(1, at=date(2026, 9, 1))
+    made = review([Objective(title, [kr], cycle=Q3)], since=SINCE, as_of=AS_OF)
+    markdown = made.to_markdown()
+    assert "\n## Injected" not in markdown
+    assert "](https" not in markdown
+    assert "\\\\\\*bold" in markdown  # the title's backslash, then the star, escaped
+    lines = made.to_text().splitlines()
+    assert not any(line.startswith(("## ", "- fake")) for line in lines)  # one line per item
+
+
+def test_movers_are_changes_of_at_least_min_change_and_only_changes():
+    def at(value):
+        kr = KeyResult.metric("k", start=0, target=10, id="k")
+        return kr.check_in(2, at=date(2026, 9, 1)).check_in(value, at=date(2026, 9, 20))
+
+    moved = review([Objective("o", [at(3)], cycle=Q3)], since=SINCE, as_of=AS_OF, min_change=0.1)
+    assert len(moved.movers) == 1  # 0.3 - 0.2 is 0.09999999999999998: still 0.1
+    still = review([Objective("o", [at(2)], cycle=Q3)], since=SINCE, as_of=AS_OF, min_change=0)
+    assert still.movers == ()
+
+
+def test_confidence_after_the_cycle_does_not_drop_it():
+    kr = KeyResult.metric("k", start=0, target=10, id="k")
+    kr = kr.check_in(5, at=date(2026, 9, 15), confidence=8)
+    kr = kr.check_in(5, at=date(2026, 10, 3), confidence=2)  # after Q3: not Q3's
+    made = review(
+        [Objective("o", [kr], cycle=Q3)], since=date(2026, 9, 20), as_of=date(2026, 10, 5)
+    )
+    assert made.confidence_drops == ()

@@ -151,7 +151,7 @@ def score_html(score: Score) -> str:
 _MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()#+\-.!|~])")
 
 
-def _markdown_text(text: str) -> str:
+def markdown_text(text: str) -> str:
     # A title must not become markup in a notebook: Markdown passes raw HTML through,
     # and its own punctuation makes links, images and emphasis; a line break a new item.
     flat = " ".join(text.splitlines())
@@ -169,7 +169,7 @@ def _markdown_code(text: str) -> str:
 
 def score_markdown(score: Score) -> str:
     """A `Score` as Markdown."""
-    subject = _markdown_text(score.subject)
+    subject = markdown_text(score.subject)
     explanation = _markdown_code(score.explanation)
     return f"**{subject}** {score.value:.2f} {score.grade.name}: {explanation}"
 
@@ -240,7 +240,7 @@ def objective_html(objective: Objective) -> str:
 def objective_markdown(objective: Objective) -> str:
     """An `Objective` as Markdown: its sentence and score."""
     own = score(objective)
-    title, sentence = _markdown_text(objective.title), _markdown_text(objective.sentence)
+    title, sentence = markdown_text(objective.title), markdown_text(objective.sentence)
     return f"**{title}**: {own.value:.2f} {own.grade.name}\n\n{sentence}"
 
 
@@ -260,7 +260,7 @@ def tree_markdown(tree: AlignmentTree) -> str:
     lines: list[str] = []
     for objective, depth in tree.walk():
         own = scores[objective.id]
-        title = _markdown_text(objective.title)
+        title = markdown_text(objective.title)
         lines.append(f"{_indent(depth, '  ')}- **{title}** {own.value:.2f} {own.grade.name}")
     return "\n".join(lines)
 
@@ -279,7 +279,7 @@ def kpi_html(kpi: KPI) -> str:
 def kpi_markdown(kpi: KPI) -> str:
     """A `KPI` as Markdown."""
     report = kpi.health_report()
-    name, reason = _markdown_text(kpi.name), _markdown_text(report.reason)
+    name, reason = markdown_text(kpi.name), markdown_text(report.reason)
     return f"**{name}** {report.health.name}: {reason}"
 
 

@@ -7,6 +7,8 @@ with matplotlib (the `plot` extra) and returns the display with `.ax_` and `.fig
 
 from __future__ import annotations
 
+import collections
+import json
 from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -76,6 +78,23 @@ def _spec(records: list[dict[str, Any]], title: str, **rest: Any) -> dict[str, A
         "height": _HEIGHT,
         "data": {"values": values},
         **rest,
+    }
+
+
+def _row_labels(labels: list[str]) -> str:
+    # A Vega expression: the row number's label, from a JSON array (quotes escaped).
+    return f"{json.dumps(labels)}[datum.value]"
+
+
+_DEFAULT_POLICY = ScoringPolicy()
+
+
+def _labels(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """Each id's title to show, with the id beside a title that two ids share."""
+    titles = dict(pairs)
+    shared = collections.Counter(titles.values())
+    return {
+        key: title if shared[title] == 1 else f"{title} ({key})" for key, title in titles.items()
     }
 
 
@@ -199,10 +218,16 @@ class BurnUpDisplay(_Display):
         """Lines per series, confidence on its own axis, a rule at the as-of day."""
         base = {"x": {"field": "at", "type": "temporal", "title": None}}
         colour = {"field": "series", "type": "nominal"}
-        lines = {
-            "transform": [{"filter": "datum.series != 'confidence'"}],
+        value = {"field": "value", "type": "quantitative"}
+        actual = {  # a value holds until the next check-in: steps
+            "transform": [{"filter": "datum.series == 'actual'"}],
             "mark": {"type": "line", "interpolate": "step-after"},
-            "encoding": {**base, "y": {"field": "value", "type": "quantitative"}, "color": colour},
+            "encoding": {**base, "y": value, "color": colour},
+        }
+        expected = {  # straight between planned points, as the matplotlib chart draws it
+            "transform": [{"filter": "datum.series == 'expected' || datum.series == 'target'"}],
+            "mark": {"type": "line", "strokeDash": [4, 3]},
+            "encoding": {**base, "y": value, "color": colour},
         }
         confidence = {
             "transform": [{"filter": "datum.series == 'confidence'"}],
@@ -221,7 +246,7 @@ class BurnUpDisplay(_Display):
         return _spec(
             self.data,
             self.title,
-            layer=[lines, confidence, rule],
+            layer=[actual, expected, confidence, rule],
             resolve={"scale": {"y": "independent"}},
         )
 
@@ -294,15 +319,17 @@ class ProgressDisplay(_Display):
         ax.legend(loc="upper left", fontsize=8)
 
     def to_vega_lite(self) -> dict[str, Any]:
-        """One line per objective."""
+        """One line per objective (objectives sharing a title are told apart by id)."""
+        label = _labels((row["objective_id"], row["objective"]) for row in self.data)
+        rows = [{**row, "series": label[row["objective_id"]]} for row in self.data]
         return _spec(
-            self.data,
+            rows,
             self.title,
             mark={"type": "line", "point": True},
             encoding={
                 "x": {"field": "at", "type": "temporal", "title": None},
                 "y": {"field": "value", "type": "quantitative", "scale": {"domain": [0, 1]}},
-                "color": {"field": "objective", "type": "nominal"},
+                "color": {"field": "series", "type": "nominal", "title": "objective"},
             },
         )
 
@@ -344,6 +371,10 @@ class StatusDoughnutDisplay(_Display):
         ]
 
     def _draw(self, ax: Axes, **kwargs: Any) -> None:
+        if not self.data:  # no objective with a status: say so rather than draw nothing
+            ax.text(0.5, 0.5, "no objectives with a cycle", ha="center", va="center")
+            ax.set_axis_off()
+            return
         sizes = [row["count"] for row in self.data]
         labels = [f"{row['status']} ({row['count']})" for row in self.data]
         colours = [colour_of(row["status"]) for row in self.data]
@@ -396,6 +427,10 @@ class TimelineDisplay(_Display):
     def __init__(self, objectives: Iterable[Objective], as_of: date | None) -> None:
         if isinstance(objectives, str | bytes) or not isinstance(objectives, Iterable):
             raise ValidationError.field("timeline.objectives", objectives, "objectives")
+        if as_of is not None and not isinstance(as_of, date):
+            raise ValidationError.field("timeline.as_of", as_of, "a date or None")
+        # A tree's objectives are judged as the tree judges them (its policy, its roll-up).
+        tree = objectives if isinstance(objectives, AlignmentTree) else None
         items = list(objectives)
         records: list[dict[str, Any]] = []
         for position, objective in enumerate(items):
@@ -407,8 +442,13 @@ class TimelineDisplay(_Display):
             if cycle is None:
                 continue
             day = cycle.end if as_of is None else day_of(as_of)
-            own = score(objective, day)
-            state = objective_status(objective, own, cycle, day, ScoringPolicy())
+            if tree is None:
+                own, policy = score(objective, day), _DEFAULT_POLICY
+            else:
+                scores = tree.score(day)
+                own, policy = scores[objective.id], scores.policy
+            rolled_up = policy.rollup.uses_children
+            state = objective_status(objective, own, cycle, day, policy, rolled_up=rolled_up)
             records.append(
                 {
                     "row": len(records),
@@ -457,13 +497,29 @@ class TimelineDisplay(_Display):
         ax.xaxis_date()
 
     def to_vega_lite(self) -> dict[str, Any]:
-        """Bars from start to end per row, coloured by status."""
+        """Bars from start to end per row, coloured by status; initiatives thinner."""
+        rows = [
+            {**row, "shown": row["label"] if row["kind"] == "objective" else f"  {row['label']}"}
+            for row in self.data
+        ]
         return _spec(
-            self.data,
+            rows,
             self.title,
             mark="bar",
             encoding={
-                "y": {"field": "label", "type": "nominal", "sort": None, "title": None},
+                # Rows, not titles, on the axis: two objectives with one title stay two bars.
+                "y": {
+                    "field": "row",
+                    "type": "ordinal",
+                    "title": None,
+                    "axis": {"labelExpr": _row_labels([row["shown"] for row in rows])},
+                },
+                "size": {
+                    "field": "kind",
+                    "type": "nominal",
+                    "scale": {"domain": ["objective", "initiative"], "range": [14, 6]},
+                    "legend": None,
+                },
                 "x": {"field": "start", "type": "temporal", "title": None},
                 "x2": {"field": "end"},
                 "color": {

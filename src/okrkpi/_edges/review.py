@@ -7,6 +7,7 @@ Rendered as text, Markdown, HTML (for notebooks) or JSON-safe data.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import date, timedelta
 from html import escape
@@ -15,7 +16,7 @@ from typing import Any
 import attrs
 
 from okrkpi._alignment.tree import AlignmentTree
-from okrkpi._edges.display import tree_statuses
+from okrkpi._edges.display import markdown_text, tree_statuses
 from okrkpi._edges.style import colour_of
 from okrkpi._errors import OkrKpiError, ValidationError
 from okrkpi._model._checks import finite_float
@@ -23,6 +24,7 @@ from okrkpi._model.hygiene import FindingCode, lint
 from okrkpi._model.kpi import KPI, Health
 from okrkpi._model.kpi_links import propose_objective
 from okrkpi._model.moments import day_of
+from okrkpi._scoring.engine import judged_as_of
 from okrkpi._scoring.score import Status
 
 __all__ = [
@@ -176,15 +178,16 @@ class Review:
         """Plain text for a terminal or an e-mail."""
         lines = [self.heading]
         for title, items in self._sections():
-            lines += ["", f"{title} ({len(items)})", *(f"  - {item}" for item in items or ["none"])]
+            shown = [" ".join(item.splitlines()) for item in items] or ["none"]  # one line each
+            lines += ["", f"{title} ({len(items)})", *(f"  - {item}" for item in shown)]
         return "\n".join(lines)
 
     def to_markdown(self) -> str:
         """Markdown, for a wiki page or a chat message."""
-        lines = [f"## {_markdown(self.heading)}"]
+        lines = [f"## {markdown_text(self.heading)}"]
         for title, items in self._sections():
             lines += ["", f"### {title} ({len(items)})", ""]
-            lines += [f"- {_markdown(item)}" for item in items] or ["- none"]
+            lines += [f"- {markdown_text(item)}" for item in items] or ["- none"]
         return "\n".join(lines)
 
     def to_html(self) -> str:
@@ -231,19 +234,24 @@ class Review:
         return self.to_text()
 
 
-def _markdown(text: str) -> str:
-    return escape(text).replace("*", r"\*").replace("_", r"\_")
-
-
 def _coloured(item: str) -> str:
-    text = escape(item)
-    for state in (*Status, *Health):
-        name = state.name
-        if name in text:
-            text = text.replace(
-                name, f'<span style="color:{colour_of(name)};font-weight:600">{name}</span>'
-            )
-    return text
+    # Whole words only, longest first: UNHEALTHY is not HEALTHY with a prefix.
+    return _STATE_WORDS.sub(
+        lambda found: (
+            f'<span style="color:{colour_of(found[0])};font-weight:600">{found[0]}</span>'
+        ),
+        escape(item),
+    )
+
+
+_STATE_WORDS = re.compile(
+    r"\b("
+    + "|".join(sorted({state.name for state in (*Status, *Health)}, key=len, reverse=True))
+    + r")\b"
+)
+
+
+_ROUNDING = 1e-12
 
 
 def review(
@@ -278,22 +286,28 @@ def review(
     since, as_of = day_of(since), day_of(as_of)
     if since >= as_of:
         raise ValidationError.field("review.since", since, f"a day before as_of {as_of}")
-    for name, span in (("stale_after", stale_after), ("ends_within", ends_within)):
-        if not isinstance(span, timedelta) or span < timedelta(0):
-            raise ValidationError.field(f"review.{name}", span, "a timedelta >= 0")
+    if not isinstance(stale_after, timedelta) or stale_after <= timedelta(0):
+        raise ValidationError.field("review.stale_after", stale_after, "a timedelta > 0")
+    if not isinstance(ends_within, timedelta) or ends_within < timedelta(0):
+        raise ValidationError.field("review.ends_within", ends_within, "a timedelta >= 0")
     min_change = finite_float("review.min_change", min_change)
     if not 0 <= min_change <= 1:
         raise ValidationError.field("review.min_change", min_change, "a number from 0 to 1")
+    if isinstance(kpis, KPI | str | bytes) or not isinstance(kpis, Iterable):
+        raise ValidationError.field("review.kpis", kpis, "a sequence of KPIs")
     items = list(kpis)
     for position, kpi in enumerate(items):
         if not isinstance(kpi, KPI):
             raise ValidationError.field(f"review.kpis[{position}]", kpi, "a KPI")
     then, now = tree.score(since), tree.score(as_of)
     before, after = tree_statuses(tree, then, since), tree_statuses(tree, now, as_of)
+    # A change is a mover from `min_change` on, give or take float rounding (0.3 - 0.2
+    # is 0.09999999999999998), and only if there is one.
     movers = [
         Mover(o.id, o.title, then.value(o.id), now.value(o.id))
         for o in tree
-        if abs(now.value(o.id) - then.value(o.id)) >= min_change
+        if (change := abs(now.value(o.id) - then.value(o.id))) > 0
+        and change >= min_change - _ROUNDING
     ]
     movers.sort(key=lambda mover: -abs(mover.change))
     newly_worse = [
@@ -314,12 +328,12 @@ def review(
         for f in lint(tree, as_of=as_of, stale_after=stale_after)
         if f.code is FindingCode.STALE_KEY_RESULT
     ]
-    drops = [
+    drops = [  # judged within each objective's cycle, as its score is
         ConfidenceDrop(o.id, kr.id, kr.title, old.value, new.value)
         for o in tree
         for kr in o.key_results
-        if (old := kr.confidence(since)) is not None
-        and (new := kr.confidence(as_of)) is not None
+        if (old := kr.confidence(judged_as_of(since, o.cycle))) is not None
+        and (new := kr.confidence(judged_as_of(as_of, o.cycle))) is not None
         and new.value < old.value
     ]
     alerts = []
