@@ -79,7 +79,13 @@ def test_lint_boundaries():
     last_day = Objective("L", [metric(1, id="l", at=Q3.end)], id="l", level=Level.COMPANY, cycle=Q3)
     assert lint([last_day], as_of=Q3.end) == ()
     first_day = Objective("F", [metric(id="f")], id="f", level=Level.COMPANY, cycle=Q3)
-    assert [f.code for f in lint([first_day], as_of=Q3.start)] == [FindingCode.STALE_KEY_RESULT]
+    # Never checked in: not stale before the cycle is `stale_after` old, stale after that.
+    assert lint([first_day], as_of=Q3.start) == ()
+    assert lint([first_day], as_of=Q3.start + timedelta(weeks=2)) == ()
+    fortnight_and_a_day = Q3.start + timedelta(weeks=2, days=1)
+    assert [f.code for f in lint([first_day], as_of=fortnight_and_a_day)] == [
+        FindingCode.STALE_KEY_RESULT
+    ]
     assert [f.code for f in lint([first_day], as_of=Q3.end)] == [FindingCode.STALE_KEY_RESULT]
 
 

@@ -63,7 +63,8 @@ def lint(
 
     Rules: no key results; more than `max_key_results`; no parent and not a company
     objective; cycle over but not closed (`closed_on` unset); a key result of an open,
-    current objective with no check-in within `stale_after` before `as_of`; check-ins
+    current objective with no check-in within `stale_after` before `as_of` (one never
+    checked in, once its cycle is older than `stale_after`); check-ins
     (up to `as_of`) dated before the objective's cycle starts or after it ends (those
     after the end do not count for its score); a cycle not inside its parent's cycle
     (when the parent is among `objectives`); initiatives but no measurable key result
@@ -180,6 +181,8 @@ def _objective_findings(
     for key_result in objective.key_results:
         latest = key_result.latest_check_in(day)
         if latest is None:
+            if cycle is not None and day - cycle.start <= stale_after:
+                continue  # a cycle younger than `stale_after` has not missed a check-in yet
             yield Finding(
                 FindingCode.STALE_KEY_RESULT, oid, "no check-in yet", key_result_id=key_result.id
             )
