@@ -275,3 +275,12 @@ def test_objectives_sharing_a_title_stay_apart_in_vega_lite():
     bars = timeline(twins, as_of=date(2026, 8, 1)).to_vega_lite()
     assert bars["encoding"]["y"]["field"] == "row"
     assert "Same title" in vl_convert.vegalite_to_svg(bars)
+
+
+def test_charts_name_a_bad_axes_or_date():
+    with pytest.raises(ValidationError, match=r"plot\.ax"):
+        status_doughnut(TREE, as_of=EXAMPLE_AS_OF).plot(ax="x")
+    with pytest.raises(ValidationError, match=r"kpi_chart\.as_of"):
+        kpi_chart(example_kpis()[0], as_of=5)
+    with pytest.raises(ValidationError, match=r"timeline\.as_of"):
+        timeline([], as_of="junk")

@@ -55,8 +55,12 @@ def _axes(ax: Axes | None) -> Axes:
         import matplotlib.pyplot as plt  # noqa: PLC0415 - optional: only drawing needs it
     except ImportError:
         raise MissingExtraError("Drawing charts", "plot", "matplotlib") from None
+    from matplotlib.axes import Axes  # noqa: PLC0415 - optional, as above
+
     if ax is None:
         _, ax = plt.subplots(figsize=(7, 3.6))
+    elif not isinstance(ax, Axes):
+        raise ValidationError.field("plot.ax", ax, "a matplotlib Axes or None")
     return ax
 
 
@@ -556,6 +560,8 @@ class KpiDisplay(_Display):
     def __init__(self, kpi: KPI, as_of: date | None) -> None:
         if not isinstance(kpi, KPI):
             raise ValidationError.field("kpi_chart.kpi", kpi, "a KPI")
+        if as_of is not None and not isinstance(as_of, date):
+            raise ValidationError.field("kpi_chart.as_of", as_of, "a date or None")
         self.title = kpi.name + (f" ({kpi.unit})" if kpi.unit else "")
         seen = kpi.measurements.until(as_of)
         self.data = [{"at": item.at, "value": item.value} for item in seen]
