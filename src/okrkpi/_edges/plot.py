@@ -411,7 +411,11 @@ class StatusDoughnutDisplay(_Display):
 
 
 def status_doughnut(tree: AlignmentTree, *, as_of: date) -> StatusDoughnutDisplay:
-    """A doughnut of how many objectives are on track, behind, at risk, achieved..."""
+    """A doughnut of how many objectives are on track, behind, at risk, achieved...
+
+    Statuses are judged as the tree judges them (its policy and roll-up). An objective
+    without a cycle has no status, so it is not counted.
+    """
     return StatusDoughnutDisplay(tree, as_of)
 
 
@@ -538,7 +542,9 @@ class TimelineDisplay(_Display):
 def timeline(objectives: Iterable[Objective], *, as_of: date | None = None) -> TimelineDisplay:
     """A Gantt-style timeline of objectives across their cycles, initiatives beneath.
 
-    Coloured by status as of a day (each cycle's end when None).
+    Coloured by status as of a day (each cycle's end when None); given an
+    `AlignmentTree`, judged with its policy and roll-up. An objective without a cycle has
+    no place on a timeline and is left out.
     """
     return TimelineDisplay(objectives, as_of)
 
