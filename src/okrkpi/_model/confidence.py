@@ -19,7 +19,9 @@ class ConfidenceLabel(enum.Enum):
     """Coarse confidence, as people often say it.
 
     Cut-offs on the 0..10 scale: LOW below 4, MEDIUM from 4 to below 7, HIGH from 7.
-    Going from a label to a rating takes the middle of its band: 2, 5 and 8.
+    Going from a label to a rating takes a round rating inside its band: 2, 5 (the even
+    chance) and 8. A `ConfidenceScale` maps its labels to its bands' middles instead
+    (`low_medium_high()` reads "medium" as 0.55): a tool's own scale, not this one.
     """
 
     LOW = "low"
@@ -84,7 +86,7 @@ class ConfidenceRating:
 
     @classmethod
     def from_label(cls, label: ConfidenceLabel | str) -> ConfidenceRating:
-        """The middle of the label's band: low 2, medium 5, high 8."""
+        """A round rating inside the label's band: low 2, medium 5, high 8."""
         try:
             given = label.strip().lower() if isinstance(label, str) else label
             return cls(_LABEL_RATING[ConfidenceLabel(given)])
