@@ -159,3 +159,8 @@ def test_carrying_over_zoned_and_ordinal_key_results():
     assert restarted.stretch == 60
     assert restarted.commit is None
     assert carried.key_results[1].check_ins == ()
+
+
+@given(key_results(kinds=["zoned", "ordinal"]))
+def test_the_strategies_take_kinds_by_value(kr):
+    assert kr.kind in (KeyResultKind.ZONED, KeyResultKind.ORDINAL)

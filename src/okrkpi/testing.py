@@ -165,9 +165,10 @@ def key_results(
 ) -> st.SearchStrategy[KeyResult]:
     """Key results of the given kinds, with up to 6 check-ins valid for their kind.
 
-    Metric key results have a plan of up to 3 dated values, or none.
+    Metric key results have a plan of up to 3 dated values, or none. Kinds may be given
+    by value (`kinds=["metric"]`).
     """
-    return _key_results(tuple(kinds))
+    return _key_results(tuple(KeyResultKind(kind) for kind in kinds))
 
 
 @functools.cache
