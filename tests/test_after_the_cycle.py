@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 from hypothesis import given
@@ -23,6 +23,8 @@ from okrkpi import (
     status,
 )
 from okrkpi.testing import objectives
+
+Q3 = Cycle.quarter(2026, 3)
 
 Q1 = Cycle.quarter(2026, 1)
 
@@ -188,3 +190,27 @@ def test_status_judges_against_the_cycle_it_is_given_and_the_day_asked():
     assert status(objective, as_of=q2.end) is Status.MISSED  # its own Q1: 0.1
     # Mid-cycle, a check-in dated after the day asked does not count.
     assert status(objective, q2, as_of=date(2026, 4, 15)) is Status.BEHIND
+
+
+@pytest.mark.parametrize(
+    ("hours", "last", "counts"),
+    [
+        (5, datetime(2026, 10, 1, 2), True),  # 2026-09-30 21:00 UTC: inside Q3
+        (-5, datetime(2026, 9, 30, 23), False),  # 2026-10-01 04:00 UTC: after Q3
+    ],
+)
+def test_an_aware_check_in_is_in_the_cycle_exactly_when_it_counts_for_it(hours, last, counts):
+    zone = timezone(timedelta(hours=hours))
+    at = last.replace(tzinfo=zone)
+    kr = KeyResult.metric("m", start=0, target=10).check_in(
+        2, at=datetime(2026, 9, 1, 12, tzinfo=zone)
+    )
+    objective = Objective("o", [kr.check_in(10, at=at)], cycle=Q3)
+    assert Q3.contains(at) is counts
+    assert score(objective).value == (1.0 if counts else 0.2)
+    outside = [
+        f
+        for f in lint([objective], as_of=date(2026, 10, 5))
+        if f.code is FindingCode.CHECK_IN_OUTSIDE_CYCLE
+    ]
+    assert bool(outside) is not counts

@@ -2,8 +2,8 @@
 
 A check-in may be dated with a `date` (it counts from the start of that day) or a
 `datetime`. An `as_of` date means "as it stood at the end of that day". Aware datetimes
-are compared in UTC; naive ones as written. Mixing naive and aware datetimes in one
-history is rejected, since their order would be a guess.
+are compared in UTC, and fall on their UTC day; naive ones as written. Mixing naive and
+aware datetimes in one history is rejected, since their order would be a guess.
 """
 
 from __future__ import annotations
@@ -38,8 +38,21 @@ def moment_key(moment: Moment) -> int:
 
 
 def day_of(moment: Moment) -> date:
-    """The calendar day of a moment: the date itself, or a datetime's date as written."""
-    return moment.date() if isinstance(moment, datetime) else moment
+    """The calendar day of a moment.
+
+    The date itself; a naive datetime's date as written; an aware datetime's date in UTC,
+    the day its time key falls in, so a check-in is inside a cycle exactly when it counts
+    for it.
+    """
+    if isinstance(moment, datetime):
+        offset = moment.utcoffset()
+        if offset:
+            try:
+                return (moment - offset).date()
+            except OverflowError:  # within hours of the ends of time: the date as written
+                return moment.date()
+        return moment.date()
+    return moment
 
 
 def day_number(moment: Moment) -> float:
