@@ -257,3 +257,13 @@ def test_health_never_worsens_as_the_value_improves(kpi, value, step):
     first = kpi.record(value, at=day, replace=True).health()
     second = kpi.record(better, at=day, replace=True).health()
     assert rank[second] <= rank[first]
+
+
+def test_a_trend_window_ends_at_as_of():
+    kpi = KPI("k", target=10)
+    for day, value in ((date(2026, 7, 1), 5), (date(2026, 7, 8), 4), (date(2026, 7, 15), 3)):
+        kpi = kpi.record(value, at=day)
+    week = timedelta(days=7)
+    assert kpi.trend(date(2026, 9, 30), window=week).points == 0  # nothing in late September
+    assert kpi.trend(date(2026, 7, 15), window=timedelta(days=8)).points == 2
+    assert kpi.trend(window=week).points == 2  # without as_of: back from the latest

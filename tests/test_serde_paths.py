@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from okrkpi import KPI, KeyResult, Objective, ValidationError
-from okrkpi.serde import Document, from_dict
+from okrkpi.examples import example_kpis, example_objectives
+from okrkpi.serde import Document, dumps, dumps_toml, from_dict, loads, loads_toml
 
 BINARY = {"kind": "binary"}
 
@@ -121,3 +122,23 @@ def test_a_string_where_an_object_belongs_is_named_in_the_documents_terms():
     assert [str(problem) for problem in raised.value.problems] == [
         "key_results[0]: expected an object"
     ]
+
+
+def test_a_document_holds_objectives_and_kpis_and_reads_back_equal():
+    objectives, kpis = list(example_objectives()), list(example_kpis())
+    document = Document(objectives, kpis)  # lists, as a user builds them
+    assert loads(dumps(document), Document) == document
+    for bad, path in (
+        ({"objectives": "abc"}, "Document.objectives"),
+        ({"objectives": [1]}, r"Document.objectives\[0\]: expected an Objective"),
+        ({"schema_version": 7}, "Document.schema_version"),
+    ):
+        with pytest.raises(ValidationError, match=path):
+            Document(**bad)
+
+
+def test_a_kpi_without_a_target_reads_back_from_toml():
+    pytest.importorskip("tomli_w")
+    unset = KPI("nps", target=None)
+    assert loads_toml(dumps_toml(unset), KPI) == unset
+    assert loads_toml(dumps_toml(Document(kpis=[unset])), Document).kpis == (unset,)

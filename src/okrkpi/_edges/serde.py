@@ -48,6 +48,26 @@ MAX_DEPTH = 64
 """Deeper input than this is rejected before structuring (the model is at most ~8 deep)."""
 
 
+def _items(path: str, kind: type[T], value: Any) -> tuple[T, ...]:
+    """A document's objectives or KPIs as a tuple, each checked (a list is fine too)."""
+    if isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable):
+        raise ValidationError.field(path, value, f"a sequence of {kind.__name__}")
+    items = tuple(value)
+    for position, item in enumerate(items):
+        if not isinstance(item, kind):
+            article = "an" if kind.__name__[0] in "AEIOU" else "a"
+            raise ValidationError.field(f"{path}[{position}]", item, f"{article} {kind.__name__}")
+    return items
+
+
+def _objectives(value: Iterable[Objective]) -> tuple[Objective, ...]:
+    return _items("Document.objectives", Objective, value)
+
+
+def _kpis(value: Iterable[KPI]) -> tuple[KPI, ...]:
+    return _items("Document.kpis", KPI, value)
+
+
 @attrs.frozen(slots=True)
 class Document:
     """A file's worth of OKRs and KPIs.
@@ -58,9 +78,15 @@ class Document:
         schema_version: The layout version; this library writes and reads `1`.
     """
 
-    objectives: tuple[Objective, ...] = ()
-    kpis: tuple[KPI, ...] = ()
+    objectives: tuple[Objective, ...] = attrs.field(default=(), converter=_objectives)
+    kpis: tuple[KPI, ...] = attrs.field(default=(), converter=_kpis)
     schema_version: int = SCHEMA_VERSION
+
+    def __attrs_post_init__(self) -> None:
+        if self.schema_version != SCHEMA_VERSION or isinstance(self.schema_version, bool):
+            raise ValidationError.field(
+                "Document.schema_version", self.schema_version, f"{SCHEMA_VERSION}"
+            )
 
 
 def _moment_from(value: Any, _: Any) -> Moment:
@@ -241,6 +267,15 @@ def _make_converter() -> cattrs.Converter:
         return tagged(value, cls)
 
     made.register_structure_hook(Measure, measure_from)
+    kpi_from = made.get_structure_hook(KPI)
+
+    def kpi_without_target(value: Any, cls: Any) -> Any:
+        # A KPI's target is required in Python but may be None, and TOML leaves None out.
+        if isinstance(value, Mapping) and "target" not in value:
+            value = {**value, "target": None}
+        return kpi_from(value, cls)
+
+    made.register_structure_hook(KPI, kpi_without_target)
     _omit_added_fields(made, Objective)  # after the union: its hook captures the measure's
     return made
 

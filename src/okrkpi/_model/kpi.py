@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 import math
 from collections.abc import Mapping
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from types import MappingProxyType
 from typing import Any
 
@@ -406,6 +406,9 @@ class KPI:
     def trend(self, as_of: Moment | None = None, *, window: timedelta | None = None) -> Trend:
         """Least-squares slope per day over the measurements in `window` before `as_of`.
 
+        The window ends at `as_of` (the end of that day for a date); with `as_of` None, at
+        the latest measurement.
+
         Direction is relative to "better": up is improving when higher is better; for a
         range target, moving towards the middle of the range is improving. Values of any
         size are fitted without overflow.
@@ -418,8 +421,15 @@ class KPI:
             raise ValidationError.field("KPI.trend.window", window, "a positive timedelta")
         visible = self.measurements_until(as_of)
         if window is not None and visible:
-            last = moment_key(visible[-1].at)
-            floor = last - window.days * DAY - window.seconds * 1_000_000
+            # The window ends at `as_of` (the end of that day for a date), or at the latest
+            # measurement when `as_of` is None.
+            if as_of is None:
+                end = moment_key(visible[-1].at)
+            elif isinstance(as_of, datetime):
+                end = moment_key(as_of)
+            else:
+                end = moment_key(as_of) + DAY
+            floor = end - window.days * DAY - window.seconds * 1_000_000
             visible = tuple(item for item in visible if moment_key(item.at) >= floor)
         if len(visible) < 2:
             return Trend(0.0, TrendDirection.FLAT, len(visible))
