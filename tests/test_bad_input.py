@@ -69,7 +69,7 @@ CATALOGUE = [
     ("column moment a string", lambda: CheckIns.from_columns([1.0], ["2026-07-01"]), "CheckIns.moments[0]"),
     ("column moment year 1026", lambda: CheckIns.from_columns([1.0, 2.0], [DAY, date(1026, 1, 1)]), "CheckIns.moments[1]"),
     ("column note not a string", lambda: CheckIns.from_columns([1.0], [DAY], notes=[3]), "CheckIns.notes[0]"),
-    ("column confidence 11", lambda: CheckIns.from_columns([1.0], [DAY], confidences=[11]), "ConfidenceRating.value"),
+    ("column confidence 11", lambda: CheckIns.from_columns([1.0], [DAY], confidences=[11]), "CheckIns.confidences[0]"),
     ("columns mix naive and aware", lambda: CheckIns.from_columns([1.0, 2.0], [datetime(2026, 7, 1), datetime(2026, 7, 2, tzinfo=UTC)]), "CheckIns.moments[1]"),
     ("column bool on a metric", lambda: KeyResult.metric("m", start=0, target=1, check_ins=CheckIns.from_columns([1.0, True], [DAY, DAY])), "check_ins[1].value"),
     ("check-in note not text", lambda: KR.check_in(1, at=DAY, note=None), "CheckIn.note"),

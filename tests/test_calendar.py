@@ -205,3 +205,11 @@ def test_a_whole_number_of_any_kind_is_a_quarter_a_year_or_a_month(three):
     for not_whole in (3.5, Decimal("3.5"), Fraction(7, 2), True, "3"):
         with pytest.raises(ValidationError, match=r"Cycle\.quarter"):
             Cycle.quarter(2026, not_whole)
+
+
+def test_a_custom_cycle_moved_and_moved_back_is_itself():
+    sprint = Cycle("Sprint 7", date(2026, 3, 2), date(2026, 3, 13))
+    assert sprint.next().previous() == sprint
+    assert sprint.next().next() == sprint.shifted(2)
+    assert sprint.shifted(2).name == "Sprint 7 +2"
+    assert sprint.shifted(-1).name == "Sprint 7 -1"

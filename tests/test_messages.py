@@ -123,7 +123,7 @@ MESSAGES = [
     ),
     (
         lambda: ScoringPolicy(scorers={"metric": "linear"}),
-        "ScoringPolicy.scorers['metric']: expected a KeyResultScorer, got 'linear'",
+        "ScoringPolicy.scorers['metric']: expected a KeyResultScorer instance, got 'linear'",
     ),
     (
         lambda: ScoringPolicy(aggregator="mean"),

@@ -276,3 +276,21 @@ def test_registering_again_replaces_the_strategy():
 def test_a_misspelt_strategy_keyword_is_refused_not_ignored():
     with pytest.raises(ValidationError, match=r"strategies: .*\['aggregators'\]"):
         ScoringPolicy.named(aggregators="minimum")
+
+
+def test_a_strategy_class_is_refused_where_an_instance_is_meant():
+    class Tenths:  # follows KeyResultScorer, but only once made
+        name = "tenths"
+        monotone = True
+
+        def __call__(self, key_result, current):
+            return Measured(0.1, "a tenth")
+
+    registry = StrategyRegistry()
+    with pytest.raises(ValidationError, match="not the class itself"):
+        registry.register("scorer", Tenths)
+    with pytest.raises(ValidationError, match="KeyResultScorer instance"):
+        ScoringPolicy(scorers={"metric": Tenths})
+    with pytest.raises(ValidationError, match=r"ScoringPolicy\.aggregator"):
+        ScoringPolicy(aggregator=type(builtin.minimum()))
+    registry.register("scorer", Tenths())  # an instance is what is meant

@@ -86,6 +86,9 @@ def _integral(value: object) -> int | None:
     return number if number == value else None
 
 
+_OFFSET = re.compile(r"(?P<base>.*\S) (?P<offset>[+-]\d{1,6})", re.ASCII)
+
+
 def _whole(path: str, value: object, low: int, high: int, expectation: str) -> int:
     """A whole number from `low` to `high`, as a plain `int`; `bool` is refused."""
     number = None if isinstance(value, bool) else _integral(value)
@@ -299,7 +302,8 @@ class Cycle:
         """The cycle `steps` periods later (earlier when negative), of the same kind.
 
         Custom cycles move by their own length in days and keep their name with an
-        offset, e.g. `"Sprint 7 +1"`.
+        offset, e.g. `"Sprint 7 +1"`; offsets add up, so moving that back gives
+        `"Sprint 7"` again.
 
         Raises:
             ValidationError: `steps` is not a whole number, or the cycle it leads to would
@@ -320,9 +324,13 @@ class Cycle:
         start = self.start.toordinal() + self.days * count
         if not EARLIEST.toordinal() <= start <= LATEST.toordinal() - self.days + 1:
             raise ValidationError.field("Cycle.shifted.steps", count, _STEPS)
-        suffix = f" {count:+d}" if count else ""
+        # An offset already in the name adds up: "Sprint 7 +1" moved back is "Sprint 7".
+        found = _OFFSET.fullmatch(self.name)
+        base, already = (found["base"], int(found["offset"])) if found else (self.name, 0)
+        total = already + count
         moved = date.fromordinal(start)
-        return Cycle(f"{self.name}{suffix}", moved, moved + (self.end - self.start))
+        name = f"{base} {total:+d}" if total else base
+        return Cycle(name, moved, moved + (self.end - self.start))
 
     def next(self) -> Cycle:
         """The following cycle of the same kind (`2026-Q4` after `2026-Q3`)."""

@@ -21,7 +21,7 @@ from typing import Any, ClassVar, Generic, Self, TypeVar, overload
 
 import attrs
 
-from okrkpi._errors import ValidationError
+from okrkpi._errors import Problem, ValidationError
 from okrkpi._model._checks import (
     EARLIEST,
     LATEST,
@@ -565,7 +565,14 @@ class CheckIns(History[CheckIn]):
             if note.__class__ is not str and not isinstance(note, str):
                 raise ValidationError.field(f"CheckIns.notes[{position}]", note, "a string")
             if rating is not None or note:
-                extras[position] = (to_confidence(rating), note)
+                try:
+                    confidence = to_confidence(rating)
+                except ValidationError as error:  # named by its position in the column
+                    message = error.problems[0].message
+                    raise ValidationError(
+                        Problem(f"CheckIns.confidences[{position}]", message)
+                    ) from None
+                extras[position] = (confidence, note)
         history = object.__new__(cls)
         history._store(
             list(values), list(moments), extras, owner, plain_dates=plain_dates, check_range=True

@@ -47,9 +47,9 @@ def _scorers(value: Mapping[KeyResultKind, KeyResultScorer]) -> Mapping[KeyResul
             raise ValidationError.field(
                 "ScoringPolicy.scorers", kind, "a KeyResultKind or its value"
             ) from None
-        if not isinstance(scorer, KeyResultScorer):
+        if isinstance(scorer, type) or not isinstance(scorer, KeyResultScorer):
             raise ValidationError.field(
-                f"ScoringPolicy.scorers[{kind.value!r}]", scorer, "a KeyResultScorer"
+                f"ScoringPolicy.scorers[{kind.value!r}]", scorer, "a KeyResultScorer instance"
             )
         merged[kind] = scorer
     return MappingProxyType(merged)
@@ -57,7 +57,8 @@ def _scorers(value: Mapping[KeyResultKind, KeyResultScorer]) -> Mapping[KeyResul
 
 def _protocol(kind: type, expectation: str) -> Any:
     def check(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-        if not isinstance(value, kind):
+        # A class passes the protocol check through its unbound methods: an instance is meant.
+        if isinstance(value, type) or not isinstance(value, kind):
             raise ValidationError.field(f"ScoringPolicy.{attribute.name}", value, expectation)
 
     return check

@@ -240,8 +240,12 @@ class StrategyRegistry:
         return isinstance(strategy, _PROTOCOLS[category])
 
     def _conform(self, category: str, strategy: object, path: str) -> None:
+        protocol = _PROTOCOLS[category].__name__
+        if isinstance(strategy, type):  # its methods pass the protocol check, unbound
+            raise ValidationError.field(
+                path, strategy, f"an instance following {protocol}, not the class itself"
+            )
         if not self._fits(category, strategy):
-            protocol = _PROTOCOLS[category].__name__
             raise ValidationError.field(path, strategy, f"an object following {protocol}")
 
 
