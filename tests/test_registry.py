@@ -10,6 +10,7 @@ import pytest
 import okrkpi
 from okrkpi import (
     KeyResult,
+    Measured,
     Objective,
     ScoringPolicy,
     StrategyPluginWarning,
