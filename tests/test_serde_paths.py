@@ -142,3 +142,13 @@ def test_a_kpi_without_a_target_reads_back_from_toml():
     unset = KPI("nps", target=None)
     assert loads_toml(dumps_toml(unset), KPI) == unset
     assert loads_toml(dumps_toml(Document(kpis=[unset])), Document).kpis == (unset,)
+
+
+def test_a_document_names_choices_in_any_case_as_python_does():
+    read = from_dict({"title": "x", "commitment": "COMMITTED", "level": "Company"}, Objective)
+    assert (read.commitment.value, read.level.value) == ("committed", "company")
+    with pytest.raises(ValidationError) as raised:
+        from_dict({"title": "x", "commitment": "maybe"}, Objective)
+    assert str(raised.value) == (
+        "commitment: expected a Commitment or one of 'committed', 'aspirational', got 'maybe'"
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 import json
 import tomllib
 import warnings
@@ -17,6 +18,7 @@ from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, overrid
 from cattrs.strategies import configure_tagged_union
 
 from okrkpi._errors import MissingExtraError, OkrKpiError, Problem, ValidationError, describe
+from okrkpi._model._checks import enum_member
 from okrkpi._model.confidence import ConfidenceRating
 from okrkpi._model.confidence_scale import ConfidenceBand, ConfidenceScale
 from okrkpi._model.cycle import Cycle
@@ -214,6 +216,11 @@ def _make_converter() -> cattrs.Converter:
     made.register_structure_hook(float, _number_from)
     made.register_structure_hook(float | bool, _value_from)
     made.register_structure_hook(bool, _bool_from)
+    # Enum values in any case, or members' names, as the constructors take them.
+    made.register_structure_hook_func(
+        lambda kind: isinstance(kind, type) and issubclass(kind, enum.Enum),
+        lambda value, kind: enum_member(kind.__name__, kind, value),
+    )
     made.register_structure_hook(int, _int_from)
     made.register_structure_hook(float | None, _optional_number_from)
     made.register_structure_hook(str, _text_from)
