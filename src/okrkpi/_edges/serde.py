@@ -18,7 +18,7 @@ from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, overrid
 from cattrs.strategies import configure_tagged_union
 
 from okrkpi._errors import MissingExtraError, OkrKpiError, Problem, ValidationError, describe
-from okrkpi._model._checks import enum_member
+from okrkpi._model._checks import enum_member, sequence_of
 from okrkpi._model.confidence import ConfidenceRating
 from okrkpi._model.confidence_scale import ConfidenceBand, ConfidenceScale
 from okrkpi._model.cycle import Cycle
@@ -50,24 +50,12 @@ MAX_DEPTH = 64
 """Deeper input than this is rejected before structuring (the model is at most ~8 deep)."""
 
 
-def _items(path: str, kind: type[T], value: Any) -> tuple[T, ...]:
-    """A document's objectives or KPIs as a tuple, each checked (a list is fine too)."""
-    if isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable):
-        raise ValidationError.field(path, value, f"a sequence of {kind.__name__}")
-    items = tuple(value)
-    for position, item in enumerate(items):
-        if not isinstance(item, kind):
-            article = "an" if kind.__name__[0] in "AEIOU" else "a"
-            raise ValidationError.field(f"{path}[{position}]", item, f"{article} {kind.__name__}")
-    return items
-
-
 def _objectives(value: Iterable[Objective]) -> tuple[Objective, ...]:
-    return _items("Document.objectives", Objective, value)
+    return sequence_of(Objective, "Document.objectives", value)
 
 
 def _kpis(value: Iterable[KPI]) -> tuple[KPI, ...]:
-    return _items("Document.kpis", KPI, value)
+    return sequence_of(KPI, "Document.kpis", value)
 
 
 @attrs.frozen(slots=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 import math
 import numbers
+from collections.abc import Iterable, Mapping
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -66,6 +67,7 @@ def check_non_negative(path: str, value: object) -> None:
 
 
 E = TypeVar("E", bound=enum.Enum)
+T = TypeVar("T")
 
 
 def enum_member(path: str, kind: type[E], value: object) -> E:
@@ -78,9 +80,23 @@ def enum_member(path: str, kind: type[E], value: object) -> E:
             if str(member.value).lower() == wanted or member.name.lower() == wanted:
                 return member
     accepted = ", ".join(repr(member.value) for member in kind)
-    name = kind.__name__
-    article = "an" if name[0] in "AEIOU" else "a"
-    raise ValidationError.field(path, value, f"{article} {name} or one of {accepted}")
+    raise ValidationError.field(path, value, f"{a_or_an(kind.__name__)} or one of {accepted}")
+
+
+def a_or_an(name: str) -> str:
+    """`"a KeyResult"`, `"an Objective"`: a class named in a message."""
+    return f"{'an' if name[0] in 'AEIOU' else 'a'} {name}"
+
+
+def sequence_of(kind: type[T], path: str, value: object) -> tuple[T, ...]:
+    """`value` as a tuple of `kind`, each item checked and named by its position."""
+    if isinstance(value, str | bytes | Mapping | kind) or not isinstance(value, Iterable):
+        raise ValidationError.field(path, value, f"a sequence of {kind.__name__}")
+    items = tuple(value)
+    for position, item in enumerate(items):
+        if not isinstance(item, kind):
+            raise ValidationError.field(f"{path}[{position}]", item, a_or_an(kind.__name__))
+    return items
 
 
 def set_floats(instance: Any, *names: str) -> None:

@@ -6,12 +6,18 @@ import enum
 import math
 from collections.abc import Iterable
 from datetime import date
-from typing import TYPE_CHECKING, TypeVar, Unpack
+from typing import TYPE_CHECKING, Unpack
 
 import attrs
 
 from okrkpi._errors import AlignmentError, Problem, ValidationError
-from okrkpi._model._checks import check_date, check_non_negative, check_text, enum_member
+from okrkpi._model._checks import (
+    check_date,
+    check_non_negative,
+    check_text,
+    enum_member,
+    sequence_of,
+)
 from okrkpi._model.cycle import Cycle
 from okrkpi._model.ids import slugify
 from okrkpi._model.initiative import Initiative
@@ -22,8 +28,6 @@ if TYPE_CHECKING:
     pass
 
 __all__ = ["Commitment", "Level", "Objective"]
-
-T = TypeVar("T")
 
 
 class Commitment(enum.Enum):
@@ -46,19 +50,8 @@ class Level(enum.Enum):
     INDIVIDUAL = "individual"
 
 
-def _sequence_of(kind: type[T], path: str, value: Iterable[T]) -> tuple[T, ...]:
-    name = kind.__name__
-    if isinstance(value, str | bytes | kind) or not isinstance(value, Iterable):
-        raise ValidationError.field(path, value, f"a sequence of {name}")
-    items = tuple(value)
-    for item in items:
-        if not isinstance(item, kind):
-            raise ValidationError.field(path, item, f"a{'n' if name[0] in 'AEIOU' else ''} {name}")
-    return items
-
-
 def _key_results(value: Iterable[KeyResult]) -> tuple[KeyResult, ...]:
-    return _sequence_of(KeyResult, "Objective.key_results", value)
+    return sequence_of(KeyResult, "Objective.key_results", value)
 
 
 def _named_cycle(name: str) -> Cycle:
@@ -71,7 +64,7 @@ def _named_cycle(name: str) -> Cycle:
 
 
 def _initiatives(value: Iterable[Initiative]) -> tuple[Initiative, ...]:
-    return _sequence_of(Initiative, "Objective.initiatives", value)
+    return sequence_of(Initiative, "Objective.initiatives", value)
 
 
 def _commitment(value: Commitment | str) -> Commitment:
