@@ -20,7 +20,7 @@ from okrkpi._alignment.batch import (
 )
 from okrkpi._errors import AlignmentError, Problem, ValidationError
 from okrkpi._model._checks import enum_member
-from okrkpi._model.cycle import Cycle
+from okrkpi._model.cycle import Cycle, named_cycle
 from okrkpi._model.key_result import CheckInDetails
 from okrkpi._model.objective import Level, Objective
 from okrkpi._model.zones import Zone
@@ -287,7 +287,7 @@ class AlignmentTree:
         if level is not None:
             level = enum_member("AlignmentTree.filter.level", Level, level)
         if isinstance(cycle, str):
-            cycle = Cycle.parse(cycle)
+            cycle = named_cycle("AlignmentTree.filter.cycle", cycle)
         elif cycle is not None and not isinstance(cycle, Cycle):
             raise ValidationError.field(
                 "AlignmentTree.filter.cycle", cycle, "a Cycle, its name or None"

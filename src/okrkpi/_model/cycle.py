@@ -23,7 +23,7 @@ from okrkpi._model._checks import (
 )
 from okrkpi._model.moments import day_of
 
-__all__ = ["Cycle", "CycleKind"]
+__all__ = ["CYCLE_OR_NAME", "Cycle", "CycleKind", "named_cycle"]
 
 
 class CycleKind(enum.Enum):
@@ -381,3 +381,18 @@ class Cycle:
 
     def __str__(self) -> str:
         return f"{self.name} ({self.start.isoformat()}..{self.end.isoformat()})"
+
+
+CYCLE_OR_NAME = "a Cycle or a cycle name such as '2027-Q1' or 'FY2027'"
+
+
+def named_cycle(path: str, name: str) -> Cycle:
+    """The cycle a name stands for (`Cycle.parse`), or a `ValidationError` naming `path`.
+
+    Where a cycle may be given by name (`Objective(cycle="2027-Q1")`, `status(kr,
+    "2026-Q3")`), a name that does not parse is reported at that argument.
+    """
+    try:
+        return Cycle.parse(name)
+    except ValidationError:
+        raise ValidationError.field(path, name, CYCLE_OR_NAME) from None

@@ -18,7 +18,7 @@ from okrkpi._model._checks import (
     enum_member,
     sequence_of,
 )
-from okrkpi._model.cycle import Cycle
+from okrkpi._model.cycle import Cycle, named_cycle
 from okrkpi._model.ids import slugify
 from okrkpi._model.initiative import Initiative
 from okrkpi._model.key_result import CheckInDetails, KeyResult
@@ -54,15 +54,6 @@ def _key_results(value: Iterable[KeyResult]) -> tuple[KeyResult, ...]:
     return sequence_of(KeyResult, "Objective.key_results", value)
 
 
-def _named_cycle(name: str) -> Cycle:
-    try:
-        return Cycle.parse(name)
-    except ValidationError:
-        raise ValidationError.field(
-            "Objective.cycle", name, "a Cycle or a cycle name such as '2027-Q1' or 'FY2027'"
-        ) from None
-
-
 def _initiatives(value: Iterable[Initiative]) -> tuple[Initiative, ...]:
     return sequence_of(Initiative, "Objective.initiatives", value)
 
@@ -83,7 +74,7 @@ def _cycle(value: Cycle | str | None) -> Cycle | None:
     if value is None or isinstance(value, Cycle):
         return value
     if isinstance(value, str):  # a cycle's name, e.g. "2027-Q1" or "FY2027"
-        return _named_cycle(value)
+        return named_cycle("Objective.cycle", value)
     raise ValidationError.field("Objective.cycle", value, "a Cycle, its name or None")
 
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from okrkpi._errors import ValidationError
 from okrkpi._model._checks import enum_member
-from okrkpi._model.cycle import Cycle
+from okrkpi._model.cycle import CYCLE_OR_NAME, Cycle, named_cycle
 from okrkpi._model.key_result import KeyResult, Metric
 from okrkpi._model.moments import day_of
 from okrkpi._model.objective import Commitment, Objective
@@ -330,13 +330,10 @@ def _cycle_to_judge(
     elif not isinstance(subject, KeyResult):
         raise ValidationError.field(f"{caller}.subject", subject, "a KeyResult or an Objective")
     if isinstance(cycle, str):  # a cycle's name, as Objective(cycle=) takes it
-        try:
-            return Cycle.parse(cycle)
-        except ValidationError:
-            pass
+        return named_cycle(f"{caller}.cycle", cycle)
     if not isinstance(cycle, Cycle):
         if cycle is not None:
-            expected = "a Cycle or a cycle name such as '2027-Q1' or 'FY2027'"
+            expected = CYCLE_OR_NAME
         elif isinstance(subject, Objective):
             expected = "a Cycle (the objective has none)"
         else:
