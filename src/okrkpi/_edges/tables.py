@@ -20,8 +20,8 @@ from typing import Any, Literal
 
 import attrs
 
-from okrkpi._alignment.batch import status_all
 from okrkpi._alignment.tree import AlignmentTree
+from okrkpi._edges.display import tree_statuses
 from okrkpi._edges.serde import MAX_PROBLEMS, Document, to_dict
 from okrkpi._errors import MissingExtraError, OkrKpiError, Problem, ValidationError, describe
 from okrkpi._model._checks import EARLIEST, LATEST, enum_member, is_number
@@ -1331,13 +1331,12 @@ def score_rows(
     if not isinstance(tree, AlignmentTree):
         raise ValidationError.field("scores_frame.tree", tree, "an AlignmentTree")
     rows = []
-    cycles = {objective.id: objective.cycle for objective in tree if objective.cycle is not None}
     for day in _dates(as_of):
         scores = tree.score(day, policy=policy)
         chosen = scores.policy
         # Numbers only: explaining every objective on every date would cost more than
         # scoring the whole tree.
-        statuses = {} if key_results else status_all(scores, cycles, day, chosen)
+        statuses = {} if key_results else tree_statuses(tree, scores, day)
         for objective in tree:
             cycle = objective.cycle
             base = {"as_of": day, "objective_id": objective.id, "objective": objective.title}
