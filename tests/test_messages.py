@@ -186,7 +186,7 @@ MESSAGES = [
         lambda: StrategyRegistry().resolve("aggregator", builtin.google_grader()),
         (
             "strategy[aggregator]: expected an object following Aggregator, "
-            "got _GoogleGrader(name='google', yellow=0.4, green=0.7)"
+            "got _GoogleGrader(name='google', yellow=0.4, green=0.7, toler..."
         ),
     ),
     (

@@ -800,8 +800,11 @@ def test_children_and_key_results_share_near_the_float_limit():
 
 
 def test_an_explanation_never_rounds_a_value_across_a_grade_edge():
-    below = score(metric(0.31, start=0.1, target=0.4))
-    assert below.value < 0.7
+    noisy = score(metric(0.31, start=0.1, target=0.4))
+    assert noisy.value < 0.7  # within the tolerance: it reaches the edge, and reads so
+    assert noisy.grade is Grade.GREEN
+    assert "value 0.7; aspirational: GREEN" in noisy.explanation
+    below = score(metric(69.99999, target=100))
     assert below.grade is Grade.YELLOW
     assert f"value {below.value!r}; aspirational: YELLOW" in below.explanation
     third = score(metric(1, target=3))

@@ -54,6 +54,7 @@ from okrkpi._model.kpi import (
 from okrkpi._model.kpi_links import key_result_from_kpi, propose_objective
 from okrkpi._model.objective import Commitment, Level, Objective
 from okrkpi._model.plan import PlannedValue, PlanPosition
+from okrkpi._model.tolerance import EDGE_TOLERANCE
 from okrkpi._model.zones import Zone
 from okrkpi._planning.cycles import (
     CarriedTree,
@@ -96,6 +97,7 @@ from okrkpi._edges.review import (
 _install_notebook_reprs()
 
 __all__ = [
+    "EDGE_TOLERANCE",
     "KPI",
     "Aggregate",
     "AlignmentError",

@@ -12,6 +12,7 @@ from okrkpi._errors import ValidationError
 from okrkpi._model._checks import finite_float
 from okrkpi._model.key_result import Binary, Metric, Milestones, Ordinal, Threshold, Zoned
 from okrkpi._model.objective import Commitment
+from okrkpi._model.tolerance import EDGE_TOLERANCE, checked_tolerance, reaches, within
 from okrkpi._model.zones import Zone
 from okrkpi._scoring.score import Aggregate, Grade, Measured, Status
 
@@ -333,27 +334,36 @@ class _GoogleGrader:
     name: str = "google"
     yellow: float = 0.4
     green: float = 0.7
+    tolerance: float = EDGE_TOLERANCE
 
     def grade(self, value: float, commitment: Commitment) -> Grade:
+        tolerance = self.tolerance
         if commitment is Commitment.COMMITTED:
-            if value >= 1.0:
+            if reaches(value, 1.0, tolerance):
                 return Grade.GREEN
-            return Grade.YELLOW if value >= self.green else Grade.RED
-        if value >= self.green:
+            return Grade.YELLOW if reaches(value, self.green, tolerance) else Grade.RED
+        if reaches(value, self.green, tolerance):
             return Grade.GREEN
-        return Grade.YELLOW if value >= self.yellow else Grade.RED
+        return Grade.YELLOW if reaches(value, self.yellow, tolerance) else Grade.RED
 
     def is_met(self, value: float, commitment: Commitment) -> bool:
-        if commitment is Commitment.COMMITTED:
-            return value >= 1.0
-        return value >= self.green
+        edge = 1.0 if commitment is Commitment.COMMITTED else self.green
+        return reaches(value, edge, self.tolerance)
 
 
-def google_grader(*, yellow: float = 0.4, green: float = 0.7) -> _GoogleGrader:
+def google_grader(
+    *, yellow: float = 0.4, green: float = 0.7, tolerance: float = EDGE_TOLERANCE
+) -> _GoogleGrader:
     """Google's bands.
 
     Aspirational: RED below `yellow`, YELLOW below `green`, GREEN from `green`; met from
     `green`. Committed: GREEN and met only at 1.0, YELLOW from `green`, RED below.
+
+    A value within `tolerance` below an edge reaches it (`okrkpi.EDGE_TOLERANCE` by
+    default), so float noise such as `0.3999999999999999` grades as 0.4 does.
+
+    Raises:
+        ValidationError: Not `0 < yellow < green <= 1`, or a tolerance outside 0..0.001.
     """
     yellow = finite_float("google_grader.yellow", yellow)
     green = finite_float("google_grader.green", green)
@@ -361,7 +371,8 @@ def google_grader(*, yellow: float = 0.4, green: float = 0.7) -> _GoogleGrader:
         raise ValidationError.field(
             "google_grader.green", (yellow, green), "0 < yellow < green <= 1"
         )
-    return _GoogleGrader(yellow=yellow, green=green)
+    tolerance = checked_tolerance("google_grader.tolerance", tolerance)
+    return _GoogleGrader(yellow=yellow, green=green, tolerance=tolerance)
 
 
 # -- pace rules ---------------------------------------------------------------------------
@@ -371,23 +382,29 @@ def google_grader(*, yellow: float = 0.4, green: float = 0.7) -> _GoogleGrader:
 class _GapPace:
     name: str = "gap"
     at_risk_gap: float = 0.25
+    tolerance: float = EDGE_TOLERANCE
 
     def __call__(self, expected: float, actual: float) -> Status:
         gap = expected - actual
-        if gap <= 0:
+        if within(gap, 0.0, self.tolerance):
             return Status.ON_TRACK
-        return Status.BEHIND if gap <= self.at_risk_gap else Status.AT_RISK
+        return Status.BEHIND if within(gap, self.at_risk_gap, self.tolerance) else Status.AT_RISK
 
 
-def gap_pace(*, at_risk_gap: float = 0.25) -> _GapPace:
+def gap_pace(*, at_risk_gap: float = 0.25, tolerance: float = EDGE_TOLERANCE) -> _GapPace:
     """The gap rule on `g = expected - actual`.
 
-    ON_TRACK at `g <= 0`, BEHIND up to `at_risk_gap`, else AT_RISK.
+    ON_TRACK at `g <= 0`, BEHIND up to `at_risk_gap`, else AT_RISK; a gap within
+    `tolerance` above a limit is within it (`okrkpi.EDGE_TOLERANCE` by default).
+
+    Raises:
+        ValidationError: `at_risk_gap` outside (0, 1], or a tolerance outside 0..0.001.
     """
     at_risk_gap = finite_float("gap_pace.at_risk_gap", at_risk_gap)
     if not 0 < at_risk_gap <= 1:
         raise ValidationError.field("gap_pace.at_risk_gap", at_risk_gap, "a number in (0, 1]")
-    return _GapPace(at_risk_gap=at_risk_gap)
+    tolerance = checked_tolerance("gap_pace.tolerance", tolerance)
+    return _GapPace(at_risk_gap=at_risk_gap, tolerance=tolerance)
 
 
 @attrs.frozen(slots=True)
@@ -395,25 +412,36 @@ class _RatioPace:
     name: str = "ratio"
     on_track: float = 0.95
     behind: float = 0.75
+    tolerance: float = EDGE_TOLERANCE
 
     def __call__(self, expected: float, actual: float) -> Status:
         if expected <= 0:
             return Status.ON_TRACK
         ratio = actual / expected
-        if ratio >= self.on_track:
+        if reaches(ratio, self.on_track, self.tolerance):
             return Status.ON_TRACK
-        return Status.BEHIND if ratio >= self.behind else Status.AT_RISK
+        return Status.BEHIND if reaches(ratio, self.behind, self.tolerance) else Status.AT_RISK
 
 
-def ratio_pace(*, on_track: float = 0.95, behind: float = 0.75) -> _RatioPace:
-    """Ratio `actual / expected`: ON_TRACK from `on_track`, BEHIND from `behind`, else AT_RISK."""
+def ratio_pace(
+    *, on_track: float = 0.95, behind: float = 0.75, tolerance: float = EDGE_TOLERANCE
+) -> _RatioPace:
+    """Ratio `actual / expected`: ON_TRACK from `on_track`, BEHIND from `behind`, else AT_RISK.
+
+    A ratio within `tolerance` below a limit reaches it (`okrkpi.EDGE_TOLERANCE` by
+    default).
+
+    Raises:
+        ValidationError: Not `0 < behind < on_track`, or a tolerance outside 0..0.001.
+    """
     on_track = finite_float("ratio_pace.on_track", on_track)
     behind = finite_float("ratio_pace.behind", behind)
     if not 0 < behind < on_track:
         raise ValidationError.field(
             "ratio_pace.behind", (behind, on_track), "0 < behind < on_track"
         )
-    return _RatioPace(on_track=on_track, behind=behind)
+    tolerance = checked_tolerance("ratio_pace.tolerance", tolerance)
+    return _RatioPace(on_track=on_track, behind=behind, tolerance=tolerance)
 
 
 # -- roll-ups -----------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from okrkpi._model.cycle import CYCLE_OR_NAME, Cycle, named_cycle
 from okrkpi._model.key_result import KeyResult, Metric
 from okrkpi._model.moments import day_of
 from okrkpi._model.objective import Commitment, Objective
+from okrkpi._model.tolerance import reaches
 from okrkpi._scoring.policy import ScoringPolicy, resolve_policy
 from okrkpi._scoring.score import Score, Status, StatusExplanation, clamp
 
@@ -234,10 +235,12 @@ def pace_status(
 ) -> Status:
     """ACHIEVED at `actual >= 1`, NOT_STARTED before the cycle, else the policy's pace rule.
 
+    `actual` within `EDGE_TOLERANCE` below 1 is ACHIEVED.
+
     The pace rule compares `actual` with `key_result`'s plan when it has one, else with
     the straight line (the elapsed share of the cycle).
     """
-    if actual >= 1.0:
+    if reaches(actual, 1.0):
         return Status.ACHIEVED
     day = day_of(as_of)
     if day < cycle.start:
@@ -410,7 +413,7 @@ def _paced(
     elif parts:  # an objective during its cycle: paced by its key results
         state = Status.worst(part.status for part in parts)
         reason = f"the worst of its key results' statuses; its own score is {actual:.2f}"
-    elif actual >= 1.0:
+    elif reaches(actual, 1.0):
         state, reason = Status.ACHIEVED, f"actual {actual:.2f}: complete"
     elif day < cycle.start:
         state, reason = Status.NOT_STARTED, f"the cycle starts {cycle.start.isoformat()}"

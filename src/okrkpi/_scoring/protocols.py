@@ -119,8 +119,8 @@ class Grader(Protocol):
 class PaceRule(Protocol):
     """Decides ON_TRACK, BEHIND or AT_RISK from expected and actual progress.
 
-    The engine handles ACHIEVED (actual >= 1) and NOT_STARTED (before the cycle) first,
-    so a rule only sees a started, unfinished key result.
+    The engine handles ACHIEVED (actual >= 1, within `EDGE_TOLERANCE`) and NOT_STARTED
+    (before the cycle) first, so a rule only sees a started, unfinished key result.
     """
 
     @property

@@ -13,6 +13,7 @@ import attrs
 from okrkpi._errors import ValidationError
 from okrkpi._model._checks import enum_member, finite_float
 from okrkpi._model.objective import Commitment
+from okrkpi._model.tolerance import reaches
 
 __all__ = ["Aggregate", "Grade", "Measured", "Score", "Status", "StatusExplanation", "clamp"]
 
@@ -89,7 +90,7 @@ def _fmt(number: float) -> str:
     if isinstance(number, int):
         return f"{number:g}"
     text = f"{number:.4g}"
-    if any((float(text) >= edge) != (number >= edge) for edge in _GRADE_EDGES):
+    if any(reaches(float(text), edge) != reaches(number, edge) for edge in _GRADE_EDGES):
         return repr(number)  # rounded, it would read as across an edge it did not reach
     return text
 
