@@ -18,6 +18,7 @@ from okrkpi import (
     ScoringPolicy,
     Status,
     ValidationError,
+    Zone,
     explain_status,
     score,
     status,
@@ -162,3 +163,93 @@ def test_objective_status_noise_in_the_pace_gap():
     assert sprint.elapsed(date(2026, 1, 5)) == 0.4
     assert status(kr, sprint, as_of=date(2026, 1, 5)) is Status.ON_TRACK
     assert explain_status(kr, sprint, as_of=date(2026, 1, 5)).status is Status.ON_TRACK
+
+
+# -- zones: decided on the thresholds the key result reports -----------------------------
+
+
+def test_a_check_in_equal_to_commit_value_is_in_commit():
+    nps = KeyResult.zoned("nps", baseline=2, stretch=3)
+    assert nps.measure.commit_value == 2.3
+    assert nps.measure.progress(2.3) < 0.3  # the share of the way is float noise below
+    checked = nps.check_in(2.3, at=JULY)
+    assert checked.zone() is Zone.COMMIT
+    assert score(checked).value == 0.3
+    assert nps.check_in(nps.measure.target_value, at=JULY).zone() is Zone.TARGET
+    assert nps.check_in(3, at=JULY).zone() is Zone.STRETCH
+    assert nps.check_in(2.2999, at=JULY).zone() is Zone.FAIL
+
+
+def test_every_integer_pair_puts_its_thresholds_in_their_zones():
+    wrong = []
+    for baseline in range(-12, 13):
+        for stretch in range(-12, 13):
+            if stretch == baseline:
+                continue
+            measure = KeyResult.zoned("z", baseline=baseline, stretch=stretch).measure
+            reported = [
+                (Zone.COMMIT, measure.commit_value),
+                (Zone.TARGET, measure.target_value),
+                (Zone.STRETCH, measure.stretch),
+            ]
+            for zone, threshold in reported:
+                if measure.zone(threshold) is not zone:
+                    wrong.append((baseline, stretch, zone, threshold))
+    assert wrong == []
+
+
+def test_thresholds_given_are_reported_and_reached_as_given():
+    churn = KeyResult.zoned("churn", baseline=5.0, stretch=2.0, commit=4.1, target=3.3)
+    assert churn.measure.commit_value == 4.1  # as given, not recomputed from a share
+    assert churn.measure.target_value == 3.3
+    assert churn.measure.thresholds == ((Zone.STRETCH, 2.0), (Zone.TARGET, 3.3), (Zone.COMMIT, 4.1))
+    assert churn.check_in(4.1, at=JULY).zone() is Zone.COMMIT
+    assert churn.check_in(3.3, at=JULY).zone() is Zone.TARGET
+    assert churn.check_in(4.2, at=JULY).zone() is Zone.FAIL
+
+
+def test_tree_zone_counts_use_the_reported_thresholds():
+    nps = KeyResult.zoned("nps", baseline=2, stretch=3).check_in(2.3, at=JULY)
+    tree = AlignmentTree([Objective("Delight", [nps], cycle=Q3)])
+    assert tree.zone_counts()[Zone.COMMIT] == 1
+
+
+_ENDS = st.integers(-1000, 1000) | st.floats(-1e6, 1e6, allow_nan=False)
+
+
+@st.composite
+def _zoned_measures(draw):
+    baseline = draw(_ENDS)
+    stretch = draw(_ENDS.filter(lambda end: abs(end - baseline) > 1e-3))
+    span = stretch - baseline
+    given = {}
+    if draw(st.booleans()):
+        commit_share, target_share = sorted(
+            draw(st.lists(st.floats(0.01, 1.0), min_size=2, max_size=2))
+        )
+        use_integers = draw(st.booleans()) and abs(span) >= 4
+        commit = baseline + commit_share * span
+        target = baseline + target_share * span
+        if use_integers:
+            commit, target = round(commit), round(target)
+        given = {"commit": commit, "target": target}
+    try:
+        return KeyResult.zoned("z", baseline=baseline, stretch=stretch, **given).measure
+    except ValidationError:  # rounding took a threshold out of (baseline, stretch]
+        return KeyResult.zoned("z", baseline=baseline, stretch=stretch).measure
+
+
+@given(_zoned_measures())
+def test_every_zone_threshold_is_classified_into_its_own_zone(measure):
+    thresholds = measure.thresholds
+    for zone, threshold in thresholds:
+        own = max(other for other, value in thresholds if value == threshold)
+        assert measure.zone(threshold) is own
+        assert own >= zone
+    span = measure.stretch - measure.baseline
+    for zone, threshold in thresholds:
+        short = threshold - 1e-6 * span  # clearly short: a thousand tolerances
+        lower = [value for other, value in thresholds if other < zone]
+        if all(abs(value - threshold) > 2e-6 * abs(span) for value in lower):
+            assert measure.zone(short) < zone
+    assert measure.zone(measure.baseline) is Zone.FAIL

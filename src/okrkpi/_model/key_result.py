@@ -365,21 +365,43 @@ class Zoned:
 
     @property
     def commit_value(self) -> float:
-        """The commit value, given or 30% of the way."""
-        return self.baseline + self.shares[0] * (self.stretch - self.baseline)
+        """The commit value: as given, or 30% of the way."""
+        if self.commit is not None:
+            return self.commit
+        return self.baseline + DEFAULT_COMMIT_SHARE * (self.stretch - self.baseline)
 
     @property
     def target_value(self) -> float:
-        """The target value, given or 70% of the way."""
-        return self.baseline + self.shares[1] * (self.stretch - self.baseline)
+        """The target value: as given, or 70% of the way."""
+        if self.target is not None:
+            return self.target
+        return self.baseline + DEFAULT_TARGET_SHARE * (self.stretch - self.baseline)
+
+    @property
+    def thresholds(self) -> tuple[tuple[Zone, float], ...]:
+        """Each zone above FAIL with the value that enters it, highest first.
+
+        `((STRETCH, stretch), (TARGET, target_value), (COMMIT, commit_value))`: a value
+        equal to one of them is in its zone (the highest, where two are equal).
+        """
+        return (
+            (Zone.STRETCH, self.stretch),
+            (Zone.TARGET, self.target_value),
+            (Zone.COMMIT, self.commit_value),
+        )
 
     def progress(self, value: float) -> float:
         """The share of the way from baseline to stretch `value` has come (unclamped)."""
         return (value - self.baseline) / (self.stretch - self.baseline) + 0.0
 
     def zone(self, value: float) -> Zone:
-        """The zone `value` lands in."""
-        return zone_of(self.progress(value), *self.shares)
+        """The zone `value` lands in, decided on the thresholds this key result reports.
+
+        A value reaches a threshold when it is on or past it towards stretch, or short of
+        it by no more than `EDGE_TOLERANCE` of the way from baseline to stretch (float
+        noise), so a check-in equal to `commit_value` is in COMMIT.
+        """
+        return zone_of(value, self.baseline, self.stretch, self.thresholds)
 
     def check_values(self, owner: str, history: CheckIns, *, first: int = 0) -> None:
         """Reject booleans and values whose share of the way would not be finite."""

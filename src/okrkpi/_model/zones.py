@@ -8,6 +8,9 @@ default commit is 30% and target 70% of the way from baseline to stretch.
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
+
+from okrkpi._model.tolerance import reaches
 
 __all__ = ["DEFAULT_COMMIT_SHARE", "DEFAULT_TARGET_SHARE", "Zone", "zone_of"]
 
@@ -44,12 +47,17 @@ class Zone(enum.IntEnum):
         return cls(name)
 
 
-def zone_of(progress: float, commit_share: float, target_share: float) -> Zone:
-    """The zone of `progress` (the share of the way from baseline to stretch)."""
-    if progress >= 1.0:
-        return Zone.STRETCH
-    if progress >= target_share:
-        return Zone.TARGET
-    if progress >= commit_share:
-        return Zone.COMMIT
+def zone_of(
+    value: float, baseline: float, stretch: float, thresholds: Iterable[tuple[Zone, float]]
+) -> Zone:
+    """The highest zone whose threshold `value` reaches, FAIL if none.
+
+    Decided in the key result's own units, on the thresholds it reports, in its direction
+    (up or down from `baseline` to `stretch`). A value short of a threshold by no more
+    than `EDGE_TOLERANCE` of the way from baseline to stretch reaches it.
+    """
+    span = stretch - baseline
+    for zone, threshold in thresholds:
+        if reaches((value - threshold) / span, 0.0):
+            return zone
     return Zone.FAIL
