@@ -1,5 +1,6 @@
 """Edges and float noise: a value within EDGE_TOLERANCE below an edge reaches it."""
 
+import itertools
 from datetime import date
 
 import pytest
@@ -11,6 +12,10 @@ from okrkpi import (
     EDGE_TOLERANCE,
     AlignmentTree,
     Commitment,
+    ConfidenceBand,
+    ConfidenceLabel,
+    ConfidenceRating,
+    ConfidenceScale,
     Cycle,
     Grade,
     KeyResult,
@@ -19,11 +24,14 @@ from okrkpi import (
     Status,
     ValidationError,
     Zone,
+    brier_score,
+    calibration,
     explain_status,
     score,
     status,
 )
 from okrkpi import strategies as builtin
+from okrkpi._model.confidence_scale import band_index
 
 NOISY_FORTY = (2.4 - 2.0) / (3.0 - 2.0)  # 0.3999999999999999
 ALMOST_ONE = 0.9999999999999999
@@ -242,14 +250,173 @@ def _zoned_measures(draw):
 @given(_zoned_measures())
 def test_every_zone_threshold_is_classified_into_its_own_zone(measure):
     thresholds = measure.thresholds
-    for zone, threshold in thresholds:
-        own = max(other for other, value in thresholds if value == threshold)
-        assert measure.zone(threshold) is own
-        assert own >= zone
     span = measure.stretch - measure.baseline
+    for zone, threshold in thresholds:
+        # Its own zone, or a higher one whose threshold is the same up to float noise.
+        landed = measure.zone(threshold)
+        assert landed >= zone
+        same = [other for other, value in thresholds if abs(value - threshold) <= 1e-9 * abs(span)]
+        assert landed is max(same)
     for zone, threshold in thresholds:
         short = threshold - 1e-6 * span  # clearly short: a thousand tolerances
         lower = [value for other, value in thresholds if other < zone]
         if all(abs(value - threshold) > 2e-6 * abs(span) for value in lower):
             assert measure.zone(short) < zone
     assert measure.zone(measure.baseline) is Zone.FAIL
+
+
+# -- confidence bands: a label's rating stays in its band ---------------------------------
+
+
+def _two_bands():
+    return ConfidenceScale(
+        "two",
+        (ConfidenceBand("low", 0.0, 0.91), ConfidenceBand("high", 0.91, 1.0, probability=0.91)),
+    )
+
+
+def test_a_labels_rating_reads_back_as_its_label():
+    scale = _two_bands()
+    rating = scale.rating("high")
+    assert rating.value == 9.1
+    assert rating.probability == 0.91  # the decimal shift of 9.1, not 0.9099999999999999
+    assert scale.from_probability(rating.probability) == "high"
+    assert ConfidenceRating.from_probability(0.91).probability == 0.91
+    assert ConfidenceScale.ten_point().to_probability(9.1) == 0.91
+    assert ConfidenceScale.ten_point().from_probability(0.91) == 9.1
+
+
+def test_a_band_reads_float_noise_below_its_edge_as_its_own():
+    scale = _two_bands()
+    assert scale.band(0.91 - 1e-16).name == "high"
+    assert scale.band(0.91 - 1e-6).name == "low"
+    assert ConfidenceRating(7 - 1e-12).label is ConfidenceLabel.HIGH
+    assert ConfidenceRating(4 - 1e-12).label is ConfidenceLabel.MEDIUM
+    assert ConfidenceRating(3.99).label is ConfidenceLabel.LOW
+
+
+def test_a_band_middle_is_the_middle_of_its_edges_as_written():
+    at_risk = ConfidenceScale.named_bands().band_named("at risk")
+    assert at_risk.stands_for == 0.45  # not 0.3 / 2 + 0.6 / 2 == 0.44999999999999996
+
+
+def _closed_objectives(scale, labels_and_outcomes):
+    key_results = [
+        KeyResult.binary(f"kr {n}", id=f"kr-{n}").check_in(
+            met, at=date(2026, 8, 1), confidence=scale.rating(label)
+        )
+        for n, (label, met) in enumerate(labels_and_outcomes)
+    ]
+    return [Objective("Closed", key_results, cycle=Q3, commitment="committed")]
+
+
+def test_calibration_over_named_bands_is_brier_score_on_the_labels_exactly():
+    scale = ConfidenceScale.named_bands()
+    pairs = [("at risk", True), ("off track", False), ("on track", True), ("at risk", False)]
+    pairs += [("progressing", True), ("on track", False)]
+    report = calibration(_closed_objectives(scale, pairs), scale=scale)
+    assert report.brier == brier_score(pairs, scale=scale)
+    assert [bucket.count for bucket in report.buckets] == [1, 2, 1, 2]
+
+
+def test_calibration_counts_a_rating_in_the_band_its_label_names():
+    scale = _two_bands()
+    pairs = [("high", True), ("low", False)]
+    report = calibration(_closed_objectives(scale, pairs), scale=scale)
+    assert [(bucket.label, bucket.count) for bucket in report.buckets] == [("low", 1), ("high", 1)]
+    assert report.brier == brier_score(pairs, scale=scale)
+
+
+def test_equal_buckets_hold_their_own_lower_edge():
+    objectives = [
+        Objective("o", [KeyResult.binary("b").check_in(True, at=JULY, confidence=3)], cycle=Q3)
+    ]
+    report = calibration(objectives, buckets=10)
+    assert report.buckets[3].low == 0.3
+    assert report.buckets[3].count == 1  # 0.3 is not below 3 * 0.1 == 0.30000000000000004
+
+
+def test_round_trips_keep_a_labels_band_and_the_brier():
+    from okrkpi.serde import Document, dumps, loads
+    from okrkpi.tables import from_frames, to_frames
+
+    scale = _two_bands()
+    objectives = _closed_objectives(scale, [("high", True), ("low", False)])
+    document = Document(tuple(objectives))
+    for again in (
+        loads(dumps(document), Document),
+        from_frames(**to_frames(document, backend="pandas")),
+    ):
+        assert again == document
+        ratings = [kr.check_ins[0].confidence for kr in again.objectives[0].key_results]
+        assert [scale.from_probability(rating.probability) for rating in ratings] == ["high", "low"]
+        assert (
+            calibration(again.objectives, scale=scale).brier
+            == calibration(objectives, scale=scale).brier
+        )
+
+
+@st.composite
+def _banded_scales(draw):
+    inner = draw(
+        st.lists(
+            st.integers(1, 999) | st.floats(0.001, 0.999),
+            min_size=1,
+            max_size=5,
+            unique=True,
+        )
+    )
+    edges = [0.0]
+    for edge in sorted({value / 1000 if isinstance(value, int) else value for value in inner}):
+        if edge - edges[-1] > 1e-6:  # bands narrower than float noise are refused
+            edges.append(edge)
+    edges = [*edges, 1.0] if 1.0 - edges[-1] > 1e-6 else [*edges[:-1], 1.0]
+    bands = []
+    for position, (low, high) in enumerate(itertools.pairwise(edges)):
+        probability = None
+        if draw(st.booleans()):
+            probability = (
+                low if draw(st.booleans()) else draw(st.floats(low, max(low, high - 1e-6)))
+            )
+        bands.append(ConfidenceBand(f"band {position}", low, high, probability=probability))
+    return ConfidenceScale("drawn", bands)
+
+
+_SCALES = _banded_scales() | st.sampled_from(
+    [
+        ConfidenceScale.low_medium_high(),
+        ConfidenceScale.traffic_light(),
+        ConfidenceScale.named_bands(),
+    ]
+)
+
+
+@given(_SCALES)
+def test_every_band_edge_is_classified_into_its_own_band(scale):
+    for band in scale.bands:
+        assert scale.band(band.low) is band
+        assert scale.band(band.stands_for) is band
+        rating = scale.rating(band.name)
+        assert scale.from_probability(rating.probability) == band.name
+    assert scale.band(1.0) is scale.bands[-1]
+
+
+@given(_SCALES, st.integers(1, 12))
+def test_every_calibration_bucket_holds_its_own_lower_edge(scale, buckets):
+    for table in (calibration([], scale=scale), calibration([], buckets=buckets)):
+        lows = [bucket.low for bucket in table.buckets]
+        for position, low in enumerate(lows):
+            assert band_index(lows, low) == position
+
+
+@given(st.lists(st.tuples(st.integers(0, 1000), st.booleans()), min_size=1, max_size=8))
+def test_calibration_brier_is_brier_score_for_any_stated_probability(thousandths_and_met):
+    pairs = [(thousandths / 1000, met) for thousandths, met in thousandths_and_met]
+    key_results = [
+        KeyResult.binary(f"kr {n}", id=f"kr-{n}").check_in(
+            met, at=JULY, confidence=ConfidenceRating.from_probability(probability)
+        )
+        for n, (probability, met) in enumerate(pairs)
+    ]
+    report = calibration([Objective("o", key_results, cycle=Q3, commitment="committed")])
+    assert report.brier == brier_score(pairs)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import math
+from decimal import Decimal
 from types import MappingProxyType
 from typing import Any
 
@@ -11,8 +12,31 @@ import attrs
 
 from okrkpi._errors import ValidationError
 from okrkpi._model._checks import check_finite, finite_float, is_number, set_floats
+from okrkpi._model.tolerance import reaches
 
-__all__ = ["ConfidenceLabel", "ConfidenceRating", "to_confidence"]
+__all__ = [
+    "ConfidenceLabel",
+    "ConfidenceRating",
+    "decimal_product",
+    "decimal_ratio",
+    "to_confidence",
+]
+
+
+def decimal_ratio(numerator: float, denominator: float) -> float:
+    """`numerator / denominator` worked on the numbers as written, rounded once.
+
+    A rating of 9.1 is 91%: dividing the binary float 9.1 by 10 gives
+    `0.9099999999999999`, while the decimal 9.1 over 10 is 0.91. Working on each float's
+    shortest decimal form keeps a probability written with up to 15 significant digits
+    the same number after a trip through the 0..10 scale, and back.
+    """
+    return float(Decimal(repr(float(numerator))) / Decimal(repr(float(denominator))))
+
+
+def decimal_product(left: float, right: float) -> float:
+    """`left * right` worked on the numbers as written, rounded once (see `decimal_ratio`)."""
+    return float(Decimal(repr(float(left))) * Decimal(repr(float(right))))
 
 
 class ConfidenceLabel(enum.Enum):
@@ -58,21 +82,25 @@ class ConfidenceRating:
 
     @property
     def probability(self) -> float:
-        """The rating as a probability in [0, 1]."""
-        return self.value / 10
+        """The rating as a probability in [0, 1]: 9.1 is 0.91, the decimal shift."""
+        return decimal_ratio(self.value, 10.0)
 
     @property
     def label(self) -> ConfidenceLabel:
-        """LOW below 4, MEDIUM below 7, HIGH from 7."""
-        if self.value < 4:
-            return ConfidenceLabel.LOW
-        if self.value < 7:
+        """LOW below 4, MEDIUM below 7, HIGH from 7 (each edge within `EDGE_TOLERANCE`)."""
+        probability = self.probability
+        if reaches(probability, 0.7):
+            return ConfidenceLabel.HIGH
+        if reaches(probability, 0.4):
             return ConfidenceLabel.MEDIUM
-        return ConfidenceLabel.HIGH
+        return ConfidenceLabel.LOW
 
     @classmethod
     def from_probability(cls, probability: float) -> ConfidenceRating:
         """`from_probability(0.7)` is `ConfidenceRating(7.0)`.
+
+        The decimal shift of the probability as written, so `from_probability(0.91)` is
+        9.1 and its `probability` is 0.91 again.
 
         Raises:
             ValidationError: The probability is not a finite number in [0, 1].
@@ -82,7 +110,7 @@ class ConfidenceRating:
             raise ValidationError.field(
                 "ConfidenceRating.probability", probability, "a probability from 0 to 1"
             )
-        return cls(probability * 10)
+        return cls(decimal_product(probability, 10.0))
 
     @classmethod
     def from_label(cls, label: ConfidenceLabel | str) -> ConfidenceRating:

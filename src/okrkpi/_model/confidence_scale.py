@@ -9,15 +9,31 @@ read the same whatever tool the numbers came from.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
 
 import attrs
 
 from okrkpi._errors import ValidationError
 from okrkpi._model._checks import check_text, finite_float, is_number
-from okrkpi._model.confidence import ConfidenceRating
+from okrkpi._model.confidence import ConfidenceRating, decimal_product, decimal_ratio
+from okrkpi._model.tolerance import reaches
 
-__all__ = ["ConfidenceBand", "ConfidenceScale"]
+__all__ = ["ConfidenceBand", "ConfidenceScale", "band_index"]
+
+
+def band_index(lows: Sequence[float], probability: float) -> int:
+    """The position of the band `probability` falls in, given each band's lower edge.
+
+    The highest band whose lower edge it reaches, within `EDGE_TOLERANCE` (bands run from
+    0 to 1 without gaps, lowest first, so each band's upper end is the next one's lower
+    edge, and 1.0 belongs to the top band). Used by `ConfidenceScale.band` and by the
+    calibration table alike, so a rating is counted in the band its label names.
+    """
+    for position in range(len(lows) - 1, 0, -1):
+        if reaches(probability, lows[position]):
+            return position
+    return 0
 
 
 @attrs.frozen(slots=True)
@@ -45,13 +61,16 @@ class ConfidenceBand:
             if not 0.0 <= value <= 1.0:
                 raise ValidationError.field(f"ConfidenceBand.{field}", value, "0..1")
             object.__setattr__(self, field, value)
-        if self.high <= self.low:
-            raise ValidationError.field("ConfidenceBand.high", self.high, f"above {self.low!r}")
+        if reaches(self.low, self.high):  # narrower than float noise: no value is in it
+            raise ValidationError.field(
+                "ConfidenceBand.high", self.high, f"above {self.low!r} by more than 1e-09"
+            )
         if self.probability is not None:
             value = finite_float("ConfidenceBand.probability", self.probability)
             # In the band as `from_probability` reads it: its upper end belongs to the next
             # band, except 1.0; otherwise a label's probability reads back as another label.
-            if not (self.low <= value < self.high or value == self.high == 1.0):
+            inside = reaches(value, self.low) and not reaches(value, self.high)
+            if not (inside or value == self.high == 1.0):
                 raise ValidationError.field(
                     "ConfidenceBand.probability",
                     value,
@@ -63,8 +82,14 @@ class ConfidenceBand:
 
     @property
     def stands_for(self) -> float:
-        """The probability the label stands for: `probability`, or the band's middle."""
-        return self.low / 2 + self.high / 2 if self.probability is None else self.probability
+        """The probability the label stands for: `probability`, or the band's middle.
+
+        The middle of the edges as written: 0.45 for a band from 0.3 to 0.6, where the
+        float arithmetic would give 0.44999999999999996.
+        """
+        if self.probability is not None:
+            return self.probability
+        return float((Decimal(repr(self.low)) + Decimal(repr(self.high))) / 2)
 
 
 def _bands(value: Iterable[ConfidenceBand]) -> tuple[ConfidenceBand, ...]:
@@ -187,14 +212,16 @@ class ConfidenceScale:
         )
 
     def band(self, probability: float) -> ConfidenceBand:
-        """The band a probability falls in (banded scales only)."""
+        """The band a probability falls in (banded scales only).
+
+        The highest band whose lower edge it reaches, within `EDGE_TOLERANCE`: a
+        probability a hair below an edge, as float arithmetic leaves it, is in the band
+        above.
+        """
         chance = _probability(self.name, probability)
         if not self.bands:
             raise ValidationError.field(f"ConfidenceScale({self.name!r})", self.name, "bands")
-        for band in self.bands:
-            if band.low <= chance < band.high:
-                return band
-        return self.bands[-1]  # 1.0 belongs to the top band
+        return self.bands[band_index([band.low for band in self.bands], chance)]
 
     def to_probability(self, value: str | float) -> float:
         """The probability a value of this scale stands for: `"medium"` -> 0.55, 7 -> 0.7."""
@@ -213,12 +240,12 @@ class ConfidenceScale:
             raise ValidationError.field(
                 f"ConfidenceScale({self.name!r}).value", value, f"a number 0..{self.maximum:g}"
             )
-        return number / self.maximum
+        return decimal_ratio(number, self.maximum)
 
     def from_probability(self, probability: float) -> str | float:
         """This scale's value for a probability: the band's label, or the number."""
         if self.maximum is not None:
-            return _probability(self.name, probability) * self.maximum
+            return decimal_product(_probability(self.name, probability), self.maximum)
         return self.band(probability).name
 
     def rating(self, value: str | float) -> ConfidenceRating:

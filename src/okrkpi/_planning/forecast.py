@@ -13,7 +13,7 @@ from okrkpi._alignment.tree import AlignmentTree, TreeScores
 from okrkpi._errors import ValidationError
 from okrkpi._model._pairs import checked_pairs
 from okrkpi._model._stats import least_squares
-from okrkpi._model.confidence_scale import ConfidenceScale
+from okrkpi._model.confidence_scale import ConfidenceScale, band_index
 from okrkpi._model.cycle import Cycle
 from okrkpi._model.key_result import KeyResult, Metric
 from okrkpi._model.moments import day_number, day_of
@@ -357,19 +357,21 @@ def calibration(
     edges: list[tuple[float, float, str | None]]
     if scale is not None and scale.bands:
         edges = [(band.low, band.high, band.name) for band in scale.bands]
-    else:
-        width = 1.0 / buckets
-        edges = [(index * width, (index + 1) * width, None) for index in range(buckets)]
+    else:  # each edge divided once, so 3/10 is 0.3 and not 0.30000000000000004
+        edges = [(index / buckets, (index + 1) / buckets, None) for index in range(buckets)]
     return _table(pairs, edges)
 
 
 def _table(
     pairs: list[tuple[float, bool]], edges: list[tuple[float, float, str | None]]
 ) -> Calibration:
+    # Each pair in the band `band_index` puts it in, as `ConfidenceScale.band` does.
+    lows = [low for low, _, _ in edges]
+    members: list[list[tuple[float, bool]]] = [[] for _ in edges]
+    for pair in pairs:
+        members[band_index(lows, pair[0])].append(pair)
     rows = []
-    for index, (low, high, label) in enumerate(edges):
-        last = index == len(edges) - 1
-        inside = [(p, m) for p, m in pairs if low <= p < high or (last and p == 1.0)]
+    for (low, high, label), inside in zip(edges, members, strict=True):
         if inside:
             stated = math.fsum(p for p, _ in inside) / len(inside)
             observed = sum(1 for _, m in inside if m) / len(inside)
