@@ -1,6 +1,6 @@
 """Planned progress: pace against a plan, with the straight line beside it."""
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import attrs
 import pytest
@@ -131,7 +131,7 @@ def test_the_explained_status_is_the_status(objective, offset):
         ([(date(2026, 8, 1), 1), (date(2026, 8, 1), 2)], "Metric.plan.at"),
         ([(date(2026, 8, 1), float("nan"))], "PlannedValue.value"),
         ([(date(2026, 8, 1), True)], "PlannedValue.value"),
-        ([("2026-08-01", 1)], "PlannedValue.at"),
+        ([("2026-08-01", 1)], r"Metric.plan\[0\]\.at"),
         ([(date(2026, 8, 1),)], r"Metric.plan\[0\]"),
         ("soon", "Metric.plan"),
     ],
@@ -205,3 +205,45 @@ def test_a_forecast_reads_the_plan_beside_the_trend():
     plain = forecast(sales(None, 12.0), Q3, as_of=MID_AUGUST)
     assert plain.planned_value is None
     assert plain.on_plan_value is None
+
+
+# -- a plan is by the day: datetimes are refused, never a TypeError later ------------------
+
+
+@pytest.mark.parametrize(
+    ("plan", "path"),
+    [
+        ([(datetime(2026, 8, 1, 12), 50)], r"Metric\.plan\[0\]\.at"),
+        ([{"at": datetime(2026, 8, 1), "value": 50}], r"Metric\.plan\[0\]\.at"),
+        ([(date(2026, 8, 1), 50), (datetime(2026, 8, 15, 9), 60)], r"Metric\.plan\[1\]\.at"),
+        ([(datetime(2026, 8, 15, 9, tzinfo=UTC), 60), (date(2026, 8, 1), 50)], r"plan\[0\]\.at"),
+    ],
+)
+def test_a_plan_point_given_as_a_datetime_is_refused_by_its_position(plan, path):
+    with pytest.raises(ValidationError, match=path) as caught:
+        KeyResult.metric("Sales", start=0, target=100, plan=plan)
+    assert "not a datetime" in str(caught.value)
+
+
+def test_a_planned_value_given_a_datetime_is_refused():
+    with pytest.raises(ValidationError, match=r"PlannedValue\.at.*not a datetime"):
+        PlannedValue(datetime(2026, 8, 1, 12), 50)
+
+
+def test_a_pandas_timestamp_plan_point_is_refused():
+    pd = pytest.importorskip("pandas")
+    with pytest.raises(ValidationError, match=r"Metric\.plan\[0\]\.at"):
+        KeyResult.metric("Sales", start=0, target=100, plan=[(pd.Timestamp("2026-08-01"), 5)])
+
+
+def test_a_dated_plan_round_trips_through_documents_and_tables():
+    from okrkpi.serde import Document, dumps, loads
+    from okrkpi.tables import from_frames, to_frames
+
+    kr = sales(BACK_LOADED)
+    document = Document((Objective("Sell", [kr], cycle=Q3),))
+    assert loads(dumps(document), Document) == document
+    assert from_frames(**to_frames(document)) == document
+    assert status(kr, Q3, as_of=MID_AUGUST) is status(
+        loads(dumps(document), Document).objectives[0].key_results[0], Q3, as_of=MID_AUGUST
+    )

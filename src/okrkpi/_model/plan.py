@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable, Mapping
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import attrs
@@ -22,12 +22,16 @@ from okrkpi._model._checks import check_date, finite_float
 from okrkpi._model.cycle import Cycle
 from okrkpi._model.moments import day_of
 
-__all__ = ["PlanPosition", "PlannedValue", "plan_field", "plan_position"]
+__all__ = ["PlanPosition", "PlannedValue", "check_plan_day", "plan_field", "plan_position"]
 
 
 @attrs.frozen(slots=True)
 class PlannedValue:
     """The value a metric should have reached by the end of a day.
+
+    A plan is by the day: `at` is a `date`, and a datetime is refused with a
+    `ValidationError` (which day a moment falls on depends on the day rule of the policy
+    that judges it, so a plan point would move between policies).
 
     Attributes:
         at: The day.
@@ -38,20 +42,34 @@ class PlannedValue:
     value: float
 
     def __attrs_post_init__(self) -> None:
-        check_date("PlannedValue.at", self.at)
+        check_plan_day("PlannedValue.at", self.at)
         object.__setattr__(self, "value", finite_float("PlannedValue.value", self.value))
+
+
+def check_plan_day(path: str, value: object) -> None:
+    """A plan's day: a plausible `date`; a datetime is refused (a plan is by the day).
+
+    Raises:
+        ValidationError: Not a date, a datetime, or outside the plausible years.
+    """
+    if isinstance(value, datetime):
+        raise ValidationError.field(path, value, "a date, not a datetime (use .date())")
+    check_date(path, value)
 
 
 def _point(item: object, position: int) -> PlannedValue:
     if isinstance(item, PlannedValue):
         return item
     if isinstance(item, Mapping) and set(item) == {"at", "value"}:
-        return PlannedValue(item["at"], item["value"])
-    if isinstance(item, tuple | list) and len(item) == 2:
-        return PlannedValue(item[0], item[1])
-    raise ValidationError.field(
-        f"Metric.plan[{position}]", item, "a PlannedValue or a (date, value) pair"
-    )
+        at, value = item["at"], item["value"]
+    elif isinstance(item, tuple | list) and len(item) == 2:
+        at, value = item
+    else:
+        raise ValidationError.field(
+            f"Metric.plan[{position}]", item, "a PlannedValue or a (date, value) pair"
+        )
+    check_plan_day(f"Metric.plan[{position}].at", at)  # named by its position in the plan
+    return PlannedValue(at, value)
 
 
 def plan_field(
