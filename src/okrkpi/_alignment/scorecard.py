@@ -17,6 +17,7 @@ import attrs
 
 from okrkpi._alignment.tree import AlignmentTree
 from okrkpi._errors import ValidationError
+from okrkpi._model._checks import check_moment
 from okrkpi._model.cycle import Cycle
 from okrkpi._model.moments import day_of
 from okrkpi._model.objective import Objective
@@ -122,8 +123,8 @@ def _scored(
         tree = AlignmentTree(
             attrs.evolve(o, parent_id=None, parent_key_result_id=None) for o in given
         )
-    if as_of is not None and not isinstance(as_of, date):
-        raise ValidationError.field("scorecard.as_of", as_of, "a date or None")
+    if as_of is not None:
+        check_moment("scorecard.as_of", as_of, "a date or None")
     scores = tree.score(as_of, policy=policy, rollup=rollup)
     chosen = scores.policy
     return list(tree), {o.id: scores[o.id] for o in tree}, chosen, chosen.rollup.uses_children

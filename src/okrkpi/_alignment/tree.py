@@ -19,7 +19,7 @@ from okrkpi._alignment.batch import (
     status_all,
 )
 from okrkpi._errors import AlignmentError, Problem, ValidationError
-from okrkpi._model._checks import enum_member
+from okrkpi._model._checks import check_moment, enum_member
 from okrkpi._model.cycle import Cycle, named_cycle
 from okrkpi._model.key_result import CheckInDetails
 from okrkpi._model.objective import Level, Objective
@@ -395,10 +395,8 @@ class AlignmentTree:
             registry: Where names are looked up.
         """
         chosen = self._choose(policy, rollup, registry)
-        if as_of is not None and not isinstance(as_of, date):
-            raise ValidationError.field(
-                "AlignmentTree.score.as_of", as_of, "a date, a datetime or None"
-            )
+        if as_of is not None:
+            check_moment("AlignmentTree.score.as_of", as_of, "a date, a datetime or None")
         key = _cache_key(as_of, chosen)
         with self._lock:
             cached = self._cache.get(key)
@@ -463,8 +461,7 @@ class AlignmentTree:
         Raises:
             ValidationError: An objective has no cycle and no `cycle` is given.
         """
-        if not isinstance(as_of, date):
-            raise ValidationError.field("AlignmentTree.status.as_of", as_of, "a date")
+        check_moment("AlignmentTree.status.as_of", as_of, "a date")
         chosen = self._choose(policy, rollup, registry)
         scores = self.score(as_of, policy=chosen)
         cycles: dict[str, Cycle] = {}

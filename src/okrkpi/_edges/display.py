@@ -12,6 +12,7 @@ from okrkpi._alignment.batch import status_all
 from okrkpi._alignment.tree import AlignmentTree, TreeScores
 from okrkpi._edges.style import colour_of
 from okrkpi._errors import ValidationError
+from okrkpi._model._checks import check_moment
 from okrkpi._model.initiative import Initiative
 from okrkpi._model.kpi import KPI
 from okrkpi._model.moments import day_of
@@ -62,8 +63,7 @@ def render_tree(
     """
     if not isinstance(tree, AlignmentTree):
         raise ValidationError.field("render_tree.tree", tree, "an AlignmentTree")
-    if not isinstance(as_of, date):
-        raise ValidationError.field("render_tree.as_of", as_of, "a date")
+    check_moment("render_tree.as_of", as_of, "a date")
     scores = tree.score(as_of, policy=policy, rollup=rollup)
     statuses = tree_statuses(tree, scores, as_of)
     chosen = scores.policy
@@ -106,8 +106,7 @@ def _initiative_text(initiative: Initiative) -> str:
 
 def render_kpis(kpis: Iterable[KPI], *, as_of: date) -> str:
     """One line a KPI: health with its reason, and whether a measurement is overdue."""
-    if not isinstance(as_of, date):
-        raise ValidationError.field("render_kpis.as_of", as_of, "a date")
+    check_moment("render_kpis.as_of", as_of, "a date")
     lines = []
     for position, kpi in enumerate(kpis):
         if not isinstance(kpi, KPI):

@@ -17,6 +17,7 @@ from okrkpi._alignment.tree import AlignmentTree
 from okrkpi._edges.display import tree_statuses
 from okrkpi._edges.style import COLOURS, NEUTRAL, SERIES, colour_of
 from okrkpi._errors import MissingExtraError, ValidationError
+from okrkpi._model._checks import check_moment
 from okrkpi._model.cycle import Cycle
 from okrkpi._model.key_result import KeyResult, Metric, Zoned
 from okrkpi._model.kpi import KPI, TargetRange
@@ -158,8 +159,8 @@ class BurnUpDisplay(_Display):
             raise ValidationError.field("burn_up.key_result", key_result, "a KeyResult")
         if not isinstance(cycle, Cycle):
             raise ValidationError.field("burn_up.cycle", cycle, "a Cycle")
-        if as_of is not None and not isinstance(as_of, date):
-            raise ValidationError.field("burn_up.as_of", as_of, "a date or None")
+        if as_of is not None:
+            check_moment("burn_up.as_of", as_of, "a date or None")
         self.title = key_result.title
         self.as_of = day_of(judged_as_of(as_of, cycle) or cycle.end)
         measure = key_result.measure
@@ -278,8 +279,10 @@ class ProgressDisplay(_Display):
 
     def __init__(self, subject: AlignmentTree | Objective, dates: Sequence[date]) -> None:
         days = list(dates) if isinstance(dates, Iterable) else None
-        if not days or not all(isinstance(day, date) for day in days):
+        if not days:
             raise ValidationError.field("progress_over_time.dates", dates, "a sequence of dates")
+        for position, day in enumerate(days):
+            check_moment(f"progress_over_time.dates[{position}]", day, "a date")
         if isinstance(subject, Objective):
             self.title = subject.title
             self.data = [
@@ -361,8 +364,7 @@ class StatusDoughnutDisplay(_Display):
     def __init__(self, tree: AlignmentTree, as_of: date) -> None:
         if not isinstance(tree, AlignmentTree):
             raise ValidationError.field("status_doughnut.tree", tree, "an AlignmentTree")
-        if not isinstance(as_of, date):
-            raise ValidationError.field("status_doughnut.as_of", as_of, "a date")
+        check_moment("status_doughnut.as_of", as_of, "a date")
         statuses = tree_statuses(tree, tree.score(as_of), day_of(as_of))
         counts = dict.fromkeys(Status, 0)
         for state in statuses.values():
@@ -435,8 +437,8 @@ class TimelineDisplay(_Display):
     def __init__(self, objectives: Iterable[Objective], as_of: date | None) -> None:
         if isinstance(objectives, str | bytes) or not isinstance(objectives, Iterable):
             raise ValidationError.field("timeline.objectives", objectives, "objectives")
-        if as_of is not None and not isinstance(as_of, date):
-            raise ValidationError.field("timeline.as_of", as_of, "a date or None")
+        if as_of is not None:
+            check_moment("timeline.as_of", as_of, "a date or None")
         # A tree's objectives are judged as the tree judges them (its policy, its roll-up).
         tree = objectives if isinstance(objectives, AlignmentTree) else None
         items = list(objectives)
@@ -566,8 +568,8 @@ class KpiDisplay(_Display):
     def __init__(self, kpi: KPI, as_of: date | None) -> None:
         if not isinstance(kpi, KPI):
             raise ValidationError.field("kpi_chart.kpi", kpi, "a KPI")
-        if as_of is not None and not isinstance(as_of, date):
-            raise ValidationError.field("kpi_chart.as_of", as_of, "a date or None")
+        if as_of is not None:
+            check_moment("kpi_chart.as_of", as_of, "a date or None")
         self.title = kpi.name + (f" ({kpi.unit})" if kpi.unit else "")
         seen = kpi.measurements.until(as_of)
         self.data = [{"at": item.at, "value": item.value} for item in seen]

@@ -19,7 +19,7 @@ from okrkpi._alignment.tree import AlignmentTree
 from okrkpi._edges.display import markdown_text, tree_statuses
 from okrkpi._edges.style import colour_of
 from okrkpi._errors import OkrKpiError, ValidationError
-from okrkpi._model._checks import finite_float
+from okrkpi._model._checks import check_moment, finite_float
 from okrkpi._model.hygiene import FindingCode, lint
 from okrkpi._model.kpi import KPI, Health
 from okrkpi._model.kpi_links import propose_objective
@@ -281,8 +281,7 @@ def review(
     if not isinstance(tree, AlignmentTree):
         tree = AlignmentTree(tree)
     for name, day in (("since", since), ("as_of", as_of)):
-        if not isinstance(day, date):
-            raise ValidationError.field(f"review.{name}", day, "a date")
+        check_moment(f"review.{name}", day, "a date")
     since, as_of = day_of(since), day_of(as_of)
     if since >= as_of:
         raise ValidationError.field("review.since", since, f"a day before as_of {as_of}")

@@ -24,7 +24,7 @@ from okrkpi._alignment.tree import AlignmentTree
 from okrkpi._edges.display import tree_statuses
 from okrkpi._edges.serde import MAX_PROBLEMS, Document, to_dict
 from okrkpi._errors import MissingExtraError, OkrKpiError, Problem, ValidationError, describe
-from okrkpi._model._checks import EARLIEST, LATEST, enum_member, is_number
+from okrkpi._model._checks import EARLIEST, LATEST, check_moment, enum_member, is_number
 from okrkpi._model.confidence import ConfidenceRating
 from okrkpi._model.cycle import Cycle, CycleKind
 from okrkpi._model.history import CheckIns, Measurement
@@ -1304,13 +1304,13 @@ def to_frames(document: Document, *, backend: Backend = "pandas") -> dict[str, A
 
 def _dates(as_of: date | Iterable[date], caller: str = "scores_frame") -> list[date]:
     if isinstance(as_of, date):
+        check_moment(f"{caller}.as_of", as_of, "a date or a sequence of dates")
         return [as_of]
     if isinstance(as_of, str | bytes) or not isinstance(as_of, Iterable):
         raise ValidationError.field(f"{caller}.as_of", as_of, "a date or a sequence of dates")
     days = list(as_of)
     for position, day in enumerate(days):
-        if not isinstance(day, date):
-            raise ValidationError.field(f"{caller}.as_of[{position}]", day, "a date")
+        check_moment(f"{caller}.as_of[{position}]", day, "a date")
     return days
 
 

@@ -6,7 +6,7 @@ import enum
 import math
 import numbers
 from collections.abc import Iterable, Mapping
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -121,11 +121,34 @@ def check_optional_text(path: str, value: object) -> None:
         check_text(path, value)
 
 
+def check_moment(path: str, value: object, expectation: str = "a date or datetime") -> None:
+    """Reject anything but a date or datetime that can be read, naming `path`.
+
+    The one check of every `as_of` and check-in moment. pandas' `NaT` ("not a time") is
+    a `datetime` whose methods raise `ValueError`; it is refused here, as a missing time,
+    instead of failing later inside a comparison.
+
+    Raises:
+        ValidationError: `expected <expectation>, got <value>`, naming `path`.
+    """
+    if value.__class__ is date:
+        return
+    if not isinstance(value, date):
+        raise ValidationError.field(path, value, expectation)
+    try:
+        value.toordinal()
+        if isinstance(value, datetime):
+            value.utcoffset()
+    except (ValueError, TypeError, OverflowError):
+        raise ValidationError.field(
+            path, value, f"{expectation}, not a missing time such as NaT"
+        ) from None
+
+
 def check_date(path: str, value: object) -> None:
     """Reject non-dates and dates outside the plausible window."""
-    if not isinstance(value, date):
-        raise ValidationError.field(path, value, "a date or datetime")
-    day = day_of(value)
+    check_moment(path, value)
+    day = day_of(value)  # type: ignore[arg-type]
     if not EARLIEST <= day <= LATEST:
         raise ValidationError.field(
             path, value, f"a date between {EARLIEST.isoformat()} and {LATEST.isoformat()}"

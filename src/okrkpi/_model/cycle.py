@@ -16,6 +16,7 @@ from okrkpi._model._checks import (
     EARLIEST,
     LATEST,
     check_date,
+    check_moment,
     field_path,
     instance_of,
     is_number,
@@ -275,6 +276,7 @@ class Cycle:
         if isinstance(other, Cycle):
             return self.start <= other.start and other.end <= self.end
         if isinstance(other, date):
+            check_moment("Cycle.contains", other, "a Cycle or a date")
             day = day_of(other)
             return self.start <= day <= self.end
         raise ValidationError.field("Cycle.contains", other, "a Cycle or a date")
@@ -288,8 +290,7 @@ class Cycle:
         `(as_of - start).days / (end - start).days`, clamped; a one-day cycle is
         0.0 before its day and 1.0 from it on.
         """
-        if not isinstance(as_of, date):
-            raise ValidationError.field("as_of", as_of, "a date or datetime")
+        check_moment("as_of", as_of, "a date or datetime")
         day = day_of(as_of)
         span = (self.end - self.start).days
         if span == 0:

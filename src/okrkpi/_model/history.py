@@ -27,6 +27,7 @@ from okrkpi._model._checks import (
     LATEST,
     check_date,
     check_finite,
+    check_moment,
     finite_float,
     is_number,
     plausible_date,
@@ -385,8 +386,7 @@ class History(Sequence[ItemT], Generic[ItemT]):
                 return bisect.bisect_right(self._keys, as_of.toordinal(), 0, self._length)
             bound = as_of.toordinal() * DAY + DAY - 1
             return bisect.bisect_right(self._keys, bound, 0, self._length)
-        if not isinstance(as_of, date):
-            raise ValidationError.field("as_of", as_of, "a date or datetime")
+        check_moment("as_of", as_of, "a date or datetime")
         if isinstance(as_of, datetime):
             aware = is_aware(as_of)
             if self._aware is not None and aware != self._aware:

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 import attrs
 
 from okrkpi._errors import ValidationError
+from okrkpi._model._checks import check_moment
 from okrkpi._model.key_result import KeyResultKind
 from okrkpi._model.moments import day_of
 from okrkpi._model.objective import Level, Objective
@@ -76,8 +77,7 @@ def lint(
         stale_after: How long a key result may go without a check-in.
         max_key_results: More key results than this is flagged.
     """
-    if not isinstance(as_of, date):
-        raise ValidationError.field("lint.as_of", as_of, "a date")
+    check_moment("lint.as_of", as_of, "a date")
     if not isinstance(stale_after, timedelta) or stale_after <= timedelta(0):
         raise ValidationError.field("lint.stale_after", stale_after, "a positive timedelta")
     if isinstance(max_key_results, bool) or not isinstance(max_key_results, int):

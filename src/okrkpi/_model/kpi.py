@@ -14,6 +14,7 @@ from dateutil.rrule import DAILY, MONTHLY, WEEKLY, rrule
 
 from okrkpi._errors import ValidationError
 from okrkpi._model._checks import (
+    check_moment,
     enum_member,
     finite,
     finite_float,
@@ -384,8 +385,7 @@ class KPI:
         Raises:
             ValidationError: `as_of` is not a date or datetime.
         """
-        if not isinstance(as_of, date):
-            raise ValidationError.field("as_of", as_of, "a date or datetime")
+        check_moment("as_of", as_of, "a date or datetime")
         schedule = self._rule()
         anchor = self._anchor(as_of) if schedule is not None else None
         if schedule is None or anchor is None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from okrkpi._errors import ValidationError
-from okrkpi._model._checks import finite_float
+from okrkpi._model._checks import check_moment, finite_float
 from okrkpi._model.cycle import Cycle
 from okrkpi._model.history import CheckIn
 from okrkpi._model.key_result import KeyResult, Metric
@@ -74,8 +74,7 @@ def propose_objective(
     """
     if not isinstance(kpi, KPI):
         raise ValidationError.field("propose_objective.kpi", kpi, "a KPI")
-    if not isinstance(as_of, date):
-        raise ValidationError.field("propose_objective.as_of", as_of, "a date")
+    check_moment("propose_objective.as_of", as_of, "a date")
     if cycle is not None and not isinstance(cycle, Cycle):
         raise ValidationError.field("propose_objective.cycle", cycle, "a Cycle or None")
     report = kpi.health_report(as_of)

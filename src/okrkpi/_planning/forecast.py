@@ -11,6 +11,7 @@ import attrs
 
 from okrkpi._alignment.tree import AlignmentTree, TreeScores
 from okrkpi._errors import ValidationError
+from okrkpi._model._checks import check_moment
 from okrkpi._model._pairs import checked_pairs
 from okrkpi._model._stats import least_squares
 from okrkpi._model.confidence_scale import ConfidenceScale, band_index
@@ -111,8 +112,7 @@ def forecast(key_result: KeyResult, cycle: Cycle, *, as_of: date) -> Forecast:
         )
     if not isinstance(cycle, Cycle):
         raise ValidationError.field("forecast.cycle", cycle, "a Cycle")
-    if not isinstance(as_of, date):
-        raise ValidationError.field("forecast.as_of", as_of, "a date")
+    check_moment("forecast.as_of", as_of, "a date")
     start_x = day_number(cycle.start)
     xs: list[float] = []
     ys: list[float] = []
@@ -171,8 +171,7 @@ def forecast_objective(
         raise ValidationError.field("forecast_objective.objective", objective, "an Objective")
     if objective.cycle is None:
         raise ValidationError.field(f"Objective({objective.id!r}).cycle", None, "a Cycle")
-    if not isinstance(as_of, date):
-        raise ValidationError.field("forecast_objective.as_of", as_of, "a date")
+    check_moment("forecast_objective.as_of", as_of, "a date")
     chosen = resolve_policy(policy)
     judged = judged_as_of(as_of, objective.cycle)  # check-ins after the cycle do not count
     parts = []
@@ -208,8 +207,7 @@ def forecast_tree(
     """
     if not isinstance(tree, AlignmentTree):
         raise ValidationError.field("forecast_tree.tree", tree, "an AlignmentTree")
-    if not isinstance(as_of, date):
-        raise ValidationError.field("forecast_tree.as_of", as_of, "a date")
+    check_moment("forecast_tree.as_of", as_of, "a date")
     projected = [_projected(objective, day_of(as_of)) for objective in tree]
     return AlignmentTree(projected, policy=tree.policy).score(policy=policy, rollup=rollup)
 
@@ -336,6 +334,8 @@ def calibration(
         raise ValidationError.field("calibration.objectives", objectives, "objectives")
     if not isinstance(buckets, int) or isinstance(buckets, bool) or buckets < 1:
         raise ValidationError.field("calibration.buckets", buckets, "a whole number >= 1")
+    if stated_as_of is not None:
+        check_moment("calibration.stated_as_of", stated_as_of, "a date or None")
     chosen = resolve_policy(policy)
     pairs: list[tuple[float, bool]] = []
     for position, objective in enumerate(objectives):

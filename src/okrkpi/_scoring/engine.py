@@ -7,7 +7,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from okrkpi._errors import ValidationError
-from okrkpi._model._checks import enum_member
+from okrkpi._model._checks import check_moment, enum_member
 from okrkpi._model.cycle import CYCLE_OR_NAME, Cycle, named_cycle
 from okrkpi._model.key_result import KeyResult, Metric
 from okrkpi._model.moments import day_of
@@ -140,8 +140,8 @@ def judged_as_of(as_of: Moment | None, cycle: Cycle | None) -> Moment | None:
     Raises:
         ValidationError: `as_of` is neither None nor a date or datetime.
     """
-    if as_of is not None and not isinstance(as_of, date):
-        raise ValidationError.field("as_of", as_of, "a date, a datetime or None")
+    if as_of is not None:
+        check_moment("as_of", as_of, "a date, a datetime or None")
     if cycle is None:
         return as_of
     if as_of is None or day_of(as_of) > cycle.end:
@@ -326,8 +326,7 @@ def _cycle_to_judge(
     caller: str, subject: KeyResult | Objective, cycle: Cycle | str | None, as_of: Moment
 ) -> Cycle:
     """The cycle a status is judged in: `cycle`, or the objective's own; arguments checked."""
-    if not isinstance(as_of, date):
-        raise ValidationError.field(f"{caller}.as_of", as_of, "a date or datetime")
+    check_moment(f"{caller}.as_of", as_of, "a date or datetime")
     if isinstance(subject, Objective):
         cycle = subject.cycle if cycle is None else cycle
     elif not isinstance(subject, KeyResult):
