@@ -15,6 +15,7 @@ from okrkpi import (
     FindingCode,
     KeyResult,
     Objective,
+    ScoringPolicy,
     Status,
     ValidationError,
     close,
@@ -193,24 +194,27 @@ def test_status_judges_against_the_cycle_it_is_given_and_the_day_asked():
 
 
 @pytest.mark.parametrize(
-    ("hours", "last", "counts"),
+    ("hours", "last", "rule", "counts"),
     [
-        (5, datetime(2026, 10, 1, 2), True),  # 2026-09-30 21:00 UTC: inside Q3
-        (-5, datetime(2026, 9, 30, 23), False),  # 2026-10-01 04:00 UTC: after Q3
+        (5, datetime(2026, 10, 1, 2), "local", False),  # 1 October where it was made
+        (-5, datetime(2026, 9, 30, 23), "local", True),  # 30 September where it was made
+        (5, datetime(2026, 10, 1, 2), "utc", True),  # 2026-09-30 21:00 UTC: inside Q3
+        (-5, datetime(2026, 9, 30, 23), "utc", False),  # 2026-10-01 04:00 UTC: after Q3
     ],
 )
-def test_an_aware_check_in_is_in_the_cycle_exactly_when_it_counts_for_it(hours, last, counts):
+def test_an_aware_check_in_is_in_the_cycle_exactly_when_it_counts_for_it(hours, last, rule, counts):
     zone = timezone(timedelta(hours=hours))
     at = last.replace(tzinfo=zone)
     kr = KeyResult.metric("m", start=0, target=10).check_in(
         2, at=datetime(2026, 9, 1, 12, tzinfo=zone)
     )
     objective = Objective("o", [kr.check_in(10, at=at)], cycle=Q3)
-    assert Q3.contains(at) is counts
-    assert score(objective).value == (1.0 if counts else 0.2)
+    assert Q3.contains(at, day_of=rule) is counts
+    policy = ScoringPolicy(day_of=rule)
+    assert score(objective, policy=policy).value == (1.0 if counts else 0.2)
     outside = [
         f
-        for f in lint([objective], as_of=date(2026, 10, 5))
+        for f in lint([objective], as_of=date(2026, 10, 5), day_of=rule)
         if f.code is FindingCode.CHECK_IN_OUTSIDE_CYCLE
     ]
     assert bool(outside) is not counts

@@ -52,6 +52,7 @@ from okrkpi._model.kpi import (
     TrendDirection,
 )
 from okrkpi._model.kpi_links import key_result_from_kpi, propose_objective
+from okrkpi._model.moments import DayOf
 from okrkpi._model.objective import Commitment, Level, Objective
 from okrkpi._model.plan import PlannedValue, PlanPosition
 from okrkpi._model.tolerance import EDGE_TOLERANCE
@@ -118,6 +119,7 @@ __all__ = [
     "Cycle",
     "CycleKind",
     "CycleRow",
+    "DayOf",
     "EndingCycle",
     "Finding",
     "FindingCode",

@@ -109,6 +109,7 @@ class NumberScorers(dict[type, NumberScorer]):
     def __init__(self, policy: ScoringPolicy) -> None:
         super().__init__()
         self._policy = policy
+        self.day_of = policy.day_of
         self._judged: dict[int, object] = {}
         aggregator = policy.aggregator
         self.aggregate: Callable[[Sequence[WeightedValue]], float] = (
@@ -122,14 +123,15 @@ class NumberScorers(dict[type, NumberScorer]):
         key = id(cycle)  # cheaper than hashing a cycle; the cycles outlive this run
         known = self._judged.get(key, _UNSET)
         if known is _UNSET:
-            known = self._judged[key] = judged_as_of(as_of, cycle)
+            known = self._judged[key] = judged_as_of(as_of, cycle, self.day_of)
         return known  # type: ignore[return-value]
 
     def key_result_values(self, objective: Objective, as_of: Moment | None) -> list[float]:
         """The score value of each of `objective`'s key results, judged within its cycle."""
         judged = self.judged(as_of, objective.cycle)
+        rule = self.day_of
         return [
-            clamp(self[kr.measure.__class__](kr, kr.check_ins.latest_value(judged)))
+            clamp(self[kr.measure.__class__](kr, kr.check_ins.latest_value(judged, day_of=rule)))
             for kr in objective.key_results
         ]
 
@@ -158,8 +160,15 @@ def _progress_one(
     objective = structure.objectives[oid]
     cap = policy.overachievement_cap
     judged = scorers.judged(as_of, objective.cycle)
+    rule = scorers.day_of
     key_results = [
-        (kr, capped(scorers[kr.measure.__class__](kr, kr.check_ins.latest_value(judged)), cap))
+        (
+            kr,
+            capped(
+                scorers[kr.measure.__class__](kr, kr.check_ins.latest_value(judged, day_of=rule)),
+                cap,
+            ),
+        )
         for kr in objective.key_results
     ]
     parts, _ = rollup_parts(structure, objective, key_results, progress, policy)
@@ -176,7 +185,7 @@ def explain_one(
     """The full `Score` of one objective, its children's progress already known."""
     objective = structure.objectives[oid]
     commitment = objective.commitment
-    judged = judged_as_of(as_of, objective.cycle)
+    judged = judged_as_of(as_of, objective.cycle, policy.day_of)
     components = tuple(
         score_key_result(kr, judged, policy, commitment) for kr in objective.key_results
     )

@@ -181,12 +181,12 @@ def scorecard(
             grades[own.grade] += 1
             cycle = objective.cycle
             if cycle is not None:
-                day = cycle.end if as_of is None else day_of(as_of)
+                day = cycle.end if as_of is None else day_of(as_of, chosen.day_of)
                 state = objective_status(objective, own, cycle, day, chosen, rolled_up=rolled_up)
                 statuses[state] += 1
-            judged = judged_as_of(as_of, cycle)
+            judged = judged_as_of(as_of, cycle, chosen.day_of)
             for key_result in objective.key_results:
-                zone = key_result.zone(judged)
+                zone = key_result.zone(judged, day_of=chosen.day_of)
                 if zone is not None:
                     zones[zone] += 1
         mean = math.fsum(values) / len(values)

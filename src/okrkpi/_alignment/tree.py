@@ -429,14 +429,15 @@ class AlignmentTree:
     def zone_counts(self, as_of: Moment | None = None) -> dict[Zone, int]:
         """How many zoned and ordinal key results stand in each zone, FAIL to STRETCH.
 
-        Each is judged within its objective's cycle, as scores are; other kinds are not
-        counted.
+        Each is judged within its objective's cycle, as scores are, with the day rule of
+        the tree's policy; other kinds are not counted.
         """
         counts = dict.fromkeys(Zone, 0)
+        rule = self._policy.day_of
         for objective in self:
-            judged = judged_as_of(as_of, objective.cycle)
+            judged = judged_as_of(as_of, objective.cycle, rule)
             for key_result in objective.key_results:
-                zone = key_result.zone(judged)
+                zone = key_result.zone(judged, day_of=rule)
                 if zone is not None:
                     counts[zone] += 1
         return counts

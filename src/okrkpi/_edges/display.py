@@ -188,7 +188,7 @@ def _objective_rows(
     day = as_of if as_of is not None else _latest_day(objective)
     statuses: list[str] = ["-"] * (len(objective.key_results) + 1)
     if cycle is not None and day is not None:
-        day = judged_as_of(day, cycle)
+        day = judged_as_of(day, cycle, policy.day_of)
         assert day is not None
         rolled_up = policy.rollup.uses_children
         statuses = [

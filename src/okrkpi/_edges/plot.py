@@ -365,13 +365,14 @@ class StatusDoughnutDisplay(_Display):
         if not isinstance(tree, AlignmentTree):
             raise ValidationError.field("status_doughnut.tree", tree, "an AlignmentTree")
         check_moment("status_doughnut.as_of", as_of, "a date")
-        statuses = tree_statuses(tree, tree.score(as_of), day_of(as_of))
+        day = day_of(as_of, tree.policy.day_of)
+        statuses = tree_statuses(tree, tree.score(as_of), day)
         counts = dict.fromkeys(Status, 0)
         for state in statuses.values():
             if state is not None:
                 counts[state] += 1
         order = sorted(Status, key=lambda state: state.severity)
-        self.title = f"Status as of {day_of(as_of).isoformat()}"
+        self.title = f"Status as of {day.isoformat()}"
         self.data = [
             {"status": state.name, "count": counts[state]} for state in order if counts[state]
         ]
@@ -451,7 +452,8 @@ class TimelineDisplay(_Display):
             cycle = objective.cycle
             if cycle is None:
                 continue
-            day = cycle.end if as_of is None else day_of(as_of)
+            rule = (_DEFAULT_POLICY if tree is None else tree.policy).day_of
+            day = cycle.end if as_of is None else day_of(as_of, rule)
             if tree is None:
                 own, policy = score(objective, day), _DEFAULT_POLICY
             else:

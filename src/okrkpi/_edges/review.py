@@ -282,7 +282,8 @@ def review(
         tree = AlignmentTree(tree)
     for name, day in (("since", since), ("as_of", as_of)):
         check_moment(f"review.{name}", day, "a date")
-    since, as_of = day_of(since), day_of(as_of)
+    rule = tree.policy.day_of
+    since, as_of = day_of(since, rule), day_of(as_of, rule)
     if since >= as_of:
         raise ValidationError.field("review.since", since, f"a day before as_of {as_of}")
     if not isinstance(stale_after, timedelta) or stale_after <= timedelta(0):
@@ -324,15 +325,15 @@ def review(
             tree[f.objective_id].key_result(f.key_result_id).title if f.key_result_id else "",
             f.message,
         )
-        for f in lint(tree, as_of=as_of, stale_after=stale_after)
+        for f in lint(tree, as_of=as_of, stale_after=stale_after, day_of=rule)
         if f.code is FindingCode.STALE_KEY_RESULT
     ]
     drops = [  # judged within each objective's cycle, as its score is
         ConfidenceDrop(o.id, kr.id, kr.title, old.value, new.value)
         for o in tree
         for kr in o.key_results
-        if (old := kr.confidence(judged_as_of(since, o.cycle))) is not None
-        and (new := kr.confidence(judged_as_of(as_of, o.cycle))) is not None
+        if (old := kr.confidence(judged_as_of(since, o.cycle, rule), day_of=rule)) is not None
+        and (new := kr.confidence(judged_as_of(as_of, o.cycle, rule), day_of=rule)) is not None
         and new.value < old.value
     ]
     alerts = []

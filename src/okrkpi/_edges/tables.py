@@ -1356,10 +1356,10 @@ def score_rows(
                     }
                 )
                 continue
-            judged = judged_as_of(day, cycle)
+            judged = judged_as_of(day, cycle, chosen.day_of)
             for key_result in objective.key_results:
                 part = score_key_result(key_result, judged, chosen, objective.commitment)
-                latest = key_result.check_ins.latest_value(judged)
+                latest = key_result.check_ins.latest_value(judged, day_of=chosen.day_of)
                 rows.append(
                     {
                         **base,

@@ -22,7 +22,8 @@ from okrkpi._model._checks import (
     is_number,
     text,
 )
-from okrkpi._model.moments import day_of
+from okrkpi._model.moments import DayOf
+from okrkpi._model.moments import day_of as day_in
 
 __all__ = ["CYCLE_OR_NAME", "Cycle", "CycleKind", "named_cycle"]
 
@@ -271,27 +272,31 @@ class Cycle:
         """Number of days in the cycle, both ends included."""
         return (self.end - self.start).days + 1
 
-    def contains(self, other: Cycle | date) -> bool:
-        """Whether a date, or every day of another cycle, falls inside this one."""
+    def contains(self, other: Cycle | date, *, day_of: DayOf | str = DayOf.LOCAL) -> bool:
+        """Whether a date, or every day of another cycle, falls inside this one.
+
+        A datetime is in the cycle when its day, by the rule `day_of`, is: by default an
+        aware datetime's own local day, so `2026-09-30T18:30-07:00` is in 2026-Q3.
+        """
         if isinstance(other, Cycle):
             return self.start <= other.start and other.end <= self.end
         if isinstance(other, date):
             check_moment("Cycle.contains", other, "a Cycle or a date")
-            day = day_of(other)
+            day = day_in(other, day_of)
             return self.start <= day <= self.end
         raise ValidationError.field("Cycle.contains", other, "a Cycle or a date")
 
     def __contains__(self, other: object) -> bool:
         return isinstance(other, Cycle | date) and self.contains(other)
 
-    def elapsed(self, as_of: date) -> float:
+    def elapsed(self, as_of: date, *, day_of: DayOf | str = DayOf.LOCAL) -> float:
         """The linear share of the cycle elapsed `as_of`, in [0, 1].
 
         `(as_of - start).days / (end - start).days`, clamped; a one-day cycle is
-        0.0 before its day and 1.0 from it on.
+        0.0 before its day and 1.0 from it on. A datetime counts as its day by `day_of`.
         """
         check_moment("as_of", as_of, "a date or datetime")
-        day = day_of(as_of)
+        day = day_in(as_of, day_of)
         span = (self.end - self.start).days
         if span == 0:
             return 0.0 if day < self.start else 1.0

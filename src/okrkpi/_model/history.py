@@ -11,6 +11,7 @@ appending share their columns, and each sees only its own length.
 from __future__ import annotations
 
 import bisect
+import itertools
 import math
 import threading
 from array import array
@@ -34,7 +35,7 @@ from okrkpi._model._checks import (
     set_floats,
 )
 from okrkpi._model.confidence import ConfidenceRating, to_confidence
-from okrkpi._model.moments import DAY, Moment, is_aware, moment_key
+from okrkpi._model.moments import DAY, DayOf, Moment, day_rule, is_aware, moment_key
 
 __all__ = [
     "CheckIn",
@@ -142,6 +143,7 @@ class History(Sequence[ItemT], Generic[ItemT]):
 
     __slots__ = (
         "_aware",
+        "_days",
         "_extras",
         "_keys",
         "_length",
@@ -161,6 +163,7 @@ class History(Sequence[ItemT], Generic[ItemT]):
     _unit: int
     _extras: dict[int, tuple[Any, ...]] | None
     _aware: bool | None
+    _days: tuple[array[int], bool] | None  # local days and whether they never fall
     _types: frozenset[type] | None
     _length: int
     _owner: str | None
@@ -271,6 +274,7 @@ class History(Sequence[ItemT], Generic[ItemT]):
         self._unit = unit
         self._extras = extras or None
         self._aware = aware
+        self._days = None
         self._length = len(values)
         self._types = None
 
@@ -339,6 +343,7 @@ class History(Sequence[ItemT], Generic[ItemT]):
         new._values, new._moments, new._keys, new._extras = values, moments, keys, extras
         new._unit = DAY if plain else 1
         new._aware = self._aware if aware is None else aware
+        new._days = None
         new._length = length + 1
         new._owner = self._owner
         types = self._types
@@ -350,6 +355,10 @@ class History(Sequence[ItemT], Generic[ItemT]):
             else types | {item.value.__class__}
         )
         return new
+
+    def has_offsets(self) -> bool:
+        """Whether any moment is an aware datetime, whose day depends on the day rule."""
+        return bool(self._aware)
 
     def _owned_by(self, owner: str) -> Self:
         """This history, naming `owner` in its messages (the columns are shared)."""
@@ -378,45 +387,87 @@ class History(Sequence[ItemT], Generic[ItemT]):
 
     # -- reading as of a moment -----------------------------------------------------------
 
-    def _count(self, as_of: Moment | None) -> int:
+    def _selected(self, as_of: Moment | None, rule: DayOf) -> int | list[int]:
+        """Which items count `as_of`: a count of the first ones, or their positions.
+
+        A datetime `as_of` is an instant: every item at or before it. A date is a day:
+        every item whose day, by `rule`, is on or before it. Items are ordered by instant,
+        so the selection is a prefix, found by bisection, unless a history mixes UTC
+        offsets so that a later instant falls on an earlier local day; then the
+        positions are listed.
+        """
         if as_of is None:
             return self._length
-        if as_of.__class__ is date:  # the common case: the end of that day
-            if self._unit == DAY:
-                return bisect.bisect_right(self._keys, as_of.toordinal(), 0, self._length)
-            bound = as_of.toordinal() * DAY + DAY - 1
-            return bisect.bisect_right(self._keys, bound, 0, self._length)
-        check_moment("as_of", as_of, "a date or datetime")
-        if isinstance(as_of, datetime):
-            aware = is_aware(as_of)
-            if self._aware is not None and aware != self._aware:
-                kind = "aware" if self._aware else "naive"
-                owner_kind, field = self._path.split(".")
-                like = f"the {field.replace('_', '-')}"
-                if self._owner is not None:
-                    like += f" of {owner_kind}({self._owner!r})"
-                raise ValidationError.field("as_of", as_of, f"a {kind} datetime like {like}")
-            bound = moment_key(as_of)
-        else:  # a date subclass
-            bound = date.toordinal(as_of) * DAY + DAY - 1
-        return bisect.bisect_right(self._keys, bound // self._unit, 0, self._length)
+        if as_of.__class__ is not date:
+            check_moment("as_of", as_of)
+            if isinstance(as_of, datetime):
+                return self._until_instant(as_of)
+        day = date.toordinal(as_of)
+        if self._unit == DAY:  # plain dates: the key is the day
+            return bisect.bisect_right(self._keys, day, 0, self._length)
+        if rule is DayOf.UTC or not self._aware:  # the key's own day: UTC, or as written
+            return bisect.bisect_right(self._keys, day * DAY + DAY - 1, 0, self._length)
+        days, never_fall = self._local_days()
+        if never_fall:
+            return bisect.bisect_right(days, day, 0, self._length)
+        return [position for position in range(self._length) if days[position] <= day]
 
-    def until(self, as_of: Moment | None = None) -> tuple[ItemT, ...]:
-        """Every item on or before `as_of` (all of them for None), oldest first."""
-        return self[: self._count(as_of)]
+    def _until_instant(self, as_of: datetime) -> int:
+        aware = is_aware(as_of)
+        if self._aware is not None and aware != self._aware:
+            kind = "aware" if self._aware else "naive"
+            owner_kind, field = self._path.split(".")
+            like = f"the {field.replace('_', '-')}"
+            if self._owner is not None:
+                like += f" of {owner_kind}({self._owner!r})"
+            raise ValidationError.field("as_of", as_of, f"a {kind} datetime like {like}")
+        return bisect.bisect_right(self._keys, moment_key(as_of) // self._unit, 0, self._length)
 
-    def latest(self, as_of: Moment | None = None) -> ItemT | None:
-        """The last item on or before `as_of`, or None."""
-        position = self._count(as_of)
-        return self[position - 1] if position else None
+    def _local_days(self) -> tuple[array[int], bool]:
+        """Each item's day in its own offset, and whether they never fall in instant order."""
+        found = self._days
+        if found is None:
+            days = array("q", map(date.toordinal, self._moments[: self._length]))
+            never_fall = all(a <= b for a, b in itertools.pairwise(days))
+            found = self._days = (days, never_fall)
+        return found
 
-    def latest_value(self, as_of: Moment | None = None) -> Any:
+    def until(
+        self, as_of: Moment | None = None, *, day_of: DayOf | str = DayOf.LOCAL
+    ) -> tuple[ItemT, ...]:
+        """Every item on or before `as_of` (all of them for None), oldest first.
+
+        A date `as_of` takes every item whose day by `day_of` is on or before it.
+        """
+        selected = self._selected(as_of, day_rule(day_of))
+        if isinstance(selected, int):
+            return self[:selected]
+        return tuple(self[position] for position in selected)
+
+    def latest(
+        self, as_of: Moment | None = None, *, day_of: DayOf | str = DayOf.LOCAL
+    ) -> ItemT | None:
+        """The last item on or before `as_of` (the latest instant), or None."""
+        position = self._last(as_of, day_rule(day_of))
+        return None if position < 0 else self[position]
+
+    def latest_value(
+        self, as_of: Moment | None = None, *, day_of: DayOf | str = DayOf.LOCAL
+    ) -> Any:
         """The value of `latest(as_of)`, or None."""
+        if day_of.__class__ is not DayOf:
+            day_of = day_rule(day_of)
         if as_of.__class__ is date and self._unit == DAY:  # the hot path of tree scoring
-            position = bisect.bisect_right(self._keys, as_of.toordinal(), 0, self._length)
+            position = bisect.bisect_right(self._keys, as_of.toordinal(), 0, self._length) - 1
         else:
-            position = self._count(as_of)
-        return self._values[position - 1] if position else None
+            position = self._last(as_of, day_of)
+        return self._values[position] if position >= 0 else None
+
+    def _last(self, as_of: Moment | None, rule: DayOf) -> int:
+        selected = self._selected(as_of, rule)
+        if isinstance(selected, int):
+            return selected - 1
+        return selected[-1] if selected else -1
 
     @property
     def values(self) -> tuple[Any, ...]:

@@ -5,13 +5,16 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
+from types import MappingProxyType
 
 import attrs
 
 from okrkpi._errors import ValidationError
 from okrkpi._model._checks import check_moment
-from okrkpi._model.key_result import KeyResultKind
-from okrkpi._model.moments import day_of
+from okrkpi._model.cycle import Cycle
+from okrkpi._model.key_result import KeyResult, KeyResultKind
+from okrkpi._model.moments import DayOf, day_rule
+from okrkpi._model.moments import day_of as day_in
 from okrkpi._model.objective import Level, Objective
 
 __all__ = ["Finding", "FindingCode", "lint"]
@@ -26,6 +29,7 @@ class FindingCode(enum.StrEnum):
     PAST_CYCLE_NOT_CLOSED = enum.auto()
     STALE_KEY_RESULT = enum.auto()
     CHECK_IN_OUTSIDE_CYCLE = enum.auto()
+    DAY_RULE_MOVES_CHECK_IN = enum.auto()
     CYCLE_OUTSIDE_PARENT = enum.auto()
     NO_MEASURABLE_KEY_RESULT = enum.auto()
 
@@ -59,6 +63,7 @@ def lint(
     as_of: date,
     stale_after: timedelta = timedelta(weeks=2),
     max_key_results: int = 5,
+    day_of: DayOf | str = DayOf.LOCAL,
 ) -> tuple[Finding, ...]:
     """Flag objectives and key results that need attention as of a date.
 
@@ -69,13 +74,15 @@ def lint(
     (up to `as_of`) dated before the objective's cycle starts or after it ends (those
     after the end do not count for its score); a cycle not inside its parent's cycle
     (when the parent is among `objectives`); initiatives but no measurable key result
-    (metric, threshold or zoned): outputs with no outcome.
+    (metric, threshold or zoned): outputs with no outcome; check-ins with a UTC offset
+    that the other day rule would move into or out of the objective's cycle.
 
     Args:
         objectives: Any iterable of objectives, e.g. an `AlignmentTree`.
         as_of: The day to judge at.
         stale_after: How long a key result may go without a check-in.
         max_key_results: More key results than this is flagged.
+        day_of: The day rule a check-in's day is read by (`ScoringPolicy.day_of`).
     """
     check_moment("lint.as_of", as_of, "a date")
     if not isinstance(stale_after, timedelta) or stale_after <= timedelta(0):
@@ -90,17 +97,18 @@ def lint(
     for position, objective in enumerate(given):
         if not isinstance(objective, Objective):
             raise ValidationError.field(f"lint.objectives[{position}]", objective, "an Objective")
+    rule = day_rule(day_of, "lint.day_of")
     by_id = {objective.id: objective for objective in given}
-    day = day_of(as_of)
+    day = day_in(as_of, rule)
     findings: list[Finding] = []
     for objective in given:
-        findings.extend(_objective_findings(objective, day, stale_after, max_key_results))
-        findings.extend(_cycle_findings(objective, by_id, day))
+        findings.extend(_objective_findings(objective, day, stale_after, max_key_results, rule))
+        findings.extend(_cycle_findings(objective, by_id, day, rule))
     return tuple(findings)
 
 
 def _cycle_findings(
-    objective: Objective, by_id: Mapping[str, Objective], day: date
+    objective: Objective, by_id: Mapping[str, Objective], day: date, rule: DayOf
 ) -> Iterable[Finding]:
     cycle = objective.cycle
     if cycle is None:
@@ -113,7 +121,8 @@ def _cycle_findings(
             f"cycle {cycle.name} is not inside parent {parent.id!r}'s cycle {parent.cycle.name}",
         )
     for key_result in objective.key_results:
-        seen = [day_of(item.at) for item in key_result.check_ins_until(day)]
+        yield from _moved_by_the_rule(objective, cycle, key_result, day, rule)
+        seen = [day_in(item.at, rule) for item in key_result.check_ins_until(day, day_of=rule)]
         early = [at for at in seen if at < cycle.start]
         late = [at for at in seen if at > cycle.end]
         if early:
@@ -135,6 +144,36 @@ def _cycle_findings(
             )
 
 
+_OTHER_RULE = MappingProxyType({DayOf.LOCAL: DayOf.UTC, DayOf.UTC: DayOf.LOCAL})
+
+
+def _moved_by_the_rule(
+    objective: Objective, cycle: Cycle, key_result: KeyResult, day: date, rule: DayOf
+) -> Iterable[Finding]:
+    """Check-ins inside the cycle by one day rule and outside it by the other.
+
+    Only aware datetimes can move; those up to `day` by either rule are looked at.
+    """
+    if not key_result.check_ins.has_offsets():
+        return
+    other = _OTHER_RULE[rule]
+    for moment in key_result.check_ins.moments:
+        here, there = day_in(moment, rule), day_in(moment, other)
+        counted = cycle.start <= here <= cycle.end
+        if counted == (cycle.start <= there <= cycle.end) or min(here, there) > day:
+            continue
+        yield Finding(
+            FindingCode.DAY_RULE_MOVES_CHECK_IN,
+            objective.id,
+            f"check-in at {moment.isoformat()} falls on {here.isoformat()} by its "
+            f"{rule.value} day, {'inside' if counted else 'outside'} cycle {cycle.name}, "
+            f"and on {there.isoformat()} by its {other.value} day, "
+            f"{'outside' if counted else 'inside'} it: ScoringPolicy(day_of=...) decides "
+            "whether it counts",
+            key_result_id=key_result.id,
+        )
+
+
 _MEASURABLE = frozenset({KeyResultKind.METRIC, KeyResultKind.THRESHOLD, KeyResultKind.ZONED})
 
 
@@ -143,7 +182,7 @@ def _count(days: list[date]) -> str:
 
 
 def _objective_findings(
-    objective: Objective, day: date, stale_after: timedelta, max_key_results: int
+    objective: Objective, day: date, stale_after: timedelta, max_key_results: int, rule: DayOf
 ) -> Iterable[Finding]:
     oid = objective.id
     count = len(objective.key_results)
@@ -179,7 +218,7 @@ def _objective_findings(
     if not active:
         return
     for key_result in objective.key_results:
-        latest = key_result.latest_check_in(day)
+        latest = key_result.latest_check_in(day, day_of=rule)
         if latest is None:
             if cycle is not None and day - cycle.start <= stale_after:
                 continue  # a cycle younger than `stale_after` has not missed a check-in yet
@@ -187,7 +226,7 @@ def _objective_findings(
                 FindingCode.STALE_KEY_RESULT, oid, "no check-in yet", key_result_id=key_result.id
             )
             continue
-        at = day_of(latest.at)
+        at = day_in(latest.at, rule)
         if day - at > stale_after:
             yield Finding(
                 FindingCode.STALE_KEY_RESULT,

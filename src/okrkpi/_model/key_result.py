@@ -27,7 +27,7 @@ from okrkpi._model.confidence import ConfidenceRating
 from okrkpi._model.cycle import Cycle
 from okrkpi._model.history import CheckIn, CheckIns, check_ins_field
 from okrkpi._model.ids import slugify
-from okrkpi._model.moments import Moment
+from okrkpi._model.moments import DayOf, Moment
 from okrkpi._model.plan import PlannedValue, PlanPosition, plan_field, plan_position
 from okrkpi._model.zones import DEFAULT_COMMIT_SHARE, DEFAULT_TARGET_SHARE, Zone, zone_of
 
@@ -141,9 +141,14 @@ class Metric:
                     f"a value whose progress from {self.start!r} to {self.target!r} is finite",
                 )
 
-    def planned(self, cycle: Cycle, as_of: Moment) -> PlanPosition:
-        """Where the plan (or the straight line, without one) expects it `as_of`."""
-        return plan_position(self.plan, self.start, self.target, cycle, as_of)
+    def planned(
+        self, cycle: Cycle, as_of: Moment, *, day_of: DayOf | str = DayOf.LOCAL
+    ) -> PlanPosition:
+        """Where the plan (or the straight line, without one) expects it `as_of`.
+
+        `day_of` is the rule for the day a datetime `as_of` falls on.
+        """
+        return plan_position(self.plan, self.start, self.target, cycle, as_of, day_of)
 
     @property
     def increasing(self) -> bool:
@@ -618,36 +623,51 @@ class KeyResult:
         """Which kind of key result this is."""
         return self.measure.kind
 
-    def zone(self, as_of: Moment | None = None) -> Zone | None:
+    def zone(
+        self, as_of: Moment | None = None, *, day_of: DayOf | str = DayOf.LOCAL
+    ) -> Zone | None:
         """The zone of the latest value as of a moment, for zoned and ordinal key results.
 
         Before any check-in a zoned key result is at its baseline, an ordinal one in FAIL;
-        None for other kinds.
+        None for other kinds. `day_of` is the day rule for a date `as_of`.
         """
         measure = self.measure
         if not isinstance(measure, Zoned | Ordinal):
             return None
-        value = self.check_ins.latest_value(as_of)
+        value = self.check_ins.latest_value(as_of, day_of=day_of)
         if value is None:
             return Zone.FAIL if isinstance(measure, Ordinal) else measure.zone(measure.baseline)
         return measure.zone(value)
 
-    def latest_check_in(self, as_of: Moment | None = None) -> CheckIn | None:
-        """The last check-in on or before `as_of` (end of day for a date); None if none yet."""
-        return self.check_ins.latest(as_of)
+    def latest_check_in(
+        self, as_of: Moment | None = None, *, day_of: DayOf | str = DayOf.LOCAL
+    ) -> CheckIn | None:
+        """The last check-in on or before `as_of`; None if none yet.
 
-    def latest_value(self, as_of: Moment | None = None) -> float | bool | None:
+        A date `as_of` means the end of that day: every check-in whose day, by the rule
+        `day_of` (each moment's own local day by default), is on or before it; of those,
+        the latest instant is the current one.
+        """
+        return self.check_ins.latest(as_of, day_of=day_of)
+
+    def latest_value(
+        self, as_of: Moment | None = None, *, day_of: DayOf | str = DayOf.LOCAL
+    ) -> float | bool | None:
         """The value of `latest_check_in(as_of)`; None if there is no check-in yet."""
-        value: float | bool | None = self.check_ins.latest_value(as_of)
+        value: float | bool | None = self.check_ins.latest_value(as_of, day_of=day_of)
         return value
 
-    def check_ins_until(self, as_of: Moment | None = None) -> tuple[CheckIn, ...]:
+    def check_ins_until(
+        self, as_of: Moment | None = None, *, day_of: DayOf | str = DayOf.LOCAL
+    ) -> tuple[CheckIn, ...]:
         """Every check-in on or before `as_of` (all of them for None), oldest first."""
-        return self.check_ins.until(as_of)
+        return self.check_ins.until(as_of, day_of=day_of)
 
-    def confidence(self, as_of: Moment | None = None) -> ConfidenceRating | None:
+    def confidence(
+        self, as_of: Moment | None = None, *, day_of: DayOf | str = DayOf.LOCAL
+    ) -> ConfidenceRating | None:
         """The most recent confidence stated on or before `as_of`."""
-        for item in reversed(self.check_ins_until(as_of)):
+        for item in reversed(self.check_ins_until(as_of, day_of=day_of)):
             if item.confidence is not None:
                 return item.confidence
         return None

@@ -27,7 +27,8 @@ from okrkpi._model._schedule import Schedule, cadence, parse_rule
 from okrkpi._model._stats import least_squares
 from okrkpi._model.cycle import Cycle
 from okrkpi._model.history import Measurement, Measurements, measurements_field
-from okrkpi._model.moments import DAY, Moment, day_number, day_of, moment_key
+from okrkpi._model.moments import DAY, DayOf, Moment, day_number, day_rule, moment_key
+from okrkpi._model.moments import day_of as day_in
 
 __all__ = [
     "KPI",
@@ -282,13 +283,21 @@ class KPI:
 
     # -- queries ------------------------------------------------------------------------
 
-    def measurements_until(self, as_of: Moment | None = None) -> tuple[Measurement, ...]:
-        """Measurements on or before `as_of` (end of day for a date), oldest first."""
-        return self.measurements.until(as_of)
+    def measurements_until(
+        self, as_of: Moment | None = None, *, day_of: DayOf | str = DayOf.LOCAL
+    ) -> tuple[Measurement, ...]:
+        """Measurements on or before `as_of`, oldest first.
 
-    def latest(self, as_of: Moment | None = None) -> Measurement | None:
-        """The last measurement on or before `as_of`, or None."""
-        return self.measurements.latest(as_of)
+        A date `as_of` is the end of that day: every measurement whose day, by the rule
+        `day_of` (an aware datetime's own local day by default), is on or before it.
+        """
+        return self.measurements.until(as_of, day_of=day_of)
+
+    def latest(
+        self, as_of: Moment | None = None, *, day_of: DayOf | str = DayOf.LOCAL
+    ) -> Measurement | None:
+        """The last measurement on or before `as_of` (by `day_of` for a date), or None."""
+        return self.measurements.latest(as_of, day_of=day_of)
 
     def missing_components(self) -> tuple[str, ...]:
         """Which of target, timeframe, data source and frequency are absent (in that order)."""
@@ -300,13 +309,15 @@ class KPI:
         }
         return tuple(name for name, there in present.items() if not there)
 
-    def health(self, as_of: Moment | None = None) -> Health:
+    def health(self, as_of: Moment | None = None, *, day_of: DayOf | str = DayOf.LOCAL) -> Health:
         """HEALTHY, WARNING, UNHEALTHY, or UNKNOWN with no measurement (or no target)."""
-        return self.health_report(as_of).health
+        return self.health_report(as_of, day_of=day_of).health
 
-    def health_report(self, as_of: Moment | None = None) -> HealthReport:
-        """The health with a readable reason and the value it used."""
-        latest = self.latest(as_of)
+    def health_report(
+        self, as_of: Moment | None = None, *, day_of: DayOf | str = DayOf.LOCAL
+    ) -> HealthReport:
+        """The health with a readable reason and the value it used (as of `latest`)."""
+        latest = self.latest(as_of, day_of=day_of)
         if latest is None:
             return HealthReport(Health.UNKNOWN, f"{self.name}: no measurement yet")
         value = latest.value
@@ -353,17 +364,16 @@ class KPI:
             return _CADENCES[self.frequency]
         return parse_rule("KPI.frequency", self.frequency)[1]
 
-    def _anchor(self, as_of: Moment) -> tuple[date, bool] | None:
+    def _anchor(self, as_of: Moment, rule: DayOf) -> tuple[date, bool] | None:
         """Where due dates count from, and whether that day itself can be due."""
-        latest = self.latest(as_of)
+        latest = self.latest(as_of, day_of=rule)
         if latest is not None:
-            moment = latest.at
-            return day_of(moment), False
+            return day_in(latest.at, rule), False
         if self.timeframe is not None:
             return self.timeframe.start, True
         return None
 
-    def next_due(self, as_of: Moment) -> date | None:
+    def next_due(self, as_of: Moment, *, day_of: DayOf | str = DayOf.LOCAL) -> date | None:
         """The day the next measurement is due, as known `as_of`.
 
         Due dates count from the latest measurement on or before `as_of`, and a measurement
@@ -380,30 +390,35 @@ class KPI:
         With no measurement yet, the first is due on the timeframe's first day (for an
         RRULE, its first day on or after it). None without a frequency, without a
         measurement or timeframe to count from, after an RRULE's UNTIL, or after
-        2199-12-31.
+        2199-12-31. A measurement's day, and a date `as_of`'s end, follow the rule `day_of`.
 
         Raises:
             ValidationError: `as_of` is not a date or datetime.
         """
         check_moment("as_of", as_of, "a date or datetime")
         schedule = self._rule()
-        anchor = self._anchor(as_of) if schedule is not None else None
+        anchor = self._anchor(as_of, day_rule(day_of)) if schedule is not None else None
         if schedule is None or anchor is None:
             return None
         day, inclusive = anchor
         return schedule.next_after(day, inclusive=inclusive)
 
-    def is_overdue(self, as_of: Moment) -> bool:
+    def is_overdue(self, as_of: Moment, *, day_of: DayOf | str = DayOf.LOCAL) -> bool:
         """Whether a due measurement is missing: its due day is over by `as_of`.
 
         The due day itself is not late, and a KPI measured on day D is never overdue
         before D plus one period of a `Frequency`.
         """
-        due = self.next_due(as_of)
-        day = day_of(as_of)
-        return due is not None and due < day
+        due = self.next_due(as_of, day_of=day_of)
+        return due is not None and due < day_in(as_of, day_of)
 
-    def trend(self, as_of: Moment | None = None, *, window: timedelta | None = None) -> Trend:
+    def trend(
+        self,
+        as_of: Moment | None = None,
+        *,
+        window: timedelta | None = None,
+        day_of: DayOf | str = DayOf.LOCAL,
+    ) -> Trend:
         """Least-squares slope per day over the measurements in `window` before `as_of`.
 
         The window ends at `as_of` (the end of that day for a date); with `as_of` None, at
@@ -419,7 +434,7 @@ class KPI:
         """
         if window is not None and (not isinstance(window, timedelta) or window <= timedelta(0)):
             raise ValidationError.field("KPI.trend.window", window, "a positive timedelta")
-        visible = self.measurements_until(as_of)
+        visible = self.measurements_until(as_of, day_of=day_of)
         if window is not None and visible:
             # The window ends at `as_of` (the end of that day for a date), or at the latest
             # measurement when `as_of` is None.
@@ -456,19 +471,19 @@ class KPI:
 
     # -- KPI -> OKR ---------------------------------------------------------------------
 
-    def value_at_start(self, cycle: Cycle) -> float:
+    def value_at_start(self, cycle: Cycle, *, day_of: DayOf | str = DayOf.LOCAL) -> float:
         """The value at the start of `cycle`.
 
         That is the last measurement on or before its first day, else the first
-        measurement inside it.
+        measurement inside it; a measurement's day follows the rule `day_of`.
 
         Raises:
             ValidationError: No measurement on or before the cycle's end.
         """
-        before = self.latest(cycle.start)
+        before = self.latest(cycle.start, day_of=day_of)
         if before is not None:
             return before.value
-        for item in self.measurements_until(cycle.end):
+        for item in self.measurements_until(cycle.end, day_of=day_of):
             return item.value
         raise ValidationError.field(
             f"KPI({self.name!r}).measurements", (), f"a measurement by {cycle.end.isoformat()}"

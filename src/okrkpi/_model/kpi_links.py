@@ -10,7 +10,8 @@ from okrkpi._model.cycle import Cycle
 from okrkpi._model.history import CheckIn
 from okrkpi._model.key_result import KeyResult, Metric
 from okrkpi._model.kpi import KPI, Health, TargetRange
-from okrkpi._model.moments import day_of
+from okrkpi._model.moments import DayOf, day_rule
+from okrkpi._model.moments import day_of as day_in
 from okrkpi._model.objective import Commitment, Level, Objective
 
 __all__ = ["key_result_from_kpi", "propose_objective"]
@@ -24,12 +25,14 @@ def key_result_from_kpi(
     title: str | None = None,
     weight: float = 1.0,
     id: str | None = None,  # noqa: A002 - same name as KeyResult.id
+    day_of: DayOf | str = DayOf.LOCAL,
 ) -> KeyResult:
     """A metric key result whose values come from a KPI's measurements.
 
     Its start is the KPI's value at the start of `cycle`; its check-ins are the KPI's
-    measurements after that day and up to the cycle's end. It is scored like any
-    metric key result and remembers its source in `source_kpi`.
+    measurements after that day and up to the cycle's end, each on its day by the rule
+    `day_of`. It is scored like any metric key result and remembers its source in
+    `source_kpi`.
 
     Raises:
         ValidationError: The KPI has no measurement by the cycle's end, or the start
@@ -40,11 +43,12 @@ def key_result_from_kpi(
     if not isinstance(cycle, Cycle):
         raise ValidationError.field("key_result_from_kpi.cycle", cycle, "a Cycle")
     target = finite_float("key_result_from_kpi.target", target)
-    start = kpi.value_at_start(cycle)
+    rule = day_rule(day_of, "key_result_from_kpi.day_of")
+    start = kpi.value_at_start(cycle, day_of=rule)
     check_ins = [  # strictly after the first day, whose value is the start
         CheckIn(item.value, item.at, note=item.note)
-        for item in kpi.measurements_until(cycle.end)
-        if day_of(item.at) > cycle.start
+        for item in kpi.measurements_until(cycle.end, day_of=rule)
+        if day_in(item.at, rule) > cycle.start
     ]
     unit = f" {kpi.unit}" if kpi.unit else ""
     name = (
@@ -64,27 +68,30 @@ def propose_objective(
     cycle: Cycle | None = None,
     owner: str | None = None,
     parent_id: str | None = None,
+    day_of: DayOf | str = DayOf.LOCAL,
 ) -> Objective | None:
     """A draft objective that brings an out-of-bounds KPI back to target.
 
     For a KPI in WARNING or UNHEALTHY state `as_of`, returns a committed objective
     "Bring {name} back under/above {target}" with one metric key result from the
     current value to the target over `cycle` (default: the calendar quarter after
-    the one holding `as_of`). Returns None when the KPI is HEALTHY or UNKNOWN.
+    the one holding `as_of`). Returns None when the KPI is HEALTHY or UNKNOWN. A
+    moment's day follows the rule `day_of`.
     """
     if not isinstance(kpi, KPI):
         raise ValidationError.field("propose_objective.kpi", kpi, "a KPI")
     check_moment("propose_objective.as_of", as_of, "a date")
     if cycle is not None and not isinstance(cycle, Cycle):
         raise ValidationError.field("propose_objective.cycle", cycle, "a Cycle or None")
-    report = kpi.health_report(as_of)
+    rule = day_rule(day_of, "propose_objective.day_of")
+    report = kpi.health_report(as_of, day_of=rule)
     if report.health not in (Health.WARNING, Health.UNHEALTHY):
         return None
     assert report.value is not None
     current = report.value
     goal = kpi.target_value(current)
     if cycle is None:
-        day = day_of(as_of)
+        day = day_in(as_of, rule)
         cycle = Cycle.quarter(day.year, (day.month - 1) // 3 + 1).next()
     if isinstance(kpi.target, TargetRange):
         word = "above" if current < goal else "under"

@@ -22,7 +22,8 @@ from okrkpi._model.cycle import Cycle, named_cycle
 from okrkpi._model.ids import slugify
 from okrkpi._model.initiative import Initiative
 from okrkpi._model.key_result import CheckInDetails, KeyResult
-from okrkpi._model.moments import day_of
+from okrkpi._model.moments import DayOf
+from okrkpi._model.moments import day_of as day_in
 
 if TYPE_CHECKING:
     pass
@@ -215,9 +216,12 @@ class Objective:
             f"Objective({self.id!r}).key_results", key_result_id, f"one of the ids {known}"
         )
 
-    def is_past(self, as_of: date) -> bool:
-        """Whether `as_of` is after the end of its cycle (False without a cycle)."""
-        day = day_of(as_of)
+    def is_past(self, as_of: date, *, day_of: DayOf | str = DayOf.LOCAL) -> bool:
+        """Whether `as_of` is after the end of its cycle (False without a cycle).
+
+        A datetime `as_of` counts as its day by the rule `day_of`.
+        """
+        day = day_in(as_of, day_of)
         return self.cycle is not None and day > self.cycle.end
 
     # -- change -------------------------------------------------------------------------

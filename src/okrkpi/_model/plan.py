@@ -20,7 +20,7 @@ import attrs
 from okrkpi._errors import ValidationError
 from okrkpi._model._checks import check_date, finite_float
 from okrkpi._model.cycle import Cycle
-from okrkpi._model.moments import day_of
+from okrkpi._model.moments import DayOf, day_of
 
 __all__ = ["PlanPosition", "PlannedValue", "check_plan_day", "plan_field", "plan_position"]
 
@@ -113,7 +113,12 @@ def _interpolate(points: list[tuple[date, float]], day: date) -> float:
 
 
 def plan_position(
-    plan: tuple[PlannedValue, ...], start: float, target: float, cycle: Cycle, as_of: Any
+    plan: tuple[PlannedValue, ...],
+    start: float,
+    target: float,
+    cycle: Cycle,
+    as_of: Any,
+    rule: DayOf | str = DayOf.LOCAL,
 ) -> PlanPosition:
     """The plan's expected progress and value `as_of`, within `cycle`.
 
@@ -122,7 +127,7 @@ def plan_position(
     line's own share is used, so a plan that samples the line expects exactly what the
     line does.
     """
-    day = day_of(as_of)
+    day = day_of(as_of, rule)
     span = target - start
     points = [
         (point.at, (point.value - start) / span)

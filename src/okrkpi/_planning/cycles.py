@@ -21,7 +21,7 @@ from okrkpi._model.key_result import (
     Threshold,
     Zoned,
 )
-from okrkpi._model.moments import Moment
+from okrkpi._model.moments import DayOf, Moment, day_rule
 from okrkpi._model.objective import Objective
 from okrkpi._model.zones import Zone
 from okrkpi._scoring.engine import judged_as_of, score_objective
@@ -31,9 +31,11 @@ from okrkpi._scoring.score import Score
 __all__ = ["CarriedTree", "ClosedObjective", "carry_over", "carry_over_tree", "close"]
 
 
-def _carried_key_result(key_result: KeyResult, as_of: Moment | None) -> KeyResult | None:
+def _carried_key_result(
+    key_result: KeyResult, as_of: Moment | None, rule: DayOf
+) -> KeyResult | None:
     measure = key_result.measure
-    latest = key_result.latest_check_in(as_of)
+    latest = key_result.latest_check_in(as_of, day_of=rule)
     current = None if latest is None else latest.value
     fresh = attrs.evolve(key_result, check_ins=())
     if isinstance(measure, Metric):
@@ -72,6 +74,7 @@ def carry_over(
     to: Cycle | None = None,
     as_of: Moment | None = None,
     id: str | None = None,  # noqa: A002 - same name as Objective.id
+    day_of: DayOf | str = DayOf.LOCAL,
 ) -> Objective:
     """The unfinished part of `objective`, as a new objective for the next cycle.
 
@@ -98,6 +101,7 @@ def carry_over(
         to: The next cycle; the objective's own cycle's `next()` when None.
         as_of: When to judge what is finished.
         id: The new objective's id.
+        day_of: The day rule a moment's day is read by (`ScoringPolicy.day_of`).
 
     Raises:
         ValidationError: No cycle to carry over to, or nothing left to carry over.
@@ -110,11 +114,12 @@ def carry_over(
         to = objective.cycle.next()
     if not isinstance(to, Cycle):
         raise ValidationError.field("carry_over.to", to, "a Cycle")
-    judged = judged_as_of(as_of, objective.cycle)
+    rule = day_rule(day_of, "carry_over.day_of")
+    judged = judged_as_of(as_of, objective.cycle, rule)
     left = [
         carried
         for key_result in objective.key_results
-        if (carried := _carried_key_result(key_result, judged)) is not None
+        if (carried := _carried_key_result(key_result, judged, rule)) is not None
     ]
     # Zero-weight key results count for nothing: left alone, they are not worth a cycle
     # (and an objective of only zero weights is invalid).
@@ -169,7 +174,8 @@ def carry_over_tree(
         tree: The tree to carry over.
         to: The next cycle for every objective; each objective's own `cycle.next()` when
             None.
-        as_of: When to judge what is finished (each objective's cycle end when None).
+        as_of: When to judge what is finished (each objective's cycle end when None),
+            with the day rule of the tree's policy.
 
     Raises:
         ValidationError: `tree` is not an AlignmentTree, or `to` is not a Cycle.
@@ -186,7 +192,7 @@ def carry_over_tree(
             skipped[objective.id] = "no cycle to carry over from (pass to=)"
             continue
         try:
-            new = carry_over(objective, to=to, as_of=as_of)
+            new = carry_over(objective, to=to, as_of=as_of, day_of=tree.policy.day_of)
         except ValidationError:
             skipped[objective.id] = "finished: every key result that counts is done"
             continue

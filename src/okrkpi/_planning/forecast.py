@@ -17,7 +17,8 @@ from okrkpi._model._stats import least_squares
 from okrkpi._model.confidence_scale import ConfidenceScale, band_index
 from okrkpi._model.cycle import Cycle
 from okrkpi._model.key_result import KeyResult, Metric
-from okrkpi._model.moments import day_number, day_of
+from okrkpi._model.moments import DayOf, day_number, day_rule
+from okrkpi._model.moments import day_of as day_in
 from okrkpi._model.objective import Objective
 from okrkpi._scoring.engine import judged_as_of, score_key_result
 from okrkpi._scoring.policy import ScoringPolicy, resolve_policy
@@ -91,14 +92,17 @@ def _value_at(progress: float, start: float, span: float) -> float:
     return value
 
 
-def forecast(key_result: KeyResult, cycle: Cycle, *, as_of: date) -> Forecast:
+def forecast(
+    key_result: KeyResult, cycle: Cycle, *, as_of: date, day_of: DayOf | str = DayOf.LOCAL
+) -> Forecast:
     """Project a metric key result to the end of `cycle` from its check-ins up to `as_of`.
 
     The trend is a least-squares line through the check-ins (value against time) within
     the cycle: check-ins after its end do not count, and the latest one before its start
     is the value it starts from. With a single point in the cycle, the baseline (`start`
     on the cycle's first day) is the second; with none, the value stays at `start`. Once
-    the cycle is over, the projection is where the key result ended.
+    the cycle is over, the projection is where the key result ended. Which day a
+    check-in falls on, in or out of the cycle, follows the rule `day_of`.
 
     Raises:
         ValidationError: The key result is not a metric, or bad arguments.
@@ -113,12 +117,13 @@ def forecast(key_result: KeyResult, cycle: Cycle, *, as_of: date) -> Forecast:
     if not isinstance(cycle, Cycle):
         raise ValidationError.field("forecast.cycle", cycle, "a Cycle")
     check_moment("forecast.as_of", as_of, "a date")
+    rule = day_rule(day_of, "forecast.day_of")
     start_x = day_number(cycle.start)
     xs: list[float] = []
     ys: list[float] = []
-    for entry in key_result.check_ins_until(judged_as_of(as_of, cycle)):
+    for entry in key_result.check_ins_until(judged_as_of(as_of, cycle, rule), day_of=rule):
         x = day_number(entry.at)
-        if x < start_x:  # before the cycle: the value it starts from
+        if day_in(entry.at, rule) < cycle.start:  # before the cycle: the value it starts from
             xs, ys = [start_x], [float(entry.value)]
         else:
             xs.append(x)
@@ -129,7 +134,7 @@ def forecast(key_result: KeyResult, cycle: Cycle, *, as_of: date) -> Forecast:
     end_x = day_number(cycle.end)
     current = ys[-1] if ys else float(measure.start)
     slope = _finite(least_squares(xs, ys)[0]) if len(xs) >= 2 else 0.0
-    if day_of(as_of) >= cycle.end:
+    if day_in(as_of, rule) >= cycle.end:
         projected = current
     else:
         # From the last point, so the numbers stay near the data's own size.
@@ -137,11 +142,11 @@ def forecast(key_result: KeyResult, cycle: Cycle, *, as_of: date) -> Forecast:
     span = measure.target - measure.start
     progress = _bounded((projected - measure.start) / span, measure.start, span)
     projected = _value_at(progress, measure.start, span)
-    remaining = (cycle.end - day_of(as_of)).days
+    remaining = (cycle.end - day_in(as_of, rule)).days
     required = _finite((measure.target - current) / remaining) if remaining > 0 else None
     planned = on_plan = None
     if measure.plan:
-        planned = measure.planned(cycle, as_of).planned_value
+        planned = measure.planned(cycle, as_of, day_of=rule).planned_value
         still_planned = measure.planned(cycle, cycle.end).planned_value - planned
         on_track = _bounded((current + still_planned - measure.start) / span, measure.start, span)
         on_plan = _value_at(on_track, measure.start, span)
@@ -173,11 +178,13 @@ def forecast_objective(
         raise ValidationError.field(f"Objective({objective.id!r}).cycle", None, "a Cycle")
     check_moment("forecast_objective.as_of", as_of, "a date")
     chosen = resolve_policy(policy)
-    judged = judged_as_of(as_of, objective.cycle)  # check-ins after the cycle do not count
+    rule = chosen.day_of
+    judged = judged_as_of(as_of, objective.cycle, rule)  # after the cycle does not count
     parts = []
     for key_result in objective.key_results:
         if isinstance(key_result.measure, Metric):
-            value = forecast(key_result, objective.cycle, as_of=as_of).projected_score
+            ahead = forecast(key_result, objective.cycle, as_of=as_of, day_of=rule)
+            value = ahead.projected_score
         else:
             value = score_key_result(key_result, judged, chosen, objective.commitment).value
         parts.append((key_result.weight, value))
@@ -208,17 +215,18 @@ def forecast_tree(
     if not isinstance(tree, AlignmentTree):
         raise ValidationError.field("forecast_tree.tree", tree, "an AlignmentTree")
     check_moment("forecast_tree.as_of", as_of, "a date")
-    projected = [_projected(objective, day_of(as_of)) for objective in tree]
+    rule = (tree.policy if policy is None else resolve_policy(policy)).day_of
+    projected = [_projected(objective, day_in(as_of, rule), rule) for objective in tree]
     return AlignmentTree(projected, policy=tree.policy).score(policy=policy, rollup=rollup)
 
 
-def _projected(objective: Objective, day: date) -> Objective:
+def _projected(objective: Objective, day: date, rule: DayOf) -> Objective:
     running = objective.cycle if objective.cycle is not None and day < objective.cycle.end else None
     key_results = []
     for key_result in objective.key_results:
-        known = attrs.evolve(key_result, check_ins=key_result.check_ins_until(day))
+        known = attrs.evolve(key_result, check_ins=key_result.check_ins_until(day, day_of=rule))
         if running is not None and isinstance(key_result.measure, Metric):
-            ahead = forecast(key_result, running, as_of=day)
+            ahead = forecast(key_result, running, as_of=day, day_of=rule)
             known = known.check_in(ahead.projected_value, at=running.end, note="forecast")
         key_results.append(known)
     return attrs.evolve(objective, key_results=key_results)
@@ -347,7 +355,9 @@ def calibration(
             raise ValidationError.field(f"Objective({objective.id!r}).cycle", None, "a Cycle")
         end = objective.cycle.end
         for key_result in objective.key_results:
-            stated = key_result.confidence(stated_as_of if stated_as_of is not None else end)
+            stated = key_result.confidence(
+                stated_as_of if stated_as_of is not None else end, day_of=chosen.day_of
+            )
             if stated is None:
                 continue
             met = score_key_result(key_result, end, chosen, objective.commitment).met

@@ -10,7 +10,8 @@ from okrkpi._errors import ValidationError
 from okrkpi._model._checks import check_moment, enum_member
 from okrkpi._model.cycle import CYCLE_OR_NAME, Cycle, named_cycle
 from okrkpi._model.key_result import KeyResult, Metric
-from okrkpi._model.moments import day_of
+from okrkpi._model.moments import DayOf
+from okrkpi._model.moments import day_of as day_in
 from okrkpi._model.objective import Commitment, Objective
 from okrkpi._model.tolerance import reaches
 from okrkpi._scoring.policy import ScoringPolicy, resolve_policy
@@ -49,7 +50,7 @@ def score_key_result(
     commitment: Commitment = Commitment.ASPIRATIONAL,
 ) -> Score:
     """Score one key result with `policy`'s scorer for its kind."""
-    latest = key_result.latest_check_in(as_of)
+    latest = key_result.latest_check_in(as_of, day_of=policy.day_of)
     current = None if latest is None else latest.value
     scorer = policy.scorers[key_result.measure.kind]
     measured = scorer(key_result, current)
@@ -130,12 +131,14 @@ def combine(
     )
 
 
-def judged_as_of(as_of: Moment | None, cycle: Cycle | None) -> Moment | None:
+def judged_as_of(
+    as_of: Moment | None, cycle: Cycle | None, day_of: DayOf | str = DayOf.LOCAL
+) -> Moment | None:
     """The moment something in `cycle` is judged at.
 
-    An objective is judged within its cycle: an `as_of` after the cycle's last day, or
-    None ("latest"), means the end of that last day, so check-ins dated after the cycle
-    do not count. Without a cycle, `as_of` as given.
+    An objective is judged within its cycle: an `as_of` whose day (by the rule `day_of`)
+    is after the cycle's last day, or None ("latest"), means the end of that last day,
+    so check-ins dated after the cycle do not count. Without a cycle, `as_of` as given.
 
     Raises:
         ValidationError: `as_of` is neither None nor a date or datetime.
@@ -144,7 +147,7 @@ def judged_as_of(as_of: Moment | None, cycle: Cycle | None) -> Moment | None:
         check_moment("as_of", as_of, "a date, a datetime or None")
     if cycle is None:
         return as_of
-    if as_of is None or day_of(as_of) > cycle.end:
+    if as_of is None or day_in(as_of, day_of) > cycle.end:
         return cycle.end
     return as_of
 
@@ -160,7 +163,7 @@ def score_objective(
     `cycle` replaces the objective's own cycle for judging, when given.
     """
     commitment = objective.commitment
-    judged = judged_as_of(as_of, objective.cycle if cycle is None else cycle)
+    judged = judged_as_of(as_of, objective.cycle if cycle is None else cycle, policy.day_of)
     components = tuple(
         score_key_result(key_result, judged, policy, commitment)
         for key_result in objective.key_results
@@ -218,12 +221,14 @@ def score(
     raise ValidationError.field("score.subject", subject, "a KeyResult or an Objective")
 
 
-def expected_progress(key_result: KeyResult | None, cycle: Cycle, as_of: date) -> float:
+def expected_progress(
+    key_result: KeyResult | None, cycle: Cycle, as_of: date, day_of: DayOf | str = DayOf.LOCAL
+) -> float:
     """The progress expected `as_of`: a metric's plan if it has one, else the elapsed share."""
     measure = None if key_result is None else key_result.measure
     if isinstance(measure, Metric) and measure.plan:
-        return measure.planned(cycle, as_of).expected
-    return cycle.elapsed(as_of)
+        return measure.planned(cycle, as_of, day_of=day_of).expected
+    return cycle.elapsed(as_of, day_of=day_of)
 
 
 def pace_status(
@@ -242,7 +247,7 @@ def pace_status(
     """
     if reaches(actual, 1.0):
         return Status.ACHIEVED
-    day = day_of(as_of)
+    day = day_in(as_of, policy.day_of)
     if day < cycle.start:
         return Status.NOT_STARTED
     return policy.pace(expected_progress(key_result, cycle, day), actual)
@@ -259,9 +264,12 @@ def key_results_status(
     return Status.worst(statuses) if statuses else pace_status(0.0, cycle, as_of, policy)
 
 
-def has_ended(cycle: Cycle, as_of: date) -> bool:
-    """Whether the verdict is final: `as_of` is on or after the cycle's last day."""
-    return day_of(as_of) >= cycle.end
+def has_ended(cycle: Cycle, as_of: date, day_of: DayOf | str = DayOf.LOCAL) -> bool:
+    """Whether the verdict is final: `as_of` is on or after the cycle's last day.
+
+    A datetime `as_of` counts as its day by the rule `day_of`.
+    """
+    return day_in(as_of, day_of) >= cycle.end
 
 
 def final_status(met: bool) -> Status:
@@ -273,7 +281,7 @@ def key_result_status(
     key_result: KeyResult, part: Score, cycle: Cycle, as_of: date, policy: ScoringPolicy
 ) -> Status:
     """A key result's status from its score: paced during the cycle, final after it."""
-    if has_ended(cycle, as_of):
+    if has_ended(cycle, as_of, policy.day_of):
         return final_status(part.met)
     return pace_status(part.value, cycle, as_of, policy, key_result)
 
@@ -314,7 +322,7 @@ def status_from_values(
 
     The number path of bulk callers (a score time series) that never build explanations.
     """
-    if has_ended(cycle, as_of):
+    if has_ended(cycle, as_of, policy.day_of):
         return final_status(met)
     if rolled_up:
         return pace_status(value, cycle, as_of, policy)
@@ -381,7 +389,7 @@ def status(
     chosen = resolve_policy(policy, pace=pace, registry=registry)
     cycle = _cycle_to_judge("status", subject, cycle, as_of)
     if isinstance(subject, KeyResult):
-        judged = judged_as_of(as_of, cycle)
+        judged = judged_as_of(as_of, cycle, chosen.day_of)
         part = score_key_result(subject, judged, chosen, _commitment("status", commitment))
         return key_result_status(subject, part, cycle, as_of, chosen)
     own = score_objective(subject, as_of, chosen, cycle)
@@ -447,17 +455,21 @@ def explain_status(
     as_of: Moment,
     policy: ScoringPolicy | None = None,
     pace: str | PaceRule | None = None,
+    commitment: Commitment | str | None = None,
     registry: StrategyRegistry | None = None,
 ) -> StatusExplanation:
     """`status(...)` with its numbers: actual, expected, the plan and the straight line.
 
-    Takes the arguments of `status`; `.status` always equals what `status` returns.
+    Takes the arguments of `status`, `commitment` too (for a key result on its own, the
+    commitment its final status is judged against); `.status` always equals what
+    `status` returns.
     """
     chosen = resolve_policy(policy, pace=pace, registry=registry)
     cycle = _cycle_to_judge("explain_status", subject, cycle, as_of)
-    day = day_of(as_of)
+    day = day_in(as_of, chosen.day_of)
     if isinstance(subject, KeyResult):
-        part = score_key_result(subject, judged_as_of(as_of, cycle), chosen)
+        judged = judged_as_of(as_of, cycle, chosen.day_of)
+        part = score_key_result(subject, judged, chosen, _commitment("explain_status", commitment))
         return _paced(f"KeyResult {subject.id!r}", subject, part, cycle, day, chosen)
     own = score_objective(subject, as_of, chosen, cycle)
     parts = tuple(

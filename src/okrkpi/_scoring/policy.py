@@ -11,6 +11,7 @@ import attrs
 from okrkpi._errors import ValidationError
 from okrkpi._model._checks import finite_float
 from okrkpi._model.key_result import KeyResultKind
+from okrkpi._model.moments import DayOf, day_rule
 from okrkpi._scoring import builtins
 from okrkpi._scoring.protocols import (
     Aggregator,
@@ -64,6 +65,10 @@ def _protocol(kind: type, expectation: str) -> Any:
     return check
 
 
+def _day_rule(value: DayOf | str) -> DayOf:
+    return day_rule(value, "ScoringPolicy.day_of")
+
+
 def _cap(value: float | None) -> float | None:
     if value is None:
         return None
@@ -88,6 +93,10 @@ class ScoringPolicy:
         rollup: What an objective's score is made of in a tree (own key results by default).
         overachievement_cap: None (default) aggregates clamped values; a number >= 1 lets
             each key result's raw progress count in aggregation up to that cap.
+        day_of: Which calendar day a moment falls on, wherever a moment becomes a day
+            (as-of look-ups, cycles, pace, plans): `DayOf.LOCAL` (default), an aware
+            datetime's day in its own UTC offset; `DayOf.UTC`, its day in UTC. Given as
+            the enum or its value (`"utc"`, any case).
     """
 
     scorers: Mapping[KeyResultKind, KeyResultScorer] = attrs.field(
@@ -106,6 +115,7 @@ class ScoringPolicy:
         factory=builtins.key_results_only, validator=_protocol(RollUp, "a RollUp")
     )
     overachievement_cap: float | None = attrs.field(default=None, converter=_cap)
+    day_of: DayOf = attrs.field(default=DayOf.LOCAL, converter=_day_rule)
 
     def scorer_for(self, kind: KeyResultKind) -> KeyResultScorer:
         """The scorer used for key results of `kind`."""
@@ -116,6 +126,7 @@ class ScoringPolicy:
         cls,
         *,
         overachievement_cap: float | None = None,
+        day_of: DayOf | str = DayOf.LOCAL,
         registry: StrategyRegistry | None = None,
         **strategies: Unpack[StrategyChoices],
     ) -> ScoringPolicy:
@@ -123,6 +134,7 @@ class ScoringPolicy:
 
         Args:
             overachievement_cap: As the field of that name.
+            day_of: As the field of that name.
             registry: Where names are looked up (`default_registry` when None).
             **strategies: `aggregator=`, `grader=`, `pace=`, `rollup=` and `scorers=`
                 (kind -> scorer), each a registered name or an instance.
@@ -131,7 +143,9 @@ class ScoringPolicy:
             UnknownStrategyError: A name is not registered; the message lists known names.
         """
         return resolve_policy(
-            cls(overachievement_cap=overachievement_cap), registry=registry, **strategies
+            cls(overachievement_cap=overachievement_cap, day_of=day_of),
+            registry=registry,
+            **strategies,
         )
 
 
