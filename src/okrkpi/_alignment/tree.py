@@ -448,7 +448,7 @@ class AlignmentTree:
         *,
         policy: ScoringPolicy | None = None,
         rollup: str | RollUp | None = None,
-        cycle: Cycle | None = None,
+        cycle: Cycle | str | None = None,
         registry: StrategyRegistry | None = None,
     ) -> Mapping[str, Status]:
         """Every objective's status as of a date; id -> `Status`.
@@ -457,14 +457,21 @@ class AlignmentTree:
         result's (as `okrkpi.status`); with a roll-up that uses children, its rolled-up
         value is paced. From its cycle's last day on, the status is final: ACHIEVED when
         its (rolled-up) score is met, else MISSED. Each objective is judged against its
-        own cycle, or `cycle` when it has none.
+        own cycle, or `cycle` (a `Cycle` or its name) when it has none: judged within it, as
+        `okrkpi.status(objective, cycle, as_of=...)` judges it, so check-ins after the
+        end of `cycle` do not count.
 
         Raises:
             ValidationError: An objective has no cycle and no `cycle` is given.
         """
         check_moment("AlignmentTree.status.as_of", as_of, "a date")
         chosen = self._choose(policy, rollup, registry)
-        scores = self.score(as_of, policy=chosen)
+        if isinstance(cycle, str):  # a cycle's name, as `okrkpi.status` takes it
+            cycle = named_cycle("AlignmentTree.status.cycle", cycle)
+        elif cycle is not None and not isinstance(cycle, Cycle):
+            raise ValidationError.field(
+                "AlignmentTree.status.cycle", cycle, "a Cycle, its name or None"
+            )
         cycles: dict[str, Cycle] = {}
         for objective in self:
             own = objective.cycle if objective.cycle is not None else cycle
@@ -473,6 +480,17 @@ class AlignmentTree:
                     f"objectives[{objective.id!r}].cycle", None, "a cycle (or pass cycle=)"
                 )
             cycles[objective.id] = own
+        judged = self
+        if any(objective.cycle is None for objective in self):
+            # Those without a cycle are judged within `cycle`: scored as if it were theirs.
+            judged = AlignmentTree(
+                [
+                    attrs.evolve(objective, cycle=cycle) if objective.cycle is None else objective
+                    for objective in self
+                ],
+                policy=self._policy,
+            )
+        scores = judged.score(as_of, policy=chosen)
         return status_all(scores, cycles, as_of, chosen)
 
 

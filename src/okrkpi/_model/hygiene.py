@@ -12,12 +12,13 @@ import attrs
 from okrkpi._errors import ValidationError
 from okrkpi._model._checks import check_moment
 from okrkpi._model.cycle import Cycle
-from okrkpi._model.key_result import KeyResult, KeyResultKind
+from okrkpi._model.key_result import Binary, KeyResult, KeyResultKind, Milestones, Ordinal
 from okrkpi._model.moments import DayOf, day_rule
 from okrkpi._model.moments import day_of as day_in
 from okrkpi._model.objective import Level, Objective
+from okrkpi._model.zones import Zone
 
-__all__ = ["Finding", "FindingCode", "lint"]
+__all__ = ["Finding", "FindingCode", "is_finished", "lint"]
 
 
 class FindingCode(enum.StrEnum):
@@ -70,7 +71,8 @@ def lint(
     Rules: no key results; more than `max_key_results`; no parent and not a company
     objective; cycle over but not closed (`closed_on` unset); a key result of an open,
     current objective with no check-in within `stale_after` before `as_of` (one never
-    checked in, once its cycle is older than `stale_after`); check-ins
+    checked in, once its cycle is older than `stale_after`), unless it is finished for
+    good (`is_finished`: binary done, every milestone reached, ordinal in STRETCH); check-ins
     (up to `as_of`) dated before the objective's cycle starts or after it ends (those
     after the end do not count for its score); a cycle not inside its parent's cycle
     (when the parent is among `objectives`); initiatives but no measurable key result
@@ -177,6 +179,28 @@ def _moved_by_the_rule(
 _MEASURABLE = frozenset({KeyResultKind.METRIC, KeyResultKind.THRESHOLD, KeyResultKind.ZONED})
 
 
+def is_finished(key_result: KeyResult, current: float | bool | None) -> bool:
+    """Whether a key result at `current` (None: no check-in yet) has nothing left to report.
+
+    Finished for good: a binary key result that is done, a milestones one with every
+    milestone that carries weight reached, an ordinal one in STRETCH. What is reached on
+    those stays reached. A metric at its target, a threshold that holds and a zoned key
+    result in STRETCH are quantities that can still move back, so they are never
+    finished while their cycle runs.
+    """
+    measure = key_result.measure
+    if isinstance(measure, Binary):
+        return measure.done if current is None else bool(current)
+    if current is None:
+        return False
+    if isinstance(measure, Milestones):
+        left = measure.milestones[int(current) :]
+        return not any(step.weight > 0 for step in left)
+    if isinstance(measure, Ordinal):
+        return measure.zone(float(current)) is Zone.STRETCH
+    return False
+
+
 def _count(days: list[date]) -> str:
     return "1 check-in" if len(days) == 1 else f"{len(days)} check-ins"
 
@@ -219,6 +243,8 @@ def _objective_findings(
         return
     for key_result in objective.key_results:
         latest = key_result.latest_check_in(day, day_of=rule)
+        if is_finished(key_result, None if latest is None else latest.value):
+            continue  # nothing left to report: what was reached stays reached
         if latest is None:
             if cycle is not None and day - cycle.start <= stale_after:
                 continue  # a cycle younger than `stale_after` has not missed a check-in yet

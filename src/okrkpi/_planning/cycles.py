@@ -12,6 +12,7 @@ from okrkpi._alignment.tree import AlignmentTree
 from okrkpi._errors import ValidationError
 from okrkpi._model._checks import finite_float, is_number
 from okrkpi._model.cycle import Cycle
+from okrkpi._model.hygiene import is_finished
 from okrkpi._model.key_result import (
     Binary,
     KeyResult,
@@ -38,6 +39,8 @@ def _carried_key_result(
     latest = key_result.latest_check_in(as_of, day_of=rule)
     current = None if latest is None else latest.value
     fresh = attrs.evolve(key_result, check_ins=())
+    if is_finished(key_result, current):  # done, every milestone reached, or STRETCH
+        return None
     if isinstance(measure, Metric):
         start = measure.start if current is None else float(current)
         reached = (start - measure.target) * (1 if measure.increasing else -1) >= 0
@@ -53,17 +56,12 @@ def _carried_key_result(
         carried = Zoned(baseline, measure.stretch, unit=measure.unit)
         return attrs.evolve(fresh, measure=carried)
     if isinstance(measure, Ordinal):
-        reached_stretch = current is not None and measure.zone(float(current)) is Zone.STRETCH
-        return None if reached_stretch else fresh
+        return fresh
     if isinstance(measure, Binary):
-        done = measure.done if current is None else bool(current)
-        return None if done else attrs.evolve(fresh, measure=Binary(False))
+        return attrs.evolve(fresh, measure=Binary(False))
     if isinstance(measure, Milestones):
         reached_count = 0 if current is None else int(current)
-        left = measure.milestones[reached_count:]
-        if not any(step.weight > 0 for step in left):
-            return None
-        return attrs.evolve(fresh, measure=Milestones(left))
+        return attrs.evolve(fresh, measure=Milestones(measure.milestones[reached_count:]))
     assert isinstance(measure, Threshold)
     return fresh  # an ongoing guard-rail: it carries over as it is
 
