@@ -4,6 +4,11 @@ Every objective's progress is computed in one bottom-up pass through the strateg
 number-only fast paths. The `Score` of an objective, with its explanation, is built the
 first time it is looked up. Both paths build an objective's roll-up parts with the same
 function, `rollup_parts`, so they cannot disagree.
+
+A parent judges its children as they stood on its own judged day: in a roll-up that
+uses children, a child whose cycle runs past its parent's (or who has none) counts for
+the parent as of the parent's last day, when the parent is judged after it. Its
+subtree is then scored once more as of that day (`EarlierViews`).
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, TypeVar
 
+from okrkpi._model.moments import day_of as day_in
 from okrkpi._scoring.engine import (
     capped,
     combine,
@@ -32,13 +38,16 @@ if TYPE_CHECKING:
     from okrkpi._scoring.protocols import KeyResultScorer, WeightedValue
 
 __all__ = [
+    "EarlierViews",
     "NumberScorers",
     "Structure",
     "TreeScores",
     "explain_one",
     "layered",
+    "parents_last_day",
     "rescore_path",
     "rollup_parts",
+    "runs_past",
     "score_all",
     "status_all",
 ]
@@ -63,11 +72,14 @@ class Structure:
         self.order = order
         self.children = children
 
-    def post_order(self) -> list[str]:
-        """Every id, children before their parents."""
+    def post_order(self, top: str | None = None) -> list[str]:
+        """Every id (or those of `top`'s subtree), children before their parents."""
         objectives = self.objectives
         order: list[str] = []
-        stack = [oid for oid in self.order if objectives[oid].parent_id is None]
+        if top is None:
+            stack = [oid for oid in self.order if objectives[oid].parent_id is None]
+        else:
+            stack = [top]
         while stack:
             oid = stack.pop()
             order.append(oid)
@@ -82,6 +94,8 @@ def rollup_parts(
     key_results: Sequence[tuple[KeyResult, float]],
     progress: Mapping[str, float],
     policy: ScoringPolicy,
+    as_of: Moment | None,
+    earlier: EarlierViews,
 ) -> tuple[Sequence[WeightedValue], int]:
     """The `(weight, value)` parts an objective's score combines, and its children count.
 
@@ -91,12 +105,73 @@ def rollup_parts(
         key_results: Its key results, each with its contribution.
         progress: The rolled-up progress of objectives already scored (its children).
         policy: The policy whose roll-up decides.
+        as_of: The moment the tree is scored as of.
+        earlier: Children's progress as of an earlier day than `as_of`, for a child
+            judged later than its parent.
     """
     rollup = policy.rollup
     child_ids = structure.children.get(objective.id, ()) if rollup.uses_children else ()
     objectives = structure.objectives
-    children = [(objectives[cid], progress[cid]) for cid in child_ids]
+    cap = parents_last_day(objective, as_of, policy) if child_ids else None
+    children = [
+        (
+            objectives[cid],
+            progress[cid]
+            if cap is None or not runs_past(objectives[cid], cap)
+            else earlier.progress(cid, cap),
+        )
+        for cid in child_ids
+    ]
     return rollup.combine(objective, key_results, children), len(children)
+
+
+def parents_last_day(
+    objective: Objective, as_of: Moment | None, policy: ScoringPolicy
+) -> date | None:
+    """The day `objective` judges its children as of, when that is before `as_of`.
+
+    Its cycle's last day, once `as_of` is after it (or None, "latest"): check-ins after
+    its cycle do not count for it, through any child. None without a cycle, or with
+    `as_of` within it: its children are then judged as of `as_of` like everything else.
+    """
+    cycle = objective.cycle
+    if cycle is None or (as_of is not None and day_in(as_of, policy.day_of) <= cycle.end):
+        return None
+    return cycle.end
+
+
+def runs_past(child: Objective, day: date) -> bool:
+    """Whether `child` would be judged later than `day`: its cycle ends after it, or it has none."""
+    return child.cycle is None or child.cycle.end > day
+
+
+class EarlierViews:
+    """Subtrees' rolled-up progress as of a parent's last day, computed when first needed.
+
+    A child whose cycle runs past its parent's counts for the parent as it stood on the
+    parent's last day; so do its own children, each within its own cycle too. Each
+    subtree is scored once per day asked.
+    """
+
+    __slots__ = ("_by_day", "_policy", "_structure")
+
+    def __init__(self, structure: Structure, policy: ScoringPolicy) -> None:
+        self._structure = structure
+        self._policy = policy
+        self._by_day: dict[date, tuple[dict[str, float], NumberScorers]] = {}
+
+    def progress(self, objective_id: str, day: date) -> float:
+        """The rolled-up progress of `objective_id` as of the end of `day`."""
+        known, scorers = self._by_day.get(day) or self._by_day.setdefault(
+            day, ({}, NumberScorers(self._policy))
+        )
+        if objective_id not in known:
+            for oid in self._structure.post_order(objective_id):
+                if oid not in known:
+                    known[oid] = _progress_one(
+                        self._structure, oid, day, self._policy, known, scorers, self
+                    )
+        return known[objective_id]
 
 
 class NumberScorers(dict[type, NumberScorer]):
@@ -155,6 +230,7 @@ def _progress_one(
     policy: ScoringPolicy,
     progress: Mapping[str, float],
     scorers: NumberScorers,
+    earlier: EarlierViews,
 ) -> float:
     # The numbers only: the same steps as `explain_one`, without the text.
     objective = structure.objectives[oid]
@@ -171,7 +247,7 @@ def _progress_one(
         )
         for kr in objective.key_results
     ]
-    parts, _ = rollup_parts(structure, objective, key_results, progress, policy)
+    parts, _ = rollup_parts(structure, objective, key_results, progress, policy, as_of, earlier)
     return float(scorers.aggregate(parts)) if parts else 0.0
 
 
@@ -181,6 +257,7 @@ def explain_one(
     as_of: Moment | None,
     policy: ScoringPolicy,
     progress: Mapping[str, float],
+    earlier: EarlierViews,
 ) -> Score:
     """The full `Score` of one objective, its children's progress already known."""
     objective = structure.objectives[oid]
@@ -193,7 +270,9 @@ def explain_one(
         (kr, contribution(part, policy))
         for kr, part in zip(objective.key_results, components, strict=True)
     ]
-    parts, children = rollup_parts(structure, objective, key_results, progress, policy)
+    parts, children = rollup_parts(
+        structure, objective, key_results, progress, policy, as_of, earlier
+    )
     return combine(
         f"Objective {oid!r}",
         parts,
@@ -212,8 +291,9 @@ def score_all(
     progress: dict[str, float] = {}
     order = structure.post_order() if policy.rollup.uses_children else structure.order
     scorers = NumberScorers(policy)
+    earlier = EarlierViews(structure, policy)
     for oid in order:
-        progress[oid] = _progress_one(structure, oid, as_of, policy, progress, scorers)
+        progress[oid] = _progress_one(structure, oid, as_of, policy, progress, scorers, earlier)
     return progress
 
 
@@ -236,8 +316,9 @@ def rescore_path(
     fresh: dict[str, float] = {}
     merged = layered(previous, fresh)
     scorers = NumberScorers(policy)
+    earlier = EarlierViews(structure, policy)
     for oid in todo:  # already bottom-up
-        fresh[oid] = _progress_one(structure, oid, as_of, policy, merged, scorers)
+        fresh[oid] = _progress_one(structure, oid, as_of, policy, merged, scorers, earlier)
     return merged
 
 
@@ -315,7 +396,7 @@ class TreeScores(Mapping[str, Score]):
     reads. `progress(id)` and `value(id)` give the numbers without building a `Score`.
     """
 
-    __slots__ = ("_as_of", "_built", "_policy", "_progress", "_structure")
+    __slots__ = ("_as_of", "_built", "_earlier", "_policy", "_progress", "_structure")
 
     def __init__(
         self,
@@ -329,6 +410,7 @@ class TreeScores(Mapping[str, Score]):
         self._policy = policy
         self._built: dict[str, Score] = {}
         self._progress = progress
+        self._earlier = EarlierViews(structure, policy)
 
     def __getitem__(self, objective_id: str) -> Score:
         built = self._built.get(objective_id)
@@ -336,7 +418,12 @@ class TreeScores(Mapping[str, Score]):
             if objective_id not in self._progress:
                 raise KeyError(objective_id)
             built = explain_one(
-                self._structure, objective_id, self._as_of, self._policy, self._progress
+                self._structure,
+                objective_id,
+                self._as_of,
+                self._policy,
+                self._progress,
+                self._earlier,
             )
             self._built[objective_id] = built
         return built
