@@ -279,3 +279,20 @@ def test_the_review_reads_days_with_the_trees_rule():
     utc = review(AlignmentTree([objective], policy=UTC_RULE), since=date(2026, 9, 1), as_of=Q3.end)
     assert [mover.after for mover in local.movers] == [0.9]
     assert utc.movers == ()
+
+
+def test_a_date_subclass_is_a_day_as_of():
+    class Day(date):
+        pass
+
+    kr = sales((LAST_EVENING, 90))
+    assert kr.latest_value(Day(2026, 9, 30)) == 90
+    assert kr.latest_value(Day(2026, 9, 30), day_of="utc") == 10
+
+
+def test_the_utc_day_near_the_ends_of_time_is_the_date_as_written():
+    from okrkpi._model.moments import day_of
+
+    first = datetime(1, 1, 1, 0, 30, tzinfo=timezone(timedelta(hours=1)))
+    assert day_of(first, DayOf.UTC) == date(1, 1, 1)  # a day earlier does not exist
+    assert day_of(first) == date(1, 1, 1)

@@ -102,3 +102,14 @@ def test_latest_and_the_last_day_agree_for_every_objective(tree, rollup):
         at_end = tree.score(objective.cycle.end, rollup=rollup)
         assert latest.progress(objective.id) == at_end.progress(objective.id)
         assert latest[objective.id].progress == latest.progress(objective.id)
+
+
+def test_a_subtree_is_scored_once_per_day_asked():
+    from okrkpi._alignment.batch import EarlierViews
+
+    tree = _parent_and_late_child(cycle=Q4)
+    policy = ScoringPolicy.named(rollup="children")
+    views = EarlierViews(tree.score(policy=policy).structure, policy)
+    assert views.progress("c", Q3.end) == 0.0
+    assert views.progress("c", Q3.end) == 0.0  # the second time from what was kept
+    assert views.progress("c", Q4.end) == 0.9

@@ -165,13 +165,14 @@ class EarlierViews:
         known, scorers = self._by_day.get(day) or self._by_day.setdefault(
             day, ({}, NumberScorers(self._policy))
         )
-        if objective_id not in known:
-            for oid in self._structure.post_order(objective_id):
-                if oid not in known:
-                    known[oid] = _progress_one(
-                        self._structure, oid, day, self._policy, known, scorers, self
-                    )
-        return known[objective_id]
+        found = known.get(objective_id)
+        if found is None:
+            for oid in self._structure.post_order(objective_id):  # children first
+                known[oid] = _progress_one(
+                    self._structure, oid, day, self._policy, known, scorers, self
+                )
+            found = known[objective_id]
+        return found
 
 
 class NumberScorers(dict[type, NumberScorer]):
