@@ -178,3 +178,15 @@ def test_carry_over_still_drops_what_is_finished():
     assert [kr.id for kr in carried.key_results] == ["docs", "steps"]
     assert [step.name for step in carried.key_results[1].measure.milestones] == ["b"]
     assert carried.cycle == Cycle.quarter(2026, 4)
+
+
+def test_carry_over_drops_a_metric_at_its_target_up_to_float_noise():
+    from okrkpi import carry_over
+
+    total = 0.0
+    for _ in range(10):
+        total += 0.1  # 0.9999999999999999
+    noisy = KeyResult.metric("Steps", start=0, target=1, id="noisy").check_in(total, at=EARLY)
+    short = KeyResult.metric("Short", start=0, target=1, id="short").check_in(0.9, at=EARLY)
+    carried = carry_over(Objective("Ship", [noisy, short], cycle=Q3))
+    assert [kr.id for kr in carried.key_results] == ["short"]

@@ -24,6 +24,7 @@ from okrkpi._model.key_result import (
 )
 from okrkpi._model.moments import DayOf, Moment, day_rule
 from okrkpi._model.objective import Objective
+from okrkpi._model.tolerance import reaches
 from okrkpi._model.zones import Zone
 from okrkpi._scoring.engine import judged_as_of, score_objective
 from okrkpi._scoring.policy import ScoringPolicy, resolve_policy
@@ -43,8 +44,8 @@ def _carried_key_result(
         return None
     if isinstance(measure, Metric):
         start = measure.start if current is None else float(current)
-        reached = (start - measure.target) * (1 if measure.increasing else -1) >= 0
-        if reached:
+        progress = (start - measure.start) / (measure.target - measure.start)
+        if reaches(progress, 1.0):  # at the target, float noise included
             return None
         # A plan's days belong to its cycle: the carried key result starts unplanned.
         return attrs.evolve(fresh, measure=attrs.evolve(measure, start=start, plan=()))
