@@ -22,6 +22,8 @@ from __future__ import annotations
 from okrkpi._edges.tables import (
     TABLES,
     Backend,
+    ExtraColumns,
+    LinkBy,
     from_frames,
     from_rows,
     kpi_frame,
@@ -31,10 +33,15 @@ from okrkpi._edges.tables import (
     to_frames,
     to_rows,
 )
+from okrkpi._errors import OkrKpiWarning, UnknownColumnsWarning
 
 __all__ = [
     "TABLES",
     "Backend",
+    "ExtraColumns",
+    "LinkBy",
+    "OkrKpiWarning",
+    "UnknownColumnsWarning",
     "from_frames",
     "from_rows",
     "kpi_frame",
