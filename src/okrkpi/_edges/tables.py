@@ -1220,13 +1220,16 @@ def _repeated(
     row: int,
     first_row: dict[Any, int],
     where: str = "",
+    *,
+    remember: bool = True,
 ) -> bool:
     """Whether `key` was in an earlier row (reported: rows would merge under one id)."""
     if key in first_row:
         shown = describe(key[-1] if isinstance(key, tuple) else key)
         reader.add(table, row, column, f"{shown} is already row {first_row[key]}'s{where}")
         return True
-    first_row[key] = row
+    if remember:
+        first_row[key] = row
     return False
 
 
@@ -1557,6 +1560,218 @@ def _known_columns(
             stacklevel=first_frame_outside_okrkpi(),
         )
     return kept, count
+
+
+# -- tables that stream in, row by row ----------------------------------------------------
+
+# What each streamed row is checked for at once, before it is kept: the cells whose reader
+# is the same in every row (a check-in's value is read by its key result's kind, later).
+_STREAM_CHECKS: Mapping[str, Mapping[str, str]] = MappingProxyType(
+    {
+        "objectives": MappingProxyType(
+            {
+                "alignment_weight": "number",
+                "closed_on": "day",
+                "cycle_start": "day",
+                "cycle_end": "day",
+                "cycle_fiscal_start_month": "whole",
+                "commitment": "commitment",
+                "level": "level",
+            }
+        ),
+        "key_results": MappingProxyType({"weight": "number"}),
+        "check_ins": MappingProxyType({"at": "moment", "confidence": "confidence"}),
+        "milestones": MappingProxyType({"weight": "number"}),
+        "plans": MappingProxyType({"at": "day", "value": "number"}),
+        "initiatives": MappingProxyType({"progress": "number", "start": "day", "end": "day"}),
+        "kpis": MappingProxyType(
+            {
+                "target": "number",
+                "target_low": "number",
+                "target_high": "number",
+                "warning": "number",
+                "higher_is_better": "bool",
+                "timeframe_start": "day",
+                "timeframe_end": "day",
+                "timeframe_fiscal_start_month": "whole",
+            }
+        ),
+        "measurements": MappingProxyType({"at": "moment", "value": "number"}),
+    }
+)
+# The cells each table is keyed by, one row per key: repeats are refused as they stream in.
+_STREAM_KEYS: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {"objectives": ("id",), "key_results": ("objective_id", "id"), "kpis": ("name",)}
+)
+_SHARED_CELLS = 4096  # distinct cells a column shares before it checks that sharing pays
+
+
+class _Column:
+    """A streamed column's cells, equal text shared while sharing pays.
+
+    Ids, dates and labels repeat in every row; values rarely do. A column shares its
+    cells until, after `_SHARED_CELLS` distinct ones, fewer than half were repeats.
+    """
+
+    __slots__ = ("cells", "repeats", "shared")
+
+    def __init__(self) -> None:
+        self.cells: list[str] = []
+        self.shared: dict[str, str] | None = {}
+        self.repeats = 0
+
+    def seen(self, text: str) -> bool:
+        """Whether `text` was kept before (and checked then)."""
+        return self.shared is not None and text in self.shared
+
+    def append(self, text: str) -> None:
+        shared = self.shared
+        if shared is None:
+            self.cells.append(text)
+            return
+        found = shared.get(text)
+        if found is None:
+            shared[text] = found = text
+            if len(shared) >= _SHARED_CELLS and self.repeats < len(shared):
+                self.shared = None  # mostly distinct: sharing costs more than it saves
+        else:
+            self.repeats += 1
+        self.cells.append(found)
+
+
+@attrs.define
+class _StreamedTable:
+    """The header of a table that streams in, its kept columns and its rows so far."""
+
+    names: list[str]
+    columns: list[_Column | None]
+    rows: int = 0
+
+
+class TableStream:
+    """Tables read row by row (a folder of CSV files), in bounded memory however bad.
+
+    Each row's cells are checked as it comes (required cells, typed cells, repeated
+    ids) and only our columns are kept. Once more than `MAX_PROBLEMS` problems are
+    found, the input is known to be refused: kept rows are dropped, and later rows are
+    only checked cell by cell, to count their problems. Otherwise `document()` reads the
+    kept tables as `from_rows` would, reporting every problem.
+
+    Options are those of `from_frames`.
+    """
+
+    def __init__(
+        self,
+        *,
+        extra_columns: ExtraColumns = "error",
+        confidence_scale: ConfidenceScale | None = None,
+        date_format: str | None = None,
+        link_objectives_by: LinkBy = "id",
+    ) -> None:
+        self._link_by = link_objectives_by
+        self._extra = extra_columns
+        # Problems of the tables as a whole (columns), then of cells as they stream in.
+        self._reader = _reader(confidence_scale, date_format, link_objectives_by, extra_columns)
+        self._cells = _Reader(confidence=self._reader.confidence, moment=self._reader.moment)
+        self._reads: Mapping[str, Callable[[Any], Any]] = MappingProxyType(
+            {
+                "number": _number,
+                "whole": _whole,
+                "bool": _bool,
+                "day": self._reader.day,
+                "moment": self._reader.moment,
+                "confidence": self._reader.confidence,
+                "commitment": _member(Commitment),
+                "level": _member(Level),
+            }
+        )
+        self._tables: dict[str, _StreamedTable] = {}
+        self._current: tuple[str, _StreamedTable] | None = None
+        self._keys: dict[tuple[str, ...], int] = {}
+        self.counting = False
+
+    @property
+    def problems(self) -> int:
+        """The problems found so far."""
+        return self._reader.found + self._cells.found
+
+    def start(self, table: str, header: Sequence[str]) -> None:
+        """Begin `table`, whose rows hold the cells `header` names, in its order."""
+        kept = _known_columns(
+            self._reader, table, {name: [] for name in header}, 0, {}, self._extra
+        )
+        columns = [_Column() if name in kept[0] else None for name in header]
+        streamed = self._tables[table] = _StreamedTable(list(header), columns)
+        self._current = (table, streamed)
+        self._keys = {}
+        self._over_budget()
+
+    def add(self, cells: Sequence[str]) -> None:
+        """One row of the table begun last, its cells in the header's order."""
+        assert self._current is not None, "start() a table first"
+        table, streamed = self._current
+        row = streamed.rows
+        streamed.rows += 1
+        checks = _STREAM_CHECKS[table]
+        ours = TABLES[table]
+        for name, column, text in zip(streamed.names, streamed.columns, cells, strict=True):
+            if column is None:
+                continue
+            if _is_null(text):
+                if ours[name].startswith("*"):
+                    self._cells.add(table, row, name, "a value is required")
+            elif name in checks and not column.seen(text):
+                before = self._cells.found
+                self._cells.value(table, row, name, text, self._reads[checks[name]])
+                if self._cells.found > before:
+                    if not self.counting:
+                        column.cells.append(text)  # kept, not shared: not a checked cell
+                    continue
+            if not self.counting:
+                column.append(text)
+        self._repeated_key(table, streamed, row, cells)
+        self._over_budget()
+
+    def _repeated_key(
+        self, table: str, streamed: _StreamedTable, row: int, cells: Sequence[str]
+    ) -> None:
+        names = _STREAM_KEYS.get(table, ())
+        if not names or any(name not in streamed.names for name in names):
+            return
+        key = tuple(cells[streamed.names.index(name)].strip() for name in names)
+        if not all(key):
+            return
+        # While counting, ids seen before still count, but no new ones are kept.
+        _repeated(self._cells, table, names[-1], key, row, self._keys, remember=not self.counting)
+
+    def _over_budget(self) -> None:
+        if not self.counting and self.problems > MAX_PROBLEMS:
+            self.counting = True  # refused whatever follows: keep nothing more
+            for streamed in self._tables.values():
+                for column in streamed.columns:
+                    if column is not None:
+                        column.cells, column.shared = [], None
+
+    def document(self) -> Document:
+        """The document of every table streamed in.
+
+        Raises:
+            ValidationError: As `from_frames` raises it. Past `MAX_PROBLEMS` problems,
+                the rest are counted "at least": by then only cells were checked.
+        """
+        if self.counting:
+            problems = [*self._reader.problems, *self._cells.problems][:MAX_PROBLEMS]
+            more = self.problems - len(problems)
+            raise ValidationError(
+                *problems, Problem("$", f"... and at least {more:,} more problems")
+            )
+        tables: dict[str, tuple[Columns, int]] = {name: ({}, 0) for name in TABLES}
+        for table, streamed in self._tables.items():
+            kept = zip(streamed.names, streamed.columns, strict=True)
+            columns = {name: column.cells for name, column in kept if column is not None}
+            tables[table] = (columns, streamed.rows)
+        self._tables.clear()  # the document is built from here: nothing else holds the cells
+        return _document(self._reader, tables, self._link_by)
 
 
 # -- writing tables -------------------------------------------------------------------------
