@@ -34,7 +34,7 @@ from okrkpi._edges.serde import (
     to_dict,
     toml_key_parts,
 )
-from okrkpi._edges.tables import TABLES, TableStream
+from okrkpi._edges.tables import TABLES, TableStream, excel_unescaped
 from okrkpi._errors import OkrKpiError, OkrKpiWarning, Problem, ValidationError
 from okrkpi._model.confidence_scale import ConfidenceScale
 from okrkpi._model.hygiene import lint
@@ -385,7 +385,7 @@ def _stream_csv(raw: _Bounded, path: Path, table: str, stream: TableStream) -> _
                     "or in text, needs the cell quoted)"
                 )
             fields.extend([""] * (width - len(fields)))  # trailing empty cells left out
-            stream.add(fields)
+            stream.add([excel_unescaped(cell) for cell in fields])
             lines.note(row, start)
             row += 1
     except csv.Error as error:

@@ -11,15 +11,20 @@ treat it (`extra_columns=`).
 
 from __future__ import annotations
 
+import codecs
+import contextlib
+import csv
 import difflib
 import enum
 import functools
 import math
+import os
 import re
 import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Literal, TypeVar
 
@@ -71,12 +76,15 @@ __all__ = [
     "Backend",
     "ExtraColumns",
     "LinkBy",
+    "excel_escaped",
+    "excel_unescaped",
     "from_frames",
     "from_rows",
     "kpi_frame",
     "records_frame",
     "score_rows",
     "scores_frame",
+    "to_csv",
     "to_frames",
     "to_rows",
 ]
@@ -2090,6 +2098,134 @@ def to_frames(document: Document, *, backend: Backend = "pandas") -> dict[str, A
     """
     rows = to_rows(document)
     return {name: _frame(rows[name], TABLES[name], backend) for name in TABLES}
+
+
+# -- CSV files ------------------------------------------------------------------------------
+
+# OWASP's rule for CSV injection: a spreadsheet runs a cell that starts with one of these.
+_FORMULA_STARTS = "=+-@\t\r"
+# A cell the writer escaped: one apostrophe more than it had before one of those.
+_ESCAPED = re.compile(r"'+[=+\-@\t\r]")
+
+
+def excel_escaped(text: str, *, excel_safe: bool) -> str:
+    """A text cell as `to_csv` writes it; `excel_unescaped` gives it back.
+
+    With `excel_safe` a cell that starts with = + - @ tab or CR gets a leading
+    apostrophe, so a spreadsheet shows it as text instead of running it. Either way a cell
+    that already starts with apostrophes before one of those gets one more, so reading
+    back never loses an apostrophe of the data.
+    """
+    if (excel_safe and text[:1] in _FORMULA_STARTS and text) or _ESCAPED.match(text):
+        return "'" + text
+    return text
+
+
+def excel_unescaped(text: str) -> str:
+    """A text cell of a CSV file without the apostrophe `excel_escaped` put before it."""
+    return text[1:] if _ESCAPED.match(text) else text
+
+
+def _csv_cell(value: Any, excel_safe: bool) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, date):  # datetimes too: a time, even midnight, stays written
+        return value.isoformat()
+    if isinstance(value, float):
+        return repr(value)  # the shortest text that reads back as the same float
+    if isinstance(value, str):
+        return excel_escaped(value, excel_safe=excel_safe)
+    return str(value)
+
+
+def to_csv(
+    data: Document | Mapping[str, Sequence[Mapping[str, Any]]],
+    folder: str | os.PathLike[str],
+    *,
+    excel_safe: bool = False,
+    encoding: str = "utf-8",
+) -> dict[str, Path]:
+    """Write every table as a CSV file in `folder`, the layout `okrkpi score FOLDER` reads.
+
+    One file per table of `TABLES` (`objectives.csv`, `key_results.csv`, ...), every
+    column in `TABLES` order, an empty table as its header alone, so no file from an
+    earlier export is left to be read with the new ones. Dates are ISO text, numbers are
+    written so they read back as the same float, flags as true / false.
+
+    Args:
+        data: A `Document`, or rows by table as `to_rows` gives them (to edit first).
+        folder: Where to write; made if missing. Files of the same names are replaced.
+        excel_safe: Neutralise spreadsheet formulas (CSV injection): a text cell that
+            starts with = + - @ tab or CR is written after an apostrophe, so Excel and
+            its kind show it as text. Numbers are numbers, not text, so a negative number
+            is never touched. The command line's folder reader removes the apostrophe
+            again, so the files read back as the same document.
+        encoding: The files' encoding; `"utf-8-sig"` writes the byte-order mark Excel
+            needs to read UTF-8 (the command line reads past it).
+
+    Returns:
+        The path written for each table.
+
+    Raises:
+        ValidationError: `data` is neither, a table or column is not in `TABLES`, or the
+            folder cannot be written (the message names it).
+    """
+    rows = _rows_to_write(data)
+    try:
+        codecs.lookup(encoding)
+    except (LookupError, TypeError):
+        raise ValidationError.field("to_csv.encoding", encoding, "a text encoding") from None
+    target = Path(folder)
+    written = {table: target / f"{table}.csv" for table in TABLES}
+    drafts = {table: target / f".{table}.csv.draft" for table in TABLES}
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+        for table, columns in TABLES.items():
+            with drafts[table].open("w", encoding=encoding, newline="") as handle:
+                writer = csv.writer(handle)
+                writer.writerow(columns)
+                writer.writerows(
+                    [_csv_cell(row.get(column), excel_safe) for column in columns]
+                    for row in rows.get(table, ())
+                )
+        for table, path in written.items():  # all or nothing: no folder of old and new
+            os.replace(drafts[table], path)
+    except UnicodeEncodeError as error:
+        raise ValidationError.field(
+            f"to_csv.{table}", error.object[error.start : error.end], f"text {encoding} can write"
+        ) from None
+    except (OSError, LookupError) as error:
+        raise ValidationError.field(
+            "to_csv.folder", str(target), f"a folder to write ({error})"
+        ) from None
+    finally:
+        for draft in drafts.values():
+            with contextlib.suppress(OSError):  # written and moved, or never made
+                draft.unlink()
+    return written
+
+
+def _rows_to_write(
+    data: Document | Mapping[str, Sequence[Mapping[str, Any]]],
+) -> Mapping[str, Sequence[Mapping[str, Any]]]:
+    if isinstance(data, Document):
+        return to_rows(data)
+    if not isinstance(data, Mapping):
+        raise ValidationError.field("to_csv.data", data, "a Document or rows by table")
+    for table, rows in data.items():
+        if table not in TABLES:
+            raise ValidationError.field("to_csv.data", table, f"one of {', '.join(TABLES)}")
+        for position, row in enumerate(rows):
+            if not isinstance(row, Mapping):
+                raise ValidationError.field(f"to_csv.data[{table!r}][{position}]", row, "a mapping")
+            unknown = [name for name in row if name not in TABLES[table]]
+            if unknown:
+                raise ValidationError.field(
+                    f"to_csv.data[{table!r}][{position}]", unknown[0], f"a column of {table}"
+                )
+    return data
 
 
 # -- scores and KPI health as frames --------------------------------------------------------
