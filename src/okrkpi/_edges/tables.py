@@ -1154,10 +1154,10 @@ def _link_by_title(reader: _Reader, tables: Mapping[str, tuple[Columns, int]]) -
             if not rows:
                 problem = f"no objective has the title {describe(title)}"
             elif len(rows) > 1:
-                shown = ", ".join(map(str, rows[:5])) + (", ..." if len(rows) > 5 else "")
+                shown = ", ".join(f"{describe(ids[r])} (row {r})" for r in rows[:5])
                 problem = (
-                    f"{describe(title)} is the title of objectives rows {shown}: "
-                    "ambiguous, link those by id"
+                    f"{describe(title)} is the title of {len(rows)} objectives, {shown}"
+                    f"{', ...' if len(rows) > 5 else ''}: ambiguous, link to it by id"
                 )
             else:
                 problem = f"the objective titled {describe(title)} (row {rows[0]}) has no id"
