@@ -303,3 +303,45 @@ def test_error_messages_are_escaped_too(tmp_path):
     line = one_line(run_cli("score", str(path)))
     assert "\x1b" not in line
     assert "bad\\x1b[31m.json" in line
+
+
+def test_a_loop_of_links_is_refused_naming_the_link(tmp_path):
+    folder = folder_of(tmp_path)
+    (folder / "objectives.csv").symlink_to(folder / "objectives.csv")
+    line = one_line(run_cli("score", str(folder)))
+    assert line == f"okrkpi: {folder / 'objectives.csv'}: cannot read: a loop of links"
+    looped = tmp_path / "x.json"
+    looped.symlink_to(looped)
+    assert "cannot read: Too many levels of symbolic links" in one_line(
+        run_cli("score", str(looped))
+    )
+
+
+def test_a_socket_is_refused_as_a_socket(tmp_path):
+    import socket
+
+    path = tmp_path / "x.json"
+    with socket.socket(socket.AF_UNIX) as listening:
+        listening.bind(str(path))
+        line = one_line(run_cli("score", str(path)))
+    # Linux refuses to open a socket at all; elsewhere the check after opening refuses it.
+    refused = ("cannot read: No such device or address", "not a regular file (a socket); not read")
+    assert line.endswith(tuple(f"x.json: {reason}" for reason in refused))
+
+
+def test_bad_cells_past_the_budget_are_counted_while_nothing_is_kept(tmp_path):
+    rows = [f"o{n},O,2026-Q3,heavy,x" for n in range(300)]
+    folder = folder_of(tmp_path, objectives=rows)
+    (folder / "objectives.csv").write_text(
+        "id,title,cycle,alignment_weight,url\n" + "\n".join(rows) + "\n"
+    )
+    line = one_line(run_cli("score", str(folder), "--extra-columns", "ignore"))
+    assert line.count("expected a finite number, got 'heavy'") == 100
+    assert line.endswith("... and at least 200 more problems")
+
+
+def test_a_table_without_its_id_column_is_named_once(tmp_path):
+    folder = grow(tmp_path)
+    (folder / "key_results.csv").write_text("objective_id,title,kind\ngrow,ARR,binary\n")
+    line = one_line(run_cli("score", str(folder)))
+    assert line.endswith(f"{folder / 'key_results.csv'}, column id: a required column is missing")

@@ -506,3 +506,174 @@ def test_only_okrkpi_errors_for_bad_options_of_rows():
     with pytest.raises(OkrKpiError):
         from_rows({("objectives",): []})
     assert isinstance(Initiative("x"), Initiative)
+
+
+def test_a_date_format_reads_text_and_leaves_a_frame_s_dates_as_they_are():
+    document = from_frames(
+        objectives=[OBJECTIVE],
+        key_results=[METRIC],
+        check_ins=[
+            check_in(at="7/31/2026"),
+            check_in(at=date(2026, 8, 1)),
+            check_in(at=datetime(2026, 8, 2, 9, 30)),
+        ],
+        date_format="%m/%d/%Y",
+    )
+    assert [entry.at for entry in history(document)] == [
+        date(2026, 7, 31),
+        date(2026, 8, 1),
+        datetime(2026, 8, 2, 9, 30),
+    ]
+    timed = from_frames(
+        objectives=[OBJECTIVE],
+        key_results=[METRIC],
+        check_ins=[check_in(at="31.07.2026 18:30")],
+        date_format="%d.%m.%Y %H:%M",
+    )
+    assert history(timed)[0].at == datetime(2026, 7, 31, 18, 30)
+
+
+def test_links_by_title_name_an_objective_without_an_id_and_one_that_is_missing():
+    found = problems(
+        objectives=[
+            {"id": None, "title": "Grow"},
+            {"id": "keep", "title": "Keep"},
+            {"id": "blank", "title": None},
+        ],
+        key_results=[{**METRIC, "objective_id": "Grow"}, {**METRIC, "objective_id": "Gone"}],
+        link_objectives_by="title",
+    )
+    assert found == [
+        "key_results[row 0].objective_id: the objective titled 'Grow' (row 0) has no id",
+        "key_results[row 1].objective_id: no objective has the title 'Gone'",
+        "objectives[row 0].id: a value is required",
+        "objectives[row 2].title: a value is required",
+    ]
+
+
+def test_a_streamed_column_stops_sharing_cells_that_do_not_repeat():
+    from okrkpi._edges.tables import _Column
+
+    column = _Column()
+    for number in range(5_000):
+        column.append(f"{number}.5")
+    assert column.shared is None  # all distinct: not worth a dictionary
+    assert column.cells[4_999] == "4999.5"
+    assert not column.seen("4999.5")
+    repeated = _Column()
+    for number in range(5_000):
+        repeated.append(str(number % 10))
+    assert repeated.seen("7")
+    assert repeated.cells[17] is repeated.cells[7]
+
+
+def test_a_missing_backend_names_its_extra(monkeypatch):
+    import narwhals.stable.v1 as nw
+
+    from okrkpi import MissingExtraError
+
+    def missing(*args, **kwargs):
+        raise ModuleNotFoundError("No module named 'polars'", name="polars")
+
+    monkeypatch.setattr(nw, "from_dict", missing)
+    with pytest.raises(MissingExtraError, match=r"okrkpi\[polars\]"):
+        records_frame([{"a": 1}], backend="polars")
+
+
+def test_a_backend_s_panic_is_a_validation_error_and_an_interrupt_stays_one(monkeypatch):
+    import narwhals.stable.v1 as nw
+
+    class PanicException(BaseException):
+        pass
+
+    def panic(*args, **kwargs):
+        raise PanicException("called `Result::unwrap()` on an `Err` value")
+
+    monkeypatch.setattr(nw, "from_dict", panic)
+    with pytest.raises(ValidationError, match=r"records_frame.records\[0\]\.a: expected a value"):
+        records_frame([{"a": 1}], backend="polars")
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(nw, "from_dict", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        records_frame([{"a": 1}], backend="polars")
+
+
+def test_a_frame_refused_only_as_a_whole_is_named_as_a_whole(monkeypatch):
+    import narwhals.stable.v1 as nw
+
+    real = nw.from_dict
+
+    def only_single_columns(data, *args, **kwargs):
+        if len(data) > 1:
+            raise ValueError("columns of different lengths")
+        return real(data, *args, **kwargs)
+
+    monkeypatch.setattr(nw, "from_dict", only_single_columns)
+    with pytest.raises(ValidationError, match=r"records_frame.records: cannot be a polars frame"):
+        records_frame([{"a": 1, "b": None}, {"a": None, "b": 2}], backend="polars")
+
+
+def test_numbers_too_large_for_a_float_are_named_not_converted():
+    with pytest.raises(ValidationError, match=r"records\[1\]\.a: expected a value a polars"):
+        records_frame([{"a": 0.5}, {"a": 10**400}], backend="polars")
+
+
+def test_a_hostile_link_is_reported_with_every_other_bad_cell():
+    found = problems(
+        objectives=[OBJECTIVE, {**OBJECTIVE, "id": "keep", "alignment_weight": "heavy"}],
+        key_results=[METRIC],
+        check_ins=[check_in(key_result_id=["arr"]), check_in(at=JULY + timedelta(1), value="x")],
+        kpis=[{"name": "churn"}],
+        measurements=[{"kpi": {"churn"}, "at": JULY, "value": 1}],
+    )
+    assert found == [
+        "check_ins[row 0].key_result_id: expected text, got ['arr']",
+        "measurements[row 0].kpi: expected text, got {'churn'}",
+        "check_ins[row 1].value: expected a finite number, got 'x'",
+        "objectives[row 1].alignment_weight: expected a finite number, got 'heavy'",
+    ]
+
+
+def test_odd_cells_in_typed_columns_are_named_by_what_was_expected():
+    import numpy as np
+
+    found = problems(
+        objectives=[
+            {
+                **OBJECTIVE,
+                "title": np.array([1, 2]),
+                "alignment_weight": [1],
+                "closed_on": datetime(2026, 9, 30, 12),
+                "cycle_start": JULY,
+                "cycle_end": date(2026, 9, 30),
+                "cycle_fiscal_start_month": 4.5,
+            }
+        ],
+        key_results=[{**METRIC, "kind": "binary"}],
+        check_ins=[check_in(value=[True]), check_in(at={"day": 1}, value=True)],
+        kpis=[{"name": "churn", "higher_is_better": [True]}],
+    )
+    assert found == [
+        "check_ins[row 0].value: expected true or false, got [True]",
+        "check_ins[row 1].at: expected a date or date-time, got {'day': 1}",
+        "objectives[row 0].title: expected text, got array([1, 2])",
+        "objectives[row 0].alignment_weight: expected a finite number, got [1]",
+        (
+            "objectives[row 0].closed_on: expected a date without a time, "
+            "got datetime.datetime(2026, 9, 30, 12, 0)"
+        ),
+        "objectives[row 0].cycle_fiscal_start_month: expected a whole number, got 4.5",
+        "kpis[row 0].higher_is_better: expected true or false, got [True]",
+    ]
+
+
+def test_ordinal_check_ins_read_zone_names_in_any_case():
+    document = from_frames(
+        objectives=[OBJECTIVE],
+        key_results=[{**METRIC, "kind": "ordinal", "target_text": "Two articles"}],
+        check_ins=[check_in(value=" Target ")],
+    )
+    assert history(document).latest_value() == 2.0

@@ -264,17 +264,19 @@ def _opened(path: Path, max_bytes: int, *, shown: Path | None = None) -> _Bounde
     return _Bounded(descriptor, shown, max_bytes)
 
 
+_KINDS: Mapping[int, str] = MappingProxyType(
+    {
+        stat.S_IFDIR: "a folder",
+        stat.S_IFCHR: "a device",
+        stat.S_IFBLK: "a device",
+        stat.S_IFIFO: "a pipe",
+        stat.S_IFSOCK: "a socket",
+    }
+)
+
+
 def _kind_of(mode: int) -> str:
-    for test, kind in (
-        (stat.S_ISDIR, "a folder"),
-        (stat.S_ISCHR, "a device"),
-        (stat.S_ISBLK, "a device"),
-        (stat.S_ISFIFO, "a pipe"),
-        (stat.S_ISSOCK, "a socket"),
-    ):
-        if test(mode):
-            return kind
-    return "not a file"
+    return _KINDS.get(stat.S_IFMT(mode), "not a file")
 
 
 def _decoded(path: Path, raw: bytes) -> str:
@@ -325,11 +327,12 @@ def _in_folder(path: Path, inside: Path) -> Path | None:
     """
     try:
         path.lstat()
+        target = path.resolve()
     except FileNotFoundError:
         return None
-    except OSError as error:
-        raise InputError(f"{path}: cannot read: {error.strerror or error}") from None
-    target = path.resolve()
+    except (OSError, RuntimeError) as error:  # RuntimeError: a loop of links, before 3.13
+        reason = getattr(error, "strerror", None) or "a loop of links"
+        raise InputError(f"{path}: cannot read: {reason}") from None
     if not target.is_relative_to(inside):
         raise InputError(f"{path}: a link out of the folder; links are followed only within it")
     return target

@@ -1424,9 +1424,9 @@ def _document(
     for name, (cells, count) in tables.items():
         if not _required(name, cells, count, reader):
             tables[name] = ({}, 0)
-        else:
-            _keys_as_text(reader, name, cells)
-    reader.raise_any()
+    reader.raise_any()  # a column missing or unknown: the cells are not read as meant
+    for name, (cells, _) in tables.items():
+        _keys_as_text(reader, name, cells)
     if link_by == "title":
         _link_by_title(reader, tables)
     ids = {cell for cell in tables["objectives"][0].get("id", []) if isinstance(cell, str)}
