@@ -553,13 +553,10 @@ class _Reader:
 
     confidence: Callable[[Any], ConfidenceRating] = attrs.Factory(lambda: _confidence_reader(None))
     moment: Callable[[Any], Moment] = attrs.Factory(lambda: _moment_reader(None))
+    # The reader of days, in the same date format as `moment`.
+    day: Callable[[Any], date] = attrs.Factory(lambda self: _day_of(self.moment), takes_self=True)
     problems: list[Problem] = attrs.Factory(list)
     found: int = 0
-
-    @property
-    def day(self) -> Callable[[Any], date]:
-        """The reader of days, in the same date format as `moment`."""
-        return _day_of(self.moment)
 
     def report(self, path: str, message: str) -> None:
         self.found += 1
