@@ -38,6 +38,7 @@ from okrkpi._edges.plot import (
     timeline,
 )
 from okrkpi._edges.style import COLOURS, SERIES, colour_of
+from okrkpi._edges.words import label_of
 
 __all__ = [
     "COLOURS",
@@ -51,6 +52,7 @@ __all__ = [
     "burn_up",
     "colour_of",
     "kpi_chart",
+    "label_of",
     "progress_over_time",
     "reliability_diagram",
     "status_doughnut",
