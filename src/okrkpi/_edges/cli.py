@@ -106,6 +106,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     review.add_argument("--format", choices=("text", "md", "html", "json"), dest="file_format")
     review.add_argument(
+        "--charts",
+        action="store_true",
+        help="with --format html: one self-contained page with the charts (needs okrkpi[plot])",
+    )
+    review.add_argument(
         "--max-bytes",
         type=_size,
         default=MAX_INPUT_BYTES,
@@ -279,14 +284,16 @@ def _report(document: Document, as_of: date, output: str, rollup: str | None = N
     return "\n".join(parts)
 
 
-def _review(document: Document, since: date, as_of: date, output: str) -> str:
+def _review(
+    document: Document, since: date, as_of: date, output: str, *, charts: bool = False
+) -> str:
     made = review(AlignmentTree(document.objectives), since=since, as_of=as_of, kpis=document.kpis)
     if output == "json":
         return json.dumps(made.to_dict(), indent=2, allow_nan=False)
     if output == "md":
         return made.to_markdown()
     if output == "html":
-        return made.to_html()
+        return made.to_html(charts=charts)
     return made.to_text()
 
 
@@ -301,12 +308,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         except OkrKpiError as error:
             parser.error(f"argument --rollup: {error}")
     output = getattr(arguments, "file_format", None) or arguments.format
+    if getattr(arguments, "charts", False) and output != "html":
+        parser.error("argument --charts: needs --format html (the charts are drawn into the page)")
     as_of = getattr(arguments, "file_as_of", None) or arguments.as_of
     try:
         if arguments.command == "review":
             document = _read(arguments.file, arguments.max_bytes)
             day = as_of if as_of is not None else date.today()  # the edge may read the clock
-            report = _review(document, arguments.since, day, output)
+            report = _review(document, arguments.since, day, output, charts=arguments.charts)
         elif arguments.command == "score":
             document = _read(arguments.file, arguments.max_bytes)
             day = as_of if as_of is not None else date.today()  # the edge may read the clock

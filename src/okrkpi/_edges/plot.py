@@ -17,6 +17,7 @@ import hashlib
 import io
 import json
 import math
+import re
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from html import escape
@@ -60,6 +61,10 @@ __all__ = [
 ]
 
 VEGA_LITE_SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"
+_ID_PREFIX = re.compile(r"[A-Za-z][\w-]*")
+# An id matplotlib writes, or a reference to one: id="p1", href="#p1", url(#p1).
+_SVG_ID = re.compile(r'(\bid="|href="#|url\(#)([^")]+)')
+_TAG = re.compile(r"<[^>]*>")  # matplotlib escapes < and > in text
 _WIDTH, _HEIGHT = 480, 260
 _SMALL = 8  # points: legends, tick labels and notes
 _LABEL_CHARS = 32  # a row's title on the timeline, a line's in the legend
@@ -287,34 +292,45 @@ class _Display:
         self.figure_ = axes.figure  # type: ignore[assignment]
         return self
 
-    def to_svg(self) -> str:
+    def to_svg(self, *, id_prefix: str | None = None) -> str:
         """The chart as an SVG element to put in a page, its words kept as text.
 
         Drawn on a figure of its own, outside pyplot (nothing is left open), at the size
         `plot()` would choose; `ax_` and `figure_` are then that figure's. The text is
         the root `<svg>` element alone, labelled with the chart's title for screen
-        readers, with ids no other chart shares and no date in it, so the same chart gives
-        the same text.
+        readers, with no date in it, so the same chart gives the same text.
+
+        Args:
+            id_prefix: Put before every id in the SVG (and every reference to one), so
+                charts in one page never share an id; by default, from the chart's content.
 
         Raises:
             MissingExtraError: matplotlib is not installed (`pip install "okrkpi[plot]"`).
+            ValidationError: `id_prefix` is not a letter followed by letters, digits,
+                `-` or `_`.
         """
+        if id_prefix is None:
+            content = repr((type(self).__name__, self.title, self.data)).encode("utf-8", "replace")
+            id_prefix = f"okrkpi-{hashlib.sha256(content).hexdigest()[:12]}-"
+        elif not isinstance(id_prefix, str) or not _ID_PREFIX.fullmatch(id_prefix):
+            raise ValidationError.field("Display.to_svg.id_prefix", id_prefix, "an id's start")
         plt = _pyplot()
         from matplotlib.figure import Figure  # noqa: PLC0415 - optional, as above
 
         width, height = plt.rcParams["figure.figsize"]
         figure = Figure(figsize=(width, max(height, self._height() or 0.0)), layout="constrained")
         self.plot(ax=figure.add_subplot())
-        content = repr((type(self).__name__, self.title, self.data)).encode("utf-8", "replace")
-        salt = hashlib.sha256(content).hexdigest()[:16]
         buffer = io.StringIO()
-        with plt.rc_context({"svg.fonttype": "none", "svg.hashsalt": salt}):
+        with plt.rc_context({"svg.fonttype": "none", "svg.hashsalt": "okrkpi"}):
             figure.savefig(buffer, format="svg", metadata={"Date": None})
         text = buffer.getvalue()
-        label = escape(plain_text(self.title))
-        return text[text.index("<svg") :].replace(
-            "<svg ", f'<svg role="img" aria-label="{label}" ', 1
+        # In tags only: a title that reads id="x" stays as typed in its <text>.
+        svg = _TAG.sub(
+            lambda tag: _SVG_ID.sub(lambda found: f"{found[1]}{id_prefix}{found[2]}", tag[0]),
+            text[text.index("<svg") :],
         )
+        label = escape(plain_text(self.title))
+        return svg.replace("<svg ", f'<svg role="img" aria-label="{label}" ', 1)
 
     def _height(self) -> float | None:
         """Inches a new figure needs, when more than matplotlib's default."""
