@@ -139,6 +139,7 @@ CHARTS = {
         objectives(12, span_days=700, first=TWO_YEARS.start), as_of=EXAMPLE_AS_OF, group_by="owner"
     ),
     "timeline, 200 objectives": lambda: timeline(MANY, as_of=EXAMPLE_AS_OF),
+    "timeline, each at its cycle's end": lambda: timeline(TREE),
     "KPI, example": lambda: kpi_chart(example_kpis()[0], as_of=EXAMPLE_AS_OF),
     "KPI, 1 measurement": lambda: kpi_chart(measured(1), as_of=date(2026, 1, 20)),
     "KPI, 200 measurements": lambda: kpi_chart(measured(200)),

@@ -1213,7 +1213,7 @@ class TimelineDisplay(_Display):
             marked = [] if self.as_of is None else [self.as_of]
             first = min(day_of(row["start"]) for row in self.data)
             last = max(day_of(row["end"]) for row in self.data)
-            _date_limits(ax, min(first, *marked), max(last, *marked))
+            _date_limits(ax, min([first, *marked]), max([last, *marked]))
         _quiet(ax, grid="x")
         ax.tick_params(axis="y", length=0)
         for side in ("top", "right", "left"):
