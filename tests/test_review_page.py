@@ -289,3 +289,13 @@ def test_a_review_of_200_objectives_fits_the_page_too(tmp_path):
     assert [chart["shown"] for chart in measured["charts"]] == [True] * 4
     timeline_height = measured["charts"][2]["height"]
     assert timeline_height > 3000  # grows a row at a time
+
+
+def test_the_text_forms_can_always_be_written():
+    title = "lone \ud800 surrogate \x1b[2J and\na break"
+    kr = KeyResult.metric(title, start=0, target=10).check_in(5, at=date(2026, 8, 10))
+    made = review([Objective(title, [kr], cycle=Q3)], since=SINCE, as_of=EXAMPLE_AS_OF)
+    for shown in (made.to_text(), made.to_markdown(), made.to_html()):
+        shown.encode("utf-8")  # a lone surrogate could not be written to any file
+        assert "\x1b" not in shown  # nor a control sequence reach a terminal
+    assert "lone \ufffd surrogate \ufffd[2J and a break: 0.00 -> 0.50" in made.to_text()

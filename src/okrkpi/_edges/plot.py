@@ -67,7 +67,7 @@ _SVG_ID = re.compile(r'(\bid="|href="#|url\(#)([^")]+)')
 _TAG = re.compile(r"<[^>]*>")  # matplotlib escapes < and > in text
 _WIDTH, _HEIGHT = 480, 260
 _SMALL = 8  # points: legends, tick labels and notes
-_LABEL_CHARS = 32  # a row's title on the timeline, a line's in the legend
+_LABEL_CHARS = 40  # a row's title on the timeline; a legend entry may have 48
 _MANY_LINES = 8  # more objectives than this: one grey line each and their average
 _CONFIDENCE = SERIES[3]  # purple-pink: no status, grade or zone has it
 _FEWEST_DAYS = 7  # a date axis shows at least a fortnight
@@ -207,6 +207,14 @@ def _points(pixels: float, figure: Any) -> float:
     return float(pixels * 72.0 / figure.dpi)
 
 
+def _lay_out(ax: Axes) -> None:
+    """Run the figure's layout engine (constrained, for a new figure), if it has one."""
+    root = ax.figure.figure  # a subfigure's root figure holds the engine
+    engine = root.get_layout_engine()
+    if engine is not None:
+        engine.execute(root)
+
+
 def _entry(handle: Any, words: str) -> Entry:
     """A legend entry; the artist takes the same label, for `ax.get_legend_handles_labels()`."""
     label = _drawn(words, _LABEL_CHARS + 8)
@@ -286,6 +294,7 @@ class _Display:
         """
         axes = _axes(ax, self._height())
         entries = self._draw(axes, **kwargs)
+        _lay_out(axes)  # the legend and title fit the plot's width once tick labels take theirs
         height = _legend_above(axes, entries) if entries else 0.0
         _title(axes, self.title, height)
         self.ax_ = axes
@@ -1193,7 +1202,7 @@ class TimelineDisplay(_Display):
             ax.text(
                 0.0,
                 at,
-                " " + _drawn(words),
+                " " + _drawn(words, _LABEL_CHARS),
                 transform=text_x,
                 fontsize=_SMALL,
                 fontweight="bold",

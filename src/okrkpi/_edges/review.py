@@ -263,9 +263,12 @@ _Item = tuple[_Part, ...]
 
 
 def _text(item: _Item) -> str:
-    """An item as one line of text, statuses in people's words."""
-    words = "".join(part if isinstance(part, str) else label_of(part) for part in item)
-    return " ".join(words.splitlines())
+    """An item as one line of text any terminal or file can take, statuses in words.
+
+    A title's line breaks, control characters and lone surrogates (which no encoding
+    can write) would break a line, drive a terminal or fail the writing.
+    """
+    return plain_text("".join(part if isinstance(part, str) else label_of(part) for part in item))
 
 
 def _html_item(item: _Item) -> str:
