@@ -33,6 +33,7 @@ from okrkpi import (
     ValidationError,
     calibration,
 )
+from okrkpi._edges.words import plain_text
 from okrkpi.display import label_of
 from okrkpi.examples import EXAMPLE_AS_OF, example_kpis, example_objectives
 from okrkpi.plot import (
@@ -387,11 +388,19 @@ def test_titles_are_drawn_as_typed_never_as_mathtext(title):
     ):
         figure = chart.plot().figure_
         figure.canvas.draw()  # Agg
-        svg = svg_text(figure)
-        if "$" in title:  # as typed, not as maths (which draws glyph by glyph)
+        # The SVG's text, not its comments (which quote every string drawn, maths or not).
+        svg = re.sub(r"<!--.*?-->", "", svg_text(figure), flags=re.DOTALL)
+        if "$" in title:  # as typed, not as maths (which draws piece by piece)
             start = title[:24].replace("<", "&lt;").replace(">", "&gt;")
             assert start in svg, type(chart).__name__
         plt.close(figure)
+    # Drawn, the title is as wide as the same text with maths off: nothing was typeset.
+    chart = burn_up(kr, cycle=Q3, as_of=EXAMPLE_AS_OF).plot()
+    renderer = chart.figure_.canvas.get_renderer()
+    (shown,) = [t for t in chart.ax_.findobj(Text) if t.get_text() == chart.ax_.get_title("left")]
+    typed = chart.ax_.text(0, 0, plain_text(title), parse_math=False, fontsize=11, weight="bold")
+    width = shown.get_window_extent(renderer).width
+    assert width == pytest.approx(typed.get_window_extent(renderer).width)
 
 
 def test_a_lone_surrogate_and_control_characters_are_drawn_visibly():
