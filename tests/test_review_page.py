@@ -193,6 +193,19 @@ def test_the_command_line_writes_the_page(tmp_path, page):
     assert "--charts: needs --format html" in wrong.stderr
 
 
+def test_the_command_line_names_the_extra_the_charts_need(tmp_path, monkeypatch):
+    path = tmp_path / "okrs.json"
+    path.write_text(dumps(Document(tuple(objectives()), ())))
+    monkeypatch.setitem(sys.modules, "matplotlib.pyplot", None)
+    days = ["--since", str(SINCE), "--as-of", str(EXAMPLE_AS_OF)]
+    result = run_cli("review", str(path), *days, "--format", "html", "--charts")
+    assert result.returncode == 1
+    assert result.stderr.startswith(
+        "okrkpi: Drawing charts needs matplotlib"
+    )  # not "invalid input"
+    assert 'pip install "okrkpi[plot]"' in result.stderr
+
+
 def test_a_horizon_of_timedelta_max_is_an_answer_not_an_overflow():
     made = review(
         AlignmentTree(objectives()), since=SINCE, as_of=EXAMPLE_AS_OF, ends_within=timedelta.max

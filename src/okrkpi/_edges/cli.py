@@ -31,7 +31,7 @@ from okrkpi._edges.serde import (
     toml_key_parts,
 )
 from okrkpi._edges.tables import TABLES, from_rows
-from okrkpi._errors import OkrKpiError, Problem, ValidationError
+from okrkpi._errors import MissingExtraError, OkrKpiError, Problem, ValidationError
 from okrkpi._model.hygiene import lint
 from okrkpi._model.kpi_links import propose_objective
 from okrkpi._scoring.registry import default_registry
@@ -324,7 +324,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             document = Document(tuple(example_objectives()), tuple(example_kpis()))
             day = as_of if as_of is not None else EXAMPLE_AS_OF
             report = _report(document, day, output)
-    except InputError as error:
+    except (InputError, MissingExtraError) as error:  # the file, or --charts without matplotlib
         print(_printable(f"okrkpi: {error}"), file=sys.stderr)
         return 1
     except OkrKpiError as error:
