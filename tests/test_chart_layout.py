@@ -17,6 +17,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle, Wedge
 from matplotlib.text import Text
@@ -450,3 +452,21 @@ def test_a_long_owner_heading_is_cut_like_a_title():
     chart, _ = drawn(lambda: timeline([objective], group_by="owner"))  # laid out, no warning
     (heading,) = [text.get_text().strip() for text in chart.ax_.texts]
     assert heading == "x" * 39 + "\u2026"
+
+
+@settings(max_examples=20)
+@example(days=1000, inches=2.0)  # 33 months on a narrow axis: no interval fitted 4 ticks
+@given(
+    days=st.integers(1, 110_000),
+    inches=st.floats(1.0, 12.0),
+)
+def test_the_date_axis_picks_its_ticks_at_any_span_and_width(days, inches):
+    first = date(1900, 1, 1)
+    kpi = KPI("k", target=1).record(1, at=first).record(2, at=first + timedelta(days=days))
+    figure, ax = plt.subplots(figsize=(inches, 3))
+    try:
+        kpi_chart(kpi).plot(ax=ax)
+        ticks = ax.xaxis.get_major_locator()()  # AutoDateLocator warns if it finds no interval
+        assert len(ticks) >= 2
+    finally:
+        plt.close(figure)

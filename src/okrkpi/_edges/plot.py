@@ -151,7 +151,7 @@ def _date_axis(ax: Axes) -> None:
         middle = (low + high) / 2
         ax.set_xlim(middle - _FEWEST_DAYS, middle + _FEWEST_DAYS)
     inches = ax.bbox.width / ax.figure.dpi
-    locator = AutoDateLocator(minticks=3, maxticks=max(4, int(inches * 1.4)))  # type: ignore[no-untyped-call]
+    locator = AutoDateLocator(minticks=3, maxticks=max(7, int(inches * 1.4)))  # type: ignore[no-untyped-call]
     ax.xaxis.set_major_locator(locator)
     ax.xaxis.set_major_formatter(
         ConciseDateFormatter(  # type: ignore[no-untyped-call]
