@@ -32,6 +32,7 @@ from okrkpi import (
     KeyResult,
     Objective,
     Status,
+    TargetRange,
     ValidationError,
     calibration,
 )
@@ -149,6 +150,15 @@ CHARTS = {
     "KPI, 200 measurements": lambda: kpi_chart(measured(200)),
     "KPI, two years": lambda: kpi_chart(measured(200, days=730)),
     "reliability": lambda: reliability_diagram(calibration(TREE)),
+    "burn-up, binary": lambda: burn_up(
+        KeyResult.binary("Launch").check_in(True, at=date(2026, 8, 1)), cycle=Q3
+    ),
+    "KPI, target range": lambda: kpi_chart(
+        KPI("Temperature", target=TargetRange(18, 22), warning=2, frequency="daily")
+        .record(17, at=date(2026, 7, 1))
+        .record(21, at=date(2026, 7, 9)),
+        as_of=date(2026, 7, 20),
+    ),
 }
 
 
@@ -472,3 +482,33 @@ def test_the_date_axis_picks_its_ticks_at_any_span_and_width(days, inches):
         assert len(ticks) >= 2
     finally:
         plt.close(figure)
+
+
+def test_a_title_too_long_for_the_figure_is_cut_to_fit_it():
+    chart, renderer = drawn(
+        lambda: burn_up(KeyResult.metric("Grow " * 60, start=0, target=1), cycle=Q3)
+    )
+    title = chart.ax_.get_title("left")
+    assert title.endswith("\u2026")
+    (shown,) = [t for t in chart.ax_.findobj(Text) if t.get_text() == title]
+    assert shown.get_window_extent(renderer).x1 <= chart.figure_.bbox.x1
+
+
+def test_an_empty_timeline_says_so():
+    chart, _ = drawn(lambda: timeline([Objective("No cycle")], group_by=None))
+    assert [text.get_text() for text in chart.ax_.texts] == ["No objectives with a cycle"]
+    assert not chart.ax_.axison
+
+
+@given(
+    wanted=st.lists(st.floats(-2, 2), max_size=8).map(lambda xs: sorted(xs, reverse=True)),
+    gap=st.floats(0.01, 0.3),
+)
+def test_doughnut_labels_are_spread_a_gap_apart_and_stay_on_the_page_when_they_fit(wanted, gap):
+    from okrkpi._edges.plot import _spread
+
+    placed = _spread(wanted, gap, -1.3, 1.3)
+    assert len(placed) == len(wanted)
+    assert all(a - b >= gap - 1e-9 for a, b in itertools.pairwise(placed))
+    if len(wanted) * gap <= 2.6:  # room for all of them: none is pushed off either end
+        assert all(-1.3 - 1e-9 <= height <= 1.3 + 1e-9 for height in placed)

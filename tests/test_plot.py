@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import subprocess
 import sys
 from datetime import date, timedelta
@@ -351,3 +352,35 @@ def test_a_viewer_s_time_zone_moves_no_check_in_to_another_day():
         for zone in ("UTC", "America/Los_Angeles")
     }
     assert len(set(drawn.values())) == 1
+
+
+def test_many_objectives_are_grey_lines_under_their_average_in_vega_lite_too():
+    many = AlignmentTree(
+        [
+            Objective(f"o{n}", [KeyResult.binary("k", done=n % 2 == 0)], id=f"o{n}", cycle=Q3)
+            for n in range(12)
+        ]
+    )
+    spec = progress_over_time(many, [Q3.start, Q3.end]).to_vega_lite()
+    lines, average = spec["layer"]
+    assert lines["encoding"]["color"]["datum"] == "Each objective (12)"
+    assert average["transform"][0]["aggregate"][0]["op"] == "mean"
+    svg = vl_convert.vegalite_to_svg(spec)
+    assert ">Average</text>" in svg
+
+
+def test_an_ungrouped_vega_lite_timeline_grows_a_step_per_row():
+    spec = timeline(TREE, as_of=EXAMPLE_AS_OF, group_by=None).to_vega_lite()
+    assert spec["height"] == {"step": 18}
+    assert "facet" not in spec
+    assert "Become a market leader" in vl_convert.vegalite_to_svg(spec)
+
+
+def test_to_svg_is_the_same_for_the_same_chart_and_its_ids_are_its_own():
+    chart = status_doughnut(TREE, as_of=EXAMPLE_AS_OF)
+    svg = chart.to_svg()
+    assert svg == chart.to_svg()
+    assert svg.startswith('<svg role="img" aria-label="Objectives by status"')
+    ids = re.findall(r'\bid="([^"]+)"', svg)
+    assert ids
+    assert all(name.startswith("okrkpi-") for name in ids)

@@ -68,6 +68,7 @@ _TAG = re.compile(r"<[^>]*>")  # matplotlib escapes < and > in text
 _WIDTH, _HEIGHT = 480, 260
 _SMALL = 8  # points: legends, tick labels and notes
 _LABEL_CHARS = 40  # a row's title on the timeline; a legend entry may have 48
+_NOTHING = "No objectives with a cycle"  # a doughnut or timeline with nothing to draw
 _MANY_LINES = 8  # more objectives than this: one grey line each and their average
 _CONFIDENCE = SERIES[3]  # purple-pink: no status, grade or zone has it
 _FEWEST_DAYS = 7  # a date axis shows at least a fortnight
@@ -407,7 +408,9 @@ def _time_axis(moments: Iterable[date], title: str | None = None) -> dict[str, A
     days = sorted(day_of(moment) for moment in moments)
     span = (days[-1] - days[0]).days if days else 0
     ticks: str | dict[str, Any]
-    if span <= 60:
+    if span <= 14:
+        ticks, shown = "day", "%-d %b"
+    elif span <= 60:
         ticks, shown = "week", "%-d %b"
     elif span <= 120:
         ticks, shown = {"interval": "week", "step": 2}, "%-d %b"
@@ -942,7 +945,7 @@ class StatusDoughnutDisplay(_Display):
         ax.set_axis_off()
         number, words = self._centre()
         if not self.data:  # no objective with a status: say so rather than draw nothing
-            ax.text(0, 0, "No objectives with a cycle", ha="center", va="center")
+            ax.text(0, 0, _NOTHING, ha="center", va="center")
             return []
         counts = [row["count"] for row in self.data]
         wedges, _ = ax.pie(
@@ -1159,6 +1162,10 @@ class TimelineDisplay(_Display):
         from matplotlib.patches import Patch  # noqa: PLC0415 - optional
         from matplotlib.transforms import blended_transform_factory  # noqa: PLC0415
 
+        if not self.data:  # say so rather than draw an empty frame with numbers on it
+            ax.text(0.5, 0.5, _NOTHING, transform=ax.transAxes, ha="center", va="center")
+            ax.set_axis_off()
+            return []
         positions, headings = self._positions()
         entries: list[Entry] = []
         # One call per layer: a bar at a time costs a second for 200 objectives.
@@ -1429,6 +1436,18 @@ class KpiDisplay(_Display):
             self.overdue = kpi.next_due(as_of)
         self.health = kpi.health(as_of)
 
+    def _warning_spans(self) -> list[tuple[float, float]]:
+        """The warning band as drawn; around a target range, the margin either side of it.
+
+        So the band never tints the range itself.
+        """
+        if self.band is None:
+            return []
+        low, high = self.band
+        if self.range is None:
+            return [(low, high)]
+        return [(low, self.range[0]), (self.range[1], high)]
+
     def _numbers(self) -> list[float]:
         numbers = [row["value"] for row in self.data]
         for pair in (self.band, self.range):
@@ -1451,9 +1470,13 @@ class KpiDisplay(_Display):
         )
         entries = [_entry(line, f"Measured (now {label_of(self.health).lower()})")]
         if self.band is not None:
-            low, high = self.band
-            band = ax.axhspan(low / unit, high / unit, color=COLOURS["WARNING"], alpha=0.18, lw=0)
-            entries.append(_entry(band, "Warning band"))
+            bands = [
+                ax.axhspan(bottom / unit, top / unit, color=COLOURS["WARNING"], alpha=0.18, lw=0)
+                for bottom, top in self._warning_spans()
+            ]
+            entries.append(_entry(bands[0], "Warning band"))
+            for other in bands[1:]:
+                other.set_label("_nolegend_")  # one entry for both sides
         if self.target is not None:
             target = ax.axhline(self.target / unit, color=COLOURS["HEALTHY"], linestyle=":", lw=1.5)
             entries.append(_entry(target, "Target"))
@@ -1503,11 +1526,14 @@ class KpiDisplay(_Display):
                 },
             }
         ]
-        for name, pair in (("Warning band", self.band), ("Target range", self.range)):
-            if pair is not None:
+        for name, spans in (
+            ("Warning band", self._warning_spans()),
+            ("Target range", [self.range] if self.range else []),
+        ):
+            if spans:
                 layers.append(
                     {
-                        "data": {"values": [{"low": pair[0], "high": pair[1]}]},
+                        "data": {"values": [{"low": low, "high": high} for low, high in spans]},
                         "mark": {"type": "rect", "opacity": 0.18},
                         "encoding": {
                             "y": {"field": "low", "type": "quantitative", "title": self.unit},
