@@ -1209,12 +1209,14 @@ class TimelineDisplay(_Display):
             ax.text(
                 0.0,
                 at,
-                " " + _drawn(words, _LABEL_CHARS),
+                _drawn(words, _LABEL_CHARS),
                 transform=text_x,
                 fontsize=_SMALL,
                 fontweight="bold",
                 va="center",
                 ha="left",
+                # on a crowded axis a heading may sit over bars: keep it readable
+                bbox={"facecolor": "white", "alpha": 0.85, "edgecolor": "none", "pad": 1.5},
             )
         labels = {
             at: _drawn(row["label"], _LABEL_CHARS)
