@@ -35,7 +35,8 @@ from okrkpi._edges.serde import (
     toml_key_parts,
 )
 from okrkpi._edges.tables import TABLES, TableStream, excel_unescaped
-from okrkpi._errors import OkrKpiError, OkrKpiWarning, Problem, ValidationError
+from okrkpi._edges.words import visible_text
+from okrkpi._errors import MissingExtraError, OkrKpiError, OkrKpiWarning, Problem, ValidationError
 from okrkpi._model.confidence_scale import ConfidenceScale
 from okrkpi._model.hygiene import lint
 from okrkpi._model.kpi_links import propose_objective
@@ -111,6 +112,11 @@ def _parser() -> argparse.ArgumentParser:
         "--as-of", type=_day, dest="file_as_of", metavar="YYYY-MM-DD", help="this meeting (today)"
     )
     review.add_argument("--format", choices=("text", "md", "html", "json"), dest="file_format")
+    review.add_argument(
+        "--charts",
+        action="store_true",
+        help="with --format html: one self-contained page with the charts (needs okrkpi[plot])",
+    )
     review.add_argument(
         "--max-bytes",
         type=_size,
@@ -475,14 +481,16 @@ def _report(document: Document, as_of: date, output: str, rollup: str | None = N
     return "\n".join(parts)
 
 
-def _review(document: Document, since: date, as_of: date, output: str) -> str:
+def _review(
+    document: Document, since: date, as_of: date, output: str, *, charts: bool = False
+) -> str:
     made = review(AlignmentTree(document.objectives), since=since, as_of=as_of, kpis=document.kpis)
     if output == "json":
         return json.dumps(made.to_dict(), indent=2, allow_nan=False)
     if output == "md":
         return made.to_markdown()
     if output == "html":
-        return made.to_html()
+        return made.to_html(charts=charts)
     return made.to_text()
 
 
@@ -497,6 +505,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         except OkrKpiError as error:
             parser.error(f"argument --rollup: {error}")
     output = getattr(arguments, "file_format", None) or arguments.format
+    if getattr(arguments, "charts", False) and output != "html":
+        parser.error("argument --charts: needs --format html (the charts are drawn into the page)")
     as_of = getattr(arguments, "file_as_of", None) or arguments.as_of
     try:
         if arguments.command in ("score", "review"):
@@ -505,14 +515,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
             day = as_of if as_of is not None else date.today()  # the edge may read the clock
             if arguments.command == "review":
-                report = _review(document, arguments.since, day, output)
+                report = _review(document, arguments.since, day, output, charts=arguments.charts)
             else:
                 report = _report(document, day, output, arguments.rollup)
         else:
             document = Document(tuple(example_objectives()), tuple(example_kpis()))
             day = as_of if as_of is not None else EXAMPLE_AS_OF
             report = _report(document, day, output)
-    except InputError as error:
+    except (InputError, MissingExtraError) as error:  # the file, or --charts without matplotlib
         print(_printable(f"okrkpi: {error}"), file=sys.stderr)
         return 1
     except OkrKpiError as error:
@@ -539,23 +549,6 @@ def _read_warning(path: Path, max_bytes: int, options: Mapping[str, Any]) -> Doc
 
 # What a terminal would act on rather than show: C0 and C1 controls but the line break
 # and tab, DEL, and the marks that reorder text (bidi overrides, isolates and marks).
-_CONTROLS = (
-    *(code for code in range(0x20) if chr(code) not in "\n\t"),
-    0x7F,
-    *range(0x80, 0xA0),
-    0x061C,
-    0x200E,
-    0x200F,
-    0x2028,
-    0x2029,
-    *range(0x202A, 0x202F),
-    *range(0x2066, 0x206A),
-)
-_VISIBLE: Mapping[int, str] = MappingProxyType(
-    {code: f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" for code in _CONTROLS}
-)
-
-
 def _printable(text: str, *, escape: bool = True) -> str:
     r"""`text` safe to write to a terminal: every control shown as its escape, as `\x1b`.
 
@@ -563,7 +556,7 @@ def _printable(text: str, *, escape: bool = True) -> str:
     passes `escape=False`: JSON escapes controls itself, and must stay JSON.
     """
     if escape:
-        text = text.translate(_VISIBLE)
+        text = visible_text(text)
     return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
