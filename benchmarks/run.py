@@ -14,9 +14,13 @@ import bisect
 import gc
 import math
 import random
+import subprocess
+import sys
+import tempfile
 import time
 import tracemalloc
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
 import polars as pl
 
@@ -30,6 +34,7 @@ from okrkpi import (
     Metric,
     Objective,
 )
+from okrkpi._edges.serde import toml_key_parts  # the TOML guard, timed on its own
 from okrkpi.display import render_tree, tree_html
 from okrkpi.serde import Document, dumps, loads
 from okrkpi.tables import from_frames, scores_frame
@@ -309,5 +314,106 @@ def main() -> None:
             print(f"{label:<42}{floor:>10.3f}{ours:>10.3f}{ours / floor:>8.1f}  {target}")
 
 
+def _peak_rss_of(command):
+    """Peak resident memory (bytes) of `command`, run as the only child of a fresh process."""
+    measure = (
+        "import resource, subprocess, sys\n"
+        f"subprocess.run({command!r}, capture_output=True, check=False)\n"
+        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", measure], capture_output=True, text=True, check=True
+    )
+    return int(result.stdout)
+
+
+def _write_folder(folder, tables):
+    folder.mkdir()
+    for name, lines in tables.items():
+        with (folder / f"{name}.csv").open("w", encoding="utf-8") as handle:
+            handle.writelines(lines)
+    return sum(path.stat().st_size for path in folder.iterdir())
+
+
+def _valid_org(objectives):
+    rows = plan(objectives)
+    yield (
+        "objectives",
+        ["id,title,parent_id,cycle\n"]
+        + [f"{oid},{oid},{parent or ''},{Q3.name}\n" for oid, parent, _ in rows],
+    )
+    yield (
+        "key_results",
+        ["objective_id,id,title,kind,start,target\n"]
+        + [
+            f"{oid},k{k},k{k},metric,0.0,{target!r}\n"
+            for oid, _, krs in rows
+            for k, (target, _) in enumerate(krs)
+        ],
+    )
+    yield (
+        "check_ins",
+        ["objective_id,key_result_id,at,value,confidence\n"]
+        + [
+            f"{oid},k{k},{day.isoformat()},{value!r},{int(value) % 11}\n"
+            for oid, _, krs in rows
+            for k, (_, entries) in enumerate(krs)
+            for day, value in entries
+        ],
+    )
+
+
+def csv_folder_figures(scale):
+    """Peak memory of `okrkpi score FOLDER` against the folder's size, and the TOML guard.
+
+    A folder of millions of bad rows must peak under 3x its size: past the first 100
+    problems the reader keeps no rows. A valid folder is bounded by the model it builds.
+    """
+    rows = max(1_000, int(6_000_000 * scale))
+    with tempfile.TemporaryDirectory() as scratch:
+        root = Path(scratch)
+        folders = {
+            "bad rows, an empty title each": {
+                "objectives": ["id,title\n", *(f"o{n},\n" for n in range(rows))]
+            },
+            "bad rows, one id repeated": {"objectives": ["id,title\n", *(["x,X\n"] * rows)]},
+            "a valid org (metric check-ins)": dict(_valid_org(max(100, int(20_000 * scale)))),
+        }
+        base = _peak_rss_of([sys.executable, "-c", "import okrkpi._edges.cli"])
+        figures = []
+        for label, tables in folders.items():
+            folder = root / str(len(figures))
+            size = _write_folder(folder, tables)
+            command = [sys.executable, "-m", "okrkpi", "score", str(folder)]
+            peak_rss = _peak_rss_of([*command, "--max-bytes", str(2**31), "--as-of", "2026-08-15"])
+            figures.append((label, size, peak_rss))
+    sizes = (2**20, 2**21)
+    guard = [
+        timed(toml_key_parts, "x = {" + "a." * (size // 2) + "b = 1}\n", repeat=REPEAT)[0]
+        for size in sizes
+    ]
+    mib = 2**20
+    print()
+    print(
+        f"{'CSV folder (okrkpi score FOLDER)':<42}{'input MiB':>10}{'peak MiB':>10}{'ratio':>8}  target"
+    )
+    print(f"{'  the interpreter and okrkpi alone':<42}{'':>10}{base / mib:>10.1f}")
+    for label, size, peak_rss in figures:
+        target = "< 3x" if label.startswith("bad") else "the model's"
+        print(
+            f"{'  ' + label:<42}{size / mib:>10.1f}{peak_rss / mib:>10.1f}{peak_rss / size:>8.1f}  {target}"
+        )
+    print(
+        f"{'TOML key guard, 2 MiB vs 1 MiB (s)':<42}{guard[0]:>10.3f}{guard[1]:>10.3f}{guard[1] / guard[0]:>8.1f}  ~2x (linear)"
+    )
+
+
 if __name__ == "__main__":
-    main()
+    # `--only csv` runs the CSV-folder figures alone (they start their own processes).
+    options = argparse.ArgumentParser(add_help=False)
+    options.add_argument("--scale", type=float, default=1.0)
+    options.add_argument("--only", choices=("csv",))
+    chosen, _ = options.parse_known_args()
+    if chosen.only is None:
+        main()
+    csv_folder_figures(chosen.scale)

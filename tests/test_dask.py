@@ -63,6 +63,7 @@ def score_organisation(rows: pd.DataFrame) -> pd.DataFrame:
         objectives=OBJECTIVES[OBJECTIVES["organisation"] == name],
         key_results=KEY_RESULTS[KEY_RESULTS["organisation"] == name],
         check_ins=rows,
+        extra_columns="ignore",  # the organisation column is ours, not okrkpi's
     )
     scores = scores_frame(AlignmentTree(document.objectives), AS_OF)
     return scores.assign(organisation=name)[["organisation", "objective_id", "value", "status"]]

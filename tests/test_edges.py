@@ -194,7 +194,7 @@ def test_cli_scores_the_embedded_example():
     result = run_cli_process()
     assert result.returncode == 0, result.stderr
     assert "Become a market leader in SaaS industry" in result.stdout
-    assert "0.21  RED    AT_RISK" in result.stdout
+    assert "0.21  Red    At risk" in result.stdout
     assert "Bring average reply time back under 60 minutes" in result.stdout
 
 
@@ -263,7 +263,7 @@ def test_render_tree_text():
     lines = text.splitlines()
     assert lines[1].startswith("Become a market leader in SaaS industry")
     assert lines[3].startswith("  - Gain 1,000 new customers in Q3")
-    assert "0.42  YELLOW BEHIND" in lines[3]
+    assert "0.42  Yellow Behind" in lines[3]
     assert any(line.startswith("  Ship a website customers love") for line in lines)
 
 
@@ -283,10 +283,10 @@ def test_html_reprs_show_grades_and_statuses():
     assert "&lt;" not in score_html(result)
     kpi = example_kpis()[0]
     assert 'class="okrkpi-warning"' in kpi_html(kpi)
-    assert "**average reply time** WARNING" in kpi._repr_markdown_()
+    assert "**average reply time** Warning" in kpi._repr_markdown_()
     assert "- **Become a market leader" in tree._repr_markdown_()
     assert objectives[0]._repr_markdown_().startswith("**Become")
-    assert result._repr_markdown_().startswith("**Objective 'company'** 0.21 RED")
+    assert result._repr_markdown_().startswith("**Objective 'company'** 0.21 Red")
     bare = Objective("<script>", [KeyResult.binary("x")])
     assert "&lt;script&gt;" in objective_html(bare)
     assert "missing: target" in kpi_html(KPI("x", target=None))

@@ -1,6 +1,8 @@
 """Charts: what is drawn is checked through the artists' data; every spec renders to SVG."""
 
 import json
+import os
+import re
 import subprocess
 import sys
 from datetime import date, timedelta
@@ -41,6 +43,7 @@ from okrkpi.plot import (
 from okrkpi.strategies import children_only
 
 TREE = AlignmentTree(example_objectives())
+AUG_15 = date(2026, 8, 15)
 WEEKS = [Q3.start + timedelta(weeks=week) for week in range(8)]
 
 
@@ -71,9 +74,11 @@ def test_the_burn_up_draws_the_check_ins_the_plan_the_target_and_confidence():
     chart = burn_up(revenue(), cycle=Q3, as_of=date(2026, 8, 15)).plot()
     actual, expected, target = chart.ax_.lines[:3]
     assert actual.get_drawstyle() == "steps-post"
-    # As of mid-August: the baseline, then the two check-ins up to that day (not the third).
-    assert list(actual.get_xdata()) == [Q3.start, date(2026, 7, 20), date(2026, 8, 10)]
-    assert list(actual.get_ydata()) == [0.0, 10.0, 35.0]
+    # As of mid-August: the baseline, the two check-ins up to that day (not the third),
+    # and the latest value held up to the as-of day.
+    assert list(actual.get_xdata()) == [Q3.start, date(2026, 7, 20), date(2026, 8, 10), AUG_15]
+    assert list(actual.get_ydata()) == [0.0, 10.0, 35.0, 35.0]
+    assert actual.get_markevery() == [0, 1, 2]  # no dot where the value is only held
     assert list(expected.get_xdata()) == [Q3.start, date(2026, 8, 31), Q3.end]  # the plan
     assert list(expected.get_ydata()) == [0.0, 20.0, 100.0]
     assert set(target.get_ydata()) == {100.0}
@@ -94,8 +99,9 @@ def test_check_ins_before_the_cycle_set_where_the_burn_up_starts():
         for row in burn_up(kr, cycle=Q3).data
         if row["series"] in ("actual", "confidence")
     ]
-    # Dated before the cycle, they count as the value at its start: one point, in order.
-    assert actual == [(Q3.start, 2.0), (date(2026, 8, 1), 5.0)]
+    # Dated before the cycle, they count as the value at its start: one point, in order;
+    # the last value holds to the as-of day (the cycle's end).
+    assert actual == [(Q3.start, 2.0), (date(2026, 8, 1), 5.0), (Q3.end, 5.0)]
 
 
 def test_the_doughnut_wedges_are_the_status_counts():
@@ -113,7 +119,7 @@ def test_the_kpi_band_lies_between_warning_and_target_and_the_line_is_the_measur
     chart = kpi_chart(kpi, as_of=EXAMPLE_AS_OF).plot()
     line = chart.ax_.lines[0]
     assert list(line.get_ydata()) == [m.value for m in kpi.measurements.until(EXAMPLE_AS_OF)]
-    (band,) = [patch for patch in chart.ax_.patches if patch.get_label() == "warning band"]
+    (band,) = [patch for patch in chart.ax_.patches if patch.get_label() == "Warning band"]
     corners = band.get_patch_transform().transform(band.get_path().vertices)
     low, high = sorted({round(y, 9) for y in corners[:, 1]})
     assert (low, high) == (min(kpi.warning, kpi.target), max(kpi.warning, kpi.target))
@@ -124,7 +130,7 @@ def test_an_overdue_kpi_is_marked_where_its_measurement_was_due():
     chart = kpi_chart(kpi, as_of=date(2026, 7, 20)).plot()
     assert chart.overdue == kpi.next_due(date(2026, 7, 20))
     labels = [line.get_label() for line in chart.ax_.lines]
-    assert "overdue since" in labels
+    assert "Overdue since 8 Jul 2026" in labels
     assert kpi_chart(kpi, as_of=date(2026, 7, 2)).overdue is None
 
 
@@ -146,10 +152,12 @@ def test_the_timeline_has_a_bar_per_objective_and_initiative_coloured_by_status(
     )
     chart = timeline([objective, Objective("No cycle")], as_of=date(2026, 8, 1)).plot()
     assert [row["kind"] for row in chart.data] == ["objective", "initiative"]
-    bars = chart.ax_.patches
-    assert bars[0].get_width() == (Q3.end - Q3.start).days + 1
-    assert matplotlib.colors.to_hex(bars[0].get_facecolor()) == colour_of(chart.data[0]["status"])
-    assert bars[1].get_width() == 32
+    cycle, work_span = chart.ax_.patches  # no score and no progress yet: nothing filled
+    assert cycle.get_width() == (Q3.end - Q3.start).days + 1
+    colour = matplotlib.colors.to_hex(cycle.get_facecolor(), keep_alpha=False)
+    assert colour == colour_of(chart.data[0]["status"])
+    assert work_span.get_width() == 32
+    assert work_span.get_height() < cycle.get_height()  # initiatives are thinner
 
 
 def test_the_reliability_diagram_plots_stated_against_observed():
@@ -239,14 +247,25 @@ def test_colours_live_in_one_place_shared_with_html():
     assert COLOURS[score(example_objectives()[0]).grade.name] in html
 
 
+def _layers(spec):
+    for layer in spec.get("layer", ()):
+        yield layer
+        yield from _layers(layer)
+
+
 def test_the_vega_lite_burn_up_steps_only_the_check_ins():
     spec = burn_up(revenue(), cycle=Q3, as_of=date(2026, 8, 15)).to_vega_lite()
     stepped = [
         layer["transform"][0]["filter"]
-        for layer in spec["layer"]
+        for layer in _layers(spec)
         if isinstance(layer.get("mark"), dict) and layer["mark"].get("interpolate") == "step-after"
     ]
     assert stepped == ["datum.series == 'actual'"]  # expected and target are straight lines
+    # the values share one axis; confidence has its own on the right
+    values, confidence = spec["layer"]
+    assert spec["resolve"] == {"scale": {"y": "independent"}}
+    assert confidence["encoding"]["y"]["axis"]["orient"] == "right"
+    assert {layer["encoding"]["y"].get("title") for layer in values["layer"][:-1]} == {"value"}
 
 
 def test_the_timeline_judges_a_tree_s_objectives_as_the_tree_does():
@@ -258,7 +277,7 @@ def test_the_timeline_judges_a_tree_s_objectives_as_the_tree_does():
 
 def test_an_empty_doughnut_says_so():
     chart = status_doughnut(AlignmentTree([]), as_of=date(2026, 8, 1)).plot()
-    assert [text.get_text() for text in chart.ax_.texts] == ["no objectives with a cycle"]
+    assert [text.get_text() for text in chart.ax_.texts] == ["No objectives with a cycle"]
     plt.close(chart.figure_)
 
 
@@ -273,7 +292,7 @@ def test_objectives_sharing_a_title_stay_apart_in_vega_lite():
         "Same title (two)",
     }
     bars = timeline(twins, as_of=date(2026, 8, 1)).to_vega_lite()
-    assert bars["encoding"]["y"]["field"] == "row"
+    assert bars["spec"]["layer"][0]["encoding"]["y"]["field"] == "row"
     assert "Same title" in vl_convert.vegalite_to_svg(bars)
 
 
@@ -284,3 +303,84 @@ def test_charts_name_a_bad_axes_or_date():
         kpi_chart(example_kpis()[0], as_of=5)
     with pytest.raises(ValidationError, match=r"timeline\.as_of"):
         timeline([], as_of="junk")
+
+
+def _temporal_channels(spec):
+    for part in [spec, *_layers(spec), *_layers(spec.get("spec", {}))]:
+        for channel in part.get("encoding", {}).values():
+            if (
+                isinstance(channel, dict)
+                and channel.get("type") == "temporal"
+                and "axis" in channel
+            ):
+                yield channel
+
+
+@pytest.mark.parametrize("chart", charts(), ids=lambda c: type(c).__name__)
+def test_vega_lite_time_axes_are_utc_wall_clock_with_a_format(chart):
+    spec = chart.to_vega_lite()
+    for channel in _temporal_channels(spec):
+        assert channel["scale"] == {"type": "utc"}
+        assert channel["axis"]["format"] in ("%-d %b", "%b %Y", "%Y")
+        assert channel["axis"]["labelOverlap"] is True
+    parse = spec["data"].get("format", {}).get("parse", {})
+    assert all(rule == "utc:'%Y-%m-%dT%H:%M:%S'" for rule in parse.values())
+
+
+def test_a_viewer_s_time_zone_moves_no_check_in_to_another_day():
+    from datetime import datetime, timezone
+
+    morning = datetime(2026, 9, 29, 10, 30, tzinfo=timezone(timedelta(hours=-7)))
+    kr = KeyResult.metric("k", start=0, target=10).check_in(5, at=morning)
+    spec = burn_up(kr, cycle=Q3).to_vega_lite()
+    assert {
+        "series": "actual",
+        "at": "2026-09-29T10:30:00",
+        "value": 5.0,
+        "shown": "Check-ins",
+    } in (spec["data"]["values"])
+    code = "import json, sys, vl_convert; print(vl_convert.vegalite_to_svg(json.load(sys.stdin)))"
+    drawn = {
+        zone: subprocess.run(
+            [sys.executable, "-c", code],
+            input=json.dumps(spec),
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "TZ": zone},
+        ).stdout
+        for zone in ("UTC", "America/Los_Angeles")
+    }
+    assert len(set(drawn.values())) == 1
+
+
+def test_many_objectives_are_grey_lines_under_their_average_in_vega_lite_too():
+    many = AlignmentTree(
+        [
+            Objective(f"o{n}", [KeyResult.binary("k", done=n % 2 == 0)], id=f"o{n}", cycle=Q3)
+            for n in range(12)
+        ]
+    )
+    spec = progress_over_time(many, [Q3.start, Q3.end]).to_vega_lite()
+    lines, average = spec["layer"]
+    assert lines["encoding"]["color"]["datum"] == "Each objective (12)"
+    assert average["transform"][0]["aggregate"][0]["op"] == "mean"
+    svg = vl_convert.vegalite_to_svg(spec)
+    assert ">Average</text>" in svg
+
+
+def test_an_ungrouped_vega_lite_timeline_grows_a_step_per_row():
+    spec = timeline(TREE, as_of=EXAMPLE_AS_OF, group_by=None).to_vega_lite()
+    assert spec["height"] == {"step": 18}
+    assert "facet" not in spec
+    assert "Become a market leader" in vl_convert.vegalite_to_svg(spec)
+
+
+def test_to_svg_is_the_same_for_the_same_chart_and_its_ids_are_its_own():
+    chart = status_doughnut(TREE, as_of=EXAMPLE_AS_OF)
+    svg = chart.to_svg()
+    assert svg == chart.to_svg()
+    assert svg.startswith('<svg role="img" aria-label="Objectives by status"')
+    ids = re.findall(r'\bid="([^"]+)"', svg)
+    assert ids
+    assert all(name.startswith("okrkpi-") for name in ids)

@@ -90,7 +90,7 @@ def test_renderings_hold_the_same_sections():
     assert "Sign-ups: 8/10 -> 5/10" in text
     assert "### Movers (1)" in markdown
     assert made._repr_html_() == html
-    assert 'style="color:' in html  # statuses in their colours
+    assert 'class="okrkpi-warning" style="background:' in html  # statuses as coloured badges
     data = made.to_dict()
     assert json.loads(json.dumps(data)) == data
     assert data["movers"][0]["change"] == pytest.approx(0.3)
@@ -154,8 +154,9 @@ def test_the_review_command(tmp_path, output):
 def test_unhealthy_has_its_own_colour_in_html():
     sick = KPI("u", target=100, warning=80).record(50, at=date(2026, 9, 20))
     html = review([], since=SINCE, as_of=AS_OF, kpis=[sick]).to_html()
-    assert f'color:{colour_of("UNHEALTHY")};font-weight:600">UNHEALTHY</span>' in html
-    assert ">HEALTHY</span>" not in html
+    assert f'class="okrkpi-unhealthy" style="background:{colour_of("UNHEALTHY")}' in html
+    assert ">Unhealthy</span>" in html
+    assert ">Healthy</span>" not in html
 
 
 def test_markdown_and_text_show_a_hostile_title_as_one_line_of_text():

@@ -314,7 +314,8 @@ def test_bad_arguments_raise_only_validation_errors(call, path):
 def test_any_column_label_is_a_name():
     # A label like 0 is a column's name, not a row number.
     frame = pd.DataFrame({0: [1], "id": ["a"], "title": ["A"]})
-    assert [o.id for o in from_frames(objectives=frame).objectives] == ["a"]
+    objectives = from_frames(objectives=frame, extra_columns="ignore").objectives
+    assert [o.id for o in objectives] == ["a"]
 
 
 def test_bad_dates_confidences_and_choices_are_each_named_by_their_cell():

@@ -8,7 +8,9 @@ __all__ = [
     "AlignmentError",
     "MissingExtraError",
     "OkrKpiError",
+    "OkrKpiWarning",
     "Problem",
+    "UnknownColumnsWarning",
     "UnknownStrategyError",
     "ValidationError",
 ]
@@ -138,3 +140,25 @@ class MissingExtraError(OkrKpiError, ImportError):
             f'{feature} needs {package}, which is not installed: pip install "okrkpi[{extra}]"',
             name=package,
         )
+
+
+class OkrKpiWarning(UserWarning):
+    """Root of every warning okrkpi gives: something was read, but not all of it.
+
+    Filter on it (`warnings.filterwarnings("error", category=OkrKpiWarning)`) to make
+    every such warning an error, or on one of its subclasses.
+    """
+
+
+class UnknownColumnsWarning(OkrKpiWarning):
+    """A table has columns okrkpi does not read, and `extra_columns="warn"` was asked for.
+
+    Attributes:
+        table: The table, e.g. `"key_results"`.
+        columns: The columns read past, in the order they came.
+    """
+
+    def __init__(self, table: str, columns: tuple[str, ...], message: str) -> None:
+        self.table = table
+        self.columns = columns
+        super().__init__(message)

@@ -14,7 +14,8 @@ assert from_frames(**frames) == document
 
 Frames of any kind narwhals supports are read (the `tables` extra installs narwhals; the
 `pandas`, `polars` and `pyarrow` extras install a backend). Plain sequences of mappings,
-such as rows read from CSV files, need no extra at all.
+such as rows read from CSV files, need no extra at all; `to_csv` writes a folder of CSV
+files the command line reads back.
 """
 
 from __future__ import annotations
@@ -22,25 +23,34 @@ from __future__ import annotations
 from okrkpi._edges.tables import (
     TABLES,
     Backend,
+    ExtraColumns,
+    LinkBy,
     from_frames,
     from_rows,
     kpi_frame,
     records_frame,
     score_rows,
     scores_frame,
+    to_csv,
     to_frames,
     to_rows,
 )
+from okrkpi._errors import OkrKpiWarning, UnknownColumnsWarning
 
 __all__ = [
     "TABLES",
     "Backend",
+    "ExtraColumns",
+    "LinkBy",
+    "OkrKpiWarning",
+    "UnknownColumnsWarning",
     "from_frames",
     "from_rows",
     "kpi_frame",
     "records_frame",
     "score_rows",
     "scores_frame",
+    "to_csv",
     "to_frames",
     "to_rows",
 ]

@@ -7,16 +7,20 @@ JSON or TOML document of OKRs and KPIs.
 from __future__ import annotations
 
 import argparse
+import bisect
 import csv
 import io
 import json
 import os
 import re
+import stat
 import sys
 import tomllib
-from collections.abc import Sequence
+import warnings
+from collections.abc import Mapping, Sequence
 from datetime import date
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from okrkpi._alignment.tree import AlignmentTree
@@ -30,8 +34,10 @@ from okrkpi._edges.serde import (
     to_dict,
     toml_key_parts,
 )
-from okrkpi._edges.tables import TABLES, from_rows
-from okrkpi._errors import OkrKpiError, Problem, ValidationError
+from okrkpi._edges.tables import TABLES, TableStream, excel_unescaped
+from okrkpi._edges.words import visible_text
+from okrkpi._errors import MissingExtraError, OkrKpiError, OkrKpiWarning, Problem, ValidationError
+from okrkpi._model.confidence_scale import ConfidenceScale
 from okrkpi._model.hygiene import lint
 from okrkpi._model.kpi_links import propose_objective
 from okrkpi._scoring.registry import default_registry
@@ -45,7 +51,7 @@ MAX_INPUT_BYTES = 64 * 1024 * 1024
 SUPPORTED = (".json", ".toml")
 
 
-class InputError(Exception):
+class InputError(OkrKpiError):
     """A document the command line cannot read; the message names the file."""
 
 
@@ -94,6 +100,7 @@ def _parser() -> argparse.ArgumentParser:
         metavar="N",
         help=f"refuse documents larger than this (default {MAX_INPUT_BYTES:,})",
     )
+    _table_options(score)
     review = commands.add_parser("review", help="the progress report between two check-in meetings")
     review.add_argument(
         "file", type=Path, help="a .json or .toml document, or a folder of CSV tables"
@@ -106,25 +113,83 @@ def _parser() -> argparse.ArgumentParser:
     )
     review.add_argument("--format", choices=("text", "md", "html", "json"), dest="file_format")
     review.add_argument(
+        "--charts",
+        action="store_true",
+        help="with --format html: one self-contained page with the charts (needs okrkpi[plot])",
+    )
+    review.add_argument(
         "--max-bytes",
         type=_size,
         default=MAX_INPUT_BYTES,
         metavar="N",
         help="refuse larger documents",
     )
+    _table_options(review)
     return parser
 
 
-def _read(path: Path, max_bytes: int) -> Document:
+# The confidence scales a folder of CSV tables may be written in, by name.
+SCALES: Mapping[str, ConfidenceScale] = MappingProxyType(
+    {
+        "ten_point": ConfidenceScale.ten_point(),
+        "low_medium_high": ConfidenceScale.low_medium_high(),
+        "traffic_light": ConfidenceScale.traffic_light(),
+        "named_bands": ConfidenceScale.named_bands(),
+        "probability": ConfidenceScale("probability", maximum=1),
+        "percent": ConfidenceScale("percent", maximum=100),
+    }
+)
+
+
+def _table_options(command: argparse.ArgumentParser) -> None:
+    tables = command.add_argument_group("a folder of CSV tables")
+    tables.add_argument(
+        "--extra-columns",
+        choices=("error", "warn", "ignore"),
+        help="columns okrkpi does not read: refuse them (default), warn, or ignore them",
+    )
+    tables.add_argument(
+        "--confidence-scale",
+        choices=tuple(SCALES),
+        help="how the confidence column is written, e.g. traffic_light for red/yellow/green",
+    )
+    tables.add_argument(
+        "--date-format",
+        metavar="FORMAT",
+        help="how text dates are written, in strptime directives, e.g. %%m/%%d/%%Y",
+    )
+
+
+def _reading_options(arguments: argparse.Namespace) -> dict[str, Any]:
+    """The table-reading options given on the command line, as `from_frames` takes them."""
+    options: dict[str, Any] = {}
+    if getattr(arguments, "extra_columns", None) is not None:
+        options["extra_columns"] = arguments.extra_columns
+    if getattr(arguments, "confidence_scale", None) is not None:
+        options["confidence_scale"] = SCALES[arguments.confidence_scale]
+    if getattr(arguments, "date_format", None) is not None:
+        options["date_format"] = arguments.date_format
+    return options
+
+
+def _read(path: Path, max_bytes: int, options: Mapping[str, Any] | None = None) -> Document:
+    """The document in `path`: a JSON or TOML file, or a folder of CSV tables.
+
+    `options` are `from_frames`' reading options, for a folder of CSV tables.
+    """
     if path.is_dir():
-        return _read_tables(path, max_bytes)
+        return _read_tables(path, max_bytes, options or {})
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED:
         raise InputError(
             f"{path}: unsupported file type {suffix or '(none)'!r}; "
             f"expected one of {', '.join(SUPPORTED)}, or a folder of CSV tables"
         )
-    text = _text_of(path, max_bytes)
+    if options:
+        flags = ", ".join(f"--{name.replace('_', '-')}" for name in options)
+        raise InputError(f"{path}: {flags} only apply to a folder of CSV tables")
+    with _opened(path, max_bytes) as raw:
+        text = _decoded(path, raw.read())
     data: Any
     try:
         if suffix == ".toml":
@@ -147,65 +212,216 @@ def _read(path: Path, max_bytes: int) -> Document:
     return _not_empty(path, document)
 
 
-def _read_tables(folder: Path, max_bytes: int) -> Document:
-    """A folder of CSV files named by table: objectives.csv, key_results.csv, ..."""
-    tables: dict[str, list[dict[str, str]]] = {}
-    lines: dict[str, list[int]] = {}
+# -- reading files: regular files only, never more than a limit ----------------------------
+
+
+class _Bounded(io.RawIOBase):
+    """A file's bytes, refused once more than `limit` of them were read."""
+
+    def __init__(self, descriptor: int, path: Path, limit: int) -> None:
+        super().__init__()
+        self._descriptor = descriptor
+        self._path = path
+        self._limit = limit
+        self._read = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        view = memoryview(buffer).cast("B")
+        chunk = os.read(self._descriptor, min(len(view), self._limit + 1 - self._read))
+        self._read += len(chunk)
+        if self._read > self._limit:  # it grew since it was measured, or /proc-like
+            raise InputError(f"{self._path}: more than the limit of {self._limit:,} bytes")
+        view[: len(chunk)] = chunk
+        return len(chunk)
+
+    def close(self) -> None:
+        if not self.closed:
+            os.close(self._descriptor)
+        super().close()
+
+
+def _opened(path: Path, max_bytes: int, *, shown: Path | None = None) -> _Bounded:
+    """`path` open for reading if it is a regular file of at most `max_bytes`.
+
+    Opened without waiting (a FIFO would block a plain open) and checked once open, so a
+    link swapped after a check cannot slip a device or a pipe in: /dev/zero, a FIFO or a
+    socket is refused, however it is reached. Messages name `shown` (the path as given).
+    """
+    shown = path if shown is None else shown
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+    try:
+        descriptor = os.open(path, flags)
+    except OSError as error:
+        raise InputError(f"{shown}: cannot read: {error.strerror or error}") from None
+    try:
+        info = os.fstat(descriptor)
+        if not stat.S_ISREG(info.st_mode):
+            raise InputError(f"{shown}: not a regular file ({_kind_of(info.st_mode)}); not read")
+        if info.st_size > max_bytes:
+            raise InputError(
+                f"{shown}: {info.st_size:,} bytes, more than the limit of {max_bytes:,}"
+            )
+    except BaseException:
+        os.close(descriptor)
+        raise
+    return _Bounded(descriptor, shown, max_bytes)
+
+
+_KINDS: Mapping[int, str] = MappingProxyType(
+    {
+        stat.S_IFDIR: "a folder",
+        stat.S_IFCHR: "a device",
+        stat.S_IFBLK: "a device",
+        stat.S_IFIFO: "a pipe",
+        stat.S_IFSOCK: "a socket",
+    }
+)
+
+
+def _kind_of(mode: int) -> str:
+    return _KINDS.get(stat.S_IFMT(mode), "not a file")
+
+
+def _decoded(path: Path, raw: bytes) -> str:
+    try:
+        return raw.decode("utf-8-sig")  # spreadsheets write a byte-order mark first
+    except UnicodeDecodeError as error:
+        raise InputError(f"{path}: not UTF-8 text ({error.reason} at byte {error.start})") from None
+
+
+# -- a folder of CSV tables ----------------------------------------------------------------
+
+
+def _read_tables(folder: Path, max_bytes: int, options: Mapping[str, Any]) -> Document:
+    """A folder of CSV files named by table: objectives.csv, key_results.csv, ...
+
+    Each file streams in row by row; `TableStream` keeps what the document needs and
+    stops keeping rows once the input is known to be refused.
+    """
+    try:
+        stream = TableStream(**options)
+    except OkrKpiError as error:
+        raise InputError(f"{folder}: {error}") from None
+    inside = folder.resolve()
+    lines: dict[str, _Lines] = {}
     for name in TABLES:
         path = folder / f"{name}.csv"
-        if not path.is_file():
+        target = _in_folder(path, inside)
+        if target is None:
             continue
-        text = _text_of(path, max_bytes)
-        try:
-            tables[name], lines[name] = _csv_rows(text)
-        except csv.Error as error:
-            raise InputError(f"{path}: not valid CSV: {error}") from None
-    if not tables:
+        with _opened(target, max_bytes, shown=path) as raw:
+            lines[name] = _stream_csv(raw, path, name, stream)
+    if not lines:
         names = ", ".join(f"{name}.csv" for name in TABLES)
         raise InputError(f"{folder}: a folder without tables; expected some of {names}")
     try:
-        document = from_rows(tables)
+        document = stream.document()
     except ValidationError as error:
         located = "; ".join(_in_file(folder, problem, lines) for problem in error.problems)
         raise InputError(f"{folder}: invalid input: {located}") from None
     return _not_empty(folder, document)
 
 
-def _csv_rows(text: str) -> tuple[list[dict[str, str]], list[int]]:
-    """The rows of a CSV file, and the line each starts on (a quoted cell may span lines)."""
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)  # no unclosed quote
-    header = next(reader, None)
-    repeated = sorted({name for name in header or () if (header or []).count(name) > 1})
-    if repeated:
-        raise csv.Error(f"the header repeats {', '.join(map(repr, repeated))}")
-    rows: list[dict[str, str]] = []
-    starts: list[int] = []
-    end_of_last = reader.line_num
-    for fields in reader:
-        start, end_of_last = end_of_last + 1, reader.line_num
-        if fields:  # a blank line is no row
-            rows.append(dict(zip(header or (), fields, strict=False)))
-            starts.append(start)
-    return rows, starts
+def _in_folder(path: Path, inside: Path) -> Path | None:
+    """Where `path` leads, if it exists and stays in the folder; None if it is missing.
+
+    A link out of the folder is refused without being read, so no cell of a file the
+    folder only points at reaches a message.
+    """
+    try:
+        path.lstat()
+        target = path.resolve()
+    except FileNotFoundError:
+        return None
+    except (OSError, RuntimeError) as error:  # RuntimeError: a loop of links, before 3.13
+        reason = getattr(error, "strerror", None) or "a loop of links"
+        raise InputError(f"{path}: cannot read: {reason}") from None
+    if not target.is_relative_to(inside):
+        raise InputError(f"{path}: a link out of the folder; links are followed only within it")
+    return target
 
 
-_CELL = re.compile(r"(?P<table>\w+)\[row (?P<row>\d+)\](?:\.(?P<column>\w+))?")
-_COLUMN = re.compile(r"(?P<table>\w+)\.(?P<column>\w+)")
+class _Lines:
+    """The line each row of a CSV file starts on, kept as the rows where it jumps.
+
+    Rows run one line each, but for a cell quoted over lines or a blank line: only
+    those jumps are kept, so a file of millions of rows costs a few numbers.
+    """
+
+    def __init__(self) -> None:
+        self._rows: list[int] = []  # the first row after each jump
+        self._offsets: list[int] = []  # its line minus its row number
+
+    def note(self, row: int, line: int) -> None:
+        if not self._offsets or self._offsets[-1] != line - row:
+            self._rows.append(row)
+            self._offsets.append(line - row)
+
+    def line(self, row: int) -> int:
+        jump = bisect.bisect_right(self._rows, row) - 1
+        return row + (self._offsets[jump] if jump >= 0 else 2)  # the header is line 1
 
 
-def _in_file(folder: Path, problem: Problem, lines: dict[str, list[int]]) -> str:
+def _stream_csv(raw: _Bounded, path: Path, table: str, stream: TableStream) -> _Lines:
+    """Feed one CSV file's rows to `stream`; the lines its rows start on."""
+    text = io.TextIOWrapper(io.BufferedReader(raw), encoding="utf-8-sig", newline="")
+    reader = csv.reader(text, strict=True)  # no unclosed quote
+    lines = _Lines()
+    try:
+        header = next(reader, None)
+        if header is None:
+            return lines
+        repeated = sorted({name for name in header if header.count(name) > 1})
+        if repeated:
+            raise InputError(
+                f"{path}: not valid CSV: the header repeats {', '.join(map(repr, repeated))}"
+            )
+        stream.start(table, header)
+        width = len(header)
+        end_of_last = reader.line_num
+        row = 0
+        for fields in reader:
+            start, end_of_last = end_of_last + 1, reader.line_num
+            if not fields:  # a blank line is no row
+                continue
+            if len(fields) > width:
+                raise InputError(
+                    f"{path} line {start}, column {width + 1}: {len(fields)} cells but "
+                    f"{width} columns in the header (a comma in a number such as 1,250, "
+                    "or in text, needs the cell quoted)"
+                )
+            fields.extend([""] * (width - len(fields)))  # trailing empty cells left out
+            stream.add([excel_unescaped(cell) for cell in fields])
+            lines.note(row, start)
+            row += 1
+    except csv.Error as error:
+        raise InputError(f"{path}: not valid CSV: {error} (line {reader.line_num})") from None
+    except UnicodeDecodeError as error:
+        raise InputError(
+            f"{path}: not UTF-8 text ({error.reason}, line {reader.line_num + 1})"
+        ) from None
+    return lines
+
+
+_CELL = re.compile(r"(?P<table>\w+)\[row (?P<row>\d+)\](?:\.(?P<column>.+))?")
+_COLUMN = re.compile(r"(?P<table>\w+)\.(?P<column>.+)")
+
+
+def _in_file(folder: Path, problem: Problem, lines: Mapping[str, _Lines]) -> str:
     """`check_ins[row 0].value` as `okrs/check_ins.csv line 2, column value`."""
     found = _CELL.fullmatch(problem.path)
     if found is None:
         column = _COLUMN.fullmatch(problem.path)
-        if column is not None and column["table"] in TABLES:  # a missing column
+        if column is not None and column["table"] in TABLES:  # a missing or unknown column
             where = f"{folder / (column['table'] + '.csv')}, column {column['column']}"
             return f"{where}: {problem.message}"
         return str(problem)
-    row = int(found["row"])
-    starts = lines.get(found["table"], [])
-    line = starts[row] if row < len(starts) else row + 2  # the header is line 1
-    where = f"{folder / (found['table'] + '.csv')} line {line}"
+    table = found["table"]
+    line = lines[table].line(int(found["row"])) if table in lines else int(found["row"]) + 2
+    where = f"{folder / (table + '.csv')} line {line}"
     if found["column"]:
         where += f", column {found['column']}"
     return f"{where}: {problem.message}"
@@ -215,20 +431,6 @@ def _not_empty(path: Path, document: Document) -> Document:
     if not document.objectives and not document.kpis:
         raise InputError(f"{path}: the document has no objectives and no KPIs")
     return document
-
-
-def _text_of(path: Path, max_bytes: int) -> str:
-    try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise InputError(f"{path}: {size:,} bytes, more than the limit of {max_bytes:,}")
-        raw = path.read_bytes()[: max_bytes + 1]
-    except OSError as error:
-        raise InputError(f"{path}: cannot read: {error.strerror or error}") from None
-    try:
-        return raw.decode("utf-8-sig")  # spreadsheets write a byte-order mark first
-    except UnicodeDecodeError as error:
-        raise InputError(f"{path}: not UTF-8 text ({error.reason} at byte {error.start})") from None
 
 
 def _reject_constant(name: str) -> float:
@@ -279,14 +481,16 @@ def _report(document: Document, as_of: date, output: str, rollup: str | None = N
     return "\n".join(parts)
 
 
-def _review(document: Document, since: date, as_of: date, output: str) -> str:
+def _review(
+    document: Document, since: date, as_of: date, output: str, *, charts: bool = False
+) -> str:
     made = review(AlignmentTree(document.objectives), since=since, as_of=as_of, kpis=document.kpis)
     if output == "json":
         return json.dumps(made.to_dict(), indent=2, allow_nan=False)
     if output == "md":
         return made.to_markdown()
     if output == "html":
-        return made.to_html()
+        return made.to_html(charts=charts)
     return made.to_text()
 
 
@@ -301,39 +505,65 @@ def main(argv: Sequence[str] | None = None) -> int:
         except OkrKpiError as error:
             parser.error(f"argument --rollup: {error}")
     output = getattr(arguments, "file_format", None) or arguments.format
+    if getattr(arguments, "charts", False) and output != "html":
+        parser.error("argument --charts: needs --format html (the charts are drawn into the page)")
     as_of = getattr(arguments, "file_as_of", None) or arguments.as_of
     try:
-        if arguments.command == "review":
-            document = _read(arguments.file, arguments.max_bytes)
+        if arguments.command in ("score", "review"):
+            document = _read_warning(
+                arguments.file, arguments.max_bytes, _reading_options(arguments)
+            )
             day = as_of if as_of is not None else date.today()  # the edge may read the clock
-            report = _review(document, arguments.since, day, output)
-        elif arguments.command == "score":
-            document = _read(arguments.file, arguments.max_bytes)
-            day = as_of if as_of is not None else date.today()  # the edge may read the clock
-            report = _report(document, day, output, arguments.rollup)
+            if arguments.command == "review":
+                report = _review(document, arguments.since, day, output, charts=arguments.charts)
+            else:
+                report = _report(document, day, output, arguments.rollup)
         else:
             document = Document(tuple(example_objectives()), tuple(example_kpis()))
             day = as_of if as_of is not None else EXAMPLE_AS_OF
             report = _report(document, day, output)
-    except InputError as error:
+    except (InputError, MissingExtraError) as error:  # the file, or --charts without matplotlib
         print(_printable(f"okrkpi: {error}"), file=sys.stderr)
         return 1
     except OkrKpiError as error:
         where = f"{arguments.file}: " if arguments.command in ("score", "review") else ""
         print(_printable(f"okrkpi: {where}invalid input: {error}"), file=sys.stderr)
         return 1
-    return _write(report)
+    return _write(report, escape=output != "json")
 
 
-def _printable(text: str) -> str:
-    # A title may hold a lone surrogate, which no terminal encoding can write: escape it.
+def _read_warning(path: Path, max_bytes: int, options: Mapping[str, Any]) -> Document:
+    """`_read`, with okrkpi's warnings printed as one line each, as errors are."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", OkrKpiWarning)
+        document = _read(path, max_bytes, options)
+    for warning in caught:
+        if issubclass(warning.category, OkrKpiWarning):
+            print(_printable(f"okrkpi: warning: {warning.message}"), file=sys.stderr)
+        else:  # not ours: as Python would show it
+            warnings.warn_explicit(
+                warning.message, warning.category, warning.filename, warning.lineno
+            )
+    return document
+
+
+# What a terminal would act on rather than show: C0 and C1 controls but the line break
+# and tab, DEL, and the marks that reorder text (bidi overrides, isolates and marks).
+def _printable(text: str, *, escape: bool = True) -> str:
+    r"""`text` safe to write to a terminal: every control shown as its escape, as `\x1b`.
+
+    A lone surrogate, which no terminal encoding can write, is escaped too. JSON output
+    passes `escape=False`: JSON escapes controls itself, and must stay JSON.
+    """
+    if escape:
+        text = visible_text(text)
     return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
-def _write(report: str) -> int:
+def _write(report: str, *, escape: bool = True) -> int:
     # An output problem is not an input problem: a closed pipe (`| head`) ends quietly.
     try:
-        sys.stdout.write(_printable(report) + "\n")
+        sys.stdout.write(_printable(report, escape=escape) + "\n")
         sys.stdout.flush()
     except BrokenPipeError:
         devnull = os.open(os.devnull, os.O_WRONLY)

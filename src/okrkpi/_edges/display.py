@@ -10,15 +10,15 @@ from typing import Any
 
 from okrkpi._alignment.batch import status_all
 from okrkpi._alignment.tree import AlignmentTree, TreeScores
-from okrkpi._edges.style import colour_of
+from okrkpi._edges.style import colour_of, ink_on
+from okrkpi._edges.words import label_of
 from okrkpi._errors import ValidationError
 from okrkpi._model._checks import check_moment
 from okrkpi._model.initiative import Initiative
 from okrkpi._model.kpi import KPI
-from okrkpi._model.moments import day_of
+from okrkpi._model.moments import DayOf, day_of
 from okrkpi._model.objective import Objective
 from okrkpi._scoring.engine import (
-    judged_as_of,
     key_result_status,
     objective_status,
     score,
@@ -77,24 +77,26 @@ def render_tree(
                 pad,
                 objective.title,
                 own.value,
-                own.grade.name,
-                "-" if state is None else state.name,
+                label_of(own.grade),
+                "-" if state is None else label_of(state),
             )
         )
         for key_result, part in zip(objective.key_results, own.parts, strict=True):
             kr_status = "-"
             if objective.cycle is not None:
-                kr_status = key_result_status(key_result, part, objective.cycle, as_of, chosen).name
+                kr_status = label_of(
+                    key_result_status(key_result, part, objective.cycle, as_of, chosen)
+                )
             lines.append(
-                _line(pad + "  - ", key_result.title, part.value, part.grade.name, kr_status)
+                _line(pad + "  - ", key_result.title, part.value, label_of(part.grade), kr_status)
             )
         lines.extend(f"{pad}  > {_initiative_text(item)}" for item in objective.initiatives)
     return "\n".join(lines)
 
 
 def _initiative_text(initiative: Initiative) -> str:
-    """`title [STATUS 40%, due 2026-08-31]`: what an initiative shows in text and HTML."""
-    details = [initiative.status.name]
+    """`title [In progress 40%, due 2026-08-31]`: what an initiative shows in text and HTML."""
+    details = [label_of(initiative.status)]
     if initiative.progress is not None:
         details[0] += f" {initiative.progress:.0%}"
     if initiative.end is not None:
@@ -113,37 +115,56 @@ def render_kpis(kpis: Iterable[KPI], *, as_of: date) -> str:
             raise ValidationError.field(f"render_kpis.kpis[{position}]", kpi, "a KPI")
         report = kpi.health_report(as_of)
         overdue = "  (measurement overdue)" if kpi.is_overdue(as_of) else ""
-        lines.append(f"{report.health.name:<9} {report.reason}{overdue}")
+        lines.append(f"{label_of(report.health):<9} {report.reason}{overdue}")
     return "\n".join(lines)
 
 
 # -- notebooks ----------------------------------------------------------------------------
 
 
-def _badge(label: str) -> str:
-    colour = colour_of(label)
+def badge(name: str) -> str:
+    """A status (grade, health, zone) as a coloured HTML badge in people's words.
+
+    Its own background and ink, so it reads on light and dark notebook themes alike.
+    """
+    colour = colour_of(name)
     return (
-        f'<span class="okrkpi-{label.lower()}" style="background:{colour};color:white;'
-        f'padding:0 0.4em;border-radius:0.3em">{escape(label)}</span>'
+        f'<span class="okrkpi-{name.lower()}" style="background:{colour};'
+        f"color:{ink_on(colour)};padding:0 0.4em;border-radius:0.3em;"
+        f'white-space:nowrap">{escape(label_of(name))}</span>'
     )
 
 
-def _latest_day(objective: Objective) -> date | None:
-    latest: date | None = None
-    for key_result in objective.key_results:
-        entry = key_result.latest_check_in()
-        if entry is None:
-            continue
-        day = day_of(entry.at)
-        latest = day if latest is None or day > latest else latest
-    return latest
+def latest_check_in_day(objectives: Iterable[Objective], rule: DayOf = DayOf.LOCAL) -> date | None:
+    """The day of the latest check-in of any of these objectives' key results; None if none."""
+    days = [
+        day_of(entry.at, rule)
+        for objective in objectives
+        for key_result in objective.key_results
+        if (entry := key_result.latest_check_in()) is not None
+    ]
+    return max(days, default=None)
+
+
+def _view_day(
+    objectives: Iterable[Objective], as_of: date | None, owner: str, rule: DayOf = DayOf.LOCAL
+) -> tuple[date | None, str]:
+    """The one day a whole view is judged at, and the words that say so in it."""
+    if as_of is not None:
+        check_moment(f"{owner}.as_of", as_of, "a date or None")
+        day = day_of(as_of, rule)
+        return day, f"As of {day.isoformat()}"
+    latest = latest_check_in_day(objectives, rule)
+    if latest is None:
+        return None, "No check-ins yet, so no status"
+    return latest, f"As of {latest.isoformat()}, the latest check-in"
 
 
 def score_html(score: Score) -> str:
     """A `Score` as an HTML snippet: value, grade colour and the explanation."""
     return (
         f"<div><strong>{escape(score.subject)}</strong> {score.value:.2f} "
-        f"{_badge(score.grade.name)}<br><code>{escape(score.explanation)}</code></div>"
+        f"{badge(score.grade.name)}<br><code>{escape(score.explanation)}</code></div>"
     )
 
 
@@ -170,49 +191,44 @@ def score_markdown(score: Score) -> str:
     """A `Score` as Markdown."""
     subject = markdown_text(score.subject)
     explanation = _markdown_code(score.explanation)
-    return f"**{subject}** {score.value:.2f} {score.grade.name}: {explanation}"
+    return f"**{subject}** {score.value:.2f} {label_of(score.grade)}: {explanation}"
+
+
+def _key_result_statuses(
+    objective: Objective, own: Score, day: date | None, policy: ScoringPolicy
+) -> list[Status | None]:
+    cycle = objective.cycle
+    if cycle is None or day is None:
+        return [None] * len(own.parts)
+    return [
+        key_result_status(key_result, part, cycle, day, policy)
+        for key_result, part in zip(objective.key_results, own.parts, strict=True)
+    ]
+
+
+def _status_cell(state: Status | None) -> str:
+    return "-" if state is None else badge(state.name)
 
 
 def _objective_rows(
-    objective: Objective,
-    as_of: date | None,
-    depth: int = 0,
-    *,
-    own: Score | None = None,
-    policy: ScoringPolicy | None = None,
+    objective: Objective, own: Score, statuses: list[Status | None], depth: int = 0
 ) -> list[str]:
-    """Rows for an objective and its key results: scored alone, or as `own` in a tree."""
-    policy = _DEFAULT_POLICY if policy is None else policy
-    own = score(objective, as_of) if own is None else own
-    cycle = objective.cycle
-    day = as_of if as_of is not None else _latest_day(objective)
-    statuses: list[str] = ["-"] * (len(objective.key_results) + 1)
-    if cycle is not None and day is not None:
-        day = judged_as_of(day, cycle, policy.day_of)
-        assert day is not None
-        rolled_up = policy.rollup.uses_children
-        statuses = [
-            objective_status(objective, own, cycle, day, policy, rolled_up=rolled_up).name,
-            *(
-                key_result_status(kr, part, cycle, day, policy).name
-                for kr, part in zip(objective.key_results, own.parts, strict=True)
-            ),
-        ]
+    """Rows for an objective (`statuses[0]`) and its key results (the rest)."""
     # Indented by a style, not by repeated spaces, so a deep tree stays linear in size.
     pad = f' style="padding-left:{depth * 1.5:g}em"' if depth else ""
     rows = [
         (
             f"<tr><td{pad}><strong>{escape(objective.title)}</strong></td>"
-            f"<td>{own.value:.2f}</td><td>{_badge(own.grade.name)}</td>"
-            f"<td>{_badge(statuses[0]) if statuses[0] != '-' else '-'}</td></tr>"
+            f"<td>{own.value:.2f}</td><td>{badge(own.grade.name)}</td>"
+            f"<td>{_status_cell(statuses[0])}</td></tr>"
         )
     ]
     for key_result, part, state in zip(objective.key_results, own.parts, statuses[1:], strict=True):
         rows.append(
             f'<tr><td style="padding-left:{depth * 1.5 + 1:g}em">&bull; '
             f"{escape(key_result.title)}</td>"
-            f"<td>{part.value:.2f}</td><td>{_badge(part.grade.name)}</td>"
-            f"<td>{_badge(state) if state != '-' else '-'}</td></tr>"
+            f"<td>{part.value:.2f}</td><td>{badge(part.grade.name)}</td>"
+            f"<td>{_status_cell(state)}</td></tr>"
         )
     rows.extend(
         f'<tr class="initiative"><td colspan="4" style="padding-left:{depth * 1.5 + 1:g}em">'
@@ -225,42 +241,71 @@ def _objective_rows(
 _DEFAULT_POLICY = ScoringPolicy()
 
 
-_HEAD = (
-    '<table class="okrkpi"><thead><tr><th style="text-align:left">Objective / key result</th>'
-    "<th>score</th><th>grade</th><th>status</th></tr></thead><tbody>"
-)
+def _table(caption: str, rows: list[str]) -> str:
+    return (
+        '<table class="okrkpi"><caption style="caption-side:top;text-align:left">'
+        f"{escape(caption)}</caption>"
+        '<thead><tr><th style="text-align:left">Objective / key result</th>'
+        "<th>score</th><th>grade</th><th>status</th></tr></thead><tbody>"
+        + "".join(rows)
+        + "</tbody></table>"
+    )
 
 
-def objective_html(objective: Objective) -> str:
-    """An `Objective` as an HTML table scored at its latest check-in."""
-    return _HEAD + "".join(_objective_rows(objective, None)) + "</tbody></table>"
+def objective_html(objective: Objective, *, as_of: date | None = None) -> str:
+    """An `Objective` as an HTML table: score, grade and status as of one day, named in it.
+
+    That day is `as_of`, or the day of its latest check-in.
+    """
+    day, caption = _view_day([objective], as_of, "objective_html")
+    own = score(objective, day)
+    policy = _DEFAULT_POLICY
+    state = None
+    if objective.cycle is not None and day is not None:
+        rolled_up = policy.rollup.uses_children
+        state = objective_status(objective, own, objective.cycle, day, policy, rolled_up=rolled_up)
+    statuses = [state, *_key_result_statuses(objective, own, day, policy)]
+    return _table(caption, _objective_rows(objective, own, statuses))
 
 
 def objective_markdown(objective: Objective) -> str:
-    """An `Objective` as Markdown: its sentence and score."""
-    own = score(objective)
+    """An `Objective` as Markdown: its sentence and score as of its latest check-in."""
+    day, caption = _view_day([objective], None, "objective_markdown")
+    own = score(objective, day)
     title, sentence = markdown_text(objective.title), markdown_text(objective.sentence)
-    return f"**{title}**: {own.value:.2f} {own.grade.name}\n\n{sentence}"
+    when = caption[:1].lower() + caption[1:]
+    return f"**{title}**: {own.value:.2f} {label_of(own.grade)} ({when})\n\n{sentence}"
 
 
-def tree_html(tree: AlignmentTree) -> str:
-    """An `AlignmentTree` as an HTML table, indented by depth, scored at the latest check-ins."""
-    scores = tree.score()  # with the tree's own policy and roll-up, as its text shows
+def tree_html(tree: AlignmentTree, *, as_of: date | None = None) -> str:
+    """An `AlignmentTree` as an HTML table, indented by depth.
+
+    Every score and status is as of one day, named above the table: `as_of`, or the day
+    of the latest check-in anywhere in the tree. Scored with the tree's own policy and
+    roll-up, as its text shows.
+    """
+    day, caption = _view_day(tree, as_of, "tree_html", tree.policy.day_of)
+    scores = tree.score(day)
+    statuses = tree_statuses(tree, scores, day) if day is not None else {}
     rows: list[str] = []
     for objective, depth in tree.walk():
         own = scores[objective.id]
-        rows.extend(_objective_rows(objective, None, depth, own=own, policy=scores.policy))
-    return _HEAD + "".join(rows) + "</tbody></table>"
+        kr_statuses = _key_result_statuses(objective, own, day, scores.policy)
+        state = statuses.get(objective.id)
+        rows.extend(_objective_rows(objective, own, [state, *kr_statuses], depth))
+    return _table(caption, rows)
 
 
 def tree_markdown(tree: AlignmentTree) -> str:
-    """An `AlignmentTree` as a Markdown list."""
-    scores = tree.score()
+    """An `AlignmentTree` as a Markdown list, scored as of its latest check-in, as its HTML."""
+    day, _ = _view_day(tree, None, "tree_markdown", tree.policy.day_of)
+    scores = tree.score(day)
     lines: list[str] = []
     for objective, depth in tree.walk():
         own = scores[objective.id]
         title = markdown_text(objective.title)
-        lines.append(f"{_indent(depth, '  ')}- **{title}** {own.value:.2f} {own.grade.name}")
+        grade = label_of(own.grade)
+        lines.append(f"{_indent(depth, '  ')}- **{title}** {own.value:.2f} {grade}")
     return "\n".join(lines)
 
 
@@ -270,7 +315,7 @@ def kpi_html(kpi: KPI) -> str:
     missing = kpi.missing_components()
     extra = f"<br>missing: {escape(', '.join(missing))}" if missing else ""
     return (
-        f"<div><strong>{escape(kpi.name)}</strong> {_badge(report.health.name)} "
+        f"<div><strong>{escape(kpi.name)}</strong> {badge(report.health.name)} "
         f"{escape(report.reason)}{extra}</div>"
     )
 
@@ -279,7 +324,7 @@ def kpi_markdown(kpi: KPI) -> str:
     """A `KPI` as Markdown."""
     report = kpi.health_report()
     name, reason = markdown_text(kpi.name), markdown_text(report.reason)
-    return f"**{name}** {report.health.name}: {reason}"
+    return f"**{name}** {label_of(report.health)}: {reason}"
 
 
 def to_records(

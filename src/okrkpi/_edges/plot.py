@@ -3,26 +3,39 @@
 Each chart is made from okrkpi values. Its `.data` (plain records) and `.to_vega_lite()`
 (a Vega-Lite v5 spec, a plain dict) need nothing installed; `.plot(ax=None)` draws it
 with matplotlib (the `plot` extra) and returns the display with `.ax_` and `.figure_`.
+
+What a person reads comes from one place: statuses, grades, zones and health in their
+words (`okrkpi._edges.words`), colours from `okrkpi._edges.style`. Every text drawn
+passes through `_drawn`, so a title is drawn as typed, never as mathtext. Legends sit
+above the plot, between the title and the data, so they never cover it.
 """
 
 from __future__ import annotations
 
 import collections
+import hashlib
+import io
 import json
+import math
+import re
 from collections.abc import Iterable, Sequence
-from datetime import date
+from datetime import date, datetime
+from html import escape
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from okrkpi._alignment.tree import AlignmentTree
 from okrkpi._edges.display import tree_statuses
-from okrkpi._edges.style import COLOURS, NEUTRAL, SERIES, colour_of
+from okrkpi._edges.style import COLOURS, GUIDE, NEUTRAL, SERIES, colour_of
+from okrkpi._edges.words import label_of, plain_text
 from okrkpi._errors import MissingExtraError, ValidationError
 from okrkpi._model._checks import check_moment
 from okrkpi._model.cycle import Cycle
 from okrkpi._model.key_result import KeyResult, Metric, Zoned
 from okrkpi._model.kpi import KPI, TargetRange
 from okrkpi._model.moments import day_of
-from okrkpi._model.objective import Objective
+from okrkpi._model.objective import Level, Objective
+from okrkpi._model.zones import Zone
 from okrkpi._planning.forecast import Calibration
 from okrkpi._scoring.engine import judged_as_of, objective_status, score, score_key_result
 from okrkpi._scoring.policy import ScoringPolicy
@@ -30,6 +43,7 @@ from okrkpi._scoring.score import Status
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
+    from matplotlib.backend_bases import RendererBase
     from matplotlib.figure import Figure
 
 __all__ = [
@@ -48,42 +62,394 @@ __all__ = [
 ]
 
 VEGA_LITE_SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"
+_ID_PREFIX = re.compile(r"[A-Za-z][\w-]*")
+# An id matplotlib writes, or a reference to one: id="p1", href="#p1", url(#p1).
+_SVG_ID = re.compile(r'(\bid="|href="#|url\(#)([^")]+)')
+_TAG = re.compile(r"<[^>]*>")  # matplotlib escapes < and > in text
 _WIDTH, _HEIGHT = 480, 260
+_SMALL = 8  # points: legends, tick labels and notes
+_LABEL_CHARS = 40  # a row's title on the timeline; a legend entry may have 48
+_NOTHING = "No objectives with a cycle"  # a doughnut or timeline with nothing to draw
+_MANY_LINES = 8  # more objectives than this: one grey line each and their average
+_CONFIDENCE = SERIES[3]  # purple-pink: no status, grade or zone has it
+_FEWEST_DAYS = 7  # a date axis shows at least a fortnight
+_DOTTED_POINTS = 60  # more points than this on a line: no dot per point
+_PLAIN_NUMBERS = 1e100  # beyond this, values are drawn in a power of ten's units
+_ROW_INCHES = 0.2  # the timeline's figure grows by this much per row...
+_TALLEST_INCHES = 300.0  # ...up to this (Agg refuses images over 2**16 pixels a side)
+Entry = tuple[Any, str]
+"""A legend entry: the artist (or a tuple of artists) and its label, ready to draw."""
 
 
-def _axes(ax: Axes | None) -> Axes:
+# -- drawing helpers ----------------------------------------------------------------------
+
+
+def _pyplot() -> Any:
     try:
         import matplotlib.pyplot as plt  # noqa: PLC0415 - optional: only drawing needs it
     except ImportError:
         raise MissingExtraError("Drawing charts", "plot", "matplotlib") from None
+    return plt
+
+
+def _axes(ax: Axes | None, height: float | None = None) -> Axes:
+    """The axes to draw on: `ax`, or a new figure's (taller than the default if asked)."""
+    plt = _pyplot()
     from matplotlib.axes import Axes  # noqa: PLC0415 - optional, as above
 
     if ax is None:
-        _, ax = plt.subplots(figsize=(7, 3.6))
+        width, default_height = plt.rcParams["figure.figsize"]
+        size = (width, max(default_height, height or 0.0))
+        _, ax = plt.subplots(figsize=size, layout="constrained")
     elif not isinstance(ax, Axes):
         raise ValidationError.field("plot.ax", ax, "a matplotlib Axes or None")
     return ax
 
 
-def _number(day: date) -> float:
-    """A day on matplotlib's date axis (days since 1970-01-01)."""
-    return float((day_of(day) - date(1970, 1, 1)).days)
+def _shortened(text: str, limit: int | None) -> str:
+    shown = plain_text(text)
+    if limit is not None and len(shown) > limit:
+        shown = shown[: limit - 1].rstrip() + "\u2026"
+    return shown
 
 
-def _iso(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, date) else value
+def _drawn(text: str, limit: int | None = None) -> str:
+    """Text for matplotlib, drawn as typed: one line, at most `limit` characters.
+
+    Every `$` is escaped, so no title is read as mathtext: `$x^2$` stays `$x^2$`, and an
+    unknown command between dollars or an odd count of them cannot fail the drawing.
+    """
+    return _shortened(text, limit).replace("$", r"\$")
+
+
+def _day_words(day: date) -> str:
+    """`15 Aug 2026`: a day as a person reads it on a chart."""
+    return f"{day.day} {day:%b %Y}"
+
+
+def _x(moment: date) -> Any:
+    """A moment on a chart's date axis: a datetime at its own wall-clock time."""
+    if isinstance(moment, datetime) and moment.tzinfo is not None:
+        return moment.replace(tzinfo=None)  # where it was made, as `day_of` reads it
+    return moment
+
+
+def _date_number(moment: date) -> float:
+    from matplotlib.dates import date2num  # noqa: PLC0415 - optional, as above
+
+    return float(date2num(_x(moment)))  # type: ignore[no-untyped-call]
+
+
+def _date_axis(ax: Axes) -> None:
+    """Concise dates on the x axis, as many ticks as its width holds without crowding.
+
+    Days read as people write them ("Aug" under "15"; "15 Aug 2026" beside the axis, not
+    "2026-Aug"), and a single day gets a fortnight around it rather than five years.
+    """
+    from matplotlib.dates import AutoDateLocator, ConciseDateFormatter  # noqa: PLC0415
+
+    low, high = ax.dataLim.intervalx
+    if math.isfinite(low) and math.isfinite(high) and high - low < 2 * _FEWEST_DAYS:
+        middle = (low + high) / 2
+        ax.set_xlim(middle - _FEWEST_DAYS, middle + _FEWEST_DAYS)
+    inches = ax.bbox.width / ax.figure.dpi
+    locator = AutoDateLocator(minticks=3, maxticks=max(7, int(inches * 1.4)))  # type: ignore[no-untyped-call]
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(
+        ConciseDateFormatter(  # type: ignore[no-untyped-call]
+            locator,
+            zero_formats=["", "%Y", "%b", "%d %b", "%H:%M", "%H:%M"],
+            offset_formats=["", "%Y", "%b %Y", "%d %b %Y", "%d %b %Y", "%d %b %Y %H:%M"],
+        )
+    )
+
+
+def _date_limits(ax: Axes, first: date, last: date) -> None:
+    """The x axis from `first` to the end of `last`, with a little air either side."""
+    pad = max(1.0, (last - first).days * 0.02)
+    ax.set_xlim(_date_number(first) - pad, _date_number(last) + 1 + pad)
+    _date_axis(ax)
+
+
+def _quiet(ax: Axes, grid: str = "y") -> None:
+    """Small tick labels and light grid lines behind the data."""
+    ax.tick_params(labelsize=_SMALL)
+    ax.xaxis.label.set_fontsize(_SMALL + 1)
+    ax.yaxis.label.set_fontsize(_SMALL + 1)
+    ax.grid(axis=grid, color="#dddddd", linewidth=0.6)  # type: ignore[arg-type]
+    ax.set_axisbelow(True)
+
+
+def _marker_size(points: int) -> float:
+    """Dots for each point while they stay apart; none once they would merge into a line."""
+    return 4.0 if points <= _DOTTED_POINTS else 0.0
+
+
+def _value_scale(values: Iterable[float]) -> tuple[float, str]:
+    """A divisor that keeps drawn values (and their axis's arithmetic) far from overflow.
+
+    Values near the float limit (1e308) overflow matplotlib's margins and ticks; they
+    are drawn in units of a power of ten instead, which the axis label names.
+    """
+    largest = max((abs(value) for value in values), default=0.0)
+    if largest < _PLAIN_NUMBERS:
+        return 1.0, ""
+    exponent = math.floor(math.log10(largest))
+    return 10.0**exponent, f" (\u00d71e{exponent})"
+
+
+def _renderer(figure: Any) -> RendererBase:
+    """A renderer to measure text with, whatever the figure's canvas."""
+    from matplotlib.backends.backend_agg import RendererAgg  # noqa: PLC0415
+
+    return RendererAgg(1, 1, figure.dpi)  # type: ignore[no-untyped-call]
+
+
+def _points(pixels: float, figure: Any) -> float:
+    return float(pixels * 72.0 / figure.dpi)
+
+
+def _lay_out(ax: Axes) -> None:
+    """Run the figure's layout engine (constrained, for a new figure), if it has one."""
+    root = ax.figure.figure  # a subfigure's root figure holds the engine
+    engine = root.get_layout_engine()
+    if engine is not None:
+        engine.execute(root)
+
+
+def _entry(handle: Any, words: str) -> Entry:
+    """A legend entry; the artist takes the same label, for `ax.get_legend_handles_labels()`."""
+    label = _drawn(words, _LABEL_CHARS + 8)
+    if not isinstance(handle, tuple):
+        handle.set_label(label)
+    return handle, label
+
+
+def _legend_above(ax: Axes, entries: list[Entry]) -> float:
+    """A frameless legend between the title and the plot; returns its height in points.
+
+    As many columns as fit the plot's width, so it never covers the data.
+    """
+    from matplotlib.legend_handler import HandlerTuple  # noqa: PLC0415
+
+    renderer = _renderer(ax.figure)
+    handles = [handle for handle, _ in entries]
+    labels = [label for _, label in entries]
+    room = 0.95 * ax.get_window_extent(renderer).width
+    columns = len(entries)
+    while True:
+        legend = ax.legend(
+            handles,
+            labels,
+            loc="lower left",
+            bbox_to_anchor=(0.0, 1.0),
+            ncols=columns,
+            frameon=False,
+            fontsize=_SMALL,
+            borderaxespad=0.4,
+            borderpad=0.0,
+            handlelength=1.8,
+            handletextpad=0.5,
+            columnspacing=1.2,
+            handler_map={tuple: HandlerTuple(ndivide=None, pad=0.2)},
+        )
+        box = legend.get_window_extent(renderer)
+        if box.width <= room or columns == 1:
+            return _points(box.height, ax.figure) + 0.4 * _SMALL
+        columns = min(columns - 1, math.ceil(len(entries) / math.ceil(box.width / room)))
+
+
+def _title(ax: Axes, title: str, legend_height: float) -> None:
+    """The chart's title at the top left, above the legend, shortened to fit the figure."""
+    renderer = _renderer(ax.figure)
+    style: dict[str, Any] = {
+        "loc": "left",
+        "fontsize": 11,
+        "fontweight": "bold",
+        "pad": 6 + legend_height,
+    }
+    shown = ax.set_title(_drawn(title), **style)
+    room = ax.figure.bbox.width - ax.get_window_extent(renderer).x0
+    width = shown.get_window_extent(renderer).width
+    if width > room:  # one pass is enough: characters are about the same width
+        keep = max(8, int(len(plain_text(title)) * room / width) - 2)
+        ax.set_title(_drawn(title, keep), **style)
+
+
+class _Display:
+    """What every chart has: its data, and after `plot`, its axes and figure."""
+
+    title: str
+    data: list[dict[str, Any]]
+    ax_: Axes
+    figure_: Figure
+
+    def plot(self, ax: Axes | None = None, **kwargs: Any) -> Any:
+        """Draw on `ax` (a new figure when None); returns this display, with `ax_` and `figure_`.
+
+        `kwargs` go to the main artist (e.g. `linewidth=2`). A new figure takes
+        matplotlib's default size (`figure.figsize`), taller for a long timeline, and its
+        constrained layout.
+
+        Raises:
+            MissingExtraError: matplotlib is not installed (`pip install "okrkpi[plot]"`).
+        """
+        axes = _axes(ax, self._height())
+        entries = self._draw(axes, **kwargs)
+        _lay_out(axes)  # the legend and title fit the plot's width once tick labels take theirs
+        height = _legend_above(axes, entries) if entries else 0.0
+        _title(axes, self.title, height)
+        self.ax_ = axes
+        self.figure_ = axes.figure  # type: ignore[assignment]
+        return self
+
+    def to_svg(self, *, id_prefix: str | None = None) -> str:
+        """The chart as an SVG element to put in a page, its words kept as text.
+
+        Drawn on a figure of its own, outside pyplot (nothing is left open), at the size
+        `plot()` would choose; `ax_` and `figure_` are then that figure's. The text is
+        the root `<svg>` element alone, labelled with the chart's title for screen
+        readers, with no date in it, so the same chart gives the same text.
+
+        Args:
+            id_prefix: Put before every id in the SVG (and every reference to one), so
+                charts in one page never share an id; by default, from the chart's content.
+
+        Raises:
+            MissingExtraError: matplotlib is not installed (`pip install "okrkpi[plot]"`).
+            ValidationError: `id_prefix` is not a letter followed by letters, digits,
+                `-` or `_`.
+        """
+        if id_prefix is None:
+            content = repr((type(self).__name__, self.title, self.data)).encode("utf-8", "replace")
+            id_prefix = f"okrkpi-{hashlib.sha256(content).hexdigest()[:12]}-"
+        elif not isinstance(id_prefix, str) or not _ID_PREFIX.fullmatch(id_prefix):
+            raise ValidationError.field("Display.to_svg.id_prefix", id_prefix, "an id's start")
+        plt = _pyplot()
+        from matplotlib.figure import Figure  # noqa: PLC0415 - optional, as above
+
+        width, height = plt.rcParams["figure.figsize"]
+        figure = Figure(figsize=(width, max(height, self._height() or 0.0)), layout="constrained")
+        self.plot(ax=figure.add_subplot())
+        buffer = io.StringIO()
+        with plt.rc_context({"svg.fonttype": "none", "svg.hashsalt": "okrkpi"}):
+            figure.savefig(buffer, format="svg", metadata={"Date": None})
+        text = buffer.getvalue()
+        # In tags only: a title that reads id="x" stays as typed in its <text>.
+        svg = _TAG.sub(
+            lambda tag: _SVG_ID.sub(lambda found: f"{found[1]}{id_prefix}{found[2]}", tag[0]),
+            text[text.index("<svg") :],
+        )
+        label = escape(plain_text(self.title))
+        return svg.replace("<svg ", f'<svg role="img" aria-label="{label}" ', 1)
+
+    def _height(self) -> float | None:
+        """Inches a new figure needs, when more than matplotlib's default."""
+        return None
+
+    def _draw(self, ax: Axes, **kwargs: Any) -> list[Entry]:
+        """Draw the marks; returns the legend's entries, one per kind of mark."""
+        raise NotImplementedError
+
+    def to_vega_lite(self) -> dict[str, Any]:
+        """A Vega-Lite v5 spec of the same chart: a plain, JSON-safe dict."""
+        raise NotImplementedError
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__}: {self.title!r}, {len(self.data)} records>"
+
+
+# -- Vega-Lite helpers --------------------------------------------------------------------
+
+_TIME_FORMAT = "%Y-%m-%dT%H:%M:%S"
+
+
+def _vega_value(value: Any) -> Any:
+    """A record's value in a spec: moments at their wall-clock time, text drawable."""
+    if isinstance(value, date):
+        moment = _x(value)
+        if not isinstance(moment, datetime):
+            moment = datetime(moment.year, moment.month, moment.day)
+        return moment.strftime(_TIME_FORMAT)
+    if isinstance(value, str):
+        return plain_text(value)
+    return value
+
+
+def _vega_data(records: list[dict[str, Any]]) -> dict[str, Any]:
+    """Inline data, its moments read as UTC wall-clock times.
+
+    Vega reads a date-only string as UTC and a date-time as the viewer's local time; read
+    both as UTC, with a UTC scale, no viewer's time zone moves a check-in to another day.
+    """
+    values = [{key: _vega_value(value) for key, value in row.items()} for row in records]
+    moments = sorted(
+        {key for row in records for key, value in row.items() if isinstance(value, date)}
+    )
+    data: dict[str, Any] = {"values": values}
+    if moments:
+        data["format"] = {"parse": dict.fromkeys(moments, f"utc:'{_TIME_FORMAT}'")}
+    return data
 
 
 def _spec(records: list[dict[str, Any]], title: str, **rest: Any) -> dict[str, Any]:
-    values = [{key: _iso(value) for key, value in row.items()} for row in records]
     return {
         "$schema": VEGA_LITE_SCHEMA,
-        "title": title,
+        "title": {"text": plain_text(title), "anchor": "start"},
         "width": _WIDTH,
         "height": _HEIGHT,
-        "data": {"values": values},
+        "data": _vega_data(records),
+        "config": {"legend": {"orient": "top", "labelLimit": 240}},
         **rest,
     }
+
+
+def _time_axis(moments: Iterable[date], title: str | None = None) -> dict[str, Any]:
+    """A temporal x channel: UTC wall-clock times, ticks and format chosen by the span."""
+    days = sorted(day_of(moment) for moment in moments)
+    span = (days[-1] - days[0]).days if days else 0
+    ticks: str | dict[str, Any]
+    if span <= 14:
+        ticks, shown = "day", "%-d %b"
+    elif span <= 60:
+        ticks, shown = "week", "%-d %b"
+    elif span <= 120:
+        ticks, shown = {"interval": "week", "step": 2}, "%-d %b"
+    elif span <= 800:
+        ticks, shown = "month", "%b %Y"
+    else:
+        ticks, shown = "year", "%Y"
+    return {
+        "type": "temporal",
+        "title": title,
+        "scale": {"type": "utc"},
+        "axis": {"format": shown, "tickCount": ticks, "labelOverlap": True, "grid": False},
+    }
+
+
+def _day_tooltip(field: str) -> dict[str, Any]:
+    return {"field": field, "type": "temporal", "format": "%-d %b %Y", "scale": {"type": "utc"}}
+
+
+def _as_of_rule(day: date, **mark: Any) -> dict[str, Any]:
+    """A vertical rule at the as-of day."""
+    return {
+        "data": {"values": [{"at": day.isoformat()}]},
+        "mark": {"type": "rule", "color": GUIDE, **mark},
+        "encoding": {"x": {"field": "at", "type": "temporal", "scale": {"type": "utc"}}},
+    }
+
+
+def _words_expression(field: str) -> str:
+    """A Vega expression: the people's words for the status (zone, ...) name in `field`."""
+    names = {name: label_of(name) for name in COLOURS}
+    return f"{json.dumps(names)}[datum.{field}]"
+
+
+def _word_scale(names: Iterable[str]) -> dict[str, Any]:
+    """A colour scale from the words of these names to their colours."""
+    shown = list(dict.fromkeys(names))
+    return {"domain": [label_of(name) for name in shown], "range": [colour_of(n) for n in shown]}
 
 
 def _row_labels(labels: list[str]) -> str:
@@ -103,45 +469,6 @@ def _labels(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
     }
 
 
-def _scale(names: Iterable[str]) -> dict[str, Any]:
-    shown = list(names)
-    return {"domain": shown, "range": [colour_of(name) for name in shown]}
-
-
-class _Display:
-    """What every chart has: its data, and after `plot`, its axes and figure."""
-
-    title: str
-    data: list[dict[str, Any]]
-    ax_: Axes
-    figure_: Figure
-
-    def plot(self, ax: Axes | None = None, **kwargs: Any) -> Any:
-        """Draw on `ax` (a new figure when None); returns this display, with `ax_` and `figure_`.
-
-        `kwargs` go to the main artist (e.g. `linewidth=2`).
-
-        Raises:
-            MissingExtraError: matplotlib is not installed (`pip install "okrkpi[plot]"`).
-        """
-        axes = _axes(ax)
-        self._draw(axes, **kwargs)
-        axes.set_title(self.title, loc="left", fontsize=11)
-        self.ax_ = axes
-        self.figure_ = axes.figure  # type: ignore[assignment]
-        return self
-
-    def _draw(self, ax: Axes, **kwargs: Any) -> None:
-        raise NotImplementedError
-
-    def to_vega_lite(self) -> dict[str, Any]:
-        """A Vega-Lite v5 spec of the same chart: a plain, JSON-safe dict."""
-        raise NotImplementedError
-
-    def __repr__(self) -> str:
-        return f"<{type(self).__name__}: {self.title!r}, {len(self.data)} records>"
-
-
 # -- burn-up ------------------------------------------------------------------------------
 
 
@@ -150,8 +477,13 @@ class BurnUpDisplay(_Display):
 
     Attributes:
         data: Records with `series` ("actual", "expected", "target", "confidence"),
-            `at` and `value` (confidence in 0..1).
+            `at` and `value` (confidence in 0..1). The last "actual" record holds the
+            latest value up to the as-of day and is marked `held: True`.
         as_of: The day marked.
+        cycle: The cycle drawn.
+        unit: The key result's unit, if it has one.
+        zones: For a zoned key result, `(zone name, low, high)` bands: below commit,
+            commit and target; empty otherwise.
     """
 
     def __init__(self, key_result: KeyResult, cycle: Cycle, as_of: date | None) -> None:
@@ -163,23 +495,34 @@ class BurnUpDisplay(_Display):
             check_moment("burn_up.as_of", as_of, "a date or None")
         self.title = key_result.title
         self.as_of = day_of(judged_as_of(as_of, cycle) or cycle.end)
+        self.cycle = cycle
         measure = key_result.measure
+        self.unit: str | None = getattr(measure, "unit", None)
+        self.zones: tuple[tuple[str, float, float], ...] = ()
+        self._planned = False
         if isinstance(measure, Metric):
             start, target = measure.start, measure.target
             expected = [(cycle.start, start)]
             expected += [(p.at, p.value) for p in measure.plan if cycle.start < p.at < cycle.end]
             expected.append((cycle.end, target))
+            self._planned = len(expected) > 2
         elif isinstance(measure, Zoned):
             start, target = measure.baseline, measure.stretch
             expected = [(cycle.start, start), (cycle.end, target)]
+            commit, aimed = measure.commit_value, measure.target_value
+            self.zones = (
+                (Zone.FAIL.name, start, commit),
+                (Zone.COMMIT.name, commit, aimed),
+                (Zone.TARGET.name, aimed, target),
+            )
         else:  # binary, threshold, milestones, ordinal: progress from 0 to 1
             start, target = 0.0, 1.0
             expected = [(cycle.start, 0.0), (cycle.end, 1.0)]
-        numeric = isinstance(measure, Metric | Zoned)
+        self._numeric = isinstance(measure, Metric | Zoned)
         records: list[dict[str, Any]] = []
-        actual = [(cycle.start, start)]
+        actual: list[tuple[date, float]] = [(cycle.start, start)]
         for entry in key_result.check_ins_until(self.as_of):
-            if numeric:
+            if self._numeric:
                 value = float(entry.value)
             else:
                 value = score_key_result(key_result, entry.at, ScoringPolicy()).value
@@ -192,6 +535,11 @@ class BurnUpDisplay(_Display):
                     {"series": "confidence", "at": entry.at, "value": entry.confidence.probability}
                 )
         records[:0] = [{"series": "actual", "at": at, "value": v} for at, v in actual]
+        if day_of(actual[-1][0]) < self.as_of:  # the latest value holds until the as-of day
+            records.insert(
+                len(actual),
+                {"series": "actual", "at": self.as_of, "value": actual[-1][1], "held": True},
+            )
         records += [{"series": "expected", "at": at, "value": v} for at, v in expected]
         records += [
             {"series": "target", "at": cycle.start, "value": target},
@@ -201,66 +549,185 @@ class BurnUpDisplay(_Display):
 
     def _series(self, name: str) -> tuple[list[Any], list[float]]:
         rows = [row for row in self.data if row["series"] == name]
-        return [row["at"] for row in rows], [row["value"] for row in rows]
+        return [_x(row["at"]) for row in rows], [row["value"] for row in rows]
 
-    def _draw(self, ax: Axes, **kwargs: Any) -> None:
+    @property
+    def _target_words(self) -> str:
+        return "Stretch" if self.zones else "Target"
+
+    @property
+    def _expected_words(self) -> str:
+        return "Plan" if self._planned else "Expected pace"
+
+    def _draw(self, ax: Axes, **kwargs: Any) -> list[Entry]:
+        from matplotlib.ticker import PercentFormatter  # noqa: PLC0415 - optional
+
+        drawn = [row["value"] for row in self.data if row["series"] != "confidence"]
+        drawn += [edge for _, low, high in self.zones for edge in (low, high)]
+        unit, suffix = _value_scale(drawn)
+        entries: list[Entry] = []
+        for name, low, high in self.zones:
+            band = ax.axhspan(low / unit, high / unit, color=colour_of(name), alpha=0.15, lw=0)
+            entries.append(_entry(band, label_of(name)))
         days, values = self._series("actual")
-        ax.step(days, values, where="post", color=SERIES[0], label="actual", **kwargs)
+        held = len(days) - 1 if self.data[len(days) - 1].get("held") else len(days)
+        dots = _marker_size(held)
+        settings: dict[str, Any] = {
+            "color": SERIES[0],
+            "linewidth": 2,
+            "marker": "o",
+            "markersize": dots,
+        }
+        (actual,) = ax.step(
+            days,
+            [value / unit for value in values],
+            where="post",
+            markevery=list(range(held)),  # no dot where the value is only held
+            **(settings | kwargs),
+        )
+        entries.append(_entry(actual, "Check-ins"))
         days, values = self._series("expected")
-        ax.plot(days, values, linestyle="--", color=NEUTRAL, label="expected")
+        (expected,) = ax.plot(
+            days,
+            [value / unit for value in values],
+            linestyle="--",
+            color=GUIDE,
+            linewidth=1,
+            marker="o" if self._planned else "",
+            markersize=3,
+            markevery=list(range(1, len(days) - 1)),  # the planned points, not the ends
+        )
+        entries.append(_entry(expected, self._expected_words))
         days, values = self._series("target")
-        ax.plot(days, values, linestyle=":", color=COLOURS["ACHIEVED"], label="target")
-        ax.axvline(_number(self.as_of), color=NEUTRAL, linewidth=0.8, label="as of")
+        (target,) = ax.plot(days, [value / unit for value in values], linestyle=":", color=GUIDE)
+        entries.append(_entry(target, self._target_words))
+        marker = ax.axvline(_date_number(self.as_of), color=GUIDE, linewidth=0.8)
+        entries.append(_entry(marker, f"As of {_day_words(self.as_of)}"))
         days, values = self._series("confidence")
         if days:
             twin = ax.twinx()
-            twin.plot(days, values, "o", color=SERIES[1], label="confidence")
-            twin.set_ylim(0, 1)
-            twin.set_ylabel("confidence")
-        ax.legend(loc="upper left", fontsize=8)
+            (points,) = twin.plot(
+                days,
+                values,
+                "D",
+                color=_CONFIDENCE,
+                markersize=5 if len(days) <= _DOTTED_POINTS else 3,
+                markeredgecolor="white",
+                markeredgewidth=0.5,
+            )
+            twin.set_ylim(0, 1.05)
+            twin.yaxis.set_major_formatter(PercentFormatter(1.0))
+            twin.set_ylabel("confidence", fontsize=_SMALL + 1)
+            twin.tick_params(labelsize=_SMALL)
+            entries.append(_entry(points, "Confidence (right axis)"))
+        _date_limits(ax, min(self.cycle.start, self.as_of), max(self.cycle.end, self.as_of))
+        ax.set_ylabel(_drawn((self.unit or "value") if self._numeric else "score") + suffix)
+        _quiet(ax)
+        return entries
 
     def to_vega_lite(self) -> dict[str, Any]:
-        """Lines per series, confidence on its own axis, a rule at the as-of day."""
-        base = {"x": {"field": "at", "type": "temporal", "title": None}}
-        colour = {"field": "series", "type": "nominal"}
-        value = {"field": "value", "type": "quantitative"}
-        actual = {  # a value holds until the next check-in: steps
-            "transform": [{"filter": "datum.series == 'actual'"}],
-            "mark": {"type": "line", "interpolate": "step-after"},
-            "encoding": {**base, "y": value, "color": colour},
+        """Steps for the check-ins, the expected line, zone bands, confidence on its own axis."""
+        x = {"field": "at", **_time_axis([self.cycle.start, self.cycle.end, self.as_of])}
+        words = {
+            "actual": "Check-ins",
+            "expected": self._expected_words,
+            "target": self._target_words,
+            "confidence": "Confidence (right axis)",
         }
-        expected = {  # straight between planned points, as the matplotlib chart draws it
-            "transform": [{"filter": "datum.series == 'expected' || datum.series == 'target'"}],
-            "mark": {"type": "line", "strokeDash": [4, 3]},
-            "encoding": {**base, "y": value, "color": colour},
-        }
-        confidence = {
-            "transform": [{"filter": "datum.series == 'confidence'"}],
-            "mark": "point",
-            "encoding": {
-                **base,
-                "y": {"field": "value", "type": "quantitative", "scale": {"domain": [0, 1]}},
-                "color": colour,
+        confident = any(row["series"] == "confidence" for row in self.data)
+        names = ["actual", "expected", "target", *(["confidence"] if confident else [])]
+        colour = {
+            "field": "shown",
+            "type": "nominal",
+            "title": None,
+            "legend": {"symbolOpacity": 1},
+            "scale": {
+                "domain": [words[name] for name in names] + [label_of(z) for z, *_ in self.zones],
+                "range": [SERIES[0], GUIDE, GUIDE, _CONFIDENCE][: len(names)]
+                + [colour_of(zone) for zone, *_ in self.zones],
             },
         }
-        rule = {
-            "data": {"values": [{"at": self.as_of.isoformat()}]},
-            "mark": {"type": "rule", "color": NEUTRAL},
-            "encoding": {"x": {"field": "at", "type": "temporal"}},
-        }
+        unit = (self.unit or "value") if self._numeric else "score"
+        value = {"field": "value", "type": "quantitative", "title": unit, "scale": {"zero": False}}
+        tooltip = [
+            {"field": "shown", "title": "series"},
+            _day_tooltip("at"),
+            {"field": "value", "type": "quantitative", "format": ",.4~g"},
+        ]
+
+        def series(test: str, mark: dict[str, Any], y: dict[str, Any]) -> dict[str, Any]:
+            return {
+                "transform": [{"filter": test}],
+                "mark": mark,
+                "encoding": {"x": x, "y": y, "color": colour, "tooltip": tooltip},
+            }
+
+        values: list[dict[str, Any]] = [
+            {
+                "data": {"values": [{"low": low, "high": high, "zone": label_of(name)}]},
+                "mark": {"type": "rect", "opacity": 0.15},
+                "encoding": {
+                    "y": {"field": "low", "type": "quantitative", "title": unit},
+                    "y2": {"field": "high"},
+                    "color": {**colour, "field": "zone"},
+                    "tooltip": [{"field": "zone"}],
+                },
+            }
+            for name, low, high in self.zones
+        ]
+        values += [
+            # a value holds until the next check-in: steps, with a dot per check-in
+            series(
+                "datum.series == 'actual'",
+                {"type": "line", "interpolate": "step-after", "strokeWidth": 2},
+                value,
+            ),
+            series(
+                "datum.series == 'actual' && datum.held !== true",
+                {"type": "point", "filled": True, "opacity": 1},
+                value,
+            ),
+            # straight between planned points, as the matplotlib chart draws it
+            series(
+                "datum.series == 'expected'",
+                {"type": "line", "strokeDash": [4, 3], "strokeWidth": 1},
+                value,
+            ),
+            series("datum.series == 'target'", {"type": "line", "strokeDash": [1, 3]}, value),
+            _as_of_rule(self.as_of),
+        ]
+        if not confident:
+            return _spec(self._with_words(words), self.title, layer=values)
+        confidence = series(
+            "datum.series == 'confidence'",
+            {"type": "point", "shape": "diamond", "filled": True, "opacity": 1},
+            {
+                "field": "value",
+                "type": "quantitative",
+                "scale": {"domain": [0, 1]},
+                "axis": {"orient": "right", "format": "%", "title": "confidence"},
+            },
+        )
+        # The values share one y axis; confidence has its own, on the right.
         return _spec(
-            self.data,
+            self._with_words(words),
             self.title,
-            layer=[actual, expected, confidence, rule],
+            layer=[{"layer": values}, confidence],
             resolve={"scale": {"y": "independent"}},
         )
+
+    def _with_words(self, words: dict[str, str]) -> list[dict[str, Any]]:
+        """The records, each with the words of its series (`shown`), for a spec."""
+        return [{**row, "shown": words[row["series"]]} for row in self.data]
 
 
 def burn_up(key_result: KeyResult, *, cycle: Cycle, as_of: date | None = None) -> BurnUpDisplay:
     """A burn-up chart of a key result across a cycle.
 
-    The check-ins as a step line, the expected line (the plan, or a straight line from
-    start to target), the target, the as-of day and confidence on a second axis.
+    The check-ins as a step line that holds its latest value up to the as-of day, the
+    expected line (the plan's points joined by straight lines, or a straight line from
+    start to target), the target, the as-of day, the commit and target zones of a zoned
+    key result as bands, and confidence on a second axis.
 
     Metric and zoned key results are drawn in their unit; other kinds as their score.
     """
@@ -272,6 +739,9 @@ def burn_up(key_result: KeyResult, *, cycle: Cycle, as_of: date | None = None) -
 
 class ProgressDisplay(_Display):
     """Objectives' scores over a list of dates, one line each.
+
+    Up to eight objectives get a coloured line and a legend entry each; more are drawn
+    as thin grey lines under their average, which a legend of hundreds could not name.
 
     Attributes:
         data: Records with `objective_id`, `objective`, `at` and `value`.
@@ -309,36 +779,109 @@ class ProgressDisplay(_Display):
             ]
         self.data = records
 
-    def _draw(self, ax: Axes, **kwargs: Any) -> None:
-        names = list(dict.fromkeys(row["objective_id"] for row in self.data))
-        for position, name in enumerate(names):
-            rows = [row for row in self.data if row["objective_id"] == name]
-            ax.plot(
-                [row["at"] for row in rows],
-                [row["value"] for row in rows],
-                marker="o",
-                color=SERIES[position % len(SERIES)],
-                label=rows[0]["objective"],
-                **kwargs,
+    def _lines(self) -> dict[str, list[dict[str, Any]]]:
+        lines: dict[str, list[dict[str, Any]]] = {}
+        for row in self.data:
+            lines.setdefault(row["objective_id"], []).append(row)
+        return lines
+
+    def _draw(self, ax: Axes, **kwargs: Any) -> list[Entry]:
+        lines = self._lines()
+        names = _labels((key, rows[0]["objective"]) for key, rows in lines.items())
+        entries: list[Entry] = []
+        many = len(lines) > _MANY_LINES
+        for position, (key, rows) in enumerate(lines.items()):
+            style: dict[str, Any] = (
+                {"color": NEUTRAL, "linewidth": 0.8, "alpha": 0.6}
+                if many
+                else {
+                    "color": SERIES[position % len(SERIES)],
+                    "marker": "o",
+                    "markersize": _marker_size(len(rows)),
+                }
             )
+            (line,) = ax.plot(
+                [_x(row["at"]) for row in rows],
+                [row["value"] for row in rows],
+                **(style | kwargs),
+            )
+            if not many:
+                entries.append(_entry(line, names[key]))
+            elif position == 0:
+                entries.append(_entry(line, f"Each objective ({len(lines)})"))
+        if many:
+            days = sorted({_x(row["at"]) for row in self.data})
+            totals: dict[date, list[float]] = {}
+            for row in self.data:
+                totals.setdefault(_x(row["at"]), []).append(row["value"])
+            (average,) = ax.plot(
+                days,
+                [sum(totals[d]) / len(totals[d]) for d in days],
+                color=SERIES[0],
+                linewidth=2.5,
+            )
+            entries.append(_entry(average, "Average"))
         ax.set_ylim(0, 1.05)
         ax.set_ylabel("score")
-        ax.legend(loc="upper left", fontsize=8)
+        _date_axis(ax)
+        _quiet(ax)
+        return entries
 
     def to_vega_lite(self) -> dict[str, Any]:
-        """One line per objective (objectives sharing a title are told apart by id)."""
+        """One line per objective (objectives sharing a title are told apart by id).
+
+        More than eight objectives: a thin grey line each under their average, as drawn.
+        """
         label = _labels((row["objective_id"], row["objective"]) for row in self.data)
         rows = [{**row, "series": label[row["objective_id"]]} for row in self.data]
-        return _spec(
-            rows,
-            self.title,
-            mark={"type": "line", "point": True},
-            encoding={
-                "x": {"field": "at", "type": "temporal", "title": None},
-                "y": {"field": "value", "type": "quantitative", "scale": {"domain": [0, 1]}},
-                "color": {"field": "series", "type": "nominal", "title": "objective"},
+        x = {"field": "at", **_time_axis(row["at"] for row in self.data)}
+        y = {
+            "field": "value",
+            "type": "quantitative",
+            "title": "score",
+            "scale": {"domain": [0, 1]},
+        }
+        tooltip = [
+            {"field": "objective"},
+            _day_tooltip("at"),
+            {"field": "value", "type": "quantitative", "format": ".2f"},
+        ]
+        if len(label) <= _MANY_LINES:
+            colour = {
+                "field": "series",
+                "type": "nominal",
+                "title": None,
+                "scale": {"range": list(SERIES)},
+            }
+            return _spec(
+                rows,
+                self.title,
+                mark={"type": "line", "point": True},
+                encoding={"x": x, "y": y, "color": colour, "tooltip": tooltip},
+            )
+        each, average = f"Each objective ({len(label):,})", "Average"
+        legend = {
+            "scale": {"domain": [each, average], "range": [NEUTRAL, SERIES[0]]},
+            "title": None,
+        }
+        lines = {
+            "mark": {"type": "line", "strokeWidth": 0.8, "opacity": 0.6},
+            "encoding": {
+                "x": x,
+                "y": y,
+                "detail": {"field": "objective_id"},
+                "color": {"datum": each, **legend},
+                "tooltip": tooltip,
             },
-        )
+        }
+        mean = {
+            "transform": [
+                {"aggregate": [{"op": "mean", "field": "value", "as": "value"}], "groupby": ["at"]}
+            ],
+            "mark": {"type": "line", "strokeWidth": 2.5},
+            "encoding": {"x": x, "y": y, "color": {"datum": average, **legend}},
+        }
+        return _spec(rows, self.title, layer=[lines, mean])
 
 
 def progress_over_time(
@@ -354,96 +897,183 @@ def progress_over_time(
 # -- status doughnut ----------------------------------------------------------------------
 
 
+def _spread(wanted: list[float], gap: float, low: float, high: float) -> list[float]:
+    """Heights as near `wanted` (sorted high to low) as a `gap` between each allows."""
+    placed: list[float] = []
+    for height in wanted:
+        placed.append(min(height, high) if not placed else min(height, placed[-1] - gap))
+    overflow = low - placed[-1] if placed else 0.0
+    if overflow > 0:  # pushed off the bottom: move everything up, keeping the gaps
+        placed[-1] = low
+        for position in range(len(placed) - 2, -1, -1):
+            placed[position] = max(placed[position], placed[position + 1] + gap)
+    return placed
+
+
 class StatusDoughnutDisplay(_Display):
     """How many objectives are in each status.
 
     Attributes:
         data: Records with `status` and `count`, in severity order, empty ones left out.
+        as_of: The day the statuses are judged at.
+        total: How many objectives have a status (those without a cycle have none).
     """
 
     def __init__(self, tree: AlignmentTree, as_of: date) -> None:
         if not isinstance(tree, AlignmentTree):
             raise ValidationError.field("status_doughnut.tree", tree, "an AlignmentTree")
         check_moment("status_doughnut.as_of", as_of, "a date")
-        day = day_of(as_of, tree.policy.day_of)
-        statuses = tree_statuses(tree, tree.score(as_of), day)
+        self.as_of = day_of(as_of, tree.policy.day_of)
+        statuses = tree_statuses(tree, tree.score(as_of), self.as_of)
         counts = dict.fromkeys(Status, 0)
         for state in statuses.values():
             if state is not None:
                 counts[state] += 1
         order = sorted(Status, key=lambda state: state.severity)
-        self.title = f"Status as of {day.isoformat()}"
+        self.title = "Objectives by status"
         self.data = [
             {"status": state.name, "count": counts[state]} for state in order if counts[state]
         ]
+        self.total = sum(counts.values())
 
-    def _draw(self, ax: Axes, **kwargs: Any) -> None:
+    def _centre(self) -> tuple[str, str]:
+        noun = "objective" if self.total == 1 else "objectives"
+        return f"{self.total:,}", f"{noun}\nas of {_day_words(self.as_of)}"
+
+    def _draw(self, ax: Axes, **kwargs: Any) -> list[Entry]:
+        ax.set_aspect("equal")
+        ax.set_xlim(-2.0, 2.0)
+        ax.set_ylim(-1.35, 1.35)
+        ax.set_axis_off()
+        number, words = self._centre()
         if not self.data:  # no objective with a status: say so rather than draw nothing
-            ax.text(0.5, 0.5, "no objectives with a cycle", ha="center", va="center")
-            ax.set_axis_off()
-            return
-        sizes = [row["count"] for row in self.data]
-        labels = [f"{row['status']} ({row['count']})" for row in self.data]
-        colours = [colour_of(row["status"]) for row in self.data]
-        ax.pie(
-            sizes,
-            labels=labels,
-            colors=colours,
-            wedgeprops={"width": 0.4, "edgecolor": "white"},
+            ax.text(0, 0, _NOTHING, ha="center", va="center")
+            return []
+        counts = [row["count"] for row in self.data]
+        wedges, _ = ax.pie(
+            counts,
+            colors=[colour_of(row["status"]) for row in self.data],
+            wedgeprops={"width": 0.38, "edgecolor": "white", "linewidth": 1.5},
             startangle=90,
             counterclock=False,
+            radius=1.0,
             **kwargs,
         )
-        ax.set_aspect("equal")
+        ax.set_xlim(-2.0, 2.0)  # pie() resets the limits
+        ax.set_ylim(-1.35, 1.35)
+        ax.text(0, 0.12, number, ha="center", va="center", fontsize=20, fontweight="bold")
+        ax.text(0, -0.2, words, ha="center", va="center", fontsize=_SMALL, color=GUIDE)
+        # Labels in two columns beside the ring, spread so no two collide, each joined to
+        # its wedge: small wedges next to each other stay readable.
+        height = ax.get_window_extent(_renderer(ax.figure)).height
+        gap = 1.6 * _SMALL * ax.figure.dpi / 72.0 / height * 2.7  # a line, in data units
+        sides: dict[int, list[tuple[float, int]]] = {1: [], -1: []}
+        for position, wedge in enumerate(wedges):
+            angle = math.radians((wedge.theta1 + wedge.theta2) / 2)
+            sides[1 if math.cos(angle) >= 0 else -1].append((math.sin(angle), position))
+        for side, members in sides.items():
+            members.sort(reverse=True)
+            heights = _spread([1.15 * sine for sine, _ in members], gap, -1.3, 1.3)
+            for (_, position), placed in zip(members, heights, strict=True):
+                wedge, row = wedges[position], self.data[position]
+                angle = math.radians((wedge.theta1 + wedge.theta2) / 2)
+                share = row["count"] / self.total
+                ax.plot(
+                    [math.cos(angle), 1.12 * side, 1.22 * side],
+                    [math.sin(angle), placed, placed],
+                    color=GUIDE,
+                    linewidth=0.6,
+                )
+                ax.text(
+                    1.25 * side,
+                    placed,
+                    f"{label_of(row['status'])}: {row['count']:,} ({share:.0%})",
+                    ha="left" if side > 0 else "right",
+                    va="center",
+                    fontsize=9,
+                )
+        return []
 
     def to_vega_lite(self) -> dict[str, Any]:
-        """An arc mark with an inner radius: a doughnut."""
-        return _spec(
-            self.data,
-            self.title,
-            mark={"type": "arc", "innerRadius": 60},
-            encoding={
-                "theta": {"field": "count", "type": "quantitative"},
+        """An arc mark with an inner radius, the total and the as-of day in the middle."""
+        number, words = self._centre()
+        arcs = {
+            "transform": [{"calculate": _words_expression("status"), "as": "shown"}],
+            "mark": {"type": "arc", "innerRadius": 70, "outerRadius": 115, "stroke": "white"},
+            "encoding": {
+                "theta": {"field": "count", "type": "quantitative", "stack": True},
                 "color": {
-                    "field": "status",
+                    "field": "shown",
                     "type": "nominal",
-                    "scale": _scale(row["status"] for row in self.data),
+                    "title": None,
+                    "sort": None,
+                    "scale": _word_scale(row["status"] for row in self.data),
                 },
+                "tooltip": [{"field": "shown", "title": "status"}, {"field": "count"}],
             },
-        )
+        }
+        centre = [
+            {
+                "data": {"values": [{"text": text}]},
+                "mark": {"type": "text", "dy": dy, "fontSize": size, "fontWeight": weight},
+                "encoding": {"text": {"field": "text"}},
+            }
+            for text, dy, size, weight in (
+                (number, -8, 26, "bold"),
+                (words.replace("\n", " "), 16, 10, "normal"),
+            )
+        ]
+        return _spec(self.data, self.title, layer=[arcs, *centre])
 
 
 def status_doughnut(tree: AlignmentTree, *, as_of: date) -> StatusDoughnutDisplay:
     """A doughnut of how many objectives are on track, behind, at risk, achieved...
 
-    Statuses are judged as the tree judges them (its policy and roll-up). An objective
-    without a cycle has no status, so it is not counted.
+    The total and the as-of day in the middle; each wedge labelled with its status, count
+    and share, the labels spread so small wedges' labels never collide. Statuses are
+    judged as the tree judges them (its policy and roll-up). An objective without a cycle
+    has no status, so it is not counted.
     """
     return StatusDoughnutDisplay(tree, as_of)
 
 
 # -- timeline -----------------------------------------------------------------------------
 
+_GROUPINGS = ("level", "owner", None)
+_LEVEL_ORDER = MappingProxyType({level.value: position for position, level in enumerate(Level)})
+
 
 class TimelineDisplay(_Display):
     """A Gantt-style view: objectives across their cycles, coloured by status.
 
-    Their initiatives are thinner bars beneath them.
+    Each objective's bar spans its cycle and is filled to its score; its initiatives are
+    thinner grey bars beneath it, filled to their progress. Rows are grouped by level or
+    owner; a vertical line marks the as-of day.
 
     Attributes:
         data: Records with `row`, `label`, `kind` ("objective" or "initiative"),
-            `start`, `end` and `status`.
+            `group`, `start`, `end`, `status` and `value` (the objective's score, the
+            initiative's share done, or None when unknown), in drawing order.
+        as_of: The day marked, or None (each objective judged at its cycle's end).
+        group_by: "level", "owner" or None.
     """
 
-    def __init__(self, objectives: Iterable[Objective], as_of: date | None) -> None:
+    def __init__(
+        self, objectives: Iterable[Objective], as_of: date | None, group_by: str | None
+    ) -> None:
         if isinstance(objectives, str | bytes) or not isinstance(objectives, Iterable):
             raise ValidationError.field("timeline.objectives", objectives, "objectives")
         if as_of is not None:
             check_moment("timeline.as_of", as_of, "a date or None")
+        if group_by not in _GROUPINGS:
+            raise ValidationError.field("timeline.group_by", group_by, '"level", "owner" or None')
         # A tree's objectives are judged as the tree judges them (its policy, its roll-up).
         tree = objectives if isinstance(objectives, AlignmentTree) else None
+        rule = (_DEFAULT_POLICY if tree is None else tree.policy).day_of
+        self.as_of = None if as_of is None else day_of(as_of, rule)
+        self.group_by = group_by
         items = list(objectives)
-        records: list[dict[str, Any]] = []
+        groups: dict[str, list[dict[str, Any]]] = {}
         for position, objective in enumerate(items):
             if not isinstance(objective, Objective):
                 raise ValidationError.field(
@@ -452,8 +1082,7 @@ class TimelineDisplay(_Display):
             cycle = objective.cycle
             if cycle is None:
                 continue
-            rule = (_DEFAULT_POLICY if tree is None else tree.policy).day_of
-            day = cycle.end if as_of is None else day_of(as_of, rule)
+            day = cycle.end if self.as_of is None else self.as_of
             if tree is None:
                 own, policy = score(objective, day), _DEFAULT_POLICY
             else:
@@ -461,96 +1090,317 @@ class TimelineDisplay(_Display):
                 own, policy = scores[objective.id], scores.policy
             rolled_up = policy.rollup.uses_children
             state = objective_status(objective, own, cycle, day, policy, rolled_up=rolled_up)
-            records.append(
+            group = self._group(objective)
+            rows = groups.setdefault(group, [])
+            rows.append(
                 {
-                    "row": len(records),
                     "label": objective.title,
                     "kind": "objective",
+                    "group": group,
                     "start": cycle.start,
                     "end": cycle.end,
                     "status": state.name,
+                    "value": own.value,
                 }
             )
             for initiative in objective.initiatives:
-                records.append(
+                rows.append(
                     {
-                        "row": len(records),
                         "label": initiative.title,
                         "kind": "initiative",
+                        "group": group,
                         "start": initiative.start or cycle.start,
                         "end": initiative.end or cycle.end,
                         "status": initiative.status.name,
+                        "value": initiative.done_share,
                     }
                 )
+        ordered = sorted(groups, key=self._group_order)
         self.title = "Timeline"
-        self.data = records
+        self.data = [
+            {"row": row, **record}
+            for row, record in enumerate(record for group in ordered for record in groups[group])
+        ]
 
-    def _draw(self, ax: Axes, **kwargs: Any) -> None:
+    def _group(self, objective: Objective) -> str:
+        if self.group_by == "level":
+            return objective.level.value
+        if self.group_by == "owner":
+            return objective.owner or ""
+        return ""
+
+    def _group_order(self, group: str) -> tuple[int, str]:
+        if self.group_by == "level":
+            return _LEVEL_ORDER[group], group
+        return (group == "", group.casefold())  # no owner last
+
+    def _group_words(self, group: str) -> str:
+        if self.group_by == "level":
+            return label_of(group)
+        return group or "No owner"
+
+    def _positions(self) -> tuple[list[float], list[tuple[float, str]]]:
+        """Each record's row on the y axis, and the group headings' rows and words."""
+        positions: list[float] = []
+        headings: list[tuple[float, str]] = []
+        at = 0.0
+        previous = None
         for row in self.data:
-            objective = row["kind"] == "objective"
-            start, end = _number(row["start"]), _number(row["end"])
+            if self.group_by is not None and row["group"] != previous:
+                if previous is not None:
+                    at += 0.4  # a little air between groups
+                headings.append((at, self._group_words(row["group"])))
+                at += 1
+                previous = row["group"]
+            positions.append(at)
+            at += 1
+        return positions, headings
+
+    def _height(self) -> float | None:
+        positions, _ = self._positions()
+        rows = positions[-1] + 1 if positions else 1
+        return min(_TALLEST_INCHES, 1.8 + rows * _ROW_INCHES)
+
+    def _draw(self, ax: Axes, **kwargs: Any) -> list[Entry]:
+        from matplotlib.patches import Patch  # noqa: PLC0415 - optional
+        from matplotlib.transforms import blended_transform_factory  # noqa: PLC0415
+
+        if not self.data:  # say so rather than draw an empty frame with numbers on it
+            ax.text(0.5, 0.5, _NOTHING, transform=ax.transAxes, ha="center", va="center")
+            ax.set_axis_off()
+            return []
+        positions, headings = self._positions()
+        entries: list[Entry] = []
+        # One call per layer: a bar at a time costs a second for 200 objectives.
+        starts = [_date_number(row["start"]) for row in self.data]
+        spans = [
+            _date_number(row["end"]) + 1 - start
+            for row, start in zip(self.data, starts, strict=True)
+        ]
+        objective = [row["kind"] == "objective" for row in self.data]
+        colours = [
+            colour_of(row["status"]) if own else GUIDE
+            for row, own in zip(self.data, objective, strict=True)
+        ]
+        heights = [0.72 if own else 0.34 for own in objective]
+        if self.data:
+            ax.barh(positions, spans, left=starts, height=heights, color=colours, alpha=0.3, lw=0)
+        filled = [position for position, row in enumerate(self.data) if row["value"]]
+        if filled:
             ax.barh(
-                row["row"],
-                end - start + 1,
-                left=start,
-                height=0.7 if objective else 0.35,
-                color=colour_of(row["status"]) if objective else NEUTRAL,
+                [positions[p] for p in filled],
+                [spans[p] * self.data[p]["value"] for p in filled],
+                left=[starts[p] for p in filled],
+                height=[heights[p] for p in filled],
+                color=[colours[p] for p in filled],
                 **kwargs,
             )
-        ax.set_yticks([row["row"] for row in self.data])
-        ax.set_yticklabels(
-            [
-                row["label"] if row["kind"] == "objective" else f"  {row['label']}"
-                for row in self.data
-            ],
-            fontsize=8,
-        )
-        ax.invert_yaxis()
-        ax.xaxis_date()
+        shown = dict.fromkeys(row["status"] for row in self.data if row["kind"] == "objective")
+        entries += [
+            _entry(Patch(color=colour_of(name)), label_of(name))
+            for name in sorted(shown, key=lambda name: Status[name].severity)
+        ]
+        if any(row["kind"] == "initiative" for row in self.data):
+            entries.append(_entry(Patch(color=GUIDE), "Initiative (thinner)"))
+        pale, solid = Patch(color=GUIDE, alpha=0.3), Patch(color=GUIDE)
+        entries.append(_entry((pale, solid), "Cycle, filled to the score"))
+        if self.as_of is not None:
+            marker = ax.axvline(_date_number(self.as_of), color=GUIDE, lw=1, linestyle="--")
+            entries.append(_entry(marker, f"As of {_day_words(self.as_of)}"))
+        text_x = blended_transform_factory(ax.transAxes, ax.transData)
+        for at, words in headings:
+            ax.text(
+                0.0,
+                at,
+                _drawn(words, _LABEL_CHARS),
+                transform=text_x,
+                fontsize=_SMALL,
+                fontweight="bold",
+                va="center",
+                ha="left",
+                # on a crowded axis a heading may sit over bars: keep it readable
+                bbox={"facecolor": "white", "alpha": 0.85, "edgecolor": "none", "pad": 1.5},
+            )
+        labels = {
+            at: _drawn(row["label"], _LABEL_CHARS)
+            if row["kind"] == "objective"
+            else "\u21b3 " + _drawn(row["label"], _LABEL_CHARS - 2)
+            for row, at in zip(self.data, positions, strict=True)
+        }
+        _row_ticks(ax, positions, labels)
+        bottom = positions[-1] + 0.7 if positions else 0.7
+        ax.set_ylim(bottom, -0.7)
+        if self.data:
+            marked = [] if self.as_of is None else [self.as_of]
+            first = min(day_of(row["start"]) for row in self.data)
+            last = max(day_of(row["end"]) for row in self.data)
+            _date_limits(ax, min([first, *marked]), max([last, *marked]))
+        _quiet(ax, grid="x")
+        ax.tick_params(axis="y", length=0)
+        for side in ("top", "right", "left"):
+            ax.spines[side].set_visible(False)
+        return entries
 
     def to_vega_lite(self) -> dict[str, Any]:
-        """Bars from start to end per row, coloured by status; initiatives thinner."""
+        """Bars per row coloured by status, filled to the score, the full title in a tooltip.
+
+        The chart grows a step per row; long titles are cut on the axis with an ellipsis.
+        """
         rows = [
-            {**row, "shown": row["label"] if row["kind"] == "objective" else f"  {row['label']}"}
+            {
+                **row,
+                "filled": row["start"] + (row["end"] - row["start"]) * (row["value"] or 0.0),
+                "words": label_of(row["status"]),
+                "heading": self._group_words(row["group"]),
+                # initiatives in one grey: the colours are the objectives' statuses
+                "colour": label_of(row["status"]) if row["kind"] == "objective" else "Initiative",
+            }
             for row in self.data
         ]
-        return _spec(
-            rows,
-            self.title,
-            mark="bar",
-            encoding={
-                # Rows, not titles, on the axis: two objectives with one title stay two bars.
-                "y": {
-                    "field": "row",
-                    "type": "ordinal",
-                    "title": None,
-                    "axis": {"labelExpr": _row_labels([row["shown"] for row in rows])},
+        moments = [row["start"] for row in self.data] + [row["end"] for row in self.data]
+        x = {"field": "start", **_time_axis(moments + ([self.as_of] if self.as_of else []))}
+        initiatives = [row["row"] for row in self.data if row["kind"] == "initiative"]
+        y = {
+            "field": "row",
+            "type": "ordinal",
+            "title": None,
+            # Rows, not titles, on the axis: two objectives with one title stay two bars.
+            "axis": {
+                "labelExpr": _row_labels([plain_text(row["label"]) for row in rows]),
+                "labelLimit": 200,
+                "ticks": False,
+                # an initiative's title in grey italics, under its objective's
+                "labelColor": {
+                    "condition": {
+                        "test": f"indexof({initiatives}, datum.value) >= 0",
+                        "value": GUIDE,
+                    },
+                    "value": "black",
                 },
-                "size": {
-                    "field": "kind",
-                    "type": "nominal",
-                    "scale": {"domain": ["objective", "initiative"], "range": [14, 6]},
-                    "legend": None,
-                },
-                "x": {"field": "start", "type": "temporal", "title": None},
-                "x2": {"field": "end"},
-                "color": {
-                    "field": "status",
-                    "type": "nominal",
-                    "scale": _scale(dict.fromkeys(row["status"] for row in self.data)),
+                "labelFontStyle": {
+                    "condition": {
+                        "test": f"indexof({initiatives}, datum.value) >= 0",
+                        "value": "italic",
+                    },
+                    "value": "normal",
                 },
             },
-        )
+        }
+        statuses = dict.fromkeys(row["status"] for row in self.data if row["kind"] == "objective")
+        scale = _word_scale(statuses)
+        if len(statuses) < len(self.data):
+            scale = {"domain": [*scale["domain"], "Initiative"], "range": [*scale["range"], GUIDE]}
+        colour = {
+            "field": "colour",
+            "type": "nominal",
+            "title": None,
+            "scale": scale,
+            "legend": {"symbolOpacity": 1},
+        }
+        size = {
+            "field": "kind",
+            "type": "nominal",
+            "scale": {"domain": ["objective", "initiative"], "range": [14, 6]},
+            "legend": None,
+        }
+        tooltip = [
+            {"field": "label", "title": "title"},
+            {"field": "words", "title": "status"},
+            {"field": "value", "type": "quantitative", "format": ".0%", "title": "done"},
+            _day_tooltip("start"),
+            _day_tooltip("end"),
+        ]
+        layers: list[dict[str, Any]] = [
+            {
+                "mark": {"type": "bar", "opacity": 0.3},
+                "encoding": {
+                    "y": y,
+                    "x": x,
+                    "x2": {"field": "end"},
+                    "color": colour,
+                    "size": size,
+                    "tooltip": tooltip,
+                },
+            },
+            {
+                "mark": {"type": "bar"},
+                "encoding": {
+                    "y": y,
+                    "x": x,
+                    "x2": {"field": "filled"},
+                    "color": colour,
+                    "size": size,
+                    "tooltip": tooltip,
+                },
+            },
+        ]
+        if self.as_of is not None:
+            layers.append(_as_of_rule(self.as_of, strokeDash=[4, 3]))
+        body: dict[str, Any] = {"layer": layers}
+        spec = _spec(rows, self.title)
+        del spec["height"]
+        if self.group_by is None:
+            return {**spec, "height": {"step": 18}, **body}
+        width = spec.pop("width")
+        return {
+            **spec,
+            "facet": {
+                "row": {
+                    "field": "heading",
+                    "title": None,
+                    "sort": None,
+                    "header": {
+                        "labelOrient": "top",
+                        "labelAngle": 0,
+                        "labelAlign": "left",
+                        "labelAnchor": "start",
+                        "labelFontWeight": "bold",
+                    },
+                }
+            },
+            "spec": {"width": width, "height": {"step": 18}, **body},
+            "resolve": {"scale": {"y": "independent"}},
+        }
 
 
-def timeline(objectives: Iterable[Objective], *, as_of: date | None = None) -> TimelineDisplay:
+def _row_ticks(ax: Axes, positions: list[float], labels: dict[float, str]) -> None:
+    """Row labels on the y axis, every row's when they fit, else every n-th row's.
+
+    The choice is made when the figure is drawn, from the axes' height then, so labels
+    never overlap whatever size the figure ends up.
+    """
+    from matplotlib.ticker import FuncFormatter, Locator  # noqa: PLC0415 - optional
+
+    class _Rows(Locator):
+        def __call__(self) -> list[float]:
+            if not positions:
+                return []
+            spacing = 1.35 * _SMALL * ax.figure.dpi / 72.0  # a label's height, with air
+            per_row = ax.bbox.height / (positions[-1] + 1.4)
+            step = max(1, math.ceil(spacing / per_row)) if per_row > 0 else len(positions)
+            return positions[::step]
+
+    ax.yaxis.set_major_locator(_Rows())
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: labels.get(value, "")))
+    ax.tick_params(axis="y", labelsize=_SMALL)
+
+
+def timeline(
+    objectives: Iterable[Objective],
+    *,
+    as_of: date | None = None,
+    group_by: str | None = "level",
+) -> TimelineDisplay:
     """A Gantt-style timeline of objectives across their cycles, initiatives beneath.
 
-    Coloured by status as of a day (each cycle's end when None); given an
-    `AlignmentTree`, judged with its policy and roll-up. An objective without a cycle has
-    no place on a timeline and is left out.
+    Bars are coloured by status as of a day (each cycle's end when None) and filled to
+    the score; given an `AlignmentTree`, judged with its policy and roll-up. Rows are
+    grouped by `group_by`: "level" (company first), "owner", or None for the given order.
+    A new figure grows a row at a time, so 200 objectives stay readable; long titles are
+    cut with an ellipsis. An objective without a cycle has no place on a timeline and is
+    left out.
     """
-    return TimelineDisplay(objectives, as_of)
+    return TimelineDisplay(objectives, as_of, group_by)
 
 
 # -- KPI chart ----------------------------------------------------------------------------
@@ -565,6 +1415,8 @@ class KpiDisplay(_Display):
         band: The warning band `(low, high)`: between the warning level and the target,
             or the range widened by the warning margin; None without one.
         overdue: The due day that passed without a measurement, or None.
+        health: The KPI's health as of the day drawn.
+        unit: The KPI's unit, if it has one.
     """
 
     def __init__(self, kpi: KPI, as_of: date | None) -> None:
@@ -573,6 +1425,7 @@ class KpiDisplay(_Display):
         if as_of is not None:
             check_moment("kpi_chart.as_of", as_of, "a date or None")
         self.title = kpi.name + (f" ({kpi.unit})" if kpi.unit else "")
+        self.unit = kpi.unit
         seen = kpi.measurements.until(as_of)
         self.data = [{"at": item.at, "value": item.value} for item in seen]
         target = kpi.target
@@ -586,55 +1439,123 @@ class KpiDisplay(_Display):
         self.overdue: date | None = None
         if as_of is not None and seen and kpi.is_overdue(as_of):
             self.overdue = kpi.next_due(as_of)
+        self.health = kpi.health(as_of)
 
-    def _draw(self, ax: Axes, **kwargs: Any) -> None:
-        ax.plot(
-            [r["at"] for r in self.data],
-            [r["value"] for r in self.data],
-            marker="o",
-            color=SERIES[0],
-            label="measured",
-            **kwargs,
+    def _warning_spans(self) -> list[tuple[float, float]]:
+        """The warning band as drawn; around a target range, the margin either side of it.
+
+        So the band never tints the range itself.
+        """
+        if self.band is None:
+            return []
+        low, high = self.band
+        if self.range is None:
+            return [(low, high)]
+        return [(low, self.range[0]), (self.range[1], high)]
+
+    def _numbers(self) -> list[float]:
+        numbers = [row["value"] for row in self.data]
+        for pair in (self.band, self.range):
+            numbers += list(pair or ())
+        return numbers + ([] if self.target is None else [self.target])
+
+    def _draw(self, ax: Axes, **kwargs: Any) -> list[Entry]:
+        unit, suffix = _value_scale(self._numbers())
+        dots = _marker_size(len(self.data))
+        settings: dict[str, Any] = {
+            "color": SERIES[0],
+            "marker": "o",
+            "markersize": dots,
+            "linewidth": 1.8,
+        }
+        (line,) = ax.plot(
+            [_x(r["at"]) for r in self.data],
+            [r["value"] / unit for r in self.data],
+            **(settings | kwargs),
         )
+        entries = [_entry(line, f"Measured (now {label_of(self.health).lower()})")]
         if self.band is not None:
-            ax.axhspan(*self.band, color=COLOURS["WARNING"], alpha=0.15, label="warning band")
+            bands = [
+                ax.axhspan(bottom / unit, top / unit, color=COLOURS["WARNING"], alpha=0.18, lw=0)
+                for bottom, top in self._warning_spans()
+            ]
+            entries.append(_entry(bands[0], "Warning band"))
+            for other in bands[1:]:
+                other.set_label("_nolegend_")  # one entry for both sides
         if self.target is not None:
-            ax.axhline(self.target, color=COLOURS["HEALTHY"], linestyle=":", label="target")
+            target = ax.axhline(self.target / unit, color=COLOURS["HEALTHY"], linestyle=":", lw=1.5)
+            entries.append(_entry(target, "Target"))
         if self.range is not None:
-            ax.axhspan(*self.range, color=COLOURS["HEALTHY"], alpha=0.15, label="target range")
+            low, high = self.range
+            span = ax.axhspan(low / unit, high / unit, color=COLOURS["HEALTHY"], alpha=0.18, lw=0)
+            entries.append(_entry(span, "Target range"))
         if self.overdue is not None:
-            overdue = _number(self.overdue)
-            ax.axvline(overdue, color=COLOURS["UNHEALTHY"], linestyle="--", label="overdue since")
-        ax.legend(loc="upper left", fontsize=8)
+            overdue = ax.axvline(
+                _date_number(self.overdue), color=COLOURS["UNHEALTHY"], linestyle="--", lw=1
+            )
+            entries.append(_entry(overdue, f"Overdue since {_day_words(self.overdue)}"))
+        if self.data or self.overdue is not None:
+            _date_axis(ax)
+        ax.set_ylabel(_drawn(self.unit or "value") + suffix)
+        _quiet(ax)
+        return entries
 
     def to_vega_lite(self) -> dict[str, Any]:
         """The measurements as a line, the band as a rectangle, the target as a rule."""
+        present = {
+            "Measured": SERIES[0],
+            **({"Warning band": COLOURS["WARNING"]} if self.band else {}),
+            **({"Target": COLOURS["HEALTHY"]} if self.target is not None else {}),
+            **({"Target range": COLOURS["HEALTHY"]} if self.range else {}),
+        }
+        legend = {
+            "scale": {"domain": list(present), "range": list(present.values())},
+            "title": None,
+        }
         layers: list[dict[str, Any]] = [
             {
                 "mark": {"type": "line", "point": True},
                 "encoding": {
-                    "x": {"field": "at", "type": "temporal", "title": None},
-                    "y": {"field": "value", "type": "quantitative"},
+                    "x": {"field": "at", **_time_axis(row["at"] for row in self.data)},
+                    "y": {
+                        "field": "value",
+                        "type": "quantitative",
+                        "title": self.unit,
+                        "scale": {"zero": False},
+                    },
+                    "color": {"datum": "Measured", **legend},
+                    "tooltip": [
+                        _day_tooltip("at"),
+                        {"field": "value", "type": "quantitative", "format": ",.4~g"},
+                    ],
                 },
             }
         ]
-        if self.band is not None:
-            layers.append(
-                {
-                    "data": {"values": [{"low": self.band[0], "high": self.band[1]}]},
-                    "mark": {"type": "rect", "color": COLOURS["WARNING"], "opacity": 0.15},
-                    "encoding": {
-                        "y": {"field": "low", "type": "quantitative"},
-                        "y2": {"field": "high"},
-                    },
-                }
-            )
+        for name, spans in (
+            ("Warning band", self._warning_spans()),
+            ("Target range", [self.range] if self.range else []),
+        ):
+            if spans:
+                layers.append(
+                    {
+                        "data": {"values": [{"low": low, "high": high} for low, high in spans]},
+                        "mark": {"type": "rect", "opacity": 0.18},
+                        "encoding": {
+                            "y": {"field": "low", "type": "quantitative", "title": self.unit},
+                            "y2": {"field": "high"},
+                            "color": {"datum": name, **legend},
+                        },
+                    }
+                )
         if self.target is not None:
             layers.append(
                 {
                     "data": {"values": [{"target": self.target}]},
-                    "mark": {"type": "rule", "color": COLOURS["HEALTHY"], "strokeDash": [2, 2]},
-                    "encoding": {"y": {"field": "target", "type": "quantitative"}},
+                    "mark": {"type": "rule", "strokeDash": [2, 2]},
+                    "encoding": {
+                        "y": {"field": "target", "type": "quantitative", "title": self.unit},
+                        "color": {"datum": "Target", **legend},
+                    },
                 }
             )
         return _spec(self.data, self.title, layer=layers)
@@ -675,34 +1596,51 @@ class ReliabilityDisplay(_Display):
             if b.count
         ]
 
-    def _draw(self, ax: Axes, **kwargs: Any) -> None:
-        ax.plot([0, 1], [0, 1], linestyle="--", color=NEUTRAL, label="perfectly calibrated")
-        ax.plot(
+    def _draw(self, ax: Axes, **kwargs: Any) -> list[Entry]:
+        from matplotlib.ticker import PercentFormatter  # noqa: PLC0415 - optional
+
+        (diagonal,) = ax.plot([0, 1], [0, 1], linestyle="--", color=GUIDE, linewidth=1)
+        settings: dict[str, Any] = {"color": SERIES[0], "marker": "o", "linewidth": 1.8}
+        (points,) = ax.plot(
             [r["stated"] for r in self.data],
             [r["observed"] for r in self.data],
-            marker="o",
-            color=SERIES[0],
-            label="stated vs came true",
-            **kwargs,
+            **(settings | kwargs),
         )
-        ax.set_xlim(0, 1)
-        ax.set_ylim(0, 1)
+        ax.set_xlim(-0.02, 1.02)  # a point at 0% or 100% stays whole
+        ax.set_ylim(-0.02, 1.02)
         ax.set_xlabel("stated confidence")
-        ax.set_ylabel("share met")
-        ax.legend(loc="upper left", fontsize=8)
+        ax.set_ylabel("share that came true")
+        for axis in (ax.xaxis, ax.yaxis):
+            axis.set_major_formatter(PercentFormatter(1.0))
+        _quiet(ax, grid="both")
+        return [_entry(points, "Stated vs came true"), _entry(diagonal, "Perfectly calibrated")]
 
     def to_vega_lite(self) -> dict[str, Any]:
         """Points sized by count on the stated/observed plane, with the diagonal."""
+        percent = {"format": "%"}
         points = {
             "mark": {"type": "line", "point": True},
             "encoding": {
-                "x": {"field": "stated", "type": "quantitative", "scale": {"domain": [0, 1]}},
-                "y": {"field": "observed", "type": "quantitative", "scale": {"domain": [0, 1]}},
+                "x": {
+                    "field": "stated",
+                    "type": "quantitative",
+                    "scale": {"domain": [0, 1]},
+                    "axis": percent,
+                    "title": "stated confidence",
+                },
+                "y": {
+                    "field": "observed",
+                    "type": "quantitative",
+                    "scale": {"domain": [0, 1]},
+                    "axis": percent,
+                    "title": "share that came true",
+                },
+                "tooltip": [{"field": "label"}, {"field": "count"}],
             },
         }
         diagonal = {
             "data": {"values": [{"stated": 0, "observed": 0}, {"stated": 1, "observed": 1}]},
-            "mark": {"type": "line", "strokeDash": [4, 4], "color": NEUTRAL},
+            "mark": {"type": "line", "strokeDash": [4, 4], "color": GUIDE},
             "encoding": {
                 "x": {"field": "stated", "type": "quantitative"},
                 "y": {"field": "observed", "type": "quantitative"},

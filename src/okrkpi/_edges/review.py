@@ -7,7 +7,6 @@ Rendered as text, Markdown, HTML (for notebooks) or JSON-safe data.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from datetime import date, timedelta
 from html import escape
@@ -16,8 +15,8 @@ from typing import Any
 import attrs
 
 from okrkpi._alignment.tree import AlignmentTree
-from okrkpi._edges.display import markdown_text, tree_statuses
-from okrkpi._edges.style import colour_of
+from okrkpi._edges.display import badge, markdown_text, tree_statuses
+from okrkpi._edges.words import label_of, plain_text
 from okrkpi._errors import OkrKpiError, ValidationError
 from okrkpi._model._checks import check_moment, finite_float
 from okrkpi._model.hygiene import FindingCode, lint
@@ -122,6 +121,9 @@ class Review:
         confidence_drops: Key results whose confidence fell.
         kpi_alerts: KPIs out of band or overdue.
         ending_soon: Objectives whose cycle ends within the horizon, soonest first.
+        tree: The objectives reviewed, which the page's charts draw (None for a review
+            made by hand); not compared, not in `to_dict`.
+        kpis: The KPIs reviewed, likewise.
     """
 
     since: date
@@ -132,38 +134,48 @@ class Review:
     confidence_drops: tuple[ConfidenceDrop, ...]
     kpi_alerts: tuple[KpiAlert, ...]
     ending_soon: tuple[EndingCycle, ...]
+    tree: AlignmentTree | None = attrs.field(default=None, eq=False, repr=False)
+    kpis: tuple[KPI, ...] = attrs.field(default=(), eq=False, repr=False)
 
-    def _sections(self) -> list[tuple[str, list[str]]]:
+    def _sections(self) -> list[tuple[str, list[_Item]]]:
+        """Each section's heading and items; an item is text with statuses in it."""
         return [
             (
                 "Movers",
                 [
-                    f"{m.title}: {m.before:.2f} -> {m.after:.2f} ({m.change:+.2f})"
+                    (m.title, f": {m.before:.2f} -> {m.after:.2f} ({m.change:+.2f})")
                     for m in self.movers
                 ],
             ),
             (
                 "Newly behind or at risk",
-                [f"{c.title}: {c.before.name} -> {c.after.name}" for c in self.newly_worse],
+                [(c.title, ": ", c.before, " -> ", c.after) for c in self.newly_worse],
             ),
-            ("No recent check-in", [f"{s.title}: {s.reason}" for s in self.stale]),
+            ("No recent check-in", [(s.title, f": {s.reason}") for s in self.stale]),
             (
                 "Confidence drops",
-                [f"{d.title}: {d.before:g}/10 -> {d.after:g}/10" for d in self.confidence_drops],
+                [(d.title, f": {d.before:g}/10 -> {d.after:g}/10") for d in self.confidence_drops],
             ),
             (
                 "KPIs needing attention",
                 [
-                    f"{a.name}: {a.health.name}{' (overdue)' if a.overdue else ''} - {a.reason}"
-                    + (f"; proposed objective: {a.proposed}" if a.proposed else "")
+                    (
+                        a.name,
+                        ": ",
+                        a.health,
+                        f"{' (overdue)' if a.overdue else ''} - {a.reason}",
+                        f"; proposed objective: {a.proposed}" if a.proposed else "",
+                    )
                     for a in self.kpi_alerts
                 ],
             ),
             (
                 "Cycles ending soon",
                 [
-                    f"{e.title}: ends {e.ends.isoformat()} ({e.days_left} days), score "
-                    f"{e.score:.2f}"
+                    (
+                        e.title,
+                        f": ends {e.ends.isoformat()} ({e.days_left} days), score {e.score:.2f}",
+                    )
                     for e in self.ending_soon
                 ],
             ),
@@ -178,7 +190,7 @@ class Review:
         """Plain text for a terminal or an e-mail."""
         lines = [self.heading]
         for title, items in self._sections():
-            shown = [" ".join(item.splitlines()) for item in items] or ["none"]  # one line each
+            shown = [_text(item) for item in items] or ["none"]
             lines += ["", f"{title} ({len(items)})", *(f"  - {item}" for item in shown)]
         return "\n".join(lines)
 
@@ -187,16 +199,28 @@ class Review:
         lines = [f"## {markdown_text(self.heading)}"]
         for title, items in self._sections():
             lines += ["", f"### {title} ({len(items)})", ""]
-            lines += [f"- {markdown_text(item)}" for item in items] or ["- none"]
+            lines += [f"- {markdown_text(_text(item))}" for item in items] or ["- none"]
         return "\n".join(lines)
 
-    def to_html(self) -> str:
-        """HTML with status colours, for notebooks (`_repr_html_`) and e-mail."""
+    def to_html(self, *, charts: bool = False) -> str:
+        """HTML with statuses as coloured badges.
+
+        Args:
+            charts: False (the default) gives a snippet for notebooks (`_repr_html_`).
+                True gives one self-contained page to open, print or e-mail: the review
+                and its charts (statuses, the timeline, scores over the weeks before, and
+                each KPI needing attention), drawn as inline SVG. The page needs no network
+                and no script, and is plain ASCII (anything else as character references).
+
+        Raises:
+            MissingExtraError: `charts=True` without matplotlib (`pip install "okrkpi[plot]"`).
+        """
+        if not isinstance(charts, bool):
+            raise ValidationError.field("Review.to_html.charts", charts, "True or False")
+        if charts:
+            return _page(self)
         parts = [f'<div class="okrkpi-review"><h3>{escape(self.heading)}</h3>']
-        for title, items in self._sections():
-            parts.append(f"<h4>{escape(title)} ({len(items)})</h4><ul>")
-            parts += [f"<li>{_coloured(item)}</li>" for item in items] or ["<li>none</li>"]
-            parts.append("</ul>")
+        parts += _html_sections(self, "h4")
         parts.append("</div>")
         return "".join(parts)
 
@@ -234,21 +258,33 @@ class Review:
         return self.to_text()
 
 
-def _coloured(item: str) -> str:
-    # Whole words only, longest first: UNHEALTHY is not HEALTHY with a prefix.
-    return _STATE_WORDS.sub(
-        lambda found: (
-            f'<span style="color:{colour_of(found[0])};font-weight:600">{found[0]}</span>'
-        ),
-        escape(item),
+_Part = str | Status | Health
+_Item = tuple[_Part, ...]
+
+
+def _text(item: _Item) -> str:
+    """An item as one line of text any terminal or file can take, statuses in words.
+
+    A title's line breaks, control characters and lone surrogates (which no encoding
+    can write) would break a line, drive a terminal or fail the writing.
+    """
+    return plain_text("".join(part if isinstance(part, str) else label_of(part) for part in item))
+
+
+def _html_item(item: _Item) -> str:
+    return "".join(
+        escape(plain_text(part), quote=False) if isinstance(part, str) else badge(part.name)
+        for part in item
     )
 
 
-_STATE_WORDS = re.compile(
-    r"\b("
-    + "|".join(sorted({state.name for state in (*Status, *Health)}, key=len, reverse=True))
-    + r")\b"
-)
+def _html_sections(made: Review, level: str) -> list[str]:
+    parts = []
+    for title, items in made._sections():
+        parts.append(f"<{level}>{escape(title)} ({len(items)})</{level}><ul>")
+        parts += [f"<li>{_html_item(item)}</li>" for item in items] or ["<li>none</li>"]
+        parts.append("</ul>")
+    return parts
 
 
 _ROUNDING = 1e-12
@@ -358,7 +394,8 @@ def review(
     ending = [
         EndingCycle(o.id, o.title, o.cycle.end, (o.cycle.end - as_of).days, now.value(o.id))
         for o in tree
-        if o.cycle is not None and as_of <= o.cycle.end <= as_of + ends_within
+        # A distance, not `as_of + ends_within`: a horizon of timedelta.max must not overflow.
+        if o.cycle is not None and timedelta(0) <= o.cycle.end - as_of <= ends_within
     ]
     ending.sort(key=lambda item: (item.ends, item.objective_id))
     return Review(
@@ -370,4 +407,108 @@ def review(
         tuple(drops),
         tuple(alerts),
         tuple(ending),
+        tree,
+        tuple(items),
     )
+
+
+# -- the page -----------------------------------------------------------------------------
+
+_PAGE_STYLE = """
+:root { color-scheme: light; }
+body { margin: 0; background: #f4f4f4; color: #1f1f1f;
+  font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif; }
+main { box-sizing: border-box; max-width: 60rem; margin: 0 auto; padding: 1.5rem 1.25rem;
+  background: #ffffff; }
+h1 { font-size: 1.5rem; margin: 0 0 0.2rem; }
+h2 { font-size: 1.1rem; margin: 1.6rem 0 0.4rem; border-bottom: 1px solid #dddddd; }
+p.period { margin: 0 0 1rem; color: #595959; }
+.summary span { display: inline-block; margin: 0 1rem 0.4rem 0; }
+figure { margin: 0 0 1.2rem; max-width: 42rem; }
+figure svg { display: block; width: 100%; height: auto; }
+figcaption { font-size: 0.85rem; color: #595959; }
+ul { padding-left: 1.2rem; margin: 0.3rem 0; }
+li { margin: 0.25rem 0; overflow-wrap: anywhere; }
+footer { margin-top: 2rem; font-size: 0.8rem; color: #595959; }
+@media print {
+  @page { margin: 14mm; }
+  body { background: #ffffff; font-size: 11pt; }
+  main { max-width: none; padding: 0; }
+  figure { max-width: 16cm; }
+  span[class^="okrkpi-"] { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+  figure, li, h2 { break-inside: avoid; }
+  h2 { break-after: avoid; }
+}
+"""
+
+_WEEKS_SHOWN = 12  # the scores chart runs this many weeks back from the as-of day, at most
+
+
+def _progress_days(made: Review, tree: AlignmentTree) -> list[date]:
+    """Weekly days up to the as-of day, from the earliest cycle start (12 weeks at most)."""
+    starts = [o.cycle.start for o in tree if o.cycle is not None and o.cycle.start <= made.as_of]
+    first = max(min(starts, default=made.since), made.as_of - timedelta(weeks=_WEEKS_SHOWN))
+    days = {made.since, made.as_of}
+    day = made.as_of
+    while day > first:
+        day -= timedelta(weeks=1)
+        days.add(max(day, first))
+    return sorted(day for day in days if day >= first)
+
+
+def _charts(made: Review) -> list[tuple[Any, str]]:
+    """The page's charts, each with a caption."""
+    from okrkpi._edges import plot  # noqa: PLC0415 - charts only for the page
+
+    charts: list[tuple[Any, str]] = []
+    tree = made.tree
+    if tree is not None and len(tree):
+        day = made.as_of
+        charts.append((plot.status_doughnut(tree, as_of=day), "How many objectives stand where"))
+        progress = plot.progress_over_time(tree, _progress_days(made, tree))
+        charts.append((progress, "Scores, week by week, up to this meeting"))
+        charts.append((plot.timeline(tree, as_of=day), "Objectives across their cycles"))
+    alerting = {alert.name for alert in made.kpi_alerts}
+    charts += [
+        (plot.kpi_chart(kpi, as_of=made.as_of), "A KPI needing attention")
+        for kpi in made.kpis
+        if kpi.name in alerting
+    ]
+    return charts
+
+
+def _page(made: Review) -> str:
+    """The review as one self-contained HTML page: no script, no network, ASCII only."""
+    figures = [
+        f"<figure>{chart.to_svg(id_prefix=f'chart{number}-')}"
+        f"<figcaption>{escape(caption)}</figcaption></figure>"
+        for number, (chart, caption) in enumerate(_charts(made), start=1)
+    ]
+    summary = ""
+    if made.tree is not None:
+        statuses = tree_statuses(made.tree, made.tree.score(made.as_of), made.as_of)
+        counts: dict[Status, int] = {}
+        for state in statuses.values():
+            if state is not None:
+                counts[state] = counts.get(state, 0) + 1
+        summary = "".join(
+            f"<span>{badge(state.name)} <strong>{counts[state]:,}</strong></span>"
+            for state in sorted(counts, key=lambda state: state.severity, reverse=True)
+        )
+    period = f"{made.since.isoformat()} to {made.as_of.isoformat()}"
+    body = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{escape(made.heading)}</title>",
+        f"<style>{_PAGE_STYLE}</style></head>",
+        '<body><main class="okrkpi-review okrkpi-review-page">',
+        f'<h1>OKR review</h1><p class="period">{escape(period)}</p>',
+        f'<div class="summary">{summary}</div>' if summary else "",
+        *figures,
+        *_html_sections(made, "h2"),
+        f"<footer>Made with okrkpi as of {made.as_of.isoformat()}.</footer>",
+        "</main></body></html>",
+    ]
+    # ASCII with character references: right in any mail client or terminal encoding.
+    return "\n".join(body).encode("ascii", "xmlcharrefreplace").decode("ascii")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import json
+import re
 import tomllib
 import warnings
 from collections.abc import Iterable, Mapping
@@ -546,16 +547,34 @@ MAX_TOML_KEY_PARTS = 64
 parser takes time and memory that grow with the square of a key's parts."""
 
 
-def toml_key_parts(text: str) -> int:
-    """The most dotted parts of any key or table header in `text`, counted in one pass.
+# TOML's pieces that matter for keys, found in one pass: strings and comments are passed
+# over (a dot in them is no key's), and segments joined by dots are a key. Repetitions
+# are possessive, so nothing is tried twice: the time is linear in the text.
+_TOML_SEGMENT = r"""(?:[A-Za-z0-9_-]++|"(?:[^"\\\n]|\\.)*+"|'[^'\n]*+')"""
+_TOML_PIECES = re.compile(
+    r'(?P<string>"""(?:[^"\\]|\\[\s\S]|"(?!""))*+"{3,5}'  # multi-line basic string
+    r"|'''(?:[^']|'(?!''))*+'{3,5})"  # multi-line literal string
+    r"|(?P<comment>#[^\n]*+)"
+    rf"|(?<![A-Za-z0-9_-])(?P<key>{_TOML_SEGMENT}(?:[ \t]*+\.[ \t]*+{_TOML_SEGMENT})*+)"
+    # A string left open: the parser stops there, and the scan goes on after the line.
+    r"""|["'][^\n]*+"""
+)
+_TOML_SEGMENTS = re.compile(_TOML_SEGMENT)
 
-    Strings are not excluded: a dotted string value only makes a document look more nested,
-    which errs on the safe side.
+
+def toml_key_parts(text: str) -> int:
+    """The most dotted parts of any key or table header in `text`, in time linear in it.
+
+    Keys count wherever TOML has them, inline tables included. Strings and comments are
+    passed over as TOML reads them, so a dotted string (or one holding a line separator
+    such as U+2028) is no key. Dotted numbers count as keys: they never come near the
+    limit.
     """
-    most = 0
-    for line in text.splitlines():
-        key = line.split("=", 1)[0] if "=" in line else line
-        most = max(most, key.count(".") + 1)
+    most = 1
+    for piece in _TOML_PIECES.finditer(text):
+        key = piece["key"]
+        if key is not None and key.count(".") >= most:  # only then can it be the longest
+            most = max(most, len(_TOML_SEGMENTS.findall(key)))
     return most
 
 

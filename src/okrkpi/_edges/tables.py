@@ -4,28 +4,46 @@ One tidy table per concept, linked by ids: objectives, key_results, check_ins, m
 plans, initiatives, kpis, measurements (`TABLES` lists every column). Frames of any kind
 narwhals supports (pandas, polars, pyarrow...) are read through narwhals; plain sequences
 of mappings (CSV rows, JSON records, SQL rows) need nothing. Every bad cell is reported
-at once with its table, row and column, and nothing is built then.
+at once with its table, row and column, and nothing is built then. Nothing is read
+silently past: a column okrkpi does not know is an error unless the caller says how to
+treat it (`extra_columns=`).
 """
 
 from __future__ import annotations
 
+import codecs
+import contextlib
+import csv
+import difflib
 import enum
+import functools
 import math
+import os
 import re
+import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import attrs
 
 from okrkpi._alignment.tree import AlignmentTree
 from okrkpi._edges.display import tree_statuses
 from okrkpi._edges.serde import MAX_PROBLEMS, Document, to_dict
-from okrkpi._errors import MissingExtraError, OkrKpiError, Problem, ValidationError, describe
+from okrkpi._errors import (
+    MissingExtraError,
+    OkrKpiError,
+    Problem,
+    UnknownColumnsWarning,
+    ValidationError,
+    describe,
+)
 from okrkpi._model._checks import EARLIEST, LATEST, check_moment, enum_member, is_number
 from okrkpi._model.confidence import ConfidenceRating
+from okrkpi._model.confidence_scale import ConfidenceScale
 from okrkpi._model.cycle import Cycle, CycleKind
 from okrkpi._model.history import CheckIns, Measurement
 from okrkpi._model.initiative import Initiative
@@ -51,21 +69,28 @@ from okrkpi._scoring.engine import (
     score_key_result,
 )
 from okrkpi._scoring.policy import ScoringPolicy
+from okrkpi._scoring.registry import _first_frame_outside_okrkpi as first_frame_outside_okrkpi
 
 __all__ = [
     "TABLES",
     "Backend",
+    "ExtraColumns",
+    "LinkBy",
+    "excel_escaped",
+    "excel_unescaped",
     "from_frames",
     "from_rows",
     "kpi_frame",
     "records_frame",
     "score_rows",
     "scores_frame",
+    "to_csv",
     "to_frames",
     "to_rows",
 ]
 
 Backend = Literal["pandas", "polars", "pyarrow"]
+T = TypeVar("T")
 
 # The columns of each table: name -> (type, meaning). Required columns are marked "*".
 TABLES: Mapping[str, Mapping[str, str]] = MappingProxyType(
@@ -119,8 +144,9 @@ TABLES: Mapping[str, Mapping[str, str]] = MappingProxyType(
                 "key_result_id": "* text",
                 "at": "* date or date-time (a midnight timestamp without zone is a day)",
                 "value": "* number, or a bool for binary, or a zone name for ordinal",
-                "confidence": "0..10, or 'low' / 'medium' / 'high'",
+                "confidence": "0..10, 'low' / 'medium' / 'high', '0.5/10', or confidence_scale's",
                 "note": "text",
+                "id": "text: the check-in's id; two rows with one id are refused as duplicates",
             }
         ),
         "milestones": MappingProxyType(
@@ -185,7 +211,11 @@ TABLES: Mapping[str, Mapping[str, str]] = MappingProxyType(
 
 
 class _BadCellError(Exception):
-    """A cell that cannot be read: what was expected."""
+    """A cell that cannot be read: what was expected, and a hint at what was meant."""
+
+    def __init__(self, expected: str, hint: str | None = None) -> None:
+        super().__init__(expected)
+        self.hint = hint
 
 
 # -- reading cells ------------------------------------------------------------------------
@@ -198,12 +228,16 @@ def _is_null(value: Any) -> bool:
         return math.isnan(value)
     if isinstance(value, str):
         return not value.strip()
+    if isinstance(value, Decimal):
+        # A quiet NaN is a missing number, as float NaN is; a signalling one is no value
+        # a frame library writes for "missing", so it is read (and refused) as a value.
+        return value.is_qnan()
     if value.__class__.__name__ == "NAType":  # pandas' NA: even its comparisons are NA
         return True
     # pandas' NaT, numpy's NaN: objects that are not equal to themselves.
     try:
         return bool(value != value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, ArithmeticError):
         return False
 
 
@@ -261,19 +295,24 @@ def _bool(value: Any) -> bool:
             return word in _TRUE
         if _looks_numeric(word):  # "1.0": a flag column written out as numbers
             value = float(word)
-    if is_number(value) and value in (0, 1):
-        return bool(value)
+    if is_number(value):
+        try:
+            number = float(value)
+        except (OverflowError, ValueError):  # e.g. a signalling NaN, which cannot compare
+            raise _BadCellError("true or false") from None
+        if number in (0.0, 1.0):
+            return bool(number)
     raise _BadCellError("true or false")
 
 
-def _moment(value: Any) -> Moment:
-    """A date or date-time within the plausible years, as every date in the model is."""
-    return _plausible(_any_moment(value))
-
-
 def _any_moment(value: Any) -> Moment:
+    """A date or date-time cell as the model's moment.
+
+    A frame's timestamp at midnight without a zone is a day: frame libraries store days
+    that way. Text says what it means: `2026-07-01` is a day, `2026-07-01T00:00` a
+    date-time at midnight.
+    """
     if isinstance(value, datetime):
-        # Frames store days as midnight timestamps: without a zone, that is the day.
         if value.tzinfo is None and value.time() == datetime.min.time():
             return date(value.year, value.month, value.day)
         return datetime.fromisoformat(value.isoformat())  # a plain datetime, not a Timestamp
@@ -283,13 +322,34 @@ def _any_moment(value: Any) -> Moment:
         text = value.strip()
         try:
             return (
-                _any_moment(datetime.fromisoformat(text))
+                datetime.fromisoformat(text)
                 if "T" in text or " " in text
                 else date.fromisoformat(text)
             )
         except ValueError:
             raise _BadCellError("an ISO date like '2026-07-01'") from None
     raise _BadCellError("a date or date-time")
+
+
+# strftime directives that carry a time of day or a zone: a format without them reads days.
+_TIME_DIRECTIVES = re.compile(r"%[-#]?[HIMSfpzZXcT]")
+
+
+def _formatted_moment(date_format: str) -> Callable[[Any], Moment]:
+    """A reader of text cells written in `date_format` (strptime's directives)."""
+    with_time = _TIME_DIRECTIVES.search(date_format) is not None
+    example = datetime(2026, 7, 31, 14, 30).strftime(date_format)
+
+    def read(value: Any) -> Moment:
+        if not isinstance(value, str):
+            return _any_moment(value)
+        try:
+            moment = datetime.strptime(value.strip(), date_format)
+        except ValueError:
+            raise _BadCellError(f"a date like {example!r} (date_format {date_format!r})") from None
+        return moment if with_time else moment.date()
+
+    return read
 
 
 def _plausible(moment: Moment) -> Moment:
@@ -312,11 +372,16 @@ def _member(kind: type[enum.Enum]) -> Callable[[Any], Any]:
     return read
 
 
-def _day(value: Any) -> date:
-    moment = _moment(value)
-    if isinstance(moment, datetime):
-        raise _BadCellError("a date without a time")
-    return moment
+def _day_of(moment: Callable[[Any], Moment]) -> Callable[[Any], date]:
+    """A reader of days: `moment`'s reading, refusing a time of day."""
+
+    def read(value: Any) -> date:
+        found = moment(value)
+        if isinstance(found, datetime):
+            raise _BadCellError("a date without a time")
+        return found
+
+    return read
 
 
 def _whole(value: Any) -> int:
@@ -345,17 +410,64 @@ def _check_in_reader(measure: Any) -> Callable[[Any], Any]:
     return _number
 
 
-def _confidence(value: Any) -> ConfidenceRating | str:
-    if isinstance(value, str) and not _looks_numeric(value):
-        try:
-            return ConfidenceRating.from_label(value)
-        except ValidationError:
-            raise _BadCellError("a rating from 0 to 10, or 'low', 'medium', 'high'") from None
-    # A column of ratings: 0.5 is half a point on the 0..10 scale, as serde reads it.
-    rating = _number(value)
-    if not 0.0 <= rating <= 10.0:
-        raise _BadCellError("a rating from 0 to 10, or 'low', 'medium', 'high'")
-    return ConfidenceRating(rating)
+# A rating written out in full, as `str(ConfidenceRating(0.5))` shows it: "0.5/10".
+_OUT_OF_TEN = re.compile(r"\s*(?P<rating>[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?)\s*/\s*10\s*")
+_PROBABILITY_HINT = (
+    "a probability? write 7 for 0.7, '0.7/10' for the rating itself, or read the column "
+    "with confidence_scale=ConfidenceScale('probability', maximum=1)"
+)
+
+
+def _confidence_reader(scale: ConfidenceScale | None) -> Callable[[Any], ConfidenceRating]:
+    """How a confidence cell reads: okrkpi's 0..10 ratings, or `scale`'s values.
+
+    Without a scale a number is a rating from 0 to 10 and a number between 0 and 1 is
+    refused, as `CheckIn` refuses it (it is almost always a probability); the labels low,
+    medium and high read as `ConfidenceRating.from_label` reads them. With a scale, its
+    labels or numbers read through `scale.rating`. '0.5/10' is a rating either way.
+    """
+
+    def read(value: Any) -> ConfidenceRating:
+        if isinstance(value, str):
+            written = _OUT_OF_TEN.fullmatch(value)
+            if written is not None:
+                return _rating(float(written["rating"]), "a rating from 0 to 10")
+        if scale is not None:
+            return _scaled(scale, value)
+        if isinstance(value, str) and not _looks_numeric(value):
+            try:
+                return ConfidenceRating.from_label(value)
+            except ValidationError:
+                raise _BadCellError(_OKRKPI_RATINGS) from None
+        rating = _number(value)
+        if 0.0 < rating < 1.0:
+            raise _BadCellError(_OKRKPI_RATINGS, _PROBABILITY_HINT)
+        return _rating(rating, _OKRKPI_RATINGS)
+
+    return _sharing(read)
+
+
+_OKRKPI_RATINGS = "a rating from 0 to 10, or 'low', 'medium', 'high'"
+
+
+def _rating(number: float, expected: str) -> ConfidenceRating:
+    if not 0.0 <= number <= 10.0:
+        raise _BadCellError(expected)
+    return ConfidenceRating(number)
+
+
+def _scaled(scale: ConfidenceScale, value: Any) -> ConfidenceRating:
+    if scale.maximum is None:
+        expected = "one of " + ", ".join(map(repr, scale.labels)) + f" (scale {scale.name!r})"
+        if not isinstance(value, str):
+            raise _BadCellError(expected)
+    else:
+        expected = f"a number from 0 to {scale.maximum:g} (scale {scale.name!r})"
+        value = _number(value) if is_number(value) or isinstance(value, str) else value
+    try:
+        return scale.rating(value)
+    except ValidationError:
+        raise _BadCellError(expected) from None
 
 
 def _looks_numeric(text: str) -> bool:
@@ -376,38 +488,28 @@ def _narwhals() -> Any:
     return nw
 
 
-def _as_columns(table: str, data: Any, renames: Mapping[str, str]) -> tuple[Columns, int]:
-    """A table's cells as lists by column, with the user's names mapped to ours."""
+def _as_columns(table: str, data: Any) -> tuple[Columns, int]:
+    """A table's cells as lists by column, under the user's names."""
     if isinstance(data, Mapping | str | bytes):
         raise ValidationError.field(table, data, "a data frame or a sequence of mappings")
     if isinstance(data, Sequence) or (isinstance(data, Iterable) and not _is_frame(data)):
         rows = list(data)
-        names: dict[str, None] = {}
+        names: dict[Any, None] = {}
         for position, row in enumerate(rows):
             if not isinstance(row, Mapping):
                 raise ValidationError.field(f"{table}[row {position}]", row, "a mapping")
             names.update(dict.fromkeys(row))
-        columns = {str(name): [row.get(name) for row in rows] for name in names}
-        count = len(rows)
-    else:
-        nw = _narwhals()
-        try:
-            frame = nw.from_native(data, eager_only=True)
-        except TypeError:
-            raise ValidationError.field(table, data, "a data frame narwhals supports") from None
-        except ValueError as error:  # e.g. two columns with one name
-            message = str(error).replace("\n", " ")
-            raise ValidationError.field(
-                table, message, "a frame with one column per name"
-            ) from None
-        # By name, not `frame[name]`: a label like 0 would read as a row number.
-        columns = {str(name): frame.get_column(name).to_list() for name in frame.columns}
-        count = len(frame)
-    renamed = [renames.get(name, name) for name in columns]
-    twice = sorted({name for name in renamed if renamed.count(name) > 1})
-    if twice:  # a renamed column lands on one the table already has
-        raise ValidationError.field(f"{table}.columns", twice, "one column per name after renames")
-    return dict(zip(renamed, columns.values(), strict=True)), count
+        return {str(name): [row.get(name) for row in rows] for name in names}, len(rows)
+    nw = _narwhals()
+    try:
+        frame = nw.from_native(data, eager_only=True)
+    except TypeError:
+        raise ValidationError.field(table, data, "a data frame narwhals supports") from None
+    except ValueError as error:  # e.g. two columns with one name
+        message = str(error).replace("\n", " ")
+        raise ValidationError.field(table, message, "a frame with one column per name") from None
+    # By name, not `frame[name]`: a label like 0 would read as a row number.
+    return {str(name): frame.get_column(name).to_list() for name in frame.columns}, len(frame)
 
 
 def _is_frame(data: Any) -> bool:
@@ -418,15 +520,51 @@ def _is_frame(data: Any) -> bool:
     )
 
 
+def _moment_reader(date_format: str | None) -> Callable[[Any], Moment]:
+    """A reader of dates and date-times within the plausible years, as the model's are."""
+    read = _any_moment if date_format is None else _formatted_moment(date_format)
+    return _sharing(lambda value: _plausible(read(value)))
+
+
+def _sharing(read: Callable[[Any], T]) -> Callable[[Any], T]:
+    """`read`, giving one object for each recent text.
+
+    The days and ratings of a CSV file repeat in every row: one immutable value for each
+    costs a fraction of one per cell, and is read once.
+    """
+    shared = functools.lru_cache(maxsize=4096)(read)
+
+    def read_shared(value: Any) -> T:
+        return shared(value) if value.__class__ is str else read(value)
+
+    return read_shared
+
+
+_UNREADABLE = object()  # a link cell already reported as unreadable: counted once
+
+
 @attrs.define
 class _Reader:
-    """Reads cells and collects every problem, with its table, row and column."""
+    """Reads cells and collects every problem, with its table, row and column.
 
+    Problems past `MAX_PROBLEMS` are counted, not built: a hostile table of millions of
+    bad rows costs no more than its cells.
+    """
+
+    confidence: Callable[[Any], ConfidenceRating] = attrs.Factory(lambda: _confidence_reader(None))
+    moment: Callable[[Any], Moment] = attrs.Factory(lambda: _moment_reader(None))
+    # The reader of days, in the same date format as `moment`.
+    day: Callable[[Any], date] = attrs.Factory(lambda self: _day_of(self.moment), takes_self=True)
     problems: list[Problem] = attrs.Factory(list)
+    found: int = 0
+
+    def report(self, path: str, message: str) -> None:
+        self.found += 1
+        if len(self.problems) < MAX_PROBLEMS:
+            self.problems.append(Problem(path, message))
 
     def add(self, table: str, row: int, column: str | None, message: str) -> None:
-        where = f"{table}[row {row}]" + (f".{column}" if column else "")
-        self.problems.append(Problem(where, message))
+        self.report(f"{table}[row {row}]" + (f".{column}" if column else ""), message)
 
     def cell(
         self,
@@ -440,6 +578,21 @@ class _Reader:
     ) -> Any:
         cells = columns.get(column)
         value = None if cells is None else cells[row]
+        return self.value(table, row, column, value, read, required=required)
+
+    def value(
+        self,
+        table: str,
+        row: int,
+        column: str,
+        value: Any,
+        read: Callable[[Any], Any],
+        *,
+        required: bool = False,
+    ) -> Any:
+        """`value`, the cell at `table[row].column`, as `read` reads it; None if not."""
+        if value is _UNREADABLE:
+            return None
         if _is_null(value):
             if required:
                 self.add(table, row, column, "a value is required")
@@ -447,13 +600,24 @@ class _Reader:
         try:
             return read(value)
         except _BadCellError as bad:
-            self.add(table, row, column, f"expected {bad}, got {describe(value)}")
+            hint = f" ({bad.hint})" if bad.hint else ""
+            self.add(table, row, column, f"expected {bad}, got {describe(value)}{hint}")
             return None
 
     def error(self, table: str, row: int, error: OkrKpiError) -> None:
         for problem in getattr(error, "problems", ()) or (Problem("", str(error)),):
             column = _column_of(problem.path, table)
             self.add(table, row, column, problem.message)
+
+    def raise_any(self) -> None:
+        """Raise every problem found so far, the ones past `MAX_PROBLEMS` counted."""
+        if not self.found:
+            return
+        problems = list(self.problems)
+        if self.found > len(problems):
+            more = self.found - len(problems)
+            problems.append(Problem("$", f"... and {more:,} more problems"))
+        raise ValidationError(*problems)
 
 
 @attrs.frozen
@@ -484,7 +648,7 @@ def _required(table: str, columns: Columns, count: int, reader: _Reader) -> bool
         if meaning.startswith("*") and name not in columns
     ]
     for name in missing:
-        reader.problems.append(Problem(f"{table}.{name}", "a required column is missing"))
+        reader.report(f"{table}.{name}", "a required column is missing")
     return not missing
 
 
@@ -497,8 +661,8 @@ _OPTIONAL_TEXT = ("owner", "parent_id", "parent_key_result_id", "carried_over_fr
 def _cycle(reader: _Reader, table: str, columns: Columns, row: int, prefix: str) -> Cycle | None:
     """A cycle from its name, or from its name, dates, kind and fiscal start month."""
     name = reader.cell(table, columns, row, prefix, _text)
-    start = reader.cell(table, columns, row, f"{prefix}_start", _day)
-    end = reader.cell(table, columns, row, f"{prefix}_end", _day)
+    start = reader.cell(table, columns, row, f"{prefix}_start", reader.day)
+    end = reader.cell(table, columns, row, f"{prefix}_end", reader.day)
     kind = reader.cell(table, columns, row, f"{prefix}_kind", _text)
     month = reader.cell(table, columns, row, f"{prefix}_fiscal_start_month", _whole)
     if name is None:
@@ -526,7 +690,7 @@ _KEYS: Mapping[str, tuple[str, ...]] = MappingProxyType(
     {
         "objectives": ("id", "parent_id", "parent_key_result_id", "carried_over_from"),
         "key_results": ("objective_id", "id"),
-        "check_ins": ("objective_id", "key_result_id"),
+        "check_ins": ("objective_id", "key_result_id", "id"),
         "milestones": ("objective_id", "key_result_id"),
         "plans": ("objective_id", "key_result_id"),
         "initiatives": ("objective_id", "id"),
@@ -536,39 +700,42 @@ _KEYS: Mapping[str, tuple[str, ...]] = MappingProxyType(
 )
 
 
-def _key(value: Any) -> Any:
+def _key(value: Any) -> str | None:
     """A link cell as the text it joins on: stripped, a whole number as its digits.
 
-    None when empty; a cell that is not text is kept, to be reported where it is read.
+    None when empty; `_UNREADABLE` for a cell that is not text, reported where it is.
     """
     if _is_null(value):
         return None
     try:
         return _text(value)
     except _BadCellError:
-        return value
+        return None
 
 
-def _keys_as_text(table: str, columns: Columns) -> None:
+_UNREAD = object()
+
+
+def _keys_as_text(reader: _Reader, table: str, columns: Columns) -> None:
     for name in _KEYS[table]:
         cells = columns.get(name)
         if cells is None:
             continue
         seen: dict[Any, Any] = {}  # ids repeat (a key result's every check-in): read once
-        keyed = []
-        for value in cells:
+        keyed: list[Any] = []
+        for row, value in enumerate(cells):
             try:
                 found = seen.get(value, _UNREAD)
-            except TypeError:  # an unhashable cell
-                found = _key(value)
-            else:
                 if found is _UNREAD:
                     found = seen[value] = _key(value)
+            except TypeError:  # unhashable (a list, a dict) or a signalling NaN
+                found = _key(value)
+            if found is None and not _is_null(value):
+                # Reported once, here; every later reader skips it, and nothing joins on it.
+                reader.add(table, row, name, f"expected text, got {describe(value)}")
+                found = _UNREADABLE
             keyed.append(found)
         columns[name] = keyed
-
-
-_UNREAD = object()
 
 
 def _groups(columns: Columns, count: int, *keys: str) -> dict[tuple[Any, ...], list[int]]:
@@ -668,7 +835,7 @@ def _check_ins_of(
     def cell(row: int, column: str, read: Callable[[Any], Any], required: bool = False) -> Any:
         return reader.cell("check_ins", table, row, column, read, required=required)
 
-    before = len(reader.problems)
+    before = reader.found
     plain_values, plain_days = clean.get("value"), clean.get("at")
     if plain_values is not None:
         values = [plain_values[row] for row in rows]
@@ -678,15 +845,19 @@ def _check_ins_of(
     if plain_days is not None:
         moments = [plain_days[row] for row in rows]
     else:
-        moments = [cell(row, "at", _moment, True) for row in rows]
+        moments = [cell(row, "at", reader.moment, True) for row in rows]
     confidences = (
-        [cell(row, "confidence", _confidence) for row in rows] if "confidence" in table else None
+        [cell(row, "confidence", reader.confidence) for row in rows]
+        if "confidence" in table
+        else None
     )
     notes = [cell(row, "note", _text) or "" for row in rows] if "note" in table else None
-    if len(reader.problems) > before:
+    if reader.found > before:
         return None
     if isinstance(measure, Binary):
         values = [bool(value) if value in (0, 1) else value for value in values]
+    if _repeated_check_ins(reader, table.get("id"), rows, moments, values):
+        return None
     try:
         return CheckIns.from_columns(
             values, moments, confidences=confidences, notes=notes, owner=key_result_id
@@ -701,6 +872,49 @@ def _check_ins_of(
         return None
 
 
+def _repeated_check_ins(
+    reader: _Reader,
+    ids: list[Any] | None,
+    rows: list[int],
+    moments: list[Any],
+    values: list[Any],
+) -> bool:
+    """Report rows that repeat a check-in of the same key result; whether any did.
+
+    Without ids, a check-in is what was measured when: two rows with the same moment
+    and value are one check-in written twice. Rows that each have an id are told apart
+    by it (their ids are checked by `_check_in_ids`).
+    """
+    first: dict[tuple[Any, Any], int] = {}
+    repeated = False
+    for position, (moment, value) in enumerate(zip(moments, values, strict=True)):
+        row = rows[position]
+        earlier = first.setdefault((moment, value), row)
+        if earlier == row or (
+            ids is not None and ids[row] is not None and ids[earlier] is not None
+        ):
+            continue
+        reader.add(
+            "check_ins",
+            row,
+            None,
+            f"the same check-in as row {earlier} (key result, at and value); "
+            "give both an id to keep both",
+        )
+        repeated = True
+    return repeated
+
+
+def _check_in_ids(reader: _Reader, columns: Columns, count: int) -> None:
+    ids = columns.get("id")
+    if ids is None:
+        return
+    first_row: dict[str, int] = {}
+    for row, key in enumerate(ids):
+        if isinstance(key, str):
+            _repeated(reader, "check_ins", "id", key, row, first_row)
+
+
 def _objective_links(
     reader: _Reader, tables: Mapping[str, tuple[Columns, int]], ids: set[str]
 ) -> None:
@@ -709,7 +923,11 @@ def _objective_links(
         columns, count = tables[table]
         owners = columns.get("objective_id", [None] * count)
         for row in range(count):
-            if not _is_null(owners[row]) and str(owners[row]) not in ids:
+            if (
+                owners[row] is not None
+                and owners[row] is not _UNREADABLE
+                and owners[row] not in ids
+            ):
                 reader.add(
                     table, row, "objective_id", f"no objective has the id {describe(owners[row])}"
                 )
@@ -726,16 +944,18 @@ def _read_key_results(
     owner_cells = table.get("objective_id", [None] * count)
     id_cells = table.get("id", [None] * count)
     known: set[tuple[Any, Any]] = set()
+    first_row: dict[tuple[Any, Any], int] = {}
     by_objective: dict[str, list[KeyResult]] = {}
     for row in range(count):
         objective_id = reader.cell("key_results", table, row, "objective_id", _text, required=True)
         key_result_id = reader.cell("key_results", table, row, "id", _text, required=True)
         title = reader.cell("key_results", table, row, "title", _text, required=True)
-        raw_key = (
-            owner_cells[row],
-            id_cells[row],
-        )
+        raw_key = (owner_cells[row], id_cells[row])
         known.add(raw_key)
+        if key_result_id is not None and objective_id is not None:
+            where = f" in objective {describe(objective_id)}"
+            if _repeated(reader, "key_results", "id", raw_key, row, first_row, where):
+                continue  # its check-ins belong to the first row's key result
         extra: dict[str, Any] = {}
         milestone_rows = steps.get(raw_key, [])
         if milestone_rows:
@@ -746,7 +966,7 @@ def _read_key_results(
             columns = tables["plans"][0]
             points = [
                 (
-                    reader.cell("plans", columns, r, "at", _day, required=True),
+                    reader.cell("plans", columns, r, "at", reader.day, required=True),
                     reader.cell("plans", columns, r, "value", _number, required=True),
                 )
                 for r in plan_rows
@@ -797,6 +1017,8 @@ def _read_key_results(
             if raw_key in known:
                 continue
             objective_id, key_result_id = raw_key
+            if _UNREADABLE in raw_key:
+                continue  # reported where it was read
             for row in rows:
                 if objective_id is None or key_result_id is None:  # a row linked to nothing
                     for column, cell in zip(
@@ -821,7 +1043,7 @@ def _misplaced(reader: _Reader, measure: Any, table: str, rows: list[int], kind:
 
 def _milestones(reader: _Reader, columns: Columns, rows: list[int]) -> list[Milestone] | None:
     """The steps in `rows`, or None when a cell is bad (each problem is reported)."""
-    before = len(reader.problems)
+    before = reader.found
     steps = []
     for row in rows:
         name = reader.cell("milestones", columns, row, "name", _text, required=True)
@@ -832,7 +1054,7 @@ def _milestones(reader: _Reader, columns: Columns, rows: list[int]) -> list[Mile
             steps.append(Milestone(name, 1.0 if weight is None else weight))
         except ValidationError as error:
             reader.error("milestones", row, error)
-    return steps if len(reader.problems) == before else None
+    return steps if reader.found == before else None
 
 
 def _key_result_error(
@@ -846,7 +1068,12 @@ def _key_result_error(
             reader.add("key_results", row, _column_of(problem.path, "key_results"), problem.message)
 
 
-def _read_initiatives(reader: _Reader, columns: Columns, count: int) -> dict[str, list[Initiative]]:
+def _read_initiatives(
+    reader: _Reader, tables: Mapping[str, tuple[Columns, int]]
+) -> dict[str, list[Initiative]]:
+    columns, count = tables["initiatives"]
+    key_result_ids = _key_result_ids(*tables["key_results"])
+    first_row: dict[tuple[str, str], int] = {}
     by_objective: dict[str, list[Initiative]] = {}
     for row in range(count):
         cell = _Cells(reader, "initiatives", columns, row)
@@ -855,18 +1082,35 @@ def _read_initiatives(reader: _Reader, columns: Columns, count: int) -> dict[str
             "id": cell("id", _text, True),
             "owner": cell("owner", _text),
             "progress": cell("progress", _number),
-            "start": cell("start", _day),
-            "end": cell("end", _day),
+            "start": cell("start", reader.day),
+            "end": cell("end", reader.day),
         }
         title = cell("title", _text, True)
         status = cell("status", _text)
         links = cell("key_result_ids", _text)
         if objective_id is None or title is None or fields["id"] is None:
             continue
+        where = f" in objective {describe(objective_id)}"
+        if _repeated(
+            reader, "initiatives", "id", (objective_id, fields["id"]), row, first_row, where
+        ):
+            continue
         if status is not None:
             fields["status"] = status.lower()
         if links:
-            fields["key_result_ids"] = [link.strip() for link in links.split(";") if link.strip()]
+            driven = [link.strip() for link in links.split(";") if link.strip()]
+            known = key_result_ids.get(objective_id, set())
+            dangling = [link for link in driven if link not in known]
+            if dangling:
+                listed = ", ".join(map(repr, sorted(known)[:12])) or "none"
+                reader.add(
+                    "initiatives",
+                    row,
+                    "key_result_ids",
+                    f"no key result {describe(dangling[0])}{where} (its key results: {listed})",
+                )
+                continue
+            fields["key_result_ids"] = driven
         try:
             initiative = Initiative(title, **fields)
         except ValidationError as error:
@@ -874,6 +1118,60 @@ def _read_initiatives(reader: _Reader, columns: Columns, count: int) -> dict[str
             continue
         by_objective.setdefault(objective_id, []).append(initiative)
     return by_objective
+
+
+def _key_result_ids(columns: Columns, count: int) -> dict[str, set[str]]:
+    """Each objective's key-result ids, as the key_results table gives them."""
+    ids: dict[str, set[str]] = {}
+    owners = columns.get("objective_id", [None] * count)
+    for owner, key_result_id in zip(owners, columns.get("id", [None] * count), strict=True):
+        if isinstance(owner, str) and isinstance(key_result_id, str):
+            ids.setdefault(owner, set()).add(key_result_id)
+    return ids
+
+
+def _link_by_title(reader: _Reader, tables: Mapping[str, tuple[Columns, int]]) -> None:
+    """Turn the titles in objective links into the ids of the objectives with them."""
+    columns, count = tables["objectives"]
+    ids = columns.get("id", [None] * count)
+    rows_of: dict[str, list[int]] = {}
+    for row, title in enumerate(columns.get("title", [None] * count)):
+        text = _key(title)
+        if text is not None:
+            rows_of.setdefault(text, []).append(row)
+    for table, column in _OBJECTIVE_LINKS:
+        cells = tables[table][0].get(column)
+        for row, title in enumerate(cells or ()):
+            if not isinstance(title, str):
+                continue
+            rows = rows_of.get(title, [])
+            if len(rows) == 1 and isinstance(ids[rows[0]], str):
+                cells[row] = ids[rows[0]]  # type: ignore[index]
+                continue
+            if not rows:
+                problem = f"no objective has the title {describe(title)}"
+            elif len(rows) > 1:
+                shown = ", ".join(f"{describe(ids[r])} (row {r})" for r in rows[:5])
+                problem = (
+                    f"{describe(title)} is the title of {len(rows)} objectives, {shown}"
+                    f"{', ...' if len(rows) > 5 else ''}: ambiguous, link to it by id"
+                )
+            else:
+                problem = f"the objective titled {describe(title)} (row {rows[0]}) has no id"
+            reader.add(table, row, column, problem)
+            cells[row] = _UNREADABLE  # type: ignore[index]
+
+
+# The cells that link to an objective, by table.
+_OBJECTIVE_LINKS = (
+    ("objectives", "parent_id"),
+    ("objectives", "carried_over_from"),
+    ("key_results", "objective_id"),
+    ("check_ins", "objective_id"),
+    ("milestones", "objective_id"),
+    ("plans", "objective_id"),
+    ("initiatives", "objective_id"),
+)
 
 
 def _read_objectives(
@@ -900,7 +1198,7 @@ def _read_objectives(
         weight = cell("alignment_weight", _number)
         if weight is not None:
             fields["alignment_weight"] = weight
-        fields["closed_on"] = cell("closed_on", _day)
+        fields["closed_on"] = cell("closed_on", reader.day)
         fields["cycle"] = _cycle(reader, "objectives", columns, row, "cycle")
         if objective_id is None or title is None:
             continue
@@ -920,13 +1218,23 @@ def _read_objectives(
 
 
 def _repeated(
-    reader: _Reader, table: str, column: str, key: str, row: int, first_row: dict[str, int]
+    reader: _Reader,
+    table: str,
+    column: str,
+    key: Any,
+    row: int,
+    first_row: dict[Any, int],
+    where: str = "",
+    *,
+    remember: bool = True,
 ) -> bool:
     """Whether `key` was in an earlier row (reported: rows would merge under one id)."""
     if key in first_row:
-        reader.add(table, row, column, f"{describe(key)} is already row {first_row[key]}'s")
+        shown = describe(key[-1] if isinstance(key, tuple) else key)
+        reader.add(table, row, column, f"{shown} is already row {first_row[key]}'s{where}")
         return True
-    first_row[key] = row
+    if remember:
+        first_row[key] = row
     return False
 
 
@@ -972,7 +1280,7 @@ def _read_kpis(reader: _Reader, tables: Mapping[str, tuple[Columns, int]]) -> li
             else:
                 reader.add("kpis", row, "target", "expected both target_low and target_high")
     for raw, rows in measured.items():
-        if raw[0] not in names:
+        if raw[0] not in names and raw[0] is not _UNREADABLE:
             problem = (
                 "a value is required" if raw[0] is None else f"no KPI is named {describe(raw[0])}"
             )
@@ -986,7 +1294,7 @@ def _measurements(reader: _Reader, columns: Columns, rows: list[int]) -> list[Me
     ok = True
     for row in rows:
         value = reader.cell("measurements", columns, row, "value", _number, required=True)
-        at = reader.cell("measurements", columns, row, "at", _moment, required=True)
+        at = reader.cell("measurements", columns, row, "at", reader.moment, required=True)
         note = reader.cell("measurements", columns, row, "note", _text) or ""
         if value is None or at is None:
             ok = False
@@ -997,6 +1305,13 @@ def _measurements(reader: _Reader, columns: Columns, rows: list[int]) -> list[Me
             reader.error("measurements", row, error)
             ok = False
     return items if ok else None
+
+
+ExtraColumns = Literal["error", "warn", "ignore"]
+"""What `from_frames` does with a column okrkpi does not read: refuse, warn or ignore it."""
+
+LinkBy = Literal["id", "title"]
+"""What the cells that link to an objective hold: its id, or its title."""
 
 
 def from_frames(
@@ -1010,13 +1325,20 @@ def from_frames(
     kpis: Any = (),
     measurements: Any = (),
     columns: Mapping[str, Mapping[str, str]] | None = None,
+    extra_columns: ExtraColumns = "error",
+    confidence_scale: ConfidenceScale | None = None,
+    date_format: str | None = None,
+    link_objectives_by: LinkBy = "id",
 ) -> Document:
     """A `Document` from one table per concept.
 
     Each argument is a data frame narwhals supports (pandas, polars, pyarrow, ...) or a
-    sequence of mappings (CSV rows, records). `TABLES` documents every column; columns
-    not listed are ignored, missing optional ones take their defaults, and empty cells
-    (None, NaN, NaT, "") mean "not set".
+    sequence of mappings (CSV rows, records). `TABLES` documents every column; missing
+    optional columns take their defaults, and empty cells (None, NaN, NaT, "") mean "not
+    set". Nothing is read silently past: a column that is not in `TABLES` is refused
+    unless `extra_columns` says otherwise, and a column that differs from one of ours
+    only in case or separators (`Cycle`, `key result id`) is always refused, since it is
+    almost surely meant as ours.
 
     Args:
         objectives: One row per objective.
@@ -1029,11 +1351,27 @@ def from_frames(
         measurements: One row per measurement, linked by the KPI's `name` (column `kpi`).
         columns: Renames per table, the user's column name to ours, e.g.
             `{"key_results": {"Key Result": "title"}}`, so another tool's export maps in
-            without editing it.
+            without editing it. Each name must be a column of the table given.
+        extra_columns: Columns okrkpi does not read: `"error"` (the default) reports each
+            with the rest, `"warn"` reads past them with an `UnknownColumnsWarning` per
+            table, `"ignore"` reads past them silently.
+        confidence_scale: How the `confidence` column is written, e.g.
+            `ConfidenceScale.traffic_light()` for red / yellow / green. Without one, a
+            number is a rating from 0 to 10 (and one between 0 and 1 is refused, as
+            `CheckIn` refuses it) and low / medium / high are read as
+            `ConfidenceRating.from_label` reads them.
+        date_format: How text dates are written, in `strptime` directives, e.g.
+            `"%m/%d/%Y"` for 7/31/2026. Without one, text dates are ISO 8601. Date and
+            date-time cells of a frame are read as they are either way.
+        link_objectives_by: `"title"` when the cells that link to an objective
+            (`parent_id`, `carried_over_from` and every `objective_id`) hold its title
+            rather than its id, as in exports that name a parent. A title two objectives
+            share is refused where a link uses it.
 
     Raises:
-        ValidationError: Every bad cell, missing column and dangling link at once (up to
-            `MAX_PROBLEMS`), each named like `check_ins[row 1042].value`.
+        ValidationError: Every bad cell, unknown or missing column and dangling link at
+            once (up to `MAX_PROBLEMS`, then counted), each named like
+            `check_ins[row 1042].value`.
         MissingExtraError: A data frame was given without narwhals installed.
     """
     given = {
@@ -1046,37 +1384,68 @@ def from_frames(
         "kpis": kpis,
         "measurements": measurements,
     }
+    reader = _reader(confidence_scale, date_format, link_objectives_by, extra_columns)
     renames = _renames(columns)
-    reader = _Reader()
     tables = {}
     for name, data in given.items():
-        cells, count = _as_columns(name, data, renames.get(name, {}))
+        cells, count = _as_columns(name, data)
+        tables[name] = _known_columns(
+            reader, name, cells, count, renames.get(name, {}), extra_columns
+        )
+    return _document(reader, tables, link_objectives_by)
+
+
+def _reader(
+    scale: ConfidenceScale | None, date_format: str | None, link_by: str, extra_columns: str
+) -> _Reader:
+    """A reader for the options of `from_frames`, each checked first."""
+    if scale is not None and not isinstance(scale, ConfidenceScale):
+        raise ValidationError.field("from_frames.confidence_scale", scale, "a ConfidenceScale")
+    if date_format is not None and (not isinstance(date_format, str) or "%" not in date_format):
+        raise ValidationError.field(
+            "from_frames.date_format", date_format, "a strptime format such as '%m/%d/%Y'"
+        )
+    if link_by not in ("id", "title"):
+        raise ValidationError.field("from_frames.link_objectives_by", link_by, "'id' or 'title'")
+    if extra_columns not in ("error", "warn", "ignore"):
+        raise ValidationError.field(
+            "from_frames.extra_columns", extra_columns, "'error', 'warn' or 'ignore'"
+        )
+    return _Reader(confidence=_confidence_reader(scale), moment=_moment_reader(date_format))
+
+
+def _document(
+    reader: _Reader, tables: dict[str, tuple[Columns, int]], link_by: str = "id"
+) -> Document:
+    """The document the tables hold, once every column is known to be ours."""
+    for name, (cells, count) in tables.items():
         if not _required(name, cells, count, reader):
-            cells, count = {}, 0
-        _keys_as_text(name, cells)
-        tables[name] = (cells, count)
-    if reader.problems:
-        raise ValidationError(*reader.problems)
-    ids = {str(cell) for cell in tables["objectives"][0].get("id", []) if not _is_null(cell)}
+            tables[name] = ({}, 0)
+    reader.raise_any()  # a column missing or unknown: the cells are not read as meant
+    for name, (cells, _) in tables.items():
+        _keys_as_text(reader, name, cells)
+    if link_by == "title":
+        _link_by_title(reader, tables)
+    ids = {cell for cell in tables["objectives"][0].get("id", []) if isinstance(cell, str)}
     _objective_links(reader, tables, ids)
+    _check_in_ids(reader, *tables["check_ins"])
     by_objective = _read_key_results(reader, tables)
-    initiatives_of = _read_initiatives(reader, *tables["initiatives"])
+    initiatives_of = _read_initiatives(reader, tables)
     built = _read_objectives(reader, tables, by_objective, initiatives_of)
     kpis_built = _read_kpis(reader, tables)
-    if reader.problems:
-        problems = reader.problems
-        if len(problems) > MAX_PROBLEMS:
-            more = len(problems) - MAX_PROBLEMS
-            problems = [*problems[:MAX_PROBLEMS], Problem("$", f"... and {more:,} more problems")]
-        raise ValidationError(*problems)
+    reader.raise_any()
     return Document(tuple(built), tuple(kpis_built))
 
 
 def from_rows(tables: Mapping[str, Iterable[Mapping[str, Any]]], **options: Any) -> Document:
-    """`from_frames` for rows keyed by table name, e.g. CSV files read into dicts."""
+    """`from_frames` for rows keyed by table name, e.g. CSV files read into dicts.
+
+    `options` are those of `from_frames`: `columns`, `extra_columns`,
+    `confidence_scale`, `date_format`, `link_objectives_by`.
+    """
     if not isinstance(tables, Mapping):
         raise ValidationError.field("from_rows.tables", tables, "a mapping of table name -> rows")
-    unknown = sorted(set(tables) - set(TABLES))
+    unknown = sorted(map(str, set(tables) - set(TABLES)))
     if unknown:
         raise ValidationError.field(
             "from_rows.tables", unknown, f"tables among {', '.join(TABLES)}"
@@ -1096,12 +1465,12 @@ def _renames(columns: Mapping[str, Mapping[str, str]] | None) -> dict[str, dict[
         raise ValidationError.field("from_frames.columns", columns, "a mapping table -> renames")
     renames = {}
     for table, mapping in columns.items():
-        if table not in TABLES:
+        if not isinstance(table, str) or table not in TABLES:
             raise ValidationError.field("from_frames.columns", table, f"one of {', '.join(TABLES)}")
         if not isinstance(mapping, Mapping):
             raise ValidationError.field(f"from_frames.columns[{table!r}]", mapping, "a mapping")
         for ours in mapping.values():
-            if ours not in TABLES[table]:
+            if not isinstance(ours, str) or ours not in TABLES[table]:
                 raise ValidationError.field(
                     f"from_frames.columns[{table!r}]", ours, f"a column of {table}"
                 )
@@ -1111,8 +1480,303 @@ def _renames(columns: Mapping[str, Mapping[str, str]] | None) -> dict[str, dict[
             raise ValidationError.field(
                 f"from_frames.columns[{table!r}]", twice, "each of our columns named once"
             )
-        renames[table] = dict(mapping)
+        renames[table] = {str(theirs): ours for theirs, ours in mapping.items()}
     return renames
+
+
+def _squashed(name: str) -> str:
+    # "Key Result ID", "key-result-id" and "KeyResultId" all squash to "keyresultid".
+    return re.sub(r"[\s_\-]+", "", name).lower()
+
+
+_SQUASHED: Mapping[str, Mapping[str, str]] = MappingProxyType(
+    {
+        table: MappingProxyType({_squashed(column): column for column in table_columns})
+        for table, table_columns in TABLES.items()
+    }
+)
+
+
+def _known_columns(
+    reader: _Reader,
+    table: str,
+    columns: Columns,
+    count: int,
+    renames: Mapping[str, str],
+    extra_columns: str,
+) -> tuple[Columns, int]:
+    """`columns` under our names, with every rename used and every column known.
+
+    A rename of a column the table does not have, and a column that is ours but for its
+    case or separators, are always reported: either would silently leave a column
+    unread. Other unknown columns are reported, warned about or ignored by
+    `extra_columns`. Only our columns are kept.
+    """
+    if columns:  # a table without rows and without named columns has nothing to check
+        for theirs in renames:
+            if theirs not in columns:
+                shown = ", ".join(map(repr, list(columns)[:12])) + (
+                    ", ..." if len(columns) > 12 else ""
+                )
+                reader.report(
+                    f"from_frames.columns[{table!r}]",
+                    f"{theirs!r} names no column of the {table} given (its columns: {shown})",
+                )
+    renamed = [renames.get(name, name) for name in columns]
+    twice = sorted({name for name in renamed if renamed.count(name) > 1})
+    if twice:  # a renamed column lands on one the table already has
+        reader.report(
+            f"{table}.columns", f"expected one column per name after renames, got {describe(twice)}"
+        )
+        return {}, 0
+    ours = TABLES[table]
+    kept: Columns = {}
+    unknown = []
+    for name, cells in zip(renamed, columns.values(), strict=True):
+        if name in ours:
+            kept[name] = cells
+            continue
+        meant = _SQUASHED[table].get(_squashed(name))
+        if meant is not None:
+            reader.report(
+                f"{table}.{name}",
+                f"not a column of {table}: column names are exact, did you mean {meant!r}? "
+                "(rename it with columns=)",
+            )
+        else:
+            unknown.append(name)
+    if unknown and extra_columns == "error":
+        for name in unknown:
+            close = difflib.get_close_matches(name, list(ours), n=1, cutoff=0.75)
+            guess = f"; did you mean {close[0]!r}?" if close else ""
+            reader.report(
+                f"{table}.{name}",
+                f"not a column of {table}{guess} (extra_columns='ignore' reads past "
+                "columns okrkpi does not use)",
+            )
+    elif unknown and extra_columns == "warn":
+        listed = ", ".join(map(repr, unknown))
+        warnings.warn(
+            UnknownColumnsWarning(
+                table,
+                tuple(unknown),
+                f"{table}: read past the columns {listed}, which okrkpi does not read",
+            ),
+            stacklevel=first_frame_outside_okrkpi(),
+        )
+    return kept, count
+
+
+# -- tables that stream in, row by row ----------------------------------------------------
+
+# What each streamed row is checked for at once, before it is kept: the cells whose reader
+# is the same in every row (a check-in's value is read by its key result's kind, later).
+_STREAM_CHECKS: Mapping[str, Mapping[str, str]] = MappingProxyType(
+    {
+        "objectives": MappingProxyType(
+            {
+                "alignment_weight": "number",
+                "closed_on": "day",
+                "cycle_start": "day",
+                "cycle_end": "day",
+                "cycle_fiscal_start_month": "whole",
+                "commitment": "commitment",
+                "level": "level",
+            }
+        ),
+        "key_results": MappingProxyType({"weight": "number"}),
+        "check_ins": MappingProxyType({"at": "moment", "confidence": "confidence"}),
+        "milestones": MappingProxyType({"weight": "number"}),
+        "plans": MappingProxyType({"at": "day", "value": "number"}),
+        "initiatives": MappingProxyType({"progress": "number", "start": "day", "end": "day"}),
+        "kpis": MappingProxyType(
+            {
+                "target": "number",
+                "target_low": "number",
+                "target_high": "number",
+                "warning": "number",
+                "higher_is_better": "bool",
+                "timeframe_start": "day",
+                "timeframe_end": "day",
+                "timeframe_fiscal_start_month": "whole",
+            }
+        ),
+        "measurements": MappingProxyType({"at": "moment", "value": "number"}),
+    }
+)
+# The cells each table is keyed by, one row per key: repeats are refused as they stream in.
+_STREAM_KEYS: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {"objectives": ("id",), "key_results": ("objective_id", "id"), "kpis": ("name",)}
+)
+_SHARED_CELLS = 4096  # distinct cells a column shares before it checks that sharing pays
+
+
+class _Column:
+    """A streamed column's cells, equal text shared while sharing pays.
+
+    Ids, dates and labels repeat in every row; values rarely do. A column shares its
+    cells until, after `_SHARED_CELLS` distinct ones, fewer than half were repeats.
+    """
+
+    __slots__ = ("cells", "repeats", "shared")
+
+    def __init__(self) -> None:
+        self.cells: list[str] = []
+        self.shared: dict[str, str] | None = {}
+        self.repeats = 0
+
+    def seen(self, text: str) -> bool:
+        """Whether `text` was kept before (and checked then)."""
+        return self.shared is not None and text in self.shared
+
+    def append(self, text: str) -> None:
+        shared = self.shared
+        if shared is None:
+            self.cells.append(text)
+            return
+        found = shared.get(text)
+        if found is None:
+            shared[text] = found = text
+            if len(shared) >= _SHARED_CELLS and self.repeats < len(shared):
+                self.shared = None  # mostly distinct: sharing costs more than it saves
+        else:
+            self.repeats += 1
+        self.cells.append(found)
+
+
+@attrs.define
+class _StreamedTable:
+    """The header of a table that streams in, its kept columns and its rows so far."""
+
+    names: list[str]
+    columns: list[_Column | None]
+    rows: int = 0
+
+
+class TableStream:
+    """Tables read row by row (a folder of CSV files), in bounded memory however bad.
+
+    Each row's cells are checked as it comes (required cells, typed cells, repeated
+    ids) and only our columns are kept. Once more than `MAX_PROBLEMS` problems are
+    found, the input is known to be refused: kept rows are dropped, and later rows are
+    only checked cell by cell, to count their problems. Otherwise `document()` reads the
+    kept tables as `from_rows` would, reporting every problem.
+
+    Options are those of `from_frames`.
+    """
+
+    def __init__(
+        self,
+        *,
+        extra_columns: ExtraColumns = "error",
+        confidence_scale: ConfidenceScale | None = None,
+        date_format: str | None = None,
+        link_objectives_by: LinkBy = "id",
+    ) -> None:
+        self._link_by = link_objectives_by
+        self._extra = extra_columns
+        # Problems of the tables as a whole (columns), then of cells as they stream in.
+        self._reader = _reader(confidence_scale, date_format, link_objectives_by, extra_columns)
+        self._cells = _Reader(confidence=self._reader.confidence, moment=self._reader.moment)
+        self._reads: Mapping[str, Callable[[Any], Any]] = MappingProxyType(
+            {
+                "number": _number,
+                "whole": _whole,
+                "bool": _bool,
+                "day": self._reader.day,
+                "moment": self._reader.moment,
+                "confidence": self._reader.confidence,
+                "commitment": _member(Commitment),
+                "level": _member(Level),
+            }
+        )
+        self._tables: dict[str, _StreamedTable] = {}
+        self._current: tuple[str, _StreamedTable] | None = None
+        self._keys: dict[tuple[str, ...], int] = {}
+        self.counting = False
+
+    @property
+    def problems(self) -> int:
+        """The problems found so far."""
+        return self._reader.found + self._cells.found
+
+    def start(self, table: str, header: Sequence[str]) -> None:
+        """Begin `table`, whose rows hold the cells `header` names, in its order."""
+        kept = _known_columns(
+            self._reader, table, {name: [] for name in header}, 0, {}, self._extra
+        )
+        columns = [_Column() if name in kept[0] else None for name in header]
+        streamed = self._tables[table] = _StreamedTable(list(header), columns)
+        self._current = (table, streamed)
+        self._keys = {}
+        self._over_budget()
+
+    def add(self, cells: Sequence[str]) -> None:
+        """One row of the table begun last, its cells in the header's order."""
+        assert self._current is not None, "start() a table first"
+        table, streamed = self._current
+        row = streamed.rows
+        streamed.rows += 1
+        checks = _STREAM_CHECKS[table]
+        ours = TABLES[table]
+        for name, column, text in zip(streamed.names, streamed.columns, cells, strict=True):
+            if column is None:
+                continue
+            if _is_null(text):
+                if ours[name].startswith("*"):
+                    self._cells.add(table, row, name, "a value is required")
+            elif name in checks and not column.seen(text):
+                before = self._cells.found
+                self._cells.value(table, row, name, text, self._reads[checks[name]])
+                if self._cells.found > before:
+                    if not self.counting:
+                        column.cells.append(text)  # kept, not shared: not a checked cell
+                    continue
+            if not self.counting:
+                column.append(text)
+        self._repeated_key(table, streamed, row, cells)
+        self._over_budget()
+
+    def _repeated_key(
+        self, table: str, streamed: _StreamedTable, row: int, cells: Sequence[str]
+    ) -> None:
+        names = _STREAM_KEYS.get(table, ())
+        if not names or any(name not in streamed.names for name in names):
+            return
+        key = tuple(cells[streamed.names.index(name)].strip() for name in names)
+        if not all(key):
+            return
+        # While counting, ids seen before still count, but no new ones are kept.
+        _repeated(self._cells, table, names[-1], key, row, self._keys, remember=not self.counting)
+
+    def _over_budget(self) -> None:
+        if not self.counting and self.problems > MAX_PROBLEMS:
+            self.counting = True  # refused whatever follows: keep nothing more
+            for streamed in self._tables.values():
+                for column in streamed.columns:
+                    if column is not None:
+                        column.cells, column.shared = [], None
+
+    def document(self) -> Document:
+        """The document of every table streamed in.
+
+        Raises:
+            ValidationError: As `from_frames` raises it. Past `MAX_PROBLEMS` problems,
+                the rest are counted "at least": by then only cells were checked.
+        """
+        if self.counting:
+            problems = [*self._reader.problems, *self._cells.problems][:MAX_PROBLEMS]
+            more = self.problems - len(problems)
+            raise ValidationError(
+                *problems, Problem("$", f"... and at least {more:,} more problems")
+            )
+        tables: dict[str, tuple[Columns, int]] = {name: ({}, 0) for name in TABLES}
+        for table, streamed in self._tables.items():
+            kept = zip(streamed.names, streamed.columns, strict=True)
+            columns = {name: column.cells for name, column in kept if column is not None}
+            tables[table] = (columns, streamed.rows)
+        self._tables.clear()  # the document is built from here: nothing else holds the cells
+        return _document(self._reader, tables, self._link_by)
 
 
 # -- writing tables -------------------------------------------------------------------------
@@ -1125,8 +1789,14 @@ def _iso(value: Any) -> Any:
 def to_rows(document: Document) -> dict[str, list[dict[str, Any]]]:
     """Every table of `document` as plain rows (lists of dicts), the layout of `TABLES`.
 
-    Dates stay `date` objects; a check-in column mixing days and date-times writes
-    ISO strings, which read back the same.
+    `from_rows(to_rows(document))` gives back an equal document. Dates stay `date`
+    objects, date-times `datetime` ones, except where a frame's typed column would change
+    them: an `at` column with days and date-times mixed, a date-time at midnight without
+    a zone (a frame reads it as a day) or one with a zone is written as ISO text, which
+    reads back exactly. A confidence column with a rating between 0 and 1 is written as
+    `'0.5/10'` text, since a bare 0.5 reads as a probability and is refused. Check-ins
+    of one key result that share their moment and value get an `id`, so they do not
+    read back as one check-in written twice.
     """
     if not isinstance(document, Document):
         raise ValidationError.field("to_rows.document", document, "an okrkpi.serde.Document")
@@ -1157,15 +1827,7 @@ def to_rows(document: Document) -> dict[str, list[dict[str, Any]]]:
                     for point in measure.plan
                 )
             rows["check_ins"].extend(
-                {
-                    "objective_id": objective.id,
-                    "key_result_id": key_result.id,
-                    "at": entry.at,
-                    "value": float(entry.value),
-                    "confidence": None if entry.confidence is None else entry.confidence.value,
-                    "note": entry.note,
-                }
-                for entry in key_result.check_ins
+                _check_in_rows(objective.id, key_result, len(rows["check_ins"]))
             )
         rows["initiatives"].extend(
             {
@@ -1188,11 +1850,53 @@ def to_rows(document: Document) -> dict[str, list[dict[str, Any]]]:
             for item in kpi.measurements
         )
     for table in ("check_ins", "measurements"):
-        moments = {type(row["at"]) for row in rows[table]}
-        if datetime in moments and date in moments:
+        moments = [row["at"] for row in rows[table]]
+        kinds = set(map(type, moments))
+        if (datetime in kinds and date in kinds) or not all(map(_kept_by_frames, moments)):
             for row in rows[table]:
                 row["at"] = _iso(row["at"])
+    ratings = [row["confidence"] for row in rows["check_ins"] if row["confidence"] is not None]
+    if any(0.0 < rating < 1.0 for rating in ratings):  # read back as a probability otherwise
+        for row in rows["check_ins"]:
+            if row["confidence"] is not None:
+                row["confidence"] = f"{row['confidence']!r}/10"
     return rows
+
+
+def _kept_by_frames(moment: Moment) -> bool:
+    """Whether a moment survives a typed column of a frame as itself.
+
+    A date-time at midnight without a zone reads back as a day, and a frame column holds
+    one zone, so offsets would change: such columns are written as ISO text instead.
+    """
+    if not isinstance(moment, datetime):
+        return True
+    return moment.tzinfo is None and moment.time() != datetime.min.time()
+
+
+def _check_in_rows(objective_id: str, key_result: KeyResult, first: int) -> list[dict[str, Any]]:
+    """A key result's check-ins as rows; `first` is the number of the first in its table.
+
+    Check-ins that share their moment and value would read back as one written twice:
+    they are given their row's number as an id, which tells them apart.
+    """
+    entries = list(key_result.check_ins)
+    seen: dict[tuple[Any, Any], int] = {}
+    for entry in entries:
+        key = (entry.at, float(entry.value))
+        seen[key] = seen.get(key, 0) + 1
+    return [
+        {
+            "objective_id": objective_id,
+            "key_result_id": key_result.id,
+            "at": entry.at,
+            "value": float(entry.value),
+            "confidence": None if entry.confidence is None else entry.confidence.value,
+            "note": entry.note,
+            "id": str(first + offset) if seen[(entry.at, float(entry.value))] > 1 else None,
+        }
+        for offset, entry in enumerate(entries)
+    ]
 
 
 def _objective_row(objective: Objective) -> dict[str, Any]:
@@ -1276,15 +1980,109 @@ def _kpi_row(kpi: KPI) -> dict[str, Any]:
     }
 
 
-def _frame(rows: Sequence[Mapping[str, Any]], names: Iterable[str], backend: Backend) -> Any:
+def _frame(
+    rows: Sequence[Mapping[str, Any]],
+    names: Iterable[str],
+    backend: Backend,
+    caller: str = "to_frames",
+) -> Any:
     nw = _narwhals()
     if backend not in ("pandas", "polars", "pyarrow"):
         raise ValidationError.field("backend", backend, "'pandas', 'polars' or 'pyarrow'")
-    data = {name: [row.get(name) for row in rows] for name in names}
+    data = {name: _one_kind_of_number([row.get(name) for row in rows]) for name in names}
     try:
-        return nw.from_dict(data, backend=backend).to_native()
+        return _from_dict(nw, data, backend)
     except ModuleNotFoundError as missing:
         raise MissingExtraError(f"The {backend} backend", backend, backend) from missing
+    except _UnframeableError:
+        raise _unframeable(nw, data, backend, caller) from None
+
+
+class _UnframeableError(Exception):
+    """A backend refused the columns, with an error of its own kind."""
+
+
+def _from_dict(nw: Any, data: Mapping[str, list[Any]], backend: str) -> Any:
+    for cells in data.values():
+        for value in cells:
+            if isinstance(value, Decimal) and value.is_snan():  # polars panics on one
+                raise _UnframeableError
+    try:
+        return nw.from_dict(data, backend=backend).to_native()
+    except ModuleNotFoundError:
+        raise
+    except Exception:  # noqa: BLE001 - each backend has its own errors for a bad column
+        raise _UnframeableError from None
+    except BaseException as error:  # a backend's panic, which is no Exception
+        if type(error).__name__ != "PanicException":
+            raise
+        raise _UnframeableError from None
+
+
+def _one_kind_of_number(cells: list[Any]) -> list[Any]:
+    # Whole numbers beside fractions (a mean of 0 beside 0.5) make one float column.
+    kinds = {type(value) for value in cells if value is not None}
+    if int in kinds and float in kinds and kinds <= {int, float}:
+        try:
+            return [None if value is None else float(value) for value in cells]
+        except OverflowError:
+            return cells
+    return cells
+
+
+def _unframeable(
+    nw: Any, data: Mapping[str, list[Any]], backend: str, caller: str
+) -> ValidationError:
+    """The first cell a backend could not put in its column, named by record and key."""
+    for name, cells in data.items():
+        first: tuple[int, str] | None = None
+        for position, value in enumerate(cells):
+            if _is_null(value):
+                continue
+            kind = _cell_kind(value)
+            if first is None:
+                first = (position, kind)
+            elif kind != first[1]:
+                return ValidationError.field(
+                    f"{caller}.records[{position}].{name}",
+                    value,
+                    f"{first[1]} like records[{first[0]}].{name} (a {backend} column holds "
+                    "one kind of value)",
+                )
+    for name, cells in data.items():
+        low, high = 0, len(cells)  # the shortest failing start of the column: its last cell
+        if _builds(nw, {name: cells}, backend):
+            continue
+        while low < high:
+            middle = (low + high) // 2
+            if _builds(nw, {name: cells[: middle + 1]}, backend):
+                low = middle + 1
+            else:
+                high = middle
+        return ValidationError.field(
+            f"{caller}.records[{low}].{name}", cells[low], f"a value a {backend} column can hold"
+        )
+    return ValidationError(Problem(f"{caller}.records", f"cannot be a {backend} frame"))
+
+
+def _builds(nw: Any, data: Mapping[str, list[Any]], backend: str) -> bool:
+    try:
+        _from_dict(nw, data, backend)
+    except _UnframeableError:
+        return False
+    return True
+
+
+def _cell_kind(value: Any) -> str:
+    # Numbers of any type share a column; otherwise a column holds one type.
+    if is_number(value):
+        return "a number"
+    if isinstance(value, datetime):
+        return "a date-time"
+    if isinstance(value, date):
+        return "a date"
+    name = type(value).__name__
+    return f"{'an' if name[:1] in 'aeiou' else 'a'} {name}"
 
 
 def to_frames(document: Document, *, backend: Backend = "pandas") -> dict[str, Any]:
@@ -1297,6 +2095,134 @@ def to_frames(document: Document, *, backend: Backend = "pandas") -> dict[str, A
     """
     rows = to_rows(document)
     return {name: _frame(rows[name], TABLES[name], backend) for name in TABLES}
+
+
+# -- CSV files ------------------------------------------------------------------------------
+
+# OWASP's rule for CSV injection: a spreadsheet runs a cell that starts with one of these.
+_FORMULA_STARTS = "=+-@\t\r"
+# A cell the writer escaped: one apostrophe more than it had before one of those.
+_ESCAPED = re.compile(r"'+[=+\-@\t\r]")
+
+
+def excel_escaped(text: str, *, excel_safe: bool) -> str:
+    """A text cell as `to_csv` writes it; `excel_unescaped` gives it back.
+
+    With `excel_safe` a cell that starts with = + - @ tab or CR gets a leading
+    apostrophe, so a spreadsheet shows it as text instead of running it. Either way a cell
+    that already starts with apostrophes before one of those gets one more, so reading
+    back never loses an apostrophe of the data.
+    """
+    if (excel_safe and text[:1] in _FORMULA_STARTS and text) or _ESCAPED.match(text):
+        return "'" + text
+    return text
+
+
+def excel_unescaped(text: str) -> str:
+    """A text cell of a CSV file without the apostrophe `excel_escaped` put before it."""
+    return text[1:] if _ESCAPED.match(text) else text
+
+
+def _csv_cell(value: Any, excel_safe: bool) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, date):  # datetimes too: a time, even midnight, stays written
+        return value.isoformat()
+    if isinstance(value, float):
+        return repr(value)  # the shortest text that reads back as the same float
+    if isinstance(value, str):
+        return excel_escaped(value, excel_safe=excel_safe)
+    return str(value)
+
+
+def to_csv(
+    data: Document | Mapping[str, Sequence[Mapping[str, Any]]],
+    folder: str | os.PathLike[str],
+    *,
+    excel_safe: bool = False,
+    encoding: str = "utf-8",
+) -> dict[str, Path]:
+    """Write every table as a CSV file in `folder`, the layout `okrkpi score FOLDER` reads.
+
+    One file per table of `TABLES` (`objectives.csv`, `key_results.csv`, ...), every
+    column in `TABLES` order, an empty table as its header alone, so no file from an
+    earlier export is left to be read with the new ones. Dates are ISO text, numbers are
+    written so they read back as the same float, flags as true / false.
+
+    Args:
+        data: A `Document`, or rows by table as `to_rows` gives them (to edit first).
+        folder: Where to write; made if missing. Files of the same names are replaced.
+        excel_safe: Neutralise spreadsheet formulas (CSV injection): a text cell that
+            starts with = + - @ tab or CR is written after an apostrophe, so Excel and
+            its kind show it as text. Numbers are numbers, not text, so a negative number
+            is never touched. The command line's folder reader removes the apostrophe
+            again, so the files read back as the same document.
+        encoding: The files' encoding; `"utf-8-sig"` writes the byte-order mark Excel
+            needs to read UTF-8 (the command line reads past it).
+
+    Returns:
+        The path written for each table.
+
+    Raises:
+        ValidationError: `data` is neither, a table or column is not in `TABLES`, or the
+            folder cannot be written (the message names it).
+    """
+    rows = _rows_to_write(data)
+    try:
+        codecs.lookup(encoding)
+    except (LookupError, TypeError):
+        raise ValidationError.field("to_csv.encoding", encoding, "a text encoding") from None
+    target = Path(folder)
+    written = {table: target / f"{table}.csv" for table in TABLES}
+    drafts = {table: target / f".{table}.csv.draft" for table in TABLES}
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+        for table, columns in TABLES.items():
+            with drafts[table].open("w", encoding=encoding, newline="") as handle:
+                writer = csv.writer(handle)
+                writer.writerow(columns)
+                writer.writerows(
+                    [_csv_cell(row.get(column), excel_safe) for column in columns]
+                    for row in rows.get(table, ())
+                )
+        for table, path in written.items():  # all or nothing: no folder of old and new
+            os.replace(drafts[table], path)
+    except UnicodeEncodeError as error:
+        raise ValidationError.field(
+            f"to_csv.{table}", error.object[error.start : error.end], f"text {encoding} can write"
+        ) from None
+    except (OSError, LookupError) as error:
+        raise ValidationError.field(
+            "to_csv.folder", str(target), f"a folder to write ({error})"
+        ) from None
+    finally:
+        for draft in drafts.values():
+            with contextlib.suppress(OSError):  # written and moved, or never made
+                draft.unlink()
+    return written
+
+
+def _rows_to_write(
+    data: Document | Mapping[str, Sequence[Mapping[str, Any]]],
+) -> Mapping[str, Sequence[Mapping[str, Any]]]:
+    if isinstance(data, Document):
+        return to_rows(data)
+    if not isinstance(data, Mapping):
+        raise ValidationError.field("to_csv.data", data, "a Document or rows by table")
+    for table, rows in data.items():
+        if table not in TABLES:
+            raise ValidationError.field("to_csv.data", table, f"one of {', '.join(TABLES)}")
+        for position, row in enumerate(rows):
+            if not isinstance(row, Mapping):
+                raise ValidationError.field(f"to_csv.data[{table!r}][{position}]", row, "a mapping")
+            unknown = [name for name in row if name not in TABLES[table]]
+            if unknown:
+                raise ValidationError.field(
+                    f"to_csv.data[{table!r}][{position}]", unknown[0], f"a column of {table}"
+                )
+    return data
 
 
 # -- scores and KPI health as frames --------------------------------------------------------
@@ -1468,4 +2394,4 @@ def records_frame(records: Iterable[Mapping[str, Any]], *, backend: Backend = "p
         if not isinstance(row, Mapping):
             raise ValidationError.field(f"records_frame.records[{position}]", row, "a mapping")
         names.update(dict.fromkeys(row))
-    return _frame(rows, names, backend)
+    return _frame(rows, names, backend, "records_frame")

@@ -1,0 +1,128 @@
+"""People's words for statuses, grades, zones, health and levels: the one place to take them.
+
+Data keeps the enums' names and values (`"AT_RISK"`, `"at_risk"`): records, frames and
+JSON stay stable for programs. What a person reads (a chart's legend, an HTML badge,
+Markdown, the review, the command line's text) says "At risk".
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from types import MappingProxyType
+
+from okrkpi._errors import ValidationError
+from okrkpi._model.initiative import InitiativeStatus
+from okrkpi._model.kpi import Health
+from okrkpi._model.objective import Commitment, Level
+from okrkpi._model.zones import Zone
+from okrkpi._scoring.score import Grade, Status
+
+__all__ = ["WORDS", "label_of", "plain_text"]
+
+WORDS: MappingProxyType[enum.Enum, str] = MappingProxyType(
+    {
+        Status.NOT_STARTED: "Not started",
+        Status.ON_TRACK: "On track",
+        Status.BEHIND: "Behind",
+        Status.AT_RISK: "At risk",
+        Status.ACHIEVED: "Achieved",
+        Status.MISSED: "Missed",
+        Grade.RED: "Red",
+        Grade.YELLOW: "Yellow",
+        Grade.GREEN: "Green",
+        Health.HEALTHY: "Healthy",
+        Health.WARNING: "Warning",
+        Health.UNHEALTHY: "Unhealthy",
+        Health.UNKNOWN: "No data",
+        Zone.FAIL: "Below commit",
+        Zone.COMMIT: "Commit",
+        Zone.TARGET: "Target",
+        Zone.STRETCH: "Stretch",
+        InitiativeStatus.NOT_STARTED: "Not started",
+        InitiativeStatus.IN_PROGRESS: "In progress",
+        InitiativeStatus.DONE: "Done",
+        InitiativeStatus.BLOCKED: "Blocked",
+        InitiativeStatus.CANCELLED: "Cancelled",
+        Level.COMPANY: "Company",
+        Level.DEPARTMENT: "Department",
+        Level.TEAM: "Team",
+        Level.INDIVIDUAL: "Individual",
+        Commitment.COMMITTED: "Committed",
+        Commitment.ASPIRATIONAL: "Aspirational",
+    }
+)
+"""The words a person reads for each status, grade, health, zone, initiative status, level
+and commitment."""
+
+# Names shared by two enums (NOT_STARTED) have the same words in both.
+_BY_NAME = MappingProxyType({member.name: words for member, words in WORDS.items()})
+
+
+def label_of(value: enum.Enum | str) -> str:
+    """The words a person reads for a status, grade, health, zone, level or commitment.
+
+    Takes a member (`Status.AT_RISK`) or its name or value in any case (`"at_risk"`),
+    as the charts' data holds them.
+
+    ```python
+    from okrkpi import Status
+    from okrkpi.display import label_of
+
+    assert label_of(Status.AT_RISK) == label_of("AT_RISK") == "At risk"
+    ```
+
+    Raises:
+        ValidationError: `value` is not one of them.
+    """
+    if isinstance(value, enum.Enum):
+        words = WORDS.get(value)
+    elif isinstance(value, str):
+        words = _BY_NAME.get(value.upper())
+    else:
+        words = None
+    if words is None:
+        raise ValidationError.field(
+            "label_of.value", value, "a status, grade, health, zone, level or commitment"
+        )
+    return words
+
+
+# Characters a reader cannot see, or that act instead of showing: C0 and C1 controls (a
+# terminal obeys ESC sequences), bidi marks that reorder a line, line separators, and lone
+# surrogates that no encoding can write. Each is shown as its escape (`\x1b`, `\u202e`),
+# so what was typed stays visible and nothing acts on the reader's screen.
+_INVISIBLE = (
+    *(code for code in range(0x20) if chr(code) not in "\n\t"),
+    0x7F,
+    *range(0x80, 0xA0),
+    0x061C,
+    0x200E,
+    0x200F,
+    0x2028,
+    0x2029,
+    *range(0x202A, 0x202F),
+    *range(0x2066, 0x206A),
+    *range(0xD800, 0xE000),
+)
+_VISIBLE: Mapping[int, str] = MappingProxyType(
+    {code: f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" for code in _INVISIBLE}
+)
+
+
+def visible_text(text: str) -> str:
+    r"""`text` with every control, bidi mark and lone surrogate shown as its escape (`\x1b`).
+
+    Line breaks and tabs are kept; everything else prints as typed.
+    """
+    return text.translate(_VISIBLE)
+
+
+def plain_text(text: str) -> str:
+    r"""A title as typed, made drawable: on one line, every character visible.
+
+    Runs of white space (line breaks included) become one space; control characters, bidi
+    marks and lone surrogates are shown as their escapes (`\x1b`). Nothing is interpreted:
+    escaping for a backend (matplotlib's mathtext, HTML) is that backend's helper's job.
+    """
+    return " ".join(text.split()).translate(_VISIBLE)

@@ -1,0 +1,514 @@
+"""Charts as a person sees them, read back from the renderer (Agg, 6.4 x 4.8 inches).
+
+No two visible tick labels overlap, the legend covers no line, marker or bar, status
+labels are people's words, and titles are drawn as typed: for one check-in, 200
+check-ins, a two-year span and 200 objectives.
+"""
+
+import io
+import itertools
+import re
+from datetime import date, datetime, timedelta
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch, Rectangle, Wedge
+from matplotlib.text import Text
+
+from helpers import Q3
+from okrkpi import (
+    KPI,
+    AlignmentTree,
+    Cycle,
+    Initiative,
+    KeyResult,
+    Objective,
+    Status,
+    TargetRange,
+    ValidationError,
+    calibration,
+)
+from okrkpi._edges.words import plain_text
+from okrkpi.display import label_of
+from okrkpi.examples import EXAMPLE_AS_OF, example_kpis, example_objectives
+from okrkpi.plot import (
+    BurnUpDisplay,
+    burn_up,
+    kpi_chart,
+    progress_over_time,
+    reliability_diagram,
+    status_doughnut,
+    timeline,
+)
+
+TWO_YEARS = Cycle("FY2026-27", date(2026, 1, 1), date(2027, 12, 31))
+LEVELS = ["company", "department", "team", "individual"]
+ENUM_NAMES = re.compile(
+    r"\b(NOT_STARTED|ON_TRACK|AT_RISK|BEHIND|ACHIEVED|MISSED|HEALTHY|WARNING)\b"
+)
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+def revenue(check_ins, cycle=Q3):
+    """A metric with a plan and `check_ins` check-ins spread over `cycle`, with confidence."""
+    days = (cycle.end - cycle.start).days
+    kr = KeyResult.metric(
+        "Revenue",
+        start=1.2,
+        target=2.0,
+        unit="$M",
+        plan=[(cycle.start + timedelta(days // 2), 1.5)],
+    )
+    for number in range(check_ins):
+        at = datetime.combine(cycle.start, datetime.min.time()) + timedelta(
+            hours=number * days * 24 // max(check_ins, 1)
+        )
+        kr = kr.check_in(1.2 + 0.8 * number / check_ins, at=at, confidence=3 + number % 7)
+    return kr
+
+
+def objectives(count, *, span_days=91, first=Q3.start):
+    """`count` objectives over four staggered cycles and four levels, each scored once."""
+    made = []
+    for number in range(count):
+        start = first + timedelta(days=30 * (number % 4))
+        cycle = Cycle(f"c{number % 4}", start, start + timedelta(days=span_days))
+        kr = KeyResult.metric("k", start=0, target=100, id="k").check_in(
+            (number * 37) % 101, at=start + timedelta(days=10)
+        )
+        made.append(
+            Objective(
+                f"Objective {number}: grow the thing that matters most to the company",
+                [kr],
+                id=f"o{number}",
+                cycle=cycle,
+                owner=f"Owner {number % 5}",
+                level=LEVELS[number % 4],
+                initiatives=[Initiative("Do the work", progress=0.5)] if number % 3 == 0 else [],
+            )
+        )
+    return made
+
+
+def measured(count, *, days=91):
+    kpi = KPI("Reply time", target=60, warning=90, higher_is_better=False, frequency="daily")
+    first = datetime(2026, 1, 1)
+    for number in range(count):
+        at = first + timedelta(hours=number * days * 24 // max(count, 1))
+        kpi = kpi.record(50 + (number * 13) % 60, at=at)
+    return kpi
+
+
+TREE = AlignmentTree(example_objectives())
+MANY = AlignmentTree(objectives(200))
+WEEKS = [Q3.start + timedelta(weeks=week) for week in range(13)]
+
+CHARTS = {
+    "burn-up, example": lambda: burn_up(
+        TREE["company"].key_results[1], cycle=Q3, as_of=EXAMPLE_AS_OF
+    ),
+    "burn-up, 1 check-in": lambda: burn_up(revenue(1), cycle=Q3, as_of=EXAMPLE_AS_OF),
+    "burn-up, 200 check-ins": lambda: burn_up(revenue(200), cycle=Q3),
+    "burn-up, two years": lambda: burn_up(
+        revenue(30, TWO_YEARS), cycle=TWO_YEARS, as_of=date(2027, 5, 1)
+    ),
+    "burn-up, zoned": lambda: burn_up(
+        KeyResult.zoned("NPS", baseline=20, stretch=60).check_in(44, at=date(2026, 8, 1)),
+        cycle=Q3,
+        as_of=EXAMPLE_AS_OF,
+    ),
+    "progress, example": lambda: progress_over_time(TREE, WEEKS),
+    "progress, 1 day": lambda: progress_over_time(TREE, [EXAMPLE_AS_OF]),
+    "progress, two years": lambda: progress_over_time(
+        AlignmentTree(objectives(6, span_days=700, first=TWO_YEARS.start)),
+        [TWO_YEARS.start + timedelta(weeks=week) for week in range(105)],
+    ),
+    "progress, 200 objectives": lambda: progress_over_time(MANY, WEEKS),
+    "doughnut, example": lambda: status_doughnut(TREE, as_of=EXAMPLE_AS_OF),
+    "doughnut, 200 objectives": lambda: status_doughnut(MANY, as_of=EXAMPLE_AS_OF),
+    "timeline, example": lambda: timeline(TREE, as_of=EXAMPLE_AS_OF),
+    "timeline, two years": lambda: timeline(
+        objectives(12, span_days=700, first=TWO_YEARS.start), as_of=EXAMPLE_AS_OF, group_by="owner"
+    ),
+    "timeline, 200 objectives": lambda: timeline(MANY, as_of=EXAMPLE_AS_OF),
+    "timeline, each at its cycle's end": lambda: timeline(TREE),
+    "KPI, example": lambda: kpi_chart(example_kpis()[0], as_of=EXAMPLE_AS_OF),
+    "KPI, 1 measurement": lambda: kpi_chart(measured(1), as_of=date(2026, 1, 20)),
+    "KPI, 200 measurements": lambda: kpi_chart(measured(200)),
+    "KPI, two years": lambda: kpi_chart(measured(200, days=730)),
+    "reliability": lambda: reliability_diagram(calibration(TREE)),
+    "burn-up, binary": lambda: burn_up(
+        KeyResult.binary("Launch").check_in(True, at=date(2026, 8, 1)), cycle=Q3
+    ),
+    "KPI, target range": lambda: kpi_chart(
+        KPI("Temperature", target=TargetRange(18, 22), warning=2, frequency="daily")
+        .record(17, at=date(2026, 7, 1))
+        .record(21, at=date(2026, 7, 9)),
+        as_of=date(2026, 7, 20),
+    ),
+}
+
+
+def drawn(make):
+    """The chart drawn with Agg on a 6.4 x 4.8 inch figure, and the renderer that drew it."""
+    figure, ax = plt.subplots(figsize=(6.4, 4.8), layout="constrained")
+    chart = make().plot(ax=ax)
+    figure.canvas.draw()
+    return chart, figure.canvas.get_renderer()
+
+
+def visible_tick_labels(ax, renderer):
+    boxes = []
+    for axis in (ax.xaxis, ax.yaxis):
+        low, high = sorted(axis.get_view_interval())
+        for location, label in zip(
+            axis.get_majorticklocs(), axis.get_majorticklabels(), strict=True
+        ):
+            if low <= location <= high and label.get_visible() and label.get_text():
+                boxes.append((label.get_text(), label.get_window_extent(renderer)))
+    return boxes
+
+
+def all_axes(chart):
+    return list(chart.figure_.axes)
+
+
+def overlapping(boxes):
+    return [
+        (first, second)
+        for (first, one), (second, other) in itertools.combinations(boxes, 2)
+        if one.overlaps(other) and one.width > 0 and other.width > 0
+    ]
+
+
+def data_points(ax):
+    """Display coordinates of every line vertex and marker inside the plot area."""
+    inside = ax.bbox
+    points = []
+    for line in ax.lines:
+        xy = line.get_transform().transform(np.column_stack(line.get_data(orig=False)))
+        points += [
+            p for p in xy if inside.x0 <= p[0] <= inside.x1 and inside.y0 <= p[1] <= inside.y1
+        ]
+    return points
+
+
+def legend_problems(chart, renderer):
+    legend = chart.ax_.get_legend()
+    if legend is None:  # the doughnut labels its wedges instead
+        assert isinstance(chart.ax_.patches[0], Wedge)
+        return []
+    problems = []
+    box = legend.get_window_extent(renderer)
+    for ax in all_axes(chart):
+        if any(box.contains(*point) for point in data_points(ax)):
+            problems.append("covers a line or marker")
+        bars = [p for p in ax.patches if isinstance(p, Rectangle) and p.get_visible()]
+        if any(box.overlaps(bar.get_window_extent(renderer)) for bar in bars):
+            problems.append("covers a bar")
+    if len(legend.get_texts()) != len(legend.legend_handles):
+        problems.append("an entry without its mark")
+    return problems
+
+
+def texts_of(chart):
+    """Every text a person reads in the figure: titles, labels, legend, ticks, notes."""
+    found = []
+    for ax in all_axes(chart):
+        found += [text.get_text() for text in ax.findobj(Text) if text.get_visible()]
+    return [text for text in found if text]
+
+
+def shown_statuses(chart):
+    if chart.data and "kind" in chart.data[0]:  # the timeline colours objectives only
+        return {row["status"] for row in chart.data if row["kind"] == "objective"}
+    return {row["status"] for row in chart.data if "status" in row}
+
+
+@pytest.mark.parametrize("name", CHARTS)
+def test_each_chart_reads_well(name):
+    chart, renderer = drawn(CHARTS[name])
+    for ax in all_axes(chart):  # no two visible tick labels overlap
+        assert overlapping(visible_tick_labels(ax, renderer)) == [], name
+    assert legend_problems(chart, renderer) == [], name
+    texts = texts_of(chart)  # statuses in people's words, never enum names
+    assert not [text for text in texts if ENUM_NAMES.search(text)], name
+    for status in shown_statuses(chart):
+        assert any(label_of(status) in text for text in texts), (name, status)
+
+
+def test_the_doughnut_labels_never_collide_even_for_tiny_wedges():
+    crowded = []
+    for status, count in (("ON_TRACK", 60), ("BEHIND", 1), ("AT_RISK", 1), ("ACHIEVED", 1)):
+        crowded += [status] * count
+    values = {"ON_TRACK": 50, "BEHIND": 40, "AT_RISK": 0, "ACHIEVED": 100}
+    made = []
+    for number, status in enumerate(crowded):
+        value = values[status]
+        kr = KeyResult.metric("k", start=0, target=100).check_in(value, at=date(2026, 8, 10))
+        made.append(Objective(f"o{number}", [kr], id=f"o{number}", cycle=Q3))
+    tree = AlignmentTree(made)
+    chart, renderer = drawn(lambda: status_doughnut(tree, as_of=EXAMPLE_AS_OF))
+    assert len(chart.data) >= 3
+    labels = [(t.get_text(), t.get_window_extent(renderer)) for t in chart.ax_.texts]
+    assert overlapping(labels) == []
+    wedge_labels = [text for text, _ in labels if ":" in text]
+    assert len(wedge_labels) == len(chart.data)  # every wedge, however small, is labelled
+
+
+def test_the_doughnut_shows_the_total_and_the_day_in_its_centre():
+    chart, _ = drawn(CHARTS["doughnut, example"])
+    texts = [t.get_text() for t in chart.ax_.texts]
+    assert "3" in texts
+    assert "objectives\nas of 15 Aug 2026" in texts
+    assert "At risk: 1 (33%)" in texts
+    assert chart.total == 3
+
+
+def test_200_objectives_make_a_taller_figure_with_every_title_shown():
+    chart = timeline(MANY, as_of=EXAMPLE_AS_OF).plot()
+    assert chart.figure_.get_size_inches()[1] > 20  # grows with the rows
+    chart.figure_.set_dpi(50)  # the same layout in points, a quarter of the pixels to fill
+    chart.figure_.canvas.draw()
+    renderer = chart.figure_.canvas.get_renderer()
+    shown = [(t, box) for t, box in visible_tick_labels(chart.ax_, renderer) if "Objective" in t]
+    objectives_shown = [text for text, _ in shown if not text.startswith("\u21b3")]
+    assert len(objectives_shown) == 200
+    assert overlapping(shown) == []
+    assert all(len(text) <= 40 for text, _ in shown)  # long titles are cut...
+    assert any(text.endswith("\u2026") for text, _ in shown)  # ...with an ellipsis
+
+
+def test_on_small_axes_the_timeline_labels_every_nth_row_instead_of_overlapping():
+    chart, renderer = drawn(CHARTS["timeline, 200 objectives"])
+    shown = visible_tick_labels(chart.ax_, renderer)
+    assert 5 < len(shown) < 100
+
+
+def test_the_burn_up_holds_its_last_value_and_explains_every_mark():
+    chart, _ = drawn(CHARTS["burn-up, 1 check-in"])
+    actual = chart.ax_.lines[0]
+    assert list(actual.get_xdata())[-1] == EXAMPLE_AS_OF  # runs on to the as-of day
+    assert actual.get_ydata()[-1] == actual.get_ydata()[-2]
+    legend = [text.get_text() for text in chart.ax_.get_legend().get_texts()]
+    assert legend == [
+        "Check-ins",
+        "Plan",
+        "Target",
+        "As of 15 Aug 2026",
+        "Confidence (right axis)",
+    ]
+    plan = chart.ax_.lines[1]
+    assert plan.get_marker() == "o"
+    assert plan.get_markevery() == [1]  # the planned point, joined linearly to the ends
+
+
+def test_a_zoned_key_result_shows_its_zones_as_bands():
+    chart, _ = drawn(CHARTS["burn-up, zoned"])
+    bands = [
+        (patch.get_label(), patch.get_y(), patch.get_y() + patch.get_height())
+        for patch in chart.ax_.patches
+    ]
+    assert bands == [
+        ("Below commit", 20.0, 32.0),
+        ("Commit", 32.0, pytest.approx(48.0)),
+        ("Target", pytest.approx(48.0), 60.0),
+    ]
+    assert "Stretch" in [t.get_text() for t in chart.ax_.get_legend().get_texts()]
+
+
+def test_the_timeline_fills_each_bar_to_its_score_and_marks_the_day():
+    chart, _ = drawn(CHARTS["timeline, example"])
+    scores = TREE.score(EXAMPLE_AS_OF)
+    bars = [patch for patch in chart.ax_.patches if isinstance(patch, Rectangle)]
+    span = (Q3.end - Q3.start).days + 1
+    filled = [bar.get_width() for bar in bars if bar.get_alpha() is None]
+    assert filled == pytest.approx([span * scores.value(o.id) for o in TREE if scores.value(o.id)])
+    headings = [t.get_text().strip() for t in chart.ax_.texts]
+    assert headings == ["Company", "Department"]
+    legend = [text.get_text() for text in chart.ax_.get_legend().get_texts()]
+    assert "As of 15 Aug 2026" in legend
+    assert {label_of(Status[row["status"]]) for row in chart.data} <= set(legend)
+
+
+def test_timeline_grouping_is_by_level_owner_or_none():
+    made = objectives(8)
+    by_owner = timeline(made, as_of=EXAMPLE_AS_OF, group_by="owner")
+    assert [row["group"] for row in by_owner.data if row["kind"] == "objective"] == sorted(
+        (o.owner for o in made), key=str.casefold
+    )
+    plain = timeline(made, as_of=EXAMPLE_AS_OF, group_by=None)
+    assert [row["label"] for row in plain.data if row["kind"] == "objective"] == [
+        o.title for o in made
+    ]
+    with pytest.raises(ValidationError, match="timeline.group_by"):
+        timeline(made, group_by="team")
+
+
+def test_dates_read_concisely_at_any_span():
+    texts = {}
+    for name in ("burn-up, example", "burn-up, two years", "KPI, example"):
+        chart, renderer = drawn(CHARTS[name])
+        texts[name] = [text for text, _ in visible_tick_labels(chart.ax_, renderer)]
+    assert {"Jul", "Aug", "Sep", "Oct"} <= set(texts["burn-up, example"])
+    assert "2027" in texts["burn-up, two years"]
+    assert not [
+        t for labels in texts.values() for t in labels if re.fullmatch(r"\d{4}-\d\d-\d\d", t)
+    ]
+
+
+HOSTILE_TITLES = [
+    r"$\undefinedcmd$",
+    "Keep CAC under $100 at 50% of $200",
+    "Grow ARR from $1.2M to $2M",
+    "$x^2$ <script>alert(1)</script>",
+    "lone \ud800 surrogate",
+    "control \x00\x1b[31m characters\nand a line break",
+    "_starts with an underscore",
+]
+
+
+def svg_text(figure):
+    buffer = io.StringIO()
+    with plt.rc_context({"svg.fonttype": "none"}):  # text stays text, to read back
+        figure.savefig(buffer, format="svg")
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("title", HOSTILE_TITLES)
+def test_titles_are_drawn_as_typed_never_as_mathtext(title):
+    kr = KeyResult.metric(title, start=0, target=10, unit="$").check_in(3, at=date(2026, 7, 5))
+    objective = Objective(title, [kr], cycle=Q3, owner=title, initiatives=[Initiative(title)])
+    # The title, legend and unit of a burn-up; the rows and headings of a timeline.
+    for chart in (
+        burn_up(kr, cycle=Q3, as_of=EXAMPLE_AS_OF),
+        timeline([objective], as_of=EXAMPLE_AS_OF, group_by="owner"),
+    ):
+        figure = chart.plot().figure_
+        figure.canvas.draw()  # Agg
+        # The SVG's text, not its comments (which quote every string drawn, maths or not).
+        svg = re.sub(r"<!--.*?-->", "", svg_text(figure), flags=re.DOTALL)
+        if "$" in title:  # as typed, not as maths (which draws piece by piece)
+            start = title[:24].replace("<", "&lt;").replace(">", "&gt;")
+            assert start in svg, type(chart).__name__
+        if isinstance(chart, BurnUpDisplay):
+            # Drawn, the title is as wide as the same text with maths off: nothing typeset.
+            renderer = figure.canvas.get_renderer()
+            drawn_title = chart.ax_.get_title("left")
+            (shown,) = [t for t in chart.ax_.findobj(Text) if t.get_text() == drawn_title]
+            typed = chart.ax_.text(
+                0, 0, plain_text(title), parse_math=False, size=11, weight="bold"
+            )
+            width = shown.get_window_extent(renderer).width
+            assert width == pytest.approx(typed.get_window_extent(renderer).width)
+        plt.close(figure)
+
+
+def test_a_lone_surrogate_and_control_characters_are_drawn_visibly():
+    kr = KeyResult.metric("a\ud800b\x00c", start=0, target=1)
+    chart = burn_up(kr, cycle=Q3).plot()
+    assert chart.ax_.get_title(loc="left") == "a\\ud800b\\x00c"
+    svg_text(chart.figure_)  # writes, though no encoding can write a lone surrogate
+
+
+@pytest.mark.parametrize("extreme", [1e308, -1e308, 1.7976931348623157e308])
+def test_kpi_values_near_the_float_limit_are_drawn(extreme):
+    kpi = KPI("huge", target=1).record(extreme, at=date(2026, 7, 1))
+    kpi = kpi.record(-extreme, at=date(2026, 7, 2)).record(0, at=date(2026, 7, 3))
+    chart, _ = drawn(lambda: kpi_chart(kpi))
+    assert "1e308" in chart.ax_.get_ylabel()  # drawn in units of 1e308
+    low, high = chart.ax_.get_ylim()
+    assert low < -1
+    assert high > 1
+    chart.figure_.savefig(io.BytesIO(), format="svg")
+
+
+def test_a_burn_up_with_values_near_the_float_limit_is_drawn():
+    kr = KeyResult.metric("x", start=0, target=1).check_in(1.7e308, at=date(2026, 7, 5))
+    kr = kr.check_in(-1.7e308, at=date(2026, 7, 6))
+    chart, _ = drawn(lambda: burn_up(kr, cycle=Q3))
+    assert "1e308" in chart.ax_.get_ylabel()
+
+
+def test_legend_handles_carry_their_labels_for_the_user():
+    chart = kpi_chart(example_kpis()[0], as_of=EXAMPLE_AS_OF).plot()
+    handles, labels = chart.ax_.get_legend_handles_labels()
+    assert labels == ["Measured (now warning)", "Warning band", "Target"]
+    assert isinstance(handles[0], Line2D)
+    assert isinstance(handles[1], Patch)
+
+
+def test_a_new_figure_takes_matplotlib_s_default_size_and_layout():
+    chart = burn_up(revenue(3), cycle=Q3).plot()
+    assert tuple(chart.figure_.get_size_inches()) == tuple(plt.rcParams["figure.figsize"])
+    assert chart.figure_.get_layout_engine() is not None
+
+
+def test_a_long_owner_heading_is_cut_like_a_title():
+    owner = "x" * 400
+    kr = KeyResult.metric("k", start=0, target=10).check_in(1, at=date(2026, 7, 2))
+    objective = Objective("o", [kr], cycle=Q3, owner=owner)
+    chart, _ = drawn(lambda: timeline([objective], group_by="owner"))  # laid out, no warning
+    (heading,) = [text.get_text().strip() for text in chart.ax_.texts]
+    assert heading == "x" * 39 + "\u2026"
+
+
+@settings(max_examples=20)
+@example(days=1000, inches=2.0)  # 33 months on a narrow axis: no interval fitted 4 ticks
+@given(
+    days=st.integers(1, 109_572),  # the plausible range: 1900 to 2199
+    inches=st.floats(1.0, 12.0),
+)
+def test_the_date_axis_picks_its_ticks_at_any_span_and_width(days, inches):
+    first = date(1900, 1, 1)
+    kpi = KPI("k", target=1).record(1, at=first).record(2, at=first + timedelta(days=days))
+    figure, ax = plt.subplots(figsize=(inches, 3))
+    try:
+        kpi_chart(kpi).plot(ax=ax)
+        ticks = ax.xaxis.get_major_locator()()  # AutoDateLocator warns if it finds no interval
+        assert len(ticks) >= 2
+    finally:
+        plt.close(figure)
+
+
+def test_a_title_too_long_for_the_figure_is_cut_to_fit_it():
+    chart, renderer = drawn(
+        lambda: burn_up(KeyResult.metric("Grow " * 60, start=0, target=1), cycle=Q3)
+    )
+    title = chart.ax_.get_title("left")
+    assert title.endswith("\u2026")
+    (shown,) = [t for t in chart.ax_.findobj(Text) if t.get_text() == title]
+    assert shown.get_window_extent(renderer).x1 <= chart.figure_.bbox.x1
+
+
+def test_an_empty_timeline_says_so():
+    chart, _ = drawn(lambda: timeline([Objective("No cycle")], group_by=None))
+    assert [text.get_text() for text in chart.ax_.texts] == ["No objectives with a cycle"]
+    assert not chart.ax_.axison
+
+
+@given(
+    wanted=st.lists(st.floats(-2, 2), max_size=8).map(lambda xs: sorted(xs, reverse=True)),
+    gap=st.floats(0.01, 0.3),
+)
+def test_doughnut_labels_are_spread_a_gap_apart_and_stay_on_the_page_when_they_fit(wanted, gap):
+    from okrkpi._edges.plot import _spread
+
+    placed = _spread(wanted, gap, -1.3, 1.3)
+    assert len(placed) == len(wanted)
+    assert all(a - b >= gap - 1e-9 for a, b in itertools.pairwise(placed))
+    if len(wanted) * gap <= 2.6:  # room for all of them: none is pushed off either end
+        assert all(-1.3 - 1e-9 <= height <= 1.3 + 1e-9 for height in placed)

@@ -1,0 +1,347 @@
+"""The command line's readers on hostile files and folders, and what it prints to a terminal."""
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from datetime import date
+
+import pytest
+
+from helpers import run_cli, run_cli_process
+from okrkpi import KeyResult, Objective
+from okrkpi.serde import Document, dumps
+
+HEADER = {
+    "objectives": "id,title,cycle",
+    "key_results": "objective_id,id,title,kind,start,target",
+    "check_ins": "objective_id,key_result_id,at,value",
+}
+
+
+def folder_of(tmp_path, name="okrs", **tables):
+    folder = tmp_path / name
+    folder.mkdir()
+    for table, rows in tables.items():
+        (folder / f"{table}.csv").write_text("\n".join([HEADER[table], *rows]) + "\n")
+    return folder
+
+
+def grow(tmp_path, check_ins=("grow,arr,2026-07-01,250",), **more):
+    return folder_of(
+        tmp_path,
+        objectives=["grow,Grow,2026-Q3"],
+        key_results=["grow,arr,ARR,metric,0,2000"],
+        check_ins=list(check_ins),
+        **more,
+    )
+
+
+def one_line(result):
+    assert result.returncode == 1, result.stdout
+    assert "Traceback" not in result.stderr
+    (line,) = result.stderr.strip().splitlines()
+    return line
+
+
+# -- CSV rows ----------------------------------------------------------------------------------
+
+
+def test_an_unquoted_thousands_comma_is_refused_naming_file_line_and_column(tmp_path):
+    folder = grow(tmp_path, check_ins=["grow,arr,2026-07-01,250", "grow,arr,2026-07-02,1,250"])
+    line = one_line(run_cli("score", str(folder)))
+    assert line == (
+        f"okrkpi: {folder / 'check_ins.csv'} line 3, column 5: 5 cells but 4 columns in the "
+        "header (a comma in a number such as 1,250, or in text, needs the cell quoted)"
+    )
+
+
+def test_a_quoted_thousands_comma_is_a_number_and_missing_trailing_cells_are_empty(tmp_path):
+    folder = grow(tmp_path, check_ins=['grow,arr,2026-07-01,"1,250"'])
+    (folder / "objectives.csv").write_text("id,title,cycle,owner\ngrow,Grow,2026-Q3\n")
+    result = run_cli("score", str(folder), "--as-of", "2026-08-15", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["objectives"][0]["score"]["value"] == 0.625
+
+
+def test_problems_name_the_line_of_their_row_after_blank_lines_and_quoted_lines(tmp_path):
+    folder = folder_of(
+        tmp_path,
+        objectives=['grow,"Grow', 'the business",2026-Q3', "", "keep,Keep,2026-Q9"],
+    )
+    line = one_line(run_cli("score", str(folder)))
+    assert f"{folder / 'objectives.csv'} line 5, column cycle: " in line
+
+
+def test_a_csv_that_is_not_utf8_names_its_line(tmp_path):
+    folder = folder_of(tmp_path)
+    (folder / "objectives.csv").write_bytes(b"id,title\ngrow,Grow\nkeep,K\xe9ep\n")
+    line = one_line(run_cli("score", str(folder)))
+    assert f"{folder / 'objectives.csv'}: not UTF-8 text (invalid continuation byte" in line
+
+
+def test_an_empty_file_is_an_empty_table(tmp_path):
+    folder = grow(tmp_path)
+    (folder / "plans.csv").write_text("")
+    (folder / "milestones.csv").write_text("objective_id,key_result_id,name\n")
+    assert run_cli("score", str(folder), "--as-of", "2026-08-15").returncode == 0
+
+
+# -- what is read: regular files, within bounds, within the folder -------------------------
+
+
+def test_a_link_to_a_device_is_refused_before_anything_is_read(tmp_path):
+    link = tmp_path / "x.json"
+    link.symlink_to("/dev/zero")
+    line = one_line(run_cli("score", str(link)))
+    assert line == f"okrkpi: {link}: not a regular file (a device); not read"
+
+
+def test_a_fifo_is_refused_without_waiting_for_a_writer(tmp_path):
+    fifo = tmp_path / "x.json"
+    os.mkfifo(fifo)
+    result = run_cli_process("score", str(fifo))  # a real process: a hang would time out
+    assert one_line(result) == f"okrkpi: {fifo}: not a regular file (a pipe); not read"
+    folder = folder_of(tmp_path)
+    os.mkfifo(folder / "objectives.csv")
+    line = one_line(run_cli_process("score", str(folder)))
+    assert line.endswith("objectives.csv: not a regular file (a pipe); not read")
+
+
+def test_a_file_read_past_its_limit_is_refused_whatever_its_size_says(tmp_path):
+    link = tmp_path / "status.json"
+    link.symlink_to("/proc/self/status")  # a regular file whose size reads as 0
+    line = one_line(run_cli("score", str(link), "--max-bytes", "10"))
+    assert line == f"okrkpi: {link}: more than the limit of 10 bytes"
+
+
+def test_a_link_out_of_the_folder_is_refused_without_reading_it(tmp_path):
+    secret = tmp_path / "elsewhere"
+    secret.mkdir()
+    (secret / "objectives.csv").write_text("id,title,cycle\nx,TOP SECRET,not a cycle\n")
+    folder = folder_of(tmp_path)
+    (folder / "objectives.csv").symlink_to(secret / "objectives.csv")
+    line = one_line(run_cli("score", str(folder)))
+    assert line == (
+        f"okrkpi: {folder / 'objectives.csv'}: a link out of the folder; links are followed "
+        "only within it"
+    )
+    assert "SECRET" not in line
+    assert str(secret) not in line
+
+
+def test_a_link_within_the_folder_is_followed(tmp_path):
+    folder = grow(tmp_path)
+    (folder / "v2").mkdir()
+    (folder / "check_ins.csv").rename(folder / "v2" / "check_ins.csv")
+    (folder / "check_ins.csv").symlink_to(folder / "v2" / "check_ins.csv")
+    result = run_cli("score", str(folder), "--as-of", "2026-08-15", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["objectives"][0]["score"]["value"] == 0.125
+
+
+def test_a_folder_named_like_a_table_is_refused(tmp_path):
+    folder = grow(tmp_path)
+    (folder / "plans.csv").mkdir()
+    assert one_line(run_cli("score", str(folder))).endswith(
+        "plans.csv: not a regular file (a folder); not read"
+    )
+
+
+# -- many problems, bounded memory ----------------------------------------------------------
+
+
+def test_past_the_first_problems_the_rest_are_counted_not_kept(tmp_path):
+    folder = folder_of(tmp_path, objectives=[f"o{n}," for n in range(20_000)])
+    line = one_line(run_cli("score", str(folder)))
+    assert line.count("a value is required") == 100
+    assert line.endswith("$: ... and at least 19,900 more problems")
+
+
+def test_repeated_ids_alone_stop_the_keeping_too(tmp_path):
+    folder = folder_of(tmp_path, objectives=["x,X,2026-Q3"] * 5_000)
+    line = one_line(run_cli("score", str(folder)))
+    assert f"{folder / 'objectives.csv'} line 3, column id: 'x' is already row 0's" in line
+    assert line.endswith("$: ... and at least 4,899 more problems")
+
+
+def _peak_rss_of_the_cli(folder):
+    """Peak RSS (bytes) of `okrkpi score FOLDER`, run as the only child of a fresh process."""
+    measure = textwrap.dedent(
+        f"""
+        import resource, subprocess, sys
+        subprocess.run([sys.executable, "-m", "okrkpi", "score", {str(folder)!r}],
+                       capture_output=True, check=False)
+        print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024)
+        """
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", measure], capture_output=True, text=True, check=True, timeout=600
+    )
+    return int(result.stdout)
+
+
+@pytest.mark.slow
+def test_a_folder_of_millions_of_bad_rows_peaks_under_three_times_its_size(tmp_path):
+    folder = tmp_path / "okrs"
+    folder.mkdir()
+    with (folder / "objectives.csv").open("w") as handle:
+        handle.write("id,title\n")
+        handle.writelines(f"o{n},\n" for n in range(6_000_000))
+    size = (folder / "objectives.csv").stat().st_size
+    assert size > 50_000_000
+    assert _peak_rss_of_the_cli(folder) < 3 * size
+
+
+# -- reading options ---------------------------------------------------------------------------
+
+
+def test_a_tools_confidence_scale_reads_its_labels(tmp_path):
+    folder = grow(tmp_path)
+    (folder / "check_ins.csv").write_text(
+        "objective_id,key_result_id,at,value,confidence\ngrow,arr,2026-07-01,250,Yellow\n"
+    )
+    refused = one_line(run_cli("score", str(folder)))
+    assert "check_ins.csv line 2, column confidence: expected a rating from 0 to 10" in refused
+    result = run_cli("score", str(folder), "--confidence-scale", "traffic_light")
+    assert result.returncode == 0, result.stderr
+
+
+def test_extra_columns_are_refused_warned_about_or_ignored_as_asked(tmp_path):
+    folder = grow(tmp_path)
+    (folder / "objectives.csv").write_text("id,title,cycle,url\ngrow,Grow,2026-Q3,x\n")
+    refused = one_line(run_cli("score", str(folder)))
+    assert refused.endswith(
+        f"{folder / 'objectives.csv'}, column url: not a column of objectives "
+        "(extra_columns='ignore' reads past columns okrkpi does not use)"
+    )
+    warned = run_cli("score", str(folder), "--extra-columns", "warn")
+    assert warned.returncode == 0
+    assert warned.stderr == (
+        "okrkpi: warning: objectives: read past the columns 'url', which okrkpi does not read\n"
+    )
+    ignored = run_cli("score", str(folder), "--extra-columns", "ignore")
+    assert (ignored.returncode, ignored.stderr) == (0, "")
+
+
+def test_dates_in_another_format_read_with_a_date_format(tmp_path):
+    folder = grow(tmp_path, check_ins=["grow,arr,7/14/2026,250"])
+    assert "expected an ISO date" in one_line(run_cli("score", str(folder)))
+    result = run_cli("score", str(folder), "--date-format", "%m/%d/%Y", "--as-of", "2026-08-15")
+    assert result.returncode == 0, result.stderr
+
+
+def test_table_options_on_a_json_file_are_refused_not_ignored(tmp_path):
+    path = tmp_path / "okrs.json"
+    path.write_text(dumps(Document((Objective("Grow"),))))
+    line = one_line(run_cli("score", str(path), "--confidence-scale", "traffic_light"))
+    assert line == f"okrkpi: {path}: --confidence-scale only apply to a folder of CSV tables"
+
+
+def test_a_bad_date_format_is_named(tmp_path):
+    folder = grow(tmp_path)
+    line = one_line(run_cli("score", str(folder), "--date-format", "M/D/Y"))
+    assert "from_frames.date_format: expected a strptime format" in line
+
+
+# -- what reaches the terminal --------------------------------------------------------------
+
+HOSTILE_TITLE = "Grow\x1b[2J\x1b]0;pwned\x07 \u202eevil\u202c \x9b31m\r"
+
+
+def hostile_document(tmp_path):
+    kr = KeyResult.metric("ARR\x1b[31m", start=0, target=10, id="arr").check_in(
+        5, at=date(2026, 7, 14), note="\x1b[5mblink"
+    )
+    path = tmp_path / "okrs.json"
+    path.write_text(dumps(Document((Objective(HOSTILE_TITLE, [kr], cycle="2026-Q3"),))))
+    return path
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("score",),
+        ("review", "--since", "2026-07-01"),
+        ("review", "--since", "2026-07-01", "--format", "md"),
+        ("review", "--since", "2026-07-01", "--format", "html"),
+    ],
+)
+def test_control_sequences_in_titles_and_notes_reach_the_terminal_escaped(tmp_path, command):
+    path = hostile_document(tmp_path)
+    result = run_cli(command[0], str(path), *command[1:], "--as-of", "2026-08-15")
+    assert result.returncode == 0, result.stderr
+    for raw in ("\x1b", "\x07", "\u202e", "\u202c", "\x9b", "\r"):
+        assert raw not in result.stdout
+    for shown in ("\\x1b", "\\x07", "\\u202e", "\\u202c", "\\x9b"):  # visible instead
+        assert shown in result.stdout
+
+
+@pytest.mark.parametrize("command", [("score",), ("review", "--since", "2026-07-01")])
+def test_json_output_keeps_titles_as_they_are(tmp_path, command):
+    path = hostile_document(tmp_path)
+    result = run_cli(
+        command[0], str(path), *command[1:], "--as-of", "2026-08-15", "--format", "json"
+    )
+    assert result.returncode == 0, result.stderr
+    assert HOSTILE_TITLE in strings(json.loads(result.stdout))  # as it is, once parsed
+    assert "\x1b" not in result.stdout  # JSON escapes it itself
+
+
+def strings(data):
+    if isinstance(data, dict):
+        return [text for value in data.values() for text in strings(value)]
+    if isinstance(data, list):
+        return [text for value in data for text in strings(value)]
+    return [data] if isinstance(data, str) else []
+
+
+def test_error_messages_are_escaped_too(tmp_path):
+    path = tmp_path / "bad\x1b[31m.json"
+    path.write_text('{"objectives": [{"title": "x", "parent_id": "\\u001b[2Jghost"}]}')
+    line = one_line(run_cli("score", str(path)))
+    assert "\x1b" not in line
+    assert "bad\\x1b[31m.json" in line
+
+
+def test_a_loop_of_links_is_refused_naming_the_link(tmp_path):
+    folder = folder_of(tmp_path)
+    (folder / "objectives.csv").symlink_to(folder / "objectives.csv")
+    line = one_line(run_cli("score", str(folder)))
+    assert line == f"okrkpi: {folder / 'objectives.csv'}: cannot read: a loop of links"
+    looped = tmp_path / "x.json"
+    looped.symlink_to(looped)
+    assert "cannot read: Too many levels of symbolic links" in one_line(
+        run_cli("score", str(looped))
+    )
+
+
+def test_a_socket_is_refused_as_a_socket(tmp_path):
+    import socket
+
+    path = tmp_path / "x.json"
+    with socket.socket(socket.AF_UNIX) as listening:
+        listening.bind(str(path))
+        line = one_line(run_cli("score", str(path)))
+    # Linux refuses to open a socket at all; elsewhere the check after opening refuses it.
+    refused = ("cannot read: No such device or address", "not a regular file (a socket); not read")
+    assert line.endswith(tuple(f"x.json: {reason}" for reason in refused))
+
+
+def test_bad_cells_past_the_budget_are_counted_while_nothing_is_kept(tmp_path):
+    rows = [f"o{n},O,2026-Q3,heavy,x" for n in range(300)]
+    folder = folder_of(tmp_path, objectives=rows)
+    (folder / "objectives.csv").write_text(
+        "id,title,cycle,alignment_weight,url\n" + "\n".join(rows) + "\n"
+    )
+    line = one_line(run_cli("score", str(folder), "--extra-columns", "ignore"))
+    assert line.count("expected a finite number, got 'heavy'") == 100
+    assert line.endswith("... and at least 200 more problems")
+
+
+def test_a_table_without_its_id_column_is_named_once(tmp_path):
+    folder = grow(tmp_path)
+    (folder / "key_results.csv").write_text("objective_id,title,kind\ngrow,ARR,binary\n")
+    line = one_line(run_cli("score", str(folder)))
+    assert line.endswith(f"{folder / 'key_results.csv'}, column id: a required column is missing")

@@ -1,0 +1,679 @@
+"""Tables that never change a document silently: located problems, unknown columns,
+confidences as the model reads them, duplicate check-ins, hostile cells, exact round trips."""
+
+import warnings
+from datetime import UTC, date, datetime, timedelta, timezone
+from decimal import Decimal
+
+import attrs
+import pandas as pd
+import polars as pl
+import pyarrow as pa
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from okrkpi import (
+    CheckIn,
+    ConfidenceRating,
+    ConfidenceScale,
+    Initiative,
+    KeyResult,
+    Objective,
+    OkrKpiError,
+    ValidationError,
+)
+from okrkpi.serde import Document
+from okrkpi.tables import (
+    TABLES,
+    from_frames,
+    from_rows,
+    records_frame,
+    to_frames,
+    to_rows,
+)
+from okrkpi.testing import kpis, objectives
+from test_tables import METRIC_ROW as METRIC
+from test_tables import OBJECTIVE_ROW as OBJECTIVE
+
+JULY = date(2026, 7, 1)
+
+
+def check_in(**cells):
+    return {"objective_id": "grow", "key_result_id": "arr", "at": JULY, "value": 1, **cells}
+
+
+def problems(**tables):
+    with pytest.raises(ValidationError) as raised:
+        from_frames(**tables)
+    return [str(problem) for problem in raised.value.problems]
+
+
+def history(document, objective=0, key_result=0):
+    return document.objectives[objective].key_results[key_result].check_ins
+
+
+# -- problems named where they are --------------------------------------------------------
+
+
+def test_an_initiatives_bad_link_is_reported_on_its_own_row_and_column():
+    found = problems(
+        objectives=[OBJECTIVE],
+        key_results=[METRIC],
+        initiatives=[
+            {"objective_id": "grow", "id": "ads", "title": "Ads", "key_result_ids": "arr"},
+            {"objective_id": "grow", "id": "hire", "title": "Hire", "key_result_ids": "arr;nps"},
+        ],
+    )
+    assert found == [
+        (
+            "initiatives[row 1].key_result_ids: no key result 'nps' in objective 'grow' "
+            "(its key results: 'arr')"
+        )
+    ]
+
+
+def test_repeated_key_result_and_initiative_ids_are_reported_on_their_rows():
+    found = problems(
+        objectives=[OBJECTIVE, {**OBJECTIVE, "id": "keep"}],
+        key_results=[METRIC, {**METRIC, "objective_id": "keep"}, {**METRIC, "title": "Again"}],
+        initiatives=[
+            {"objective_id": "grow", "id": "ads", "title": "Ads"},
+            {"objective_id": "grow", "id": "ads", "title": "More ads"},
+        ],
+    )
+    assert found == [
+        "key_results[row 2].id: 'arr' is already row 0's in objective 'grow'",
+        "initiatives[row 1].id: 'ads' is already row 0's in objective 'grow'",
+    ]
+
+
+# -- no column read past silently ---------------------------------------------------------
+
+
+def test_an_unknown_column_is_refused_with_the_column_it_may_mean():
+    found = problems(objectives=[OBJECTIVE], key_results=[{**METRIC, "wieght": 3}])
+    assert found == [
+        (
+            "key_results.wieght: not a column of key_results; did you mean 'weight'? "
+            "(extra_columns='ignore' reads past columns okrkpi does not use)"
+        )
+    ]
+
+
+@pytest.mark.parametrize("extra_columns", ["error", "warn", "ignore"])
+def test_a_column_that_is_ours_but_for_case_or_spacing_is_always_refused(extra_columns):
+    row = {"id": "grow", "title": "Grow", "Cycle": "2026-Q3"}
+    with pytest.raises(ValidationError) as raised:
+        from_frames(
+            objectives=[row],
+            check_ins=[{**check_in(), "Key Result ID": "arr"}],
+            extra_columns=extra_columns,
+        )
+    messages = [str(problem) for problem in raised.value.problems]
+    assert (
+        "objectives.Cycle: not a column of objectives: column names are exact, "
+        "did you mean 'cycle'? (rename it with columns=)"
+    ) in messages
+    assert any(
+        m.startswith("check_ins.Key Result ID: ") and "'key_result_id'" in m for m in messages
+    )
+
+
+def test_extra_columns_can_be_read_past_with_a_named_warning_or_silently():
+    rows = {"objectives": [{**OBJECTIVE, "Notes": "from the offsite", "url": "x"}]}
+    with pytest.warns(okrkpi_warning()) as caught:
+        warned = from_rows(rows, extra_columns="warn")
+    (warning,) = caught
+    assert warning.category.__name__ == "UnknownColumnsWarning"
+    assert warning.message.table == "objectives"
+    assert warning.message.columns == ("Notes", "url")
+    assert "'Notes', 'url'" in str(warning.message)
+    assert warning.filename == __file__  # it points at the caller, not into okrkpi
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert from_rows(rows, extra_columns="ignore") == warned
+    with warnings.catch_warnings():  # filterwarnings can make every okrkpi warning an error
+        warnings.filterwarnings("error", category=okrkpi_warning())
+        with pytest.raises(okrkpi_warning()):
+            from_rows(rows, extra_columns="warn")
+
+
+def okrkpi_warning():
+    from okrkpi.tables import OkrKpiWarning
+
+    return OkrKpiWarning
+
+
+def test_a_rename_of_a_column_the_table_does_not_have_is_refused():
+    exported = pl.DataFrame(
+        {"Objective ID": ["grow"], "Objective": ["Grow"], "Period": ["2026-Q3"]}
+    )
+    renames = {"Objective ID": "id", "Objective": "title", "Quarter": "cycle"}
+    with pytest.raises(ValidationError) as raised:
+        from_frames(objectives=exported, columns={"objectives": renames})
+    assert str(raised.value) == (
+        "from_frames.columns['objectives']: 'Quarter' names no column of the objectives given "
+        "(its columns: 'Objective ID', 'Objective', 'Period'); "
+        "objectives.Period: not a column of objectives (extra_columns='ignore' reads past "
+        "columns okrkpi does not use)"
+    )
+    # Renames for a table given no rows have nothing to misread.
+    document = from_frames(
+        objectives=exported.rename({"Period": "Quarter"}),
+        columns={"objectives": renames, "check_ins": {"When": "at"}},
+    )
+    assert document.objectives[0].cycle.name == "2026-Q3"
+
+
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [
+        ("extra_columns", "skip"),
+        ("confidence_scale", "traffic_light"),
+        ("date_format", "MM/DD/YYYY"),
+        ("link_objectives_by", "name"),
+    ],
+)
+def test_options_are_checked_before_anything_is_read(option, value):
+    with pytest.raises(ValidationError, match=f"from_frames.{option}"):
+        from_frames(objectives=[OBJECTIVE], **{option: value})
+
+
+# -- confidence as the model reads it ---------------------------------------------------------
+
+
+def test_a_confidence_between_0_and_1_is_refused_as_checkin_refuses_it():
+    with pytest.raises(ValidationError):
+        CheckIn(1.0, JULY, confidence=0.7)
+    found = problems(
+        objectives=[OBJECTIVE], key_results=[METRIC], check_ins=[check_in(confidence=0.7)]
+    )
+    assert found == [
+        (
+            "check_ins[row 0].confidence: expected a rating from 0 to 10, or 'low', 'medium', "
+            "'high', got 0.7 (a probability? write 7 for 0.7, '0.7/10' for the rating itself, or "
+            "read the column with confidence_scale=ConfidenceScale('probability', maximum=1))"
+        )
+    ]
+    # Written out as a rating, it is one; 0 and 1 themselves are ratings.
+    document = from_frames(
+        objectives=[OBJECTIVE],
+        key_results=[METRIC],
+        check_ins=[
+            check_in(confidence="0.7/10"),
+            check_in(at=JULY + timedelta(1), confidence=1),
+            check_in(at=JULY + timedelta(2), confidence=0),
+        ],
+    )
+    assert [entry.confidence.value for entry in history(document)] == [0.7, 1.0, 0.0]
+
+
+@pytest.mark.parametrize(
+    ("scale", "cells", "ratings"),
+    [
+        (ConfidenceScale.traffic_light(), ["Red", "yellow", "GREEN"], [2.5, 6.0, 8.5]),
+        (ConfidenceScale.low_medium_high(), ["low", "medium", "high"], [2.0, 5.5, 8.5]),
+        (ConfidenceScale("probability", maximum=1), [0.25, "0.5", 1], [2.5, 5.0, 10.0]),
+        (ConfidenceScale("percent", maximum=100), ["70", 85.0, 0], [7.0, 8.5, 0.0]),
+    ],
+)
+def test_a_confidence_scale_reads_the_column_as_the_tool_wrote_it(scale, cells, ratings):
+    rows = [check_in(at=JULY + timedelta(n), confidence=cell) for n, cell in enumerate(cells)]
+    document = from_frames(
+        objectives=[OBJECTIVE], key_results=[METRIC], check_ins=rows, confidence_scale=scale
+    )
+    assert [entry.confidence.value for entry in history(document)] == pytest.approx(ratings)
+
+
+def test_a_value_outside_the_scale_is_named_with_the_scale():
+    found = problems(
+        objectives=[OBJECTIVE],
+        key_results=[METRIC],
+        check_ins=[check_in(confidence="amber"), check_in(at=JULY + timedelta(1), confidence=7)],
+        confidence_scale=ConfidenceScale.traffic_light(),
+    )
+    expected = "expected one of 'red', 'yellow', 'green' (scale 'traffic_light')"
+    assert found == [
+        f"check_ins[row 0].confidence: {expected}, got 'amber'",
+        f"check_ins[row 1].confidence: {expected}, got 7",
+    ]
+    found = problems(
+        objectives=[OBJECTIVE],
+        key_results=[METRIC],
+        check_ins=[check_in(confidence=120)],
+        confidence_scale=ConfidenceScale("percent", maximum=100),
+    )
+    assert found == [
+        "check_ins[row 0].confidence: expected a number from 0 to 100 (scale 'percent'), got 120"
+    ]
+
+
+def test_ratings_below_one_round_trip_written_out_as_ratings():
+    kr = KeyResult.metric("ARR", start=0, target=10, id="arr")
+    kr = kr.check_in(1, at=JULY, confidence=ConfidenceRating(0.5)).check_in(
+        2, at=JULY + timedelta(1), confidence=7
+    )
+    document = Document((Objective("Grow", [kr], id="grow"),))
+    rows = to_rows(document)
+    assert [row["confidence"] for row in rows["check_ins"]] == ["0.5/10", "7.0/10"]
+    assert from_rows(rows) == document
+    for backend in ("pandas", "polars", "pyarrow"):
+        assert from_frames(**to_frames(document, backend=backend)) == document
+
+
+# -- duplicate check-ins --------------------------------------------------------------------
+
+
+def test_a_check_in_written_twice_is_refused():
+    found = problems(
+        objectives=[OBJECTIVE],
+        key_results=[METRIC],
+        check_ins=[check_in(value=3), check_in(value=3, note="again"), check_in(value=4)],
+    )
+    assert found == [
+        (
+            "check_ins[row 1]: the same check-in as row 0 (key result, at and value); "
+            "give both an id to keep both"
+        )
+    ]
+
+
+def test_check_in_ids_tell_check_ins_apart_and_a_repeated_id_is_refused():
+    rows = [check_in(value=3, id="c1"), check_in(value=3, id="c2"), check_in(value=4, id="c3")]
+    document = from_frames(objectives=[OBJECTIVE], key_results=[METRIC], check_ins=rows)
+    assert len(history(document)) == 3
+    found = problems(
+        objectives=[OBJECTIVE],
+        key_results=[METRIC],
+        check_ins=[*rows, check_in(value=5, at=JULY + timedelta(1), id="c2")],
+    )
+    assert found == ["check_ins[row 3].id: 'c2' is already row 1's"]
+
+
+def test_a_correction_at_the_same_moment_is_kept_and_the_later_row_wins():
+    document = from_frames(
+        objectives=[OBJECTIVE],
+        key_results=[METRIC],
+        check_ins=[check_in(value=3), check_in(value=4)],
+    )
+    assert history(document).latest_value() == 4.0
+
+
+def test_identical_check_ins_of_a_document_round_trip_with_ids():
+    kr = KeyResult.binary("Launch", id="launch")
+    kr = kr.check_in(True, at=JULY).check_in(True, at=JULY).check_in(False, at=JULY)
+    document = Document((Objective("Grow", [kr], id="grow"),))
+    rows = to_rows(document)
+    assert [row["id"] for row in rows["check_ins"]] == ["0", "1", None]
+    assert from_rows(rows) == document
+    for backend in ("pandas", "polars", "pyarrow"):
+        assert from_frames(**to_frames(document, backend=backend)) == document
+
+
+# -- hostile cells ----------------------------------------------------------------------------
+
+HOSTILE_CELLS = [Decimal("sNaN"), ["a"], {"a": 1}, {"a"}, object()]
+LINKS = [
+    ("objectives", "id"),
+    ("objectives", "parent_id"),
+    ("key_results", "objective_id"),
+    ("key_results", "id"),
+    ("check_ins", "objective_id"),
+    ("check_ins", "key_result_id"),
+    ("check_ins", "id"),
+    ("initiatives", "objective_id"),
+    ("kpis", "name"),
+    ("measurements", "kpi"),
+]
+
+
+def valid_tables():
+    return {
+        "objectives": [dict(OBJECTIVE)],
+        "key_results": [dict(METRIC)],
+        "check_ins": [check_in()],
+        "initiatives": [{"objective_id": "grow", "id": "ads", "title": "Ads"}],
+        "kpis": [{"name": "churn", "target": 2}],
+        "measurements": [{"kpi": "churn", "at": JULY, "value": 3}],
+    }
+
+
+@pytest.mark.parametrize(("table", "column"), LINKS)
+@pytest.mark.parametrize("cell", HOSTILE_CELLS, ids=lambda cell: type(cell).__name__)
+def test_a_hostile_cell_in_a_link_or_id_column_is_named_by_table_row_and_column(
+    table, column, cell
+):
+    tables = valid_tables()
+    tables[table][0][column] = cell
+    with pytest.raises(ValidationError) as raised:
+        from_rows(tables)
+    assert f"{table}[row 0].{column}: expected text, got " in str(raised.value)
+
+
+@pytest.mark.parametrize("backend", ["pandas", "polars"])
+def test_list_cells_of_a_frame_are_named_too(backend):
+    frame = {"id": [["a"], "b"], "title": ["A", "B"]}
+    native = (
+        pd.DataFrame(frame)
+        if backend == "pandas"
+        else pl.DataFrame({"id": [["a"], ["b"]], "title": ["A", "B"]})
+    )
+    with pytest.raises(ValidationError, match=r"objectives\[row 0\]\.id: expected text, got"):
+        from_frames(objectives=native)
+
+
+def test_a_signalling_nan_in_a_number_or_flag_column_is_a_bad_cell():
+    found = problems(
+        objectives=[{**OBJECTIVE, "alignment_weight": Decimal("sNaN")}],
+        kpis=[{"name": "churn", "target": 2, "higher_is_better": Decimal("sNaN")}],
+    )
+    assert found == [
+        (
+            "objectives[row 0].alignment_weight: expected a number within the float range, "
+            "got Decimal('sNaN')"
+        ),
+        "kpis[row 0].higher_is_better: expected true or false, got Decimal('sNaN')",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("backend", "records", "message"),
+    [
+        (
+            "polars",
+            [{"a": 1, "b": "x"}, {"a": "two", "b": "y"}],
+            r"records_frame.records\[1\]\.a: expected a number like records\[0\]\.a",
+        ),
+        (
+            "pyarrow",
+            [{"a": 1, "b": "x"}, {"a": "two", "b": "y"}],
+            r"records_frame.records\[1\]\.a: expected a number like records\[0\]\.a",
+        ),
+        (
+            "polars",
+            [{"when": date(2026, 7, 1)}, {"when": datetime(2026, 7, 1, 9)}],
+            r"records\[1\]\.when: expected a date like records\[0\]\.when",
+        ),
+        ("pyarrow", [{"a": [1]}, {"a": ["x"]}], r"records\[1\]\.a: expected a value a pyarrow"),
+        *(
+            (backend, [{"a": 1}, {"a": Decimal("sNaN")}], r"records\[1\]\.a: expected a value a")
+            for backend in ("pandas", "polars", "pyarrow")
+        ),
+    ],
+)
+def test_records_that_no_frame_column_can_hold_are_named_by_record_and_key(
+    backend, records, message
+):
+    with pytest.raises(ValidationError, match=message):
+        records_frame(records, backend=backend)
+
+
+@pytest.mark.parametrize("backend", ["pandas", "polars", "pyarrow"])
+def test_whole_numbers_beside_fractions_make_one_number_column(backend):
+    frame = records_frame([{"mean": 0}, {"mean": 0.5}, {"mean": None}], backend=backend)
+    means = frame["mean"].to_pylist() if backend == "pyarrow" else list(frame["mean"])
+    assert means[:2] == [0.0, 0.5]
+
+
+# -- exact round trips ----------------------------------------------------------------------
+
+DAYS = st.dates(date(2020, 1, 2), date(2030, 12, 30))
+NAIVE = st.one_of(
+    DAYS,
+    DAYS.map(lambda day: datetime(day.year, day.month, day.day)),  # a naive midnight
+    st.datetimes(datetime(2020, 1, 2), datetime(2030, 12, 30)),
+)
+AWARE = st.one_of(
+    DAYS,
+    st.builds(
+        lambda moment, minutes: moment.replace(tzinfo=timezone(timedelta(minutes=minutes))),
+        st.datetimes(datetime(2020, 1, 2), datetime(2030, 12, 30)),
+        st.integers(-12 * 60, 14 * 60),
+    ),
+)
+
+
+@st.composite
+def documents_with_moments(draw):
+    """okrkpi.testing's documents, their check-ins dated any way a history allows."""
+    items = draw(st.lists(objectives(max_key_results=3), max_size=3, unique_by=lambda o: o.id))
+    dated = []
+    for objective in items:
+        key_results = []
+        for kr in objective.key_results:
+            moments = draw(st.sampled_from([NAIVE, AWARE]))  # a history is one or the other
+            dated_check_ins = [attrs.evolve(c, at=draw(moments)) for c in kr.check_ins]
+            key_results.append(attrs.evolve(kr, check_ins=dated_check_ins))
+        dated.append(attrs.evolve(objective, key_results=key_results))
+    indicators = draw(st.lists(kpis(), max_size=1))
+    return Document(tuple(dated), tuple(indicators))
+
+
+def test_a_check_in_at_a_naive_midnight_round_trips_as_a_date_time():
+    kr = KeyResult.metric("m", start=0, target=10, id="m").check_in(3, at=datetime(2026, 7, 2))
+    document = Document((Objective("o", [kr], id="o"),))
+    rows = to_rows(document)
+    assert rows["check_ins"][0]["at"] == "2026-07-02T00:00:00"
+    assert from_rows(rows) == document
+    (entry,) = history(from_frames(**to_frames(document)))
+    assert entry.at == datetime(2026, 7, 2)
+    assert isinstance(entry.at, datetime)
+
+
+@settings(max_examples=20, suppress_health_check=[HealthCheck.too_slow])
+@given(documents_with_moments(), st.sampled_from(["pandas", "polars", "pyarrow"]))
+def test_any_document_round_trips_through_rows_and_frames_whatever_its_moments(document, backend):
+    assert from_rows(to_rows(document)) == document
+    back = from_frames(**to_frames(document, backend=backend))
+    assert back == document
+    for ours, theirs in zip(back.objectives, document.objectives, strict=True):
+        for kr_back, kr in zip(ours.key_results, theirs.key_results, strict=True):
+            # Equal and of the same kind: a date is not a midnight, an offset is kept.
+            assert [(type(c.at), getattr(c.at, "tzinfo", None)) for c in kr_back.check_ins] == [
+                (type(c.at), getattr(c.at, "tzinfo", None)) for c in kr.check_ins
+            ]
+
+
+def test_frames_of_days_at_midnight_still_read_as_days():
+    frame = pd.DataFrame(
+        {**{k: [v] for k, v in check_in().items()}, "at": pd.to_datetime(["2026-07-31"])}
+    )
+    document = from_frames(objectives=[OBJECTIVE], key_results=[METRIC], check_ins=frame)
+    assert history(document)[0].at == date(2026, 7, 31)
+    assert type(history(document)[0].at) is date
+
+
+def test_a_frame_with_a_utc_column_keeps_its_instants():
+    frame = pa.table(
+        {
+            **{k: [v] for k, v in check_in().items() if k != "at"},
+            "at": pa.array([datetime(2026, 7, 31, 18, 30, tzinfo=UTC)]),
+        }
+    )
+    document = from_frames(objectives=[OBJECTIVE], key_results=[METRIC], check_ins=frame)
+    assert history(document)[0].at == datetime(2026, 7, 31, 18, 30, tzinfo=UTC)
+
+
+def test_every_table_column_is_documented():
+    assert TABLES["check_ins"]["id"].startswith("text")
+    assert "0.5/10" in TABLES["check_ins"]["confidence"]
+
+
+def test_only_okrkpi_errors_for_bad_options_of_rows():
+    with pytest.raises(OkrKpiError):
+        from_rows({"objectives": [OBJECTIVE]}, columns={"objectives": {"a": ["title"]}})
+    with pytest.raises(OkrKpiError):
+        from_rows({("objectives",): []})
+    assert isinstance(Initiative("x"), Initiative)
+
+
+def test_a_date_format_reads_text_and_leaves_a_frame_s_dates_as_they_are():
+    document = from_frames(
+        objectives=[OBJECTIVE],
+        key_results=[METRIC],
+        check_ins=[
+            check_in(at="7/31/2026"),
+            check_in(at=date(2026, 8, 1)),
+            check_in(at=datetime(2026, 8, 2, 9, 30)),
+        ],
+        date_format="%m/%d/%Y",
+    )
+    assert [entry.at for entry in history(document)] == [
+        date(2026, 7, 31),
+        date(2026, 8, 1),
+        datetime(2026, 8, 2, 9, 30),
+    ]
+    timed = from_frames(
+        objectives=[OBJECTIVE],
+        key_results=[METRIC],
+        check_ins=[check_in(at="31.07.2026 18:30")],
+        date_format="%d.%m.%Y %H:%M",
+    )
+    assert history(timed)[0].at == datetime(2026, 7, 31, 18, 30)
+
+
+def test_links_by_title_name_an_objective_without_an_id_and_one_that_is_missing():
+    found = problems(
+        objectives=[
+            {"id": None, "title": "Grow"},
+            {"id": "keep", "title": "Keep"},
+            {"id": "blank", "title": None},
+        ],
+        key_results=[{**METRIC, "objective_id": "Grow"}, {**METRIC, "objective_id": "Gone"}],
+        link_objectives_by="title",
+    )
+    assert found == [
+        "key_results[row 0].objective_id: the objective titled 'Grow' (row 0) has no id",
+        "key_results[row 1].objective_id: no objective has the title 'Gone'",
+        "objectives[row 0].id: a value is required",
+        "objectives[row 2].title: a value is required",
+    ]
+
+
+def test_a_streamed_column_stops_sharing_cells_that_do_not_repeat():
+    from okrkpi._edges.tables import _Column
+
+    column = _Column()
+    for number in range(5_000):
+        column.append(f"{number}.5")
+    assert column.shared is None  # all distinct: not worth a dictionary
+    assert column.cells[4_999] == "4999.5"
+    assert not column.seen("4999.5")
+    repeated = _Column()
+    for number in range(5_000):
+        repeated.append(str(number % 10))
+    assert repeated.seen("7")
+    assert repeated.cells[17] is repeated.cells[7]
+
+
+def test_a_missing_backend_names_its_extra(monkeypatch):
+    import narwhals.stable.v1 as nw
+
+    from okrkpi import MissingExtraError
+
+    def missing(*args, **kwargs):
+        raise ModuleNotFoundError("No module named 'polars'", name="polars")
+
+    monkeypatch.setattr(nw, "from_dict", missing)
+    with pytest.raises(MissingExtraError, match=r"okrkpi\[polars\]"):
+        records_frame([{"a": 1}], backend="polars")
+
+
+def test_a_backend_s_panic_is_a_validation_error_and_an_interrupt_stays_one(monkeypatch):
+    import narwhals.stable.v1 as nw
+
+    class PanicException(BaseException):
+        pass
+
+    def panic(*args, **kwargs):
+        raise PanicException("called `Result::unwrap()` on an `Err` value")
+
+    monkeypatch.setattr(nw, "from_dict", panic)
+    with pytest.raises(ValidationError, match=r"records_frame.records\[0\]\.a: expected a value"):
+        records_frame([{"a": 1}], backend="polars")
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(nw, "from_dict", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        records_frame([{"a": 1}], backend="polars")
+
+
+def test_a_frame_refused_only_as_a_whole_is_named_as_a_whole(monkeypatch):
+    import narwhals.stable.v1 as nw
+
+    real = nw.from_dict
+
+    def only_single_columns(data, *args, **kwargs):
+        if len(data) > 1:
+            raise ValueError("columns of different lengths")
+        return real(data, *args, **kwargs)
+
+    monkeypatch.setattr(nw, "from_dict", only_single_columns)
+    with pytest.raises(ValidationError, match=r"records_frame.records: cannot be a polars frame"):
+        records_frame([{"a": 1, "b": None}, {"a": None, "b": 2}], backend="polars")
+
+
+def test_numbers_too_large_for_a_float_are_named_not_converted():
+    with pytest.raises(ValidationError, match=r"records\[1\]\.a: expected a value a polars"):
+        records_frame([{"a": 0.5}, {"a": 10**400}], backend="polars")
+
+
+def test_a_hostile_link_is_reported_with_every_other_bad_cell():
+    found = problems(
+        objectives=[OBJECTIVE, {**OBJECTIVE, "id": "keep", "alignment_weight": "heavy"}],
+        key_results=[METRIC],
+        check_ins=[check_in(key_result_id=["arr"]), check_in(at=JULY + timedelta(1), value="x")],
+        kpis=[{"name": "churn"}],
+        measurements=[{"kpi": {"churn"}, "at": JULY, "value": 1}],
+    )
+    assert found == [
+        "check_ins[row 0].key_result_id: expected text, got ['arr']",
+        "measurements[row 0].kpi: expected text, got {'churn'}",
+        "check_ins[row 1].value: expected a finite number, got 'x'",
+        "objectives[row 1].alignment_weight: expected a finite number, got 'heavy'",
+    ]
+
+
+def test_odd_cells_in_typed_columns_are_named_by_what_was_expected():
+    import numpy as np
+
+    found = problems(
+        objectives=[
+            {
+                **OBJECTIVE,
+                "title": np.array([1, 2]),
+                "alignment_weight": [1],
+                "closed_on": datetime(2026, 9, 30, 12),
+                "cycle_start": JULY,
+                "cycle_end": date(2026, 9, 30),
+                "cycle_fiscal_start_month": 4.5,
+            }
+        ],
+        key_results=[{**METRIC, "kind": "binary"}],
+        check_ins=[check_in(value=[True]), check_in(at={"day": 1}, value=True)],
+        kpis=[{"name": "churn", "higher_is_better": [True]}],
+    )
+    assert found == [
+        "check_ins[row 0].value: expected true or false, got [True]",
+        "check_ins[row 1].at: expected a date or date-time, got {'day': 1}",
+        "objectives[row 0].title: expected text, got array([1, 2])",
+        "objectives[row 0].alignment_weight: expected a finite number, got [1]",
+        (
+            "objectives[row 0].closed_on: expected a date without a time, "
+            "got datetime.datetime(2026, 9, 30, 12, 0)"
+        ),
+        "objectives[row 0].cycle_fiscal_start_month: expected a whole number, got 4.5",
+        "kpis[row 0].higher_is_better: expected true or false, got [True]",
+    ]
+
+
+def test_ordinal_check_ins_read_zone_names_in_any_case():
+    document = from_frames(
+        objectives=[OBJECTIVE],
+        key_results=[{**METRIC, "kind": "ordinal", "target_text": "Two articles"}],
+        check_ins=[check_in(value=" Target ")],
+    )
+    assert history(document).latest_value() == 2.0
