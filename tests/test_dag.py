@@ -339,6 +339,15 @@ def test_a_child_is_judged_on_each_parents_own_last_day():
     assert scores.value("late") == pytest.approx(0.9)
     shares = tree.contributions("early", date(2026, 9, 30), rollup="children")
     assert shares == {"early": 0.0, "s": 1.0}
+    # Below a child judged on its parent's last day, its own children are judged then too.
+    kr = KeyResult.metric("kr", start=0, target=100, id="kr")
+    task = kr.check_in(10, at=date(2026, 7, 20)).check_in(70, at=date(2026, 8, 20))
+    below = AlignmentTree([*tree, Objective("Task", [task], id="task", parents=["s"], cycle=Q3)])
+    on_day = below.score(date(2026, 9, 30), rollup="children")
+    assert on_day.value("early") == pytest.approx(0.1)  # the task as it stood on July 31
+    assert on_day.value("late") == pytest.approx(0.7)
+    shares = below.contributions("early", date(2026, 9, 30), rollup="children")
+    assert shares == {"early": 0.0, "s": 0.0, "task": 1.0}
 
 
 def test_carry_over_re_links_each_link_to_its_parents_carried_version():
@@ -431,6 +440,13 @@ def test_forecasts_and_scorecards_count_a_shared_objective_once(company):
     assert set(projected) == {o.id for o in company}
     rows = scorecard(company, as_of=MID_AUGUST, rollup="children")
     assert [row.objectives for row in rows] == [len(company)]
+
+
+def test_a_post_order_from_several_starts_visits_each_objective_once():
+    from okrkpi._alignment.batch import below_first
+
+    below = {"a": ["b", "c"], "b": ["c"], "c": []}
+    assert below_first(["b", "a", "c"], below.get) == ["c", "b", "a"]
 
 
 # -- properties ---------------------------------------------------------------------------

@@ -199,3 +199,47 @@ def test_links_compare_with_mappings_only():
     assert "sales" in links
     assert len(links) == 2
     assert hash(links) == hash(shared().parents)
+
+
+def test_many_parents_are_looked_up_by_id():
+    many = {f"p{i}": float(i + 1) for i in range(12)}
+    objective = Objective("S", id="s", parents=many)
+    assert objective.parents["p11"] == 12.0
+    assert "p7" in objective.parents
+    assert "nowhere" not in objective.parents
+    assert objective.parents.get("nowhere") is None
+    assert list(objective.parents) == list(many)
+    with pytest.raises(AlignmentError, match=r"parents\['p3'\]: aligned to itself"):
+        attrs.evolve(objective, id="p3")
+
+
+def test_objectives_print_as_written_in_notebooks_and_as_attrs_fields():
+    from IPython.lib.pretty import pretty
+
+    objective = shared()
+    assert pretty(objective) == repr(objective)
+    fields = attrs.asdict(objective, recurse=False)
+    assert repr(fields["_parent_id"]) == "<unset>"  # read at construction, kept in the links
+    assert repr(fields["_links"]).startswith("LinkSet(weights={'sales': 0.6, 'product': 0.4}")
+
+
+def test_serde_refuses_links_that_are_not_objects():
+    from okrkpi.serde import Document, from_dict
+
+    with pytest.raises(ValidationError) as caught:
+        from_dict(
+            {
+                "objectives": [
+                    {"title": "A", "parents": ["b"]},
+                    {"title": "B", "parent_id": "a", "parent_key_results": "k"},
+                ]
+            },
+            Document,
+        )
+    assert [str(problem) for problem in caught.value.problems] == [
+        "objectives[0].parents: expected an object of parent id -> weight, got ['b']",
+        (
+            "objectives[1].parent_key_results: expected an object of parent id -> key result id, "
+            "got 'k'"
+        ),
+    ]

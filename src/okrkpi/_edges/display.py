@@ -55,6 +55,9 @@ def outline(tree: AlignmentTree) -> Iterator[tuple[Objective, int, str, bool]]:
     as shown elsewhere. The marker is "" for every other objective, so a tree of single
     parents shows as it always did.
     """
+    if not any(len(objective.parents) > 1 for objective in tree):
+        yield from ((objective, depth, "", True) for objective, depth in tree.walk())
+        return
     shown_under: dict[str, str] = {}
     stack: list[tuple[Objective, int, Objective | None]] = [
         (root, 0, None) for root in reversed(tree.roots)

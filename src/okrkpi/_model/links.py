@@ -8,8 +8,11 @@ parents were named in: the first is the one the one-parent shorthand (`parent_id
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, TypeVar
+
+import attrs
 
 from okrkpi._errors import AlignmentError, Problem, ValidationError
 from okrkpi._model._checks import finite_float
@@ -21,6 +24,7 @@ __all__ = [
     "LinkSet",
     "Links",
     "check_not_self_aligned",
+    "one_parent",
     "resolve_links",
 ]
 
@@ -37,18 +41,35 @@ class Links(Mapping[str, V]):
 
     __slots__ = ("_by_id", "_items")
 
+    _INDEXED = 8  # more links than this are looked up through a dict, built once
+
     def __init__(self, items: Iterable[tuple[str, V]] = ()) -> None:
+        # Most objectives have one parent: a tuple alone, scanned, holds it in the least
+        # memory; a dict is built only for many links, when first looked up.
         self._items: tuple[tuple[str, V], ...] = tuple(items)
-        self._by_id: dict[str, V] = dict(self._items)
+        self._by_id: dict[str, V] | None = None
+
+    def _index(self) -> dict[str, V]:
+        found = self._by_id
+        if found is None:
+            found = self._by_id = dict(self._items)
+        return found
 
     def __getitem__(self, parent_id: str) -> V:
-        return self._by_id[parent_id]
+        if len(self._items) > self._INDEXED:
+            return self._index()[parent_id]
+        for name, value in self._items:
+            if name == parent_id:
+                return value
+        raise KeyError(parent_id)
 
     def __contains__(self, parent_id: object) -> bool:
-        return parent_id in self._by_id
+        if len(self._items) > self._INDEXED:
+            return parent_id in self._index()
+        return any(name == parent_id for name, _ in self._items)
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._by_id)
+        return (name for name, _ in self._items)
 
     def __len__(self) -> int:
         return len(self._items)
@@ -57,14 +78,14 @@ class Links(Mapping[str, V]):
         if isinstance(other, Links):
             return self._items == other._items
         if isinstance(other, Mapping):
-            return self._by_id == dict(other.items())
+            return dict(self._items) == dict(other.items())
         return NotImplemented
 
     def __hash__(self) -> int:
         return hash(self._items)
 
     def __repr__(self) -> str:
-        return repr(self._by_id)
+        return repr(dict(self._items))
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (Links, (self._items,))
@@ -79,6 +100,7 @@ NO_LINKS: Links[Any] = Links()
 """The links of an objective with no parent."""
 
 
+@attrs.frozen(slots=True)
 class LinkSet:
     """Everything an objective holds about its place in the graph, stored as one value.
 
@@ -88,31 +110,9 @@ class LinkSet:
     `attrs.evolve` hands it back whole, telling a changed link from an unchanged one.
     """
 
-    __slots__ = ("key_results", "root_weight", "weights")
-
-    def __init__(
-        self, weights: Links[float], key_results: Links[str], root_weight: float = 1.0
-    ) -> None:
-        self.weights = weights
-        self.key_results = key_results
-        self.root_weight = root_weight
-
-    def _key(self) -> tuple[Links[float], Links[str], float]:
-        return (self.weights, self.key_results, self.root_weight)
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, LinkSet):
-            return NotImplemented
-        return self._key() == other._key()
-
-    def __hash__(self) -> int:
-        return hash(self._key())
-
-    def __repr__(self) -> str:
-        return f"LinkSet({self.weights!r}, {self.key_results!r}, {self.root_weight!r})"
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (LinkSet, self._key())
+    weights: Links[float]
+    key_results: Links[str]
+    root_weight: float = 1.0
 
 
 ROOT: LinkSet = LinkSet(NO_LINKS, NO_LINKS)
@@ -182,8 +182,22 @@ def _shorthand(parent_id: Any, key_result_id: Any, weight: Any) -> tuple[LinkSet
         if _given(key_result_id):
             late = _problem("parent_id", None, "a parent id with parent_key_result_id")
         return (ROOT if chosen == 1.0 else LinkSet(NO_LINKS, NO_LINKS, chosen)), late
+    if chosen == 1.0:
+        return one_parent(parent_id, key_result_id if _given(key_result_id) else None), None
     driven: Links[str] = Links(((parent_id, key_result_id),)) if _given(key_result_id) else NO_LINKS
     return LinkSet(Links(((parent_id, chosen),)), driven), None
+
+
+@functools.lru_cache(maxsize=4096)
+def one_parent(parent_id: str, key_result_id: str | None) -> LinkSet:
+    """The links of a child with one parent and the default weight, shared by siblings.
+
+    Values are immutable, so siblings may hold one: an organisation's objectives mostly
+    align to a few parents each, and the links would otherwise be most of an objective's
+    memory beyond its key results.
+    """
+    driven: Links[str] = NO_LINKS if key_result_id is None else Links(((parent_id, key_result_id),))
+    return LinkSet(Links(((parent_id, 1.0),)), driven)
 
 
 def _changed(
@@ -412,7 +426,7 @@ def _built(
 
 def check_not_self_aligned(oid: str, links: LinkSet, late: Problem | None) -> None:
     """Refuse an objective aligned to itself, then the problem left for later, if any."""
-    if oid in links.weights:
+    if links is not ROOT and oid in links.weights:
         where = "parent_id" if len(links.weights) == 1 else f"parents[{oid!r}]"
         raise AlignmentError(Problem(f"Objective({oid!r}).{where}", f"aligned to itself ({oid!r})"))
     if late is not None:

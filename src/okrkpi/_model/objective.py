@@ -22,7 +22,14 @@ from okrkpi._model.cycle import Cycle, named_cycle
 from okrkpi._model.ids import slugify
 from okrkpi._model.initiative import Initiative
 from okrkpi._model.key_result import CheckInDetails, KeyResult
-from okrkpi._model.links import UNSET, LinkSet, check_not_self_aligned, resolve_links
+from okrkpi._model.links import (
+    ROOT,
+    UNSET,
+    LinkSet,
+    check_not_self_aligned,
+    one_parent,
+    resolve_links,
+)
 from okrkpi._model.moments import DayOf
 from okrkpi._model.moments import day_of as day_in
 
@@ -175,13 +182,30 @@ class Objective:
         if weight is not UNSET and (weight.__class__ is not float or not 0.0 <= weight < math.inf):
             check_non_negative("Objective.alignment_weight", weight)
             weight = float(weight)
-        links, late = resolve_links(
-            self.id, self._links, self._parent_key_results, parent_id, key_result_id, weight
-        )
-        for name in ("_parent_id", "_parent_key_result_id", "_alignment_weight"):
-            object.__setattr__(self, name, UNSET)
-        object.__setattr__(self, "_parent_key_results", UNSET)
-        object.__setattr__(self, "_links", links)
+        given = self._links
+        late = None
+        if given is None and self._parent_key_results is None and weight == 1.0:
+            # The constructor's common cases, as `resolve_links` would read them.
+            if parent_id is None and key_result_id is None:
+                links = ROOT
+            elif parent_id.__class__ is str and key_result_id is None:
+                links = one_parent(parent_id, None)
+            else:
+                links, late = resolve_links(self.id, None, None, parent_id, key_result_id, weight)
+        else:
+            links, late = resolve_links(
+                self.id, given, self._parent_key_results, parent_id, key_result_id, weight
+            )
+        setattr_ = object.__setattr__
+        if parent_id is not UNSET:  # stored as "not given": attrs.evolve tells changes apart
+            setattr_(self, "_parent_id", UNSET)
+        if key_result_id is not UNSET:
+            setattr_(self, "_parent_key_result_id", UNSET)
+        if self._alignment_weight is not UNSET:
+            setattr_(self, "_alignment_weight", UNSET)
+        if self._parent_key_results is not UNSET:
+            setattr_(self, "_parent_key_results", UNSET)
+        setattr_(self, "_links", links)
         if self.closed_on is not None:
             check_date("Objective.closed_on", self.closed_on)
         self._check_key_results_and_links(links, late)
