@@ -110,6 +110,10 @@ def test_contributions_for_each_built_in_roll_up(company):
     )
     assert company.contributions("deals", rollup="children") == {"deals": 1.0}
     assert company.contributions("company", rollup="initiatives")["company"] == 1.0
+    with pytest.raises(AlignmentError, match="unknown objective 'nowhere'"):
+        company.contributions("nowhere")
+    with pytest.raises(ValidationError, match=r"contributions.as_of: expected a date"):
+        company.contributions("company", "2026-08-15")
 
 
 def test_driven_key_results_pass_each_key_result_to_the_children_driving_it():
@@ -583,10 +587,11 @@ def test_a_check_in_on_a_shared_objective_re_scores_as_a_full_rescore(tree, roll
 
 @given(dags())
 def test_a_graph_survives_serde_and_walks_each_objective_once(tree):
-    from okrkpi.serde import Document, dumps, loads
+    from okrkpi.serde import Document, dumps, dumps_toml, loads, loads_toml
 
-    again = loads(dumps(Document(list(tree))), Document).objectives
-    assert list(again) == list(tree)
+    document = Document(list(tree))
+    assert loads(dumps(document), Document) == document
+    assert loads_toml(dumps_toml(document), Document) == document
     walked = [o.id for o, _ in tree.walk()]
     assert sorted(walked) == sorted(o.id for o in tree)
     for objective in tree:

@@ -559,9 +559,10 @@ class AlignmentTree:
             ValidationError: The roll-up has no `shares`.
         """
         self[root_id]
-        return contributions(
-            self.score(as_of, policy=policy, rollup=rollup, registry=registry), root_id
-        )
+        if as_of is not None:
+            check_moment("AlignmentTree.contributions.as_of", as_of, "a date, a datetime or None")
+        scores = self.score(as_of, policy=policy, rollup=rollup, registry=registry)
+        return contributions(scores, root_id)
 
     def _choose(
         self,
