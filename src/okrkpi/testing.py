@@ -65,6 +65,7 @@ __all__ = [
     "check_scorer",
     "confidence_ratings",
     "cycles",
+    "dags",
     "days",
     "initiatives",
     "key_results",
@@ -357,6 +358,51 @@ def _draw_tree(draw: st.DrawFn, counts: st.SearchStrategy[int]) -> AlignmentTree
                 parent_key_result_id=parent_key_result,
                 alignment_weight=draw(_ALIGNMENT_WEIGHTS),
             )
+        )
+    return AlignmentTree(built)
+
+
+_PARENT_COUNTS = st.sampled_from([0, 1, 1, 2, 2, 3])
+
+
+@functools.cache
+def _parent_sets(count: int, size: int) -> st.SearchStrategy[list[int]]:
+    """`size` distinct positions among the first `count` objectives."""
+    return st.lists(st.integers(0, max(count - 1, 0)), min_size=size, max_size=size, unique=True)
+
+
+def dags(*, max_objectives: int = 12) -> st.SearchStrategy[AlignmentTree]:
+    """Alignment graphs of up to `max_objectives` objectives, some with several parents.
+
+    Like `trees`, but an objective aligns to none, one, two or three earlier objectives
+    (one in three has two or three), each link with a weight of 0, 0.5, 1 or 2 (not all
+    0) and sometimes driving one of that parent's key results.
+    """
+    return _dags(max_objectives)
+
+
+@functools.cache
+def _dags(max_objectives: int) -> st.SearchStrategy[AlignmentTree]:
+    return _draw_dag(st.integers(1, max_objectives))
+
+
+@st.composite
+def _draw_dag(draw: st.DrawFn, counts: st.SearchStrategy[int]) -> AlignmentTree:
+    built: list[Objective] = []
+    for index in range(draw(counts)):
+        objective = draw(objectives(max_key_results=3))
+        count = min(draw(_PARENT_COUNTS), index)
+        chosen = draw(_parent_sets(index, count))
+        links = {f"o{parent}": draw(_ALIGNMENT_WEIGHTS) for parent in chosen}
+        if len(links) > 1 and not any(links.values()):
+            links[f"o{chosen[0]}"] = 1.0  # several parents: not every weight 0
+        driven = {}
+        for parent in chosen:
+            drivable = built[parent].key_results
+            if len(drivable) > 0 and draw(st.booleans()):
+                driven[f"o{parent}"] = drivable[draw(st.integers(0, len(drivable) - 1))].id
+        built.append(
+            attrs.evolve(objective, id=f"o{index}", parents=links, parent_key_results=driven)
         )
     return AlignmentTree(built)
 

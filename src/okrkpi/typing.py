@@ -47,6 +47,7 @@ from okrkpi._scoring.protocols import (
     NumericScorer,
     PaceRule,
     RollUp,
+    SharingRollUp,
     StrategyCategory,
     WeightedValue,
 )
@@ -62,6 +63,7 @@ __all__ = [
     "NumericScorer",
     "PaceRule",
     "RollUp",
+    "SharingRollUp",
     "StrategyCategory",
     "WeightedValue",
 ]

@@ -13,9 +13,11 @@ subtree is then scored once more as of that day (`EarlierViews`).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, TypeVar
+
+import attrs
 
 from okrkpi._model.moments import day_of as day_in
 from okrkpi._scoring.engine import (
@@ -42,6 +44,7 @@ __all__ = [
     "NumberScorers",
     "Structure",
     "TreeScores",
+    "below_first",
     "explain_one",
     "layered",
     "parents_last_day",
@@ -58,34 +61,105 @@ NumberScorer = Callable[["KeyResult", "float | bool | None"], float]
 
 
 class Structure:
-    """What scoring reads of a tree: objectives by id, input order and children."""
+    """What scoring reads of a tree: objectives by id, input order and children.
 
-    __slots__ = ("children", "objectives", "order")
+    `shared` says whether any objective has several parents: the graph is then a
+    directed acyclic graph rather than a tree, and the walks below visit each objective
+    once, however many paths lead to it.
+    """
+
+    __slots__ = ("_views", "children", "objectives", "order", "shared")
 
     def __init__(
         self,
         objectives: Mapping[str, Objective],
         order: Sequence[str],
         children: Mapping[str, Sequence[str]],
+        shared: bool = False,
     ) -> None:
         self.objectives = objectives
         self.order = order
         self.children = children
+        self.shared = shared
+        self._views: dict[tuple[str, str], Objective] = {}
 
     def post_order(self, top: str | None = None) -> list[str]:
         """Every id (or those of `top`'s subtree), children before their parents."""
         objectives = self.objectives
-        order: list[str] = []
         if top is None:
-            stack = [oid for oid in self.order if objectives[oid].parent_id is None]
+            starts = [oid for oid in self.order if objectives[oid].parent_id is None]
         else:
-            stack = [top]
-        while stack:
+            starts = [top]
+        if self.shared:
+            return below_first(starts, self.children.get)
+        order: list[str] = []
+        stack = starts
+        while stack:  # in a tree, a reversed pre-order is a post-order, and quicker
             oid = stack.pop()
             order.append(oid)
             stack.extend(self.children.get(oid, ()))
         order.reverse()
         return order
+
+    def ancestors_first_below(self, changed: str) -> list[str]:
+        """`changed` and every objective above it, each after everything below it."""
+        objectives = self.objectives
+        if not self.shared:
+            chain: list[str] = []
+            current: str | None = changed
+            while current is not None:
+                chain.append(current)
+                current = objectives[current].parent_id
+            return chain
+        above = below_first([changed], lambda oid: tuple(objectives[oid].parents))
+        above.reverse()  # a post-order upwards puts the parents first: turned round
+        return above
+
+    def as_child_of(self, child_id: str, parent_id: str) -> Objective:
+        """The child as its parent's roll-up sees it: its link to that parent first.
+
+        Its `parent_id`, `alignment_weight` and `parent_key_result_id` then describe the
+        link to `parent_id`, so a roll-up reading them counts each link with its own
+        weight. A one-parent child is itself.
+        """
+        child = self.objectives[child_id]
+        links = child.parents
+        if len(links) < 2 or child.parent_id == parent_id:
+            return child
+        key = (child_id, parent_id)
+        view = self._views.get(key)
+        if view is None:
+            reordered = [(parent_id, links[parent_id])]
+            reordered += [(other, weight) for other, weight in links.items() if other != parent_id]
+            view = attrs.evolve(
+                child, parents=reordered, parent_key_results=dict(child.parent_key_results)
+            )
+            self._views[key] = view
+        return view
+
+
+def below_first(starts: Iterable[str], next_of: Callable[[str], Iterable[str] | None]) -> list[str]:
+    """Each id reachable from `starts` once, every one after all it leads to (a post-order).
+
+    Iterative, so any depth is fine; `next_of` gives the ids one step on (None: none).
+    """
+    order: list[str] = []
+    seen: set[str] = set()
+    for start in starts:
+        if start in seen:
+            continue
+        seen.add(start)
+        stack: list[tuple[str, Iterator[str]]] = [(start, iter(next_of(start) or ()))]
+        while stack:
+            oid, following = stack[-1]
+            step = next(following, None)
+            if step is None:
+                stack.pop()
+                order.append(oid)
+            elif step not in seen:
+                seen.add(step)
+                stack.append((step, iter(next_of(step) or ())))
+    return order
 
 
 def rollup_parts(
@@ -109,20 +183,42 @@ def rollup_parts(
         earlier: Children's progress as of an earlier day than `as_of`, for a child
             judged later than its parent.
     """
-    rollup = policy.rollup
-    child_ids = structure.children.get(objective.id, ()) if rollup.uses_children else ()
+    children = [
+        (child, value)
+        for child, value, _ in judged_children(
+            structure, objective, progress, policy, as_of, earlier
+        )
+    ]
+    return policy.rollup.combine(objective, key_results, children), len(children)
+
+
+def judged_children(
+    structure: Structure,
+    objective: Objective,
+    progress: Mapping[str, float],
+    policy: ScoringPolicy,
+    as_of: Moment | None,
+    earlier: EarlierViews,
+) -> list[tuple[Objective, float, date | None]]:
+    """Each child as `objective`'s roll-up sees it, its value, and the day it is judged.
+
+    The day is `objective`'s last day when the child is judged as of then rather than
+    as of `as_of` (it runs past its parent), else None. No children unless the policy's
+    roll-up uses them. Arguments as in `rollup_parts`.
+    """
+    if not policy.rollup.uses_children:
+        return []
+    child_ids = structure.children.get(objective.id, ())
     objectives = structure.objectives
     cap = parents_last_day(objective, as_of, policy) if child_ids else None
-    children = [
-        (
-            objectives[cid],
-            progress[cid]
-            if cap is None or not runs_past(objectives[cid], cap)
-            else earlier.progress(cid, cap),
-        )
-        for cid in child_ids
-    ]
-    return rollup.combine(objective, key_results, children), len(children)
+    judged: list[tuple[Objective, float, date | None]] = []
+    for cid in child_ids:
+        child = structure.as_child_of(cid, objective.id)
+        if cap is None or not runs_past(objectives[cid], cap):
+            judged.append((child, progress[cid], None))
+        else:
+            judged.append((child, earlier.progress(cid, cap), cap))
+    return judged
 
 
 def parents_last_day(
@@ -202,6 +298,24 @@ class NumberScorers(dict[type, NumberScorer]):
             known = self._judged[key] = judged_as_of(as_of, cycle, self.day_of)
         return known  # type: ignore[return-value]
 
+    def contributions(
+        self, objective: Objective, as_of: Moment | None
+    ) -> list[tuple[KeyResult, float]]:
+        """Each of `objective`'s key results with what it brings to the objective."""
+        cap = self._policy.overachievement_cap
+        judged = self.judged(as_of, objective.cycle)
+        rule = self.day_of
+        return [
+            (
+                kr,
+                capped(
+                    self[kr.measure.__class__](kr, kr.check_ins.latest_value(judged, day_of=rule)),
+                    cap,
+                ),
+            )
+            for kr in objective.key_results
+        ]
+
     def key_result_values(self, objective: Objective, as_of: Moment | None) -> list[float]:
         """The score value of each of `objective`'s key results, judged within its cycle."""
         judged = self.judged(as_of, objective.cycle)
@@ -235,19 +349,7 @@ def _progress_one(
 ) -> float:
     # The numbers only: the same steps as `explain_one`, without the text.
     objective = structure.objectives[oid]
-    cap = policy.overachievement_cap
-    judged = scorers.judged(as_of, objective.cycle)
-    rule = scorers.day_of
-    key_results = [
-        (
-            kr,
-            capped(
-                scorers[kr.measure.__class__](kr, kr.check_ins.latest_value(judged, day_of=rule)),
-                cap,
-            ),
-        )
-        for kr in objective.key_results
-    ]
+    key_results = scorers.contributions(objective, as_of)
     parts, _ = rollup_parts(structure, objective, key_results, progress, policy, as_of, earlier)
     return float(scorers.aggregate(parts)) if parts else 0.0
 
@@ -307,13 +409,10 @@ def rescore_path(
 ) -> Mapping[str, float]:
     """Every objective's progress after one changed: its own and its ancestors' re-scored.
 
-    The result shares `previous` for everything off the changed path.
+    Every path from it to a root is re-scored, when the roll-up uses children. The
+    result shares `previous` for everything off those paths.
     """
-    todo: list[str] = []
-    current: str | None = changed
-    while current is not None:
-        todo.append(current)
-        current = structure.objectives[current].parent_id if policy.rollup.uses_children else None
+    todo = structure.ancestors_first_below(changed) if policy.rollup.uses_children else [changed]
     fresh: dict[str, float] = {}
     merged = layered(previous, fresh)
     scorers = NumberScorers(policy)

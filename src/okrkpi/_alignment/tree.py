@@ -1,4 +1,7 @@
-"""The alignment tree: objectives linked by `parent_id`, validated at once, scored bottom-up."""
+"""The alignment tree: objectives linked to their parents, validated at once, scored bottom-up.
+
+It holds a directed acyclic graph: an objective may align to several parents.
+"""
 
 from __future__ import annotations
 
@@ -18,6 +21,7 @@ from okrkpi._alignment.batch import (
     score_all,
     status_all,
 )
+from okrkpi._alignment.contributions import contributions
 from okrkpi._errors import AlignmentError, Problem, ValidationError
 from okrkpi._model._checks import check_moment, enum_member
 from okrkpi._model.cycle import Cycle, named_cycle
@@ -38,64 +42,88 @@ __all__ = ["AlignmentTree", "TreeScores"]
 _CACHED_SCORES = 16  # score results kept per tree, least recently used first out
 
 
+def _link_path(oid: str, objective: Objective, parent_id: str, one: str, several: str) -> str:
+    """The path of one link in a message: the shorthand's field for a one-parent objective."""
+    if len(objective.parents) == 1:
+        return f"objectives[{oid!r}].{one}"
+    return f"objectives[{oid!r}].{several}[{parent_id!r}]"
+
+
 def _check_links(objectives: Mapping[str, Objective], order: list[str]) -> list[Problem]:
     # Self-alignment needs no check here: Objective refuses it at construction.
     problems: list[Problem] = []
     for oid in order:
         objective = objectives[oid]
-        parent_id = objective.parent_id
-        if parent_id is None:
-            continue
-        parent = objectives.get(parent_id)
-        if parent is None:
-            problems.append(
-                Problem(f"objectives[{oid!r}].parent_id", f"unknown parent {parent_id!r}")
-            )
-            continue
-        kr_id = objective.parent_key_result_id
-        if kr_id is not None and all(kr.id != kr_id for kr in parent.key_results):
-            problems.append(
-                Problem(
-                    f"objectives[{oid!r}].parent_key_result_id",
-                    f"{parent_id!r} has no key result {kr_id!r}",
+        driven = objective.parent_key_results
+        for parent_id in objective.parents:
+            parent = objectives.get(parent_id)
+            if parent is None:
+                problems.append(
+                    Problem(
+                        _link_path(oid, objective, parent_id, "parent_id", "parents"),
+                        f"unknown parent {parent_id!r}",
+                    )
                 )
-            )
+                continue
+            kr_id = driven.get(parent_id)
+            if kr_id is not None and all(kr.id != kr_id for kr in parent.key_results):
+                problems.append(
+                    Problem(
+                        _link_path(
+                            oid, objective, parent_id, "parent_key_result_id", "parent_key_results"
+                        ),
+                        f"{parent_id!r} has no key result {kr_id!r}",
+                    )
+                )
     return problems
 
 
 def _find_loops(objectives: Mapping[str, Objective], order: list[str]) -> list[Problem]:
-    # Each objective has at most one parent, so a loop is found by walking up; iterative,
-    # so a 100,000-deep chain costs no recursion.
+    # A depth-first walk up every link, iterative so a 100,000-deep chain costs no
+    # recursion. A link back to an objective on the walk closes a loop, named from the
+    # objective where it closes; objectives whose every way up was walked are done.
     done: set[str] = set()
     problems: list[Problem] = []
     for start in order:
-        walk: list[str] = []
-        on_walk: dict[str, int] = {}
-        current: str | None = start
-        while current is not None and current not in done and current in objectives:
-            if current in on_walk:
-                loop = [*walk[on_walk[current] :], current]
-                problems.append(
-                    Problem(f"objectives[{current!r}].parent_id", "loop: " + " -> ".join(loop))
-                )
-                break
-            on_walk[current] = len(walk)
-            walk.append(current)
-            current = objectives[current].parent_id
-        done.update(walk)
+        if start in done:
+            continue
+        walk = [start]
+        on_walk = {start: 0}
+        ways_up = [iter(objectives[start].parents)]
+        while ways_up:
+            step = next(ways_up[-1], None)
+            if step is None:
+                finished = walk.pop()
+                del on_walk[finished]
+                done.add(finished)
+                ways_up.pop()
+            elif step in on_walk:
+                loop = [*walk[on_walk[step] :], step]
+                closing = objectives[step]
+                path = _link_path(step, closing, loop[1], "parent_id", "parents")
+                problems.append(Problem(path, "loop: " + " -> ".join(loop)))
+            elif step not in done and step in objectives:
+                on_walk[step] = len(walk)
+                walk.append(step)
+                ways_up.append(iter(objectives[step].parents))
     return problems
 
 
 class AlignmentTree:
-    """Objectives cascading company -> department -> team -> individual, by `parent_id`.
+    """Objectives cascading company -> department -> team -> individual, by their parents.
+
+    Despite its name it holds a directed acyclic graph: an objective may align to
+    several parents (`Objective.parents`), each link with its weight, and counts in the
+    roll-up of each. An objective with one parent (`parent_id`) is the common case, and
+    a tree of those behaves as a tree always did.
 
     Construction validates everything at once and raises one `AlignmentError` whose
     `problems` list every duplicate id, unknown parent or parent key result, self
-    alignment and loop, each with its path. Softer findings, such as a child whose cycle
-    is not inside its parent's, are kept in `findings`.
+    alignment and loop (through any link), each with its path. Softer findings, such as
+    a child whose cycle is not inside a parent's, are kept in `findings`.
 
     The tree is immutable: `replace(objective)` returns a new tree and, when the links
-    are unchanged, re-scores only that objective's path to the root.
+    are unchanged, re-scores only that objective's paths to the roots.
 
     Args:
         objectives: Any iterable of objectives.
@@ -139,11 +167,14 @@ class AlignmentTree:
         if problems:
             raise AlignmentError(*problems)
         children: dict[str, list[str]] = {}
+        shared = False
         for oid in order:
-            parent_id = by_id[oid].parent_id
-            if parent_id is not None:
+            links = by_id[oid].parents
+            if len(links) > 1:
+                shared = True
+            for parent_id in links:
                 children.setdefault(parent_id, []).append(oid)
-        self._structure = Structure(by_id, order, children)
+        self._structure = Structure(by_id, order, children, shared)
         self._policy = resolve_policy(policy)
         self._start_caches(None)
         self.findings: tuple[Problem, ...] = tuple(self._cycle_findings())
@@ -168,16 +199,16 @@ class AlignmentTree:
     def _cycle_findings(self) -> Iterator[Problem]:
         for oid in self._order:
             objective = self._objectives[oid]
-            parent_id = objective.parent_id
-            if parent_id is None or objective.cycle is None:
+            if objective.cycle is None:
                 continue
-            parent_cycle = self._objectives[parent_id].cycle
-            if parent_cycle is not None and not parent_cycle.contains(objective.cycle):
-                yield Problem(
-                    f"objectives[{oid!r}].cycle",
-                    f"cycle {objective.cycle.name} is not inside parent {parent_id!r}'s "
-                    f"cycle {parent_cycle.name}",
-                )
+            for parent_id in objective.parents:
+                parent_cycle = self._objectives[parent_id].cycle
+                if parent_cycle is not None and not parent_cycle.contains(objective.cycle):
+                    yield Problem(
+                        f"objectives[{oid!r}].cycle",
+                        f"cycle {objective.cycle.name} is not inside parent {parent_id!r}'s "
+                        f"cycle {parent_cycle.name}",
+                    )
 
     # -- container ----------------------------------------------------------------------
 
@@ -220,20 +251,72 @@ class AlignmentTree:
         self[objective_id]
         return tuple(self._objectives[cid] for cid in self._children.get(objective_id, ()))
 
+    def parents(self, objective_id: str) -> tuple[Objective, ...]:
+        """Every objective `objective_id` aligns to, in the order its links name them."""
+        objectives = self._objectives
+        return tuple(objectives[pid] for pid in self[objective_id].parents)
+
     def parent(self, objective_id: str) -> Objective | None:
-        """The objective `objective_id` aligns to, or None for a root."""
-        parent_id = self[objective_id].parent_id
+        """The objective `objective_id` aligns to, or None for a root.
+
+        Raises:
+            AlignmentError: It has several parents (use `parents`).
+        """
+        objective = self[objective_id]
+        self._one_parent(objective, "parent")
+        parent_id = objective.parent_id
         return None if parent_id is None else self._objectives[parent_id]
 
+    def _one_parent(self, objective: Objective, asked: str) -> None:
+        if len(objective.parents) > 1:
+            names = ", ".join(repr(pid) for pid in objective.parents)
+            instead = "parents(id)" if asked == "parent" else "paths(id)"
+            raise AlignmentError(
+                Problem(
+                    "objective_id",
+                    f"{objective.id!r} has several parents ({names}): {asked}(id) is for "
+                    f"one; use {instead}",
+                )
+            )
+
     def path(self, objective_id: str) -> tuple[Objective, ...]:
-        """From the root down to `objective_id`, both included."""
+        """From the root down to `objective_id`, both included.
+
+        Raises:
+            AlignmentError: It, or an objective above it, has several parents: there is
+                more than one path (use `paths`).
+        """
         chain = [self[objective_id]]
         while chain[-1].parent_id is not None:
+            self._one_parent(chain[-1], "path")
             chain.append(self._objectives[chain[-1].parent_id])
         return tuple(reversed(chain))
 
+    def paths(self, objective_id: str) -> tuple[tuple[Objective, ...], ...]:
+        """Every path from a root down to `objective_id`, each root first.
+
+        One path for an objective with a single line of parents; with several parents
+        on the way up, one per way up, in the order the links name the parents. Their
+        number grows with every shared objective above: a dense graph has many.
+        """
+        objectives = self._objectives
+        found: list[tuple[Objective, ...]] = []
+        walk = [self[objective_id]]
+        ways_up = [iter(walk[0].parents)]
+        while ways_up:  # depth first, iterative: any depth is fine
+            step = next(ways_up[-1], None)
+            if step is None:
+                if not walk[-1].parents:
+                    found.append(tuple(reversed(walk)))
+                walk.pop()
+                ways_up.pop()
+            else:
+                walk.append(objectives[step])
+                ways_up.append(iter(walk[-1].parents))
+        return tuple(found)
+
     def descendants(self, objective_id: str) -> tuple[Objective, ...]:
-        """Everything below `objective_id`, depth first, in input order among siblings."""
+        """Everything below `objective_id`, each once, depth first, siblings in input order."""
         below = self.walk(objective_id)
         next(below)  # the objective itself
         return tuple(objective for objective, _ in below)
@@ -242,7 +325,8 @@ class AlignmentTree:
         """Each objective with its depth, depth first, in input order among siblings.
 
         From the roots (depth 0) by default, or from `objective_id` (depth 0) down.
-        Iterative, so any depth is fine.
+        Iterative, so any depth is fine. An objective with several parents comes once,
+        with its subtree, under the first of them the walk reaches.
         """
         objectives = self._objectives
         children = self._children
@@ -250,15 +334,28 @@ class AlignmentTree:
             stack = [(oid, 0) for oid in reversed(self._order) if objectives[oid].parent_id is None]
         else:
             stack = [(self[objective_id].id, 0)]
+        seen: set[str] | None = set() if self._structure.shared else None
         while stack:
             oid, depth = stack.pop()
+            if seen is not None:
+                if oid in seen:
+                    continue
+                seen.add(oid)
             yield objectives[oid], depth
             stack.extend((child, depth + 1) for child in reversed(children.get(oid, ())))
 
     def subtree(self, objective_id: str) -> AlignmentTree:
-        """A new tree of `objective_id` (as its root) and its descendants."""
+        """A new tree of `objective_id` (as its root) and its descendants.
+
+        Links to parents outside it are dropped: a shared objective keeps only its links
+        to parents inside.
+        """
         top = attrs.evolve(self[objective_id], parent_id=None, parent_key_result_id=None)
-        return AlignmentTree([top, *self.descendants(objective_id)], policy=self._policy)
+        below = self.descendants(objective_id)
+        if self._structure.shared:
+            inside = {top.id, *(objective.id for objective in below)}
+            below = tuple(_links_within(objective, inside) for objective in below)
+        return AlignmentTree([top, *below], policy=self._policy)
 
     def leaves(self) -> tuple[Objective, ...]:
         """Objectives with nothing aligned to them."""
@@ -321,10 +418,9 @@ class AlignmentTree:
                 "AlignmentTree.replace.objective", objective, "an Objective"
             )
         old = self[objective.id]
-        if (old.parent_id, old.parent_key_result_id) != (
-            objective.parent_id,
-            objective.parent_key_result_id,
-        ) or self._drops_a_linked_key_result(old, objective):
+        if _links_of(old) != _links_of(objective) or self._drops_a_linked_key_result(
+            old, objective
+        ):
             objectives = dict(self._objectives)
             objectives[objective.id] = objective
             return AlignmentTree([objectives[oid] for oid in self._order], policy=self._policy)
@@ -334,6 +430,7 @@ class AlignmentTree:
             layered(structure.objectives, {objective.id: objective}),
             structure.order,
             structure.children,
+            structure.shared,
         )
         new._policy = self._policy
         # Keep the base's numbers, not the base: a long run of updates holds one tree.
@@ -352,7 +449,7 @@ class AlignmentTree:
             return False
         objectives = self._structure.objectives
         return any(
-            objectives[child].parent_key_result_id not in (None, *kept)
+            objectives[child].parent_key_results.get(old.id) not in (None, *kept)
             for child in self._structure.children.get(old.id, ())
         )
 
@@ -415,6 +512,57 @@ class AlignmentTree:
             if len(self._cache) > _CACHED_SCORES:
                 self._cache.popitem(last=False)
         return scores
+
+    def contributions(
+        self,
+        root_id: str,
+        as_of: Moment | None = None,
+        *,
+        policy: ScoringPolicy | None = None,
+        rollup: str | RollUp | None = None,
+        registry: StrategyRegistry | None = None,
+    ) -> dict[str, float]:
+        """Each objective's share of `root_id`'s score, summed over every path down to it.
+
+        The roll-up says what share of an objective's score each child carries (its
+        `shares`); a child passes its share on the same way and keeps the rest, held by
+        its own key results. Along one path a share is the product of the normalised
+        weights; an objective reached by several paths adds them up. No objective is
+        counted twice, and the shares sum to 1. With the built-in roll-ups:
+
+        - `key_results`, `initiatives`: children do not count; `root_id` holds all of it.
+        - `children`: an objective with children of weight > 0 passes all of its share
+          to them, in proportion to their link weights; a leaf keeps its share.
+        - `key_results_and_children`: `children_share` of it goes to the children (all
+          of it when it has no key result of weight > 0), the rest stays.
+        - `driven_key_results`: each key result's share (its normalised weight) goes to
+          the children driving it, in proportion to their link weights; the share of a
+          key result no child drives stays.
+
+        With the weighted mean, `root_id`'s score is each objective's share times the
+        value of what it keeps, added up. A custom roll-up takes part when it has a
+        `shares` method (`okrkpi.typing.SharingRollUp`).
+
+        Args:
+            root_id: The objective whose score is shared out (a root, or any other).
+            as_of: As in `score`; values matter only to a roll-up whose shares use them.
+            policy: Overrides the tree's policy.
+            rollup: Overrides the policy's roll-up, by instance or registered name.
+            registry: Where names are looked up.
+
+        Returns:
+            Objective id -> share, for `root_id` and every objective below it (those
+            that carry nothing too), in input order.
+
+        Raises:
+            AlignmentError: No objective has the id `root_id`.
+            ValidationError: The roll-up has no `shares`.
+        """
+        self[root_id]
+        if as_of is not None:
+            check_moment("AlignmentTree.contributions.as_of", as_of, "a date, a datetime or None")
+        scores = self.score(as_of, policy=policy, rollup=rollup, registry=registry)
+        return contributions(scores, root_id)
 
     def _choose(
         self,
@@ -492,6 +640,28 @@ class AlignmentTree:
             )
         scores = judged.score(as_of, policy=chosen)
         return status_all(scores, cycles, as_of, chosen)
+
+
+def _links_of(objective: Objective) -> tuple[frozenset[str], dict[str, str]]:
+    """What the structure rests on: which parents, and which of their key results.
+
+    Weights and the parents' order are left out: a new weight re-scores the paths up,
+    as a check-in does.
+    """
+    return frozenset(objective.parents), dict(objective.parent_key_results)
+
+
+def _links_within(objective: Objective, inside: set[str]) -> Objective:
+    """`objective` with only its links to parents in `inside`."""
+    if all(parent_id in inside for parent_id in objective.parents):
+        return objective
+    return attrs.evolve(
+        objective,
+        parents={pid: w for pid, w in objective.parents.items() if pid in inside},
+        parent_key_results={
+            pid: kr for pid, kr in objective.parent_key_results.items() if pid in inside
+        },
+    )
 
 
 @attrs.frozen(slots=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import date
 from html import escape
 from typing import Any
@@ -43,6 +43,48 @@ def _line(indent: str, title: str, value: float, grade: str, status: str) -> str
     return f"{label:<{_WIDTH}} {value:4.2f}  {grade:<6} {status}"
 
 
+_SHARED_NAMED = 3  # other parents named beside a shared objective; the rest are counted
+
+
+def outline(tree: AlignmentTree) -> Iterator[tuple[Objective, int, str, bool]]:
+    """What a view of the tree shows, in order: objective, depth, marker, in full.
+
+    Depth first from the roots, in input order among siblings, as `walk`. An objective
+    with several parents appears under each: in full (its key results and subtree) the
+    first time, marked as shared with the other parents; after that as one line, marked
+    as shown elsewhere. The marker is "" for every other objective, so a tree of single
+    parents shows as it always did.
+    """
+    if not any(len(objective.parents) > 1 for objective in tree):
+        yield from ((objective, depth, "", True) for objective, depth in tree.walk())
+        return
+    shown_under: dict[str, str] = {}
+    stack: list[tuple[Objective, int, Objective | None]] = [
+        (root, 0, None) for root in reversed(tree.roots)
+    ]
+    while stack:
+        objective, depth, parent = stack.pop()
+        if objective.id in shown_under:
+            yield (
+                objective,
+                depth,
+                f"shared: shown in full under {shown_under[objective.id]}",
+                False,
+            )
+            continue
+        shown_under[objective.id] = "" if parent is None else parent.title
+        marker = ""
+        if len(objective.parents) > 1:
+            others = [p.title for p in tree.parents(objective.id) if p is not parent]
+            named = ", ".join(others[:_SHARED_NAMED])
+            more = len(others) - _SHARED_NAMED
+            marker = f"shared with {named}" + (f" and {more} more" if more > 0 else "")
+        yield objective, depth, marker, True
+        stack.extend(
+            (child, depth + 1, objective) for child in reversed(tree.children(objective.id))
+        )
+
+
 def tree_statuses(tree: AlignmentTree, scores: TreeScores, as_of: date) -> dict[str, Status | None]:
     """Each objective's status from its scores; None for an objective without a cycle."""
     cycles = {objective.id: objective.cycle for objective in tree if objective.cycle is not None}
@@ -59,7 +101,8 @@ def render_tree(
 ) -> str:
     """The tree as indented text: each objective and key result with score, grade, status.
 
-    An objective without a cycle shows no status (`-`).
+    An objective without a cycle shows no status (`-`). One with several parents shows
+    under each, marked as shared, its key results and subtree under the first.
     """
     if not isinstance(tree, AlignmentTree):
         raise ValidationError.field("render_tree.tree", tree, "an AlignmentTree")
@@ -68,19 +111,20 @@ def render_tree(
     statuses = tree_statuses(tree, scores, as_of)
     chosen = scores.policy
     lines = [f"{'Objective / key result':<{_WIDTH}} score  grade  status"]
-    for objective, depth in tree.walk():
+    for objective, depth, shared, full in outline(tree):
         pad = _indent(depth, "  ")
         own = scores[objective.id]
         state = statuses[objective.id]
-        lines.append(
-            _line(
-                pad,
-                objective.title,
-                own.value,
-                label_of(own.grade),
-                "-" if state is None else label_of(state),
-            )
+        line = _line(
+            pad,
+            objective.title,
+            own.value,
+            label_of(own.grade),
+            "-" if state is None else label_of(state),
         )
+        lines.append(f"{line}  [{shared}]" if shared else line)
+        if not full:
+            continue
         for key_result, part in zip(objective.key_results, own.parts, strict=True):
             kr_status = "-"
             if objective.cycle is not None:
@@ -211,18 +255,34 @@ def _status_cell(state: Status | None) -> str:
 
 
 def _objective_rows(
-    objective: Objective, own: Score, statuses: list[Status | None], depth: int = 0
+    objective: Objective,
+    own: Score,
+    statuses: list[Status | None],
+    depth: int = 0,
+    shared: str = "",
+    full: bool = True,
 ) -> list[str]:
-    """Rows for an objective (`statuses[0]`) and its key results (the rest)."""
+    """Rows for an objective (`statuses[0]`) and its key results (the rest).
+
+    `shared` marks an objective with several parents; not `full`, its row alone.
+    """
     # Indented by a style, not by repeated spaces, so a deep tree stays linear in size.
     pad = f' style="padding-left:{depth * 1.5:g}em"' if depth else ""
+    marker = (
+        f' <span class="okrkpi-shared" style="color:#595959;font-size:0.85em">'
+        f"({escape(shared)})</span>"
+        if shared
+        else ""
+    )
     rows = [
         (
-            f"<tr><td{pad}><strong>{escape(objective.title)}</strong></td>"
+            f"<tr><td{pad}><strong>{escape(objective.title)}</strong>{marker}</td>"
             f"<td>{own.value:.2f}</td><td>{badge(own.grade.name)}</td>"
             f"<td>{_status_cell(statuses[0])}</td></tr>"
         )
     ]
+    if not full:
+        return rows
     for key_result, part, state in zip(objective.key_results, own.parts, statuses[1:], strict=True):
         rows.append(
             f'<tr><td style="padding-left:{depth * 1.5 + 1:g}em">&bull; '
@@ -280,6 +340,9 @@ def objective_markdown(objective: Objective) -> str:
 def tree_html(tree: AlignmentTree, *, as_of: date | None = None) -> str:
     """An `AlignmentTree` as an HTML table, indented by depth.
 
+    An objective with several parents shows under each, marked as shared, its key
+    results and subtree under the first.
+
     Every score and status is as of one day, named above the table: `as_of`, or the day
     of the latest check-in anywhere in the tree. Scored with the tree's own policy and
     roll-up, as its text shows.
@@ -288,11 +351,11 @@ def tree_html(tree: AlignmentTree, *, as_of: date | None = None) -> str:
     scores = tree.score(day)
     statuses = tree_statuses(tree, scores, day) if day is not None else {}
     rows: list[str] = []
-    for objective, depth in tree.walk():
+    for objective, depth, shared, full in outline(tree):
         own = scores[objective.id]
         kr_statuses = _key_result_statuses(objective, own, day, scores.policy)
         state = statuses.get(objective.id)
-        rows.extend(_objective_rows(objective, own, [state, *kr_statuses], depth))
+        rows.extend(_objective_rows(objective, own, [state, *kr_statuses], depth, shared, full))
     return _table(caption, rows)
 
 
@@ -301,11 +364,12 @@ def tree_markdown(tree: AlignmentTree) -> str:
     day, _ = _view_day(tree, None, "tree_markdown", tree.policy.day_of)
     scores = tree.score(day)
     lines: list[str] = []
-    for objective, depth in tree.walk():
+    for objective, depth, shared, _ in outline(tree):
         own = scores[objective.id]
         title = markdown_text(objective.title)
         grade = label_of(own.grade)
-        lines.append(f"{_indent(depth, '  ')}- **{title}** {own.value:.2f} {grade}")
+        marker = f" _({markdown_text(shared)})_" if shared else ""
+        lines.append(f"{_indent(depth, '  ')}- **{title}** {own.value:.2f} {grade}{marker}")
     return "\n".join(lines)
 
 
@@ -334,6 +398,7 @@ def to_records(
 
     The rows go straight into `pandas.DataFrame(records)`; no pandas needed here.
     Status columns are None for objectives without a cycle or when `as_of` is None.
+    `parent_id` holds an objective's parents' ids separated by ";" when it has several.
     """
     policy = _DEFAULT_POLICY
     records: list[dict[str, Any]] = []
@@ -355,7 +420,8 @@ def to_records(
             "owner": objective.owner,
             "cycle": None if cycle is None else cycle.name,
             "commitment": objective.commitment.value,
-            "parent_id": objective.parent_id,
+            # Several parents: their ids joined by ";", as a multi-valued cell reads.
+            "parent_id": ";".join(objective.parents) or None,
             "objective_value": own.value,
             "objective_grade": own.grade.value,
             "objective_status": overall,

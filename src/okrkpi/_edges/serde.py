@@ -193,9 +193,7 @@ def _measure_tag(cls: type) -> str:
     return kind.value
 
 
-_ADDED_FIELDS: Mapping[type, tuple[str, ...]] = MappingProxyType(
-    {Metric: ("plan",), Objective: ("initiatives",)}
-)
+_ADDED_FIELDS: Mapping[type, tuple[str, ...]] = MappingProxyType({Metric: ("plan",)})
 
 
 def _make_converter() -> cattrs.Converter:
@@ -272,8 +270,62 @@ def _make_converter() -> cattrs.Converter:
         return kpi_from(value, cls)
 
     made.register_structure_hook(KPI, kpi_without_target)
-    _omit_added_fields(made, Objective)  # after the union: its hook captures the measure's
+    _objective_hooks(made)  # after the union: its hook captures the measure's
     return made
+
+
+def _parents_from(value: Any, _: Any) -> Mapping[str, Any] | None:
+    # An object of parent id -> weight; the objective checks each id and weight.
+    if value is None or isinstance(value, Mapping):
+        return value
+    raise ValidationError.field("parents", value, "an object of parent id -> weight")
+
+
+def _parent_key_results_from(value: Any, _: Any) -> Mapping[str, Any] | None:
+    if value is None or isinstance(value, Mapping):
+        return value
+    raise ValidationError.field(
+        "parent_key_results", value, "an object of parent id -> key result id"
+    )
+
+
+def _objective_hooks(made: cattrs.Converter) -> None:
+    """Objectives: one parent written as it always was, several as a `parents` object."""
+    fields = {field.alias: field.type for field in attrs.fields(attrs.resolve_types(Objective))}
+    made.register_structure_hook(fields["parents"], _parents_from)
+    made.register_structure_hook(fields["parent_key_results"], _parent_key_results_from)
+    made.register_structure_hook(
+        Objective, make_dict_structure_fn(Objective, made, _cattrs_use_alias=True)
+    )
+    unstructure = made.unstructure
+
+    def objective_to_dict(objective: Objective) -> dict[str, Any]:
+        one = len(objective.parents) <= 1
+        data: dict[str, Any] = {
+            "title": objective.title,
+            "key_results": unstructure(objective.key_results, fields["key_results"]),
+            "commitment": objective.commitment.value,
+            "id": objective.id,
+        }
+        if one:
+            data["parent_id"] = objective.parent_id
+            data["parent_key_result_id"] = objective.parent_key_result_id
+        else:
+            data["parents"] = dict(objective.parents)
+            if objective.parent_key_results:
+                data["parent_key_results"] = dict(objective.parent_key_results)
+        data["owner"] = objective.owner
+        data["level"] = objective.level.value
+        data["cycle"] = unstructure(objective.cycle, fields["cycle"])
+        if one:
+            data["alignment_weight"] = objective.alignment_weight
+        data["carried_over_from"] = objective.carried_over_from
+        data["closed_on"] = unstructure(objective.closed_on, fields["closed_on"])
+        if objective.initiatives:  # added after the first layout: written only when set
+            data["initiatives"] = unstructure(objective.initiatives, fields["initiatives"])
+        return data
+
+    made.register_unstructure_hook(Objective, objective_to_dict)
 
 
 def _omit_added_fields(made: cattrs.Converter, cls: type) -> None:
@@ -369,6 +421,21 @@ def _format(error: BaseException, _: type | None) -> str:
     return str(error) or type(error).__name__
 
 
+# Fields stored under a private name but given (and written) by their alias, as an
+# objective's `parent_id` is: a document's path names the key the document uses.
+_ALIASES: Mapping[str, str] = MappingProxyType(
+    {field.name: str(field.alias) for field in attrs.fields(Objective) if field.name != field.alias}
+)
+
+
+def _by_alias(path: str) -> str:
+    parts = []
+    for part in path.split("."):
+        name, bracket, tail = part.partition("[")
+        parts.append(_ALIASES.get(name, name) + bracket + tail)
+    return ".".join(parts)
+
+
 MAX_PROBLEMS = 100
 """Problems reported in full; past them, a count. A hostile document with millions of
 bad entries costs memory in proportion to its size, not to its problems' messages."""
@@ -439,7 +506,7 @@ def from_dict(data: Any, cls: type[T]) -> T:
         problems = []
         for message in messages:
             text, _, where = message.rpartition(" @ ")
-            path = where.removeprefix("$").removeprefix(".")
+            path = _by_alias(where.removeprefix("$").removeprefix("."))
             for part in (text or message).split(_NEXT):
                 field, _, said = part.rpartition(_FIELD)
                 where_exactly = (path + field).removeprefix(".")

@@ -1,7 +1,9 @@
 """Tables in and out: whole organisations from data frames (or rows), and back.
 
-One tidy table per concept, linked by ids: objectives, key_results, check_ins, milestones,
-plans, initiatives, kpis, measurements (`TABLES` lists every column). Frames of any kind
+One tidy table per concept, linked by ids: objectives, alignments, key_results, check_ins,
+milestones, plans, initiatives, kpis, measurements (`TABLES` lists every column). An
+objective's one parent is the objectives table's `parent_id`; an objective with several
+has one alignments row per parent. Frames of any kind
 narwhals supports (pandas, polars, pyarrow...) are read through narwhals; plain sequences
 of mappings (CSV rows, JSON records, SQL rows) need nothing. Every bad cell is reported
 at once with its table, row and column, and nothing is built then. Nothing is read
@@ -112,6 +114,14 @@ TABLES: Mapping[str, Mapping[str, str]] = MappingProxyType(
                 "alignment_weight": "number >= 0 (default 1)",
                 "carried_over_from": "text: the id of the objective it continues",
                 "closed_on": "date",
+            }
+        ),
+        "alignments": MappingProxyType(
+            {
+                "objective_id": "* text: an objective with several parents (or any)",
+                "parent_id": "* text: one objective it aligns to",
+                "weight": "number >= 0 (default 1): its weight in that parent's roll-up",
+                "parent_key_result_id": "text: that parent's key result it drives",
             }
         ),
         "key_results": MappingProxyType(
@@ -689,6 +699,7 @@ def _cycle(reader: _Reader, table: str, columns: Columns, row: int, prefix: str)
 _KEYS: Mapping[str, tuple[str, ...]] = MappingProxyType(
     {
         "objectives": ("id", "parent_id", "parent_key_result_id", "carried_over_from"),
+        "alignments": ("objective_id", "parent_id", "parent_key_result_id"),
         "key_results": ("objective_id", "id"),
         "check_ins": ("objective_id", "key_result_id", "id"),
         "milestones": ("objective_id", "key_result_id"),
@@ -919,7 +930,7 @@ def _objective_links(
     reader: _Reader, tables: Mapping[str, tuple[Columns, int]], ids: set[str]
 ) -> None:
     # Rows that point at a missing objective are reported once each.
-    for table in ("key_results", "check_ins", "milestones", "plans", "initiatives"):
+    for table in ("alignments", "key_results", "check_ins", "milestones", "plans", "initiatives"):
         columns, count = tables[table]
         owners = columns.get("objective_id", [None] * count)
         for row in range(count):
@@ -1166,6 +1177,8 @@ def _link_by_title(reader: _Reader, tables: Mapping[str, tuple[Columns, int]]) -
 _OBJECTIVE_LINKS = (
     ("objectives", "parent_id"),
     ("objectives", "carried_over_from"),
+    ("alignments", "objective_id"),
+    ("alignments", "parent_id"),
     ("key_results", "objective_id"),
     ("check_ins", "objective_id"),
     ("milestones", "objective_id"),
@@ -1181,6 +1194,7 @@ def _read_objectives(
     initiatives: Mapping[str, list[Initiative]],
 ) -> list[Objective]:
     columns, count = tables["objectives"]
+    links_of = _read_alignments(reader, tables["alignments"])
     built = []
     first_row: dict[str, int] = {}
     for row in range(count):
@@ -1200,6 +1214,9 @@ def _read_objectives(
             fields["alignment_weight"] = weight
         fields["closed_on"] = cell("closed_on", reader.day)
         fields["cycle"] = _cycle(reader, "objectives", columns, row, "cycle")
+        links = links_of.get(objective_id) if objective_id is not None else None
+        if links is not None and not _with_links(reader, row, fields, links):
+            continue
         if objective_id is None or title is None:
             continue
         try:
@@ -1215,6 +1232,93 @@ def _read_objectives(
         except ValidationError as error:
             reader.error("objectives", row, error)
     return built
+
+
+@attrs.frozen
+class _Link:
+    """One alignments row: a parent of an objective, the link's weight and key result."""
+
+    row: int
+    parent_id: str
+    weight: float
+    key_result_id: str | None
+
+
+def _read_alignments(reader: _Reader, table: tuple[Columns, int]) -> dict[str, list[_Link]]:
+    """The alignments rows by objective id, each (objective, parent) pair once."""
+    columns, count = table
+    links: dict[str, list[_Link]] = {}
+    first_row: dict[tuple[str, str], int] = {}
+    for row in range(count):
+        cell = _Cells(reader, "alignments", columns, row)
+        objective_id = cell("objective_id", _text, True)
+        parent_id = cell("parent_id", _text, True)
+        weight = cell("weight", _number)
+        key_result_id = cell("parent_key_result_id", _text)
+        if weight is not None and weight < 0:
+            reader.add("alignments", row, "weight", f"expected a number >= 0, got {weight!r}")
+            continue
+        if objective_id is None or parent_id is None:
+            continue
+        if parent_id == objective_id:
+            reader.add("alignments", row, "parent_id", f"aligned to itself ({parent_id!r})")
+            continue
+        where = f" parent of objective {describe(objective_id)}"
+        pair = (objective_id, parent_id)
+        if _repeated(reader, "alignments", "parent_id", pair, row, first_row, where):
+            continue
+        link = _Link(row, parent_id, 1.0 if weight is None else weight, key_result_id)
+        links.setdefault(objective_id, []).append(link)
+    return links
+
+
+def _with_links(reader: _Reader, row: int, fields: dict[str, Any], links: list[_Link]) -> bool:
+    """`fields` with an objective's alignments rows as its `parents`; False if refused.
+
+    The objectives row's `parent_id` (with its weight and key result) is the first link;
+    the alignments rows follow in order. A root's weight (`alignment_weight` without a
+    `parent_id`) has no place beside them and is refused.
+    """
+    ok = True
+    parent_id = fields.pop("parent_id")
+    key_result_id = fields.pop("parent_key_result_id")
+    weight = fields.pop("alignment_weight", None)
+    pairs: list[tuple[str, float]] = []
+    driven: dict[str, str] = {}
+    if parent_id is not None:
+        pairs.append((parent_id, 1.0 if weight is None else weight))
+        if key_result_id is not None:
+            driven[parent_id] = key_result_id
+    elif weight is not None:
+        reader.add(
+            "objectives",
+            row,
+            "alignment_weight",
+            f"expected no weight here, got {weight!r}: the alignments rows give its links' weights",
+        )
+        ok = False
+    for link in links:
+        if link.parent_id == parent_id:
+            reader.add(
+                "alignments",
+                link.row,
+                "parent_id",
+                f"{describe(parent_id)} is already objectives row {row}'s parent_id",
+            )
+            ok = False
+            continue
+        pairs.append((link.parent_id, link.weight))
+        if link.key_result_id is not None:
+            driven[link.parent_id] = link.key_result_id
+    if len(pairs) > 1 and not any(weight > 0 for _, weight in pairs):
+        for link in links:
+            reader.add(
+                "alignments", link.row, "weight", "every link weighs 0: at least one weight > 0"
+            )
+        ok = False
+    fields["parents"] = pairs
+    fields["parent_key_results"] = driven
+    return ok
 
 
 def _repeated(
@@ -1317,6 +1421,7 @@ LinkBy = Literal["id", "title"]
 def from_frames(
     *,
     objectives: Any = (),
+    alignments: Any = (),
     key_results: Any = (),
     check_ins: Any = (),
     milestones: Any = (),
@@ -1341,7 +1446,11 @@ def from_frames(
     almost surely meant as ours.
 
     Args:
-        objectives: One row per objective.
+        objectives: One row per objective; `parent_id` names its parent, if it has one.
+        alignments: One row per link of an objective with several parents: the
+            objective (`objective_id`), one parent (`parent_id`), the link's `weight`
+            and the parent's key result it drives. An objective's links are its
+            objectives row's `parent_id` (if set), then its alignments rows in order.
         key_results: One row per key result, linked by `objective_id`.
         check_ins: One row per check-in, linked by `objective_id` and `key_result_id`.
         milestones: The steps of milestones key results, in order.
@@ -1364,9 +1473,9 @@ def from_frames(
             `"%m/%d/%Y"` for 7/31/2026. Without one, text dates are ISO 8601. Date and
             date-time cells of a frame are read as they are either way.
         link_objectives_by: `"title"` when the cells that link to an objective
-            (`parent_id`, `carried_over_from` and every `objective_id`) hold its title
-            rather than its id, as in exports that name a parent. A title two objectives
-            share is refused where a link uses it.
+            (`parent_id` of objectives and alignments, `carried_over_from` and every
+            `objective_id`) hold its title rather than its id, as in exports that name a
+            parent. A title two objectives share is refused where a link uses it.
 
     Raises:
         ValidationError: Every bad cell, unknown or missing column and dangling link at
@@ -1376,6 +1485,7 @@ def from_frames(
     """
     given = {
         "objectives": objectives,
+        "alignments": alignments,
         "key_results": key_results,
         "check_ins": check_ins,
         "milestones": milestones,
@@ -1584,6 +1694,7 @@ _STREAM_CHECKS: Mapping[str, Mapping[str, str]] = MappingProxyType(
                 "level": "level",
             }
         ),
+        "alignments": MappingProxyType({"weight": "number"}),
         "key_results": MappingProxyType({"weight": "number"}),
         "check_ins": MappingProxyType({"at": "moment", "confidence": "confidence"}),
         "milestones": MappingProxyType({"weight": "number"}),
@@ -1606,7 +1717,12 @@ _STREAM_CHECKS: Mapping[str, Mapping[str, str]] = MappingProxyType(
 )
 # The cells each table is keyed by, one row per key: repeats are refused as they stream in.
 _STREAM_KEYS: Mapping[str, tuple[str, ...]] = MappingProxyType(
-    {"objectives": ("id",), "key_results": ("objective_id", "id"), "kpis": ("name",)}
+    {
+        "objectives": ("id",),
+        "alignments": ("objective_id", "parent_id"),
+        "key_results": ("objective_id", "id"),
+        "kpis": ("name",),
+    }
 )
 _SHARED_CELLS = 4096  # distinct cells a column shares before it checks that sharing pays
 
@@ -1803,6 +1919,16 @@ def to_rows(document: Document) -> dict[str, list[dict[str, Any]]]:
     rows: dict[str, list[dict[str, Any]]] = {name: [] for name in TABLES}
     for objective in document.objectives:
         rows["objectives"].append(_objective_row(objective))
+        if len(objective.parents) > 1:
+            rows["alignments"].extend(
+                {
+                    "objective_id": objective.id,
+                    "parent_id": parent_id,
+                    "weight": weight,
+                    "parent_key_result_id": objective.parent_key_results.get(parent_id),
+                }
+                for parent_id, weight in objective.parents.items()
+            )
         for key_result in objective.key_results:
             rows["key_results"].append(_key_result_row(objective.id, key_result))
             measure = key_result.measure
@@ -1901,16 +2027,17 @@ def _check_in_rows(objective_id: str, key_result: KeyResult, first: int) -> list
 
 def _objective_row(objective: Objective) -> dict[str, Any]:
     cycle = objective.cycle
+    one = len(objective.parents) < 2  # several parents: every link in the alignments table
     return {
         "id": objective.id,
         "title": objective.title,
         "commitment": objective.commitment.value,
-        "parent_id": objective.parent_id,
-        "parent_key_result_id": objective.parent_key_result_id,
+        "parent_id": objective.parent_id if one else None,
+        "parent_key_result_id": objective.parent_key_result_id if one else None,
         "owner": objective.owner,
         "level": objective.level.value,
         **_cycle_cells("cycle", cycle),
-        "alignment_weight": objective.alignment_weight,
+        "alignment_weight": objective.alignment_weight if one else None,
         "carried_over_from": objective.carried_over_from,
         "closed_on": objective.closed_on,
     }

@@ -74,8 +74,8 @@ def lint(
     checked in, once its cycle is older than `stale_after`), unless it is finished for
     good (`is_finished`: binary done, every milestone reached, ordinal in STRETCH); check-ins
     (up to `as_of`) dated before the objective's cycle starts or after it ends (those
-    after the end do not count for its score); a cycle not inside its parent's cycle
-    (when the parent is among `objectives`); initiatives but no measurable key result
+    after the end do not count for its score); a cycle not inside a parent's cycle
+    (each parent among `objectives`, when it has several); initiatives but no measurable key result
     (metric, threshold or zoned): outputs with no outcome; check-ins with a UTC offset
     that the other day rule would move into or out of the objective's cycle.
 
@@ -115,13 +115,15 @@ def _cycle_findings(
     cycle = objective.cycle
     if cycle is None:
         return
-    parent = by_id.get(objective.parent_id) if objective.parent_id is not None else None
-    if parent is not None and parent.cycle is not None and not parent.cycle.contains(cycle):
-        yield Finding(
-            FindingCode.CYCLE_OUTSIDE_PARENT,
-            objective.id,
-            f"cycle {cycle.name} is not inside parent {parent.id!r}'s cycle {parent.cycle.name}",
-        )
+    for parent_id in objective.parents:  # each parent, when it has several
+        parent = by_id.get(parent_id)
+        if parent is not None and parent.cycle is not None and not parent.cycle.contains(cycle):
+            yield Finding(
+                FindingCode.CYCLE_OUTSIDE_PARENT,
+                objective.id,
+                f"cycle {cycle.name} is not inside parent {parent.id!r}'s cycle "
+                f"{parent.cycle.name}",
+            )
     for key_result in objective.key_results:
         yield from _moved_by_the_rule(objective, cycle, key_result, day, rule)
         seen = [day_in(item.at, rule) for item in key_result.check_ins_until(day, day_of=rule)]

@@ -1,16 +1,16 @@
-"""Objectives: qualitative goals measured by key results, aligned into a tree by `parent_id`."""
+"""Objectives: qualitative goals measured by key results, aligned to their parents."""
 
 from __future__ import annotations
 
 import enum
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date
-from typing import TYPE_CHECKING, Unpack
+from typing import TYPE_CHECKING, Any, Unpack, cast
 
 import attrs
 
-from okrkpi._errors import AlignmentError, Problem, ValidationError
+from okrkpi._errors import Problem, ValidationError
 from okrkpi._model._checks import (
     check_date,
     check_non_negative,
@@ -22,6 +22,14 @@ from okrkpi._model.cycle import Cycle, named_cycle
 from okrkpi._model.ids import slugify
 from okrkpi._model.initiative import Initiative
 from okrkpi._model.key_result import CheckInDetails, KeyResult
+from okrkpi._model.links import (
+    ROOT,
+    UNSET,
+    LinkSet,
+    check_not_self_aligned,
+    one_parent,
+    resolve_links,
+)
 from okrkpi._model.moments import DayOf
 from okrkpi._model.moments import day_of as day_in
 
@@ -83,7 +91,7 @@ def _default_id(instance: Objective) -> str:
     return slugify(instance.title)
 
 
-@attrs.frozen(slots=True)
+@attrs.frozen(slots=True, repr=False)
 class Objective:
     """A qualitative, inspiring goal with the key results that measure it.
 
@@ -94,15 +102,31 @@ class Objective:
         key_results: How it is measured; ids unique within the objective.
         commitment: COMMITTED (met only at 1.0) or ASPIRATIONAL (met at 0.7).
         id: Stable identifier; defaults to a slug of the title.
-        parent_id: The objective this one aligns to, if any.
-        parent_key_result_id: The parent's key result this objective drives, if any.
+        parent_id: The objective this one aligns to, if any: the one-parent shorthand,
+            equal to `parents={parent_id: alignment_weight}`. With several parents it
+            reads the first one named.
+        parent_key_result_id: The parent's key result this objective drives, if any (the
+            one-parent shorthand of `parent_key_results`).
         owner: Who is accountable.
         level: Company, department, team or individual.
         cycle: The period it belongs to.
-        alignment_weight: Its weight in the parent's roll-up, when children count.
+        alignment_weight: Its weight in the parent's roll-up, when children count (the
+            first parent's, with several). A root keeps it for the day it is aligned.
         carried_over_from: The id of the objective this one continues, after a carry-over.
         closed_on: The day its cycle was closed, if it was.
         initiatives: The work planned to move its key results; ids unique within it.
+        parents: Every objective it aligns to, parent id -> its weight in that parent's
+            roll-up, e.g. `{"sales-growth": 0.6, "product-adoption": 0.4}`; also ids alone
+            (weight 1) or `(id, weight)` pairs. Weights are finite and >= 0; with several
+            parents, not all 0. Given, it decides every link: `parent_id` and the rest may
+            only repeat it.
+        parent_key_results: Parent id -> the key result of that parent this objective
+            drives, for some of its parents (`driven_key_results` roll-up).
+
+    Changing links with `attrs.evolve`: `parents=` replaces them all (and their key-result
+    links); `parent_id=` makes it a one-parent objective (None: a root), keeping the weight
+    and key result it had; `alignment_weight=` and `parent_key_result_id=` change the link
+    of a one-parent objective and are refused with several parents.
     """
 
     title: str
@@ -111,16 +135,31 @@ class Objective:
         default=Commitment.ASPIRATIONAL, kw_only=True, converter=_commitment
     )
     id: str = attrs.field(default=attrs.Factory(_default_id, takes_self=True), kw_only=True)
-    parent_id: str | None = attrs.field(default=None, kw_only=True)
-    parent_key_result_id: str | None = attrs.field(default=None, kw_only=True)
+    # The one-parent shorthand and `parent_key_results` are read at construction and then
+    # held in `_links` (given as `parents`): one stored value, so `attrs.evolve` tells a
+    # changed link (a new argument) from an unchanged one (the stored `LinkSet`).
+    _parent_id: str | None = attrs.field(
+        default=None, kw_only=True, alias="parent_id", eq=False, repr=False
+    )
+    _parent_key_result_id: str | None = attrs.field(
+        default=None, kw_only=True, alias="parent_key_result_id", eq=False, repr=False
+    )
     owner: str | None = attrs.field(default=None, kw_only=True)
     level: Level = attrs.field(default=Level.TEAM, kw_only=True, converter=_level)
     cycle: Cycle | None = attrs.field(default=None, kw_only=True, converter=_cycle)
-    alignment_weight: float = attrs.field(default=1.0, kw_only=True)
+    _alignment_weight: float = attrs.field(
+        default=1.0, kw_only=True, alias="alignment_weight", eq=False, repr=False
+    )
     carried_over_from: str | None = attrs.field(default=None, kw_only=True)
     closed_on: date | None = attrs.field(default=None, kw_only=True)
     initiatives: tuple[Initiative, ...] = attrs.field(
         default=(), kw_only=True, converter=_initiatives
+    )
+    _links: Mapping[str, float] | Iterable[str | tuple[str, float]] | None = attrs.field(
+        default=None, kw_only=True, alias="parents", repr=False
+    )
+    _parent_key_results: Mapping[str, str] | Iterable[tuple[str, str]] | None = attrs.field(
+        default=None, kw_only=True, alias="parent_key_results", eq=False, repr=False
     )
 
     def __attrs_post_init__(self) -> None:
@@ -130,23 +169,48 @@ class Objective:
             check_text("Objective.title", self.title)
         if self.id.__class__ is not str or not self.id or self.id.isspace():
             check_text("Objective.id", self.id)
+        parent_id, key_result_id = self._parent_id, self._parent_key_result_id
         for name, value in (
-            ("parent_id", self.parent_id),
-            ("parent_key_result_id", self.parent_key_result_id),
+            ("parent_id", parent_id),
+            ("parent_key_result_id", key_result_id),
             ("owner", self.owner),
             ("carried_over_from", self.carried_over_from),
         ):
-            if value is not None:
+            if value is not None and value is not UNSET:
                 check_text(f"Objective.{name}", value)
-        weight = self.alignment_weight
-        if weight.__class__ is not float or not 0.0 <= weight < math.inf:
+        weight = self._alignment_weight
+        if weight is not UNSET and (weight.__class__ is not float or not 0.0 <= weight < math.inf):
             check_non_negative("Objective.alignment_weight", weight)
-            object.__setattr__(self, "alignment_weight", float(weight))
+            weight = float(weight)
+        given = self._links
+        late = None
+        if given is None and self._parent_key_results is None and weight == 1.0:
+            # The constructor's common cases, as `resolve_links` would read them.
+            if parent_id is None and key_result_id is None:
+                links = ROOT
+            elif parent_id.__class__ is str and key_result_id is None:
+                links = one_parent(parent_id, None)
+            else:
+                links, late = resolve_links(self.id, None, None, parent_id, key_result_id, weight)
+        else:
+            links, late = resolve_links(
+                self.id, given, self._parent_key_results, parent_id, key_result_id, weight
+            )
+        setattr_ = object.__setattr__
+        if parent_id is not UNSET:  # stored as "not given": attrs.evolve tells changes apart
+            setattr_(self, "_parent_id", UNSET)
+        if key_result_id is not UNSET:
+            setattr_(self, "_parent_key_result_id", UNSET)
+        if self._alignment_weight is not UNSET:
+            setattr_(self, "_alignment_weight", UNSET)
+        if self._parent_key_results is not UNSET:
+            setattr_(self, "_parent_key_results", UNSET)
+        setattr_(self, "_links", links)
         if self.closed_on is not None:
             check_date("Objective.closed_on", self.closed_on)
-        self._check_key_results_and_links()
+        self._check_key_results_and_links(links, late)
 
-    def _check_key_results_and_links(self) -> None:
+    def _check_key_results_and_links(self, links: LinkSet, late: Problem | None) -> None:
         ids = [key_result.id for key_result in self.key_results]
         if len(set(ids)) != len(ids):
             seen: set[str] = set()
@@ -163,16 +227,87 @@ class Objective:
             raise ValidationError.field(
                 f"Objective({self.id!r}).key_results.weight", weights, "at least one weight > 0"
             )
-        if self.parent_id == self.id:
-            raise AlignmentError(
-                Problem(f"Objective({self.id!r}).parent_id", f"aligned to itself ({self.id!r})")
-            )
-        if self.parent_key_result_id is not None and self.parent_id is None:
-            raise ValidationError.field(
-                f"Objective({self.id!r}).parent_id", None, "a parent id with parent_key_result_id"
-            )
+        check_not_self_aligned(self.id, links, late)
         if self.initiatives:
             self._check_initiatives(set(ids))
+
+    # -- links --------------------------------------------------------------------------
+
+    @property
+    def _link_set(self) -> LinkSet:
+        return cast("LinkSet", self._links)
+
+    @property
+    def parents(self) -> Mapping[str, float]:
+        """Every objective this one aligns to, parent id -> weight, in the order given.
+
+        Empty for a root. Each weight is this objective's weight in that parent's
+        roll-up, when children count.
+        """
+        return self._link_set.weights
+
+    @property
+    def parent_key_results(self) -> Mapping[str, str]:
+        """Parent id -> the key result of that parent this objective drives, if any."""
+        return self._link_set.key_results
+
+    @property
+    def parent_id(self) -> str | None:
+        """The parent, for an objective with one; the first named when it has several.
+
+        None only for a root, so `parent_id is None` still tells a root. With several
+        parents, read `parents` for all of them.
+        """
+        first = self._link_set.weights.first
+        return None if first is None else first[0]
+
+    @property
+    def alignment_weight(self) -> float:
+        """Its weight in its parent's roll-up (the first parent's, with several).
+
+        A root keeps the weight it was given, for the day it is aligned.
+        """
+        links = self._link_set
+        first = links.weights.first
+        return links.root_weight if first is None else first[1]
+
+    @property
+    def parent_key_result_id(self) -> str | None:
+        """The key result of its parent it drives (of the first parent, with several)."""
+        parent_id = self.parent_id
+        return None if parent_id is None else self.parent_key_results.get(parent_id)
+
+    def __repr__(self) -> str:
+        fields: list[tuple[str, object]] = [
+            ("title", self.title),
+            ("key_results", self.key_results),
+            ("commitment", self.commitment),
+            ("id", self.id),
+        ]
+        several = len(self.parents) > 1
+        if not several:
+            fields += [
+                ("parent_id", self.parent_id),
+                ("parent_key_result_id", self.parent_key_result_id),
+            ]
+        fields += [("owner", self.owner), ("level", self.level), ("cycle", self.cycle)]
+        if not several:
+            fields.append(("alignment_weight", self.alignment_weight))
+        fields += [
+            ("carried_over_from", self.carried_over_from),
+            ("closed_on", self.closed_on),
+            ("initiatives", self.initiatives),
+        ]
+        if several:
+            fields += [
+                ("parents", dict(self.parents)),
+                ("parent_key_results", dict(self.parent_key_results)),
+            ]
+        return "Objective(" + ", ".join(f"{name}={value!r}" for name, value in fields) + ")"
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        # IPython and hypothesis print attrs classes field by field; these read as written.
+        printer.text(repr(self))
 
     def _check_initiatives(self, key_result_ids: set[str]) -> None:
         seen: set[str] = set()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Mapping
 from datetime import date, datetime
 from types import MappingProxyType
@@ -168,6 +169,9 @@ def carry_over_tree(
     finished one is skipped with a reason instead of raising. A carried objective aligns
     to its parent's carried version; when the parent was finished, to the nearest carried
     ancestor (its `parent_key_result_id` dropped), or to nothing; `relinked` says which.
+    An objective with several parents is re-linked link by link, each weight kept: to
+    each parent's carried version, or for a finished parent to the nearest carried
+    objectives above it (links that meet at one objective add their weights).
 
     Args:
         tree: The tree to carry over.
@@ -186,17 +190,23 @@ def carry_over_tree(
     new_ids: dict[str, Objective] = {}
     skipped: dict[str, str] = {}
     relinked: dict[str, str] = {}
-    for objective, _ in tree.walk():  # parents before their children
+    for objective, _ in tree.walk():
         if to is None and objective.cycle is None:
             skipped[objective.id] = "no cycle to carry over from (pass to=)"
             continue
         try:
-            new = carry_over(objective, to=to, as_of=as_of, day_of=tree.policy.day_of)
+            new_ids[objective.id] = carry_over(
+                objective, to=to, as_of=as_of, day_of=tree.policy.day_of
+            )
         except ValidationError:
             skipped[objective.id] = "finished: every key result that counts is done"
-            continue
-        new_ids[objective.id] = _relinked(new, objective, tree, new_ids, relinked)
-    carried = [new_ids[old.id] for old in tree if old.id in new_ids]  # in the tree's order
+    # Linked once every objective is carried: a parent's carried id is then known,
+    # whichever way the walk reached an objective with several parents.
+    carried = [
+        _relinked(new_ids[old.id], old, tree, new_ids, relinked)
+        for old in tree  # in the tree's order
+        if old.id in new_ids
+    ]
     return CarriedTree(AlignmentTree(carried, policy=tree.policy), skipped, relinked)
 
 
@@ -207,25 +217,58 @@ def _relinked(
     carried: Mapping[str, Objective],
     notes: dict[str, str],
 ) -> Objective:
-    parent = tree.parent(old.id)
-    if parent is None:
+    """`new` with each link of `old` to its parent's carried version, or further up.
+
+    A link to a finished parent goes, with its weight, to each nearest carried
+    objective above that parent; links that meet at one objective add their weights.
+    """
+    if not old.parents:
         return new
-    if parent.id in carried:
-        new_parent = carried[parent.id]
-        kr_id = old.parent_key_result_id
-        kept = any(kr.id == kr_id for kr in new_parent.key_results)
-        return attrs.evolve(
-            new, parent_id=new_parent.id, parent_key_result_id=kr_id if kept else None
-        )
-    ancestor = tree.parent(parent.id)
-    while ancestor is not None and ancestor.id not in carried:
-        ancestor = tree.parent(ancestor.id)
-    if ancestor is None:
-        notes[new.id] = f"parent {parent.id!r} was finished; aligned to nothing"
+    links: dict[str, float] = {}
+    driven: dict[str, str] = {}
+    said: list[str] = []
+    for parent_id, weight in old.parents.items():
+        if parent_id in carried:
+            new_parent = carried[parent_id]
+            links[new_parent.id] = links.get(new_parent.id, 0.0) + weight
+            kr_id = old.parent_key_results.get(parent_id)
+            if kr_id is not None and any(kr.id == kr_id for kr in new_parent.key_results):
+                driven[new_parent.id] = kr_id
+            continue
+        above = [carried[ancestor].id for ancestor in _nearest_carried(parent_id, tree, carried)]
+        for new_parent_id in above:
+            links[new_parent_id] = links.get(new_parent_id, 0.0) + weight
+        target = ", ".join(repr(item) for item in above) + " instead" if above else "nothing"
+        said.append(f"parent {parent_id!r} was finished; aligned to {target}")
+    if len(links) > 1 and not any(weight > 0 for weight in links.values()):
+        # Only links that weighed 0 are left: several parents need a weight above 0.
+        links = dict.fromkeys(links, 1.0)
+        said.append("its remaining links weighed 0 and now weigh 1 each")
+    if said:
+        notes[new.id] = "; ".join(said)
+    if not links:  # a root now, keeping its weight as a root does
         return attrs.evolve(new, parent_id=None, parent_key_result_id=None)
-    new_parent_id = carried[ancestor.id].id
-    notes[new.id] = f"parent {parent.id!r} was finished; aligned to {new_parent_id!r} instead"
-    return attrs.evolve(new, parent_id=new_parent_id, parent_key_result_id=None)
+    return attrs.evolve(new, parents=links, parent_key_results=driven)
+
+
+def _nearest_carried(
+    finished: str, tree: AlignmentTree, carried: Mapping[str, Objective]
+) -> list[str]:
+    """The carried objectives nearest above `finished`, along every way up from it."""
+    found: list[str] = []
+    seen = {finished}
+    todo = deque([finished])  # breadth first: the nearest first
+    while todo:
+        oid = todo.popleft()
+        for parent_id in tree[oid].parents:
+            if parent_id in seen:
+                continue
+            seen.add(parent_id)
+            if parent_id in carried:
+                found.append(parent_id)
+            else:
+                todo.append(parent_id)
+    return found
 
 
 @attrs.frozen(slots=True)

@@ -455,6 +455,16 @@ def _child_parts(children: Children) -> list[WeightedValue]:
     return [(child.alignment_weight, value) for child, value in children]
 
 
+def _shared_out(weights: Sequence[float], whole: float = 1.0) -> list[float]:
+    """`whole` shared out in proportion to `weights` (those <= 0 get nothing)."""
+    used = [weight for weight in weights if weight > 0]
+    if not used:
+        return [0.0 for _ in weights]
+    largest = max(used)
+    total = math.fsum(weight / largest for weight in used)
+    return [weight / largest / total * whole if weight > 0 else 0.0 for weight in weights]
+
+
 @attrs.frozen(slots=True)
 class _KeyResultsOnly:
     name: str = "key_results"
@@ -462,6 +472,9 @@ class _KeyResultsOnly:
 
     def combine(self, objective: Objective, key_results: KRs, children: Children) -> Parts:
         return _kr_parts(key_results)
+
+    def shares(self, objective: Objective, key_results: KRs, children: Children) -> list[float]:
+        return [0.0 for _ in children]  # children do not count: the objective holds it all
 
 
 def key_results_only() -> _KeyResultsOnly:
@@ -478,6 +491,9 @@ class _ChildrenOnly:
         # A leaf (or one whose children all weigh 0) has only its key results to go on.
         below = _positive(_child_parts(children))
         return below or _kr_parts(key_results)
+
+    def shares(self, objective: Objective, key_results: KRs, children: Children) -> list[float]:
+        return _shared_out([child.alignment_weight for child, _ in children])
 
 
 def children_only() -> _ChildrenOnly:
@@ -501,6 +517,13 @@ class _KeyResultsAndChildren:
         return [(share * own_share, value) for share, value in _normalised(own)] + [
             (share * self.children_share, value) for share, value in _normalised(below)
         ]
+
+    def shares(self, objective: Objective, key_results: KRs, children: Children) -> list[float]:
+        own = any(weight > 0 for weight, _ in _kr_parts(key_results))
+        return _shared_out(
+            [child.alignment_weight for child, _ in children],
+            self.children_share if own else 1.0,
+        )
 
 
 def key_results_and_children(*, children_share: float = 0.5) -> _KeyResultsAndChildren:
@@ -536,6 +559,29 @@ class _DrivenKeyResults:
             for key_result, value in key_results
         ]
 
+    def shares(self, objective: Objective, key_results: KRs, children: Children) -> list[float]:
+        # Each key result's share of the objective goes to the children driving it, in
+        # proportion to their weights; a key result no child drives stays the objective's.
+        of_key_result = dict(
+            zip(
+                [key_result.id for key_result, _ in key_results],
+                _shared_out([key_result.weight for key_result, _ in key_results]),
+                strict=True,
+            )
+        )
+        drivers: dict[str, list[float]] = {}
+        for child, _ in children:
+            if child.parent_key_result_id is not None:
+                drivers.setdefault(child.parent_key_result_id, []).append(child.alignment_weight)
+        split = {
+            kr_id: iter(_shared_out(weights, of_key_result.get(kr_id, 0.0)))
+            for kr_id, weights in drivers.items()
+        }
+        return [
+            0.0 if child.parent_key_result_id is None else next(split[child.parent_key_result_id])
+            for child, _ in children
+        ]
+
 
 def driven_key_results() -> _DrivenKeyResults:
     """Key results driven by the objectives aligned to them.
@@ -563,6 +609,9 @@ class _DrivenByInitiatives:
             (key_result.weight, _mean(shares[key_result.id]) if key_result.id in shares else value)
             for key_result, value in key_results
         ]
+
+    def shares(self, objective: Objective, key_results: KRs, children: Children) -> list[float]:
+        return [0.0 for _ in children]  # initiatives are the objective's own
 
 
 def driven_by_initiatives() -> _DrivenByInitiatives:

@@ -25,7 +25,11 @@ KeyResultValues = Sequence[tuple["KeyResult", float]]
 """An objective's key results, each with its score value, as a roll-up receives them."""
 
 ChildValues = Sequence[tuple["Objective", float]]
-"""An objective's aligned children, each with its rolled-up value."""
+"""An objective's aligned children, each with its rolled-up value.
+
+A child with several parents is seen with its link to the objective being rolled up
+first: its `parent_id`, `alignment_weight` and `parent_key_result_id` describe that link.
+"""
 
 
 @runtime_checkable
@@ -160,6 +164,28 @@ class RollUp(Protocol):
         Args:
             objective: The objective being scored.
             key_results: Its key results, each with its own score value.
-            children: Its aligned child objectives, each with its rolled-up value.
+            children: Its aligned child objectives, each with its rolled-up value. A
+                child with several parents is called once per parent, each time seen
+                with its link to `objective` first, so `child.alignment_weight` and
+                `child.parent_key_result_id` are those of the link being rolled up.
+        """
+        ...
+
+
+@runtime_checkable
+class SharingRollUp(RollUp, Protocol):
+    """A roll-up that can say what share of an objective's score each child carries.
+
+    `AlignmentTree.contributions` follows these shares down every path from a root, so
+    each objective's share of the root's score is known. Every built-in roll-up has one.
+    """
+
+    def shares(
+        self, objective: Objective, key_results: KeyResultValues, children: ChildValues
+    ) -> Sequence[float]:
+        """The share of `objective`'s score each child carries, in `children`'s order.
+
+        Each share is in [0, 1] and together at most 1; the rest is the objective's own
+        (its key results). Takes the arguments of `combine`.
         """
         ...
