@@ -19,6 +19,7 @@ such as rows read from CSV files, need no extra at all.
 
 from __future__ import annotations
 
+from okrkpi._edges.columnar import score_frames
 from okrkpi._edges.tables import (
     TABLES,
     Backend,
@@ -40,6 +41,7 @@ __all__ = [
     "kpi_frame",
     "records_frame",
     "score_rows",
+    "score_frames",
     "scores_frame",
     "to_frames",
     "to_rows",
