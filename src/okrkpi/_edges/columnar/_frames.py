@@ -72,7 +72,10 @@ class Inputs:
 
 def _lazy_engine(nw: Any) -> Any:
     """The lazy engine that computes for pyarrow tables: polars, else DuckDB."""
-    for name, engine in (("polars", nw.Implementation.POLARS), ("duckdb", nw.Implementation.DUCKDB)):
+    for name, engine in (
+        ("polars", nw.Implementation.POLARS),
+        ("duckdb", nw.Implementation.DUCKDB),
+    ):
         try:
             __import__(name)
         except ImportError:

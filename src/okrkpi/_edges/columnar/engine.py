@@ -141,13 +141,14 @@ def score_frames(
     cycles = _cycle_days(nw, frames["objectives"])
     objective_table = _objectives(nw, frames["objectives"], cycles)
     key_result_table = _key_results(nw, frames, objective_table)
-    dated = _key_results_on_dates(nw, frames, key_result_table, days, rules)
+    dates = dates_frame(nw, frames["objectives"], days)
+    dated = _key_results_on_dates(nw, frames, key_result_table, days, dates, rules)
     if by == "key_result":
         result = dated.sort("date_index", "objective_row", "key_result_row").select(
             *_output_columns(nw, KEY_RESULT_COLUMNS)
         )
         return inputs.result(result)
-    scored = _objectives_on_dates(nw, objective_table, dated, days, rules)
+    scored = _objectives_on_dates(nw, objective_table, dated, dates, rules)
     result = scored.sort("date_index", "objective_row").select(
         *_output_columns(nw, OBJECTIVE_COLUMNS)
     )
@@ -199,7 +200,11 @@ def _objectives(nw: Any, objectives: Any, cycles: Mapping[tuple[str, int], tuple
     month = nw.coalesce(nw.col("cycle_fiscal_start_month"), nw.lit(1.0))
     first, last = nw.col("cycle_first"), nw.col("cycle_last")
     for (name, start_month), (start, end) in cycles.items():
-        this = (nw.col("cycle") == name) & (month == float(start_month)) & nw.col("cycle_first").is_null()
+        this = (
+            (nw.col("cycle") == name)
+            & (month == float(start_month))
+            & nw.col("cycle_first").is_null()
+        )
         first = nw.when(this).then(start).otherwise(first)
         last = nw.when(this).then(end).otherwise(last)
     commitment = nw.col("commitment").str.strip_chars().str.to_lowercase()
@@ -279,7 +284,11 @@ def _step_weight(nw: Any) -> Any:
 
 
 def _current_values(
-    nw: Any, check_ins: Any, key_results: Any, days: Sequence[tuple[date, int]]
+    nw: Any,
+    check_ins: Any,
+    key_results: Any,
+    days: Sequence[tuple[date, int]],
+    dates: Any,
 ) -> Any:
     """The check-in current on each date, per key result: `(key_result_row, date_index, current)`.
 
@@ -299,32 +308,45 @@ def _current_values(
         "value",
         nw.col("day").shift(-1).over("key_result_row", order_by=["moment", ROW]).alias("next_day"),
     )
-    parts = []
-    for index, (_, day) in enumerate(days):
-        judged = (
-            nw.when(nw.col("cycle_last") < day).then(nw.col("cycle_last")).otherwise(float(day))
-        )
-        current = (nw.col("day") <= judged) & (
-            nw.col("next_day").is_null() | (nw.col("next_day") > judged)
-        )
-        parts.append(
-            keyed.filter(current).select(
-                "key_result_row",
+    judged = (
+        nw.when(nw.col("cycle_last") < nw.col("as_of_day"))
+        .then(nw.col("cycle_last"))
+        .otherwise(nw.col("as_of_day"))
+    )
+    current = (nw.col("day") <= judged) & (
+        nw.col("next_day").is_null() | (nw.col("next_day") > judged)
+    )
+    chosen = ("key_result_row", "date_index", nw.col("value").alias("current"))
+    if keyed.implementation is not nw.Implementation.POLARS:
+        # A SQL engine streams the product with the few dates through the filter.
+        return keyed.join(dates, how="cross").filter(current).select(*chosen)
+    # polars: one filter per date over the shared plan, no product in memory.
+    return nw.concat(
+        [
+            keyed.with_columns(
+                nw.lit(float(day), dtype=nw.Float64).alias("as_of_day"),
                 nw.lit(index, dtype=nw.Int64).alias("date_index"),
-                nw.col("value").alias("current"),
             )
-        )
-    return nw.concat(parts)
+            .filter(current)
+            .select(*chosen)
+            for index, (_, day) in enumerate(days)
+        ]
+    )
 
 
 # -- 4. key results on each date -----------------------------------------------------------------
 
 
-def _on_dates(nw: Any, table: Any, days: Sequence[tuple[date, int]]) -> Any:
-    """`table` once per date, with `as_of`, its day number and the date's index."""
+def dates_frame(nw: Any, anchor: Any, days: Sequence[tuple[date, int]]) -> Any:
+    """The dates asked for as a small frame of the tables' backend, one row per date.
+
+    Built from one row of `anchor` (a table of that backend), so that no backend-specific
+    constructor is needed: `as_of`, its day number and its position in the list.
+    """
+    one = anchor.select(nw.col(ROW)).head(1)
     return nw.concat(
         [
-            table.with_columns(
+            one.select(
                 nw.lit(day, dtype=nw.Date).alias("as_of"),
                 nw.lit(float(number), dtype=nw.Float64).alias("as_of_day"),
                 nw.lit(index, dtype=nw.Int64).alias("date_index"),
@@ -334,16 +356,22 @@ def _on_dates(nw: Any, table: Any, days: Sequence[tuple[date, int]]) -> Any:
     )
 
 
+def _on_dates(nw: Any, table: Any, dates: Any) -> Any:
+    """`table` once per date, with `as_of`, its day number and the date's index."""
+    return table.join(dates, how="cross")
+
+
 def _key_results_on_dates(
     nw: Any,
     frames: Mapping[str, Any],
     key_results: Any,
     days: Sequence[tuple[date, int]],
+    dates: Any,
     rules: r.Rules,
 ) -> Any:
     """Every key result on every date: current, progress, value, grade, met, status."""
-    grid = _on_dates(nw, key_results, days)
-    currents = _current_values(nw, frames["check_ins"], key_results, days)
+    grid = _on_dates(nw, key_results, dates)
+    currents = _current_values(nw, frames["check_ins"], key_results, days, dates)
     grid = grid.join(currents, on=["key_result_row", "date_index"], how="left")
     if "milestones" in frames:
         grid = _reached_weights(nw, frames["milestones"], grid)
@@ -360,7 +388,7 @@ def _key_results_on_dates(
         r.elapsed(nw).alias("elapsed"),
     )
     if "plans" in frames:
-        grid = _planned(nw, frames["plans"], key_results, grid, days)
+        grid = _planned(nw, frames["plans"], key_results, grid, dates)
     else:
         grid = grid.with_columns(expected=nw.col("elapsed"))
     no_cycle = nw.col("cycle_last").is_null()
@@ -388,15 +416,11 @@ def _reached_weights(nw: Any, milestones: Any, grid: Any) -> Any:
         nw.col("step").cum_sum().over(*keys, order_by=ROW).alias("reached"),
     )
     is_milestones = nw.col("kind") == _KIND.MILESTONES.value
-    grid = grid.with_columns(
-        nw.when(is_milestones).then(nw.col("current")).alias("reached")
-    )
+    grid = grid.with_columns(nw.when(is_milestones).then(nw.col("current")).alias("reached"))
     return grid.join(steps, on=["objective_id", "key_result_id", "reached"], how="left")
 
 
-def _planned(
-    nw: Any, plans: Any, key_results: Any, grid: Any, days: Sequence[tuple[date, int]]
-) -> Any:
+def _planned(nw: Any, plans: Any, key_results: Any, grid: Any, dates: Any) -> Any:
     """Plans: expected progress linear between planned days, in progress space.
 
     Spec (plans): only the plan's days within the cycle count; the cycle's first day at
@@ -443,7 +467,7 @@ def _planned(
         .filter(nw.col("given") == nw.col("best"))
         .select("key_result_row", "day", "planned")
     )
-    dated = _on_dates(nw, points, days)
+    dated = _on_dates(nw, points, dates)
     before = nw.when(nw.col("day") <= nw.col("as_of_day")).then(nw.col("day"))
     after = nw.when(nw.col("day") > nw.col("as_of_day")).then(nw.col("day"))
     bounds = (
@@ -497,10 +521,10 @@ def _planned(
 
 
 def _objectives_on_dates(
-    nw: Any, objectives: Any, key_results: Any, days: Sequence[tuple[date, int]], rules: r.Rules
+    nw: Any, objectives: Any, key_results: Any, dates: Any, rules: r.Rules
 ) -> Any:
     """Every objective on every date: the aggregate, rolled up, graded, with its status."""
-    grid = _on_dates(nw, objectives, days)
+    grid = _on_dates(nw, objectives, dates)
     parts = key_results.filter(nw.col("weight") > 0).select(
         "objective_row",
         "date_index",

@@ -231,37 +231,20 @@ def _empty(nw: Any, kind: str, column: str) -> list[Any]:
     return [nw.lit(None, dtype=dtype).alias(column)]
 
 
+def _microseconds(nw: Any, expression: Any) -> Any:
+    """A date or naive date-time as microseconds since 1970-01-01, a float (exact to 2**53)."""
+    epoch = nw.lit(datetime(1970, 1, 1), dtype=nw.Datetime("us"))
+    since = expression.cast(nw.Datetime("us")) - epoch
+    return since.dt.total_microseconds().cast(nw.Float64)
+
+
 def _day_number(nw: Any, expression: Any) -> Any:
-    """Days since 1970-01-01 from a date's year, month and day, in integer arithmetic.
+    """Days since 1970-01-01 of a date or naive date-time, as a float.
 
-    The civil-calendar formula keeps the arithmetic identical on every backend.
+    Floats: days and microseconds are exact in a double, and every backend holds a
+    missing float, where some cannot hold a missing integer.
     """
-    year, month, day = (
-        getattr(expression.dt, part)().cast(nw.Int64) for part in ("year", "month", "day")
-    )
-    shifted = year - nw.when(month <= 2).then(1).otherwise(0)
-    era = shifted // 400
-    year_of_era = shifted - era * 400
-    month_from_march = nw.when(month > 2).then(month - 3).otherwise(month + 9)
-    day_of_year = (153 * month_from_march + 2) // 5 + day - 1
-    day_of_era = year_of_era * 365 + year_of_era // 4 - year_of_era // 100 + day_of_year
-    # As a float: days and microseconds are exact in a double, and every backend
-    # holds a missing float, where some cannot hold a missing integer.
-    return (era * 146_097 + day_of_era - 719_468).cast(nw.Float64)
-
-
-def _instant(nw: Any, expression: Any, day: Any) -> Any:
-    """A moment in microseconds: its day number's start plus the time of day."""
-    parts = [
-        getattr(expression.dt, part)().cast(nw.Float64) * scale
-        for part, scale in (
-            ("hour", 3_600_000_000),
-            ("minute", 60_000_000),
-            ("second", 1_000_000),
-            ("microsecond", 1),
-        )
-    ]
-    return day * _DAY_US + parts[0] + parts[1] + parts[2] + parts[3]
+    return _microseconds(nw, expression) // _DAY_US
 
 
 def _converted(nw: Any, kind: str, column: str, dtype: Any, local_days: bool) -> list[Any] | None:
@@ -290,14 +273,13 @@ def _converted(nw: Any, kind: str, column: str, dtype: Any, local_days: bool) ->
     if kind == "day":
         return [_day_number(nw, source).alias(_day_name(column)), source.alias(column)]
     aware = dtype == nw.Datetime and getattr(dtype, "time_zone", None) is not None
-    utc = source.dt.convert_time_zone("UTC") if aware else source
-    local = source if local_days else utc
-    if dtype == nw.Date:
-        day = _day_number(nw, source)
-        return [day.alias("day"), (day * _DAY_US).alias("moment"), source.alias(column)]
+    # Aware: ordered by the instant (UTC); its day by the policy's rule, the calendar
+    # day in its own zone (LOCAL) or in UTC.
+    utc = source.dt.convert_time_zone("UTC").dt.replace_time_zone(None) if aware else source
+    local = source.dt.replace_time_zone(None) if aware else source
     return [
-        _day_number(nw, local).alias("day"),
-        _instant(nw, utc, _day_number(nw, utc)).alias("moment"),
+        _day_number(nw, local if local_days else utc).alias("day"),
+        _microseconds(nw, utc).alias("moment"),
         source.alias(column),
     ]
 
