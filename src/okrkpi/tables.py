@@ -19,7 +19,7 @@ such as rows read from CSV files, need no extra at all.
 
 from __future__ import annotations
 
-from okrkpi._edges.columnar import score_frames
+from okrkpi._edges.columnar import Dialect, schema_sql, score_frames
 from okrkpi._edges.tables import (
     TABLES,
     Backend,
@@ -36,10 +36,12 @@ from okrkpi._edges.tables import (
 __all__ = [
     "TABLES",
     "Backend",
+    "Dialect",
     "from_frames",
     "from_rows",
     "kpi_frame",
     "records_frame",
+    "schema_sql",
     "score_rows",
     "score_frames",
     "scores_frame",

@@ -170,6 +170,7 @@ def _typed(
     local_days: bool,
 ) -> Any:
     python_read: dict[str, Callable[[Any], Any]] = {}
+    empty: set[str] = set()
     for column in TABLES[table]:
         dtype = schema.get(column)
         if dtype is None or _is_null_type(dtype):
@@ -178,6 +179,9 @@ def _typed(
         if _converted(nw, kind, column, dtype, local_days) is not None:
             continue
         if lazy:
+            if _all_empty(nw, frame, column):  # e.g. a database's column of NULLs typed INT
+                empty.add(column)
+                continue
             raise ValidationError.field(
                 f"{table}.{column}", str(dtype), f"a column of {_TYPE_WORDS[kind]}"
             )
@@ -193,13 +197,19 @@ def _typed(
             continue
         kind = _type_of(table, column)
         dtype = schema.get(column)
-        if dtype is None or _is_null_type(dtype):
+        if dtype is None or _is_null_type(dtype) or column in empty:
             expressions.extend(_empty(nw, kind, column))
             continue
         converted = _converted(nw, kind, column, dtype, local_days)
         assert converted is not None
         expressions.extend(converted)
     return frame.select(*expressions)
+
+
+def _all_empty(nw: Any, frame: Any, column: str) -> bool:
+    """Whether a column holds no value at all (one small query)."""
+    found = frame.filter(~nw.col(column).is_null()).select(column).head(1)
+    return _row_count(nw, found) == 0
 
 
 _TYPE_WORDS = {
@@ -267,7 +277,11 @@ def _converted(nw: Any, kind: str, column: str, dtype: Any, local_days: bool) ->
             return [source.cast(nw.Float64).alias(column)]
         return None
     if kind == "bool":
-        return [source.alias(column)] if dtype == nw.Boolean else None
+        if dtype == nw.Boolean:
+            return [source.alias(column)]
+        if dtype.is_numeric():  # 1 and 0, as SQLite keeps booleans; others are reported
+            return [(source != 0).alias(column)]
+        return None
     if dtype != nw.Date and dtype != nw.Datetime:
         return None
     if kind == "day":
