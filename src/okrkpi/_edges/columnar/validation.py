@@ -367,8 +367,11 @@ def _check_in_value(cell: Any) -> float:
         return float(cell)
     try:
         return _zone_value(cell)
-    except _BadCellError:
-        return float(_bool(cell))
+    except _BadCellError as not_a_number:
+        try:
+            return float(_bool(cell))
+        except _BadCellError:
+            raise not_a_number from None
 
 
 def _python_columns(
@@ -399,4 +402,217 @@ def _day_name(column: str) -> str:
 
 
 def check_tables(nw: Any, inputs: Inputs, frames: Mapping[str, Any]) -> None:
-    """Every rule `from_frames` and `AlignmentTree` check, over whole columns."""
+    """The rules `from_frames` and `AlignmentTree` check, over whole columns.
+
+    Required cells, links to objectives, unique objective ids, known kinds, a metric's
+    start and target, weights >= 0, plausible dates (and, in `prepared_columns`, every
+    cell's type), then unknown parents. Raises every problem found, sorted by table,
+    row and column, as `from_frames` words them.
+    """
+    problems = Problems()
+    _required_cells(nw, frames, problems)
+    ids = (
+        frames["objectives"]
+        .select(nw.col("id").alias("objective_id"))
+        .filter(~nw.col("objective_id").is_null())
+    )
+    for table in ("key_results", "check_ins", "milestones", "plans", "initiatives"):
+        if table in frames:
+            _dangling_objectives(nw, table, frames[table], ids, problems)
+    _repeated_ids(nw, frames["objectives"], problems)
+    pairs = frames["key_results"].select(
+        "objective_id", nw.col("id").alias("key_result_id"), nw.lit(value=True).alias("known")
+    )
+    for table in ("check_ins", "milestones", "plans"):
+        if table in frames:
+            _dangling_key_results(nw, table, frames[table], pairs, problems)
+    _cells(nw, frames, problems)
+    problems.raise_any()
+    _tree_links(nw, frames["objectives"])
+
+
+def _fetched(nw: Any, frame: Any, columns: Sequence[str]) -> list[dict[str, Any]]:
+    """The first `MAX_PROBLEMS` rows of `frame` by position, as dicts, and how many in all."""
+    return [
+        dict(zip([ROW, *columns], row, strict=True))
+        for row in frame.sort(ROW).select(ROW, *columns).head(MAX_PROBLEMS).collect().rows()
+    ]
+
+
+def _report(
+    nw: Any,
+    table: str,
+    frame: Any,
+    column: str,
+    shown: Sequence[str],
+    message: Callable[[dict[str, Any]], str],
+    problems: Problems,
+) -> None:
+    """Every row of `frame` (the offending rows) as a problem of `table[row N].column`."""
+    total = _row_count(nw, frame)
+    if not total:
+        return
+    for row in _fetched(nw, frame, shown):
+        problems.add(table, int(row[ROW]), column, message(row))
+    problems.more(total - min(total, MAX_PROBLEMS))
+
+
+def _required_cells(nw: Any, frames: Mapping[str, Any], problems: Problems) -> None:
+    """Spec: a required cell is never empty ("a value is required")."""
+    for table, frame in frames.items():
+        for column, meaning in TABLES[table].items():
+            if not meaning.startswith("*") or column == "at" and table == "check_ins":
+                continue
+            _report(
+                nw,
+                table,
+                frame.filter(nw.col(_engine_name(table, column)).is_null()),
+                column,
+                (),
+                lambda _: "a value is required",
+                problems,
+            )
+        if table == "check_ins":
+            _report(
+                nw,
+                table,
+                frame.filter(nw.col("day").is_null()),
+                "at",
+                (),
+                lambda _: "a value is required",
+                problems,
+            )
+
+
+def _engine_name(table: str, column: str) -> str:
+    return "day" if table == "plans" and column == "at" else column
+
+
+def _dangling_objectives(nw: Any, table: str, frame: Any, ids: Any, problems: Problems) -> None:
+    """A row linked to an objective that is not in the objectives table."""
+    known = ids.with_columns(nw.lit(value=True).alias("known"))
+    orphans = frame.join(known, on="objective_id", how="left").filter(
+        ~nw.col("objective_id").is_null() & nw.col("known").is_null()
+    )
+    _report(
+        nw,
+        table,
+        orphans,
+        "objective_id",
+        ("objective_id",),
+        lambda row: f"no objective has the id {describe(row['objective_id'])}",
+        problems,
+    )
+
+
+def _dangling_key_results(nw: Any, table: str, frame: Any, pairs: Any, problems: Problems) -> None:
+    """A row linked to a key result its objective does not have."""
+    linked = ~nw.col("objective_id").is_null() & ~nw.col("key_result_id").is_null()
+    orphans = (
+        frame.filter(linked)
+        .join(pairs, on=["objective_id", "key_result_id"], how="left")
+        .filter(nw.col("known").is_null())
+    )
+    _report(
+        nw,
+        table,
+        orphans,
+        "key_result_id",
+        ("objective_id", "key_result_id"),
+        lambda row: (
+            f"no key result {describe(row['key_result_id'])} "
+            f"in objective {describe(row['objective_id'])}"
+        ),
+        problems,
+    )
+
+
+def _repeated_ids(nw: Any, objectives: Any, problems: Problems) -> None:
+    """An objective id used by an earlier row: rows would merge under one id."""
+    first = objectives.filter(~nw.col("id").is_null()).with_columns(
+        nw.col(ROW).min().over("id").alias("first_row")
+    )
+    _report(
+        nw,
+        "objectives",
+        first.filter(nw.col(ROW) > nw.col("first_row")),
+        "id",
+        ("id", "first_row"),
+        lambda row: f"{describe(row['id'])} is already row {int(row['first_row'])}'s",
+        problems,
+    )
+
+
+def _cells(nw: Any, frames: Mapping[str, Any], problems: Problems) -> None:
+    """Cells of the right type but a bad value: kinds, edges of the plausible dates, weights."""
+    key_results = frames["key_results"]
+    kinds = [kind.value for kind in KeyResultKind]
+    kind = nw.col("kind").str.to_lowercase()
+    _report(
+        nw,
+        "key_results",
+        key_results.filter(~nw.col("kind").is_null() & ~kind.is_in(kinds)),
+        "kind",
+        ("kind",),
+        lambda row: f"expected one of {', '.join(kinds)}, got {describe(row['kind'])}",
+        problems,
+    )
+    metric = key_results.filter(
+        (kind == KeyResultKind.METRIC.value) & (nw.col("start") == nw.col("target"))
+    )
+    _report(
+        nw,
+        "key_results",
+        metric,
+        "target",
+        ("start", "target"),
+        lambda row: (
+            f"expected a value different from start {row['start']!r}, got {describe(row['target'])}"
+        ),
+        problems,
+    )
+    for table, column in (("key_results", "weight"), ("milestones", "weight")):
+        if table in frames:
+            _report(
+                nw,
+                table,
+                frames[table].filter(nw.col(column) < 0),
+                column,
+                (column,),
+                lambda row, column=column: f"expected a number >= 0, got {describe(row[column])}",
+                problems,
+            )
+    for table, column, day in (("check_ins", "at", "day"), ("plans", "at", "day")):
+        if table in frames:
+            outside = frames[table].filter(
+                (nw.col(day) < _EARLIEST_DAY) | (nw.col(day) > _LATEST_DAY)
+            )
+            _report(
+                nw,
+                table,
+                outside,
+                column,
+                (column,),
+                lambda row: (
+                    f"expected a date between {EARLIEST.isoformat()} and "
+                    f"{LATEST.isoformat()}, got {describe(row['at'])}"
+                ),
+                problems,
+            )
+
+
+def _tree_links(nw: Any, objectives: Any) -> None:
+    """Links `AlignmentTree` checks: an objective aligned to one that is not there."""
+    ids = objectives.select(nw.col("id").alias("parent_id"), nw.lit(value=True).alias("known"))
+    unknown = (
+        objectives.filter(~nw.col("parent_id").is_null())
+        .join(ids, on="parent_id", how="left")
+        .filter(nw.col("known").is_null())
+    )
+    found = unknown.sort(ROW).select("id", "parent_id").head(MAX_PROBLEMS).collect().rows()
+    problems = [
+        Problem(f"objectives[{oid!r}].parent_id", f"unknown parent {parent!r}")
+        for oid, parent in found
+    ]
+    if problems:
+        raise AlignmentError(*problems)
