@@ -32,7 +32,6 @@ from okrkpi.strategies import (
     weighted_geometric_mean,
     zone_values,
 )
-
 from okrkpi.tables import score_frames, scores_frame, to_frames
 from okrkpi.testing import trees
 
@@ -157,3 +156,78 @@ def same_answers(backend, tree, dates, policy, by):
     got = score_frames(dates, by=by, policy=policy, **make(tree))
     assert kind_of(got) == kind if isinstance(kind, str) else isinstance(got, kind)
     assert_same(as_rows(got), expected_rows(tree, dates, by, policy))
+
+
+Q3 = Cycle.quarter(2026, 3)
+
+
+def one_metric(check_ins, *, target=10.0):
+    key_result = KeyResult.metric("Revenue", start=0.0, target=target, id="revenue")
+    objective = Objective("Grow", [key_result], id="grow", cycle=Q3)
+    frames = frames_of(AlignmentTree([objective]))
+    frames["check_ins"] = pl.DataFrame(
+        {
+            "objective_id": ["grow"] * len(check_ins),
+            "key_result_id": ["revenue"] * len(check_ins),
+            "at": [at for at, _ in check_ins],
+            "value": [value for _, value in check_ins],
+        }
+    )
+    return frames
+
+
+def test_the_new_band_edges_count_a_value_a_hair_below_an_edge_as_reaching_it(monkeypatch):
+    frames = one_metric([(date(2026, 7, 10), 7.0 - 1e-11)])
+    today = score_frames(date(2026, 7, 20), **frames).row(0, named=True)
+    assert today["grade"] == "yellow"  # tolerance 0.0 until the core has it
+    monkeypatch.setattr(
+        columnar_rules,
+        "new_rules",
+        lambda policy: columnar_rules.NewRules(1e-9, 1e-9, local_days=False),
+    )
+    later = score_frames(date(2026, 7, 20), **frames).row(0, named=True)
+    assert (later["grade"], later["met"]) == ("green", True)
+
+
+def test_the_local_day_rule_puts_an_aware_check_in_on_its_own_calendar_day(monkeypatch):
+    evening = datetime(2026, 7, 1, 22, 0, tzinfo=timezone(timedelta(hours=-5)))
+    frames = one_metric([(evening, 5.0)])
+    frames["check_ins"] = frames["check_ins"].with_columns(
+        pl.col("at").dt.convert_time_zone("America/Chicago")
+    )
+    utc = score_frames(date(2026, 7, 1), **frames).row(0, named=True)
+    assert utc["value"] == 0.0  # 03:00 UTC on July 2: not yet on July 1
+    monkeypatch.setattr(
+        columnar_rules,
+        "new_rules",
+        lambda policy: columnar_rules.NewRules(0.0, 0.0, local_days=True),
+    )
+    local = score_frames(date(2026, 7, 1), **frames).row(0, named=True)
+    assert local["value"] == 0.5
+
+
+def test_edge_cases_no_check_in_the_as_of_day_after_the_cycle_and_a_falling_metric():
+    frames = one_metric(
+        [(date(2026, 8, 1), 8.0), (date(2026, 8, 1), 6.0), (date(2026, 10, 3), 0.0)],
+        target=-10.0,
+    )
+    frames["check_ins"] = frames["check_ins"].with_columns(-pl.col("value"))
+    rows = score_frames(
+        [date(2026, 7, 31), date(2026, 8, 1), date(2026, 10, 5)], by="key_result", **frames
+    ).to_dicts()
+    assert [row["current"] for row in rows] == [None, -6.0, -6.0]  # later row wins the day
+    assert [row["progress"] for row in rows] == [0.0, 0.6, 0.6]  # after the cycle: its end
+    assert [row["status"] for row in rows] == ["at_risk", "on_track", "missed"]
+
+
+def test_a_custom_strategy_is_refused_by_name():
+    class Mine:
+        name = "mine"
+
+        def __call__(self, parts):
+            return minimum()(parts)
+
+    policy = attrs.evolve(ScoringPolicy(), aggregator=minimum())
+    object.__setattr__(policy, "aggregator", Mine())
+    with pytest.raises(ValidationError, match="score_frames.policy.aggregator: .*got 'mine'"):
+        score_frames(date(2026, 8, 1), policy=policy, **one_metric([]))

@@ -8,6 +8,8 @@ engine has prepared; none of them loops over rows.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any
 
 import attrs
@@ -19,15 +21,16 @@ from okrkpi._scoring.policy import ScoringPolicy
 from okrkpi._scoring.score import Grade, Status
 
 # Status codes, ordered by severity so that "the worst" is a max.
-STATUS_CODES: dict[Status, int] = {
-    Status.ACHIEVED: 0,
-    Status.NOT_STARTED: 1,
-    Status.ON_TRACK: 2,
-    Status.BEHIND: 3,
-    Status.AT_RISK: 4,
-    Status.MISSED: 5,
-}
-GRADE_CODES: dict[Grade, int] = {Grade.RED: 0, Grade.YELLOW: 1, Grade.GREEN: 2}
+STATUS_CODES: Mapping[Status, int] = MappingProxyType(
+    {
+        Status.ACHIEVED: 0,
+        Status.NOT_STARTED: 1,
+        Status.ON_TRACK: 2,
+        Status.BEHIND: 3,
+        Status.AT_RISK: 4,
+        Status.MISSED: 5,
+    }
+)
 
 AGGREGATORS = ("weighted_mean", "minimum", "weighted_geometric_mean")
 ROLLUPS = ("key_results", "children", "key_results_and_children", "driven_key_results")
@@ -104,25 +107,31 @@ class Rules:
         return self.rollup != "key_results"
 
 
-_SCORERS = {
-    KeyResultKind.METRIC: builtins._LinearMetric,
-    KeyResultKind.BINARY: builtins._BinaryScorer,
-    KeyResultKind.THRESHOLD: builtins._ThresholdScorer,
-    KeyResultKind.MILESTONES: builtins._MilestoneShare,
-    KeyResultKind.ZONED: builtins._ZoneValues,
-    KeyResultKind.ORDINAL: builtins._ZoneValues,
-}
-_AGGREGATORS = {
-    builtins._WeightedMean: "weighted_mean",
-    builtins._Minimum: "minimum",
-    builtins._WeightedGeometricMean: "weighted_geometric_mean",
-}
-_ROLLUPS = {
-    builtins._KeyResultsOnly: "key_results",
-    builtins._ChildrenOnly: "children",
-    builtins._KeyResultsAndChildren: "key_results_and_children",
-    builtins._DrivenKeyResults: "driven_key_results",
-}
+_SCORERS = MappingProxyType(
+    {
+        KeyResultKind.METRIC: builtins._LinearMetric,
+        KeyResultKind.BINARY: builtins._BinaryScorer,
+        KeyResultKind.THRESHOLD: builtins._ThresholdScorer,
+        KeyResultKind.MILESTONES: builtins._MilestoneShare,
+        KeyResultKind.ZONED: builtins._ZoneValues,
+        KeyResultKind.ORDINAL: builtins._ZoneValues,
+    }
+)
+_AGGREGATORS = MappingProxyType(
+    {
+        builtins._WeightedMean: "weighted_mean",
+        builtins._Minimum: "minimum",
+        builtins._WeightedGeometricMean: "weighted_geometric_mean",
+    }
+)
+_ROLLUPS = MappingProxyType(
+    {
+        builtins._KeyResultsOnly: "key_results",
+        builtins._ChildrenOnly: "children",
+        builtins._KeyResultsAndChildren: "key_results_and_children",
+        builtins._DrivenKeyResults: "driven_key_results",
+    }
+)
 
 
 def _not_vectorised(field: str, strategy: object, known: str) -> ValidationError:

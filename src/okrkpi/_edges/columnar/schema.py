@@ -74,7 +74,7 @@ _FOREIGN: Mapping[str, tuple[tuple[tuple[str, ...], str, tuple[str, ...]], ...]]
 def column_kind(table: str, column: str) -> str:
     """The kind of a canonical column, from its meaning in `TABLES`."""
     meaning = TABLES[table][column].lstrip("* ")
-    if table == "check_ins" and column == "at" or table == "measurements" and column == "at":
+    if (table == "check_ins" and column == "at") or (table == "measurements" and column == "at"):
         return "moment"
     if meaning.startswith("whole number"):
         return "whole"

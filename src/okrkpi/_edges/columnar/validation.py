@@ -19,9 +19,9 @@ Problems are sorted by table (in `TABLES` order), row and column, and cut at
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
+from types import MappingProxyType
 from typing import Any
 
 import attrs
@@ -30,8 +30,8 @@ from okrkpi._edges.columnar._frames import ROW, SCORED_TABLES, Inputs
 from okrkpi._edges.serde import MAX_PROBLEMS
 from okrkpi._edges.tables import (
     TABLES,
-    _bool,
     _BadCellError,
+    _bool,
     _confidence,
     _day,
     _is_null,
@@ -42,9 +42,7 @@ from okrkpi._edges.tables import (
 )
 from okrkpi._errors import AlignmentError, Problem, ValidationError, describe
 from okrkpi._model._checks import EARLIEST, LATEST
-from okrkpi._model.cycle import Cycle
 from okrkpi._model.key_result import KeyResultKind
-from okrkpi._model.objective import Commitment, Level
 
 __all__ = ["check_tables", "prepared_columns"]
 
@@ -54,21 +52,25 @@ _LATEST_DAY = (LATEST - EPOCH).days
 _DAY_US = 86_400_000_000
 
 # What each column the engine reads holds; the rest of `TABLES` is checked as text.
-_NUMBERS = {
-    "objectives": ("alignment_weight", "cycle_fiscal_start_month"),
-    "key_results": ("start", "target", "threshold", "baseline", "stretch", "commit", "weight"),
-    "check_ins": ("value",),
-    "milestones": ("weight",),
-    "plans": ("value",),
-    "initiatives": ("progress",),
-}
-_BOOLEANS = {"key_results": ("above", "inclusive", "done")}
-_DAYS = {
-    "objectives": ("cycle_start", "cycle_end", "closed_on"),
-    "plans": ("at",),
-    "initiatives": ("start", "end"),
-}
-_MOMENTS = {"check_ins": ("at",)}
+_NUMBERS = MappingProxyType(
+    {
+        "objectives": ("alignment_weight", "cycle_fiscal_start_month"),
+        "key_results": ("start", "target", "threshold", "baseline", "stretch", "commit", "weight"),
+        "check_ins": ("value",),
+        "milestones": ("weight",),
+        "plans": ("value",),
+        "initiatives": ("progress",),
+    }
+)
+_BOOLEANS = MappingProxyType({"key_results": ("above", "inclusive", "done")})
+_DAYS = MappingProxyType(
+    {
+        "objectives": ("cycle_start", "cycle_end", "closed_on"),
+        "plans": ("at",),
+        "initiatives": ("start", "end"),
+    }
+)
+_MOMENTS = MappingProxyType({"check_ins": ("at",)})
 
 
 def _type_of(table: str, column: str) -> str:
@@ -212,14 +214,16 @@ def _all_empty(nw: Any, frame: Any, column: str) -> bool:
     return _row_count(nw, found) == 0
 
 
-_TYPE_WORDS = {
-    "number": "numbers",
-    "bool": "booleans",
-    "day": "dates",
-    "moment": "dates or date-times",
-    "text": "text",
-    "confidence": "ratings from 0 to 10",
-}
+_TYPE_WORDS = MappingProxyType(
+    {
+        "number": "numbers",
+        "bool": "booleans",
+        "day": "dates",
+        "moment": "dates or date-times",
+        "text": "text",
+        "confidence": "ratings from 0 to 10",
+    }
+)
 
 
 def _is_null_type(dtype: Any) -> bool:
@@ -298,14 +302,16 @@ def _converted(nw: Any, kind: str, column: str, dtype: Any, local_days: bool) ->
     ]
 
 
-_READERS: dict[str, Callable[[Any], Any]] = {
-    "number": _number,
-    "bool": _bool,
-    "day": _day,
-    "moment": _moment,
-    "text": _text,
-    "confidence": _confidence,
-}
+_READERS: Mapping[str, Callable[[Any], Any]] = MappingProxyType(
+    {
+        "number": _number,
+        "bool": _bool,
+        "day": _day,
+        "moment": _moment,
+        "text": _text,
+        "confidence": _confidence,
+    }
+)
 
 
 def _python_moment(moment: date, local_days: bool) -> tuple[int, int]:
@@ -461,7 +467,7 @@ def _required_cells(nw: Any, frames: Mapping[str, Any], problems: Problems) -> N
     """Spec: a required cell is never empty ("a value is required")."""
     for table, frame in frames.items():
         for column, meaning in TABLES[table].items():
-            if not meaning.startswith("*") or column == "at" and table == "check_ins":
+            if not meaning.startswith("*") or (column == "at" and table == "check_ins"):
                 continue
             _report(
                 nw,
