@@ -142,17 +142,22 @@ def score_frames(
     objective_table = _objectives(nw, frames["objectives"], cycles)
     key_result_table = _key_results(nw, frames, objective_table)
     dates = dates_frame(nw, frames["objectives"], days)
-    dated = _key_results_on_dates(nw, frames, key_result_table, days, dates, rules)
-    if by == "key_result":
-        result = dated.sort("date_index", "objective_row", "key_result_row").select(
-            *_output_columns(nw, KEY_RESULT_COLUMNS)
-        )
-        return inputs.result(result)
-    scored = _objectives_on_dates(nw, objective_table, dated, dates, rules)
-    result = scored.sort("date_index", "objective_row").select(
-        *_output_columns(nw, OBJECTIVE_COLUMNS)
+    dated = _key_results_on_dates(
+        nw, frames, key_result_table, days, dates, rules, labels=by == "key_result"
     )
-    return inputs.result(result)
+    if by == "key_result":
+        text = key_result_table.select(
+            "key_result_row", "objective_id", "objective", "key_result_id", "key_result"
+        )
+        result = dated.join(text, on="key_result_row", how="inner")
+        order = ("date_index", "objective_row", "key_result_row")
+        return inputs.result(result.sort(*order).select(*KEY_RESULT_COLUMNS))
+    scored = _objectives_on_dates(nw, objective_table, dated, dates, rules)
+    text = objective_table.select("objective_row", "objective_id", "objective", "owner", "cycle")
+    if rules.uses_children:  # the roll-up kept the ids it links by
+        text = text.drop("objective_id")
+    result = scored.join(text, on="objective_row", how="inner")
+    return inputs.result(result.sort("date_index", "objective_row").select(*OBJECTIVE_COLUMNS))
 
 
 def _as_of_days(as_of: date | Iterable[date]) -> list[tuple[date, int]]:
@@ -238,7 +243,7 @@ def _key_results(nw: Any, frames: Mapping[str, Any], objectives: Any) -> Any:
         nw.col("id").alias("key_result_id"),
         nw.col(ROW).alias("key_result_row"),
         nw.col("title").alias("key_result"),
-        nw.col("kind").str.strip_chars().str.to_lowercase().alias("kind"),
+        _kind_code(nw).alias("kind_code"),
         nw.coalesce(nw.col("weight"), nw.lit(1.0)).alias("weight"),
         "start",
         nw.col("target"),
@@ -275,6 +280,21 @@ def _key_results(nw: Any, frames: Mapping[str, Any], objectives: Any) -> Any:
     return table
 
 
+def _kind_code(nw: Any) -> Any:
+    """A key result's kind, by value in any case, as its number in `KIND_CODES`."""
+    kind = nw.col("kind").str.to_lowercase()
+    code = nw.lit(None, dtype=nw.Float64)
+    for member, number in r.KIND_CODES.items():
+        code = nw.when(kind == member.value).then(number).otherwise(code)
+    return code
+
+
+def _kinds(nw: Any, key_results: Any) -> set[KeyResultKind]:
+    """The kinds of key result the tables hold (a small query: their distinct codes)."""
+    codes = key_results.select("kind_code").unique().collect().get_column("kind_code").to_list()
+    return {kind for kind, number in r.KIND_CODES.items() if number in codes}
+
+
 def _step_weight(nw: Any) -> Any:
     """A milestone's weight, 1.0 when not given."""
     return nw.coalesce(nw.col("weight"), nw.lit(1.0))
@@ -282,54 +302,78 @@ def _step_weight(nw: Any) -> Any:
 
 # -- 3. check-ins ------------------------------------------------------------------------------
 
+# Where a key result stands before its first check-in: a state that sorts before any.
+_BEFORE_ANY = -1e18
 
-def _current_values(
-    nw: Any,
-    check_ins: Any,
-    key_results: Any,
-    days: Sequence[tuple[date, int]],
-    dates: Any,
-) -> Any:
-    """The check-in current on each date, per key result: `(key_result_row, date_index, current)`.
 
-    Spec: a date means the end of that day, judged within the cycle (a later date means
-    the cycle's last day, so check-ins after it never count). Check-ins are ordered by
-    moment, then by row (of two at one moment the later row wins); the current one on a
-    judged day J is the one whose day is at most J while the next one's is after J.
+def _states(nw: Any, check_ins: Any, key_results: Any) -> Any:
+    """Each key result's successive states: before any check-in, then after each one.
+
+    One row per state: `key_result_row`, `cycle_last`, `day` (from which it holds),
+    `current` (null before the first check-in) and `next_day` (when the next state
+    starts; null for the last). Check-ins are ordered by moment, then by row: of two at
+    one moment the later row wins, as in `from_frames`.
     """
-    keyed = check_ins.join(
-        key_results.select("objective_id", "key_result_id", "key_result_row", "cycle_last"),
-        on=["objective_id", "key_result_id"],
-        how="inner",
-    ).select(
+    keys = key_results.select("objective_id", "key_result_id", "key_result_row", "cycle_last")
+    checked = check_ins.join(keys, on=["objective_id", "key_result_id"], how="inner").select(
+        "key_result_row", "cycle_last", "day", "moment", ROW, nw.col("value").alias("current")
+    )
+    before = key_results.select(
         "key_result_row",
         "cycle_last",
-        "day",
-        "value",
-        nw.col("day").shift(-1).over("key_result_row", order_by=["moment", ROW]).alias("next_day"),
+        nw.lit(_BEFORE_ANY, dtype=nw.Float64).alias("day"),
+        nw.lit(_BEFORE_ANY, dtype=nw.Float64).alias("moment"),
+        nw.lit(-1, dtype=nw.Int64).alias(ROW),
+        nw.lit(None, dtype=nw.Float64).alias("current"),
     )
+    states = nw.concat([before, checked.with_columns(nw.col(ROW).cast(nw.Int64))])
+    if states.implementation is nw.Implementation.POLARS:
+        # One sort of the whole table is far cheaper in polars than a window per key
+        # result: shift along it and cut where the key result changes.
+        order = ["key_result_row", "moment", ROW]
+        following = states.with_columns(
+            nw.col("day").shift(-1).over(order_by=order).alias("next_day"),
+            nw.col("key_result_row").shift(-1).over(order_by=order).alias("next_row"),
+        )
+        same = nw.col("next_row") == nw.col("key_result_row")
+        return following.with_columns(
+            nw.when(same).then(nw.col("next_day")).otherwise(None).alias("next_day")
+        ).drop("next_row")
+    return states.with_columns(
+        nw.col("day").shift(-1).over("key_result_row", order_by=["moment", ROW]).alias("next_day")
+    )
+
+
+def _judged_states(nw: Any, states: Any, days: Sequence[tuple[date, int]], dates: Any) -> Any:
+    """The state of every key result on every date: one row per key result and date.
+
+    Spec: a date means the end of that day, judged within the cycle (a later date means
+    the cycle's last day, so check-ins after it never count): the state holding on the
+    judged day J is the one that started on or before J and whose successor did not.
+    """
     judged = (
         nw.when(nw.col("cycle_last") < nw.col("as_of_day"))
         .then(nw.col("cycle_last"))
         .otherwise(nw.col("as_of_day"))
     )
-    current = (nw.col("day") <= judged) & (
+    holding = (nw.col("day") <= judged) & (
         nw.col("next_day").is_null() | (nw.col("next_day") > judged)
     )
-    chosen = ("key_result_row", "date_index", nw.col("value").alias("current"))
-    if keyed.implementation is not nw.Implementation.POLARS:
+    chosen = ("key_result_row", "as_of", "as_of_day", "date_index", "current")
+    if states.implementation is not nw.Implementation.POLARS:
         # A SQL engine streams the product with the few dates through the filter.
-        return keyed.join(dates, how="cross").filter(current).select(*chosen)
+        return states.join(dates, how="cross").filter(holding).select(*chosen)
     # polars: one filter per date over the shared plan, no product in memory.
     return nw.concat(
         [
-            keyed.with_columns(
-                nw.lit(float(day), dtype=nw.Float64).alias("as_of_day"),
+            states.with_columns(
+                nw.lit(day, dtype=nw.Date).alias("as_of"),
+                nw.lit(float(number), dtype=nw.Float64).alias("as_of_day"),
                 nw.lit(index, dtype=nw.Int64).alias("date_index"),
             )
-            .filter(current)
+            .filter(holding)
             .select(*chosen)
-            for index, (_, day) in enumerate(days)
+            for index, (day, number) in enumerate(days)
         ]
     )
 
@@ -368,26 +412,36 @@ def _key_results_on_dates(
     days: Sequence[tuple[date, int]],
     dates: Any,
     rules: r.Rules,
+    *,
+    labels: bool,
 ) -> Any:
-    """Every key result on every date: current, progress, value, grade, met, status."""
-    grid = _on_dates(nw, key_results, dates)
-    currents = _current_values(nw, frames["check_ins"], key_results, days, dates)
-    grid = grid.join(currents, on=["key_result_row", "date_index"], how="left")
-    if "milestones" in frames:
-        grid = _reached_weights(nw, frames["milestones"], grid)
+    """Every key result on every date: current, progress, value, met, status codes.
+
+    With `labels`, also the grade and status as text (the rows by key result).
+    """
+    states = _states(nw, frames["check_ins"], key_results)
+    kinds = _kinds(nw, key_results)
+    columns = list(_SCORING_COLUMNS)
+    if rules.rollup == "driven_key_results":  # drivers link to a key result by its ids
+        columns += ["objective_id", "key_result_id"]
+    grid = _judged_states(nw, states, days, dates).join(
+        key_results.select(*columns), on="key_result_row", how="inner"
+    )
+    if "milestones" in frames and _KIND.MILESTONES in kinds:
+        grid = _reached_weights(nw, frames["milestones"], key_results, grid)
     else:
         grid = grid.with_columns(reached_weight=nw.lit(None, dtype=nw.Float64))
-    grid = grid.with_columns(r.zone_of(nw).alias("zone")).with_columns(
-        r.key_result_progress(nw, rules).alias("progress")
+    zones = nw.lit(0.0) if kinds.isdisjoint({_KIND.ZONED, _KIND.ORDINAL}) else r.zone_of(nw)
+    grid = grid.with_columns(zones.alias("zone")).with_columns(
+        r.key_result_progress(nw, rules, kinds).alias("progress")
     )
     grid = grid.with_columns(r.clamped(nw, "progress").alias("value"))
     grid = grid.with_columns(
         r.contribution(nw, rules).alias("contribution"),
-        r.grade(nw, rules).alias("grade"),
         r.met(nw, rules).alias("met"),
         r.elapsed(nw).alias("elapsed"),
     )
-    if "plans" in frames:
+    if "plans" in frames and _KIND.METRIC in kinds:
         grid = _planned(nw, frames["plans"], key_results, grid, dates)
     else:
         grid = grid.with_columns(expected=nw.col("elapsed"))
@@ -402,22 +456,53 @@ def _key_results_on_dates(
     )
     # During the cycle an objective is paced by its key results: their pace codes.
     paced = nw.when(no_cycle | ended).then(nw.lit(None, dtype=nw.Float64)).otherwise(status)
-    return grid.with_columns(status.alias("status_code"), paced.alias("pace_code")).with_columns(
-        r.status_name(nw, "status_code").alias("status")
+    grid = grid.with_columns(status.alias("status_code"), paced.alias("pace_code"))
+    if not labels:
+        return grid
+    return grid.with_columns(
+        r.grade(nw, rules).alias("grade"), r.status_name(nw, "status_code").alias("status")
     )
 
 
-def _reached_weights(nw: Any, milestones: Any, grid: Any) -> Any:
+# What scoring reads of a key result on every date; text is joined to the result at the end.
+_SCORING_COLUMNS = (
+    "key_result_row",
+    "objective_row",
+    "kind_code",
+    "weight",
+    "start",
+    "target",
+    "threshold",
+    "above",
+    "inclusive",
+    "done",
+    "baseline",
+    "stretch",
+    "commit_share",
+    "target_share",
+    "committed",
+    "cycle_first",
+    "cycle_last",
+    "total_weight",
+)
+
+
+def _reached_weights(nw: Any, milestones: Any, key_results: Any, grid: Any) -> Any:
     """Milestones: the summed weight of the first `current` steps, in the table's order."""
     keys = ("objective_id", "key_result_id")
-    steps = milestones.with_columns(nw.lit(1.0, dtype=nw.Float64).alias("step")).select(
-        *keys,
-        _step_weight(nw).cum_sum().over(*keys, order_by=ROW).alias("reached_weight"),
-        nw.col("step").cum_sum().over(*keys, order_by=ROW).alias("reached"),
+    steps = (
+        milestones.with_columns(nw.lit(1.0, dtype=nw.Float64).alias("step"))
+        .select(
+            *keys,
+            _step_weight(nw).cum_sum().over(*keys, order_by=ROW).alias("reached_weight"),
+            nw.col("step").cum_sum().over(*keys, order_by=ROW).alias("reached"),
+        )
+        .join(key_results.select(*keys, "key_result_row"), on=list(keys), how="inner")
+        .select("key_result_row", "reached", "reached_weight")
     )
-    is_milestones = nw.col("kind") == _KIND.MILESTONES.value
+    is_milestones = r.of_kind(nw, _KIND.MILESTONES)
     grid = grid.with_columns(nw.when(is_milestones).then(nw.col("current")).alias("reached"))
-    return grid.join(steps, on=["objective_id", "key_result_id", "reached"], how="left")
+    return grid.join(steps, on=["key_result_row", "reached"], how="left")
 
 
 def _planned(nw: Any, plans: Any, key_results: Any, grid: Any, dates: Any) -> Any:
@@ -524,14 +609,21 @@ def _objectives_on_dates(
     nw: Any, objectives: Any, key_results: Any, dates: Any, rules: r.Rules
 ) -> Any:
     """Every objective on every date: the aggregate, rolled up, graded, with its status."""
-    grid = _on_dates(nw, objectives, dates)
-    parts = key_results.filter(nw.col("weight") > 0).select(
+    numbers = ["objective_row", "committed", "cycle_first", "cycle_last"]
+    if rules.uses_children:
+        numbers += ["objective_id", "parent_id", "parent_key_result_id", "alignment_weight"]
+    grid = _on_dates(nw, objectives.select(*numbers), dates)
+    positive = nw.col("weight") > 0
+    parts = key_results.select(
         "objective_row",
         "date_index",
-        nw.col("weight").alias("part_weight"),
-        nw.col("contribution").alias("part_value"),
+        "pace_code",
+        nw.when(positive).then(nw.col("weight")).otherwise(0.0).alias("part_weight"),
+        nw.when(positive).then(nw.col("contribution")).alias("part_value"),
     )
-    own = _aggregate(nw, parts, "objective_row", rules, prefix="own")
+    # The worst pace of its key results, in the same pass as the aggregate.
+    worst = nw.col("pace_code").max().alias("worst_code")
+    own = _aggregate(nw, parts, "objective_row", rules, prefix="own", also=(worst,))
     grid = grid.join(own, on=["objective_row", "date_index"], how="left")
     if rules.uses_children:
         grid = _rolled_up(nw, grid, objectives, key_results, rules)
@@ -543,10 +635,6 @@ def _objectives_on_dates(
         r.met(nw, rules).alias("met"),
         r.elapsed(nw).alias("elapsed"),
     )
-    worst = key_results.group_by("objective_row", "date_index").agg(
-        nw.col("pace_code").max().alias("worst_code")
-    )
-    grid = grid.join(worst, on=["objective_row", "date_index"], how="left")
     paced_alone = r.paced_code(nw, rules, "paced_value", "elapsed")
     during = paced_alone if rules.uses_children else nw.coalesce(nw.col("worst_code"), paced_alone)
     status = (
@@ -565,19 +653,23 @@ def _objectives_on_dates(
     )
 
 
-def _aggregate(nw: Any, parts: Any, by: str, rules: r.Rules, *, prefix: str) -> Any:
+def _aggregate(
+    nw: Any, parts: Any, by: str, rules: r.Rules, *, prefix: str, also: Sequence[Any] = ()
+) -> Any:
     """Spec: the aggregator over parts with weight > 0, per `by` and date.
 
+    `parts` has `part_weight` (0 for a part left out) and `part_value` (null for one).
     Weighted mean `sum(w v) / sum(w)`; minimum; weighted geometric mean
     `exp(sum(w ln v) / sum(w))`, 0.0 when a part is 0, kept between the parts' extremes.
     Also the sums a roll-up combines: `{prefix}_weight`, `{prefix}_sum`, `{prefix}_log`,
-    `{prefix}_min`, `{prefix}_max`, `{prefix}_zero`.
+    `{prefix}_min`, `{prefix}_max`, `{prefix}_zero`; `{prefix}_value` is null without
+    parts. `also` adds aggregations of the same pass.
     """
     value, weight = nw.col("part_value"), nw.col("part_weight")
     # Products first: every aggregation below is then elementary on every backend.
     terms = parts.with_columns(
         (weight * value).alias("part_product"),
-        # log(1) = 0 stands in for parts at 0, which the zero count handles.
+        # log(1) = 0 stands in for parts at 0 (and parts left out): the zero count decides.
         (weight * nw.when(value > 0).then(value).otherwise(1.0).log()).alias("part_log"),
         nw.when(value <= 0).then(1.0).otherwise(0.0).alias("part_zero"),
     )
@@ -588,8 +680,12 @@ def _aggregate(nw: Any, parts: Any, by: str, rules: r.Rules, *, prefix: str) -> 
         nw.col("part_value").min().alias(f"{prefix}_min"),
         nw.col("part_value").max().alias(f"{prefix}_max"),
         nw.col("part_zero").sum().alias(f"{prefix}_zero"),
+        *also,
     )
-    return aggregated.with_columns(_aggregated_value(nw, rules, prefix).alias(f"{prefix}_value"))
+    has_parts = nw.col(f"{prefix}_weight") > 0
+    return aggregated.with_columns(
+        nw.when(has_parts).then(_aggregated_value(nw, rules, prefix)).alias(f"{prefix}_value")
+    )
 
 
 def _aggregated_value(nw: Any, rules: r.Rules, prefix: str) -> Any:
@@ -740,10 +836,3 @@ def _driven(nw: Any, rows: Any, children: Any, key_results: Any, rules: r.Rules)
     return rows.with_columns(progress=nw.coalesce(nw.col("driven_value"), nw.lit(0.0))).drop(
         "driven_value"
     )
-
-
-# -- the result ---------------------------------------------------------------------------------
-
-
-def _output_columns(nw: Any, names: Sequence[str]) -> list[Any]:
-    return [nw.col(name) for name in names]

@@ -8,7 +8,7 @@ engine has prepared; none of them loops over rows.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from types import MappingProxyType
 from typing import Any
 
@@ -31,6 +31,17 @@ STATUS_CODES: Mapping[Status, int] = MappingProxyType(
         Status.MISSED: 5,
     }
 )
+
+KIND_CODES: Mapping[KeyResultKind, float] = MappingProxyType(
+    {kind: float(number) for number, kind in enumerate(KeyResultKind)}
+)
+"""Each kind of key result as a number: compared on every row, cheaper than text."""
+
+
+def of_kind(nw: Any, kind: KeyResultKind) -> Any:
+    """Whether a key result's `kind_code` is `kind`."""
+    return nw.col("kind_code") == KIND_CODES[kind]
+
 
 AGGREGATORS = ("weighted_mean", "minimum", "weighted_geometric_mean")
 ROLLUPS = ("key_results", "children", "key_results_and_children", "driven_key_results")
@@ -244,35 +255,42 @@ def zone_of(nw: Any) -> Any:
         .otherwise(0.0)
     )
     ordinal = nw.coalesce(nw.col("current"), nw.lit(0.0))
-    return nw.when(nw.col("kind") == KeyResultKind.ORDINAL.value).then(ordinal).otherwise(zoned)
+    return nw.when(of_kind(nw, KeyResultKind.ORDINAL)).then(ordinal).otherwise(zoned)
 
 
-def zone_progress(nw: Any, rules: Rules) -> Any:
+def zone_progress(nw: Any, rules: Rules, kinds: Collection[KeyResultKind]) -> Any:
     """Zones: the policy's value of the zone (FAIL 0.0, COMMIT 0.3, TARGET 0.7, STRETCH 1.0)."""
     zone = nw.col("zone")
     result = nw.lit(0.0)
     for kind in (KeyResultKind.ZONED, KeyResultKind.ORDINAL):
+        if kind not in kinds:
+            continue
         values = rules.zone_values[kind]
-        of_kind = nw.col("kind") == kind.value
         for number, value in enumerate(values):
-            result = nw.when(of_kind & (zone == number)).then(value).otherwise(result)
+            result = nw.when(of_kind(nw, kind) & (zone == number)).then(value).otherwise(result)
     return result
 
 
-def key_result_progress(nw: Any, rules: Rules) -> Any:
-    """A key result's raw progress, by its kind (the spec's scoring rules)."""
-    kind = nw.col("kind")
-    return (
-        nw.when(kind == KeyResultKind.METRIC.value)
-        .then(metric_progress(nw))
-        .when(kind == KeyResultKind.BINARY.value)
-        .then(binary_progress(nw))
-        .when(kind == KeyResultKind.THRESHOLD.value)
-        .then(threshold_progress(nw))
-        .when(kind == KeyResultKind.MILESTONES.value)
-        .then(milestones_progress(nw))
-        .otherwise(zone_progress(nw, rules))
-    )
+_PROGRESS = MappingProxyType(
+    {
+        KeyResultKind.METRIC: metric_progress,
+        KeyResultKind.BINARY: binary_progress,
+        KeyResultKind.THRESHOLD: threshold_progress,
+        KeyResultKind.MILESTONES: milestones_progress,
+    }
+)
+
+
+def key_result_progress(nw: Any, rules: Rules, kinds: Collection[KeyResultKind]) -> Any:
+    """A key result's raw progress, by its kind (the spec's scoring rules).
+
+    Only the `kinds` present are computed: each is a pass over every row.
+    """
+    result = zone_progress(nw, rules, kinds)
+    for kind, progress in _PROGRESS.items():
+        if kind in kinds:
+            result = nw.when(of_kind(nw, kind)).then(progress(nw)).otherwise(result)
+    return result
 
 
 def clamped(nw: Any, column: str) -> Any:
