@@ -9,6 +9,7 @@ is changing to count it as reached, and float rounding may differ between engine
 from __future__ import annotations
 
 import math
+import shutil
 from datetime import date, datetime, timedelta, timezone
 
 import attrs
@@ -34,6 +35,12 @@ from okrkpi.strategies import (
 )
 from okrkpi.tables import score_frames, scores_frame, to_frames
 from okrkpi.testing import trees
+
+# PySpark warns about the pandas it finds; narwhals that its Dask support moves out.
+pytestmark = [
+    pytest.mark.filterwarnings("ignore:PySpark does not yet fully support pandas"),
+    pytest.mark.filterwarnings("ignore:Dask support is moving out of Narwhals"),
+]
 
 SCORED = ("objectives", "key_results", "check_ins", "milestones", "plans")
 EDGES = (0.4, 0.7, 1.0)
@@ -117,6 +124,27 @@ def duckdb_relations(tree):
     }
 
 
+def dask_frames(tree):
+    dd = pytest.importorskip("dask.dataframe")
+    # Typed columns (arrow-backed pandas): a lazy frame has no cells to read one by one.
+    return {
+        name: dd.from_pandas(frame.to_pandas(use_pyarrow_extension_array=True), npartitions=2)
+        for name, frame in frames_of(tree, "polars").items()
+    }
+
+
+SPARK = {}
+
+
+def spark_frames(tree):
+    session = SPARK["session"]
+    return {
+        name: session.createDataFrame(frame)
+        for name, frame in frames_of(tree, "pyarrow").items()
+        if len(frame)
+    }
+
+
 BACKENDS = {
     "polars": (lambda tree: frames_of(tree, "polars"), pl.DataFrame),
     "polars-lazy": (
@@ -126,6 +154,8 @@ BACKENDS = {
     "pandas": (lambda tree: frames_of(tree, "pandas"), "pandas.DataFrame"),
     "pyarrow": (lambda tree: frames_of(tree, "pyarrow"), "pyarrow.Table"),
     "duckdb": (duckdb_relations, "duckdb.DuckDBPyRelation"),
+    "dask": (dask_frames, "dask.DataFrame"),
+    "spark": (spark_frames, "pyspark.DataFrame"),
 }
 
 
@@ -134,12 +164,41 @@ def kind_of(frame):
     return f"{kind.__module__.split('.')[0]}.{kind.__name__}"
 
 
-# DuckDB plans each query afresh (about a second for these plans): fewer examples there.
-EXAMPLES = {"duckdb": 4}
+# DuckDB plans each query afresh (about a second for these plans), Spark runs a job per
+# query: fewer examples there.
+EXAMPLES = {"duckdb": 4, "dask": 2, "spark": 2}
 
 
-@pytest.mark.parametrize("backend", list(BACKENDS))
-def test_every_backend_gives_the_pure_engines_answers(backend):
+@pytest.fixture(scope="session")
+def spark():
+    if shutil.which("java") is None:
+        pytest.skip("no Java runtime: PySpark needs one (.ci/run installs openjdk-17)")
+    sql = pytest.importorskip("pyspark.sql")
+    session = (
+        sql.SparkSession.builder.master("local[1]")
+        .appName("okrkpi-tests")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.shuffle.partitions", "2")
+        .config("spark.sql.session.timeZone", "UTC")
+        .getOrCreate()
+    )
+    session.sparkContext.setLogLevel("ERROR")
+    SPARK["session"] = session
+    yield session
+    session.stop()
+
+
+# Dask and Spark run a job per query (Spark also starts a JVM): the slow step runs them.
+SLOW = {"dask", "spark"}
+
+
+@pytest.mark.parametrize(
+    "backend",
+    [pytest.param(name, marks=pytest.mark.slow) if name in SLOW else name for name in BACKENDS],
+)
+def test_every_backend_gives_the_pure_engines_answers(backend, request):
+    if backend == "spark":
+        request.getfixturevalue("spark")
     check = settings(
         suppress_health_check=[HealthCheck.too_slow],
         max_examples=EXAMPLES.get(backend, 12),

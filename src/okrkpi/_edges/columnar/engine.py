@@ -327,6 +327,8 @@ def _states(nw: Any, check_ins: Any, key_results: Any) -> Any:
         nw.lit(None, dtype=nw.Float64).alias("current"),
     )
     states = nw.concat([before, checked.with_columns(nw.col(ROW).cast(nw.Int64))])
+    if not _ordered_windows(nw, states):
+        return states  # the latest state is found per date, by group-by (_latest_states)
     if states.implementation is nw.Implementation.POLARS:
         # One sort of the whole table is far cheaper in polars than a window per key
         # result: shift along it and cut where the key result changes.
@@ -360,6 +362,8 @@ def _judged_states(nw: Any, states: Any, days: Sequence[tuple[date, int]], dates
         nw.col("next_day").is_null() | (nw.col("next_day") > judged)
     )
     chosen = ("key_result_row", "as_of", "as_of_day", "date_index", "current")
+    if not _ordered_windows(nw, states):
+        return _latest_states(nw, states.join(dates, how="cross").filter(nw.col("day") <= judged))
     if states.implementation is not nw.Implementation.POLARS:
         # A SQL engine streams the product with the few dates through the filter.
         return states.join(dates, how="cross").filter(holding).select(*chosen)
@@ -378,6 +382,29 @@ def _judged_states(nw: Any, states: Any, days: Sequence[tuple[date, int]], dates
     )
 
 
+def _ordered_windows(nw: Any, frame: Any) -> bool:
+    """Whether the backend has window functions in a given order (Dask's have not)."""
+    return frame.implementation is not nw.Implementation.DASK
+
+
+def _latest_states(nw: Any, started: Any) -> Any:
+    """Per key result and date, the state that started last: by moment, then by row.
+
+    Group-bys and joins only, for backends without ordered window functions.
+    """
+    keys = ["key_result_row", "date_index"]
+    top = started.group_by(*keys).agg(nw.col("moment").max().alias("top_moment"))
+    at_top = started.join(top, on=keys, how="inner").filter(
+        nw.col("moment") == nw.col("top_moment")
+    )
+    last = at_top.group_by(*keys).agg(nw.col(ROW).max().alias("top_row"))
+    return (
+        at_top.join(last, on=keys, how="inner")
+        .filter(nw.col(ROW) == nw.col("top_row"))
+        .select("key_result_row", "as_of", "as_of_day", "date_index", "current")
+    )
+
+
 # -- 4. key results on each date -----------------------------------------------------------------
 
 
@@ -387,6 +414,8 @@ def dates_frame(nw: Any, anchor: Any, days: Sequence[tuple[date, int]]) -> Any:
     Built from one row of `anchor` (a table of that backend), so that no backend-specific
     constructor is needed: `as_of`, its day number and its position in the list.
     """
+    if anchor.implementation is nw.Implementation.DASK:  # Dask has no ordered head of a frame
+        return _dask_dates(nw, days)
     one = anchor.select(nw.col(ROW)).head(1)
     return nw.concat(
         [
@@ -398,6 +427,19 @@ def dates_frame(nw: Any, anchor: Any, days: Sequence[tuple[date, int]]) -> Any:
             for index, (day, number) in enumerate(days)
         ]
     )
+
+
+def _dask_dates(nw: Any, days: Sequence[tuple[date, int]]) -> Any:
+    import dask.dataframe  # noqa: PLC0415 - only with Dask frames
+
+    columns = {
+        "as_of": [day for day, _ in days],
+        "as_of_day": [float(number) for _, number in days],
+        "date_index": list(range(len(days))),
+    }
+    schema = {"as_of": nw.Date, "as_of_day": nw.Float64, "date_index": nw.Int64}
+    pandas = nw.from_dict(columns, schema=schema, backend="pandas").to_native()
+    return nw.from_native(dask.dataframe.from_pandas(pandas, npartitions=1))
 
 
 def _on_dates(nw: Any, table: Any, dates: Any) -> Any:
@@ -489,16 +531,28 @@ _SCORING_COLUMNS = (
 
 def _reached_weights(nw: Any, milestones: Any, key_results: Any, grid: Any) -> Any:
     """Milestones: the summed weight of the first `current` steps, in the table's order."""
-    keys = ("objective_id", "key_result_id")
-    steps = (
-        milestones.with_columns(nw.lit(1.0, dtype=nw.Float64).alias("step"))
-        .select(
+    keys = ["objective_id", "key_result_id"]
+    if _ordered_windows(nw, milestones):
+        steps = milestones.with_columns(nw.lit(1.0, dtype=nw.Float64).alias("step")).select(
             *keys,
             _step_weight(nw).cum_sum().over(*keys, order_by=ROW).alias("reached_weight"),
             nw.col("step").cum_sum().over(*keys, order_by=ROW).alias("reached"),
         )
-        .join(key_results.select(*keys, "key_result_row"), on=list(keys), how="inner")
-        .select("key_result_row", "reached", "reached_weight")
+    else:  # each step with the steps up to it: a key result has a handful
+        weights = milestones.select(*keys, ROW, _step_weight(nw).alias("weight"))
+        later = weights.select(*keys, nw.col(ROW).alias("up_to"))
+        steps = (
+            weights.join(later, on=keys, how="inner")
+            .filter(nw.col(ROW) <= nw.col("up_to"))
+            .with_columns(nw.lit(1.0, dtype=nw.Float64).alias("step"))
+            .group_by(*keys, "up_to")
+            .agg(
+                nw.col("weight").sum().alias("reached_weight"),
+                nw.col("step").sum().alias("reached"),
+            )
+        )
+    steps = steps.join(key_results.select(*keys, "key_result_row"), on=keys, how="inner").select(
+        "key_result_row", "reached", "reached_weight"
     )
     is_milestones = r.of_kind(nw, _KIND.MILESTONES)
     grid = grid.with_columns(nw.when(is_milestones).then(nw.col("current")).alias("reached"))
@@ -688,6 +742,11 @@ def _aggregate(
     )
 
 
+def _between(nw: Any, value: Any, low: Any, high: Any) -> Any:
+    """`value` kept within columns `low` and `high` (clip by columns, on every backend)."""
+    return nw.when(value < low).then(low).when(value > high).then(high).otherwise(value)
+
+
 def _aggregated_value(nw: Any, rules: r.Rules, prefix: str) -> Any:
     weight = nw.col(f"{prefix}_weight")
     if rules.aggregator == "minimum":
@@ -695,7 +754,7 @@ def _aggregated_value(nw: Any, rules: r.Rules, prefix: str) -> Any:
     if rules.aggregator == "weighted_mean":
         return nw.col(f"{prefix}_sum") / weight
     mean = (nw.col(f"{prefix}_log") / weight).exp()
-    kept = mean.clip(nw.col(f"{prefix}_min"), nw.col(f"{prefix}_max"))
+    kept = _between(nw, mean, nw.col(f"{prefix}_min"), nw.col(f"{prefix}_max"))
     return nw.when(nw.col(f"{prefix}_zero") > 0).then(0.0).otherwise(kept)
 
 
@@ -779,15 +838,17 @@ def _combined(nw: Any, rules: r.Rules) -> Any:
     share = rules.children_share
     if rules.aggregator == "weighted_mean":
         return (1 - share) * nw.col("own_value") + share * nw.col("below_value")
-    low = nw.min_horizontal("own_min", "below_min")
+    own_min, below_min = nw.col("own_min"), nw.col("below_min")
+    low = nw.when(own_min < below_min).then(own_min).otherwise(below_min)
     if rules.aggregator == "minimum":
         return low
-    high = nw.max_horizontal("own_max", "below_max")
+    own_max, below_max = nw.col("own_max"), nw.col("below_max")
+    high = nw.when(own_max > below_max).then(own_max).otherwise(below_max)
     log_mean = (1 - share) * nw.col("own_log") / nw.col("own_weight") + share * nw.col(
         "below_log"
     ) / nw.col("below_weight")
     zero = (nw.col("own_zero") + nw.col("below_zero")) > 0
-    return nw.when(zero).then(0.0).otherwise(log_mean.exp().clip(low, high))
+    return nw.when(zero).then(0.0).otherwise(_between(nw, log_mean.exp(), low, high))
 
 
 def _driven(nw: Any, rows: Any, children: Any, key_results: Any, rules: r.Rules) -> Any:

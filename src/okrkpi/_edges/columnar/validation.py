@@ -202,16 +202,24 @@ def _typed(
         if dtype is None or _is_null_type(dtype) or column in empty:
             expressions.extend(_empty(nw, kind, column))
             continue
-        converted = _converted(nw, kind, column, dtype, local_days)
+        converted = _converted(nw, kind, column, dtype, local_days, _has_durations(nw, frame))
         assert converted is not None
         expressions.extend(converted)
     return frame.select(*expressions)
 
 
+def _has_durations(nw: Any, frame: Any) -> bool:
+    """Whether the backend subtracts time stamps into durations (Spark's does not)."""
+    return frame.implementation not in (
+        nw.Implementation.PYSPARK,
+        nw.Implementation.PYSPARK_CONNECT,
+        nw.Implementation.SQLFRAME,
+    )
+
+
 def _all_empty(nw: Any, frame: Any, column: str) -> bool:
     """Whether a column holds no value at all (one small query)."""
-    found = frame.filter(~nw.col(column).is_null()).select(column).head(1)
-    return _row_count(nw, found) == 0
+    return _row_count(nw, frame.filter(~nw.col(column).is_null())) == 0
 
 
 _TYPE_WORDS = MappingProxyType(
@@ -245,23 +253,67 @@ def _empty(nw: Any, kind: str, column: str) -> list[Any]:
     return [nw.lit(None, dtype=dtype).alias(column)]
 
 
-def _microseconds(nw: Any, expression: Any) -> Any:
-    """A date or naive date-time as microseconds since 1970-01-01, a float (exact to 2**53)."""
+def _civil_days(nw: Any, expression: Any) -> Any:
+    """Days since 1970-01-01 from a date's year, month and day (the civil-calendar count).
+
+    For backends without duration arithmetic; every step is exact in doubles.
+    """
+    year, month, day = (
+        getattr(expression.dt, part)().cast(nw.Float64) for part in ("year", "month", "day")
+    )
+    march_based = month > 2
+    year = year - nw.when(march_based).then(0.0).otherwise(1.0)
+    era = (year / 400).floor()
+    year_of_era = year - era * 400
+    shifted = nw.when(march_based).then(month - 3).otherwise(month + 9)
+    day_of_year = ((153 * shifted + 2) / 5).floor() + day - 1
+    day_of_era = (
+        year_of_era * 365 + (year_of_era / 4).floor() - (year_of_era / 100).floor() + day_of_year
+    )
+    return era * 146_097 + day_of_era - 719_468
+
+
+def _duration_microseconds(nw: Any, expression: Any) -> Any:
+    """A date or naive date-time as microseconds since 1970-01-01, by duration arithmetic."""
     epoch = nw.lit(datetime(1970, 1, 1), dtype=nw.Datetime("us"))
     since = expression.cast(nw.Datetime("us")) - epoch
     return since.dt.total_microseconds().cast(nw.Float64)
 
 
-def _day_number(nw: Any, expression: Any) -> Any:
+def _day_number(nw: Any, expression: Any, *, durations: bool, has_time: bool) -> Any:
     """Days since 1970-01-01 of a date or naive date-time, as a float.
 
     Floats: days and microseconds are exact in a double, and every backend holds a
     missing float, where some cannot hold a missing integer.
     """
-    return _microseconds(nw, expression) // _DAY_US
+    if not durations:
+        return _civil_days(nw, expression)
+    start = expression.dt.truncate("1d") if has_time else expression
+    return _duration_microseconds(nw, start) / _DAY_US
 
 
-def _converted(nw: Any, kind: str, column: str, dtype: Any, local_days: bool) -> list[Any] | None:
+def _instant(nw: Any, expression: Any, *, durations: bool, has_time: bool) -> Any:
+    """A date or naive date-time as microseconds since 1970-01-01 (exact to 2**53)."""
+    if durations:
+        return _duration_microseconds(nw, expression)
+    days = _civil_days(nw, expression) * _DAY_US
+    if not has_time:
+        return days
+    parts = [
+        getattr(expression.dt, part)().cast(nw.Float64) * scale
+        for part, scale in (
+            ("hour", 3_600_000_000),
+            ("minute", 60_000_000),
+            ("second", 1_000_000),
+            ("microsecond", 1),
+        )
+    ]
+    return days + parts[0] + parts[1] + parts[2] + parts[3]
+
+
+def _converted(
+    nw: Any, kind: str, column: str, dtype: Any, local_days: bool, durations: bool = True
+) -> list[Any] | None:
     """Expressions turning a column of the expected type into the engine's; None otherwise."""
     source = nw.col(column)
     if kind == "text":
@@ -288,16 +340,24 @@ def _converted(nw: Any, kind: str, column: str, dtype: Any, local_days: bool) ->
         return None
     if dtype != nw.Date and dtype != nw.Datetime:
         return None
+    has_time = dtype != nw.Date
     if kind == "day":
-        return [_day_number(nw, source).alias(_day_name(column)), source.alias(column)]
+        return [
+            _day_number(nw, source, durations=durations, has_time=has_time).alias(
+                _day_name(column)
+            ),
+            source.alias(column),
+        ]
     aware = dtype == nw.Datetime and getattr(dtype, "time_zone", None) is not None
     # Aware: ordered by the instant (UTC); its day by the policy's rule, the calendar
     # day in its own zone (LOCAL) or in UTC.
     utc = source.dt.convert_time_zone("UTC").dt.replace_time_zone(None) if aware else source
     local = source.dt.replace_time_zone(None) if aware else source
     return [
-        _day_number(nw, local if local_days else utc).alias("day"),
-        _microseconds(nw, utc).alias("moment"),
+        _day_number(nw, local if local_days else utc, durations=durations, has_time=has_time).alias(
+            "day"
+        ),
+        _instant(nw, utc, durations=durations, has_time=has_time).alias("moment"),
         source.alias(column),
     ]
 
@@ -437,11 +497,18 @@ def check_tables(nw: Any, inputs: Inputs, frames: Mapping[str, Any]) -> None:
     _tree_links(nw, frames["objectives"])
 
 
+def first_rows(nw: Any, frame: Any, count: int = MAX_PROBLEMS) -> Any:
+    """The first `count` rows of `frame` by position, collected (an eager frame)."""
+    if frame.implementation is nw.Implementation.DASK:  # no ordered head: sort what came
+        return frame.collect().sort(ROW).head(count)
+    return frame.sort(ROW).head(count).collect()
+
+
 def _fetched(nw: Any, frame: Any, columns: Sequence[str]) -> list[dict[str, Any]]:
     """The first `MAX_PROBLEMS` rows of `frame` by position, as dicts, and how many in all."""
     return [
         dict(zip([ROW, *columns], row, strict=True))
-        for row in frame.sort(ROW).select(ROW, *columns).head(MAX_PROBLEMS).collect().rows()
+        for row in first_rows(nw, frame.select(ROW, *columns)).rows()
     ]
 
 
@@ -615,7 +682,7 @@ def _tree_links(nw: Any, objectives: Any) -> None:
         .join(ids, on="parent_id", how="left")
         .filter(nw.col("known").is_null())
     )
-    found = unknown.sort(ROW).select("id", "parent_id").head(MAX_PROBLEMS).collect().rows()
+    found = first_rows(nw, unknown.select(ROW, "id", "parent_id")).drop(ROW).rows()
     problems = [
         Problem(f"objectives[{oid!r}].parent_id", f"unknown parent {parent!r}")
         for oid, parent in found
