@@ -213,7 +213,24 @@ def as_frames(rows):
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--scale", type=float, default=1.0)
-    scale = parser.parse_args().scale
+    parser.add_argument(
+        "--only", choices=["columnar", "duckdb-file", "dask", "spark"], default=None
+    )
+    parser.add_argument("--path", default="okrkpi-benchmark.duckdb")
+    arguments = parser.parse_args()
+    scale = arguments.scale
+    if arguments.only == "columnar":
+        columnar_figures(scale)
+        return
+    if arguments.only == "duckdb-file":
+        duckdb_file_figures(scale, arguments.path)
+        return
+    if arguments.only == "dask":
+        dask_figures(scale)
+        return
+    if arguments.only == "spark":
+        spark_figures(scale)
+        return
     count = max(10, int(100_000 * scale))
     rows = plan(count)
     print(f"objectives {count:,}, key results {count * 3:,}, check-ins {count * 36:,}")
@@ -307,6 +324,175 @@ def main() -> None:
             print(f"{label:<42}{'':>10}{ours:>10.3f}{'':>8}  {target}")
         else:
             print(f"{label:<42}{floor:>10.3f}{ours:>10.3f}{ours / floor:>8.1f}  {target}")
+
+
+# -- the columnar engine ---------------------------------------------------------------------
+#
+# `python benchmarks/run.py --only columnar` (or duckdb-file, dask, spark) runs one group.
+
+WEEKS = [Q3.start + timedelta(weeks=week) for week in range(13)]
+
+
+def columnar_figures(scale: float) -> None:
+    """score_frames for 13 weekly dates on each backend, against ONE pure full score."""
+    import duckdb
+
+    from okrkpi.tables import score_frames
+
+    count = max(10, int(100_000 * scale))
+    rows = plan(count)
+    tree = build_model(rows)
+
+    def score_afresh():
+        tree._cache.clear()
+        return tree.score(AS_OF)
+
+    one_score, _ = timed(score_afresh, repeat=REPEAT)
+    frames = as_frames(rows)
+    connection = duckdb.connect()
+    relations = {name: connection.from_arrow(frame.to_arrow()) for name, frame in frames.items()}
+    kinds = {
+        "polars": (frames, lambda result: result),
+        "polars lazy": ({n: f.lazy() for n, f in frames.items()}, lambda result: result.collect()),
+        "pandas": ({n: f.to_pandas() for n, f in frames.items()}, lambda result: result),
+        "duckdb": (relations, lambda result: result.to_arrow_table()),
+    }
+    print(f"objectives {count:,}; one pure full score {one_score:.3f} s")
+    print(f"{'score_frames, 13 weekly dates':<42}{'seconds':>10}{'x one score':>13}")
+    for name, (tables, finish) in kinds.items():
+        for validate in (True, False):
+            took, _ = timed(
+                lambda tables=tables, finish=finish, validate=validate: finish(
+                    score_frames(WEEKS, validate=validate, **tables)
+                ),
+                repeat=REPEAT,
+            )
+            label = f"{name}{'' if validate else ', validate=False'}"
+            print(f"{label:<42}{took:>10.3f}{took / one_score:>13.1f}")
+
+
+DUCKDB_TABLES = """
+SELECT setseed(0.7);
+INSERT INTO objectives (id, title, parent_id, cycle)
+SELECT 'o' || i, 'o' || i,
+       CASE WHEN i = 0 THEN NULL ELSE 'o' || CAST(floor(random() * (i // 10 + 1)) AS BIGINT) END,
+       '2026-Q3'
+FROM range({objectives}) AS t(i);
+INSERT INTO key_results (objective_id, id, title, kind, "start", target)
+SELECT 'o' || i, 'k' || k, 'k' || k, 'metric', 0.0, CAST(10 + floor(random() * 991) AS DOUBLE)
+FROM range({objectives}) AS t(i), range(3) AS u(k);
+INSERT INTO check_ins (objective_id, key_result_id, "at", "value")
+SELECT objective_id, id, TIMESTAMP '2026-07-01' + to_days(CAST(floor(random() * 92) AS INTEGER)),
+       target * random()
+FROM key_results, range(12) AS u(n);
+"""
+
+
+def duckdb_file_figures(scale: float, path: str) -> None:
+    """A file-backed DuckDB database generated in DuckDB, scored under a 4 GB memory limit."""
+    import os
+
+    import duckdb
+
+    from okrkpi.tables import schema_sql, score_frames
+
+    objectives = int(100_000 * scale)
+    if os.path.exists(path):
+        os.remove(path)
+    connection = duckdb.connect(path)
+    connection.execute("SET memory_limit='4GB'")
+    start = time.perf_counter()
+    connection.execute(schema_sql("duckdb"))
+    connection.execute(DUCKDB_TABLES.format(objectives=objectives))
+    connection.execute("CHECKPOINT")
+    generated = time.perf_counter() - start
+    counts = [
+        connection.sql(f"SELECT count(*) FROM {table}").fetchone()[0]
+        for table in ("objectives", "key_results", "check_ins")
+    ]
+    print(f"generated in DuckDB: {counts} rows in {generated:.1f} s, file {path}")
+    tables = {name: connection.table(name) for name in ("objectives", "key_results", "check_ins")}
+    for dates, validate in ((WEEKS[6:7], True), (WEEKS, True), (WEEKS, False)):
+        start = time.perf_counter()
+        scores = score_frames(dates, validate=validate, **tables)
+        connection.execute("DROP TABLE IF EXISTS scores")
+        scores.to_table("scores")  # runs the query, inside DuckDB
+        took = time.perf_counter() - start
+        rows = connection.sql("SELECT count(*) FROM scores").fetchone()[0]
+        print(f"score_frames, {len(dates)} dates, validate={validate}: {took:.1f} s, {rows:,} rows")
+    connection.close()
+
+
+def organisations(scale: float) -> dict:
+    """Many organisations in one set of tables (ids prefixed by organisation), as polars."""
+    import polars as pl
+
+    count = max(1, int(1000 * scale))  # organisations of 100 objectives each
+    parts = []
+    for number in range(count):
+        frames = as_frames(plan(100, seed=number))
+        prefix = pl.lit(f"org{number}-")
+        parts.append(
+            {
+                "objectives": frames["objectives"].with_columns(
+                    prefix + pl.col("id"), prefix + pl.col("parent_id")
+                ),
+                "key_results": frames["key_results"].with_columns(prefix + pl.col("objective_id")),
+                "check_ins": frames["check_ins"].with_columns(prefix + pl.col("objective_id")),
+            }
+        )
+    return {name: pl.concat([part[name] for part in parts]) for name in parts[0]}
+
+
+def dask_figures(scale: float) -> None:
+    """Many organisations scored by Dask on a LocalCluster of worker processes."""
+    import dask.dataframe as dd
+    from distributed import Client, LocalCluster
+
+    from okrkpi.tables import score_frames
+
+    tables = organisations(scale)
+    pandas_tables = {
+        name: frame.to_pandas(use_pyarrow_extension_array=True) for name, frame in tables.items()
+    }
+    objectives = len(tables["objectives"])
+    polars_time, _ = timed(lambda: score_frames(WEEKS, **tables), repeat=REPEAT)
+    pandas_time, _ = timed(lambda: score_frames(WEEKS, **pandas_tables), repeat=REPEAT)
+    print(f"{objectives:,} objectives in {objectives // 100:,} organisations, 13 weekly dates")
+    print(f"one process, polars: {polars_time:.2f} s; pandas: {pandas_time:.2f} s")
+    with (
+        LocalCluster(n_workers=2, threads_per_worker=1, processes=True) as cluster,
+        Client(cluster),
+    ):
+        for partitions in (2, 8):
+            frames = {
+                name: dd.from_pandas(frame, npartitions=partitions)
+                for name, frame in pandas_tables.items()
+            }
+            took, _ = timed(lambda frames=frames: score_frames(WEEKS, **frames).compute())
+            print(f"dask LocalCluster, 2 worker processes, {partitions} partitions: {took:.2f} s")
+
+
+def spark_figures(scale: float) -> None:
+    """The same tables scored by PySpark in local mode on both cores."""
+    from pyspark.sql import SparkSession
+
+    from okrkpi.tables import score_frames
+
+    tables = organisations(scale)
+    polars_time, _ = timed(lambda: score_frames(WEEKS, **tables), repeat=REPEAT)
+    session = (
+        SparkSession.builder.master("local[2]")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.shuffle.partitions", "8")
+        .getOrCreate()
+    )
+    session.sparkContext.setLogLevel("ERROR")
+    frames = {name: session.createDataFrame(frame.to_arrow()) for name, frame in tables.items()}
+    took, _ = timed(lambda: score_frames(WEEKS, **frames).count())
+    print(f"{len(tables['objectives']):,} objectives, 13 weekly dates")
+    print(f"one process, polars: {polars_time:.2f} s; spark local[2]: {took:.2f} s")
+    session.stop()
 
 
 if __name__ == "__main__":

@@ -19,6 +19,7 @@ day, so the arithmetic is the same on every backend.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any, Literal
@@ -136,6 +137,9 @@ def score_frames(
     inputs = Inputs(given, _renames(columns))
     nw = narwhals()
     frames = prepared_columns(nw, inputs, rules.new.local_days)
+    if not inputs.lazy:
+        # Eager tables are in memory already: prepare them once, not once per query.
+        frames = {name: frame.collect().lazy() for name, frame in frames.items()}
     if validate:
         check_tables(nw, inputs, frames)
     cycles = _cycle_days(nw, frames["objectives"])
@@ -191,11 +195,12 @@ def _cycle_days(nw: Any, objectives: Any) -> dict[tuple[str, int], tuple[int, in
     found = named.unique().collect().rows()
     days = {}
     for name, month in found:
-        start_month = 1 if month is None else int(month)
+        start_month = 1 if month is None or math.isnan(month) else month
         try:
             cycle = Cycle.parse(name, start_month=start_month)
         except ValidationError:  # reported by validation; left without days here
             continue
+        start_month = int(start_month)
         days[(name, start_month)] = ((cycle.start - EPOCH).days, (cycle.end - EPOCH).days)
     return days
 
