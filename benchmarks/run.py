@@ -13,12 +13,17 @@ import argparse
 import bisect
 import gc
 import math
+import os
 import random
 import time
 import tracemalloc
 from datetime import date, datetime, timedelta
 
+import dask.dataframe as dd
+import duckdb
 import polars as pl
+from distributed import Client, LocalCluster
+from pyspark.sql import SparkSession
 
 from okrkpi import (
     KPI,
@@ -32,7 +37,7 @@ from okrkpi import (
 )
 from okrkpi.display import render_tree, tree_html
 from okrkpi.serde import Document, dumps, loads
-from okrkpi.tables import from_frames, scores_frame
+from okrkpi.tables import from_frames, schema_sql, score_frames, scores_frame
 
 Q3 = Cycle.quarter(2026, 3)
 AS_OF = date(2026, 8, 15)
@@ -335,9 +340,6 @@ WEEKS = [Q3.start + timedelta(weeks=week) for week in range(13)]
 
 def columnar_figures(scale: float) -> None:
     """score_frames for 13 weekly dates on each backend, against ONE pure full score."""
-    import duckdb
-
-    from okrkpi.tables import score_frames
 
     count = max(10, int(100_000 * scale))
     rows = plan(count)
@@ -390,11 +392,6 @@ FROM key_results, range(12) AS u(n);
 
 def duckdb_file_figures(scale: float, path: str) -> None:
     """A file-backed DuckDB database generated in DuckDB, scored under a 4 GB memory limit."""
-    import os
-
-    import duckdb
-
-    from okrkpi.tables import schema_sql, score_frames
 
     objectives = int(100_000 * scale)
     if os.path.exists(path):
@@ -425,7 +422,6 @@ def duckdb_file_figures(scale: float, path: str) -> None:
 
 def organisations(scale: float) -> dict:
     """Many organisations in one set of tables (ids prefixed by organisation), as polars."""
-    import polars as pl
 
     count = max(1, int(1000 * scale))  # organisations of 100 objectives each
     parts = []
@@ -446,10 +442,6 @@ def organisations(scale: float) -> dict:
 
 def dask_figures(scale: float) -> None:
     """Many organisations scored by Dask on a LocalCluster of worker processes."""
-    import dask.dataframe as dd
-    from distributed import Client, LocalCluster
-
-    from okrkpi.tables import score_frames
 
     tables = organisations(scale)
     pandas_tables = {
@@ -475,9 +467,6 @@ def dask_figures(scale: float) -> None:
 
 def spark_figures(scale: float) -> None:
     """The same tables scored by PySpark in local mode on both cores."""
-    from pyspark.sql import SparkSession
-
-    from okrkpi.tables import score_frames
 
     tables = organisations(scale)
     polars_time, _ = timed(lambda: score_frames(WEEKS, **tables), repeat=REPEAT)

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import math
 import shutil
+import subprocess
+import sys
 from datetime import date, datetime, timedelta, timezone
 
 import attrs
@@ -290,3 +292,38 @@ def test_a_custom_strategy_is_refused_by_name():
     object.__setattr__(policy, "aggregator", Mine())
     with pytest.raises(ValidationError, match="score_frames.policy.aggregator: .*got 'mine'"):
         score_frames(date(2026, 8, 1), policy=policy, **one_metric([]))
+
+
+def test_without_narwhals_okrkpi_imports_and_score_frames_names_the_extra():
+    code = (
+        "import sys\n"
+        "class Block:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name.split('.')[0] == 'narwhals': raise ImportError(name)\n"
+        "sys.meta_path.insert(0, Block())\n"
+        "import datetime, okrkpi, okrkpi.tables\n"
+        "print(okrkpi.tables.schema_sql('sqlite').count('CREATE TABLE'))\n"
+        "try:\n"
+        "    okrkpi.tables.score_frames(datetime.date(2026, 8, 1), objectives=[], key_results=[],"
+        " check_ins=[])\n"
+        "except okrkpi.MissingExtraError as error:\n"
+        "    print(error)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[0] == "8"
+    assert 'pip install "okrkpi[tables]"' in result.stdout
+
+
+def test_bad_arguments_are_named():
+    frames = one_metric([])
+    with pytest.raises(ValidationError, match=r"score_frames.as_of\[1\]: expected a date"):
+        score_frames([date(2026, 8, 1), datetime(2026, 8, 2)], **frames)
+    with pytest.raises(ValidationError, match="score_frames.by: expected 'objective'"):
+        score_frames(date(2026, 8, 1), by="team", **frames)  # type: ignore[arg-type]
+    with pytest.raises(ValidationError, match="check_ins: expected a frame of the same kind"):
+        score_frames(date(2026, 8, 1), **{**frames, "check_ins": frames["check_ins"].to_pandas()})
+    with pytest.raises(ValidationError, match="score_frames.as_of: expected a date or a sequence"):
+        score_frames("2026-08-01", **frames)  # type: ignore[arg-type]

@@ -444,7 +444,8 @@ def _dask_dates(nw: Any, days: Sequence[tuple[date, int]]) -> Any:
     }
     schema = {"as_of": nw.Date, "as_of_day": nw.Float64, "date_index": nw.Int64}
     pandas = nw.from_dict(columns, schema=schema, backend="pandas").to_native()
-    return nw.from_native(dask.dataframe.from_pandas(pandas, npartitions=1))
+    frame = dask.dataframe.from_pandas(pandas, npartitions=1)  # type: ignore[no-untyped-call]
+    return nw.from_native(frame)
 
 
 def _on_dates(nw: Any, table: Any, dates: Any) -> Any:

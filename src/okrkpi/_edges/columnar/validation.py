@@ -652,7 +652,7 @@ def _cells(nw: Any, frames: Mapping[str, Any], problems: Problems) -> None:
                 frames[table].filter(nw.col(column) < 0),
                 column,
                 (column,),
-                lambda row, column=column: f"expected a number >= 0, got {describe(row[column])}",
+                _negative(column),
                 problems,
             )
     for table, column, day in (("check_ins", "at", "day"), ("plans", "at", "day")):
@@ -672,6 +672,11 @@ def _cells(nw: Any, frames: Mapping[str, Any], problems: Problems) -> None:
                 ),
                 problems,
             )
+
+
+def _negative(column: str) -> Callable[[dict[str, Any]], str]:
+    """The message of a weight below 0 in `column`."""
+    return lambda row: f"expected a number >= 0, got {describe(row[column])}"
 
 
 def _tree_links(nw: Any, objectives: Any) -> None:
