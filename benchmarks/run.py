@@ -431,10 +431,15 @@ def organisations(scale: float) -> dict:
         parts.append(
             {
                 "objectives": frames["objectives"].with_columns(
-                    prefix + pl.col("id"), prefix + pl.col("parent_id")
+                    (prefix + pl.col("id")).alias("id"),
+                    (prefix + pl.col("parent_id")).alias("parent_id"),
                 ),
-                "key_results": frames["key_results"].with_columns(prefix + pl.col("objective_id")),
-                "check_ins": frames["check_ins"].with_columns(prefix + pl.col("objective_id")),
+                "key_results": frames["key_results"].with_columns(
+                    (prefix + pl.col("objective_id")).alias("objective_id")
+                ),
+                "check_ins": frames["check_ins"].with_columns(
+                    (prefix + pl.col("objective_id")).alias("objective_id")
+                ),
             }
         )
     return {name: pl.concat([part[name] for part in parts]) for name in parts[0]}
