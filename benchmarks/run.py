@@ -1,6 +1,6 @@
 """Benchmark: a generated org, timed against a plain-tuple floor measured in the same run.
 
-Run: python benchmarks/run.py [--scale 1.0] [--only csv|dag]
+Run: python benchmarks/run.py [--scale 1.0] [--only GROUP]  (--help lists the groups)
 
 Workload at scale 1.0: 100,000 objectives, 300,000 key results, 3,600,000 check-ins.
 Every figure is reported as a ratio to a floor: a minimal hand-written loop over plain
@@ -13,6 +13,7 @@ import argparse
 import bisect
 import gc
 import math
+import os
 import random
 import subprocess
 import sys
@@ -22,7 +23,11 @@ import tracemalloc
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+import dask.dataframe as dd
+import duckdb
 import polars as pl
+from distributed import Client, LocalCluster
+from pyspark.sql import SparkSession
 
 from okrkpi import (
     KPI,
@@ -37,7 +42,7 @@ from okrkpi import (
 from okrkpi._edges.serde import toml_key_parts  # the TOML guard, timed on its own
 from okrkpi.display import render_tree, tree_html
 from okrkpi.serde import Document, dumps, loads
-from okrkpi.tables import from_frames, scores_frame
+from okrkpi.tables import from_frames, schema_sql, score_frames, scores_frame
 
 Q3 = Cycle.quarter(2026, 3)
 AS_OF = date(2026, 8, 15)
@@ -307,10 +312,42 @@ def as_frames(rows):
     }
 
 
+GROUPS = ("columnar", "duckdb-file", "dask", "spark", "csv", "dag")
+
+
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--scale", type=float, default=1.0)
-    scale = parser.parse_args().scale
+    parser = argparse.ArgumentParser(
+        description="The benchmark: figures as ratios to a plain-tuple floor, one run."
+    )
+    parser.add_argument("--scale", type=float, default=1.0, help="1.0: 100,000 objectives")
+    parser.add_argument(
+        "--only",
+        choices=GROUPS,
+        default=None,
+        help="run one group: the columnar engine, a file-backed DuckDB, Dask, Spark, "
+        "the command line on CSV folders, or objectives with several parents",
+    )
+    parser.add_argument("--path", default="okrkpi-benchmark.duckdb", help="for duckdb-file")
+    arguments = parser.parse_args()
+    scale = arguments.scale
+    count = max(10, int(100_000 * scale))
+    groups = {
+        "columnar": lambda: columnar_figures(scale),
+        "duckdb-file": lambda: duckdb_file_figures(scale, arguments.path),
+        "dask": lambda: dask_figures(scale),
+        "spark": lambda: spark_figures(scale),
+        "csv": lambda: csv_folder_figures(scale),
+        "dag": lambda: dag_figures(plan(count), count),
+    }
+    if arguments.only is not None:
+        groups[arguments.only]()
+        return
+    core_figures(scale)
+    groups["dag"]()  # after the core figures: their organisation is let go first
+    groups["csv"]()
+
+
+def core_figures(scale: float) -> None:
     count = max(10, int(100_000 * scale))
     rows = plan(count)
     print(f"objectives {count:,}, key results {count * 3:,}, check-ins {count * 36:,}")
@@ -500,17 +537,163 @@ def csv_folder_figures(scale):
     )
 
 
+# -- the columnar engine ---------------------------------------------------------------------
+#
+# `python benchmarks/run.py --only columnar` (or duckdb-file, dask, spark) runs one group.
+
+WEEKS = [Q3.start + timedelta(weeks=week) for week in range(13)]
+
+
+def columnar_figures(scale: float) -> None:
+    """score_frames for 13 weekly dates on each backend, against ONE pure full score."""
+
+    count = max(10, int(100_000 * scale))
+    rows = plan(count)
+    tree = build_model(rows)
+
+    def score_afresh():
+        tree._cache.clear()
+        return tree.score(AS_OF)
+
+    one_score, _ = timed(score_afresh, repeat=REPEAT)
+    frames = as_frames(rows)
+    connection = duckdb.connect()
+    relations = {name: connection.from_arrow(frame.to_arrow()) for name, frame in frames.items()}
+    kinds = {
+        "polars": (frames, lambda result: result),
+        "polars lazy": ({n: f.lazy() for n, f in frames.items()}, lambda result: result.collect()),
+        "pandas": ({n: f.to_pandas() for n, f in frames.items()}, lambda result: result),
+        "duckdb": (relations, lambda result: result.to_arrow_table()),
+    }
+    print(f"objectives {count:,}; one pure full score {one_score:.3f} s")
+    print(f"{'score_frames, 13 weekly dates':<42}{'seconds':>10}{'x one score':>13}")
+    for name, (tables, finish) in kinds.items():
+        for validate in (True, False):
+            took, _ = timed(
+                lambda tables=tables, finish=finish, validate=validate: finish(
+                    score_frames(WEEKS, validate=validate, **tables)
+                ),
+                repeat=REPEAT,
+            )
+            label = f"{name}{'' if validate else ', validate=False'}"
+            print(f"{label:<42}{took:>10.3f}{took / one_score:>13.1f}")
+
+
+DUCKDB_TABLES = """
+SELECT setseed(0.7);
+INSERT INTO objectives (id, title, parent_id, cycle)
+SELECT 'o' || i, 'o' || i,
+       CASE WHEN i = 0 THEN NULL ELSE 'o' || CAST(floor(random() * (i // 10 + 1)) AS BIGINT) END,
+       '2026-Q3'
+FROM range({objectives}) AS t(i);
+INSERT INTO key_results (objective_id, id, title, kind, "start", target)
+SELECT 'o' || i, 'k' || k, 'k' || k, 'metric', 0.0, CAST(10 + floor(random() * 991) AS DOUBLE)
+FROM range({objectives}) AS t(i), range(3) AS u(k);
+INSERT INTO check_ins (objective_id, key_result_id, "at", "value")
+SELECT objective_id, id, TIMESTAMP '2026-07-01' + to_days(CAST(floor(random() * 92) AS INTEGER)),
+       target * random()
+FROM key_results, range(12) AS u(n);
+"""
+
+
+def duckdb_file_figures(scale: float, path: str) -> None:
+    """A file-backed DuckDB database generated in DuckDB, scored under a 4 GB memory limit."""
+
+    objectives = int(100_000 * scale)
+    reuse = os.path.exists(path)  # a database generated by an earlier run is kept
+    connection = duckdb.connect(path)
+    connection.execute("SET memory_limit='4GB'")
+    start = time.perf_counter()
+    if not reuse:
+        connection.execute(schema_sql("duckdb"))
+        connection.execute(DUCKDB_TABLES.format(objectives=objectives))
+        connection.execute("CHECKPOINT")
+    generated = time.perf_counter() - start
+    counts = [
+        connection.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
+        for table in ("objectives", "key_results", "check_ins")
+    ]
+    print(f"generated in DuckDB: {counts} rows in {generated:.1f} s, file {path}")
+    tables = {name: connection.table(name) for name in ("objectives", "key_results", "check_ins")}
+    for dates, validate in ((WEEKS[6:7], True), (WEEKS, True), (WEEKS, False)):
+        start = time.perf_counter()
+        scores = score_frames(dates, validate=validate, **tables)
+        connection.execute("DROP TABLE IF EXISTS scores")
+        scores.to_table("scores")  # runs the query, inside DuckDB
+        took = time.perf_counter() - start
+        rows = connection.execute("SELECT count(*) FROM scores").fetchall()[0][0]
+        print(f"score_frames, {len(dates)} dates, validate={validate}: {took:.1f} s, {rows:,} rows")
+    connection.close()
+
+
+def organisations(scale: float) -> dict:
+    """Many organisations in one set of tables (ids prefixed by organisation), as polars."""
+
+    count = max(1, int(1000 * scale))  # organisations of 100 objectives each
+    parts = []
+    for number in range(count):
+        frames = as_frames(plan(100, seed=number))
+        prefix = pl.lit(f"org{number}-")
+        parts.append(
+            {
+                "objectives": frames["objectives"].with_columns(
+                    (prefix + pl.col("id")).alias("id"),
+                    (prefix + pl.col("parent_id")).alias("parent_id"),
+                ),
+                "key_results": frames["key_results"].with_columns(
+                    (prefix + pl.col("objective_id")).alias("objective_id")
+                ),
+                "check_ins": frames["check_ins"].with_columns(
+                    (prefix + pl.col("objective_id")).alias("objective_id")
+                ),
+            }
+        )
+    return {name: pl.concat([part[name] for part in parts]) for name in parts[0]}
+
+
+def dask_figures(scale: float) -> None:
+    """Many organisations scored by Dask on a LocalCluster of worker processes."""
+
+    tables = organisations(scale)
+    pandas_tables = {
+        name: frame.to_pandas(use_pyarrow_extension_array=True) for name, frame in tables.items()
+    }
+    objectives = len(tables["objectives"])
+    polars_time, _ = timed(lambda: score_frames(WEEKS, **tables), repeat=REPEAT)
+    pandas_time, _ = timed(lambda: score_frames(WEEKS, **pandas_tables), repeat=REPEAT)
+    print(f"{objectives:,} objectives in {objectives // 100:,} organisations, 13 weekly dates")
+    print(f"one process, polars: {polars_time:.2f} s; pandas: {pandas_time:.2f} s")
+    with (
+        LocalCluster(n_workers=2, threads_per_worker=1, processes=True) as cluster,
+        Client(cluster),
+    ):
+        for partitions in (2, 8):
+            frames = {
+                name: dd.from_pandas(frame, npartitions=partitions)
+                for name, frame in pandas_tables.items()
+            }
+            took, _ = timed(lambda frames=frames: score_frames(WEEKS, **frames).compute())
+            print(f"dask LocalCluster, 2 worker processes, {partitions} partitions: {took:.2f} s")
+
+
+def spark_figures(scale: float) -> None:
+    """The same tables scored by PySpark in local mode on both cores."""
+
+    tables = organisations(scale)
+    polars_time, _ = timed(lambda: score_frames(WEEKS, **tables), repeat=REPEAT)
+    session = (
+        SparkSession.builder.master("local[2]")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.shuffle.partitions", "8")
+        .getOrCreate()
+    )
+    session.sparkContext.setLogLevel("ERROR")
+    frames = {name: session.createDataFrame(frame.to_arrow()) for name, frame in tables.items()}
+    took, _ = timed(lambda: score_frames(WEEKS, **frames).count())
+    print(f"{len(tables['objectives']):,} objectives, 13 weekly dates")
+    print(f"one process, polars: {polars_time:.2f} s; spark local[2]: {took:.2f} s")
+    session.stop()
+
+
 if __name__ == "__main__":
-    # `--only csv` runs the CSV-folder figures alone (they start their own processes);
-    # `--only dag` the figures of objectives with several parents.
-    options = argparse.ArgumentParser(add_help=False)
-    options.add_argument("--scale", type=float, default=1.0)
-    options.add_argument("--only", choices=("csv", "dag"))
-    chosen, _ = options.parse_known_args()
-    if chosen.only is None:
-        main()
-    if chosen.only in (None, "dag"):  # after main: its org is let go first
-        count = max(10, int(100_000 * chosen.scale))
-        dag_figures(plan(count), count)
-    if chosen.only in (None, "csv"):
-        csv_folder_figures(chosen.scale)
+    main()

@@ -20,6 +20,7 @@ files the command line reads back.
 
 from __future__ import annotations
 
+from okrkpi._edges.columnar import Dialect, schema_sql, score_frames
 from okrkpi._edges.tables import (
     TABLES,
     Backend,
@@ -40,6 +41,7 @@ from okrkpi._errors import OkrKpiWarning, UnknownColumnsWarning
 __all__ = [
     "TABLES",
     "Backend",
+    "Dialect",
     "ExtraColumns",
     "LinkBy",
     "OkrKpiWarning",
@@ -48,6 +50,8 @@ __all__ = [
     "from_rows",
     "kpi_frame",
     "records_frame",
+    "schema_sql",
+    "score_frames",
     "score_rows",
     "scores_frame",
     "to_csv",

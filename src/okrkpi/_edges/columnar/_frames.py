@@ -1,0 +1,155 @@
+"""The tables a caller gives, as narwhals lazy frames of one backend, and the result back.
+
+Every table becomes a `narwhals.LazyFrame` with the caller's column names mapped to
+ours and a row number (`ROW`) in the table's own order, so that "row 1042" means the
+same row here as in `from_frames`, and ties (two check-ins at one moment, the order of
+milestones) are broken as the pure reader breaks them: by position.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from okrkpi._edges.tables import TABLES
+from okrkpi._errors import MissingExtraError, ValidationError
+
+ROW = "__okrkpi_row"
+"""The column holding each row's position in its table (0 for the first row)."""
+
+SCORED_TABLES = ("objectives", "key_results", "check_ins", "milestones", "plans", "initiatives")
+"""The tables `score_frames` reads, in the order problems are reported."""
+
+
+def narwhals() -> Any:
+    """The narwhals module (stable API v2), or the error naming the extra to install."""
+    try:
+        import narwhals.stable.v2 as nw  # noqa: PLC0415 - optional: only frames need it
+    except ImportError:
+        raise MissingExtraError("Scoring data frames", "tables", "narwhals") from None
+    return nw
+
+
+class Inputs:
+    """The tables given to `score_frames`, read as lazy frames of one backend.
+
+    Attributes:
+        frames: Table name -> lazy frame with our column names and `ROW`; absent
+            optional tables are left out.
+        implementation: The backend all tables share (a `narwhals.Implementation`).
+        lazy: Whether the caller gave lazy frames (the result is then lazy too).
+    """
+
+    def __init__(self, given: Mapping[str, Any], renames: Mapping[str, Mapping[str, str]]) -> None:
+        nw = narwhals()
+        self.frames: dict[str, Any] = {}
+        self.implementation: Any = None
+        self.lazy = False
+        first: str | None = None
+        for table, data in given.items():
+            if table != "objectives" and _absent(data):
+                continue
+            frame = _from_native(nw, table, data)
+            implementation = frame.implementation
+            if self.implementation is None:
+                self.implementation, first = implementation, table
+            elif implementation is not self.implementation:
+                raise ValidationError.field(
+                    table,
+                    f"a {_kind(implementation)} frame",
+                    f"a frame of the same kind as {first} ({_kind(self.implementation)})",
+                )
+            self.lazy = self.lazy or isinstance(frame, nw.LazyFrame)
+            self.frames[table] = _renamed(table, frame, renames.get(table, {}))
+        self.frames = {table: with_row_numbers(nw, frame) for table, frame in self.frames.items()}
+
+    def result(self, frame: Any) -> Any:
+        """`frame` in the caller's kind: lazy stays lazy, eager frames are collected."""
+        if self.lazy:
+            return frame.to_native()
+        return frame.collect(backend=self.implementation).to_native()
+
+
+def _lazy_engine(nw: Any) -> Any:
+    """The lazy engine that computes for pyarrow tables: polars, else DuckDB."""
+    for name, engine in (
+        ("polars", nw.Implementation.POLARS),
+        ("duckdb", nw.Implementation.DUCKDB),
+    ):
+        try:
+            __import__(name)
+        except ImportError:
+            continue
+        return engine
+    raise MissingExtraError("Scoring pyarrow tables", "polars", "polars")
+
+
+def _absent(data: Any) -> bool:
+    """An optional table left out: `()` (the default), `None` or an empty sequence."""
+    return data is None or (isinstance(data, tuple | list) and not data)
+
+
+def _kind(implementation: Any) -> str:
+    return str(implementation.value) if hasattr(implementation, "value") else str(implementation)
+
+
+def _from_native(nw: Any, table: str, data: Any) -> Any:
+    if isinstance(data, Mapping | str | bytes | tuple | list):
+        raise ValidationError.field(
+            table, data, "a data frame (score_frames reads frames; from_frames reads rows)"
+        )
+    try:
+        frame = nw.from_native(data)
+    except TypeError:
+        raise ValidationError.field(table, data, "a data frame narwhals supports") from None
+    if not isinstance(frame, nw.DataFrame | nw.LazyFrame):
+        raise ValidationError.field(table, data, "a data frame narwhals supports")
+    return frame
+
+
+def _renamed(table: str, frame: Any, renames: Mapping[str, str]) -> Any:
+    """`frame` with the caller's names mapped to ours; two columns landing on one name refused."""
+    names = [str(name) for name in frame.columns]
+    renamed = [renames.get(name, name) for name in names]
+    twice = sorted({name for name in renamed if renamed.count(name) > 1})
+    if twice:
+        raise ValidationError.field(f"{table}.columns", twice, "one column per name after renames")
+    ours = set(TABLES[table])
+    mapping = {old: new for old, new in zip(names, renamed, strict=True) if old != new}
+    frame = frame.rename(mapping) if mapping else frame
+    # Columns we do not read are dropped early: a wide export costs nothing downstream.
+    return frame.select([name for name in renamed if name in ours])
+
+
+def with_row_numbers(nw: Any, frame: Any) -> Any:
+    """`frame` as a lazy frame with `ROW`, each row's position in the table's own order.
+
+    Eager frames and polars lazy frames have an order; a DuckDB relation is numbered in
+    the order DuckDB reads it (a table's insertion order), a Spark frame in partition
+    order, a Dask frame in partition and index order. A pyarrow table is computed by a
+    lazy engine (polars, else DuckDB): pyarrow has no ordered window functions.
+    """
+    if isinstance(frame, nw.DataFrame):
+        numbered = frame.with_row_index(ROW)
+        if frame.implementation is nw.Implementation.PYARROW:
+            return numbered.lazy(backend=_lazy_engine(nw))
+        return numbered.lazy()
+    implementation = frame.implementation
+    native = frame.to_native()
+    if implementation is nw.Implementation.POLARS:
+        return nw.from_native(native.with_row_index(ROW))
+    if implementation is nw.Implementation.DUCKDB:
+        return nw.from_native(native.project(f'*, (row_number() OVER () - 1) AS "{ROW}"'))
+    if implementation is nw.Implementation.PYSPARK:
+        from pyspark.sql import functions  # noqa: PLC0415 - only with a Spark frame
+
+        # Increasing in partition order, not consecutive: positions are counted only
+        # for the rows a problem is reported on.
+        return nw.from_native(native.withColumn(ROW, functions.monotonically_increasing_id()))
+    if implementation is nw.Implementation.DASK:
+        numbered = native.assign(**{ROW: 1})
+        numbered[ROW] = numbered[ROW].cumsum() - 1  # across partitions, in their order
+        return nw.from_native(numbered)
+    raise MissingExtraError(  # pragma: no cover - every lazy backend narwhals has is above
+        f"Scoring {_kind(implementation)} frames", "tables", "narwhals"
+    )

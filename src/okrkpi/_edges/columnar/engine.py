@@ -1,0 +1,905 @@
+"""The columnar engine: whole organisations scored where their tables live.
+
+The tables `from_frames` reads are joined and scored with narwhals expressions, for one
+date or many at once, on any backend narwhals supports; nothing is built per row. The
+steps, each a function below:
+
+1. objectives: commitment, cycle days, alignment links;
+2. key results: their measure's columns, milestone weights;
+3. check-ins: each one's day (by the policy's day rule) and order; the one current on
+   each date is found by comparing its day with the next check-in's;
+4. key results on each date: progress by kind, value, grade, met, status (pace during
+   the cycle, final after it, a plan's expected progress where there is one);
+5. objectives on each date: the aggregator over key results, rolled up the alignment tree
+   level by level when the roll-up uses children; grade, met, status.
+
+Days are whole numbers (days since 1970-01-01) computed from a date's year, month and
+day, so the arithmetic is the same on every backend.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, datetime
+from typing import Any, Literal
+
+from okrkpi._edges.columnar import rules as r
+from okrkpi._edges.columnar._frames import ROW, Inputs, narwhals
+from okrkpi._edges.columnar.validation import check_tables, prepared_columns
+from okrkpi._edges.tables import _renames
+from okrkpi._errors import ValidationError
+from okrkpi._model.cycle import Cycle
+from okrkpi._model.key_result import KeyResultKind
+from okrkpi._scoring.policy import ScoringPolicy, resolve_policy
+
+__all__ = ["score_frames"]
+
+EPOCH = date(1970, 1, 1)
+_KIND = KeyResultKind
+
+OBJECTIVE_COLUMNS = (
+    "as_of",
+    "objective_id",
+    "objective",
+    "owner",
+    "cycle",
+    "progress",
+    "value",
+    "grade",
+    "status",
+    "met",
+)
+KEY_RESULT_COLUMNS = (
+    "as_of",
+    "objective_id",
+    "objective",
+    "key_result_id",
+    "key_result",
+    "current",
+    "progress",
+    "value",
+    "grade",
+    "status",
+    "met",
+)
+
+
+def score_frames(
+    as_of: date | Iterable[date],
+    *,
+    objectives: Any,
+    key_results: Any,
+    check_ins: Any,
+    milestones: Any = (),
+    plans: Any = (),
+    initiatives: Any = (),
+    columns: Mapping[str, Mapping[str, str]] | None = None,
+    by: Literal["objective", "key_result"] = "objective",
+    policy: ScoringPolicy | None = None,
+    validate: bool = True,
+) -> Any:
+    """Score whole organisations from their tables, where the tables live.
+
+    The tables and columns are those `from_frames` reads (`TABLES`); the result has the
+    columns of `scores_frame`. Frames may be of any kind narwhals supports, eager or
+    lazy: pandas, polars (DataFrame or LazyFrame), pyarrow, a DuckDB relation, a Dask
+    or a PySpark DataFrame. All tables are of one kind; the result is of that kind, and
+    lazy when any table is lazy (nothing is collected: the caller collects). The
+    built-in strategies run as expressions of the frame library, for every date at once.
+
+    Rows are sorted by `as_of`, then objectives in their table's order, then (with
+    `by="key_result"`) key results in theirs: the order of `scores_frame` on the same
+    tables read by `from_frames`.
+
+    Args:
+        as_of: A date or a sequence of dates; each is "as it stood at the end of that
+            day", judged within each objective's cycle, as `scores_frame` does.
+        objectives: One row per objective.
+        key_results: One row per key result, linked by `objective_id`.
+        check_ins: One row per check-in, linked by `objective_id` and `key_result_id`.
+        milestones: The steps of milestones key results, in order (optional).
+        plans: The planned values of metric key results (optional).
+        initiatives: Read for validation only: no built-in roll-up the engine computes
+            uses them (optional).
+        columns: Renames per table, the caller's column name to ours, as in `from_frames`.
+        by: `"objective"` for one row per objective and date, `"key_result"` for one row
+            per key result and date.
+        policy: Built-in strategies only (the defaults when None): a custom strategy
+            cannot become an expression, and is refused by name.
+        validate: Check every table first, as `from_frames` does (a few small queries,
+            whose results are the problems found). False skips the checks for tables
+            already known to be valid, e.g. kept under the constraints of `schema_sql`.
+
+    Returns:
+        A frame of the tables' kind: pandas, polars, pyarrow, a DuckDB relation, ...
+
+    Raises:
+        ValidationError: A bad argument, a strategy the engine cannot compute, or (with
+            `validate`) every bad cell, each named like `check_ins[row 1042].value`, as
+            `from_frames` names it, up to `MAX_PROBLEMS`.
+        MissingExtraError: narwhals is not installed.
+    """
+    days = _as_of_days(as_of)
+    rules = r.read_policy(resolve_policy(policy))
+    if by not in ("objective", "key_result"):
+        raise ValidationError.field("score_frames.by", by, "'objective' or 'key_result'")
+    if not isinstance(validate, bool):
+        raise ValidationError.field("score_frames.validate", validate, "True or False")
+    given = {
+        "objectives": objectives,
+        "key_results": key_results,
+        "check_ins": check_ins,
+        "milestones": milestones,
+        "plans": plans,
+        "initiatives": initiatives,
+    }
+    inputs = Inputs(given, _renames(columns))
+    nw = narwhals()
+    frames = prepared_columns(nw, inputs, rules.new.local_days)
+    if not inputs.lazy:
+        # Eager tables are in memory already: prepare them once, not once per query.
+        frames = {name: frame.collect().lazy() for name, frame in frames.items()}
+    if validate:
+        check_tables(nw, inputs, frames)
+    cycles = _cycle_days(nw, frames["objectives"])
+    objective_table = _objectives(nw, frames["objectives"], cycles)
+    key_result_table = _key_results(nw, frames, objective_table)
+    dates = dates_frame(nw, frames["objectives"], days)
+    dated = _key_results_on_dates(
+        nw, frames, key_result_table, days, dates, rules, labels=by == "key_result"
+    )
+    if by == "key_result":
+        text = key_result_table.select(
+            "key_result_row", "objective_id", "objective", "key_result_id", "key_result"
+        )
+        result = dated.join(text, on="key_result_row", how="inner")
+        order = ("date_index", "objective_row", "key_result_row")
+        return inputs.result(result.sort(*order).select(*KEY_RESULT_COLUMNS))
+    scored = _objectives_on_dates(nw, objective_table, dated, dates, rules)
+    text = objective_table.select("objective_row", "objective_id", "objective", "owner", "cycle")
+    if rules.uses_children:  # the roll-up kept the ids it links by
+        text = text.drop("objective_id")
+    result = scored.join(text, on="objective_row", how="inner")
+    return inputs.result(result.sort("date_index", "objective_row").select(*OBJECTIVE_COLUMNS))
+
+
+def _as_of_days(as_of: date | Iterable[date]) -> list[tuple[date, int]]:
+    """The dates asked for, each with its day number."""
+    if isinstance(as_of, date):
+        given: list[Any] = [as_of]
+        paths = ["score_frames.as_of"]
+    elif isinstance(as_of, str | bytes | Mapping) or not isinstance(as_of, Iterable):
+        raise ValidationError.field("score_frames.as_of", as_of, "a date or a sequence of dates")
+    else:
+        given = list(as_of)
+        paths = [f"score_frames.as_of[{position}]" for position in range(len(given))]
+    for path, day in zip(paths, given, strict=True):
+        if isinstance(day, datetime) or not isinstance(day, date):
+            raise ValidationError.field(path, day, "a date (scores are as of the end of a day)")
+    return [(day, (day - EPOCH).days) for day in given]
+
+
+# -- 1. objectives ---------------------------------------------------------------------------
+
+
+def _cycle_days(nw: Any, objectives: Any) -> dict[tuple[str, int], tuple[int, int]]:
+    """The first and last day of every cycle named without dates, read once per name.
+
+    A small query: the distinct names (and fiscal start months) of the objectives whose
+    cycle has no `cycle_start`.
+    """
+    named = objectives.filter(~nw.col("cycle").is_null() & nw.col("cycle_first").is_null()).select(
+        "cycle", "cycle_fiscal_start_month"
+    )
+    found = named.unique().collect().rows()
+    days = {}
+    for name, month in found:
+        start_month = 1 if month is None or math.isnan(month) else month
+        try:
+            cycle = Cycle.parse(name, start_month=start_month)
+        except ValidationError:  # reported by validation; left without days here
+            continue
+        start_month = int(start_month)
+        days[(name, start_month)] = ((cycle.start - EPOCH).days, (cycle.end - EPOCH).days)
+    return days
+
+
+def _objectives(nw: Any, objectives: Any, cycles: Mapping[tuple[str, int], tuple[int, int]]) -> Any:
+    """Spec: objectives with their commitment, cycle days and alignment links."""
+    month = nw.coalesce(nw.col("cycle_fiscal_start_month"), nw.lit(1.0))
+    first, last = nw.col("cycle_first"), nw.col("cycle_last")
+    for (name, start_month), (start, end) in cycles.items():
+        this = (
+            (nw.col("cycle") == name)
+            & (month == float(start_month))
+            & nw.col("cycle_first").is_null()
+        )
+        first = nw.when(this).then(start).otherwise(first)
+        last = nw.when(this).then(end).otherwise(last)
+    commitment = nw.col("commitment").str.strip_chars().str.to_lowercase()
+    return objectives.select(
+        nw.col("id").alias("objective_id"),
+        nw.col(ROW).alias("objective_row"),
+        nw.col("title").alias("objective"),
+        "owner",
+        "cycle",
+        "parent_id",
+        "parent_key_result_id",
+        nw.coalesce(nw.col("alignment_weight"), nw.lit(1.0)).alias("alignment_weight"),
+        (commitment == "committed").fill_null(value=False).alias("committed"),
+        first.cast(nw.Float64).alias("cycle_first"),
+        last.cast(nw.Float64).alias("cycle_last"),
+    )
+
+
+# -- 2. key results ----------------------------------------------------------------------------
+
+
+def _key_results(nw: Any, frames: Mapping[str, Any], objectives: Any) -> Any:
+    """Spec: key results with their measure's columns and their objective's cycle.
+
+    Zoned shares: commit and target as shares of the way from baseline to stretch (30%
+    and 70% when not given). Milestones: the sum of all steps' weights.
+    """
+    span = nw.col("stretch") - nw.col("baseline")
+    table = frames["key_results"].select(
+        nw.col("objective_id"),
+        nw.col("id").alias("key_result_id"),
+        nw.col(ROW).alias("key_result_row"),
+        nw.col("title").alias("key_result"),
+        _kind_code(nw).alias("kind_code"),
+        nw.coalesce(nw.col("weight"), nw.lit(1.0)).alias("weight"),
+        "start",
+        nw.col("target"),
+        "threshold",
+        nw.coalesce(nw.col("above"), nw.lit(value=True)).alias("above"),
+        nw.coalesce(nw.col("inclusive"), nw.lit(value=False)).alias("inclusive"),
+        nw.coalesce(nw.col("done"), nw.lit(value=False)).cast(nw.Float64).alias("done"),
+        "baseline",
+        "stretch",
+        nw.coalesce((nw.col("commit") - nw.col("baseline")) / span, nw.lit(0.3)).alias(
+            "commit_share"
+        ),
+        nw.coalesce((nw.col("target") - nw.col("baseline")) / span, nw.lit(0.7)).alias(
+            "target_share"
+        ),
+    )
+    table = table.join(
+        objectives.select(
+            "objective_id", "objective_row", "objective", "committed", "cycle_first", "cycle_last"
+        ),
+        on="objective_id",
+        how="inner",
+    )
+    if "milestones" in frames:
+        totals = (
+            frames["milestones"]
+            .with_columns(_step_weight(nw).alias("weight"))
+            .group_by("objective_id", "key_result_id")
+            .agg(nw.col("weight").sum().alias("total_weight"))
+        )
+        table = table.join(totals, on=["objective_id", "key_result_id"], how="left")
+    else:
+        table = table.with_columns(total_weight=nw.lit(None, dtype=nw.Float64))
+    return table
+
+
+def _kind_code(nw: Any) -> Any:
+    """A key result's kind, by value in any case, as its number in `KIND_CODES`."""
+    kind = nw.col("kind").str.to_lowercase()
+    code = nw.lit(None, dtype=nw.Float64)
+    for member, number in r.KIND_CODES.items():
+        code = nw.when(kind == member.value).then(number).otherwise(code)
+    return code
+
+
+def _kinds(nw: Any, key_results: Any) -> set[KeyResultKind]:
+    """The kinds of key result the tables hold (a small query: their distinct codes)."""
+    codes = key_results.select("kind_code").unique().collect().get_column("kind_code").to_list()
+    return {kind for kind, number in r.KIND_CODES.items() if number in codes}
+
+
+def _step_weight(nw: Any) -> Any:
+    """A milestone's weight, 1.0 when not given."""
+    return nw.coalesce(nw.col("weight"), nw.lit(1.0))
+
+
+# -- 3. check-ins ------------------------------------------------------------------------------
+
+# Where a key result stands before its first check-in: a state that sorts before any.
+_BEFORE_ANY = -1e18
+
+
+def _states(nw: Any, check_ins: Any, key_results: Any) -> Any:
+    """Each key result's successive states: before any check-in, then after each one.
+
+    One row per state: `key_result_row`, `cycle_last`, `day` (from which it holds),
+    `current` (null before the first check-in) and `next_day` (when the next state
+    starts; null for the last). Check-ins are ordered by moment, then by row: of two at
+    one moment the later row wins, as in `from_frames`.
+    """
+    keys = key_results.select("objective_id", "key_result_id", "key_result_row", "cycle_last")
+    checked = check_ins.join(keys, on=["objective_id", "key_result_id"], how="inner").select(
+        "key_result_row", "cycle_last", "day", "moment", ROW, nw.col("value").alias("current")
+    )
+    before = key_results.select(
+        "key_result_row",
+        "cycle_last",
+        nw.lit(_BEFORE_ANY, dtype=nw.Float64).alias("day"),
+        nw.lit(_BEFORE_ANY, dtype=nw.Float64).alias("moment"),
+        nw.lit(-1, dtype=nw.Int64).alias(ROW),
+        nw.lit(None, dtype=nw.Float64).alias("current"),
+    )
+    states = nw.concat([before, checked.with_columns(nw.col(ROW).cast(nw.Int64))])
+    if not _ordered_windows(nw, states):
+        return states  # the latest state is found per date, by group-by (_latest_states)
+    if states.implementation is nw.Implementation.POLARS:
+        # One sort of the whole table is far cheaper in polars than a window per key
+        # result: shift along it and cut where the key result changes.
+        order = ["key_result_row", "moment", ROW]
+        following = states.with_columns(
+            nw.col("day").shift(-1).over(order_by=order).alias("next_day"),
+            nw.col("key_result_row").shift(-1).over(order_by=order).alias("next_row"),
+        )
+        same = nw.col("next_row") == nw.col("key_result_row")
+        return following.with_columns(
+            nw.when(same).then(nw.col("next_day")).otherwise(None).alias("next_day")
+        ).drop("next_row")
+    return states.with_columns(
+        nw.col("day").shift(-1).over("key_result_row", order_by=["moment", ROW]).alias("next_day")
+    )
+
+
+def _judged_states(nw: Any, states: Any, days: Sequence[tuple[date, int]], dates: Any) -> Any:
+    """The state of every key result on every date: one row per key result and date.
+
+    Spec: a date means the end of that day, judged within the cycle (a later date means
+    the cycle's last day, so check-ins after it never count): the state holding on the
+    judged day J is the one that started on or before J and whose successor did not.
+    """
+    judged = (
+        nw.when(nw.col("cycle_last") < nw.col("as_of_day"))
+        .then(nw.col("cycle_last"))
+        .otherwise(nw.col("as_of_day"))
+    )
+    holding = (nw.col("day") <= judged) & (
+        nw.col("next_day").is_null() | (nw.col("next_day") > judged)
+    )
+    chosen = ("key_result_row", "as_of", "as_of_day", "date_index", "current")
+    if not _ordered_windows(nw, states):
+        return _latest_states(nw, states.join(dates, how="cross").filter(nw.col("day") <= judged))
+    if states.implementation is not nw.Implementation.POLARS:
+        # A SQL engine streams the product with the few dates through the filter.
+        return states.join(dates, how="cross").filter(holding).select(*chosen)
+    # polars: one filter per date over the shared plan, no product in memory.
+    return nw.concat(
+        [
+            states.with_columns(
+                nw.lit(day, dtype=nw.Date).alias("as_of"),
+                nw.lit(float(number), dtype=nw.Float64).alias("as_of_day"),
+                nw.lit(index, dtype=nw.Int64).alias("date_index"),
+            )
+            .filter(holding)
+            .select(*chosen)
+            for index, (day, number) in enumerate(days)
+        ]
+    )
+
+
+def _ordered_windows(nw: Any, frame: Any) -> bool:
+    """Whether the backend has window functions in a given order (Dask's have not)."""
+    return frame.implementation is not nw.Implementation.DASK
+
+
+def _latest_states(nw: Any, started: Any) -> Any:
+    """Per key result and date, the state that started last: by moment, then by row.
+
+    Group-bys and joins only, for backends without ordered window functions.
+    """
+    keys = ["key_result_row", "date_index"]
+    top = started.group_by(*keys).agg(nw.col("moment").max().alias("top_moment"))
+    at_top = started.join(top, on=keys, how="inner").filter(
+        nw.col("moment") == nw.col("top_moment")
+    )
+    last = at_top.group_by(*keys).agg(nw.col(ROW).max().alias("top_row"))
+    return (
+        at_top.join(last, on=keys, how="inner")
+        .filter(nw.col(ROW) == nw.col("top_row"))
+        .select("key_result_row", "as_of", "as_of_day", "date_index", "current")
+    )
+
+
+# -- 4. key results on each date -----------------------------------------------------------------
+
+
+def dates_frame(nw: Any, anchor: Any, days: Sequence[tuple[date, int]]) -> Any:
+    """The dates asked for as a small frame of the tables' backend, one row per date.
+
+    Built from one row of `anchor` (a table of that backend), so that no backend-specific
+    constructor is needed: `as_of`, its day number and its position in the list.
+    """
+    if anchor.implementation is nw.Implementation.DASK:  # Dask has no ordered head of a frame
+        return _dask_dates(nw, days)
+    one = anchor.select(nw.col(ROW)).head(1)
+    return nw.concat(
+        [
+            one.select(
+                nw.lit(day, dtype=nw.Date).alias("as_of"),
+                nw.lit(float(number), dtype=nw.Float64).alias("as_of_day"),
+                nw.lit(index, dtype=nw.Int64).alias("date_index"),
+            )
+            for index, (day, number) in enumerate(days)
+        ]
+    )
+
+
+def _dask_dates(nw: Any, days: Sequence[tuple[date, int]]) -> Any:
+    import dask.dataframe  # noqa: PLC0415 - only with Dask frames
+
+    columns = {
+        "as_of": [day for day, _ in days],
+        "as_of_day": [float(number) for _, number in days],
+        "date_index": list(range(len(days))),
+    }
+    schema = {"as_of": nw.Date, "as_of_day": nw.Float64, "date_index": nw.Int64}
+    pandas = nw.from_dict(columns, schema=schema, backend="pandas").to_native()
+    frame = dask.dataframe.from_pandas(pandas, npartitions=1)  # type: ignore[no-untyped-call]
+    return nw.from_native(frame)
+
+
+def _on_dates(nw: Any, table: Any, dates: Any) -> Any:
+    """`table` once per date, with `as_of`, its day number and the date's index."""
+    return table.join(dates, how="cross")
+
+
+def _key_results_on_dates(
+    nw: Any,
+    frames: Mapping[str, Any],
+    key_results: Any,
+    days: Sequence[tuple[date, int]],
+    dates: Any,
+    rules: r.Rules,
+    *,
+    labels: bool,
+) -> Any:
+    """Every key result on every date: current, progress, value, met, status codes.
+
+    With `labels`, also the grade and status as text (the rows by key result).
+    """
+    states = _states(nw, frames["check_ins"], key_results)
+    kinds = _kinds(nw, key_results)
+    columns = list(_SCORING_COLUMNS)
+    if rules.rollup == "driven_key_results":  # drivers link to a key result by its ids
+        columns += ["objective_id", "key_result_id"]
+    grid = _judged_states(nw, states, days, dates).join(
+        key_results.select(*columns), on="key_result_row", how="inner"
+    )
+    if "milestones" in frames and _KIND.MILESTONES in kinds:
+        grid = _reached_weights(nw, frames["milestones"], key_results, grid)
+    else:
+        grid = grid.with_columns(reached_weight=nw.lit(None, dtype=nw.Float64))
+    zones = nw.lit(0.0) if kinds.isdisjoint({_KIND.ZONED, _KIND.ORDINAL}) else r.zone_of(nw)
+    grid = grid.with_columns(zones.alias("zone")).with_columns(
+        r.key_result_progress(nw, rules, kinds).alias("progress")
+    )
+    grid = grid.with_columns(r.clamped(nw, "progress").alias("value"))
+    grid = grid.with_columns(
+        r.contribution(nw, rules).alias("contribution"),
+        r.met(nw, rules).alias("met"),
+        r.elapsed(nw).alias("elapsed"),
+    )
+    if "plans" in frames and _KIND.METRIC in kinds:
+        grid = _planned(nw, frames["plans"], key_results, grid, dates)
+    else:
+        grid = grid.with_columns(expected=nw.col("elapsed"))
+    no_cycle = nw.col("cycle_last").is_null()
+    ended = nw.col("as_of_day") >= nw.col("cycle_last")
+    status = (
+        nw.when(no_cycle)
+        .then(nw.lit(None, dtype=nw.Float64))
+        .when(ended)
+        .then(r.final_code(nw))
+        .otherwise(r.paced_code(nw, rules, "value", "expected"))
+    )
+    # During the cycle an objective is paced by its key results: their pace codes.
+    paced = nw.when(no_cycle | ended).then(nw.lit(None, dtype=nw.Float64)).otherwise(status)
+    grid = grid.with_columns(status.alias("status_code"), paced.alias("pace_code"))
+    if not labels:
+        return grid
+    return grid.with_columns(
+        r.grade(nw, rules).alias("grade"), r.status_name(nw, "status_code").alias("status")
+    )
+
+
+# What scoring reads of a key result on every date; text is joined to the result at the end.
+_SCORING_COLUMNS = (
+    "key_result_row",
+    "objective_row",
+    "kind_code",
+    "weight",
+    "start",
+    "target",
+    "threshold",
+    "above",
+    "inclusive",
+    "done",
+    "baseline",
+    "stretch",
+    "commit_share",
+    "target_share",
+    "committed",
+    "cycle_first",
+    "cycle_last",
+    "total_weight",
+)
+
+
+def _reached_weights(nw: Any, milestones: Any, key_results: Any, grid: Any) -> Any:
+    """Milestones: the summed weight of the first `current` steps, in the table's order."""
+    keys = ["objective_id", "key_result_id"]
+    if _ordered_windows(nw, milestones):
+        steps = milestones.with_columns(nw.lit(1.0, dtype=nw.Float64).alias("step")).select(
+            *keys,
+            _step_weight(nw).cum_sum().over(*keys, order_by=ROW).alias("reached_weight"),
+            nw.col("step").cum_sum().over(*keys, order_by=ROW).alias("reached"),
+        )
+    else:  # each step with the steps up to it: a key result has a handful
+        weights = milestones.select(*keys, ROW, _step_weight(nw).alias("weight"))
+        later = weights.select(*keys, nw.col(ROW).alias("up_to"))
+        steps = (
+            weights.join(later, on=keys, how="inner")
+            .filter(nw.col(ROW) <= nw.col("up_to"))
+            .with_columns(nw.lit(1.0, dtype=nw.Float64).alias("step"))
+            .group_by(*keys, "up_to")
+            .agg(
+                nw.col("weight").sum().alias("reached_weight"),
+                nw.col("step").sum().alias("reached"),
+            )
+        )
+    steps = steps.join(key_results.select(*keys, "key_result_row"), on=keys, how="inner").select(
+        "key_result_row", "reached", "reached_weight"
+    )
+    is_milestones = r.of_kind(nw, _KIND.MILESTONES)
+    grid = grid.with_columns(nw.when(is_milestones).then(nw.col("current")).alias("reached"))
+    return grid.join(steps, on=["key_result_row", "reached"], how="left")
+
+
+def _planned(nw: Any, plans: Any, key_results: Any, grid: Any, dates: Any) -> Any:
+    """Plans: expected progress linear between planned days, in progress space.
+
+    Spec (plans): only the plan's days within the cycle count; the cycle's first day at
+    the start value and its last day at the target are implied unless planned; between
+    two points the expected progress is linear by day; where it lands on the straight
+    line up to rounding (1e-12), the straight line's share; clamped to [0, 1].
+    """
+    cycle = key_results.select(
+        "objective_id",
+        "key_result_id",
+        "key_result_row",
+        "start",
+        "target",
+        "cycle_first",
+        "cycle_last",
+    )
+    given = plans.join(cycle, on=["objective_id", "key_result_id"], how="inner").filter(
+        (nw.col("day") >= nw.col("cycle_first")) & (nw.col("day") <= nw.col("cycle_last"))
+    )
+    points = given.select(
+        "key_result_row",
+        "day",
+        ((nw.col("value") - nw.col("start")) / (nw.col("target") - nw.col("start"))).alias(
+            "planned"
+        ),
+        nw.lit(1, dtype=nw.Int64).alias("given"),
+    )
+    planned_rows = given.select("key_result_row", "cycle_first", "cycle_last").unique()
+    implied = nw.concat(
+        [
+            planned_rows.select(
+                "key_result_row",
+                nw.col(edge).alias("day"),
+                nw.lit(share, dtype=nw.Float64).alias("planned"),
+                nw.lit(0, dtype=nw.Int64).alias("given"),
+            )
+            for edge, share in (("cycle_first", 0.0), ("cycle_last", 1.0))
+        ]
+    )
+    # A planned point on the cycle's first or last day replaces the implied one.
+    points = (
+        nw.concat([points, implied])
+        .with_columns(nw.col("given").max().over("key_result_row", "day").alias("best"))
+        .filter(nw.col("given") == nw.col("best"))
+        .select("key_result_row", "day", "planned")
+    )
+    dated = _on_dates(nw, points, dates)
+    before = nw.when(nw.col("day") <= nw.col("as_of_day")).then(nw.col("day"))
+    after = nw.when(nw.col("day") > nw.col("as_of_day")).then(nw.col("day"))
+    bounds = (
+        dated.with_columns(before.alias("day_a"), after.alias("day_b"))
+        .group_by("key_result_row", "date_index")
+        .agg(nw.col("day_a").max(), nw.col("day_b").min())
+    )
+    for end in ("a", "b"):
+        bounds = bounds.join(
+            points.select(
+                "key_result_row",
+                nw.col("day").alias(f"day_{end}"),
+                nw.col("planned").alias(f"planned_{end}"),
+            ),
+            on=["key_result_row", f"day_{end}"],
+            how="left",
+        )
+    share = (nw.col("as_of_day") - nw.col("day_a")) / (nw.col("day_b") - nw.col("day_a"))
+    line = nw.col("planned_a") + (nw.col("planned_b") - nw.col("planned_a")) * share
+    progress = (
+        nw.when(nw.col("day_a").is_null())
+        .then(nw.col("planned_b"))
+        .when(nw.col("day_b").is_null())
+        .then(nw.col("planned_a"))
+        .otherwise(line)
+    )
+    grid = grid.join(
+        bounds.select("key_result_row", "date_index", "day_a", "day_b", "planned_a", "planned_b"),
+        on=["key_result_row", "date_index"],
+        how="left",
+    ).with_columns(
+        nw.when(nw.col("as_of_day") < nw.col("day_b"))
+        .then(progress)
+        .otherwise(nw.col("planned_a"))
+        .alias("plan_progress")
+    )
+    snapped = (
+        nw.when((nw.col("plan_progress") - nw.col("elapsed")).abs() <= 1e-12)
+        .then(nw.col("elapsed"))
+        .otherwise(nw.col("plan_progress").clip(0.0, 1.0))
+    )
+    return grid.with_columns(
+        nw.when(nw.col("planned_a").is_null() & nw.col("planned_b").is_null())
+        .then(nw.col("elapsed"))
+        .otherwise(snapped)
+        .alias("expected")
+    )
+
+
+# -- 5. objectives on each date -------------------------------------------------------------------
+
+
+def _objectives_on_dates(
+    nw: Any, objectives: Any, key_results: Any, dates: Any, rules: r.Rules
+) -> Any:
+    """Every objective on every date: the aggregate, rolled up, graded, with its status."""
+    numbers = ["objective_row", "committed", "cycle_first", "cycle_last"]
+    if rules.uses_children:
+        numbers += ["objective_id", "parent_id", "parent_key_result_id", "alignment_weight"]
+    grid = _on_dates(nw, objectives.select(*numbers), dates)
+    positive = nw.col("weight") > 0
+    parts = key_results.select(
+        "objective_row",
+        "date_index",
+        "pace_code",
+        nw.when(positive).then(nw.col("weight")).otherwise(0.0).alias("part_weight"),
+        nw.when(positive).then(nw.col("contribution")).alias("part_value"),
+    )
+    # The worst pace of its key results, in the same pass as the aggregate.
+    worst = nw.col("pace_code").max().alias("worst_code")
+    own = _aggregate(nw, parts, "objective_row", rules, prefix="own", also=(worst,))
+    grid = grid.join(own, on=["objective_row", "date_index"], how="left")
+    if rules.uses_children:
+        grid = _rolled_up(nw, grid, objectives, key_results, rules)
+    else:
+        grid = grid.with_columns(progress=nw.coalesce(nw.col("own_value"), nw.lit(0.0)))
+    grid = grid.with_columns(r.clamped(nw, "progress").alias("value"))
+    grid = grid.with_columns(
+        r.grade(nw, rules).alias("grade"),
+        r.met(nw, rules).alias("met"),
+        r.elapsed(nw).alias("elapsed"),
+    )
+    paced_alone = r.paced_code(nw, rules, "paced_value", "elapsed")
+    during = paced_alone if rules.uses_children else nw.coalesce(nw.col("worst_code"), paced_alone)
+    status = (
+        nw.when(nw.col("cycle_last").is_null())
+        .then(nw.lit(None, dtype=nw.Float64))
+        .when(nw.col("as_of_day") >= nw.col("cycle_last"))
+        .then(r.final_code(nw))
+        .otherwise(during)
+    )
+    # Rolled up, an objective's own value is paced; else, with no key results, its 0.0.
+    paced_value = nw.col("value") if rules.uses_children else nw.lit(0.0)
+    return (
+        grid.with_columns(paced_value.alias("paced_value"))
+        .with_columns(status.alias("status_code"))
+        .with_columns(r.status_name(nw, "status_code").alias("status"))
+    )
+
+
+def _aggregate(
+    nw: Any, parts: Any, by: str, rules: r.Rules, *, prefix: str, also: Sequence[Any] = ()
+) -> Any:
+    """Spec: the aggregator over parts with weight > 0, per `by` and date.
+
+    `parts` has `part_weight` (0 for a part left out) and `part_value` (null for one).
+    Weighted mean `sum(w v) / sum(w)`; minimum; weighted geometric mean
+    `exp(sum(w ln v) / sum(w))`, 0.0 when a part is 0, kept between the parts' extremes.
+    Also the sums a roll-up combines: `{prefix}_weight`, `{prefix}_sum`, `{prefix}_log`,
+    `{prefix}_min`, `{prefix}_max`, `{prefix}_zero`; `{prefix}_value` is null without
+    parts. `also` adds aggregations of the same pass.
+    """
+    value, weight = nw.col("part_value"), nw.col("part_weight")
+    # Products first: every aggregation below is then elementary on every backend.
+    terms = parts.with_columns(
+        (weight * value).alias("part_product"),
+        # log(1) = 0 stands in for parts at 0 (and parts left out): the zero count decides.
+        (weight * nw.when(value > 0).then(value).otherwise(1.0).log()).alias("part_log"),
+        nw.when(value <= 0).then(1.0).otherwise(0.0).alias("part_zero"),
+    )
+    aggregated = terms.group_by(by, "date_index").agg(
+        nw.col("part_weight").sum().alias(f"{prefix}_weight"),
+        nw.col("part_product").sum().alias(f"{prefix}_sum"),
+        nw.col("part_log").sum().alias(f"{prefix}_log"),
+        nw.col("part_value").min().alias(f"{prefix}_min"),
+        nw.col("part_value").max().alias(f"{prefix}_max"),
+        nw.col("part_zero").sum().alias(f"{prefix}_zero"),
+        *also,
+    )
+    has_parts = nw.col(f"{prefix}_weight") > 0
+    return aggregated.with_columns(
+        nw.when(has_parts).then(_aggregated_value(nw, rules, prefix)).alias(f"{prefix}_value")
+    )
+
+
+def _between(nw: Any, value: Any, low: Any, high: Any) -> Any:
+    """`value` kept within columns `low` and `high` (clip by columns, on every backend)."""
+    return nw.when(value < low).then(low).when(value > high).then(high).otherwise(value)
+
+
+def _aggregated_value(nw: Any, rules: r.Rules, prefix: str) -> Any:
+    weight = nw.col(f"{prefix}_weight")
+    if rules.aggregator == "minimum":
+        return nw.col(f"{prefix}_min")
+    if rules.aggregator == "weighted_mean":
+        return nw.col(f"{prefix}_sum") / weight
+    mean = (nw.col(f"{prefix}_log") / weight).exp()
+    kept = _between(nw, mean, nw.col(f"{prefix}_min"), nw.col(f"{prefix}_max"))
+    return nw.when(nw.col(f"{prefix}_zero") > 0).then(0.0).otherwise(kept)
+
+
+def _rolled_up(nw: Any, grid: Any, objectives: Any, key_results: Any, rules: r.Rules) -> Any:
+    """Roll-ups: objectives scored bottom-up, one level of the alignment tree at a time.
+
+    children: the aggregate of children with `alignment_weight > 0`, else of own key
+    results. key_results_and_children: own key results and children, children weighing
+    `children_share` of the whole (each side on its own when the other is empty).
+    driven_key_results: a key result with objectives aligned to it takes their weighted
+    mean; the aggregate is then over key results.
+    """
+    levels = _levels(nw, objectives)
+    scored: list[Any] = []
+    below = None
+    for level in reversed(levels):
+        rows = grid.join(level, on="objective_row", how="inner")
+        # Each level reads only the one below it: the plan grows linearly with depth.
+        below = _level_progress(nw, rows, below, key_results, rules)
+        scored.append(below)
+    return nw.concat(scored)
+
+
+def _levels(nw: Any, objectives: Any) -> list[Any]:
+    """The objectives at each depth of the tree (roots at 0), one small query per level."""
+    links = objectives.select("objective_row", "objective_id", "parent_id")
+    level = links.filter(nw.col("parent_id").is_null()).select("objective_row", "objective_id")
+    levels = []
+    while level.select(nw.len()).collect().item() > 0:
+        levels.append(level.select("objective_row"))
+        level = links.join(
+            level.select(nw.col("objective_id").alias("parent_id")), on="parent_id", how="inner"
+        ).select("objective_row", "objective_id")
+    return levels
+
+
+def _level_progress(nw: Any, rows: Any, below: Any, key_results: Any, rules: r.Rules) -> Any:
+    """The progress of one level's objectives, from their own parts and their children's."""
+    if below is None:
+        children = None
+    else:
+        children = below.filter(nw.col("alignment_weight") > 0).select(
+            nw.col("parent_id").alias("objective_id"),
+            "parent_key_result_id",
+            "date_index",
+            nw.col("alignment_weight").alias("part_weight"),
+            nw.col("progress").alias("part_value"),
+        )
+    if rules.rollup == "driven_key_results":
+        return _driven(nw, rows, children, key_results, rules)
+    own = nw.coalesce(nw.col("own_value"), nw.lit(0.0))
+    if children is None:
+        return rows.with_columns(progress=own)
+    child_parts = children.join(
+        rows.select("objective_id", "objective_row", "date_index"),
+        on=["objective_id", "date_index"],
+        how="inner",
+    )
+    below_sums = _aggregate(nw, child_parts, "objective_row", rules, prefix="below")
+    rows = rows.join(below_sums, on=["objective_row", "date_index"], how="left")
+    has_below = ~nw.col("below_value").is_null()
+    has_own = ~nw.col("own_value").is_null()
+    if rules.rollup == "children":
+        progress = nw.when(has_below).then(nw.col("below_value")).otherwise(own)
+    else:
+        both = _combined(nw, rules)
+        progress = (
+            nw.when(has_own & has_below)
+            .then(both)
+            .when(has_below)
+            .then(nw.col("below_value"))
+            .otherwise(own)
+        )
+    return rows.with_columns(progress=progress).drop(
+        *(f"below_{name}" for name in ("weight", "sum", "log", "min", "max", "zero", "value"))
+    )
+
+
+def _combined(nw: Any, rules: r.Rules) -> Any:
+    """key_results_and_children with both sides: each side's weights normalised, then shared."""
+    share = rules.children_share
+    if rules.aggregator == "weighted_mean":
+        return (1 - share) * nw.col("own_value") + share * nw.col("below_value")
+    own_min, below_min = nw.col("own_min"), nw.col("below_min")
+    low = nw.when(own_min < below_min).then(own_min).otherwise(below_min)
+    if rules.aggregator == "minimum":
+        return low
+    own_max, below_max = nw.col("own_max"), nw.col("below_max")
+    high = nw.when(own_max > below_max).then(own_max).otherwise(below_max)
+    log_mean = (1 - share) * nw.col("own_log") / nw.col("own_weight") + share * nw.col(
+        "below_log"
+    ) / nw.col("below_weight")
+    zero = (nw.col("own_zero") + nw.col("below_zero")) > 0
+    return nw.when(zero).then(0.0).otherwise(_between(nw, log_mean.exp(), low, high))
+
+
+def _driven(nw: Any, rows: Any, children: Any, key_results: Any, rules: r.Rules) -> Any:
+    """driven_key_results: a key result driven by aligned objectives takes their weighted mean."""
+    parts = key_results.join(
+        rows.select("objective_row", "date_index"), on=["objective_row", "date_index"], how="inner"
+    ).select(
+        "objective_row", "objective_id", "key_result_id", "date_index", "weight", "contribution"
+    )
+    if children is not None:
+        drivers = (
+            children.filter(~nw.col("parent_key_result_id").is_null())
+            .with_columns((nw.col("part_weight") * nw.col("part_value")).alias("part_product"))
+            .group_by("objective_id", "parent_key_result_id", "date_index")
+            .agg(
+                nw.col("part_product").sum().alias("driven_sum"),
+                nw.col("part_weight").sum().alias("driven_weight"),
+            )
+            .select(
+                "objective_id",
+                nw.col("parent_key_result_id").alias("key_result_id"),
+                "date_index",
+                (nw.col("driven_sum") / nw.col("driven_weight")).alias("driven"),
+            )
+        )
+        parts = parts.join(
+            drivers, on=["objective_id", "key_result_id", "date_index"], how="left"
+        ).with_columns(contribution=nw.coalesce(nw.col("driven"), nw.col("contribution")))
+    sums = _aggregate(
+        nw,
+        parts.filter(nw.col("weight") > 0).select(
+            "objective_row",
+            "date_index",
+            nw.col("weight").alias("part_weight"),
+            nw.col("contribution").alias("part_value"),
+        ),
+        "objective_row",
+        rules,
+        prefix="driven",
+    )
+    rows = rows.join(
+        sums.select("objective_row", "date_index", "driven_value"),
+        on=["objective_row", "date_index"],
+        how="left",
+    )
+    return rows.with_columns(progress=nw.coalesce(nw.col("driven_value"), nw.lit(0.0))).drop(
+        "driven_value"
+    )

@@ -1,0 +1,701 @@
+"""Whole-column checks of the canonical tables, reported as `from_frames` reports them.
+
+Two steps, both over whole columns:
+
+1. `prepared_columns` gives every table the columns the engine reads, typed: text
+   (stripped, blank is empty), numbers (NaN is empty), booleans, and days as whole
+   numbers. A column of the expected type is converted with expressions. An eager
+   column of Python objects (a pandas `object` column, text where numbers belong) is
+   read cell by cell with the pure reader's own functions, so each bad cell is named
+   and described exactly as `from_frames` names it; a lazy column of a wrong type is
+   refused by name.
+2. `check_tables` runs the checks below as expressions: one counting query per table
+   finds whether anything is wrong, and only then are the offending rows fetched (the
+   first `MAX_PROBLEMS` of each check) to word their problems.
+
+Problems are sorted by table (in `TABLES` order), row and column, and cut at
+`MAX_PROBLEMS` with a count of the rest, as `from_frames` does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from datetime import date, datetime
+from types import MappingProxyType
+from typing import Any
+
+import attrs
+
+from okrkpi._edges.columnar._frames import ROW, SCORED_TABLES, Inputs
+from okrkpi._edges.serde import MAX_PROBLEMS
+from okrkpi._edges.tables import (
+    TABLES,
+    _BadCellError,
+    _bool,
+    _confidence_reader,
+    _day_of,
+    _is_null,
+    _moment_reader,
+    _number,
+    _text,
+    _zone_value,
+)
+from okrkpi._errors import AlignmentError, Problem, ValidationError, describe
+from okrkpi._model._checks import EARLIEST, LATEST
+from okrkpi._model.key_result import KeyResultKind
+
+__all__ = ["check_tables", "prepared_columns"]
+
+EPOCH = date(1970, 1, 1)
+_EARLIEST_DAY = (EARLIEST - EPOCH).days
+_LATEST_DAY = (LATEST - EPOCH).days
+_DAY_US = 86_400_000_000
+
+# What each column the engine reads holds; the rest of `TABLES` is checked as text.
+_NUMBERS = MappingProxyType(
+    {
+        "objectives": ("alignment_weight", "cycle_fiscal_start_month"),
+        "key_results": ("start", "target", "threshold", "baseline", "stretch", "commit", "weight"),
+        "check_ins": ("value",),
+        "milestones": ("weight",),
+        "plans": ("value",),
+        "initiatives": ("progress",),
+    }
+)
+_BOOLEANS = MappingProxyType({"key_results": ("above", "inclusive", "done")})
+_DAYS = MappingProxyType(
+    {
+        "objectives": ("cycle_start", "cycle_end", "closed_on"),
+        "plans": ("at",),
+        "initiatives": ("start", "end"),
+    }
+)
+_MOMENTS = MappingProxyType({"check_ins": ("at",)})
+
+
+def _type_of(table: str, column: str) -> str:
+    for kind, columns in (
+        ("number", _NUMBERS),
+        ("bool", _BOOLEANS),
+        ("day", _DAYS),
+        ("moment", _MOMENTS),
+    ):
+        if column in columns.get(table, ()):
+            return kind
+    if table == "check_ins" and column == "confidence":
+        return "confidence"
+    return "text"
+
+
+@attrs.define
+class Problems:
+    """Problems found so far, each with where it sorts, and how many in all."""
+
+    found: list[tuple[tuple[int, int, int], Problem]] = attrs.Factory(list)
+    count: int = 0
+
+    def add(self, table: str, row: int, column: str | None, message: str) -> None:
+        """One problem of `table[row N].column`, worded as `from_frames` words it."""
+        where = f"{table}[row {row}]" + (f".{column}" if column else "")
+        names = list(TABLES[table])
+        order = (SCORED_TABLES.index(table), row, -1 if column is None else names.index(column))
+        self.found.append((order, Problem(where, message)))
+        self.count += 1
+
+    def add_at(self, order: tuple[int, int, int], problem: Problem) -> None:
+        """A problem that is not a cell's (a missing column, a loop in the tree)."""
+        self.found.append((order, problem))
+        self.count += 1
+
+    def more(self, count: int) -> None:
+        """Problems counted but not fetched (past the first `MAX_PROBLEMS` of a check)."""
+        self.count += count
+
+    def raise_any(self, error: type[ValidationError] = ValidationError) -> None:
+        """Raise every problem, sorted, the first `MAX_PROBLEMS` and a count of the rest."""
+        if not self.count:
+            return
+        ordered = [problem for _, problem in sorted(self.found, key=lambda item: item[0])]
+        shown = ordered[:MAX_PROBLEMS]
+        if self.count > MAX_PROBLEMS:
+            more = self.count - MAX_PROBLEMS
+            shown.append(Problem("$", f"... and {more:,} more problems"))
+        raise error(*shown)
+
+
+# -- 1. typed columns ------------------------------------------------------------------------------
+
+
+def prepared_columns(nw: Any, inputs: Inputs, local_days: bool) -> dict[str, Any]:
+    """Every table with the columns the engine reads, typed; bad cells of the types reported.
+
+    Adds `day` (and for check-ins `moment`, a sortable instant) from `at`, and
+    `cycle_first` / `cycle_last` from an objective's custom cycle dates.
+    """
+    problems = Problems()
+    missing_tables = [name for name in SCORED_TABLES if name not in inputs.frames]
+    frames = {}
+    for table in SCORED_TABLES:
+        if table in missing_tables:
+            continue
+        frame = inputs.frames[table]
+        schema = dict(frame.collect_schema())
+        missing = [
+            name
+            for name, meaning in TABLES[table].items()
+            if meaning.startswith("*") and name not in schema
+        ]
+        if missing and _row_count(nw, frame) > 0:  # an empty table needs no columns
+            for name in missing:
+                position = list(TABLES[table]).index(name)
+                problems.add_at(
+                    (SCORED_TABLES.index(table), -1, position),
+                    Problem(f"{table}.{name}", "a required column is missing"),
+                )
+            continue
+        frames[table] = _typed(nw, table, frame, schema, inputs.lazy, problems, local_days)
+    problems.raise_any()
+    return frames
+
+
+def _row_count(nw: Any, frame: Any) -> int:
+    return int(frame.select(nw.len()).collect().item())
+
+
+def _typed(
+    nw: Any,
+    table: str,
+    frame: Any,
+    schema: Mapping[str, Any],
+    lazy: bool,
+    problems: Problems,
+    local_days: bool,
+) -> Any:
+    python_read: dict[str, Callable[[Any], Any]] = {}
+    empty: set[str] = set()
+    for column in TABLES[table]:
+        dtype = schema.get(column)
+        if dtype is None or _is_null_type(dtype):
+            continue
+        kind = _type_of(table, column)
+        if _converted(nw, kind, column, dtype, local_days) is not None:
+            continue
+        if lazy:
+            if _all_empty(nw, frame, column):  # e.g. a database's column of NULLs typed INT
+                empty.add(column)
+                continue
+            raise ValidationError.field(
+                f"{table}.{column}", str(dtype), f"a column of {_TYPE_WORDS[kind]}"
+            )
+        python_read[column] = _READERS[kind]
+    final: dict[str, list[str]] = {}
+    if python_read:
+        frame, final = _read_in_python(nw, table, frame, python_read, problems, local_days)
+        schema = dict(frame.collect_schema())
+    expressions = [nw.col(ROW)]
+    for column in TABLES[table]:
+        if column in final:
+            expressions.extend(nw.col(name) for name in final[column])
+            continue
+        kind = _type_of(table, column)
+        dtype = schema.get(column)
+        if dtype is None or _is_null_type(dtype) or column in empty:
+            expressions.extend(_empty(nw, kind, column))
+            continue
+        converted = _converted(nw, kind, column, dtype, local_days, _has_durations(nw, frame))
+        assert converted is not None
+        expressions.extend(converted)
+    return frame.select(*expressions)
+
+
+def _has_durations(nw: Any, frame: Any) -> bool:
+    """Whether the backend subtracts time stamps into durations (Spark's does not)."""
+    return frame.implementation not in (
+        nw.Implementation.PYSPARK,
+        nw.Implementation.PYSPARK_CONNECT,
+        nw.Implementation.SQLFRAME,
+    )
+
+
+def _all_empty(nw: Any, frame: Any, column: str) -> bool:
+    """Whether a column holds no value at all (one small query)."""
+    return _row_count(nw, frame.filter(~nw.col(column).is_null())) == 0
+
+
+_TYPE_WORDS = MappingProxyType(
+    {
+        "number": "numbers",
+        "bool": "booleans",
+        "day": "dates",
+        "moment": "dates or date-times",
+        "text": "text",
+        "confidence": "ratings from 0 to 10",
+    }
+)
+
+
+def _is_null_type(dtype: Any) -> bool:
+    # A column that holds no values at all (polars' Null, narwhals' Unknown).
+    return type(dtype).__name__ in ("Unknown", "Null") or str(dtype) in ("Null", "Unknown")
+
+
+def _empty(nw: Any, kind: str, column: str) -> list[Any]:
+    """A column the table does not have (or holds no values at all): empty cells."""
+    if kind in ("day", "moment"):
+        names = ["day", "moment"] if kind == "moment" else [_day_name(column), column]
+        return [
+            nw.lit(None, dtype=nw.Float64 if name != column else nw.Date).alias(name)
+            for name in names
+        ]
+    dtype = {"number": nw.Float64, "bool": nw.Boolean, "confidence": nw.Float64}.get(
+        kind, nw.String
+    )
+    return [nw.lit(None, dtype=dtype).alias(column)]
+
+
+def _civil_days(nw: Any, expression: Any) -> Any:
+    """Days since 1970-01-01 from a date's year, month and day (the civil-calendar count).
+
+    For backends without duration arithmetic; every step is exact in doubles.
+    """
+    year, month, day = (
+        getattr(expression.dt, part)().cast(nw.Float64) for part in ("year", "month", "day")
+    )
+    march_based = month > 2
+    year = year - nw.when(march_based).then(0.0).otherwise(1.0)
+    era = (year / 400).floor()
+    year_of_era = year - era * 400
+    shifted = nw.when(march_based).then(month - 3).otherwise(month + 9)
+    day_of_year = ((153 * shifted + 2) / 5).floor() + day - 1
+    day_of_era = (
+        year_of_era * 365 + (year_of_era / 4).floor() - (year_of_era / 100).floor() + day_of_year
+    )
+    return era * 146_097 + day_of_era - 719_468
+
+
+def _duration_microseconds(nw: Any, expression: Any) -> Any:
+    """A date or naive date-time as microseconds since 1970-01-01, by duration arithmetic."""
+    epoch = nw.lit(datetime(1970, 1, 1), dtype=nw.Datetime("us"))
+    since = expression.cast(nw.Datetime("us")) - epoch
+    return since.dt.total_microseconds().cast(nw.Float64)
+
+
+def _day_number(nw: Any, expression: Any, *, durations: bool, has_time: bool) -> Any:
+    """Days since 1970-01-01 of a date or naive date-time, as a float.
+
+    Floats: days and microseconds are exact in a double, and every backend holds a
+    missing float, where some cannot hold a missing integer.
+    """
+    if not durations:
+        return _civil_days(nw, expression)
+    start = expression.dt.truncate("1d") if has_time else expression
+    return _duration_microseconds(nw, start) / _DAY_US
+
+
+def _instant(nw: Any, expression: Any, *, durations: bool, has_time: bool) -> Any:
+    """A date or naive date-time as microseconds since 1970-01-01 (exact to 2**53)."""
+    if durations:
+        return _duration_microseconds(nw, expression)
+    days = _civil_days(nw, expression) * _DAY_US
+    if not has_time:
+        return days
+    parts = [
+        getattr(expression.dt, part)().cast(nw.Float64) * scale
+        for part, scale in (
+            ("hour", 3_600_000_000),
+            ("minute", 60_000_000),
+            ("second", 1_000_000),
+            ("microsecond", 1),
+        )
+    ]
+    return days + parts[0] + parts[1] + parts[2] + parts[3]
+
+
+def _converted(
+    nw: Any, kind: str, column: str, dtype: Any, local_days: bool, durations: bool = True
+) -> list[Any] | None:
+    """Expressions turning a column of the expected type into the engine's; None otherwise."""
+    source = nw.col(column)
+    if kind == "text":
+        if dtype == nw.String:
+            stripped = source.str.strip_chars()
+            blank = nw.lit(None, dtype=nw.String)
+            return [nw.when(stripped == "").then(blank).otherwise(stripped).alias(column)]
+        if dtype.is_integer():
+            return [source.cast(nw.String).alias(column)]
+        return None
+    if kind in ("number", "confidence"):
+        if dtype.is_numeric() and dtype != nw.Boolean:
+            number = source.cast(nw.Float64)
+            empty = nw.lit(None, dtype=nw.Float64)
+            return [nw.when(number.is_nan()).then(empty).otherwise(number).alias(column)]
+        if kind == "number" and column == "value" and dtype == nw.Boolean:
+            return [source.cast(nw.Float64).alias(column)]
+        return None
+    if kind == "bool":
+        if dtype == nw.Boolean:
+            return [source.alias(column)]
+        if dtype.is_numeric():  # 1 and 0, as SQLite keeps booleans; others are reported
+            return [(source != 0).alias(column)]
+        return None
+    if dtype != nw.Date and dtype != nw.Datetime:
+        return None
+    has_time = dtype != nw.Date
+    if kind == "day":
+        return [
+            _day_number(nw, source, durations=durations, has_time=has_time).alias(
+                _day_name(column)
+            ),
+            source.alias(column),
+        ]
+    aware = dtype == nw.Datetime and getattr(dtype, "time_zone", None) is not None
+    # Aware: ordered by the instant (UTC); its day by the policy's rule, the calendar
+    # day in its own zone (LOCAL) or in UTC.
+    utc = source.dt.convert_time_zone("UTC").dt.replace_time_zone(None) if aware else source
+    local = source.dt.replace_time_zone(None) if aware else source
+    return [
+        _day_number(nw, local if local_days else utc, durations=durations, has_time=has_time).alias(
+            "day"
+        ),
+        _instant(nw, utc, durations=durations, has_time=has_time).alias("moment"),
+        source.alias(column),
+    ]
+
+
+# The pure reader's cell readers with its default options (no date format, no scale).
+_moment = _moment_reader(None)
+_day = _day_of(_moment)
+_confidence = _confidence_reader(None)
+
+_READERS: Mapping[str, Callable[[Any], Any]] = MappingProxyType(
+    {
+        "number": _number,
+        "bool": _bool,
+        "day": _day,
+        "moment": _moment,
+        "text": _text,
+        "confidence": _confidence,
+    }
+)
+
+
+def _python_moment(moment: date, local_days: bool) -> tuple[int, int]:
+    """A moment read by the pure reader as (day number, instant in microseconds)."""
+    if not isinstance(moment, datetime):
+        day = (moment - EPOCH).days
+        return day, day * _DAY_US
+    offset = moment.utcoffset()
+    utc = moment.replace(tzinfo=None) - offset if offset is not None else moment
+    shown = moment.replace(tzinfo=None) if local_days else utc
+    time_of_day = (utc.hour * 3600 + utc.minute * 60 + utc.second) * 1_000_000 + utc.microsecond
+    return (shown.date() - EPOCH).days, (utc.date() - EPOCH).days * _DAY_US + time_of_day
+
+
+def _read_in_python(
+    nw: Any,
+    table: str,
+    frame: Any,
+    readers: Mapping[str, Callable[[Any], Any]],
+    problems: Problems,
+    local_days: bool,
+) -> tuple[Any, dict[str, list[str]]]:
+    """An eager table's columns of Python objects, read with the pure reader's cells.
+
+    Returns the table with those columns typed, and for each the names it now has.
+    """
+    eager = frame.collect()
+    implementation = eager.implementation
+    rows = eager.get_column(ROW).to_list()
+    added: list[Any] = []
+    final: dict[str, list[str]] = {}
+    for column, read in readers.items():
+        cells = eager.get_column(column).to_list()
+        if table == "check_ins" and column == "value":
+            read = _check_in_value
+        values: list[Any] = []
+        for row, cell in zip(rows, cells, strict=True):
+            value = None
+            if not _is_null(cell):
+                try:
+                    value = read(cell)
+                except _BadCellError as bad:
+                    problems.add(table, row, column, f"expected {bad}, got {describe(cell)}")
+            values.append(value)
+        columns = _python_columns(_type_of(table, column), column, values, local_days)
+        for name, (items, dtype) in columns.items():
+            added.append(nw.new_series(name, items, getattr(nw, dtype), backend=implementation))
+        final[column] = list(columns)
+    kept = [name for name in eager.columns if name not in readers]
+    return eager.select(kept).with_columns(*added).lazy(), final
+
+
+def _check_in_value(cell: Any) -> float:
+    """A check-in's value of any kind: a number, true/false, or a zone's name.
+
+    Which of them a key result accepts is checked with its kind.
+    """
+    if isinstance(cell, bool) or cell.__class__.__name__ == "bool_":
+        return float(cell)
+    try:
+        return _zone_value(cell)
+    except _BadCellError as not_a_number:
+        try:
+            return float(_bool(cell))
+        except _BadCellError:
+            raise not_a_number from None
+
+
+def _python_columns(
+    kind: str, column: str, values: Sequence[Any], local_days: bool
+) -> dict[str, tuple[list[Any], str]]:
+    """Read cells as typed columns: name -> (values, narwhals dtype name)."""
+    if kind in ("moment", "day"):
+        pairs = [None if value is None else _python_moment(value, local_days) for value in values]
+        days = [None if pair is None else pair[0] for pair in pairs]
+        if kind == "day":
+            return {_day_name(column): (days, "Float64"), column: (list(values), "Date")}
+        moments = [None if pair is None else pair[1] for pair in pairs]
+        return {"day": (days, "Float64"), "moment": (moments, "Float64")}
+    if kind == "confidence":
+        ratings = [
+            None if value is None else float(getattr(value, "value", value)) for value in values
+        ]
+        return {column: (ratings, "Float64")}
+    dtype = {"number": "Float64", "bool": "Boolean"}.get(kind, "String")
+    return {column: (list(values), dtype)}
+
+
+def _day_name(column: str) -> str:
+    """The engine's name for a column of day numbers read from date column `column`."""
+    return {"cycle_start": "cycle_first", "cycle_end": "cycle_last", "at": "day"}.get(
+        column, f"{column}_day"
+    )
+
+
+def check_tables(nw: Any, inputs: Inputs, frames: Mapping[str, Any]) -> None:
+    """The rules `from_frames` and `AlignmentTree` check, over whole columns.
+
+    Required cells, links to objectives, unique objective ids, known kinds, a metric's
+    start and target, weights >= 0, plausible dates (and, in `prepared_columns`, every
+    cell's type), then unknown parents. Raises every problem found, sorted by table,
+    row and column, as `from_frames` words them.
+    """
+    problems = Problems()
+    _required_cells(nw, frames, problems)
+    ids = (
+        frames["objectives"]
+        .select(nw.col("id").alias("objective_id"))
+        .filter(~nw.col("objective_id").is_null())
+    )
+    for table in ("key_results", "check_ins", "milestones", "plans", "initiatives"):
+        if table in frames:
+            _dangling_objectives(nw, table, frames[table], ids, problems)
+    _repeated_ids(nw, frames["objectives"], problems)
+    pairs = frames["key_results"].select(
+        "objective_id", nw.col("id").alias("key_result_id"), nw.lit(value=True).alias("known")
+    )
+    for table in ("check_ins", "milestones", "plans"):
+        if table in frames:
+            _dangling_key_results(nw, table, frames[table], pairs, problems)
+    _cells(nw, frames, problems)
+    problems.raise_any()
+    _tree_links(nw, frames["objectives"])
+
+
+def first_rows(nw: Any, frame: Any, count: int = MAX_PROBLEMS) -> Any:
+    """The first `count` rows of `frame` by position, collected (an eager frame)."""
+    if frame.implementation is nw.Implementation.DASK:  # no ordered head: sort what came
+        return frame.collect().sort(ROW).head(count)
+    return frame.sort(ROW).head(count).collect()
+
+
+def _fetched(nw: Any, frame: Any, columns: Sequence[str]) -> list[dict[str, Any]]:
+    """The first `MAX_PROBLEMS` rows of `frame` by position, as dicts, and how many in all."""
+    return [
+        dict(zip([ROW, *columns], row, strict=True))
+        for row in first_rows(nw, frame.select(ROW, *columns)).rows()
+    ]
+
+
+def _report(
+    nw: Any,
+    table: str,
+    frame: Any,
+    column: str,
+    shown: Sequence[str],
+    message: Callable[[dict[str, Any]], str],
+    problems: Problems,
+) -> None:
+    """Every row of `frame` (the offending rows) as a problem of `table[row N].column`."""
+    total = _row_count(nw, frame)
+    if not total:
+        return
+    for row in _fetched(nw, frame, shown):
+        problems.add(table, int(row[ROW]), column, message(row))
+    problems.more(total - min(total, MAX_PROBLEMS))
+
+
+def _required_cells(nw: Any, frames: Mapping[str, Any], problems: Problems) -> None:
+    """Spec: a required cell is never empty ("a value is required")."""
+    for table, frame in frames.items():
+        for column, meaning in TABLES[table].items():
+            if not meaning.startswith("*") or (column == "at" and table == "check_ins"):
+                continue
+            _report(
+                nw,
+                table,
+                frame.filter(nw.col(_engine_name(table, column)).is_null()),
+                column,
+                (),
+                lambda _: "a value is required",
+                problems,
+            )
+        if table == "check_ins":
+            _report(
+                nw,
+                table,
+                frame.filter(nw.col("day").is_null()),
+                "at",
+                (),
+                lambda _: "a value is required",
+                problems,
+            )
+
+
+def _engine_name(table: str, column: str) -> str:
+    return "day" if table == "plans" and column == "at" else column
+
+
+def _dangling_objectives(nw: Any, table: str, frame: Any, ids: Any, problems: Problems) -> None:
+    """A row linked to an objective that is not in the objectives table."""
+    known = ids.with_columns(nw.lit(value=True).alias("known"))
+    orphans = frame.join(known, on="objective_id", how="left").filter(
+        ~nw.col("objective_id").is_null() & nw.col("known").is_null()
+    )
+    _report(
+        nw,
+        table,
+        orphans,
+        "objective_id",
+        ("objective_id",),
+        lambda row: f"no objective has the id {describe(row['objective_id'])}",
+        problems,
+    )
+
+
+def _dangling_key_results(nw: Any, table: str, frame: Any, pairs: Any, problems: Problems) -> None:
+    """A row linked to a key result its objective does not have."""
+    linked = ~nw.col("objective_id").is_null() & ~nw.col("key_result_id").is_null()
+    orphans = (
+        frame.filter(linked)
+        .join(pairs, on=["objective_id", "key_result_id"], how="left")
+        .filter(nw.col("known").is_null())
+    )
+    _report(
+        nw,
+        table,
+        orphans,
+        "key_result_id",
+        ("objective_id", "key_result_id"),
+        lambda row: (
+            f"no key result {describe(row['key_result_id'])} "
+            f"in objective {describe(row['objective_id'])}"
+        ),
+        problems,
+    )
+
+
+def _repeated_ids(nw: Any, objectives: Any, problems: Problems) -> None:
+    """An objective id used by an earlier row: rows would merge under one id."""
+    first = objectives.filter(~nw.col("id").is_null()).with_columns(
+        nw.col(ROW).min().over("id").alias("first_row")
+    )
+    _report(
+        nw,
+        "objectives",
+        first.filter(nw.col(ROW) > nw.col("first_row")),
+        "id",
+        ("id", "first_row"),
+        lambda row: f"{describe(row['id'])} is already row {int(row['first_row'])}'s",
+        problems,
+    )
+
+
+def _cells(nw: Any, frames: Mapping[str, Any], problems: Problems) -> None:
+    """Cells of the right type but a bad value: kinds, edges of the plausible dates, weights."""
+    key_results = frames["key_results"]
+    kinds = [kind.value for kind in KeyResultKind]
+    kind = nw.col("kind").str.to_lowercase()
+    _report(
+        nw,
+        "key_results",
+        key_results.filter(~nw.col("kind").is_null() & ~kind.is_in(kinds)),
+        "kind",
+        ("kind",),
+        lambda row: f"expected one of {', '.join(kinds)}, got {describe(row['kind'])}",
+        problems,
+    )
+    metric = key_results.filter(
+        (kind == KeyResultKind.METRIC.value) & (nw.col("start") == nw.col("target"))
+    )
+    _report(
+        nw,
+        "key_results",
+        metric,
+        "target",
+        ("start", "target"),
+        lambda row: (
+            f"expected a value different from start {row['start']!r}, got {describe(row['target'])}"
+        ),
+        problems,
+    )
+    for table, column in (("key_results", "weight"), ("milestones", "weight")):
+        if table in frames:
+            _report(
+                nw,
+                table,
+                frames[table].filter(nw.col(column) < 0),
+                column,
+                (column,),
+                _negative(column),
+                problems,
+            )
+    for table, column, day in (("check_ins", "at", "day"), ("plans", "at", "day")):
+        if table in frames:
+            outside = frames[table].filter(
+                (nw.col(day) < _EARLIEST_DAY) | (nw.col(day) > _LATEST_DAY)
+            )
+            _report(
+                nw,
+                table,
+                outside,
+                column,
+                (column,),
+                lambda row: (
+                    f"expected a date between {EARLIEST.isoformat()} and "
+                    f"{LATEST.isoformat()}, got {describe(row['at'])}"
+                ),
+                problems,
+            )
+
+
+def _negative(column: str) -> Callable[[dict[str, Any]], str]:
+    """The message of a weight below 0 in `column`."""
+    return lambda row: f"expected a number >= 0, got {describe(row[column])}"
+
+
+def _tree_links(nw: Any, objectives: Any) -> None:
+    """Links `AlignmentTree` checks: an objective aligned to one that is not there."""
+    ids = objectives.select(nw.col("id").alias("parent_id"), nw.lit(value=True).alias("known"))
+    unknown = (
+        objectives.filter(~nw.col("parent_id").is_null())
+        .join(ids, on="parent_id", how="left")
+        .filter(nw.col("known").is_null())
+    )
+    found = first_rows(nw, unknown.select(ROW, "id", "parent_id")).drop(ROW).rows()
+    problems = [
+        Problem(f"objectives[{oid!r}].parent_id", f"unknown parent {parent!r}")
+        for oid, parent in found
+    ]
+    if problems:
+        raise AlignmentError(*problems)

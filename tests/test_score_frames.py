@@ -1,0 +1,329 @@
+"""score_frames: the columnar engine gives the pure engine's answers on every backend.
+
+Rows are compared after the documented order (as_of, then objectives and key results in
+their tables' order): values and progress within 1e-9; grades, met and statuses equal,
+except where a value lies within 1e-9 of a band edge without reaching it (there the rule
+is changing to count it as reached, and float rounding may differ between engines).
+"""
+
+from __future__ import annotations
+
+import math
+import shutil
+import subprocess
+import sys
+from datetime import date, datetime, timedelta, timezone
+
+import attrs
+import narwhals.stable.v2 as nw
+import polars as pl
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from okrkpi import AlignmentTree, Cycle, KeyResult, Objective, ScoringPolicy, ValidationError
+from okrkpi._edges.columnar import rules as columnar_rules
+from okrkpi.serde import Document
+from okrkpi.strategies import (
+    children_only,
+    driven_key_results,
+    gap_pace,
+    google_grader,
+    key_results_and_children,
+    minimum,
+    ratio_pace,
+    weighted_geometric_mean,
+    zone_values,
+)
+from okrkpi.tables import score_frames, scores_frame, to_frames
+from okrkpi.testing import trees
+
+# PySpark warns about the pandas it finds; narwhals that its Dask support moves out.
+pytestmark = [
+    pytest.mark.filterwarnings("ignore:PySpark does not yet fully support pandas"),
+    pytest.mark.filterwarnings("ignore:Dask support is moving out of Narwhals"),
+]
+
+SCORED = ("objectives", "key_results", "check_ins", "milestones", "plans")
+EDGES = (0.4, 0.7, 1.0)
+
+
+def frames_of(tree, backend="polars"):
+    frames = to_frames(Document(tuple(tree)), backend=backend)
+    return {name: frames[name] for name in SCORED}
+
+
+def as_rows(result):
+    frame = nw.from_native(result)
+    if isinstance(frame, nw.LazyFrame):
+        frame = frame.collect(backend="polars")
+    return frame.to_polars().to_dicts()
+
+
+def expected_rows(tree, dates, by, policy):
+    return scores_frame(
+        tree, dates, backend="polars", key_results=by == "key_result", policy=policy
+    ).to_dicts()
+
+
+def near_an_edge(value):
+    return any(0 < edge - value < 1e-9 for edge in EDGES)
+
+
+def assert_same(got, expected):
+    assert len(got) == len(expected)
+    for mine, theirs in zip(got, expected, strict=True):
+        keys = ("as_of", "objective_id", "key_result_id", "objective", "key_result")
+        assert {k: mine.get(k) for k in keys} == {k: theirs.get(k) for k in keys}
+        for number in ("progress", "value", "current"):
+            if number in theirs:
+                if theirs[number] is None:
+                    assert mine[number] is None
+                else:
+                    assert math.isclose(mine[number], theirs[number], abs_tol=1e-9), (
+                        number,
+                        mine,
+                        theirs,
+                    )
+        if near_an_edge(theirs["value"]):
+            continue
+        for label in ("grade", "met", "status"):
+            assert mine[label] == theirs[label], (label, mine, theirs)
+        for text in ("owner", "cycle"):
+            if text in theirs:
+                assert mine[text] == theirs[text]
+
+
+POLICIES = st.sampled_from(
+    [
+        ScoringPolicy(),
+        ScoringPolicy(aggregator=minimum()),
+        ScoringPolicy(aggregator=weighted_geometric_mean()),
+        ScoringPolicy(overachievement_cap=1.5),
+        ScoringPolicy(rollup=children_only()),
+        ScoringPolicy(rollup=key_results_and_children(children_share=0.3)),
+        ScoringPolicy(rollup=key_results_and_children(), aggregator=minimum()),
+        ScoringPolicy(rollup=key_results_and_children(), aggregator=weighted_geometric_mean()),
+        ScoringPolicy(rollup=driven_key_results()),
+        ScoringPolicy(grader=google_grader(yellow=0.3, green=0.6), pace=gap_pace(at_risk_gap=0.1)),
+        ScoringPolicy(pace=ratio_pace()),
+        ScoringPolicy(
+            scorers={"zoned": zone_values(commit=0.2, target=0.5), "ordinal": zone_values()}
+        ),
+    ]
+)
+DATES = st.lists(
+    st.dates(min_value=date(2019, 6, 1), max_value=date(2031, 6, 30)), min_size=1, max_size=4
+)
+
+
+def duckdb_relations(tree):
+    import duckdb
+
+    connection = duckdb.connect()
+    return {
+        name: connection.from_arrow(frame) for name, frame in frames_of(tree, "pyarrow").items()
+    }
+
+
+def dask_frames(tree):
+    dd = pytest.importorskip("dask.dataframe")
+    # Typed columns (arrow-backed pandas): a lazy frame has no cells to read one by one.
+    return {
+        name: dd.from_pandas(frame.to_pandas(use_pyarrow_extension_array=True), npartitions=2)
+        for name, frame in frames_of(tree, "polars").items()
+    }
+
+
+SPARK = {}
+
+
+def spark_frames(tree):
+    session = SPARK["session"]
+    return {
+        name: session.createDataFrame(frame)
+        for name, frame in frames_of(tree, "pyarrow").items()
+        if len(frame)
+    }
+
+
+BACKENDS = {
+    "polars": (lambda tree: frames_of(tree, "polars"), pl.DataFrame),
+    "polars-lazy": (
+        lambda tree: {name: f.lazy() for name, f in frames_of(tree, "polars").items()},
+        pl.LazyFrame,
+    ),
+    "pandas": (lambda tree: frames_of(tree, "pandas"), "pandas.DataFrame"),
+    "pyarrow": (lambda tree: frames_of(tree, "pyarrow"), "pyarrow.Table"),
+    "duckdb": (duckdb_relations, "duckdb.DuckDBPyRelation"),
+    "dask": (dask_frames, "dask.DataFrame"),
+    "spark": (spark_frames, "pyspark.DataFrame"),
+}
+
+
+def kind_of(frame):
+    kind = type(frame)
+    return f"{kind.__module__.split('.')[0]}.{kind.__name__}"
+
+
+# DuckDB plans each query afresh (about a second for these plans), Spark runs a job per
+# query: fewer examples there.
+EXAMPLES = {"duckdb": 4, "dask": 2, "spark": 2}
+
+
+@pytest.fixture(scope="session")
+def spark():
+    if shutil.which("java") is None:
+        pytest.skip("no Java runtime: PySpark needs one (.ci/run installs openjdk-17)")
+    sql = pytest.importorskip("pyspark.sql")
+    session = (
+        sql.SparkSession.builder.master("local[1]")
+        .appName("okrkpi-tests")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.shuffle.partitions", "2")
+        .config("spark.sql.session.timeZone", "UTC")
+        .getOrCreate()
+    )
+    session.sparkContext.setLogLevel("ERROR")
+    SPARK["session"] = session
+    yield session
+    session.stop()
+
+
+# Dask and Spark run a job per query (Spark also starts a JVM): the slow step runs them.
+SLOW = {"dask", "spark"}
+
+
+@pytest.mark.parametrize(
+    "backend",
+    [pytest.param(name, marks=pytest.mark.slow) if name in SLOW else name for name in BACKENDS],
+)
+def test_every_backend_gives_the_pure_engines_answers(backend, request):
+    if backend == "spark":
+        request.getfixturevalue("spark")
+    check = settings(
+        suppress_health_check=[HealthCheck.too_slow],
+        max_examples=EXAMPLES.get(backend, 12),
+        deadline=None,
+    )(given(trees(max_objectives=6), DATES, POLICIES, BY)(same_answers))
+    check(backend=backend)
+
+
+BY = st.sampled_from(["objective", "key_result"])
+
+
+def same_answers(backend, tree, dates, policy, by):
+    make, kind = BACKENDS[backend]
+    got = score_frames(dates, by=by, policy=policy, **make(tree))
+    assert kind_of(got) == kind if isinstance(kind, str) else isinstance(got, kind)
+    assert_same(as_rows(got), expected_rows(tree, dates, by, policy))
+
+
+Q3 = Cycle.quarter(2026, 3)
+
+
+def one_metric(check_ins, *, target=10.0):
+    key_result = KeyResult.metric("Revenue", start=0.0, target=target, id="revenue")
+    objective = Objective("Grow", [key_result], id="grow", cycle=Q3)
+    frames = frames_of(AlignmentTree([objective]))
+    frames["check_ins"] = pl.DataFrame(
+        {
+            "objective_id": ["grow"] * len(check_ins),
+            "key_result_id": ["revenue"] * len(check_ins),
+            "at": [at for at, _ in check_ins],
+            "value": [value for _, value in check_ins],
+        }
+    )
+    return frames
+
+
+def test_the_new_band_edges_count_a_value_a_hair_below_an_edge_as_reaching_it(monkeypatch):
+    frames = one_metric([(date(2026, 7, 10), 7.0 - 1e-11)])
+    today = score_frames(date(2026, 7, 20), **frames).row(0, named=True)
+    assert today["grade"] == "yellow"  # tolerance 0.0 until the core has it
+    monkeypatch.setattr(
+        columnar_rules,
+        "new_rules",
+        lambda policy: columnar_rules.NewRules(1e-9, 1e-9, local_days=False),
+    )
+    later = score_frames(date(2026, 7, 20), **frames).row(0, named=True)
+    assert (later["grade"], later["met"]) == ("green", True)
+
+
+def test_the_local_day_rule_puts_an_aware_check_in_on_its_own_calendar_day(monkeypatch):
+    evening = datetime(2026, 7, 1, 22, 0, tzinfo=timezone(timedelta(hours=-5)))
+    frames = one_metric([(evening, 5.0)])
+    frames["check_ins"] = frames["check_ins"].with_columns(
+        pl.col("at").dt.convert_time_zone("America/Chicago")
+    )
+    utc = score_frames(date(2026, 7, 1), **frames).row(0, named=True)
+    assert utc["value"] == 0.0  # 03:00 UTC on July 2: not yet on July 1
+    monkeypatch.setattr(
+        columnar_rules,
+        "new_rules",
+        lambda policy: columnar_rules.NewRules(0.0, 0.0, local_days=True),
+    )
+    local = score_frames(date(2026, 7, 1), **frames).row(0, named=True)
+    assert local["value"] == 0.5
+
+
+def test_edge_cases_no_check_in_the_as_of_day_after_the_cycle_and_a_falling_metric():
+    frames = one_metric(
+        [(date(2026, 8, 1), 8.0), (date(2026, 8, 1), 6.0), (date(2026, 10, 3), 0.0)],
+        target=-10.0,
+    )
+    frames["check_ins"] = frames["check_ins"].with_columns(-pl.col("value"))
+    rows = score_frames(
+        [date(2026, 7, 31), date(2026, 8, 1), date(2026, 10, 5)], by="key_result", **frames
+    ).to_dicts()
+    assert [row["current"] for row in rows] == [None, -6.0, -6.0]  # later row wins the day
+    assert [row["progress"] for row in rows] == [0.0, 0.6, 0.6]  # after the cycle: its end
+    assert [row["status"] for row in rows] == ["at_risk", "on_track", "missed"]
+
+
+def test_a_custom_strategy_is_refused_by_name():
+    class Mine:
+        name = "mine"
+
+        def __call__(self, parts):
+            return minimum()(parts)
+
+    policy = attrs.evolve(ScoringPolicy(), aggregator=minimum())
+    object.__setattr__(policy, "aggregator", Mine())
+    with pytest.raises(ValidationError, match="score_frames.policy.aggregator: .*got 'mine'"):
+        score_frames(date(2026, 8, 1), policy=policy, **one_metric([]))
+
+
+def test_without_narwhals_okrkpi_imports_and_score_frames_names_the_extra():
+    code = (
+        "import sys\n"
+        "class Block:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name.split('.')[0] == 'narwhals': raise ImportError(name)\n"
+        "sys.meta_path.insert(0, Block())\n"
+        "import datetime, okrkpi, okrkpi.tables\n"
+        "print(okrkpi.tables.schema_sql('sqlite').count('CREATE TABLE'))\n"
+        "try:\n"
+        "    okrkpi.tables.score_frames(datetime.date(2026, 8, 1), objectives=[], key_results=[],"
+        " check_ins=[])\n"
+        "except okrkpi.MissingExtraError as error:\n"
+        "    print(error)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[0] == "8"
+    assert 'pip install "okrkpi[tables]"' in result.stdout
+
+
+def test_bad_arguments_are_named():
+    frames = one_metric([])
+    with pytest.raises(ValidationError, match=r"score_frames.as_of\[1\]: expected a date"):
+        score_frames([date(2026, 8, 1), datetime(2026, 8, 2)], **frames)
+    with pytest.raises(ValidationError, match="score_frames.by: expected 'objective'"):
+        score_frames(date(2026, 8, 1), by="team", **frames)  # type: ignore[arg-type]
+    with pytest.raises(ValidationError, match="check_ins: expected a frame of the same kind"):
+        score_frames(date(2026, 8, 1), **{**frames, "check_ins": frames["check_ins"].to_pandas()})
+    with pytest.raises(ValidationError, match="score_frames.as_of: expected a date or a sequence"):
+        score_frames("2026-08-01", **frames)  # type: ignore[arg-type]
