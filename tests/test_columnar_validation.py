@@ -80,10 +80,21 @@ def test_a_column_of_the_wrong_type_is_read_cell_by_cell_as_from_frames_reads_it
 
 
 def test_a_lazy_column_of_the_wrong_type_is_refused_by_name():
+    duckdb = pytest.importorskip("duckdb")
+    connection = duckdb.connect()
+    relations = {name: connection.from_arrow(frame.to_arrow()) for name, frame in TABLES.items()}
+    relations["check_ins"] = connection.from_arrow(
+        TABLES["check_ins"].with_columns(pl.col("value").cast(pl.String)).to_arrow()
+    )
+    with pytest.raises(ValidationError, match="check_ins.value: expected a column of numbers"):
+        score_frames(date(2026, 8, 1), **relations)
+
+
+def test_a_polars_lazy_column_of_text_is_read_as_from_frames_reads_it():
     lazy = {name: frame.lazy() for name, frame in TABLES.items()}
     lazy["check_ins"] = lazy["check_ins"].with_columns(pl.col("value").cast(pl.String))
-    with pytest.raises(ValidationError, match="check_ins.value: expected a column of numbers"):
-        score_frames(date(2026, 8, 1), **lazy)
+    got = score_frames(date(2026, 8, 1), **lazy).collect()
+    assert got.equals(score_frames(date(2026, 8, 1), **TABLES))
 
 
 def test_an_unknown_parent_is_the_trees_problem():

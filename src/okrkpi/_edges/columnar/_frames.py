@@ -17,7 +17,15 @@ from okrkpi._errors import MissingExtraError, ValidationError
 ROW = "__okrkpi_row"
 """The column holding each row's position in its table (0 for the first row)."""
 
-SCORED_TABLES = ("objectives", "key_results", "check_ins", "milestones", "plans", "initiatives")
+SCORED_TABLES = (
+    "objectives",
+    "alignments",
+    "key_results",
+    "check_ins",
+    "milestones",
+    "plans",
+    "initiatives",
+)
 """The tables `score_frames` reads, in the order problems are reported."""
 
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any, Literal
 
 from okrkpi._edges.columnar import rules as r
@@ -31,6 +31,7 @@ from okrkpi._edges.tables import _renames
 from okrkpi._errors import ValidationError
 from okrkpi._model.cycle import Cycle
 from okrkpi._model.key_result import KeyResultKind
+from okrkpi._model.zones import DEFAULT_COMMIT_SHARE, DEFAULT_TARGET_SHARE
 from okrkpi._scoring.policy import ScoringPolicy, resolve_policy
 
 __all__ = ["score_frames"]
@@ -71,6 +72,7 @@ def score_frames(
     objectives: Any,
     key_results: Any,
     check_ins: Any,
+    alignments: Any = (),
     milestones: Any = (),
     plans: Any = (),
     initiatives: Any = (),
@@ -95,7 +97,11 @@ def score_frames(
     Args:
         as_of: A date or a sequence of dates; each is "as it stood at the end of that
             day", judged within each objective's cycle, as `scores_frame` does.
-        objectives: One row per objective.
+        objectives: One row per objective; `parent_id` (with `alignment_weight` and
+            `parent_key_result_id`) is its first parent.
+        alignments: Further parents, one row per link (optional), read as `from_frames`
+            reads them: a child shared by several parents counts in each with that
+            link's weight, judged on that parent's judged day.
         key_results: One row per key result, linked by `objective_id`.
         check_ins: One row per check-in, linked by `objective_id` and `key_result_id`.
         milestones: The steps of milestones key results, in order (optional).
@@ -128,6 +134,7 @@ def score_frames(
         raise ValidationError.field("score_frames.validate", validate, "True or False")
     given = {
         "objectives": objectives,
+        "alignments": alignments,
         "key_results": key_results,
         "check_ins": check_ins,
         "milestones": milestones,
@@ -136,7 +143,7 @@ def score_frames(
     }
     inputs = Inputs(given, _renames(columns))
     nw = narwhals()
-    frames = prepared_columns(nw, inputs, rules.new.local_days)
+    frames = prepared_columns(nw, inputs, rules.local_days)
     if not inputs.lazy:
         # Eager tables are in memory already: prepare them once, not once per query.
         frames = {name: frame.collect().lazy() for name, frame in frames.items()}
@@ -145,6 +152,9 @@ def score_frames(
     cycles = _cycle_days(nw, frames["objectives"])
     objective_table = _objectives(nw, frames["objectives"], cycles)
     key_result_table = _key_results(nw, frames, objective_table)
+    asked = len(days)
+    if rules.uses_children and by == "objective":
+        days = days + _parents_last_days(nw, objective_table, days)
     dates = dates_frame(nw, frames["objectives"], days)
     dated = _key_results_on_dates(
         nw, frames, key_result_table, days, dates, rules, labels=by == "key_result"
@@ -156,12 +166,60 @@ def score_frames(
         result = dated.join(text, on="key_result_row", how="inner")
         order = ("date_index", "objective_row", "key_result_row")
         return inputs.result(result.sort(*order).select(*KEY_RESULT_COLUMNS))
-    scored = _objectives_on_dates(nw, objective_table, dated, dates, rules)
+    links = _links(nw, frames, objective_table) if rules.uses_children else None
+    scored = _objectives_on_dates(nw, objective_table, dated, dates, rules, links)
+    if len(days) > asked:  # the parents' last days were scored for their children only
+        scored = scored.filter(nw.col("date_index") < asked)
     text = objective_table.select("objective_row", "objective_id", "objective", "owner", "cycle")
     if rules.uses_children:  # the roll-up kept the ids it links by
         text = text.drop("objective_id")
     result = scored.join(text, on="objective_row", how="inner")
     return inputs.result(result.sort("date_index", "objective_row").select(*OBJECTIVE_COLUMNS))
+
+
+def _parents_last_days(
+    nw: Any, objectives: Any, days: Sequence[tuple[date, int]]
+) -> list[tuple[date, int]]:
+    """The cycles' last days before the last date asked for, not asked for themselves.
+
+    A parent judged after its cycle judges its children as they stood on its last day:
+    those days are scored too, then left out (a small query: the distinct days).
+    """
+    latest = max(number for _, number in days)
+    asked = {number for _, number in days}
+    found = (
+        objectives.filter(nw.col("cycle_last") < float(latest))
+        .select("cycle_last")
+        .unique()
+        .collect()
+        .get_column("cycle_last")
+        .to_list()
+    )
+    extra = sorted({int(number) for number in found if number is not None} - asked)
+    return [(EPOCH + timedelta(days=number), number) for number in extra]
+
+
+def _links(nw: Any, frames: Mapping[str, Any], objectives: Any) -> Any:
+    """Every alignment link, as `from_frames` reads them: child, parent, weight, key result.
+
+    The objectives row's `parent_id` (weight `alignment_weight`, default 1) and every
+    alignments row (weight `weight`, default 1).
+    """
+    first = objectives.filter(~nw.col("parent_id").is_null()).select(
+        nw.col("objective_id").alias("child_id"),
+        "parent_id",
+        nw.col("alignment_weight").cast(nw.Float64).alias("link_weight"),
+        "parent_key_result_id",
+    )
+    if "alignments" not in frames:
+        return first
+    more = frames["alignments"].select(
+        nw.col("objective_id").alias("child_id"),
+        "parent_id",
+        nw.coalesce(nw.col("weight"), nw.lit(1.0)).cast(nw.Float64).alias("link_weight"),
+        nw.col("parent_key_result_id").cast(nw.String),
+    )
+    return nw.concat([first, more])
 
 
 def _as_of_days(as_of: date | Iterable[date]) -> list[tuple[date, int]]:
@@ -239,8 +297,8 @@ def _objectives(nw: Any, objectives: Any, cycles: Mapping[tuple[str, int], tuple
 def _key_results(nw: Any, frames: Mapping[str, Any], objectives: Any) -> Any:
     """Spec: key results with their measure's columns and their objective's cycle.
 
-    Zoned shares: commit and target as shares of the way from baseline to stretch (30%
-    and 70% when not given). Milestones: the sum of all steps' weights.
+    Zoned: the commit and target values (30% and 70% of the way from baseline to stretch
+    when not given). Milestones: the sum of all steps' weights.
     """
     span = nw.col("stretch") - nw.col("baseline")
     table = frames["key_results"].select(
@@ -258,11 +316,11 @@ def _key_results(nw: Any, frames: Mapping[str, Any], objectives: Any) -> Any:
         nw.coalesce(nw.col("done"), nw.lit(value=False)).cast(nw.Float64).alias("done"),
         "baseline",
         "stretch",
-        nw.coalesce((nw.col("commit") - nw.col("baseline")) / span, nw.lit(0.3)).alias(
-            "commit_share"
+        nw.coalesce(nw.col("commit"), nw.col("baseline") + DEFAULT_COMMIT_SHARE * span).alias(
+            "commit_value"
         ),
-        nw.coalesce((nw.col("target") - nw.col("baseline")) / span, nw.lit(0.7)).alias(
-            "target_share"
+        nw.coalesce(nw.col("target"), nw.col("baseline") + DEFAULT_TARGET_SHARE * span).alias(
+            "target_value"
         ),
     )
     table = table.join(
@@ -358,11 +416,7 @@ def _judged_states(nw: Any, states: Any, days: Sequence[tuple[date, int]], dates
     the cycle's last day, so check-ins after it never count): the state holding on the
     judged day J is the one that started on or before J and whose successor did not.
     """
-    judged = (
-        nw.when(nw.col("cycle_last") < nw.col("as_of_day"))
-        .then(nw.col("cycle_last"))
-        .otherwise(nw.col("as_of_day"))
-    )
+    judged = _judged_day(nw)
     holding = (nw.col("day") <= judged) & (
         nw.col("next_day").is_null() | (nw.col("next_day") > judged)
     )
@@ -384,6 +438,15 @@ def _judged_states(nw: Any, states: Any, days: Sequence[tuple[date, int]], dates
             .select(*chosen)
             for index, (day, number) in enumerate(days)
         ]
+    )
+
+
+def _judged_day(nw: Any) -> Any:
+    """Spec: the day a date is judged on, the date capped at the cycle's last day."""
+    return (
+        nw.when(nw.col("cycle_last") < nw.col("as_of_day"))
+        .then(nw.col("cycle_last"))
+        .otherwise(nw.col("as_of_day"))
     )
 
 
@@ -526,8 +589,8 @@ _SCORING_COLUMNS = (
     "done",
     "baseline",
     "stretch",
-    "commit_share",
-    "target_share",
+    "commit_value",
+    "target_value",
     "committed",
     "cycle_first",
     "cycle_last",
@@ -666,12 +729,12 @@ def _planned(nw: Any, plans: Any, key_results: Any, grid: Any, dates: Any) -> An
 
 
 def _objectives_on_dates(
-    nw: Any, objectives: Any, key_results: Any, dates: Any, rules: r.Rules
+    nw: Any, objectives: Any, key_results: Any, dates: Any, rules: r.Rules, links: Any
 ) -> Any:
     """Every objective on every date: the aggregate, rolled up, graded, with its status."""
     numbers = ["objective_row", "committed", "cycle_first", "cycle_last"]
     if rules.uses_children:
-        numbers += ["objective_id", "parent_id", "parent_key_result_id", "alignment_weight"]
+        numbers += ["objective_id"]
     grid = _on_dates(nw, objectives.select(*numbers), dates)
     positive = nw.col("weight") > 0
     parts = key_results.select(
@@ -686,7 +749,7 @@ def _objectives_on_dates(
     own = _aggregate(nw, parts, "objective_row", rules, prefix="own", also=(worst,))
     grid = grid.join(own, on=["objective_row", "date_index"], how="left")
     if rules.uses_children:
-        grid = _rolled_up(nw, grid, objectives, key_results, rules)
+        grid = _rolled_up(nw, grid, objectives, key_results, rules, links)
     else:
         grid = grid.with_columns(progress=nw.coalesce(nw.col("own_value"), nw.lit(0.0)))
     grid = grid.with_columns(r.clamped(nw, "progress").alias("value"))
@@ -764,62 +827,95 @@ def _aggregated_value(nw: Any, rules: r.Rules, prefix: str) -> Any:
     return nw.when(nw.col(f"{prefix}_zero") > 0).then(0.0).otherwise(kept)
 
 
-def _rolled_up(nw: Any, grid: Any, objectives: Any, key_results: Any, rules: r.Rules) -> Any:
-    """Roll-ups: objectives scored bottom-up, one level of the alignment tree at a time.
+def _rolled_up(
+    nw: Any, grid: Any, objectives: Any, key_results: Any, rules: r.Rules, links: Any
+) -> Any:
+    """Roll-ups: objectives scored bottom-up, deepest first, over the alignment links.
 
-    children: the aggregate of children with `alignment_weight > 0`, else of own key
+    children: the aggregate of children with a link weight > 0, else of own key
     results. key_results_and_children: own key results and children, children weighing
     `children_share` of the whole (each side on its own when the other is empty).
     driven_key_results: a key result with objectives aligned to it takes their weighted
-    mean; the aggregate is then over key results.
+    mean; the aggregate is then over key results. A parent judges each child as it stood
+    on the parent's judged day (the date, capped at the parent's cycle end); a child
+    shared by several parents counts in each with that link's weight.
     """
-    levels = _levels(nw, objectives)
+    grid = grid.with_columns(_judged_day(nw).alias("judged_day"))
     scored: list[Any] = []
-    below = None
-    for level in reversed(levels):
-        rows = grid.join(level, on="objective_row", how="inner")
-        # Each level reads only the one below it: the plan grows linearly with depth.
-        below = _level_progress(nw, rows, below, key_results, rules)
-        scored.append(below)
-    return nw.concat(scored)
+    for level in reversed(_levels(nw, objectives, links)):
+        rows = grid.filter(nw.col("objective_row").is_in(level))
+        below = nw.concat(scored) if scored else None
+        scored.append(_level_progress(nw, rows, below, links, key_results, rules))
+    return nw.concat(scored).drop("judged_day")
 
 
-def _levels(nw: Any, objectives: Any) -> list[Any]:
-    """The objectives at each depth of the tree (roots at 0), one small query per level."""
-    links = objectives.select("objective_row", "objective_id", "parent_id")
-    level = links.filter(nw.col("parent_id").is_null()).select("objective_row", "objective_id")
-    levels = []
-    while level.select(nw.len()).collect().item() > 0:
-        levels.append(level.select("objective_row"))
-        level = links.join(
-            level.select(nw.col("objective_id").alias("parent_id")), on="parent_id", how="inner"
-        ).select("objective_row", "objective_id")
+def _levels(nw: Any, objectives: Any, links: Any) -> list[list[int]]:
+    """The objectives' rows at each depth (roots at 0; the longest path from a root).
+
+    Every parent is at a smaller depth than each of its children, so scoring the deepest
+    first finds every child scored. Two small queries: the ids and the links.
+    """
+    ids = dict(objectives.select("objective_id", "objective_row").collect().rows())
+    pairs = [
+        (child, parent)
+        for child, parent in links.select("child_id", "parent_id").collect().rows()
+        if child in ids and parent in ids
+    ]
+    depth = dict.fromkeys(ids, 0)
+    for _ in range(len(ids)):  # at most one round per level; a loop stops here
+        changed = False
+        for child, parent in pairs:
+            if depth[child] < depth[parent] + 1:
+                depth[child] = depth[parent] + 1
+                changed = True
+        if not changed:
+            break
+    levels: list[list[int]] = [[] for _ in range(max(depth.values(), default=-1) + 1)]
+    for objective_id, level in depth.items():
+        levels[level].append(int(ids[objective_id]))
     return levels
 
 
-def _level_progress(nw: Any, rows: Any, below: Any, key_results: Any, rules: r.Rules) -> Any:
+def _level_progress(
+    nw: Any, rows: Any, below: Any, links: Any, key_results: Any, rules: r.Rules
+) -> Any:
     """The progress of one level's objectives, from their own parts and their children's."""
     if below is None:
         children = None
     else:
-        children = below.filter(nw.col("alignment_weight") > 0).select(
-            nw.col("parent_id").alias("objective_id"),
-            "parent_key_result_id",
-            "date_index",
-            nw.col("alignment_weight").alias("part_weight"),
-            nw.col("progress").alias("part_value"),
+        # Each child as it stood on its parent's judged day, once per link.
+        children = (
+            below.select(
+                nw.col("objective_id").alias("child_id"),
+                nw.col("as_of_day").alias("judged_day"),
+                nw.col("progress").alias("part_value"),
+            )
+            .join(links.filter(nw.col("link_weight") > 0), on="child_id", how="inner")
+            .join(
+                rows.select(
+                    nw.col("objective_id").alias("parent_id"),
+                    "objective_row",
+                    "judged_day",
+                    "date_index",
+                ),
+                on=["parent_id", "judged_day"],
+                how="inner",
+            )
+            .select(
+                nw.col("parent_id").alias("objective_id"),
+                "objective_row",
+                "parent_key_result_id",
+                "date_index",
+                nw.col("link_weight").alias("part_weight"),
+                "part_value",
+            )
         )
     if rules.rollup == "driven_key_results":
         return _driven(nw, rows, children, key_results, rules)
     own = nw.coalesce(nw.col("own_value"), nw.lit(0.0))
     if children is None:
         return rows.with_columns(progress=own)
-    child_parts = children.join(
-        rows.select("objective_id", "objective_row", "date_index"),
-        on=["objective_id", "date_index"],
-        how="inner",
-    )
-    below_sums = _aggregate(nw, child_parts, "objective_row", rules, prefix="below")
+    below_sums = _aggregate(nw, children, "objective_row", rules, prefix="below")
     rows = rows.join(below_sums, on=["objective_row", "date_index"], how="left")
     has_below = ~nw.col("below_value").is_null()
     has_own = ~nw.col("own_value").is_null()

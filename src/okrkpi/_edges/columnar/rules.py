@@ -16,6 +16,8 @@ import attrs
 
 from okrkpi._errors import ValidationError
 from okrkpi._model.key_result import KeyResultKind
+from okrkpi._model.moments import DayOf
+from okrkpi._model.tolerance import EDGE_TOLERANCE
 from okrkpi._scoring import builtins
 from okrkpi._scoring.policy import ScoringPolicy
 from okrkpi._scoring.score import Grade, Status
@@ -48,39 +50,6 @@ ROLLUPS = ("key_results", "children", "key_results_and_children", "driven_key_re
 
 
 @attrs.frozen
-class NewRules:
-    """The rules changing beside this engine, read through `new_rules`.
-
-    Attributes:
-        grade_tolerance: A value this close below a grade edge (or 1.0) reaches it.
-        pace_tolerance: A gap (or ratio) this close past a pace edge stays on its side;
-            an actual this close below 1.0 is ACHIEVED.
-        local_days: True when an aware time stamp falls on its calendar day in its own
-            time zone (`DayOf.LOCAL`); False for its UTC day.
-    """
-
-    grade_tolerance: float
-    pace_tolerance: float
-    local_days: bool
-
-
-def new_rules(policy: ScoringPolicy) -> NewRules:
-    """The tolerance at band edges and the day rule, from `policy`.
-
-    The one adapter for rules the core is gaining: the built-in grader and pace rules'
-    `tolerance` and `ScoringPolicy.day_of`. Where they are not there yet, today's rules
-    hold: tolerance 0.0 and an aware time stamp's UTC day.
-    """
-    day_of = getattr(policy, "day_of", None)
-    name = str(getattr(day_of, "name", day_of or "UTC")).upper()
-    return NewRules(
-        grade_tolerance=float(getattr(policy.grader, "tolerance", 0.0)),
-        pace_tolerance=float(getattr(policy.pace, "tolerance", 0.0)),
-        local_days=name == "LOCAL",
-    )
-
-
-@attrs.frozen
 class Rules:
     """A built-in policy's parameters, as the engine needs them.
 
@@ -96,7 +65,12 @@ class Rules:
         rollup: The roll-up's name, one of `ROLLUPS`.
         children_share: The share of children in `key_results_and_children`.
         cap: The overachievement cap, or None.
-        new: The tolerance and day rule.
+        grade_tolerance: The grader's `tolerance`: a value this close below a grade edge
+            (or 1.0) reaches it.
+        pace_tolerance: The pace rule's `tolerance`: a gap (or ratio) this close past a
+            pace edge stays on its side.
+        local_days: True under `DayOf.LOCAL` (an aware time stamp falls on its calendar
+            day in its own offset), False under `DayOf.UTC`.
     """
 
     zone_values: dict[KeyResultKind, tuple[float, float, float, float]]
@@ -110,7 +84,9 @@ class Rules:
     rollup: str
     children_share: float
     cap: float | None
-    new: NewRules
+    grade_tolerance: float
+    pace_tolerance: float
+    local_days: bool
 
     @property
     def uses_children(self) -> bool:
@@ -172,7 +148,8 @@ def read_policy(policy: ScoringPolicy) -> Rules:
     if type(grader) is not builtins._GoogleGrader:
         raise _not_vectorised("grader", grader, "google")
     pace = policy.pace
-    if type(pace) not in (builtins._GapPace, builtins._RatioPace):
+    built_in = (builtins._GapPace, builtins._RatioPace)
+    if type(pace) not in built_in or not isinstance(pace, built_in):
         raise _not_vectorised("pace", pace, "gap, ratio")
     rollup = _ROLLUPS.get(type(policy.rollup))
     if rollup is None:
@@ -189,7 +166,9 @@ def read_policy(policy: ScoringPolicy) -> Rules:
         rollup=rollup,
         children_share=getattr(policy.rollup, "children_share", 0.5),
         cap=policy.overachievement_cap,
-        new=new_rules(policy),
+        grade_tolerance=grader.tolerance,
+        pace_tolerance=pace.tolerance,
+        local_days=policy.day_of is DayOf.LOCAL,
     )
 
 
@@ -238,19 +217,24 @@ def milestones_progress(nw: Any) -> Any:
 
 
 def zone_of(nw: Any) -> Any:
-    """Zones: a zoned value's zone from its share of the way to stretch; an ordinal's as given.
+    """Zones: a zoned value's zone, the highest whose threshold it reaches; an ordinal's as given.
 
-    Zoned: STRETCH from 1.0, TARGET from the target share, COMMIT from the commit share,
+    Zoned: a value reaches a threshold (stretch, the target value, the commit value) when
+    `(value - threshold) / (stretch - baseline) >= -EDGE_TOLERANCE`, highest zone first,
     else FAIL; no check-in yet: the baseline. Ordinal: the zone checked in, FAIL before.
     """
     value = nw.coalesce(nw.col("current"), nw.col("baseline"))
-    share = (value - nw.col("baseline")) / (nw.col("stretch") - nw.col("baseline")) + 0.0
+    span = nw.col("stretch") - nw.col("baseline")
+
+    def reached(threshold: str) -> Any:
+        return (value - nw.col(threshold)) / span >= -EDGE_TOLERANCE
+
     zoned = (
-        nw.when(share >= 1.0)
+        nw.when(reached("stretch"))
         .then(3.0)
-        .when(share >= nw.col("target_share"))
+        .when(reached("target_value"))
         .then(2.0)
-        .when(share >= nw.col("commit_share"))
+        .when(reached("commit_value"))
         .then(1.0)
         .otherwise(0.0)
     )
@@ -319,7 +303,7 @@ def grade(nw: Any, rules: Rules) -> Any:
     Aspirational: GREEN from `green`, YELLOW from `yellow`. Committed: GREEN only at 1.0,
     YELLOW from `green`. Otherwise RED.
     """
-    tolerance = rules.new.grade_tolerance
+    tolerance = rules.grade_tolerance
     top = nw.when(nw.col("committed")).then(1.0).otherwise(rules.green)
     middle = nw.when(nw.col("committed")).then(rules.green).otherwise(rules.yellow)
     value = nw.col("value")
@@ -335,7 +319,7 @@ def grade(nw: Any, rules: Rules) -> Any:
 def met(nw: Any, rules: Rules) -> Any:
     """Met: aspirational from `green`, committed only at 1.0."""
     top = nw.when(nw.col("committed")).then(1.0).otherwise(rules.green)
-    return nw.col("value") >= top - rules.new.grade_tolerance
+    return nw.col("value") >= top - rules.grade_tolerance
 
 
 def pace_code(nw: Any, rules: Rules, actual: str, expected: str) -> Any:
@@ -345,7 +329,7 @@ def pace_code(nw: Any, rules: Rules, actual: str, expected: str) -> Any:
     `at_risk_gap`, else AT_RISK. Ratio rule: ON_TRACK when nothing is expected or from
     `on_track`, BEHIND from `behind`, else AT_RISK.
     """
-    tolerance = rules.new.pace_tolerance
+    tolerance = rules.pace_tolerance
     on, behind, risk = (
         float(STATUS_CODES[s]) for s in (Status.ON_TRACK, Status.BEHIND, Status.AT_RISK)
     )
@@ -371,9 +355,13 @@ def pace_code(nw: Any, rules: Rules, actual: str, expected: str) -> Any:
 
 
 def paced_code(nw: Any, rules: Rules, actual: str, expected: str) -> Any:
-    """Spec, pace: ACHIEVED at `actual >= 1`, NOT_STARTED before the cycle, else the pace rule."""
+    """Spec, pace: ACHIEVED at `actual >= 1`, NOT_STARTED before the cycle, else the pace rule.
+
+    ACHIEVED reaches 1.0 within the fixed `EDGE_TOLERANCE`, as the core's engine does (not
+    the pace rule's own tolerance).
+    """
     return (
-        nw.when(nw.col(actual) >= 1.0 - rules.new.pace_tolerance)
+        nw.when(nw.col(actual) >= 1.0 - EDGE_TOLERANCE)
         .then(float(STATUS_CODES[Status.ACHIEVED]))
         .when(nw.col("as_of_day") < nw.col("cycle_first"))
         .then(float(STATUS_CODES[Status.NOT_STARTED]))

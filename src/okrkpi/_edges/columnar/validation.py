@@ -55,6 +55,7 @@ _DAY_US = 86_400_000_000
 _NUMBERS = MappingProxyType(
     {
         "objectives": ("alignment_weight", "cycle_fiscal_start_month"),
+        "alignments": ("weight",),
         "key_results": ("start", "target", "threshold", "baseline", "stretch", "commit", "weight"),
         "check_ins": ("value",),
         "milestones": ("weight",),
@@ -180,8 +181,14 @@ def _typed(
         kind = _type_of(table, column)
         if _converted(nw, kind, column, dtype, local_days) is not None:
             continue
-        if lazy:
+        if lazy and frame.implementation is not nw.Implementation.POLARS:
             if _all_empty(nw, frame, column):  # e.g. a database's column of NULLs typed INT
+                empty.add(column)
+                continue
+            if kind == "confidence":
+                # No score reads a confidence: its cells are checked (one query, the
+                # column's values) and the engine goes on without them.
+                _check_cells(nw, table, frame, column, _READERS[kind], problems)
                 empty.add(column)
                 continue
             raise ValidationError.field(
@@ -399,9 +406,12 @@ def _read_in_python(
     problems: Problems,
     local_days: bool,
 ) -> tuple[Any, dict[str, list[str]]]:
-    """An eager table's columns of Python objects, read with the pure reader's cells.
+    """A table's columns of Python objects, read with the pure reader's cells.
 
-    Returns the table with those columns typed, and for each the names it now has.
+    An eager table, or a polars LazyFrame (collected for these columns: what `to_frames`
+    writes as text, e.g. ISO `at` moments and "N/10" confidences, is read as
+    `from_frames` reads it). Returns the table with those columns typed, and for each
+    the names it now has.
     """
     eager = frame.collect()
     implementation = eager.implementation
@@ -427,6 +437,25 @@ def _read_in_python(
         final[column] = list(columns)
     kept = [name for name in eager.columns if name not in readers]
     return eager.select(kept).with_columns(*added).lazy(), final
+
+
+def _check_cells(
+    nw: Any,
+    table: str,
+    frame: Any,
+    column: str,
+    read: Callable[[Any], Any],
+    problems: Problems,
+) -> None:
+    """Every cell of a lazy table's `column` read with the pure reader, its problems reported."""
+    cells = frame.filter(~nw.col(column).is_null()).select(ROW, column).collect().rows()
+    for row, cell in cells:
+        if _is_null(cell):
+            continue
+        try:
+            read(cell)
+        except _BadCellError as bad:
+            problems.add(table, row, column, f"expected {bad}, got {describe(cell)}")
 
 
 def _check_in_value(cell: Any) -> float:
