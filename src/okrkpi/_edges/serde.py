@@ -7,7 +7,7 @@ import json
 import re
 import tomllib
 import warnings
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
 from functools import partial
 from types import MappingProxyType
@@ -37,6 +37,7 @@ from okrkpi._model.key_result import (
     Zoned,
 )
 from okrkpi._model.kpi import KPI, Frequency, TargetRange
+from okrkpi._model.links import NOT_GIVEN
 from okrkpi._model.moments import Moment
 from okrkpi._model.objective import Objective
 from okrkpi._model.plan import PlannedValue
@@ -274,6 +275,14 @@ def _make_converter() -> cattrs.Converter:
     return made
 
 
+class _ParentWeights:
+    """The type a document's `parents` is read as: an object, checked by the objective."""
+
+
+class _DrivenKeyResults:
+    """The type a document's `parent_key_results` is read as, likewise."""
+
+
 def _parents_from(value: Any, _: Any) -> Mapping[str, Any] | None:
     # An object of parent id -> weight; the objective checks each id and weight.
     if value is None or isinstance(value, Mapping):
@@ -289,14 +298,45 @@ def _parent_key_results_from(value: Any, _: Any) -> Mapping[str, Any] | None:
     )
 
 
+def _objective_arguments() -> type:
+    """What a document may hold for an objective: the constructor's arguments, by name.
+
+    Built from the objective's fields, so a new field is read without a change here.
+    Each argument a document leaves out is `NOT_GIVEN`, and not passed on.
+    """
+    arguments: dict[str, Any] = {}
+    for field in attrs.fields(attrs.resolve_types(Objective)):
+        kind = {"parents": _ParentWeights, "parent_key_results": _DrivenKeyResults}.get(
+            field.name, field.type
+        )
+        default = attrs.NOTHING if field.name == "title" else NOT_GIVEN
+        arguments[field.name] = attrs.field(type=kind, default=default)
+    return attrs.make_class("Objective", arguments, frozen=True, slots=True)
+
+
 def _objective_hooks(made: cattrs.Converter) -> None:
     """Objectives: one parent written as it always was, several as a `parents` object."""
-    fields = {field.alias: field.type for field in attrs.fields(attrs.resolve_types(Objective))}
-    made.register_structure_hook(fields["parents"], _parents_from)
-    made.register_structure_hook(fields["parent_key_results"], _parent_key_results_from)
-    made.register_structure_hook(
-        Objective, make_dict_structure_fn(Objective, made, _cattrs_use_alias=True)
-    )
+    made.register_structure_hook(_ParentWeights, _parents_from)
+    made.register_structure_hook(_DrivenKeyResults, _parent_key_results_from)
+    arguments = _objective_arguments()
+    arguments_from: Callable[[Any, Any], Any] = make_dict_structure_fn(arguments, made)
+
+    def objective_from(value: Any, _: Any) -> Objective:
+        given = arguments_from(value, arguments)
+        chosen = {
+            name: item
+            for name, item in attrs.asdict(given, recurse=False).items()
+            if item is not NOT_GIVEN
+        }
+        try:
+            return Objective(**chosen)
+        except (ValueError, TypeError) as error:  # named by the document's path, as cattrs would
+            raise cattrs.ClassValidationError(
+                "While structuring Objective", [error], Objective
+            ) from error
+
+    made.register_structure_hook(Objective, objective_from)
+    fields = {field.name: field.type for field in attrs.fields(attrs.resolve_types(Objective))}
     unstructure = made.unstructure
 
     def objective_to_dict(objective: Objective) -> dict[str, Any]:
@@ -421,21 +461,6 @@ def _format(error: BaseException, _: type | None) -> str:
     return str(error) or type(error).__name__
 
 
-# Fields stored under a private name but given (and written) by their alias, as an
-# objective's `parent_id` is: a document's path names the key the document uses.
-_ALIASES: Mapping[str, str] = MappingProxyType(
-    {field.name: str(field.alias) for field in attrs.fields(Objective) if field.name != field.alias}
-)
-
-
-def _by_alias(path: str) -> str:
-    parts = []
-    for part in path.split("."):
-        name, bracket, tail = part.partition("[")
-        parts.append(_ALIASES.get(name, name) + bracket + tail)
-    return ".".join(parts)
-
-
 MAX_PROBLEMS = 100
 """Problems reported in full; past them, a count. A hostile document with millions of
 bad entries costs memory in proportion to its size, not to its problems' messages."""
@@ -506,7 +531,7 @@ def from_dict(data: Any, cls: type[T]) -> T:
         problems = []
         for message in messages:
             text, _, where = message.rpartition(" @ ")
-            path = _by_alias(where.removeprefix("$").removeprefix("."))
+            path = where.removeprefix("$").removeprefix(".")
             for part in (text or message).split(_NEXT):
                 field, _, said = part.rpartition(_FIELD)
                 where_exactly = (path + field).removeprefix(".")
