@@ -282,3 +282,24 @@ def test_parents_given_as_a_set_are_refused_as_they_have_no_first(unordered):
         Objective("X", id="x", parents=unordered)
     ordered = Objective("X", id="x", parents={"sales": 1, "product": 1}.keys())
     assert ordered.parent_id == "sales"  # a dict's keys keep their order
+
+
+def test_json_refuses_every_repeated_key_with_its_path():
+    # Python's JSON reader keeps the last value: a parent named twice would lose a weight.
+    with pytest.raises(ValidationError) as caught:
+        loads('{"title": "X", "id": "x", "parents": {"a": 0.6, "a": 0.4}}', Objective)
+    assert [str(problem) for problem in caught.value.problems] == [
+        "parents.a: the key 'a' is given twice"
+    ]
+    with pytest.raises(ValidationError) as caught:
+        loads(
+            '{"title": "X", "title": "Y", "key_results": [{"title": "k",'
+            ' "measure": {"kind": "binary", "kind": "binary"}}]}',
+            Objective,
+        )
+    assert [str(problem) for problem in caught.value.problems] == [
+        "title: the key 'title' is given twice",
+        "key_results[0].measure.kind: the key 'kind' is given twice",
+    ]
+    written = dumps(shared(parent_key_results={"product": "k"}))
+    assert loads(written, Objective) == shared(parent_key_results={"product": "k"})

@@ -554,13 +554,72 @@ def loads(text: str | bytes, cls: type[T]) -> T:
     Raises:
         ValidationError: Not JSON, too deep, or invalid for `cls`.
     """
+    repeats: list[_ObjectWithRepeats] = []
     try:
-        data = json.loads(text, parse_constant=_reject_constant)
+        data = json.loads(
+            text,
+            parse_constant=_reject_constant,
+            object_pairs_hook=partial(_ObjectWithRepeats.of, repeats),
+        )
     except RecursionError:
         raise ValidationError(Problem("$", f"nested deeper than {MAX_DEPTH} levels")) from None
     except (ValueError, TypeError) as error:
         raise ValidationError(Problem("$", f"not valid JSON: {error}")) from None
+    if repeats:
+        raise ValidationError(*_repeated_keys(data))
     return from_dict(data, cls)
+
+
+class _ObjectWithRepeats(dict[str, Any]):
+    """A JSON object that named a key more than once, the repeated keys kept.
+
+    Python's reader keeps the last value of a repeated key, silently: a parent named
+    twice would lose a weight. TOML refuses a repeated key, and so does `loads`, every
+    one at once with its path. Objects without repeats stay plain dicts.
+    """
+
+    __slots__ = ("repeated",)
+
+    def __init__(self, pairs: list[tuple[str, Any]], repeated: list[str]) -> None:
+        super().__init__(pairs)
+        self.repeated = repeated
+
+    @classmethod
+    def of(cls, found: list[_ObjectWithRepeats], pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        """The object read from `pairs`; one with repeats is also added to `found`."""
+        made = dict(pairs)
+        if len(made) == len(pairs):
+            return made
+        seen: set[str] = set()
+        repeated = []
+        for key, _ in pairs:
+            if key in seen and key not in repeated:
+                repeated.append(key)
+            seen.add(key)
+        found.append(cls(pairs, repeated))
+        return found[-1]
+
+
+def _repeated_keys(data: Any) -> list[Problem]:
+    """Every repeated key in `data`, with its path, in document order."""
+    problems: list[Problem] = []
+    pending: list[tuple[str, Any]] = [("", data)]
+    while pending:
+        path, item = pending.pop()
+        if isinstance(item, _ObjectWithRepeats):
+            problems.extend(
+                Problem(f"{path}.{key}".removeprefix(".") or "$", f"the key {key!r} is given twice")
+                for key in item.repeated
+            )
+        if isinstance(item, dict):
+            pending.extend(
+                (f"{path}.{key}".removeprefix("."), value) for key, value in reversed(item.items())
+            )
+        elif isinstance(item, list):
+            pending.extend(
+                (f"{path}[{index}]", value) for index, value in reversed(list(enumerate(item)))
+            )
+    return problems[:MAX_PROBLEMS]
 
 
 def _reject_constant(name: str) -> float:
