@@ -6,7 +6,7 @@ from unittest import mock
 
 import attrs
 import pytest
-from hypothesis import assume, given
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from helpers import JULY, MID_AUGUST, Q3
@@ -21,6 +21,7 @@ from okrkpi import (
     Status,
     ValidationError,
     Zone,
+    default_registry,
     lint,
     score,
 )
@@ -278,6 +279,37 @@ def test_a_subtree_keeps_only_the_links_inside_it(company):
     assert sales["deals"] is company["deals"]
 
 
+def test_a_subtree_of_links_that_all_weigh_0_inside_keeps_the_first_as_carry_over_does():
+    tree = AlignmentTree(
+        [
+            node("r"),
+            node("a", ["r"], 20),
+            node("c", ["r"], 30),
+            node("b"),
+            node("x", {"a": 0, "b": 1, "c": 0, "r": 0}, 90),
+        ]
+    )
+    inside = tree.subtree("r")
+    assert inside["x"].parents == {"a": 0.0}
+    for rollup in default_registry.names("rollup"):
+        whole, part = tree.score(JULY, rollup=rollup), inside.score(JULY, rollup=rollup)
+        assert {oid: part.value(oid) for oid in ("r", "a", "c", "x")} == {
+            oid: whole.value(oid) for oid in ("r", "a", "c", "x")
+        }
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow])
+@given(dags(max_objectives=9), st.data())
+def test_every_score_inside_a_subtree_is_the_graph_s(tree, data):
+    top = data.draw(st.sampled_from([objective.id for objective in tree]))
+    inside = tree.subtree(top)
+    for rollup in default_registry.names("rollup"):
+        whole, part = tree.score(JULY, rollup=rollup), inside.score(JULY, rollup=rollup)
+        assert {o.id: part.progress(o.id) for o in inside} == pytest.approx(
+            {o.id: whole.progress(o.id) for o in inside}
+        )
+
+
 def test_incremental_re_scoring_updates_every_path_after_a_check_in_on_a_shared_objective(
     company,
 ):
@@ -430,10 +462,11 @@ def test_carry_over_of_a_child_under_a_finished_shared_parent():
     assert carried.relinked["child-2026-q4"] == (
         "parent 'shared' was finished; aligned to 'left-2026-q4', 'right-2026-q4' instead"
     )
-    alone = carried.tree["alone-2026-q4"]
-    assert alone.parents == {"left-2026-q4": 1.0, "right-2026-q4": 1.0}
+    alone = carried.tree["alone-2026-q4"]  # counted for nothing in them, and still does
+    assert alone.parents == {"left-2026-q4": 0.0}
     assert carried.relinked["alone-2026-q4"].endswith(
-        "; its remaining links weighed 0 and now weigh 1 each"
+        "; its remaining links weighed 0: kept 'left-2026-q4' alone (weight 0), "
+        "dropped 'right-2026-q4'"
     )
 
 

@@ -26,6 +26,7 @@ from okrkpi._errors import AlignmentError, Problem, ValidationError
 from okrkpi._model._checks import check_moment, enum_member
 from okrkpi._model.cycle import Cycle, named_cycle
 from okrkpi._model.key_result import CheckInDetails
+from okrkpi._model.links import links_kept
 from okrkpi._model.objective import Level, Objective
 from okrkpi._model.zones import Zone
 from okrkpi._scoring.engine import judged_as_of
@@ -348,7 +349,9 @@ class AlignmentTree:
         """A new tree of `objective_id` (as its root) and its descendants.
 
         Links to parents outside it are dropped: a shared objective keeps only its links
-        to parents inside.
+        to parents inside. When those all weigh 0 (it counted for nothing in them), it
+        keeps the first of them alone, still weighing 0, so every score inside the
+        subtree is the graph's.
         """
         top = attrs.evolve(self[objective_id], parent_id=None, parent_key_result_id=None)
         below = self.descendants(objective_id)
@@ -652,14 +655,17 @@ def _links_of(objective: Objective) -> tuple[frozenset[str], dict[str, str]]:
 
 
 def _links_within(objective: Objective, inside: set[str]) -> Objective:
-    """`objective` with only its links to parents in `inside`."""
+    """`objective` with only its links to parents in `inside` (by `links_kept`)."""
     if all(parent_id in inside for parent_id in objective.parents):
         return objective
+    links, _ = links_kept(
+        {pid: weight for pid, weight in objective.parents.items() if pid in inside}
+    )
     return attrs.evolve(
         objective,
-        parents={pid: w for pid, w in objective.parents.items() if pid in inside},
+        parents=links,
         parent_key_results={
-            pid: kr for pid, kr in objective.parent_key_results.items() if pid in inside
+            pid: kr for pid, kr in objective.parent_key_results.items() if pid in links
         },
     )
 

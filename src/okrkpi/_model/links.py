@@ -29,6 +29,7 @@ __all__ = [
     "Links",
     "NotGiven",
     "ParentLinks",
+    "links_kept",
     "resolve_links",
 ]
 
@@ -161,6 +162,21 @@ def one_parent(parent_id: str) -> ParentLinks:
 def one_key_result(parent_id: str, key_result_id: str) -> Links[str]:
     """The key result driven under one parent, shared as `one_parent` is."""
     return Links(((parent_id, key_result_id),))
+
+
+def links_kept(weights: Mapping[str, float]) -> tuple[dict[str, float], tuple[str, ...]]:
+    """What is left of an objective's links once some were dropped, and any dropped for it.
+
+    The one rule for every place that drops links (a subtree, a carry-over): several
+    links that all weigh 0 are not an objective's links (it must count somewhere), so of
+    those the first alone is kept, still weighing 0. The objective counts in none of
+    those parents, as before; a made-up weight would make it count where it did not.
+    """
+    links = dict(weights)
+    if len(links) > 1 and not any(weight > 0 for weight in links.values()):
+        first = next(iter(links))
+        return {first: links[first]}, tuple(name for name in links if name != first)
+    return links, ()
 
 
 # -- problems -------------------------------------------------------------------------------
