@@ -303,3 +303,16 @@ def test_json_refuses_every_repeated_key_with_its_path():
     ]
     written = dumps(shared(parent_key_results={"product": "k"}))
     assert loads(written, Objective) == shared(parent_key_results={"product": "k"})
+
+
+def test_a_one_parent_key_result_that_contradicts_parent_key_results_reads_well():
+    with pytest.raises(ValidationError) as caught:
+        Objective(
+            "S", id="s", parents={"a": 1}, parent_key_result_id="k", parent_key_results={"a": "j"}
+        )
+    assert str(caught.value) == (
+        "Objective('s').parent_key_result_id: 'k' given with parent_key_results "
+        "{'a': 'j'}: give one"
+    )
+    with pytest.raises(ValidationError, match=r"it has 2 parents \('a', 'b'\)"):
+        Objective("S", id="s", parents=["a", "b"], parent_key_result_id="k")

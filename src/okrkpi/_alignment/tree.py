@@ -348,16 +348,22 @@ class AlignmentTree:
     def subtree(self, objective_id: str) -> AlignmentTree:
         """A new tree of `objective_id` (as its root) and its descendants.
 
-        Links to parents outside it are dropped: a shared objective keeps only its links
-        to parents inside. When those all weigh 0 (it counted for nothing in them), it
-        keeps the first of them alone, still weighing 0, so every score inside the
-        subtree is the graph's.
+        Siblings keep their order. Links to parents outside it are dropped: a shared
+        objective keeps only its links to parents inside. When those all weigh 0 (it
+        counted for nothing in them), it keeps the first of them alone, still weighing 0,
+        so every score inside the subtree is the graph's.
         """
         top = attrs.evolve(self[objective_id], parent_id=None, parent_key_result_id=None)
         below = self.descendants(objective_id)
         if self._structure.shared:
             inside = {top.id, *(objective.id for objective in below)}
-            below = tuple(_links_within(objective, inside) for objective in below)
+            # In the tree's own order, so siblings keep theirs: the walk's order would put
+            # a shared objective where the walk first reached it.
+            below = tuple(
+                _links_within(objective, inside)
+                for objective in self
+                if objective.id in inside and objective.id != top.id
+            )
         return AlignmentTree([top, *below], policy=self._policy)
 
     def leaves(self) -> tuple[Objective, ...]:
