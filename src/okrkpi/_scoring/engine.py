@@ -14,6 +14,7 @@ from okrkpi._model.moments import DayOf
 from okrkpi._model.moments import day_of as day_in
 from okrkpi._model.objective import Commitment, Objective
 from okrkpi._model.tolerance import reaches
+from okrkpi._scoring.numbers import shown, shown_together
 from okrkpi._scoring.policy import ScoringPolicy, resolve_policy
 from okrkpi._scoring.score import Score, Status, StatusExplanation, clamp
 
@@ -435,26 +436,34 @@ def _paced(
         position = measure.planned(cycle, day)
         planned, expected = position.planned_value, position.expected
     actual = own.value
+    score_text = shown(actual, decimals=True)
     if has_ended(cycle, day):
         state = final_status(own.met)
         verdict = "met" if own.met else "not met"
-        reason = f"final from {cycle.end.isoformat()}: score {actual:.2f}, {verdict}"
+        reason = f"final from {cycle.end.isoformat()}: score {score_text}, {verdict}"
     elif parts:  # an objective during its cycle: paced by its key results
         state = Status.worst(part.status for part in parts)
-        reason = f"the worst of its key results' statuses; its own score is {actual:.2f}"
+        reason = f"the worst of its key results' statuses; its own score is {score_text}"
     elif reaches(actual, 1.0):
-        state, reason = Status.ACHIEVED, f"actual {actual:.2f}: complete"
+        state, reason = Status.ACHIEVED, f"actual {score_text}: complete"
     elif day < cycle.start:
         state, reason = Status.NOT_STARTED, f"the cycle starts {cycle.start.isoformat()}"
     else:
         state = policy.pace(expected, actual)
+        # Printed so that the pace rule, read on the printed numbers, gives this status.
+        actual_text, expected_text = shown_together(
+            [actual, expected],
+            lambda printed: policy.pace(printed[1], printed[0]) is state,
+            decimals=True,
+        )
         if planned is not None:
             reason = (
-                f"actual {actual:.2f} against the plan's {expected:.2f} (planned value "
-                f"{planned:g} on {day.isoformat()}; the straight line expects {straight:.2f})"
+                f"actual {actual_text} against the plan's {expected_text} (planned value "
+                f"{shown(planned)} on {day.isoformat()}; the straight line expects "
+                f"{shown(straight, decimals=True)})"
             )
         else:
-            reason = f"actual {actual:.2f} against {expected:.2f} expected by the straight line"
+            reason = f"actual {actual_text} against {expected_text} expected by the straight line"
         reason += f" [{policy.pace.name}]"
     return StatusExplanation(
         subject=subject,

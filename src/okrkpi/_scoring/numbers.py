@@ -1,0 +1,98 @@
+"""How explanations print numbers: short where that is safe, every digit needed where not.
+
+A person reads an explanation's numbers against the edges they know (grade bands at
+0.4 and 0.7, a committed objective's 1.0, pace limits): `0.69999` printed as `0.70`
+reads as reaching 0.7, which it does not, and `0.39999999` as `0.4` contradicts the RED
+beside it. So every explanation prints its numbers through this module:
+
+- `exact` for numbers someone gave (a metric's start, target and check-in, a weight,
+  a threshold): the shortest text that reads back as the same float, never rounded;
+- `shown` for numbers the library computed (progress, a score, the expected pace): short
+  (two decimals or four significant digits) unless rounding would carry the number up
+  onto a multiple of 0.05 it does not reach, where every edge of the built-in strategies
+  sits; then with as many digits as it takes. Float noise within `EDGE_TOLERANCE` of the
+  short text is no such crossing: the edges absorb it too;
+- `shown_together` for numbers a formula combines: each `shown`, then more digits for all
+  of them until the formula recomputed from the printed numbers agrees with its result.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+
+from okrkpi._model.tolerance import EDGE_TOLERANCE
+
+__all__ = ["exact", "shown", "shown_together"]
+
+_EDGE_STEP = 20  # edges sit on multiples of 1/20 = 0.05 (0.25, 0.4, 0.7, 0.75, 0.95, 1.0)
+
+# The ways to print a computed number, shortest first; the last, repr, is exact.
+_SIGNIFICANT = tuple(f".{digits}g" for digits in range(4, 17))
+_TWO_DECIMALS = (".2f", *_SIGNIFICANT)
+
+
+def exact(number: float) -> str:
+    """A given number as given: `2.4`, `100`, `1e+308`; every digit it needs, none rounded."""
+    text = f"{number:g}"
+    return text if float(text) == number else repr(float(number))
+
+
+def _fits(number: float, text: str) -> bool:
+    """Whether `text` reads on the same side of every edge as `number` does."""
+    back = float(text)
+    if back - number <= EDGE_TOLERANCE * max(1.0, abs(number)):
+        return True  # rounded down, or up by no more than the noise every edge absorbs
+    steps = back * _EDGE_STEP
+    return abs(steps - round(steps)) > 1e-9  # rounded up, but onto no edge
+
+
+def _styles(decimals: bool) -> tuple[str, ...]:
+    return _TWO_DECIMALS if decimals else _SIGNIFICANT
+
+
+def _first_fit(number: float, styles: Sequence[str]) -> str:
+    if not math.isfinite(number):
+        return repr(number)
+    for style in styles:
+        text = format(number, style)
+        if _fits(number, text):
+            return text
+    return exact(number)
+
+
+def shown(number: float, *, decimals: bool = False) -> str:
+    """A computed number, short where no edge lies between it and its short text.
+
+    Args:
+        number: The number to print.
+        decimals: Try two decimals first (`0.50`), as a formula's parts read, instead of
+            four significant digits (`0.5`).
+    """
+    number += 0.0  # -0.0, as a falling metric at its start gives, prints as 0
+    if abs(number) < 1e15 and number == math.floor(number):
+        return f"{number:.2f}" if decimals else f"{number:.0f}"
+    return _first_fit(number, _styles(decimals))
+
+
+def shown_together(
+    numbers: Sequence[float],
+    agrees: Callable[[Sequence[float]], bool],
+    *,
+    decimals: bool = False,
+) -> list[str]:
+    """`numbers` printed at the fewest digits at which `agrees(the printed numbers)` holds.
+
+    `agrees` recomputes what the numbers are printed for (a mean, a pace verdict) from the
+    numbers as printed and says whether a reader gets the stated result. Every number is
+    printed as `shown` prints it, then with more digits, all together; at the end exact.
+    """
+    styles = _styles(decimals)
+    for start in range(len(styles)):
+        texts = [
+            shown(number, decimals=decimals) if start == 0 else _first_fit(number, styles[start:])
+            for number in numbers
+        ]
+        if agrees([float(text) for text in texts]):
+            return texts
+    return [exact(number) for number in numbers]
