@@ -257,11 +257,13 @@ def test_numpy_and_pandas_values_that_name_no_day_are_refused():
     np = pytest.importorskip("numpy")
     for moment in (
         np.datetime64("2026-08-01T09:00"),
+        np.datetime64("2026-08-01T00:00:00.000000001"),  # a nanosecond past midnight
         np.datetime64("NaT"),
         np.datetime64("2026-08"),  # a month, not a day
         np.datetime64("12026-08-01"),  # past what a date holds
         pd.NaT,
         pd.Timestamp("2026-08-01", tz="UTC"),
+        pd.Timestamp("2026-08-01") + pd.Timedelta(nanoseconds=1),  # not quite midnight
         np.datetime64("1850-01-01"),  # outside the plausible years
     ):
         with pytest.raises(ValidationError, match=r"Metric\.plan\[0\]\.at"):

@@ -68,13 +68,15 @@ def plan_day(path: str, value: object) -> date:
     """
     if value.__class__.__name__ == "datetime64":  # numpy's, read without importing numpy
         unit = str(getattr(value, "dtype", "")).partition("[")[2].rstrip("]")
-        moment = value.astype("datetime64[us]").item()  # type: ignore[attr-defined]
-        if unit in _COARSER_THAN_A_DAY or not isinstance(moment, datetime):
-            raise ValidationError.field(path, value, _PLAN_DAY)  # NaT, a month, year 12026
+        day = value.astype("datetime64[D]")  # type: ignore[attr-defined]
+        moment = day.item()  # a date, or an int past what a date holds
+        if unit in _COARSER_THAN_A_DAY or bool(day != value) or not isinstance(moment, date):
+            raise ValidationError.field(path, value, _PLAN_DAY)  # a time, NaT, year 12026
         value = moment
     if value.__class__ is not date and isinstance(value, datetime):
         check_moment(path, value, _PLAN_DAY)  # pandas' NaT is a datetime no one can read
-        if value.tzinfo is not None or value.time() != time(0):
+        nanoseconds: int = getattr(value, "nanosecond", 0)  # pandas' Timestamp has them
+        if value.tzinfo is not None or value.time() != time(0) or nanoseconds:
             raise ValidationError.field(path, value, _PLAN_DAY)
         value = date(value.year, value.month, value.day)
     check_moment(path, value, _PLAN_DAY)
