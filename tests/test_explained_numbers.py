@@ -152,6 +152,17 @@ def test_exact_and_two_decimals():
 
 # -- properties ------------------------------------------------------------------------------
 
+
+@given(st.floats(allow_nan=False), st.booleans())
+def test_any_number_shown_reaches_the_edges_it_reaches(number, decimals):
+    text = shown(number, decimals=decimals)
+    if math.isfinite(number) and abs(number) < 1e15:
+        back = float(text)
+        for edge in {round(number * 20) / 20, round(back * 20) / 20, *EDGES}:
+            assert reaches(back, edge) is reaches(number, edge), (number, text, edge)
+    assert float(exact(number)) == number
+
+
 NEAR_EDGES = st.builds(
     lambda edge, places, above: edge + (1 if above else -1) * 10.0**-places,
     st.sampled_from(EDGES),

@@ -21,14 +21,15 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 
-from okrkpi._model.tolerance import EDGE_TOLERANCE
+from okrkpi._model.tolerance import reaches
 
 __all__ = ["exact", "shown", "shown_together"]
 
+_BEYOND_EDGES = 1e15
 _EDGE_STEP = 20  # edges sit on multiples of 1/20 = 0.05 (0.25, 0.4, 0.7, 0.75, 0.95, 1.0)
 
-# The ways to print a computed number, shortest first; the last, repr, is exact.
-_SIGNIFICANT = tuple(f".{digits}g" for digits in range(4, 17))
+# The ways to print a computed number, shortest first; the last, 17 digits, is exact.
+_SIGNIFICANT = tuple(f".{digits}g" for digits in range(4, 18))
 _TWO_DECIMALS = (".2f", *_SIGNIFICANT)
 
 
@@ -39,12 +40,16 @@ def exact(number: float) -> str:
 
 
 def _fits(number: float, text: str) -> bool:
-    """Whether `text` reads on the same side of every edge as `number` does."""
+    """Whether `text` reaches the same edges as `number`, for the edges nearest to either.
+
+    An edge is reached within `EDGE_TOLERANCE` (`okrkpi._model.tolerance.reaches`), so
+    `0.3999999999999999` may print as `0.4`, and `0.69999` may not print as `0.7`.
+    """
     back = float(text)
-    if back - number <= EDGE_TOLERANCE * max(1.0, abs(number)):
-        return True  # rounded down, or up by no more than the noise every edge absorbs
-    steps = back * _EDGE_STEP
-    return abs(steps - round(steps)) > 1e-9  # rounded up, but onto no edge
+    if not (abs(number) < _BEYOND_EDGES and abs(back) < _BEYOND_EDGES):
+        return True  # past 1e15 a step of 0.05 is below what a float can tell apart
+    nearest = {round(back * _EDGE_STEP) / _EDGE_STEP, round(number * _EDGE_STEP) / _EDGE_STEP}
+    return all(reaches(back, edge) is reaches(number, edge) for edge in nearest)
 
 
 def _styles(decimals: bool) -> tuple[str, ...]:
@@ -54,11 +59,8 @@ def _styles(decimals: bool) -> tuple[str, ...]:
 def _first_fit(number: float, styles: Sequence[str]) -> str:
     if not math.isfinite(number):
         return repr(number)
-    for style in styles:
-        text = format(number, style)
-        if _fits(number, text):
-            return text
-    return exact(number)
+    texts = (format(number, style) for style in styles)
+    return next(text for text in texts if _fits(number, text))  # 17 digits always fit
 
 
 def shown(number: float, *, decimals: bool = False) -> str:
@@ -70,7 +72,7 @@ def shown(number: float, *, decimals: bool = False) -> str:
             four significant digits (`0.5`).
     """
     number += 0.0  # -0.0, as a falling metric at its start gives, prints as 0
-    if abs(number) < 1e15 and number == math.floor(number):
+    if abs(number) < _BEYOND_EDGES and number == math.floor(number):
         return f"{number:.2f}" if decimals else f"{number:.0f}"
     return _first_fit(number, _styles(decimals))
 
