@@ -8,10 +8,11 @@ beside it. So every explanation prints its numbers through this module:
 - `exact` for numbers someone gave (a metric's start, target and check-in, a weight,
   a threshold): the shortest text that reads back as the same float, never rounded;
 - `shown` for numbers the library computed (progress, a score, the expected pace): short
-  (two decimals or four significant digits) unless rounding would carry the number up
-  onto a multiple of 0.05 it does not reach, where every edge of the built-in strategies
-  sits; then with as many digits as it takes. Float noise within `EDGE_TOLERANCE` of the
-  short text is no such crossing: the edges absorb it too;
+  (two decimals or four significant digits) unless the short text would reach a multiple
+  of 0.05 the number does not reach, or the other way (every edge of the built-in
+  strategies sits on one, reached within `EDGE_TOLERANCE`); then with as many digits as
+  it takes. Float noise the edges absorb is no such crossing: `0.3999999999999999`
+  prints as `0.4`;
 - `shown_together` for numbers a formula combines: each `shown`, then more digits for all
   of them until the formula recomputed from the printed numbers agrees with its result.
 """
