@@ -32,6 +32,7 @@ _EDGE_STEP = 20  # edges sit on multiples of 1/20 = 0.05 (0.25, 0.4, 0.7, 0.75, 
 # The ways to print a computed number, shortest first; the last, 17 digits, is exact.
 _SIGNIFICANT = tuple(f".{digits}g" for digits in range(4, 18))
 _TWO_DECIMALS = (".2f", *_SIGNIFICANT)
+_MORE_DIGITS = (4, 6, 9, 12)  # significant digits a formula's parts try, then exact
 
 
 def exact(number: float) -> str:
@@ -90,12 +91,12 @@ def shown_together(
     numbers as printed and says whether a reader gets the stated result. Every number is
     printed as `shown` prints it, then with more digits, all together; at the end exact.
     """
-    styles = _styles(decimals)
-    for start in range(len(styles)):
-        texts = [
-            shown(number, decimals=decimals) if start == 0 else _first_fit(number, styles[start:])
-            for number in numbers
-        ]
+    texts = [shown(number, decimals=decimals) for number in numbers]
+    if agrees([float(text) for text in texts]):
+        return texts
+    for digits in _MORE_DIGITS:  # a few steps: each one recomputes the formula
+        styles = _SIGNIFICANT[digits - 4 :]
+        texts = [_first_fit(number, styles) for number in numbers]
         if agrees([float(text) for text in texts]):
             return texts
     return [exact(number) for number in numbers]
