@@ -21,7 +21,7 @@ from okrkpi._alignment.batch import (
     score_all,
     status_all,
 )
-from okrkpi._alignment.contributions import contributions
+from okrkpi._alignment.contributions import contributions, contributions_by_day
 from okrkpi._errors import AlignmentError, Problem, ValidationError
 from okrkpi._model._checks import check_moment, enum_member
 from okrkpi._model.cycle import Cycle, named_cycle
@@ -548,9 +548,15 @@ class AlignmentTree:
           the children driving it, in proportion to their link weights; the share of a
           key result no child drives stays.
 
+        A custom roll-up takes part when it has a `shares` method
+        (`okrkpi.typing.SharingRollUp`).
+
         With the weighted mean, `root_id`'s score is each objective's share times the
-        value of what it keeps, added up. A custom roll-up takes part when it has a
-        `shares` method (`okrkpi.typing.SharingRollUp`).
+        value of what it keeps, added up, when every objective is judged as of the
+        moment asked. A parent whose cycle ended before it judges a child that runs on
+        as of its own last day, so one objective may carry shares valued on different
+        days: `contributions_by_day` keeps them apart, and the sum holds with each
+        share valued on its day.
 
         Args:
             root_id: The objective whose score is shared out (a root, or any other).
@@ -567,11 +573,53 @@ class AlignmentTree:
             AlignmentError: No objective has the id `root_id`.
             ValidationError: The roll-up has no `shares`.
         """
+        return contributions(
+            self._scores_to_share("contributions", root_id, as_of, policy, rollup, registry),
+            root_id,
+        )
+
+    def contributions_by_day(
+        self,
+        root_id: str,
+        as_of: Moment | None = None,
+        *,
+        policy: ScoringPolicy | None = None,
+        rollup: str | RollUp | None = None,
+        registry: StrategyRegistry | None = None,
+    ) -> dict[str, dict[date | None, float]]:
+        """`contributions`, each objective's share split by the day it is judged at.
+
+        The day is None for the moment asked (`as_of`), or the last day of a parent
+        whose cycle ended before it, where that parent judges a child that runs on. With
+        the weighted mean, `root_id`'s score is the sum of each share times the value of
+        what the objective keeps as of that day (its own key results, or its whole score
+        at a leaf): it holds whatever the cycles. The shares of every day sum to 1.
+
+        Its arguments and errors are those of `contributions`.
+
+        Returns:
+            Objective id -> day (None: the moment asked) -> share, for `root_id` and
+            every objective below it, in input order; each has an entry for None (0.0
+            when it carries nothing then) and one per earlier day it carries a share on.
+        """
+        return contributions_by_day(
+            self._scores_to_share("contributions_by_day", root_id, as_of, policy, rollup, registry),
+            root_id,
+        )
+
+    def _scores_to_share(
+        self,
+        method: str,
+        root_id: str,
+        as_of: Moment | None,
+        policy: ScoringPolicy | None,
+        rollup: str | RollUp | None,
+        registry: StrategyRegistry | None,
+    ) -> TreeScores:
         self[root_id]
         if as_of is not None:
-            check_moment("AlignmentTree.contributions.as_of", as_of, "a date, a datetime or None")
-        scores = self.score(as_of, policy=policy, rollup=rollup, registry=registry)
-        return contributions(scores, root_id)
+            check_moment(f"AlignmentTree.{method}.as_of", as_of, "a date, a datetime or None")
+        return self.score(as_of, policy=policy, rollup=rollup, registry=registry)
 
     def _choose(
         self,
