@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import date
 
 import polars as pl
@@ -44,6 +45,11 @@ CORRUPTIONS = [
     ("objectives", "title", None),
     ("objectives", "id", "company"),
     ("milestones", "name", None),
+    ("objectives", "commitment", "maybe"),
+    ("objectives", "level", "galaxy"),
+    ("check_ins", "confidence", 11.0),
+    ("check_ins", "confidence", 0.5),  # a probability: refused with from_frames' hint
+    ("key_results", "weight", math.inf),
 ]
 
 
@@ -114,3 +120,15 @@ def test_problems_past_the_limit_are_counted():
     assert len(problems) == 101
     assert str(problems[-1]) == f"$: ... and {len(many) - 100:,} more problems"
     assert str(problems[0]) == "check_ins[row 0].value: a value is required"
+
+
+def test_an_infinite_measure_cell_is_refused_only_for_the_kinds_that_read_it():
+    kinds = TABLES["key_results"]["kind"].to_list()
+    metric, other = kinds.index("metric"), next(i for i, k in enumerate(kinds) if k != "metric")
+    refused = {**TABLES, "key_results": set_cell(TABLES["key_results"], metric, "start", math.inf)}
+    expected = problems_of(lambda: from_frames(**refused))
+    assert expected == [f"key_results[row {metric}].start: expected a finite number, got inf"]
+    assert problems_of(lambda: score_frames(date(2026, 8, 1), **refused)) == expected
+    ignored = {**TABLES, "key_results": set_cell(TABLES["key_results"], other, "start", math.inf)}
+    from_frames(**ignored)  # a start cell is read for metrics only
+    score_frames(date(2026, 8, 1), **ignored)

@@ -19,6 +19,7 @@ Problems are sorted by table (in `TABLES` order), row and column, and cut at
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
 from types import MappingProxyType
@@ -43,6 +44,7 @@ from okrkpi._edges.tables import (
 from okrkpi._errors import AlignmentError, Problem, ValidationError, describe
 from okrkpi._model._checks import EARLIEST, LATEST
 from okrkpi._model.key_result import KeyResultKind
+from okrkpi._model.objective import Commitment, Level
 
 __all__ = ["check_tables", "prepared_columns"]
 
@@ -199,6 +201,8 @@ def _typed(
     if python_read:
         frame, final = _read_in_python(nw, table, frame, python_read, problems, local_days)
         schema = dict(frame.collect_schema())
+    if table == "check_ins" and "confidence" in schema and not ({"confidence"} & {*final, *empty}):
+        _confidence_ranges(nw, frame, problems)
     expressions = [nw.col(ROW)]
     for column in TABLES[table]:
         if column in final:
@@ -429,7 +433,7 @@ def _read_in_python(
                 try:
                     value = read(cell)
                 except _BadCellError as bad:
-                    problems.add(table, row, column, f"expected {bad}, got {describe(cell)}")
+                    problems.add(table, row, column, refused(bad, cell))
             values.append(value)
         columns = _python_columns(_type_of(table, column), column, values, local_days)
         for name, (items, dtype) in columns.items():
@@ -455,7 +459,13 @@ def _check_cells(
         try:
             read(cell)
         except _BadCellError as bad:
-            problems.add(table, row, column, f"expected {bad}, got {describe(cell)}")
+            problems.add(table, row, column, refused(bad, cell))
+
+
+def refused(bad: _BadCellError, cell: Any) -> str:
+    """A refused cell's message, worded as `from_frames` words it (with its hint)."""
+    hint = f" ({bad.hint})" if bad.hint else ""
+    return f"expected {bad}, got {describe(cell)}{hint}"
 
 
 def _check_in_value(cell: Any) -> float:
@@ -527,6 +537,7 @@ def check_tables(nw: Any, inputs: Inputs, frames: Mapping[str, Any]) -> None:
         if table in frames:
             _dangling_key_results(nw, table, frames[table], pairs, problems)
     _cells(nw, frames, problems)
+    _values(nw, frames, problems)
     problems.raise_any()
     _tree_links(nw, frames["objectives"])
 
@@ -706,6 +717,93 @@ def _cells(nw: Any, frames: Mapping[str, Any], problems: Problems) -> None:
                 ),
                 problems,
             )
+
+
+def _values(nw: Any, frames: Mapping[str, Any], problems: Problems) -> None:
+    """Typed cells whose value the pure readers refuse: enums, infinities, confidences."""
+    objectives = frames["objectives"]
+    for column, kind in (("commitment", Commitment), ("level", Level)):
+        known = [word.lower() for member in kind for word in (member.value, member.name)]
+        words = ", ".join(repr(member.value) for member in kind)
+        written = nw.col(column).str.strip_chars().str.to_lowercase()
+        _report(
+            nw,
+            "objectives",
+            objectives.filter(~nw.col(column).is_null() & ~written.is_in(known)),
+            column,
+            (column,),
+            _not_one_of(column, words),
+            problems,
+        )
+    kind = nw.col("kind").str.to_lowercase()
+    for table, columns in _NUMBERS.items():
+        if table not in frames or table == "check_ins":  # a value's rules depend on its kind
+            continue
+        for column in columns:
+            read = frames[table]
+            if table == "key_results" and column in _MEASURE_COLUMNS:
+                # from_frames reads a measure's cells for the kinds that have them.
+                read = read.filter(kind.is_in(_MEASURE_COLUMNS[column]))
+            _report(
+                nw,
+                table,
+                read.filter(nw.col(column).abs() == math.inf),
+                column,
+                (column,),
+                _read_again(_number, column),
+                problems,
+            )
+
+
+# Which kinds of key result read each measure column.
+_MEASURE_COLUMNS = MappingProxyType(
+    {
+        "start": ("metric",),
+        "target": ("metric", "zoned"),
+        "threshold": ("threshold",),
+        "baseline": ("zoned",),
+        "stretch": ("zoned",),
+        "commit": ("zoned",),
+    }
+)
+
+
+def _confidence_ranges(nw: Any, frame: Any, problems: Problems) -> None:
+    """A column of numbers as confidences: ratings from 0 to 10, none between 0 and 1.
+
+    Text cells are read (and refused) one by one with the pure reader instead.
+    """
+    rating = nw.col("confidence")
+    # Outside 0..10, or between 0 and 1 (read as a probability, and refused).
+    outside = (rating < 0) | (rating > 10) | ((rating > 0) & (rating < 1))
+    _report(
+        nw,
+        "check_ins",
+        frame.filter(outside),
+        "confidence",
+        ("confidence",),
+        _read_again(_confidence_reader(None), "confidence"),
+        problems,
+    )
+
+
+def _not_one_of(column: str, words: str) -> Callable[[dict[str, Any]], str]:
+    """The message of a cell that names no member of an enum."""
+    return lambda row: f"expected one of {words}, got {describe(row[column])}"
+
+
+def _read_again(read: Callable[[Any], Any], column: str) -> Callable[[dict[str, Any]], str]:
+    """The message of a refused cell: the pure reader's own, read again on that cell."""
+
+    def message(row: dict[str, Any]) -> str:
+        cell = row[column]
+        try:
+            read(cell)
+        except _BadCellError as bad:
+            return refused(bad, cell)
+        raise AssertionError(cell)  # pragma: no cover - the filter and the reader agree
+
+    return message
 
 
 def _negative(column: str) -> Callable[[dict[str, Any]], str]:
