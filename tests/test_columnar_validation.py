@@ -132,3 +132,38 @@ def test_an_infinite_measure_cell_is_refused_only_for_the_kinds_that_read_it():
     ignored = {**TABLES, "key_results": set_cell(TABLES["key_results"], other, "start", math.inf)}
     from_frames(**ignored)  # a start cell is read for metrics only
     score_frames(date(2026, 8, 1), **ignored)
+
+
+def links_of(rows):
+    schema = {
+        "objective_id": pl.String,
+        "parent_id": pl.String,
+        "weight": pl.Float64,
+        "parent_key_result_id": pl.String,
+    }
+    return pl.DataFrame(rows, schema=schema, orient="row")
+
+
+# marketing: its parent_id (company) in the objectives row, or none (then a root weight
+# of 1.0 beside alignments rows is refused too), and alignments rows.
+LINK_FAULTS = {
+    "to itself": (False, [("marketing", "company", 1.0), ("marketing", "marketing", 1.0)]),
+    "twice": (False, [("marketing", "company", 1.0), ("marketing", "company", 2.0)]),
+    "beside parent_id": (True, [("marketing", "company", 1.0), ("marketing", "product", 1.0)]),
+    "all at 0": (False, [("marketing", "company", 0.0), ("marketing", "product", 0.0)]),
+    "negative": (False, [("marketing", "company", -1.0), ("marketing", "product", 1.0)]),
+    "no such objective": (True, [("nobody", "company", 1.0), ("nobody", "product", 1.0)]),
+}
+
+
+@pytest.mark.parametrize("fault", list(LINK_FAULTS))
+def test_the_alignments_rows_problems_are_those_from_frames_reports(fault):
+    keeps_parent, rows = LINK_FAULTS[fault]
+    objectives = TABLES["objectives"]
+    if not keeps_parent:
+        marketing = objectives["id"].to_list().index("marketing")
+        objectives = set_cell(objectives, marketing, "parent_id", None)
+    alignments = links_of([(*row, None) for row in rows])
+    tables = {**TABLES, "objectives": objectives, "alignments": alignments}
+    expected = problems_of(lambda: from_frames(**tables))
+    assert problems_of(lambda: score_frames(date(2026, 8, 1), **tables)) == expected

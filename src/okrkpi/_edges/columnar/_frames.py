@@ -18,8 +18,8 @@ ROW = "__okrkpi_row"
 """The column holding each row's position in its table (0 for the first row)."""
 
 SCORED_TABLES = (
+    "alignments",  # from_frames reads the links first, and reports their problems first
     "objectives",
-    "alignments",
     "key_results",
     "check_ins",
     "milestones",

@@ -526,7 +526,7 @@ def check_tables(nw: Any, inputs: Inputs, frames: Mapping[str, Any]) -> None:
         .select(nw.col("id").alias("objective_id"))
         .filter(~nw.col("objective_id").is_null())
     )
-    for table in ("key_results", "check_ins", "milestones", "plans", "initiatives"):
+    for table in ("alignments", "key_results", "check_ins", "milestones", "plans", "initiatives"):
         if table in frames:
             _dangling_objectives(nw, table, frames[table], ids, problems)
     _repeated_ids(nw, frames["objectives"], problems)
@@ -538,6 +538,8 @@ def check_tables(nw: Any, inputs: Inputs, frames: Mapping[str, Any]) -> None:
             _dangling_key_results(nw, table, frames[table], pairs, problems)
     _cells(nw, frames, problems)
     _values(nw, frames, problems)
+    if "alignments" in frames:
+        _alignment_rows(nw, frames["objectives"], frames["alignments"], problems)
     problems.raise_any()
     _tree_links(nw, frames["objectives"])
 
@@ -661,6 +663,118 @@ def _repeated_ids(nw: Any, objectives: Any, problems: Problems) -> None:
     )
 
 
+def _alignment_rows(nw: Any, objectives: Any, alignments: Any, problems: Problems) -> None:
+    """The links from_frames refuses: to itself, twice, beside a root's weight, all at 0.
+
+    In from_frames' steps: a row with a negative weight is left out (and reported with
+    the weights), then one to itself, then a pair met before; the rest are the links.
+    """
+    readable = alignments.filter(
+        ~nw.col("objective_id").is_null()
+        & ~nw.col("parent_id").is_null()
+        & (nw.col("weight").is_null() | (nw.col("weight") >= 0))
+    )
+    _report(
+        nw,
+        "alignments",
+        readable.filter(nw.col("objective_id") == nw.col("parent_id")),
+        "parent_id",
+        ("parent_id",),
+        lambda row: f"aligned to itself ({row['parent_id']!r})",
+        problems,
+    )
+    links = readable.filter(nw.col("objective_id") != nw.col("parent_id")).with_columns(
+        nw.col(ROW).min().over("objective_id", "parent_id").alias("first_row")
+    )
+    _report(
+        nw,
+        "alignments",
+        links.filter(nw.col(ROW) > nw.col("first_row")),
+        "parent_id",
+        ("parent_id", "first_row", "objective_id"),
+        lambda row: (
+            f"{describe(row['parent_id'])} is already row {int(row['first_row'])}'s parent "
+            f"of objective {describe(row['objective_id'])}"
+        ),
+        problems,
+    )
+    owners = objectives.select(
+        nw.col("id").alias("objective_id"),
+        nw.col(ROW).alias("objective_row"),
+        nw.col("parent_id").alias("first_parent"),
+        nw.col("alignment_weight").alias("first_weight"),
+    ).filter(~nw.col("objective_id").is_null())
+    kept = links.filter(nw.col(ROW) == nw.col("first_row")).join(
+        owners, on="objective_id", how="inner"
+    )
+    _report(
+        nw,
+        "alignments",
+        kept.filter(nw.col("parent_id") == nw.col("first_parent")),
+        "parent_id",
+        ("parent_id", "objective_row"),
+        lambda row: (
+            f"{describe(row['parent_id'])} is already objectives row "
+            f"{int(row['objective_row'])}'s parent_id"
+        ),
+        problems,
+    )
+    root_weight = owners.join(kept.select("objective_id").unique(), on="objective_id", how="inner")
+    _report(
+        nw,
+        "objectives",
+        root_weight.filter(
+            nw.col("first_parent").is_null() & ~nw.col("first_weight").is_null()
+        ).with_columns(nw.col("objective_row").alias(ROW)),
+        "alignment_weight",
+        ("first_weight",),
+        lambda row: (
+            f"expected no weight here, got {describe(row['first_weight'])}: the alignments "
+            "rows give its links' weights"
+        ),
+        problems,
+    )
+    # Every link at 0: the parent_id link (weight alignment_weight, default 1) and the rest.
+    other = nw.col("first_parent").is_null() | (nw.col("parent_id") != nw.col("first_parent"))
+    first = ~nw.col("first_parent").is_null()
+    counted = kept.with_columns(
+        nw.when(other).then(1.0).otherwise(0.0).alias("pair"),
+        nw.when(other & (nw.coalesce(nw.col("weight"), nw.lit(1.0)) > 0))
+        .then(1.0)
+        .otherwise(0.0)
+        .alias("positive"),
+        nw.when(first).then(1.0).otherwise(0.0).alias("first_pair"),
+        nw.when(first & (nw.coalesce(nw.col("first_weight"), nw.lit(1.0)) > 0))
+        .then(1.0)
+        .otherwise(0.0)
+        .alias("first_positive"),
+    )
+    zero = (
+        counted.group_by("objective_id")
+        .agg(  # simple aggregations: pandas has no others in a group-by
+            nw.col("pair").sum(),
+            nw.col("first_pair").max(),
+            nw.col("positive").sum(),
+            nw.col("first_positive").max(),
+        )
+        .with_columns(
+            (nw.col("pair") + nw.col("first_pair")).alias("pairs"),
+            (nw.col("positive") + nw.col("first_positive")).alias("positives"),
+        )
+        .filter((nw.col("pairs") > 1) & (nw.col("positives") == 0))
+        .select("objective_id")
+    )
+    _report(
+        nw,
+        "alignments",
+        kept.join(zero, on="objective_id", how="inner"),
+        "weight",
+        (),
+        lambda _: "every link weighs 0: at least one weight > 0",
+        problems,
+    )
+
+
 def _cells(nw: Any, frames: Mapping[str, Any], problems: Problems) -> None:
     """Cells of the right type but a bad value: kinds, edges of the plausible dates, weights."""
     key_results = frames["key_results"]
@@ -689,7 +803,11 @@ def _cells(nw: Any, frames: Mapping[str, Any], problems: Problems) -> None:
         ),
         problems,
     )
-    for table, column in (("key_results", "weight"), ("milestones", "weight")):
+    for table, column in (
+        ("alignments", "weight"),
+        ("key_results", "weight"),
+        ("milestones", "weight"),
+    ):
         if table in frames:
             _report(
                 nw,
