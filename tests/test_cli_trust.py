@@ -156,14 +156,14 @@ def test_past_the_first_problems_the_rest_are_counted_not_kept(tmp_path):
     folder = folder_of(tmp_path, objectives=[f"o{n}," for n in range(20_000)])
     line = one_line(run_cli("score", str(folder)))
     assert line.count("a value is required") == 100
-    assert line.endswith("$: ... and at least 19,900 more problems")
+    assert line.endswith("; ... and at least 19,900 more problems")
 
 
 def test_repeated_ids_alone_stop_the_keeping_too(tmp_path):
     folder = folder_of(tmp_path, objectives=["x,X,2026-Q3"] * 5_000)
     line = one_line(run_cli("score", str(folder)))
-    assert f"{folder / 'objectives.csv'} line 3, column id: 'x' is already row 0's" in line
-    assert line.endswith("$: ... and at least 4,899 more problems")
+    assert f"{folder / 'objectives.csv'} line 3, column id: 'x' is already line 2's" in line
+    assert line.endswith("; ... and at least 4,899 more problems")
 
 
 def _peak_rss_of_the_cli(folder):
@@ -214,7 +214,7 @@ def test_extra_columns_are_refused_warned_about_or_ignored_as_asked(tmp_path):
     refused = one_line(run_cli("score", str(folder)))
     assert refused.endswith(
         f"{folder / 'objectives.csv'}, column url: not a column of objectives "
-        "(extra_columns='ignore' reads past columns okrkpi does not use)"
+        "(--extra-columns ignore reads past columns okrkpi does not use)"
     )
     warned = run_cli("score", str(folder), "--extra-columns", "warn")
     assert warned.returncode == 0
@@ -242,7 +242,7 @@ def test_table_options_on_a_json_file_are_refused_not_ignored(tmp_path):
 def test_a_bad_date_format_is_named(tmp_path):
     folder = grow(tmp_path)
     line = one_line(run_cli("score", str(folder), "--date-format", "M/D/Y"))
-    assert "from_frames.date_format: expected a strptime format" in line
+    assert "--date-format: expected a strptime format" in line
 
 
 # -- what reaches the terminal --------------------------------------------------------------
