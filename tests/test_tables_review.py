@@ -10,7 +10,9 @@ from hypothesis import strategies as st
 
 from helpers import run_cli
 from okrkpi import KPI, KeyResult, Objective, ValidationError
+from okrkpi._edges.tables import TableStream
 from okrkpi._model.confidence_scale import ConfidenceScale
+from okrkpi._model.history import CheckIns
 from okrkpi.serde import Document
 from okrkpi.tables import from_frames, from_rows, kpi_frame, read_csv, to_csv, to_frames, to_rows
 
@@ -232,3 +234,80 @@ def test_kpi_frame_takes_the_day_rule():
     assert list(utc["value"]) == [40.0]  # on its UTC day it was made on October 1
     with pytest.raises(ValidationError, match="kpi_frame.day_of"):
         kpi_frame([kpi], date(2026, 9, 30), day_of="east")
+
+
+# -- refused inputs stop building and keeping -----------------------------------------------
+
+
+def streamed(tables):
+    stream = TableStream()
+    for table, rows in tables.items():
+        header, *cells = [line.split(",") for line in rows]
+        stream.start(table, header)
+        for row in cells:
+            stream.add(row)
+    return stream
+
+
+def dangling_links(count):
+    return {
+        "objectives": ["id,title", "o,Grow"],
+        "key_results": [
+            "objective_id,id,title,kind,start,target",
+            *(f"gone{n},k,K,metric,0,1" for n in range(count)),
+        ],
+    }
+
+
+def test_a_stream_of_dangling_links_stops_keeping_rows_past_the_first_problems():
+    stream = streamed(dangling_links(500))
+    assert stream.counting
+    with pytest.raises(ValidationError) as raised:
+        stream.document()
+    first, *_, last = raised.value.problems
+    assert str(first) == "key_results[row 0].objective_id: no objective has the id 'gone0'"
+    assert last.message == "... and at least 400 more problems"
+
+
+def test_a_stream_of_repeated_check_ins_stops_keeping_rows_past_the_first_problems():
+    tables = {
+        "objectives": ["id,title", "o,Grow"],
+        "key_results": ["objective_id,id,title,kind,start,target", "o,k,K,metric,0,1000"],
+        "check_ins": [
+            "objective_id,key_result_id,at,value",
+            *(f"o,k,2026-07-{day:02},{value}" for value in range(60) for day in (1, 1, 1)),
+        ],
+    }
+    stream = streamed(tables)
+    assert stream.counting
+    with pytest.raises(ValidationError) as raised:
+        stream.document()
+    assert str(raised.value.problems[0]) == (
+        "check_ins[row 1]: the same check-in as row 0 (key result, at and value); "
+        "give both an id to keep both"
+    )
+    # Rows that each have an id are told apart; another key result's rows are not repeats.
+    with_ids = {
+        **tables,
+        "key_results": [*tables["key_results"], "o,k2,K2,metric,0,1000"],
+        "check_ins": [
+            "objective_id,key_result_id,at,value,id",
+            "o,k,2026-07-01,1,a",
+            "o,k,2026-07-01,1,b",
+            "o,k2,2026-07-01,1,",
+        ],
+    }
+    document = streamed(with_ids).document()
+    assert [len(kr.check_ins) for kr in document.objectives[0].key_results] == [2, 1]
+
+
+def test_a_refused_document_builds_no_more_histories(monkeypatch):
+    built = []
+    real = CheckIns.from_columns
+    monkeypatch.setattr(CheckIns, "from_columns", lambda *a, **k: built.append(1) or real(*a, **k))
+    key_results = [KEY_RESULT | {"objective_id": f"gone{n}"} for n in range(150)]
+    valid = [KEY_RESULT | {"id": f"k{n}"} for n in range(50)]
+    with pytest.raises(ValidationError) as raised:
+        from_rows({"objectives": [OBJECTIVE], "key_results": key_results + valid})
+    assert built == []  # 150 dangling links: refused before any key result is built
+    assert raised.value.problems[-1].message == "... and at least 50 more problems"

@@ -612,6 +612,14 @@ class _Reader:
     day: Callable[[Any], date] = attrs.Factory(lambda self: _day_of(self.moment), takes_self=True)
     problems: list[Problem] = attrs.Factory(list)
     found: int = 0
+    # Whether a check that runs only while building was skipped, the input being refused
+    # already: the count of further problems is then a lower bound.
+    skipped: bool = False
+
+    @property
+    def refused(self) -> bool:
+        """Whether more than `MAX_PROBLEMS` problems were found: nothing more is built."""
+        return self.found > MAX_PROBLEMS
 
     def report(self, path: str, message: str) -> None:
         self.found += 1
@@ -671,7 +679,8 @@ class _Reader:
         problems = list(self.problems)
         if self.found > len(problems):
             more = self.found - len(problems)
-            problems.append(Problem("", f"... and {more:,} more problems"))
+            bound = "at least " if self.skipped else ""
+            problems.append(Problem("", f"... and {bound}{more:,} more problems"))
         raise ValidationError(*problems)
 
 
@@ -925,6 +934,9 @@ def _check_ins_of(
         values = [bool(value) if value in (0, 1) else value for value in values]
     if _repeated_check_ins(reader, table.get("id"), rows, moments, values):
         return None
+    if reader.refused:  # refused whatever follows: its rows are checked, not built
+        reader.skipped = True
+        return None
     try:
         return CheckIns.from_columns(
             values, moments, confidences=confidences, notes=notes, owner=key_result_id
@@ -1014,6 +1026,8 @@ def _read_key_results(
     first_row: dict[tuple[Any, Any], int] = {}
     by_objective: dict[str, list[KeyResult]] = {}
     for row in range(count):
+        if reader.refused:  # what was built is let go: the document is refused
+            by_objective.clear()
         objective_id = reader.cell("key_results", table, row, "objective_id", _text, required=True)
         key_result_id = reader.cell("key_results", table, row, "id", _text, required=True)
         title = reader.cell("key_results", table, row, "title", _written, required=True)
@@ -1064,6 +1078,9 @@ def _read_key_results(
         if measure is None or title is None or key_result_id is None or history is None:
             continue
         if objective_id is None:
+            continue
+        if reader.refused:  # e.g. millions of dangling links: build nothing more
+            reader.skipped = True
             continue
         try:
             key_result = KeyResult(
@@ -1858,11 +1875,94 @@ class _StreamedTable:
     rows: int = 0
 
 
+_RUN_LIMIT = 10_000  # a key result's check-ins compared for repeats as they stream in
+
+
+class _StreamedLinks:
+    """Links and repeated check-ins, checked as rows stream in, to stop keeping early.
+
+    Tables stream in the order of `TABLES`: a key result's objective, and a check-in's
+    key result, are known by the time it comes. Links are checked against a table
+    streamed to its end before the stream began counting (`complete`), so every id is
+    known. Repeated check-ins are compared within a run of one key result's rows (up
+    to `_RUN_LIMIT`), as exports write them. What is missed here is still found when
+    the document is read.
+    """
+
+    def __init__(self) -> None:
+        self.objectives: set[str] = set()
+        self.key_results: set[tuple[str, str]] = set()
+        self.streamed: set[str] = set()
+        self.complete: set[str] = set()  # tables streamed to their end, every id kept
+        self.positions: dict[str, dict[str, int]] = {}  # where the cells read are, by table
+        self.run: tuple[str, str] | None = None
+        self.seen: dict[tuple[str, str], tuple[int, bool]] = {}
+
+    def check(
+        self,
+        reader: _Reader,
+        table: str,
+        names: list[str],
+        row: int,
+        cells: Sequence[str],
+        *,
+        counting: bool,
+    ) -> None:
+        """Report `row`'s link to a missing objective or key result, or its repeat.
+
+        While `counting`, nothing more is kept: links are still checked, repeats not.
+        """
+        if table not in self.streamed:
+            self.streamed.add(table)
+            self.run = None
+            wanted = ("id", "objective_id", "key_result_id", "at", "value")
+            self.positions[table] = {name: names.index(name) for name in wanted if name in names}
+        cell = {name: cells[at].strip() for name, at in self.positions[table].items()}
+        if table == "objectives":
+            if cell.get("id") and not counting:
+                self.objectives.add(cell["id"])
+            return
+        owner = cell.get("objective_id")
+        if not owner or "objectives" not in self.complete:
+            return
+        if owner not in self.objectives:
+            reader.add(table, row, "objective_id", f"no objective has the id {describe(owner)}")
+            return
+        key_result = cell.get("key_result_id" if table != "key_results" else "id")
+        if table == "key_results" and key_result and not counting:
+            self.key_results.add((owner, key_result))
+        elif table in ("check_ins", "milestones", "plans") and key_result:
+            if "key_results" in self.complete and (owner, key_result) not in self.key_results:
+                missing = f"no key result {describe(key_result)} in objective {describe(owner)}"
+                reader.add(table, row, "key_result_id", missing)
+            elif table == "check_ins" and not counting:
+                self._repeated_check_in(reader, (owner, key_result), row, cell)
+
+    def _repeated_check_in(
+        self, reader: _Reader, key: tuple[str, str], row: int, cell: Mapping[str, str]
+    ) -> None:
+        if key != self.run:
+            self.run, self.seen = key, {}
+        if len(self.seen) >= _RUN_LIMIT:
+            return
+        with_id = bool(cell.get("id"))
+        earlier = self.seen.setdefault((cell.get("at", ""), cell.get("value", "")), (row, with_id))
+        if earlier[0] != row and not (with_id and earlier[1]):
+            reader.add(
+                "check_ins",
+                row,
+                None,
+                f"the same check-in as row {earlier[0]} (key result, at and value); "
+                "give both an id to keep both",
+            )
+
+
 class TableStream:
     """Tables read row by row (a folder of CSV files), in bounded memory however bad.
 
     Each row's cells are checked as it comes (required cells, typed cells, repeated
-    ids) and only our columns are kept. Once more than `MAX_PROBLEMS` problems are
+    ids, links to objectives and key results streamed before, repeated check-ins) and
+    only our columns are kept. Once more than `MAX_PROBLEMS` problems are
     found, the input is known to be refused: kept rows are dropped, and later rows are
     only checked cell by cell, to count their problems. Otherwise `document()` reads the
     kept tables as `from_rows` would, reporting every problem.
@@ -1898,6 +1998,7 @@ class TableStream:
         self._tables: dict[str, _StreamedTable] = {}
         self._current: tuple[str, _StreamedTable] | None = None
         self._keys: dict[tuple[str, ...], int] = {}
+        self._links = _StreamedLinks() if link_objectives_by == "id" else None
         self.counting = False
 
     @property
@@ -1907,6 +2008,8 @@ class TableStream:
 
     def start(self, table: str, header: Sequence[str]) -> None:
         """Begin `table`, whose rows hold the cells `header` names, in its order."""
+        if self._links is not None and self._current is not None and not self.counting:
+            self._links.complete.add(self._current[0])  # every id of it is known
         kept = _known_columns(
             self._reader, table, {name: [] for name in header}, 0, {}, self._extra
         )
@@ -1940,6 +2043,10 @@ class TableStream:
             if not self.counting:
                 column.append(text)
         self._repeated_key(table, streamed, row, cells)
+        if self._links is not None:
+            self._links.check(
+                self._cells, table, streamed.names, row, cells, counting=self.counting
+            )
         self._over_budget()
 
     def _repeated_key(
