@@ -102,7 +102,8 @@ def render_tree(
     """The tree as indented text: each objective and key result with score, grade, status.
 
     An objective without a cycle shows no status (`-`). One with several parents shows
-    under each, marked as shared, its key results and subtree under the first.
+    under each, marked as shared, its key results and subtree under the first parent the
+    walk reaches (depth first from the roots, in input order), not the first it names.
     """
     if not isinstance(tree, AlignmentTree):
         raise ValidationError.field("render_tree.tree", tree, "an AlignmentTree")
@@ -150,15 +151,18 @@ def _initiative_text(initiative: Initiative) -> str:
     return f"{initiative.title} [{', '.join(details)}]"
 
 
-def render_kpis(kpis: Iterable[KPI], *, as_of: date) -> str:
-    """One line a KPI: health with its reason, and whether a measurement is overdue."""
+def render_kpis(kpis: Iterable[KPI], *, as_of: date, day_of: DayOf | str = DayOf.LOCAL) -> str:
+    """One line a KPI: health with its reason, and whether a measurement is overdue.
+
+    A measurement's day follows the rule `day_of`.
+    """
     check_moment("render_kpis.as_of", as_of, "a date")
     lines = []
     for position, kpi in enumerate(kpis):
         if not isinstance(kpi, KPI):
             raise ValidationError.field(f"render_kpis.kpis[{position}]", kpi, "a KPI")
-        report = kpi.health_report(as_of)
-        overdue = "  (measurement overdue)" if kpi.is_overdue(as_of) else ""
+        report = kpi.health_report(as_of, day_of=day_of)
+        overdue = "  (measurement overdue)" if kpi.is_overdue(as_of, day_of=day_of) else ""
         lines.append(f"{label_of(report.health):<9} {report.reason}{overdue}")
     return "\n".join(lines)
 
@@ -341,7 +345,8 @@ def tree_html(tree: AlignmentTree, *, as_of: date | None = None) -> str:
     """An `AlignmentTree` as an HTML table, indented by depth.
 
     An objective with several parents shows under each, marked as shared, its key
-    results and subtree under the first.
+    results and subtree under the first parent the walk reaches (depth first from the
+    roots, in input order), not the first it names.
 
     Every score and status is as of one day, named above the table: `as_of`, or the day
     of the latest check-in anywhere in the tree. Scored with the tree's own policy and
@@ -398,7 +403,9 @@ def to_records(
 
     The rows go straight into `pandas.DataFrame(records)`; no pandas needed here.
     Status columns are None for objectives without a cycle or when `as_of` is None.
-    `parent_id` holds an objective's parents' ids separated by ";" when it has several.
+    `parent_id` holds its parent's id (the first named, with several, as
+    `Objective.parent_id` reads) and `parent_ids` the list of every parent's id, in
+    order (empty for a root): ids may hold any character, so they are not joined.
     """
     policy = _DEFAULT_POLICY
     records: list[dict[str, Any]] = []
@@ -420,8 +427,8 @@ def to_records(
             "owner": objective.owner,
             "cycle": None if cycle is None else cycle.name,
             "commitment": objective.commitment.value,
-            # Several parents: their ids joined by ";", as a multi-valued cell reads.
-            "parent_id": ";".join(objective.parents) or None,
+            "parent_id": objective.parent_id,
+            "parent_ids": list(objective.parents),
             "objective_value": own.value,
             "objective_grade": own.grade.value,
             "objective_status": overall,
