@@ -24,6 +24,7 @@ import os
 import re
 import unicodedata
 import warnings
+from array import array
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -803,11 +804,19 @@ def _keys_as_text(reader: _Reader, table: str, columns: Columns) -> None:
         columns[name] = keyed
 
 
-def _groups(columns: Columns, count: int, *keys: str) -> dict[tuple[Any, ...], list[int]]:
-    groups: dict[tuple[Any, ...], list[int]] = {}
+_NO_ROWS: array[int] = array("q")  # a key no row has: never appended to
+
+
+def _groups(columns: Columns, count: int, *keys: str) -> dict[tuple[Any, ...], array[int]]:
+    """The rows of each key, as machine words: millions of rows cost 8 bytes each."""
+    groups: dict[tuple[Any, ...], array[int]] = {}
     key_columns = [columns.get(key, [None] * count) for key in keys]
     for row in range(count):
-        groups.setdefault(tuple(column[row] for column in key_columns), []).append(row)
+        key = tuple(column[row] for column in key_columns)
+        rows = groups.get(key)
+        if rows is None:
+            rows = groups[key] = array("q")
+        rows.append(row)
     return groups
 
 
@@ -903,7 +912,7 @@ def _notes(reader: _Reader, table: str, columns: Columns, rows: Iterable[int]) -
 def _check_ins_of(
     reader: _Reader,
     table: Columns,
-    rows: list[int],
+    rows: Sequence[int],
     key_result_id: str,
     measure: Any,
     clean: Mapping[str, list[Any]],
@@ -918,6 +927,7 @@ def _check_ins_of(
     else:
         read = _check_in_reader(measure)
         values = [cell(row, "value", read, True) for row in rows]
+    _let_go(table.get("value"), rows)
     if plain_days is not None:
         moments = [plain_days[row] for row in rows]
     else:
@@ -951,10 +961,18 @@ def _check_ins_of(
         return None
 
 
+def _let_go(cells: list[Any] | None, rows: Sequence[int]) -> None:
+    # Values rarely repeat: each is its own text. Read once, the text is let go, so the
+    # table's text and the model it becomes are not held at once.
+    if cells is not None:
+        for row in rows:
+            cells[row] = None
+
+
 def _repeated_check_ins(
     reader: _Reader,
     ids: list[Any] | None,
-    rows: list[int],
+    rows: Sequence[int],
     moments: list[Any],
     values: list[Any],
 ) -> bool:
@@ -1038,11 +1056,11 @@ def _read_key_results(
             if _repeated(reader, "key_results", "id", raw_key, row, first_row, where):
                 continue  # its check-ins belong to the first row's key result
         extra: dict[str, Any] = {}
-        milestone_rows = steps.get(raw_key, [])
+        milestone_rows = steps.get(raw_key, _NO_ROWS)
         if milestone_rows:
             columns = tables["milestones"][0]
             extra["milestones"] = _milestones(reader, columns, milestone_rows)
-        plan_rows = plans.get(raw_key, [])
+        plan_rows = plans.get(raw_key, _NO_ROWS)
         if plan_rows:
             columns = tables["plans"][0]
             points = [
@@ -1070,7 +1088,7 @@ def _read_key_results(
             history = _check_ins_of(
                 reader,
                 tables["check_ins"][0],
-                check_ins.get(raw_key, []),
+                check_ins.get(raw_key, _NO_ROWS),
                 key_result_id,
                 measure,
                 clean,
@@ -1093,7 +1111,7 @@ def _read_key_results(
                 source_kpi=source,
             )
         except ValidationError as error:
-            _key_result_error(reader, error, row, check_ins.get(raw_key, []))
+            _key_result_error(reader, error, row, check_ins.get(raw_key, _NO_ROWS))
             continue
         by_objective.setdefault(objective_id, []).append(key_result)
     for table_name, groups in (("check_ins", check_ins), ("milestones", steps), ("plans", plans)):
@@ -1117,7 +1135,7 @@ def _read_key_results(
     return by_objective
 
 
-def _misplaced(reader: _Reader, measure: Any, table: str, rows: list[int], kind: type) -> None:
+def _misplaced(reader: _Reader, measure: Any, table: str, rows: Sequence[int], kind: type) -> None:
     # Steps for a metric, or a plan for milestones: rows the key result cannot use.
     if measure is None or isinstance(measure, kind):
         return
@@ -1125,7 +1143,7 @@ def _misplaced(reader: _Reader, measure: Any, table: str, rows: list[int], kind:
         reader.add(table, row, "key_result_id", f"a {measure.kind.value} key result has no {table}")
 
 
-def _milestones(reader: _Reader, columns: Columns, rows: list[int]) -> list[Milestone] | None:
+def _milestones(reader: _Reader, columns: Columns, rows: Sequence[int]) -> list[Milestone] | None:
     """The steps in `rows`, or None when a cell is bad (each problem is reported)."""
     before = reader.found
     steps = []
@@ -1142,7 +1160,7 @@ def _milestones(reader: _Reader, columns: Columns, rows: list[int]) -> list[Mile
 
 
 def _key_result_error(
-    reader: _Reader, error: ValidationError, row: int, check_in_rows: list[int]
+    reader: _Reader, error: ValidationError, row: int, check_in_rows: Sequence[int]
 ) -> None:
     for problem in error.problems:
         found = re.search(r"check_ins\[(\d+)\]", problem.path)
@@ -1448,7 +1466,7 @@ def _read_kpis(reader: _Reader, tables: Mapping[str, tuple[Columns, int]]) -> li
         if fields["higher_is_better"] is None:
             del fields["higher_is_better"]
         fields["timeframe"] = _cycle(reader, "kpis", columns, row, "timeframe")
-        measurement_rows = measured.get((name_cells[row],), [])
+        measurement_rows = measured.get((name_cells[row],), _NO_ROWS)
         values = _measurements(reader, tables["measurements"][0], measurement_rows)
         if name is None or values is None:
             continue
@@ -1469,7 +1487,9 @@ def _read_kpis(reader: _Reader, tables: Mapping[str, tuple[Columns, int]]) -> li
     return built
 
 
-def _measurements(reader: _Reader, columns: Columns, rows: list[int]) -> list[Measurement] | None:
+def _measurements(
+    reader: _Reader, columns: Columns, rows: Sequence[int]
+) -> list[Measurement] | None:
     items = []
     ok = True
     for row in rows:
