@@ -249,6 +249,12 @@ def streamed(tables):
     return stream
 
 
+ONE_KEY_RESULT = {
+    "objectives": ["id,title", "o,Grow"],
+    "key_results": ["objective_id,id,title,kind,start,target", "o,k,K,metric,0,1000"],
+}
+
+
 def dangling_links(count):
     return {
         "objectives": ["id,title", "o,Grow"],
@@ -271,8 +277,7 @@ def test_a_stream_of_dangling_links_stops_keeping_rows_past_the_first_problems()
 
 def test_a_stream_of_repeated_check_ins_stops_keeping_rows_past_the_first_problems():
     tables = {
-        "objectives": ["id,title", "o,Grow"],
-        "key_results": ["objective_id,id,title,kind,start,target", "o,k,K,metric,0,1000"],
+        **ONE_KEY_RESULT,
         "check_ins": [
             "objective_id,key_result_id,at,value",
             *(f"o,k,2026-07-{day:02},{value}" for value in range(60) for day in (1, 1, 1)),
@@ -311,3 +316,41 @@ def test_a_refused_document_builds_no_more_histories(monkeypatch):
         from_rows({"objectives": [OBJECTIVE], "key_results": key_results + valid})
     assert built == []  # 150 dangling links: refused before any key result is built
     assert raised.value.problems[-1].message == "... and at least 50 more problems"
+
+
+def test_repeats_are_compared_within_the_first_rows_of_a_run(monkeypatch):
+    monkeypatch.setattr("okrkpi._edges.tables._RUN_LIMIT", 2)
+    tables = {
+        **ONE_KEY_RESULT,
+        "check_ins": [
+            "objective_id,key_result_id,at,value",
+            *(f"o,k,2026-07-{day:02},1" for day in (1, 2, 3, 3)),
+        ],
+    }
+    stream = streamed(tables)
+    assert stream.problems == 0  # past the run's first rows: left to the document
+    with pytest.raises(ValidationError, match=r"check_ins\[row 3\]: the same check-in as row 2"):
+        stream.document()
+
+
+def test_a_stream_names_plans_and_milestones_of_a_missing_key_result():
+    tables = {
+        **ONE_KEY_RESULT,
+        "plans": ["objective_id,key_result_id,at,value", "o,gone,2026-07-01,1"],
+    }
+    stream = streamed(tables)
+    assert stream.problems == 1
+    with pytest.raises(ValidationError) as raised:
+        stream.document()
+    assert str(raised.value) == "plans[row 0].key_result_id: no key result 'gone' in objective 'o'"
+
+
+def test_text_utf_8_cannot_write_is_refused_naming_the_table(tmp_path):
+    with pytest.raises(ValidationError, match="to_csv.objectives: expected text utf-8 can write"):
+        to_csv(Document((Objective("lone \ud800", id="o"),)), tmp_path)
+    assert not list(tmp_path.iterdir())
+
+
+def test_a_numeric_scale_refuses_a_cell_that_is_no_number():
+    with pytest.raises(ValidationError, match=r"or a percentage \(scale 'ten_point'\), got \[7\]"):
+        from_rows(check_ins_with([7]), confidence_scale=ConfidenceScale.ten_point())

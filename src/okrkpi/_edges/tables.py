@@ -1097,9 +1097,6 @@ def _read_key_results(
             continue
         if objective_id is None:
             continue
-        if reader.refused:  # e.g. millions of dangling links: build nothing more
-            reader.skipped = True
-            continue
         try:
             key_result = KeyResult(
                 title,
