@@ -48,6 +48,19 @@ __all__ = [
 ]
 
 
+# A check-in's confidence without a note, one tuple per rating for every history: a
+# rating repeats in every history, so sharing spares a tuple per check-in (bounded, so
+# a stream of distinct ratings cannot grow it without end).
+_SHARED_EXTRAS: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+_SHARED_EXTRAS_LIMIT = 4096
+
+
+def _shared_extra(extra: tuple[Any, ...]) -> tuple[Any, ...]:
+    if extra[1] or (len(_SHARED_EXTRAS) >= _SHARED_EXTRAS_LIMIT and extra not in _SHARED_EXTRAS):
+        return extra
+    return _SHARED_EXTRAS.setdefault(extra, extra)
+
+
 @attrs.frozen(slots=True)
 class CheckIn:
     """A dated value for a key result, optionally with a confidence rating and a note.
@@ -623,7 +636,7 @@ class CheckIns(History[CheckIn]):
                     raise ValidationError(
                         Problem(f"CheckIns.confidences[{position}]", message)
                     ) from None
-                extras[position] = (confidence, note)
+                extras[position] = _shared_extra((confidence, note))
         history = object.__new__(cls)
         history._store(
             list(values), list(moments), extras, owner, plain_dates=plain_dates, check_range=True
