@@ -148,11 +148,9 @@ def test_histories_built_from_columns_share_one_tuple_per_rating():
     assert list(first) == [CheckIn(1.0, day, confidence=7), CheckIn(2.0, date(2026, 7, 2), 7)]
 
 
-def test_the_shared_ratings_are_bounded(monkeypatch):
-    monkeypatch.setattr("okrkpi._model.history._SHARED_EXTRAS", {})
-    monkeypatch.setattr("okrkpi._model.history._SHARED_EXTRAS_LIMIT", 3)
-    ratings = [float(n) for n in range(10)]
-    moments = [date(2026, 7, 1 + n) for n in range(10)]
-    history = CheckIns.from_columns([1.0] * 10, moments, confidences=ratings)
-    assert len(history_module._SHARED_EXTRAS) == 3
+def test_the_shared_ratings_are_bounded():
+    ratings = [1 + n / 1000 for n in range(5000)]
+    moments = [datetime(2026, 7, 1, tzinfo=UTC) + timedelta(minutes=n) for n in range(5000)]
+    history = CheckIns.from_columns([1.0] * 5000, moments, confidences=ratings)
+    assert history_module._one_rating.cache_info().currsize <= 4096
     assert [entry.confidence.value for entry in history] == ratings

@@ -804,9 +804,6 @@ def _keys_as_text(reader: _Reader, table: str, columns: Columns) -> None:
         columns[name] = keyed
 
 
-_NO_ROWS: array[int] = array("q")  # a key no row has: never appended to
-
-
 def _groups(columns: Columns, count: int, *keys: str) -> dict[tuple[Any, ...], array[int]]:
     """The rows of each key, as machine words: millions of rows cost 8 bytes each."""
     groups: dict[tuple[Any, ...], array[int]] = {}
@@ -1056,11 +1053,11 @@ def _read_key_results(
             if _repeated(reader, "key_results", "id", raw_key, row, first_row, where):
                 continue  # its check-ins belong to the first row's key result
         extra: dict[str, Any] = {}
-        milestone_rows = steps.get(raw_key, _NO_ROWS)
+        milestone_rows = steps.get(raw_key, ())
         if milestone_rows:
             columns = tables["milestones"][0]
             extra["milestones"] = _milestones(reader, columns, milestone_rows)
-        plan_rows = plans.get(raw_key, _NO_ROWS)
+        plan_rows = plans.get(raw_key, ())
         if plan_rows:
             columns = tables["plans"][0]
             points = [
@@ -1088,7 +1085,7 @@ def _read_key_results(
             history = _check_ins_of(
                 reader,
                 tables["check_ins"][0],
-                check_ins.get(raw_key, _NO_ROWS),
+                check_ins.get(raw_key, ()),
                 key_result_id,
                 measure,
                 clean,
@@ -1108,7 +1105,7 @@ def _read_key_results(
                 source_kpi=source,
             )
         except ValidationError as error:
-            _key_result_error(reader, error, row, check_ins.get(raw_key, _NO_ROWS))
+            _key_result_error(reader, error, row, check_ins.get(raw_key, ()))
             continue
         by_objective.setdefault(objective_id, []).append(key_result)
     for table_name, groups in (("check_ins", check_ins), ("milestones", steps), ("plans", plans)):
@@ -1463,7 +1460,7 @@ def _read_kpis(reader: _Reader, tables: Mapping[str, tuple[Columns, int]]) -> li
         if fields["higher_is_better"] is None:
             del fields["higher_is_better"]
         fields["timeframe"] = _cycle(reader, "kpis", columns, row, "timeframe")
-        measurement_rows = measured.get((name_cells[row],), _NO_ROWS)
+        measurement_rows = measured.get((name_cells[row],), ())
         values = _measurements(reader, tables["measurements"][0], measurement_rows)
         if name is None or values is None:
             continue

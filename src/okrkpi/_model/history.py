@@ -11,6 +11,7 @@ appending share their columns, and each sees only its own length.
 from __future__ import annotations
 
 import bisect
+import functools
 import itertools
 import math
 import threading
@@ -48,17 +49,16 @@ __all__ = [
 ]
 
 
-# A check-in's confidence without a note, one tuple per rating for every history: a
-# rating repeats in every history, so sharing spares a tuple per check-in (bounded, so
-# a stream of distinct ratings cannot grow it without end).
-_SHARED_EXTRAS: dict[tuple[Any, ...], tuple[Any, ...]] = {}
-_SHARED_EXTRAS_LIMIT = 4096
+@functools.lru_cache(maxsize=4096)
+def _one_rating(extra: tuple[Any, ...]) -> tuple[Any, ...]:
+    """The first of the equal (rating, "") tuples asked for: one per rating, bounded."""
+    return extra
 
 
 def _shared_extra(extra: tuple[Any, ...]) -> tuple[Any, ...]:
-    if extra[1] or (len(_SHARED_EXTRAS) >= _SHARED_EXTRAS_LIMIT and extra not in _SHARED_EXTRAS):
-        return extra
-    return _SHARED_EXTRAS.setdefault(extra, extra)
+    # A rating without a note repeats in every history: one tuple for all of them
+    # spares one per check-in. A note is the check-in's own.
+    return extra if extra[1] else _one_rating(extra)
 
 
 @attrs.frozen(slots=True)
