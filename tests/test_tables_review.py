@@ -354,3 +354,15 @@ def test_text_utf_8_cannot_write_is_refused_naming_the_table(tmp_path):
 def test_a_numeric_scale_refuses_a_cell_that_is_no_number():
     with pytest.raises(ValidationError, match=r"or a percentage \(scale 'ten_point'\), got \[7\]"):
         from_rows(check_ins_with([7]), confidence_scale=ConfidenceScale.ten_point())
+
+
+def test_a_cell_that_says_row_is_quoted_as_it_is(tmp_path):
+    to_csv(check_ins_with("row 5"), tmp_path)
+    with pytest.raises(ValidationError) as raised:
+        read_csv(tmp_path)
+    assert raised.value.problems[0].message.endswith("got 'row 5'")
+    repeated = {"objectives": [OBJECTIVE, {"id": "o", "title": "row 1"}]}
+    to_csv(repeated, tmp_path)
+    with pytest.raises(ValidationError) as raised:
+        read_csv(tmp_path)
+    assert raised.value.problems[0].message == "'o' is already line 2's"

@@ -17,7 +17,7 @@ import stat
 import sys
 import tomllib
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from types import MappingProxyType
@@ -457,6 +457,16 @@ _CELL = re.compile(r"(?P<table>\w+)\[row (?P<row>\d+)\](?:\.(?P<column>.+))?")
 _COLUMN = re.compile(r"(?P<table>\w+)\.(?P<column>.+)")
 # A row a message points at: "row 3" of the problem's own table, or "objectives row 3".
 _ROW = re.compile(r"\b(?:(?P<table>[a-z_]+) )?row (?P<row>\d+)\b")
+# A cell's text as a message quotes it (its repr): left as it is, whatever it says.
+_QUOTED = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")
+
+
+def _outside_quotes(text: str, change: Callable[[str], str]) -> str:
+    parts, start = [], 0
+    for quoted in _QUOTED.finditer(text):
+        parts += [change(text[start : quoted.start()]), quoted.group()]
+        start = quoted.end()
+    return "".join([*parts, change(text[start:])])
 
 
 def _in_file(folder: Path, problem: Problem, lines: Mapping[str, _Lines]) -> Problem:
@@ -487,7 +497,8 @@ def _in_file(folder: Path, problem: Problem, lines: Mapping[str, _Lines]) -> Pro
     where = f"{folder / (table + '.csv')} line {line(table, int(found['row']))}"
     if found["column"]:
         where += f", column {found['column']}"
-    return Problem(where, _ROW.sub(row_as_line, problem.message))
+    message = _outside_quotes(problem.message, lambda text: _ROW.sub(row_as_line, text))
+    return Problem(where, message)
 
 
 def _not_empty(path: Path, document: Document) -> Document:
