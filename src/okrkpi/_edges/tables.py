@@ -1553,7 +1553,8 @@ def from_frames(
         measurements: One row per measurement, linked by the KPI's `name` (column `kpi`).
         columns: Renames per table, the user's column name to ours, e.g.
             `{"key_results": {"Key Result": "title"}}`, so another tool's export maps in
-            without editing it. Each name must be a column of the table given.
+            without editing it. Each name must be a column of the table given, and
+            renames for a table not given are refused.
         extra_columns: Columns okrkpi does not read: `"error"` (the default) reports each
             with the rest, `"warn"` reads past them with an `UnknownColumnsWarning` per
             table, `"ignore"` reads past them silently.
