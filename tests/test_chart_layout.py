@@ -23,7 +23,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle, Wedge
 from matplotlib.text import Text
 
-from helpers import Q3
+from helpers import ENUM_NAMES, Q3
 from okrkpi import (
     KPI,
     AlignmentTree,
@@ -51,10 +51,6 @@ from okrkpi.plot import (
 
 TWO_YEARS = Cycle("FY2026-27", date(2026, 1, 1), date(2027, 12, 31))
 LEVELS = ["company", "department", "team", "individual"]
-ENUM_NAMES = re.compile(
-    r"\b(NOT_STARTED|ON_TRACK|AT_RISK|BEHIND|ACHIEVED|MISSED|HEALTHY|WARNING)\b"
-)
-
 
 @pytest.fixture(autouse=True)
 def _close_figures():

@@ -15,6 +15,7 @@ from okrkpi._errors import ValidationError
 from okrkpi._model.initiative import InitiativeStatus
 from okrkpi._model.kpi import Health
 from okrkpi._model.objective import Commitment, Level
+from okrkpi._model.words import words_for
 from okrkpi._model.zones import Zone
 from okrkpi._scoring.score import Grade, Status
 
@@ -22,38 +23,13 @@ __all__ = ["WORDS", "label_of", "plain_text"]
 
 WORDS: MappingProxyType[enum.Enum, str] = MappingProxyType(
     {
-        Status.NOT_STARTED: "Not started",
-        Status.ON_TRACK: "On track",
-        Status.BEHIND: "Behind",
-        Status.AT_RISK: "At risk",
-        Status.ACHIEVED: "Achieved",
-        Status.MISSED: "Missed",
-        Grade.RED: "Red",
-        Grade.YELLOW: "Yellow",
-        Grade.GREEN: "Green",
-        Health.HEALTHY: "Healthy",
-        Health.WARNING: "Warning",
-        Health.UNHEALTHY: "Unhealthy",
-        Health.UNKNOWN: "No data",
-        Zone.FAIL: "Below commit",
-        Zone.COMMIT: "Commit",
-        Zone.TARGET: "Target",
-        Zone.STRETCH: "Stretch",
-        InitiativeStatus.NOT_STARTED: "Not started",
-        InitiativeStatus.IN_PROGRESS: "In progress",
-        InitiativeStatus.DONE: "Done",
-        InitiativeStatus.BLOCKED: "Blocked",
-        InitiativeStatus.CANCELLED: "Cancelled",
-        Level.COMPANY: "Company",
-        Level.DEPARTMENT: "Department",
-        Level.TEAM: "Team",
-        Level.INDIVIDUAL: "Individual",
-        Commitment.COMMITTED: "Committed",
-        Commitment.ASPIRATIONAL: "Aspirational",
+        member: words_for(member)
+        for kind in (Status, Grade, Health, Zone, InitiativeStatus, Level, Commitment)
+        for member in kind
     }
 )
 """The words a person reads for each status, grade, health, zone, initiative status, level
-and commitment."""
+and commitment (kept beside the model, so explanations and these labels agree)."""
 
 # Names shared by two enums (NOT_STARTED) have the same words in both.
 _BY_NAME = MappingProxyType({member.name: words for member, words in WORDS.items()})

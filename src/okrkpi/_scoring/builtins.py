@@ -13,6 +13,7 @@ from okrkpi._model._checks import finite_float
 from okrkpi._model.key_result import Binary, Metric, Milestones, Ordinal, Threshold, Zoned
 from okrkpi._model.objective import Commitment
 from okrkpi._model.tolerance import EDGE_TOLERANCE, checked_tolerance, reaches, within
+from okrkpi._model.words import words_for
 from okrkpi._model.zones import Zone
 from okrkpi._scoring.score import Aggregate, Grade, Measured, Status
 
@@ -194,7 +195,7 @@ class _ZoneValues:
         zone, how = self._zone(key_result, current)
         value = self.values[zone]
         note = "no check-in yet" if current is None else ""
-        formula = f"zone {zone.name} ({how}) -> {_n(value)}"
+        formula = f"zone {words_for(zone)} ({how}) -> {_n(value)}"
         return Measured(value, formula, {"zone": zone.name.lower(), "current": current}, note)
 
 
