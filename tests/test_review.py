@@ -190,3 +190,25 @@ def test_confidence_after_the_cycle_does_not_drop_it():
         [Objective("o", [kr], cycle=Q3)], since=date(2026, 9, 20), as_of=date(2026, 10, 5)
     )
     assert made.confidence_drops == ()
+
+
+def _read_as_text(html):
+    """What a browser shows of an HTML list item: tags gone, entities read."""
+    import re
+    from html import unescape
+
+    return unescape(re.sub(r"<[^>]+>", "", html))
+
+
+def test_badges_keep_the_spaces_around_them_in_html():
+    import re
+
+    tree = quarter()
+    worse = review(tree, since=date(2026, 7, 10), as_of=date(2026, 8, 20))
+    alerting = review(tree, since=SINCE, as_of=AS_OF, kpis=[reply_time()])
+    for made in (worse, alerting):
+        items = re.findall(r"<li>(.*?)</li>", made.to_html())
+        lines = [line[4:] for line in made.to_text().splitlines() if line.startswith("  - ")]
+        assert [_read_as_text(item) for item in items] == lines
+    assert "Grow: Behind -> At risk" in worse.to_text()
+    assert "reply time: Warning (overdue) - " in alerting.to_text()

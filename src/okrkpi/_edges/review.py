@@ -7,7 +7,7 @@ Rendered as text, Markdown, HTML (for notebooks) or JSON-safe data.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date, timedelta
 from html import escape
 from typing import Any
@@ -16,7 +16,7 @@ import attrs
 
 from okrkpi._alignment.tree import AlignmentTree
 from okrkpi._edges.display import badge, markdown_text, tree_statuses
-from okrkpi._edges.words import label_of, plain_text
+from okrkpi._edges.words import inline_text, label_of, plain_text
 from okrkpi._errors import OkrKpiError, ValidationError
 from okrkpi._model._checks import check_moment, finite_float
 from okrkpi._model.hygiene import FindingCode, lint
@@ -268,14 +268,26 @@ def _text(item: _Item) -> str:
     A title's line breaks, control characters and lone surrogates (which no encoding
     can write) would break a line, drive a terminal or fail the writing.
     """
-    return plain_text("".join(part if isinstance(part, str) else label_of(part) for part in item))
+    return plain_text("".join(_pieces(item, str, label_of)))
 
 
 def _html_item(item: _Item) -> str:
-    return "".join(
-        escape(plain_text(part), quote=False) if isinstance(part, str) else badge(part.name)
-        for part in item
-    )
+    return "".join(_pieces(item, lambda part: escape(part, quote=False), lambda s: badge(s.name)))
+
+
+def _pieces(
+    item: _Item, text: Callable[[str], str], state: Callable[[Status | Health], str]
+) -> Iterator[str]:
+    """Each piece of an item made readable, statuses by `state`.
+
+    The title (first) on one line; the other pieces keep their own edge spaces, which part
+    them from a badge beside them.
+    """
+    for index, part in enumerate(item):
+        if isinstance(part, str):
+            yield text(plain_text(part) if index == 0 else inline_text(part))
+        else:
+            yield state(part)
 
 
 def _html_sections(made: Review, level: str) -> list[str]:

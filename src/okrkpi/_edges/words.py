@@ -8,6 +8,7 @@ Markdown, the review, the command line's text) says "At risk".
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Mapping
 from types import MappingProxyType
 
@@ -19,7 +20,7 @@ from okrkpi._model.words import words_for
 from okrkpi._model.zones import Zone
 from okrkpi._scoring.score import Grade, Status
 
-__all__ = ["WORDS", "label_of", "plain_text"]
+__all__ = ["WORDS", "inline_text", "label_of", "plain_text"]
 
 WORDS: MappingProxyType[enum.Enum, str] = MappingProxyType(
     {
@@ -102,3 +103,12 @@ def plain_text(text: str) -> str:
     escaping for a backend (matplotlib's mathtext, HTML) is that backend's helper's job.
     """
     return " ".join(text.split()).translate(_VISIBLE)
+
+
+def inline_text(text: str) -> str:
+    r"""A piece of a line as typed, made drawable, its own edge spaces kept.
+
+    As `plain_text`, but a piece placed beside another (a title, then a badge) keeps the one
+    space at each end that separates it from its neighbours: `" - why"` stays `" - why"`.
+    """
+    return re.sub(r"\s+", " ", text).translate(_VISIBLE)
