@@ -140,11 +140,18 @@ def _date_number(moment: date) -> float:
     return float(date2num(_x(moment)))  # type: ignore[no-untyped-call]
 
 
+def _calendar() -> tuple[float, float]:
+    """The first and last instants matplotlib can draw: 1 January of year 1 to 31 December 9999."""
+    return _date_number(date.min), _date_number(date.max) + 0.999
+
+
 def _date_axis(ax: Axes) -> None:
     """Concise dates on the x axis, as many ticks as its width holds without crowding.
 
     Days read as people write them ("Aug" under "15"; "15 Aug 2026" beside the axis, not
-    "2026-Aug"), and a single day gets a fortnight around it rather than five years.
+    "2026-Aug"), and a single day gets a fortnight around it rather than five years. The
+    axis never reaches past the calendar's ends (years 1 and 9999), which matplotlib
+    cannot draw: the margins around a day near them stop at the end.
     """
     from matplotlib.dates import AutoDateLocator, ConciseDateFormatter  # noqa: PLC0415
 
@@ -152,6 +159,10 @@ def _date_axis(ax: Axes) -> None:
     if math.isfinite(low) and math.isfinite(high) and high - low < 2 * _FEWEST_DAYS:
         middle = (low + high) / 2
         ax.set_xlim(middle - _FEWEST_DAYS, middle + _FEWEST_DAYS)
+    first, last = _calendar()
+    low, high = ax.get_xlim()
+    if low < first or high > last:
+        ax.set_xlim(max(low, first), min(high, last))
     inches = ax.bbox.width / ax.figure.dpi
     locator = AutoDateLocator(minticks=3, maxticks=max(7, int(inches * 1.4)))  # type: ignore[no-untyped-call]
     ax.xaxis.set_major_locator(locator)

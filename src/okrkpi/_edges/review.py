@@ -459,12 +459,14 @@ _WEEKS_SHOWN = 12  # the scores chart runs this many weeks back from the as-of d
 def _progress_days(made: Review, tree: AlignmentTree) -> list[date]:
     """Weekly days up to the as-of day, from the earliest cycle start (12 weeks at most)."""
     starts = [o.cycle.start for o in tree if o.cycle is not None and o.cycle.start <= made.as_of]
-    first = max(min(starts, default=made.since), made.as_of - timedelta(weeks=_WEEKS_SHOWN))
+    # Distances, not `as_of - 12 weeks`: near 1 January of year 1 that would overflow.
+    shown = min(timedelta(weeks=_WEEKS_SHOWN), made.as_of - date.min)
+    first = max(min(starts, default=made.since), made.as_of - shown)
     days = {made.since, made.as_of}
     day = made.as_of
     while day > first:
-        day -= timedelta(weeks=1)
-        days.add(max(day, first))
+        day = first if day - first <= timedelta(weeks=1) else day - timedelta(weeks=1)
+        days.add(day)
     return sorted(day for day in days if day >= first)
 
 
