@@ -78,7 +78,8 @@ def test_the_burn_up_draws_the_check_ins_the_plan_the_target_and_confidence():
     # and the latest value held up to the as-of day.
     assert list(actual.get_xdata()) == [Q3.start, date(2026, 7, 20), date(2026, 8, 10), AUG_15]
     assert list(actual.get_ydata()) == [0.0, 10.0, 35.0, 35.0]
-    assert actual.get_markevery() == [0, 1, 2]  # no dot where the value is only held
+    # A dot per check-in: none at the cycle's start (no check-in there), none where held.
+    assert actual.get_markevery() == [1, 2]
     assert list(expected.get_xdata()) == [Q3.start, date(2026, 8, 31), Q3.end]  # the plan
     assert list(expected.get_ydata()) == [0.0, 20.0, 100.0]
     assert set(target.get_ydata()) == {100.0}
@@ -88,6 +89,18 @@ def test_the_burn_up_draws_the_check_ins_the_plan_the_target_and_confidence():
     assert list(twin.lines[0].get_ydata()) == [0.6, 0.8]
     straight = burn_up(KeyResult.metric("x", start=5, target=10), cycle=Q3)
     assert [row["value"] for row in straight.data if row["series"] == "expected"] == [5.0, 10.0]
+
+
+def test_the_burn_up_dots_only_check_ins_in_vega_lite_too():
+    chart = burn_up(revenue(), cycle=Q3, as_of=date(2026, 8, 15))
+    actual = [row for row in chart.data if row["series"] == "actual"]
+    assert [row.get("cycle_start", False) for row in actual] == [True, False, False, False]
+    assert [row.get("held", False) for row in actual] == [False, False, False, True]
+    layers = chart.to_vega_lite()["layer"][0]["layer"]
+    (dots,) = [layer for layer in layers if layer["mark"]["type"] == "point"]
+    test = dots["transform"][0]["filter"]
+    assert "datum.cycle_start !== true" in test
+    assert "datum.held !== true" in test
 
 
 def test_check_ins_before_the_cycle_set_where_the_burn_up_starts():

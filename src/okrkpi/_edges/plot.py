@@ -488,8 +488,11 @@ class BurnUpDisplay(_Display):
 
     Attributes:
         data: Records with `series` ("actual", "expected", "target", "confidence"),
-            `at` and `value` (confidence in 0..1). The last "actual" record holds the
-            latest value up to the as-of day and is marked `held: True`.
+            `at` and `value` (confidence in 0..1). The first "actual" record is the
+            value the cycle starts from (the start, or the last check-in before the
+            cycle), marked `cycle_start: True`; the last holds the latest value up to the
+            as-of day and is marked `held: True`. Neither is a check-in, so neither has
+            a dot.
         as_of: The day marked.
         cycle: The cycle drawn.
         unit: The key result's unit, if it has one.
@@ -546,6 +549,7 @@ class BurnUpDisplay(_Display):
                     {"series": "confidence", "at": entry.at, "value": entry.confidence.probability}
                 )
         records[:0] = [{"series": "actual", "at": at, "value": v} for at, v in actual]
+        records[0]["cycle_start"] = True
         if day_of(actual[-1][0]) < self.as_of:  # the latest value holds until the as-of day
             records.insert(
                 len(actual),
@@ -582,7 +586,7 @@ class BurnUpDisplay(_Display):
             entries.append(_entry(band, label_of(name)))
         days, values = self._series("actual")
         held = len(days) - 1 if self.data[len(days) - 1].get("held") else len(days)
-        dots = _marker_size(held)
+        dots = _marker_size(held - 1)
         settings: dict[str, Any] = {
             "color": SERIES[0],
             "linewidth": 2,
@@ -593,7 +597,7 @@ class BurnUpDisplay(_Display):
             days,
             [value / unit for value in values],
             where="post",
-            markevery=list(range(held)),  # no dot where the value is only held
+            markevery=list(range(1, held)),  # a dot per check-in: not the start, not held
             **(settings | kwargs),
         )
         entries.append(_entry(actual, "Check-ins"))
@@ -694,7 +698,7 @@ class BurnUpDisplay(_Display):
                 value,
             ),
             series(
-                "datum.series == 'actual' && datum.held !== true",
+                "datum.series == 'actual' && datum.held !== true && datum.cycle_start !== true",
                 {"type": "point", "filled": True, "opacity": 1},
                 value,
             ),
