@@ -16,7 +16,7 @@ import pytest
 import vl_convert
 from matplotlib.dates import date2num
 
-from helpers import Q3
+from helpers import JULY, Q3
 from okrkpi import (
     KPI,
     AlignmentTree,
@@ -397,3 +397,38 @@ def test_to_svg_is_the_same_for_the_same_chart_and_its_ids_are_its_own():
     ids = re.findall(r'\bid="([^"]+)"', svg)
     assert ids
     assert all(name.startswith("okrkpi-") for name in ids)
+
+
+@pytest.mark.parametrize(
+    ("chart", "words"),
+    [
+        (lambda: kpi_chart(KPI("signups", target=10)), "No measurements yet"),
+        (
+            lambda: kpi_chart(KPI("signups", target=10).record(3, at=date(2026, 8, 1)), as_of=JULY),
+            "No measurements yet",
+        ),
+        (
+            lambda: progress_over_time(AlignmentTree([]), [date(2026, 8, 1)]),
+            "No objectives to score",
+        ),
+        (
+            lambda: reliability_diagram(calibration(AlignmentTree([]))),
+            "No confidence ratings with an outcome yet",
+        ),
+    ],
+    ids=["kpi", "kpi-before-its-first", "progress", "reliability"],
+)
+def test_an_empty_chart_says_so_in_words_without_axes_or_legend(chart, words):
+    drawn = chart().plot()
+    assert [text.get_text() for text in drawn.ax_.texts] == [words]
+    assert drawn.ax_.get_legend() is None
+    assert not drawn.ax_.axison  # no axis of 1970, no -0.04..0.04
+    assert len(drawn.ax_.lines) == 0
+
+
+def test_a_kpi_without_a_target_is_measured_with_no_target_not_no_data():
+    chart = kpi_chart(KPI("signups", target=None).record(3, at=date(2026, 8, 1))).plot()
+    (label,) = chart.ax_.get_legend_handles_labels()[1]
+    assert label == "Measured (no target)"
+    chart = kpi_chart(KPI("signups", target=10).record(3, at=date(2026, 8, 1))).plot()
+    assert chart.ax_.get_legend_handles_labels()[1][0] == "Measured (now unhealthy)"

@@ -182,6 +182,16 @@ def _date_limits(ax: Axes, first: date, last: date) -> None:
     _date_axis(ax)
 
 
+def _nothing(ax: Axes, words: str) -> list[Entry]:
+    """Say in words that there is nothing to draw; no legend entries.
+
+    Rather than an empty frame with numbers on it (an axis of 1970, a legend for no line).
+    """
+    ax.text(0.5, 0.5, words, transform=ax.transAxes, ha="center", va="center")
+    ax.set_axis_off()
+    return []
+
+
 def _quiet(ax: Axes, grid: str = "y") -> None:
     """Small tick labels and light grid lines behind the data."""
     ax.tick_params(labelsize=_SMALL)
@@ -802,6 +812,8 @@ class ProgressDisplay(_Display):
 
     def _draw(self, ax: Axes, **kwargs: Any) -> list[Entry]:
         lines = self._lines()
+        if not lines:
+            return _nothing(ax, "No objectives to score")
         names = _labels((key, rows[0]["objective"]) for key, rows in lines.items())
         entries: list[Entry] = []
         many = len(lines) > _MANY_LINES
@@ -1180,10 +1192,8 @@ class TimelineDisplay(_Display):
         from matplotlib.patches import Patch  # noqa: PLC0415 - optional
         from matplotlib.transforms import blended_transform_factory  # noqa: PLC0415
 
-        if not self.data:  # say so rather than draw an empty frame with numbers on it
-            ax.text(0.5, 0.5, _NOTHING, transform=ax.transAxes, ha="center", va="center")
-            ax.set_axis_off()
-            return []
+        if not self.data:
+            return _nothing(ax, _NOTHING)
         positions, headings = self._positions()
         entries: list[Entry] = []
         # One call per layer: a bar at a time costs a second for 200 objectives.
@@ -1475,6 +1485,8 @@ class KpiDisplay(_Display):
         return numbers + ([] if self.target is None else [self.target])
 
     def _draw(self, ax: Axes, **kwargs: Any) -> list[Entry]:
+        if not self.data:
+            return _nothing(ax, "No measurements yet")
         unit, suffix = _value_scale(self._numbers())
         dots = _marker_size(len(self.data))
         settings: dict[str, Any] = {
@@ -1488,7 +1500,10 @@ class KpiDisplay(_Display):
             [r["value"] / unit for r in self.data],
             **(settings | kwargs),
         )
-        entries = [_entry(line, f"Measured (now {label_of(self.health).lower()})")]
+        # Health is unknown without a target: say why rather than a health it cannot have.
+        judged = self.target is not None or self.range is not None
+        health = f"now {label_of(self.health).lower()}" if judged else "no target"
+        entries = [_entry(line, f"Measured ({health})")]
         if self.band is not None:
             bands = [
                 ax.axhspan(bottom / unit, top / unit, color=COLOURS["WARNING"], alpha=0.18, lw=0)
@@ -1509,8 +1524,7 @@ class KpiDisplay(_Display):
                 _date_number(self.overdue), color=COLOURS["UNHEALTHY"], linestyle="--", lw=1
             )
             entries.append(_entry(overdue, f"Overdue since {_day_words(self.overdue)}"))
-        if self.data or self.overdue is not None:
-            _date_axis(ax)
+        _date_axis(ax)
         ax.set_ylabel(_drawn(self.unit or "value") + suffix)
         _quiet(ax)
         return entries
@@ -1614,6 +1628,8 @@ class ReliabilityDisplay(_Display):
     def _draw(self, ax: Axes, **kwargs: Any) -> list[Entry]:
         from matplotlib.ticker import PercentFormatter  # noqa: PLC0415 - optional
 
+        if not self.data:
+            return _nothing(ax, "No confidence ratings with an outcome yet")
         (diagonal,) = ax.plot([0, 1], [0, 1], linestyle="--", color=GUIDE, linewidth=1)
         settings: dict[str, Any] = {"color": SERIES[0], "marker": "o", "linewidth": 1.8}
         (points,) = ax.plot(
