@@ -5,7 +5,7 @@ import os
 import re
 import subprocess
 import sys
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
 
 import matplotlib
 
@@ -432,3 +432,35 @@ def test_a_kpi_without_a_target_is_measured_with_no_target_not_no_data():
     assert label == "Measured (no target)"
     chart = kpi_chart(KPI("signups", target=10).record(3, at=date(2026, 8, 1))).plot()
     assert chart.ax_.get_legend_handles_labels()[1][0] == "Measured (now unhealthy)"
+
+
+# The last evening of Q3 in California: already 1 October in UTC.
+_LAST_EVENING = datetime(2026, 9, 30, 18, 30, tzinfo=timezone(timedelta(hours=-7)))
+
+
+def test_the_burn_up_follows_a_day_rule_given_or_the_policys():
+    kr = KeyResult.binary("Ship", id="ship").check_in(True, at=_LAST_EVENING)
+
+    def actual(**rule):
+        made = burn_up(kr, cycle=Q3, as_of=Q3.end, **rule)
+        return [row["value"] for row in made.data if row["series"] == "actual"]
+
+    assert actual() == [0.0, 1.0]  # dated 30 September where it was made
+    assert actual(day_of="utc") == [0.0, 0.0]  # 1 October in UTC: after the cycle
+    assert actual(policy=ScoringPolicy(day_of="utc")) == [0.0, 0.0]
+    assert actual(policy=ScoringPolicy(day_of="utc"), day_of="UTC") == [0.0, 0.0]
+    with pytest.raises(ValidationError, match=r"burn_up\.day_of: expected None or the policy"):
+        burn_up(kr, cycle=Q3, policy=ScoringPolicy(), day_of="utc")
+    with pytest.raises(ValidationError, match=r"burn_up\.day_of: expected a DayOf"):
+        burn_up(kr, cycle=Q3, day_of="server")
+    with pytest.raises(ValidationError, match=r"burn_up\.policy"):
+        burn_up(kr, cycle=Q3, policy="strict")
+
+
+def test_the_kpi_chart_follows_a_day_rule():
+    kpi = KPI("reply", target=60, higher_is_better=False).record(50, at=_LAST_EVENING)
+    assert len(kpi_chart(kpi, as_of=Q3.end).data) == 1
+    assert kpi_chart(kpi, as_of=Q3.end, day_of="utc").data == []
+    assert kpi_chart(kpi, as_of=Q3.end, day_of="utc").health.name == "UNKNOWN"
+    with pytest.raises(ValidationError, match=r"kpi_chart\.day_of"):
+        kpi_chart(kpi, day_of=3)

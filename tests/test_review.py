@@ -212,3 +212,21 @@ def test_badges_keep_the_spaces_around_them_in_html():
         assert [_read_as_text(item) for item in items] == lines
     assert "Grow: Behind -> At risk" in worse.to_text()
     assert "reply time: Warning (overdue) - " in alerting.to_text()
+
+
+def test_a_review_of_a_list_of_objectives_takes_a_policy():
+    from datetime import datetime, timezone
+
+    from okrkpi import ScoringPolicy
+
+    last_evening = datetime(2026, 9, 30, 18, 30, tzinfo=timezone(timedelta(hours=-7)))
+    kr = KeyResult.metric("Sales", start=0, target=100, id="sales").check_in(90, at=last_evening)
+    objectives = [Objective("Sell", [kr], id="sell", cycle=Q3)]
+    days = {"since": date(2026, 9, 1), "as_of": date(2026, 9, 30)}
+    assert [m.after for m in review(objectives, **days).movers] == [0.9]
+    utc = ScoringPolicy(day_of="utc")  # 1 October in UTC: not yet on the 30th
+    assert review(objectives, **days, policy=utc).movers == ()
+    assert review(AlignmentTree(objectives), **days, policy=utc).movers == ()
+    assert review(objectives, **days, policy=utc).tree.policy == utc
+    with pytest.raises(ValidationError, match=r"review\.policy"):
+        review(objectives, **days, policy="utc")

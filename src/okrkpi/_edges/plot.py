@@ -33,7 +33,7 @@ from okrkpi._model._checks import check_moment
 from okrkpi._model.cycle import Cycle
 from okrkpi._model.key_result import KeyResult, Metric, Zoned
 from okrkpi._model.kpi import KPI, TargetRange
-from okrkpi._model.moments import day_of
+from okrkpi._model.moments import DayOf, day_of, day_rule
 from okrkpi._model.objective import Level, Objective
 from okrkpi._model.zones import Zone
 from okrkpi._planning.forecast import Calibration
@@ -510,15 +510,23 @@ class BurnUpDisplay(_Display):
             commit and target; empty otherwise.
     """
 
-    def __init__(self, key_result: KeyResult, cycle: Cycle, as_of: date | None) -> None:
+    def __init__(
+        self,
+        key_result: KeyResult,
+        cycle: Cycle,
+        as_of: date | None,
+        policy: ScoringPolicy | None = None,
+        rule: DayOf | str | None = None,
+    ) -> None:
         if not isinstance(key_result, KeyResult):
             raise ValidationError.field("burn_up.key_result", key_result, "a KeyResult")
         if not isinstance(cycle, Cycle):
             raise ValidationError.field("burn_up.cycle", cycle, "a Cycle")
         if as_of is not None:
             check_moment("burn_up.as_of", as_of, "a date or None")
+        policy, rule = _policy_and_rule("burn_up", policy, rule)
         self.title = key_result.title
-        self.as_of = day_of(judged_as_of(as_of, cycle) or cycle.end)
+        self.as_of = day_of(judged_as_of(as_of, cycle, rule) or cycle.end, rule)
         self.cycle = cycle
         measure = key_result.measure
         self.unit: str | None = getattr(measure, "unit", None)
@@ -545,12 +553,12 @@ class BurnUpDisplay(_Display):
         self._numeric = isinstance(measure, Metric | Zoned)
         records: list[dict[str, Any]] = []
         actual: list[tuple[date, float]] = [(cycle.start, start)]
-        for entry in key_result.check_ins_until(self.as_of):
+        for entry in key_result.check_ins_until(self.as_of, day_of=rule):
             if self._numeric:
                 value = float(entry.value)
             else:
-                value = score_key_result(key_result, entry.at, ScoringPolicy()).value
-            if day_of(entry.at) < cycle.start:  # before the cycle: the value it starts from
+                value = score_key_result(key_result, entry.at, policy).value
+            if day_of(entry.at, rule) < cycle.start:  # before the cycle: the value it starts from
                 actual[0] = (cycle.start, value)
                 continue
             actual.append((entry.at, value))
@@ -560,7 +568,7 @@ class BurnUpDisplay(_Display):
                 )
         records[:0] = [{"series": "actual", "at": at, "value": v} for at, v in actual]
         records[0]["cycle_start"] = True
-        if day_of(actual[-1][0]) < self.as_of:  # the latest value holds until the as-of day
+        if day_of(actual[-1][0], rule) < self.as_of:  # the latest value holds to the as-of day
             records.insert(
                 len(actual),
                 {"series": "actual", "at": self.as_of, "value": actual[-1][1], "held": True},
@@ -746,7 +754,14 @@ class BurnUpDisplay(_Display):
         return [{**row, "shown": words[row["series"]]} for row in self.data]
 
 
-def burn_up(key_result: KeyResult, *, cycle: Cycle, as_of: date | None = None) -> BurnUpDisplay:
+def burn_up(
+    key_result: KeyResult,
+    *,
+    cycle: Cycle,
+    as_of: date | None = None,
+    policy: ScoringPolicy | None = None,
+    day_of: DayOf | str | None = None,
+) -> BurnUpDisplay:
     """A burn-up chart of a key result across a cycle.
 
     The check-ins as a step line that holds its latest value up to the as-of day, the
@@ -755,8 +770,35 @@ def burn_up(key_result: KeyResult, *, cycle: Cycle, as_of: date | None = None) -
     key result as bands, and confidence on a second axis.
 
     Metric and zoned key results are drawn in their unit; other kinds as their score.
+
+    Args:
+        key_result: The key result drawn.
+        cycle: The cycle drawn across.
+        as_of: The day marked; check-ins after it are left out. None: the cycle's end.
+        policy: Scores other kinds of key result with this policy's scorers, and days
+            by its day rule; by default, the default policy.
+        day_of: Which calendar day a check-in's moment falls on (`DayOf`); by default,
+            the policy's.
+
+    Raises:
+        ValidationError: A bad argument, or a `day_of` other than the policy's.
     """
-    return BurnUpDisplay(key_result, cycle, as_of)
+    return BurnUpDisplay(key_result, cycle, as_of, policy, day_of)
+
+
+def _policy_and_rule(
+    chart: str, policy: ScoringPolicy | None, rule: DayOf | str | None
+) -> tuple[ScoringPolicy, DayOf]:
+    """The policy to score with and the day rule, checked: `day_of` may not contradict it."""
+    if policy is not None and not isinstance(policy, ScoringPolicy):
+        raise ValidationError.field(f"{chart}.policy", policy, "a ScoringPolicy or None")
+    chosen = None if rule is None else day_rule(rule, f"{chart}.day_of")
+    if policy is None:
+        return ScoringPolicy(day_of=chosen or DayOf.LOCAL), chosen or DayOf.LOCAL
+    if chosen is not None and chosen is not policy.day_of:
+        expected = f"None or the policy's day rule {policy.day_of.value!r}"
+        raise ValidationError.field(f"{chart}.day_of", rule, expected)
+    return policy, policy.day_of
 
 
 # -- progress over time -------------------------------------------------------------------
@@ -1444,14 +1486,15 @@ class KpiDisplay(_Display):
         unit: The KPI's unit, if it has one.
     """
 
-    def __init__(self, kpi: KPI, as_of: date | None) -> None:
+    def __init__(self, kpi: KPI, as_of: date | None, rule: DayOf | str = DayOf.LOCAL) -> None:
         if not isinstance(kpi, KPI):
             raise ValidationError.field("kpi_chart.kpi", kpi, "a KPI")
         if as_of is not None:
             check_moment("kpi_chart.as_of", as_of, "a date or None")
+        rule = day_rule(rule, "kpi_chart.day_of")
         self.title = kpi.name + (f" ({kpi.unit})" if kpi.unit else "")
         self.unit = kpi.unit
-        seen = kpi.measurements.until(as_of)
+        seen = kpi.measurements.until(as_of, day_of=rule)
         self.data = [{"at": item.at, "value": item.value} for item in seen]
         target = kpi.target
         self.target = None if isinstance(target, TargetRange) else target
@@ -1462,9 +1505,9 @@ class KpiDisplay(_Display):
         elif kpi.warning is not None and isinstance(target, TargetRange):
             self.band = (target.low - kpi.warning, target.high + kpi.warning)
         self.overdue: date | None = None
-        if as_of is not None and seen and kpi.is_overdue(as_of):
-            self.overdue = kpi.next_due(as_of)
-        self.health = kpi.health(as_of)
+        if as_of is not None and seen and kpi.is_overdue(as_of, day_of=rule):
+            self.overdue = kpi.next_due(as_of, day_of=rule)
+        self.health = kpi.health(as_of, day_of=rule)
 
     def _warning_spans(self) -> list[tuple[float, float]]:
         """The warning band as drawn; around a target range, the margin either side of it.
@@ -1590,9 +1633,22 @@ class KpiDisplay(_Display):
         return _spec(self.data, self.title, layer=layers)
 
 
-def kpi_chart(kpi: KPI, *, as_of: date | None = None) -> KpiDisplay:
-    """A KPI's measurements up to a day, its target, warning band and overdue marker."""
-    return KpiDisplay(kpi, as_of)
+def kpi_chart(
+    kpi: KPI, *, as_of: date | None = None, day_of: DayOf | str = DayOf.LOCAL
+) -> KpiDisplay:
+    """A KPI's measurements up to a day, its target, warning band and overdue marker.
+
+    Args:
+        kpi: The KPI drawn.
+        as_of: The day drawn up to (its health and whether a measurement is overdue);
+            None: every measurement.
+        day_of: Which calendar day a measurement's moment falls on (`DayOf`), as
+            `KPI.health` takes it.
+
+    Raises:
+        ValidationError: A bad argument.
+    """
+    return KpiDisplay(kpi, as_of, day_of)
 
 
 # -- reliability diagram ------------------------------------------------------------------

@@ -24,6 +24,7 @@ from okrkpi._model.kpi import KPI, Health
 from okrkpi._model.kpi_links import propose_objective
 from okrkpi._model.moments import day_of
 from okrkpi._scoring.engine import judged_as_of
+from okrkpi._scoring.policy import ScoringPolicy
 from okrkpi._scoring.score import Status
 
 __all__ = [
@@ -311,6 +312,7 @@ def review(
     stale_after: timedelta = timedelta(weeks=2),
     ends_within: timedelta = timedelta(weeks=2),
     min_change: float = 0.005,
+    policy: ScoringPolicy | None = None,
 ) -> Review:
     """The progress report between the check-in meeting on `since` and the one on `as_of`.
 
@@ -322,12 +324,17 @@ def review(
         stale_after: How long a key result may go without a check-in (as `lint`).
         ends_within: How near a cycle's end counts as "ending soon".
         min_change: Smaller score changes are not movers.
+        policy: Scores, statuses and days by this policy (its day rule too) instead of
+            the tree's; for objectives given as a list, instead of the default policy.
 
     Raises:
         ValidationError: Bad dates or arguments.
     """
-    if not isinstance(tree, AlignmentTree):
-        tree = AlignmentTree(tree)
+    if policy is not None and not isinstance(policy, ScoringPolicy):
+        raise ValidationError.field("review.policy", policy, "a ScoringPolicy or None")
+    # Objectives as a list take the policy; a tree given another is judged, and charted, by it.
+    if not isinstance(tree, AlignmentTree) or (policy is not None and policy != tree.policy):
+        tree = AlignmentTree(tree, policy=policy)
     for name, day in (("since", since), ("as_of", as_of)):
         check_moment(f"review.{name}", day, "a date")
     rule = tree.policy.day_of
@@ -386,8 +393,8 @@ def review(
     ]
     alerts = []
     for kpi in items:
-        report = kpi.health_report(as_of)
-        overdue = kpi.is_overdue(as_of)
+        report = kpi.health_report(as_of, day_of=rule)
+        overdue = kpi.is_overdue(as_of, day_of=rule)
         if report.health not in (Health.WARNING, Health.UNHEALTHY) and not overdue:
             continue
         try:
