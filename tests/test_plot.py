@@ -464,3 +464,48 @@ def test_the_kpi_chart_follows_a_day_rule():
     assert kpi_chart(kpi, as_of=Q3.end, day_of="utc").health.name == "UNKNOWN"
     with pytest.raises(ValidationError, match=r"kpi_chart\.day_of"):
         kpi_chart(kpi, day_of=3)
+
+
+@pytest.mark.parametrize("chart", range(6), ids=str)
+@pytest.mark.parametrize(
+    ("keywords", "named"),
+    [({"linewidht": 2}, "plot.linewidht"), ({"linewidth": "thick"}, "plot.linewidth")],
+)
+def test_a_bad_keyword_is_named_and_nothing_is_drawn_or_left_open(chart, keywords, named):
+    made = charts()[chart]
+    open_before = plt.get_fignums()
+    with pytest.raises(ValidationError, match=re.escape(named)):
+        made.plot(**keywords)
+    assert plt.get_fignums() == open_before  # no figure left open
+    figure, ax = plt.subplots()
+    with pytest.raises(ValidationError, match=re.escape(named)):
+        made.plot(ax=ax, **keywords)
+    assert len(ax.lines) == len(ax.patches) == len(ax.texts) == 0
+    assert len(figure.axes) == 1  # no twin axes either
+    plt.close(figure)
+
+
+def test_good_keywords_style_the_main_artist_of_each_kind():
+    doughnut = status_doughnut(TREE, as_of=EXAMPLE_AS_OF).plot(linewidth=4)
+    assert {wedge.get_linewidth() for wedge in doughnut.ax_.patches} == {4}
+    bars = timeline(TREE, as_of=EXAMPLE_AS_OF).plot(hatch="//")
+    assert any(bar.get_hatch() == "//" for bar in bars.ax_.patches)
+
+
+def test_a_figure_opened_for_a_drawing_that_fails_is_closed(monkeypatch):
+    made = kpi_chart(example_kpis()[0], as_of=EXAMPLE_AS_OF)
+
+    def broken(ax, **kwargs):
+        raise RuntimeError("drawing failed")
+
+    monkeypatch.setattr(made, "_draw", broken)
+    open_before = plt.get_fignums()
+    with pytest.raises(RuntimeError):
+        made.plot()
+    assert plt.get_fignums() == open_before
+
+
+@pytest.mark.parametrize("dates", ["2026-08-01", b"2026-08-01", date(2026, 8, 1)])
+def test_progress_over_time_refuses_a_string_as_its_dates(dates):
+    with pytest.raises(ValidationError, match=r"progress_over_time\.dates: expected a sequence"):
+        progress_over_time(TREE, dates)

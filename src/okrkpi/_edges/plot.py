@@ -314,9 +314,19 @@ class _Display:
 
         Raises:
             MissingExtraError: matplotlib is not installed (`pip install "okrkpi[plot]"`).
+            ValidationError: A keyword is not a property of the main artist (a line, a
+                bar or a wedge), or its value is not one matplotlib takes; it is named
+                (`plot.linewidth`), and nothing is drawn.
         """
+        self._check_style(kwargs)  # before anything is drawn, or a figure opened
+        opened = ax is None
         axes = _axes(ax, self._height())
-        entries = self._draw(axes, **kwargs)
+        try:
+            entries = self._draw(axes, **kwargs)
+        except BaseException:
+            if opened:  # leave no half-drawn figure open in pyplot
+                _pyplot().close(axes.figure)
+            raise
         _lay_out(axes)  # the legend and title fit the plot's width once tick labels take theirs
         height = _legend_above(axes, entries) if entries else 0.0
         _title(axes, self.title, height)
@@ -367,6 +377,27 @@ class _Display:
     def _height(self) -> float | None:
         """Inches a new figure needs, when more than matplotlib's default."""
         return None
+
+    _STYLED = "line"
+    """The kind of main artist that `plot`'s keywords style: "line", "bar" or "wedge"."""
+
+    def _check_style(self, kwargs: dict[str, Any]) -> None:
+        """Each keyword tried on a spare artist of the main kind, so a bad one is named."""
+        _pyplot()  # the extra's error first
+        from matplotlib.lines import Line2D  # noqa: PLC0415 - optional, as above
+        from matplotlib.patches import Rectangle, Wedge  # noqa: PLC0415
+
+        spare: dict[str, Any] = {
+            "line": lambda: Line2D([], []),
+            "bar": lambda: Rectangle((0.0, 0.0), 1.0, 1.0),
+            "wedge": lambda: Wedge((0.0, 0.0), 1.0, 0.0, 90.0),
+        }
+        for key, value in kwargs.items():
+            try:
+                spare[self._STYLED]().update({key: value})
+            except (AttributeError, TypeError, ValueError, KeyError) as error:
+                expected = f"a {self._STYLED} property matplotlib takes ({error})"
+                raise ValidationError.field(f"plot.{key}", value, expected) from None
 
     def _draw(self, ax: Axes, **kwargs: Any) -> list[Entry]:
         """Draw the marks; returns the legend's entries, one per kind of mark."""
@@ -815,7 +846,9 @@ class ProgressDisplay(_Display):
     """
 
     def __init__(self, subject: AlignmentTree | Objective, dates: Sequence[date]) -> None:
-        days = list(dates) if isinstance(dates, Iterable) else None
+        # A string is iterable, but its characters are not dates: refused as a whole.
+        wanted = isinstance(dates, Iterable) and not isinstance(dates, str | bytes)
+        days = list(dates) if wanted else None
         if not days:
             raise ValidationError.field("progress_over_time.dates", dates, "a sequence of dates")
         for position, day in enumerate(days):
@@ -988,6 +1021,8 @@ class StatusDoughnutDisplay(_Display):
         total: How many objectives have a status (those without a cycle have none).
     """
 
+    _STYLED = "wedge"
+
     def __init__(self, tree: AlignmentTree, as_of: date) -> None:
         if not isinstance(tree, AlignmentTree):
             raise ValidationError.field("status_doughnut.tree", tree, "an AlignmentTree")
@@ -1022,11 +1057,10 @@ class StatusDoughnutDisplay(_Display):
         wedges, _ = ax.pie(
             counts,
             colors=[colour_of(row["status"]) for row in self.data],
-            wedgeprops={"width": 0.38, "edgecolor": "white", "linewidth": 1.5},
+            wedgeprops={"width": 0.38, "edgecolor": "white", "linewidth": 1.5} | kwargs,
             startangle=90,
             counterclock=False,
             radius=1.0,
-            **kwargs,
         )
         ax.set_xlim(-2.0, 2.0)  # pie() resets the limits
         ax.set_ylim(-1.35, 1.35)
@@ -1126,6 +1160,8 @@ class TimelineDisplay(_Display):
         as_of: The day marked, or None (each objective judged at its cycle's end).
         group_by: "level", "owner" or None.
     """
+
+    _STYLED = "bar"
 
     def __init__(
         self, objectives: Iterable[Objective], as_of: date | None, group_by: str | None
