@@ -52,6 +52,7 @@ from okrkpi.plot import (
 TWO_YEARS = Cycle("FY2026-27", date(2026, 1, 1), date(2027, 12, 31))
 LEVELS = ["company", "department", "team", "individual"]
 
+
 @pytest.fixture(autouse=True)
 def _close_figures():
     yield
@@ -508,3 +509,71 @@ def test_doughnut_labels_are_spread_a_gap_apart_and_stay_on_the_page_when_they_f
     assert all(a - b >= gap - 1e-9 for a, b in itertools.pairwise(placed))
     if len(wanted) * gap <= 2.6:  # room for all of them: none is pushed off either end
         assert all(-1.3 - 1e-9 <= height <= 1.3 + 1e-9 for height in placed)
+
+
+def eight_objectives():
+    """Eight objectives with long titles that share their start, scored weekly."""
+    made = []
+    for number in range(8):
+        kr = KeyResult.metric("k", start=0, target=100, id="k")
+        for week in range(6):
+            kr = kr.check_in(10 * week + number, at=Q3.start + timedelta(weeks=week, days=1))
+        title = f"Objective number {number} with a fairly long title here"
+        made.append(Objective(title, [kr], id=f"o{number}", cycle=Q3))
+    return AlignmentTree(made)
+
+
+GRID = [
+    lambda: progress_over_time(eight_objectives(), WEEKS[:8]),
+    CHARTS["burn-up, example"],
+    CHARTS["KPI, example"],
+    CHARTS["timeline, example"],
+]
+
+
+def _inside(inner, outer, slack=1.0):
+    return (
+        inner.x0 >= outer.x0 - slack
+        and inner.y0 >= outer.y0 - slack
+        and inner.x1 <= outer.x1 + slack
+        and inner.y1 <= outer.y1 + slack
+    )
+
+
+def _decorations(chart, renderer):
+    legend = chart.ax_.get_legend()
+    title = chart.ax_._left_title
+    return [a.get_window_extent(renderer) for a in (legend, title) if a is not None]
+
+
+@pytest.mark.parametrize("layout", ["constrained", None])
+def test_charts_in_a_grid_of_the_users_axes_stay_in_their_cells(layout):
+    figure, grid = plt.subplots(2, 2, figsize=(8, 6), layout=layout)
+    charts = [make().plot(ax=ax) for make, ax in zip(GRID, grid.flat, strict=True)]
+    figure.canvas.draw()
+    renderer = figure.canvas.get_renderer()
+    cell_height = figure.bbox.height / 2
+    for number, chart in enumerate(charts):
+        ax = chart.ax_
+        assert overlapping(visible_tick_labels(ax, renderer)) == [], number
+        assert ax.bbox.height >= 0.3 * cell_height, number  # not squeezed under its legend
+        for box in _decorations(chart, renderer):
+            assert _inside(box, figure.bbox), number  # nothing cut when saved
+            for other in charts:
+                if other is not chart:
+                    assert not box.overlaps(other.ax_.bbox), number
+                    assert not any(box.overlaps(o) for o in _decorations(other, renderer))
+    texts = [text.get_text() for text in charts[0].ax_.get_legend().get_texts()]
+    assert len(set(texts)) == 8  # shortened, the eight entries still read apart
+
+
+def test_without_a_layout_engine_the_legend_and_title_stay_in_the_figure():
+    figure, ax = plt.subplots()
+    chart = progress_over_time(eight_objectives(), WEEKS[:8]).plot(ax=ax)
+    figure.canvas.draw()
+    renderer = figure.canvas.get_renderer()
+    legend, title = _decorations(chart, renderer)
+    assert _inside(legend, figure.bbox)
+    assert _inside(title, figure.bbox)
+    assert not legend.overlaps(title)
+    assert legend_problems(chart, renderer) == []

@@ -153,7 +153,7 @@ def _date_axis(ax: Axes) -> None:
     axis never reaches past the calendar's ends (years 1 and 9999), which matplotlib
     cannot draw: the margins around a day near them stop at the end.
     """
-    from matplotlib.dates import AutoDateLocator, ConciseDateFormatter  # noqa: PLC0415
+    from matplotlib.dates import ConciseDateFormatter  # noqa: PLC0415
 
     low, high = ax.dataLim.intervalx
     if math.isfinite(low) and math.isfinite(high) and high - low < 2 * _FEWEST_DAYS:
@@ -163,8 +163,7 @@ def _date_axis(ax: Axes) -> None:
     low, high = ax.get_xlim()
     if low < first or high > last:
         ax.set_xlim(max(low, first), min(high, last))
-    inches = ax.bbox.width / ax.figure.dpi
-    locator = AutoDateLocator(minticks=3, maxticks=max(7, int(inches * 1.4)))  # type: ignore[no-untyped-call]
+    locator = _fitting_date_locator()
     ax.xaxis.set_major_locator(locator)
     ax.xaxis.set_major_formatter(
         ConciseDateFormatter(  # type: ignore[no-untyped-call]
@@ -173,6 +172,33 @@ def _date_axis(ax: Axes) -> None:
             offset_formats=["", "%Y", "%b %Y", "%d %b %Y", "%d %b %Y", "%d %b %Y %H:%M"],
         )
     )
+
+
+def _fitting_date_locator() -> Any:
+    """Date ticks as many as the axis's width holds, counted when drawn.
+
+    Counted from the width at drawing time, not when the chart was made: a layout
+    engine (or the user's grid) may narrow the axes afterwards.
+    """
+    from matplotlib.dates import AutoDateLocator  # noqa: PLC0415 - optional, as above
+
+    class FittingDateLocator(AutoDateLocator):
+        def __call__(self) -> Any:
+            axes: Any = getattr(self.axis, "axes", None)
+            if axes is not None:
+                inches = axes.bbox.width / axes.figure.dpi
+                fitting = max(3, int(inches * 1.4))  # about 0.7 inch a label: "Sep", "15"
+                self.minticks = 2
+                self.maxticks = dict.fromkeys(self._freqs, fitting)
+            return super().__call__()  # type: ignore[no-untyped-call]
+
+    from matplotlib.dates import DAILY, MONTHLY  # noqa: PLC0415
+
+    locator = FittingDateLocator(minticks=3, maxticks=7)  # type: ignore[no-untyped-call]
+    # Wider steps for a narrow axis: every 3 weeks, every year at a monthly frequency.
+    locator.intervald[DAILY] = [1, 2, 3, 7, 14, 21]
+    locator.intervald[MONTHLY] = [1, 2, 3, 4, 6, 12]
+    return locator
 
 
 def _date_limits(ax: Axes, first: date, last: date) -> None:
@@ -238,6 +264,85 @@ def _lay_out(ax: Axes) -> None:
         engine.execute(root)
 
 
+def _slot(ax: Axes) -> Any:
+    """The space the axes was given in its figure (its grid cell), in pixels.
+
+    Decorations are sized from it, so a chart in a small cell of a grid stays in its cell
+    rather than squeezing its neighbours' plots.
+    """
+    from matplotlib.transforms import Bbox  # noqa: PLC0415 - optional, as above
+
+    figure = ax.figure
+    spec = ax.get_subplotspec()
+    if spec is None:
+        return ax.get_position(original=True).transformed(figure.transSubfigure)
+    grid = spec.get_gridspec()
+    rows, columns = grid.get_geometry()
+    box = figure.bbox
+    width, height = box.width / columns, box.height / rows
+    return Bbox.from_extents(
+        box.x0 + width * spec.colspan.start,
+        box.y1 - height * spec.rowspan.stop,
+        box.x0 + width * spec.colspan.stop,
+        box.y1 - height * spec.rowspan.start,
+    )
+
+
+def _in_grid(ax: Axes) -> bool:
+    """Whether the axes shares its figure with other cells of a grid."""
+    spec = ax.get_subplotspec()
+    if spec is None:
+        return True  # placed by hand: perhaps beside others
+    rows, columns = spec.get_gridspec().get_geometry()
+    return rows * columns > 1
+
+
+# In a grid, a chart's side decorations (row titles, the room left of the plot) keep to
+# this share of its cell, so no chart's labels squeeze every plot of the grid: a layout
+# engine gives the plots of one column (and one row) the same size.
+_GRID_SIDE = 0.3
+
+
+def _label_chars(ax: Axes) -> int:
+    """How many characters of a row's title fit beside the plot."""
+    share = _GRID_SIDE if _in_grid(ax) else 0.45
+    character = 0.62 * _SMALL * ax.figure.dpi / 72  # an average character at the small size
+    return max(12, min(_LABEL_CHARS, int(share * _slot(ax).width / character)))
+
+
+def _plot_left(ax: Axes, renderer: RendererBase) -> float:
+    """Where the plot's left edge will be: in a grid, at most a side's share into the cell."""
+    left = ax.get_window_extent(renderer).x0
+    if not _in_grid(ax):
+        return float(left)
+    slot = _slot(ax)
+    return float(max(left, slot.x0 + _GRID_SIDE * slot.width))
+
+
+def _keep_inside(ax: Axes, renderer: RendererBase) -> None:
+    """Without a layout engine, lower the plot's top so its title and legend stay inside.
+
+    A figure from `plt.subplots()` keeps 12% of its height above the plot: a tall legend
+    would run past the figure's top and be cut when saved, or, in a grid, over the plot
+    above.
+    """
+    if ax.figure.figure.get_layout_engine() is not None:
+        return
+    # The title is drawn at the left (matplotlib keeps it apart from the centred one).
+    title = getattr(ax, "_left_title", ax.title)
+    top = max(
+        artist.get_window_extent(renderer).y1
+        for artist in (title, ax.get_legend())
+        if artist is not None and artist.get_visible()
+    )
+    overflow = top - (min(ax.figure.bbox.y1, _slot(ax).y1) - 4)  # nor into the cell above
+    if overflow <= 0:
+        return
+    place = ax.get_position()
+    lowered = max(place.height * 0.3, place.height - overflow / ax.figure.bbox.height)
+    ax.set_position((place.x0, place.y0, place.width, lowered))  # twins follow
+
+
 def _entry(handle: Any, words: str) -> Entry:
     """A legend entry; the artist takes the same label, for `ax.get_legend_handles_labels()`."""
     label = _drawn(words, _LABEL_CHARS + 8)
@@ -249,14 +354,46 @@ def _entry(handle: Any, words: str) -> Entry:
 def _legend_above(ax: Axes, entries: list[Entry]) -> float:
     """A frameless legend between the title and the plot; returns its height in points.
 
-    As many columns as fit the plot's width, so it never covers the data.
+    As many columns as fit the plot's width, so it never covers the data. Its height stays
+    within a third of the axes' slot: in a small cell it takes shorter labels (that stay
+    apart) and then a smaller font, rather than squeezing the plot to nothing.
     """
+    renderer = _renderer(ax.figure)
+    slot = _slot(ax)
+    room = 0.95 * (min(ax.get_window_extent(renderer).x1, slot.x1) - _plot_left(ax, renderer))
+    budget = slot.height / 3
+    labels = [label for _, label in entries]
+    tries = [(chars, size) for size in (_SMALL, _SMALL - 1) for chars in (48, 32, 24, 18)]
+    legend = None
+    for chars, size in tries:
+        shortened = [_cut(label, chars) for label in labels]
+        if chars < 48 and len(set(shortened)) < len(set(labels)):
+            continue  # two entries would read the same
+        legend = _legend_in_columns(ax, entries, shortened, size, room, renderer)
+        if legend.get_window_extent(renderer).height <= budget:
+            break
+    assert legend is not None  # the first try is always made
+    return _points(legend.get_window_extent(renderer).height, ax.figure) + 0.4 * _SMALL
+
+
+def _cut(label: str, chars: int) -> str:
+    if len(label) <= chars:
+        return label
+    return label[: chars - 1].rstrip().rstrip("\\") + "\u2026"  # no lone escape at the end
+
+
+def _legend_in_columns(
+    ax: Axes,
+    entries: list[Entry],
+    labels: list[str],
+    size: float,
+    room: float,
+    renderer: RendererBase,
+) -> Any:
+    """The legend above the axes in as many columns as fit `room` pixels."""
     from matplotlib.legend_handler import HandlerTuple  # noqa: PLC0415
 
-    renderer = _renderer(ax.figure)
     handles = [handle for handle, _ in entries]
-    labels = [label for _, label in entries]
-    room = 0.95 * ax.get_window_extent(renderer).width
     columns = len(entries)
     while True:
         legend = ax.legend(
@@ -266,7 +403,7 @@ def _legend_above(ax: Axes, entries: list[Entry]) -> float:
             bbox_to_anchor=(0.0, 1.0),
             ncols=columns,
             frameon=False,
-            fontsize=_SMALL,
+            fontsize=size,
             borderaxespad=0.4,
             borderpad=0.0,
             handlelength=1.8,
@@ -276,7 +413,7 @@ def _legend_above(ax: Axes, entries: list[Entry]) -> float:
         )
         box = legend.get_window_extent(renderer)
         if box.width <= room or columns == 1:
-            return _points(box.height, ax.figure) + 0.4 * _SMALL
+            return legend
         columns = min(columns - 1, math.ceil(len(entries) / math.ceil(box.width / room)))
 
 
@@ -290,7 +427,7 @@ def _title(ax: Axes, title: str, legend_height: float) -> None:
         "pad": 6 + legend_height,
     }
     shown = ax.set_title(_drawn(title), **style)
-    room = ax.figure.bbox.width - ax.get_window_extent(renderer).x0
+    room = min(ax.figure.bbox.x1, _slot(ax).x1) - _plot_left(ax, renderer)
     width = shown.get_window_extent(renderer).width
     if width > room:  # one pass is enough: characters are about the same width
         keep = max(8, int(len(plain_text(title)) * room / width) - 2)
@@ -330,6 +467,7 @@ class _Display:
         _lay_out(axes)  # the legend and title fit the plot's width once tick labels take theirs
         height = _legend_above(axes, entries) if entries else 0.0
         _title(axes, self.title, height)
+        _keep_inside(axes, _renderer(axes.figure))
         self.ax_ = axes
         self.figure_ = axes.figure  # type: ignore[assignment]
         return self
@@ -1311,11 +1449,12 @@ class TimelineDisplay(_Display):
             marker = ax.axvline(_date_number(self.as_of), color=GUIDE, lw=1, linestyle="--")
             entries.append(_entry(marker, f"As of {_day_words(self.as_of)}"))
         text_x = blended_transform_factory(ax.transAxes, ax.transData)
+        chars = _label_chars(ax)
         for at, words in headings:
             ax.text(
                 0.0,
                 at,
-                _drawn(words, _LABEL_CHARS),
+                _drawn(words, chars),
                 transform=text_x,
                 fontsize=_SMALL,
                 fontweight="bold",
@@ -1325,9 +1464,9 @@ class TimelineDisplay(_Display):
                 bbox={"facecolor": "white", "alpha": 0.85, "edgecolor": "none", "pad": 1.5},
             )
         labels = {
-            at: _drawn(row["label"], _LABEL_CHARS)
+            at: _drawn(row["label"], chars)
             if row["kind"] == "objective"
-            else "\u21b3 " + _drawn(row["label"], _LABEL_CHARS - 2)
+            else "\u21b3 " + _drawn(row["label"], chars - 2)
             for row, at in zip(self.data, positions, strict=True)
         }
         _row_ticks(ax, positions, labels)
