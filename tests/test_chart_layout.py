@@ -577,3 +577,34 @@ def test_without_a_layout_engine_the_legend_and_title_stay_in_the_figure():
     assert _inside(title, figure.bbox)
     assert not legend.overlaps(title)
     assert legend_problems(chart, renderer) == []
+
+
+@pytest.mark.parametrize("style", ["default", "dark_background", "ggplot"])
+def test_chrome_reads_in_light_and_dark_styles(style):
+    from matplotlib.colors import to_hex
+
+    from okrkpi._edges.style import contrast
+
+    def hexed(colour):
+        return to_hex(colour, keep_alpha=False)
+
+    with plt.style.context(style):
+        made = timeline(TREE, as_of=EXAMPLE_AS_OF).plot()
+        ax = made.ax_
+        paper = hexed(ax.get_facecolor())
+        headings = [t for t in ax.texts if t.get_text() in ("Company", "Department")]
+        assert headings
+        for heading in headings:  # text on its own box, in the style's colours
+            box = hexed(heading.get_bbox_patch().get_facecolor())
+            assert contrast(hexed(heading.get_color()), box) >= 4.5
+        as_of = [line for line in ax.lines if line.get_linestyle() == "--"]
+        assert as_of
+        assert contrast(hexed(as_of[0].get_color()), paper) >= 3  # a mark without words
+        swatch = made.ax_.get_legend().legend_handles[-2]  # "Cycle, filled to the score"
+        assert contrast(hexed(swatch.get_facecolor()), paper) >= 3
+        doughnut = status_doughnut(TREE, as_of=EXAMPLE_AS_OF).plot()
+        caption = [t for t in doughnut.ax_.texts if "as of" in t.get_text()]
+        paper = hexed(doughnut.ax_.get_facecolor())
+        assert contrast(hexed(caption[0].get_color()), paper) >= 4.5
+        grid = [line for line in made.ax_.get_xgridlines() if line.get_visible()]
+        assert contrast(hexed(grid[0].get_color()), hexed(made.ax_.get_facecolor())) < 2

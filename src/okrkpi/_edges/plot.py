@@ -218,12 +218,36 @@ def _nothing(ax: Axes, words: str) -> list[Entry]:
     return []
 
 
+def _chrome(ax: Axes) -> tuple[str, str, str]:
+    """The axes' own background, a guide grey and a grid grey, for its style.
+
+    Marks without a verdict (expected lines, the as-of day, outlines, captions) mix the
+    style's text colour with its background, so they read in a light and a dark style
+    (`plt.style.context("dark_background")`) alike: #595959 and #dedede on white.
+    """
+    from matplotlib.colors import to_hex, to_rgba  # noqa: PLC0415 - optional, as above
+
+    paper = to_rgba(ax.get_facecolor())
+    if paper[3] == 0:  # a transparent plot shows the figure's background
+        paper = to_rgba(ax.figure.get_facecolor())
+    if paper[3] == 0:
+        paper = (1.0, 1.0, 1.0, 1.0)
+    ink = to_rgba(_pyplot().rcParams["text.color"])
+
+    def mixed(share: float) -> str:
+        pairs = zip(ink[:3], paper[:3], strict=True)
+        red, green, blue = (i * (1 - share) + p * share for i, p in pairs)
+        return to_hex((red, green, blue))
+
+    return to_hex(paper, keep_alpha=False), mixed(0.35), mixed(0.87)
+
+
 def _quiet(ax: Axes, grid: str = "y") -> None:
     """Small tick labels and light grid lines behind the data."""
     ax.tick_params(labelsize=_SMALL)
     ax.xaxis.label.set_fontsize(_SMALL + 1)
     ax.yaxis.label.set_fontsize(_SMALL + 1)
-    ax.grid(axis=grid, color="#dddddd", linewidth=0.6)  # type: ignore[arg-type]
+    ax.grid(axis=grid, color=_chrome(ax)[2], linewidth=0.6)  # type: ignore[arg-type]
     ax.set_axisbelow(True)
 
 
@@ -765,6 +789,7 @@ class BurnUpDisplay(_Display):
         from matplotlib.ticker import PercentFormatter  # noqa: PLC0415 - optional
 
         drawn = [row["value"] for row in self.data if row["series"] != "confidence"]
+        paper, guide, _ = _chrome(ax)
         drawn += [edge for _, low, high in self.zones for edge in (low, high)]
         unit, suffix = _value_scale(drawn)
         entries: list[Entry] = []
@@ -793,7 +818,7 @@ class BurnUpDisplay(_Display):
             days,
             [value / unit for value in values],
             linestyle="--",
-            color=GUIDE,
+            color=guide,
             linewidth=1,
             marker="o" if self._planned else "",
             markersize=3,
@@ -801,9 +826,9 @@ class BurnUpDisplay(_Display):
         )
         entries.append(_entry(expected, self._expected_words))
         days, values = self._series("target")
-        (target,) = ax.plot(days, [value / unit for value in values], linestyle=":", color=GUIDE)
+        (target,) = ax.plot(days, [value / unit for value in values], linestyle=":", color=guide)
         entries.append(_entry(target, self._target_words))
-        marker = ax.axvline(_date_number(self.as_of), color=GUIDE, linewidth=0.8)
+        marker = ax.axvline(_date_number(self.as_of), color=guide, linewidth=0.8)
         entries.append(_entry(marker, f"As of {_day_words(self.as_of)}"))
         days, values = self._series("confidence")
         if days:
@@ -814,7 +839,7 @@ class BurnUpDisplay(_Display):
                 "D",
                 color=_CONFIDENCE,
                 markersize=5 if len(days) <= _DOTTED_POINTS else 3,
-                markeredgecolor="white",
+                markeredgecolor=paper,
                 markeredgewidth=0.5,
             )
             twin.set_ylim(0, 1.05)
@@ -1183,6 +1208,7 @@ class StatusDoughnutDisplay(_Display):
         return f"{self.total:,}", f"{noun}\nas of {_day_words(self.as_of)}"
 
     def _draw(self, ax: Axes, **kwargs: Any) -> list[Entry]:
+        paper, guide, _ = _chrome(ax)
         ax.set_aspect("equal")
         ax.set_xlim(-2.0, 2.0)
         ax.set_ylim(-1.35, 1.35)
@@ -1195,7 +1221,7 @@ class StatusDoughnutDisplay(_Display):
         wedges, _ = ax.pie(
             counts,
             colors=[colour_of(row["status"]) for row in self.data],
-            wedgeprops={"width": 0.38, "edgecolor": "white", "linewidth": 1.5} | kwargs,
+            wedgeprops={"width": 0.38, "edgecolor": paper, "linewidth": 1.5} | kwargs,
             startangle=90,
             counterclock=False,
             radius=1.0,
@@ -1203,7 +1229,7 @@ class StatusDoughnutDisplay(_Display):
         ax.set_xlim(-2.0, 2.0)  # pie() resets the limits
         ax.set_ylim(-1.35, 1.35)
         ax.text(0, 0.12, number, ha="center", va="center", fontsize=20, fontweight="bold")
-        ax.text(0, -0.2, words, ha="center", va="center", fontsize=_SMALL, color=GUIDE)
+        ax.text(0, -0.2, words, ha="center", va="center", fontsize=_SMALL, color=guide)
         # Labels in two columns beside the ring, spread so no two collide, each joined to
         # its wedge: small wedges next to each other stay readable.
         height = ax.get_window_extent(_renderer(ax.figure)).height
@@ -1222,7 +1248,7 @@ class StatusDoughnutDisplay(_Display):
                 ax.plot(
                     [math.cos(angle), 1.12 * side, 1.22 * side],
                     [math.sin(angle), placed, placed],
-                    color=GUIDE,
+                    color=guide,
                     linewidth=0.6,
                 )
                 ax.text(
@@ -1410,6 +1436,7 @@ class TimelineDisplay(_Display):
 
         if not self.data:
             return _nothing(ax, _NOTHING)
+        paper, guide, _ = _chrome(ax)
         positions, headings = self._positions()
         entries: list[Entry] = []
         # One call per layer: a bar at a time costs a second for 200 objectives.
@@ -1420,7 +1447,7 @@ class TimelineDisplay(_Display):
         ]
         objective = [row["kind"] == "objective" for row in self.data]
         colours = [
-            colour_of(row["status"]) if own else GUIDE
+            colour_of(row["status"]) if own else guide
             for row, own in zip(self.data, objective, strict=True)
         ]
         heights = [0.72 if own else 0.34 for own in objective]
@@ -1442,11 +1469,11 @@ class TimelineDisplay(_Display):
             for name in sorted(shown, key=lambda name: Status[name].severity)
         ]
         if any(row["kind"] == "initiative" for row in self.data):
-            entries.append(_entry(Patch(color=GUIDE), "Initiative (thinner)"))
-        pale, solid = Patch(color=GUIDE, alpha=0.3), Patch(color=GUIDE)
+            entries.append(_entry(Patch(color=guide), "Initiative (thinner)"))
+        pale, solid = Patch(color=guide, alpha=0.3), Patch(color=guide)
         entries.append(_entry((pale, solid), "Cycle, filled to the score"))
         if self.as_of is not None:
-            marker = ax.axvline(_date_number(self.as_of), color=GUIDE, lw=1, linestyle="--")
+            marker = ax.axvline(_date_number(self.as_of), color=guide, lw=1, linestyle="--")
             entries.append(_entry(marker, f"As of {_day_words(self.as_of)}"))
         text_x = blended_transform_factory(ax.transAxes, ax.transData)
         chars = _label_chars(ax)
@@ -1461,7 +1488,7 @@ class TimelineDisplay(_Display):
                 va="center",
                 ha="left",
                 # on a crowded axis a heading may sit over bars: keep it readable
-                bbox={"facecolor": "white", "alpha": 0.85, "edgecolor": "none", "pad": 1.5},
+                bbox={"facecolor": paper, "alpha": 0.85, "edgecolor": "none", "pad": 1.5},
             )
         labels = {
             at: _drawn(row["label"], chars)
@@ -1861,7 +1888,8 @@ class ReliabilityDisplay(_Display):
 
         if not self.data:
             return _nothing(ax, "No confidence ratings with an outcome yet")
-        (diagonal,) = ax.plot([0, 1], [0, 1], linestyle="--", color=GUIDE, linewidth=1)
+        guide = _chrome(ax)[1]
+        (diagonal,) = ax.plot([0, 1], [0, 1], linestyle="--", color=guide, linewidth=1)
         settings: dict[str, Any] = {"color": SERIES[0], "marker": "o", "linewidth": 1.8}
         (points,) = ax.plot(
             [r["stated"] for r in self.data],
