@@ -311,3 +311,36 @@ def test_plain_text_keeps_what_was_typed():
 
 def test_a_kpi_without_measurements_is_unknown():
     assert render_kpis([KPI("new", target=1)], as_of=EXAMPLE_AS_OF).startswith("Unknown")
+
+
+def test_line_colours_are_apart_from_the_verdicts_and_from_each_other():
+    from okrkpi._edges.plot import _MANY_LINES
+    from okrkpi.plot import SERIES
+
+    assert len(SERIES) == len(set(SERIES)) >= _MANY_LINES  # eight lines never repeat one
+    assert not set(SERIES) & {*COLOURS.values(), GUIDE, NEUTRAL}
+    for colour in SERIES:
+        assert contrast(colour, LIGHT) >= 2
+        assert contrast(colour, DARK) >= 2
+    for vision, simulation in SIMULATIONS.items():
+        for first, second in itertools.combinations(SERIES, 2):
+            a, b = _seen(first, simulation), _seen(second, simulation)
+            distance = sum((x - y) ** 2 for x, y in zip(a, b, strict=True)) ** 0.5
+            assert distance > 10, (first, second, vision, distance)
+
+
+def test_eight_objectives_get_eight_line_colours_none_a_status_colour():
+    from datetime import timedelta
+
+    from okrkpi.plot import progress_over_time
+
+    objectives = [
+        Objective(f"Objective {n}", [KeyResult.binary("k")], id=f"o{n}", cycle=Q3) for n in range(8)
+    ]
+    weeks = [Q3.start + timedelta(weeks=w) for w in range(3)]
+    chart = progress_over_time(AlignmentTree(objectives), weeks)
+    colours = [line.get_color() for line in chart.plot().ax_.lines]
+    assert len(set(colours)) == 8
+    assert not set(colours) & set(COLOURS.values())
+    spec = chart.to_vega_lite()["encoding"]["color"]["scale"]
+    assert spec["range"] == colours  # the same colour per objective in both renderers

@@ -71,7 +71,7 @@ _SMALL = 8  # points: legends, tick labels and notes
 _LABEL_CHARS = 40  # a row's title on the timeline; a legend entry may have 48
 _NOTHING = "No objectives with a cycle"  # a doughnut or timeline with nothing to draw
 _MANY_LINES = 8  # more objectives than this: one grey line each and their average
-_CONFIDENCE = SERIES[3]  # purple-pink: no status, grade or zone has it
+_CONFIDENCE = SERIES[4]  # purple-pink: no status, grade or zone has it
 _FEWEST_DAYS = 7  # a date axis shows at least a fortnight
 _DOTTED_POINTS = 60  # more points than this on a line: no dot per point
 _PLAIN_NUMBERS = 1e100  # beyond this, values are drawn in a power of ten's units
@@ -1116,7 +1116,8 @@ class ProgressDisplay(_Display):
                 "field": "series",
                 "type": "nominal",
                 "title": None,
-                "scale": {"range": list(SERIES)},
+                # in the order drawn, so each objective has the colour matplotlib gives it
+                "scale": {"domain": list(label.values()), "range": list(SERIES[: len(label)])},
             }
             return _spec(
                 rows,
