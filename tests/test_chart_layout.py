@@ -23,7 +23,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle, Wedge
 from matplotlib.text import Text
 
-from helpers import ENUM_NAMES, Q3
+from helpers import ENUM_NAMES, JULY, Q3
 from okrkpi import (
     KPI,
     AlignmentTree,
@@ -338,7 +338,7 @@ def test_the_timeline_fills_each_bar_to_its_score_and_marks_the_day():
     assert headings == ["Company", "Department"]
     legend = [text.get_text() for text in chart.ax_.get_legend().get_texts()]
     assert "As of 15 Aug 2026" in legend
-    assert {label_of(Status[row["status"]]) for row in chart.data} <= set(legend)
+    assert {label_of(Status(row["status"])) for row in chart.data} <= set(legend)
 
 
 def test_timeline_grouping_is_by_level_owner_or_none():
@@ -608,3 +608,58 @@ def test_chrome_reads_in_light_and_dark_styles(style):
         assert contrast(hexed(caption[0].get_color()), paper) >= 4.5
         grid = [line for line in made.ax_.get_xgridlines() if line.get_visible()]
         assert contrast(hexed(grid[0].get_color()), hexed(made.ax_.get_facecolor())) < 2
+
+
+def _tick_labels(kpi):
+    chart, _ = drawn(lambda: kpi_chart(kpi))
+    formatter = chart.ax_.xaxis.get_major_formatter()
+    labels = [label.get_text() for label in chart.ax_.get_xticklabels()]
+    return labels, formatter.get_offset()
+
+
+def _measured_on(*days):
+    kpi = KPI("k", target=5)
+    for day in days:
+        kpi = kpi.record(4, at=day)
+    return kpi
+
+
+def test_dates_across_a_month_or_a_year_end_read_unambiguously():
+    labels, offset = _tick_labels(_measured_on(date(2026, 7, 8), date(2026, 8, 10)))
+    assert labels[0].endswith(" Jul")  # not a bare "8" read as August
+    assert "Aug" in labels
+    assert offset == "Aug 2026"
+    labels, offset = _tick_labels(_measured_on(date(2025, 12, 27), date(2026, 1, 12)))
+    assert labels[0].endswith(" Dec")
+    assert offset == "Dec 2025 \u2013 Jan 2026"  # both years named
+    for earlier, later in itertools.pairwise(labels):
+        assert not (earlier.isdigit() and later == "Jan" and earlier == "31")  # "31 Jan"?
+    labels, _ = _tick_labels(_measured_on(date(2026, 3, 1), date(2026, 3, 9)))
+    assert not [label for label in labels if label.startswith("0")]  # "5", never "05"
+
+
+def test_a_tiny_wedge_says_under_one_percent_not_zero():
+    done = [
+        Objective(f"o{n}", [KeyResult.binary("b").check_in(True, at=JULY)], cycle=Q3)
+        for n in range(200)
+    ]
+    late = Objective("late", [KeyResult.binary("b")], cycle=Q3)
+    chart = status_doughnut(AlignmentTree([*done, late]), as_of=EXAMPLE_AS_OF).plot()
+    texts = [text.get_text() for text in chart.ax_.texts]
+    assert any(text.endswith(": 1 (<1%)") for text in texts), texts
+    assert any(text.endswith(": 200 (>99%)") for text in texts), texts
+
+
+def test_the_timeline_scores_the_tree_once_per_day_judged(monkeypatch):
+    tree = AlignmentTree(objectives(40))
+    calls = []
+    real = AlignmentTree.score
+
+    def counted(self, *args, **kwargs):
+        calls.append(args[0] if args else kwargs.get("as_of"))
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(AlignmentTree, "score", counted)
+    made = timeline(tree)  # each objective as of its own cycle's end: four cycles
+    assert len(calls) == len(set(calls)) == 4
+    assert len(made.data) > 40

@@ -124,7 +124,7 @@ def test_the_doughnut_wedges_are_the_status_counts():
     spans = [wedge.theta2 - wedge.theta1 for wedge in chart.ax_.patches]
     assert spans == pytest.approx([360 * count / sum(counts) for count in counts])
     colours = [matplotlib.colors.to_hex(wedge.get_facecolor()) for wedge in chart.ax_.patches]
-    assert colours == [COLOURS[row["status"]] for row in chart.data]
+    assert colours == [colour_of(row["status"]) for row in chart.data]
 
 
 def test_the_kpi_band_lies_between_warning_and_target_and_the_line_is_the_measurements():
@@ -285,7 +285,7 @@ def test_the_timeline_judges_a_tree_s_objectives_as_the_tree_does():
     rolled = AlignmentTree(example_objectives(), policy=ScoringPolicy(rollup=children_only()))
     rows = {row["label"]: row["status"] for row in timeline(rolled, as_of=EXAMPLE_AS_OF).data}
     statuses = rolled.status(EXAMPLE_AS_OF)
-    assert all(rows[o.title] == statuses[o.id].name for o in rolled)
+    assert all(rows[o.title] == statuses[o.id].value for o in rolled)
 
 
 def test_an_empty_doughnut_says_so():

@@ -230,3 +230,15 @@ def test_a_review_of_a_list_of_objectives_takes_a_policy():
     assert review(objectives, **days, policy=utc).tree.policy == utc
     with pytest.raises(ValidationError, match=r"review\.policy"):
         review(objectives, **days, policy="utc")
+
+
+def test_the_review_says_days_as_people_write_them(tmp_path):
+    made = review(quarter(), since=SINCE, as_of=AS_OF, kpis=[reply_time()])
+    assert made.heading == "Review 8 Sep 2026 -> 22 Sep 2026"
+    assert "ends 30 Sep 2026 (8 days)" in made.to_text()
+    assert made.to_dict()["as_of"] == "2026-09-22"  # data keeps ISO dates
+    path = tmp_path / "okrs.json"
+    path.write_text(dumps(Document(tuple(quarter()), ())))
+    backwards = run_cli("review", str(path), "--since", str(AS_OF), "--as-of", str(SINCE))
+    assert "got 2026-09-22" in backwards.stderr
+    assert "datetime.date" not in backwards.stderr

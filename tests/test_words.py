@@ -145,10 +145,12 @@ def test_people_read_words_where_programs_read_values():
     assert "Warning" in made.to_text()
     # ...and data keeps the enums, for programs.
     assert {row["status"] for row in status_doughnut(TREE, as_of=EXAMPLE_AS_OF).data} == {
-        "AT_RISK",
-        "BEHIND",
-        "ON_TRACK",
+        "at_risk",
+        "behind",
+        "on_track",
     }
+    timeline_data = timeline(TREE, as_of=EXAMPLE_AS_OF).data
+    assert {row["status"] for row in timeline_data} == {"at_risk", "behind", "on_track"}
     assert {r["objective_status"] for r in to_records(TREE, as_of=EXAMPLE_AS_OF)} == {
         "at_risk",
         "behind",

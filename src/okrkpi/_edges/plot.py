@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 from okrkpi._alignment.tree import AlignmentTree
 from okrkpi._edges.display import tree_statuses
 from okrkpi._edges.style import COLOURS, GUIDE, NEUTRAL, SERIES, colour_of
-from okrkpi._edges.words import label_of, plain_text
+from okrkpi._edges.words import day_words, label_of, plain_text
 from okrkpi._errors import MissingExtraError, ValidationError
 from okrkpi._model._checks import check_moment
 from okrkpi._model.cycle import Cycle
@@ -122,11 +122,6 @@ def _drawn(text: str, limit: int | None = None) -> str:
     return _shortened(text, limit).replace("$", r"\$")
 
 
-def _day_words(day: date) -> str:
-    """`15 Aug 2026`: a day as a person reads it on a chart."""
-    return f"{day.day} {day:%b %Y}"
-
-
 def _x(moment: date) -> Any:
     """A moment on a chart's date axis: a datetime at its own wall-clock time."""
     if isinstance(moment, datetime) and moment.tzinfo is not None:
@@ -153,8 +148,6 @@ def _date_axis(ax: Axes) -> None:
     axis never reaches past the calendar's ends (years 1 and 9999), which matplotlib
     cannot draw: the margins around a day near them stop at the end.
     """
-    from matplotlib.dates import ConciseDateFormatter  # noqa: PLC0415
-
     low, high = ax.dataLim.intervalx
     if math.isfinite(low) and math.isfinite(high) and high - low < 2 * _FEWEST_DAYS:
         middle = (low + high) / 2
@@ -165,13 +158,54 @@ def _date_axis(ax: Axes) -> None:
         ax.set_xlim(max(low, first), min(high, last))
     locator = _fitting_date_locator()
     ax.xaxis.set_major_locator(locator)
-    ax.xaxis.set_major_formatter(
-        ConciseDateFormatter(  # type: ignore[no-untyped-call]
-            locator,
-            zero_formats=["", "%Y", "%b", "%d %b", "%H:%M", "%H:%M"],
-            offset_formats=["", "%Y", "%b %Y", "%d %b %Y", "%d %b %Y", "%d %b %Y %H:%M"],
-        )
+    ax.xaxis.set_major_formatter(_people_dates(locator))
+
+
+def _people_dates(locator: Any) -> Any:
+    """Concise dates as people read them, never ambiguous across a month's or year's end.
+
+    Days are not zero-padded ("5", not "05"); the first tick of days names its month ("29
+    Jul 5 Aug 12" rather than "29 Aug 5 12", where 29 was July), and the offset beside
+    the axis names both ends when the ticks cross a year ("Dec 2025 - Jan 2026").
+    """
+    from matplotlib.dates import ConciseDateFormatter, num2date  # noqa: PLC0415
+
+    class PeopleDates(ConciseDateFormatter):
+        span = ""  # the offset naming both ends, when the day ticks cross a year
+
+        def format_ticks(self, values: Any) -> list[str]:
+            labels: list[str] = super().format_ticks(values)  # type: ignore[no-untyped-call]
+            self.span = ""
+            if not labels:
+                return labels
+            labels = [_unpadded(label) for label in labels]
+            for position in range(len(labels) - 1):  # "31" beside "Jan" would read "31 Jan"
+                crowded = values[position + 1] - values[position] < 2
+                if crowded and labels[position].isdigit() and not labels[position + 1].isdigit():
+                    labels[position] = ""
+            if labels[0].isdigit() and len(labels[0]) <= 2:  # ticks are days
+                first = num2date(values[0])  # type: ignore[no-untyped-call]
+                last = num2date(values[-1])  # type: ignore[no-untyped-call]
+                labels[0] = f"{first.day} {first:%b}"
+                if first.year != last.year:
+                    self.span = f"{first:%b %Y} \u2013 {last:%b %Y}"
+            return labels
+
+        def get_offset(self) -> str:
+            return self.span or str(super().get_offset())  # type: ignore[no-untyped-call]
+
+    return PeopleDates(  # type: ignore[no-untyped-call]
+        locator,
+        zero_formats=["", "%Y", "%b", "%d %b", "%H:%M", "%H:%M"],
+        offset_formats=["", "%Y", "%b %Y", "%d %b %Y", "%d %b %Y", "%d %b %Y %H:%M"],
     )
+
+
+def _unpadded(label: str) -> str:
+    """A day as people write it: "05" -> "5", "05 Aug" -> "5 Aug"."""
+    if label[:1] == "0" and label[1:2].isdigit():
+        return label[1:]
+    return label
 
 
 def _fitting_date_locator() -> Any:
@@ -655,8 +689,8 @@ def _as_of_rule(day: date, **mark: Any) -> dict[str, Any]:
 
 
 def _words_expression(field: str) -> str:
-    """A Vega expression: the people's words for the status (zone, ...) name in `field`."""
-    names = {name: label_of(name) for name in COLOURS}
+    """A Vega expression: the people's words for the status (zone, ...) value in `field`."""
+    names = {name.lower(): label_of(name) for name in COLOURS}
     return f"{json.dumps(names)}[datum.{field}]"
 
 
@@ -829,7 +863,7 @@ class BurnUpDisplay(_Display):
         (target,) = ax.plot(days, [value / unit for value in values], linestyle=":", color=guide)
         entries.append(_entry(target, self._target_words))
         marker = ax.axvline(_date_number(self.as_of), color=guide, linewidth=0.8)
-        entries.append(_entry(marker, f"As of {_day_words(self.as_of)}"))
+        entries.append(_entry(marker, f"As of {day_words(self.as_of)}"))
         days, values = self._series("confidence")
         if days:
             twin = ax.twinx()
@@ -1163,6 +1197,15 @@ def progress_over_time(
 # -- status doughnut ----------------------------------------------------------------------
 
 
+def _percent(share: float) -> str:
+    """A share as a whole percent; a wedge that rounds to 0% or 100% says "<1%" or ">99%"."""
+    if 0 < share < 0.005:
+        return "<1%"
+    if 0.995 <= share < 1:
+        return ">99%"
+    return f"{share:.0%}"
+
+
 def _spread(wanted: list[float], gap: float, low: float, high: float) -> list[float]:
     """Heights as near `wanted` (sorted high to low) as a `gap` between each allows."""
     placed: list[float] = []
@@ -1200,13 +1243,13 @@ class StatusDoughnutDisplay(_Display):
         order = sorted(Status, key=lambda state: state.severity)
         self.title = "Objectives by status"
         self.data = [
-            {"status": state.name, "count": counts[state]} for state in order if counts[state]
+            {"status": state.value, "count": counts[state]} for state in order if counts[state]
         ]
         self.total = sum(counts.values())
 
     def _centre(self) -> tuple[str, str]:
         noun = "objective" if self.total == 1 else "objectives"
-        return f"{self.total:,}", f"{noun}\nas of {_day_words(self.as_of)}"
+        return f"{self.total:,}", f"{noun}\nas of {day_words(self.as_of)}"
 
     def _draw(self, ax: Axes, **kwargs: Any) -> list[Entry]:
         paper, guide, _ = _chrome(ax)
@@ -1255,7 +1298,7 @@ class StatusDoughnutDisplay(_Display):
                 ax.text(
                     1.25 * side,
                     placed,
-                    f"{label_of(row['status'])}: {row['count']:,} ({share:.0%})",
+                    f"{label_of(row['status'])}: {row['count']:,} ({_percent(share)})",
                     ha="left" if side > 0 else "right",
                     va="center",
                     fontsize=9,
@@ -1344,6 +1387,7 @@ class TimelineDisplay(_Display):
         self.group_by = group_by
         items = list(objectives)
         groups: dict[str, list[dict[str, Any]]] = {}
+        scored: dict[date, Any] = {}  # the tree scored once per day judged, not per objective
         for position, objective in enumerate(items):
             if not isinstance(objective, Objective):
                 raise ValidationError.field(
@@ -1356,7 +1400,9 @@ class TimelineDisplay(_Display):
             if tree is None:
                 own, policy = score(objective, day), _DEFAULT_POLICY
             else:
-                scores = tree.score(day)
+                if day not in scored:
+                    scored[day] = tree.score(day)
+                scores = scored[day]
                 own, policy = scores[objective.id], scores.policy
             rolled_up = policy.rollup.uses_children
             state = objective_status(objective, own, cycle, day, policy, rolled_up=rolled_up)
@@ -1369,7 +1415,7 @@ class TimelineDisplay(_Display):
                     "group": group,
                     "start": cycle.start,
                     "end": cycle.end,
-                    "status": state.name,
+                    "status": state.value,
                     "value": own.value,
                 }
             )
@@ -1381,7 +1427,7 @@ class TimelineDisplay(_Display):
                         "group": group,
                         "start": initiative.start or cycle.start,
                         "end": initiative.end or cycle.end,
-                        "status": initiative.status.name,
+                        "status": initiative.status.value,
                         "value": initiative.done_share,
                     }
                 )
@@ -1467,7 +1513,7 @@ class TimelineDisplay(_Display):
         shown = dict.fromkeys(row["status"] for row in self.data if row["kind"] == "objective")
         entries += [
             _entry(Patch(color=colour_of(name)), label_of(name))
-            for name in sorted(shown, key=lambda name: Status[name].severity)
+            for name in sorted(shown, key=lambda value: Status(value).severity)
         ]
         if any(row["kind"] == "initiative" for row in self.data):
             entries.append(_entry(Patch(color=guide), "Initiative (thinner)"))
@@ -1475,7 +1521,7 @@ class TimelineDisplay(_Display):
         entries.append(_entry((pale, solid), "Cycle, filled to the score"))
         if self.as_of is not None:
             marker = ax.axvline(_date_number(self.as_of), color=guide, lw=1, linestyle="--")
-            entries.append(_entry(marker, f"As of {_day_words(self.as_of)}"))
+            entries.append(_entry(marker, f"As of {day_words(self.as_of)}"))
         text_x = blended_transform_factory(ax.transAxes, ax.transData)
         chars = _label_chars(ax)
         for at, words in headings:
@@ -1769,7 +1815,7 @@ class KpiDisplay(_Display):
             overdue = ax.axvline(
                 _date_number(self.overdue), color=COLOURS["UNHEALTHY"], linestyle="--", lw=1
             )
-            entries.append(_entry(overdue, f"Overdue since {_day_words(self.overdue)}"))
+            entries.append(_entry(overdue, f"Overdue since {day_words(self.overdue)}"))
         _date_axis(ax)
         ax.set_ylabel(_drawn(self.unit or "value") + suffix)
         _quiet(ax)

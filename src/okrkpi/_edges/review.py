@@ -16,8 +16,8 @@ import attrs
 
 from okrkpi._alignment.tree import AlignmentTree
 from okrkpi._edges.display import badge, markdown_text, tree_statuses
-from okrkpi._edges.words import inline_text, label_of, plain_text
-from okrkpi._errors import OkrKpiError, ValidationError
+from okrkpi._edges.words import day_words, inline_text, label_of, plain_text
+from okrkpi._errors import OkrKpiError, Problem, ValidationError
 from okrkpi._model._checks import check_moment, finite_float
 from okrkpi._model.hygiene import FindingCode, lint
 from okrkpi._model.kpi import KPI, Health
@@ -175,7 +175,7 @@ class Review:
                 [
                     (
                         e.title,
-                        f": ends {e.ends.isoformat()} ({e.days_left} days), score {e.score:.2f}",
+                        f": ends {day_words(e.ends)} ({e.days_left} days), score {e.score:.2f}",
                     )
                     for e in self.ending_soon
                 ],
@@ -184,8 +184,8 @@ class Review:
 
     @property
     def heading(self) -> str:
-        """`Review 2026-08-08 -> 2026-08-15`."""
-        return f"Review {self.since.isoformat()} -> {self.as_of.isoformat()}"
+        """`Review 8 Aug 2026 -> 15 Aug 2026`."""
+        return f"Review {day_words(self.since)} -> {day_words(self.as_of)}"
 
     def to_text(self) -> str:
         """Plain text for a terminal or an e-mail."""
@@ -340,7 +340,9 @@ def review(
     rule = tree.policy.day_of
     since, as_of = day_of(since, rule), day_of(as_of, rule)
     if since >= as_of:
-        raise ValidationError.field("review.since", since, f"a day before as_of {as_of}")
+        # Days as typed on the command line (2026-08-15), not as Python writes them.
+        wrong = f"expected a day before as_of {as_of}, got {since}"
+        raise ValidationError(Problem("review.since", wrong))
     if not isinstance(stale_after, timedelta) or stale_after <= timedelta(0):
         raise ValidationError.field("review.stale_after", stale_after, "a timedelta > 0")
     if not isinstance(ends_within, timedelta) or ends_within < timedelta(0):
@@ -516,7 +518,7 @@ def _page(made: Review) -> str:
             f"<span>{badge(state.name)} <strong>{counts[state]:,}</strong></span>"
             for state in sorted(counts, key=lambda state: state.severity, reverse=True)
         )
-    period = f"{made.since.isoformat()} to {made.as_of.isoformat()}"
+    period = f"{day_words(made.since)} to {day_words(made.as_of)}"
     body = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
@@ -528,7 +530,7 @@ def _page(made: Review) -> str:
         f'<div class="summary">{summary}</div>' if summary else "",
         *figures,
         *_html_sections(made, "h2"),
-        f"<footer>Made with okrkpi as of {made.as_of.isoformat()}.</footer>",
+        f"<footer>Made with okrkpi as of {day_words(made.as_of)}.</footer>",
         "</main></body></html>",
     ]
     # ASCII with character references: right in any mail client or terminal encoding.

@@ -10,6 +10,7 @@ from __future__ import annotations
 import enum
 import re
 from collections.abc import Mapping
+from datetime import date
 from types import MappingProxyType
 
 from okrkpi._errors import ValidationError
@@ -20,7 +21,7 @@ from okrkpi._model.words import words_for
 from okrkpi._model.zones import Zone
 from okrkpi._scoring.score import Grade, Status
 
-__all__ = ["WORDS", "inline_text", "label_of", "plain_text"]
+__all__ = ["WORDS", "day_words", "inline_text", "label_of", "plain_text"]
 
 WORDS: MappingProxyType[enum.Enum, str] = MappingProxyType(
     {
@@ -112,3 +113,8 @@ def inline_text(text: str) -> str:
     space at each end that separates it from its neighbours: `" - why"` stays `" - why"`.
     """
     return re.sub(r"\s+", " ", text).translate(_VISIBLE)
+
+
+def day_words(day: date) -> str:
+    """`15 Aug 2026`: a day as a person reads it, in the charts and the review alike."""
+    return f"{day.day} {day:%b %Y}"
