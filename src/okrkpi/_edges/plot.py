@@ -1223,7 +1223,8 @@ class StatusDoughnutDisplay(_Display):
     """How many objectives are in each status.
 
     Attributes:
-        data: Records with `status` and `count`, in severity order, empty ones left out.
+        data: Records with `status` (the enum value, `"at_risk"`) and `count`, in severity
+            order, empty ones left out.
         as_of: The day the statuses are judged at.
         total: How many objectives have a status (those without a cycle have none).
     """
