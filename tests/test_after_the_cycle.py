@@ -172,7 +172,9 @@ def test_a_bad_as_of_message_names_the_value():
     objective = Objective("o", [metric(10)], cycle=Q1)
     with pytest.raises(ValidationError) as raised:
         score(objective, as_of="2026-01-01")  # type: ignore[arg-type]
-    assert str(raised.value) == "as_of: expected a date, a datetime or None, got '2026-01-01'"
+    assert str(raised.value) == (
+        "score.as_of: expected a date, a datetime or None, got '2026-01-01'"
+    )
 
 
 def test_a_moment_on_the_last_day_is_taken_as_given():

@@ -296,3 +296,161 @@ def test_the_utc_day_near_the_ends_of_time_is_the_date_as_written():
     first = datetime(1, 1, 1, 0, 30, tzinfo=timezone(timedelta(hours=1)))
     assert day_of(first, DayOf.UTC) == date(1, 1, 1)  # a day earlier does not exist
     assert day_of(first) == date(1, 1, 1)
+
+
+# -- a tree brings its rule: every function given a tree reads days by its policy ---------
+
+
+def _evening_tree(policy=None):
+    """A Q3 objective met only by check-ins made on the last evening of Q3 in California."""
+    sold = KeyResult.metric("Sales", start=0, target=100, id="sales")
+    sold = sold.check_in(100, at=LAST_EVENING, confidence=9)
+    nps = KeyResult.zoned("NPS", baseline=0, stretch=10, id="nps").check_in(10, at=LAST_EVENING)
+    objective = Objective("Sell", [sold, nps], cycle=Q3, id="sell", level="company")
+    return AlignmentTree([objective], policy=policy)
+
+
+def test_lint_of_a_tree_reads_days_by_the_trees_rule():
+    from okrkpi import Finding
+
+    local, utc = _evening_tree(), _evening_tree(UTC_RULE)
+    after = date(2026, 10, 2)
+    assert utc.score().value("sell") == 0.0  # both check-ins fall in Q4 by the UTC day
+    assert lint(utc, as_of=after) == lint(list(utc), as_of=after, day_of="utc")
+    assert lint(local, as_of=after) == lint(list(local), as_of=after)
+    codes = {finding.code for finding in lint(utc, as_of=after)}
+    assert FindingCode.CHECK_IN_OUTSIDE_CYCLE in codes
+    assert FindingCode.CHECK_IN_OUTSIDE_CYCLE not in {f.code for f in lint(local, as_of=after)}
+    moved = [f for f in lint(utc, as_of=after) if f.code is FindingCode.DAY_RULE_MOVES_CHECK_IN]
+    assert moved
+    assert all("by its utc day, outside" in f.message for f in moved)
+    # A rule given to lint still wins over the tree's.
+    given = lint(utc, as_of=after, day_of="local")
+    assert given == lint(list(utc), as_of=after)
+    assert all(isinstance(finding, Finding) for finding in given)
+
+
+def test_every_function_given_a_tree_reads_days_by_the_trees_rule():
+    from okrkpi import calibration, carry_over_tree, forecast_tree, scores_by_cycle
+
+    local, utc = _evening_tree(), _evening_tree(UTC_RULE)
+    for tree, counted in ((local, True), (utc, False)):
+        expected = 1.0 if counted else 0.0
+        assert tree.score().value("sell") == expected
+        assert scorecard(tree, by="cycle").rows[0].mean_score == expected
+        assert scores_by_cycle(tree).rows[0].scores == (expected,)
+        assert forecast_tree(tree, as_of=Q3.end).value("sell") == expected
+        assert tree.zone_counts()[max(tree.zone_counts(), key=tree.zone_counts().get)] == 1
+        carried = carry_over_tree(tree)
+        assert ("sell" in carried.skipped) is counted  # finished in Q3 by the local day only
+        judged = calibration(tree)
+        # The confidence was stated on Q3's last day by the local day, in Q4 by UTC's.
+        assert judged.count == (1 if counted else 0)
+        assert calibration(list(tree), policy=tree.policy).count == judged.count
+    assert local.zone_counts() != utc.zone_counts()
+
+
+def _evening_document(tmp_path):
+    tree = _evening_tree()
+    kpi = KPI("Uptime", target=99.9).record(97.0, at=LAST_EVENING)
+    path = tmp_path / "okrs.json"
+    path.write_text(dumps(Document(tuple(tree), (kpi,))))
+    return str(path)
+
+
+def test_the_command_line_takes_the_day_rule(tmp_path):
+    import json
+
+    from helpers import run_cli
+
+    path = _evening_document(tmp_path)
+    by_rule = {}
+    for rule in ("local", "utc"):
+        done = run_cli("score", path, "--as-of", "2026-10-02", "--format", "json", "--day-of", rule)
+        assert done.returncode == 0, done.stderr
+        by_rule[rule] = json.loads(done.stdout)
+    local, utc = by_rule["local"], by_rule["utc"]
+    default = run_cli("score", path, "--as-of", "2026-10-02", "--format", "json")
+    assert json.loads(default.stdout) == local  # local is the default
+    assert [o["score"]["value"] for o in local["objectives"]] == [1.0]
+    assert [o["score"]["value"] for o in utc["objectives"]] == [0.0]
+    assert any("check_in_outside_cycle" in finding for finding in utc["findings"])
+    assert not any("check_in_outside_cycle" in finding for finding in local["findings"])
+    on_the_last_day = ("score", path, "--as-of", "2026-09-30", "--format", "json")
+    assert json.loads(run_cli(*on_the_last_day).stdout)["kpis"][0]["health"] == "unhealthy"
+    utc_kpis = json.loads(run_cli(*on_the_last_day, "--day-of", "utc").stdout)["kpis"]
+    assert utc_kpis[0]["health"] == "unknown"  # measured on 1 October by the UTC day
+    text = run_cli("score", path, "--as-of", "2026-09-30", "--day-of", "utc").stdout
+    assert "no measurement yet" in text
+
+
+def test_the_review_on_the_command_line_takes_the_day_rule(tmp_path):
+    from helpers import run_cli
+
+    path = _evening_document(tmp_path)
+    meeting = ("review", path, "--since", "2026-09-01", "--as-of", "2026-09-30", "--format", "json")
+    local, utc = run_cli(*meeting), run_cli(*meeting, "--day-of", "UTC".lower())
+    assert local.returncode == utc.returncode == 0
+    assert '"movers": []' not in local.stdout
+    assert '"movers": []' in utc.stdout  # its check-ins fall in Q4 by the UTC day
+    assert "Uptime" in local.stdout
+    assert "Uptime" not in utc.stdout  # not measured yet by the UTC day: no alert
+
+
+def test_a_bad_day_rule_on_the_command_line_is_bad_usage(tmp_path):
+    from helpers import run_cli
+
+    done = run_cli("score", _evening_document(tmp_path), "--day-of", "gmt")
+    assert done.returncode == 2
+    assert "--day-of" in done.stderr
+    assert "'local', 'utc'" in done.stderr
+
+
+# -- a misspelt rule is refused wherever a rule is taken, a plain date or not -------------
+
+_KR = KeyResult.metric("m", start=0, target=10, id="m").check_in(1, at=date(2026, 8, 1))
+_ZONED = KeyResult.zoned("z", baseline=0, stretch=10, id="z")
+_KPI = KPI("Uptime", target=99.9, frequency="weekly").record(99.0, at=date(2026, 8, 1))
+_OBJECTIVE = Objective("o", [_KR], cycle=Q3, id="o")
+DAY = date(2026, 8, 15)
+
+
+@pytest.mark.parametrize(
+    ("owner", "call"),
+    [
+        ("Cycle.contains", lambda rule: Q3.contains(DAY, day_of=rule)),
+        ("Cycle.contains", lambda rule: Q3.contains(Q3, day_of=rule)),
+        ("Cycle.elapsed", lambda rule: Q3.elapsed(DAY, day_of=rule)),
+        ("Objective.is_past", lambda rule: _OBJECTIVE.is_past(DAY, day_of=rule)),
+        ("Metric.planned", lambda rule: _KR.measure.planned(Q3, DAY, day_of=rule)),
+        ("KeyResult.zone", lambda rule: _ZONED.zone(DAY, day_of=rule)),
+        ("KeyResult.latest_check_in", lambda rule: _KR.latest_check_in(DAY, day_of=rule)),
+        ("KeyResult.latest_value", lambda rule: _KR.latest_value(DAY, day_of=rule)),
+        ("KeyResult.check_ins_until", lambda rule: _KR.check_ins_until(DAY, day_of=rule)),
+        ("KeyResult.confidence", lambda rule: _KR.confidence(DAY, day_of=rule)),
+        ("KPI.measurements_until", lambda rule: _KPI.measurements_until(DAY, day_of=rule)),
+        ("KPI.latest", lambda rule: _KPI.latest(DAY, day_of=rule)),
+        ("KPI.health", lambda rule: _KPI.health(DAY, day_of=rule)),
+        ("KPI.health_report", lambda rule: _KPI.health_report(DAY, day_of=rule)),
+        ("KPI.next_due", lambda rule: _KPI.next_due(DAY, day_of=rule)),
+        ("KPI.is_overdue", lambda rule: _KPI.is_overdue(DAY, day_of=rule)),
+        ("KPI.trend", lambda rule: _KPI.trend(DAY, day_of=rule)),
+        ("KPI.value_at_start", lambda rule: _KPI.value_at_start(Q3, day_of=rule)),
+        ("lint", lambda rule: lint([_OBJECTIVE], as_of=DAY, day_of=rule)),
+        ("forecast", lambda rule: forecast(_KR, Q3, as_of=DAY, day_of=rule)),
+    ],
+)
+def test_a_misspelt_day_rule_is_refused_naming_its_owner_even_for_a_plain_date(owner, call):
+    for rule in ("bogus", 3, "loc al"):
+        with pytest.raises(ValidationError, match=rf"^{owner}\.day_of: expected a DayOf"):
+            call(rule)
+    for rule in ("local", DayOf.UTC, "UTC"):
+        call(rule)  # the rules themselves, by member or value in any case
+
+
+def test_the_day_of_a_plain_date_still_checks_the_rule():
+    from okrkpi._model.moments import day_of
+
+    with pytest.raises(ValidationError, match=r"^day_of: expected a DayOf"):
+        day_of(DAY, "bogus")  # type: ignore[arg-type]
+    assert day_of(DAY, "utc") == DAY

@@ -17,10 +17,12 @@ from okrkpi import (
     KeyResult,
     Objective,
     Status,
+    ValidationError,
     Zone,
     explain_status,
     lint,
     review,
+    score,
     status,
 )
 from okrkpi.testing import cycles, trees
@@ -57,6 +59,8 @@ def test_a_bad_cycle_for_the_tree_status_is_named():
 
 @given(trees(max_objectives=6), st.data())
 def test_tree_status_is_status_for_every_objective(tree, data):
+    # With and without cycles, with and without `cycle=`: the tree's verdict on each
+    # objective is `status(objective, cycle, as_of=...)`, a given cycle overriding its own.
     keep = data.draw(st.lists(st.booleans(), min_size=len(tree), max_size=len(tree)))
     stripped = AlignmentTree(
         [
@@ -64,30 +68,41 @@ def test_tree_status_is_status_for_every_objective(tree, data):
             for objective, kept in zip(tree, keep, strict=True)
         ]
     )
-    # Often a cycle that ends before a check-in of a cycle-less objective, judged after
-    # that check-in: the check-in is there to be ignored.
+    # Often a cycle that ends before a check-in, judged after that check-in: the
+    # check-in is there to be ignored.
     days = sorted(
-        {
-            item.at
-            for objective in stripped
-            if objective.cycle is None
-            for kr in objective.key_results
-            for item in kr.check_ins
-        }
+        {item.at for objective in stripped for kr in objective.key_results for item in kr.check_ins}
     )
+    given_cycle: Cycle | None
     if days and data.draw(st.booleans()):
         after = data.draw(st.sampled_from(days))
         end = after - timedelta(days=data.draw(st.integers(1, 30)))
         given_cycle = Cycle("given", end - timedelta(days=data.draw(st.integers(0, 90))), end)
         as_of = after + timedelta(days=data.draw(st.integers(0, 30)))
     else:
-        given_cycle = data.draw(cycles())
-        offset = data.draw(st.integers(-20, given_cycle.days + 60))
-        as_of = given_cycle.start + timedelta(days=offset)
+        given_cycle = data.draw(st.none() | cycles())
+        around = given_cycle or data.draw(cycles())
+        as_of = around.start + timedelta(days=data.draw(st.integers(-20, around.days + 60)))
+    if given_cycle is None and any(objective.cycle is None for objective in stripped):
+        with pytest.raises(ValidationError, match=r"\.cycle: expected a cycle"):
+            stripped.status(as_of)
+        return
     statuses = stripped.status(as_of, cycle=given_cycle)
     for objective in stripped:
-        own = objective.cycle if objective.cycle is not None else given_cycle
-        assert statuses[objective.id] is status(objective, own, as_of=as_of)
+        assert statuses[objective.id] is status(objective, given_cycle, as_of=as_of)
+
+
+def test_a_given_cycle_overrides_an_objectives_own_in_the_tree_as_in_status():
+    # A Q3 objective judged against the year on 15 October: its Q3 is over (MISSED), but
+    # within the year it is paced (AT_RISK); the tree and `status` say the same.
+    kr = KeyResult.metric("m", start=0, target=100, id="m").check_in(10, at=date(2026, 8, 1))
+    objective = Objective("Q3 objective", [kr], id="o", cycle=Q3)
+    year = Cycle.year(2026)
+    day = date(2026, 10, 15)
+    assert status(objective, year, as_of=day) is Status.AT_RISK
+    assert AlignmentTree([objective]).status(day, cycle=year)["o"] is Status.AT_RISK
+    assert AlignmentTree([objective]).status(day)["o"] is status(objective, as_of=day)
+    assert AlignmentTree([objective]).status(day)["o"] is Status.MISSED
 
 
 # -- explain_status takes the commitment, as status does ---------------------------------
@@ -101,6 +116,21 @@ def test_explain_status_judges_a_key_result_against_the_commitment_given():
         assert explained.status is status(kr, Q3, as_of=Q3.end, commitment=commitment)
     committed = explain_status(kr, Q3, as_of=Q3.end, commitment=Commitment.COMMITTED)
     assert "not met" in committed.reason
+
+
+@pytest.mark.parametrize("judge", [status, explain_status])
+@pytest.mark.parametrize("commitment", ["aspirational", "committed", Commitment.COMMITTED])
+def test_a_commitment_given_for_an_objective_is_refused_not_ignored(judge, commitment):
+    # An objective carries its own commitment; one given beside it used to change nothing.
+    kr = KeyResult.metric("m", start=0, target=100).check_in(80, at=date(2026, 9, 1))
+    objective = Objective("o", [kr], id="o", cycle=Q3, commitment="committed")
+    name = judge.__name__
+    with pytest.raises(ValidationError, match=rf"^{name}\.commitment: expected None for an "):
+        judge(objective, as_of=Q3.end, commitment=commitment)
+    with pytest.raises(ValidationError, match=r"^score\.commitment: .*carries its own"):
+        score(objective, commitment=commitment)
+    judged = judge(objective, as_of=Q3.end)
+    assert (judged if name == "status" else judged.status) is Status.MISSED  # its own: 1.0
 
 
 # -- staleness: what is finished for good needs no more check-ins --------------------------

@@ -5,11 +5,12 @@ message, since the message is what a user reads.
 """
 
 import re
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
 from okrkpi import (
+    KPI,
     AlignmentTree,
     Cycle,
     KeyResult,
@@ -27,6 +28,8 @@ DAY = date(2026, 7, 1)
 METRIC = KeyResult.metric("Revenue", start=0, target=10, id="revenue")
 BINARY = KeyResult.binary("Launch", id="launch")
 OBJECTIVE = Objective("Grow", [METRIC], id="grow")
+NOON_UTC = datetime(2026, 7, 1, 12, tzinfo=UTC)
+AWARE = METRIC.check_in(3, at=NOON_UTC)
 
 MESSAGES = [
     (
@@ -203,7 +206,77 @@ MESSAGES = [
         lambda: AlignmentTree(["x", Objective("A", id="a"), Objective("B", id="b", parent_id="a")]),
         "objectives[0]: not an Objective: 'x'",
     ),
+    # Each function names itself in the messages about its own arguments.
+    (
+        lambda: score(METRIC, as_of="2026-07-01"),
+        "score.as_of: expected a date, a datetime or None, got '2026-07-01'",
+    ),
+    (
+        lambda: score(OBJECTIVE, as_of="2026-07-01"),
+        "score.as_of: expected a date, a datetime or None, got '2026-07-01'",
+    ),
+    (
+        lambda: KPI("Uptime", target=99.9).health("2026-07-01"),
+        "KPI.health.as_of: expected a date, a datetime or None, got '2026-07-01'",
+    ),
+    (
+        lambda: KPI("Uptime", target=99.9).health_report(DAY, day_of="gmt"),
+        "KPI.health_report.day_of: expected a DayOf or one of 'local', 'utc', got 'gmt'",
+    ),
+    (
+        lambda: Cycle.quarter(2026, 3).contains(DAY, day_of="bogus"),
+        "Cycle.contains.day_of: expected a DayOf or one of 'local', 'utc', got 'bogus'",
+    ),
+    (
+        lambda: Cycle.quarter(2026, 3).contains("2026-07-01"),
+        "Cycle.contains.other: expected a Cycle or a date, got '2026-07-01'",
+    ),
+    (
+        lambda: Cycle.quarter(2026, 3).elapsed("2026-07-01"),
+        "Cycle.elapsed.as_of: expected a date or datetime, got '2026-07-01'",
+    ),
+    (
+        lambda: Objective("Grow", id="grow", cycle="2026-Q3").is_past("2026-07-01"),
+        "Objective.is_past.as_of: expected a date or datetime, got '2026-07-01'",
+    ),
+    (
+        lambda: status(
+            Objective("Grow", id="grow", cycle="2026-Q3"), as_of=DAY, commitment="committed"
+        ),
+        (
+            "status.commitment: expected None for an objective (Objective('grow') carries its "
+            "own: 'aspirational'), got 'committed'"
+        ),
+    ),
 ]
+
+
+@pytest.mark.parametrize(
+    ("call", "owner"),
+    [
+        (lambda naive: score(AWARE, as_of=naive), "score"),
+        (lambda naive: score(Objective("o", [AWARE]), as_of=naive), "score"),
+        (lambda naive: status(AWARE, Cycle.quarter(2026, 3), as_of=naive), "status"),
+        (lambda naive: KPI("k", target=1).record(1, at=NOON_UTC).health(naive), "KPI.health"),
+        (
+            lambda naive: KPI("k", target=1).record(1, at=NOON_UTC).health_report(naive),
+            "KPI.health_report",
+        ),
+        (lambda naive: KPI("k", target=1).record(1, at=NOON_UTC).latest(naive), "KPI.latest"),
+        (
+            lambda naive: (
+                KPI("k", target=1, frequency="daily").record(1, at=NOON_UTC).is_overdue(naive)
+            ),
+            "KPI.is_overdue",
+        ),
+    ],
+)
+def test_a_naive_as_of_against_aware_moments_names_the_function_called(call, owner):
+    # The history finds the mismatch; the message names what the user called.
+    with pytest.raises(OkrKpiError) as caught:
+        call(datetime(2026, 7, 2, 9))
+    assert str(caught.value).startswith(f"{owner}.as_of: expected a")
+    assert "aware datetime" in str(caught.value)
 
 
 def test_problems_after_a_bad_entry_or_a_root_are_still_found():

@@ -40,16 +40,20 @@ TREE = AlignmentTree([OBJECTIVE])
 KPI_ = KPI("Churn", target=2.0, higher_is_better=False, frequency="weekly").record(3.0, at=JULY)
 
 CALLS = [
-    ("score(key result)", lambda: score(KR, NAT), r"^as_of:"),
-    ("score(objective)", lambda: score(OBJECTIVE, NAT), r"^as_of:"),
+    ("score(key result)", lambda: score(KR, NAT), r"^score\.as_of:"),
+    ("score(objective)", lambda: score(OBJECTIVE, NAT), r"^score\.as_of:"),
     ("status(key result)", lambda: status(KR, Q3, as_of=NAT), r"^status\.as_of:"),
     ("status(objective)", lambda: status(OBJECTIVE, as_of=NAT), r"^status\.as_of:"),
     ("explain_status", lambda: explain_status(OBJECTIVE, as_of=NAT), r"^explain_status\.as_of:"),
     ("tree.score", lambda: TREE.score(NAT), r"^AlignmentTree\.score\.as_of:"),
     ("tree.status", lambda: TREE.status(NAT), r"^AlignmentTree\.status\.as_of:"),
     ("tree.zone_counts", lambda: TREE.zone_counts(NAT), r"^as_of:"),
-    ("latest_value", lambda: KR.latest_value(NAT), r"^as_of:"),
-    ("check_ins_until", lambda: KR.check_ins_until(NAT), r"^as_of:"),
+    ("latest_value", lambda: KR.latest_value(NAT), r"^KeyResult\.latest_value\.as_of:"),
+    (
+        "check_ins_until",
+        lambda: KR.check_ins_until(NAT),
+        r"^KeyResult\.check_ins_until\.as_of:",
+    ),
     ("lint", lambda: lint(TREE, as_of=NAT), r"^lint\.as_of:"),
     ("review as_of", lambda: review(TREE, since=JULY, as_of=NAT), r"^review\.as_of:"),
     ("review since", lambda: review(TREE, since=NAT, as_of=MID_AUGUST), r"^review\.since:"),
@@ -67,8 +71,8 @@ CALLS = [
         lambda: calibration([OBJECTIVE], stated_as_of=NAT),
         r"^calibration\.stated_as_of:",
     ),
-    ("cycle.contains", lambda: Q3.contains(NAT), r"^Cycle\.contains:"),
-    ("cycle.elapsed", lambda: Q3.elapsed(NAT), r"^as_of:"),
+    ("cycle.contains", lambda: Q3.contains(NAT), r"^Cycle\.contains\.other:"),
+    ("cycle.elapsed", lambda: Q3.elapsed(NAT), r"^Cycle\.elapsed\.as_of:"),
     ("check-in", lambda: CheckIn(1.0, NAT), r"^CheckIn\.at:"),
     ("kr.check_in", lambda: KR.check_in(30, at=NAT), r"^CheckIn\.at:"),
     (
@@ -78,9 +82,9 @@ CALLS = [
     ),
     ("measurement", lambda: Measurement(1.0, NAT), r"^Measurement\.at:"),
     ("kpi.record", lambda: KPI_.record(2.5, at=NAT), r"^Measurement\.at:"),
-    ("kpi.health", lambda: KPI_.health(NAT), r"^as_of:"),
-    ("kpi.next_due", lambda: KPI_.next_due(NAT), r"^as_of:"),
-    ("kpi.is_overdue", lambda: KPI_.is_overdue(NAT), r"^as_of:"),
+    ("kpi.health", lambda: KPI_.health(NAT), r"^KPI\.health\.as_of:"),
+    ("kpi.next_due", lambda: KPI_.next_due(NAT), r"^KPI\.next_due\.as_of:"),
+    ("kpi.is_overdue", lambda: KPI_.is_overdue(NAT), r"^KPI\.is_overdue\.as_of:"),
     ("propose_objective", lambda: propose_objective(KPI_, NAT), r"^propose_objective\.as_of:"),
 ]
 

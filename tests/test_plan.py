@@ -44,7 +44,7 @@ def test_a_back_loaded_plan_is_on_track_where_the_straight_line_is_behind():
     text = explained.explanation
     assert f"{explained.expected:.2f}" in text
     assert f"{explained.straight_line:.2f}" in text
-    assert f"{explained.planned_value:g}" in text
+    assert "planned value 7.377 on" in text  # computed: four significant digits
 
 
 def test_the_plan_reaches_the_tree_and_the_objective_status():
@@ -207,33 +207,67 @@ def test_a_forecast_reads_the_plan_beside_the_trend():
     assert plain.on_plan_value is None
 
 
-# -- a plan is by the day: datetimes are refused, never a TypeError later ------------------
+# -- a plan is by the day: a zone-less midnight is that day, other datetimes are refused --
+
+_BY_THE_DAY = "a timestamp at midnight without a time zone (that day)"
 
 
 @pytest.mark.parametrize(
     ("plan", "path"),
     [
         ([(datetime(2026, 8, 1, 12), 50)], r"Metric\.plan\[0\]\.at"),
-        ([{"at": datetime(2026, 8, 1), "value": 50}], r"Metric\.plan\[0\]\.at"),
+        ([{"at": datetime(2026, 8, 1, 0, 0, 1), "value": 50}], r"Metric\.plan\[0\]\.at"),
         ([(date(2026, 8, 1), 50), (datetime(2026, 8, 15, 9), 60)], r"Metric\.plan\[1\]\.at"),
         ([(datetime(2026, 8, 15, 9, tzinfo=UTC), 60), (date(2026, 8, 1), 50)], r"plan\[0\]\.at"),
+        ([(datetime(2026, 8, 15, tzinfo=UTC), 60)], r"plan\[0\]\.at"),  # midnight, but where?
+        ([("2026-08-15", 60)], r"plan\[0\]\.at"),
     ],
 )
-def test_a_plan_point_given_as_a_datetime_is_refused_by_its_position(plan, path):
+def test_a_plan_point_at_a_time_of_day_or_in_a_zone_is_refused_by_its_position(plan, path):
     with pytest.raises(ValidationError, match=path) as caught:
         KeyResult.metric("Sales", start=0, target=100, plan=plan)
-    assert "not a datetime" in str(caught.value)
+    assert _BY_THE_DAY in str(caught.value)
 
 
-def test_a_planned_value_given_a_datetime_is_refused():
-    with pytest.raises(ValidationError, match=r"PlannedValue\.at.*not a datetime"):
+def test_a_planned_value_given_a_time_of_day_is_refused():
+    with pytest.raises(ValidationError, match=r"PlannedValue\.at.*not the time"):
         PlannedValue(datetime(2026, 8, 1, 12), 50)
 
 
-def test_a_pandas_timestamp_plan_point_is_refused():
+def test_a_zone_less_midnight_is_that_day_in_a_plan_as_in_tables():
+    # The rule of tables (`from_frames` reads frames' midnight timestamps as days) is the
+    # model's: a plan built from a frame's column needs no `.date()` first.
     pd = pytest.importorskip("pandas")
-    with pytest.raises(ValidationError, match=r"Metric\.plan\[0\]\.at"):
-        KeyResult.metric("Sales", start=0, target=100, plan=[(pd.Timestamp("2026-08-01"), 5)])
+    np = pytest.importorskip("numpy")
+    by_day = sales([(date(2026, 8, 1), 5.0)]).measure.plan
+    for moment in (
+        datetime(2026, 8, 1),
+        pd.Timestamp("2026-08-01"),
+        np.datetime64("2026-08-01"),
+        np.datetime64("2026-08-01T00:00:00.000000000"),
+    ):
+        kr = KeyResult.metric("Sales", start=0, target=100, plan=[(moment, 5)])
+        assert kr.measure.plan == by_day
+        assert type(kr.measure.plan[0].at) is date
+    assert PlannedValue(pd.Timestamp("2026-08-01"), 5).at == date(2026, 8, 1)
+
+
+def test_numpy_and_pandas_values_that_name_no_day_are_refused():
+    pd = pytest.importorskip("pandas")
+    np = pytest.importorskip("numpy")
+    for moment in (
+        np.datetime64("2026-08-01T09:00"),
+        np.datetime64("2026-08-01T00:00:00.000000001"),  # a nanosecond past midnight
+        np.datetime64("NaT"),
+        np.datetime64("2026-08"),  # a month, not a day
+        np.datetime64("12026-08-01"),  # past what a date holds
+        pd.NaT,
+        pd.Timestamp("2026-08-01", tz="UTC"),
+        pd.Timestamp("2026-08-01") + pd.Timedelta(nanoseconds=1),  # not quite midnight
+        np.datetime64("1850-01-01"),  # outside the plausible years
+    ):
+        with pytest.raises(ValidationError, match=r"Metric\.plan\[0\]\.at"):
+            KeyResult.metric("Sales", start=0, target=100, plan=[(moment, 5)])
 
 
 def test_a_dated_plan_round_trips_through_documents_and_tables():

@@ -326,17 +326,20 @@ def test_numbers_agree_with_the_explained_scores_for_every_kind(tree, policy, ro
 def test_tree_statuses_are_the_explained_scores_judged(tree, policy, rollup, as_of):
     # tree.status works from the numbers alone; it must give each objective's verdict
     # from its explained Score, as `status()` gives it for one objective.
-    fallback = Q3  # for objectives generated without a cycle
-    statuses = tree.status(as_of, policy=policy, rollup=rollup, cycle=fallback)
+    statuses = tree.status(as_of, policy=policy, rollup=rollup)
     scores = tree.score(as_of, policy=policy, rollup=rollup)
     chosen = scores.policy
     for objective in tree:
-        cycle = objective.cycle or fallback
         expected = objective_status(
-            objective, scores[objective.id], cycle, as_of, chosen, rolled_up=rollup != "key_results"
+            objective,
+            scores[objective.id],
+            objective.cycle,
+            as_of,
+            chosen,
+            rolled_up=rollup != "key_results",
         )
         assert statuses[objective.id] is expected
-        if rollup == "key_results" and objective.cycle is not None:
+        if rollup == "key_results":
             assert expected is status(objective, as_of=as_of, policy=policy)
 
 

@@ -28,6 +28,7 @@ from okrkpi._scoring.engine import (
     score_key_result,
     status_from_values,
 )
+from okrkpi._scoring.numbers import shown
 from okrkpi._scoring.protocols import NumericAggregator, NumericScorer
 from okrkpi._scoring.score import Score, Status, clamp
 
@@ -373,8 +374,9 @@ def explain_one(
         (kr, contribution(part, policy))
         for kr, part in zip(objective.key_results, components, strict=True)
     ]
-    parts, children = rollup_parts(
-        structure, objective, key_results, progress, policy, as_of, earlier
+    judged_below = judged_children(structure, objective, progress, policy, as_of, earlier)
+    parts = policy.rollup.combine(
+        objective, key_results, [(child, value) for child, value, _ in judged_below]
     )
     return combine(
         f"Objective {oid!r}",
@@ -383,8 +385,26 @@ def explain_one(
         commitment,
         components=components,
         strategy_prefix=f"{policy.rollup.name}/",
-        note=f"rolled up from {children} aligned objectives" if children else "",
+        note=_rollup_note(judged_below),
     )
+
+
+def _rollup_note(judged_below: Sequence[tuple[Objective, float, date | None]]) -> str:
+    """How many children were rolled up, naming each taken as of an earlier day.
+
+    A child whose cycle runs past its parent's counts as it stood on the parent's last
+    day; its own score (as of a later day) can differ, so the explanation says which day.
+    """
+    if not judged_below:
+        return ""
+    note = f"rolled up from {len(judged_below)} aligned objectives"
+    days = sorted({day for _, _, day in judged_below if day is not None})
+    for day in days:  # one day in practice: the objective's own last day
+        taken = ", ".join(
+            f"{child.id!r} at {shown(value)}" for child, value, on in judged_below if on == day
+        )
+        note += f"; as of {day.isoformat()}, the end of its cycle: {taken}"
+    return note
 
 
 def score_all(

@@ -604,10 +604,12 @@ class AlignmentTree:
         During its cycle, with the default roll-up an objective's status is its worst key
         result's (as `okrkpi.status`); with a roll-up that uses children, its rolled-up
         value is paced. From its cycle's last day on, the status is final: ACHIEVED when
-        its (rolled-up) score is met, else MISSED. Each objective is judged against its
-        own cycle, or `cycle` (a `Cycle` or its name) when it has none: judged within it, as
-        `okrkpi.status(objective, cycle, as_of=...)` judges it, so check-ins after the
-        end of `cycle` do not count.
+        its (rolled-up) score is met, else MISSED.
+
+        Each objective is judged against its own cycle, or against `cycle` (a `Cycle` or
+        its name) when one is given, for every objective, as `okrkpi.status(objective,
+        cycle, as_of=...)` judges it: within that cycle, so check-ins after its end do
+        not count, and a roll-up judges every objective within it too.
 
         Raises:
             ValidationError: An objective has no cycle and no `cycle` is given.
@@ -622,20 +624,17 @@ class AlignmentTree:
             )
         cycles: dict[str, Cycle] = {}
         for objective in self:
-            own = objective.cycle if objective.cycle is not None else cycle
+            own = objective.cycle if cycle is None else cycle
             if own is None:
                 raise ValidationError.field(
                     f"objectives[{objective.id!r}].cycle", None, "a cycle (or pass cycle=)"
                 )
             cycles[objective.id] = own
         judged = self
-        if any(objective.cycle is None for objective in self):
-            # Those without a cycle are judged within `cycle`: scored as if it were theirs.
+        if cycle is not None and any(objective.cycle != cycle for objective in self):
+            # Judged within `cycle`, as `okrkpi.status` does: scored as if it were theirs.
             judged = AlignmentTree(
-                [
-                    attrs.evolve(objective, cycle=cycle) if objective.cycle is None else objective
-                    for objective in self
-                ],
+                [attrs.evolve(objective, cycle=cycle) for objective in self],
                 policy=self._policy,
             )
         scores = judged.score(as_of, policy=chosen)

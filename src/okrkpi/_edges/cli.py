@@ -40,6 +40,8 @@ from okrkpi._errors import MissingExtraError, OkrKpiError, OkrKpiWarning, Proble
 from okrkpi._model.confidence_scale import ConfidenceScale
 from okrkpi._model.hygiene import lint
 from okrkpi._model.kpi_links import propose_objective
+from okrkpi._model.moments import DayOf
+from okrkpi._scoring.policy import ScoringPolicy
 from okrkpi._scoring.registry import default_registry
 
 __all__ = ["main"]
@@ -93,6 +95,7 @@ def _parser() -> argparse.ArgumentParser:
     score.add_argument(
         "--rollup", metavar="NAME", help="roll scores up with this registered strategy"
     )
+    _day_of_option(score)
     score.add_argument(
         "--max-bytes",
         type=_size,
@@ -112,6 +115,7 @@ def _parser() -> argparse.ArgumentParser:
         "--as-of", type=_day, dest="file_as_of", metavar="YYYY-MM-DD", help="this meeting (today)"
     )
     review.add_argument("--format", choices=("text", "md", "html", "json"), dest="file_format")
+    _day_of_option(review)
     review.add_argument(
         "--charts",
         action="store_true",
@@ -126,6 +130,16 @@ def _parser() -> argparse.ArgumentParser:
     )
     _table_options(review)
     return parser
+
+
+def _day_of_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--day-of",
+        choices=tuple(rule.value for rule in DayOf),
+        default=DayOf.LOCAL.value,
+        help="the day a check-in with a UTC offset falls on: its own local day (default) "
+        "or its UTC day (ScoringPolicy.day_of)",
+    )
 
 
 # The confidence scales a folder of CSV tables may be written in, by name.
@@ -437,8 +451,14 @@ def _reject_constant(name: str) -> float:
     raise ValueError(f"{name} is not a finite number")
 
 
-def _report(document: Document, as_of: date, output: str, rollup: str | None = None) -> str:
-    tree = AlignmentTree(document.objectives)
+def _report(
+    document: Document,
+    as_of: date,
+    output: str,
+    rollup: str | None = None,
+    day_of: DayOf = DayOf.LOCAL,
+) -> str:
+    tree = AlignmentTree(document.objectives, policy=ScoringPolicy(day_of=day_of))
     if output == "json":
         scores = tree.score(as_of, rollup=rollup)
         statuses = {
@@ -457,17 +477,18 @@ def _report(document: Document, as_of: date, output: str, rollup: str | None = N
                 for objective in tree
             ],
             "kpis": [
-                {"name": kpi.name, "health": kpi.health(as_of).value} for kpi in document.kpis
+                {"name": kpi.name, "health": kpi.health(as_of, day_of=day_of).value}
+                for kpi in document.kpis
             ],
             "findings": [str(finding) for finding in lint(tree, as_of=as_of)],
         }
         return json.dumps(payload, indent=2, allow_nan=False)
     parts = [f"OKRs as of {as_of.isoformat()}", render_tree(tree, as_of=as_of, rollup=rollup)]
     if document.kpis:
-        parts += ["", "KPIs", render_kpis(document.kpis, as_of=as_of)]
+        parts += ["", "KPIs", render_kpis(document.kpis, as_of=as_of, day_of=day_of)]
         for kpi in document.kpis:
             try:
-                draft = propose_objective(kpi, as_of)
+                draft = propose_objective(kpi, as_of, day_of=day_of)
             except OkrKpiError as error:  # e.g. no next cycle within the plausible years
                 parts.append(f"  -> no objective proposed for {kpi.name}: {error}")
                 continue
@@ -482,9 +503,16 @@ def _report(document: Document, as_of: date, output: str, rollup: str | None = N
 
 
 def _review(
-    document: Document, since: date, as_of: date, output: str, *, charts: bool = False
+    document: Document,
+    since: date,
+    as_of: date,
+    output: str,
+    *,
+    charts: bool = False,
+    day_of: DayOf = DayOf.LOCAL,
 ) -> str:
-    made = review(AlignmentTree(document.objectives), since=since, as_of=as_of, kpis=document.kpis)
+    tree = AlignmentTree(document.objectives, policy=ScoringPolicy(day_of=day_of))
+    made = review(tree, since=since, as_of=as_of, kpis=document.kpis)
     if output == "json":
         return json.dumps(made.to_dict(), indent=2, allow_nan=False)
     if output == "md":
@@ -514,10 +542,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                 arguments.file, arguments.max_bytes, _reading_options(arguments)
             )
             day = as_of if as_of is not None else date.today()  # the edge may read the clock
+            rule = DayOf(arguments.day_of)
             if arguments.command == "review":
-                report = _review(document, arguments.since, day, output, charts=arguments.charts)
+                report = _review(
+                    document, arguments.since, day, output, charts=arguments.charts, day_of=rule
+                )
             else:
-                report = _report(document, day, output, arguments.rollup)
+                report = _report(document, day, output, arguments.rollup, rule)
         else:
             document = Document(tuple(example_objectives()), tuple(example_kpis()))
             day = as_of if as_of is not None else EXAMPLE_AS_OF

@@ -150,15 +150,18 @@ def _initiative_text(initiative: Initiative) -> str:
     return f"{initiative.title} [{', '.join(details)}]"
 
 
-def render_kpis(kpis: Iterable[KPI], *, as_of: date) -> str:
-    """One line a KPI: health with its reason, and whether a measurement is overdue."""
+def render_kpis(kpis: Iterable[KPI], *, as_of: date, day_of: DayOf | str = DayOf.LOCAL) -> str:
+    """One line a KPI: health with its reason, and whether a measurement is overdue.
+
+    A measurement's day follows the rule `day_of`.
+    """
     check_moment("render_kpis.as_of", as_of, "a date")
     lines = []
     for position, kpi in enumerate(kpis):
         if not isinstance(kpi, KPI):
             raise ValidationError.field(f"render_kpis.kpis[{position}]", kpi, "a KPI")
-        report = kpi.health_report(as_of)
-        overdue = "  (measurement overdue)" if kpi.is_overdue(as_of) else ""
+        report = kpi.health_report(as_of, day_of=day_of)
+        overdue = "  (measurement overdue)" if kpi.is_overdue(as_of, day_of=day_of) else ""
         lines.append(f"{label_of(report.health):<9} {report.reason}{overdue}")
     return "\n".join(lines)
 

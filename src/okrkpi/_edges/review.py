@@ -395,12 +395,12 @@ def review(
     ]
     alerts = []
     for kpi in items:
-        report = kpi.health_report(as_of, day_of=rule)
+        report = kpi.health_report(as_of, day_of=rule)  # the tree's rule, as everywhere
         overdue = kpi.is_overdue(as_of, day_of=rule)
         if report.health not in (Health.WARNING, Health.UNHEALTHY) and not overdue:
             continue
         try:
-            draft = propose_objective(kpi, as_of)
+            draft = propose_objective(kpi, as_of, day_of=rule)
         except OkrKpiError:  # no next cycle within the plausible years
             draft = None
         alerts.append(

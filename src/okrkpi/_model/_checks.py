@@ -5,13 +5,14 @@ from __future__ import annotations
 import enum
 import math
 import numbers
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from okrkpi._errors import ValidationError
-from okrkpi._model.moments import day_of
+from okrkpi._errors import Problem, ValidationError
+from okrkpi._model.moments import DayOf, day_of, day_rule
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -142,6 +143,57 @@ def check_moment(path: str, value: object, expectation: str = "a date or datetim
     except (ValueError, TypeError, OverflowError):
         raise ValidationError.field(
             path, value, f"{expectation}, not a missing time such as NaT"
+        ) from None
+
+
+def check_as_of(path: str, value: object, *, optional: bool = True) -> None:
+    """An `as_of` argument: a date or a datetime (or None when `optional`), naming `path`.
+
+    Raises:
+        ValidationError: Anything else, e.g. `score.as_of: expected a date, a datetime or
+            None, got '2026-08-01'`.
+    """
+    if value.__class__ is date or (optional and value is None):
+        return
+    check_moment(path, value, "a date, a datetime or None" if optional else "a date or datetime")
+
+
+def query_rule(owner: str, as_of: object, rule: DayOf | str, *, optional: bool = True) -> DayOf:
+    """Check a query's `as_of` and `day_of` arguments, naming `owner`; the day rule.
+
+    Raises:
+        ValidationError: `{owner}.as_of` is not a date or datetime (or None when
+            `optional`), or `{owner}.day_of` is no day rule.
+    """
+    if as_of.__class__ is not date and not (optional and as_of is None):
+        check_as_of(f"{owner}.as_of", as_of, optional=optional)
+    if rule.__class__ is DayOf:
+        return rule
+    return day_rule(rule, f"{owner}.day_of")
+
+
+_ARGUMENTS = frozenset({"as_of", "day_of"})  # checked deep inside, where no owner is known
+
+
+@contextmanager
+def arguments_of(owner: str) -> Iterator[None]:
+    """Name `owner` in a `ValidationError` about a bare `as_of` or `day_of` raised within.
+
+    A history checks a moment against its own (a naive `as_of` against aware check-ins)
+    without knowing which function was called: `as_of: ...` becomes `score.as_of: ...`.
+    """
+    try:
+        yield
+    except ValidationError as error:
+        if not any(problem.path in _ARGUMENTS for problem in error.problems):
+            raise
+        raise type(error)(
+            *(
+                Problem(f"{owner}.{problem.path}", problem.message)
+                if problem.path in _ARGUMENTS
+                else problem
+                for problem in error.problems
+            )
         ) from None
 
 

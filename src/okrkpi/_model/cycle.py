@@ -20,6 +20,7 @@ from okrkpi._model._checks import (
     field_path,
     instance_of,
     is_number,
+    query_rule,
     text,
 )
 from okrkpi._model.moments import DayOf
@@ -277,14 +278,19 @@ class Cycle:
 
         A datetime is in the cycle when its day, by the rule `day_of`, is: by default an
         aware datetime's own local day, so `2026-09-30T18:30-07:00` is in 2026-Q3.
+
+        Raises:
+            ValidationError: `other` is neither, or `day_of` is no day rule
+                (`Cycle.contains.day_of`), whatever `other` is.
         """
+        rule = query_rule("Cycle.contains", None, day_of)
         if isinstance(other, Cycle):
             return self.start <= other.start and other.end <= self.end
         if isinstance(other, date):
-            check_moment("Cycle.contains", other, "a Cycle or a date")
-            day = day_in(other, day_of)
+            check_moment("Cycle.contains.other", other, "a Cycle or a date")
+            day = day_in(other, rule)
             return self.start <= day <= self.end
-        raise ValidationError.field("Cycle.contains", other, "a Cycle or a date")
+        raise ValidationError.field("Cycle.contains.other", other, "a Cycle or a date")
 
     def __contains__(self, other: object) -> bool:
         return isinstance(other, Cycle | date) and self.contains(other)
@@ -294,9 +300,11 @@ class Cycle:
 
         `(as_of - start).days / (end - start).days`, clamped; a one-day cycle is
         0.0 before its day and 1.0 from it on. A datetime counts as its day by `day_of`.
+
+        Raises:
+            ValidationError: `as_of` is not a date or datetime, or `day_of` is no day rule.
         """
-        check_moment("as_of", as_of, "a date or datetime")
-        day = day_in(as_of, day_of)
+        day = day_in(as_of, query_rule("Cycle.elapsed", as_of, day_of, optional=False))
         span = (self.end - self.start).days
         if span == 0:
             return 0.0 if day < self.start else 1.0

@@ -64,7 +64,7 @@ def lint(
     as_of: date,
     stale_after: timedelta = timedelta(weeks=2),
     max_key_results: int = 5,
-    day_of: DayOf | str = DayOf.LOCAL,
+    day_of: DayOf | str | None = None,
 ) -> tuple[Finding, ...]:
     """Flag objectives and key results that need attention as of a date.
 
@@ -84,7 +84,9 @@ def lint(
         as_of: The day to judge at.
         stale_after: How long a key result may go without a check-in.
         max_key_results: More key results than this is flagged.
-        day_of: The day rule a check-in's day is read by (`ScoringPolicy.day_of`).
+        day_of: The day rule a check-in's day is read by. None (the default): the rule
+            of the tree's policy for an `AlignmentTree`, as its scores use it, else
+            `DayOf.LOCAL`; a rule given here wins.
     """
     check_moment("lint.as_of", as_of, "a date")
     if not isinstance(stale_after, timedelta) or stale_after <= timedelta(0):
@@ -99,7 +101,7 @@ def lint(
     for position, objective in enumerate(given):
         if not isinstance(objective, Objective):
             raise ValidationError.field(f"lint.objectives[{position}]", objective, "an Objective")
-    rule = day_rule(day_of, "lint.day_of")
+    rule = _rule_of(objectives, day_of)
     by_id = {objective.id: objective for objective in given}
     day = day_in(as_of, rule)
     findings: list[Finding] = []
@@ -146,6 +148,15 @@ def _cycle_findings(
                 f"(first {late[0].isoformat()}); they do not count for its score",
                 key_result_id=key_result.id,
             )
+
+
+def _rule_of(objectives: Iterable[Objective], day_of: DayOf | str | None) -> DayOf:
+    """The day rule lint reads by: the one given, else the tree's policy's, else LOCAL."""
+    if day_of is not None:
+        return day_rule(day_of, "lint.day_of")
+    # Read without importing the tree, which lives a layer above: its policy's rule.
+    carried = getattr(getattr(objectives, "policy", None), "day_of", None)
+    return carried if isinstance(carried, DayOf) else DayOf.LOCAL
 
 
 _OTHER_RULE = MappingProxyType({DayOf.LOCAL: DayOf.UTC, DayOf.UTC: DayOf.LOCAL})

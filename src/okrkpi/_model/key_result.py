@@ -20,6 +20,7 @@ from okrkpi._model._checks import (
     instance_of,
     non_negative,
     optional_text,
+    query_rule,
     set_floats,
     text,
 )
@@ -148,7 +149,8 @@ class Metric:
 
         `day_of` is the rule for the day a datetime `as_of` falls on.
         """
-        return plan_position(self.plan, self.start, self.target, cycle, as_of, day_of)
+        rule = query_rule("Metric.planned", as_of, day_of, optional=False)
+        return plan_position(self.plan, self.start, self.target, cycle, as_of, rule)
 
     @property
     def increasing(self) -> bool:
@@ -631,10 +633,11 @@ class KeyResult:
         Before any check-in a zoned key result is at its baseline, an ordinal one in FAIL;
         None for other kinds. `day_of` is the day rule for a date `as_of`.
         """
+        rule = query_rule("KeyResult.zone", as_of, day_of)
         measure = self.measure
         if not isinstance(measure, Zoned | Ordinal):
             return None
-        value = self.check_ins.latest_value(as_of, day_of=day_of)
+        value = self.check_ins.latest_value(as_of, day_of=rule)
         if value is None:
             return Zone.FAIL if isinstance(measure, Ordinal) else measure.zone(measure.baseline)
         return measure.zone(value)
@@ -648,26 +651,30 @@ class KeyResult:
         `day_of` (each moment's own local day by default), is on or before it; of those,
         the latest instant is the current one.
         """
-        return self.check_ins.latest(as_of, day_of=day_of)
+        rule = query_rule("KeyResult.latest_check_in", as_of, day_of)
+        return self.check_ins.latest(as_of, day_of=rule)
 
     def latest_value(
         self, as_of: Moment | None = None, *, day_of: DayOf | str = DayOf.LOCAL
     ) -> float | bool | None:
         """The value of `latest_check_in(as_of)`; None if there is no check-in yet."""
-        value: float | bool | None = self.check_ins.latest_value(as_of, day_of=day_of)
+        rule = query_rule("KeyResult.latest_value", as_of, day_of)
+        value: float | bool | None = self.check_ins.latest_value(as_of, day_of=rule)
         return value
 
     def check_ins_until(
         self, as_of: Moment | None = None, *, day_of: DayOf | str = DayOf.LOCAL
     ) -> tuple[CheckIn, ...]:
         """Every check-in on or before `as_of` (all of them for None), oldest first."""
-        return self.check_ins.until(as_of, day_of=day_of)
+        rule = query_rule("KeyResult.check_ins_until", as_of, day_of)
+        return self.check_ins.until(as_of, day_of=rule)
 
     def confidence(
         self, as_of: Moment | None = None, *, day_of: DayOf | str = DayOf.LOCAL
     ) -> ConfidenceRating | None:
         """The most recent confidence stated on or before `as_of`."""
-        for item in reversed(self.check_ins_until(as_of, day_of=day_of)):
+        rule = query_rule("KeyResult.confidence", as_of, day_of)
+        for item in reversed(self.check_ins.until(as_of, day_of=rule)):
             if item.confidence is not None:
                 return item.confidence
         return None

@@ -14,12 +14,13 @@ from dateutil.rrule import DAILY, MONTHLY, WEEKLY, rrule
 
 from okrkpi._errors import ValidationError
 from okrkpi._model._checks import (
-    check_moment,
+    arguments_of,
     enum_member,
     finite,
     finite_float,
     instance_of,
     optional_text,
+    query_rule,
     set_floats,
     text,
 )
@@ -27,7 +28,7 @@ from okrkpi._model._schedule import Schedule, cadence, parse_rule
 from okrkpi._model._stats import least_squares
 from okrkpi._model.cycle import Cycle
 from okrkpi._model.history import Measurement, Measurements, measurements_field
-from okrkpi._model.moments import DAY, DayOf, Moment, day_number, day_rule, moment_key
+from okrkpi._model.moments import DAY, DayOf, Moment, day_number, moment_key
 from okrkpi._model.moments import day_of as day_in
 from okrkpi._model.words import words_for
 
@@ -296,13 +297,17 @@ class KPI:
         A date `as_of` is the end of that day: every measurement whose day, by the rule
         `day_of` (an aware datetime's own local day by default), is on or before it.
         """
-        return self.measurements.until(as_of, day_of=day_of)
+        rule = query_rule("KPI.measurements_until", as_of, day_of)
+        with arguments_of("KPI.measurements_until"):
+            return self.measurements.until(as_of, day_of=rule)
 
     def latest(
         self, as_of: Moment | None = None, *, day_of: DayOf | str = DayOf.LOCAL
     ) -> Measurement | None:
         """The last measurement on or before `as_of` (by `day_of` for a date), or None."""
-        return self.measurements.latest(as_of, day_of=day_of)
+        rule = query_rule("KPI.latest", as_of, day_of)
+        with arguments_of("KPI.latest"):
+            return self.measurements.latest(as_of, day_of=rule)
 
     def missing_components(self) -> tuple[str, ...]:
         """Which of target, timeframe, data source and frequency are absent (in that order)."""
@@ -316,13 +321,18 @@ class KPI:
 
     def health(self, as_of: Moment | None = None, *, day_of: DayOf | str = DayOf.LOCAL) -> Health:
         """HEALTHY, WARNING, UNHEALTHY, or UNKNOWN with no measurement (or no target)."""
-        return self.health_report(as_of, day_of=day_of).health
+        return self._report("KPI.health", as_of, day_of).health
 
     def health_report(
         self, as_of: Moment | None = None, *, day_of: DayOf | str = DayOf.LOCAL
     ) -> HealthReport:
         """The health with a readable reason and the value it used (as of `latest`)."""
-        latest = self.latest(as_of, day_of=day_of)
+        return self._report("KPI.health_report", as_of, day_of)
+
+    def _report(self, owner: str, as_of: Moment | None, day_of: DayOf | str) -> HealthReport:
+        rule = query_rule(owner, as_of, day_of)
+        with arguments_of(owner):
+            latest = self.measurements.latest(as_of, day_of=rule)
         if latest is None:
             return HealthReport(Health.UNKNOWN, f"{self.name}: no measurement yet")
         value = latest.value
@@ -330,10 +340,10 @@ class KPI:
         if self.target is None:
             return HealthReport(Health.UNKNOWN, f"{shown}: no target set", value, latest.at)
         if isinstance(self.target, TargetRange):
-            health, rule = self._range_health(value, self.target)
+            health, why = self._range_health(value, self.target)
         else:
-            health, rule = self._point_health(value, self.target)
-        return HealthReport(health, f"{shown}: {rule}", value, latest.at)
+            health, why = self._point_health(value, self.target)
+        return HealthReport(health, f"{shown}: {why}", value, latest.at)
 
     def _unit(self) -> str:
         return f" {self.unit}" if self.unit else ""
@@ -371,7 +381,7 @@ class KPI:
 
     def _anchor(self, as_of: Moment, rule: DayOf) -> tuple[date, bool] | None:
         """Where due dates count from, and whether that day itself can be due."""
-        latest = self.latest(as_of, day_of=rule)
+        latest = self.measurements.latest(as_of, day_of=rule)
         if latest is not None:
             return day_in(latest.at, rule), False
         if self.timeframe is not None:
@@ -400,9 +410,13 @@ class KPI:
         Raises:
             ValidationError: `as_of` is not a date or datetime.
         """
-        check_moment("as_of", as_of, "a date or datetime")
+        rule = query_rule("KPI.next_due", as_of, day_of, optional=False)
+        with arguments_of("KPI.next_due"):
+            return self._next_due(as_of, rule)
+
+    def _next_due(self, as_of: Moment, rule: DayOf) -> date | None:
         schedule = self._rule()
-        anchor = self._anchor(as_of, day_rule(day_of)) if schedule is not None else None
+        anchor = self._anchor(as_of, rule) if schedule is not None else None
         if schedule is None or anchor is None:
             return None
         day, inclusive = anchor
@@ -414,8 +428,10 @@ class KPI:
         The due day itself is not late, and a KPI measured on day D is never overdue
         before D plus one period of a `Frequency`.
         """
-        due = self.next_due(as_of, day_of=day_of)
-        return due is not None and due < day_in(as_of, day_of)
+        rule = query_rule("KPI.is_overdue", as_of, day_of, optional=False)
+        with arguments_of("KPI.is_overdue"):
+            due = self._next_due(as_of, rule)
+        return due is not None and due < day_in(as_of, rule)
 
     def trend(
         self,
@@ -439,7 +455,9 @@ class KPI:
         """
         if window is not None and (not isinstance(window, timedelta) or window <= timedelta(0)):
             raise ValidationError.field("KPI.trend.window", window, "a positive timedelta")
-        visible = self.measurements_until(as_of, day_of=day_of)
+        rule = query_rule("KPI.trend", as_of, day_of)
+        with arguments_of("KPI.trend"):
+            visible = self.measurements.until(as_of, day_of=rule)
         if window is not None and visible:
             # The window ends at `as_of` (the end of that day for a date), or at the latest
             # measurement when `as_of` is None.
@@ -485,10 +503,11 @@ class KPI:
         Raises:
             ValidationError: No measurement on or before the cycle's end.
         """
-        before = self.latest(cycle.start, day_of=day_of)
+        rule = query_rule("KPI.value_at_start", None, day_of)
+        before = self.measurements.latest(cycle.start, day_of=rule)
         if before is not None:
             return before.value
-        for item in self.measurements_until(cycle.end, day_of=day_of):
+        for item in self.measurements.until(cycle.end, day_of=rule):
             return item.value
         raise ValidationError.field(
             f"KPI({self.name!r}).measurements", (), f"a measurement by {cycle.end.isoformat()}"

@@ -88,9 +88,15 @@ def day_of(moment: Moment, rule: DayOf | str = DayOf.LOCAL) -> date:
 
     The date itself; a naive datetime's date as written; an aware datetime's date in its
     own offset (`LOCAL`) or in UTC (`UTC`).
+
+    Raises:
+        ValidationError: `rule` is no day rule, whatever the moment (a plain date is its
+            own day under either rule, but a misspelt rule is still a mistake).
     """
+    if rule.__class__ is not DayOf:
+        rule = day_rule(rule)
     if isinstance(moment, datetime):
-        if rule is not DayOf.LOCAL and day_rule(rule) is DayOf.UTC:
+        if rule is DayOf.UTC:
             offset = moment.utcoffset()
             if offset:
                 try:

@@ -16,6 +16,7 @@ from okrkpi._model._checks import (
     check_non_negative,
     check_text,
     enum_member,
+    query_rule,
     sequence_of,
 )
 from okrkpi._model.cycle import Cycle, named_cycle
@@ -356,8 +357,8 @@ class Objective:
 
         A datetime `as_of` counts as its day by the rule `day_of`.
         """
-        day = day_in(as_of, day_of)
-        return self.cycle is not None and day > self.cycle.end
+        rule = query_rule("Objective.is_past", as_of, day_of, optional=False)
+        return self.cycle is not None and day_in(as_of, rule) > self.cycle.end
 
     # -- change -------------------------------------------------------------------------
 

@@ -12,24 +12,26 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable, Mapping
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Any
 
 import attrs
 
 from okrkpi._errors import ValidationError
-from okrkpi._model._checks import check_date, finite_float
+from okrkpi._model._checks import check_date, check_moment, finite_float
 from okrkpi._model.cycle import Cycle
 from okrkpi._model.moments import DayOf, day_of
 
-__all__ = ["PlanPosition", "PlannedValue", "check_plan_day", "plan_field", "plan_position"]
+__all__ = ["PlanPosition", "PlannedValue", "plan_day", "plan_field", "plan_position"]
 
 
 @attrs.frozen(slots=True)
 class PlannedValue:
     """The value a metric should have reached by the end of a day.
 
-    A plan is by the day: `at` is a `date`, and a datetime is refused with a
+    A plan is by the day: `at` is a `date`. A timestamp at midnight without a time zone
+    (a `datetime`, a pandas `Timestamp`, a numpy `datetime64`) is that day, as in tables,
+    where frame libraries store days that way; any other datetime is refused with a
     `ValidationError` (which day a moment falls on depends on the day rule of the policy
     that judges it, so a plan point would move between policies).
 
@@ -42,19 +44,44 @@ class PlannedValue:
     value: float
 
     def __attrs_post_init__(self) -> None:
-        check_plan_day("PlannedValue.at", self.at)
+        object.__setattr__(self, "at", plan_day("PlannedValue.at", self.at))
         object.__setattr__(self, "value", finite_float("PlannedValue.value", self.value))
 
 
-def check_plan_day(path: str, value: object) -> None:
-    """A plan's day: a plausible `date`; a datetime is refused (a plan is by the day).
+_PLAN_DAY = (
+    "a date, or a timestamp at midnight without a time zone (that day); "
+    "a plan is by the day, not the time"
+)
+_COARSER_THAN_A_DAY = frozenset({"Y", "M", "W"})  # numpy units that name no one day
+
+
+def plan_day(path: str, value: object) -> date:
+    """A plan's day: a plausible `date`, or a zone-less midnight timestamp as its day.
+
+    The rule of tables: a `datetime` (pandas' `Timestamp` too) or numpy `datetime64` at
+    midnight without a time zone stands for that day. Other datetimes are refused: a plan
+    is by the day.
 
     Raises:
-        ValidationError: Not a date, a datetime, or outside the plausible years.
+        ValidationError: Not a day by that rule, or outside the plausible years, naming
+            `path`.
     """
-    if isinstance(value, datetime):
-        raise ValidationError.field(path, value, "a date, not a datetime (use .date())")
+    if value.__class__.__name__ == "datetime64":  # numpy's, read without importing numpy
+        unit = str(getattr(value, "dtype", "")).partition("[")[2].rstrip("]")
+        day = value.astype("datetime64[D]")  # type: ignore[attr-defined]
+        moment = day.item()  # a date, or an int past what a date holds
+        if unit in _COARSER_THAN_A_DAY or bool(day != value) or not isinstance(moment, date):
+            raise ValidationError.field(path, value, _PLAN_DAY)  # a time, NaT, year 12026
+        value = moment
+    if value.__class__ is not date and isinstance(value, datetime):
+        check_moment(path, value, _PLAN_DAY)  # pandas' NaT is a datetime no one can read
+        nanoseconds: int = getattr(value, "nanosecond", 0)  # pandas' Timestamp has them
+        if value.tzinfo is not None or value.time() != time(0) or nanoseconds:
+            raise ValidationError.field(path, value, _PLAN_DAY)
+        value = date(value.year, value.month, value.day)
+    check_moment(path, value, _PLAN_DAY)
     check_date(path, value)
+    return value  # type: ignore[return-value]
 
 
 def _point(item: object, position: int) -> PlannedValue:
@@ -68,8 +95,8 @@ def _point(item: object, position: int) -> PlannedValue:
         raise ValidationError.field(
             f"Metric.plan[{position}]", item, "a PlannedValue or a (date, value) pair"
         )
-    check_plan_day(f"Metric.plan[{position}].at", at)  # named by its position in the plan
-    return PlannedValue(at, value)
+    day = plan_day(f"Metric.plan[{position}].at", at)  # named by its position in the plan
+    return PlannedValue(day, value)
 
 
 def plan_field(

@@ -334,6 +334,9 @@ def calibration(
     With a banded `scale` (e.g. `ConfidenceScale.low_medium_high()`), the table has one
     bucket per band, labelled, instead of `buckets` equal ones.
 
+    Scored with `policy`; when None, with the policy of `objectives` when it is an
+    `AlignmentTree` (its grader and day rule, as its scores use them), else the defaults.
+
     Raises:
         ValidationError: `objectives` holds something else than objectives, an objective
             has no cycle, or `buckets` is not a positive integer.
@@ -344,6 +347,8 @@ def calibration(
         raise ValidationError.field("calibration.buckets", buckets, "a whole number >= 1")
     if stated_as_of is not None:
         check_moment("calibration.stated_as_of", stated_as_of, "a date or None")
+    if policy is None and isinstance(objectives, AlignmentTree):
+        policy = objectives.policy
     chosen = resolve_policy(policy)
     pairs: list[tuple[float, bool]] = []
     for position, objective in enumerate(objectives):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 import attrs
@@ -15,6 +15,8 @@ from okrkpi._model.objective import Commitment
 from okrkpi._model.tolerance import EDGE_TOLERANCE, checked_tolerance, reaches, within
 from okrkpi._model.words import words_for
 from okrkpi._model.zones import Zone
+from okrkpi._scoring.numbers import exact as _n
+from okrkpi._scoring.numbers import shown, shown_together
 from okrkpi._scoring.score import Aggregate, Grade, Measured, Status
 
 if TYPE_CHECKING:
@@ -25,10 +27,6 @@ if TYPE_CHECKING:
     from okrkpi._scoring.protocols import WeightedValue
 
     Parts = Sequence[WeightedValue]
-
-
-def _n(number: float) -> str:
-    return f"{number:g}"
 
 
 def _wrong_measure(scorer: str, key_result: KeyResult, expected: str) -> ValidationError:
@@ -182,7 +180,8 @@ class _ZoneValues:
         if isinstance(measure, Zoned):
             value = measure.baseline if current is None else float(current)
             share = measure.progress(value)
-            return measure.zone(value), f"{_n(value)} is {share:.0%} of the way to stretch"
+            way = f"{_n(value)} is {shown(share * 100)}% of the way to stretch"
+            return measure.zone(value), way
         if isinstance(measure, Ordinal):
             zone = Zone.FAIL if current is None else measure.zone(float(current))
             return zone, "checked in as a zone"
@@ -238,6 +237,25 @@ def _total_weight(used: Sequence[WeightedValue]) -> str:
     return _n(total) if math.isfinite(total) else f"{_n(scaled)}x{_n(largest)}"
 
 
+def _printed(
+    used: Sequence[WeightedValue],
+    recompute: Callable[[Sequence[WeightedValue]], float],
+    result: float,
+) -> list[str]:
+    """The parts' values as a formula prints them: recomputed, they give `result` as shown.
+
+    Two decimals where that is safe (`0.50`); more digits where a reader recomputing the
+    formula from two would get another number than the one stated, or one across an edge.
+    """
+    weights = [weight for weight, _ in used]
+    shown_result = shown(result)
+
+    def agrees(values: Sequence[float]) -> bool:
+        return shown(recompute(list(zip(weights, values, strict=True)))) == shown_result
+
+    return shown_together([value for _, value in used], agrees, decimals=True)
+
+
 def _normalised(used: Sequence[WeightedValue]) -> list[WeightedValue]:
     # Weights are scaled by the largest first, so weights near the float limit cannot
     # overflow the sum; fsum is exactly rounded, so the order of the parts cannot matter.
@@ -269,8 +287,12 @@ class _WeightedMean:
         used = _positive(parts)
         if not used:
             return Aggregate(0.0, "no parts with weight > 0")
-        terms = " + ".join(f"{value:.2f}x{_n(weight)}" for weight, value in used)
-        return Aggregate(_mean(used), f"({terms}) / {_total_weight(used)}")
+        mean = _mean(used)
+        values = _printed(used, _mean, mean)
+        terms = " + ".join(
+            f"{value}x{_n(weight)}" for (weight, _), value in zip(used, values, strict=True)
+        )
+        return Aggregate(mean, f"({terms}) / {_total_weight(used)}")
 
 
 def weighted_mean() -> _WeightedMean:
@@ -289,8 +311,9 @@ class _Minimum:
         used = _positive(parts)
         if not used:
             return Aggregate(0.0, "no parts with weight > 0")
-        values = ", ".join(f"{value:.2f}" for _, value in used)
-        return Aggregate(min(value for _, value in used), f"min({values})")
+        least = min(value for _, value in used)
+        values = _printed(used, lambda printed: min(value for _, value in printed), least)
+        return Aggregate(least, f"min({', '.join(values)})")
 
 
 def minimum() -> _Minimum:
@@ -318,8 +341,12 @@ class _WeightedGeometricMean:
         used = _positive(parts)
         if not used:
             return Aggregate(0.0, "no parts with weight > 0")
-        terms = " * ".join(f"{value:.2f}^{_n(weight)}" for weight, value in used)
-        return Aggregate(self.value_only(used), f"({terms})^(1/{_total_weight(used)})")
+        mean = self.value_only(used)
+        values = _printed(used, self.value_only, mean)
+        terms = " * ".join(
+            f"{value}^{_n(weight)}" for (weight, _), value in zip(used, values, strict=True)
+        )
+        return Aggregate(mean, f"({terms})^(1/{_total_weight(used)})")
 
 
 def weighted_geometric_mean() -> _WeightedGeometricMean:

@@ -7,13 +7,14 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from okrkpi._errors import ValidationError
-from okrkpi._model._checks import check_moment, enum_member
+from okrkpi._model._checks import arguments_of, check_as_of, check_moment, enum_member
 from okrkpi._model.cycle import CYCLE_OR_NAME, Cycle, named_cycle
 from okrkpi._model.key_result import KeyResult, Metric
 from okrkpi._model.moments import DayOf
 from okrkpi._model.moments import day_of as day_in
 from okrkpi._model.objective import Commitment, Objective
 from okrkpi._model.tolerance import reaches
+from okrkpi._scoring.numbers import shown, shown_together
 from okrkpi._scoring.policy import ScoringPolicy, resolve_policy
 from okrkpi._scoring.score import Score, Status, StatusExplanation, clamp
 
@@ -182,6 +183,17 @@ def _commitment(caller: str, commitment: object) -> Commitment:
     return enum_member(f"{caller}.commitment", Commitment, commitment)
 
 
+def _no_commitment(caller: str, objective: Objective, commitment: object) -> None:
+    """Refuse a commitment given for an objective: it carries its own, which decides."""
+    if commitment is not None:
+        raise ValidationError.field(
+            f"{caller}.commitment",
+            commitment,
+            f"None for an objective (Objective({objective.id!r}) carries its own: "
+            f"{objective.commitment.value!r})",
+        )
+
+
 def score(
     subject: KeyResult | Objective,
     as_of: Moment | None = None,
@@ -203,21 +215,25 @@ def score(
         aggregator: Override the policy's aggregator, by instance or registered name.
         grader: Override the policy's grader, by instance or registered name.
         commitment: For a key result on its own, the commitment to grade against
-            (aspirational by default). An objective always uses its own.
+            (aspirational by default). Refused for an objective, which carries its own.
         registry: Where names are looked up (`default_registry` when None).
 
     Returns:
         A `Score` with `value` in [0, 1], raw `progress`, `grade`, `met` and an explanation.
 
     Raises:
-        ValidationError: Not a key result or objective, or a bad `as_of`.
+        ValidationError: Not a key result or objective, a bad `as_of`, or a commitment
+            given for an objective.
         UnknownStrategyError: A strategy name is not registered.
     """
     chosen = resolve_policy(policy, aggregator=aggregator, grader=grader, registry=registry)
-    if isinstance(subject, KeyResult):
-        return score_key_result(subject, as_of, chosen, _commitment("score", commitment))
-    if isinstance(subject, Objective):
-        return score_objective(subject, as_of, chosen)
+    check_as_of("score.as_of", as_of)
+    with arguments_of("score"):
+        if isinstance(subject, KeyResult):
+            return score_key_result(subject, as_of, chosen, _commitment("score", commitment))
+        if isinstance(subject, Objective):
+            _no_commitment("score", subject, commitment)
+            return score_objective(subject, as_of, chosen)
     raise ValidationError.field("score.subject", subject, "a KeyResult or an Objective")
 
 
@@ -331,11 +347,16 @@ def status_from_values(
 
 
 def _cycle_to_judge(
-    caller: str, subject: KeyResult | Objective, cycle: Cycle | str | None, as_of: Moment
+    caller: str,
+    subject: KeyResult | Objective,
+    cycle: Cycle | str | None,
+    as_of: Moment,
+    commitment: object,
 ) -> Cycle:
     """The cycle a status is judged in: `cycle`, or the objective's own; arguments checked."""
-    check_moment(f"{caller}.as_of", as_of, "a date or datetime")
+    check_as_of(f"{caller}.as_of", as_of, optional=False)
     if isinstance(subject, Objective):
+        _no_commitment(caller, subject, commitment)
         cycle = subject.cycle if cycle is None else cycle
     elif not isinstance(subject, KeyResult):
         raise ValidationError.field(f"{caller}.subject", subject, "a KeyResult or an Objective")
@@ -379,21 +400,23 @@ def status(
         policy: The strategies to use.
         pace: Override the policy's pace rule, by instance or registered name.
         commitment: For a key result on its own, the commitment its final status is
-            judged against (aspirational by default), as in `score`. An objective always
-            uses its own.
+            judged against (aspirational by default), as in `score`. Refused for an
+            objective, which carries its own.
         registry: Where names are looked up.
 
     Raises:
-        ValidationError: No cycle to pace against, or bad arguments.
+        ValidationError: No cycle to pace against, a commitment given for an objective,
+            or bad arguments.
     """
     chosen = resolve_policy(policy, pace=pace, registry=registry)
-    cycle = _cycle_to_judge("status", subject, cycle, as_of)
-    if isinstance(subject, KeyResult):
-        judged = judged_as_of(as_of, cycle, chosen.day_of)
-        part = score_key_result(subject, judged, chosen, _commitment("status", commitment))
-        return key_result_status(subject, part, cycle, as_of, chosen)
-    own = score_objective(subject, as_of, chosen, cycle)
-    return objective_status(subject, own, cycle, as_of, chosen)
+    cycle = _cycle_to_judge("status", subject, cycle, as_of, commitment)
+    with arguments_of("status"):
+        if isinstance(subject, KeyResult):
+            judged = judged_as_of(as_of, cycle, chosen.day_of)
+            part = score_key_result(subject, judged, chosen, _commitment("status", commitment))
+            return key_result_status(subject, part, cycle, as_of, chosen)
+        own = score_objective(subject, as_of, chosen, cycle)
+        return objective_status(subject, own, cycle, as_of, chosen)
 
 
 def _paced(
@@ -413,26 +436,34 @@ def _paced(
         position = measure.planned(cycle, day)
         planned, expected = position.planned_value, position.expected
     actual = own.value
+    score_text = shown(actual, decimals=True)
     if has_ended(cycle, day):
         state = final_status(own.met)
         verdict = "met" if own.met else "not met"
-        reason = f"final from {cycle.end.isoformat()}: score {actual:.2f}, {verdict}"
+        reason = f"final from {cycle.end.isoformat()}: score {score_text}, {verdict}"
     elif parts:  # an objective during its cycle: paced by its key results
         state = Status.worst(part.status for part in parts)
-        reason = f"the worst of its key results' statuses; its own score is {actual:.2f}"
+        reason = f"the worst of its key results' statuses; its own score is {score_text}"
     elif reaches(actual, 1.0):
-        state, reason = Status.ACHIEVED, f"actual {actual:.2f}: complete"
+        state, reason = Status.ACHIEVED, f"actual {score_text}: complete"
     elif day < cycle.start:
         state, reason = Status.NOT_STARTED, f"the cycle starts {cycle.start.isoformat()}"
     else:
         state = policy.pace(expected, actual)
+        # Printed so that the pace rule, read on the printed numbers, gives this status.
+        actual_text, expected_text = shown_together(
+            [actual, expected],
+            lambda printed: policy.pace(printed[1], printed[0]) is state,
+            decimals=True,
+        )
         if planned is not None:
             reason = (
-                f"actual {actual:.2f} against the plan's {expected:.2f} (planned value "
-                f"{planned:g} on {day.isoformat()}; the straight line expects {straight:.2f})"
+                f"actual {actual_text} against the plan's {expected_text} (planned value "
+                f"{shown(planned)} on {day.isoformat()}; the straight line expects "
+                f"{shown(straight, decimals=True)})"
             )
         else:
-            reason = f"actual {actual:.2f} against {expected:.2f} expected by the straight line"
+            reason = f"actual {actual_text} against {expected_text} expected by the straight line"
         reason += f" [{policy.pace.name}]"
     return StatusExplanation(
         subject=subject,
@@ -461,17 +492,21 @@ def explain_status(
     """`status(...)` with its numbers: actual, expected, the plan and the straight line.
 
     Takes the arguments of `status`, `commitment` too (for a key result on its own, the
-    commitment its final status is judged against); `.status` always equals what
-    `status` returns.
+    commitment its final status is judged against; refused for an objective, which
+    carries its own); `.status` always equals what `status` returns.
     """
     chosen = resolve_policy(policy, pace=pace, registry=registry)
-    cycle = _cycle_to_judge("explain_status", subject, cycle, as_of)
+    cycle = _cycle_to_judge("explain_status", subject, cycle, as_of, commitment)
     day = day_in(as_of, chosen.day_of)
     if isinstance(subject, KeyResult):
         judged = judged_as_of(as_of, cycle, chosen.day_of)
-        part = score_key_result(subject, judged, chosen, _commitment("explain_status", commitment))
+        with arguments_of("explain_status"):
+            part = score_key_result(
+                subject, judged, chosen, _commitment("explain_status", commitment)
+            )
         return _paced(f"KeyResult {subject.id!r}", subject, part, cycle, day, chosen)
-    own = score_objective(subject, as_of, chosen, cycle)
+    with arguments_of("explain_status"):
+        own = score_objective(subject, as_of, chosen, cycle)
     parts = tuple(
         _paced(f"KeyResult {kr.id!r}", kr, part, cycle, day, chosen)
         for kr, part in zip(subject.key_results, own.parts, strict=True)

@@ -13,8 +13,8 @@ import attrs
 from okrkpi._errors import ValidationError
 from okrkpi._model._checks import enum_member, finite_float
 from okrkpi._model.objective import Commitment
-from okrkpi._model.tolerance import reaches
 from okrkpi._model.words import words_for
+from okrkpi._scoring.numbers import shown
 
 __all__ = ["Aggregate", "Grade", "Measured", "Score", "Status", "StatusExplanation", "clamp"]
 
@@ -82,18 +82,6 @@ _SEVERITY = MappingProxyType(
 def clamp(progress: float) -> float:
     """A score's value: raw progress clamped to [0.0, 1.0]."""
     return 0.0 if progress < 0.0 else 1.0 if progress > 1.0 else progress
-
-
-_GRADE_EDGES = (0.4, 0.7, 1.0)  # the default bands' edges
-
-
-def _fmt(number: float) -> str:
-    if isinstance(number, int):
-        return f"{number:g}"
-    text = f"{number:.4g}"
-    if any(reaches(float(text), edge) != reaches(number, edge) for edge in _GRADE_EDGES):
-        return repr(number)  # rounded, it would read as across an edge it did not reach
-    return text
 
 
 @attrs.frozen(slots=True)
@@ -180,8 +168,8 @@ class Score:
         For example: `"progress 0.5 = (1.6 - 1.2) / (2 - 1.2); value 0.5; aspirational: Yellow"`.
         """
         text = (
-            f"progress {_fmt(self.progress)} = {self.formula} [{self.strategy}]; "
-            f"value {_fmt(self.value)}; {self.commitment.value}: {words_for(self.grade)}"
+            f"progress {shown(self.progress)} = {self.formula} [{self.strategy}]; "
+            f"value {shown(self.value)}; {self.commitment.value}: {words_for(self.grade)}"
         )
         if self.met:
             text += " (met)"
@@ -205,7 +193,7 @@ class Score:
         }
 
     def __str__(self) -> str:
-        return f"{self.subject}: {self.value:.2f} {words_for(self.grade)}"
+        return f"{self.subject}: {shown(self.value, decimals=True)} {words_for(self.grade)}"
 
 
 @attrs.frozen(slots=True)
