@@ -288,7 +288,7 @@ def test_an_objective_table_names_its_day_too():
     assert "As of 2026-08-25, the latest check-in" in objective_html(objective)
     assert "As of 2026-09-01" in objective_html(objective, as_of=date(2026, 9, 1))
     quiet = Objective("Quiet", [KeyResult.binary("k")], cycle=Q3)
-    assert "No check-ins yet, so no status" in objective_html(quiet)
+    assert "No check-ins yet: scores as set up, no status" in objective_html(quiet)
     with pytest.raises(ValidationError, match=r"tree_html\.as_of"):
         tree_html(AlignmentTree(two_speeds()), as_of="2026-08-01")
 
@@ -346,3 +346,12 @@ def test_eight_objectives_get_eight_line_colours_none_a_status_colour():
     assert not set(colours) & set(COLOURS.values())
     spec = chart.to_vega_lite()["encoding"]["color"]["scale"]
     assert spec["range"] == colours  # the same colour per objective in both renderers
+
+
+def test_the_tree_markdown_names_its_day_and_no_check_ins_claim_no_day():
+    lines = TREE._repr_markdown_().splitlines()
+    assert lines[0] == "_As of 2026-08-14, the latest check-in_"
+    quiet = AlignmentTree([Objective("Ship", [KeyResult.binary("k", done=True)], cycle=Q3)])
+    caption = "No check-ins yet: scores as set up, no status"
+    assert quiet._repr_markdown_().splitlines()[0] == f"_{caption}_"
+    assert f">{caption}</caption>" in tree_html(quiet)
