@@ -7,6 +7,7 @@ import subprocess
 import sys
 from datetime import date, datetime, timedelta, timezone
 
+import attrs
 import matplotlib
 
 matplotlib.use("Agg")
@@ -509,3 +510,24 @@ def test_a_figure_opened_for_a_drawing_that_fails_is_closed(monkeypatch):
 def test_progress_over_time_refuses_a_string_as_its_dates(dates):
     with pytest.raises(ValidationError, match=r"progress_over_time\.dates: expected a sequence"):
         progress_over_time(TREE, dates)
+
+
+def test_a_carried_over_objective_continues_its_line_on_one_row():
+    from okrkpi import Cycle, carry_over
+
+    q4 = Cycle.quarter(2026, 4)
+    first = Objective("Grow revenue", [KeyResult.metric("r", start=0, target=10)], id="grow")
+    first = attrs.evolve(first, cycle=Q3)
+    second = carry_over(first, to=q4)
+    twin = Objective("Grow revenue", [KeyResult.binary("b")], id="other", cycle=Q3)
+    chart = timeline([first, second, twin], as_of=date(2026, 10, 15), group_by=None)
+    bars = [row for row in chart.data if row["kind"] == "objective"]
+    rows = {row["objective_id"]: row["row"] for row in bars}
+    assert rows[first.id] == rows[second.id] != rows["other"]  # one line, two cycles
+    assert [row["cycle"] for row in bars if row["row"] == rows["grow"]] == [Q3.name, q4.name]
+    drawn = chart.plot()
+    labels = [label.get_text() for label in drawn.ax_.get_yticklabels()]
+    # two lines share a title: each names its objective, as progress_over_time does
+    assert sorted(labels) == sorted([f"Grow revenue ({second.id})", "Grow revenue (other)"])
+    spec = json.dumps(chart.to_vega_lite())
+    assert f"Grow revenue ({second.id})" in spec

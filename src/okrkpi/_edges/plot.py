@@ -700,6 +700,15 @@ def _word_scale(names: Iterable[str]) -> dict[str, Any]:
     return {"domain": [label_of(name) for name in shown], "range": [colour_of(n) for n in shown]}
 
 
+def _line_of(objective: Objective, by_id: dict[str, Objective]) -> str:
+    """The id of the first objective of the line this one continues (its own if none)."""
+    seen = {objective.id}
+    while objective.carried_over_from in by_id and objective.carried_over_from not in seen:
+        objective = by_id[objective.carried_over_from]
+        seen.add(objective.id)
+    return objective.id
+
+
 def _row_labels(labels: list[str]) -> str:
     # A Vega expression: the row number's label, from a JSON array (quotes escaped).
     return f"{json.dumps(labels)}[datum.value]"
@@ -1359,13 +1368,16 @@ class TimelineDisplay(_Display):
     """A Gantt-style view: objectives across their cycles, coloured by status.
 
     Each objective's bar spans its cycle and is filled to its score; its initiatives are
-    thinner grey bars beneath it, filled to their progress. Rows are grouped by level or
-    owner; a vertical line marks the as-of day.
+    thinner grey bars beneath it, filled to their progress. An objective carried over
+    (`carried_over_from`) continues its line: one row per line, a bar per cycle, named by
+    its latest title (with its id when two lines share a title). Rows are grouped by level
+    or owner; a vertical line marks the as-of day.
 
     Attributes:
         data: Records with `row`, `label`, `kind` ("objective" or "initiative"),
-            `group`, `start`, `end`, `status` and `value` (the objective's score, the
-            initiative's share done, or None when unknown), in drawing order.
+            `objective_id`, `cycle` (its name), `group`, `start`, `end`, `status` (the
+            enum value) and `value` (the objective's score, the initiative's share done,
+            or None when unknown), in drawing order.
         as_of: The day marked, or None (each objective judged at its cycle's end).
         group_by: "level", "owner" or None.
     """
@@ -1387,13 +1399,17 @@ class TimelineDisplay(_Display):
         self.as_of = None if as_of is None else day_of(as_of, rule)
         self.group_by = group_by
         items = list(objectives)
-        groups: dict[str, list[dict[str, Any]]] = {}
-        scored: dict[date, Any] = {}  # the tree scored once per day judged, not per objective
         for position, objective in enumerate(items):
             if not isinstance(objective, Objective):
                 raise ValidationError.field(
                     f"timeline.objectives[{position}]", objective, "an Objective"
                 )
+        # An objective carried over continues the line of the one it came from: one row
+        # per line of objectives, a bar per cycle.
+        by_id = {objective.id: objective for objective in items}
+        lines: dict[str, list[tuple[Objective, list[dict[str, Any]]]]] = {}
+        scored: dict[date, Any] = {}  # the tree scored once per day judged, not per objective
+        for objective in items:
             cycle = objective.cycle
             if cycle is None:
                 continue
@@ -1407,37 +1423,61 @@ class TimelineDisplay(_Display):
                 own, policy = scores[objective.id], scores.policy
             rolled_up = policy.rollup.uses_children
             state = objective_status(objective, own, cycle, day, policy, rolled_up=rolled_up)
-            group = self._group(objective)
-            rows = groups.setdefault(group, [])
-            rows.append(
+            records = [
                 {
                     "label": objective.title,
                     "kind": "objective",
-                    "group": group,
+                    "objective_id": objective.id,
+                    "cycle": cycle.name,
                     "start": cycle.start,
                     "end": cycle.end,
                     "status": state.value,
                     "value": own.value,
                 }
-            )
-            for initiative in objective.initiatives:
-                rows.append(
-                    {
-                        "label": initiative.title,
-                        "kind": "initiative",
-                        "group": group,
-                        "start": initiative.start or cycle.start,
-                        "end": initiative.end or cycle.end,
-                        "status": initiative.status.value,
-                        "value": initiative.done_share,
-                    }
-                )
+            ]
+            records += [
+                {
+                    "label": initiative.title,
+                    "kind": "initiative",
+                    "objective_id": objective.id,
+                    "cycle": cycle.name,
+                    "start": initiative.start or cycle.start,
+                    "end": initiative.end or cycle.end,
+                    "status": initiative.status.value,
+                    "value": initiative.done_share,
+                }
+                for initiative in objective.initiatives
+            ]
+            lines.setdefault(_line_of(objective, by_id), []).append((objective, records))
+        groups: dict[str, list[list[dict[str, Any]]]] = {}
+        for segments in lines.values():
+            segments.sort(key=lambda segment: segment[1][0]["start"])
+            group = self._group(segments[-1][0])  # where the line stands now
+            rows = groups.setdefault(group, [])
+            rows.append([records[0] for _, records in segments])  # one row, a bar per cycle
+            rows += [[record] for _, records in segments for record in records[1:]]
         ordered = sorted(groups, key=self._group_order)
         self.title = "Timeline"
         self.data = [
-            {"row": row, **record}
-            for row, record in enumerate(record for group in ordered for record in groups[group])
+            {"row": row, **record, "group": group}
+            for row, (group, records) in enumerate(
+                (group, records) for group in ordered for records in groups[group]
+            )
+            for record in records
         ]
+
+    def _row_words(self) -> dict[int, str]:
+        """Each row's words: the line's latest title, with its id beside a shared one."""
+        latest = {row["row"]: row for row in self.data}  # a line's last bar is its latest
+        titles = _labels(
+            (row["objective_id"], row["label"])
+            for row in latest.values()
+            if row["kind"] == "objective"
+        )
+        return {
+            number: titles[row["objective_id"]] if row["kind"] == "objective" else row["label"]
+            for number, row in latest.items()
+        }
 
     def _group(self, objective: Objective) -> str:
         if self.group_by == "level":
@@ -1462,7 +1502,12 @@ class TimelineDisplay(_Display):
         headings: list[tuple[float, str]] = []
         at = 0.0
         previous = None
+        last_row = None
         for row in self.data:
+            if row["row"] == last_row:  # another cycle's bar on its line's row
+                positions.append(positions[-1])
+                continue
+            last_row = row["row"]
             if self.group_by is not None and row["group"] != previous:
                 if previous is not None:
                     at += 0.4  # a little air between groups
@@ -1538,13 +1583,14 @@ class TimelineDisplay(_Display):
                 # on a crowded axis a heading may sit over bars: keep it readable
                 bbox={"facecolor": paper, "alpha": 0.85, "edgecolor": "none", "pad": 1.5},
             )
+        row_words = self._row_words()
         labels = {
-            at: _drawn(row["label"], chars)
+            at: _drawn(row_words[row["row"]], chars)
             if row["kind"] == "objective"
-            else "\u21b3 " + _drawn(row["label"], chars - 2)
+            else "\u21b3 " + _drawn(row_words[row["row"]], chars - 2)
             for row, at in zip(self.data, positions, strict=True)
         }
-        _row_ticks(ax, positions, labels)
+        _row_ticks(ax, list(dict.fromkeys(positions)), labels)  # a line's bars share a row
         bottom = positions[-1] + 0.7 if positions else 0.7
         ax.set_ylim(bottom, -0.7)
         if self.data:
@@ -1577,13 +1623,14 @@ class TimelineDisplay(_Display):
         moments = [row["start"] for row in self.data] + [row["end"] for row in self.data]
         x = {"field": "start", **_time_axis(moments + ([self.as_of] if self.as_of else []))}
         initiatives = [row["row"] for row in self.data if row["kind"] == "initiative"]
+        row_words = list(self._row_words().values())  # in row order
         y = {
             "field": "row",
             "type": "ordinal",
             "title": None,
             # Rows, not titles, on the axis: two objectives with one title stay two bars.
             "axis": {
-                "labelExpr": _row_labels([plain_text(row["label"]) for row in rows]),
+                "labelExpr": _row_labels([plain_text(shown) for shown in row_words]),
                 "labelLimit": 200,
                 "ticks": False,
                 # an initiative's title in grey italics, under its objective's
@@ -1622,6 +1669,7 @@ class TimelineDisplay(_Display):
         }
         tooltip = [
             {"field": "label", "title": "title"},
+            {"field": "cycle"},
             {"field": "words", "title": "status"},
             {"field": "value", "type": "quantitative", "format": ".0%", "title": "done"},
             _day_tooltip("start"),
