@@ -30,6 +30,7 @@ from okrkpi import (
     calibration,
     score,
 )
+from okrkpi.display import label_of
 from okrkpi.examples import EXAMPLE_AS_OF, example_kpis, example_objectives
 from okrkpi.plot import (
     COLOURS,
@@ -98,7 +99,11 @@ def test_the_burn_up_dots_only_check_ins_in_vega_lite_too():
     assert [row.get("cycle_start", False) for row in actual] == [True, False, False, False]
     assert [row.get("held", False) for row in actual] == [False, False, False, True]
     layers = chart.to_vega_lite()["layer"][0]["layer"]
-    (dots,) = [layer for layer in layers if layer["mark"]["type"] == "point"]
+    (dots,) = [
+        layer
+        for layer in layers
+        if layer["mark"]["type"] == "point" and "'actual'" in layer["transform"][0]["filter"]
+    ]
     test = dots["transform"][0]["filter"]
     assert "datum.cycle_start !== true" in test
     assert "datum.held !== true" in test
@@ -208,7 +213,9 @@ def test_without_matplotlib_data_and_specs_work_and_plot_names_the_extra(monkeyp
     with pytest.raises(MissingExtraError, match=r'pip install "okrkpi\[plot\]"') as raised:
         chart.plot()
     assert isinstance(raised.value, ImportError)
-    assert chart.to_vega_lite()["data"]["values"] == chart.data
+    values = chart.to_vega_lite()["data"]["values"]  # the data, each wedge with its label too
+    pairs = zip(values, chart.data, strict=True)
+    assert [{key: row[key] for key in data} for row, data in pairs] == chart.data
 
 
 def test_import_okrkpi_and_its_charts_module_work_when_matplotlib_is_missing():
@@ -531,3 +538,30 @@ def test_a_carried_over_objective_continues_its_line_on_one_row():
     assert sorted(labels) == sorted([f"Grow revenue ({second.id})", "Grow revenue (other)"])
     spec = json.dumps(chart.to_vega_lite())
     assert f"Grow revenue ({second.id})" in spec
+
+
+def _legend_entries(spec):
+    """The words of every legend entry in the spec rendered as SVG, and the SVG."""
+    svg = vl_convert.vegalite_to_svg(spec)
+    legend = svg[svg.index('class="mark-group role-legend"') :]
+    return re.findall(r"<text[^>]*>([^<]+)</text>", legend), svg
+
+
+def test_vega_lite_explains_every_mark_as_matplotlib_does():
+    burn = burn_up(revenue(), cycle=Q3, as_of=date(2026, 8, 15))
+    words, svg = _legend_entries(burn.to_vega_lite())
+    assert "As of 15 Aug 2026" in words  # the as-of rule has an entry
+    assert 'stroke-dasharray="4,3"' in svg  # the plan's dashes in its legend symbol
+    assert 'stroke-dasharray="1,3"' in svg  # the target's dots
+    plan = [row for row in burn.data if row["series"] == "expected" and row["planned"]]
+    assert [row["at"] for row in plan] == [date(2026, 8, 31)]  # the plan point is marked
+    spec = burn.to_vega_lite()
+    assert spec["layer"][0]["layer"][0]["encoding"]["x"]["title"] == "2026"  # the year
+    words, _ = _legend_entries(timeline(TREE, as_of=EXAMPLE_AS_OF).to_vega_lite())
+    assert "As of 15 Aug 2026" in words
+    kpi = kpi_chart(example_kpis()[0], as_of=EXAMPLE_AS_OF)
+    words, _ = _legend_entries(kpi.to_vega_lite())
+    assert "Measured (now warning)" in words  # the health, as in matplotlib
+    doughnut = vl_convert.vegalite_to_svg(status_doughnut(TREE, as_of=EXAMPLE_AS_OF).to_vega_lite())
+    for row in status_doughnut(TREE, as_of=EXAMPLE_AS_OF).data:  # each wedge labelled
+        assert f">{label_of(row['status'])}: {row['count']} (33%)</text>" in doughnut

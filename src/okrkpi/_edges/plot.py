@@ -667,6 +667,9 @@ def _time_axis(moments: Iterable[date], title: str | None = None) -> dict[str, A
         ticks, shown = "month", "%b %Y"
     else:
         ticks, shown = "year", "%Y"
+    if title is None and days and span <= 120:  # day ticks name no year: the title does
+        first, last = days[0].year, days[-1].year
+        title = str(first) if first == last else f"{first} \u2013 {last}"
     return {
         "type": "temporal",
         "title": title,
@@ -679,12 +682,19 @@ def _day_tooltip(field: str) -> dict[str, Any]:
     return {"field": field, "type": "temporal", "format": "%-d %b %Y", "scale": {"type": "utc"}}
 
 
-def _as_of_rule(day: date, **mark: Any) -> dict[str, Any]:
-    """A vertical rule at the as-of day."""
+def _as_of_rule(day: date, colour: dict[str, Any] | None = None, **mark: Any) -> dict[str, Any]:
+    """A vertical rule at the as-of day; with the chart's `colour` channel, in its legend.
+
+    The colour scale must hold the rule's words (`As of 15 Aug 2026`) with the guide grey.
+    """
+    encoding: dict[str, Any] = {"x": {"field": "at", "type": "temporal", "scale": {"type": "utc"}}}
+    if colour is not None:
+        encoding["color"] = {**colour, "field": None, "datum": f"As of {day_words(day)}"}
+        encoding["color"] = {key: value for key, value in encoding["color"].items() if value}
     return {
         "data": {"values": [{"at": day.isoformat()}]},
         "mark": {"type": "rule", "color": GUIDE, **mark},
-        "encoding": {"x": {"field": "at", "type": "temporal", "scale": {"type": "utc"}}},
+        "encoding": encoding,
     }
 
 
@@ -738,7 +748,8 @@ class BurnUpDisplay(_Display):
             value the cycle starts from (the start, or the last check-in before the
             cycle), marked `cycle_start: True`; the last holds the latest value up to the
             as-of day and is marked `held: True`. Neither is a check-in, so neither has
-            a dot.
+            a dot. An "expected" record from the plan (not the cycle's ends) is marked
+            `planned: True`.
         as_of: The day marked.
         cycle: The cycle drawn.
         unit: The key result's unit, if it has one.
@@ -809,7 +820,10 @@ class BurnUpDisplay(_Display):
                 len(actual),
                 {"series": "actual", "at": self.as_of, "value": actual[-1][1], "held": True},
             )
-        records += [{"series": "expected", "at": at, "value": v} for at, v in expected]
+        records += [
+            {"series": "expected", "at": at, "value": v, "planned": 0 < number < len(expected) - 1}
+            for number, (at, v) in enumerate(expected)
+        ]
         records += [
             {"series": "target", "at": cycle.start, "value": target},
             {"series": "target", "at": cycle.end, "value": target},
@@ -906,17 +920,31 @@ class BurnUpDisplay(_Display):
         }
         confident = any(row["series"] == "confidence" for row in self.data)
         names = ["actual", "expected", "target", *(["confidence"] if confident else [])]
-        colour = {
-            "field": "shown",
-            "type": "nominal",
-            "title": None,
-            "legend": {"symbolOpacity": 1},
-            "scale": {
-                "domain": [words[name] for name in names] + [label_of(z) for z, *_ in self.zones],
-                "range": [SERIES[0], GUIDE, GUIDE, _CONFIDENCE][: len(names)]
-                + [colour_of(zone) for zone, *_ in self.zones],
-            },
+        as_of_words = f"As of {day_words(self.as_of)}"
+        domain = [words[name] for name in names] + [label_of(z) for z, *_ in self.zones]
+        domain.append(as_of_words)
+        zones = len(self.zones)
+        # One legend: each entry drawn as its mark is, a line's dashes, the dots' diamond.
+        looks = {
+            "color": [SERIES[0], GUIDE, GUIDE, _CONFIDENCE][: len(names)]
+            + [colour_of(zone) for zone, *_ in self.zones]
+            + [GUIDE],
+            "strokeDash": [[1, 0], [4, 3], [1, 3], [1, 0]][: len(names)] + [[1, 0]] * (zones + 1),
+            "shape": ["stroke", "stroke", "stroke", "diamond"][: len(names)]
+            + ["square"] * zones
+            + ["stroke"],
         }
+
+        def channel(name: str) -> dict[str, Any]:
+            return {
+                "field": "shown",
+                "type": "nominal",
+                "title": None,
+                "scale": {"domain": domain, "range": looks[name]},
+                **({"legend": {"symbolOpacity": 1}} if name == "color" else {}),
+            }
+
+        colour = channel("color")
         unit = (self.unit or "value") if self._numeric else "score"
         value = {"field": "value", "type": "quantitative", "title": unit, "scale": {"zero": False}}
         tooltip = [
@@ -929,7 +957,15 @@ class BurnUpDisplay(_Display):
             return {
                 "transform": [{"filter": test}],
                 "mark": mark,
-                "encoding": {"x": x, "y": y, "color": colour, "tooltip": tooltip},
+                "encoding": {
+                    "x": x,
+                    "y": y,
+                    "color": colour,
+                    "strokeDash": channel("strokeDash"),
+                    "tooltip": tooltip,
+                    # the diamonds' shape, in the legend too (the dots stay round)
+                    **({"shape": channel("shape")} if "confidence" in test else {}),
+                },
             }
 
         values: list[dict[str, Any]] = [
@@ -958,13 +994,14 @@ class BurnUpDisplay(_Display):
                 value,
             ),
             # straight between planned points, as the matplotlib chart draws it
+            series("datum.series == 'expected'", {"type": "line", "strokeWidth": 1}, value),
             series(
-                "datum.series == 'expected'",
-                {"type": "line", "strokeDash": [4, 3], "strokeWidth": 1},
+                "datum.series == 'expected' && datum.planned === true",
+                {"type": "point", "filled": True, "opacity": 1, "size": 20},
                 value,
             ),
-            series("datum.series == 'target'", {"type": "line", "strokeDash": [1, 3]}, value),
-            _as_of_rule(self.as_of),
+            series("datum.series == 'target'", {"type": "line"}, value),
+            _as_of_rule(self.as_of, colour),
         ]
         if not confident:
             return _spec(self._with_words(words), self.title, layer=values)
@@ -1298,7 +1335,6 @@ class StatusDoughnutDisplay(_Display):
             for (_, position), placed in zip(members, heights, strict=True):
                 wedge, row = wedges[position], self.data[position]
                 angle = math.radians((wedge.theta1 + wedge.theta2) / 2)
-                share = row["count"] / self.total
                 ax.plot(
                     [math.cos(angle), 1.12 * side, 1.22 * side],
                     [math.sin(angle), placed, placed],
@@ -1308,19 +1344,25 @@ class StatusDoughnutDisplay(_Display):
                 ax.text(
                     1.25 * side,
                     placed,
-                    f"{label_of(row['status'])}: {row['count']:,} ({_percent(share)})",
+                    self._wedge_words(row),
                     ha="left" if side > 0 else "right",
                     va="center",
                     fontsize=9,
                 )
         return []
 
+    def _wedge_words(self, row: dict[str, Any]) -> str:
+        """A wedge's label: `On track: 3 (60%)`."""
+        return (
+            f"{label_of(row['status'])}: {row['count']:,} ({_percent(row['count'] / self.total)})"
+        )
+
     def to_vega_lite(self) -> dict[str, Any]:
         """An arc mark with an inner radius, the total and the as-of day in the middle."""
         number, words = self._centre()
-        arcs = {
+        arcs: dict[str, Any] = {
             "transform": [{"calculate": _words_expression("status"), "as": "shown"}],
-            "mark": {"type": "arc", "innerRadius": 70, "outerRadius": 115, "stroke": "white"},
+            "mark": {"type": "arc", "innerRadius": 70, "outerRadius": 100, "stroke": "white"},
             "encoding": {
                 "theta": {"field": "count", "type": "quantitative", "stack": True},
                 "color": {
@@ -1344,7 +1386,26 @@ class StatusDoughnutDisplay(_Display):
                 (words.replace("\n", " "), 16, 10, "normal"),
             )
         ]
-        return _spec(self.data, self.title, layer=[arcs, *centre])
+        # Each wedge labelled as drawn by matplotlib: "On track: 3 (60%)", outside the ring.
+        labels = {
+            "transform": arcs["transform"],
+            "mark": {"type": "text", "radius": 165, "fontSize": 11},
+            "encoding": {
+                "theta": {"field": "count", "type": "quantitative", "stack": True},
+                "order": {"field": "position"},
+                "text": {"field": "label"},
+            },
+        }
+        arcs["encoding"]["order"] = {"field": "position"}
+        records = [
+            {
+                **row,
+                "position": position,
+                "label": self._wedge_words(row),
+            }
+            for position, row in enumerate(self.data)
+        ]
+        return _spec(records, self.title, layer=[arcs, labels, *centre])
 
 
 def status_doughnut(tree: AlignmentTree, *, as_of: date) -> StatusDoughnutDisplay:
@@ -1654,6 +1715,9 @@ class TimelineDisplay(_Display):
         scale = _word_scale(statuses)
         if len(statuses) < len(self.data):
             scale = {"domain": [*scale["domain"], "Initiative"], "range": [*scale["range"], GUIDE]}
+        if self.as_of is not None:  # the as-of line in the legend too
+            as_of_words = f"As of {day_words(self.as_of)}"
+            scale = {"domain": [*scale["domain"], as_of_words], "range": [*scale["range"], GUIDE]}
         colour = {
             "field": "colour",
             "type": "nominal",
@@ -1700,7 +1764,7 @@ class TimelineDisplay(_Display):
             },
         ]
         if self.as_of is not None:
-            layers.append(_as_of_rule(self.as_of, strokeDash=[4, 3]))
+            layers.append(_as_of_rule(self.as_of, colour, strokeDash=[4, 3]))
         body: dict[str, Any] = {"layer": layers}
         spec = _spec(rows, self.title)
         del spec["height"]
@@ -1807,6 +1871,14 @@ class KpiDisplay(_Display):
             self.overdue = kpi.next_due(as_of, day_of=rule)
         self.health = kpi.health(as_of, day_of=rule)
 
+    @property
+    def _measured_words(self) -> str:
+        """The line's legend entry, with the health: "Measured (now warning)"."""
+        # Health is unknown without a target: say why rather than a health it cannot have.
+        judged = self.target is not None or self.range is not None
+        health = f"now {label_of(self.health).lower()}" if judged else "no target"
+        return f"Measured ({health})"
+
     def _warning_spans(self) -> list[tuple[float, float]]:
         """The warning band as drawn; around a target range, the margin either side of it.
 
@@ -1841,10 +1913,7 @@ class KpiDisplay(_Display):
             [r["value"] / unit for r in self.data],
             **(settings | kwargs),
         )
-        # Health is unknown without a target: say why rather than a health it cannot have.
-        judged = self.target is not None or self.range is not None
-        health = f"now {label_of(self.health).lower()}" if judged else "no target"
-        entries = [_entry(line, f"Measured ({health})")]
+        entries = [_entry(line, self._measured_words)]
         if self.band is not None:
             bands = [
                 ax.axhspan(bottom / unit, top / unit, color=COLOURS["WARNING"], alpha=0.18, lw=0)
@@ -1873,7 +1942,7 @@ class KpiDisplay(_Display):
     def to_vega_lite(self) -> dict[str, Any]:
         """The measurements as a line, the band as a rectangle, the target as a rule."""
         present = {
-            "Measured": SERIES[0],
+            self._measured_words: SERIES[0],
             **({"Warning band": COLOURS["WARNING"]} if self.band else {}),
             **({"Target": COLOURS["HEALTHY"]} if self.target is not None else {}),
             **({"Target range": COLOURS["HEALTHY"]} if self.range else {}),
@@ -1893,7 +1962,7 @@ class KpiDisplay(_Display):
                         "title": self.unit,
                         "scale": {"zero": False},
                     },
-                    "color": {"datum": "Measured", **legend},
+                    "color": {"datum": self._measured_words, **legend},
                     "tooltip": [
                         _day_tooltip("at"),
                         {"field": "value", "type": "quantitative", "format": ",.4~g"},
