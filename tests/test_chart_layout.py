@@ -663,3 +663,35 @@ def test_the_timeline_scores_the_tree_once_per_day_judged(monkeypatch):
     made = timeline(tree)  # each objective as of its own cycle's end: four cycles
     assert len(calls) == len(set(calls)) == 4
     assert len(made.data) > 40
+
+
+@settings(max_examples=10, deadline=None)
+# a small figure of its own: the legend's long titles were wider than it
+@example(chart="progress, 1 day", cell_width=3.0, cell_height=3.0, rows=1, columns=1, layout=None)
+@given(
+    chart=st.sampled_from(sorted(CHARTS)),
+    cell_width=st.floats(2.8, 6.0),
+    cell_height=st.floats(2.4, 5.0),
+    rows=st.integers(1, 2),
+    columns=st.integers(1, 3),
+    layout=st.sampled_from(["constrained", None]),
+)
+def test_any_chart_in_a_grid_cell_keeps_its_ticks_apart_and_its_words_in_the_figure(
+    chart, cell_width, cell_height, rows, columns, layout
+):
+    size = (cell_width * columns, cell_height * rows)
+    figure, grid = plt.subplots(rows, columns, figsize=size, layout=layout, squeeze=False)
+    try:
+        made = CHARTS[chart]().plot(ax=grid[-1][-1])
+        figure.canvas.draw()
+        renderer = figure.canvas.get_renderer()
+        below = [
+            (text, box)
+            for text, box in visible_tick_labels(made.ax_, renderer)
+            if box.y1 <= made.ax_.bbox.y0 + 1  # the x axis's labels
+        ]
+        assert overlapping(below) == []
+        for box in _decorations(made, renderer):
+            assert _inside(box, figure.bbox, slack=2.0)
+    finally:
+        plt.close(figure)

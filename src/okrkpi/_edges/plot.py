@@ -413,8 +413,9 @@ def _legend_above(ax: Axes, entries: list[Entry]) -> float:
     """A frameless legend between the title and the plot; returns its height in points.
 
     As many columns as fit the plot's width, so it never covers the data. Its height stays
-    within a third of the axes' slot: in a small cell it takes shorter labels (that stay
-    apart) and then a smaller font, rather than squeezing the plot to nothing.
+    within a third of the axes' slot and its width within the plot's: in a small cell it
+    takes shorter labels (that stay apart) and then a smaller font, rather than squeezing
+    the plot to nothing or running past the figure.
     """
     renderer = _renderer(ax.figure)
     slot = _slot(ax)
@@ -428,7 +429,8 @@ def _legend_above(ax: Axes, entries: list[Entry]) -> float:
         if chars < 48 and len(set(shortened)) < len(set(labels)):
             continue  # two entries would read the same
         legend = _legend_in_columns(ax, entries, shortened, size, room, renderer)
-        if legend.get_window_extent(renderer).height <= budget:
+        box = legend.get_window_extent(renderer)
+        if box.height <= budget and box.width <= room:  # one column may still be too wide
             break
     assert legend is not None  # the first try is always made
     return _points(legend.get_window_extent(renderer).height, ax.figure) + 0.4 * _SMALL
