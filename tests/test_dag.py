@@ -1,12 +1,13 @@
 """Multiple alignment: objectives with several parents, scored and walked as a graph."""
 
+import math
 from collections import defaultdict
 from datetime import date, timedelta
 from unittest import mock
 
 import attrs
 import pytest
-from hypothesis import assume, given
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from helpers import JULY, MID_AUGUST, Q3
@@ -21,6 +22,7 @@ from okrkpi import (
     Status,
     ValidationError,
     Zone,
+    default_registry,
     lint,
     score,
 )
@@ -93,6 +95,59 @@ def test_contributions_share_the_company_score_once(company):
     scores = company.score(rollup="children")
     kept = sum(shares[oid] * scores.value(oid) for oid in ("platform", "deals", "adoption"))
     assert kept == pytest.approx(scores.value("company"))
+
+
+def test_contributions_by_day_explain_a_root_whose_child_is_judged_on_an_earlier_day():
+    kr = KeyResult.metric("k", start=0, target=100, id="k")
+    kr = kr.check_in(20, at=date(2026, 9, 1)).check_in(90, at=date(2026, 11, 1))
+    tree = AlignmentTree(
+        [
+            Objective("Year", id="year", cycle="2026"),
+            Objective("Q3", id="q3", parent_id="year", cycle="2026-Q3"),
+            Objective("Shared", [kr], id="shared", parents={"year": 1, "q3": 1}, cycle="2026"),
+        ]
+    )
+    day = date(2026, 12, 1)
+    scores = tree.score(day, rollup="children")
+    assert [scores.value(oid) for oid in ("year", "q3", "shared")] == pytest.approx(
+        [0.55, 0.2, 0.9]
+    )
+    by_day = tree.contributions_by_day("year", day, rollup="children")
+    q3_end = date(2026, 9, 30)  # q3 judges the yearly objective as of its own last day
+    assert by_day == {
+        "year": {None: 0.0},
+        "q3": {None: 0.0},
+        "shared": {None: pytest.approx(0.5), q3_end: pytest.approx(0.5)},
+    }
+    assert tree.contributions("year", day, rollup="children")["shared"] == pytest.approx(1.0)
+    on_q3_end = tree.score(q3_end, rollup="children").value("shared")
+    assert 0.5 * 0.9 + 0.5 * on_q3_end == pytest.approx(scores.value("year"))
+
+
+@settings(max_examples=80, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    dags(max_objectives=8),
+    days(),
+    st.sampled_from(["children", "key_results_and_children"]),
+    st.data(),
+)
+def test_a_root_s_score_is_each_share_times_what_it_keeps_on_its_day(tree, as_of, rollup, data):
+    root = data.draw(st.sampled_from([objective.id for objective in tree.roots]))
+    by_day = tree.contributions_by_day(root, as_of, rollup=rollup)
+    assert math.fsum(share for days in by_day.values() for share in days.values()) == (
+        pytest.approx(1.0)
+    )
+    kept_on: dict = {}  # day -> what each objective keeps: its own key results' progress
+
+    def kept(oid, day):
+        if day not in kept_on:
+            kept_on[day] = tree.score(as_of if day is None else day, rollup="key_results")
+        return kept_on[day].progress(oid)
+
+    total = math.fsum(
+        share * kept(oid, day) for oid, days in by_day.items() for day, share in days.items()
+    )
+    assert total == pytest.approx(tree.score(as_of, rollup=rollup).progress(root), abs=1e-9)
 
 
 def test_contributions_for_each_built_in_roll_up(company):
@@ -278,6 +333,37 @@ def test_a_subtree_keeps_only_the_links_inside_it(company):
     assert sales["deals"] is company["deals"]
 
 
+def test_a_subtree_of_links_that_all_weigh_0_inside_keeps_the_first_as_carry_over_does():
+    tree = AlignmentTree(
+        [
+            node("r"),
+            node("a", ["r"], 20),
+            node("c", ["r"], 30),
+            node("b"),
+            node("x", {"a": 0, "b": 1, "c": 0, "r": 0}, 90),
+        ]
+    )
+    inside = tree.subtree("r")
+    assert inside["x"].parents == {"a": 0.0}
+    for rollup in default_registry.names("rollup"):
+        whole, part = tree.score(JULY, rollup=rollup), inside.score(JULY, rollup=rollup)
+        assert {oid: part.value(oid) for oid in ("r", "a", "c", "x")} == {
+            oid: whole.value(oid) for oid in ("r", "a", "c", "x")
+        }
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow])
+@given(dags(max_objectives=9), st.data())
+def test_every_score_inside_a_subtree_is_the_graph_s(tree, data):
+    top = data.draw(st.sampled_from([objective.id for objective in tree]))
+    inside = tree.subtree(top)
+    for rollup in default_registry.names("rollup"):
+        whole, part = tree.score(JULY, rollup=rollup), inside.score(JULY, rollup=rollup)
+        assert {o.id: part.progress(o.id) for o in inside} == pytest.approx(
+            {o.id: whole.progress(o.id) for o in inside}
+        )
+
+
 def test_incremental_re_scoring_updates_every_path_after_a_check_in_on_a_shared_objective(
     company,
 ):
@@ -430,10 +516,11 @@ def test_carry_over_of_a_child_under_a_finished_shared_parent():
     assert carried.relinked["child-2026-q4"] == (
         "parent 'shared' was finished; aligned to 'left-2026-q4', 'right-2026-q4' instead"
     )
-    alone = carried.tree["alone-2026-q4"]
-    assert alone.parents == {"left-2026-q4": 1.0, "right-2026-q4": 1.0}
+    alone = carried.tree["alone-2026-q4"]  # counted for nothing in them, and still does
+    assert alone.parents == {"left-2026-q4": 0.0}
     assert carried.relinked["alone-2026-q4"].endswith(
-        "; its remaining links weighed 0 and now weigh 1 each"
+        "; its remaining links weighed 0: kept 'left-2026-q4' alone (weight 0), "
+        "dropped 'right-2026-q4'"
     )
 
 

@@ -74,11 +74,53 @@ def test_many_other_parents_are_counted_past_three():
     assert shown.count("[shared: shown in full under P0]") == 5
 
 
-def test_records_name_every_parent(graph):
-    records = {row["objective_id"]: row for row in to_records(graph, as_of=AS_OF)}
-    assert records["platform"]["parent_id"] == "sales;product"
-    assert records["api"]["parent_id"] == "platform"
-    assert records["company"]["parent_id"] is None
+def test_records_name_every_parent_in_a_list_as_ids_may_hold_any_character():
+    tree = AlignmentTree(
+        [
+            objective("top"),
+            objective("semi;colon", ["top"]),
+            objective("other", ["top"]),
+            objective("shared", {"semi;colon": 1, "other": 1}),
+        ]
+    )
+    records = {row["objective_id"]: row for row in to_records(tree, as_of=AS_OF)}
+    assert records["shared"]["parent_ids"] == ["semi;colon", "other"]
+    assert records["shared"]["parent_id"] == "semi;colon"  # the first, as Objective reads
+    assert (records["semi;colon"]["parent_id"], records["semi;colon"]["parent_ids"]) == (
+        "top",
+        ["top"],
+    )
+    assert (records["top"]["parent_id"], records["top"]["parent_ids"]) == (None, [])
+
+
+def test_a_shared_objective_is_in_full_under_the_first_parent_the_walk_reaches():
+    tree = AlignmentTree(
+        [
+            objective("company"),
+            objective("sales", ["company"]),
+            objective("product", ["company"]),
+            objective("platform", {"product": 0.4, "sales": 0.6}),  # product named first
+        ]
+    )
+    lines = render_tree(tree, as_of=AS_OF).splitlines()
+    full = next(line for line in lines if "Platform" in line and "shared with" in line)
+    assert "shared with Product" in full  # in full under Sales, the first reached
+    assert any("shown in full under Sales" in line for line in lines)
+    for view in (render_tree, tree_html):
+        assert "the first parent the walk reaches" in " ".join(view.__doc__.split())
+
+
+def test_a_subtree_of_a_graph_keeps_the_order_of_siblings():
+    tree = AlignmentTree(
+        [
+            objective("c"),
+            objective("s", ["c"]),
+            objective("p", ["c"]),
+            objective("y", {"c": 1, "s": 1}),
+        ]
+    )
+    assert [o.id for o in tree.children("c")] == ["s", "p", "y"]
+    assert [o.id for o in tree.subtree("c").children("c")] == ["s", "p", "y"]
 
 
 def test_charts_count_a_shared_objective_once(graph):

@@ -19,6 +19,7 @@ from okrkpi import (
 )
 from okrkpi.display import objective_html, render_tree
 from okrkpi.serde import dumps, loads
+from okrkpi.tables import from_rows
 from okrkpi.testing import objectives
 
 REFERRALS = Initiative(
@@ -140,3 +141,44 @@ def test_changing_initiatives_and_key_results_keeps_links_valid():
     unlinked = objective.without_key_result("signups")
     assert unlinked.initiatives[0].key_result_ids == ()
     assert objective.initiatives[0].key_result_ids == ("signups",)
+
+
+def test_a_key_result_named_twice_in_an_initiative_is_refused():
+    with pytest.raises(ValidationError) as caught:
+        Initiative("A", key_result_ids=["signups", "k", "signups"], progress=1.0)
+    assert str(caught.value) == (
+        "Initiative.key_result_ids: expected each key result once ('signups' is named "
+        "twice), got ('signups', 'k', 'signups')"
+    )
+    # Once each, the initiatives roll-up averages the two: (1.0 + 0.0) / 2.
+    once = Initiative("A", key_result_ids=["signups"], progress=1.0)
+    other = Initiative("B", key_result_ids=["signups"], progress=0.0)
+    tree = AlignmentTree([growth(once, other)])
+    assert tree.score(rollup="initiatives")["grow"].value == pytest.approx(0.5)
+
+
+def test_the_tables_report_a_key_result_named_twice_on_the_initiative_s_row():
+    with pytest.raises(ValidationError) as caught:
+        from_rows(
+            {
+                "objectives": [{"id": "grow", "title": "Grow"}],
+                "key_results": [
+                    {"objective_id": "grow", "id": "arr", "title": "ARR", "kind": "binary"}
+                ],
+                "initiatives": [
+                    {"objective_id": "grow", "id": "ads", "title": "Ads", "key_result_ids": "arr"},
+                    {
+                        "objective_id": "grow",
+                        "id": "hire",
+                        "title": "Hire",
+                        "key_result_ids": "arr; arr",
+                    },
+                ],
+            }
+        )
+    assert [str(problem) for problem in caught.value.problems] == [
+        (
+            "initiatives[row 1].key_result_ids: expected each key result once ('arr' is named "
+            "twice), got ('arr', 'arr')"
+        )
+    ]

@@ -76,7 +76,8 @@ def test_evolve_changes_only_what_it_is_given():
     assert (detached.parents, detached.parent_key_results) == ({}, {})
     reweighted = attrs.evolve(objective, parents={"sales": 1, "product": 3})
     assert reweighted.parents == {"sales": 1.0, "product": 3.0}
-    assert reweighted.parent_key_results == {}  # new parents: new key-result links
+    assert reweighted.parent_key_results == {"product": "launch"}  # still its parent
+    assert attrs.evolve(objective, parents={"sales": 1}).parent_key_results == {}
     relinked = attrs.evolve(objective, parent_key_results={"sales": "revenue"})
     assert relinked.parent_key_results == {"sales": "revenue"}
 
@@ -97,18 +98,20 @@ def test_evolve_keeps_the_one_parent_behaviour():
 
 def test_the_shorthand_cannot_change_one_link_of_several():
     objective = shared()
-    with pytest.raises(AlignmentError) as caught:
+    with pytest.raises(ValidationError) as caught:  # contradicting arguments, not a loop
         attrs.evolve(objective, alignment_weight=2)
+    assert not isinstance(caught.value, AlignmentError)
     assert str(caught.value) == (
         "Objective('s').alignment_weight: the one-parent shorthand, but it has several "
         "parents ('sales', 'product'): change parents instead"
     )
-    with pytest.raises(AlignmentError, match="change parent_key_results instead"):
+    with pytest.raises(ValidationError, match="change parent_key_results instead"):
         attrs.evolve(objective, parent_key_result_id="k")
 
 
 def test_every_problem_with_the_parents_is_reported_at_once():
-    with pytest.raises(AlignmentError) as caught:
+    # Bad weights are bad input (ValidationError); the report still holds every problem.
+    with pytest.raises(ValidationError) as caught:
         Objective(
             "S",
             id="s",
@@ -146,8 +149,10 @@ def test_every_problem_with_the_parents_is_reported_at_once():
     ],
 )
 def test_bad_links_are_refused_naming_the_field_and_value(fields, message):
-    with pytest.raises(AlignmentError, match=message):
+    # A bad value is a ValidationError; AlignmentError is kept for the graph's shape.
+    with pytest.raises(ValidationError, match=message) as caught:
         Objective("S", id="s", **fields)
+    assert isinstance(caught.value, AlignmentError) == ("named twice" in message)
 
 
 def test_a_consistent_shorthand_beside_parents_is_accepted():
@@ -219,8 +224,9 @@ def test_objectives_print_as_written_in_notebooks_and_as_attrs_fields():
     objective = shared()
     assert pretty(objective) == repr(objective)
     fields = attrs.asdict(objective, recurse=False)
-    assert repr(fields["_parent_id"]) == "<unset>"  # read at construction, kept in the links
-    assert repr(fields["_links"]).startswith("LinkSet(weights={'sales': 0.6, 'product': 0.4}")
+    assert (fields["parent_id"], fields["alignment_weight"]) == ("sales", 0.6)
+    assert fields["parents"] == {"sales": 0.6, "product": 0.4}
+    assert not any(name.startswith("_") for name in fields)
 
 
 def test_serde_refuses_links_that_are_not_objects():
@@ -243,3 +249,70 @@ def test_serde_refuses_links_that_are_not_objects():
             "got 'k'"
         ),
     ]
+
+
+def test_bad_weights_are_bad_input_and_every_link_problem_is_reported_at_once():
+    with pytest.raises(ValidationError) as caught:
+        Objective("S", id="s", parents={"a": float("nan"), "b": 1})
+    assert not isinstance(caught.value, AlignmentError)  # kept for the graph's shape
+    with pytest.raises(ValidationError) as caught:
+        Objective(
+            "Me",
+            id="me",
+            parents={"a": float("nan"), "me": 1},
+            parent_key_results={"z": 3},
+            alignment_weight=-1,
+        )
+    assert [str(problem) for problem in caught.value.problems] == [
+        "Objective.alignment_weight: expected a number >= 0, got -1",
+        "Objective('me').parents['a']: expected a finite number, got nan",
+        "Objective('me').parent_key_results['z']: expected a key result id, got 3",
+        "Objective('me').parents['me']: aligned to itself ('me')",
+    ]
+    assert not isinstance(caught.value, AlignmentError)
+    with pytest.raises(AlignmentError, match=r"parents\['s'\]: aligned to itself"):
+        Objective("S", id="s", parents={"a": 1, "s": 1})  # only the shape: AlignmentError
+
+
+@pytest.mark.parametrize("unordered", [{"sales", "product"}, frozenset({"sales", "product"})])
+def test_parents_given_as_a_set_are_refused_as_they_have_no_first(unordered):
+    with pytest.raises(
+        ValidationError, match=r"Objective\('x'\).parents: expected parents in order"
+    ):
+        Objective("X", id="x", parents=unordered)
+    ordered = Objective("X", id="x", parents={"sales": 1, "product": 1}.keys())
+    assert ordered.parent_id == "sales"  # a dict's keys keep their order
+
+
+def test_json_refuses_every_repeated_key_with_its_path():
+    # Python's JSON reader keeps the last value: a parent named twice would lose a weight.
+    with pytest.raises(ValidationError) as caught:
+        loads('{"title": "X", "id": "x", "parents": {"a": 0.6, "a": 0.4}}', Objective)
+    assert [str(problem) for problem in caught.value.problems] == [
+        "parents.a: the key 'a' is given twice"
+    ]
+    with pytest.raises(ValidationError) as caught:
+        loads(
+            '{"title": "X", "title": "Y", "key_results": [{"title": "k",'
+            ' "measure": {"kind": "binary", "kind": "binary"}}]}',
+            Objective,
+        )
+    assert [str(problem) for problem in caught.value.problems] == [
+        "title: the key 'title' is given twice",
+        "key_results[0].measure.kind: the key 'kind' is given twice",
+    ]
+    written = dumps(shared(parent_key_results={"product": "k"}))
+    assert loads(written, Objective) == shared(parent_key_results={"product": "k"})
+
+
+def test_a_one_parent_key_result_that_contradicts_parent_key_results_reads_well():
+    with pytest.raises(ValidationError) as caught:
+        Objective(
+            "S", id="s", parents={"a": 1}, parent_key_result_id="k", parent_key_results={"a": "j"}
+        )
+    assert str(caught.value) == (
+        "Objective('s').parent_key_result_id: 'k' given with parent_key_results "
+        "{'a': 'j'}: give one"
+    )
+    with pytest.raises(ValidationError, match=r"it has 2 parents \('a', 'b'\)"):
+        Objective("S", id="s", parents=["a", "b"], parent_key_result_id="k")

@@ -7,13 +7,16 @@ counted once and the shares of a root sum to 1.
 
 A child is followed as its parent judges it: as of the parent's last day when it runs
 past its parent, as in scoring, so a roll-up whose shares depend on values sees the
-values the parent's score used.
+values the parent's score used. The shares are kept per day an objective is judged at:
+one objective can carry a share as of today under one parent and another as of an
+earlier day under a parent whose cycle has ended.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Iterator, Mapping, Sequence
+from datetime import date
 from typing import TYPE_CHECKING
 
 from okrkpi._alignment.batch import EarlierViews, NumberScorers, TreeScores, judged_children
@@ -21,12 +24,10 @@ from okrkpi._errors import ValidationError
 from okrkpi._scoring.protocols import SharingRollUp
 
 if TYPE_CHECKING:
-    from datetime import date
-
     from okrkpi._model.moments import Moment
     from okrkpi._model.objective import Objective
 
-__all__ = ["contributions"]
+__all__ = ["contributions", "contributions_by_day"]
 
 _TOLERANCE = 1e-9  # float noise allowed above 1 in a custom roll-up's shares
 
@@ -53,6 +54,20 @@ class _OnDay(Mapping[str, float]):
 def contributions(scores: TreeScores, top: str) -> dict[str, float]:
     """Objective id -> its share of `top`'s score, for `top` and everything below it.
 
+    The shares of `contributions_by_day`, added up over the days.
+    """
+    return {
+        oid: math.fsum(by_day.values()) for oid, by_day in contributions_by_day(scores, top).items()
+    }
+
+
+def contributions_by_day(scores: TreeScores, top: str) -> dict[str, dict[date | None, float]]:
+    """Objective id -> the day it is judged at -> its share of `top`'s score.
+
+    The day is None for the moment asked, or an earlier day, a parent's last, where a
+    child that runs past its parent is judged. Every objective has its entry for the
+    moment asked (0.0 when it carries nothing then).
+
     Args:
         scores: The tree's scores as of the moment asked, with the policy to follow.
         top: The objective whose score is shared out.
@@ -76,7 +91,7 @@ def contributions(scores: TreeScores, top: str) -> dict[str, float]:
     # earlier day, a parent's last, when the child runs past its parent.
     scorers: dict[date | None, NumberScorers] = {}
     below_first = structure.post_order(top)
-    held = dict.fromkeys(below_first, 0.0)
+    held: dict[str, dict[date | None, float]] = {oid: {None: 0.0} for oid in below_first}
     carried: dict[str, dict[date | None, float]] = {top: {None: 1.0}}
     for oid in reversed(below_first):  # parents first: all a child carries is known
         objective = structure.objectives[oid]
@@ -92,7 +107,8 @@ def contributions(scores: TreeScores, top: str) -> dict[str, float]:
                 rollup.shares(objective, key_results, [(c, v) for c, v, _ in children]),
                 len(children),
             )
-            held[oid] += share * (1.0 - math.fsum(parts))
+            kept = held[oid]
+            kept[moment] = kept.get(moment, 0.0) + share * (1.0 - math.fsum(parts))
             for (child, _, day), part in zip(children, parts, strict=True):
                 if part > 0:
                     onward = carried.setdefault(child.id, {})

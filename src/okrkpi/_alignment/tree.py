@@ -21,11 +21,12 @@ from okrkpi._alignment.batch import (
     score_all,
     status_all,
 )
-from okrkpi._alignment.contributions import contributions
+from okrkpi._alignment.contributions import contributions, contributions_by_day
 from okrkpi._errors import AlignmentError, Problem, ValidationError
 from okrkpi._model._checks import check_moment, enum_member
 from okrkpi._model.cycle import Cycle, named_cycle
 from okrkpi._model.key_result import CheckInDetails
+from okrkpi._model.links import links_kept
 from okrkpi._model.objective import Level, Objective
 from okrkpi._model.zones import Zone
 from okrkpi._scoring.engine import judged_as_of
@@ -347,14 +348,22 @@ class AlignmentTree:
     def subtree(self, objective_id: str) -> AlignmentTree:
         """A new tree of `objective_id` (as its root) and its descendants.
 
-        Links to parents outside it are dropped: a shared objective keeps only its links
-        to parents inside.
+        Siblings keep their order. Links to parents outside it are dropped: a shared
+        objective keeps only its links to parents inside. When those all weigh 0 (it
+        counted for nothing in them), it keeps the first of them alone, still weighing 0,
+        so every score inside the subtree is the graph's.
         """
         top = attrs.evolve(self[objective_id], parent_id=None, parent_key_result_id=None)
         below = self.descendants(objective_id)
         if self._structure.shared:
             inside = {top.id, *(objective.id for objective in below)}
-            below = tuple(_links_within(objective, inside) for objective in below)
+            # In the tree's own order, so siblings keep theirs: the walk's order would put
+            # a shared objective where the walk first reached it.
+            below = tuple(
+                _links_within(objective, inside)
+                for objective in self
+                if objective.id in inside and objective.id != top.id
+            )
         return AlignmentTree([top, *below], policy=self._policy)
 
     def leaves(self) -> tuple[Objective, ...]:
@@ -539,9 +548,15 @@ class AlignmentTree:
           the children driving it, in proportion to their link weights; the share of a
           key result no child drives stays.
 
+        A custom roll-up takes part when it has a `shares` method
+        (`okrkpi.typing.SharingRollUp`).
+
         With the weighted mean, `root_id`'s score is each objective's share times the
-        value of what it keeps, added up. A custom roll-up takes part when it has a
-        `shares` method (`okrkpi.typing.SharingRollUp`).
+        value of what it keeps, added up, when every objective is judged as of the
+        moment asked. A parent whose cycle ended before it judges a child that runs on
+        as of its own last day, so one objective may carry shares valued on different
+        days: `contributions_by_day` keeps them apart, and the sum holds with each
+        share valued on its day.
 
         Args:
             root_id: The objective whose score is shared out (a root, or any other).
@@ -558,11 +573,53 @@ class AlignmentTree:
             AlignmentError: No objective has the id `root_id`.
             ValidationError: The roll-up has no `shares`.
         """
+        return contributions(
+            self._scores_to_share("contributions", root_id, as_of, policy, rollup, registry),
+            root_id,
+        )
+
+    def contributions_by_day(
+        self,
+        root_id: str,
+        as_of: Moment | None = None,
+        *,
+        policy: ScoringPolicy | None = None,
+        rollup: str | RollUp | None = None,
+        registry: StrategyRegistry | None = None,
+    ) -> dict[str, dict[date | None, float]]:
+        """`contributions`, each objective's share split by the day it is judged at.
+
+        The day is None for the moment asked (`as_of`), or the last day of a parent
+        whose cycle ended before it, where that parent judges a child that runs on. With
+        the weighted mean, `root_id`'s score is the sum of each share times the value of
+        what the objective keeps as of that day (its own key results, or its whole score
+        at a leaf): it holds whatever the cycles. The shares of every day sum to 1.
+
+        Its arguments and errors are those of `contributions`.
+
+        Returns:
+            Objective id -> day (None: the moment asked) -> share, for `root_id` and
+            every objective below it, in input order; each has an entry for None (0.0
+            when it carries nothing then) and one per earlier day it carries a share on.
+        """
+        return contributions_by_day(
+            self._scores_to_share("contributions_by_day", root_id, as_of, policy, rollup, registry),
+            root_id,
+        )
+
+    def _scores_to_share(
+        self,
+        method: str,
+        root_id: str,
+        as_of: Moment | None,
+        policy: ScoringPolicy | None,
+        rollup: str | RollUp | None,
+        registry: StrategyRegistry | None,
+    ) -> TreeScores:
         self[root_id]
         if as_of is not None:
-            check_moment("AlignmentTree.contributions.as_of", as_of, "a date, a datetime or None")
-        scores = self.score(as_of, policy=policy, rollup=rollup, registry=registry)
-        return contributions(scores, root_id)
+            check_moment(f"AlignmentTree.{method}.as_of", as_of, "a date, a datetime or None")
+        return self.score(as_of, policy=policy, rollup=rollup, registry=registry)
 
     def _choose(
         self,
@@ -651,14 +708,17 @@ def _links_of(objective: Objective) -> tuple[frozenset[str], dict[str, str]]:
 
 
 def _links_within(objective: Objective, inside: set[str]) -> Objective:
-    """`objective` with only its links to parents in `inside`."""
+    """`objective` with only its links to parents in `inside` (by `links_kept`)."""
     if all(parent_id in inside for parent_id in objective.parents):
         return objective
+    links, _ = links_kept(
+        {pid: weight for pid, weight in objective.parents.items() if pid in inside}
+    )
     return attrs.evolve(
         objective,
-        parents={pid: w for pid, w in objective.parents.items() if pid in inside},
+        parents=links,
         parent_key_results={
-            pid: kr for pid, kr in objective.parent_key_results.items() if pid in inside
+            pid: kr for pid, kr in objective.parent_key_results.items() if pid in links
         },
     )
 

@@ -102,7 +102,8 @@ def render_tree(
     """The tree as indented text: each objective and key result with score, grade, status.
 
     An objective without a cycle shows no status (`-`). One with several parents shows
-    under each, marked as shared, its key results and subtree under the first.
+    under each, marked as shared, its key results and subtree under the first parent the
+    walk reaches (depth first from the roots, in input order), not the first it names.
     """
     if not isinstance(tree, AlignmentTree):
         raise ValidationError.field("render_tree.tree", tree, "an AlignmentTree")
@@ -344,7 +345,8 @@ def tree_html(tree: AlignmentTree, *, as_of: date | None = None) -> str:
     """An `AlignmentTree` as an HTML table, indented by depth.
 
     An objective with several parents shows under each, marked as shared, its key
-    results and subtree under the first.
+    results and subtree under the first parent the walk reaches (depth first from the
+    roots, in input order), not the first it names.
 
     Every score and status is as of one day, named above the table: `as_of`, or the day
     of the latest check-in anywhere in the tree. Scored with the tree's own policy and
@@ -404,7 +406,9 @@ def to_records(
 
     The rows go straight into `pandas.DataFrame(records)`; no pandas needed here.
     Status columns are None for objectives without a cycle or when `as_of` is None.
-    `parent_id` holds an objective's parents' ids separated by ";" when it has several.
+    `parent_id` holds its parent's id (the first named, with several, as
+    `Objective.parent_id` reads) and `parent_ids` the list of every parent's id, in
+    order (empty for a root): ids may hold any character, so they are not joined.
     """
     policy = _DEFAULT_POLICY
     records: list[dict[str, Any]] = []
@@ -426,8 +430,8 @@ def to_records(
             "owner": objective.owner,
             "cycle": None if cycle is None else cycle.name,
             "commitment": objective.commitment.value,
-            # Several parents: their ids joined by ";", as a multi-valued cell reads.
-            "parent_id": ";".join(objective.parents) or None,
+            "parent_id": objective.parent_id,
+            "parent_ids": list(objective.parents),
             "objective_value": own.value,
             "objective_grade": own.grade.value,
             "objective_status": overall,

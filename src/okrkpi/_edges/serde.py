@@ -7,7 +7,7 @@ import json
 import re
 import tomllib
 import warnings
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
 from functools import partial
 from types import MappingProxyType
@@ -37,6 +37,7 @@ from okrkpi._model.key_result import (
     Zoned,
 )
 from okrkpi._model.kpi import KPI, Frequency, TargetRange
+from okrkpi._model.links import NOT_GIVEN
 from okrkpi._model.moments import Moment
 from okrkpi._model.objective import Objective
 from okrkpi._model.plan import PlannedValue
@@ -274,6 +275,14 @@ def _make_converter() -> cattrs.Converter:
     return made
 
 
+class _ParentWeights:
+    """The type a document's `parents` is read as: an object, checked by the objective."""
+
+
+class _DrivenKeyResults:
+    """The type a document's `parent_key_results` is read as, likewise."""
+
+
 def _parents_from(value: Any, _: Any) -> Mapping[str, Any] | None:
     # An object of parent id -> weight; the objective checks each id and weight.
     if value is None or isinstance(value, Mapping):
@@ -289,14 +298,45 @@ def _parent_key_results_from(value: Any, _: Any) -> Mapping[str, Any] | None:
     )
 
 
+def _objective_arguments() -> type:
+    """What a document may hold for an objective: the constructor's arguments, by name.
+
+    Built from the objective's fields, so a new field is read without a change here.
+    Each argument a document leaves out is `NOT_GIVEN`, and not passed on.
+    """
+    arguments: dict[str, Any] = {}
+    for field in attrs.fields(attrs.resolve_types(Objective)):
+        kind = {"parents": _ParentWeights, "parent_key_results": _DrivenKeyResults}.get(
+            field.name, field.type
+        )
+        default = attrs.NOTHING if field.name == "title" else NOT_GIVEN
+        arguments[field.name] = attrs.field(type=kind, default=default)
+    return attrs.make_class("Objective", arguments, frozen=True, slots=True)
+
+
 def _objective_hooks(made: cattrs.Converter) -> None:
     """Objectives: one parent written as it always was, several as a `parents` object."""
-    fields = {field.alias: field.type for field in attrs.fields(attrs.resolve_types(Objective))}
-    made.register_structure_hook(fields["parents"], _parents_from)
-    made.register_structure_hook(fields["parent_key_results"], _parent_key_results_from)
-    made.register_structure_hook(
-        Objective, make_dict_structure_fn(Objective, made, _cattrs_use_alias=True)
-    )
+    made.register_structure_hook(_ParentWeights, _parents_from)
+    made.register_structure_hook(_DrivenKeyResults, _parent_key_results_from)
+    arguments = _objective_arguments()
+    arguments_from: Callable[[Any, Any], Any] = make_dict_structure_fn(arguments, made)
+
+    def objective_from(value: Any, _: Any) -> Objective:
+        given = arguments_from(value, arguments)
+        chosen = {
+            name: item
+            for name, item in attrs.asdict(given, recurse=False).items()
+            if item is not NOT_GIVEN
+        }
+        try:
+            return Objective(**chosen)
+        except (ValueError, TypeError) as error:  # named by the document's path, as cattrs would
+            raise cattrs.ClassValidationError(
+                "While structuring Objective", [error], Objective
+            ) from error
+
+    made.register_structure_hook(Objective, objective_from)
+    fields = {field.name: field.type for field in attrs.fields(attrs.resolve_types(Objective))}
     unstructure = made.unstructure
 
     def objective_to_dict(objective: Objective) -> dict[str, Any]:
@@ -421,21 +461,6 @@ def _format(error: BaseException, _: type | None) -> str:
     return str(error) or type(error).__name__
 
 
-# Fields stored under a private name but given (and written) by their alias, as an
-# objective's `parent_id` is: a document's path names the key the document uses.
-_ALIASES: Mapping[str, str] = MappingProxyType(
-    {field.name: str(field.alias) for field in attrs.fields(Objective) if field.name != field.alias}
-)
-
-
-def _by_alias(path: str) -> str:
-    parts = []
-    for part in path.split("."):
-        name, bracket, tail = part.partition("[")
-        parts.append(_ALIASES.get(name, name) + bracket + tail)
-    return ".".join(parts)
-
-
 MAX_PROBLEMS = 100
 """Problems reported in full; past them, a count. A hostile document with millions of
 bad entries costs memory in proportion to its size, not to its problems' messages."""
@@ -506,7 +531,7 @@ def from_dict(data: Any, cls: type[T]) -> T:
         problems = []
         for message in messages:
             text, _, where = message.rpartition(" @ ")
-            path = _by_alias(where.removeprefix("$").removeprefix("."))
+            path = where.removeprefix("$").removeprefix(".")
             for part in (text or message).split(_NEXT):
                 field, _, said = part.rpartition(_FIELD)
                 where_exactly = (path + field).removeprefix(".")
@@ -529,13 +554,72 @@ def loads(text: str | bytes, cls: type[T]) -> T:
     Raises:
         ValidationError: Not JSON, too deep, or invalid for `cls`.
     """
+    repeats: list[_ObjectWithRepeats] = []
     try:
-        data = json.loads(text, parse_constant=_reject_constant)
+        data = json.loads(
+            text,
+            parse_constant=_reject_constant,
+            object_pairs_hook=partial(_ObjectWithRepeats.of, repeats),
+        )
     except RecursionError:
         raise ValidationError(Problem("$", f"nested deeper than {MAX_DEPTH} levels")) from None
     except (ValueError, TypeError) as error:
         raise ValidationError(Problem("$", f"not valid JSON: {error}")) from None
+    if repeats:
+        raise ValidationError(*_repeated_keys(data))
     return from_dict(data, cls)
+
+
+class _ObjectWithRepeats(dict[str, Any]):
+    """A JSON object that named a key more than once, the repeated keys kept.
+
+    Python's reader keeps the last value of a repeated key, silently: a parent named
+    twice would lose a weight. TOML refuses a repeated key, and so does `loads`, every
+    one at once with its path. Objects without repeats stay plain dicts.
+    """
+
+    __slots__ = ("repeated",)
+
+    def __init__(self, pairs: list[tuple[str, Any]], repeated: list[str]) -> None:
+        super().__init__(pairs)
+        self.repeated = repeated
+
+    @classmethod
+    def of(cls, found: list[_ObjectWithRepeats], pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        """The object read from `pairs`; one with repeats is also added to `found`."""
+        made = dict(pairs)
+        if len(made) == len(pairs):
+            return made
+        seen: set[str] = set()
+        repeated = []
+        for key, _ in pairs:
+            if key in seen and key not in repeated:
+                repeated.append(key)
+            seen.add(key)
+        found.append(cls(pairs, repeated))
+        return found[-1]
+
+
+def _repeated_keys(data: Any) -> list[Problem]:
+    """Every repeated key in `data`, with its path, in document order."""
+    problems: list[Problem] = []
+    pending: list[tuple[str, Any]] = [("", data)]
+    while pending:
+        path, item = pending.pop()
+        if isinstance(item, _ObjectWithRepeats):
+            problems.extend(
+                Problem(f"{path}.{key}".removeprefix(".") or "$", f"the key {key!r} is given twice")
+                for key in item.repeated
+            )
+        if isinstance(item, dict):
+            pending.extend(
+                (f"{path}.{key}".removeprefix("."), value) for key, value in reversed(item.items())
+            )
+        elif isinstance(item, list):
+            pending.extend(
+                (f"{path}[{index}]", value) for index, value in reversed(list(enumerate(item)))
+            )
+    return problems[:MAX_PROBLEMS]
 
 
 def _reject_constant(name: str) -> float:

@@ -40,6 +40,12 @@ def _key_result_ids(value: Iterable[str]) -> tuple[str, ...]:
     ids = tuple(value)
     for key_result_id in ids:
         check_text("Initiative.key_result_ids", key_result_id)
+    if len(set(ids)) != len(ids):
+        # Named twice, the initiative would count twice in the `initiatives` roll-up.
+        twice = next(key_result_id for key_result_id in ids if ids.count(key_result_id) > 1)
+        raise ValidationError.field(
+            "Initiative.key_result_ids", ids, f"each key result once ({twice!r} is named twice)"
+        )
     return ids
 
 
@@ -59,7 +65,7 @@ class Initiative:
         progress: How much is done, 0..1, if tracked; DONE counts as 1.0 without it.
         start: When the work starts.
         end: When it is due; on or after `start`.
-        key_result_ids: The ids of the objective's key results it drives.
+        key_result_ids: The ids of the objective's key results it drives, each once.
     """
 
     title: str = attrs.field()

@@ -1,30 +1,35 @@
-"""An objective's links to its parents: an ordered, read-only, hashable mapping.
+"""An objective's links to its parents: ordered, read-only, hashable mappings.
 
-`Objective.parents` (parent id -> weight) and `Objective.parent_key_results` (parent id
--> the parent's key result it drives) are held as `Links`. The order is the order the
-parents were named in: the first is the one the one-parent shorthand (`parent_id`,
-`alignment_weight`, `parent_key_result_id`) reads.
+`Objective.parents` (parent id -> weight) is held as `ParentLinks` and
+`Objective.parent_key_results` (parent id -> the parent's key result it drives) as
+`Links`. The order is the order the parents were named in: the first is the one the
+one-parent shorthand (`parent_id`, `alignment_weight`, `parent_key_result_id`) reads.
+
+`resolve_links` reads an objective's link arguments. A `parents` value that is already
+`ParentLinks` is an objective's stored links, as `attrs.evolve` hands them back: the
+shorthand arguments beside it are changes to them. Any other `parents` value is written
+by the caller and decides every link; the shorthand may only repeat it.
 """
 
 from __future__ import annotations
 
+import enum
 import functools
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import Any, TypeVar
-
-import attrs
+from collections.abc import Callable, ItemsView, Iterable, Iterator, KeysView, Mapping, Set
+from typing import Any, Final, Literal, NamedTuple, TypeVar
 
 from okrkpi._errors import AlignmentError, Problem, ValidationError
 from okrkpi._model._checks import finite_float
 
 __all__ = [
-    "NO_LINKS",
-    "ROOT",
-    "UNSET",
-    "LinkSet",
+    "NOT_GIVEN",
+    "NO_KEY_RESULTS",
+    "NO_PARENTS",
+    "LinkProblems",
     "Links",
-    "check_not_self_aligned",
-    "one_parent",
+    "NotGiven",
+    "ParentLinks",
+    "links_kept",
     "resolve_links",
 ]
 
@@ -88,7 +93,7 @@ class Links(Mapping[str, V]):
         return repr(dict(self._items))
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (Links, (self._items,))
+        return (self.__class__, (self._items,))
 
     @property
     def first(self) -> tuple[str, V] | None:
@@ -96,42 +101,124 @@ class Links(Mapping[str, V]):
         return self._items[0] if self._items else None
 
 
-NO_LINKS: Links[Any] = Links()
-"""The links of an objective with no parent."""
+class ParentLinks(Links[float]):
+    """An objective's parents with their weights, as the objective stores them.
 
-
-@attrs.frozen(slots=True)
-class LinkSet:
-    """Everything an objective holds about its place in the graph, stored as one value.
-
-    Its parents with their weights, the key results it drives under some of them, and
-    the weight a root keeps for the day it is aligned (the one-parent shorthand
-    `alignment_weight` of an objective with no parent). Held in one field so that
-    `attrs.evolve` hands it back whole, telling a changed link from an unchanged one.
+    A root has none, and keeps the weight it was given (`root_weight`) for the day it is
+    aligned: the one-parent shorthand `alignment_weight` of an objective with no parent.
+    Held here, in the stored links, so that `attrs.evolve` hands it back with them.
     """
 
-    weights: Links[float]
-    key_results: Links[str]
-    root_weight: float = 1.0
+    __slots__ = ("root_weight",)
+
+    def __init__(self, items: Iterable[tuple[str, float]] = (), root_weight: float = 1.0) -> None:
+        super().__init__(items)
+        self.root_weight = root_weight if not self._items else 1.0
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (ParentLinks, (self._items, self.root_weight))
+
+    @property
+    def weight(self) -> float:
+        """The first link's weight, or a root's own."""
+        first = self.first
+        return self.root_weight if first is None else first[1]
 
 
-ROOT: LinkSet = LinkSet(NO_LINKS, NO_LINKS)
+NO_PARENTS: Final = ParentLinks()
 """The links of a root with the default weight."""
 
+NO_KEY_RESULTS: Final[Links[str]] = Links()
+"""No key results driven."""
 
-# -- reading an objective's link arguments ------------------------------------------------
 
+class NotGiven(enum.Enum):
+    """The default of an argument that was not given (a one-member enum: a singleton)."""
 
-class _Unset:
-    """An argument not given: what `Objective` stores for its shorthand after reading it."""
-
-    __slots__ = ()
+    NOT_GIVEN = "not given"
 
     def __repr__(self) -> str:
-        return "<unset>"
+        return "NOT_GIVEN"
 
 
-UNSET: Any = _Unset()
+NOT_GIVEN: Final = NotGiven.NOT_GIVEN
+"""An argument not given: `Objective` tells it from None, which means "no parent"."""
+
+Absent = Literal[NotGiven.NOT_GIVEN]
+
+
+@functools.lru_cache(maxsize=4096)
+def one_parent(parent_id: str) -> ParentLinks:
+    """The links of a child with one parent and the default weight, shared by siblings.
+
+    Values are immutable, so siblings may hold one: an organisation's objectives mostly
+    align to a few parents each, and the links would otherwise be most of an objective's
+    memory beyond its key results.
+    """
+    return ParentLinks(((parent_id, 1.0),))
+
+
+@functools.lru_cache(maxsize=4096)
+def one_key_result(parent_id: str, key_result_id: str) -> Links[str]:
+    """The key result driven under one parent, shared as `one_parent` is."""
+    return Links(((parent_id, key_result_id),))
+
+
+def links_kept(weights: Mapping[str, float]) -> tuple[dict[str, float], tuple[str, ...]]:
+    """What is left of an objective's links once some were dropped, and any dropped for it.
+
+    The one rule for every place that drops links (a subtree, a carry-over): several
+    links that all weigh 0 are not an objective's links (it must count somewhere), so of
+    those the first alone is kept, still weighing 0. The objective counts in none of
+    those parents, as before; a made-up weight would make it count where it did not.
+    """
+    links = dict(weights)
+    if len(links) > 1 and not any(weight > 0 for weight in links.values()):
+        first = next(iter(links))
+        return {first: links[first]}, tuple(name for name in links if name != first)
+    return links, ()
+
+
+# -- problems -------------------------------------------------------------------------------
+
+
+class LinkProblems:
+    """Every problem with an objective's links, each kept with its kind and its moment.
+
+    Structural problems (aligned to itself, a parent named twice) make an
+    `AlignmentError`; any other problem (a bad weight, a bad type, arguments that
+    contradict one another) makes the whole report a `ValidationError`. A late problem
+    is reported after the key results' own checks, where it always was.
+    """
+
+    __slots__ = ("_found",)
+
+    def __init__(self) -> None:
+        self._found: list[tuple[Problem, bool, bool]] = []
+
+    def add(self, problem: Problem, *, structural: bool = False, late: bool = False) -> None:
+        """Keep one problem."""
+        self._found.append((problem, structural, late))
+
+    def extend(self, problems: Iterable[Problem]) -> None:
+        """Keep problems that are not structural, reported at once."""
+        self._found.extend((problem, False, False) for problem in problems)
+
+    def raise_early(self) -> None:
+        """Raise every problem when any is not late: all of them, at once."""
+        if any(not late for _, _, late in self._found):
+            raise self._error()
+
+    def raise_late(self) -> None:
+        """Raise the late problems, if any."""
+        if self._found:
+            raise self._error()
+
+    def _error(self) -> ValidationError:
+        problems = [problem for problem, _, _ in self._found]
+        if all(structural for _, structural, _ in self._found):
+            return AlignmentError(*problems)
+        return ValidationError(*problems)
 
 
 def _problem(path: str, value: object, expectation: str) -> Problem:
@@ -142,109 +229,210 @@ def _names(ids: Iterable[str]) -> str:
     return ", ".join(repr(item) for item in ids)
 
 
+def _parents_word(count: int) -> str:
+    return "1 parent" if count == 1 else f"{count} parents"
+
+
+# -- reading an objective's link arguments ------------------------------------------------
+
+
+class Shorthand(NamedTuple):
+    """The one-parent shorthand arguments, each `NOT_GIVEN` when not given."""
+
+    parent_id: str | Absent | None
+    key_result_id: str | Absent | None
+    weight: float | Absent
+
+
 def resolve_links(
     oid: str,
-    given: object,
-    key_results_given: object,
-    parent_id: Any,
-    key_result_id: Any,
-    weight: Any,
-) -> tuple[LinkSet, Problem | None]:
-    """An objective's `LinkSet` from its arguments, and a problem left for later, if any.
+    parents: object,
+    key_results: object,
+    parent_id: str | Absent | None,
+    key_result_id: str | Absent | None,
+    weight: float | Absent,
+    found: LinkProblems,
+) -> tuple[ParentLinks, Links[str]]:
+    """An objective's stored links from its arguments; problems go to `found`.
 
-    `given` is the `parents` argument: the stored `LinkSet` when `attrs.evolve` copies an
-    objective (the shorthand arguments then say what changed), else None or a new
-    mapping. The shorthand arguments are `UNSET` when `attrs.evolve` did not change them.
-    The problem left for later is a key result named without a parent, reported where it
-    always was, after the key results' own checks.
-
-    Raises:
-        AlignmentError: The links contradict one another, with every problem at once.
+    The shorthand arguments are `NOT_GIVEN` when not given, and already checked (a
+    string or None, a finite weight >= 0). `parents` and `key_results` are as given.
     """
-    if isinstance(given, LinkSet):  # attrs.evolve: unchanged unless an argument says so
-        unchanged = (parent_id, key_result_id, weight, key_results_given)
-        if all(argument is UNSET for argument in unchanged):
-            return given, None
-        return _changed(oid, given, key_results_given, parent_id, key_result_id, weight)
-    if given is None and key_results_given in (None, UNSET):
-        return _shorthand(parent_id, key_result_id, weight)
-    return _from_mappings(oid, given, key_results_given, parent_id, key_result_id, weight)
+    shorthand = Shorthand(parent_id, key_result_id, weight)
+    if parents is None:
+        if key_results is None and key_result_id in (None, NOT_GIVEN) and weight is NOT_GIVEN:
+            if parent_id is None or parent_id is NOT_GIVEN:
+                return NO_PARENTS, NO_KEY_RESULTS
+            return _checked_self(oid, one_parent(parent_id), found), NO_KEY_RESULTS
+        return _from_shorthand(oid, key_results, shorthand, found)
+    if isinstance(parents, ParentLinks):
+        unchanged = (parent_id, key_result_id, weight)
+        if key_results.__class__ is Links and all(item is NOT_GIVEN for item in unchanged):
+            # attrs.evolve with no link changed: the stored links, as they are.
+            stored: Links[str] = key_results
+            if not stored or all(name in parents for name in stored):
+                return _checked_self(oid, parents, found), stored
+        return _changed(oid, parents, key_results, shorthand, found)
+    return _written(oid, parents, key_results, shorthand, found)
+
+
+def _checked_self(
+    oid: str, parents: ParentLinks, found: LinkProblems, *, written: bool = False
+) -> ParentLinks:
+    """Refuse an objective aligned to itself, named as it was given (one link: `parent_id`)."""
+    if oid in parents:
+        where = "parent_id" if len(parents) == 1 and not written else f"parents[{oid!r}]"
+        found.add(
+            Problem(f"Objective({oid!r}).{where}", f"aligned to itself ({oid!r})"),
+            structural=True,
+            late=True,
+        )
+    return parents
+
+
+def _no_parent_for_key_result(oid: str, found: LinkProblems) -> None:
+    found.add(
+        _problem(f"Objective({oid!r}).parent_id", None, "a parent id with parent_key_result_id"),
+        late=True,
+    )
 
 
 def _given(value: object) -> bool:
-    return value is not None and value is not UNSET
+    return value is not None and value is not NOT_GIVEN
 
 
-def _shorthand(parent_id: Any, key_result_id: Any, weight: Any) -> tuple[LinkSet, Problem | None]:
-    chosen: float = 1.0 if weight is UNSET else weight  # checked by Objective
-    if not _given(parent_id):
-        late = None
-        if _given(key_result_id):
-            late = _problem("parent_id", None, "a parent id with parent_key_result_id")
-        return (ROOT if chosen == 1.0 else LinkSet(NO_LINKS, NO_LINKS, chosen)), late
-    if chosen == 1.0:
-        return one_parent(parent_id, key_result_id if _given(key_result_id) else None), None
-    driven: Links[str] = Links(((parent_id, key_result_id),)) if _given(key_result_id) else NO_LINKS
-    return LinkSet(Links(((parent_id, chosen),)), driven), None
+def _from_shorthand(
+    oid: str,
+    key_results: object,
+    shorthand: Shorthand,
+    found: LinkProblems,
+) -> tuple[ParentLinks, Links[str]]:
+    """Links from the one-parent shorthand, with `parent_key_results` if given."""
+    parent_id, key_result_id, weight = shorthand
+    chosen = 1.0 if weight is NOT_GIVEN else weight
+    weights = [(parent_id, chosen)] if isinstance(parent_id, str) else []
+    driven = {} if key_results is None else _parsed_key_results(oid, key_results, found)
+    if isinstance(key_result_id, str):
+        if not weights:
+            _no_parent_for_key_result(oid, found)
+        else:
+            _repeat_key_result(oid, weights, driven, key_result_id, found)
+    return _built(oid, weights, driven, chosen, found)
 
 
-@functools.lru_cache(maxsize=4096)
-def one_parent(parent_id: str, key_result_id: str | None) -> LinkSet:
-    """The links of a child with one parent and the default weight, shared by siblings.
+def _repeat_key_result(
+    oid: str,
+    weights: list[tuple[str, float]],
+    driven: dict[str, str],
+    key_result_id: str,
+    found: LinkProblems,
+) -> None:
+    """The shorthand key result beside `parent_key_results`: it may only repeat them."""
+    if len(weights) == 1 and driven.get(weights[0][0], key_result_id) == key_result_id:
+        driven[weights[0][0]] = key_result_id
+        return
+    if len(weights) == 1:
+        said = f"{key_result_id!r} given with parent_key_results {dict(driven)!r}: give one"
+    else:
+        said = (
+            f"{key_result_id!r} is the one-parent shorthand, but it has "
+            f"{_parents_word(len(weights))} ({_names(p for p, _ in weights)}): "
+            "give parent_key_results"
+        )
+    found.add(Problem(f"Objective({oid!r}).parent_key_result_id", said))
 
-    Values are immutable, so siblings may hold one: an organisation's objectives mostly
-    align to a few parents each, and the links would otherwise be most of an objective's
-    memory beyond its key results.
-    """
-    driven: Links[str] = NO_LINKS if key_result_id is None else Links(((parent_id, key_result_id),))
-    return LinkSet(Links(((parent_id, 1.0),)), driven)
+
+def _written(
+    oid: str,
+    parents: object,
+    key_results: object,
+    shorthand: Shorthand,
+    found: LinkProblems,
+) -> tuple[ParentLinks, Links[str]]:
+    """Links from a `parents` value the caller wrote: it decides every link."""
+    parent_id, key_result_id, weight = shorthand
+    weights = _parsed_parents(oid, parents, found)
+    names = [name for name, _ in weights]
+    root_weight = 1.0
+    if _given(parent_id) and names != [parent_id]:
+        found.add(
+            Problem(
+                f"Objective({oid!r}).parent_id",
+                f"{parent_id!r} given with parents ({_names(names) or 'none'}): "
+                "give one or the other",
+            )
+        )
+    if weight is not NOT_GIVEN:
+        if not weights:
+            root_weight = weight
+        elif len(weights) > 1 or weights[0][1] != weight:
+            found.add(
+                Problem(
+                    f"Objective({oid!r}).alignment_weight",
+                    f"{weight!r} given with parents: give the weight in parents",
+                )
+            )
+    driven: dict[str, str] = {}
+    if isinstance(key_results, Links):  # an objective's stored ones: those still linked stay
+        driven = {name: kr_id for name, kr_id in key_results.items() if name in names}
+    elif key_results is not None:
+        driven = _parsed_key_results(oid, key_results, found)
+    if _given(key_result_id):
+        if not weights:
+            _no_parent_for_key_result(oid, found)
+        else:
+            _repeat_key_result(oid, weights, driven, key_result_id, found)  # type: ignore[arg-type]
+    return _built(oid, weights, driven, root_weight, found, written=True)
 
 
 def _changed(
     oid: str,
-    base: LinkSet,
-    key_results_given: object,
-    parent_id: Any,
-    key_result_id: Any,
-    weight: Any,
-) -> tuple[LinkSet, Problem | None]:
-    """`base` with the changes `attrs.evolve` was given."""
-    weights: list[tuple[str, float]] = list(base.weights.items())
-    driven: dict[str, str] = dict(base.key_results)
+    base: ParentLinks,
+    key_results: object,
+    shorthand: Shorthand,
+    found: LinkProblems,
+) -> tuple[ParentLinks, Links[str]]:
+    """An objective's stored links with the changes the arguments make.
+
+    A shorthand argument equal to what the objective reads changes nothing, so
+    `attrs.evolve(o, parent_id=o.parent_id) == o` and the fields `attrs.asdict` gives
+    build the same objective again.
+    """
+    parent_id, key_result_id, weight = shorthand
+    weights: list[tuple[str, float]] = list(base.items())
     root_weight = base.root_weight
-    first = base.weights.first
-    if parent_id is not UNSET:  # the shorthand: one parent, or none
-        if parent_id is None:
-            root_weight = base.root_weight if first is None else first[1]
-            weights, driven = [], {}
-        elif parent_id in base.weights:  # one of its parents: that link stays
-            weights = [(parent_id, base.weights[parent_id])]
-            kept = base.key_results.get(parent_id)
-            driven = {} if kept is None else {parent_id: kept}
+    first = base.first
+    stored: dict[str, str] = dict(key_results) if isinstance(key_results, Links) else {}
+    if parent_id is not NOT_GIVEN and parent_id != (None if first is None else first[0]):
+        if parent_id is None:  # a root now, keeping its first link's weight
+            root_weight, weights, stored = base.weight, [], {}
+        elif parent_id in base:  # one of its parents: that link stays
+            weights = [(parent_id, base[parent_id])]
+            stored = {parent_id: stored[parent_id]} if parent_id in stored else {}
         else:  # elsewhere: the first link's weight and key result go with it, as ever
-            weights = [(parent_id, root_weight if first is None else first[1])]
-            kept = None if first is None else base.key_results.get(first[0])
-            driven = {} if kept is None else {parent_id: kept}
-    problems: list[Problem] = []
-    if key_results_given is not UNSET:
-        driven = _parsed_key_results(oid, key_results_given, problems)
+            kept = None if first is None else stored.get(first[0])
+            weights = [(parent_id, base.weight)]
+            stored = {} if kept is None else {parent_id: kept}
+    driven = stored
+    if key_results is not None and not isinstance(key_results, Links):
+        driven = _parsed_key_results(oid, key_results, found)
     several = len(weights) > 1
-    if weight is not UNSET:
+    if weight is not NOT_GIVEN and weight != (weights[0][1] if weights else root_weight):
         if several:
-            problems.append(_several(oid, "alignment_weight", weights, "parents"))
+            found.add(_several(oid, "alignment_weight", weights, "parents"))
         elif weights:
             weights = [(weights[0][0], weight)]
         else:
             root_weight = weight
-    late = None
-    if key_result_id is not UNSET:
+    current = driven.get(weights[0][0]) if weights else None
+    if key_result_id is not NOT_GIVEN and key_result_id != current:
         if several:
-            problems.append(_several(oid, "parent_key_result_id", weights, "parent_key_results"))
+            found.add(_several(oid, "parent_key_result_id", weights, "parent_key_results"))
         elif weights:
             driven = {} if key_result_id is None else {weights[0][0]: key_result_id}
-        elif key_result_id is not None:
-            late = _problem("parent_id", None, "a parent id with parent_key_result_id")
-    return _built(oid, weights, driven, root_weight, problems), late
+        else:
+            _no_parent_for_key_result(oid, found)
+    return _built(oid, weights, driven, root_weight, found)
 
 
 def _several(oid: str, name: str, weights: list[tuple[str, float]], instead: str) -> Problem:
@@ -255,79 +443,31 @@ def _several(oid: str, name: str, weights: list[tuple[str, float]], instead: str
     )
 
 
-def _from_mappings(
-    oid: str,
-    given: object,
-    key_results_given: object,
-    parent_id: Any,
-    key_result_id: Any,
-    weight: Any,
-) -> tuple[LinkSet, Problem | None]:
-    """Links from a `parents` mapping (or the shorthand with `parent_key_results`)."""
-    problems: list[Problem] = []
-    root_weight = 1.0
-    weights: list[tuple[str, float]]
-    if given is None or given is UNSET:
-        weights = [(parent_id, 1.0 if weight is UNSET else weight)] if _given(parent_id) else []
-        if not weights and weight is not UNSET:
-            root_weight = weight
-    else:
-        weights = _parsed_parents(oid, given, problems)
-        if _given(parent_id) and [name for name, _ in weights] != [parent_id]:
-            problems.append(
-                Problem(
-                    f"Objective({oid!r}).parent_id",
-                    f"{parent_id!r} given with parents ({_names(p for p, _ in weights)}): "
-                    "give one or the other",
-                )
-            )
-        if weight is not UNSET and weight != 1.0:
-            if not weights:
-                root_weight = weight
-            elif len(weights) > 1 or weights[0][1] != weight:
-                problems.append(
-                    Problem(
-                        f"Objective({oid!r}).alignment_weight",
-                        f"{weight!r} given with parents: give the weight in parents",
-                    )
-                )
-    driven: dict[str, str] = {}
-    if _given(key_results_given):
-        driven = _parsed_key_results(oid, key_results_given, problems)
-    if _given(key_result_id):
-        if len(weights) == 1 and driven.get(weights[0][0], key_result_id) == key_result_id:
-            driven[weights[0][0]] = key_result_id
-        else:
-            problems.append(
-                Problem(
-                    f"Objective({oid!r}).parent_key_result_id",
-                    f"{key_result_id!r} is the one-parent shorthand: with "
-                    f"{len(weights)} parents, give parent_key_results",
-                )
-            )
-    return _built(oid, weights, driven, root_weight, problems), None
-
-
-def _parsed_parents(oid: str, given: object, problems: list[Problem]) -> list[tuple[str, float]]:
+def _parsed_parents(oid: str, given: object, found: LinkProblems) -> list[tuple[str, float]]:
+    path = f"Objective({oid!r}).parents"
+    if isinstance(given, Set) and not isinstance(given, KeysView | ItemsView):
+        # A set has no order, and the first parent is the one the shorthand reads.
+        found.add(_problem(path, given, "parents in order (a mapping, list or tuple), not a set"))
+        return []
     return _pairs(
-        f"Objective({oid!r}).parents",
+        path,
         given,
         (
             "a mapping of parent id -> weight, or parent ids (weight 1)",
             "a parent id or (id, weight)",
         ),
         _weight,
-        problems,
+        found,
     )
 
 
-def _parsed_key_results(oid: str, given: object, problems: list[Problem]) -> dict[str, str]:
+def _parsed_key_results(oid: str, given: object, found: LinkProblems) -> dict[str, str]:
     pairs = _pairs(
         f"Objective({oid!r}).parent_key_results",
         given,
         ("a mapping of parent id -> its key result's id", "(parent id, key result id)"),
         _key_result_id,
-        problems,
+        found,
     )
     return dict(pairs)
 
@@ -350,7 +490,7 @@ def _pairs(
     given: object,
     expected: tuple[str, str],
     checked: Callable[[str, object], T],
-    problems: list[Problem],
+    found: LinkProblems,
 ) -> list[tuple[str, T]]:
     """`(parent id, value)` pairs from a mapping or an iterable, each problem collected.
 
@@ -359,7 +499,7 @@ def _pairs(
     if isinstance(given, Mapping):
         items: list[object] = list(given.items())
     elif isinstance(given, str | bytes) or not isinstance(given, Iterable):
-        problems.append(_problem(path, given, expected[0]))
+        found.add(_problem(path, given, expected[0]))
         return []
     else:
         items = [(item, 1.0) if isinstance(item, str) else item for item in given]
@@ -367,21 +507,21 @@ def _pairs(
     seen: set[str] = set()
     for position, item in enumerate(items):
         if not isinstance(item, tuple | list) or len(item) != 2:
-            problems.append(_problem(f"{path}[{position}]", item, expected[1]))
+            found.add(_problem(f"{path}[{position}]", item, expected[1]))
             continue
         name, raw = item
         if not isinstance(name, str) or not name.strip():
-            problems.append(
-                _problem(f"{path}[{position}]", name, "a parent id (a non-empty string)")
-            )
+            found.add(_problem(f"{path}[{position}]", name, "a parent id (a non-empty string)"))
             continue
         try:
             value = checked(f"{path}[{name!r}]", raw)
         except ValidationError as error:
-            problems.extend(error.problems)
+            found.extend(error.problems)
             continue
         if name in seen:
-            problems.append(Problem(f"{path}[{position}]", f"parent {name!r} named twice"))
+            found.add(
+                Problem(f"{path}[{position}]", f"parent {name!r} named twice"), structural=True
+            )
             continue
         seen.add(name)
         pairs.append((name, value))
@@ -393,41 +533,33 @@ def _built(
     weights: list[tuple[str, float]],
     driven: Mapping[str, str],
     root_weight: float,
-    problems: list[Problem],
-) -> LinkSet:
-    """The `LinkSet`, once the links are checked against one another."""
+    found: LinkProblems,
+    *,
+    written: bool = False,
+) -> tuple[ParentLinks, Links[str]]:
+    """The stored links, once checked against one another."""
     names = [name for name, _ in weights]
-    if oid in names:
-        problems.append(
-            Problem(f"Objective({oid!r}).parents[{oid!r}]", f"aligned to itself ({oid!r})")
-        )
+    if not weights:
+        parents = NO_PARENTS if root_weight == 1.0 else ParentLinks((), root_weight)
+    elif len(weights) == 1 and weights[0][1] == 1.0:
+        parents = one_parent(weights[0][0])
+    else:
+        parents = ParentLinks(weights)
+    _checked_self(oid, parents, found, written=written)
     if len(weights) > 1 and not any(value > 0 for _, value in weights):
-        problems.append(
-            _problem(f"Objective({oid!r}).parents", dict(weights), "at least one weight > 0")
-        )
-    problems.extend(
-        _problem(
-            f"Objective({oid!r}).parent_key_results",
-            name,
-            f"one of its parents ({_names(names) or 'none'})",
-        )
-        for name in driven
-        if name not in names
-    )
-    if problems:
-        raise AlignmentError(*problems)
-    if not weights and root_weight == 1.0:
-        return ROOT
-    ordered = Links((name, driven[name]) for name in names if name in driven)
-    return LinkSet(
-        Links(weights), ordered if ordered else NO_LINKS, root_weight if not weights else 1.0
-    )
-
-
-def check_not_self_aligned(oid: str, links: LinkSet, late: Problem | None) -> None:
-    """Refuse an objective aligned to itself, then the problem left for later, if any."""
-    if links is not ROOT and oid in links.weights:
-        where = "parent_id" if len(links.weights) == 1 else f"parents[{oid!r}]"
-        raise AlignmentError(Problem(f"Objective({oid!r}).{where}", f"aligned to itself ({oid!r})"))
-    if late is not None:
-        raise ValidationError(Problem(f"Objective({oid!r}).{late.path}", late.message))
+        found.add(_problem(f"Objective({oid!r}).parents", dict(weights), "at least one weight > 0"))
+    for name in driven:
+        if name not in names:
+            found.add(
+                _problem(
+                    f"Objective({oid!r}).parent_key_results",
+                    name,
+                    f"one of its parents ({_names(names) or 'none'})",
+                )
+            )
+    ordered = [(name, driven[name]) for name in names if name in driven]
+    if not ordered:
+        return parents, NO_KEY_RESULTS
+    if len(ordered) == 1:
+        return parents, one_key_result(*ordered[0])
+    return parents, Links(ordered)

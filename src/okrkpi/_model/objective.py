@@ -6,11 +6,11 @@ import enum
 import math
 from collections.abc import Iterable, Mapping
 from datetime import date
-from typing import TYPE_CHECKING, Any, Unpack, cast
+from typing import Any, Unpack
 
 import attrs
 
-from okrkpi._errors import Problem, ValidationError
+from okrkpi._errors import ValidationError
 from okrkpi._model._checks import (
     check_date,
     check_non_negative,
@@ -24,18 +24,15 @@ from okrkpi._model.ids import slugify
 from okrkpi._model.initiative import Initiative
 from okrkpi._model.key_result import CheckInDetails, KeyResult
 from okrkpi._model.links import (
-    ROOT,
-    UNSET,
-    LinkSet,
-    check_not_self_aligned,
-    one_parent,
+    NO_KEY_RESULTS,
+    NO_PARENTS,
+    NOT_GIVEN,
+    Absent,
+    LinkProblems,
     resolve_links,
 )
 from okrkpi._model.moments import DayOf
 from okrkpi._model.moments import day_of as day_in
-
-if TYPE_CHECKING:
-    pass
 
 __all__ = ["Commitment", "Level", "Objective"]
 
@@ -92,7 +89,19 @@ def _default_id(instance: Objective) -> str:
     return slugify(instance.title)
 
 
-@attrs.frozen(slots=True, repr=False)
+def _text_or_left_out(name: str, value: Any, found: LinkProblems) -> Any:
+    """`value` when it is None, not given or good text; else its problem, and NOT_GIVEN."""
+    if value is None or value is NOT_GIVEN or (value.__class__ is str and value.strip()):
+        return value
+    try:
+        check_text(f"Objective.{name}", value)
+    except ValidationError as error:
+        found.extend(error.problems)
+        return NOT_GIVEN
+    return value
+
+
+@attrs.frozen(slots=True, repr=False, init=False)
 class Objective:
     """A qualitative, inspiring goal with the key results that measure it.
 
@@ -118,16 +127,22 @@ class Objective:
         initiatives: The work planned to move its key results; ids unique within it.
         parents: Every objective it aligns to, parent id -> its weight in that parent's
             roll-up, e.g. `{"sales-growth": 0.6, "product-adoption": 0.4}`; also ids alone
-            (weight 1) or `(id, weight)` pairs. Weights are finite and >= 0; with several
-            parents, not all 0. Given, it decides every link: `parent_id` and the rest may
-            only repeat it.
+            (weight 1) or `(id, weight)` pairs, in order (not a set: the first parent is
+            the one `parent_id` reads). Weights are finite and >= 0; with several parents,
+            not all 0. Given, it decides every link: `parent_id` and the rest may only
+            repeat it.
         parent_key_results: Parent id -> the key result of that parent this objective
             drives, for some of its parents (`driven_key_results` roll-up).
 
-    Changing links with `attrs.evolve`: `parents=` replaces them all (and their key-result
-    links); `parent_id=` makes it a one-parent objective (None: a root), keeping the weight
-    and key result it had; `alignment_weight=` and `parent_key_result_id=` change the link
-    of a one-parent objective and are refused with several parents.
+    Every field is what `attrs.asdict` shows and what the constructor takes:
+    `Objective(**attrs.asdict(objective, recurse=False)) == objective`.
+
+    Changing links with `attrs.evolve`: `parents=` replaces them all (the key-result links
+    of parents it still names stay); `parent_id=` another parent makes it a one-parent
+    objective (None: a root), keeping the weight and key result of that link, or of its
+    first; `alignment_weight=` and `parent_key_result_id=` change the link of a
+    one-parent objective and are refused with several parents. A shorthand value equal to
+    what the objective reads changes nothing.
     """
 
     title: str
@@ -136,82 +151,100 @@ class Objective:
         default=Commitment.ASPIRATIONAL, kw_only=True, converter=_commitment
     )
     id: str = attrs.field(default=attrs.Factory(_default_id, takes_self=True), kw_only=True)
-    # The one-parent shorthand and `parent_key_results` are read at construction and then
-    # held in `_links` (given as `parents`): one stored value, so `attrs.evolve` tells a
-    # changed link (a new argument) from an unchanged one (the stored `LinkSet`).
-    _parent_id: str | None = attrs.field(
-        default=None, kw_only=True, alias="parent_id", eq=False, repr=False
-    )
-    _parent_key_result_id: str | None = attrs.field(
-        default=None, kw_only=True, alias="parent_key_result_id", eq=False, repr=False
-    )
+    # The one-parent shorthand is read from `parents` and `parent_key_results`, the links
+    # the objective stores: attrs.evolve hands back only those, so a shorthand argument
+    # given to it is a change (`init=False`: the constructor below takes them).
+    parent_id: str | None = attrs.field(init=False, eq=False)
+    parent_key_result_id: str | None = attrs.field(init=False, eq=False)
     owner: str | None = attrs.field(default=None, kw_only=True)
     level: Level = attrs.field(default=Level.TEAM, kw_only=True, converter=_level)
     cycle: Cycle | None = attrs.field(default=None, kw_only=True, converter=_cycle)
-    _alignment_weight: float = attrs.field(
-        default=1.0, kw_only=True, alias="alignment_weight", eq=False, repr=False
-    )
+    alignment_weight: float = attrs.field(init=False)  # compared: a root's own weight
     carried_over_from: str | None = attrs.field(default=None, kw_only=True)
     closed_on: date | None = attrs.field(default=None, kw_only=True)
     initiatives: tuple[Initiative, ...] = attrs.field(
         default=(), kw_only=True, converter=_initiatives
     )
-    _links: Mapping[str, float] | Iterable[str | tuple[str, float]] | None = attrs.field(
-        default=None, kw_only=True, alias="parents", repr=False
-    )
-    _parent_key_results: Mapping[str, str] | Iterable[tuple[str, str]] | None = attrs.field(
-        default=None, kw_only=True, alias="parent_key_results", eq=False, repr=False
-    )
+    parents: Mapping[str, float] = attrs.field(default=NO_PARENTS, kw_only=True)
+    parent_key_results: Mapping[str, str] = attrs.field(default=NO_KEY_RESULTS, kw_only=True)
 
-    def __attrs_post_init__(self) -> None:
+    def __init__(
+        self,
+        title: str,
+        key_results: Iterable[KeyResult] = (),
+        *,
+        commitment: Commitment | str = Commitment.ASPIRATIONAL,
+        id: str | Absent = NOT_GIVEN,  # noqa: A002 - the field's name
+        parent_id: str | Absent | None = NOT_GIVEN,
+        parent_key_result_id: str | Absent | None = NOT_GIVEN,
+        owner: str | None = None,
+        level: Level | str = Level.TEAM,
+        cycle: Cycle | str | None = None,
+        alignment_weight: float | Absent = NOT_GIVEN,
+        carried_over_from: str | None = None,
+        closed_on: date | None = None,
+        initiatives: Iterable[Initiative] = (),
+        parents: Mapping[str, float] | Iterable[str | tuple[str, float]] | None = None,
+        parent_key_results: Mapping[str, str] | Iterable[tuple[str, str]] | None = None,
+    ) -> None:
+        # attrs sets and converts the stored fields; the links are read below, once the
+        # title and id they are named by are known good.
+        self.__attrs_init__(
+            title,
+            key_results,
+            commitment=commitment,
+            id=slugify(title) if id is NOT_GIVEN else id,
+            owner=owner,
+            level=level,
+            cycle=cycle,
+            carried_over_from=carried_over_from,
+            closed_on=closed_on,
+            initiatives=initiatives,
+        )
         # Validated here rather than by a validator per field, as in KeyResult: each line
         # tests the common case inline and leaves the message to the shared checker.
         if self.title.__class__ is not str or not self.title or self.title.isspace():
             check_text("Objective.title", self.title)
-        if self.id.__class__ is not str or not self.id or self.id.isspace():
-            check_text("Objective.id", self.id)
-        parent_id, key_result_id = self._parent_id, self._parent_key_result_id
-        for name, value in (
-            ("parent_id", parent_id),
-            ("parent_key_result_id", key_result_id),
-            ("owner", self.owner),
-            ("carried_over_from", self.carried_over_from),
+        oid = self.id
+        if oid.__class__ is not str or not oid or oid.isspace():
+            check_text("Objective.id", oid)
+        # Every problem with the links (and the other optional text) is reported at once.
+        found = LinkProblems()
+        parent_id = _text_or_left_out("parent_id", parent_id, found)
+        parent_key_result_id = _text_or_left_out(
+            "parent_key_result_id", parent_key_result_id, found
+        )
+        _text_or_left_out("owner", self.owner, found)
+        _text_or_left_out("carried_over_from", self.carried_over_from, found)
+        weight = alignment_weight
+        if weight is not NOT_GIVEN and (
+            weight.__class__ is not float or not 0.0 <= weight < math.inf
         ):
-            if value is not None and value is not UNSET:
-                check_text(f"Objective.{name}", value)
-        weight = self._alignment_weight
-        if weight is not UNSET and (weight.__class__ is not float or not 0.0 <= weight < math.inf):
-            check_non_negative("Objective.alignment_weight", weight)
-            weight = float(weight)
-        given = self._links
-        late = None
-        if given is None and self._parent_key_results is None and weight == 1.0:
-            # The constructor's common cases, as `resolve_links` would read them.
-            if parent_id is None and key_result_id is None:
-                links = ROOT
-            elif parent_id.__class__ is str and key_result_id is None:
-                links = one_parent(parent_id, None)
-            else:
-                links, late = resolve_links(self.id, None, None, parent_id, key_result_id, weight)
-        else:
-            links, late = resolve_links(
-                self.id, given, self._parent_key_results, parent_id, key_result_id, weight
-            )
+            try:
+                check_non_negative("Objective.alignment_weight", weight)
+                weight = float(weight)
+            except ValidationError as error:
+                found.extend(error.problems)
+                weight = NOT_GIVEN  # left out of the links: reported once, here
+        links, driven = resolve_links(
+            oid, parents, parent_key_results, parent_id, parent_key_result_id, weight, found
+        )
+        found.raise_early()
         setattr_ = object.__setattr__
-        if parent_id is not UNSET:  # stored as "not given": attrs.evolve tells changes apart
-            setattr_(self, "_parent_id", UNSET)
-        if key_result_id is not UNSET:
-            setattr_(self, "_parent_key_result_id", UNSET)
-        if self._alignment_weight is not UNSET:
-            setattr_(self, "_alignment_weight", UNSET)
-        if self._parent_key_results is not UNSET:
-            setattr_(self, "_parent_key_results", UNSET)
-        setattr_(self, "_links", links)
+        setattr_(self, "parents", links)
+        setattr_(self, "parent_key_results", driven)
+        first = links.first
+        setattr_(self, "parent_id", None if first is None else first[0])
+        setattr_(self, "alignment_weight", links.root_weight if first is None else first[1])
+        setattr_(self, "parent_key_result_id", None if first is None else driven.get(first[0]))
         if self.closed_on is not None:
             check_date("Objective.closed_on", self.closed_on)
-        self._check_key_results_and_links(links, late)
+        self._check_key_results()
+        found.raise_late()
+        if self.initiatives:
+            self._check_initiatives({kr.id for kr in self.key_results})
 
-    def _check_key_results_and_links(self, links: LinkSet, late: Problem | None) -> None:
+    def _check_key_results(self) -> None:
         ids = [key_result.id for key_result in self.key_results]
         if len(set(ids)) != len(ids):
             seen: set[str] = set()
@@ -228,55 +261,6 @@ class Objective:
             raise ValidationError.field(
                 f"Objective({self.id!r}).key_results.weight", weights, "at least one weight > 0"
             )
-        check_not_self_aligned(self.id, links, late)
-        if self.initiatives:
-            self._check_initiatives(set(ids))
-
-    # -- links --------------------------------------------------------------------------
-
-    @property
-    def _link_set(self) -> LinkSet:
-        return cast("LinkSet", self._links)
-
-    @property
-    def parents(self) -> Mapping[str, float]:
-        """Every objective this one aligns to, parent id -> weight, in the order given.
-
-        Empty for a root. Each weight is this objective's weight in that parent's
-        roll-up, when children count.
-        """
-        return self._link_set.weights
-
-    @property
-    def parent_key_results(self) -> Mapping[str, str]:
-        """Parent id -> the key result of that parent this objective drives, if any."""
-        return self._link_set.key_results
-
-    @property
-    def parent_id(self) -> str | None:
-        """The parent, for an objective with one; the first named when it has several.
-
-        None only for a root, so `parent_id is None` still tells a root. With several
-        parents, read `parents` for all of them.
-        """
-        first = self._link_set.weights.first
-        return None if first is None else first[0]
-
-    @property
-    def alignment_weight(self) -> float:
-        """Its weight in its parent's roll-up (the first parent's, with several).
-
-        A root keeps the weight it was given, for the day it is aligned.
-        """
-        links = self._link_set
-        first = links.weights.first
-        return links.root_weight if first is None else first[1]
-
-    @property
-    def parent_key_result_id(self) -> str | None:
-        """The key result of its parent it drives (of the first parent, with several)."""
-        parent_id = self.parent_id
-        return None if parent_id is None else self.parent_key_results.get(parent_id)
 
     def __repr__(self) -> str:
         fields: list[tuple[str, object]] = [

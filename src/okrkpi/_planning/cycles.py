@@ -23,6 +23,7 @@ from okrkpi._model.key_result import (
     Threshold,
     Zoned,
 )
+from okrkpi._model.links import links_kept
 from okrkpi._model.moments import DayOf, Moment, day_rule
 from okrkpi._model.objective import Objective
 from okrkpi._model.tolerance import reaches
@@ -171,7 +172,9 @@ def carry_over_tree(
     ancestor (its `parent_key_result_id` dropped), or to nothing; `relinked` says which.
     An objective with several parents is re-linked link by link, each weight kept: to
     each parent's carried version, or for a finished parent to the nearest carried
-    objectives above it (links that meet at one objective add their weights).
+    objectives above it (links that meet at one objective add their weights). When the
+    links left all weigh 0, the first alone is kept, still weighing 0, as in
+    `AlignmentTree.subtree`.
 
     Args:
         tree: The tree to carry over.
@@ -240,10 +243,13 @@ def _relinked(
             links[new_parent_id] = links.get(new_parent_id, 0.0) + weight
         target = ", ".join(repr(item) for item in above) + " instead" if above else "nothing"
         said.append(f"parent {parent_id!r} was finished; aligned to {target}")
-    if len(links) > 1 and not any(weight > 0 for weight in links.values()):
-        # Only links that weighed 0 are left: several parents need a weight above 0.
-        links = dict.fromkeys(links, 1.0)
-        said.append("its remaining links weighed 0 and now weigh 1 each")
+    links, dropped = links_kept(links)
+    if dropped:
+        said.append(
+            f"its remaining links weighed 0: kept {next(iter(links))!r} alone (weight 0), "
+            f"dropped {', '.join(repr(item) for item in dropped)}"
+        )
+        driven = {pid: kr for pid, kr in driven.items() if pid in links}
     if said:
         notes[new.id] = "; ".join(said)
     if not links:  # a root now, keeping its weight as a root does
