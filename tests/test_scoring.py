@@ -745,7 +745,7 @@ def test_an_objective_without_key_results_explains_its_zero():
         [Objective("Empty", id="empty"), Objective("C", id="c", parent_id="empty")]
     )
     rolled = tree.score(rollup="children")["empty"]
-    assert rolled.note == "rolled up from 1 aligned objectives"
+    assert rolled.note == "rolled up from 1 aligned objective"
     assert rolled.grader == "google"
 
 
