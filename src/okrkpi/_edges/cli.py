@@ -135,6 +135,7 @@ def _parser() -> argparse.ArgumentParser:
 def _day_of_option(command: argparse.ArgumentParser) -> None:
     command.add_argument(
         "--day-of",
+        type=str.lower,  # as ScoringPolicy reads it: any case
         choices=tuple(rule.value for rule in DayOf),
         default=DayOf.LOCAL.value,
         help="the day a check-in with a UTC offset falls on: its own local day (default) "

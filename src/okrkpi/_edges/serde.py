@@ -311,6 +311,14 @@ def _objective_arguments() -> type:
         )
         default = attrs.NOTHING if field.name == "title" else NOT_GIVEN
         arguments[field.name] = attrs.field(type=kind, default=default)
+    # The one-parent shorthand: read from the links, taken by the constructor.
+    shorthand: dict[str, Any] = {
+        "parent_id": str | None,
+        "parent_key_result_id": str | None,
+        "alignment_weight": float,
+    }
+    for name, shape in shorthand.items():
+        arguments[name] = attrs.field(type=shape, default=NOT_GIVEN)
     return attrs.make_class("Objective", arguments, frozen=True, slots=True)
 
 

@@ -433,7 +433,9 @@ class History(Sequence[ItemT], Generic[ItemT]):
             like = f"the {field.replace('_', '-')}"
             if self._owner is not None:
                 like += f" of {owner_kind}({self._owner!r})"
-            raise ValidationError.field("as_of", as_of, f"a {kind} datetime like {like}")
+            raise ValidationError.field(
+                "as_of", as_of, f"{'an' if kind[0] in 'aeiou' else 'a'} {kind} datetime like {like}"
+            )
         return bisect.bisect_right(self._keys, moment_key(as_of) // self._unit, 0, self._length)
 
     def _local_days(self) -> tuple[array[int], bool]:
