@@ -88,6 +88,19 @@ def test_an_empty_file_is_an_empty_table(tmp_path):
     assert run_cli("score", str(folder), "--as-of", "2026-08-15").returncode == 0
 
 
+def test_a_json_key_given_twice_is_refused_as_loads_refuses_it(tmp_path):
+    document = tmp_path / "okrs.json"
+    document.write_text(
+        '{"objectives": [{"title": "A", "id": "a"}, {"title": "B", "id": "b"},'
+        ' {"title": "X", "id": "x", "parents": {"a": 0.6, "a": 0.4}}]}'
+    )
+    result = run_cli("score", str(document), "--as-of", "2026-08-15")
+    assert result.returncode == 1
+    assert "invalid input: objectives[2].parents.a: the key 'a' is given twice" in result.stderr
+    document.write_text('{"objectives": [{"title": "A", "weight": NaN}]}')
+    assert "NaN is not a finite number" in run_cli("score", str(document)).stderr
+
+
 # -- what is read: regular files, within bounds, within the folder -------------------------
 
 

@@ -31,6 +31,7 @@ from okrkpi._edges.serde import (
     MAX_TOML_KEY_PARTS,
     Document,
     from_dict,
+    json_data,
     to_dict,
     toml_key_parts,
 )
@@ -215,9 +216,11 @@ def _read(path: Path, max_bytes: int, options: Mapping[str, Any] | None = None) 
                 )
             data = tomllib.loads(text)
         else:
-            data = json.loads(text, parse_constant=_reject_constant)
+            data = json_data(text)  # a repeated key refused, as `okrkpi.serde.loads` does
     except RecursionError:
         raise InputError(f"{path}: nested too deeply") from None
+    except OkrKpiError as error:
+        raise InputError(f"{path}: invalid input: {error}") from None
     except (ValueError, tomllib.TOMLDecodeError) as error:
         raise InputError(f"{path}: not valid {suffix[1:].upper()}: {error}") from None
     try:
@@ -506,10 +509,6 @@ def _not_empty(path: Path, document: Document) -> Document:
     if not document.objectives and not document.kpis:
         raise InputError(f"{path}: the document has no objectives and no KPIs")
     return document
-
-
-def _reject_constant(name: str) -> float:
-    raise ValueError(f"{name} is not a finite number")
 
 
 def _report(

@@ -562,20 +562,33 @@ def loads(text: str | bytes, cls: type[T]) -> T:
     Raises:
         ValidationError: Not JSON, too deep, or invalid for `cls`.
     """
-    repeats: list[_ObjectWithRepeats] = []
     try:
-        data = json.loads(
-            text,
-            parse_constant=_reject_constant,
-            object_pairs_hook=partial(_ObjectWithRepeats.of, repeats),
-        )
+        data = json_data(text)
+    except ValidationError:
+        raise
     except RecursionError:
         raise ValidationError(Problem("$", f"nested deeper than {MAX_DEPTH} levels")) from None
     except (ValueError, TypeError) as error:
         raise ValidationError(Problem("$", f"not valid JSON: {error}")) from None
+    return from_dict(data, cls)
+
+
+def json_data(text: str | bytes) -> Any:
+    """JSON text as Python data, refusing NaN and Infinity and every repeated key.
+
+    Raises:
+        ValidationError: A key repeated in an object, each with its path.
+        ValueError: Not JSON (as `json.loads` raises it).
+    """
+    repeats: list[_ObjectWithRepeats] = []
+    data = json.loads(
+        text,
+        parse_constant=_reject_constant,
+        object_pairs_hook=partial(_ObjectWithRepeats.of, repeats),
+    )
     if repeats:
         raise ValidationError(*_repeated_keys(data))
-    return from_dict(data, cls)
+    return data
 
 
 class _ObjectWithRepeats(dict[str, Any]):
