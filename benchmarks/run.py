@@ -492,6 +492,12 @@ def _valid_org(objectives):
     )
 
 
+def _written_twice(tables):
+    """`tables` with every check-in row written twice, as a botched export appends them."""
+    header, *rows = tables["check_ins"]
+    return {**tables, "check_ins": [header, *(line for row in rows for line in (row, row))]}
+
+
 def csv_folder_figures(scale):
     """Peak memory of `okrkpi score FOLDER` against the folder's size, and the TOML guard.
 
@@ -506,6 +512,16 @@ def csv_folder_figures(scale):
                 "objectives": ["id,title\n", *(f"o{n},\n" for n in range(rows))]
             },
             "bad rows, one id repeated": {"objectives": ["id,title\n", *(["x,X\n"] * rows)]},
+            "bad links, key results of no objective": {
+                "objectives": ["id,title\n", "o,O\n"],
+                "key_results": [
+                    "objective_id,id,title,kind,start,target\n",
+                    *(f"gone{n},k,K,metric,0.0,1.0\n" for n in range(rows // 2)),
+                ],
+            },
+            "bad rows, each check-in written twice": _written_twice(
+                dict(_valid_org(max(100, int(20_000 * scale))))
+            ),
             "a valid org (metric check-ins)": dict(_valid_org(max(100, int(20_000 * scale)))),
         }
         base = _peak_rss_of([sys.executable, "-c", "import okrkpi._edges.cli"])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import re
 import resource
 import subprocess
 import sys
@@ -61,3 +62,21 @@ def run_cli_process(*args: str) -> subprocess.CompletedProcess[str]:
         preexec_fn=_memory_limit,
         check=False,
     )
+
+
+def _enum_name_pattern() -> re.Pattern[str]:
+    from okrkpi import Commitment, Grade, Health, InitiativeStatus, Level, Status, Zone
+
+    names = {
+        m.name
+        for kind in (Status, Grade, Health, Zone, InitiativeStatus, Level, Commitment)
+        for m in kind
+    }
+    # Longest first, and bounded by letters only: `\b` misses "->UNHEALTHY" inside words
+    # joined by "_" and would let HEALTHY hide UNHEALTHY.
+    alternatives = "|".join(sorted(names, key=len, reverse=True))
+    return re.compile(rf"(?<![A-Za-z])({alternatives})(?![A-Za-z])")
+
+
+ENUM_NAMES = _enum_name_pattern()
+"""Any enum member's name (`AT_RISK`, `UNHEALTHY`, `RED`, `FAIL`) as a whole word, in capitals."""

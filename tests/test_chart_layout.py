@@ -23,7 +23,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle, Wedge
 from matplotlib.text import Text
 
-from helpers import Q3
+from helpers import ENUM_NAMES, JULY, Q3
 from okrkpi import (
     KPI,
     AlignmentTree,
@@ -51,9 +51,6 @@ from okrkpi.plot import (
 
 TWO_YEARS = Cycle("FY2026-27", date(2026, 1, 1), date(2027, 12, 31))
 LEVELS = ["company", "department", "team", "individual"]
-ENUM_NAMES = re.compile(
-    r"\b(NOT_STARTED|ON_TRACK|AT_RISK|BEHIND|ACHIEVED|MISSED|HEALTHY|WARNING)\b"
-)
 
 
 @pytest.fixture(autouse=True)
@@ -341,7 +338,7 @@ def test_the_timeline_fills_each_bar_to_its_score_and_marks_the_day():
     assert headings == ["Company", "Department"]
     legend = [text.get_text() for text in chart.ax_.get_legend().get_texts()]
     assert "As of 15 Aug 2026" in legend
-    assert {label_of(Status[row["status"]]) for row in chart.data} <= set(legend)
+    assert {label_of(Status(row["status"])) for row in chart.data} <= set(legend)
 
 
 def test_timeline_grouping_is_by_level_owner_or_none():
@@ -512,3 +509,189 @@ def test_doughnut_labels_are_spread_a_gap_apart_and_stay_on_the_page_when_they_f
     assert all(a - b >= gap - 1e-9 for a, b in itertools.pairwise(placed))
     if len(wanted) * gap <= 2.6:  # room for all of them: none is pushed off either end
         assert all(-1.3 - 1e-9 <= height <= 1.3 + 1e-9 for height in placed)
+
+
+def eight_objectives():
+    """Eight objectives with long titles that share their start, scored weekly."""
+    made = []
+    for number in range(8):
+        kr = KeyResult.metric("k", start=0, target=100, id="k")
+        for week in range(6):
+            kr = kr.check_in(10 * week + number, at=Q3.start + timedelta(weeks=week, days=1))
+        title = f"Objective number {number} with a fairly long title here"
+        made.append(Objective(title, [kr], id=f"o{number}", cycle=Q3))
+    return AlignmentTree(made)
+
+
+GRID = [
+    lambda: progress_over_time(eight_objectives(), WEEKS[:8]),
+    CHARTS["burn-up, example"],
+    CHARTS["KPI, example"],
+    CHARTS["timeline, example"],
+]
+
+
+def _inside(inner, outer, slack=1.0):
+    return (
+        inner.x0 >= outer.x0 - slack
+        and inner.y0 >= outer.y0 - slack
+        and inner.x1 <= outer.x1 + slack
+        and inner.y1 <= outer.y1 + slack
+    )
+
+
+def _decorations(chart, renderer):
+    legend = chart.ax_.get_legend()
+    title = chart.ax_._left_title
+    return [a.get_window_extent(renderer) for a in (legend, title) if a is not None]
+
+
+@pytest.mark.parametrize("layout", ["constrained", None])
+def test_charts_in_a_grid_of_the_users_axes_stay_in_their_cells(layout):
+    figure, grid = plt.subplots(2, 2, figsize=(8, 6), layout=layout)
+    charts = [make().plot(ax=ax) for make, ax in zip(GRID, grid.flat, strict=True)]
+    figure.canvas.draw()
+    renderer = figure.canvas.get_renderer()
+    cell_height = figure.bbox.height / 2
+    for number, chart in enumerate(charts):
+        ax = chart.ax_
+        assert overlapping(visible_tick_labels(ax, renderer)) == [], number
+        assert ax.bbox.height >= 0.3 * cell_height, number  # not squeezed under its legend
+        for box in _decorations(chart, renderer):
+            assert _inside(box, figure.bbox), number  # nothing cut when saved
+            for other in charts:
+                if other is not chart:
+                    assert not box.overlaps(other.ax_.bbox), number
+                    assert not any(box.overlaps(o) for o in _decorations(other, renderer))
+    texts = [text.get_text() for text in charts[0].ax_.get_legend().get_texts()]
+    assert len(set(texts)) == 8  # shortened, the eight entries still read apart
+
+
+def test_without_a_layout_engine_the_legend_and_title_stay_in_the_figure():
+    figure, ax = plt.subplots()
+    chart = progress_over_time(eight_objectives(), WEEKS[:8]).plot(ax=ax)
+    figure.canvas.draw()
+    renderer = figure.canvas.get_renderer()
+    legend, title = _decorations(chart, renderer)
+    assert _inside(legend, figure.bbox)
+    assert _inside(title, figure.bbox)
+    assert not legend.overlaps(title)
+    assert legend_problems(chart, renderer) == []
+
+
+@pytest.mark.parametrize("style", ["default", "dark_background", "ggplot"])
+def test_chrome_reads_in_light_and_dark_styles(style):
+    from matplotlib.colors import to_hex
+
+    from okrkpi._edges.style import contrast
+
+    def hexed(colour):
+        return to_hex(colour, keep_alpha=False)
+
+    with plt.style.context(style):
+        made = timeline(TREE, as_of=EXAMPLE_AS_OF).plot()
+        ax = made.ax_
+        paper = hexed(ax.get_facecolor())
+        headings = [t for t in ax.texts if t.get_text() in ("Company", "Department")]
+        assert headings
+        for heading in headings:  # text on its own box, in the style's colours
+            box = hexed(heading.get_bbox_patch().get_facecolor())
+            assert contrast(hexed(heading.get_color()), box) >= 4.5
+        as_of = [line for line in ax.lines if line.get_linestyle() == "--"]
+        assert as_of
+        assert contrast(hexed(as_of[0].get_color()), paper) >= 3  # a mark without words
+        swatch = made.ax_.get_legend().legend_handles[-2]  # "Cycle, filled to the score"
+        assert contrast(hexed(swatch.get_facecolor()), paper) >= 3
+        doughnut = status_doughnut(TREE, as_of=EXAMPLE_AS_OF).plot()
+        caption = [t for t in doughnut.ax_.texts if "as of" in t.get_text()]
+        paper = hexed(doughnut.ax_.get_facecolor())
+        assert contrast(hexed(caption[0].get_color()), paper) >= 4.5
+        grid = [line for line in made.ax_.get_xgridlines() if line.get_visible()]
+        assert contrast(hexed(grid[0].get_color()), hexed(made.ax_.get_facecolor())) < 2
+
+
+def _tick_labels(kpi):
+    chart, _ = drawn(lambda: kpi_chart(kpi))
+    formatter = chart.ax_.xaxis.get_major_formatter()
+    labels = [label.get_text() for label in chart.ax_.get_xticklabels()]
+    return labels, formatter.get_offset()
+
+
+def _measured_on(*days):
+    kpi = KPI("k", target=5)
+    for day in days:
+        kpi = kpi.record(4, at=day)
+    return kpi
+
+
+def test_dates_across_a_month_or_a_year_end_read_unambiguously():
+    labels, offset = _tick_labels(_measured_on(date(2026, 7, 8), date(2026, 8, 10)))
+    assert labels[0].endswith(" Jul")  # not a bare "8" read as August
+    assert "Aug" in labels
+    assert offset == "Aug 2026"
+    labels, offset = _tick_labels(_measured_on(date(2025, 12, 27), date(2026, 1, 12)))
+    assert labels[0].endswith(" Dec")
+    assert offset == "Dec 2025 \u2013 Jan 2026"  # both years named
+    for earlier, later in itertools.pairwise(labels):
+        assert not (earlier.isdigit() and later == "Jan" and earlier == "31")  # "31 Jan"?
+    labels, _ = _tick_labels(_measured_on(date(2026, 3, 1), date(2026, 3, 9)))
+    assert not [label for label in labels if label.startswith("0")]  # "5", never "05"
+
+
+def test_a_tiny_wedge_says_under_one_percent_not_zero():
+    done = [
+        Objective(f"o{n}", [KeyResult.binary("b").check_in(True, at=JULY)], cycle=Q3)
+        for n in range(200)
+    ]
+    late = Objective("late", [KeyResult.binary("b")], cycle=Q3)
+    chart = status_doughnut(AlignmentTree([*done, late]), as_of=EXAMPLE_AS_OF).plot()
+    texts = [text.get_text() for text in chart.ax_.texts]
+    assert any(text.endswith(": 1 (<1%)") for text in texts), texts
+    assert any(text.endswith(": 200 (>99%)") for text in texts), texts
+
+
+def test_the_timeline_scores_the_tree_once_per_day_judged(monkeypatch):
+    tree = AlignmentTree(objectives(40))
+    calls = []
+    real = AlignmentTree.score
+
+    def counted(self, *args, **kwargs):
+        calls.append(args[0] if args else kwargs.get("as_of"))
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(AlignmentTree, "score", counted)
+    made = timeline(tree)  # each objective as of its own cycle's end: four cycles
+    assert len(calls) == len(set(calls)) == 4
+    assert len(made.data) > 40
+
+
+@settings(max_examples=10, deadline=None)
+# a small figure of its own: the legend's long titles were wider than it
+@example(chart="progress, 1 day", cell_width=3.0, cell_height=3.0, rows=1, columns=1, layout=None)
+@given(
+    chart=st.sampled_from(sorted(CHARTS)),
+    cell_width=st.floats(2.8, 6.0),
+    cell_height=st.floats(2.4, 5.0),
+    rows=st.integers(1, 2),
+    columns=st.integers(1, 3),
+    layout=st.sampled_from(["constrained", None]),
+)
+def test_any_chart_in_a_grid_cell_keeps_its_ticks_apart_and_its_words_in_the_figure(
+    chart, cell_width, cell_height, rows, columns, layout
+):
+    size = (cell_width * columns, cell_height * rows)
+    figure, grid = plt.subplots(rows, columns, figsize=size, layout=layout, squeeze=False)
+    try:
+        made = CHARTS[chart]().plot(ax=grid[-1][-1])
+        figure.canvas.draw()
+        renderer = figure.canvas.get_renderer()
+        below = [
+            (text, box)
+            for text, box in visible_tick_labels(made.ax_, renderer)
+            if box.y1 <= made.ax_.bbox.y0 + 1  # the x axis's labels
+        ]
+        assert overlapping(below) == []
+        for box in _decorations(made, renderer):
+            assert _inside(box, figure.bbox, slack=2.0)
+    finally:
+        plt.close(figure)

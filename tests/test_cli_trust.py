@@ -88,6 +88,19 @@ def test_an_empty_file_is_an_empty_table(tmp_path):
     assert run_cli("score", str(folder), "--as-of", "2026-08-15").returncode == 0
 
 
+def test_a_json_key_given_twice_is_refused_as_loads_refuses_it(tmp_path):
+    document = tmp_path / "okrs.json"
+    document.write_text(
+        '{"objectives": [{"title": "A", "id": "a"}, {"title": "B", "id": "b"},'
+        ' {"title": "X", "id": "x", "parents": {"a": 0.6, "a": 0.4}}]}'
+    )
+    result = run_cli("score", str(document), "--as-of", "2026-08-15")
+    assert result.returncode == 1
+    assert "invalid input: objectives[2].parents.a: the key 'a' is given twice" in result.stderr
+    document.write_text('{"objectives": [{"title": "A", "weight": NaN}]}')
+    assert "NaN is not a finite number" in run_cli("score", str(document)).stderr
+
+
 # -- what is read: regular files, within bounds, within the folder -------------------------
 
 
@@ -156,14 +169,14 @@ def test_past_the_first_problems_the_rest_are_counted_not_kept(tmp_path):
     folder = folder_of(tmp_path, objectives=[f"o{n}," for n in range(20_000)])
     line = one_line(run_cli("score", str(folder)))
     assert line.count("a value is required") == 100
-    assert line.endswith("$: ... and at least 19,900 more problems")
+    assert line.endswith("; ... and at least 19,900 more problems")
 
 
 def test_repeated_ids_alone_stop_the_keeping_too(tmp_path):
     folder = folder_of(tmp_path, objectives=["x,X,2026-Q3"] * 5_000)
     line = one_line(run_cli("score", str(folder)))
-    assert f"{folder / 'objectives.csv'} line 3, column id: 'x' is already row 0's" in line
-    assert line.endswith("$: ... and at least 4,899 more problems")
+    assert f"{folder / 'objectives.csv'} line 3, column id: 'x' is already line 2's" in line
+    assert line.endswith("; ... and at least 4,899 more problems")
 
 
 def _peak_rss_of_the_cli(folder):
@@ -214,7 +227,7 @@ def test_extra_columns_are_refused_warned_about_or_ignored_as_asked(tmp_path):
     refused = one_line(run_cli("score", str(folder)))
     assert refused.endswith(
         f"{folder / 'objectives.csv'}, column url: not a column of objectives "
-        "(extra_columns='ignore' reads past columns okrkpi does not use)"
+        "(--extra-columns ignore reads past columns okrkpi does not use)"
     )
     warned = run_cli("score", str(folder), "--extra-columns", "warn")
     assert warned.returncode == 0
@@ -242,7 +255,7 @@ def test_table_options_on_a_json_file_are_refused_not_ignored(tmp_path):
 def test_a_bad_date_format_is_named(tmp_path):
     folder = grow(tmp_path)
     line = one_line(run_cli("score", str(folder), "--date-format", "M/D/Y"))
-    assert "from_frames.date_format: expected a strptime format" in line
+    assert "--date-format: expected a strptime format" in line
 
 
 # -- what reaches the terminal --------------------------------------------------------------

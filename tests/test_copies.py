@@ -5,13 +5,14 @@ import multiprocessing
 import pickle
 from concurrent.futures import ProcessPoolExecutor
 from datetime import date
+from typing import Any
 
 import attrs
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from okrkpi import AlignmentTree, KeyResult, Objective, default_registry
+from okrkpi import AlignmentTree, KeyResult, Objective, ScoringPolicy, default_registry
 from okrkpi.testing import dags, objectives
 
 ROLLUPS = default_registry.names("rollup")
@@ -46,8 +47,8 @@ def test_an_objective_s_fields_are_its_public_arguments():
     )
     fields = attrs.asdict(objective, recurse=False)
     assert not any(name.startswith("_") for name in fields)
-    assert (fields["parent_id"], fields["alignment_weight"]) == ("sales", 0.6)
-    assert fields["parent_key_result_id"] is None
+    assert (objective.parent_id, objective.alignment_weight) == ("sales", 0.6)
+    assert objective.parent_key_result_id is None
     assert fields["parents"] == {"sales": 0.6, "product": 0.4}
     assert fields["parent_key_results"] == {"product": "k"}
     assert Objective(**fields) == objective
@@ -114,3 +115,38 @@ def test_a_graph_s_objectives_check_in_in_a_worker_process():
         there = pool.submit(check_in_elsewhere, sent).result(timeout=120)
     assert there == here
     assert there["company"] == pytest.approx(0.5)
+
+
+def test_naming_the_first_of_several_parents_keeps_that_link_alone() -> None:
+    shared = Objective("C", id="c", parents={"a": 0.6, "b": 0.4}, parent_key_results={"a": "k"})
+    first = attrs.evolve(shared, parent_id="a")
+    assert dict(first.parents) == {"a": 0.6}
+    assert first.parent_key_result_id == "k"
+    assert dict(attrs.evolve(shared, parent_id="b").parents) == {"b": 0.4}
+
+
+def test_asdict_shows_each_link_once_so_its_fields_can_be_changed() -> None:
+    shared = Objective("C", id="c", parents={"a": 0.6, "b": 0.4})
+    fields = attrs.asdict(shared, recurse=False)
+    assert "parent_id" not in fields
+    assert "alignment_weight" not in fields
+    fields["parents"] = {"x": 1.0}
+    moved = Objective(**fields)
+    assert moved.parent_id == "x"
+    assert dict(moved.parents) == {"x": 1.0}
+
+
+@pytest.mark.parametrize("copier", [copy.deepcopy, lambda item: pickle.loads(pickle.dumps(item))])
+def test_trees_policies_and_their_scores_survive_copies(copier: Any) -> None:
+    policy = ScoringPolicy.named(rollup="key_results_and_children", day_of="utc")
+    measured = KeyResult.metric("k", start=0, target=10, id="k").check_in(5, at=date(2026, 8, 1))
+    tree = AlignmentTree(
+        [Objective("A", [measured], id="a"), Objective("B", [measured], id="b", parent_id="a")],
+        policy=policy,
+    )
+    assert copier(policy) == policy
+    copied = copier(tree)
+    assert copied.policy == policy
+    scores = tree.score(date(2026, 9, 1))
+    assert copied.score(date(2026, 9, 1))["a"].value == scores["a"].value == 0.5
+    assert copier(scores)["b"].value == 0.5

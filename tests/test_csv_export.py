@@ -161,7 +161,7 @@ def test_rows_edited_before_writing_are_written(tmp_path):
             lambda folder: to_csv(
                 Document((Objective("Café", id="cafe"),)), folder, encoding="ascii"
             ),
-            "to_csv.objectives: expected text ascii can write, got 'é'",
+            "to_csv.encoding: expected 'utf-8' or 'utf-8-sig', got 'ascii'",
         ),
     ],
 )

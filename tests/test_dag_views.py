@@ -60,7 +60,9 @@ def test_html_and_markdown_mark_the_shared_objective(graph):
     assert "(shared with Product)" in html
     assert "(shared: shown in full under Sales)" in html
     markdown = graph._repr_markdown_().splitlines()
-    assert markdown[2] == "    - **Platform** 0.50 Yellow _(shared with Product)_"
+    assert markdown[0].startswith("_As of ")  # the one day every score is as of
+    assert markdown[0].endswith(", the latest check-in_")
+    assert markdown[4] == "    - **Platform** 0.50 Yellow _(shared with Product)_"
     assert markdown[-1] == "    - **Platform** 0.50 Yellow _(shared: shown in full under Sales)_"
 
 

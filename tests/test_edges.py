@@ -295,8 +295,9 @@ def test_html_reprs_show_grades_and_statuses():
 def test_markdown_views_show_titles_and_explanations_as_text():
     hostile = "Grow [now](javascript:alert(1)) ![x](http://evil.example/t.png) <b>\n- fake"
     objective = Objective(hostile, [KeyResult.binary("k")], id="o")
-    line = AlignmentTree([objective])._repr_markdown_()
-    assert "\n" not in line  # a line break in a title makes no new list item
+    caption, blank, line = AlignmentTree([objective])._repr_markdown_().split("\n")
+    assert (caption, blank) == ("_No check-ins yet: scores as set up, no status_", "")
+    assert line.startswith("- **")  # a line break in a title makes no new list item
     assert "](" not in line.replace("\\](", "")  # no live link or image
     assert "<b>" not in line
     assert "\\[now\\]\\(javascript:alert\\(1\\)\\)" in line

@@ -49,7 +49,7 @@ def test_a_decimal_check_in_a_hair_below_an_edge_grades_as_the_edge():
     assert result.value == NOISY_FORTY  # the number as the formula computes it
     assert result.progress == NOISY_FORTY
     assert "value 0.4;" in result.explanation
-    assert "YELLOW" in result.explanation
+    assert "Yellow" in result.explanation
 
 
 def test_key_results_and_children_noise_grades_yellow():

@@ -27,7 +27,7 @@ from okrkpi import (
 )
 from okrkpi._model.tolerance import reaches
 from okrkpi._scoring.numbers import exact, shown, shown_together
-from okrkpi.strategies import gap_pace, minimum, weighted_geometric_mean
+from okrkpi.strategies import gap_pace, minimum, weighted_geometric_mean, weighted_mean
 
 Q3 = Cycle.quarter(2026, 3)
 AUGUST = date(2026, 8, 1)
@@ -61,7 +61,7 @@ def test_parts_just_below_the_green_edge_do_not_read_as_reaching_it():
     assert explained.grade.name == "RED"
     assert "0.70" not in explained.explanation
     assert "(0.69999x1 + 0.69999x1) / 2" in explained.explanation
-    assert str(explained) == "Objective 'o': 0.69999 RED"
+    assert str(explained) == "Objective 'o': 0.69999 Red"
 
 
 def test_formula_inputs_are_printed_as_given():
@@ -78,7 +78,7 @@ def test_short_numbers_stay_short_where_nothing_is_near_an_edge():
     noisy = score(_metric(2.4, start=2.0, target=3.0))  # 0.3999999999999999, graded YELLOW
     assert noisy.explanation.startswith("progress 0.4 = (2.4 - 2) / (3 - 2)")
     assert noisy.grade.name == "YELLOW"
-    assert str(score(_committed(0.5, 0.5))) == "Objective 'o': 0.50 RED"
+    assert str(score(_committed(0.5, 0.5))) == "Objective 'o': 0.50 Red"
 
 
 def test_minimum_and_geometric_mean_print_parts_near_edges_in_full():
@@ -237,3 +237,18 @@ def test_a_pace_read_on_its_printed_numbers_is_its_status(actual, days, at_risk_
     if found is None:  # final, complete, or not started: no pace to read
         return
     assert pace(float(found.group(2)), float(found.group(1))) is explained.status
+
+
+def test_sums_shares_and_percentages_read_as_a_person_writes_them() -> None:
+    at = date(2026, 8, 1)
+    parts = [
+        KeyResult.metric("a", start=0, target=10, weight=0.1).check_in(5, at=at),
+        KeyResult.metric("b", start=0, target=10, weight=0.2).check_in(7, at=at),
+    ]
+    assert "/ 0.3 [" in score(Objective("O", parts)).explanation  # not 0.30000000000000004
+    zoned = KeyResult.zoned("nps", baseline=0, stretch=3).check_in(1, at=at)
+    assert "1 is 33% of the way to stretch" in score(zoned).explanation
+    weighted = weighted_mean()([(1 / 6, 0.5), (1 / 3, 0.7), (0.5, 1.0)])
+    assert "x0.166667 " in weighted.formula
+    assert "x0.333333 " in weighted.formula
+    assert "x0.5)" in weighted.formula

@@ -10,7 +10,16 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from helpers import JULY
-from okrkpi import KPI, CheckIn, CheckIns, KeyResult, Measurement, ValidationError
+from okrkpi import (
+    KPI,
+    CheckIn,
+    CheckIns,
+    ConfidenceRating,
+    KeyResult,
+    Measurement,
+    ValidationError,
+)
+from okrkpi._model import history as history_module
 from okrkpi.testing import days
 
 
@@ -126,3 +135,22 @@ def test_appending_from_many_threads_keeps_every_version_consistent():
         assert len(set(kr.check_ins.values[1:])) == 1
         assert len(kr.check_ins) == 50
     assert base.check_ins.values == (0.0,)
+
+
+def test_histories_built_from_columns_share_one_tuple_per_rating():
+    # A rating repeats across every key result's history: its (rating, "") tuple is one.
+    day = date(2026, 7, 1)
+    first = CheckIns.from_columns([1.0, 2.0], [day, date(2026, 7, 2)], confidences=[7, 7])
+    second = CheckIns.from_columns([3.0], [day], confidences=[7.0])
+    assert first._extras[0] is first._extras[1] is second._extras[0]
+    noted = CheckIns.from_columns([1.0], [day], confidences=[7], notes=["why"])
+    assert noted._extras[0] == (ConfidenceRating(7), "why")  # a note is its own
+    assert list(first) == [CheckIn(1.0, day, confidence=7), CheckIn(2.0, date(2026, 7, 2), 7)]
+
+
+def test_the_shared_ratings_are_bounded():
+    ratings = [1 + n / 1000 for n in range(5000)]
+    moments = [datetime(2026, 7, 1, tzinfo=UTC) + timedelta(minutes=n) for n in range(5000)]
+    history = CheckIns.from_columns([1.0] * 5000, moments, confidences=ratings)
+    assert history_module._one_rating.cache_info().currsize <= 4096
+    assert [entry.confidence.value for entry in history] == ratings

@@ -160,8 +160,8 @@ def test_an_ambiguous_parent_name_is_refused_where_it_is_used():
     with pytest.raises(ValidationError) as raised:
         from_flat_export(flat(twice))
     ambiguous = (
-        "'Improve quality' is the title of 2 objectives, 'row-8' (row 2), 'row-12' (row 4): "
-        "ambiguous, link to it by id"
+        "'Improve quality' is the title of 2 objectives, 'row-8' (objectives row 2), "
+        "'row-12' (objectives row 4): ambiguous, link to it by id"
     )
     assert [str(problem) for problem in raised.value.problems] == [
         f"key_results[row 4].objective_id: {ambiguous}",

@@ -5,8 +5,9 @@ import os
 import re
 import subprocess
 import sys
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
 
+import attrs
 import matplotlib
 
 matplotlib.use("Agg")
@@ -16,7 +17,7 @@ import pytest
 import vl_convert
 from matplotlib.dates import date2num
 
-from helpers import Q3
+from helpers import JULY, Q3
 from okrkpi import (
     KPI,
     AlignmentTree,
@@ -29,6 +30,7 @@ from okrkpi import (
     calibration,
     score,
 )
+from okrkpi.display import label_of
 from okrkpi.examples import EXAMPLE_AS_OF, example_kpis, example_objectives
 from okrkpi.plot import (
     COLOURS,
@@ -78,7 +80,8 @@ def test_the_burn_up_draws_the_check_ins_the_plan_the_target_and_confidence():
     # and the latest value held up to the as-of day.
     assert list(actual.get_xdata()) == [Q3.start, date(2026, 7, 20), date(2026, 8, 10), AUG_15]
     assert list(actual.get_ydata()) == [0.0, 10.0, 35.0, 35.0]
-    assert actual.get_markevery() == [0, 1, 2]  # no dot where the value is only held
+    # A dot per check-in: none at the cycle's start (no check-in there), none where held.
+    assert actual.get_markevery() == [1, 2]
     assert list(expected.get_xdata()) == [Q3.start, date(2026, 8, 31), Q3.end]  # the plan
     assert list(expected.get_ydata()) == [0.0, 20.0, 100.0]
     assert set(target.get_ydata()) == {100.0}
@@ -88,6 +91,22 @@ def test_the_burn_up_draws_the_check_ins_the_plan_the_target_and_confidence():
     assert list(twin.lines[0].get_ydata()) == [0.6, 0.8]
     straight = burn_up(KeyResult.metric("x", start=5, target=10), cycle=Q3)
     assert [row["value"] for row in straight.data if row["series"] == "expected"] == [5.0, 10.0]
+
+
+def test_the_burn_up_dots_only_check_ins_in_vega_lite_too():
+    chart = burn_up(revenue(), cycle=Q3, as_of=date(2026, 8, 15))
+    actual = [row for row in chart.data if row["series"] == "actual"]
+    assert [row.get("cycle_start", False) for row in actual] == [True, False, False, False]
+    assert [row.get("held", False) for row in actual] == [False, False, False, True]
+    layers = chart.to_vega_lite()["layer"][0]["layer"]
+    (dots,) = [
+        layer
+        for layer in layers
+        if layer["mark"]["type"] == "point" and "'actual'" in layer["transform"][0]["filter"]
+    ]
+    test = dots["transform"][0]["filter"]
+    assert "datum.cycle_start !== true" in test
+    assert "datum.held !== true" in test
 
 
 def test_check_ins_before_the_cycle_set_where_the_burn_up_starts():
@@ -111,7 +130,7 @@ def test_the_doughnut_wedges_are_the_status_counts():
     spans = [wedge.theta2 - wedge.theta1 for wedge in chart.ax_.patches]
     assert spans == pytest.approx([360 * count / sum(counts) for count in counts])
     colours = [matplotlib.colors.to_hex(wedge.get_facecolor()) for wedge in chart.ax_.patches]
-    assert colours == [COLOURS[row["status"]] for row in chart.data]
+    assert colours == [colour_of(row["status"]) for row in chart.data]
 
 
 def test_the_kpi_band_lies_between_warning_and_target_and_the_line_is_the_measurements():
@@ -194,7 +213,9 @@ def test_without_matplotlib_data_and_specs_work_and_plot_names_the_extra(monkeyp
     with pytest.raises(MissingExtraError, match=r'pip install "okrkpi\[plot\]"') as raised:
         chart.plot()
     assert isinstance(raised.value, ImportError)
-    assert chart.to_vega_lite()["data"]["values"] == chart.data
+    values = chart.to_vega_lite()["data"]["values"]  # the data, each wedge with its label too
+    pairs = zip(values, chart.data, strict=True)
+    assert [{key: row[key] for key in data} for row, data in pairs] == chart.data
 
 
 def test_import_okrkpi_and_its_charts_module_work_when_matplotlib_is_missing():
@@ -272,7 +293,7 @@ def test_the_timeline_judges_a_tree_s_objectives_as_the_tree_does():
     rolled = AlignmentTree(example_objectives(), policy=ScoringPolicy(rollup=children_only()))
     rows = {row["label"]: row["status"] for row in timeline(rolled, as_of=EXAMPLE_AS_OF).data}
     statuses = rolled.status(EXAMPLE_AS_OF)
-    assert all(rows[o.title] == statuses[o.id].name for o in rolled)
+    assert all(rows[o.title] == statuses[o.id].value for o in rolled)
 
 
 def test_an_empty_doughnut_says_so():
@@ -384,3 +405,163 @@ def test_to_svg_is_the_same_for_the_same_chart_and_its_ids_are_its_own():
     ids = re.findall(r'\bid="([^"]+)"', svg)
     assert ids
     assert all(name.startswith("okrkpi-") for name in ids)
+
+
+@pytest.mark.parametrize(
+    ("chart", "words"),
+    [
+        (lambda: kpi_chart(KPI("signups", target=10)), "No measurements yet"),
+        (
+            lambda: kpi_chart(KPI("signups", target=10).record(3, at=date(2026, 8, 1)), as_of=JULY),
+            "No measurements yet",
+        ),
+        (
+            lambda: progress_over_time(AlignmentTree([]), [date(2026, 8, 1)]),
+            "No objectives to score",
+        ),
+        (
+            lambda: reliability_diagram(calibration(AlignmentTree([]))),
+            "No confidence ratings with an outcome yet",
+        ),
+    ],
+    ids=["kpi", "kpi-before-its-first", "progress", "reliability"],
+)
+def test_an_empty_chart_says_so_in_words_without_axes_or_legend(chart, words):
+    drawn = chart().plot()
+    assert [text.get_text() for text in drawn.ax_.texts] == [words]
+    assert drawn.ax_.get_legend() is None
+    assert not drawn.ax_.axison  # no axis of 1970, no -0.04..0.04
+    assert len(drawn.ax_.lines) == 0
+
+
+def test_a_kpi_without_a_target_is_measured_with_no_target_not_no_data():
+    chart = kpi_chart(KPI("signups", target=None).record(3, at=date(2026, 8, 1))).plot()
+    (label,) = chart.ax_.get_legend_handles_labels()[1]
+    assert label == "Measured (no target)"
+    chart = kpi_chart(KPI("signups", target=10).record(3, at=date(2026, 8, 1))).plot()
+    assert chart.ax_.get_legend_handles_labels()[1][0] == "Measured (now unhealthy)"
+
+
+# The last evening of Q3 in California: already 1 October in UTC.
+_LAST_EVENING = datetime(2026, 9, 30, 18, 30, tzinfo=timezone(timedelta(hours=-7)))
+
+
+def test_the_burn_up_follows_a_day_rule_given_or_the_policys():
+    kr = KeyResult.binary("Ship", id="ship").check_in(True, at=_LAST_EVENING)
+
+    def actual(**rule):
+        made = burn_up(kr, cycle=Q3, as_of=Q3.end, **rule)
+        return [row["value"] for row in made.data if row["series"] == "actual"]
+
+    assert actual() == [0.0, 1.0]  # dated 30 September where it was made
+    assert actual(day_of="utc") == [0.0, 0.0]  # 1 October in UTC: after the cycle
+    assert actual(policy=ScoringPolicy(day_of="utc")) == [0.0, 0.0]
+    assert actual(policy=ScoringPolicy(day_of="utc"), day_of="UTC") == [0.0, 0.0]
+    with pytest.raises(ValidationError, match=r"burn_up\.day_of: expected None or the policy"):
+        burn_up(kr, cycle=Q3, policy=ScoringPolicy(), day_of="utc")
+    with pytest.raises(ValidationError, match=r"burn_up\.day_of: expected a DayOf"):
+        burn_up(kr, cycle=Q3, day_of="server")
+    with pytest.raises(ValidationError, match=r"burn_up\.policy"):
+        burn_up(kr, cycle=Q3, policy="strict")
+
+
+def test_the_kpi_chart_follows_a_day_rule():
+    kpi = KPI("reply", target=60, higher_is_better=False).record(50, at=_LAST_EVENING)
+    assert len(kpi_chart(kpi, as_of=Q3.end).data) == 1
+    assert kpi_chart(kpi, as_of=Q3.end, day_of="utc").data == []
+    assert kpi_chart(kpi, as_of=Q3.end, day_of="utc").health.name == "UNKNOWN"
+    with pytest.raises(ValidationError, match=r"kpi_chart\.day_of"):
+        kpi_chart(kpi, day_of=3)
+
+
+@pytest.mark.parametrize("chart", range(6), ids=str)
+@pytest.mark.parametrize(
+    ("keywords", "named"),
+    [({"linewidht": 2}, "plot.linewidht"), ({"linewidth": "thick"}, "plot.linewidth")],
+)
+def test_a_bad_keyword_is_named_and_nothing_is_drawn_or_left_open(chart, keywords, named):
+    made = charts()[chart]
+    open_before = plt.get_fignums()
+    with pytest.raises(ValidationError, match=re.escape(named)):
+        made.plot(**keywords)
+    assert plt.get_fignums() == open_before  # no figure left open
+    figure, ax = plt.subplots()
+    with pytest.raises(ValidationError, match=re.escape(named)):
+        made.plot(ax=ax, **keywords)
+    assert len(ax.lines) == len(ax.patches) == len(ax.texts) == 0
+    assert len(figure.axes) == 1  # no twin axes either
+    plt.close(figure)
+
+
+def test_good_keywords_style_the_main_artist_of_each_kind():
+    doughnut = status_doughnut(TREE, as_of=EXAMPLE_AS_OF).plot(linewidth=4)
+    assert {wedge.get_linewidth() for wedge in doughnut.ax_.patches} == {4}
+    bars = timeline(TREE, as_of=EXAMPLE_AS_OF).plot(hatch="//")
+    assert any(bar.get_hatch() == "//" for bar in bars.ax_.patches)
+
+
+def test_a_figure_opened_for_a_drawing_that_fails_is_closed(monkeypatch):
+    made = kpi_chart(example_kpis()[0], as_of=EXAMPLE_AS_OF)
+
+    def broken(ax, **kwargs):
+        raise RuntimeError("drawing failed")
+
+    monkeypatch.setattr(made, "_draw", broken)
+    open_before = plt.get_fignums()
+    with pytest.raises(RuntimeError):
+        made.plot()
+    assert plt.get_fignums() == open_before
+
+
+@pytest.mark.parametrize("dates", ["2026-08-01", b"2026-08-01", date(2026, 8, 1)])
+def test_progress_over_time_refuses_a_string_as_its_dates(dates):
+    with pytest.raises(ValidationError, match=r"progress_over_time\.dates: expected a sequence"):
+        progress_over_time(TREE, dates)
+
+
+def test_a_carried_over_objective_continues_its_line_on_one_row():
+    from okrkpi import Cycle, carry_over
+
+    q4 = Cycle.quarter(2026, 4)
+    first = Objective("Grow revenue", [KeyResult.metric("r", start=0, target=10)], id="grow")
+    first = attrs.evolve(first, cycle=Q3)
+    second = carry_over(first, to=q4)
+    twin = Objective("Grow revenue", [KeyResult.binary("b")], id="other", cycle=Q3)
+    chart = timeline([first, second, twin], as_of=date(2026, 10, 15), group_by=None)
+    bars = [row for row in chart.data if row["kind"] == "objective"]
+    rows = {row["objective_id"]: row["row"] for row in bars}
+    assert rows[first.id] == rows[second.id] != rows["other"]  # one line, two cycles
+    assert [row["cycle"] for row in bars if row["row"] == rows["grow"]] == [Q3.name, q4.name]
+    drawn = chart.plot()
+    labels = [label.get_text() for label in drawn.ax_.get_yticklabels()]
+    # two lines share a title: each names its objective, as progress_over_time does
+    assert sorted(labels) == sorted([f"Grow revenue ({second.id})", "Grow revenue (other)"])
+    spec = json.dumps(chart.to_vega_lite())
+    assert f"Grow revenue ({second.id})" in spec
+
+
+def _legend_entries(spec):
+    """The words of every legend entry in the spec rendered as SVG, and the SVG."""
+    svg = vl_convert.vegalite_to_svg(spec)
+    legend = svg[svg.index('class="mark-group role-legend"') :]
+    return re.findall(r"<text[^>]*>([^<]+)</text>", legend), svg
+
+
+def test_vega_lite_explains_every_mark_as_matplotlib_does():
+    burn = burn_up(revenue(), cycle=Q3, as_of=date(2026, 8, 15))
+    words, svg = _legend_entries(burn.to_vega_lite())
+    assert "As of 15 Aug 2026" in words  # the as-of rule has an entry
+    assert 'stroke-dasharray="4,3"' in svg  # the plan's dashes in its legend symbol
+    assert 'stroke-dasharray="1,3"' in svg  # the target's dots
+    plan = [row for row in burn.data if row["series"] == "expected" and row["planned"]]
+    assert [row["at"] for row in plan] == [date(2026, 8, 31)]  # the plan point is marked
+    spec = burn.to_vega_lite()
+    assert spec["layer"][0]["layer"][0]["encoding"]["x"]["title"] == "2026"  # the year
+    words, _ = _legend_entries(timeline(TREE, as_of=EXAMPLE_AS_OF).to_vega_lite())
+    assert "As of 15 Aug 2026" in words
+    kpi = kpi_chart(example_kpis()[0], as_of=EXAMPLE_AS_OF)
+    words, _ = _legend_entries(kpi.to_vega_lite())
+    assert "Measured (now warning)" in words  # the health, as in matplotlib
+    doughnut = vl_convert.vegalite_to_svg(status_doughnut(TREE, as_of=EXAMPLE_AS_OF).to_vega_lite())
+    for row in status_doughnut(TREE, as_of=EXAMPLE_AS_OF).data:  # each wedge labelled
+        assert f">{label_of(row['status'])}: {row['count']} (33%)</text>" in doughnut

@@ -190,3 +190,55 @@ def test_confidence_after_the_cycle_does_not_drop_it():
         [Objective("o", [kr], cycle=Q3)], since=date(2026, 9, 20), as_of=date(2026, 10, 5)
     )
     assert made.confidence_drops == ()
+
+
+def _read_as_text(html):
+    """What a browser shows of an HTML list item: tags gone, entities read."""
+    import re
+    from html import unescape
+
+    return unescape(re.sub(r"<[^>]+>", "", html))
+
+
+def test_badges_keep_the_spaces_around_them_in_html():
+    import re
+
+    tree = quarter()
+    worse = review(tree, since=date(2026, 7, 10), as_of=date(2026, 8, 20))
+    alerting = review(tree, since=SINCE, as_of=AS_OF, kpis=[reply_time()])
+    for made in (worse, alerting):
+        items = re.findall(r"<li>(.*?)</li>", made.to_html())
+        lines = [line[4:] for line in made.to_text().splitlines() if line.startswith("  - ")]
+        assert [_read_as_text(item) for item in items] == lines
+    assert "Grow: Behind -> At risk" in worse.to_text()
+    assert "reply time: Warning (overdue) - " in alerting.to_text()
+
+
+def test_a_review_of_a_list_of_objectives_takes_a_policy():
+    from datetime import datetime, timezone
+
+    from okrkpi import ScoringPolicy
+
+    last_evening = datetime(2026, 9, 30, 18, 30, tzinfo=timezone(timedelta(hours=-7)))
+    kr = KeyResult.metric("Sales", start=0, target=100, id="sales").check_in(90, at=last_evening)
+    objectives = [Objective("Sell", [kr], id="sell", cycle=Q3)]
+    days = {"since": date(2026, 9, 1), "as_of": date(2026, 9, 30)}
+    assert [m.after for m in review(objectives, **days).movers] == [0.9]
+    utc = ScoringPolicy(day_of="utc")  # 1 October in UTC: not yet on the 30th
+    assert review(objectives, **days, policy=utc).movers == ()
+    assert review(AlignmentTree(objectives), **days, policy=utc).movers == ()
+    assert review(objectives, **days, policy=utc).tree.policy == utc
+    with pytest.raises(ValidationError, match=r"review\.policy"):
+        review(objectives, **days, policy="utc")
+
+
+def test_the_review_says_days_as_people_write_them(tmp_path):
+    made = review(quarter(), since=SINCE, as_of=AS_OF, kpis=[reply_time()])
+    assert made.heading == "Review 8 Sep 2026 -> 22 Sep 2026"
+    assert "ends 30 Sep 2026 (8 days)" in made.to_text()
+    assert made.to_dict()["as_of"] == "2026-09-22"  # data keeps ISO dates
+    path = tmp_path / "okrs.json"
+    path.write_text(dumps(Document(tuple(quarter()), ())))
+    backwards = run_cli("review", str(path), "--since", str(AS_OF), "--as-of", str(SINCE))
+    assert "got 2026-09-22" in backwards.stderr
+    assert "datetime.date" not in backwards.stderr

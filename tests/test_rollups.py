@@ -23,7 +23,7 @@ def test_key_results_and_children_gives_each_side_its_share():
     policy = ScoringPolicy(rollup=builtin.key_results_and_children(children_share=0.25))
     quarter = tree.score(policy=policy)
     assert quarter.progress("p") == pytest.approx(0.75 * 0.5 + 0.25 * 0.4)
-    assert quarter["p"].note == "rolled up from 1 aligned objectives"
+    assert quarter["p"].note == "rolled up from 1 aligned objective"
     assert quarter["p"].strategy == "key_results_and_children/weighted_mean"
     alone = AlignmentTree([Objective("Q", [metric(30, id="q")], id="q")]).score(policy=policy)
     assert alone.progress("q") == pytest.approx(0.3)

@@ -48,7 +48,7 @@ def test_metric_progress_formula_and_explanation():
     assert result.grade is Grade.YELLOW
     assert not result.met
     assert "(1.6 - 1.2) / (2 - 1.2)" in result.explanation
-    assert "aspirational: YELLOW" in result.explanation
+    assert "aspirational: Yellow" in result.explanation
     assert result.strategy == "linear"
     details = result.explain()
     assert details["inputs"] == {"start": 1.2, "target": 2.0, "current": 1.6}
@@ -693,12 +693,12 @@ def test_a_committed_objective_explains_itself_exactly():
         ],
     }
     assert result.explanation == (
-        "progress 0.75 = (0.50x1 + 1.00x1) / 2 [weighted_mean]; value 0.75; committed: YELLOW"
+        "progress 0.75 = (0.50x1 + 1.00x1) / 2 [weighted_mean]; value 0.75; committed: Yellow"
     )
     assert result.parts[1].explanation == (
-        "progress 1 = done [binary]; value 1; committed: GREEN (met)"
+        "progress 1 = done [binary]; value 1; committed: Green (met)"
     )
-    assert str(result) == "Objective 'ship-it': 0.75 YELLOW"
+    assert str(result) == "Objective 'ship-it': 0.75 Yellow"
 
 
 # -- named graders, explanations and policy edges -----------------------------------------
@@ -745,7 +745,7 @@ def test_an_objective_without_key_results_explains_its_zero():
         [Objective("Empty", id="empty"), Objective("C", id="c", parent_id="empty")]
     )
     rolled = tree.score(rollup="children")["empty"]
-    assert rolled.note == "rolled up from 1 aligned objectives"
+    assert rolled.note == "rolled up from 1 aligned objective"
     assert rolled.grader == "google"
 
 
@@ -803,9 +803,9 @@ def test_an_explanation_never_rounds_a_value_across_a_grade_edge():
     noisy = score(metric(0.31, start=0.1, target=0.4))
     assert noisy.value < 0.7  # within the tolerance: it reaches the edge, and reads so
     assert noisy.grade is Grade.GREEN
-    assert "value 0.7; aspirational: GREEN" in noisy.explanation
+    assert "value 0.7; aspirational: Green" in noisy.explanation
     below = score(metric(69.99999, target=100))
     assert below.grade is Grade.YELLOW
-    assert f"value {below.value!r}; aspirational: YELLOW" in below.explanation
+    assert f"value {below.value!r}; aspirational: Yellow" in below.explanation
     third = score(metric(1, target=3))
     assert "value 0.3333;" in third.explanation  # away from an edge, four digits

@@ -221,7 +221,7 @@ def test_a_folder_with_a_repeated_link_is_refused_naming_the_line(tmp_path):
     result = run_cli("score", str(tmp_path), "--as-of", AS_OF.isoformat())
     assert result.returncode != 0
     assert "alignments.csv line 4" in result.stderr
-    assert "'sales' is already row 0's" in result.stderr
+    assert "'sales' is already line 2's" in result.stderr
 
 
 def test_a_frame_with_missing_cells_reads_them_as_defaults():

@@ -158,12 +158,19 @@ def test_a_rename_of_a_column_the_table_does_not_have_is_refused():
         "objectives.Period: not a column of objectives (extra_columns='ignore' reads past "
         "columns okrkpi does not use)"
     )
-    # Renames for a table given no rows have nothing to misread.
     document = from_frames(
-        objectives=exported.rename({"Period": "Quarter"}),
-        columns={"objectives": renames, "check_ins": {"When": "at"}},
+        objectives=exported.rename({"Period": "Quarter"}), columns={"objectives": renames}
     )
     assert document.objectives[0].cycle.name == "2026-Q3"
+    # Renames for a table not given at all are a mistake too: the table was meant.
+    with pytest.raises(ValidationError) as raised:
+        from_frames(
+            objectives=exported.rename({"Period": "Quarter"}),
+            columns={"objectives": renames, "check_ins": {"When": "at"}},
+        )
+    assert str(raised.value) == (
+        "from_frames.columns['check_ins']: renames 'When', but no check_ins table was given"
+    )
 
 
 @pytest.mark.parametrize(
@@ -245,7 +252,7 @@ def test_a_value_outside_the_scale_is_named_with_the_scale():
         confidence_scale=ConfidenceScale("percent", maximum=100),
     )
     assert found == [
-        "check_ins[row 0].confidence: expected a number from 0 to 100 (scale 'percent'), got 120"
+        "check_ins[row 0].confidence: expected a number from 0 to 100, or a percentage (scale 'percent'), got 120"
     ]
 
 
@@ -544,7 +551,7 @@ def test_links_by_title_name_an_objective_without_an_id_and_one_that_is_missing(
         link_objectives_by="title",
     )
     assert found == [
-        "key_results[row 0].objective_id: the objective titled 'Grow' (row 0) has no id",
+        "key_results[row 0].objective_id: the objective titled 'Grow' (objectives row 0) has no id",
         "key_results[row 1].objective_id: no objective has the title 'Gone'",
         "objectives[row 0].id: a value is required",
         "objectives[row 2].title: a value is required",

@@ -592,7 +592,7 @@ def test_the_html_view_of_a_tree_scores_it_as_its_text_does():
     company = rolled.score()["company"].value
     first_row = rolled._repr_html_().split("<tbody>")[1].split("</tr>")[0]
     assert f"<td>{company:.2f}</td>" in first_row
-    assert f"{company:.2f}" in rolled._repr_markdown_().splitlines()[0]
+    assert f"{company:.2f}" in rolled._repr_markdown_().splitlines()[2]
 
 
 def test_replacing_an_objective_keeps_every_link_valid(example):

@@ -7,8 +7,9 @@ from datetime import date
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from matplotlib.text import Text
 
-from helpers import Q3, run_cli
+from helpers import ENUM_NAMES, Q3, run_cli
 from okrkpi import (
     KPI,
     AlignmentTree,
@@ -23,6 +24,7 @@ from okrkpi import (
     ValidationError,
     Zone,
     review,
+    score,
     status,
 )
 from okrkpi._edges.style import GUIDE, NEUTRAL, contrast, ink_on
@@ -52,7 +54,7 @@ def test_the_words_people_expect():
     assert label_of(Status.ON_TRACK) == "On track"
     assert label_of(Status.NOT_STARTED) == "Not started"
     assert label_of(Status.MISSED) == "Missed"
-    assert label_of(Health.UNKNOWN) == "No data"
+    assert label_of(Health.UNKNOWN) == "Unknown"  # no measurement, or no target
     assert label_of(Zone.FAIL) == "Below commit"
     # A name two enums share reads the same in both.
     assert label_of(InitiativeStatus.NOT_STARTED) == label_of(Status.NOT_STARTED)
@@ -65,29 +67,90 @@ def test_anything_else_is_refused_naming_it(value):
 
 
 TREE = AlignmentTree(example_objectives())
-ENUM_NAMES = ("AT_RISK", "ON_TRACK", "NOT_STARTED", "YELLOW", "WARNING")
+
+
+def _zoned_objective():
+    kr = KeyResult.zoned("Hire engineers", baseline=10, stretch=60, id="hires")
+    return Objective("Grow the team", key_results=(kr.check_in(12, at=date(2026, 8, 3)),), cycle=Q3)
+
+
+def _kpis_in_every_health():
+    made = [*example_kpis(), KPI("uptime", target=99.9).record(97, at=date(2026, 8, 1))]
+    made += [KPI("reply", target=60, higher_is_better=False).record(58, at=date(2026, 8, 1))]
+    made += [KPI("cost", target=5, warning=4).record(3, at=date(2026, 8, 1)), KPI("new", target=1)]
+    return made
+
+
+def _every_text_a_person_reads(tmp_path):
+    """The command line's text, the review in each format, every view, every chart's texts."""
+    from okrkpi import explain_status
+    from okrkpi.display import kpi_html, score_html
+    from okrkpi.plot import burn_up, kpi_chart, progress_over_time
+    from okrkpi.serde import Document, dumps
+
+    objectives = [*example_objectives(), _zoned_objective()]
+    tree, kpis = AlignmentTree(objectives), _kpis_in_every_health()
+    made = review(tree, since=date(2026, 8, 1), as_of=EXAMPLE_AS_OF, kpis=kpis)
+    path = tmp_path / "okrs.json"
+    path.write_text(dumps(Document(tuple(objectives), tuple(kpis))))
+    days = ["--since", "2026-08-01", "--as-of", EXAMPLE_AS_OF.isoformat()]
+    shown = [
+        run_cli("--as-of", EXAMPLE_AS_OF.isoformat()).stdout,
+        run_cli("score", str(path), "--as-of", EXAMPLE_AS_OF.isoformat()).stdout,
+        *(run_cli("review", str(path), *days, "--format", kind).stdout for kind in ("text", "md")),
+        tree_html(tree),
+        tree._repr_markdown_(),
+        render_kpis(kpis, as_of=EXAMPLE_AS_OF),
+        made.to_text(),
+        made.to_markdown(),
+        made.to_html(),
+    ]
+    for kpi in kpis:
+        shown += [kpi_html(kpi), kpi._repr_markdown_(), kpi.health_report(EXAMPLE_AS_OF).reason]
+    for objective in objectives:
+        scored = tree.score(EXAMPLE_AS_OF)[objective.id]
+        shown += [str(scored), scored.explanation, score_html(scored), scored._repr_markdown_()]
+        shown += [objective_html(objective, as_of=EXAMPLE_AS_OF)]
+        shown += [str(explain_status(objective, as_of=EXAMPLE_AS_OF))]
+        for kr in objective.key_results:
+            shown += [
+                str(score(kr, as_of=EXAMPLE_AS_OF)),
+                score(kr, as_of=EXAMPLE_AS_OF).explanation,
+            ]
+    figures = [
+        burn_up(objectives[-1].key_results[0], cycle=Q3, as_of=EXAMPLE_AS_OF),
+        kpi_chart(kpis[0], as_of=EXAMPLE_AS_OF),
+        progress_over_time(tree, [date(2026, 7, 15), EXAMPLE_AS_OF]),
+        timeline(tree, as_of=EXAMPLE_AS_OF),
+        status_doughnut(tree, as_of=EXAMPLE_AS_OF),
+    ]
+    for chart in figures:
+        figure = chart.plot().figure_
+        shown += [text.get_text() for text in figure.findobj(Text)]
+    return [text.replace("okrkpi-", "") for text in shown]
+
+
+def test_no_text_a_person_reads_shows_an_enum_name(tmp_path):
+    shown = _every_text_a_person_reads(tmp_path)
+    leaks = [(found.group(), text[:120]) for text in shown if (found := ENUM_NAMES.search(text))]
+    assert leaks == []
+    everything = "\n".join(shown)
+    for words in ("Unhealthy", "Healthy", "Below commit", "At risk", "Red", "Unknown"):
+        assert words in everything, words
 
 
 def test_people_read_words_where_programs_read_values():
     made = review(TREE, since=date(2026, 8, 1), as_of=EXAMPLE_AS_OF, kpis=example_kpis())
-    for shown in (
-        run_cli("--as-of", EXAMPLE_AS_OF.isoformat()).stdout,
-        tree_html(TREE),
-        TREE._repr_markdown_(),
-        render_kpis(example_kpis(), as_of=EXAMPLE_AS_OF),
-        made.to_text(),
-        made.to_markdown(),
-        made.to_html(),
-    ):
-        assert not [name for name in ENUM_NAMES if name in shown.replace("okrkpi-", "")]
     assert "At risk" in tree_html(TREE)
     assert "Warning" in made.to_text()
     # ...and data keeps the enums, for programs.
     assert {row["status"] for row in status_doughnut(TREE, as_of=EXAMPLE_AS_OF).data} == {
-        "AT_RISK",
-        "BEHIND",
-        "ON_TRACK",
+        "at_risk",
+        "behind",
+        "on_track",
     }
+    timeline_data = timeline(TREE, as_of=EXAMPLE_AS_OF).data
+    assert {row["status"] for row in timeline_data} == {"at_risk", "behind", "on_track"}
     assert {r["objective_status"] for r in to_records(TREE, as_of=EXAMPLE_AS_OF)} == {
         "at_risk",
         "behind",
@@ -225,7 +288,7 @@ def test_an_objective_table_names_its_day_too():
     assert "As of 2026-08-25, the latest check-in" in objective_html(objective)
     assert "As of 2026-09-01" in objective_html(objective, as_of=date(2026, 9, 1))
     quiet = Objective("Quiet", [KeyResult.binary("k")], cycle=Q3)
-    assert "No check-ins yet, so no status" in objective_html(quiet)
+    assert "No check-ins yet: scores as set up, no status" in objective_html(quiet)
     with pytest.raises(ValidationError, match=r"tree_html\.as_of"):
         tree_html(AlignmentTree(two_speeds()), as_of="2026-08-01")
 
@@ -248,5 +311,47 @@ def test_plain_text_keeps_what_was_typed():
     assert plain_text("\u202eevil\u202c \x1b[31m") == "\\u202eevil\\u202c \\x1b[31m"
 
 
-def test_a_kpi_without_measurements_has_no_data():
-    assert render_kpis([KPI("new", target=1)], as_of=EXAMPLE_AS_OF).startswith("No data")
+def test_a_kpi_without_measurements_is_unknown():
+    assert render_kpis([KPI("new", target=1)], as_of=EXAMPLE_AS_OF).startswith("Unknown")
+
+
+def test_line_colours_are_apart_from_the_verdicts_and_from_each_other():
+    from okrkpi._edges.plot import _MANY_LINES
+    from okrkpi.plot import SERIES
+
+    assert len(SERIES) == len(set(SERIES)) >= _MANY_LINES  # eight lines never repeat one
+    assert not set(SERIES) & {*COLOURS.values(), GUIDE, NEUTRAL}
+    for colour in SERIES:
+        assert contrast(colour, LIGHT) >= 2
+        assert contrast(colour, DARK) >= 2
+    for vision, simulation in SIMULATIONS.items():
+        for first, second in itertools.combinations(SERIES, 2):
+            a, b = _seen(first, simulation), _seen(second, simulation)
+            distance = sum((x - y) ** 2 for x, y in zip(a, b, strict=True)) ** 0.5
+            assert distance > 10, (first, second, vision, distance)
+
+
+def test_eight_objectives_get_eight_line_colours_none_a_status_colour():
+    from datetime import timedelta
+
+    from okrkpi.plot import progress_over_time
+
+    objectives = [
+        Objective(f"Objective {n}", [KeyResult.binary("k")], id=f"o{n}", cycle=Q3) for n in range(8)
+    ]
+    weeks = [Q3.start + timedelta(weeks=w) for w in range(3)]
+    chart = progress_over_time(AlignmentTree(objectives), weeks)
+    colours = [line.get_color() for line in chart.plot().ax_.lines]
+    assert len(set(colours)) == 8
+    assert not set(colours) & set(COLOURS.values())
+    spec = chart.to_vega_lite()["encoding"]["color"]["scale"]
+    assert spec["range"] == colours  # the same colour per objective in both renderers
+
+
+def test_the_tree_markdown_names_its_day_and_no_check_ins_claim_no_day():
+    lines = TREE._repr_markdown_().splitlines()
+    assert lines[0] == "_As of 2026-08-14, the latest check-in_"
+    quiet = AlignmentTree([Objective("Ship", [KeyResult.binary("k", done=True)], cycle=Q3)])
+    caption = "No check-ins yet: scores as set up, no status"
+    assert quiet._repr_markdown_().splitlines()[0] == f"_{caption}_"
+    assert f">{caption}</caption>" in tree_html(quiet)

@@ -37,7 +37,7 @@ def test_a_check_in_72_percent_of_the_way_to_stretch_is_in_target():
     measured = score(kr)
     assert measured.value == 0.7
     assert measured.met
-    assert "zone TARGET" in measured.explanation
+    assert "zone Target" in measured.explanation
     assert "72% of the way to stretch" in measured.explanation
 
 

@@ -15,7 +15,7 @@ assert from_frames(**frames) == document
 Frames of any kind narwhals supports are read (the `tables` extra installs narwhals; the
 `pandas`, `polars` and `pyarrow` extras install a backend). Plain sequences of mappings,
 such as rows read from CSV files, need no extra at all; `to_csv` writes a folder of CSV
-files the command line reads back.
+files that `read_csv` and the command line read back.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from okrkpi._edges.tables import (
     from_frames,
     from_rows,
     kpi_frame,
+    read_csv,
     records_frame,
     score_rows,
     scores_frame,
@@ -49,6 +50,7 @@ __all__ = [
     "from_frames",
     "from_rows",
     "kpi_frame",
+    "read_csv",
     "records_frame",
     "schema_sql",
     "score_frames",

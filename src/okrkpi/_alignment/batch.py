@@ -397,7 +397,8 @@ def _rollup_note(judged_below: Sequence[tuple[Objective, float, date | None]]) -
     """
     if not judged_below:
         return ""
-    note = f"rolled up from {len(judged_below)} aligned objectives"
+    count = len(judged_below)
+    note = f"rolled up from {count} aligned objective{'' if count == 1 else 's'}"
     days = sorted({day for _, _, day in judged_below if day is not None})
     for day in days:  # one day in practice: the objective's own last day
         taken = ", ".join(

@@ -9,7 +9,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Hashable, Iterable, Iterator, Mapping
 from datetime import date
-from typing import TYPE_CHECKING, Unpack
+from typing import TYPE_CHECKING, Any, Unpack
 
 import attrs
 
@@ -179,6 +179,11 @@ class AlignmentTree:
         self._policy = resolve_policy(policy)
         self._start_caches(None)
         self.findings: tuple[Problem, ...] = tuple(self._cycle_findings())
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Rebuilt from its objectives and policy: the caches and their lock stay behind.
+        objectives = tuple(self._objectives[oid] for oid in self._order)
+        return (_rebuilt_tree, (objectives, self._policy))
 
     def _start_caches(self, inherited: _Inherited | None) -> None:
         self._cache: OrderedDict[Hashable, TreeScores] = OrderedDict()
@@ -757,3 +762,8 @@ class _Identity:
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, _Identity) and other.subject is self.subject
+
+
+def _rebuilt_tree(objectives: tuple[Objective, ...], policy: ScoringPolicy) -> AlignmentTree:
+    """An unpickled or copied tree: its objectives and policy, checked again."""
+    return AlignmentTree(objectives, policy=policy)

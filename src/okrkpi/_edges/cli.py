@@ -17,7 +17,7 @@ import stat
 import sys
 import tomllib
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from types import MappingProxyType
@@ -31,6 +31,7 @@ from okrkpi._edges.serde import (
     MAX_TOML_KEY_PARTS,
     Document,
     from_dict,
+    json_data,
     to_dict,
     toml_key_parts,
 )
@@ -135,6 +136,7 @@ def _parser() -> argparse.ArgumentParser:
 def _day_of_option(command: argparse.ArgumentParser) -> None:
     command.add_argument(
         "--day-of",
+        type=str.lower,  # as ScoringPolicy reads it: any case
         choices=tuple(rule.value for rule in DayOf),
         default=DayOf.LOCAL.value,
         help="the day a check-in with a UTC offset falls on: its own local day (default) "
@@ -214,9 +216,11 @@ def _read(path: Path, max_bytes: int, options: Mapping[str, Any] | None = None) 
                 )
             data = tomllib.loads(text)
         else:
-            data = json.loads(text, parse_constant=_reject_constant)
+            data = json_data(text)  # a repeated key refused, as `okrkpi.serde.loads` does
     except RecursionError:
         raise InputError(f"{path}: nested too deeply") from None
+    except OkrKpiError as error:
+        raise InputError(f"{path}: invalid input: {error}") from None
     except (ValueError, tomllib.TOMLDecodeError) as error:
         raise InputError(f"{path}: not valid {suffix[1:].upper()}: {error}") from None
     try:
@@ -310,15 +314,47 @@ def _decoded(path: Path, raw: bytes) -> str:
 
 
 def _read_tables(folder: Path, max_bytes: int, options: Mapping[str, Any]) -> Document:
+    """`read_folder`, its problems worded for the command line: flags, not keywords."""
+    try:
+        return read_folder(folder, max_bytes, options)
+    except ValidationError as error:
+        raise InputError(f"{folder}: invalid input: {_as_flags(str(error))}") from None
+
+
+# The words of `from_frames` a problem may name, and the command line's flags for them.
+_FLAGS = (
+    ("extra_columns='ignore'", "--extra-columns ignore"),
+    (
+        "confidence_scale=ConfidenceScale('probability', maximum=1)",
+        "--confidence-scale probability",
+    ),
+    ("from_frames.extra_columns", "--extra-columns"),
+    ("from_frames.confidence_scale", "--confidence-scale"),
+    ("from_frames.date_format", "--date-format"),
+    ("(date_format ", "(--date-format "),
+    ("(rename it with columns=)", "(rename it in the file's header)"),
+)
+
+
+def _as_flags(message: str) -> str:
+    for keyword, flag in _FLAGS:
+        message = message.replace(keyword, flag)
+    return message
+
+
+def read_folder(folder: Path, max_bytes: int, options: Mapping[str, Any]) -> Document:
     """A folder of CSV files named by table: objectives.csv, key_results.csv, ...
 
     Each file streams in row by row; `TableStream` keeps what the document needs and
-    stops keeping rows once the input is known to be refused.
+    stops keeping rows once the input is known to be refused. `options` are those of
+    `from_frames`; a cell `excel_escaped` wrote reads without its apostrophe.
+
+    Raises:
+        ValidationError: Bad options, or bad cells, each named by its file, line and
+            column (`okrs/check_ins.csv line 2, column value`).
+        InputError: A file that is not UTF-8 CSV, too large, or a link out of the folder.
     """
-    try:
-        stream = TableStream(**options)
-    except OkrKpiError as error:
-        raise InputError(f"{folder}: {error}") from None
+    stream = TableStream(**options)
     inside = folder.resolve()
     lines: dict[str, _Lines] = {}
     for name in TABLES:
@@ -334,8 +370,9 @@ def _read_tables(folder: Path, max_bytes: int, options: Mapping[str, Any]) -> Do
     try:
         document = stream.document()
     except ValidationError as error:
-        located = "; ".join(_in_file(folder, problem, lines) for problem in error.problems)
-        raise InputError(f"{folder}: invalid input: {located}") from None
+        raise ValidationError(
+            *(_in_file(folder, problem, lines) for problem in error.problems)
+        ) from None
     return _not_empty(folder, document)
 
 
@@ -422,33 +459,56 @@ def _stream_csv(raw: _Bounded, path: Path, table: str, stream: TableStream) -> _
 
 _CELL = re.compile(r"(?P<table>\w+)\[row (?P<row>\d+)\](?:\.(?P<column>.+))?")
 _COLUMN = re.compile(r"(?P<table>\w+)\.(?P<column>.+)")
+# A row a message points at: "row 3" of the problem's own table, or "objectives row 3".
+_ROW = re.compile(r"\b(?:(?P<table>[a-z_]+) )?row (?P<row>\d+)\b")
+# A cell's text as a message quotes it (its repr): left as it is, whatever it says.
+_QUOTED = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")
 
 
-def _in_file(folder: Path, problem: Problem, lines: Mapping[str, _Lines]) -> str:
-    """`check_ins[row 0].value` as `okrs/check_ins.csv line 2, column value`."""
+def _outside_quotes(text: str, change: Callable[[str], str]) -> str:
+    parts, start = [], 0
+    for quoted in _QUOTED.finditer(text):
+        parts += [change(text[start : quoted.start()]), quoted.group()]
+        start = quoted.end()
+    return "".join([*parts, change(text[start:])])
+
+
+def _in_file(folder: Path, problem: Problem, lines: Mapping[str, _Lines]) -> Problem:
+    """`check_ins[row 0].value` as `okrs/check_ins.csv line 2, column value`.
+
+    The rows a message names are lines too, so one numbering is used throughout.
+    """
+
+    def line(table: str, row: int) -> int:
+        return lines[table].line(row) if table in lines else row + 2
+
     found = _CELL.fullmatch(problem.path)
     if found is None:
         column = _COLUMN.fullmatch(problem.path)
         if column is not None and column["table"] in TABLES:  # a missing or unknown column
             where = f"{folder / (column['table'] + '.csv')}, column {column['column']}"
-            return f"{where}: {problem.message}"
-        return str(problem)
+            return Problem(where, problem.message)
+        return problem
     table = found["table"]
-    line = lines[table].line(int(found["row"])) if table in lines else int(found["row"]) + 2
-    where = f"{folder / (table + '.csv')} line {line}"
+
+    def row_as_line(named: re.Match[str]) -> str:
+        other = named["table"]
+        if other in TABLES:
+            return f"{other}.csv line {line(other, int(named['row']))}"
+        before = "" if other is None else other + " "
+        return f"{before}line {line(table, int(named['row']))}"
+
+    where = f"{folder / (table + '.csv')} line {line(table, int(found['row']))}"
     if found["column"]:
         where += f", column {found['column']}"
-    return f"{where}: {problem.message}"
+    message = _outside_quotes(problem.message, lambda text: _ROW.sub(row_as_line, text))
+    return Problem(where, message)
 
 
 def _not_empty(path: Path, document: Document) -> Document:
     if not document.objectives and not document.kpis:
         raise InputError(f"{path}: the document has no objectives and no KPIs")
     return document
-
-
-def _reject_constant(name: str) -> float:
-    raise ValueError(f"{name} is not a finite number")
 
 
 def _report(

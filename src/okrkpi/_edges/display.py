@@ -203,8 +203,8 @@ def _view_day(
         day = day_of(as_of, rule)
         return day, f"As of {day.isoformat()}"
     latest = latest_check_in_day(objectives, rule)
-    if latest is None:
-        return None, "No check-ins yet, so no status"
+    if latest is None:  # nothing happened yet: scores as set up, true on any day
+        return None, "No check-ins yet: scores as set up, no status"
     return latest, f"As of {latest.isoformat()}, the latest check-in"
 
 
@@ -365,10 +365,13 @@ def tree_html(tree: AlignmentTree, *, as_of: date | None = None) -> str:
 
 
 def tree_markdown(tree: AlignmentTree) -> str:
-    """An `AlignmentTree` as a Markdown list, scored as of its latest check-in, as its HTML."""
-    day, _ = _view_day(tree, None, "tree_markdown", tree.policy.day_of)
+    """An `AlignmentTree` as a Markdown list, scored as of its latest check-in, as its HTML.
+
+    Its first line names that day, as the HTML table's caption does.
+    """
+    day, caption = _view_day(tree, None, "tree_markdown", tree.policy.day_of)
     scores = tree.score(day)
-    lines: list[str] = []
+    lines: list[str] = [f"_{caption}_", ""]
     for objective, depth, shared, _ in outline(tree):
         own = scores[objective.id]
         title = markdown_text(objective.title)

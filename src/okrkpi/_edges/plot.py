@@ -27,13 +27,13 @@ from typing import TYPE_CHECKING, Any
 from okrkpi._alignment.tree import AlignmentTree
 from okrkpi._edges.display import tree_statuses
 from okrkpi._edges.style import COLOURS, GUIDE, NEUTRAL, SERIES, colour_of
-from okrkpi._edges.words import label_of, plain_text
+from okrkpi._edges.words import day_words, label_of, plain_text
 from okrkpi._errors import MissingExtraError, ValidationError
 from okrkpi._model._checks import check_moment
 from okrkpi._model.cycle import Cycle
 from okrkpi._model.key_result import KeyResult, Metric, Zoned
 from okrkpi._model.kpi import KPI, TargetRange
-from okrkpi._model.moments import day_of
+from okrkpi._model.moments import DayOf, day_of, day_rule
 from okrkpi._model.objective import Level, Objective
 from okrkpi._model.zones import Zone
 from okrkpi._planning.forecast import Calibration
@@ -71,7 +71,7 @@ _SMALL = 8  # points: legends, tick labels and notes
 _LABEL_CHARS = 40  # a row's title on the timeline; a legend entry may have 48
 _NOTHING = "No objectives with a cycle"  # a doughnut or timeline with nothing to draw
 _MANY_LINES = 8  # more objectives than this: one grey line each and their average
-_CONFIDENCE = SERIES[3]  # purple-pink: no status, grade or zone has it
+_CONFIDENCE = SERIES[4]  # purple-pink: no status, grade or zone has it
 _FEWEST_DAYS = 7  # a date axis shows at least a fortnight
 _DOTTED_POINTS = 60  # more points than this on a line: no dot per point
 _PLAIN_NUMBERS = 1e100  # beyond this, values are drawn in a power of ten's units
@@ -122,11 +122,6 @@ def _drawn(text: str, limit: int | None = None) -> str:
     return _shortened(text, limit).replace("$", r"\$")
 
 
-def _day_words(day: date) -> str:
-    """`15 Aug 2026`: a day as a person reads it on a chart."""
-    return f"{day.day} {day:%b %Y}"
-
-
 def _x(moment: date) -> Any:
     """A moment on a chart's date axis: a datetime at its own wall-clock time."""
     if isinstance(moment, datetime) and moment.tzinfo is not None:
@@ -140,28 +135,104 @@ def _date_number(moment: date) -> float:
     return float(date2num(_x(moment)))  # type: ignore[no-untyped-call]
 
 
+def _calendar() -> tuple[float, float]:
+    """The first and last instants matplotlib can draw: 1 January of year 1 to 31 December 9999."""
+    return _date_number(date.min), _date_number(date.max) + 0.999
+
+
 def _date_axis(ax: Axes) -> None:
     """Concise dates on the x axis, as many ticks as its width holds without crowding.
 
     Days read as people write them ("Aug" under "15"; "15 Aug 2026" beside the axis, not
-    "2026-Aug"), and a single day gets a fortnight around it rather than five years.
+    "2026-Aug"), and a single day gets a fortnight around it rather than five years. The
+    axis never reaches past the calendar's ends (years 1 and 9999), which matplotlib
+    cannot draw: the margins around a day near them stop at the end.
     """
-    from matplotlib.dates import AutoDateLocator, ConciseDateFormatter  # noqa: PLC0415
-
     low, high = ax.dataLim.intervalx
     if math.isfinite(low) and math.isfinite(high) and high - low < 2 * _FEWEST_DAYS:
         middle = (low + high) / 2
         ax.set_xlim(middle - _FEWEST_DAYS, middle + _FEWEST_DAYS)
-    inches = ax.bbox.width / ax.figure.dpi
-    locator = AutoDateLocator(minticks=3, maxticks=max(7, int(inches * 1.4)))  # type: ignore[no-untyped-call]
+    first, last = _calendar()
+    low, high = ax.get_xlim()
+    if low < first or high > last:
+        ax.set_xlim(max(low, first), min(high, last))
+    locator = _fitting_date_locator()
     ax.xaxis.set_major_locator(locator)
-    ax.xaxis.set_major_formatter(
-        ConciseDateFormatter(  # type: ignore[no-untyped-call]
-            locator,
-            zero_formats=["", "%Y", "%b", "%d %b", "%H:%M", "%H:%M"],
-            offset_formats=["", "%Y", "%b %Y", "%d %b %Y", "%d %b %Y", "%d %b %Y %H:%M"],
-        )
+    ax.xaxis.set_major_formatter(_people_dates(locator))
+
+
+def _people_dates(locator: Any) -> Any:
+    """Concise dates as people read them, never ambiguous across a month's or year's end.
+
+    Days are not zero-padded ("5", not "05"); the first tick of days names its month ("29
+    Jul 5 Aug 12" rather than "29 Aug 5 12", where 29 was July), and the offset beside
+    the axis names both ends when the ticks cross a year ("Dec 2025 - Jan 2026").
+    """
+    from matplotlib.dates import ConciseDateFormatter, num2date  # noqa: PLC0415
+
+    class PeopleDates(ConciseDateFormatter):
+        span = ""  # the offset naming both ends, when the day ticks cross a year
+
+        def format_ticks(self, values: Any) -> list[str]:
+            labels: list[str] = super().format_ticks(values)  # type: ignore[no-untyped-call]
+            self.span = ""
+            if not labels:
+                return labels
+            labels = [_unpadded(label) for label in labels]
+            for position in range(len(labels) - 1):  # "31" beside "Jan" would read "31 Jan"
+                crowded = values[position + 1] - values[position] < 2
+                if crowded and labels[position].isdigit() and not labels[position + 1].isdigit():
+                    labels[position] = ""
+            if labels[0].isdigit() and len(labels[0]) <= 2:  # ticks are days
+                first = num2date(values[0])  # type: ignore[no-untyped-call]
+                last = num2date(values[-1])  # type: ignore[no-untyped-call]
+                labels[0] = f"{first.day} {first:%b}"
+                if first.year != last.year:
+                    self.span = f"{first:%b %Y} \u2013 {last:%b %Y}"
+            return labels
+
+        def get_offset(self) -> str:
+            return self.span or str(super().get_offset())  # type: ignore[no-untyped-call]
+
+    return PeopleDates(  # type: ignore[no-untyped-call]
+        locator,
+        zero_formats=["", "%Y", "%b", "%d %b", "%H:%M", "%H:%M"],
+        offset_formats=["", "%Y", "%b %Y", "%d %b %Y", "%d %b %Y", "%d %b %Y %H:%M"],
     )
+
+
+def _unpadded(label: str) -> str:
+    """A day as people write it: "05" -> "5", "05 Aug" -> "5 Aug"."""
+    if label[:1] == "0" and label[1:2].isdigit():
+        return label[1:]
+    return label
+
+
+def _fitting_date_locator() -> Any:
+    """Date ticks as many as the axis's width holds, counted when drawn.
+
+    Counted from the width at drawing time, not when the chart was made: a layout
+    engine (or the user's grid) may narrow the axes afterwards.
+    """
+    from matplotlib.dates import AutoDateLocator  # noqa: PLC0415 - optional, as above
+
+    class FittingDateLocator(AutoDateLocator):
+        def __call__(self) -> Any:
+            axes: Any = getattr(self.axis, "axes", None)
+            if axes is not None:
+                inches = axes.bbox.width / axes.figure.dpi
+                fitting = max(3, int(inches * 1.4))  # about 0.7 inch a label: "Sep", "15"
+                self.minticks = 2
+                self.maxticks = dict.fromkeys(self._freqs, fitting)
+            return super().__call__()  # type: ignore[no-untyped-call]
+
+    from matplotlib.dates import DAILY, MONTHLY  # noqa: PLC0415
+
+    locator = FittingDateLocator(minticks=3, maxticks=7)  # type: ignore[no-untyped-call]
+    # Wider steps for a narrow axis: every 3 weeks, every year at a monthly frequency.
+    locator.intervald[DAILY] = [1, 2, 3, 7, 14, 21]
+    locator.intervald[MONTHLY] = [1, 2, 3, 4, 6, 12]
+    return locator
 
 
 def _date_limits(ax: Axes, first: date, last: date) -> None:
@@ -171,12 +242,46 @@ def _date_limits(ax: Axes, first: date, last: date) -> None:
     _date_axis(ax)
 
 
+def _nothing(ax: Axes, words: str) -> list[Entry]:
+    """Say in words that there is nothing to draw; no legend entries.
+
+    Rather than an empty frame with numbers on it (an axis of 1970, a legend for no line).
+    """
+    ax.text(0.5, 0.5, words, transform=ax.transAxes, ha="center", va="center")
+    ax.set_axis_off()
+    return []
+
+
+def _chrome(ax: Axes) -> tuple[str, str, str]:
+    """The axes' own background, a guide grey and a grid grey, for its style.
+
+    Marks without a verdict (expected lines, the as-of day, outlines, captions) mix the
+    style's text colour with its background, so they read in a light and a dark style
+    (`plt.style.context("dark_background")`) alike: #595959 and #dedede on white.
+    """
+    from matplotlib.colors import to_hex, to_rgba  # noqa: PLC0415 - optional, as above
+
+    paper = to_rgba(ax.get_facecolor())
+    if paper[3] == 0:  # a transparent plot shows the figure's background
+        paper = to_rgba(ax.figure.get_facecolor())
+    if paper[3] == 0:
+        paper = (1.0, 1.0, 1.0, 1.0)
+    ink = to_rgba(_pyplot().rcParams["text.color"])
+
+    def mixed(share: float) -> str:
+        pairs = zip(ink[:3], paper[:3], strict=True)
+        red, green, blue = (i * (1 - share) + p * share for i, p in pairs)
+        return to_hex((red, green, blue))
+
+    return to_hex(paper, keep_alpha=False), mixed(0.35), mixed(0.87)
+
+
 def _quiet(ax: Axes, grid: str = "y") -> None:
     """Small tick labels and light grid lines behind the data."""
     ax.tick_params(labelsize=_SMALL)
     ax.xaxis.label.set_fontsize(_SMALL + 1)
     ax.yaxis.label.set_fontsize(_SMALL + 1)
-    ax.grid(axis=grid, color="#dddddd", linewidth=0.6)  # type: ignore[arg-type]
+    ax.grid(axis=grid, color=_chrome(ax)[2], linewidth=0.6)  # type: ignore[arg-type]
     ax.set_axisbelow(True)
 
 
@@ -217,6 +322,85 @@ def _lay_out(ax: Axes) -> None:
         engine.execute(root)
 
 
+def _slot(ax: Axes) -> Any:
+    """The space the axes was given in its figure (its grid cell), in pixels.
+
+    Decorations are sized from it, so a chart in a small cell of a grid stays in its cell
+    rather than squeezing its neighbours' plots.
+    """
+    from matplotlib.transforms import Bbox  # noqa: PLC0415 - optional, as above
+
+    figure = ax.figure
+    spec = ax.get_subplotspec()
+    if spec is None:
+        return ax.get_position(original=True).transformed(figure.transSubfigure)
+    grid = spec.get_gridspec()
+    rows, columns = grid.get_geometry()
+    box = figure.bbox
+    width, height = box.width / columns, box.height / rows
+    return Bbox.from_extents(
+        box.x0 + width * spec.colspan.start,
+        box.y1 - height * spec.rowspan.stop,
+        box.x0 + width * spec.colspan.stop,
+        box.y1 - height * spec.rowspan.start,
+    )
+
+
+def _in_grid(ax: Axes) -> bool:
+    """Whether the axes shares its figure with other cells of a grid."""
+    spec = ax.get_subplotspec()
+    if spec is None:
+        return True  # placed by hand: perhaps beside others
+    rows, columns = spec.get_gridspec().get_geometry()
+    return rows * columns > 1
+
+
+# In a grid, a chart's side decorations (row titles, the room left of the plot) keep to
+# this share of its cell, so no chart's labels squeeze every plot of the grid: a layout
+# engine gives the plots of one column (and one row) the same size.
+_GRID_SIDE = 0.3
+
+
+def _label_chars(ax: Axes) -> int:
+    """How many characters of a row's title fit beside the plot."""
+    share = _GRID_SIDE if _in_grid(ax) else 0.45
+    character = 0.62 * _SMALL * ax.figure.dpi / 72  # an average character at the small size
+    return max(12, min(_LABEL_CHARS, int(share * _slot(ax).width / character)))
+
+
+def _plot_left(ax: Axes, renderer: RendererBase) -> float:
+    """Where the plot's left edge will be: in a grid, at most a side's share into the cell."""
+    left = ax.get_window_extent(renderer).x0
+    if not _in_grid(ax):
+        return float(left)
+    slot = _slot(ax)
+    return float(max(left, slot.x0 + _GRID_SIDE * slot.width))
+
+
+def _keep_inside(ax: Axes, renderer: RendererBase) -> None:
+    """Without a layout engine, lower the plot's top so its title and legend stay inside.
+
+    A figure from `plt.subplots()` keeps 12% of its height above the plot: a tall legend
+    would run past the figure's top and be cut when saved, or, in a grid, over the plot
+    above.
+    """
+    if ax.figure.figure.get_layout_engine() is not None:
+        return
+    # The title is drawn at the left (matplotlib keeps it apart from the centred one).
+    title = getattr(ax, "_left_title", ax.title)
+    top = max(
+        artist.get_window_extent(renderer).y1
+        for artist in (title, ax.get_legend())
+        if artist is not None and artist.get_visible()
+    )
+    overflow = top - (min(ax.figure.bbox.y1, _slot(ax).y1) - 4)  # nor into the cell above
+    if overflow <= 0:
+        return
+    place = ax.get_position()
+    lowered = max(place.height * 0.3, place.height - overflow / ax.figure.bbox.height)
+    ax.set_position((place.x0, place.y0, place.width, lowered))  # twins follow
+
+
 def _entry(handle: Any, words: str) -> Entry:
     """A legend entry; the artist takes the same label, for `ax.get_legend_handles_labels()`."""
     label = _drawn(words, _LABEL_CHARS + 8)
@@ -228,14 +412,48 @@ def _entry(handle: Any, words: str) -> Entry:
 def _legend_above(ax: Axes, entries: list[Entry]) -> float:
     """A frameless legend between the title and the plot; returns its height in points.
 
-    As many columns as fit the plot's width, so it never covers the data.
+    As many columns as fit the plot's width, so it never covers the data. Its height stays
+    within a third of the axes' slot and its width within the plot's: in a small cell it
+    takes shorter labels (that stay apart) and then a smaller font, rather than squeezing
+    the plot to nothing or running past the figure.
     """
+    renderer = _renderer(ax.figure)
+    slot = _slot(ax)
+    room = 0.95 * (min(ax.get_window_extent(renderer).x1, slot.x1) - _plot_left(ax, renderer))
+    budget = slot.height / 3
+    labels = [label for _, label in entries]
+    tries = [(chars, size) for size in (_SMALL, _SMALL - 1) for chars in (48, 32, 24, 18)]
+    legend = None
+    for chars, size in tries:
+        shortened = [_cut(label, chars) for label in labels]
+        if chars < 48 and len(set(shortened)) < len(set(labels)):
+            continue  # two entries would read the same
+        legend = _legend_in_columns(ax, entries, shortened, size, room, renderer)
+        box = legend.get_window_extent(renderer)
+        if box.height <= budget and box.width <= room:  # one column may still be too wide
+            break
+    assert legend is not None  # the first try is always made
+    return _points(legend.get_window_extent(renderer).height, ax.figure) + 0.4 * _SMALL
+
+
+def _cut(label: str, chars: int) -> str:
+    if len(label) <= chars:
+        return label
+    return label[: chars - 1].rstrip().rstrip("\\") + "\u2026"  # no lone escape at the end
+
+
+def _legend_in_columns(
+    ax: Axes,
+    entries: list[Entry],
+    labels: list[str],
+    size: float,
+    room: float,
+    renderer: RendererBase,
+) -> Any:
+    """The legend above the axes in as many columns as fit `room` pixels."""
     from matplotlib.legend_handler import HandlerTuple  # noqa: PLC0415
 
-    renderer = _renderer(ax.figure)
     handles = [handle for handle, _ in entries]
-    labels = [label for _, label in entries]
-    room = 0.95 * ax.get_window_extent(renderer).width
     columns = len(entries)
     while True:
         legend = ax.legend(
@@ -245,7 +463,7 @@ def _legend_above(ax: Axes, entries: list[Entry]) -> float:
             bbox_to_anchor=(0.0, 1.0),
             ncols=columns,
             frameon=False,
-            fontsize=_SMALL,
+            fontsize=size,
             borderaxespad=0.4,
             borderpad=0.0,
             handlelength=1.8,
@@ -255,7 +473,7 @@ def _legend_above(ax: Axes, entries: list[Entry]) -> float:
         )
         box = legend.get_window_extent(renderer)
         if box.width <= room or columns == 1:
-            return _points(box.height, ax.figure) + 0.4 * _SMALL
+            return legend
         columns = min(columns - 1, math.ceil(len(entries) / math.ceil(box.width / room)))
 
 
@@ -269,7 +487,7 @@ def _title(ax: Axes, title: str, legend_height: float) -> None:
         "pad": 6 + legend_height,
     }
     shown = ax.set_title(_drawn(title), **style)
-    room = ax.figure.bbox.width - ax.get_window_extent(renderer).x0
+    room = min(ax.figure.bbox.x1, _slot(ax).x1) - _plot_left(ax, renderer)
     width = shown.get_window_extent(renderer).width
     if width > room:  # one pass is enough: characters are about the same width
         keep = max(8, int(len(plain_text(title)) * room / width) - 2)
@@ -293,12 +511,23 @@ class _Display:
 
         Raises:
             MissingExtraError: matplotlib is not installed (`pip install "okrkpi[plot]"`).
+            ValidationError: A keyword is not a property of the main artist (a line, a
+                bar or a wedge), or its value is not one matplotlib takes; it is named
+                (`plot.linewidth`), and nothing is drawn.
         """
+        self._check_style(kwargs)  # before anything is drawn, or a figure opened
+        opened = ax is None
         axes = _axes(ax, self._height())
-        entries = self._draw(axes, **kwargs)
+        try:
+            entries = self._draw(axes, **kwargs)
+        except BaseException:
+            if opened:  # leave no half-drawn figure open in pyplot
+                _pyplot().close(axes.figure)
+            raise
         _lay_out(axes)  # the legend and title fit the plot's width once tick labels take theirs
         height = _legend_above(axes, entries) if entries else 0.0
         _title(axes, self.title, height)
+        _keep_inside(axes, _renderer(axes.figure))
         self.ax_ = axes
         self.figure_ = axes.figure  # type: ignore[assignment]
         return self
@@ -346,6 +575,27 @@ class _Display:
     def _height(self) -> float | None:
         """Inches a new figure needs, when more than matplotlib's default."""
         return None
+
+    _STYLED = "line"
+    """The kind of main artist that `plot`'s keywords style: "line", "bar" or "wedge"."""
+
+    def _check_style(self, kwargs: dict[str, Any]) -> None:
+        """Each keyword tried on a spare artist of the main kind, so a bad one is named."""
+        _pyplot()  # the extra's error first
+        from matplotlib.lines import Line2D  # noqa: PLC0415 - optional, as above
+        from matplotlib.patches import Rectangle, Wedge  # noqa: PLC0415
+
+        spare: dict[str, Any] = {
+            "line": lambda: Line2D([], []),
+            "bar": lambda: Rectangle((0.0, 0.0), 1.0, 1.0),
+            "wedge": lambda: Wedge((0.0, 0.0), 1.0, 0.0, 90.0),
+        }
+        for key, value in kwargs.items():
+            try:
+                spare[self._STYLED]().update({key: value})
+            except (AttributeError, TypeError, ValueError, KeyError) as error:
+                expected = f"a {self._STYLED} property matplotlib takes ({error})"
+                raise ValidationError.field(f"plot.{key}", value, expected) from None
 
     def _draw(self, ax: Axes, **kwargs: Any) -> list[Entry]:
         """Draw the marks; returns the legend's entries, one per kind of mark."""
@@ -419,6 +669,9 @@ def _time_axis(moments: Iterable[date], title: str | None = None) -> dict[str, A
         ticks, shown = "month", "%b %Y"
     else:
         ticks, shown = "year", "%Y"
+    if title is None and days and span <= 120:  # day ticks name no year: the title does
+        first, last = days[0].year, days[-1].year
+        title = str(first) if first == last else f"{first} \u2013 {last}"
     return {
         "type": "temporal",
         "title": title,
@@ -431,18 +684,25 @@ def _day_tooltip(field: str) -> dict[str, Any]:
     return {"field": field, "type": "temporal", "format": "%-d %b %Y", "scale": {"type": "utc"}}
 
 
-def _as_of_rule(day: date, **mark: Any) -> dict[str, Any]:
-    """A vertical rule at the as-of day."""
+def _as_of_rule(day: date, colour: dict[str, Any] | None = None, **mark: Any) -> dict[str, Any]:
+    """A vertical rule at the as-of day; with the chart's `colour` channel, in its legend.
+
+    The colour scale must hold the rule's words (`As of 15 Aug 2026`) with the guide grey.
+    """
+    encoding: dict[str, Any] = {"x": {"field": "at", "type": "temporal", "scale": {"type": "utc"}}}
+    if colour is not None:
+        encoding["color"] = {**colour, "field": None, "datum": f"As of {day_words(day)}"}
+        encoding["color"] = {key: value for key, value in encoding["color"].items() if value}
     return {
         "data": {"values": [{"at": day.isoformat()}]},
         "mark": {"type": "rule", "color": GUIDE, **mark},
-        "encoding": {"x": {"field": "at", "type": "temporal", "scale": {"type": "utc"}}},
+        "encoding": encoding,
     }
 
 
 def _words_expression(field: str) -> str:
-    """A Vega expression: the people's words for the status (zone, ...) name in `field`."""
-    names = {name: label_of(name) for name in COLOURS}
+    """A Vega expression: the people's words for the status (zone, ...) value in `field`."""
+    names = {name.lower(): label_of(name) for name in COLOURS}
     return f"{json.dumps(names)}[datum.{field}]"
 
 
@@ -450,6 +710,15 @@ def _word_scale(names: Iterable[str]) -> dict[str, Any]:
     """A colour scale from the words of these names to their colours."""
     shown = list(dict.fromkeys(names))
     return {"domain": [label_of(name) for name in shown], "range": [colour_of(n) for n in shown]}
+
+
+def _line_of(objective: Objective, by_id: dict[str, Objective]) -> str:
+    """The id of the first objective of the line this one continues (its own if none)."""
+    seen = {objective.id}
+    while objective.carried_over_from in by_id and objective.carried_over_from not in seen:
+        objective = by_id[objective.carried_over_from]
+        seen.add(objective.id)
+    return objective.id
 
 
 def _row_labels(labels: list[str]) -> str:
@@ -477,8 +746,12 @@ class BurnUpDisplay(_Display):
 
     Attributes:
         data: Records with `series` ("actual", "expected", "target", "confidence"),
-            `at` and `value` (confidence in 0..1). The last "actual" record holds the
-            latest value up to the as-of day and is marked `held: True`.
+            `at` and `value` (confidence in 0..1). The first "actual" record is the
+            value the cycle starts from (the start, or the last check-in before the
+            cycle), marked `cycle_start: True`; the last holds the latest value up to the
+            as-of day and is marked `held: True`. Neither is a check-in, so neither has
+            a dot. An "expected" record from the plan (not the cycle's ends) is marked
+            `planned: True`.
         as_of: The day marked.
         cycle: The cycle drawn.
         unit: The key result's unit, if it has one.
@@ -486,15 +759,23 @@ class BurnUpDisplay(_Display):
             commit and target; empty otherwise.
     """
 
-    def __init__(self, key_result: KeyResult, cycle: Cycle, as_of: date | None) -> None:
+    def __init__(
+        self,
+        key_result: KeyResult,
+        cycle: Cycle,
+        as_of: date | None,
+        policy: ScoringPolicy | None = None,
+        rule: DayOf | str | None = None,
+    ) -> None:
         if not isinstance(key_result, KeyResult):
             raise ValidationError.field("burn_up.key_result", key_result, "a KeyResult")
         if not isinstance(cycle, Cycle):
             raise ValidationError.field("burn_up.cycle", cycle, "a Cycle")
         if as_of is not None:
             check_moment("burn_up.as_of", as_of, "a date or None")
+        policy, rule = _policy_and_rule("burn_up", policy, rule)
         self.title = key_result.title
-        self.as_of = day_of(judged_as_of(as_of, cycle) or cycle.end)
+        self.as_of = day_of(judged_as_of(as_of, cycle, rule) or cycle.end, rule)
         self.cycle = cycle
         measure = key_result.measure
         self.unit: str | None = getattr(measure, "unit", None)
@@ -521,12 +802,12 @@ class BurnUpDisplay(_Display):
         self._numeric = isinstance(measure, Metric | Zoned)
         records: list[dict[str, Any]] = []
         actual: list[tuple[date, float]] = [(cycle.start, start)]
-        for entry in key_result.check_ins_until(self.as_of):
+        for entry in key_result.check_ins_until(self.as_of, day_of=rule):
             if self._numeric:
                 value = float(entry.value)
             else:
-                value = score_key_result(key_result, entry.at, ScoringPolicy()).value
-            if day_of(entry.at) < cycle.start:  # before the cycle: the value it starts from
+                value = score_key_result(key_result, entry.at, policy).value
+            if day_of(entry.at, rule) < cycle.start:  # before the cycle: the value it starts from
                 actual[0] = (cycle.start, value)
                 continue
             actual.append((entry.at, value))
@@ -535,12 +816,16 @@ class BurnUpDisplay(_Display):
                     {"series": "confidence", "at": entry.at, "value": entry.confidence.probability}
                 )
         records[:0] = [{"series": "actual", "at": at, "value": v} for at, v in actual]
-        if day_of(actual[-1][0]) < self.as_of:  # the latest value holds until the as-of day
+        records[0]["cycle_start"] = True
+        if day_of(actual[-1][0], rule) < self.as_of:  # the latest value holds to the as-of day
             records.insert(
                 len(actual),
                 {"series": "actual", "at": self.as_of, "value": actual[-1][1], "held": True},
             )
-        records += [{"series": "expected", "at": at, "value": v} for at, v in expected]
+        records += [
+            {"series": "expected", "at": at, "value": v, "planned": 0 < number < len(expected) - 1}
+            for number, (at, v) in enumerate(expected)
+        ]
         records += [
             {"series": "target", "at": cycle.start, "value": target},
             {"series": "target", "at": cycle.end, "value": target},
@@ -563,6 +848,7 @@ class BurnUpDisplay(_Display):
         from matplotlib.ticker import PercentFormatter  # noqa: PLC0415 - optional
 
         drawn = [row["value"] for row in self.data if row["series"] != "confidence"]
+        paper, guide, _ = _chrome(ax)
         drawn += [edge for _, low, high in self.zones for edge in (low, high)]
         unit, suffix = _value_scale(drawn)
         entries: list[Entry] = []
@@ -571,7 +857,7 @@ class BurnUpDisplay(_Display):
             entries.append(_entry(band, label_of(name)))
         days, values = self._series("actual")
         held = len(days) - 1 if self.data[len(days) - 1].get("held") else len(days)
-        dots = _marker_size(held)
+        dots = _marker_size(held - 1)
         settings: dict[str, Any] = {
             "color": SERIES[0],
             "linewidth": 2,
@@ -582,7 +868,7 @@ class BurnUpDisplay(_Display):
             days,
             [value / unit for value in values],
             where="post",
-            markevery=list(range(held)),  # no dot where the value is only held
+            markevery=list(range(1, held)),  # a dot per check-in: not the start, not held
             **(settings | kwargs),
         )
         entries.append(_entry(actual, "Check-ins"))
@@ -591,7 +877,7 @@ class BurnUpDisplay(_Display):
             days,
             [value / unit for value in values],
             linestyle="--",
-            color=GUIDE,
+            color=guide,
             linewidth=1,
             marker="o" if self._planned else "",
             markersize=3,
@@ -599,10 +885,10 @@ class BurnUpDisplay(_Display):
         )
         entries.append(_entry(expected, self._expected_words))
         days, values = self._series("target")
-        (target,) = ax.plot(days, [value / unit for value in values], linestyle=":", color=GUIDE)
+        (target,) = ax.plot(days, [value / unit for value in values], linestyle=":", color=guide)
         entries.append(_entry(target, self._target_words))
-        marker = ax.axvline(_date_number(self.as_of), color=GUIDE, linewidth=0.8)
-        entries.append(_entry(marker, f"As of {_day_words(self.as_of)}"))
+        marker = ax.axvline(_date_number(self.as_of), color=guide, linewidth=0.8)
+        entries.append(_entry(marker, f"As of {day_words(self.as_of)}"))
         days, values = self._series("confidence")
         if days:
             twin = ax.twinx()
@@ -612,7 +898,7 @@ class BurnUpDisplay(_Display):
                 "D",
                 color=_CONFIDENCE,
                 markersize=5 if len(days) <= _DOTTED_POINTS else 3,
-                markeredgecolor="white",
+                markeredgecolor=paper,
                 markeredgewidth=0.5,
             )
             twin.set_ylim(0, 1.05)
@@ -636,17 +922,31 @@ class BurnUpDisplay(_Display):
         }
         confident = any(row["series"] == "confidence" for row in self.data)
         names = ["actual", "expected", "target", *(["confidence"] if confident else [])]
-        colour = {
-            "field": "shown",
-            "type": "nominal",
-            "title": None,
-            "legend": {"symbolOpacity": 1},
-            "scale": {
-                "domain": [words[name] for name in names] + [label_of(z) for z, *_ in self.zones],
-                "range": [SERIES[0], GUIDE, GUIDE, _CONFIDENCE][: len(names)]
-                + [colour_of(zone) for zone, *_ in self.zones],
-            },
+        as_of_words = f"As of {day_words(self.as_of)}"
+        domain = [words[name] for name in names] + [label_of(z) for z, *_ in self.zones]
+        domain.append(as_of_words)
+        zones = len(self.zones)
+        # One legend: each entry drawn as its mark is, a line's dashes, the dots' diamond.
+        looks = {
+            "color": [SERIES[0], GUIDE, GUIDE, _CONFIDENCE][: len(names)]
+            + [colour_of(zone) for zone, *_ in self.zones]
+            + [GUIDE],
+            "strokeDash": [[1, 0], [4, 3], [1, 3], [1, 0]][: len(names)] + [[1, 0]] * (zones + 1),
+            "shape": ["stroke", "stroke", "stroke", "diamond"][: len(names)]
+            + ["square"] * zones
+            + ["stroke"],
         }
+
+        def channel(name: str) -> dict[str, Any]:
+            return {
+                "field": "shown",
+                "type": "nominal",
+                "title": None,
+                "scale": {"domain": domain, "range": looks[name]},
+                **({"legend": {"symbolOpacity": 1}} if name == "color" else {}),
+            }
+
+        colour = channel("color")
         unit = (self.unit or "value") if self._numeric else "score"
         value = {"field": "value", "type": "quantitative", "title": unit, "scale": {"zero": False}}
         tooltip = [
@@ -659,7 +959,15 @@ class BurnUpDisplay(_Display):
             return {
                 "transform": [{"filter": test}],
                 "mark": mark,
-                "encoding": {"x": x, "y": y, "color": colour, "tooltip": tooltip},
+                "encoding": {
+                    "x": x,
+                    "y": y,
+                    "color": colour,
+                    "strokeDash": channel("strokeDash"),
+                    "tooltip": tooltip,
+                    # the diamonds' shape, in the legend too (the dots stay round)
+                    **({"shape": channel("shape")} if "confidence" in test else {}),
+                },
             }
 
         values: list[dict[str, Any]] = [
@@ -683,18 +991,19 @@ class BurnUpDisplay(_Display):
                 value,
             ),
             series(
-                "datum.series == 'actual' && datum.held !== true",
+                "datum.series == 'actual' && datum.held !== true && datum.cycle_start !== true",
                 {"type": "point", "filled": True, "opacity": 1},
                 value,
             ),
             # straight between planned points, as the matplotlib chart draws it
+            series("datum.series == 'expected'", {"type": "line", "strokeWidth": 1}, value),
             series(
-                "datum.series == 'expected'",
-                {"type": "line", "strokeDash": [4, 3], "strokeWidth": 1},
+                "datum.series == 'expected' && datum.planned === true",
+                {"type": "point", "filled": True, "opacity": 1, "size": 20},
                 value,
             ),
-            series("datum.series == 'target'", {"type": "line", "strokeDash": [1, 3]}, value),
-            _as_of_rule(self.as_of),
+            series("datum.series == 'target'", {"type": "line"}, value),
+            _as_of_rule(self.as_of, colour),
         ]
         if not confident:
             return _spec(self._with_words(words), self.title, layer=values)
@@ -721,7 +1030,14 @@ class BurnUpDisplay(_Display):
         return [{**row, "shown": words[row["series"]]} for row in self.data]
 
 
-def burn_up(key_result: KeyResult, *, cycle: Cycle, as_of: date | None = None) -> BurnUpDisplay:
+def burn_up(
+    key_result: KeyResult,
+    *,
+    cycle: Cycle,
+    as_of: date | None = None,
+    policy: ScoringPolicy | None = None,
+    day_of: DayOf | str | None = None,
+) -> BurnUpDisplay:
     """A burn-up chart of a key result across a cycle.
 
     The check-ins as a step line that holds its latest value up to the as-of day, the
@@ -730,8 +1046,35 @@ def burn_up(key_result: KeyResult, *, cycle: Cycle, as_of: date | None = None) -
     key result as bands, and confidence on a second axis.
 
     Metric and zoned key results are drawn in their unit; other kinds as their score.
+
+    Args:
+        key_result: The key result drawn.
+        cycle: The cycle drawn across.
+        as_of: The day marked; check-ins after it are left out. None: the cycle's end.
+        policy: Scores other kinds of key result with this policy's scorers, and days
+            by its day rule; by default, the default policy.
+        day_of: Which calendar day a check-in's moment falls on (`DayOf`); by default,
+            the policy's.
+
+    Raises:
+        ValidationError: A bad argument, or a `day_of` other than the policy's.
     """
-    return BurnUpDisplay(key_result, cycle, as_of)
+    return BurnUpDisplay(key_result, cycle, as_of, policy, day_of)
+
+
+def _policy_and_rule(
+    chart: str, policy: ScoringPolicy | None, rule: DayOf | str | None
+) -> tuple[ScoringPolicy, DayOf]:
+    """The policy to score with and the day rule, checked: `day_of` may not contradict it."""
+    if policy is not None and not isinstance(policy, ScoringPolicy):
+        raise ValidationError.field(f"{chart}.policy", policy, "a ScoringPolicy or None")
+    chosen = None if rule is None else day_rule(rule, f"{chart}.day_of")
+    if policy is None:
+        return ScoringPolicy(day_of=chosen or DayOf.LOCAL), chosen or DayOf.LOCAL
+    if chosen is not None and chosen is not policy.day_of:
+        expected = f"None or the policy's day rule {policy.day_of.value!r}"
+        raise ValidationError.field(f"{chart}.day_of", rule, expected)
+    return policy, policy.day_of
 
 
 # -- progress over time -------------------------------------------------------------------
@@ -748,7 +1091,9 @@ class ProgressDisplay(_Display):
     """
 
     def __init__(self, subject: AlignmentTree | Objective, dates: Sequence[date]) -> None:
-        days = list(dates) if isinstance(dates, Iterable) else None
+        # A string is iterable, but its characters are not dates: refused as a whole.
+        wanted = isinstance(dates, Iterable) and not isinstance(dates, str | bytes)
+        days = list(dates) if wanted else None
         if not days:
             raise ValidationError.field("progress_over_time.dates", dates, "a sequence of dates")
         for position, day in enumerate(days):
@@ -787,6 +1132,8 @@ class ProgressDisplay(_Display):
 
     def _draw(self, ax: Axes, **kwargs: Any) -> list[Entry]:
         lines = self._lines()
+        if not lines:
+            return _nothing(ax, "No objectives to score")
         names = _labels((key, rows[0]["objective"]) for key, rows in lines.items())
         entries: list[Entry] = []
         many = len(lines) > _MANY_LINES
@@ -851,7 +1198,8 @@ class ProgressDisplay(_Display):
                 "field": "series",
                 "type": "nominal",
                 "title": None,
-                "scale": {"range": list(SERIES)},
+                # in the order drawn, so each objective has the colour matplotlib gives it
+                "scale": {"domain": list(label.values()), "range": list(SERIES[: len(label)])},
             }
             return _spec(
                 rows,
@@ -897,6 +1245,15 @@ def progress_over_time(
 # -- status doughnut ----------------------------------------------------------------------
 
 
+def _percent(share: float) -> str:
+    """A share as a whole percent; a wedge that rounds to 0% or 100% says "<1%" or ">99%"."""
+    if 0 < share < 0.005:
+        return "<1%"
+    if 0.995 <= share < 1:
+        return ">99%"
+    return f"{share:.0%}"
+
+
 def _spread(wanted: list[float], gap: float, low: float, high: float) -> list[float]:
     """Heights as near `wanted` (sorted high to low) as a `gap` between each allows."""
     placed: list[float] = []
@@ -914,10 +1271,13 @@ class StatusDoughnutDisplay(_Display):
     """How many objectives are in each status.
 
     Attributes:
-        data: Records with `status` and `count`, in severity order, empty ones left out.
+        data: Records with `status` (the enum value, `"at_risk"`) and `count`, in severity
+            order, empty ones left out.
         as_of: The day the statuses are judged at.
         total: How many objectives have a status (those without a cycle have none).
     """
+
+    _STYLED = "wedge"
 
     def __init__(self, tree: AlignmentTree, as_of: date) -> None:
         if not isinstance(tree, AlignmentTree):
@@ -932,15 +1292,16 @@ class StatusDoughnutDisplay(_Display):
         order = sorted(Status, key=lambda state: state.severity)
         self.title = "Objectives by status"
         self.data = [
-            {"status": state.name, "count": counts[state]} for state in order if counts[state]
+            {"status": state.value, "count": counts[state]} for state in order if counts[state]
         ]
         self.total = sum(counts.values())
 
     def _centre(self) -> tuple[str, str]:
         noun = "objective" if self.total == 1 else "objectives"
-        return f"{self.total:,}", f"{noun}\nas of {_day_words(self.as_of)}"
+        return f"{self.total:,}", f"{noun}\nas of {day_words(self.as_of)}"
 
     def _draw(self, ax: Axes, **kwargs: Any) -> list[Entry]:
+        paper, guide, _ = _chrome(ax)
         ax.set_aspect("equal")
         ax.set_xlim(-2.0, 2.0)
         ax.set_ylim(-1.35, 1.35)
@@ -953,16 +1314,15 @@ class StatusDoughnutDisplay(_Display):
         wedges, _ = ax.pie(
             counts,
             colors=[colour_of(row["status"]) for row in self.data],
-            wedgeprops={"width": 0.38, "edgecolor": "white", "linewidth": 1.5},
+            wedgeprops={"width": 0.38, "edgecolor": paper, "linewidth": 1.5} | kwargs,
             startangle=90,
             counterclock=False,
             radius=1.0,
-            **kwargs,
         )
         ax.set_xlim(-2.0, 2.0)  # pie() resets the limits
         ax.set_ylim(-1.35, 1.35)
         ax.text(0, 0.12, number, ha="center", va="center", fontsize=20, fontweight="bold")
-        ax.text(0, -0.2, words, ha="center", va="center", fontsize=_SMALL, color=GUIDE)
+        ax.text(0, -0.2, words, ha="center", va="center", fontsize=_SMALL, color=guide)
         # Labels in two columns beside the ring, spread so no two collide, each joined to
         # its wedge: small wedges next to each other stay readable.
         height = ax.get_window_extent(_renderer(ax.figure)).height
@@ -977,29 +1337,34 @@ class StatusDoughnutDisplay(_Display):
             for (_, position), placed in zip(members, heights, strict=True):
                 wedge, row = wedges[position], self.data[position]
                 angle = math.radians((wedge.theta1 + wedge.theta2) / 2)
-                share = row["count"] / self.total
                 ax.plot(
                     [math.cos(angle), 1.12 * side, 1.22 * side],
                     [math.sin(angle), placed, placed],
-                    color=GUIDE,
+                    color=guide,
                     linewidth=0.6,
                 )
                 ax.text(
                     1.25 * side,
                     placed,
-                    f"{label_of(row['status'])}: {row['count']:,} ({share:.0%})",
+                    self._wedge_words(row),
                     ha="left" if side > 0 else "right",
                     va="center",
                     fontsize=9,
                 )
         return []
 
+    def _wedge_words(self, row: dict[str, Any]) -> str:
+        """A wedge's label: `On track: 3 (60%)`."""
+        return (
+            f"{label_of(row['status'])}: {row['count']:,} ({_percent(row['count'] / self.total)})"
+        )
+
     def to_vega_lite(self) -> dict[str, Any]:
         """An arc mark with an inner radius, the total and the as-of day in the middle."""
         number, words = self._centre()
-        arcs = {
+        arcs: dict[str, Any] = {
             "transform": [{"calculate": _words_expression("status"), "as": "shown"}],
-            "mark": {"type": "arc", "innerRadius": 70, "outerRadius": 115, "stroke": "white"},
+            "mark": {"type": "arc", "innerRadius": 70, "outerRadius": 100, "stroke": "white"},
             "encoding": {
                 "theta": {"field": "count", "type": "quantitative", "stack": True},
                 "color": {
@@ -1023,7 +1388,26 @@ class StatusDoughnutDisplay(_Display):
                 (words.replace("\n", " "), 16, 10, "normal"),
             )
         ]
-        return _spec(self.data, self.title, layer=[arcs, *centre])
+        # Each wedge labelled as drawn by matplotlib: "On track: 3 (60%)", outside the ring.
+        labels = {
+            "transform": arcs["transform"],
+            "mark": {"type": "text", "radius": 165, "fontSize": 11},
+            "encoding": {
+                "theta": {"field": "count", "type": "quantitative", "stack": True},
+                "order": {"field": "position"},
+                "text": {"field": "label"},
+            },
+        }
+        arcs["encoding"]["order"] = {"field": "position"}
+        records = [
+            {
+                **row,
+                "position": position,
+                "label": self._wedge_words(row),
+            }
+            for position, row in enumerate(self.data)
+        ]
+        return _spec(records, self.title, layer=[arcs, labels, *centre])
 
 
 def status_doughnut(tree: AlignmentTree, *, as_of: date) -> StatusDoughnutDisplay:
@@ -1047,16 +1431,21 @@ class TimelineDisplay(_Display):
     """A Gantt-style view: objectives across their cycles, coloured by status.
 
     Each objective's bar spans its cycle and is filled to its score; its initiatives are
-    thinner grey bars beneath it, filled to their progress. Rows are grouped by level or
-    owner; a vertical line marks the as-of day.
+    thinner grey bars beneath it, filled to their progress. An objective carried over
+    (`carried_over_from`) continues its line: one row per line, a bar per cycle, named by
+    its latest title (with its id when two lines share a title). Rows are grouped by level
+    or owner; a vertical line marks the as-of day.
 
     Attributes:
         data: Records with `row`, `label`, `kind` ("objective" or "initiative"),
-            `group`, `start`, `end`, `status` and `value` (the objective's score, the
-            initiative's share done, or None when unknown), in drawing order.
+            `objective_id`, `cycle` (its name), `group`, `start`, `end`, `status` (the
+            enum value) and `value` (the objective's score, the initiative's share done,
+            or None when unknown), in drawing order.
         as_of: The day marked, or None (each objective judged at its cycle's end).
         group_by: "level", "owner" or None.
     """
+
+    _STYLED = "bar"
 
     def __init__(
         self, objectives: Iterable[Objective], as_of: date | None, group_by: str | None
@@ -1073,12 +1462,17 @@ class TimelineDisplay(_Display):
         self.as_of = None if as_of is None else day_of(as_of, rule)
         self.group_by = group_by
         items = list(objectives)
-        groups: dict[str, list[dict[str, Any]]] = {}
         for position, objective in enumerate(items):
             if not isinstance(objective, Objective):
                 raise ValidationError.field(
                     f"timeline.objectives[{position}]", objective, "an Objective"
                 )
+        # An objective carried over continues the line of the one it came from: one row
+        # per line of objectives, a bar per cycle.
+        by_id = {objective.id: objective for objective in items}
+        lines: dict[str, list[tuple[Objective, list[dict[str, Any]]]]] = {}
+        scored: dict[date, Any] = {}  # the tree scored once per day judged, not per objective
+        for objective in items:
             cycle = objective.cycle
             if cycle is None:
                 continue
@@ -1086,41 +1480,67 @@ class TimelineDisplay(_Display):
             if tree is None:
                 own, policy = score(objective, day), _DEFAULT_POLICY
             else:
-                scores = tree.score(day)
+                if day not in scored:
+                    scored[day] = tree.score(day)
+                scores = scored[day]
                 own, policy = scores[objective.id], scores.policy
             rolled_up = policy.rollup.uses_children
             state = objective_status(objective, own, cycle, day, policy, rolled_up=rolled_up)
-            group = self._group(objective)
-            rows = groups.setdefault(group, [])
-            rows.append(
+            records = [
                 {
                     "label": objective.title,
                     "kind": "objective",
-                    "group": group,
+                    "objective_id": objective.id,
+                    "cycle": cycle.name,
                     "start": cycle.start,
                     "end": cycle.end,
-                    "status": state.name,
+                    "status": state.value,
                     "value": own.value,
                 }
-            )
-            for initiative in objective.initiatives:
-                rows.append(
-                    {
-                        "label": initiative.title,
-                        "kind": "initiative",
-                        "group": group,
-                        "start": initiative.start or cycle.start,
-                        "end": initiative.end or cycle.end,
-                        "status": initiative.status.name,
-                        "value": initiative.done_share,
-                    }
-                )
+            ]
+            records += [
+                {
+                    "label": initiative.title,
+                    "kind": "initiative",
+                    "objective_id": objective.id,
+                    "cycle": cycle.name,
+                    "start": initiative.start or cycle.start,
+                    "end": initiative.end or cycle.end,
+                    "status": initiative.status.value,
+                    "value": initiative.done_share,
+                }
+                for initiative in objective.initiatives
+            ]
+            lines.setdefault(_line_of(objective, by_id), []).append((objective, records))
+        groups: dict[str, list[list[dict[str, Any]]]] = {}
+        for segments in lines.values():
+            segments.sort(key=lambda segment: segment[1][0]["start"])
+            group = self._group(segments[-1][0])  # where the line stands now
+            rows = groups.setdefault(group, [])
+            rows.append([records[0] for _, records in segments])  # one row, a bar per cycle
+            rows += [[record] for _, records in segments for record in records[1:]]
         ordered = sorted(groups, key=self._group_order)
         self.title = "Timeline"
         self.data = [
-            {"row": row, **record}
-            for row, record in enumerate(record for group in ordered for record in groups[group])
+            {"row": row, **record, "group": group}
+            for row, (group, records) in enumerate(
+                (group, records) for group in ordered for records in groups[group]
+            )
+            for record in records
         ]
+
+    def _row_words(self) -> dict[int, str]:
+        """Each row's words: the line's latest title, with its id beside a shared one."""
+        latest = {row["row"]: row for row in self.data}  # a line's last bar is its latest
+        titles = _labels(
+            (row["objective_id"], row["label"])
+            for row in latest.values()
+            if row["kind"] == "objective"
+        )
+        return {
+            number: titles[row["objective_id"]] if row["kind"] == "objective" else row["label"]
+            for number, row in latest.items()
+        }
 
     def _group(self, objective: Objective) -> str:
         if self.group_by == "level":
@@ -1145,7 +1565,12 @@ class TimelineDisplay(_Display):
         headings: list[tuple[float, str]] = []
         at = 0.0
         previous = None
+        last_row = None
         for row in self.data:
+            if row["row"] == last_row:  # another cycle's bar on its line's row
+                positions.append(positions[-1])
+                continue
+            last_row = row["row"]
             if self.group_by is not None and row["group"] != previous:
                 if previous is not None:
                     at += 0.4  # a little air between groups
@@ -1165,10 +1590,9 @@ class TimelineDisplay(_Display):
         from matplotlib.patches import Patch  # noqa: PLC0415 - optional
         from matplotlib.transforms import blended_transform_factory  # noqa: PLC0415
 
-        if not self.data:  # say so rather than draw an empty frame with numbers on it
-            ax.text(0.5, 0.5, _NOTHING, transform=ax.transAxes, ha="center", va="center")
-            ax.set_axis_off()
-            return []
+        if not self.data:
+            return _nothing(ax, _NOTHING)
+        paper, guide, _ = _chrome(ax)
         positions, headings = self._positions()
         entries: list[Entry] = []
         # One call per layer: a bar at a time costs a second for 200 objectives.
@@ -1179,7 +1603,7 @@ class TimelineDisplay(_Display):
         ]
         objective = [row["kind"] == "objective" for row in self.data]
         colours = [
-            colour_of(row["status"]) if own else GUIDE
+            colour_of(row["status"]) if own else guide
             for row, own in zip(self.data, objective, strict=True)
         ]
         heights = [0.72 if own else 0.34 for own in objective]
@@ -1198,36 +1622,38 @@ class TimelineDisplay(_Display):
         shown = dict.fromkeys(row["status"] for row in self.data if row["kind"] == "objective")
         entries += [
             _entry(Patch(color=colour_of(name)), label_of(name))
-            for name in sorted(shown, key=lambda name: Status[name].severity)
+            for name in sorted(shown, key=lambda value: Status(value).severity)
         ]
         if any(row["kind"] == "initiative" for row in self.data):
-            entries.append(_entry(Patch(color=GUIDE), "Initiative (thinner)"))
-        pale, solid = Patch(color=GUIDE, alpha=0.3), Patch(color=GUIDE)
+            entries.append(_entry(Patch(color=guide), "Initiative (thinner)"))
+        pale, solid = Patch(color=guide, alpha=0.3), Patch(color=guide)
         entries.append(_entry((pale, solid), "Cycle, filled to the score"))
         if self.as_of is not None:
-            marker = ax.axvline(_date_number(self.as_of), color=GUIDE, lw=1, linestyle="--")
-            entries.append(_entry(marker, f"As of {_day_words(self.as_of)}"))
+            marker = ax.axvline(_date_number(self.as_of), color=guide, lw=1, linestyle="--")
+            entries.append(_entry(marker, f"As of {day_words(self.as_of)}"))
         text_x = blended_transform_factory(ax.transAxes, ax.transData)
+        chars = _label_chars(ax)
         for at, words in headings:
             ax.text(
                 0.0,
                 at,
-                _drawn(words, _LABEL_CHARS),
+                _drawn(words, chars),
                 transform=text_x,
                 fontsize=_SMALL,
                 fontweight="bold",
                 va="center",
                 ha="left",
                 # on a crowded axis a heading may sit over bars: keep it readable
-                bbox={"facecolor": "white", "alpha": 0.85, "edgecolor": "none", "pad": 1.5},
+                bbox={"facecolor": paper, "alpha": 0.85, "edgecolor": "none", "pad": 1.5},
             )
+        row_words = self._row_words()
         labels = {
-            at: _drawn(row["label"], _LABEL_CHARS)
+            at: _drawn(row_words[row["row"]], chars)
             if row["kind"] == "objective"
-            else "\u21b3 " + _drawn(row["label"], _LABEL_CHARS - 2)
+            else "\u21b3 " + _drawn(row_words[row["row"]], chars - 2)
             for row, at in zip(self.data, positions, strict=True)
         }
-        _row_ticks(ax, positions, labels)
+        _row_ticks(ax, list(dict.fromkeys(positions)), labels)  # a line's bars share a row
         bottom = positions[-1] + 0.7 if positions else 0.7
         ax.set_ylim(bottom, -0.7)
         if self.data:
@@ -1260,13 +1686,14 @@ class TimelineDisplay(_Display):
         moments = [row["start"] for row in self.data] + [row["end"] for row in self.data]
         x = {"field": "start", **_time_axis(moments + ([self.as_of] if self.as_of else []))}
         initiatives = [row["row"] for row in self.data if row["kind"] == "initiative"]
+        row_words = list(self._row_words().values())  # in row order
         y = {
             "field": "row",
             "type": "ordinal",
             "title": None,
             # Rows, not titles, on the axis: two objectives with one title stay two bars.
             "axis": {
-                "labelExpr": _row_labels([plain_text(row["label"]) for row in rows]),
+                "labelExpr": _row_labels([plain_text(shown) for shown in row_words]),
                 "labelLimit": 200,
                 "ticks": False,
                 # an initiative's title in grey italics, under its objective's
@@ -1290,6 +1717,9 @@ class TimelineDisplay(_Display):
         scale = _word_scale(statuses)
         if len(statuses) < len(self.data):
             scale = {"domain": [*scale["domain"], "Initiative"], "range": [*scale["range"], GUIDE]}
+        if self.as_of is not None:  # the as-of line in the legend too
+            as_of_words = f"As of {day_words(self.as_of)}"
+            scale = {"domain": [*scale["domain"], as_of_words], "range": [*scale["range"], GUIDE]}
         colour = {
             "field": "colour",
             "type": "nominal",
@@ -1305,6 +1735,7 @@ class TimelineDisplay(_Display):
         }
         tooltip = [
             {"field": "label", "title": "title"},
+            {"field": "cycle"},
             {"field": "words", "title": "status"},
             {"field": "value", "type": "quantitative", "format": ".0%", "title": "done"},
             _day_tooltip("start"),
@@ -1335,7 +1766,7 @@ class TimelineDisplay(_Display):
             },
         ]
         if self.as_of is not None:
-            layers.append(_as_of_rule(self.as_of, strokeDash=[4, 3]))
+            layers.append(_as_of_rule(self.as_of, colour, strokeDash=[4, 3]))
         body: dict[str, Any] = {"layer": layers}
         spec = _spec(rows, self.title)
         del spec["height"]
@@ -1419,14 +1850,15 @@ class KpiDisplay(_Display):
         unit: The KPI's unit, if it has one.
     """
 
-    def __init__(self, kpi: KPI, as_of: date | None) -> None:
+    def __init__(self, kpi: KPI, as_of: date | None, rule: DayOf | str = DayOf.LOCAL) -> None:
         if not isinstance(kpi, KPI):
             raise ValidationError.field("kpi_chart.kpi", kpi, "a KPI")
         if as_of is not None:
             check_moment("kpi_chart.as_of", as_of, "a date or None")
+        rule = day_rule(rule, "kpi_chart.day_of")
         self.title = kpi.name + (f" ({kpi.unit})" if kpi.unit else "")
         self.unit = kpi.unit
-        seen = kpi.measurements.until(as_of)
+        seen = kpi.measurements.until(as_of, day_of=rule)
         self.data = [{"at": item.at, "value": item.value} for item in seen]
         target = kpi.target
         self.target = None if isinstance(target, TargetRange) else target
@@ -1437,9 +1869,17 @@ class KpiDisplay(_Display):
         elif kpi.warning is not None and isinstance(target, TargetRange):
             self.band = (target.low - kpi.warning, target.high + kpi.warning)
         self.overdue: date | None = None
-        if as_of is not None and seen and kpi.is_overdue(as_of):
-            self.overdue = kpi.next_due(as_of)
-        self.health = kpi.health(as_of)
+        if as_of is not None and seen and kpi.is_overdue(as_of, day_of=rule):
+            self.overdue = kpi.next_due(as_of, day_of=rule)
+        self.health = kpi.health(as_of, day_of=rule)
+
+    @property
+    def _measured_words(self) -> str:
+        """The line's legend entry, with the health: "Measured (now warning)"."""
+        # Health is unknown without a target: say why rather than a health it cannot have.
+        judged = self.target is not None or self.range is not None
+        health = f"now {label_of(self.health).lower()}" if judged else "no target"
+        return f"Measured ({health})"
 
     def _warning_spans(self) -> list[tuple[float, float]]:
         """The warning band as drawn; around a target range, the margin either side of it.
@@ -1460,6 +1900,8 @@ class KpiDisplay(_Display):
         return numbers + ([] if self.target is None else [self.target])
 
     def _draw(self, ax: Axes, **kwargs: Any) -> list[Entry]:
+        if not self.data:
+            return _nothing(ax, "No measurements yet")
         unit, suffix = _value_scale(self._numbers())
         dots = _marker_size(len(self.data))
         settings: dict[str, Any] = {
@@ -1473,7 +1915,7 @@ class KpiDisplay(_Display):
             [r["value"] / unit for r in self.data],
             **(settings | kwargs),
         )
-        entries = [_entry(line, f"Measured (now {label_of(self.health).lower()})")]
+        entries = [_entry(line, self._measured_words)]
         if self.band is not None:
             bands = [
                 ax.axhspan(bottom / unit, top / unit, color=COLOURS["WARNING"], alpha=0.18, lw=0)
@@ -1493,9 +1935,8 @@ class KpiDisplay(_Display):
             overdue = ax.axvline(
                 _date_number(self.overdue), color=COLOURS["UNHEALTHY"], linestyle="--", lw=1
             )
-            entries.append(_entry(overdue, f"Overdue since {_day_words(self.overdue)}"))
-        if self.data or self.overdue is not None:
-            _date_axis(ax)
+            entries.append(_entry(overdue, f"Overdue since {day_words(self.overdue)}"))
+        _date_axis(ax)
         ax.set_ylabel(_drawn(self.unit or "value") + suffix)
         _quiet(ax)
         return entries
@@ -1503,7 +1944,7 @@ class KpiDisplay(_Display):
     def to_vega_lite(self) -> dict[str, Any]:
         """The measurements as a line, the band as a rectangle, the target as a rule."""
         present = {
-            "Measured": SERIES[0],
+            self._measured_words: SERIES[0],
             **({"Warning band": COLOURS["WARNING"]} if self.band else {}),
             **({"Target": COLOURS["HEALTHY"]} if self.target is not None else {}),
             **({"Target range": COLOURS["HEALTHY"]} if self.range else {}),
@@ -1523,7 +1964,7 @@ class KpiDisplay(_Display):
                         "title": self.unit,
                         "scale": {"zero": False},
                     },
-                    "color": {"datum": "Measured", **legend},
+                    "color": {"datum": self._measured_words, **legend},
                     "tooltip": [
                         _day_tooltip("at"),
                         {"field": "value", "type": "quantitative", "format": ",.4~g"},
@@ -1561,9 +2002,22 @@ class KpiDisplay(_Display):
         return _spec(self.data, self.title, layer=layers)
 
 
-def kpi_chart(kpi: KPI, *, as_of: date | None = None) -> KpiDisplay:
-    """A KPI's measurements up to a day, its target, warning band and overdue marker."""
-    return KpiDisplay(kpi, as_of)
+def kpi_chart(
+    kpi: KPI, *, as_of: date | None = None, day_of: DayOf | str = DayOf.LOCAL
+) -> KpiDisplay:
+    """A KPI's measurements up to a day, its target, warning band and overdue marker.
+
+    Args:
+        kpi: The KPI drawn.
+        as_of: The day drawn up to (its health and whether a measurement is overdue);
+            None: every measurement.
+        day_of: Which calendar day a measurement's moment falls on (`DayOf`), as
+            `KPI.health` takes it.
+
+    Raises:
+        ValidationError: A bad argument.
+    """
+    return KpiDisplay(kpi, as_of, day_of)
 
 
 # -- reliability diagram ------------------------------------------------------------------
@@ -1599,7 +2053,10 @@ class ReliabilityDisplay(_Display):
     def _draw(self, ax: Axes, **kwargs: Any) -> list[Entry]:
         from matplotlib.ticker import PercentFormatter  # noqa: PLC0415 - optional
 
-        (diagonal,) = ax.plot([0, 1], [0, 1], linestyle="--", color=GUIDE, linewidth=1)
+        if not self.data:
+            return _nothing(ax, "No confidence ratings with an outcome yet")
+        guide = _chrome(ax)[1]
+        (diagonal,) = ax.plot([0, 1], [0, 1], linestyle="--", color=guide, linewidth=1)
         settings: dict[str, Any] = {"color": SERIES[0], "marker": "o", "linewidth": 1.8}
         (points,) = ax.plot(
             [r["stated"] for r in self.data],

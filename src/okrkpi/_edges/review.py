@@ -7,7 +7,7 @@ Rendered as text, Markdown, HTML (for notebooks) or JSON-safe data.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date, timedelta
 from html import escape
 from typing import Any
@@ -16,14 +16,15 @@ import attrs
 
 from okrkpi._alignment.tree import AlignmentTree
 from okrkpi._edges.display import badge, markdown_text, tree_statuses
-from okrkpi._edges.words import label_of, plain_text
-from okrkpi._errors import OkrKpiError, ValidationError
+from okrkpi._edges.words import day_words, inline_text, label_of, plain_text
+from okrkpi._errors import OkrKpiError, Problem, ValidationError
 from okrkpi._model._checks import check_moment, finite_float
 from okrkpi._model.hygiene import FindingCode, lint
 from okrkpi._model.kpi import KPI, Health
 from okrkpi._model.kpi_links import propose_objective
 from okrkpi._model.moments import day_of
 from okrkpi._scoring.engine import judged_as_of
+from okrkpi._scoring.policy import ScoringPolicy
 from okrkpi._scoring.score import Status
 
 __all__ = [
@@ -174,7 +175,7 @@ class Review:
                 [
                     (
                         e.title,
-                        f": ends {e.ends.isoformat()} ({e.days_left} days), score {e.score:.2f}",
+                        f": ends {day_words(e.ends)} ({e.days_left} days), score {e.score:.2f}",
                     )
                     for e in self.ending_soon
                 ],
@@ -183,8 +184,8 @@ class Review:
 
     @property
     def heading(self) -> str:
-        """`Review 2026-08-08 -> 2026-08-15`."""
-        return f"Review {self.since.isoformat()} -> {self.as_of.isoformat()}"
+        """`Review 8 Aug 2026 -> 15 Aug 2026`."""
+        return f"Review {day_words(self.since)} -> {day_words(self.as_of)}"
 
     def to_text(self) -> str:
         """Plain text for a terminal or an e-mail."""
@@ -268,14 +269,26 @@ def _text(item: _Item) -> str:
     A title's line breaks, control characters and lone surrogates (which no encoding
     can write) would break a line, drive a terminal or fail the writing.
     """
-    return plain_text("".join(part if isinstance(part, str) else label_of(part) for part in item))
+    return plain_text("".join(_pieces(item, str, label_of)))
 
 
 def _html_item(item: _Item) -> str:
-    return "".join(
-        escape(plain_text(part), quote=False) if isinstance(part, str) else badge(part.name)
-        for part in item
-    )
+    return "".join(_pieces(item, lambda part: escape(part, quote=False), lambda s: badge(s.name)))
+
+
+def _pieces(
+    item: _Item, text: Callable[[str], str], state: Callable[[Status | Health], str]
+) -> Iterator[str]:
+    """Each piece of an item made readable, statuses by `state`.
+
+    The title (first) on one line; the other pieces keep their own edge spaces, which part
+    them from a badge beside them.
+    """
+    for index, part in enumerate(item):
+        if isinstance(part, str):
+            yield text(plain_text(part) if index == 0 else inline_text(part))
+        else:
+            yield state(part)
 
 
 def _html_sections(made: Review, level: str) -> list[str]:
@@ -299,6 +312,7 @@ def review(
     stale_after: timedelta = timedelta(weeks=2),
     ends_within: timedelta = timedelta(weeks=2),
     min_change: float = 0.005,
+    policy: ScoringPolicy | None = None,
 ) -> Review:
     """The progress report between the check-in meeting on `since` and the one on `as_of`.
 
@@ -310,18 +324,25 @@ def review(
         stale_after: How long a key result may go without a check-in (as `lint`).
         ends_within: How near a cycle's end counts as "ending soon".
         min_change: Smaller score changes are not movers.
+        policy: Scores, statuses and days by this policy (its day rule too) instead of
+            the tree's; for objectives given as a list, instead of the default policy.
 
     Raises:
         ValidationError: Bad dates or arguments.
     """
-    if not isinstance(tree, AlignmentTree):
-        tree = AlignmentTree(tree)
+    if policy is not None and not isinstance(policy, ScoringPolicy):
+        raise ValidationError.field("review.policy", policy, "a ScoringPolicy or None")
+    # Objectives as a list take the policy; a tree given another is judged, and charted, by it.
+    if not isinstance(tree, AlignmentTree) or (policy is not None and policy != tree.policy):
+        tree = AlignmentTree(tree, policy=policy)
     for name, day in (("since", since), ("as_of", as_of)):
         check_moment(f"review.{name}", day, "a date")
     rule = tree.policy.day_of
     since, as_of = day_of(since, rule), day_of(as_of, rule)
     if since >= as_of:
-        raise ValidationError.field("review.since", since, f"a day before as_of {as_of}")
+        # Days as typed on the command line (2026-08-15), not as Python writes them.
+        wrong = f"expected a day before as_of {as_of}, got {since}"
+        raise ValidationError(Problem("review.since", wrong))
     if not isinstance(stale_after, timedelta) or stale_after <= timedelta(0):
         raise ValidationError.field("review.stale_after", stale_after, "a timedelta > 0")
     if not isinstance(ends_within, timedelta) or ends_within < timedelta(0):
@@ -447,12 +468,14 @@ _WEEKS_SHOWN = 12  # the scores chart runs this many weeks back from the as-of d
 def _progress_days(made: Review, tree: AlignmentTree) -> list[date]:
     """Weekly days up to the as-of day, from the earliest cycle start (12 weeks at most)."""
     starts = [o.cycle.start for o in tree if o.cycle is not None and o.cycle.start <= made.as_of]
-    first = max(min(starts, default=made.since), made.as_of - timedelta(weeks=_WEEKS_SHOWN))
+    # Distances, not `as_of - 12 weeks`: near 1 January of year 1 that would overflow.
+    shown = min(timedelta(weeks=_WEEKS_SHOWN), made.as_of - date.min)
+    first = max(min(starts, default=made.since), made.as_of - shown)
     days = {made.since, made.as_of}
     day = made.as_of
     while day > first:
-        day -= timedelta(weeks=1)
-        days.add(max(day, first))
+        day = first if day - first <= timedelta(weeks=1) else day - timedelta(weeks=1)
+        days.add(day)
     return sorted(day for day in days if day >= first)
 
 
@@ -495,7 +518,7 @@ def _page(made: Review) -> str:
             f"<span>{badge(state.name)} <strong>{counts[state]:,}</strong></span>"
             for state in sorted(counts, key=lambda state: state.severity, reverse=True)
         )
-    period = f"{made.since.isoformat()} to {made.as_of.isoformat()}"
+    period = f"{day_words(made.since)} to {day_words(made.as_of)}"
     body = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
@@ -507,7 +530,7 @@ def _page(made: Review) -> str:
         f'<div class="summary">{summary}</div>' if summary else "",
         *figures,
         *_html_sections(made, "h2"),
-        f"<footer>Made with okrkpi as of {made.as_of.isoformat()}.</footer>",
+        f"<footer>Made with okrkpi as of {day_words(made.as_of)}.</footer>",
         "</main></body></html>",
     ]
     # ASCII with character references: right in any mail client or terminal encoding.

@@ -311,6 +311,14 @@ def _objective_arguments() -> type:
         )
         default = attrs.NOTHING if field.name == "title" else NOT_GIVEN
         arguments[field.name] = attrs.field(type=kind, default=default)
+    # The one-parent shorthand: read from the links, taken by the constructor.
+    shorthand: dict[str, Any] = {
+        "parent_id": str | None,
+        "parent_key_result_id": str | None,
+        "alignment_weight": float,
+    }
+    for name, shape in shorthand.items():
+        arguments[name] = attrs.field(type=shape, default=NOT_GIVEN)
     return attrs.make_class("Objective", arguments, frozen=True, slots=True)
 
 
@@ -554,20 +562,33 @@ def loads(text: str | bytes, cls: type[T]) -> T:
     Raises:
         ValidationError: Not JSON, too deep, or invalid for `cls`.
     """
-    repeats: list[_ObjectWithRepeats] = []
     try:
-        data = json.loads(
-            text,
-            parse_constant=_reject_constant,
-            object_pairs_hook=partial(_ObjectWithRepeats.of, repeats),
-        )
+        data = json_data(text)
+    except ValidationError:
+        raise
     except RecursionError:
         raise ValidationError(Problem("$", f"nested deeper than {MAX_DEPTH} levels")) from None
     except (ValueError, TypeError) as error:
         raise ValidationError(Problem("$", f"not valid JSON: {error}")) from None
+    return from_dict(data, cls)
+
+
+def json_data(text: str | bytes) -> Any:
+    """JSON text as Python data, refusing NaN and Infinity and every repeated key.
+
+    Raises:
+        ValidationError: A key repeated in an object, each with its path.
+        ValueError: Not JSON (as `json.loads` raises it).
+    """
+    repeats: list[_ObjectWithRepeats] = []
+    data = json.loads(
+        text,
+        parse_constant=_reject_constant,
+        object_pairs_hook=partial(_ObjectWithRepeats.of, repeats),
+    )
     if repeats:
         raise ValidationError(*_repeated_keys(data))
-    return from_dict(data, cls)
+    return data
 
 
 class _ObjectWithRepeats(dict[str, Any]):

@@ -49,8 +49,15 @@ COLOURS = MappingProxyType(
 )
 """Colour by the name of a grade, status, health or zone (`COLOURS["AT_RISK"]`)."""
 
-SERIES = ("#0072b2", "#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#d55e00", "#595959")
-"""Colours for lines that carry no verdict, in order (one objective each)."""
+SERIES = ("#77aadd", "#ee8866", "#aa4499", "#117733", "#cc79a7", "#ee6677", "#999933", "#44bb99")
+"""Colours for lines that carry no verdict, in order (one objective each).
+
+Apart from the verdict colours, so no line reads as a status (an orange line as
+"Behind"), and from the guide grey; eight, so the eight lines a chart draws in colour
+never repeat one. From Paul Tol's and Okabe and Ito's colour-blind-safe sets: under
+simulated protanopia, deuteranopia and tritanopia every two stay apart (a CIELAB
+distance above 10), and each keeps a contrast of 2:1 on a light and a dark background.
+"""
 
 
 def colour_of(name: str) -> str:

@@ -22,7 +22,9 @@ import functools
 import math
 import os
 import re
+import unicodedata
 import warnings
+from array import array
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -61,7 +63,7 @@ from okrkpi._model.key_result import (
     Zoned,
 )
 from okrkpi._model.kpi import KPI, TargetRange
-from okrkpi._model.moments import Moment, day_of
+from okrkpi._model.moments import DayOf, Moment, day_of, day_rule
 from okrkpi._model.objective import Commitment, Level, Objective
 from okrkpi._model.plan import PlannedValue
 from okrkpi._model.zones import Zone
@@ -83,6 +85,7 @@ __all__ = [
     "from_frames",
     "from_rows",
     "kpi_frame",
+    "read_csv",
     "records_frame",
     "score_rows",
     "scores_frame",
@@ -252,6 +255,7 @@ def _is_null(value: Any) -> bool:
 
 
 def _text(value: Any) -> str:
+    """An id, link, name or keyword cell: stripped, as `" o1"` in a CSV file means `"o1"`."""
     if isinstance(value, str):
         return value.strip()
     # A column of ids or cycle names like 2026, read by a CSV reader that guesses types.
@@ -262,6 +266,14 @@ def _text(value: Any) -> str:
         except (OverflowError, ValueError):
             pass
     raise _BadCellError("text")
+
+
+def _written(value: Any) -> str:
+    """A free-text cell (a title, owner, note, unit): as written, spaces and all.
+
+    Text is data: a title that starts with a space reads back as it was written.
+    """
+    return value if isinstance(value, str) else _text(value)
 
 
 # Commas only as thousands separators: "1,250.5" is a number, "1,4" (a decimal comma?)
@@ -466,16 +478,43 @@ def _rating(number: float, expected: str) -> ConfidenceRating:
     return ConfidenceRating(number)
 
 
+_PERCENT = re.compile(r"\s*(?P<percent>[-+]?(\d+\.?\d*|\.\d+))\s*%\s*")
+
+
 def _scaled(scale: ConfidenceScale, value: Any) -> ConfidenceRating:
+    """A cell of `scale`: one of its labels, or a number of its range.
+
+    On a numeric scale, "70%" is 70 percent whatever the scale's maximum (exports write
+    it so), and a number strictly between 0 and 1 on a scale whose maximum is above 1
+    is refused, as it is without a scale: 0.7 on a 0..10 or 0..100 scale is almost
+    always a probability, not 0.07 or 0.007. A scale with maximum 1 means fractions.
+    """
     if scale.maximum is None:
         expected = "one of " + ", ".join(map(repr, scale.labels)) + f" (scale {scale.name!r})"
         if not isinstance(value, str):
             raise _BadCellError(expected)
-    else:
-        expected = f"a number from 0 to {scale.maximum:g} (scale {scale.name!r})"
-        value = _number(value) if is_number(value) or isinstance(value, str) else value
+        try:
+            return scale.rating(value)
+        except ValidationError:
+            raise _BadCellError(expected) from None
+    expected = f"a number from 0 to {scale.maximum:g}, or a percentage (scale {scale.name!r})"
+    percent = _PERCENT.fullmatch(value) if isinstance(value, str) else None
+    if percent is not None:
+        share = float(percent["percent"])
+        if not 0.0 <= share <= 100.0:
+            raise _BadCellError(expected)
+        return ConfidenceRating.from_probability(share / 100)
+    if not (is_number(value) or isinstance(value, str)):
+        raise _BadCellError(expected)
+    number = _number(value)
+    if scale.maximum > 1.0 and 0.0 < number < 1.0:
+        raise _BadCellError(
+            expected,
+            f"a probability? write {scale.maximum * 0.7:g} or '70%' for 0.7, or read the "
+            "column with confidence_scale=ConfidenceScale('probability', maximum=1)",
+        )
     try:
-        return scale.rating(value)
+        return scale.rating(number)
     except ValidationError:
         raise _BadCellError(expected) from None
 
@@ -509,6 +548,13 @@ def _as_columns(table: str, data: Any) -> tuple[Columns, int]:
             if not isinstance(row, Mapping):
                 raise ValidationError.field(f"{table}[row {position}]", row, "a mapping")
             names.update(dict.fromkeys(row))
+            if None in row:  # csv.DictReader's cells past the header: never read past
+                raise ValidationError.field(
+                    f"{table}[row {position}]",
+                    row[None],
+                    "no more cells than the header has columns (a comma in a number "
+                    "such as 1,250, or in text, needs the cell quoted)",
+                )
         return {str(name): [row.get(name) for row in rows] for name in names}, len(rows)
     nw = _narwhals()
     try:
@@ -567,6 +613,14 @@ class _Reader:
     day: Callable[[Any], date] = attrs.Factory(lambda self: _day_of(self.moment), takes_self=True)
     problems: list[Problem] = attrs.Factory(list)
     found: int = 0
+    # Whether a check that runs only while building was skipped, the input being refused
+    # already: the count of further problems is then a lower bound.
+    skipped: bool = False
+
+    @property
+    def refused(self) -> bool:
+        """Whether more than `MAX_PROBLEMS` problems were found: nothing more is built."""
+        return self.found > MAX_PROBLEMS
 
     def report(self, path: str, message: str) -> None:
         self.found += 1
@@ -626,7 +680,8 @@ class _Reader:
         problems = list(self.problems)
         if self.found > len(problems):
             more = self.found - len(problems)
-            problems.append(Problem("$", f"... and {more:,} more problems"))
+            bound = "at least " if self.skipped else ""
+            problems.append(Problem("", f"... and {bound}{more:,} more problems"))
         raise ValidationError(*problems)
 
 
@@ -665,7 +720,7 @@ def _required(table: str, columns: Columns, count: int, reader: _Reader) -> bool
 # -- building the model -------------------------------------------------------------------
 
 
-_OPTIONAL_TEXT = ("owner", "parent_id", "parent_key_result_id", "carried_over_from")
+_OPTIONAL_LINKS = ("parent_id", "parent_key_result_id", "carried_over_from")
 
 
 def _cycle(reader: _Reader, table: str, columns: Columns, row: int, prefix: str) -> Cycle | None:
@@ -749,11 +804,16 @@ def _keys_as_text(reader: _Reader, table: str, columns: Columns) -> None:
         columns[name] = keyed
 
 
-def _groups(columns: Columns, count: int, *keys: str) -> dict[tuple[Any, ...], list[int]]:
-    groups: dict[tuple[Any, ...], list[int]] = {}
+def _groups(columns: Columns, count: int, *keys: str) -> dict[tuple[Any, ...], array[int]]:
+    """The rows of each key, as machine words: millions of rows cost 8 bytes each."""
+    groups: dict[tuple[Any, ...], array[int]] = {}
     key_columns = [columns.get(key, [None] * count) for key in keys]
     for row in range(count):
-        groups.setdefault(tuple(column[row] for column in key_columns), []).append(row)
+        key = tuple(column[row] for column in key_columns)
+        rows = groups.get(key)
+        if rows is None:
+            rows = groups[key] = array("q")
+        rows.append(row)
     return groups
 
 
@@ -779,7 +839,7 @@ def _measure(reader: _Reader, table: Columns, row: int, extra: dict[str, Any]) -
         )
         if start is None or target is None:
             return None
-        return Metric(start, target, unit=cell("unit", _text), plan=extra.get("plan", ()))
+        return Metric(start, target, unit=cell("unit", _written), plan=extra.get("plan", ()))
     if kind is KeyResultKind.BINARY:
         done = cell("done", _bool)
         return Binary(bool(done))
@@ -809,10 +869,10 @@ def _measure(reader: _Reader, table: Columns, row: int, extra: dict[str, Any]) -
             stretch,
             commit=cell("commit", _number),
             target=cell("target", _number),
-            unit=cell("unit", _text),
+            unit=cell("unit", _written),
         )
     return Ordinal(
-        cell("commit_text", _text), cell("target_text", _text), cell("stretch_text", _text)
+        cell("commit_text", _written), cell("target_text", _written), cell("stretch_text", _written)
     )
 
 
@@ -835,10 +895,21 @@ def _all_plausible(days: list[date]) -> bool:
     return not days or (min(days) >= EARLIEST and max(days) <= LATEST)
 
 
+def _notes(reader: _Reader, table: str, columns: Columns, rows: Iterable[int]) -> list[str]:
+    """The `note` cells of `rows`: as written, a blank one kept; an empty cell is ""."""
+    cells = columns["note"]
+    return [
+        cells[row]
+        if isinstance(cells[row], str)
+        else reader.cell(table, columns, row, "note", _written) or ""
+        for row in rows
+    ]
+
+
 def _check_ins_of(
     reader: _Reader,
     table: Columns,
-    rows: list[int],
+    rows: Sequence[int],
     key_result_id: str,
     measure: Any,
     clean: Mapping[str, list[Any]],
@@ -853,6 +924,7 @@ def _check_ins_of(
     else:
         read = _check_in_reader(measure)
         values = [cell(row, "value", read, True) for row in rows]
+    _let_go(table.get("value"), rows)
     if plain_days is not None:
         moments = [plain_days[row] for row in rows]
     else:
@@ -862,12 +934,15 @@ def _check_ins_of(
         if "confidence" in table
         else None
     )
-    notes = [cell(row, "note", _text) or "" for row in rows] if "note" in table else None
+    notes = _notes(reader, "check_ins", table, rows) if "note" in table else None
     if reader.found > before:
         return None
     if isinstance(measure, Binary):
         values = [bool(value) if value in (0, 1) else value for value in values]
     if _repeated_check_ins(reader, table.get("id"), rows, moments, values):
+        return None
+    if reader.refused:  # refused whatever follows: its rows are checked, not built
+        reader.skipped = True
         return None
     try:
         return CheckIns.from_columns(
@@ -883,10 +958,18 @@ def _check_ins_of(
         return None
 
 
+def _let_go(cells: list[Any] | None, rows: Sequence[int]) -> None:
+    # Values rarely repeat: each is its own text. Read once, the text is let go, so the
+    # table's text and the model it becomes are not held at once.
+    if cells is not None:
+        for row in rows:
+            cells[row] = None
+
+
 def _repeated_check_ins(
     reader: _Reader,
     ids: list[Any] | None,
-    rows: list[int],
+    rows: Sequence[int],
     moments: list[Any],
     values: list[Any],
 ) -> bool:
@@ -958,9 +1041,11 @@ def _read_key_results(
     first_row: dict[tuple[Any, Any], int] = {}
     by_objective: dict[str, list[KeyResult]] = {}
     for row in range(count):
+        if reader.refused:  # what was built is let go: the document is refused
+            by_objective.clear()
         objective_id = reader.cell("key_results", table, row, "objective_id", _text, required=True)
         key_result_id = reader.cell("key_results", table, row, "id", _text, required=True)
-        title = reader.cell("key_results", table, row, "title", _text, required=True)
+        title = reader.cell("key_results", table, row, "title", _written, required=True)
         raw_key = (owner_cells[row], id_cells[row])
         known.add(raw_key)
         if key_result_id is not None and objective_id is not None:
@@ -968,11 +1053,11 @@ def _read_key_results(
             if _repeated(reader, "key_results", "id", raw_key, row, first_row, where):
                 continue  # its check-ins belong to the first row's key result
         extra: dict[str, Any] = {}
-        milestone_rows = steps.get(raw_key, [])
+        milestone_rows = steps.get(raw_key, ())
         if milestone_rows:
             columns = tables["milestones"][0]
             extra["milestones"] = _milestones(reader, columns, milestone_rows)
-        plan_rows = plans.get(raw_key, [])
+        plan_rows = plans.get(raw_key, ())
         if plan_rows:
             columns = tables["plans"][0]
             points = [
@@ -993,14 +1078,14 @@ def _read_key_results(
         _misplaced(reader, measure, "milestones", milestone_rows, Milestones)
         _misplaced(reader, measure, "plans", plan_rows, Metric)
         weight = reader.cell("key_results", table, row, "weight", _number)
-        owner = reader.cell("key_results", table, row, "owner", _text)
+        owner = reader.cell("key_results", table, row, "owner", _written)
         source = reader.cell("key_results", table, row, "source_kpi", _text)
         history = None
         if measure is not None and key_result_id is not None:
             history = _check_ins_of(
                 reader,
                 tables["check_ins"][0],
-                check_ins.get(raw_key, []),
+                check_ins.get(raw_key, ()),
                 key_result_id,
                 measure,
                 clean,
@@ -1020,7 +1105,7 @@ def _read_key_results(
                 source_kpi=source,
             )
         except ValidationError as error:
-            _key_result_error(reader, error, row, check_ins.get(raw_key, []))
+            _key_result_error(reader, error, row, check_ins.get(raw_key, ()))
             continue
         by_objective.setdefault(objective_id, []).append(key_result)
     for table_name, groups in (("check_ins", check_ins), ("milestones", steps), ("plans", plans)):
@@ -1044,7 +1129,7 @@ def _read_key_results(
     return by_objective
 
 
-def _misplaced(reader: _Reader, measure: Any, table: str, rows: list[int], kind: type) -> None:
+def _misplaced(reader: _Reader, measure: Any, table: str, rows: Sequence[int], kind: type) -> None:
     # Steps for a metric, or a plan for milestones: rows the key result cannot use.
     if measure is None or isinstance(measure, kind):
         return
@@ -1052,12 +1137,12 @@ def _misplaced(reader: _Reader, measure: Any, table: str, rows: list[int], kind:
         reader.add(table, row, "key_result_id", f"a {measure.kind.value} key result has no {table}")
 
 
-def _milestones(reader: _Reader, columns: Columns, rows: list[int]) -> list[Milestone] | None:
+def _milestones(reader: _Reader, columns: Columns, rows: Sequence[int]) -> list[Milestone] | None:
     """The steps in `rows`, or None when a cell is bad (each problem is reported)."""
     before = reader.found
     steps = []
     for row in rows:
-        name = reader.cell("milestones", columns, row, "name", _text, required=True)
+        name = reader.cell("milestones", columns, row, "name", _written, required=True)
         weight = reader.cell("milestones", columns, row, "weight", _number)
         if name is None:
             continue
@@ -1069,7 +1154,7 @@ def _milestones(reader: _Reader, columns: Columns, rows: list[int]) -> list[Mile
 
 
 def _key_result_error(
-    reader: _Reader, error: ValidationError, row: int, check_in_rows: list[int]
+    reader: _Reader, error: ValidationError, row: int, check_in_rows: Sequence[int]
 ) -> None:
     for problem in error.problems:
         found = re.search(r"check_ins\[(\d+)\]", problem.path)
@@ -1091,12 +1176,12 @@ def _read_initiatives(
         objective_id = cell("objective_id", _text, True)
         fields = {
             "id": cell("id", _text, True),
-            "owner": cell("owner", _text),
+            "owner": cell("owner", _written),
             "progress": cell("progress", _number),
             "start": cell("start", reader.day),
             "end": cell("end", reader.day),
         }
-        title = cell("title", _text, True)
+        title = cell("title", _written, True)
         status = cell("status", _text)
         links = cell("key_result_ids", _text)
         if objective_id is None or title is None or fields["id"] is None:
@@ -1162,13 +1247,15 @@ def _link_by_title(reader: _Reader, tables: Mapping[str, tuple[Columns, int]]) -
             if not rows:
                 problem = f"no objective has the title {describe(title)}"
             elif len(rows) > 1:
-                shown = ", ".join(f"{describe(ids[r])} (row {r})" for r in rows[:5])
+                shown = ", ".join(f"{describe(ids[r])} (objectives row {r})" for r in rows[:5])
                 problem = (
                     f"{describe(title)} is the title of {len(rows)} objectives, {shown}"
                     f"{', ...' if len(rows) > 5 else ''}: ambiguous, link to it by id"
                 )
             else:
-                problem = f"the objective titled {describe(title)} (row {rows[0]}) has no id"
+                problem = (
+                    f"the objective titled {describe(title)} (objectives row {rows[0]}) has no id"
+                )
             reader.add(table, row, column, problem)
             cells[row] = _UNREADABLE  # type: ignore[index]
 
@@ -1199,12 +1286,13 @@ def _read_objectives(
     first_row: dict[str, int] = {}
     for row in range(count):
         cell = _Cells(reader, "objectives", columns, row)
-        objective_id, title = cell("id", _text, True), cell("title", _text, True)
+        objective_id, title = cell("id", _text, True), cell("title", _written, True)
         if objective_id is not None and _repeated(
             reader, "objectives", "id", objective_id, row, first_row
         ):
             continue
-        fields: dict[str, Any] = {name: cell(name, _text) for name in _OPTIONAL_TEXT}
+        fields: dict[str, Any] = {name: cell(name, _text) for name in _OPTIONAL_LINKS}
+        fields["owner"] = cell("owner", _written)
         for name, kind in (("commitment", Commitment), ("level", Level)):
             member = cell(name, _member(kind))
             if member is not None:
@@ -1363,16 +1451,16 @@ def _read_kpis(reader: _Reader, tables: Mapping[str, tuple[Columns, int]]) -> li
         fields: dict[str, Any] = {
             "higher_is_better": cell("higher_is_better", _bool),
             "warning": cell("warning", _number),
-            "unit": cell("unit", _text),
-            "data_source": cell("data_source", _text),
+            "unit": cell("unit", _written),
+            "data_source": cell("data_source", _written),
             "frequency": cell("frequency", _text),
             "indicator": cell("indicator", _text),
-            "owner": cell("owner", _text),
+            "owner": cell("owner", _written),
         }
         if fields["higher_is_better"] is None:
             del fields["higher_is_better"]
         fields["timeframe"] = _cycle(reader, "kpis", columns, row, "timeframe")
-        measurement_rows = measured.get((name_cells[row],), [])
+        measurement_rows = measured.get((name_cells[row],), ())
         values = _measurements(reader, tables["measurements"][0], measurement_rows)
         if name is None or values is None:
             continue
@@ -1393,13 +1481,15 @@ def _read_kpis(reader: _Reader, tables: Mapping[str, tuple[Columns, int]]) -> li
     return built
 
 
-def _measurements(reader: _Reader, columns: Columns, rows: list[int]) -> list[Measurement] | None:
+def _measurements(
+    reader: _Reader, columns: Columns, rows: Sequence[int]
+) -> list[Measurement] | None:
     items = []
     ok = True
     for row in rows:
         value = reader.cell("measurements", columns, row, "value", _number, required=True)
         at = reader.cell("measurements", columns, row, "at", reader.moment, required=True)
-        note = reader.cell("measurements", columns, row, "note", _text) or ""
+        note = _notes(reader, "measurements", columns, (row,))[0] if "note" in columns else ""
         if value is None or at is None:
             ok = False
             continue
@@ -1442,8 +1532,11 @@ def from_frames(
     optional columns take their defaults, and empty cells (None, NaN, NaT, "") mean "not
     set". Nothing is read silently past: a column that is not in `TABLES` is refused
     unless `extra_columns` says otherwise, and a column that differs from one of ours
-    only in case or separators (`Cycle`, `key result id`) is always refused, since it is
-    almost surely meant as ours.
+    only in case, separators or look (`Cycle`, `key result id`, a byte-order mark,
+    full-width letters) is always refused, since it is almost surely meant as ours, and
+    so is a row with more cells than its header (`csv.DictReader`'s `None` key). Ids,
+    links and keywords are read trimmed; free text (titles, owners, notes, units) is
+    read as written, so `from_frames(**to_frames(document)) == document`.
 
     Args:
         objectives: One row per objective; `parent_id` names its parent, if it has one.
@@ -1460,7 +1553,8 @@ def from_frames(
         measurements: One row per measurement, linked by the KPI's `name` (column `kpi`).
         columns: Renames per table, the user's column name to ours, e.g.
             `{"key_results": {"Key Result": "title"}}`, so another tool's export maps in
-            without editing it. Each name must be a column of the table given.
+            without editing it. Each name must be a column of the table given, and
+            renames for a table not given are refused.
         extra_columns: Columns okrkpi does not read: `"error"` (the default) reports each
             with the rest, `"warn"` reads past them with an `UnknownColumnsWarning` per
             table, `"ignore"` reads past them silently.
@@ -1468,7 +1562,9 @@ def from_frames(
             `ConfidenceScale.traffic_light()` for red / yellow / green. Without one, a
             number is a rating from 0 to 10 (and one between 0 and 1 is refused, as
             `CheckIn` refuses it) and low / medium / high are read as
-            `ConfidenceRating.from_label` reads them.
+            `ConfidenceRating.from_label` reads them. On a numeric scale "70%" is 70
+            percent, and a number between 0 and 1 is refused unless the scale's
+            maximum is 1.
         date_format: How text dates are written, in `strptime` directives, e.g.
             `"%m/%d/%Y"` for 7/31/2026. Without one, text dates are ISO 8601. Date and
             date-time cells of a frame are read as they are either way.
@@ -1500,7 +1596,13 @@ def from_frames(
     for name, data in given.items():
         cells, count = _as_columns(name, data)
         tables[name] = _known_columns(
-            reader, name, cells, count, renames.get(name, {}), extra_columns
+            reader,
+            name,
+            cells,
+            count,
+            renames.get(name, {}),
+            extra_columns,
+            given=not (isinstance(data, tuple) and not data),  # the default: not passed
         )
     return _document(reader, tables, link_objectives_by)
 
@@ -1594,9 +1696,15 @@ def _renames(columns: Mapping[str, Mapping[str, str]] | None) -> dict[str, dict[
     return renames
 
 
+# Characters that show as nothing: a byte-order mark, zero-width spaces and joiners.
+_INVISIBLE = re.compile("[\ufeff\u200b-\u200d\u2060\u00ad]")
+
+
 def _squashed(name: str) -> str:
-    # "Key Result ID", "key-result-id" and "KeyResultId" all squash to "keyresultid".
-    return re.sub(r"[\s_\-]+", "", name).lower()
+    # "Key Result ID", "key-result-id" and "KeyResultId" all squash to "keyresultid"; so
+    # do look-alikes: full-width letters (NFKC) and a byte-order mark left in a header.
+    plain = _INVISIBLE.sub("", unicodedata.normalize("NFKC", name))
+    return re.sub(r"[\s_\-]+", "", plain).casefold()
 
 
 _SQUASHED: Mapping[str, Mapping[str, str]] = MappingProxyType(
@@ -1607,6 +1715,11 @@ _SQUASHED: Mapping[str, Mapping[str, str]] = MappingProxyType(
 )
 
 
+def _invisible_shown(name: str) -> str:
+    # A byte-order mark or a zero-width space shows as nothing: name it escaped.
+    return "" if name.isprintable() else f" (written {name!a})"
+
+
 def _known_columns(
     reader: _Reader,
     table: str,
@@ -1614,6 +1727,8 @@ def _known_columns(
     count: int,
     renames: Mapping[str, str],
     extra_columns: str,
+    *,
+    given: bool = True,
 ) -> tuple[Columns, int]:
     """`columns` under our names, with every rename used and every column known.
 
@@ -1622,7 +1737,13 @@ def _known_columns(
     unread. Other unknown columns are reported, warned about or ignored by
     `extra_columns`. Only our columns are kept.
     """
-    if columns:  # a table without rows and without named columns has nothing to check
+    if not given:
+        for theirs in renames:
+            reader.report(
+                f"from_frames.columns[{table!r}]",
+                f"renames {theirs!r}, but no {table} table was given",
+            )
+    elif columns:  # a table without rows and without named columns has nothing to check
         for theirs in renames:
             if theirs not in columns:
                 shown = ", ".join(map(repr, list(columns)[:12])) + (
@@ -1650,8 +1771,8 @@ def _known_columns(
         if meant is not None:
             reader.report(
                 f"{table}.{name}",
-                f"not a column of {table}: column names are exact, did you mean {meant!r}? "
-                "(rename it with columns=)",
+                f"not a column of {table}{_invisible_shown(name)}: column names are exact, "
+                f"did you mean {meant!r}? (rename it with columns=)",
             )
         else:
             unknown.append(name)
@@ -1769,11 +1890,94 @@ class _StreamedTable:
     rows: int = 0
 
 
+_RUN_LIMIT = 10_000  # a key result's check-ins compared for repeats as they stream in
+
+
+class _StreamedLinks:
+    """Links and repeated check-ins, checked as rows stream in, to stop keeping early.
+
+    Tables stream in the order of `TABLES`: a key result's objective, and a check-in's
+    key result, are known by the time it comes. Links are checked against a table
+    streamed to its end before the stream began counting (`complete`), so every id is
+    known. Repeated check-ins are compared within a run of one key result's rows (up
+    to `_RUN_LIMIT`), as exports write them. What is missed here is still found when
+    the document is read.
+    """
+
+    def __init__(self) -> None:
+        self.objectives: set[str] = set()
+        self.key_results: set[tuple[str, str]] = set()
+        self.streamed: set[str] = set()
+        self.complete: set[str] = set()  # tables streamed to their end, every id kept
+        self.positions: dict[str, dict[str, int]] = {}  # where the cells read are, by table
+        self.run: tuple[str, str] | None = None
+        self.seen: dict[tuple[str, str], tuple[int, bool]] = {}
+
+    def check(
+        self,
+        reader: _Reader,
+        table: str,
+        names: list[str],
+        row: int,
+        cells: Sequence[str],
+        *,
+        counting: bool,
+    ) -> None:
+        """Report `row`'s link to a missing objective or key result, or its repeat.
+
+        While `counting`, nothing more is kept: links are still checked, repeats not.
+        """
+        if table not in self.streamed:
+            self.streamed.add(table)
+            self.run = None
+            wanted = ("id", "objective_id", "key_result_id", "at", "value")
+            self.positions[table] = {name: names.index(name) for name in wanted if name in names}
+        cell = {name: cells[at].strip() for name, at in self.positions[table].items()}
+        if table == "objectives":
+            if cell.get("id") and not counting:
+                self.objectives.add(cell["id"])
+            return
+        owner = cell.get("objective_id")
+        if not owner or "objectives" not in self.complete:
+            return
+        if owner not in self.objectives:
+            reader.add(table, row, "objective_id", f"no objective has the id {describe(owner)}")
+            return
+        key_result = cell.get("key_result_id" if table != "key_results" else "id")
+        if table == "key_results" and key_result and not counting:
+            self.key_results.add((owner, key_result))
+        elif table in ("check_ins", "milestones", "plans") and key_result:
+            if "key_results" in self.complete and (owner, key_result) not in self.key_results:
+                missing = f"no key result {describe(key_result)} in objective {describe(owner)}"
+                reader.add(table, row, "key_result_id", missing)
+            elif table == "check_ins" and not counting:
+                self._repeated_check_in(reader, (owner, key_result), row, cell)
+
+    def _repeated_check_in(
+        self, reader: _Reader, key: tuple[str, str], row: int, cell: Mapping[str, str]
+    ) -> None:
+        if key != self.run:
+            self.run, self.seen = key, {}
+        if len(self.seen) >= _RUN_LIMIT:
+            return
+        with_id = bool(cell.get("id"))
+        earlier = self.seen.setdefault((cell.get("at", ""), cell.get("value", "")), (row, with_id))
+        if earlier[0] != row and not (with_id and earlier[1]):
+            reader.add(
+                "check_ins",
+                row,
+                None,
+                f"the same check-in as row {earlier[0]} (key result, at and value); "
+                "give both an id to keep both",
+            )
+
+
 class TableStream:
     """Tables read row by row (a folder of CSV files), in bounded memory however bad.
 
     Each row's cells are checked as it comes (required cells, typed cells, repeated
-    ids) and only our columns are kept. Once more than `MAX_PROBLEMS` problems are
+    ids, links to objectives and key results streamed before, repeated check-ins) and
+    only our columns are kept. Once more than `MAX_PROBLEMS` problems are
     found, the input is known to be refused: kept rows are dropped, and later rows are
     only checked cell by cell, to count their problems. Otherwise `document()` reads the
     kept tables as `from_rows` would, reporting every problem.
@@ -1809,6 +2013,7 @@ class TableStream:
         self._tables: dict[str, _StreamedTable] = {}
         self._current: tuple[str, _StreamedTable] | None = None
         self._keys: dict[tuple[str, ...], int] = {}
+        self._links = _StreamedLinks() if link_objectives_by == "id" else None
         self.counting = False
 
     @property
@@ -1818,6 +2023,8 @@ class TableStream:
 
     def start(self, table: str, header: Sequence[str]) -> None:
         """Begin `table`, whose rows hold the cells `header` names, in its order."""
+        if self._links is not None and self._current is not None and not self.counting:
+            self._links.complete.add(self._current[0])  # every id of it is known
         kept = _known_columns(
             self._reader, table, {name: [] for name in header}, 0, {}, self._extra
         )
@@ -1851,6 +2058,10 @@ class TableStream:
             if not self.counting:
                 column.append(text)
         self._repeated_key(table, streamed, row, cells)
+        if self._links is not None:
+            self._links.check(
+                self._cells, table, streamed.names, row, cells, counting=self.counting
+            )
         self._over_budget()
 
     def _repeated_key(
@@ -1884,7 +2095,7 @@ class TableStream:
             problems = [*self._reader.problems, *self._cells.problems][:MAX_PROBLEMS]
             more = self.problems - len(problems)
             raise ValidationError(
-                *problems, Problem("$", f"... and at least {more:,} more problems")
+                *problems, Problem("", f"... and at least {more:,} more problems")
             )
         tables: dict[str, tuple[Columns, int]] = {name: ({}, 0) for name in TABLES}
         for table, streamed in self._tables.items():
@@ -2284,10 +2495,14 @@ def to_csv(
         excel_safe: Neutralise spreadsheet formulas (CSV injection): a text cell that
             starts with = + - @ tab or CR is written after an apostrophe, so Excel and
             its kind show it as text. Numbers are numbers, not text, so a negative number
-            is never touched. The command line's folder reader removes the apostrophe
-            again, so the files read back as the same document.
-        encoding: The files' encoding; `"utf-8-sig"` writes the byte-order mark Excel
-            needs to read UTF-8 (the command line reads past it).
+            is never touched. `read_csv` (and the command line) removes the apostrophe
+            again, so the files read back as the same document. Either way a text cell
+            that already starts with apostrophes before one of those characters gets one
+            more, which `read_csv` removes: read the folder back with `read_csv`, not
+            with a plain CSV reader.
+        encoding: `"utf-8"` (the default) or `"utf-8-sig"`, which writes the
+            byte-order mark Excel needs to read UTF-8 (`read_csv` reads past it). Other
+            encodings are refused: the folder would not read back.
 
     Returns:
         The path written for each table.
@@ -2297,10 +2512,14 @@ def to_csv(
             folder cannot be written (the message names it).
     """
     rows = _rows_to_write(data)
+    if not isinstance(excel_safe, bool):
+        raise ValidationError.field("to_csv.excel_safe", excel_safe, "True or False")
     try:
-        codecs.lookup(encoding)
+        codec = codecs.lookup(encoding).name
     except (LookupError, TypeError):
-        raise ValidationError.field("to_csv.encoding", encoding, "a text encoding") from None
+        codec = None
+    if codec not in ("utf-8", "utf-8-sig"):  # what `read_csv` and the command line read
+        raise ValidationError.field("to_csv.encoding", encoding, "'utf-8' or 'utf-8-sig'")
     target = Path(folder)
     written = {table: target / f"{table}.csv" for table in TABLES}
     drafts = {table: target / f".{table}.csv.draft" for table in TABLES}
@@ -2329,6 +2548,52 @@ def to_csv(
             with contextlib.suppress(OSError):  # written and moved, or never made
                 draft.unlink()
     return written
+
+
+def read_csv(
+    folder: str | os.PathLike[str],
+    *,
+    extra_columns: ExtraColumns = "error",
+    confidence_scale: ConfidenceScale | None = None,
+    date_format: str | None = None,
+    link_objectives_by: LinkBy = "id",
+    max_bytes: int = 64 * 1024 * 1024,
+) -> Document:
+    """The document in a folder of CSV files, as `to_csv` writes it and `okrkpi score` reads it.
+
+    One file per table (`objectives.csv`, `key_results.csv`, ...; missing ones are
+    empty tables), UTF-8 with or without a byte-order mark. Each file streams in row by
+    row, in memory bounded however bad it is. A text cell `to_csv` escaped (an
+    apostrophe before = + - @ tab or CR) reads without that apostrophe, so
+    `read_csv(folder)` gives back the document `to_csv(document, folder)` wrote.
+
+    Args:
+        folder: The folder to read. Links in it are followed only within it.
+        extra_columns: As `from_frames` takes it.
+        confidence_scale: As `from_frames` takes it.
+        date_format: As `from_frames` takes it.
+        link_objectives_by: As `from_frames` takes it.
+        max_bytes: The largest file read, in bytes.
+
+    Raises:
+        ValidationError: Bad options, a file that cannot be read (not UTF-8, not valid
+            CSV, too large, a row with more cells than its header), or bad cells, each
+            named by its file, line and column: `okrs/check_ins.csv line 2, column value`.
+    """
+    from okrkpi._edges.cli import InputError, read_folder  # noqa: PLC0415 - cli imports this module
+
+    if isinstance(max_bytes, bool) or not isinstance(max_bytes, int) or max_bytes < 1:
+        raise ValidationError.field("read_csv.max_bytes", max_bytes, "a whole number >= 1")
+    options = {
+        "extra_columns": extra_columns,
+        "confidence_scale": confidence_scale,
+        "date_format": date_format,
+        "link_objectives_by": link_objectives_by,
+    }
+    try:
+        return read_folder(Path(folder), max_bytes, options)
+    except InputError as error:
+        raise ValidationError(Problem("", str(error))) from None
 
 
 def _rows_to_write(
@@ -2481,20 +2746,28 @@ def scores_frame(
 
 
 def kpi_frame(
-    kpis: Iterable[KPI], as_of: date | Iterable[date], *, backend: Backend = "pandas"
+    kpis: Iterable[KPI],
+    as_of: date | Iterable[date],
+    *,
+    backend: Backend = "pandas",
+    day_of: DayOf | str = DayOf.LOCAL,
 ) -> Any:
     """KPI health as a frame: one row per (KPI, date).
 
     Columns: as_of, kpi, value (the latest measurement), health, reason, overdue, unit.
+    `day_of` is the day rule that puts a timed measurement on a date, as
+    `KPI.health_report` takes it: the local day of its own offset (the default) or
+    its UTC day.
     """
     rows = []
+    rule = day_rule(day_of, "kpi_frame.day_of")
     items = _sequence("kpi_frame", "kpis", kpis)
     for position, kpi in enumerate(items):
         if not isinstance(kpi, KPI):
             raise ValidationError.field(f"kpi_frame.kpis[{position}]", kpi, "a KPI")
     for day in _dates(as_of, "kpi_frame"):
         for kpi in items:
-            report = kpi.health_report(day)
+            report = kpi.health_report(day, day_of=rule)
             rows.append(
                 {
                     "as_of": day,
@@ -2502,7 +2775,7 @@ def kpi_frame(
                     "value": report.value,
                     "health": report.health.value,
                     "reason": report.reason,
-                    "overdue": kpi.is_overdue(day),
+                    "overdue": kpi.is_overdue(day, day_of=rule),
                     "unit": kpi.unit,
                 }
             )

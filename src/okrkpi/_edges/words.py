@@ -8,52 +8,30 @@ Markdown, the review, the command line's text) says "At risk".
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Mapping
+from datetime import date
 from types import MappingProxyType
 
 from okrkpi._errors import ValidationError
 from okrkpi._model.initiative import InitiativeStatus
 from okrkpi._model.kpi import Health
 from okrkpi._model.objective import Commitment, Level
+from okrkpi._model.words import words_for
 from okrkpi._model.zones import Zone
 from okrkpi._scoring.score import Grade, Status
 
-__all__ = ["WORDS", "label_of", "plain_text"]
+__all__ = ["WORDS", "day_words", "inline_text", "label_of", "plain_text"]
 
 WORDS: MappingProxyType[enum.Enum, str] = MappingProxyType(
     {
-        Status.NOT_STARTED: "Not started",
-        Status.ON_TRACK: "On track",
-        Status.BEHIND: "Behind",
-        Status.AT_RISK: "At risk",
-        Status.ACHIEVED: "Achieved",
-        Status.MISSED: "Missed",
-        Grade.RED: "Red",
-        Grade.YELLOW: "Yellow",
-        Grade.GREEN: "Green",
-        Health.HEALTHY: "Healthy",
-        Health.WARNING: "Warning",
-        Health.UNHEALTHY: "Unhealthy",
-        Health.UNKNOWN: "No data",
-        Zone.FAIL: "Below commit",
-        Zone.COMMIT: "Commit",
-        Zone.TARGET: "Target",
-        Zone.STRETCH: "Stretch",
-        InitiativeStatus.NOT_STARTED: "Not started",
-        InitiativeStatus.IN_PROGRESS: "In progress",
-        InitiativeStatus.DONE: "Done",
-        InitiativeStatus.BLOCKED: "Blocked",
-        InitiativeStatus.CANCELLED: "Cancelled",
-        Level.COMPANY: "Company",
-        Level.DEPARTMENT: "Department",
-        Level.TEAM: "Team",
-        Level.INDIVIDUAL: "Individual",
-        Commitment.COMMITTED: "Committed",
-        Commitment.ASPIRATIONAL: "Aspirational",
+        member: words_for(member)
+        for kind in (Status, Grade, Health, Zone, InitiativeStatus, Level, Commitment)
+        for member in kind
     }
 )
 """The words a person reads for each status, grade, health, zone, initiative status, level
-and commitment."""
+and commitment (kept beside the model, so explanations and these labels agree)."""
 
 # Names shared by two enums (NOT_STARTED) have the same words in both.
 _BY_NAME = MappingProxyType({member.name: words for member, words in WORDS.items()})
@@ -126,3 +104,17 @@ def plain_text(text: str) -> str:
     escaping for a backend (matplotlib's mathtext, HTML) is that backend's helper's job.
     """
     return " ".join(text.split()).translate(_VISIBLE)
+
+
+def inline_text(text: str) -> str:
+    r"""A piece of a line as typed, made drawable, its own edge spaces kept.
+
+    As `plain_text`, but a piece placed beside another (a title, then a badge) keeps the one
+    space at each end that separates it from its neighbours: `" - why"` stays `" - why"`.
+    """
+    return re.sub(r"\s+", " ", text).translate(_VISIBLE)
+
+
+def day_words(day: date) -> str:
+    """`15 Aug 2026`: a day as a person reads it, in the charts and the review alike."""
+    return f"{day.day} {day:%b %Y}"

@@ -11,6 +11,7 @@ appending share their columns, and each sees only its own length.
 from __future__ import annotations
 
 import bisect
+import functools
 import itertools
 import math
 import threading
@@ -46,6 +47,18 @@ __all__ = [
     "check_ins_field",
     "measurements_field",
 ]
+
+
+@functools.lru_cache(maxsize=4096)
+def _one_rating(extra: tuple[Any, ...]) -> tuple[Any, ...]:
+    """The first of the equal (rating, "") tuples asked for: one per rating, bounded."""
+    return extra
+
+
+def _shared_extra(extra: tuple[Any, ...]) -> tuple[Any, ...]:
+    # A rating without a note repeats in every history: one tuple for all of them
+    # spares one per check-in. A note is the check-in's own.
+    return extra if extra[1] else _one_rating(extra)
 
 
 @attrs.frozen(slots=True)
@@ -420,7 +433,9 @@ class History(Sequence[ItemT], Generic[ItemT]):
             like = f"the {field.replace('_', '-')}"
             if self._owner is not None:
                 like += f" of {owner_kind}({self._owner!r})"
-            raise ValidationError.field("as_of", as_of, f"a {kind} datetime like {like}")
+            raise ValidationError.field(
+                "as_of", as_of, f"{'an' if kind[0] in 'aeiou' else 'a'} {kind} datetime like {like}"
+            )
         return bisect.bisect_right(self._keys, moment_key(as_of) // self._unit, 0, self._length)
 
     def _local_days(self) -> tuple[array[int], bool]:
@@ -623,7 +638,7 @@ class CheckIns(History[CheckIn]):
                     raise ValidationError(
                         Problem(f"CheckIns.confidences[{position}]", message)
                     ) from None
-                extras[position] = (confidence, note)
+                extras[position] = _shared_extra((confidence, note))
         history = object.__new__(cls)
         history._store(
             list(values), list(moments), extras, owner, plain_dates=plain_dates, check_range=True

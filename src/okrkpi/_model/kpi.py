@@ -30,6 +30,7 @@ from okrkpi._model.cycle import Cycle
 from okrkpi._model.history import Measurement, Measurements, measurements_field
 from okrkpi._model.moments import DAY, DayOf, Moment, day_number, moment_key
 from okrkpi._model.moments import day_of as day_in
+from okrkpi._model.words import words_for
 
 __all__ = [
     "KPI",
@@ -55,6 +56,10 @@ class Health(enum.Enum):
     WARNING = "warning"
     UNHEALTHY = "unhealthy"
     UNKNOWN = "unknown"
+
+
+# The health reasons end in people's words ("-> Healthy"), as every text a person reads.
+_HEALTHY, _UNHEALTHY = words_for(Health.HEALTHY), words_for(Health.UNHEALTHY)
 
 
 class Indicator(enum.Enum):
@@ -347,23 +352,23 @@ class KPI:
         better = value >= target if self.higher_is_better else value <= target
         side = ">=" if self.higher_is_better else "<="
         if better:
-            return Health.HEALTHY, f"{side} target {target:g} -> HEALTHY"
+            return Health.HEALTHY, f"{side} target {target:g} -> {_HEALTHY}"
         if self.warning is None:
-            return Health.UNHEALTHY, f"misses target {target:g} ({side}) -> UNHEALTHY"
+            return Health.UNHEALTHY, f"misses target {target:g} ({side}) -> {_UNHEALTHY}"
         warned = value >= self.warning if self.higher_is_better else value <= self.warning
         if warned:
             return Health.WARNING, f"misses target {target:g}, within warning {self.warning:g}"
-        return Health.UNHEALTHY, f"beyond warning {self.warning:g} -> UNHEALTHY"
+        return Health.UNHEALTHY, f"beyond warning {self.warning:g} -> {_UNHEALTHY}"
 
     def _range_health(self, value: float, target: TargetRange) -> tuple[Health, str]:
         if target.low <= value <= target.high:
-            return Health.HEALTHY, f"within {target} -> HEALTHY"
+            return Health.HEALTHY, f"within {target} -> {_HEALTHY}"
         distance = target.low - value if value < target.low else value - target.high
         # The distance of two huge numbers can overflow; it is still beyond any margin.
         how_far = f"{distance:g}" if math.isfinite(distance) else "far"
         if self.warning is not None and distance <= self.warning:
             return Health.WARNING, f"{how_far} outside {target}, within margin {self.warning:g}"
-        return Health.UNHEALTHY, f"{how_far} outside {target} -> UNHEALTHY"
+        return Health.UNHEALTHY, f"{how_far} outside {target} -> {_UNHEALTHY}"
 
     # -- monitoring ---------------------------------------------------------------------
 

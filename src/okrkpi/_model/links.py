@@ -118,6 +118,15 @@ class ParentLinks(Links[float]):
     def __reduce__(self) -> tuple[Any, ...]:
         return (ParentLinks, (self._items, self.root_weight))
 
+    # A root's own weight is part of the objective it belongs to, so it is compared.
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, ParentLinks) and self.root_weight != other.root_weight:
+            return False
+        return super().__eq__(other)
+
+    def __hash__(self) -> int:
+        return hash((self._items, self.root_weight))
+
     @property
     def weight(self) -> float:
         """The first link's weight, or a root's own."""
@@ -394,16 +403,17 @@ def _changed(
 ) -> tuple[ParentLinks, Links[str]]:
     """An objective's stored links with the changes the arguments make.
 
-    A shorthand argument equal to what the objective reads changes nothing, so
-    `attrs.evolve(o, parent_id=o.parent_id) == o` and the fields `attrs.asdict` gives
-    build the same objective again.
+    `parent_id=` naming one of several parents keeps that link alone (the first too);
+    otherwise a shorthand argument equal to what the objective reads changes nothing.
     """
     parent_id, key_result_id, weight = shorthand
     weights: list[tuple[str, float]] = list(base.items())
     root_weight = base.root_weight
     first = base.first
     stored: dict[str, str] = dict(key_results) if isinstance(key_results, Links) else {}
-    if parent_id is not NOT_GIVEN and parent_id != (None if first is None else first[0]):
+    if parent_id is not NOT_GIVEN and (
+        parent_id != (None if first is None else first[0]) or len(weights) > 1
+    ):
         if parent_id is None:  # a root now, keeping its first link's weight
             root_weight, weights, stored = base.weight, [], {}
         elif parent_id in base:  # one of its parents: that link stays

@@ -6,7 +6,7 @@ import enum
 import math
 from collections.abc import Iterable, Mapping
 from datetime import date
-from typing import Any, Unpack
+from typing import Any, Unpack, cast
 
 import attrs
 
@@ -29,6 +29,7 @@ from okrkpi._model.links import (
     NOT_GIVEN,
     Absent,
     LinkProblems,
+    ParentLinks,
     resolve_links,
 )
 from okrkpi._model.moments import DayOf
@@ -134,15 +135,16 @@ class Objective:
         parent_key_results: Parent id -> the key result of that parent this objective
             drives, for some of its parents (`driven_key_results` roll-up).
 
-    Every field is what `attrs.asdict` shows and what the constructor takes:
+    `parent_id`, `parent_key_result_id` and `alignment_weight` are read from the stored
+    links (`parents`, `parent_key_results`), so `attrs.asdict` shows every link once and
     `Objective(**attrs.asdict(objective, recurse=False)) == objective`.
 
     Changing links with `attrs.evolve`: `parents=` replaces them all (the key-result links
     of parents it still names stay); `parent_id=` another parent makes it a one-parent
     objective (None: a root), keeping the weight and key result of that link, or of its
-    first; `alignment_weight=` and `parent_key_result_id=` change the link of a
-    one-parent objective and are refused with several parents. A shorthand value equal to
-    what the objective reads changes nothing.
+    first; naming one of several parents, the first too, keeps that link alone.
+    `alignment_weight=` and `parent_key_result_id=` change the link of a one-parent
+    objective and are refused with several parents unless equal to what it reads.
     """
 
     title: str
@@ -151,15 +153,9 @@ class Objective:
         default=Commitment.ASPIRATIONAL, kw_only=True, converter=_commitment
     )
     id: str = attrs.field(default=attrs.Factory(_default_id, takes_self=True), kw_only=True)
-    # The one-parent shorthand is read from `parents` and `parent_key_results`, the links
-    # the objective stores: attrs.evolve hands back only those, so a shorthand argument
-    # given to it is a change (`init=False`: the constructor below takes them).
-    parent_id: str | None = attrs.field(init=False, eq=False)
-    parent_key_result_id: str | None = attrs.field(init=False, eq=False)
     owner: str | None = attrs.field(default=None, kw_only=True)
     level: Level = attrs.field(default=Level.TEAM, kw_only=True, converter=_level)
     cycle: Cycle | None = attrs.field(default=None, kw_only=True, converter=_cycle)
-    alignment_weight: float = attrs.field(init=False)  # compared: a root's own weight
     carried_over_from: str | None = attrs.field(default=None, kw_only=True)
     closed_on: date | None = attrs.field(default=None, kw_only=True)
     initiatives: tuple[Initiative, ...] = attrs.field(
@@ -233,16 +229,32 @@ class Objective:
         setattr_ = object.__setattr__
         setattr_(self, "parents", links)
         setattr_(self, "parent_key_results", driven)
-        first = links.first
-        setattr_(self, "parent_id", None if first is None else first[0])
-        setattr_(self, "alignment_weight", links.root_weight if first is None else first[1])
-        setattr_(self, "parent_key_result_id", None if first is None else driven.get(first[0]))
         if self.closed_on is not None:
             check_date("Objective.closed_on", self.closed_on)
         self._check_key_results()
         found.raise_late()
         if self.initiatives:
             self._check_initiatives({kr.id for kr in self.key_results})
+
+    # The one-parent shorthand is read from the links the objective stores, not stored
+    # twice: `attrs.asdict` shows the links alone, and a shorthand given to `attrs.evolve`
+    # is always the caller's change.
+    @property
+    def parent_id(self) -> str | None:
+        """The parent it aligns to (the first one named, with several), or None for a root."""
+        first = cast(ParentLinks, self.parents).first
+        return None if first is None else first[0]
+
+    @property
+    def parent_key_result_id(self) -> str | None:
+        """The key result it drives under `parent_id`, if any."""
+        parent_id = self.parent_id
+        return None if parent_id is None else self.parent_key_results.get(parent_id)
+
+    @property
+    def alignment_weight(self) -> float:
+        """Its weight in `parent_id`'s roll-up; a root's own weight for the day it is aligned."""
+        return cast(ParentLinks, self.parents).weight
 
     def _check_key_results(self) -> None:
         ids = [key_result.id for key_result in self.key_results]

@@ -13,9 +13,10 @@ from okrkpi._model._checks import finite_float
 from okrkpi._model.key_result import Binary, Metric, Milestones, Ordinal, Threshold, Zoned
 from okrkpi._model.objective import Commitment
 from okrkpi._model.tolerance import EDGE_TOLERANCE, checked_tolerance, reaches, within
+from okrkpi._model.words import words_for
 from okrkpi._model.zones import Zone
 from okrkpi._scoring.numbers import exact as _n
-from okrkpi._scoring.numbers import shown, shown_together
+from okrkpi._scoring.numbers import percent, shown, shown_together, sum_of, weight_of
 from okrkpi._scoring.score import Aggregate, Grade, Measured, Status
 
 if TYPE_CHECKING:
@@ -179,7 +180,7 @@ class _ZoneValues:
         if isinstance(measure, Zoned):
             value = measure.baseline if current is None else float(current)
             share = measure.progress(value)
-            way = f"{_n(value)} is {shown(share * 100)}% of the way to stretch"
+            way = f"{_n(value)} is {percent(share)} of the way to stretch"
             return measure.zone(value), way
         if isinstance(measure, Ordinal):
             zone = Zone.FAIL if current is None else measure.zone(float(current))
@@ -193,7 +194,7 @@ class _ZoneValues:
         zone, how = self._zone(key_result, current)
         value = self.values[zone]
         note = "no check-in yet" if current is None else ""
-        formula = f"zone {zone.name} ({how}) -> {_n(value)}"
+        formula = f"zone {words_for(zone)} ({how}) -> {_n(value)}"
         return Measured(value, formula, {"zone": zone.name.lower(), "current": current}, note)
 
 
@@ -233,7 +234,7 @@ def _total_weight(used: Sequence[WeightedValue]) -> str:
     largest = max(weight for weight, _ in used)  # called with at least one part
     scaled = math.fsum(weight / largest for weight, _ in used)  # no intermediate overflow
     total = largest * scaled
-    return _n(total) if math.isfinite(total) else f"{_n(scaled)}x{_n(largest)}"
+    return sum_of(total) if math.isfinite(total) else f"{sum_of(scaled)}x{_n(largest)}"
 
 
 def _printed(
@@ -289,7 +290,7 @@ class _WeightedMean:
         mean = _mean(used)
         values = _printed(used, _mean, mean)
         terms = " + ".join(
-            f"{value}x{_n(weight)}" for (weight, _), value in zip(used, values, strict=True)
+            f"{value}x{weight_of(weight)}" for (weight, _), value in zip(used, values, strict=True)
         )
         return Aggregate(mean, f"({terms}) / {_total_weight(used)}")
 
@@ -343,7 +344,7 @@ class _WeightedGeometricMean:
         mean = self.value_only(used)
         values = _printed(used, self.value_only, mean)
         terms = " * ".join(
-            f"{value}^{_n(weight)}" for (weight, _), value in zip(used, values, strict=True)
+            f"{value}^{weight_of(weight)}" for (weight, _), value in zip(used, values, strict=True)
         )
         return Aggregate(mean, f"({terms})^(1/{_total_weight(used)})")
 

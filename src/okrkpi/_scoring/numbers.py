@@ -24,7 +24,7 @@ from collections.abc import Callable, Sequence
 
 from okrkpi._model.tolerance import reaches
 
-__all__ = ["exact", "shown", "shown_together"]
+__all__ = ["exact", "percent", "shown", "shown_together", "sum_of", "weight_of"]
 
 _BEYOND_EDGES = 1e15
 _EDGE_STEP = 20  # edges sit on multiples of 1/20 = 0.05 (0.25, 0.4, 0.7, 0.75, 0.95, 1.0)
@@ -39,6 +39,29 @@ def exact(number: float) -> str:
     """A given number as given: `2.4`, `100`, `1e+308`; every digit it needs, none rounded."""
     text = f"{number:g}"
     return text if float(text) == number else repr(float(number))
+
+
+def sum_of(total: float) -> str:
+    """A sum of given numbers as a person adds them: `0.1 + 0.2` prints `0.3`.
+
+    Twelve significant digits keep every digit the given numbers carry and drop the noise
+    of adding floats.
+    """
+    return f"{total:.12g}" if math.isfinite(total) else repr(total)
+
+
+def weight_of(number: float) -> str:
+    """A weight in a formula: as given (`0.6`), or six digits for a share such as 1/6.
+
+    A computed share (`key_results_and_children` gives each child 1/6) prints `0.166667`.
+    """
+    given = exact(number)
+    return given if len(given) <= 8 else f"{number:.6g}"
+
+
+def percent(share: float) -> str:
+    """A computed share as a percentage, `33%`, with the digits `shown` needs near edges."""
+    return f"{float(shown(share, decimals=True)) * 100:.10g}%"
 
 
 def _fits(number: float, text: str) -> bool:
@@ -95,8 +118,22 @@ def shown_together(
     if agrees([float(text) for text in texts]):
         return texts
     for digits in _MORE_DIGITS:  # a few steps: each one recomputes the formula
-        styles = _SIGNIFICANT[digits - 4 :]
-        texts = [_first_fit(number, styles) for number in numbers]
+        if decimals:  # one style for every part: 1.00 beside 0.333333, not 1
+            texts = [_decimal_fit(number, digits) for number in numbers]
+        else:
+            texts = [_first_fit(number, _SIGNIFICANT[digits - 4 :]) for number in numbers]
         if agrees([float(text) for text in texts]):
             return texts
     return [exact(number) for number in numbers]
+
+
+def _decimal_fit(number: float, digits: int) -> str:
+    """`number` with at least `digits` decimals that fit, trailing zeros cut to two."""
+    if not math.isfinite(number):
+        return repr(number)
+    for places in range(digits, 18):
+        text = f"{number:.{places}f}"
+        if _fits(number, text) or places == 17:
+            whole, _, fraction = text.partition(".")
+            return f"{whole}.{fraction.rstrip('0').ljust(2, '0')}"
+    raise AssertionError("unreachable")  # pragma: no cover

@@ -78,7 +78,7 @@ def _cap(value: float | None) -> float | None:
     return cap
 
 
-@attrs.frozen(slots=True)
+@attrs.frozen(slots=True, getstate_setstate=False)
 class ScoringPolicy:
     """The strategies used to score, grade, pace and roll up; every one replaceable.
 
@@ -116,6 +116,12 @@ class ScoringPolicy:
     )
     overachievement_cap: float | None = attrs.field(default=None, converter=_cap)
     day_of: DayOf = attrs.field(default=DayOf.LOCAL, converter=_day_rule)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Rebuilt through the constructor: the scorers are held read-only (a mapping
+        # proxy, which pickle cannot copy), and the checks run again on the way in.
+        fields = attrs.astuple(self, recurse=False)
+        return (ScoringPolicy, (dict(self.scorers), *fields[1:]))
 
     def scorer_for(self, kind: KeyResultKind) -> KeyResultScorer:
         """The scorer used for key results of `kind`."""

@@ -13,6 +13,7 @@ import attrs
 from okrkpi._errors import ValidationError
 from okrkpi._model._checks import enum_member, finite_float
 from okrkpi._model.objective import Commitment
+from okrkpi._model.words import words_for
 from okrkpi._scoring.numbers import shown
 
 __all__ = ["Aggregate", "Grade", "Measured", "Score", "Status", "StatusExplanation", "clamp"]
@@ -164,11 +165,11 @@ class Score:
     def explanation(self) -> str:
         """One readable line: the formula, the value, the grade and any note.
 
-        For example: `"progress 0.5 = (1.6 - 1.2) / (2 - 1.2); value 0.5; aspirational: YELLOW"`.
+        For example: `"progress 0.5 = (1.6 - 1.2) / (2 - 1.2); value 0.5; aspirational: Yellow"`.
         """
         text = (
             f"progress {shown(self.progress)} = {self.formula} [{self.strategy}]; "
-            f"value {shown(self.value)}; {self.commitment.value}: {self.grade.name}"
+            f"value {shown(self.value)}; {self.commitment.value}: {words_for(self.grade)}"
         )
         if self.met:
             text += " (met)"
@@ -192,7 +193,7 @@ class Score:
         }
 
     def __str__(self) -> str:
-        return f"{self.subject}: {shown(self.value, decimals=True)} {self.grade.name}"
+        return f"{self.subject}: {shown(self.value, decimals=True)} {words_for(self.grade)}"
 
 
 @attrs.frozen(slots=True)
@@ -226,7 +227,7 @@ class StatusExplanation:
     @property
     def explanation(self) -> str:
         """One readable line per subject, key results indented under their objective."""
-        lines = [f"{self.subject}: {self.status.name} - {self.reason}"]
+        lines = [f"{self.subject}: {words_for(self.status)} - {self.reason}"]
         lines.extend(f"  {part.explanation}" for part in self.parts)
         return "\n".join(lines)
 
