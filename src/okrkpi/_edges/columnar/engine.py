@@ -27,7 +27,7 @@ from typing import Any, Literal
 from okrkpi._edges.columnar import rules as r
 from okrkpi._edges.columnar._frames import ROW, Inputs, narwhals
 from okrkpi._edges.columnar.validation import check_tables, prepared_columns
-from okrkpi._edges.tables import _renames
+from okrkpi._edges.tables import _KR_SCORE_COLUMNS, _SCORE_COLUMNS, _renames
 from okrkpi._errors import ValidationError
 from okrkpi._model.cycle import Cycle
 from okrkpi._model.key_result import KeyResultKind
@@ -39,31 +39,9 @@ __all__ = ["score_frames"]
 EPOCH = date(1970, 1, 1)
 _KIND = KeyResultKind
 
-OBJECTIVE_COLUMNS = (
-    "as_of",
-    "objective_id",
-    "objective",
-    "owner",
-    "cycle",
-    "progress",
-    "value",
-    "grade",
-    "status",
-    "met",
-)
-KEY_RESULT_COLUMNS = (
-    "as_of",
-    "objective_id",
-    "objective",
-    "key_result_id",
-    "key_result",
-    "current",
-    "progress",
-    "value",
-    "grade",
-    "status",
-    "met",
-)
+# The columns of `scores_frame`, in its order: the two engines answer alike.
+OBJECTIVE_COLUMNS = _SCORE_COLUMNS
+KEY_RESULT_COLUMNS = _KR_SCORE_COLUMNS
 
 
 def score_frames(

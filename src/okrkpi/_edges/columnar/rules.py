@@ -24,14 +24,7 @@ from okrkpi._scoring.score import Grade, Status
 
 # Status codes, ordered by severity so that "the worst" is a max.
 STATUS_CODES: Mapping[Status, int] = MappingProxyType(
-    {
-        Status.ACHIEVED: 0,
-        Status.NOT_STARTED: 1,
-        Status.ON_TRACK: 2,
-        Status.BEHIND: 3,
-        Status.AT_RISK: 4,
-        Status.MISSED: 5,
-    }
+    {status: status.severity for status in Status}
 )
 
 KIND_CODES: Mapping[KeyResultKind, float] = MappingProxyType(
