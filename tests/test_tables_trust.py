@@ -28,7 +28,9 @@ from okrkpi.tables import (
     TABLES,
     from_frames,
     from_rows,
+    read_csv,
     records_frame,
+    to_csv,
     to_frames,
     to_rows,
 )
@@ -185,6 +187,25 @@ def test_a_rename_of_a_column_the_table_does_not_have_is_refused():
 def test_options_are_checked_before_anything_is_read(option, value):
     with pytest.raises(ValidationError, match=f"from_frames.{option}"):
         from_frames(objectives=[OBJECTIVE], **{option: value})
+
+
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [
+        ("extra_columns", "skip"),
+        ("confidence_scale", "traffic_light"),
+        ("date_format", "MM/DD/YYYY"),
+        ("link_objectives_by", "name"),
+    ],
+)
+def test_read_csv_names_a_bad_option_as_read_csv_takes_it(tmp_path, option, value):
+    to_csv(from_frames(objectives=[OBJECTIVE]), tmp_path)
+    with pytest.raises(ValidationError) as raised:
+        read_csv(tmp_path, **{option: value})
+    (problem,) = raised.value.problems
+    assert problem.path == f"read_csv.{option}"
+    assert repr(value) in problem.message
+    assert "from_frames" not in str(raised.value)
 
 
 # -- confidence as the model reads it ---------------------------------------------------------

@@ -1611,19 +1611,26 @@ def _reader(
     scale: ConfidenceScale | None, date_format: str | None, link_by: str, extra_columns: str
 ) -> _Reader:
     """A reader for the options of `from_frames`, each checked first."""
+    _check_options("from_frames", scale, date_format, link_by, extra_columns)
+    return _Reader(confidence=_confidence_reader(scale), moment=_moment_reader(date_format))
+
+
+def _check_options(
+    caller: str, scale: Any, date_format: Any, link_by: Any, extra_columns: Any
+) -> None:
+    """Refuse a bad reading option, named as the function the caller called takes it."""
     if scale is not None and not isinstance(scale, ConfidenceScale):
-        raise ValidationError.field("from_frames.confidence_scale", scale, "a ConfidenceScale")
+        raise ValidationError.field(f"{caller}.confidence_scale", scale, "a ConfidenceScale")
     if date_format is not None and (not isinstance(date_format, str) or "%" not in date_format):
         raise ValidationError.field(
-            "from_frames.date_format", date_format, "a strptime format such as '%m/%d/%Y'"
+            f"{caller}.date_format", date_format, "a strptime format such as '%m/%d/%Y'"
         )
     if link_by not in ("id", "title"):
-        raise ValidationError.field("from_frames.link_objectives_by", link_by, "'id' or 'title'")
+        raise ValidationError.field(f"{caller}.link_objectives_by", link_by, "'id' or 'title'")
     if extra_columns not in ("error", "warn", "ignore"):
         raise ValidationError.field(
-            "from_frames.extra_columns", extra_columns, "'error', 'warn' or 'ignore'"
+            f"{caller}.extra_columns", extra_columns, "'error', 'warn' or 'ignore'"
         )
-    return _Reader(confidence=_confidence_reader(scale), moment=_moment_reader(date_format))
 
 
 def _document(
@@ -2584,6 +2591,8 @@ def read_csv(
 
     if isinstance(max_bytes, bool) or not isinstance(max_bytes, int) or max_bytes < 1:
         raise ValidationError.field("read_csv.max_bytes", max_bytes, "a whole number >= 1")
+    # Checked here, so a bad option is named as read_csv takes it, not as from_frames does.
+    _check_options("read_csv", confidence_scale, date_format, link_objectives_by, extra_columns)
     options = {
         "extra_columns": extra_columns,
         "confidence_scale": confidence_scale,
