@@ -221,12 +221,24 @@ def test_a_tools_confidence_scale_reads_its_labels(tmp_path):
     assert result.returncode == 0, result.stderr
 
 
+def test_a_header_with_a_trailing_space_is_named_with_its_space_showing(tmp_path):
+    folder = grow(tmp_path)
+    (folder / "key_results.csv").write_text(
+        "objective_id,id,title,kind,start,Target \ngrow,arr,ARR,metric,0,2000\n"
+    )
+    line = one_line(run_cli("score", str(folder)))
+    assert line.endswith(
+        "'Target ' is not a column of key_results: column names are exact, did you mean "
+        "'target'? (rename it in the file's header)"
+    )
+
+
 def test_extra_columns_are_refused_warned_about_or_ignored_as_asked(tmp_path):
     folder = grow(tmp_path)
     (folder / "objectives.csv").write_text("id,title,cycle,url\ngrow,Grow,2026-Q3,x\n")
     refused = one_line(run_cli("score", str(folder)))
     assert refused.endswith(
-        f"{folder / 'objectives.csv'}, column url: not a column of objectives "
+        f"{folder / 'objectives.csv'}, column url: 'url' is not a column of objectives "
         "(--extra-columns ignore reads past columns okrkpi does not use)"
     )
     warned = run_cli("score", str(folder), "--extra-columns", "warn")

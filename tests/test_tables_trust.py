@@ -97,7 +97,8 @@ def test_an_unknown_column_is_refused_with_the_column_it_may_mean():
     found = problems(objectives=[OBJECTIVE], key_results=[{**METRIC, "wieght": 3}])
     assert found == [
         (
-            "key_results.wieght: not a column of key_results; did you mean 'weight'? "
+            "key_results.wieght: 'wieght' is not a column of key_results; did you mean "
+            "'weight'? "
             "(extra_columns='ignore' reads past columns okrkpi does not use)"
         )
     ]
@@ -114,12 +115,24 @@ def test_a_column_that_is_ours_but_for_case_or_spacing_is_always_refused(extra_c
         )
     messages = [str(problem) for problem in raised.value.problems]
     assert (
-        "objectives.Cycle: not a column of objectives: column names are exact, "
+        "objectives.Cycle: 'Cycle' is not a column of objectives: column names are exact, "
         "did you mean 'cycle'? (rename it with columns=)"
     ) in messages
     assert any(
         m.startswith("check_ins.Key Result ID: ") and "'key_result_id'" in m for m in messages
     )
+
+
+@pytest.mark.parametrize(
+    ("header", "meant"),
+    [("Target ", "target"), (" target", "target"), ("Weight", "weight"), ("targett ", "target")],
+)
+def test_a_column_name_is_quoted_so_its_spaces_show(header, meant):
+    # Whether ours but for case or spaces, or merely close to one of ours: named as written.
+    found = problems(objectives=[OBJECTIVE], key_results=[{**METRIC, header: 1}])
+    (message,) = found
+    assert message.startswith(f"key_results.{header}: {header!r} is not a column of key_results")
+    assert f"did you mean {meant!r}?" in message
 
 
 def test_extra_columns_can_be_read_past_with_a_named_warning_or_silently():
@@ -157,7 +170,8 @@ def test_a_rename_of_a_column_the_table_does_not_have_is_refused():
     assert str(raised.value) == (
         "from_frames.columns['objectives']: 'Quarter' names no column of the objectives given "
         "(its columns: 'Objective ID', 'Objective', 'Period'); "
-        "objectives.Period: not a column of objectives (extra_columns='ignore' reads past "
+        "objectives.Period: 'Period' is not a column of objectives (extra_columns='ignore' "
+        "reads past "
         "columns okrkpi does not use)"
     )
     document = from_frames(

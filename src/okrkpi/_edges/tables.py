@@ -1722,11 +1722,6 @@ _SQUASHED: Mapping[str, Mapping[str, str]] = MappingProxyType(
 )
 
 
-def _invisible_shown(name: str) -> str:
-    # A byte-order mark or a zero-width space shows as nothing: name it escaped.
-    return "" if name.isprintable() else f" (written {name!a})"
-
-
 def _known_columns(
     reader: _Reader,
     table: str,
@@ -1778,7 +1773,8 @@ def _known_columns(
         if meant is not None:
             reader.report(
                 f"{table}.{name}",
-                f"not a column of {table}{_invisible_shown(name)}: column names are exact, "
+                # Quoted: a trailing space or a byte-order mark shows (as '\ufeffid').
+                f"{name!r} is not a column of {table}: column names are exact, "
                 f"did you mean {meant!r}? (rename it with columns=)",
             )
         else:
@@ -1789,8 +1785,8 @@ def _known_columns(
             guess = f"; did you mean {close[0]!r}?" if close else ""
             reader.report(
                 f"{table}.{name}",
-                f"not a column of {table}{guess} (extra_columns='ignore' reads past "
-                "columns okrkpi does not use)",
+                f"{name!r} is not a column of {table}{guess} (extra_columns='ignore' "
+                "reads past columns okrkpi does not use)",
             )
     elif unknown and extra_columns == "warn":
         listed = ", ".join(map(repr, unknown))
