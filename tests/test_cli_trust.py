@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import subprocess
 import sys
 import textwrap
@@ -11,6 +12,7 @@ import pytest
 
 from helpers import run_cli, run_cli_process
 from okrkpi import KeyResult, Objective
+from okrkpi._edges.cli import SCALES
 from okrkpi.serde import Document, dumps
 
 HEADER = {
@@ -262,6 +264,26 @@ def test_table_options_on_a_json_file_are_refused_not_ignored(tmp_path):
     path.write_text(dumps(Document((Objective("Grow"),))))
     line = one_line(run_cli("score", str(path), "--confidence-scale", "traffic_light"))
     assert line == f"okrkpi: {path}: --confidence-scale only apply to a folder of CSV tables"
+
+
+@pytest.mark.parametrize("scale", [None, "ten_point", "percent", "traffic_light"])
+def test_confidence_hints_name_the_flag_and_a_scale_it_takes(tmp_path, scale):
+    cells = ["0.35", "70%", "85", "7", "Yellow", "high", "on track", "amber"]
+    rows = [f"grow,arr,2026-07-{day:02},250,{cell}" for day, cell in enumerate(cells, 1)]
+    folder = grow(tmp_path)
+    (folder / "check_ins.csv").write_text(
+        "\n".join(["objective_id,key_result_id,at,value,confidence", *rows]) + "\n"
+    )
+    line = one_line(
+        run_cli("score", str(folder), *(() if scale is None else ("--confidence-scale", scale)))
+    )
+    assert "confidence_scale" not in line  # the keyword is the library's word
+    hints = re.findall(r"\((?:a |labels )[^()]*\)", line)
+    assert len(hints) >= 4, line
+    for hint in hints:
+        assert "--confidence-scale" in hint
+        named = re.findall(r"--confidence-scale (\w+)", hint)
+        assert set(named) <= set(SCALES)
 
 
 def test_a_bad_date_format_is_named(tmp_path):

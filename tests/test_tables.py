@@ -335,8 +335,14 @@ def test_bad_dates_confidences_and_choices_are_each_named_by_their_cell():
     assert problems == [
         f"check_ins[row 0].at: {plausible}, got datetime.date(1800, 1, 1)",
         f"check_ins[row 1].at: {plausible}, got datetime.date(2300, 1, 1)",
-        f"check_ins[row 2].confidence: {rating}, got '70%'",
-        f"check_ins[row 3].confidence: {rating}, got 'banana'",
+        (
+            f"check_ins[row 2].confidence: {rating}, got '70%' (a percentage? write 7 for 70%, "
+            "or read the column with confidence_scale=ConfidenceScale('percent', maximum=100))"
+        ),
+        (
+            f"check_ins[row 3].confidence: {rating}, got 'banana' (labels of another tool? "
+            "name its scale with confidence_scale=)"
+        ),
         "objectives[row 0].commitment: expected one of 'committed', 'aspirational', got 'maybe'",
         (
             "objectives[row 0].level: expected one of 'company', 'department', 'team', "

@@ -360,7 +360,7 @@ def test_a_cell_that_says_row_is_quoted_as_it_is(tmp_path):
     to_csv(check_ins_with("row 5"), tmp_path)
     with pytest.raises(ValidationError) as raised:
         read_csv(tmp_path)
-    assert raised.value.problems[0].message.endswith("got 'row 5'")
+    assert "got 'row 5' (" in raised.value.problems[0].message
     repeated = {"objectives": [OBJECTIVE, {"id": "o", "title": "row 1"}]}
     to_csv(repeated, tmp_path)
     with pytest.raises(ValidationError) as raised:

@@ -1,6 +1,7 @@
 """Tables that never change a document silently: located problems, unknown columns,
 confidences as the model reads them, duplicate check-ins, hostile cells, exact round trips."""
 
+import re
 import warnings
 from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
@@ -234,8 +235,9 @@ def test_a_confidence_between_0_and_1_is_refused_as_checkin_refuses_it():
     assert found == [
         (
             "check_ins[row 0].confidence: expected a rating from 0 to 10, or 'low', 'medium', "
-            "'high', got 0.7 (a probability? write 7 for 0.7, '0.7/10' for the rating itself, or "
-            "read the column with confidence_scale=ConfidenceScale('probability', maximum=1))"
+            "'high', got 0.7 (a probability? write 7 for 0.7, or read the column with "
+            "confidence_scale=ConfidenceScale('probability', maximum=1), or write '0.7/10' for "
+            "a rating of 0.7)"
         )
     ]
     # Written out as a rating, it is one; 0 and 1 themselves are ratings.
@@ -268,6 +270,116 @@ def test_a_confidence_scale_reads_the_column_as_the_tool_wrote_it(scale, cells, 
     assert [entry.confidence.value for entry in history(document)] == pytest.approx(ratings)
 
 
+def confidence_problem(cell, scale=None):
+    (found,) = problems(
+        objectives=[OBJECTIVE],
+        key_results=[METRIC],
+        check_ins=[check_in(confidence=cell)],
+        **({} if scale is None else {"confidence_scale": scale}),
+    )
+    return found
+
+
+PERCENT = ConfidenceScale("percent", maximum=100)
+
+
+READ_AS_PROBABILITY = (
+    "read the column with confidence_scale=ConfidenceScale('probability', maximum=1)"
+)
+READ_AS_PERCENT = "read the column with confidence_scale=ConfidenceScale('percent', maximum=100)"
+
+
+@pytest.mark.parametrize(
+    ("cell", "scale", "hint"),
+    [
+        (
+            "0.35",
+            None,
+            (
+                f"(a probability? write 3.5 for 0.35, or {READ_AS_PROBABILITY}, or write '0.35/10' "
+                "for a rating of 0.35)"
+            ),
+        ),
+        ("70%", None, f"(a percentage? write 7 for 70%, or {READ_AS_PERCENT})"),
+        ("85", None, f"(a percentage? write 8.5 for 85, or {READ_AS_PERCENT})"),
+        (
+            "Yellow",
+            None,
+            (
+                "(a label of the traffic_light scale? read the column with "
+                "confidence_scale=ConfidenceScale.traffic_light())"
+            ),
+        ),
+        (
+            "on track",
+            None,
+            (
+                "(a label of the named_bands scale? read the column with "
+                "confidence_scale=ConfidenceScale.named_bands())"
+            ),
+        ),
+        ("amber", None, "(labels of another tool? name its scale with confidence_scale=)"),
+        ("0.35", PERCENT, f"(a probability? write 35 or '35%' for 0.35, or {READ_AS_PROBABILITY})"),
+        ("70", ConfidenceScale.ten_point(), f"(a percentage? write '70%', or {READ_AS_PERCENT})"),
+        (
+            "high",
+            PERCENT,
+            (
+                "(a label of the low_medium_high scale? read the column with "
+                "confidence_scale=ConfidenceScale.low_medium_high())"
+            ),
+        ),
+        ("70%", ConfidenceScale.traffic_light(), f"(a percentage? {READ_AS_PERCENT})"),
+    ],
+)
+def test_a_refused_confidence_hints_at_the_scale_that_reads_it(cell, scale, hint):
+    # One form for numbers, percentages and labels: a guess, then confidence_scale=.
+    message = confidence_problem(cell, scale)
+    assert message.endswith(f", got {cell!r} {hint}")
+
+
+def test_a_label_on_a_numeric_scale_is_refused_in_the_scale_s_words():
+    message = confidence_problem("Yellow", PERCENT)
+    assert "expected a number from 0 to 100, or a percentage (scale 'percent')" in message
+    assert "a finite number" not in message
+
+
+_QUOTED_TEXT = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")
+
+
+def well_punctuated(message):
+    """Quotes paired (as the command line finds quoted cells) and brackets balanced."""
+    plain = _QUOTED_TEXT.sub("", message)
+    depth = 0
+    for char in plain:
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth < 0:
+            return False
+    return depth == 0 and "'" not in plain and '"' not in plain and "[" not in plain
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    cell=st.one_of(
+        st.floats(-5, 150, allow_nan=False).map(lambda x: round(x, 3)),
+        st.floats(0, 120).map(lambda x: f"{x:.1f}%"),
+        st.sampled_from(["Yellow", "high", "on track", "amber", "12/10", "7", "0.7"]),
+    ),
+    scale=st.sampled_from(
+        [None, ConfidenceScale.ten_point(), PERCENT, ConfidenceScale.traffic_light()]
+    ),
+)
+def test_every_confidence_message_is_well_punctuated(cell, scale):
+    try:
+        message = confidence_problem(cell, scale)
+    except pytest.fail.Exception:  # read: nothing to say
+        return
+    text = message.split(": ", 1)[1]
+    assert well_punctuated(text), text
+    if "(a " in text or "(labels" in text:
+        assert "confidence_scale=" in text
+
+
 def test_a_value_outside_the_scale_is_named_with_the_scale():
     found = problems(
         objectives=[OBJECTIVE],
@@ -278,7 +390,10 @@ def test_a_value_outside_the_scale_is_named_with_the_scale():
     expected = "expected one of 'red', 'yellow', 'green' (scale 'traffic_light')"
     assert found == [
         f"check_ins[row 0].confidence: {expected}, got 'amber'",
-        f"check_ins[row 1].confidence: {expected}, got 7",
+        (
+            f"check_ins[row 1].confidence: {expected}, got 7 (a rating from 0 to 10? read the "
+            "column with confidence_scale=ConfidenceScale.ten_point())"
+        ),
     ]
     found = problems(
         objectives=[OBJECTIVE],

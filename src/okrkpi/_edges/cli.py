@@ -321,16 +321,23 @@ def _read_tables(folder: Path, max_bytes: int, options: Mapping[str, Any]) -> Do
         raise InputError(f"{folder}: invalid input: {_as_flags(str(error))}") from None
 
 
-# The words of `from_frames` a problem may name, and the command line's flags for them.
+# The words of `from_frames` a problem may name, and the command line's flags for them:
+# a scale a hint names by its keyword becomes its --confidence-scale choice.
 _FLAGS = (
     ("extra_columns='ignore'", "--extra-columns ignore"),
     (
         "confidence_scale=ConfidenceScale('probability', maximum=1)",
         "--confidence-scale probability",
     ),
+    ("confidence_scale=ConfidenceScale('percent', maximum=100)", "--confidence-scale percent"),
+    *(
+        (f"confidence_scale=ConfidenceScale.{name}()", f"--confidence-scale {name}")
+        for name in ("ten_point", "low_medium_high", "traffic_light", "named_bands")
+    ),
     ("from_frames.extra_columns", "--extra-columns"),
     ("from_frames.confidence_scale", "--confidence-scale"),
     ("from_frames.date_format", "--date-format"),
+    ("confidence_scale=", "--confidence-scale"),
     ("(date_format ", "(--date-format "),
     ("(rename it with columns=)", "(rename it in the file's header)"),
 )

@@ -434,10 +434,6 @@ def _check_in_reader(measure: Any) -> Callable[[Any], Any]:
 
 # A rating written out in full, as `str(ConfidenceRating(0.5))` shows it: "0.5/10".
 _OUT_OF_TEN = re.compile(r"\s*(?P<rating>[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?)\s*/\s*10\s*")
-_PROBABILITY_HINT = (
-    "a probability? write 7 for 0.7, '0.7/10' for the rating itself, or read the column "
-    "with confidence_scale=ConfidenceScale('probability', maximum=1)"
-)
 
 
 def _confidence_reader(scale: ConfidenceScale | None) -> Callable[[Any], ConfidenceRating]:
@@ -450,23 +446,111 @@ def _confidence_reader(scale: ConfidenceScale | None) -> Callable[[Any], Confide
     """
 
     def read(value: Any) -> ConfidenceRating:
-        if isinstance(value, str):
-            written = _OUT_OF_TEN.fullmatch(value)
-            if written is not None:
-                return _rating(float(written["rating"]), "a rating from 0 to 10")
-        if scale is not None:
-            return _scaled(scale, value)
-        if isinstance(value, str) and not _looks_numeric(value):
-            try:
-                return ConfidenceRating.from_label(value)
-            except ValidationError:
-                raise _BadCellError(_OKRKPI_RATINGS) from None
-        rating = _number(value)
-        if 0.0 < rating < 1.0:
-            raise _BadCellError(_OKRKPI_RATINGS, _PROBABILITY_HINT)
-        return _rating(rating, _OKRKPI_RATINGS)
+        try:
+            return _confidence(scale, value)
+        except _BadCellError as bad:
+            bad.hint = _confidence_hint(scale, value)
+            raise
 
     return _sharing(read)
+
+
+def _confidence(scale: ConfidenceScale | None, value: Any) -> ConfidenceRating:
+    if isinstance(value, str):
+        written = _OUT_OF_TEN.fullmatch(value)
+        if written is not None:
+            return _rating(float(written["rating"]), "a rating from 0 to 10")
+    if scale is not None:
+        return _scaled(scale, value)
+    if isinstance(value, str) and not _looks_numeric(value):
+        try:
+            return ConfidenceRating.from_label(value)
+        except ValidationError:
+            raise _BadCellError(_OKRKPI_RATINGS) from None
+    try:
+        rating = _number(value)
+    except _BadCellError:
+        raise _BadCellError(_OKRKPI_RATINGS) from None
+    if 0.0 < rating < 1.0:  # almost always a probability: refused, as `CheckIn` refuses it
+        raise _BadCellError(_OKRKPI_RATINGS)
+    return _rating(rating, _OKRKPI_RATINGS)
+
+
+# The scales a hint names, as the keyword takes them (the command line turns each into
+# its `--confidence-scale` choice): every hint says how to read the column another way.
+_PROBABILITY_SCALE = "ConfidenceScale('probability', maximum=1)"
+_PERCENT_SCALE = "ConfidenceScale('percent', maximum=100)"
+_TEN_POINT_SCALE = "ConfidenceScale.ten_point()"
+_LABELLED_SCALES = (
+    ("ConfidenceScale.low_medium_high()", ConfidenceScale.low_medium_high()),
+    ("ConfidenceScale.traffic_light()", ConfidenceScale.traffic_light()),
+    ("ConfidenceScale.named_bands()", ConfidenceScale.named_bands()),
+)
+
+
+def _read_with(scale: str) -> str:
+    return f"read the column with confidence_scale={scale}"
+
+
+def _decimal(number: float, scale: float = 1.0) -> str:
+    # Decimal, so 0.7 * 10 shows as 7 and 70 / 100 as 0.7, not 7.000000000000001.
+    return format((Decimal(repr(number)) * Decimal(repr(scale))).normalize(), "f")
+
+
+def _confidence_hint(scale: ConfidenceScale | None, value: Any) -> str | None:
+    """What a refused confidence cell was likely meant as, and how to read it so.
+
+    One form throughout: a guess, what to write instead in this scale if anything, and
+    the `confidence_scale=` that reads the column as written.
+    """
+    if isinstance(value, str) and _OUT_OF_TEN.fullmatch(value):
+        return None  # '12/10': a rating, out of range
+    numeric = scale is not None and scale.maximum is not None
+    percent = _PERCENT.fullmatch(value) if isinstance(value, str) else None
+    if percent is not None:  # a numeric scale reads any percentage it can
+        share = float(percent["percent"])
+        if numeric or not 0.0 <= share <= 100.0:
+            return None
+        instead = ""
+        if scale is None:  # a rating from 0 to 10 is the number to write
+            instead = f"write {_decimal(share, 0.1)} for {_decimal(share)}%, or "
+        return f"a percentage? {instead}{_read_with(_PERCENT_SCALE)}"
+    if isinstance(value, str) and not _looks_numeric(value):
+        label = value.strip().casefold()
+        for words, known in _LABELLED_SCALES:
+            if known != scale and label in (name.casefold() for name in known.labels):
+                return f"a label of the {known.name} scale? {_read_with(words)}"
+        if scale is None or numeric:
+            return "labels of another tool? name its scale with confidence_scale="
+        return None  # the scale's own labels are listed already
+    try:
+        number = _number(value)
+    except _BadCellError:
+        return None
+    top = 10.0 if scale is None else scale.maximum  # None: a scale of labels
+    shown = _decimal(number)
+    if 0.0 < number < 1.0 and (top is None or top > 1.0):
+        if top is None:
+            return f"a probability? {_read_with(_PROBABILITY_SCALE)}"
+        percent_cell = "" if scale is None else f" or '{_decimal(number, 100)}%'"
+        rating = f", or write '{shown}/10' for a rating of {shown}" if scale is None else ""
+        return (
+            f"a probability? write {_decimal(number, top)}{percent_cell} for {shown}, "
+            f"or {_read_with(_PROBABILITY_SCALE)}{rating}"
+        )
+    if top is not None and number <= top:
+        return None  # refused for another reason: below 0, say
+    if 1.0 <= number <= 10.0 and (top is None or top < 10.0):
+        return f"a rating from 0 to 10? {_read_with(_TEN_POINT_SCALE)}"
+    if 10.0 < number <= 100.0:
+        if top is None:
+            instead = ""
+        elif scale is None:
+            instead = f"write {_decimal(number, 0.1)} for {shown}, or "
+        else:
+            instead = f"write '{shown}%', or "
+        return f"a percentage? {instead}{_read_with(_PERCENT_SCALE)}"
+    return None
 
 
 _OKRKPI_RATINGS = "a rating from 0 to 10, or 'low', 'medium', 'high'"
@@ -506,13 +590,12 @@ def _scaled(scale: ConfidenceScale, value: Any) -> ConfidenceRating:
         return ConfidenceRating.from_probability(share / 100)
     if not (is_number(value) or isinstance(value, str)):
         raise _BadCellError(expected)
-    number = _number(value)
+    try:
+        number = _number(value)
+    except _BadCellError:  # a label, say: the scale's own words, not "a finite number"
+        raise _BadCellError(expected) from None
     if scale.maximum > 1.0 and 0.0 < number < 1.0:
-        raise _BadCellError(
-            expected,
-            f"a probability? write {scale.maximum * 0.7:g} or '70%' for 0.7, or read the "
-            "column with confidence_scale=ConfidenceScale('probability', maximum=1)",
-        )
+        raise _BadCellError(expected)
     try:
         return scale.rating(number)
     except ValidationError:
