@@ -9,6 +9,8 @@ import textwrap
 from datetime import date
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from helpers import run_cli, run_cli_process
 from okrkpi import KeyResult, Objective
@@ -284,6 +286,93 @@ def test_confidence_hints_name_the_flag_and_a_scale_it_takes(tmp_path, scale):
         assert "--confidence-scale" in hint
         named = re.findall(r"--confidence-scale (\w+)", hint)
         assert set(named) <= set(SCALES)
+
+
+def problems_printed(line, folder):
+    """The command line's one line of problems as (file, line, column, message) each."""
+    found = []
+    for part in line.split(f"{folder}{os.sep}")[1:]:
+        where, message = part.rstrip("; ").split(": ", 1)
+        name, _, rest = where.partition(" line ")
+        number, _, column = rest.partition(", column ")
+        if not rest:  # a column's problem: the header's
+            name, _, column = where.partition(", column ")
+        found.append((name, int(number or 1), column, message))
+    return found
+
+
+def test_problems_are_printed_file_by_file_in_line_and_column_order(tmp_path):
+    folder = folder_of(
+        tmp_path,
+        objectives=["grow,Grow,2026-Q3", "keep,Keep,not a cycle"],
+        key_results=["grow,arr,ARR,metric,0,2000", "keep,nps,NPS,metric,x,y"],
+        check_ins=[
+            "grow,arr,2026-07-01,250",
+            "grow,arr,2026-07-02,abc",
+            *(f"grow,arr,2026-07-{day:02},250" for day in range(3, 8)),
+            "grow,arr,bad,oops",
+            "keep,zzz,2026-07-01,5",
+        ],
+    )
+    found = problems_printed(one_line(run_cli("score", str(folder))), folder)
+    assert [where[:3] for where in found] == [
+        ("objectives.csv", 3, "cycle"),
+        ("key_results.csv", 3, "start"),
+        ("key_results.csv", 3, "target"),
+        ("check_ins.csv", 3, "value"),
+        ("check_ins.csv", 9, "at"),
+        ("check_ins.csv", 9, "value"),
+        ("check_ins.csv", 10, "key_result_id"),
+    ]
+
+
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    bad=st.lists(
+        st.tuples(st.sampled_from(["objectives", "check_ins"]), st.integers(0, 30)),
+        min_size=1,
+        max_size=12,
+        unique=True,
+    )
+)
+def test_problems_are_printed_in_file_order_whatever_they_are(tmp_path_factory, bad):
+    tmp_path = tmp_path_factory.mktemp("okrs")
+    objectives = [f"o{n},O{n},2026-Q3" for n in range(31)]
+    check_ins = [f"o0,arr,2026-07-01T{n // 60:02}:{n % 60:02},{n}" for n in range(31)]
+    for table, row in bad:  # a bad cycle, or a bad moment and a link to no key result
+        if table == "objectives":
+            objectives[row] = f"o{row},O{row},Q{row}"
+        else:
+            check_ins[row] = f"o{row},nope,yesterday,{row}"
+    folder = folder_of(
+        tmp_path,
+        objectives=objectives,
+        key_results=["o0,arr,ARR,metric,0,2000"],
+        check_ins=check_ins,
+    )
+    found = problems_printed(one_line(run_cli("score", str(folder))), folder)
+    files = ["objectives.csv", "key_results.csv", "check_ins.csv"]
+    keys = [(files.index(name), line) for name, line, _, _ in found]
+    assert keys == sorted(keys)
+    assert {(name[:-4], line - 2) for name, line, _, _ in found} == set(bad)
+
+
+def test_the_count_of_the_rest_stays_last(tmp_path):
+    folder = folder_of(
+        tmp_path,
+        objectives=[f"o{n},O{n},Q{n}" for n in range(70)],
+        check_ins=[f"o0,arr,day {n},{n}" for n in range(70)],
+    )
+    line = one_line(run_cli("score", str(folder)))
+    *problems, rest = line.split("; ")
+    assert rest.startswith("... and ")
+    assert rest.endswith(" more problems")
+    found = problems_printed("; ".join(problems), folder)
+    files = ["objectives.csv", "check_ins.csv"]
+    keys = [(files.index(name), line, column) for name, line, column, _ in found]
+    assert keys == sorted(keys)
 
 
 def test_a_bad_date_format_is_named(tmp_path):

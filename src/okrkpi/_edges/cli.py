@@ -316,7 +316,7 @@ def _decoded(path: Path, raw: bytes) -> str:
 def _read_tables(folder: Path, max_bytes: int, options: Mapping[str, Any]) -> Document:
     """`read_folder`, its problems worded for the command line: flags, not keywords."""
     try:
-        return read_folder(folder, max_bytes, options)
+        return read_folder(folder, max_bytes, options, in_file_order=True)
     except ValidationError as error:
         raise InputError(f"{folder}: invalid input: {_as_flags(str(error))}") from None
 
@@ -349,12 +349,16 @@ def _as_flags(message: str) -> str:
     return message
 
 
-def read_folder(folder: Path, max_bytes: int, options: Mapping[str, Any]) -> Document:
+def read_folder(
+    folder: Path, max_bytes: int, options: Mapping[str, Any], *, in_file_order: bool = False
+) -> Document:
     """A folder of CSV files named by table: objectives.csv, key_results.csv, ...
 
     Each file streams in row by row; `TableStream` keeps what the document needs and
     stops keeping rows once the input is known to be refused. `options` are those of
-    `from_frames`; a cell `excel_escaped` wrote reads without its apostrophe.
+    `from_frames`; a cell `excel_escaped` wrote reads without its apostrophe. With
+    `in_file_order`, problems are listed as a reader of the files meets them: file by
+    file in `TABLES` order, then by line, then by column; otherwise in `from_frames`' order.
 
     Raises:
         ValidationError: Bad options, or bad cells, each named by its file, line and
@@ -377,9 +381,10 @@ def read_folder(folder: Path, max_bytes: int, options: Mapping[str, Any]) -> Doc
     try:
         document = stream.document()
     except ValidationError as error:
-        raise ValidationError(
-            *(_in_file(folder, problem, lines) for problem in error.problems)
-        ) from None
+        problems: Sequence[Problem] = error.problems
+        if in_file_order:
+            problems = _in_file_order(problems, lines)
+        raise ValidationError(*(_in_file(folder, problem, lines) for problem in problems)) from None
     return _not_empty(folder, document)
 
 
@@ -412,6 +417,7 @@ class _Lines:
     def __init__(self) -> None:
         self._rows: list[int] = []  # the first row after each jump
         self._offsets: list[int] = []  # its line minus its row number
+        self.header: list[str] = []  # the file's columns, in its order
 
     def note(self, row: int, line: int) -> None:
         if not self._offsets or self._offsets[-1] != line - row:
@@ -438,6 +444,7 @@ def _stream_csv(raw: _Bounded, path: Path, table: str, stream: TableStream) -> _
                 f"{path}: not valid CSV: the header repeats {', '.join(map(repr, repeated))}"
             )
         stream.start(table, header)
+        lines.header = header
         width = len(header)
         end_of_last = reader.line_num
         row = 0
@@ -480,6 +487,42 @@ def _outside_quotes(text: str, change: Callable[[str], str]) -> str:
     return "".join([*parts, change(text[start:])])
 
 
+def _line_of(lines: Mapping[str, _Lines], table: str, row: int) -> int:
+    return lines[table].line(row) if table in lines else row + 2
+
+
+def _in_file_order(problems: Sequence[Problem], lines: Mapping[str, _Lines]) -> list[Problem]:
+    """`problems` file by file (in `TABLES` order), by line, then by column in the file.
+
+    A column's problem (missing, unknown) is the header's: line 1. A problem of no file
+    keeps its place after them, and the count of the rest ("... and 12 more") stays last.
+    """
+    tables = list(TABLES)
+
+    def key(problem: Problem) -> tuple[int, int, int]:
+        cell = _CELL.fullmatch(problem.path)
+        column = _COLUMN.fullmatch(problem.path)
+        if cell is not None and cell["table"] in TABLES:
+            table, name = cell["table"], cell["column"]
+            line = _line_of(lines, table, int(cell["row"]))
+        elif column is not None and column["table"] in TABLES:
+            table, line, name = column["table"], 1, column["column"]
+        else:
+            counted = not problem.path and problem.message.startswith("... and ")
+            return (len(tables) + counted, 0, 0)
+        header = lines[table].header if table in lines else []
+        if name is None:
+            rank = -1  # the row as a whole, before its cells
+        elif name in header:
+            rank = header.index(name)
+        else:  # a column the file lacks: after its own, in `TABLES` order
+            ours = list(TABLES[table])
+            rank = len(header) + (ours.index(name) if name in ours else len(ours))
+        return (tables.index(table), line, rank)
+
+    return sorted(problems, key=key)
+
+
 def _in_file(folder: Path, problem: Problem, lines: Mapping[str, _Lines]) -> Problem:
     """`check_ins[row 0].value` as `okrs/check_ins.csv line 2, column value`.
 
@@ -487,7 +530,7 @@ def _in_file(folder: Path, problem: Problem, lines: Mapping[str, _Lines]) -> Pro
     """
 
     def line(table: str, row: int) -> int:
-        return lines[table].line(row) if table in lines else row + 2
+        return _line_of(lines, table, row)
 
     found = _CELL.fullmatch(problem.path)
     if found is None:
