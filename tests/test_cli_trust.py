@@ -395,6 +395,46 @@ def hostile_document(tmp_path):
     return path
 
 
+def folder_of_titles(tmp_path, name, breaks):
+    """A folder whose titles, initiative and KPI name hold `breaks` (a line break, a tab)."""
+    folder = tmp_path / name
+    folder.mkdir()
+    files = {
+        "objectives": [
+            "id,title,cycle",
+            'grow,"Grow{0}revenue",2026-Q3',
+            'keep,"Keep{1}it",2026-Q3',
+        ],
+        "key_results": ["objective_id,id,title,kind,start,target", 'grow,arr,"A{0}RR",metric,0,9'],
+        "initiatives": ["objective_id,id,title,status", 'grow,ship,"Ship{0}it",in_progress'],
+        "kpis": ["name,target,unit", '"NPS{0}score",50,points'],
+        "measurements": ["kpi,at,value", '"NPS{0}score",2026-07-01,10'],
+    }
+    for table, lines in files.items():
+        (folder / f"{table}.csv").write_text("\n".join(lines).format(*breaks) + "\n")
+    return folder
+
+
+def test_a_line_break_in_a_title_stays_on_its_row_in_text_output(tmp_path):
+    broken = folder_of_titles(tmp_path, "broken", ("\n", "\t"))
+    spaced = folder_of_titles(tmp_path, "spaced", (" ", " "))
+    result = run_cli("score", str(broken), "--as-of", "2026-08-01")
+    assert result.returncode == 0, result.stderr
+    plain = run_cli("score", str(spaced), "--as-of", "2026-08-01").stdout
+    lines = result.stdout.splitlines()
+    assert len(lines) == len(plain.splitlines())  # not one line more
+    assert "\t" not in result.stdout
+    for shown in ("Grow\\x0arevenue", "A\\x0aRR", "Ship\\x0ait", "Keep\\x09it"):
+        assert shown in result.stdout
+    # The KPI's line and the objective proposed for it, each on one line.
+    assert sum("NPS\\x0ascore" in line for line in lines) == 2
+    rows = [line for line in lines if line.startswith(("Grow", "  - A", "Keep"))]
+    assert len(rows) == 3
+    assert {row[58:63] for row in rows} == {" 0.00"}  # the score column stays put
+    as_json = json.loads(run_cli("score", str(broken), "--format", "json").stdout)
+    assert {"Grow\nrevenue", "Keep\tit"} <= set(strings(as_json))  # JSON keeps the text
+
+
 @pytest.mark.parametrize(
     "command",
     [

@@ -36,7 +36,7 @@ from okrkpi._edges.serde import (
     toml_key_parts,
 )
 from okrkpi._edges.tables import TABLES, TableStream, excel_unescaped
-from okrkpi._edges.words import visible_text
+from okrkpi._edges.words import line_text, visible_text
 from okrkpi._errors import MissingExtraError, OkrKpiError, OkrKpiWarning, Problem, ValidationError
 from okrkpi._model.confidence_scale import ConfidenceScale
 from okrkpi._model.hygiene import lint
@@ -593,6 +593,8 @@ def _report(
             "findings": [str(finding) for finding in lint(tree, as_of=as_of)],
         }
         return json.dumps(payload, indent=2, allow_nan=False)
+    # Each line of text output is one row: a title's line break shows escaped (line_text),
+    # as a control does; JSON above keeps the text as it is.
     parts = [f"OKRs as of {as_of.isoformat()}", render_tree(tree, as_of=as_of, rollup=rollup)]
     if document.kpis:
         parts += ["", "KPIs", render_kpis(document.kpis, as_of=as_of, day_of=day_of)]
@@ -600,15 +602,17 @@ def _report(
             try:
                 draft = propose_objective(kpi, as_of, day_of=day_of)
             except OkrKpiError as error:  # e.g. no next cycle within the plausible years
-                parts.append(f"  -> no objective proposed for {kpi.name}: {error}")
+                parts.append(line_text(f"  -> no objective proposed for {kpi.name}: {error}"))
                 continue
             if draft is not None:
                 (fix,) = draft.key_results
                 cycle = draft.cycle.name if draft.cycle is not None else "next cycle"
-                parts.append(f"  -> proposed objective: {draft.title} ({fix.title}, {cycle})")
+                parts.append(
+                    line_text(f"  -> proposed objective: {draft.title} ({fix.title}, {cycle})")
+                )
     findings = lint(tree, as_of=as_of)
     if findings:
-        parts += ["", "Hygiene", *(f"  {finding}" for finding in findings)]
+        parts += ["", "Hygiene", *(line_text(f"  {finding}") for finding in findings)]
     return "\n".join(parts)
 
 

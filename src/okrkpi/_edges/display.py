@@ -11,7 +11,7 @@ from typing import Any
 from okrkpi._alignment.batch import status_all
 from okrkpi._alignment.tree import AlignmentTree, TreeScores
 from okrkpi._edges.style import colour_of, ink_on
-from okrkpi._edges.words import label_of
+from okrkpi._edges.words import label_of, line_text
 from okrkpi._errors import ValidationError
 from okrkpi._model._checks import check_moment
 from okrkpi._model.initiative import Initiative
@@ -37,7 +37,7 @@ def _indent(depth: int, unit: str) -> str:
 
 
 def _line(indent: str, title: str, value: float, grade: str, status: str) -> str:
-    label = f"{indent}{title}"
+    label = f"{indent}{line_text(title)}"  # a line break in a title would split the row
     if len(label) > _WIDTH:
         label = label[: _WIDTH - 3] + "..."
     return f"{label:<{_WIDTH}} {value:4.2f}  {grade:<6} {status}"
@@ -99,11 +99,13 @@ def render_tree(
     policy: ScoringPolicy | None = None,
     rollup: str | None = None,
 ) -> str:
-    """The tree as indented text: each objective and key result with score, grade, status.
+    r"""The tree as indented text: each objective and key result with score, grade, status.
 
     An objective without a cycle shows no status (`-`). One with several parents shows
     under each, marked as shared, its key results and subtree under the first parent the
     walk reaches (depth first from the roots, in input order), not the first it names.
+    Each row is one line: a line break, tab or other control in a title shows as its
+    escape (`Grow\x0arevenue`).
     """
     if not isinstance(tree, AlignmentTree):
         raise ValidationError.field("render_tree.tree", tree, "an AlignmentTree")
@@ -123,7 +125,7 @@ def render_tree(
             label_of(own.grade),
             "-" if state is None else label_of(state),
         )
-        lines.append(f"{line}  [{shared}]" if shared else line)
+        lines.append(f"{line}  [{line_text(shared)}]" if shared else line)
         if not full:
             continue
         for key_result, part in zip(objective.key_results, own.parts, strict=True):
@@ -135,7 +137,9 @@ def render_tree(
             lines.append(
                 _line(pad + "  - ", key_result.title, part.value, label_of(part.grade), kr_status)
             )
-        lines.extend(f"{pad}  > {_initiative_text(item)}" for item in objective.initiatives)
+        lines.extend(
+            f"{pad}  > {line_text(_initiative_text(item))}" for item in objective.initiatives
+        )
     return "\n".join(lines)
 
 
@@ -163,7 +167,7 @@ def render_kpis(kpis: Iterable[KPI], *, as_of: date, day_of: DayOf | str = DayOf
             raise ValidationError.field(f"render_kpis.kpis[{position}]", kpi, "a KPI")
         report = kpi.health_report(as_of, day_of=day_of)
         overdue = "  (measurement overdue)" if kpi.is_overdue(as_of, day_of=day_of) else ""
-        lines.append(f"{label_of(report.health):<9} {report.reason}{overdue}")
+        lines.append(f"{label_of(report.health):<9} {line_text(report.reason)}{overdue}")
     return "\n".join(lines)
 
 

@@ -96,6 +96,20 @@ def visible_text(text: str) -> str:
     return text.translate(_VISIBLE)
 
 
+_ON_ONE_LINE: Mapping[int, str] = MappingProxyType(
+    {**_VISIBLE, ord("\n"): "\\x0a", ord("\t"): "\\x09"}
+)
+
+
+def line_text(text: str) -> str:
+    r"""A piece of one line of a text table as typed: every control shown as its escape.
+
+    As `visible_text`, and a line break or tab is shown too (`Grow\x0arevenue`), so a
+    title keeps its row and its column; text is not reflowed, so nothing typed is lost.
+    """
+    return text.translate(_ON_ONE_LINE)
+
+
 def plain_text(text: str) -> str:
     r"""A title as typed, made drawable: on one line, every character visible.
 
