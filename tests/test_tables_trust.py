@@ -709,13 +709,15 @@ def test_links_by_title_name_an_objective_without_an_id_and_one_that_is_missing(
 
 
 def test_a_streamed_column_stops_sharing_cells_that_do_not_repeat():
+    from okrkpi._edges._cells import ChunkedText
     from okrkpi._edges.tables import _Column
 
     column = _Column()
     for number in range(5_000):
         column.append(f"{number}.5")
-    assert column.shared is None  # all distinct: not worth a dictionary
+    assert isinstance(column.cells, ChunkedText)  # all distinct: kept as text, not codes
     assert column.cells[4_999] == "4999.5"
+    assert list(column.cells) == [f"{number}.5" for number in range(5_000)]
     assert not column.seen("4999.5")
     repeated = _Column()
     for number in range(5_000):

@@ -35,6 +35,7 @@ from typing import Any, Literal, TypeVar
 import attrs
 
 from okrkpi._alignment.tree import AlignmentTree
+from okrkpi._edges._cells import ChunkedText, SharedCells
 from okrkpi._edges.display import tree_statuses
 from okrkpi._edges.serde import MAX_PROBLEMS, Document, to_dict
 from okrkpi._errors import (
@@ -609,7 +610,7 @@ def _looks_numeric(text: str) -> bool:
 # -- frames and rows ------------------------------------------------------------------------
 
 
-Columns = dict[str, list[Any]]
+Columns = dict[str, Any]  # a list, or `SharedCells` or `ChunkedText` read from a file
 
 
 def _narwhals() -> Any:
@@ -806,6 +807,12 @@ def _required(table: str, columns: Columns, count: int, reader: _Reader) -> bool
 _OPTIONAL_LINKS = ("parent_id", "parent_key_result_id", "carried_over_from")
 
 
+@functools.lru_cache(maxsize=1024)
+def _named_cycle(name: str, start_month: int) -> Cycle:
+    # Thousands of objectives name a few cycles: one value each, not one per row.
+    return Cycle.parse(name, start_month=start_month)
+
+
 def _cycle(reader: _Reader, table: str, columns: Columns, row: int, prefix: str) -> Cycle | None:
     """A cycle from its name, or from its name, dates, kind and fiscal start month."""
     name = reader.cell(table, columns, row, prefix, _text)
@@ -823,7 +830,7 @@ def _cycle(reader: _Reader, table: str, columns: Columns, row: int, prefix: str)
         return None
     try:
         if start is None or end is None:
-            return Cycle.parse(name, start_month=1 if month is None else month)
+            return _named_cycle(name, 1 if month is None else month)
         chosen = (
             CycleKind.CUSTOM if kind is None else enum_member(f"{prefix}_kind", CycleKind, kind)
         )
@@ -871,7 +878,7 @@ def _keys_as_text(reader: _Reader, table: str, columns: Columns) -> None:
         if cells is None:
             continue
         seen: dict[Any, Any] = {}  # ids repeat (a key result's every check-in): read once
-        keyed: list[Any] = []
+        keyed = SharedCells()
         for row, value in enumerate(cells):
             try:
                 found = seen.get(value, _UNREAD)
@@ -888,14 +895,14 @@ def _keys_as_text(reader: _Reader, table: str, columns: Columns) -> None:
 
 
 def _groups(columns: Columns, count: int, *keys: str) -> dict[tuple[Any, ...], array[int]]:
-    """The rows of each key, as machine words: millions of rows cost 8 bytes each."""
+    """The rows of each key, as machine words: millions of rows cost 4 bytes each."""
     groups: dict[tuple[Any, ...], array[int]] = {}
     key_columns = [columns.get(key, [None] * count) for key in keys]
     for row in range(count):
         key = tuple(column[row] for column in key_columns)
         rows = groups.get(key)
         if rows is None:
-            rows = groups[key] = array("q")
+            rows = groups[key] = array("I")
         rows.append(row)
     return groups
 
@@ -1041,10 +1048,12 @@ def _check_ins_of(
         return None
 
 
-def _let_go(cells: list[Any] | None, rows: Sequence[int]) -> None:
+def _let_go(cells: Sequence[Any] | None, rows: Sequence[int]) -> None:
     # Values rarely repeat: each is its own text. Read once, the text is let go, so the
     # table's text and the model it becomes are not held at once.
-    if cells is not None:
+    if isinstance(cells, ChunkedText):
+        cells.release(rows)
+    elif isinstance(cells, list):
         for row in rows:
             cells[row] = None
 
@@ -1164,11 +1173,13 @@ def _read_key_results(
         owner = reader.cell("key_results", table, row, "owner", _written)
         source = reader.cell("key_results", table, row, "source_kpi", _text)
         history = None
+        # Taken out as read: the rows of the key results to come are all that stay.
+        check_in_rows = check_ins.pop(raw_key, ())
         if measure is not None and key_result_id is not None:
             history = _check_ins_of(
                 reader,
                 tables["check_ins"][0],
-                check_ins.get(raw_key, ()),
+                check_in_rows,
                 key_result_id,
                 measure,
                 clean,
@@ -1188,7 +1199,7 @@ def _read_key_results(
                 source_kpi=source,
             )
         except ValidationError as error:
-            _key_result_error(reader, error, row, check_ins.get(raw_key, ()))
+            _key_result_error(reader, error, row, check_in_rows)
             continue
         by_objective.setdefault(objective_id, []).append(key_result)
     for table_name, groups in (("check_ins", check_ins), ("milestones", steps), ("plans", plans)):
@@ -1935,36 +1946,37 @@ _SHARED_CELLS = 4096  # distinct cells a column shares before it checks that sha
 
 
 class _Column:
-    """A streamed column's cells, equal text shared while sharing pays.
+    """A streamed column's cells, kept compactly: codes while cells repeat, else text.
 
     Ids, dates and labels repeat in every row; values rarely do. A column shares its
-    cells until, after `_SHARED_CELLS` distinct ones, fewer than half were repeats.
+    cells until, after `_SHARED_CELLS` distinct ones, fewer than half were repeats; then
+    it keeps them as chunks of text.
     """
 
-    __slots__ = ("cells", "repeats", "shared")
+    __slots__ = ("cells", "repeats")
 
     def __init__(self) -> None:
-        self.cells: list[str] = []
-        self.shared: dict[str, str] | None = {}
+        self.cells: SharedCells | ChunkedText = SharedCells()
         self.repeats = 0
 
     def seen(self, text: str) -> bool:
         """Whether `text` was kept before (and checked then)."""
-        return self.shared is not None and text in self.shared
+        cells = self.cells
+        return isinstance(cells, SharedCells) and cells.knows(text)
 
-    def append(self, text: str) -> None:
-        shared = self.shared
-        if shared is None:
-            self.cells.append(text)
-            return
-        found = shared.get(text)
-        if found is None:
-            shared[text] = found = text
-            if len(shared) >= _SHARED_CELLS and self.repeats < len(shared):
-                self.shared = None  # mostly distinct: sharing costs more than it saves
-        else:
+    def append(self, text: str, *, checked: bool = True) -> None:
+        """Keep `text` as the next cell; one not `checked` (found bad) is never shared."""
+        cells = self.cells
+        if isinstance(cells, ChunkedText):
+            cells.append(text)
+        elif cells.append(text, share=checked):
             self.repeats += 1
-        self.cells.append(found)
+        elif cells.shared >= _SHARED_CELLS and self.repeats < cells.shared:
+            self.cells = ChunkedText(cells)  # mostly distinct: codes cost more than they save
+
+    def drop(self) -> None:
+        """Keep nothing more, and no longer share (nothing is kept to share with)."""
+        self.cells = ChunkedText()
 
 
 @attrs.define
@@ -2139,7 +2151,7 @@ class TableStream:
                 self._cells.value(table, row, name, text, self._reads[checks[name]])
                 if self._cells.found > before:
                     if not self.counting:
-                        column.cells.append(text)  # kept, not shared: not a checked cell
+                        column.append(text, checked=False)
                     continue
             if not self.counting:
                 column.append(text)
@@ -2168,7 +2180,7 @@ class TableStream:
             for streamed in self._tables.values():
                 for column in streamed.columns:
                     if column is not None:
-                        column.cells, column.shared = [], None
+                        column.drop()
 
     def document(self) -> Document:
         """The document of every table streamed in.

@@ -127,6 +127,8 @@ def _checked_value(value: object, path: str) -> float | bool:
 
 
 _ORDINALS = (EARLIEST.toordinal(), LATEST.toordinal())
+_DAY_KEYS = "i"  # day numbers: 4 bytes each (the latest plausible day is near 3.7 million)
+_INSTANT_KEYS = "q"  # microseconds since the year 1: 8 bytes
 _FLOATS: frozenset[type] = frozenset({float})
 _NONE: frozenset[type] = frozenset()
 
@@ -170,11 +172,12 @@ class History(Sequence[ItemT], Generic[ItemT]):
     _item_type: ClassVar[type]
     _path: ClassVar[str]  # the field holding the history, e.g. "KeyResult.check_ins"
 
-    _values: list[Any]
-    _moments: list[Moment]
+    # Columns shared by the versions appended from one another; each reads its own length.
+    _values: tuple[Any, ...] | list[Any] | array[float]
+    _moments: tuple[Moment, ...] | list[Moment] | None  # None: plain dates, read off the keys
     _keys: array[int]
     _unit: int
-    _extras: dict[int, tuple[Any, ...]] | None
+    _extras: list[tuple[Any, ...] | None] | None  # None: no item has one
     _aware: bool | None
     _days: tuple[array[int], bool] | None  # local days and whether they never fall
     _types: frozenset[type] | None
@@ -197,11 +200,9 @@ class History(Sequence[ItemT], Generic[ItemT]):
             for item in items:
                 if not isinstance(item, kind):
                     raise ValidationError.field(self._path, item, f"a {kind.__name__}")
-        extras = {
-            position: extra
-            for position, item in enumerate(items)
-            if (extra := self._extra_of(item)) is not None
-        }
+        extras: list[tuple[Any, ...] | None] | None = [self._extra_of(item) for item in items]
+        if not any(extra is not None for extra in extras or ()):
+            extras = None
         moments = [item.at for item in items]
         self._store(
             [item.value for item in items],
@@ -246,7 +247,7 @@ class History(Sequence[ItemT], Generic[ItemT]):
         self,
         values: list[Any],
         moments: list[Moment],
-        extras: dict[int, tuple[Any, ...]],
+        extras: list[tuple[Any, ...] | None] | None,
         owner: str | None,
         *,
         plain_dates: bool,
@@ -255,7 +256,7 @@ class History(Sequence[ItemT], Generic[ItemT]):
         self._owner = owner
         aware: bool | None = None
         if plain_dates:
-            # Plain dates keep their day number as key: one pass, and 8 bytes each.
+            # Plain dates keep their day number as key, and the day is all they hold.
             keys = list(map(date.toordinal, moments))
             unit = DAY
         else:
@@ -273,23 +274,24 @@ class History(Sequence[ItemT], Generic[ItemT]):
             values = [values[i] for i in order]
             moments = [moments[i] for i in order]
             keys = [keys[i] for i in order]
-            if extras:
-                new_position = {old: new for new, old in enumerate(order)}
-                extras = {new_position[old]: extra for old, extra in extras.items()}
+            if extras is not None:
+                extras = [extras[i] for i in order]
         if type(self)._same_moment is not History._same_moment and len(set(keys)) < len(keys):
             for position in range(1, len(keys)):
                 if keys[position] == keys[position - 1]:
                     self._same_moment(position, moments[position])
-        # Tuples until the first append in place: a bulk-built history stays compact.
-        self._values = tuple(values)  # type: ignore[assignment]
-        self._moments = tuple(moments)  # type: ignore[assignment]
-        self._keys = array("q", keys)
+        # Machine words where the items allow: 8 bytes a float, 4 a day, nothing for the
+        # date itself (rebuilt from its day); tuples otherwise, until the first append.
+        floats = set(map(type, values)) <= _FLOATS
+        self._values = array("d", values) if floats else tuple(values)
+        self._moments = None if plain_dates else tuple(moments)
+        self._keys = array(_DAY_KEYS if plain_dates else _INSTANT_KEYS, keys)
         self._unit = unit
-        self._extras = extras or None
+        self._extras = extras
         self._aware = aware
         self._days = None
         self._length = len(values)
-        self._types = None
+        self._types = (_FLOATS if values else _NONE) if floats else None
 
     def _columns_path(self) -> str:
         return type(self).__name__
@@ -337,21 +339,34 @@ class History(Sequence[ItemT], Generic[ItemT]):
         if length and key == self._keys[length - 1]:
             self._same_moment(length, moment)
         extra = self._extra_of(item)
+        value = item.value
         with _APPEND_LOCK:
-            extras = self._extras
-            if len(self._values) == length and isinstance(self._values, list):
-                # the tip: extend the shared columns in place
-                values, moments, keys = self._values, self._moments, self._keys
-            else:
-                values, moments = list(self._values[:length]), list(self._moments[:length])
-                keys = self._keys[:length]
-                extras = None if extras is None else self._own_extras()
-            values.append(item.value)
-            moments.append(moment)
+            values, moments, keys, extras = self._values, self._moments, self._keys, self._extras
+            if not length:  # fresh columns, typed for this first item
+                values, keys, extras = array("d"), array(_DAY_KEYS if plain else _INSTANT_KEYS), None
+                moments = None if plain else []
+            elif not (
+                len(keys) == length
+                and not isinstance(values, tuple)
+                and not isinstance(moments, tuple)
+                and (extras is None or len(extras) == length)
+            ):  # not the tip, or built in bulk: copy what this version sees
+                values = list(values[:length]) if isinstance(values, tuple) else values[:length]
+                moments = None if moments is None else list(moments[:length])
+                keys = keys[:length]
+                extras = None if extras is None else extras[:length]
+            if isinstance(values, array) and value.__class__ is not float:
+                values = list(values[:length])  # a bool among floats: boxed from here on
+            assert not isinstance(values, tuple) and not isinstance(moments, tuple)
+            values.append(value)
+            if moments is not None:
+                moments.append(moment)
             keys.append(key)
-            if extra is not None:
-                extras = {} if extras is None else extras
-                extras[length] = extra
+            if extras is not None:
+                extras.append(extra)
+            elif extra is not None:
+                extras = [None] * length
+                extras.append(extra)
         new = object.__new__(type(self))
         new._values, new._moments, new._keys, new._extras = values, moments, keys, extras
         new._unit = DAY if plain else 1
@@ -442,7 +457,9 @@ class History(Sequence[ItemT], Generic[ItemT]):
         """Each item's day in its own offset, and whether they never fall in instant order."""
         found = self._days
         if found is None:
-            days = array("q", map(date.toordinal, self._moments[: self._length]))
+            moments = self._moments
+            assert moments is not None, "plain dates are their own days"
+            days = array("q", map(date.toordinal, moments[: self._length]))
             never_fall = all(a <= b for a, b in itertools.pairwise(days))
             found = self._days = (days, never_fall)
         return found
@@ -492,7 +509,10 @@ class History(Sequence[ItemT], Generic[ItemT]):
     @property
     def moments(self) -> tuple[Moment, ...]:
         """When each value was recorded, oldest first."""
-        return tuple(self._moments[: self._length])
+        moments = self._moments
+        if moments is None:
+            return tuple(map(date.fromordinal, self._keys[: self._length]))
+        return tuple(moments[: self._length])
 
     # -- sequence -------------------------------------------------------------------------
 
@@ -509,22 +529,28 @@ class History(Sequence[ItemT], Generic[ItemT]):
         if isinstance(index, slice):
             return tuple(self[position] for position in range(self._length)[index])
         position = range(self._length)[index]  # raises IndexError as a tuple would
+        moments, extras = self._moments, self._extras
         restored: ItemT = self._restore(
             self._values[position],
-            self._moments[position],
-            None if self._extras is None else self._extras.get(position),
+            date.fromordinal(self._keys[position]) if moments is None else moments[position],
+            None if extras is None else extras[position],
         )
         return restored
 
     def __iter__(self) -> Iterator[ItemT]:
-        extras = self._extras or {}
-        restore = self._restore
-        for position in range(self._length):
-            yield restore(self._values[position], self._moments[position], extras.get(position))
+        length, restore = self._length, self._restore
+        moments: Iterable[Moment] = (
+            map(date.fromordinal, self._keys) if self._moments is None else self._moments
+        )
+        extras: Iterable[tuple[Any, ...] | None] = (
+            itertools.repeat(None) if self._extras is None else self._extras
+        )
+        for _, value, moment, extra in zip(range(length), self._values, moments, extras):
+            yield restore(value, moment, extra)
 
-    def _own_extras(self) -> dict[int, tuple[Any, ...]]:
-        extras = self._extras or {}
-        return {pos: extra for pos, extra in extras.items() if pos < self._length}
+    def _own_extras(self) -> list[tuple[Any, ...] | None]:
+        extras = self._extras
+        return [None] * self._length if extras is None else list(extras[: self._length])
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, History):
@@ -624,7 +650,7 @@ class CheckIns(History[CheckIn]):
         if not plain_dates:
             for position, moment in enumerate(moments):
                 check_date(f"CheckIns.moments[{position}]", moment)
-        extras: dict[int, tuple[Any, ...]] = {}
+        extras: list[tuple[Any, ...] | None] | None = None
         for position in range(count if confidences is not None or notes is not None else 0):
             rating = None if confidences is None else confidences[position]
             note = "" if notes is None else notes[position]
@@ -638,13 +664,13 @@ class CheckIns(History[CheckIn]):
                     raise ValidationError(
                         Problem(f"CheckIns.confidences[{position}]", message)
                     ) from None
+                if extras is None:
+                    extras = [None] * count
                 extras[position] = _shared_extra((confidence, note))
         history = object.__new__(cls)
         history._store(
             list(values), list(moments), extras, owner, plain_dates=plain_dates, check_range=True
         )
-        if floats_only:
-            history._types = _FLOATS if count else _NONE
         return history
 
 
