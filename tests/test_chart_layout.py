@@ -695,3 +695,32 @@ def test_any_chart_in_a_grid_cell_keeps_its_ticks_apart_and_its_words_in_the_fig
             assert _inside(box, figure.bbox, slack=2.0)
     finally:
         plt.close(figure)
+
+
+def _drawn_words(ax, renderer):
+    """Where the chart's words fall: its tick labels, axis labels and texts, twins too."""
+    twins = ax._twinned_axes.get_siblings(ax)
+    return [box for twin in twins if (box := twin.get_tightbbox(renderer)) is not None]
+
+
+@pytest.mark.parametrize("layout", [None, "constrained"])
+def test_a_chart_in_the_users_grid_keeps_its_side_labels_off_the_plots_beside_it(layout):
+    figure, grid = plt.subplots(2, 2, figsize=(12, 8), layout=layout)
+    grid[0][0].plot([0, 1, 2], [3, 1, 2])  # the user's own plot, left of the timeline
+    burn_up(TREE["company"].key_results[1], cycle=Q3, as_of=EXAMPLE_AS_OF).plot(ax=grid[1][0])
+    charts = [
+        timeline(TREE, as_of=EXAMPLE_AS_OF).plot(ax=grid[0][1]),
+        timeline(TREE, as_of=EXAMPLE_AS_OF, group_by="owner").plot(ax=grid[1][1]),
+    ]
+    figure.canvas.draw()
+    renderer = figure.canvas.get_renderer()
+    for row in range(2):
+        left, right = grid[row][0], grid[row][1]
+        for words in _drawn_words(right, renderer):  # the row titles stop short of it
+            assert words.x0 > left.get_tightbbox(renderer).x1, row
+        for words in _drawn_words(left, renderer):  # and the burn-up's right-hand axis
+            assert words.x1 < right.get_tightbbox(renderer).x0, row
+    for chart in charts:
+        labels = [label for label in chart.ax_.get_yticklabels() if label.get_text()]
+        assert len(labels) == 3  # every row still named
+        assert chart.ax_.bbox.width >= 0.3 * figure.bbox.width / 2  # a plot left to read

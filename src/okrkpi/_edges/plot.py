@@ -359,6 +359,8 @@ def _in_grid(ax: Axes) -> bool:
 # this share of its cell, so no chart's labels squeeze every plot of the grid: a layout
 # engine gives the plots of one column (and one row) the same size.
 _GRID_SIDE = 0.3
+# Pixels kept clear between a chart's words and the edge of its cell.
+_GAP = 4.0
 
 
 def _label_chars(ax: Axes) -> int:
@@ -399,6 +401,37 @@ def _keep_inside(ax: Axes, renderer: RendererBase) -> None:
     place = ax.get_position()
     lowered = max(place.height * 0.3, place.height - overflow / ax.figure.bbox.height)
     ax.set_position((place.x0, place.y0, place.width, lowered))  # twins follow
+
+
+def _keep_beside(ax: Axes) -> None:
+    """Without a layout engine, narrow the plot inside its cell so its side labels stay there.
+
+    Nothing makes room for row titles or a right-hand axis in a figure from
+    `plt.subplots()`: they would run over the plot beside it in a grid, or off the figure.
+    The plot's own box gives way instead (to at most a third of its width, its labels
+    already cut to their share of the cell); the user's other axes are left as they are.
+    """
+    if ax.figure.figure.get_layout_engine() is not None:
+        return
+    renderer = _renderer(ax.figure)
+    slot = _slot(ax)
+    low, high = slot.x0 + _GAP, min(ax.figure.bbox.x1, slot.x1) - _GAP
+    low = max(low, ax.figure.bbox.x0 + _GAP)
+    for _ in range(2):  # tick labels may change once with the width: measure again
+        twinned: Any = ax._twinned_axes  # type: ignore[attr-defined]  # a twin shares the box
+        twins = twinned.get_siblings(ax)
+        boxes = [box for twin in twins if (box := twin.get_tightbbox(renderer)) is not None]
+        if not boxes:
+            return
+        left = max(0.0, low - min(box.x0 for box in boxes))
+        right = max(0.0, max(box.x1 for box in boxes) - high)
+        if left < 0.5 and right < 0.5:
+            return
+        place = ax.get_position(original=True)
+        width = ax.figure.bbox.width
+        narrower = max(place.width / 3, place.width - (left + right) / width)
+        x0 = place.x0 + (place.width - narrower) * left / (left + right)
+        ax.set_position((x0, place.y0, narrower, place.height))  # twins follow
 
 
 def _entry(handle: Any, words: str) -> Entry:
@@ -507,7 +540,10 @@ class _Display:
 
         `kwargs` go to the main artist (e.g. `linewidth=2`). A new figure takes
         matplotlib's default size (`figure.figsize`), taller for a long timeline, and its
-        constrained layout.
+        constrained layout. On your own axes in a figure without a layout engine (as
+        `plt.subplots()` makes), the chart keeps to its grid cell: its plot's box narrows
+        inside the cell so row titles and a right-hand axis never draw over the plot
+        beside it; your other axes are not moved.
 
         Raises:
             MissingExtraError: matplotlib is not installed (`pip install "okrkpi[plot]"`).
@@ -525,6 +561,7 @@ class _Display:
                 _pyplot().close(axes.figure)
             raise
         _lay_out(axes)  # the legend and title fit the plot's width once tick labels take theirs
+        _keep_beside(axes)
         height = _legend_above(axes, entries) if entries else 0.0
         _title(axes, self.title, height)
         _keep_inside(axes, _renderer(axes.figure))
@@ -1828,8 +1865,10 @@ def timeline(
     the score; given an `AlignmentTree`, judged with its policy and roll-up. Rows are
     grouped by `group_by`: "level" (company first), "owner", or None for the given order.
     A new figure grows a row at a time, so 200 objectives stay readable; long titles are
-    cut with an ellipsis. An objective without a cycle has no place on a timeline and is
-    left out.
+    cut with an ellipsis to a share of the space the axes has. On your own axes in a grid
+    without a layout engine, the plot's box narrows inside its cell to make room for
+    those titles, rather than running them over the chart to its left. An objective
+    without a cycle has no place on a timeline and is left out.
     """
     return TimelineDisplay(objectives, as_of, group_by)
 
