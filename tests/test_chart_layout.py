@@ -724,3 +724,46 @@ def test_a_chart_in_the_users_grid_keeps_its_side_labels_off_the_plots_beside_it
         labels = [label for label in chart.ax_.get_yticklabels() if label.get_text()]
         assert len(labels) == 3  # every row still named
         assert chart.ax_.bbox.width >= 0.3 * figure.bbox.width / 2  # a plot left to read
+
+
+def _ring_distances(ax, box):
+    """The nearest and farthest a text's box comes to the doughnut's centre, in pixels."""
+    centre = ax.transData.transform((0, 0))
+    nearest_x = min(max(centre[0], box.x0), box.x1)
+    nearest_y = min(max(centre[1], box.y0), box.y1)
+    corners = [(x, y) for x in (box.x0, box.x1) for y in (box.y0, box.y1)]
+    farthest = max(np.hypot(x - centre[0], y - centre[1]) for x, y in corners)
+    return np.hypot(nearest_x - centre[0], nearest_y - centre[1]), farthest
+
+
+@settings(max_examples=12, deadline=None)
+@example(width=6.4, height=4.8, rows=1, columns=1, layout="constrained")
+@example(width=3.0, height=3.0, rows=1, columns=1, layout=None)
+@example(width=3.0, height=3.0, rows=1, columns=3, layout=None)
+@given(
+    width=st.floats(2.8, 8.0),
+    height=st.floats(2.4, 6.0),
+    rows=st.integers(1, 2),
+    columns=st.integers(1, 3),
+    layout=st.sampled_from(["constrained", None]),
+)
+def test_the_doughnut_s_total_and_day_stay_in_its_hole_or_clear_of_its_ring(
+    width, height, rows, columns, layout
+):
+    figure, grid = plt.subplots(
+        rows, columns, figsize=(width * columns, height * rows), layout=layout, squeeze=False
+    )
+    chart = status_doughnut(TREE, as_of=EXAMPLE_AS_OF).plot(ax=grid[-1][-1])
+    figure.canvas.draw()
+    renderer = figure.canvas.get_renderer()
+    ax = chart.ax_
+    hole = ax.transData.transform((0.62, 0))[0] - ax.transData.transform((0, 0))[0]
+    ring = hole / 0.62
+    middle = [t for t in ax.texts if "as of" in t.get_text() or t.get_text().startswith("3")]
+    shown = " ".join(t.get_text() for t in middle)
+    assert "3" in shown
+    assert "as of 15 Aug 2026" in shown.replace("\n", " ")
+    for text in middle:
+        nearest, farthest = _ring_distances(ax, text.get_window_extent(renderer))
+        assert farthest < hole or nearest > ring, (text.get_text(), nearest, farthest, hole)
+        assert text.get_fontsize() >= 0.7 * 8  # still readable

@@ -565,6 +565,7 @@ class _Display:
         height = _legend_above(axes, entries) if entries else 0.0
         _title(axes, self.title, height)
         _keep_inside(axes, _renderer(axes.figure))
+        self._finish(axes)
         self.ax_ = axes
         self.figure_ = axes.figure  # type: ignore[assignment]
         return self
@@ -637,6 +638,9 @@ class _Display:
     def _draw(self, ax: Axes, **kwargs: Any) -> list[Entry]:
         """Draw the marks; returns the legend's entries, one per kind of mark."""
         raise NotImplementedError
+
+    def _finish(self, ax: Axes) -> None:
+        """What a chart sizes once its plot has its final box (nothing, for most)."""
 
     def to_vega_lite(self) -> dict[str, Any]:
         """A Vega-Lite v5 spec of the same chart: a plain, JSON-safe dict."""
@@ -1304,6 +1308,39 @@ def _spread(wanted: list[float], gap: float, low: float, high: float) -> list[fl
     return placed
 
 
+_TOTAL = 20  # points: the doughnut's total
+_HOLE = 0.62  # the doughnut hole's radius: the ring is 0.38 wide around it
+# Sizes the doughnut's centre words may take, as shares of their own; below the last they
+# would be too small to read, and go under the plot instead.
+_CENTRE_SHARES = (1.0, 0.9, 0.8, 0.7)
+
+
+def _fitted(ax: Axes, texts: list[Any], sizes: list[float]) -> bool:
+    """Whether the texts fit the doughnut's hole at one of `_CENTRE_SHARES` of their sizes.
+
+    They are left at the largest that fits; every corner of each stays inside the hole,
+    clear of the wedges' edge lines.
+    """
+    ax.apply_aspect()
+    renderer = _renderer(ax.figure)
+    centre_x, centre_y = ax.transData.transform((0.0, 0.0))
+    edge_x, _ = ax.transData.transform((_HOLE, 0.0))
+    room = 0.94 * (edge_x - centre_x)
+    for share in _CENTRE_SHARES:
+        for text, size in zip(texts, sizes, strict=True):
+            text.set_fontsize(size * share)
+        corners = [
+            (x, y)
+            for text in texts
+            for box in [text.get_window_extent(renderer)]
+            for x in (box.x0, box.x1)
+            for y in (box.y0, box.y1)
+        ]
+        if all(math.hypot(x - centre_x, y - centre_y) <= room for x, y in corners):
+            return True
+    return False
+
+
 class StatusDoughnutDisplay(_Display):
     """How many objectives are in each status.
 
@@ -1358,8 +1395,10 @@ class StatusDoughnutDisplay(_Display):
         )
         ax.set_xlim(-2.0, 2.0)  # pie() resets the limits
         ax.set_ylim(-1.35, 1.35)
-        ax.text(0, 0.12, number, ha="center", va="center", fontsize=20, fontweight="bold")
-        ax.text(0, -0.2, words, ha="center", va="center", fontsize=_SMALL, color=guide)
+        self._middle = (
+            ax.text(0, 0.12, number, ha="center", va="center", fontsize=_TOTAL, fontweight="bold"),
+            ax.text(0, -0.2, words, ha="center", va="center", fontsize=_SMALL, color=guide),
+        )
         # Labels in two columns beside the ring, spread so no two collide, each joined to
         # its wedge: small wedges next to each other stay readable.
         height = ax.get_window_extent(_renderer(ax.figure)).height
@@ -1389,6 +1428,39 @@ class StatusDoughnutDisplay(_Display):
                     fontsize=9,
                 )
         return []
+
+    def _finish(self, ax: Axes) -> None:
+        """Fit the total and the day in the hole, else move them under the plot.
+
+        At common sizes they fit as drawn; a smaller ring takes them smaller (down to 70%
+        of their size), and a ring too small even for that has its day (then its total)
+        below the plot, never over the ring.
+        """
+        if not self.data:
+            return
+        number, words = self._middle
+        _lay_out(ax)  # the box the figure will be drawn with
+        if _fitted(ax, [number, words], [_TOTAL, _SMALL]):
+            return
+        day = words.get_text().replace("\n", " ")
+        words.remove()
+        _, guide, _ = _chrome(ax)
+        below = ax.annotate(
+            day,
+            (0.5, 0),
+            xycoords="axes fraction",
+            xytext=(0, -2),
+            textcoords="offset points",
+            ha="center",
+            va="top",
+            fontsize=_SMALL,
+            color=guide,
+        )
+        _lay_out(ax)  # a layout engine makes room for the words below
+        number.set_y(0)
+        if not _fitted(ax, [number], [_TOTAL]):
+            number.remove()
+            below.set_text(f"{self.total:,} {day}")
 
     def _wedge_words(self, row: dict[str, Any]) -> str:
         """A wedge's label: `On track: 3 (60%)`."""
@@ -1450,10 +1522,11 @@ class StatusDoughnutDisplay(_Display):
 def status_doughnut(tree: AlignmentTree, *, as_of: date) -> StatusDoughnutDisplay:
     """A doughnut of how many objectives are on track, behind, at risk, achieved...
 
-    The total and the as-of day in the middle; each wedge labelled with its status, count
-    and share, the labels spread so small wedges' labels never collide. Statuses are
-    judged as the tree judges them (its policy and roll-up). An objective without a cycle
-    has no status, so it is not counted.
+    The total and the as-of day in the middle (smaller on a small ring, or under the
+    chart when the hole is too small to hold them, never over the ring); each wedge
+    labelled with its status, count and share, the labels spread so small wedges' labels
+    never collide. Statuses are judged as the tree judges them (its policy and roll-up).
+    An objective without a cycle has no status, so it is not counted.
     """
     return StatusDoughnutDisplay(tree, as_of)
 
