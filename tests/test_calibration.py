@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from helpers import Q3
 from okrkpi import (
     KPI,
+    Cycle,
     KeyResult,
     Objective,
     OkrKpiError,
@@ -183,3 +184,64 @@ def test_a_kpi_trend_is_finite_or_refused(values):
     except ValidationError as error:
         slope = error.path
     assert slope == "KPI('throughput').measurements" or math.isfinite(slope)
+
+
+# -- only outcomes known as of a day ------------------------------------------------------------
+
+Q2 = Cycle.quarter(2026, 2)
+
+
+def forecast(name, cycle, confidence, met, *, late_confidence=None):
+    """A binary key result stated at `confidence` early in `cycle`, met by its end or not."""
+    kr = KeyResult.binary(name).check_in(
+        False, at=cycle.start + timedelta(days=5), confidence=confidence
+    )
+    if met:
+        kr = kr.check_in(True, at=cycle.end - timedelta(days=3))
+    if late_confidence is not None:  # said after the cycle, e.g. at a retrospective
+        kr = kr.check_in(met, at=cycle.end + timedelta(days=20), confidence=late_confidence)
+    return kr
+
+
+@given(
+    closed=st.lists(st.tuples(st.integers(0, 10), st.booleans()), min_size=1, max_size=8),
+    still_open=st.lists(st.tuples(st.integers(0, 10), st.booleans()), min_size=1, max_size=8),
+    day=st.integers(0, 91),
+)
+def test_a_cycle_still_open_on_as_of_counts_neither_as_met_nor_as_missed(closed, still_open, day):
+    as_of = Q3.start + timedelta(days=day)  # Q2 has ended; Q3 has not
+    ended = Objective(
+        "Q2", [forecast(f"a{n}", Q2, *pair) for n, pair in enumerate(closed)], cycle=Q2
+    )
+    running = [forecast(f"b{n}", Q3, c, False) for n, (c, _) in enumerate(still_open)]
+    report = calibration([ended, Objective("Q3", running, cycle=Q3)], as_of=as_of)
+    assert report == calibration([ended])  # the open quarter adds no pair
+    assert report.count == len(closed)
+    expected = brier_score([(confidence / 10, met) for confidence, met in closed])
+    assert report.brier == pytest.approx(expected)
+    # Without as_of every cycle is taken as finished: Q3's key results read as missed.
+    assert calibration([ended, Objective("Q3", running, cycle=Q3)]).count == len(closed) + len(
+        still_open
+    )
+
+
+def test_a_cycle_counts_from_its_last_day_on():
+    objective = Objective("Q3", [forecast("k", Q3, 7, True)], cycle=Q3)
+    assert calibration([objective], as_of=Q3.end - timedelta(days=1)).count == 0
+    assert calibration([objective], as_of=Q3.end).count == 1
+    assert calibration([objective], as_of=Q3.end).brier == pytest.approx(0.09)
+
+
+def test_a_confidence_stated_after_as_of_is_not_read():
+    kr = forecast("k", Q2, 3, True, late_confidence=10)  # 10/10 said once it was known
+    objective = Objective("Q2", [kr], cycle=Q2)
+    as_of = Q2.end + timedelta(days=10)  # before the late confidence
+    later = Q2.end + timedelta(days=30)
+    report = calibration([objective], as_of=as_of, stated_as_of=later)
+    assert report.brier == pytest.approx((0.3 - 1) ** 2)  # the 3/10 known on as_of
+    assert calibration([objective], stated_as_of=later).brier == 0.0  # the late 10/10
+
+
+def test_as_of_must_be_a_date():
+    with pytest.raises(ValidationError, match=r"calibration\.as_of.*'soon'"):
+        calibration([], as_of="soon")

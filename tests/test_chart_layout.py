@@ -695,3 +695,75 @@ def test_any_chart_in_a_grid_cell_keeps_its_ticks_apart_and_its_words_in_the_fig
             assert _inside(box, figure.bbox, slack=2.0)
     finally:
         plt.close(figure)
+
+
+def _drawn_words(ax, renderer):
+    """Where the chart's words fall: its tick labels, axis labels and texts, twins too."""
+    twins = ax._twinned_axes.get_siblings(ax)
+    return [box for twin in twins if (box := twin.get_tightbbox(renderer)) is not None]
+
+
+@pytest.mark.parametrize("layout", [None, "constrained"])
+def test_a_chart_in_the_users_grid_keeps_its_side_labels_off_the_plots_beside_it(layout):
+    figure, grid = plt.subplots(2, 2, figsize=(12, 8), layout=layout)
+    grid[0][0].plot([0, 1, 2], [3, 1, 2])  # the user's own plot, left of the timeline
+    burn_up(TREE["company"].key_results[1], cycle=Q3, as_of=EXAMPLE_AS_OF).plot(ax=grid[1][0])
+    charts = [
+        timeline(TREE, as_of=EXAMPLE_AS_OF).plot(ax=grid[0][1]),
+        timeline(TREE, as_of=EXAMPLE_AS_OF, group_by="owner").plot(ax=grid[1][1]),
+    ]
+    figure.canvas.draw()
+    renderer = figure.canvas.get_renderer()
+    for row in range(2):
+        left, right = grid[row][0], grid[row][1]
+        for words in _drawn_words(right, renderer):  # the row titles stop short of it
+            assert words.x0 > left.get_tightbbox(renderer).x1, row
+        for words in _drawn_words(left, renderer):  # and the burn-up's right-hand axis
+            assert words.x1 < right.get_tightbbox(renderer).x0, row
+    for chart in charts:
+        labels = [label for label in chart.ax_.get_yticklabels() if label.get_text()]
+        assert len(labels) == 3  # every row still named
+        assert chart.ax_.bbox.width >= 0.3 * figure.bbox.width / 2  # a plot left to read
+
+
+def _ring_distances(ax, box):
+    """The nearest and farthest a text's box comes to the doughnut's centre, in pixels."""
+    centre = ax.transData.transform((0, 0))
+    nearest_x = min(max(centre[0], box.x0), box.x1)
+    nearest_y = min(max(centre[1], box.y0), box.y1)
+    corners = [(x, y) for x in (box.x0, box.x1) for y in (box.y0, box.y1)]
+    farthest = max(np.hypot(x - centre[0], y - centre[1]) for x, y in corners)
+    return np.hypot(nearest_x - centre[0], nearest_y - centre[1]), farthest
+
+
+@settings(max_examples=12, deadline=None)
+@example(width=6.4, height=4.8, rows=1, columns=1, layout="constrained")
+@example(width=3.0, height=3.0, rows=1, columns=1, layout=None)
+@example(width=3.0, height=3.0, rows=1, columns=3, layout=None)
+@given(
+    width=st.floats(2.8, 8.0),
+    height=st.floats(2.4, 6.0),
+    rows=st.integers(1, 2),
+    columns=st.integers(1, 3),
+    layout=st.sampled_from(["constrained", None]),
+)
+def test_the_doughnut_s_total_and_day_stay_in_its_hole_or_clear_of_its_ring(
+    width, height, rows, columns, layout
+):
+    figure, grid = plt.subplots(
+        rows, columns, figsize=(width * columns, height * rows), layout=layout, squeeze=False
+    )
+    chart = status_doughnut(TREE, as_of=EXAMPLE_AS_OF).plot(ax=grid[-1][-1])
+    figure.canvas.draw()
+    renderer = figure.canvas.get_renderer()
+    ax = chart.ax_
+    hole = ax.transData.transform((0.62, 0))[0] - ax.transData.transform((0, 0))[0]
+    ring = hole / 0.62
+    middle = [t for t in ax.texts if "as of" in t.get_text() or t.get_text().startswith("3")]
+    shown = " ".join(t.get_text() for t in middle)
+    assert "3" in shown
+    assert "as of 15 Aug 2026" in shown.replace("\n", " ")
+    for text in middle:
+        nearest, farthest = _ring_distances(ax, text.get_window_extent(renderer))
+        assert farthest < hole or nearest > ring, (text.get_text(), nearest, farthest, hole)
+        assert text.get_fontsize() >= 0.7 * 8  # still readable

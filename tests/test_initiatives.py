@@ -41,7 +41,7 @@ def test_an_initiative_round_trips_through_json_and_appears_in_the_display():
     objective = growth(REFERRALS)
     assert loads(dumps(objective), Objective) == objective
     text = render_tree(AlignmentTree([objective]), as_of=MID_AUGUST)
-    assert "> Launch the referral program [In progress 40%, due 2026-08-31, growth]" in text
+    assert "> Launch the referral program [In progress 40%, due 31 Aug 2026, growth]" in text
     html = objective_html(objective)
     assert 'class="initiative"' in html
     assert "Launch the referral program [In progress 40%" in html

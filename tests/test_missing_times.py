@@ -71,6 +71,7 @@ CALLS = [
         lambda: calibration([OBJECTIVE], stated_as_of=NAT),
         r"^calibration\.stated_as_of:",
     ),
+    ("calibration.as_of", lambda: calibration([OBJECTIVE], as_of=NAT), r"^calibration\.as_of:"),
     ("cycle.contains", lambda: Q3.contains(NAT), r"^Cycle\.contains\.other:"),
     ("cycle.elapsed", lambda: Q3.elapsed(NAT), r"^Cycle\.elapsed\.as_of:"),
     ("check-in", lambda: CheckIn(1.0, NAT), r"^CheckIn\.at:"),

@@ -55,7 +55,7 @@ def test_the_tree_and_the_review_show_themselves_as_html(executed):
     (tree_html,) = _data(executed[0], "text/html")
     assert '<table class="okrkpi">' in tree_html
     assert "Become a market leader in SaaS industry" in tree_html
-    assert "As of 2026-08-14, the latest check-in" in tree_html  # one day for the table
+    assert "As of 14 Aug 2026, the latest check-in" in tree_html  # one day for the table
     (review_html,) = _data(executed[1], "text/html")
     assert 'class="okrkpi-review"' in review_html
     assert "Movers (3)" in review_html

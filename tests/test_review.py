@@ -1,6 +1,7 @@
 """The weekly review: every section from a small quarter built to show each one."""
 
 import json
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -242,3 +243,34 @@ def test_the_review_says_days_as_people_write_them(tmp_path):
     backwards = run_cli("review", str(path), "--since", str(AS_OF), "--as-of", str(SINCE))
     assert "got 2026-09-22" in backwards.stderr
     assert "datetime.date" not in backwards.stderr
+
+
+ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def test_a_stale_key_result_reads_in_people_s_days_and_keeps_iso_in_its_data():
+    made = review(quarter(), since=SINCE, as_of=AS_OF, kpis=[reply_time()])
+    (stale,) = made.stale
+    assert stale.last_check_in == date(2026, 8, 1)  # Churn's one check-in
+    days = (AS_OF - stale.last_check_in).days
+    words = f"Churn: last check-in 1 Aug 2026, {days} days before 22 Sep 2026"
+    for shown in (made.to_text(), made.to_markdown(), made.to_html()):
+        assert "1 Aug 2026" in shown  # Markdown escapes the punctuation around it
+        assert ISO_DAY.findall(shown) == []  # no day a person reads in ISO form
+    assert words in made.to_text()
+    assert words in made.to_html()
+    page = made.to_html(charts=True)
+    assert words in page
+    words_of_page = re.sub(r"<figure>.*?</figure>", "", page, flags=re.DOTALL)
+    assert ISO_DAY.findall(words_of_page) == []
+    data = made.to_dict()["stale"][0]
+    assert data["last_check_in"] == "2026-08-01"
+    assert data["reason"] == f"last check-in 2026-08-01, {days} days before 2026-09-22"  # lint's
+
+
+def test_a_key_result_never_checked_in_is_stale_in_the_same_words_as_lint():
+    tree = AlignmentTree([Objective("Quiet", [KeyResult.binary("Ship", id="ship")], cycle=Q3)])
+    made = review(tree, since=SINCE, as_of=AS_OF)
+    (stale,) = made.stale
+    assert stale.last_check_in is None
+    assert "Ship: no check-in yet" in made.to_text()

@@ -272,21 +272,21 @@ def two_speeds():
 def test_the_tree_table_judges_every_objective_on_one_day_and_says_which():
     tree = AlignmentTree(two_speeds())
     html = tree_html(tree)
-    assert "As of 2026-08-25, the latest check-in" in html
+    assert "As of 25 Aug 2026, the latest check-in" in html
     # "Early" is judged on the 25th too: 30% by late August is at risk, not on track.
     expected = status(tree["early"], as_of=date(2026, 8, 25))
     assert expected is Status.AT_RISK
     early_row = html.split("<strong>Early</strong>")[1].split("</tr>")[0]
     assert f">{label_of(expected)}</span>" in early_row
     chosen = tree_html(tree, as_of=date(2026, 7, 20))
-    assert "As of 2026-07-20</caption>" in chosen
+    assert "As of 20 Jul 2026</caption>" in chosen
     assert tree._repr_html_() == html
 
 
 def test_an_objective_table_names_its_day_too():
     objective = two_speeds()[1]
-    assert "As of 2026-08-25, the latest check-in" in objective_html(objective)
-    assert "As of 2026-09-01" in objective_html(objective, as_of=date(2026, 9, 1))
+    assert "As of 25 Aug 2026, the latest check-in" in objective_html(objective)
+    assert "As of 1 Sep 2026" in objective_html(objective, as_of=date(2026, 9, 1))
     quiet = Objective("Quiet", [KeyResult.binary("k")], cycle=Q3)
     assert "No check-ins yet: scores as set up, no status" in objective_html(quiet)
     with pytest.raises(ValidationError, match=r"tree_html\.as_of"):
@@ -350,7 +350,7 @@ def test_eight_objectives_get_eight_line_colours_none_a_status_colour():
 
 def test_the_tree_markdown_names_its_day_and_no_check_ins_claim_no_day():
     lines = TREE._repr_markdown_().splitlines()
-    assert lines[0] == "_As of 2026-08-14, the latest check-in_"
+    assert lines[0] == "_As of 14 Aug 2026, the latest check-in_"
     quiet = AlignmentTree([Objective("Ship", [KeyResult.binary("k", done=True)], cycle=Q3)])
     caption = "No check-ins yet: scores as set up, no status"
     assert quiet._repr_markdown_().splitlines()[0] == f"_{caption}_"

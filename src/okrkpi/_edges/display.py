@@ -11,7 +11,7 @@ from typing import Any
 from okrkpi._alignment.batch import status_all
 from okrkpi._alignment.tree import AlignmentTree, TreeScores
 from okrkpi._edges.style import colour_of, ink_on
-from okrkpi._edges.words import label_of, line_text
+from okrkpi._edges.words import day_words, label_of, line_text
 from okrkpi._errors import ValidationError
 from okrkpi._model._checks import check_moment
 from okrkpi._model.initiative import Initiative
@@ -144,12 +144,12 @@ def render_tree(
 
 
 def _initiative_text(initiative: Initiative) -> str:
-    """`title [In progress 40%, due 2026-08-31]`: what an initiative shows in text and HTML."""
+    """`title [In progress 40%, due 31 Aug 2026]`: what an initiative shows in text and HTML."""
     details = [label_of(initiative.status)]
     if initiative.progress is not None:
         details[0] += f" {initiative.progress:.0%}"
     if initiative.end is not None:
-        details.append(f"due {initiative.end.isoformat()}")
+        details.append(f"due {day_words(initiative.end)}")
     if initiative.owner is not None:
         details.append(initiative.owner)
     return f"{initiative.title} [{', '.join(details)}]"
@@ -205,11 +205,11 @@ def _view_day(
     if as_of is not None:
         check_moment(f"{owner}.as_of", as_of, "a date or None")
         day = day_of(as_of, rule)
-        return day, f"As of {day.isoformat()}"
+        return day, f"As of {day_words(day)}"
     latest = latest_check_in_day(objectives, rule)
     if latest is None:  # nothing happened yet: scores as set up, true on any day
         return None, "No check-ins yet: scores as set up, no status"
-    return latest, f"As of {latest.isoformat()}, the latest check-in"
+    return latest, f"As of {day_words(latest)}, the latest check-in"
 
 
 def score_html(score: Score) -> str:

@@ -359,6 +359,8 @@ def _in_grid(ax: Axes) -> bool:
 # this share of its cell, so no chart's labels squeeze every plot of the grid: a layout
 # engine gives the plots of one column (and one row) the same size.
 _GRID_SIDE = 0.3
+# Pixels kept clear between a chart's words and the edge of its cell.
+_GAP = 4.0
 
 
 def _label_chars(ax: Axes) -> int:
@@ -399,6 +401,37 @@ def _keep_inside(ax: Axes, renderer: RendererBase) -> None:
     place = ax.get_position()
     lowered = max(place.height * 0.3, place.height - overflow / ax.figure.bbox.height)
     ax.set_position((place.x0, place.y0, place.width, lowered))  # twins follow
+
+
+def _keep_beside(ax: Axes) -> None:
+    """Without a layout engine, narrow the plot inside its cell so its side labels stay there.
+
+    Nothing makes room for row titles or a right-hand axis in a figure from
+    `plt.subplots()`: they would run over the plot beside it in a grid, or off the figure.
+    The plot's own box gives way instead (to at most a third of its width, its labels
+    already cut to their share of the cell); the user's other axes are left as they are.
+    """
+    if ax.figure.figure.get_layout_engine() is not None:
+        return
+    renderer = _renderer(ax.figure)
+    slot = _slot(ax)
+    low, high = slot.x0 + _GAP, min(ax.figure.bbox.x1, slot.x1) - _GAP
+    low = max(low, ax.figure.bbox.x0 + _GAP)
+    for _ in range(2):  # tick labels may change once with the width: measure again
+        twinned: Any = ax._twinned_axes  # type: ignore[attr-defined]  # a twin shares the box
+        twins = twinned.get_siblings(ax)
+        boxes = [box for twin in twins if (box := twin.get_tightbbox(renderer)) is not None]
+        if not boxes:
+            return
+        left = max(0.0, low - min(box.x0 for box in boxes))
+        right = max(0.0, max(box.x1 for box in boxes) - high)
+        if left < 0.5 and right < 0.5:
+            return
+        place = ax.get_position(original=True)
+        width = ax.figure.bbox.width
+        narrower = max(place.width / 3, place.width - (left + right) / width)
+        x0 = place.x0 + (place.width - narrower) * left / (left + right)
+        ax.set_position((x0, place.y0, narrower, place.height))  # twins follow
 
 
 def _entry(handle: Any, words: str) -> Entry:
@@ -507,7 +540,10 @@ class _Display:
 
         `kwargs` go to the main artist (e.g. `linewidth=2`). A new figure takes
         matplotlib's default size (`figure.figsize`), taller for a long timeline, and its
-        constrained layout.
+        constrained layout. On your own axes in a figure without a layout engine (as
+        `plt.subplots()` makes), the chart keeps to its grid cell: its plot's box narrows
+        inside the cell so row titles and a right-hand axis never draw over the plot
+        beside it; your other axes are not moved.
 
         Raises:
             MissingExtraError: matplotlib is not installed (`pip install "okrkpi[plot]"`).
@@ -525,9 +561,11 @@ class _Display:
                 _pyplot().close(axes.figure)
             raise
         _lay_out(axes)  # the legend and title fit the plot's width once tick labels take theirs
+        _keep_beside(axes)
         height = _legend_above(axes, entries) if entries else 0.0
         _title(axes, self.title, height)
         _keep_inside(axes, _renderer(axes.figure))
+        self._finish(axes)
         self.ax_ = axes
         self.figure_ = axes.figure  # type: ignore[assignment]
         return self
@@ -600,6 +638,9 @@ class _Display:
     def _draw(self, ax: Axes, **kwargs: Any) -> list[Entry]:
         """Draw the marks; returns the legend's entries, one per kind of mark."""
         raise NotImplementedError
+
+    def _finish(self, ax: Axes) -> None:
+        """What a chart sizes once its plot has its final box (nothing, for most)."""
 
     def to_vega_lite(self) -> dict[str, Any]:
         """A Vega-Lite v5 spec of the same chart: a plain, JSON-safe dict."""
@@ -1267,6 +1308,39 @@ def _spread(wanted: list[float], gap: float, low: float, high: float) -> list[fl
     return placed
 
 
+_TOTAL = 20  # points: the doughnut's total
+_HOLE = 0.62  # the doughnut hole's radius: the ring is 0.38 wide around it
+# Sizes the doughnut's centre words may take, as shares of their own; below the last they
+# would be too small to read, and go under the plot instead.
+_CENTRE_SHARES = (1.0, 0.9, 0.8, 0.7)
+
+
+def _fitted(ax: Axes, texts: list[Any], sizes: list[float]) -> bool:
+    """Whether the texts fit the doughnut's hole at one of `_CENTRE_SHARES` of their sizes.
+
+    They are left at the largest that fits; every corner of each stays inside the hole,
+    clear of the wedges' edge lines.
+    """
+    ax.apply_aspect()
+    renderer = _renderer(ax.figure)
+    centre_x, centre_y = ax.transData.transform((0.0, 0.0))
+    edge_x, _ = ax.transData.transform((_HOLE, 0.0))
+    room = 0.94 * (edge_x - centre_x)
+    for share in _CENTRE_SHARES:
+        for text, size in zip(texts, sizes, strict=True):
+            text.set_fontsize(size * share)
+        corners = [
+            (x, y)
+            for text in texts
+            for box in [text.get_window_extent(renderer)]
+            for x in (box.x0, box.x1)
+            for y in (box.y0, box.y1)
+        ]
+        if all(math.hypot(x - centre_x, y - centre_y) <= room for x, y in corners):
+            return True
+    return False
+
+
 class StatusDoughnutDisplay(_Display):
     """How many objectives are in each status.
 
@@ -1321,8 +1395,10 @@ class StatusDoughnutDisplay(_Display):
         )
         ax.set_xlim(-2.0, 2.0)  # pie() resets the limits
         ax.set_ylim(-1.35, 1.35)
-        ax.text(0, 0.12, number, ha="center", va="center", fontsize=20, fontweight="bold")
-        ax.text(0, -0.2, words, ha="center", va="center", fontsize=_SMALL, color=guide)
+        self._middle = (
+            ax.text(0, 0.12, number, ha="center", va="center", fontsize=_TOTAL, fontweight="bold"),
+            ax.text(0, -0.2, words, ha="center", va="center", fontsize=_SMALL, color=guide),
+        )
         # Labels in two columns beside the ring, spread so no two collide, each joined to
         # its wedge: small wedges next to each other stay readable.
         height = ax.get_window_extent(_renderer(ax.figure)).height
@@ -1352,6 +1428,39 @@ class StatusDoughnutDisplay(_Display):
                     fontsize=9,
                 )
         return []
+
+    def _finish(self, ax: Axes) -> None:
+        """Fit the total and the day in the hole, else move them under the plot.
+
+        At common sizes they fit as drawn; a smaller ring takes them smaller (down to 70%
+        of their size), and a ring too small even for that has its day (then its total)
+        below the plot, never over the ring.
+        """
+        if not self.data:
+            return
+        number, words = self._middle
+        _lay_out(ax)  # the box the figure will be drawn with
+        if _fitted(ax, [number, words], [_TOTAL, _SMALL]):
+            return
+        day = words.get_text().replace("\n", " ")
+        words.remove()
+        _, guide, _ = _chrome(ax)
+        below = ax.annotate(
+            day,
+            (0.5, 0),
+            xycoords="axes fraction",
+            xytext=(0, -2),
+            textcoords="offset points",
+            ha="center",
+            va="top",
+            fontsize=_SMALL,
+            color=guide,
+        )
+        _lay_out(ax)  # a layout engine makes room for the words below
+        number.set_y(0)
+        if not _fitted(ax, [number], [_TOTAL]):
+            number.remove()
+            below.set_text(f"{self.total:,} {day}")
 
     def _wedge_words(self, row: dict[str, Any]) -> str:
         """A wedge's label: `On track: 3 (60%)`."""
@@ -1413,10 +1522,11 @@ class StatusDoughnutDisplay(_Display):
 def status_doughnut(tree: AlignmentTree, *, as_of: date) -> StatusDoughnutDisplay:
     """A doughnut of how many objectives are on track, behind, at risk, achieved...
 
-    The total and the as-of day in the middle; each wedge labelled with its status, count
-    and share, the labels spread so small wedges' labels never collide. Statuses are
-    judged as the tree judges them (its policy and roll-up). An objective without a cycle
-    has no status, so it is not counted.
+    The total and the as-of day in the middle (smaller on a small ring, or under the
+    chart when the hole is too small to hold them, never over the ring); each wedge
+    labelled with its status, count and share, the labels spread so small wedges' labels
+    never collide. Statuses are judged as the tree judges them (its policy and roll-up).
+    An objective without a cycle has no status, so it is not counted.
     """
     return StatusDoughnutDisplay(tree, as_of)
 
@@ -1828,8 +1938,10 @@ def timeline(
     the score; given an `AlignmentTree`, judged with its policy and roll-up. Rows are
     grouped by `group_by`: "level" (company first), "owner", or None for the given order.
     A new figure grows a row at a time, so 200 objectives stay readable; long titles are
-    cut with an ellipsis. An objective without a cycle has no place on a timeline and is
-    left out.
+    cut with an ellipsis to a share of the space the axes has. On your own axes in a grid
+    without a layout engine, the plot's box narrows inside its cell to make room for
+    those titles, rather than running them over the chart to its left. An objective
+    without a cycle has no place on a timeline and is left out.
     """
     return TimelineDisplay(objectives, as_of, group_by)
 

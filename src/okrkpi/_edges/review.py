@@ -68,12 +68,18 @@ class StatusChange:
 
 @attrs.frozen(slots=True)
 class StaleKeyResult:
-    """A key result without a check-in for longer than expected."""
+    """A key result without a check-in for longer than expected.
+
+    `reason` is `lint`'s message, dates in ISO form as data keeps them; `last_check_in` is
+    the day of its latest check-in (None without one), which the review's text, Markdown
+    and HTML say in people's words (`last check-in 1 Aug 2026, ...`).
+    """
 
     objective_id: str
     key_result_id: str
     title: str
     reason: str
+    last_check_in: date | None = None
 
 
 @attrs.frozen(slots=True)
@@ -152,7 +158,7 @@ class Review:
                 "Newly behind or at risk",
                 [(c.title, ": ", c.before, " -> ", c.after) for c in self.newly_worse],
             ),
-            ("No recent check-in", [(s.title, f": {s.reason}") for s in self.stale]),
+            ("No recent check-in", [(s.title, f": {self._stale_words(s)}") for s in self.stale]),
             (
                 "Confidence drops",
                 [(d.title, f": {d.before:g}/10 -> {d.after:g}/10") for d in self.confidence_drops],
@@ -181,6 +187,16 @@ class Review:
                 ],
             ),
         ]
+
+    def _stale_words(self, stale: StaleKeyResult) -> str:
+        """`last check-in 1 Aug 2026, 52 days before 22 Sep 2026`, else the reason given."""
+        if stale.last_check_in is None:
+            return stale.reason
+        days = (self.as_of - stale.last_check_in).days
+        return (
+            f"last check-in {day_words(stale.last_check_in)}, "
+            f"{days} days before {day_words(self.as_of)}"
+        )
 
     @property
     def heading(self) -> str:
@@ -379,11 +395,14 @@ def review(
         StaleKeyResult(
             f.objective_id,
             f.key_result_id or "",
-            tree[f.objective_id].key_result(f.key_result_id).title if f.key_result_id else "",
+            "" if kr is None else kr.title,
             f.message,
+            None if latest is None else day_of(latest.at, rule),
         )
         for f in lint(tree, as_of=as_of, stale_after=stale_after, day_of=rule)
         if f.code is FindingCode.STALE_KEY_RESULT
+        for kr in [tree[f.objective_id].key_result(f.key_result_id) if f.key_result_id else None]
+        for latest in [None if kr is None else kr.latest_check_in(as_of, day_of=rule)]
     ]
     drops = [  # judged within each objective's cycle, as its score is
         ConfidenceDrop(o.id, kr.id, kr.title, old.value, new.value)

@@ -316,6 +316,7 @@ def _on_scale(
 def calibration(
     objectives: Iterable[Objective],
     *,
+    as_of: date | None = None,
     stated_as_of: date | None = None,
     buckets: int = 5,
     policy: ScoringPolicy | None = None,
@@ -328,6 +329,11 @@ def calibration(
     of its objective's cycle, per the objective's commitment (1.0 committed, 0.7
     aspirational by default).
 
+    Only outcomes known `as_of` are judged: an objective whose cycle has not ended by
+    that day is left out (its key results are not yet met or missed, so they count
+    neither way), and a confidence stated after it is not read. When None, every cycle
+    is taken as finished: pass `as_of` while some are still open.
+
     With no key result that states a confidence, `count` is 0 and `brier` is None: no
     data never reads as a score (`brier_score` raises for the same reason).
 
@@ -339,7 +345,8 @@ def calibration(
 
     Raises:
         ValidationError: `objectives` holds something else than objectives, an objective
-            has no cycle, or `buckets` is not a positive integer.
+            has no cycle, `as_of` or `stated_as_of` is not a date, or `buckets` is not a
+            positive integer.
     """
     if isinstance(objectives, str | bytes) or not isinstance(objectives, Iterable):
         raise ValidationError.field("calibration.objectives", objectives, "objectives")
@@ -347,6 +354,8 @@ def calibration(
         raise ValidationError.field("calibration.buckets", buckets, "a whole number >= 1")
     if stated_as_of is not None:
         check_moment("calibration.stated_as_of", stated_as_of, "a date or None")
+    if as_of is not None:
+        check_moment("calibration.as_of", as_of, "a date or None")
     if policy is None and isinstance(objectives, AlignmentTree):
         policy = objectives.policy
     chosen = resolve_policy(policy)
@@ -359,10 +368,13 @@ def calibration(
         if objective.cycle is None:
             raise ValidationError.field(f"Objective({objective.id!r}).cycle", None, "a Cycle")
         end = objective.cycle.end
+        if as_of is not None and day_in(as_of, chosen.day_of) < end:
+            continue  # still open on that day: no outcome yet, met or missed
+        read = end if stated_as_of is None else stated_as_of
+        if as_of is not None and day_in(read, chosen.day_of) > day_in(as_of, chosen.day_of):
+            read = as_of  # what was said after `as_of` is not known on it
         for key_result in objective.key_results:
-            stated = key_result.confidence(
-                stated_as_of if stated_as_of is not None else end, day_of=chosen.day_of
-            )
+            stated = key_result.confidence(read, day_of=chosen.day_of)
             if stated is None:
                 continue
             met = score_key_result(key_result, end, chosen, objective.commitment).met
