@@ -146,7 +146,7 @@ class ChunkedText(Sequence[str | None]):
     @overload
     def __getitem__(self, row: slice) -> list[str | None]: ...
 
-    def __getitem__(self, row: int | slice) -> str | None | list[str | None]:
+    def __getitem__(self, row: int | slice) -> str | list[str | None] | None:
         if isinstance(row, slice):
             return [self[at] for at in range(self._length)[row]]
         row = range(self._length)[row]  # IndexError as a list raises it

@@ -343,7 +343,8 @@ class History(Sequence[ItemT], Generic[ItemT]):
         with _APPEND_LOCK:
             values, moments, keys, extras = self._values, self._moments, self._keys, self._extras
             if not length:  # fresh columns, typed for this first item
-                values, keys, extras = array("d"), array(_DAY_KEYS if plain else _INSTANT_KEYS), None
+                values, extras = array("d"), None
+                keys = array(_DAY_KEYS if plain else _INSTANT_KEYS)
                 moments = None if plain else []
             elif not (
                 len(keys) == length
@@ -357,7 +358,8 @@ class History(Sequence[ItemT], Generic[ItemT]):
                 extras = None if extras is None else extras[:length]
             if isinstance(values, array) and value.__class__ is not float:
                 values = list(values[:length])  # a bool among floats: boxed from here on
-            assert not isinstance(values, tuple) and not isinstance(moments, tuple)
+            assert not isinstance(values, tuple)
+            assert not isinstance(moments, tuple)
             values.append(value)
             if moments is not None:
                 moments.append(moment)
@@ -545,7 +547,9 @@ class History(Sequence[ItemT], Generic[ItemT]):
         extras: Iterable[tuple[Any, ...] | None] = (
             itertools.repeat(None) if self._extras is None else self._extras
         )
-        for _, value, moment, extra in zip(range(length), self._values, moments, extras):
+        # The shared columns may run past this version's length: the range stops first.
+        columns = zip(range(length), self._values, moments, extras, strict=False)
+        for _, value, moment, extra in columns:
             yield restore(value, moment, extra)
 
     def _own_extras(self) -> list[tuple[Any, ...] | None]:
