@@ -374,11 +374,12 @@ def _states(nw: Any, check_ins: Any, key_results: Any, *, eager: bool) -> Any:
         nw.lit(-1, dtype=nw.Int64).alias(ROW),
         nw.lit(None, dtype=nw.Float64).alias("current"),
     )
-    states = nw.concat([before, checked.with_columns(nw.col(ROW).cast(nw.Int64))])
+    checked = checked.with_columns(nw.col(ROW).cast(nw.Int64))
+    if eager and checked.implementation is nw.Implementation.POLARS:
+        return nw.from_native(_polars_ordered_states(checked.to_native(), before.to_native()))
+    states = nw.concat([before, checked])
     if not _ordered_windows(nw, states):
         return states  # the latest state is found per date, by group-by (_latest_states)
-    if eager and states.implementation is nw.Implementation.POLARS:
-        return nw.from_native(_polars_ordered_states(states.to_native()))
     if states.implementation is nw.Implementation.POLARS:
         # One sort of the whole table is far cheaper in polars than a window per key
         # result: shift along it and cut where the key result changes.
@@ -396,19 +397,31 @@ def _states(nw: Any, check_ins: Any, key_results: Any, *, eager: bool) -> Any:
     )
 
 
-def _polars_ordered_states(states: Any) -> Any:
-    """Eager polars tables: the states sorted once, in memory, and cut where the key result changes.
+def _polars_ordered_states(checked: Any, before: Any) -> Any:
+    """Eager polars tables: the check-ins sorted once, in memory, cut where the key result changes.
 
-    The tables are in memory already; polars' in-memory engine sorts by three keys in
+    The tables are in memory already: polars' in-memory engine sorts by three keys in
     less than half the time of its streaming engine, which the caller's lazy frames keep.
+    The states before any check-in are not sorted in: each one's next day is its key
+    result's first check-in's. A check-in without a moment never holds, nor follows
+    another of its key result (it would sort first): it is left out.
     """
     import polars as pl  # noqa: PLC0415 - only with polars frames
 
     row = pl.col("key_result_row")
-    ordered = states.sort("key_result_row", "moment", ROW).with_columns(
-        pl.when(row.shift(-1) == row).then(pl.col("day").shift(-1)).alias("next_day")
+    ordered = (
+        checked.filter(pl.col("moment").is_not_null())
+        .sort("key_result_row", "moment", ROW)
+        .with_columns(pl.when(row.shift(-1) == row).then(pl.col("day").shift(-1)).alias("next_day"))
+        .collect(engine="in-memory")
     )
-    return ordered.collect(engine="in-memory").lazy()
+    first = (
+        ordered.lazy()
+        .filter(row.is_first_distinct())
+        .select("key_result_row", pl.col("day").alias("next_day"))
+    )
+    opening = before.join(first, on="key_result_row", how="left").select(ordered.columns)
+    return pl.concat([opening, ordered.lazy()])
 
 
 def _judged_states(nw: Any, states: Any, days: Sequence[tuple[date, int]], dates: Any) -> Any:
