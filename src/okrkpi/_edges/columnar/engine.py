@@ -781,8 +781,13 @@ def _objectives_on_dates(
     )
     # The worst pace of its key results, in the same pass as the aggregate.
     worst = nw.col("pace_code").max().alias("worst_code")
-    own = _aggregate(nw, parts, "objective_row", rules, prefix="own", also=(worst,))
-    grid = grid.join(own, on=["objective_row", "date_index"], how="left")
+    packed = grid.implementation is nw.Implementation.POLARS
+    own = _aggregate(nw, parts, "objective_row", rules, prefix="own", also=(worst,), packed=packed)
+    if packed:  # joined by the group-by's own key: one integer rather than two
+        keyed = grid.with_columns(_packed_key(nw, "objective_row"))
+        grid = keyed.join(own, on=_KEY, how="left").drop(_KEY)
+    else:
+        grid = grid.join(own, on=["objective_row", "date_index"], how="left")
     if rules.uses_children:
         grid = _rolled_up(nw, grid, objectives, key_results, rules, links)
     else:
@@ -812,7 +817,14 @@ def _objectives_on_dates(
 
 
 def _aggregate(
-    nw: Any, parts: Any, by: str, rules: r.Rules, *, prefix: str, also: Sequence[Any] = ()
+    nw: Any,
+    parts: Any,
+    by: str,
+    rules: r.Rules,
+    *,
+    prefix: str,
+    also: Sequence[Any] = (),
+    packed: bool = False,
 ) -> Any:
     """Spec: the aggregator over parts with weight > 0, per `by` and date.
 
@@ -821,7 +833,8 @@ def _aggregate(
     `exp(sum(w ln v) / sum(w))`, 0.0 when a part is 0, kept between the parts' extremes.
     Also the sums a roll-up combines: `{prefix}_weight`, `{prefix}_sum`, `{prefix}_log`,
     `{prefix}_min`, `{prefix}_max`, `{prefix}_zero`; `{prefix}_value` is null without
-    parts. `also` adds aggregations of the same pass.
+    parts. `also` adds aggregations of the same pass. `packed` (polars only): grouped by
+    `_KEY` alone, `by` and the date index packed in one integer, and left so.
     """
     value, weight = nw.col("part_value"), nw.col("part_weight")
     # Only the sums the aggregator reads: each is a pass over every part.
@@ -846,7 +859,7 @@ def _aggregate(
         parts = parts.with_columns(*products)
     aggregations = [sums[name].alias(f"{prefix}_{name}") for name in needed] + list(also)
     if parts.implementation is nw.Implementation.POLARS:
-        aggregated = _polars_grouped(parts.to_native(), by, aggregations)
+        aggregated = _polars_grouped(parts.to_native(), by, aggregations, packed=packed)
     else:
         aggregated = parts.group_by(by, "date_index").agg(*aggregations)
     has_parts = nw.col(f"{prefix}_weight") > 0
@@ -866,25 +879,27 @@ _AGGREGATOR_SUMS: Mapping[str, tuple[str, ...]] = {
 _PACKED = 2**32
 
 
-def _polars_grouped(parts: Any, by: str, aggregations: Sequence[Any]) -> Any:
+def _packed_key(nw: Any, by: str) -> Any:
+    """`by` and the date index packed in one integer, `_KEY` (both are positions < 2**31)."""
+    row = nw.col(by).cast(nw.Int64) * _PACKED + nw.col("date_index").cast(nw.Int64)
+    return row.alias(_KEY)
+
+
+def _polars_grouped(parts: Any, by: str, aggregations: Sequence[Any], *, packed: bool) -> Any:
     """polars: grouped by one integer packing `by` and the date index, then unpacked.
 
-    One key of 64 bits groups far faster than two columns. Rows and date indices are
-    positions, below 2**31 each.
+    One key of 64 bits groups far faster than two columns.
     """
-    import polars as pl  # noqa: PLC0415 - only with polars frames
-
     nw = narwhals()
-    types = parts.collect_schema()
-    key = pl.col(by).cast(pl.Int64) * _PACKED + pl.col("date_index").cast(pl.Int64)
-    keyed = nw.from_native(parts.with_columns(key.alias(_KEY)))
-    grouped = keyed.group_by(_KEY).agg(*aggregations).to_native()
-    return nw.from_native(
-        grouped.with_columns(
-            (pl.col(_KEY) // _PACKED).cast(types[by]).alias(by),
-            (pl.col(_KEY) % _PACKED).cast(types["date_index"]).alias("date_index"),
-        ).drop(_KEY)
-    )
+    frame = nw.from_native(parts)
+    types = frame.collect_schema()
+    aggregated = frame.with_columns(_packed_key(nw, by)).group_by(_KEY).agg(*aggregations)
+    if packed:
+        return aggregated
+    return aggregated.with_columns(
+        (nw.col(_KEY) // _PACKED).cast(types[by]).alias(by),
+        (nw.col(_KEY) % _PACKED).cast(types["date_index"]).alias("date_index"),
+    ).drop(_KEY)
 
 
 _KEY = "__okrkpi_key"
