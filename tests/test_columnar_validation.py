@@ -363,6 +363,13 @@ GAPS = {
         "leads",
         "milestones[row 0].key_result_id: a threshold key result has no milestones",
     ),
+    "a day planned twice": (
+        "plans",
+        1,
+        "at",
+        date(2026, 7, 31),
+        "key_results[row 0]: expected each day planned once, got datetime.date(2026, 7, 31)",
+    ),
     "a threshold without its line": (
         "key_results",
         2,
@@ -443,5 +450,66 @@ def test_a_key_results_check_ins_are_not_read_when_it_is_not():
                 "key_results[row 0].kind: expected one of metric, binary, threshold, milestones, "
                 "zoned, ordinal, got 'guess'"
             )
+        ],
+    )
+
+
+BAD_VALUES = {
+    "objectives": {
+        "title": [None],
+        "id": ["co"],
+        "commitment": ["maybe"],
+        "cycle": ["2026-Q9", None],
+        "parent_id": ["mk"],
+    },
+    "key_results": {
+        "title": [None],
+        "kind": ["guess", "binary", "milestones"],
+        "id": ["rev"],
+        "start": [None, math.inf],
+        "threshold": [None],
+        "stretch": [None],
+    },
+    "check_ins": {
+        "value": [None, 0.5, 7.0, 3.0, math.inf, -1.0, 20.0],
+        "at": [date(1850, 1, 1), None, date(2026, 7, 10)],  # with 20.0: row 0 again
+        "confidence": [11.0, 0.5],
+        "objective_id": ["nowhere"],
+        "key_result_id": ["nothing", "rev"],
+    },
+    "milestones": {"name": [None], "weight": [-1.0], "key_result_id": ["leads", "nothing"]},
+    "plans": {"at": [None, date(1850, 1, 1)], "value": [None], "key_result_id": ["launch"]},
+}
+
+
+@st.composite
+def bad_tables(draw):
+    """The rich tables with one to three bad cells, anywhere."""
+    tables = dict(RICH)
+    for _ in range(draw(st.integers(1, 3))):
+        table = draw(st.sampled_from(sorted(BAD_VALUES)))
+        column = draw(st.sampled_from(sorted(BAD_VALUES[table])))
+        value = draw(st.sampled_from(BAD_VALUES[table][column]))
+        row = draw(st.integers(0, len(tables[table]) - 1))
+        tables[table] = set_cell(tables[table], row, column, value)
+    return tables
+
+
+@settings(max_examples=150, deadline=None)
+@given(bad_tables())
+def test_bad_tables_give_from_frames_problems_in_its_order(tables):
+    kind, problems = assert_same_problems(tables)
+    assert kind == "ok" or problems
+
+
+@pytest.mark.parametrize("backend", ["polars", "pandas"])
+def test_a_check_in_written_twice(backend):
+    check_ins = pl.concat([RICH["check_ins"], RICH["check_ins"].slice(0, 2)])
+    assert assert_same_problems({**RICH, "check_ins": check_ins}, backend) == (
+        "ValidationError",
+        [
+            f"check_ins[row {row}]: the same check-in as row {first} (key result, at and value); "
+            "give both an id to keep both"
+            for row, first in ((8, 0), (9, 1))
         ],
     )

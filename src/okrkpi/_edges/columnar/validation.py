@@ -330,6 +330,30 @@ def _placed(nw: Any, frames: Mapping[str, Any], problems: Problems) -> list[_Fou
         ):
             continue  # a cell its kind does not read
         kept.append(item)
+    # A repeated objective id: from_frames reads no further cell of its row.
+    repeated = {item.row for item in kept if item.table == "objectives" and item.step == "repeat"}
+    kept = [
+        item
+        for item in kept
+        if not (
+            item.table == "objectives"
+            and item.row in repeated
+            and item.step != "repeat"
+            and item.column not in ("id", "title")  # read before the id is compared
+        )
+    ]
+    # An objective not built (no id or title, or refused links): the model checks nothing.
+    unbuilt = {
+        item.row
+        for item in kept
+        if item.table == "objectives" and item.step == "cell" and item.column in ("id", "title")
+    }
+    unbuilt |= {item.owner[1] for item in kept if item.owner is not None and item.owner[0] == 7}
+    kept = [
+        item
+        for item in kept
+        if not (item.table == "objectives" and item.step == "model" and item.row in unbuilt)
+    ]
     blocked = _blocked(kept, owners, kinds)
     placed = []
     for item in kept:
@@ -412,9 +436,12 @@ def _order(
         own_steps = {"repeat": 3, "measure": 7, "model": 16}
         if step in own_steps:
             return (3, row, own_steps[step])
-        return (3, row, 6, _position(table, item.column, kinds.get(row)))
+        position = _position(table, item.column, kinds.get(row))
+        return (3, row, 0 if item.column in ("objective_id", "id", "title") else 6, position)
     if table in _LINKED:
         owner, group = owners.get((table, row), (None, row))
+        if owner is None and step not in ("dangling", "link", "key"):
+            return None  # from_frames reads no cell of a row linked to no key result
         if owner is None or step == "dangling":
             return (4, _LINKED.index(table), group, row, _position(table, item.column))
         if table == "check_ins":
@@ -452,13 +479,14 @@ def _blocked(
             needs = ("kind", "id", *_MEASURE_NEEDS.get(kind or "", ()))
             if item.column in needs or item.step == "measure":
                 blocked.setdefault(item.row, set()).add("measure")
-            if item.column in ("objective_id", "title", "id") or item.step == "repeat":
+            empty = item.step == "cell" and item.column in ("objective_id", "title", "id")
+            if empty or item.step == "repeat":
                 blocked.setdefault(item.row, set()).add("built")
             continue
         if item.table not in _LINKED:
             continue
         owner = owners.get((item.table, item.row), (None, 0))[0]
-        if owner is None or item.step in ("dangling", "model"):
+        if owner is None or item.step in ("dangling", "model", "link", "key"):
             continue
         if (
             item.table == "milestones"
@@ -924,6 +952,7 @@ def check_tables(
         _alignment_rows(nw, frames["objectives"], frames["alignments"], problems)
     _key_result_rows(nw, frames, problems)
     _check_in_values(nw, frames, problems)
+    _repeated_rows(nw, frames, problems)
     _cycles(nw, frames["objectives"], problems)
     objectives = frames["objectives"]
     _report(
@@ -1035,6 +1064,65 @@ def _key_result_rows(nw: Any, frames: Mapping[str, Any], problems: Problems) -> 
     )
 
 
+def _repeated_rows(nw: Any, frames: Mapping[str, Any], problems: Problems) -> None:
+    """Rows written twice.
+
+    A check-in (same key result, moment and value, not both with an id), and a metric's
+    plan with a day twice (the model names the earliest such day).
+    """
+    owners = _owner_rows(nw, frames["key_results"])
+    linked = (
+        frames["check_ins"]
+        .filter(~nw.col("value").is_null() & ~nw.col("moment").is_null())
+        .join(owners, on=["objective_id", "key_result_id"], how="inner")
+    )
+    linked = linked.with_columns(
+        nw.col(ROW).min().over("owner_row", "moment", "value").alias("first_row")
+    )
+    firsts = linked.filter(nw.col(ROW) == nw.col("first_row")).select(
+        "first_row", nw.col("id").alias("first_id")
+    )
+    again = linked.filter(nw.col(ROW) > nw.col("first_row")).join(
+        firsts, on="first_row", how="left"
+    )
+    _report(
+        nw,
+        "check_ins",
+        again.filter(nw.col("id").is_null() | nw.col("first_id").is_null()),
+        None,
+        ("first_row",),
+        lambda row: (
+            f"the same check-in as row {int(row['first_row'])} (key result, at and value); "
+            "give both an id to keep both"
+        ),
+        problems,
+        "repeat",
+    )
+    if "plans" not in frames:
+        return
+    planned = (
+        frames["plans"]
+        .filter(~nw.col("day").is_null() & ~nw.col("value").is_null())
+        .join(owners, on=["objective_id", "key_result_id"], how="inner")
+        .filter(nw.col("owner_kind") == "metric")
+    )
+    twice = planned.with_columns(
+        nw.col(ROW).min().over("owner_row", "day").alias("first_row")
+    ).filter(nw.col(ROW) > nw.col("first_row"))
+    earliest = twice.filter(nw.col("day") == nw.col("day").min().over("owner_row"))
+    earliest = earliest.filter(nw.col(ROW) == nw.col(ROW).min().over("owner_row"))
+    _report(
+        nw,
+        "key_results",
+        earliest.with_columns(nw.col("owner_row").alias(ROW)),
+        None,
+        ("at",),
+        lambda row: f"expected each day planned once, got {describe(_plain(row['at']))}",
+        problems,
+        "measure",
+    )
+
+
 def _check_in_values(nw: Any, frames: Mapping[str, Any], problems: Problems) -> None:
     """Each check-in's value as its key result's kind reads it.
 
@@ -1137,7 +1225,7 @@ def _report(
     nw: Any,
     table: str,
     frame: Any,
-    column: str,
+    column: str | None,
     shown: Sequence[str],
     message: Callable[[dict[str, Any]], str],
     problems: Problems,
@@ -1395,10 +1483,13 @@ def _cells(nw: Any, frames: Mapping[str, Any], problems: Problems) -> None:
         ("milestones", "weight"),
     ):
         if table in frames:
+            negative = nw.col(column) < 0
+            if table == "milestones":  # a step without a name is not built
+                negative = negative & ~nw.col("name").is_null()
             _report(
                 nw,
                 table,
-                frames[table].filter(nw.col(column) < 0),
+                frames[table].filter(negative),
                 column,
                 (column,),
                 _negative(column),
