@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from okrkpi import AlignmentError, ValidationError
+from okrkpi import AlignmentError, AlignmentTree, ValidationError
 from okrkpi.examples import example_objectives
 from okrkpi.serde import Document
 from okrkpi.tables import from_frames, score_frames, to_frames
@@ -513,3 +513,22 @@ def test_a_check_in_written_twice(backend):
             for row, first in ((8, 0), (9, 1))
         ],
     )
+
+
+TREE_FAULTS = {
+    "a loop": [("co", "pr", 1.0, None)],
+    "an unknown parent": [("pr", "ghost", 1.0, None)],
+    "a key result the parent does not have": [("pr", "mk", 1.0, "nokr")],
+}
+
+
+@pytest.mark.parametrize("fault", list(TREE_FAULTS))
+def test_the_tree_is_refused_as_alignment_tree_refuses_it(fault):
+    # from_frames reads the links; AlignmentTree, which score_frames stands for, refuses them.
+    tables = {**RICH, "alignments": links_of(TREE_FAULTS[fault])}
+    document = from_frames(**tables)
+    with pytest.raises(AlignmentError) as pure:
+        AlignmentTree(document.objectives)
+    with pytest.raises(AlignmentError) as engine:
+        score_frames(date(2026, 8, 1), **tables)
+    assert engine.value.problems == pure.value.problems

@@ -27,6 +27,7 @@ from typing import Any
 
 import attrs
 
+from okrkpi._alignment.tree import _check_links, _find_loops
 from okrkpi._edges.columnar._frames import ROW, SCORED_TABLES, Inputs
 from okrkpi._edges.serde import MAX_PROBLEMS
 from okrkpi._edges.tables import (
@@ -968,7 +969,7 @@ def check_tables(
         "model",
     )
     problems.raise_any(nw, frames)
-    _tree_links(nw, frames["objectives"])
+    _tree_links(nw, frames)
 
 
 def _owner_rows(nw: Any, key_results: Any) -> Any:
@@ -1607,21 +1608,79 @@ def _negative(column: str) -> Callable[[dict[str, Any]], str]:
     return lambda row: f"expected a number >= 0, got {describe(row[column])}"
 
 
-def _tree_links(nw: Any, objectives: Any) -> None:
-    """Links `AlignmentTree` checks: an objective aligned to one that is not there."""
-    ids = objectives.select(nw.col("id").alias("parent_id"), nw.lit(value=True).alias("known"))
-    unknown = (
-        objectives.filter(~nw.col("parent_id").is_null())
-        .join(ids, on="parent_id", how="left")
-        .filter(nw.col("known").is_null())
+def _tree_links(nw: Any, frames: Mapping[str, Any]) -> None:
+    """The links `AlignmentTree` refuses, found by its own checks.
+
+    Unknown parents, a parent's key result that it does not have, loops through any link.
+
+    One query for the links (each objectives row's `parent_id`, then its alignments rows),
+    with whether the parent has the key result named; the walk is `AlignmentTree`'s.
+    """
+    objectives = frames["objectives"]
+    owners = objectives.select(nw.col("id").alias("objective_id"), nw.col(ROW).alias("row"))
+    first = objectives.filter(~nw.col("parent_id").is_null()).select(
+        nw.col("id").alias("objective_id"),
+        "parent_id",
+        "parent_key_result_id",
+        nw.col(ROW).alias("row"),
+        nw.lit(-1.0).alias("link_row"),
     )
-    found = first_rows(nw, unknown.select(ROW, "id", "parent_id")).drop(ROW).rows()
-    problems = [
-        Problem(f"objectives[{oid!r}].parent_id", f"unknown parent {parent!r}")
-        for oid, parent in found
-    ]
+    links = first
+    if "alignments" in frames:
+        more = (
+            frames["alignments"]
+            .join(owners, on="objective_id", how="inner")
+            .select(
+                "objective_id",
+                "parent_id",
+                nw.col("parent_key_result_id").cast(nw.String),
+                "row",
+                nw.col(ROW).cast(nw.Float64).alias("link_row"),
+            )
+        )
+        links = nw.concat([first, more])
+    known = (
+        frames["key_results"]
+        .select(
+            nw.col("objective_id").alias("parent_id"),
+            nw.col("id").alias("parent_key_result_id"),
+            nw.lit(value=True).alias("has_key_result"),
+        )
+        .unique()
+    )
+    links = links.join(known, on=["parent_id", "parent_key_result_id"], how="left")
+    rows = (
+        links.select(
+            "objective_id", "parent_id", "parent_key_result_id", "has_key_result", "row", "link_row"
+        )
+        .collect()
+        .rows()
+    )
+    if not rows:
+        return
+    order = [oid for oid, _ in objectives.select("id", ROW).sort(ROW).collect().rows()]
+    stand_ins = {oid: _Linked() for oid in order}
+    for oid, parent, key_result, has, _, _ in sorted(rows, key=lambda row: (row[4], row[5])):
+        linked = stand_ins[oid]
+        linked.parents[parent] = None
+        if key_result is not None:
+            linked.parent_key_results[parent] = key_result
+            if has and parent in stand_ins:
+                stand_ins[parent].key_results.append(_Linked(id=key_result))
+    by_id: Any = stand_ins  # duck-typed: the checks read parents, their key results, ids
+    problems = _check_links(by_id, order) + _find_loops(by_id, order)
     if problems:
         raise AlignmentError(*problems)
+
+
+@attrs.define
+class _Linked:
+    """What `AlignmentTree`'s checks read of an objective (or of a key result: its id)."""
+
+    parents: dict[str, None] = attrs.Factory(dict)
+    parent_key_results: dict[str, str] = attrs.Factory(dict)
+    key_results: list[_Linked] = attrs.Factory(list)
+    id: str = ""
 
 
 def _cycles(nw: Any, objectives: Any, problems: Problems) -> None:
