@@ -268,7 +268,8 @@ def outcome(call):
 
 
 def assert_same_problems(tables, backend="polars"):
-    """from_frames and score_frames(validate=True) refuse `tables` alike, in the same order."""
+    """from_frames (then AlignmentTree) and score_frames(validate=True) refuse `tables`
+    alike: the same problems in the same order."""
     if backend == "pandas":
         tables = {name: frame.to_pandas() for name, frame in tables.items()}
     elif backend == "lazy":
@@ -276,7 +277,8 @@ def assert_same_problems(tables, backend="polars"):
     eager = (
         {name: frame.collect() for name, frame in tables.items()} if backend == "lazy" else tables
     )
-    expected = outcome(lambda: from_frames(**eager))
+    # The engine rolls the tree up itself: the links AlignmentTree refuses, it refuses too.
+    expected = outcome(lambda: AlignmentTree(from_frames(**eager).objectives))
     assert outcome(lambda: score_frames(date(2026, 8, 1), **tables)) == expected
     return expected
 
@@ -362,6 +364,16 @@ GAPS = {
         "key_result_id",
         "leads",
         "milestones[row 0].key_result_id: a threshold key result has no milestones",
+    ),
+    "a zoned key result's values out of order": (
+        "key_results",
+        4,
+        "baseline",
+        70.0,
+        (
+            "key_results[row 4].commit: expected a value between baseline 70.0 and stretch 60.0, "
+            "got 30.0"
+        ),
     ),
     "a day planned twice": (
         "plans",
@@ -468,7 +480,7 @@ BAD_VALUES = {
         "id": ["rev"],
         "start": [None, math.inf],
         "threshold": [None],
-        "stretch": [None],
+        "stretch": [None, 35.0, 10.0],
     },
     "check_ins": {
         "value": [None, 0.5, 7.0, 3.0, math.inf, -1.0, 20.0],

@@ -34,6 +34,7 @@ from okrkpi._edges.tables import (
     TABLES,
     _BadCellError,
     _bool,
+    _column_of,
     _confidence_reader,
     _day_of,
     _is_null,
@@ -46,7 +47,7 @@ from okrkpi._edges.tables import (
 from okrkpi._errors import AlignmentError, Problem, ValidationError, describe
 from okrkpi._model._checks import EARLIEST, LATEST, enum_member
 from okrkpi._model.cycle import Cycle, CycleKind
-from okrkpi._model.key_result import KeyResultKind
+from okrkpi._model.key_result import KeyResultKind, Zoned
 from okrkpi._model.objective import Commitment, Level
 
 __all__ = ["check_tables", "prepared_columns"]
@@ -331,16 +332,19 @@ def _placed(nw: Any, frames: Mapping[str, Any], problems: Problems) -> list[_Fou
         ):
             continue  # a cell its kind does not read
         kept.append(item)
-    # A repeated objective id: from_frames reads no further cell of its row.
-    repeated = {item.row for item in kept if item.table == "objectives" and item.step == "repeat"}
+    # A repeated objective or key-result id: from_frames reads no further cell of its row.
+    repeated = {
+        (item.table, item.row)
+        for item in kept
+        if item.table in ("objectives", "key_results") and item.step == "repeat"
+    }
     kept = [
         item
         for item in kept
         if not (
-            item.table == "objectives"
-            and item.row in repeated
+            (item.table, item.row) in repeated
             and item.step != "repeat"
-            and item.column not in ("id", "title")  # read before the id is compared
+            and item.column not in ("objective_id", "id", "title")  # read before the id
         )
     ]
     # An objective not built (no id or title, or refused links): the model checks nothing.
@@ -954,6 +958,7 @@ def check_tables(
     _key_result_rows(nw, frames, problems)
     _check_in_values(nw, frames, problems)
     _repeated_rows(nw, frames, problems)
+    _zoned(nw, frames["key_results"], problems)
     _cycles(nw, frames["objectives"], problems)
     objectives = frames["objectives"]
     _report(
@@ -1660,7 +1665,8 @@ def _tree_links(nw: Any, frames: Mapping[str, Any]) -> None:
         return
     order = [oid for oid, _ in objectives.select("id", ROW).sort(ROW).collect().rows()]
     stand_ins = {oid: _Linked() for oid in order}
-    for oid, parent, key_result, has, _, _ in sorted(rows, key=lambda row: (row[4], row[5])):
+    for row in sorted(rows, key=lambda row: (row[4], row[5])):
+        oid, parent, key_result, has = (_plain(cell) for cell in row[:4])  # pandas' NaN
         linked = stand_ins[oid]
         linked.parents[parent] = None
         if key_result is not None:
@@ -1681,6 +1687,49 @@ class _Linked:
     parent_key_results: dict[str, str] = attrs.Factory(dict)
     key_results: list[_Linked] = attrs.Factory(list)
     id: str = ""
+
+
+def _zoned(nw: Any, key_results: Any, problems: Problems) -> None:
+    """A zoned key result's values as the model's `Zoned` takes them.
+
+    Read in Python once per distinct set of values (one small query); the rows of the
+    refused ones are reported.
+    """
+    columns = ("baseline", "stretch", "commit", "target")
+    zoned = key_results.filter(
+        (nw.col("kind").str.to_lowercase() == "zoned")
+        & ~nw.col("baseline").is_null()
+        & ~nw.col("stretch").is_null()
+    )
+    refused_by_column: dict[str, dict[tuple[Any, ...], str]] = {}
+    for values in zoned.select(*columns).unique().collect().rows():
+        cells = [_plain(value) for value in values]
+        if any(cell is not None and not math.isfinite(cell) for cell in cells):
+            continue  # an infinite cell is refused as a cell
+        try:
+            Zoned(cells[0], cells[1], commit=cells[2], target=cells[3])
+        except ValidationError as error:
+            problem = error.problems[0]
+            column = _column_of(problem.path, "key_results")
+            refused_by_column.setdefault(column or "kind", {})[tuple(cells)] = problem.message
+    for column, found in refused_by_column.items():
+        same = [
+            _all_equal(nw, dict(zip(columns, values, strict=True)))
+            for values in list(found)[:MAX_PROBLEMS]
+        ]
+        matched = same[0]
+        for condition in same[1:]:
+            matched = matched | condition
+        _report(
+            nw,
+            "key_results",
+            zoned.filter(matched),
+            column,
+            columns,
+            _cycle_message(columns, found),
+            problems,
+            "measure",
+        )
 
 
 def _cycles(nw: Any, objectives: Any, problems: Problems) -> None:
