@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from okrkpi import AlignmentError, ValidationError
+from okrkpi import AlignmentError, AlignmentTree, ValidationError
 from okrkpi.examples import example_objectives
 from okrkpi.serde import Document
 from okrkpi.tables import from_frames, score_frames, to_frames
@@ -118,7 +118,7 @@ def test_problems_past_the_limit_are_counted():
         score_frames(date(2026, 8, 1), **{**TABLES, "check_ins": many})
     problems = raised.value.problems
     assert len(problems) == 101
-    assert str(problems[-1]) == f"$: ... and {len(many) - 100:,} more problems"
+    assert str(problems[-1]) == f"... and {len(many) - 100:,} more problems"
     assert str(problems[0]) == "check_ins[row 0].value: a value is required"
 
 
@@ -167,3 +167,380 @@ def test_the_alignments_rows_problems_are_those_from_frames_reports(fault):
     tables = {**TABLES, "objectives": objectives, "alignments": alignments}
     expected = problems_of(lambda: from_frames(**tables))
     assert problems_of(lambda: score_frames(date(2026, 8, 1), **tables)) == expected
+
+
+# -- the same problems, in the same order, as from_frames -----------------------------------------
+
+
+def _frame(rows, schema):
+    return pl.DataFrame(rows, schema=schema, orient="row")
+
+
+S, F, D, B = pl.String, pl.Float64, pl.Date, pl.Boolean
+# Every kind of key result, a custom cycle, milestones, plans and an alignments row.
+RICH = {
+    "objectives": _frame(
+        [
+            ("co", "Company", "committed", None, None, "2026-Q3", None, None, None),
+            ("mk", "Marketing", None, "co", None, "2026-Q3", None, None, 1.0),
+            ("pr", "Product", None, "co", "rev", "2026-Q3", None, None, None),
+            (
+                "cu",
+                "Custom",
+                None,
+                None,
+                None,
+                "sprint-1",
+                date(2026, 7, 1),
+                date(2026, 9, 30),
+                None,
+            ),
+        ],
+        {
+            "id": S,
+            "title": S,
+            "commitment": S,
+            "parent_id": S,
+            "parent_key_result_id": S,
+            "cycle": S,
+            "cycle_start": D,
+            "cycle_end": D,
+            "alignment_weight": F,
+        },
+    ),
+    "key_results": _frame(
+        [
+            ("co", "rev", "Revenue", "metric", 0.0, 100.0, None, None, None, None, None, None),
+            ("co", "launch", "Launch", "binary", None, None, None, None, None, None, None, None),
+            ("mk", "leads", "Leads", "threshold", None, None, 50.0, True, None, None, None, None),
+            ("mk", "steps", "Steps", "milestones", None, None, None, None, None, None, None, None),
+            ("pr", "nps", "NPS", "zoned", None, 40.0, None, None, 10.0, 60.0, 30.0, None),
+            ("pr", "mood", "Mood", "ordinal", None, None, None, None, None, None, None, None),
+            ("cu", "done", "Done", "binary", None, None, None, None, None, None, None, False),
+        ],
+        {
+            "objective_id": S,
+            "id": S,
+            "title": S,
+            "kind": S,
+            "start": F,
+            "target": F,
+            "threshold": F,
+            "above": B,
+            "baseline": F,
+            "stretch": F,
+            "commit": F,
+            "done": B,
+        },
+    ),
+    "check_ins": _frame(
+        [
+            ("co", "rev", date(2026, 7, 10), 20.0, 7.0),
+            ("co", "launch", date(2026, 7, 11), 1.0, None),
+            ("mk", "leads", date(2026, 7, 12), 55.0, 5.0),
+            ("mk", "steps", date(2026, 7, 13), 1.0, None),
+            ("pr", "nps", date(2026, 7, 14), 35.0, 6.0),
+            ("pr", "mood", date(2026, 7, 15), 2.0, None),
+            ("cu", "done", date(2026, 7, 16), 0.0, None),
+            ("co", "rev", date(2026, 8, 10), 40.0, 8.0),
+        ],
+        {"objective_id": S, "key_result_id": S, "at": D, "value": F, "confidence": F},
+    ),
+    "milestones": _frame(
+        [("mk", "steps", "one", 1.0), ("mk", "steps", "two", 2.0)],
+        {"objective_id": S, "key_result_id": S, "name": S, "weight": F},
+    ),
+    "plans": _frame(
+        [("co", "rev", date(2026, 7, 31), 30.0), ("co", "rev", date(2026, 8, 31), 60.0)],
+        {"objective_id": S, "key_result_id": S, "at": D, "value": F},
+    ),
+    "alignments": links_of([("pr", "mk", 1.0, None)]),
+}
+
+
+def outcome(call):
+    """The error's kind and its problems in order, or "ok": never a backend's exception."""
+    try:
+        call()
+    except ValidationError as error:
+        return type(error).__name__, [str(problem) for problem in error.problems]
+    return "ok", []
+
+
+def assert_same_problems(tables, backend="polars"):
+    """from_frames (then AlignmentTree) and score_frames(validate=True) refuse `tables`
+    alike: the same problems in the same order."""
+    if backend == "pandas":
+        tables = {name: frame.to_pandas() for name, frame in tables.items()}
+    elif backend == "lazy":
+        tables = {name: frame.lazy() for name, frame in tables.items()}
+    eager = (
+        {name: frame.collect() for name, frame in tables.items()} if backend == "lazy" else tables
+    )
+    # The engine rolls the tree up itself: the links AlignmentTree refuses, it refuses too.
+    expected = outcome(lambda: AlignmentTree(from_frames(**eager).objectives))
+    assert outcome(lambda: score_frames(date(2026, 8, 1), **tables)) == expected
+    return expected
+
+
+def test_the_rich_tables_read_well_in_both():
+    assert assert_same_problems(RICH) == ("ok", [])
+
+
+def text_values(frame):
+    return frame.with_columns(pl.col("value").cast(pl.String))
+
+
+# One gap each: table, row, column, value (or a whole table), and the problem from_frames reports.
+GAPS = {
+    "a cycle that is no cycle's name": (
+        "objectives",
+        0,
+        "cycle",
+        "2026-Q9",
+        (
+            "objectives[row 0].cycle: expected a cycle name like '2026-Q3', '2026', 'FY2027' or "
+            "'FY2027-Q1', got '2026-Q9'"
+        ),
+    ),
+    "a custom cycle with one date": (
+        "objectives",
+        3,
+        "cycle_end",
+        None,
+        "objectives[row 3].cycle_end: a value is required: a custom cycle has two dates",
+    ),
+    "a custom cycle that ends before it starts": (
+        "objectives",
+        3,
+        "cycle_end",
+        date(2026, 6, 1),
+        (
+            "objectives[row 3].cycle: expected a date on or after start 2026-07-01, "
+            "got datetime.date(2026, 6, 1)"
+        ),
+    ),
+    "a binary check-in of 0.5": (
+        "check_ins",
+        1,
+        "value",
+        0.5,
+        "check_ins[row 1].value: expected True/False (or 1/0) for a binary key result, got 0.5",
+    ),
+    "an ordinal check-in outside its zones": (
+        "check_ins",
+        5,
+        "value",
+        7.0,
+        (
+            "check_ins[row 5].value: expected a Zone (FAIL, COMMIT, TARGET, STRETCH) or its number "
+            "0..3, got 7.0"
+        ),
+    ),
+    "a milestones check-in past its steps": (
+        "check_ins",
+        3,
+        "value",
+        5.0,
+        "check_ins[row 3].value: expected a whole count from 0 to 2, got 5.0",
+    ),
+    "an infinite check-in": (
+        "check_ins",
+        0,
+        "value",
+        math.inf,
+        "check_ins[row 0].value: expected a finite number, got inf",
+    ),
+    "a plan for a binary key result": (
+        "plans",
+        0,
+        "key_result_id",
+        "launch",
+        "plans[row 0].key_result_id: a binary key result has no plans",
+    ),
+    "a milestone for a threshold": (
+        "milestones",
+        0,
+        "key_result_id",
+        "leads",
+        "milestones[row 0].key_result_id: a threshold key result has no milestones",
+    ),
+    "a zoned key result's values out of order": (
+        "key_results",
+        4,
+        "baseline",
+        70.0,
+        (
+            "key_results[row 4].commit: expected a value between baseline 70.0 and stretch 60.0, "
+            "got 30.0"
+        ),
+    ),
+    "a day planned twice": (
+        "plans",
+        1,
+        "at",
+        date(2026, 7, 31),
+        "key_results[row 0]: expected each day planned once, got datetime.date(2026, 7, 31)",
+    ),
+    "a threshold without its line": (
+        "key_results",
+        2,
+        "threshold",
+        None,
+        "key_results[row 2].threshold: a value is required",
+    ),
+    "an objective aligned to itself": (
+        "objectives",
+        1,
+        "parent_id",
+        "mk",
+        "objectives[row 1].parent_id: aligned to itself ('mk')",
+    ),
+}
+
+
+@pytest.mark.parametrize("gap", list(GAPS))
+@pytest.mark.parametrize("backend", ["polars", "lazy", "pandas"])
+def test_each_gap_gives_from_frames_problem(gap, backend):
+    table, row, column, value, problem = GAPS[gap]
+    tables = {**RICH, table: set_cell(RICH[table], row, column, value)}
+    assert assert_same_problems(tables, backend) == ("ValidationError", [problem])
+
+
+@pytest.mark.parametrize("backend", ["polars", "pandas"])
+def test_text_check_in_values_read_by_their_key_results_kind(backend):
+    check_ins = text_values(RICH["check_ins"])
+    check_ins = set_cell(set_cell(check_ins, 1, "value", "maybe"), 0, "value", "TARGET")
+    check_ins = set_cell(check_ins, 5, "value", "target")  # an ordinal's zone: read
+    tables = {**RICH, "check_ins": check_ins}
+    assert assert_same_problems(tables, backend) == (
+        "ValidationError",
+        [
+            "check_ins[row 0].value: expected a finite number, got 'TARGET'",
+            "check_ins[row 1].value: expected true or false, got 'maybe'",
+        ],
+    )
+
+
+def test_a_milestones_key_result_without_rows():
+    tables = {**RICH, "milestones": RICH["milestones"].head(0)}
+    assert assert_same_problems(tables) == (
+        "ValidationError",
+        ["key_results[row 3].kind: a milestones key result needs rows in milestones"],
+    )
+
+
+def test_type_and_value_problems_come_in_one_list_in_from_frames_order():
+    check_ins = set_cell(text_values(RICH["check_ins"]), 6, "value", "abc")
+    key_results = RICH["key_results"].with_columns(pl.lit(1.0).alias("weight"))
+    key_results = set_cell(set_cell(key_results, 2, "weight", -1.0), 6, "title", None)
+    objectives = set_cell(RICH["objectives"], 0, "cycle", "someday")
+    tables = {**RICH, "check_ins": check_ins, "key_results": key_results, "objectives": objectives}
+    assert assert_same_problems(tables, "pandas") == (
+        "ValidationError",
+        [
+            "key_results[row 2].weight: expected a number >= 0, got -1.0",
+            "key_results[row 6].title: a value is required",
+            "check_ins[row 6].value: expected true or false, got 'abc'",  # a binary key result's
+            (
+                "objectives[row 0].cycle: expected a cycle name like '2026-Q3', '2026', 'FY2027' "
+                "or 'FY2027-Q1', got 'someday'"
+            ),
+        ],
+    )
+
+
+def test_a_key_results_check_ins_are_not_read_when_it_is_not():
+    # from_frames reads no check-in of a key result without a measure: neither does this.
+    key_results = set_cell(RICH["key_results"], 0, "kind", "guess")
+    check_ins = set_cell(RICH["check_ins"], 0, "value", None)
+    tables = {**RICH, "key_results": key_results, "check_ins": check_ins}
+    assert assert_same_problems(tables) == (
+        "ValidationError",
+        [
+            (
+                "key_results[row 0].kind: expected one of metric, binary, threshold, milestones, "
+                "zoned, ordinal, got 'guess'"
+            )
+        ],
+    )
+
+
+BAD_VALUES = {
+    "objectives": {
+        "title": [None],
+        "id": ["co"],
+        "commitment": ["maybe"],
+        "cycle": ["2026-Q9", None],
+        "parent_id": ["mk"],
+    },
+    "key_results": {
+        "title": [None],
+        "kind": ["guess", "binary", "milestones"],
+        "id": ["rev"],
+        "start": [None, math.inf],
+        "threshold": [None],
+        "stretch": [None, 35.0, 10.0],
+    },
+    "check_ins": {
+        "value": [None, 0.5, 7.0, 3.0, math.inf, -1.0, 20.0],
+        "at": [date(1850, 1, 1), None, date(2026, 7, 10)],  # with 20.0: row 0 again
+        "confidence": [11.0, 0.5],
+        "objective_id": ["nowhere"],
+        "key_result_id": ["nothing", "rev"],
+    },
+    "milestones": {"name": [None], "weight": [-1.0], "key_result_id": ["leads", "nothing"]},
+    "plans": {"at": [None, date(1850, 1, 1)], "value": [None], "key_result_id": ["launch"]},
+}
+
+
+@st.composite
+def bad_tables(draw):
+    """The rich tables with one to three bad cells, anywhere."""
+    tables = dict(RICH)
+    for _ in range(draw(st.integers(1, 3))):
+        table = draw(st.sampled_from(sorted(BAD_VALUES)))
+        column = draw(st.sampled_from(sorted(BAD_VALUES[table])))
+        value = draw(st.sampled_from(BAD_VALUES[table][column]))
+        row = draw(st.integers(0, len(tables[table]) - 1))
+        tables[table] = set_cell(tables[table], row, column, value)
+    return tables
+
+
+@settings(max_examples=150, deadline=None)
+@given(bad_tables())
+def test_bad_tables_give_from_frames_problems_in_its_order(tables):
+    kind, problems = assert_same_problems(tables)
+    assert kind == "ok" or problems
+
+
+@pytest.mark.parametrize("backend", ["polars", "pandas"])
+def test_a_check_in_written_twice(backend):
+    check_ins = pl.concat([RICH["check_ins"], RICH["check_ins"].slice(0, 2)])
+    assert assert_same_problems({**RICH, "check_ins": check_ins}, backend) == (
+        "ValidationError",
+        [
+            f"check_ins[row {row}]: the same check-in as row {first} (key result, at and value); "
+            "give both an id to keep both"
+            for row, first in ((8, 0), (9, 1))
+        ],
+    )
+
+
+TREE_FAULTS = {
+    "a loop": [("co", "pr", 1.0, None)],
+    "an unknown parent": [("pr", "ghost", 1.0, None)],
+    "a key result the parent does not have": [("pr", "mk", 1.0, "nokr")],
+}
+
+
+@pytest.mark.parametrize("fault", list(TREE_FAULTS))
+def test_the_tree_is_refused_as_alignment_tree_refuses_it(fault):
+    # from_frames reads the links; AlignmentTree, which score_frames stands for, refuses them.
+    tables = {**RICH, "alignments": links_of(TREE_FAULTS[fault])}
+    document = from_frames(**tables)
+    with pytest.raises(AlignmentError) as pure:
+        AlignmentTree(document.objectives)
+    with pytest.raises(AlignmentError) as engine:
+        score_frames(date(2026, 8, 1), **tables)
+    assert engine.value.problems == pure.value.problems

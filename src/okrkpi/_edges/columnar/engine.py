@@ -121,12 +121,14 @@ def score_frames(
     }
     inputs = Inputs(given, _renames(columns))
     nw = narwhals()
-    frames = prepared_columns(nw, inputs, rules.local_days)
+    frames, found = prepared_columns(nw, inputs, rules.local_days)
     if not inputs.lazy:
         # Eager tables are in memory already: prepare them once, not once per query.
         frames = {name: frame.collect().lazy() for name, frame in frames.items()}
     if validate:
-        check_tables(nw, inputs, frames)
+        check_tables(nw, inputs, frames, found)
+    else:
+        found.raise_any()  # cells of a wrong type cannot be scored
     cycles = _cycle_days(nw, frames["objectives"])
     objective_table = _objectives(nw, frames["objectives"], cycles)
     key_result_table = _key_results(nw, frames, objective_table)

@@ -21,29 +21,33 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping, Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from types import MappingProxyType
 from typing import Any
 
 import attrs
 
+from okrkpi._alignment.tree import _check_links, _find_loops
 from okrkpi._edges.columnar._frames import ROW, SCORED_TABLES, Inputs
 from okrkpi._edges.serde import MAX_PROBLEMS
 from okrkpi._edges.tables import (
     TABLES,
     _BadCellError,
     _bool,
+    _column_of,
     _confidence_reader,
     _day_of,
     _is_null,
     _moment_reader,
     _number,
     _text,
+    _whole,
     _zone_value,
 )
 from okrkpi._errors import AlignmentError, Problem, ValidationError, describe
-from okrkpi._model._checks import EARLIEST, LATEST
-from okrkpi._model.key_result import KeyResultKind
+from okrkpi._model._checks import EARLIEST, LATEST, enum_member
+from okrkpi._model.cycle import Cycle, CycleKind
+from okrkpi._model.key_result import KeyResultKind, Zoned
 from okrkpi._model.objective import Commitment, Level
 
 __all__ = ["check_tables", "prepared_columns"]
@@ -92,48 +96,434 @@ def _type_of(table: str, column: str) -> str:
 
 @attrs.define
 class Problems:
-    """Problems found so far, each with where it sorts, and how many in all."""
+    """Problems found so far, each placed where `from_frames` would report it, and how many.
 
-    found: list[tuple[tuple[int, int, int], Problem]] = attrs.Factory(list)
+    A problem is kept with its table, row, column and step (what the pure reader was
+    doing when it met it); `raise_any` orders them as the pure reader reads: key cells,
+    links to objectives, then each key result with its milestones, plans and check-ins,
+    the rows linked to no key result, initiatives, alignments and objectives.
+    """
+
+    found: list[_Found] = attrs.Factory(list)
+    fixed: list[tuple[tuple[Any, ...], Problem]] = attrs.Factory(list)
     count: int = 0
+    # Rows whose cells were unreadable (a type problem reported): no "a value is required".
+    unreadable: dict[tuple[str, str], set[int]] = attrs.Factory(dict)
+    # Check-in value cells that are not plain numbers: read again with their key result's kind.
+    values: dict[int, Any] = attrs.Factory(dict)
+    # Every check-in value cell as given, when the column was read cell by cell.
+    raw_values: dict[int, Any] = attrs.Factory(dict)
+    # Whether the check-in values are a column of floats (from_frames reads such a column
+    # whole, leaving a binary key result's 0.5 to the model's check, not the cell's).
+    float_values: bool = True
 
-    def add(self, table: str, row: int, column: str | None, message: str) -> None:
+    def add(
+        self,
+        table: str,
+        row: int,
+        column: str | None,
+        message: str,
+        step: str = "cell",
+        owner: tuple[Any, ...] | None = None,
+    ) -> None:
         """One problem of `table[row N].column`, worded as `from_frames` words it."""
-        where = f"{table}[row {row}]" + (f".{column}" if column else "")
-        names = list(TABLES[table])
-        order = (SCORED_TABLES.index(table), row, -1 if column is None else names.index(column))
-        self.found.append((order, Problem(where, message)))
+        self.found.append(_Found(table, row, column, message, step, owner))
         self.count += 1
 
-    def add_at(self, order: tuple[int, int, int], problem: Problem) -> None:
-        """A problem that is not a cell's (a missing column, a loop in the tree)."""
-        self.found.append((order, problem))
+    def add_at(self, order: tuple[int, ...], problem: Problem) -> None:
+        """A problem that is not a cell's (a missing column)."""
+        self.fixed.append((order, problem))
         self.count += 1
 
     def more(self, count: int) -> None:
         """Problems counted but not fetched (past the first `MAX_PROBLEMS` of a check)."""
         self.count += count
 
-    def raise_any(self, error: type[ValidationError] = ValidationError) -> None:
-        """Raise every problem, sorted, the first `MAX_PROBLEMS` and a count of the rest."""
-        if not self.count:
+    def raise_any(
+        self,
+        nw: Any = None,
+        frames: Mapping[str, Any] | None = None,
+        error: type[ValidationError] = ValidationError,
+    ) -> None:
+        """Raise every problem in `from_frames`' order, the first `MAX_PROBLEMS`, the rest counted.
+
+        With the typed `frames`, each problem of a linked row is placed under its key
+        result, and the problems `from_frames` never meets (the check-ins of a key result
+        it could not read) are left out.
+        """
+        found = self.found
+        if frames is not None and found:
+            found = _placed(nw, frames, self)
+        ordered = sorted(
+            [*self.fixed, *((item.order, item.problem) for item in found)],
+            key=lambda item: item[0],
+        )
+        count = self.count - (len(self.found) - len(found))
+        if not count:
             return
-        ordered = [problem for _, problem in sorted(self.found, key=lambda item: item[0])]
-        shown = ordered[:MAX_PROBLEMS]
-        if self.count > MAX_PROBLEMS:
-            more = self.count - MAX_PROBLEMS
-            shown.append(Problem("$", f"... and {more:,} more problems"))
+        shown = [problem for _, problem in ordered[:MAX_PROBLEMS]]
+        if count > MAX_PROBLEMS:
+            shown.append(Problem("", f"... and {count - MAX_PROBLEMS:,} more problems"))
         raise error(*shown)
+
+
+@attrs.define
+class _Found:
+    """One problem, with what places it in `from_frames`' order."""
+
+    table: str
+    row: int
+    column: str | None
+    message: str
+    step: str
+    owner: tuple[Any, ...] | None
+    order: tuple[Any, ...] = ()
+
+    @property
+    def problem(self) -> Problem:
+        where = f"{self.table}[row {self.row}]" + (f".{self.column}" if self.column else "")
+        return Problem(where, self.message)
+
+
+# The tables in the order from_frames is given them, and the order of its steps.
+_GIVEN = ("objectives", "alignments", "key_results", "check_ins", "milestones", "plans")
+_LINKING = ("alignments", "key_results", "check_ins", "milestones", "plans", "initiatives")
+_LINKED = ("check_ins", "milestones", "plans")
+_KEY_COLUMNS = MappingProxyType(
+    {
+        "objectives": ("id", "parent_id", "parent_key_result_id", "carried_over_from"),
+        "alignments": ("objective_id", "parent_id", "parent_key_result_id"),
+        "key_results": ("objective_id", "id"),
+        "check_ins": ("objective_id", "key_result_id", "id"),
+        "milestones": ("objective_id", "key_result_id"),
+        "plans": ("objective_id", "key_result_id"),
+        "initiatives": ("objective_id", "id"),
+    }
+)
+# The order a row's cells are read in (a key result's measure cells by kind).
+_READ_ORDER = MappingProxyType(
+    {
+        "objectives": (
+            "id",
+            "title",
+            "",
+            "parent_id",
+            "parent_key_result_id",
+            "carried_over_from",
+            "owner",
+            "commitment",
+            "level",
+            "alignment_weight",
+            "closed_on",
+            "cycle",
+            "cycle_start",
+            "cycle_end",
+            "cycle_kind",
+            "cycle_fiscal_start_month",
+        ),
+        "alignments": ("objective_id", "parent_id", "weight", "parent_key_result_id"),
+        "key_results": (
+            "objective_id",
+            "id",
+            "title",
+            "",
+            "kind",
+            "start",
+            "target",
+            "unit",
+            "done",
+            "threshold",
+            "above",
+            "inclusive",
+            "baseline",
+            "stretch",
+            "commit",
+            "commit_text",
+            "target_text",
+            "stretch_text",
+            "weight",
+            "owner",
+            "source_kpi",
+        ),
+        "check_ins": ("value", "at", "confidence", "note"),
+        "milestones": ("name", "weight"),
+        "plans": ("at", "value"),
+        "initiatives": (
+            "objective_id",
+            "id",
+            "owner",
+            "progress",
+            "start",
+            "end",
+            "title",
+            "status",
+            "key_result_ids",
+        ),
+    }
+)
+# Which kinds of key result read each of their cells (the rest read every cell).
+_READ_BY = MappingProxyType(
+    {
+        "start": ("metric",),
+        "target": ("metric", "zoned"),
+        "unit": ("metric", "zoned"),
+        "done": ("binary",),
+        "threshold": ("threshold",),
+        "above": ("threshold",),
+        "inclusive": ("threshold",),
+        "baseline": ("zoned",),
+        "stretch": ("zoned",),
+        "commit": ("zoned",),
+        "commit_text": ("ordinal",),
+        "target_text": ("ordinal",),
+        "stretch_text": ("ordinal",),
+    }
+)
+# A key result's cells without which it has no measure (and its check-ins are not read).
+_MEASURE_NEEDS = MappingProxyType(
+    {
+        "metric": ("start", "target"),
+        "threshold": ("threshold",),
+        "zoned": ("baseline", "stretch"),
+    }
+)
+
+
+def _position(table: str, column: str | None, kind: str | None = None) -> float:
+    order = _READ_ORDER[table]
+    if column is None or column not in order:
+        return len(order)
+    if table == "key_results" and kind == "zoned" and column == "target":
+        return order.index("commit") + 0.5  # a zoned key result reads commit, then target
+    return order.index(column)
+
+
+def _placed(nw: Any, frames: Mapping[str, Any], problems: Problems) -> list[_Found]:
+    """The problems `from_frames` meets, each with its place in its order.
+
+    Small queries, for the rows with problems only: the key result each linked row
+    belongs to (its objective's first row with that id), and the kind of each key result.
+    """
+    found = problems.found
+    owners = _owners(nw, frames, found)
+    kinds = _kinds(
+        nw,
+        frames,
+        {
+            *(o[0] for o in owners.values() if o[0] is not None),
+            *(item.row for item in found if item.table == "key_results"),
+        },
+    )
+    kept: list[_Found] = []
+    for item in found:
+        if item.table == "check_ins" and item.row in problems.values:
+            owner = owners.get(("check_ins", item.row), (None, 0))[0]
+            kind = None if owner is None else kinds.get(owner)
+            message = _value_message(problems.values[item.row], kind)
+            if message is None:
+                continue
+            item.message = message
+        if (
+            item.table == "key_results"
+            and item.column is not None
+            and item.column in _READ_BY
+            and item.step == "cell"
+            and kinds.get(item.row) not in _READ_BY[item.column]
+        ):
+            continue  # a cell its kind does not read
+        kept.append(item)
+    # A repeated objective or key-result id: from_frames reads no further cell of its row.
+    repeated = {
+        (item.table, item.row)
+        for item in kept
+        if item.table in ("objectives", "key_results") and item.step == "repeat"
+    }
+    kept = [
+        item
+        for item in kept
+        if not (
+            (item.table, item.row) in repeated
+            and item.step != "repeat"
+            and item.column not in ("objective_id", "id", "title")  # read before the id
+        )
+    ]
+    # An objective not built (no id or title, or refused links): the model checks nothing.
+    unbuilt = {
+        item.row
+        for item in kept
+        if item.table == "objectives" and item.step == "cell" and item.column in ("id", "title")
+    }
+    unbuilt |= {item.owner[1] for item in kept if item.owner is not None and item.owner[0] == 7}
+    kept = [
+        item
+        for item in kept
+        if not (item.table == "objectives" and item.step == "model" and item.row in unbuilt)
+    ]
+    blocked = _blocked(kept, owners, kinds)
+    placed = []
+    for item in kept:
+        order = _order(item, owners, kinds)
+        if order is None or (order[0] == 3 and _hidden(item, order[1], blocked)):
+            continue
+        item.order = order
+        placed.append(item)
+    return placed
+
+
+def _value_message(cell: Any, kind: str | None) -> str | None:
+    """A check-in's value cell read as `from_frames` reads it for its key result's kind."""
+    read = {"ordinal": _zone_value, "binary": _bool}.get(kind or "", _number)
+    try:
+        read(cell)
+    except _BadCellError as bad:
+        return refused(bad, cell)
+    return None
+
+
+def _owners(
+    nw: Any, frames: Mapping[str, Any], found: Sequence[_Found]
+) -> dict[tuple[str, int], tuple[int | None, int]]:
+    """(table, row) of linked rows -> (its key result's row or None, its group's first row)."""
+    owners: dict[tuple[str, int], tuple[int | None, int]] = {}
+    first = (
+        frames["key_results"]
+        .filter(~nw.col("objective_id").is_null() & ~nw.col("id").is_null())
+        .group_by("objective_id", "id")
+        .agg(nw.col(ROW).min().alias("owner_row"))
+        .select("objective_id", nw.col("id").alias("key_result_id"), "owner_row")
+    )
+    for table in _LINKED:
+        rows = sorted({item.row for item in found if item.table == table})
+        if not rows or table not in frames:
+            continue
+        grouped = frames[table].with_columns(
+            nw.col(ROW).min().over("objective_id", "key_result_id").alias("group_row")
+        )
+        linked = (
+            grouped.filter(nw.col(ROW).is_in(rows))
+            .join(first, on=["objective_id", "key_result_id"], how="left")
+            .select(ROW, "owner_row", "group_row")
+            .collect()
+            .rows()
+        )
+        for row, owner, group in linked:
+            owners[(table, int(row))] = (None if owner is None else int(owner), int(group))
+    return owners
+
+
+def _kinds(nw: Any, frames: Mapping[str, Any], rows: set[int]) -> dict[int, str | None]:
+    """The kind (lower case) of the key results in `rows`."""
+    if not rows:
+        return {}
+    found = (
+        frames["key_results"]
+        .filter(nw.col(ROW).is_in(sorted(rows)))
+        .select(ROW, nw.col("kind").str.to_lowercase())
+        .collect()
+        .rows()
+    )
+    return {int(row): kind for row, kind in found}
+
+
+def _order(
+    item: _Found,
+    owners: Mapping[tuple[str, int], tuple[int | None, int]],
+    kinds: Mapping[int, str | None],
+) -> tuple[Any, ...] | None:
+    table, row, step = item.table, item.row, item.step
+    if item.owner is not None:
+        return item.owner
+    if step == "key":
+        return (0, _GIVEN.index(table), _KEY_COLUMNS[table].index(item.column or ""), row)
+    if step == "link":
+        return (1, _LINKING.index(table), row)
+    if table == "key_results":
+        own_steps = {"repeat": 3, "measure": 7, "model": 16}
+        if step in own_steps:
+            return (3, row, own_steps[step])
+        position = _position(table, item.column, kinds.get(row))
+        return (3, row, 0 if item.column in ("objective_id", "id", "title") else 6, position)
+    if table in _LINKED:
+        owner, group = owners.get((table, row), (None, row))
+        if owner is None and step not in ("dangling", "link", "key"):
+            return None  # from_frames reads no cell of a row linked to no key result
+        if owner is None or step == "dangling":
+            return (4, _LINKED.index(table), group, row, _position(table, item.column))
+        if table == "check_ins":
+            if step in ("repeat", "model"):
+                return (3, owner, 14 if step == "repeat" else 16, row)
+            return (3, owner, 13, _position(table, item.column), row)
+        if step == "misplaced":
+            return (3, owner, 8 if table == "milestones" else 9, row)
+        return (3, owner, 4 if table == "milestones" else 5, row, _position(table, item.column))
+    if table == "initiatives":
+        return (5, row, _position(table, item.column))
+    if table == "alignments":
+        link_steps = {"negative": 4.0, "self": 5.0, "repeat": 6.0}
+        return (6, row, link_steps.get(step, _position(table, item.column)))
+    objective_steps = {"repeat": 2.0, "cycle": 16.5, "model": 18.0}
+    return (7, row, objective_steps.get(step, _position(table, item.column)))
+
+
+# Steps of a key result's own row after which from_frames does not read its check-ins.
+def _blocked(
+    found: Sequence[_Found],
+    owners: Mapping[tuple[str, int], tuple[int | None, int]],
+    kinds: Mapping[int, str | None],
+) -> dict[int, set[str]]:
+    """What from_frames skips for each key result row, given its problems.
+
+    "measure" (no measure: its check-ins are not read), "history" (a check-in's cell
+    was refused: its check-ins are not compared), "built" (it is not built: the model's
+    checks of the key result and its values are not made).
+    """
+    blocked: dict[int, set[str]] = {}
+    for item in found:
+        if item.table == "key_results":
+            kind = kinds.get(item.row)
+            needs = ("kind", "id", *_MEASURE_NEEDS.get(kind or "", ()))
+            if item.column in needs or item.step == "measure":
+                blocked.setdefault(item.row, set()).add("measure")
+            empty = item.step == "cell" and item.column in ("objective_id", "title", "id")
+            if empty or item.step == "repeat":
+                blocked.setdefault(item.row, set()).add("built")
+            continue
+        if item.table not in _LINKED:
+            continue
+        owner = owners.get((item.table, item.row), (None, 0))[0]
+        if owner is None or item.step in ("dangling", "model", "link", "key"):
+            continue
+        if (
+            item.table == "milestones"
+            and item.step != "misplaced"
+            and kinds.get(owner) == "milestones"  # its steps are its measure
+        ):
+            blocked.setdefault(owner, set()).add("measure")
+        if item.table == "check_ins":
+            blocked.setdefault(owner, set()).add("history" if item.step == "cell" else "built")
+    return blocked
+
+
+def _hidden(item: _Found, owner: int, blocked: Mapping[int, set[str]]) -> bool:
+    """Whether from_frames, reading key result row `owner`, never meets this problem."""
+    states = blocked.get(owner, set())
+    if (item.table == "check_ins" or item.step == "misplaced") and "measure" in states:
+        return True
+    if item.table == "check_ins" and item.step == "repeat" and "history" in states:
+        return True
+    return item.step == "model" and bool(states)
 
 
 # -- 1. typed columns ------------------------------------------------------------------------------
 
 
-def prepared_columns(nw: Any, inputs: Inputs, local_days: bool) -> dict[str, Any]:
-    """Every table with the columns the engine reads, typed; bad cells of the types reported.
+def prepared_columns(nw: Any, inputs: Inputs, local_days: bool) -> tuple[dict[str, Any], Problems]:
+    """Every table with the columns the engine reads, typed, and the cells that are not.
 
     Adds `day` (and for check-ins `moment`, a sortable instant) from `at`, and
-    `cycle_first` / `cycle_last` from an objective's custom cycle dates.
+    `cycle_first` / `cycle_last` from an objective's custom cycle dates. A missing
+    required column is raised at once; the bad cells are returned, for `check_tables`
+    to report with the rest (or to raise, when the tables are not checked).
     """
     problems = Problems()
     missing_tables = [name for name in SCORED_TABLES if name not in inputs.frames]
@@ -157,8 +547,9 @@ def prepared_columns(nw: Any, inputs: Inputs, local_days: bool) -> dict[str, Any
                 )
             continue
         frames[table] = _typed(nw, table, frame, schema, inputs.lazy, problems, local_days)
-    problems.raise_any()
-    return frames
+    if problems.fixed:  # a column missing: the cells are not read as meant
+        problems.raise_any()
+    return frames, problems
 
 
 def _row_count(nw: Any, frame: Any) -> int:
@@ -176,6 +567,8 @@ def _typed(
 ) -> Any:
     python_read: dict[str, Callable[[Any], Any]] = {}
     empty: set[str] = set()
+    if table == "check_ins" and "value" in schema:
+        problems.float_values = schema["value"] in (nw.Float64, nw.Float32)
     for column in TABLES[table]:
         dtype = schema.get(column)
         if dtype is None or _is_null_type(dtype):
@@ -427,13 +820,24 @@ def _read_in_python(
         if table == "check_ins" and column == "value":
             read = _check_in_value
         values: list[Any] = []
+        step = "key" if column in _KEY_COLUMNS.get(table, ()) else "cell"
+        unreadable = problems.unreadable.setdefault((table, column), set())
         for row, cell in zip(rows, cells, strict=True):
             value = None
             if not _is_null(cell):
                 try:
                     value = read(cell)
                 except _BadCellError as bad:
-                    problems.add(table, row, column, refused(bad, cell))
+                    problems.add(table, row, column, refused(bad, cell), step)
+                    unreadable.add(row)
+                if table == "check_ins" and column == "value":
+                    problems.raw_values[row] = cell
+                if table == "check_ins" and column == "value" and not _plain_number(cell):
+                    # How it reads depends on its key result's kind: placed, then worded.
+                    problems.values[row] = cell
+                    if value is not None:
+                        problems.add(table, row, column, "", step)
+                    unreadable.add(row)
             values.append(value)
         columns = _python_columns(_type_of(table, column), column, values, local_days)
         for name, (items, dtype) in columns.items():
@@ -441,6 +845,14 @@ def _read_in_python(
         final[column] = list(columns)
     kept = [name for name in eager.columns if name not in readers]
     return eager.select(kept).with_columns(*added).lazy(), final
+
+
+def _plain_number(cell: Any) -> bool:
+    try:
+        _number(cell)
+    except _BadCellError:
+        return False
+    return True
 
 
 def _check_cells(
@@ -511,15 +923,18 @@ def _day_name(column: str) -> str:
     )
 
 
-def check_tables(nw: Any, inputs: Inputs, frames: Mapping[str, Any]) -> None:
+def check_tables(
+    nw: Any, inputs: Inputs, frames: Mapping[str, Any], problems: Problems | None = None
+) -> None:
     """The rules `from_frames` and `AlignmentTree` check, over whole columns.
 
-    Required cells, links to objectives, unique objective ids, known kinds, a metric's
-    start and target, weights >= 0, plausible dates (and, in `prepared_columns`, every
-    cell's type), then unknown parents. Raises every problem found, sorted by table,
-    row and column, as `from_frames` words them.
+    Required cells, links to objectives, unique ids, known kinds, each kind's cells and
+    check-in values, milestones and plans of the right key results, cycles, weights >= 0,
+    plausible dates (with `problems`, the cells `prepared_columns` found of a wrong
+    type), then unknown parents. Raises every problem found, in from_frames' order and
+    words.
     """
-    problems = Problems()
+    problems = Problems() if problems is None else problems
     _required_cells(nw, frames, problems)
     ids = (
         frames["objectives"]
@@ -540,8 +955,261 @@ def check_tables(nw: Any, inputs: Inputs, frames: Mapping[str, Any]) -> None:
     _values(nw, frames, problems)
     if "alignments" in frames:
         _alignment_rows(nw, frames["objectives"], frames["alignments"], problems)
-    problems.raise_any()
-    _tree_links(nw, frames["objectives"])
+    _key_result_rows(nw, frames, problems)
+    _check_in_values(nw, frames, problems)
+    _repeated_rows(nw, frames, problems)
+    _zoned(nw, frames["key_results"], problems)
+    _cycles(nw, frames["objectives"], problems)
+    objectives = frames["objectives"]
+    _report(
+        nw,
+        "objectives",
+        objectives.with_columns(nw.col(ROW).min().over("id").alias("first_row")).filter(
+            (nw.col("parent_id") == nw.col("id")) & (nw.col(ROW) == nw.col("first_row"))
+        ),  # a repeated id's row is not read further
+        "parent_id",
+        ("parent_id",),
+        lambda row: f"aligned to itself ({row['parent_id']!r})",
+        problems,
+        "model",
+    )
+    problems.raise_any(nw, frames)
+    _tree_links(nw, frames)
+
+
+def _owner_rows(nw: Any, key_results: Any) -> Any:
+    """Each key result's first row (the one its linked rows belong to), with its kind."""
+    keyed = key_results.filter(~nw.col("objective_id").is_null() & ~nw.col("id").is_null())
+    return (
+        keyed.with_columns(nw.col(ROW).min().over("objective_id", "id").alias("first_row"))
+        .filter(nw.col(ROW) == nw.col("first_row"))
+        .select(
+            "objective_id",
+            nw.col("id").alias("key_result_id"),
+            nw.col(ROW).alias("owner_row"),
+            nw.col("kind").str.to_lowercase().alias("owner_kind"),
+        )
+    )
+
+
+def _key_result_rows(nw: Any, frames: Mapping[str, Any], problems: Problems) -> None:
+    """Key results' rules beyond their cells' types.
+
+    An id used twice in its objective, its kind's required cells, and milestones and
+    plans rows of the wrong kind of key result (or none where a key result needs them).
+    """
+    key_results = frames["key_results"]
+    keyed = key_results.filter(~nw.col("objective_id").is_null() & ~nw.col("id").is_null())
+    _report(
+        nw,
+        "key_results",
+        keyed.with_columns(nw.col(ROW).min().over("objective_id", "id").alias("first_row")).filter(
+            nw.col(ROW) > nw.col("first_row")
+        ),
+        "id",
+        ("id", "first_row", "objective_id"),
+        lambda row: (
+            f"{describe(row['id'])} is already row {int(row['first_row'])}'s "
+            f"in objective {describe(row['objective_id'])}"
+        ),
+        problems,
+        "repeat",
+    )
+    kind = nw.col("kind").str.to_lowercase()
+    for kind_name, columns in _MEASURE_NEEDS.items():
+        for column in columns:
+            empty = (kind == kind_name) & nw.col(column).is_null()
+            unreadable = problems.unreadable.get(("key_results", column))
+            if unreadable:
+                empty = empty & ~nw.col(ROW).is_in(sorted(unreadable))
+            _report(
+                nw,
+                "key_results",
+                key_results.filter(empty),
+                column,
+                (),
+                lambda _: "a value is required",
+                problems,
+            )
+    owners = _owner_rows(nw, key_results)
+    kinds = [member.value for member in KeyResultKind]
+    for table, needs in (("milestones", "milestones"), ("plans", "metric")):
+        if table not in frames:
+            continue
+        linked = frames[table].join(owners, on=["objective_id", "key_result_id"], how="inner")
+        _report(
+            nw,
+            table,
+            linked.filter((nw.col("owner_kind") != needs) & nw.col("owner_kind").is_in(kinds)),
+            "key_result_id",
+            ("owner_kind",),
+            _misplaced_message(table),
+            problems,
+            "misplaced",
+        )
+    steps = (
+        frames["milestones"].select("objective_id", "key_result_id").unique()
+        if "milestones" in frames
+        else None
+    )
+    wanting = owners.filter(nw.col("owner_kind") == "milestones")
+    if steps is not None:
+        wanting = wanting.join(
+            steps.with_columns(nw.lit(value=True).alias("stepped")),
+            on=["objective_id", "key_result_id"],
+            how="left",
+        ).filter(nw.col("stepped").is_null())
+    _report(
+        nw,
+        "key_results",
+        wanting.with_columns(nw.col("owner_row").alias(ROW)),
+        "kind",
+        (),
+        lambda _: "a milestones key result needs rows in milestones",
+        problems,
+    )
+
+
+def _repeated_rows(nw: Any, frames: Mapping[str, Any], problems: Problems) -> None:
+    """Rows written twice.
+
+    A check-in (same key result, moment and value, not both with an id), and a metric's
+    plan with a day twice (the model names the earliest such day).
+    """
+    owners = _owner_rows(nw, frames["key_results"])
+    linked = (
+        frames["check_ins"]
+        .filter(~nw.col("value").is_null() & ~nw.col("moment").is_null())
+        .join(owners, on=["objective_id", "key_result_id"], how="inner")
+    )
+    linked = linked.with_columns(
+        nw.col(ROW).min().over("owner_row", "moment", "value").alias("first_row")
+    )
+    firsts = linked.filter(nw.col(ROW) == nw.col("first_row")).select(
+        "first_row", nw.col("id").alias("first_id")
+    )
+    again = linked.filter(nw.col(ROW) > nw.col("first_row")).join(
+        firsts, on="first_row", how="left"
+    )
+    _report(
+        nw,
+        "check_ins",
+        again.filter(nw.col("id").is_null() | nw.col("first_id").is_null()),
+        None,
+        ("first_row",),
+        lambda row: (
+            f"the same check-in as row {int(row['first_row'])} (key result, at and value); "
+            "give both an id to keep both"
+        ),
+        problems,
+        "repeat",
+    )
+    if "plans" not in frames:
+        return
+    planned = (
+        frames["plans"]
+        .filter(~nw.col("day").is_null() & ~nw.col("value").is_null())
+        .join(owners, on=["objective_id", "key_result_id"], how="inner")
+        .filter(nw.col("owner_kind") == "metric")
+    )
+    twice = planned.with_columns(
+        nw.col(ROW).min().over("owner_row", "day").alias("first_row")
+    ).filter(nw.col(ROW) > nw.col("first_row"))
+    earliest = twice.filter(nw.col("day") == nw.col("day").min().over("owner_row"))
+    earliest = earliest.filter(nw.col(ROW) == nw.col(ROW).min().over("owner_row"))
+    _report(
+        nw,
+        "key_results",
+        earliest.with_columns(nw.col("owner_row").alias(ROW)),
+        None,
+        ("at",),
+        lambda row: f"expected each day planned once, got {describe(_plain(row['at']))}",
+        problems,
+        "measure",
+    )
+
+
+def _check_in_values(nw: Any, frames: Mapping[str, Any], problems: Problems) -> None:
+    """Each check-in's value as its key result's kind reads it.
+
+    A binary key result's 1 or 0, an ordinal one's zone 0..3, a milestones one's count
+    of steps reached; from_frames reads a column of floats whole and leaves the values
+    to the model (which names a key result's first bad value only), and any other column
+    cell by cell (naming every bad cell).
+    """
+    check_ins = frames["check_ins"]
+    owners = _owner_rows(nw, frames["key_results"])
+    linked = check_ins.filter(~nw.col("value").is_null()).join(
+        owners, on=["objective_id", "key_result_id"], how="inner"
+    )
+    if "milestones" in frames:
+        counts = (
+            frames["milestones"]
+            .group_by("objective_id", "key_result_id")
+            .agg(nw.len().alias("steps"))  # simple aggregations: pandas has no others
+            .with_columns(nw.col("steps").cast(nw.Float64))
+        )
+        linked = linked.join(counts, on=["objective_id", "key_result_id"], how="left")
+    else:
+        linked = linked.with_columns(nw.lit(0.0).alias("steps"))
+    value, kind = nw.col("value"), nw.col("owner_kind")
+    finite = value.abs() < math.inf
+    binary = (kind == "binary") & ~value.is_in([0.0, 1.0])
+    whole = finite & (value == value.round(0))
+    zones = (kind == "ordinal") & ~(whole & (value >= 0) & (value <= 3))
+    count = (kind == "milestones") & ~(whole & (value >= 0) & (value <= nw.col("steps")))
+    if problems.raw_values:
+        # Read cell by cell: text cells were placed already; the rest read as numbers.
+        linked = linked.filter(~nw.col(ROW).is_in(sorted(problems.values)))
+    cell_by_cell = bool(problems.raw_values) or not problems.float_values
+    if not cell_by_cell:
+        # A float column with no empty or infinite cell is read whole.
+        unclean = nw.col("value").is_null() | ~(nw.col("value").abs() < math.inf)
+        cell_by_cell = _row_count(nw, check_ins.filter(unclean)) > 0
+    if cell_by_cell:
+        bad_cell = binary | ~finite
+        raw = problems.raw_values
+
+        def worded(row: dict[str, Any]) -> str:
+            cell = raw.get(int(row[ROW]), row["value"])
+            return _value_message(cell, row["owner_kind"]) or ""
+
+        _report(
+            nw,
+            "check_ins",
+            linked.filter(bad_cell),
+            "value",
+            ("value", "owner_kind"),
+            worded,
+            problems,
+        )
+        model = (zones | count) & ~bad_cell
+    else:
+        model = binary | zones | count
+    # The model names a key result's first bad value, in the order of its history.
+    bad = linked.filter(model)
+    first = bad.with_columns(nw.col("moment").min().over("owner_row").alias("first_moment"))
+    first = first.filter(nw.col("moment") == nw.col("first_moment"))
+    first = first.with_columns(nw.col(ROW).min().over("owner_row").alias("first_row"))
+
+    def checked(row: dict[str, Any]) -> str:
+        steps = _plain(row["steps"])
+        words = {
+            "binary": "True/False (or 1/0) for a binary key result",
+            "ordinal": "a Zone (FAIL, COMMIT, TARGET, STRETCH) or its number 0..3",
+        }.get(row["owner_kind"], f"a whole count from 0 to {int(steps or 0)}")
+        return f"expected {words}, got {describe(float(row['value']))}"
+
+    _report(
+        nw,
+        "check_ins",
+        first.filter(nw.col(ROW) == nw.col("first_row")),
+        "value",
+        ("value", "owner_kind", "steps"),
+        checked,
+        problems,
+        "model",
+    )
 
 
 def first_rows(nw: Any, frame: Any, count: int = MAX_PROBLEMS) -> Any:
@@ -563,49 +1231,52 @@ def _report(
     nw: Any,
     table: str,
     frame: Any,
-    column: str,
+    column: str | None,
     shown: Sequence[str],
     message: Callable[[dict[str, Any]], str],
     problems: Problems,
+    step: str = "cell",
+    owner: Callable[[dict[str, Any]], tuple[Any, ...]] | None = None,
 ) -> None:
-    """Every row of `frame` (the offending rows) as a problem of `table[row N].column`."""
+    """Every row of `frame` (the offending rows) as a problem of `table[row N].column`.
+
+    `step` (or `owner`, the row's place in from_frames' order) places it among the rest.
+    """
     total = _row_count(nw, frame)
     if not total:
         return
     for row in _fetched(nw, frame, shown):
-        problems.add(table, int(row[ROW]), column, message(row))
+        place = None if owner is None else owner(row)
+        problems.add(table, int(row[ROW]), column, message(row), step, place)
     problems.more(total - min(total, MAX_PROBLEMS))
 
 
 def _required_cells(nw: Any, frames: Mapping[str, Any], problems: Problems) -> None:
-    """Spec: a required cell is never empty ("a value is required")."""
+    """Spec: a required cell is never empty ("a value is required").
+
+    A cell whose type was refused is not reported again; an empty link of a linked row
+    is reported where from_frames meets it, with the rows linked to no key result.
+    """
     for table, frame in frames.items():
         for column, meaning in TABLES[table].items():
-            if not meaning.startswith("*") or (column == "at" and table == "check_ins"):
+            if not meaning.startswith("*"):
                 continue
+            name = "day" if column == "at" else column
+            empty = nw.col(name).is_null()
+            unreadable = problems.unreadable.get((table, column))
+            if unreadable:
+                empty = empty & ~nw.col(ROW).is_in(sorted(unreadable))
+            linking = table in _LINKED and column in ("objective_id", "key_result_id")
             _report(
                 nw,
                 table,
-                frame.filter(nw.col(_engine_name(table, column)).is_null()),
+                frame.filter(empty),
                 column,
                 (),
                 lambda _: "a value is required",
                 problems,
+                "dangling" if linking else "cell",
             )
-        if table == "check_ins":
-            _report(
-                nw,
-                table,
-                frame.filter(nw.col("day").is_null()),
-                "at",
-                (),
-                lambda _: "a value is required",
-                problems,
-            )
-
-
-def _engine_name(table: str, column: str) -> str:
-    return "day" if table == "plans" and column == "at" else column
 
 
 def _dangling_objectives(nw: Any, table: str, frame: Any, ids: Any, problems: Problems) -> None:
@@ -622,6 +1293,7 @@ def _dangling_objectives(nw: Any, table: str, frame: Any, ids: Any, problems: Pr
         ("objective_id",),
         lambda row: f"no objective has the id {describe(row['objective_id'])}",
         problems,
+        "link",
     )
 
 
@@ -644,6 +1316,7 @@ def _dangling_key_results(nw: Any, table: str, frame: Any, pairs: Any, problems:
             f"in objective {describe(row['objective_id'])}"
         ),
         problems,
+        "dangling",
     )
 
 
@@ -660,6 +1333,7 @@ def _repeated_ids(nw: Any, objectives: Any, problems: Problems) -> None:
         ("id", "first_row"),
         lambda row: f"{describe(row['id'])} is already row {int(row['first_row'])}'s",
         problems,
+        "repeat",
     )
 
 
@@ -682,6 +1356,7 @@ def _alignment_rows(nw: Any, objectives: Any, alignments: Any, problems: Problem
         ("parent_id",),
         lambda row: f"aligned to itself ({row['parent_id']!r})",
         problems,
+        "self",
     )
     links = readable.filter(nw.col("objective_id") != nw.col("parent_id")).with_columns(
         nw.col(ROW).min().over("objective_id", "parent_id").alias("first_row")
@@ -697,6 +1372,7 @@ def _alignment_rows(nw: Any, objectives: Any, alignments: Any, problems: Problem
             f"of objective {describe(row['objective_id'])}"
         ),
         problems,
+        "repeat",
     )
     owners = objectives.select(
         nw.col("id").alias("objective_id"),
@@ -718,6 +1394,7 @@ def _alignment_rows(nw: Any, objectives: Any, alignments: Any, problems: Problem
             f"{int(row['objective_row'])}'s parent_id"
         ),
         problems,
+        owner=lambda row: (7, int(row["objective_row"]), 17, 1, int(row[ROW])),
     )
     root_weight = owners.join(kept.select("objective_id").unique(), on="objective_id", how="inner")
     _report(
@@ -733,6 +1410,7 @@ def _alignment_rows(nw: Any, objectives: Any, alignments: Any, problems: Problem
             "rows give its links' weights"
         ),
         problems,
+        owner=lambda row: (7, int(row[ROW]), 17, 0),
     )
     # Every link at 0: the parent_id link (weight alignment_weight, default 1) and the rest.
     other = nw.col("first_parent").is_null() | (nw.col("parent_id") != nw.col("first_parent"))
@@ -769,9 +1447,10 @@ def _alignment_rows(nw: Any, objectives: Any, alignments: Any, problems: Problem
         "alignments",
         kept.join(zero, on="objective_id", how="inner"),
         "weight",
-        (),
+        ("objective_row",),
         lambda _: "every link weighs 0: at least one weight > 0",
         problems,
+        owner=lambda row: (7, int(row["objective_row"]), 17, 2, int(row[ROW])),
     )
 
 
@@ -802,6 +1481,7 @@ def _cells(nw: Any, frames: Mapping[str, Any], problems: Problems) -> None:
             f"expected a value different from start {row['start']!r}, got {describe(row['target'])}"
         ),
         problems,
+        "measure",
     )
     for table, column in (
         ("alignments", "weight"),
@@ -809,14 +1489,18 @@ def _cells(nw: Any, frames: Mapping[str, Any], problems: Problems) -> None:
         ("milestones", "weight"),
     ):
         if table in frames:
+            negative = nw.col(column) < 0
+            if table == "milestones":  # a step without a name is not built
+                negative = negative & ~nw.col("name").is_null()
             _report(
                 nw,
                 table,
-                frames[table].filter(nw.col(column) < 0),
+                frames[table].filter(negative),
                 column,
                 (column,),
                 _negative(column),
                 problems,
+                {"alignments": "negative", "key_results": "model"}.get(table, "cell"),
             )
     for table, column, day in (("check_ins", "at", "day"), ("plans", "at", "day")):
         if table in frames:
@@ -929,18 +1613,245 @@ def _negative(column: str) -> Callable[[dict[str, Any]], str]:
     return lambda row: f"expected a number >= 0, got {describe(row[column])}"
 
 
-def _tree_links(nw: Any, objectives: Any) -> None:
-    """Links `AlignmentTree` checks: an objective aligned to one that is not there."""
-    ids = objectives.select(nw.col("id").alias("parent_id"), nw.lit(value=True).alias("known"))
-    unknown = (
-        objectives.filter(~nw.col("parent_id").is_null())
-        .join(ids, on="parent_id", how="left")
-        .filter(nw.col("known").is_null())
+def _tree_links(nw: Any, frames: Mapping[str, Any]) -> None:
+    """The links `AlignmentTree` refuses, found by its own checks.
+
+    Unknown parents, a parent's key result that it does not have, loops through any link.
+
+    One query for the links (each objectives row's `parent_id`, then its alignments rows),
+    with whether the parent has the key result named; the walk is `AlignmentTree`'s.
+    """
+    objectives = frames["objectives"]
+    owners = objectives.select(nw.col("id").alias("objective_id"), nw.col(ROW).alias("row"))
+    first = objectives.filter(~nw.col("parent_id").is_null()).select(
+        nw.col("id").alias("objective_id"),
+        "parent_id",
+        "parent_key_result_id",
+        nw.col(ROW).alias("row"),
+        nw.lit(-1.0).alias("link_row"),
     )
-    found = first_rows(nw, unknown.select(ROW, "id", "parent_id")).drop(ROW).rows()
-    problems = [
-        Problem(f"objectives[{oid!r}].parent_id", f"unknown parent {parent!r}")
-        for oid, parent in found
-    ]
+    links = first
+    if "alignments" in frames:
+        more = (
+            frames["alignments"]
+            .join(owners, on="objective_id", how="inner")
+            .select(
+                "objective_id",
+                "parent_id",
+                nw.col("parent_key_result_id").cast(nw.String),
+                "row",
+                nw.col(ROW).cast(nw.Float64).alias("link_row"),
+            )
+        )
+        links = nw.concat([first, more])
+    known = (
+        frames["key_results"]
+        .select(
+            nw.col("objective_id").alias("parent_id"),
+            nw.col("id").alias("parent_key_result_id"),
+            nw.lit(value=True).alias("has_key_result"),
+        )
+        .unique()
+    )
+    links = links.join(known, on=["parent_id", "parent_key_result_id"], how="left")
+    rows = (
+        links.select(
+            "objective_id", "parent_id", "parent_key_result_id", "has_key_result", "row", "link_row"
+        )
+        .collect()
+        .rows()
+    )
+    if not rows:
+        return
+    order = [oid for oid, _ in objectives.select("id", ROW).sort(ROW).collect().rows()]
+    stand_ins = {oid: _Linked() for oid in order}
+    for row in sorted(rows, key=lambda row: (row[4], row[5])):
+        oid, parent, key_result, has = (_plain(cell) for cell in row[:4])  # pandas' NaN
+        linked = stand_ins[oid]
+        linked.parents[parent] = None
+        if key_result is not None:
+            linked.parent_key_results[parent] = key_result
+            if has and parent in stand_ins:
+                stand_ins[parent].key_results.append(_Linked(id=key_result))
+    by_id: Any = stand_ins  # duck-typed: the checks read parents, their key results, ids
+    problems = _check_links(by_id, order) + _find_loops(by_id, order)
     if problems:
         raise AlignmentError(*problems)
+
+
+@attrs.define
+class _Linked:
+    """What `AlignmentTree`'s checks read of an objective (or of a key result: its id)."""
+
+    parents: dict[str, None] = attrs.Factory(dict)
+    parent_key_results: dict[str, str] = attrs.Factory(dict)
+    key_results: list[_Linked] = attrs.Factory(list)
+    id: str = ""
+
+
+def _zoned(nw: Any, key_results: Any, problems: Problems) -> None:
+    """A zoned key result's values as the model's `Zoned` takes them.
+
+    Read in Python once per distinct set of values (one small query); the rows of the
+    refused ones are reported.
+    """
+    columns = ("baseline", "stretch", "commit", "target")
+    zoned = key_results.filter(
+        (nw.col("kind").str.to_lowercase() == "zoned")
+        & ~nw.col("baseline").is_null()
+        & ~nw.col("stretch").is_null()
+    )
+    refused_by_column: dict[str, dict[tuple[Any, ...], str]] = {}
+    for values in zoned.select(*columns).unique().collect().rows():
+        cells = [_plain(value) for value in values]
+        if any(cell is not None and not math.isfinite(cell) for cell in cells):
+            continue  # an infinite cell is refused as a cell
+        try:
+            Zoned(cells[0], cells[1], commit=cells[2], target=cells[3])
+        except ValidationError as error:
+            problem = error.problems[0]
+            column = _column_of(problem.path, "key_results")
+            refused_by_column.setdefault(column or "kind", {})[tuple(cells)] = problem.message
+    for column, found in refused_by_column.items():
+        same = [
+            _all_equal(nw, dict(zip(columns, values, strict=True)))
+            for values in list(found)[:MAX_PROBLEMS]
+        ]
+        matched = same[0]
+        for condition in same[1:]:
+            matched = matched | condition
+        _report(
+            nw,
+            "key_results",
+            zoned.filter(matched),
+            column,
+            columns,
+            _cycle_message(columns, found),
+            problems,
+            "measure",
+        )
+
+
+def _cycles(nw: Any, objectives: Any, problems: Problems) -> None:
+    """Each objective's cycle as from_frames reads it: a name, or a name and two dates.
+
+    The distinct names (and dates, kinds and fiscal months) are read in Python with the
+    model's own `Cycle`, one small query each; the rows of the refused ones are reported.
+    """
+    name, first, last = nw.col("cycle"), nw.col("cycle_start"), nw.col("cycle_end")
+    month = nw.col("cycle_fiscal_start_month")
+    _report(
+        nw,
+        "objectives",
+        objectives.filter(~month.is_null() & (month != month.round(0))),
+        "cycle_fiscal_start_month",
+        ("cycle_fiscal_start_month",),
+        _read_again(_whole, "cycle_fiscal_start_month"),
+        problems,
+    )
+    _report(
+        nw,
+        "objectives",
+        objectives.filter(name.is_null() & (~first.is_null() | ~last.is_null())),
+        "cycle",
+        (),
+        lambda _: "a cycle's name is required with cycle_start",
+        problems,
+        "cycle",
+    )
+    for column, given, other in (("cycle_end", first, last), ("cycle_start", last, first)):
+        _report(
+            nw,
+            "objectives",
+            objectives.filter(~name.is_null() & ~given.is_null() & other.is_null()),
+            column,
+            (),
+            lambda _: "a value is required: a custom cycle has two dates",
+            problems,
+            "cycle",
+        )
+    whole = nw.when(month == month.round(0)).then(month).otherwise(nw.lit(None, dtype=nw.Float64))
+    named = objectives.filter(~name.is_null() & first.is_null() & last.is_null())
+    dated = objectives.filter(~name.is_null() & ~first.is_null() & ~last.is_null())
+    for rows, columns in (
+        (named, ("cycle", "month")),
+        (dated, ("cycle", "cycle_first", "cycle_last", "cycle_kind", "month")),
+    ):
+        keyed = rows.with_columns(whole.alias("month"))
+        refused_cycles = {}
+        for values in keyed.select(*columns).unique().collect().rows():
+            cells = {column: _plain(value) for column, value in zip(columns, values, strict=True)}
+            message = _cycle_problem(cells)
+            if message is not None:
+                refused_cycles[tuple(cells.values())] = message
+        if not refused_cycles:
+            continue
+        same = [
+            _all_equal(nw, dict(zip(columns, values, strict=True)))
+            for values in list(refused_cycles)[:MAX_PROBLEMS]
+        ]
+        matched = same[0]
+        for condition in same[1:]:
+            matched = matched | condition
+        _report(
+            nw,
+            "objectives",
+            keyed.filter(matched),
+            "cycle",
+            columns,
+            _cycle_message(columns, refused_cycles),
+            problems,
+            "cycle",
+        )
+
+
+def _plain(value: Any) -> Any:
+    """A cell as Python: None for pandas' NaN and NaT, a day for a midnight Timestamp."""
+    if _is_null(value):
+        return None
+    if isinstance(value, datetime):
+        return value.date() if value.time() == datetime.min.time() else value
+    return value
+
+
+def _cycle_message(
+    columns: Sequence[str], found: Mapping[tuple[Any, ...], str]
+) -> Callable[[dict[str, Any]], str]:
+    return lambda row: found[tuple(_plain(row[column]) for column in columns)]
+
+
+def _misplaced_message(table: str) -> Callable[[dict[str, Any]], str]:
+    return lambda row: f"a {row['owner_kind']} key result has no {table}"
+
+
+def _all_equal(nw: Any, values: Mapping[str, Any]) -> Any:
+    conditions = [
+        nw.col(column).is_null() if value is None else nw.col(column) == value
+        for column, value in values.items()
+    ]
+    condition = conditions[0]
+    for more in conditions[1:]:
+        condition = condition & more
+    return condition
+
+
+def _cycle_problem(cells: Mapping[str, Any]) -> str | None:
+    """Why from_frames refuses a cycle of these cells, or None."""
+    month = cells["month"]
+    start_month = 1 if month is None else int(month)
+    try:
+        if "cycle_first" not in cells:
+            Cycle.parse(cells["cycle"], start_month=start_month)
+            return None
+        kind = cells["cycle_kind"]
+        chosen = CycleKind.CUSTOM if kind is None else enum_member("cycle_kind", CycleKind, kind)
+        Cycle(
+            cells["cycle"],
+            EPOCH + timedelta(days=int(cells["cycle_first"])),
+            EPOCH + timedelta(days=int(cells["cycle_last"])),
+            kind=chosen,
+            fiscal_start_month=None if month is None else int(month),
+        )
+    except ValidationError as error:
+        return "; ".join(problem.message for problem in error.problems)
+    return None
