@@ -327,6 +327,21 @@ def test_edge_cases_no_check_in_the_as_of_day_after_the_cycle_and_a_falling_metr
     assert [row["status"] for row in rows] == ["at_risk", "on_track", "missed"]
 
 
+def test_a_polars_without_collect_engines_gives_the_same_scores(monkeypatch):
+    frames = one_metric([(date(2026, 8, 1), 4.0), (date(2026, 8, 20), 6.0)], target=10.0)
+    days = [date(2026, 8, 10), date(2026, 8, 25)]
+    expected = score_frames(days, by="key_result", **frames).to_dicts()
+    collect = pl.LazyFrame.collect
+
+    def collect_without_engines(self, *args, **kwargs):
+        if "engine" in kwargs:  # as polars releases before `collect(engine=)` refuse it
+            raise TypeError("collect() got an unexpected keyword argument 'engine'")
+        return collect(self, *args, **kwargs)
+
+    monkeypatch.setattr(pl.LazyFrame, "collect", collect_without_engines)
+    assert score_frames(days, by="key_result", **frames).to_dicts() == expected
+
+
 def test_a_custom_strategy_is_refused_by_name():
     class Mine:
         name = "mine"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Hashable, Iterable, Iterator, Sequence
+from types import MappingProxyType
 from typing import Any, overload
 
 __all__ = ["ChunkedText", "SharedCells"]
@@ -19,7 +20,7 @@ _CHUNK = 1024  # cells joined into one string
 _SEPARATOR = "\x00"
 # Codes take the narrowest machine word that holds them: a byte for up to 256 distinct
 # cells (days, labels), then 2 bytes, then 4.
-_WIDER = {"B": ("H", 1 << 8), "H": ("I", 1 << 16), "I": ("I", 1 << 32)}
+_WIDER = MappingProxyType({"B": ("H", 1 << 8), "H": ("I", 1 << 16), "I": ("I", 1 << 32)})
 
 
 class SharedCells(Sequence[Any]):

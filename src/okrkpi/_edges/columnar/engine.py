@@ -22,6 +22,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime, timedelta
+from types import MappingProxyType
 from typing import Any, Literal
 
 from okrkpi._edges.columnar import rules as r
@@ -434,8 +435,11 @@ def _polars_ordered_states(checked: Any, before: Any) -> Any:
         checked.filter(pl.col("moment").is_not_null())
         .sort("key_result_row", "moment", ROW)
         .with_columns(pl.when(row.shift(-1) == row).then(pl.col("day").shift(-1)).alias("next_day"))
-        .collect(engine="in-memory")
     )
+    try:
+        ordered = ordered.collect(engine="in-memory")
+    except TypeError:  # a polars before `collect(engine=)`: its one engine is in memory
+        ordered = ordered.collect()
     first = (
         ordered.lazy()
         .filter(row.is_first_distinct())
@@ -871,11 +875,13 @@ def _aggregate(
 
 
 # The sums each aggregator (and the roll-ups combining two of them) reads.
-_AGGREGATOR_SUMS: Mapping[str, tuple[str, ...]] = {
-    "weighted_mean": ("weight", "sum"),
-    "minimum": ("weight", "min"),
-    "weighted_geometric_mean": ("weight", "log", "min", "max", "zero"),
-}
+_AGGREGATOR_SUMS: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {
+        "weighted_mean": ("weight", "sum"),
+        "minimum": ("weight", "min"),
+        "weighted_geometric_mean": ("weight", "log", "min", "max", "zero"),
+    }
+)
 
 # polars: a row and a date index packed in one integer, `row * _PACKED + date_index`.
 _PACKED = 2**32
