@@ -836,3 +836,24 @@ def test_ordinal_check_ins_read_zone_names_in_any_case():
         check_ins=[check_in(value=" Target ")],
     )
     assert history(document).latest_value() == 2.0
+
+
+def test_a_bad_check_in_found_by_the_model_is_named_by_its_own_row_in_an_unsorted_table():
+    with pytest.raises(ValidationError) as caught:
+        from_frames(
+            objectives=pl.DataFrame({"id": ["o"], "title": ["O"]}),
+            key_results=pl.DataFrame(
+                {"objective_id": ["o"], "id": ["k"], "title": ["K"], "kind": ["binary"]}
+            ),
+            check_ins=pl.DataFrame(
+                {
+                    "objective_id": ["o"] * 3,
+                    "key_result_id": ["k"] * 3,
+                    "at": [date(2026, 8, 20), date(2026, 8, 1), date(2026, 8, 10)],
+                    "value": [1.0, 0.0, 0.5],
+                }
+            ),
+        )
+    (problem,) = caught.value.problems
+    assert problem.path == "check_ins[row 2].value"  # the third row, third by date too
+    assert "0.5" in problem.message

@@ -64,7 +64,7 @@ from okrkpi._model.key_result import (
     Zoned,
 )
 from okrkpi._model.kpi import KPI, TargetRange
-from okrkpi._model.moments import DayOf, Moment, day_of, day_rule
+from okrkpi._model.moments import DayOf, Moment, day_of, day_rule, moment_key
 from okrkpi._model.objective import Commitment, Level, Objective
 from okrkpi._model.plan import PlannedValue
 from okrkpi._model.zones import Zone
@@ -1199,7 +1199,8 @@ def _read_key_results(
                 source_kpi=source,
             )
         except ValidationError as error:
-            _key_result_error(reader, error, row, check_in_rows)
+            in_order = _in_history_order(reader, tables["check_ins"][0], clean, check_in_rows)
+            _key_result_error(reader, error, row, in_order)
             continue
         by_objective.setdefault(objective_id, []).append(key_result)
     for table_name, groups in (("check_ins", check_ins), ("milestones", steps), ("plans", plans)):
@@ -1245,6 +1246,25 @@ def _milestones(reader: _Reader, columns: Columns, rows: Sequence[int]) -> list[
         except ValidationError as error:
             reader.error("milestones", row, error)
     return steps if reader.found == before else None
+
+
+def _in_history_order(
+    reader: _Reader, table: Columns, clean: Mapping[str, list[Any]], rows: Sequence[int]
+) -> list[int]:
+    """`rows` in the order their key result's history holds them: by moment, stably.
+
+    A problem the model finds names a check-in by its place in the history; this is
+    the row each place came from, however the table was ordered.
+    """
+    days = clean.get("at")
+    moments = [
+        days[row]
+        if days is not None
+        else reader.cell("check_ins", table, row, "at", reader.moment, required=True)
+        for row in rows
+    ]
+    places = sorted(range(len(rows)), key=lambda place: moment_key(moments[place]))
+    return [rows[place] for place in places]
 
 
 def _key_result_error(
