@@ -1082,9 +1082,12 @@ def _repeated_rows(nw: Any, frames: Mapping[str, Any], problems: Problems) -> No
         .filter(~nw.col("value").is_null() & ~nw.col("moment").is_null())
         .join(owners, on=["objective_id", "key_result_id"], how="inner")
     )
-    linked = linked.with_columns(
-        nw.col(ROW).min().over("owner_row", "moment", "value").alias("first_row")
-    )
+    keys = ["owner_row", "moment", "value"]
+    if linked.implementation is nw.Implementation.DASK:  # a window after a join: repeated labels
+        first_rows = linked.group_by(*keys).agg(nw.col(ROW).min().alias("first_row"))
+        linked = linked.join(first_rows, on=keys, how="left")
+    else:
+        linked = linked.with_columns(nw.col(ROW).min().over(*keys).alias("first_row"))
     firsts = linked.filter(nw.col(ROW) == nw.col("first_row")).select(
         "first_row", nw.col("id").alias("first_id")
     )
@@ -1621,6 +1624,18 @@ def _tree_links(nw: Any, frames: Mapping[str, Any]) -> None:
     One query for the links (each objectives row's `parent_id`, then its alignments rows),
     with whether the parent has the key result named; the walk is `AlignmentTree`'s.
     """
+    if frames["objectives"].implementation is nw.Implementation.DASK:
+        # Dask's joins of these few columns trip on text dtypes and repeated index labels:
+        # they are read into one process, as the walk below reads them anyway.
+        frames = {
+            name: frames[name].select(*columns).collect().lazy()
+            for name, columns in (
+                ("objectives", ("id", "parent_id", "parent_key_result_id", ROW)),
+                ("alignments", ("objective_id", "parent_id", "parent_key_result_id", ROW)),
+                ("key_results", ("objective_id", "id")),
+            )
+            if name in frames
+        }
     objectives = frames["objectives"]
     owners = objectives.select(nw.col("id").alias("objective_id"), nw.col(ROW).alias("row"))
     first = objectives.filter(~nw.col("parent_id").is_null()).select(
