@@ -50,7 +50,7 @@ from okrkpi._model._checks import EARLIEST, LATEST, check_moment, enum_member, i
 from okrkpi._model.confidence import ConfidenceRating
 from okrkpi._model.confidence_scale import ConfidenceScale
 from okrkpi._model.cycle import Cycle, CycleKind
-from okrkpi._model.history import CheckIns, Measurement
+from okrkpi._model.history import CheckIns, Measurement, history_order
 from okrkpi._model.initiative import Initiative
 from okrkpi._model.key_result import (
     Binary,
@@ -64,7 +64,7 @@ from okrkpi._model.key_result import (
     Zoned,
 )
 from okrkpi._model.kpi import KPI, TargetRange
-from okrkpi._model.moments import DayOf, Moment, day_of, day_rule, moment_key
+from okrkpi._model.moments import DayOf, Moment, day_of, day_rule
 from okrkpi._model.objective import Commitment, Level, Objective
 from okrkpi._model.plan import PlannedValue
 from okrkpi._model.zones import Zone
@@ -1263,8 +1263,7 @@ def _in_history_order(
         else reader.cell("check_ins", table, row, "at", reader.moment, required=True)
         for row in rows
     ]
-    places = sorted(range(len(rows)), key=lambda place: moment_key(moments[place]))
-    return [rows[place] for place in places]
+    return [rows[place] for place in history_order(moments)]
 
 
 def _key_result_error(

@@ -716,6 +716,11 @@ class Measurements(History[Measurement]):
         )
 
 
+def history_order(moments: Sequence[Moment]) -> list[int]:
+    """The positions of `moments` in the order a history holds them: by moment, stably."""
+    return sorted(range(len(moments)), key=lambda position: moment_key(moments[position]))
+
+
 def check_ins_field(value: Iterable[CheckIn]) -> CheckIns:
     """The converter of `KeyResult.check_ins`."""
     return CheckIns.from_field(value)
