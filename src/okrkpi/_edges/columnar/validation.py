@@ -20,7 +20,7 @@ Problems are sorted by table (in `TABLES` order), row and column, and cut at
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime, timedelta
 from types import MappingProxyType
 from typing import Any
@@ -31,6 +31,7 @@ from okrkpi._alignment.tree import _check_links, _find_loops
 from okrkpi._edges.columnar._frames import ROW, SCORED_TABLES, Inputs
 from okrkpi._edges.serde import MAX_PROBLEMS
 from okrkpi._edges.tables import (
+    _KEYS,
     TABLES,
     _BadCellError,
     _bool,
@@ -189,16 +190,9 @@ class _Found:
 _GIVEN = ("objectives", "alignments", "key_results", "check_ins", "milestones", "plans")
 _LINKING = ("alignments", "key_results", "check_ins", "milestones", "plans", "initiatives")
 _LINKED = ("check_ins", "milestones", "plans")
+# The pure reader's join columns, of the tables this engine reads (not the KPI tables).
 _KEY_COLUMNS = MappingProxyType(
-    {
-        "objectives": ("id", "parent_id", "parent_key_result_id", "carried_over_from"),
-        "alignments": ("objective_id", "parent_id", "parent_key_result_id"),
-        "key_results": ("objective_id", "id"),
-        "check_ins": ("objective_id", "key_result_id", "id"),
-        "milestones": ("objective_id", "key_result_id"),
-        "plans": ("objective_id", "key_result_id"),
-        "initiatives": ("objective_id", "id"),
-    }
+    {table: keys for table, keys in _KEYS.items() if table not in ("kpis", "measurements")}
 )
 # The order a row's cells are read in (a key result's measure cells by kind).
 _READ_ORDER = MappingProxyType(
@@ -1728,13 +1722,7 @@ def _zoned(nw: Any, key_results: Any, problems: Problems) -> None:
             column = _column_of(problem.path, "key_results")
             refused_by_column.setdefault(column or "kind", {})[tuple(cells)] = problem.message
     for column, found in refused_by_column.items():
-        same = [
-            _all_equal(nw, dict(zip(columns, values, strict=True)))
-            for values in list(found)[:MAX_PROBLEMS]
-        ]
-        matched = same[0]
-        for condition in same[1:]:
-            matched = matched | condition
+        matched = _any_row_of(nw, columns, found)
         _report(
             nw,
             "key_results",
@@ -1801,13 +1789,7 @@ def _cycles(nw: Any, objectives: Any, problems: Problems) -> None:
                 refused_cycles[tuple(cells.values())] = message
         if not refused_cycles:
             continue
-        same = [
-            _all_equal(nw, dict(zip(columns, values, strict=True)))
-            for values in list(refused_cycles)[:MAX_PROBLEMS]
-        ]
-        matched = same[0]
-        for condition in same[1:]:
-            matched = matched | condition
+        matched = _any_row_of(nw, columns, refused_cycles)
         _report(
             nw,
             "objectives",
@@ -1837,6 +1819,18 @@ def _cycle_message(
 
 def _misplaced_message(table: str) -> Callable[[dict[str, Any]], str]:
     return lambda row: f"a {row['owner_kind']} key result has no {table}"
+
+
+def _any_row_of(nw: Any, columns: Sequence[str], refused: Iterable[tuple[Any, ...]]) -> Any:
+    """Rows whose `columns` hold one of the first `MAX_PROBLEMS` refused tuples of cells."""
+    same = [
+        _all_equal(nw, dict(zip(columns, values, strict=True)))
+        for values in list(refused)[:MAX_PROBLEMS]
+    ]
+    matched = same[0]
+    for condition in same[1:]:
+        matched = matched | condition
+    return matched
 
 
 def _all_equal(nw: Any, values: Mapping[str, Any]) -> Any:
