@@ -8,7 +8,7 @@ milestones) are broken as the pure reader breaks them: by position.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from okrkpi._edges.tables import TABLES
@@ -127,6 +127,20 @@ def _renamed(table: str, frame: Any, renames: Mapping[str, str]) -> Any:
     frame = frame.rename(mapping) if mapping else frame
     # Columns we do not read are dropped early: a wide export costs nothing downstream.
     return frame.select([name for name in renamed if name in ours])
+
+
+def with_group_value(nw: Any, frame: Any, value: Any, by: Sequence[str], name: str) -> Any:
+    """`frame` with one aggregate per group of `by` (`value`, an expression) as column `name`.
+
+    A window (`value.over(*by)`) where the backend lines one up with the frame's rows;
+    on Dask a window is a group-by transform that can meet the frame's rows in another
+    partition layout after a join or a concat (whose index repeats labels), so there
+    the groups are aggregated and joined back on `by`.
+    """
+    if frame.implementation is nw.Implementation.DASK:
+        groups = frame.group_by(*by).agg(value.alias(name))
+        return frame.join(groups, on=list(by), how="left")
+    return frame.with_columns(value.over(*by).alias(name))
 
 
 def with_row_numbers(nw: Any, frame: Any) -> Any:

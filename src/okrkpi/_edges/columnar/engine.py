@@ -26,7 +26,7 @@ from types import MappingProxyType
 from typing import Any, Literal
 
 from okrkpi._edges.columnar import rules as r
-from okrkpi._edges.columnar._frames import ROW, Inputs, narwhals
+from okrkpi._edges.columnar._frames import ROW, Inputs, narwhals, with_group_value
 from okrkpi._edges.columnar.validation import check_tables, prepared_columns
 from okrkpi._edges.tables import _KR_SCORE_COLUMNS, _SCORE_COLUMNS, _renames
 from okrkpi._errors import ValidationError
@@ -711,8 +711,13 @@ def _planned(nw: Any, plans: Any, key_results: Any, grid: Any, dates: Any) -> An
     )
     # A planned point on the cycle's first or last day replaces the implied one.
     points = (
-        nw.concat([points, implied])
-        .with_columns(nw.col("given").max().over("key_result_row", "day").alias("best"))
+        with_group_value(
+            nw,
+            nw.concat([points, implied]),
+            nw.col("given").max(),
+            ("key_result_row", "day"),
+            "best",
+        )
         .filter(nw.col("given") == nw.col("best"))
         .select("key_result_row", "day", "planned")
     )

@@ -28,7 +28,7 @@ from typing import Any
 import attrs
 
 from okrkpi._alignment.tree import _check_links, _find_loops
-from okrkpi._edges.columnar._frames import ROW, SCORED_TABLES, Inputs
+from okrkpi._edges.columnar._frames import ROW, SCORED_TABLES, Inputs, with_group_value
 from okrkpi._edges.serde import MAX_PROBLEMS
 from okrkpi._edges.tables import (
     _KEYS,
@@ -390,8 +390,8 @@ def _owners(
         rows = sorted({item.row for item in found if item.table == table})
         if not rows or table not in frames:
             continue
-        grouped = frames[table].with_columns(
-            nw.col(ROW).min().over("objective_id", "key_result_id").alias("group_row")
+        grouped = with_group_value(
+            nw, frames[table], nw.col(ROW).min(), ("objective_id", "key_result_id"), "group_row"
         )
         linked = (
             grouped.filter(nw.col(ROW).is_in(rows))
@@ -958,7 +958,7 @@ def check_tables(
     _report(
         nw,
         "objectives",
-        objectives.with_columns(nw.col(ROW).min().over("id").alias("first_row")).filter(
+        with_group_value(nw, objectives, nw.col(ROW).min(), ("id",), "first_row").filter(
             (nw.col("parent_id") == nw.col("id")) & (nw.col(ROW) == nw.col("first_row"))
         ),  # a repeated id's row is not read further
         "parent_id",
@@ -975,7 +975,7 @@ def _owner_rows(nw: Any, key_results: Any) -> Any:
     """Each key result's first row (the one its linked rows belong to), with its kind."""
     keyed = key_results.filter(~nw.col("objective_id").is_null() & ~nw.col("id").is_null())
     return (
-        keyed.with_columns(nw.col(ROW).min().over("objective_id", "id").alias("first_row"))
+        with_group_value(nw, keyed, nw.col(ROW).min(), ("objective_id", "id"), "first_row")
         .filter(nw.col(ROW) == nw.col("first_row"))
         .select(
             "objective_id",
@@ -997,7 +997,7 @@ def _key_result_rows(nw: Any, frames: Mapping[str, Any], problems: Problems) -> 
     _report(
         nw,
         "key_results",
-        keyed.with_columns(nw.col(ROW).min().over("objective_id", "id").alias("first_row")).filter(
+        with_group_value(nw, keyed, nw.col(ROW).min(), ("objective_id", "id"), "first_row").filter(
             nw.col(ROW) > nw.col("first_row")
         ),
         "id",
@@ -1076,12 +1076,9 @@ def _repeated_rows(nw: Any, frames: Mapping[str, Any], problems: Problems) -> No
         .filter(~nw.col("value").is_null() & ~nw.col("moment").is_null())
         .join(owners, on=["objective_id", "key_result_id"], how="inner")
     )
-    keys = ["owner_row", "moment", "value"]
-    if linked.implementation is nw.Implementation.DASK:  # a window after a join: repeated labels
-        first_rows = linked.group_by(*keys).agg(nw.col(ROW).min().alias("first_row"))
-        linked = linked.join(first_rows, on=keys, how="left")
-    else:
-        linked = linked.with_columns(nw.col(ROW).min().over(*keys).alias("first_row"))
+    linked = with_group_value(
+        nw, linked, nw.col(ROW).min(), ("owner_row", "moment", "value"), "first_row"
+    )
     firsts = linked.filter(nw.col(ROW) == nw.col("first_row")).select(
         "first_row", nw.col("id").alias("first_id")
     )
@@ -1109,11 +1106,13 @@ def _repeated_rows(nw: Any, frames: Mapping[str, Any], problems: Problems) -> No
         .join(owners, on=["objective_id", "key_result_id"], how="inner")
         .filter(nw.col("owner_kind") == "metric")
     )
-    twice = planned.with_columns(
-        nw.col(ROW).min().over("owner_row", "day").alias("first_row")
+    twice = with_group_value(
+        nw, planned, nw.col(ROW).min(), ("owner_row", "day"), "first_row"
     ).filter(nw.col(ROW) > nw.col("first_row"))
-    earliest = twice.filter(nw.col("day") == nw.col("day").min().over("owner_row"))
-    earliest = earliest.filter(nw.col(ROW) == nw.col(ROW).min().over("owner_row"))
+    earliest = with_group_value(nw, twice, nw.col("day").min(), ("owner_row",), "first_day")
+    earliest = earliest.filter(nw.col("day") == nw.col("first_day"))
+    earliest = with_group_value(nw, earliest, nw.col(ROW).min(), ("owner_row",), "earliest_row")
+    earliest = earliest.filter(nw.col(ROW) == nw.col("earliest_row"))
     _report(
         nw,
         "key_results",
@@ -1185,9 +1184,9 @@ def _check_in_values(nw: Any, frames: Mapping[str, Any], problems: Problems) -> 
         model = binary | zones | count
     # The model names a key result's first bad value, in the order of its history.
     bad = linked.filter(model)
-    first = bad.with_columns(nw.col("moment").min().over("owner_row").alias("first_moment"))
+    first = with_group_value(nw, bad, nw.col("moment").min(), ("owner_row",), "first_moment")
     first = first.filter(nw.col("moment") == nw.col("first_moment"))
-    first = first.with_columns(nw.col(ROW).min().over("owner_row").alias("first_row"))
+    first = with_group_value(nw, first, nw.col(ROW).min(), ("owner_row",), "first_row")
 
     def checked(row: dict[str, Any]) -> str:
         steps = _plain(row["steps"])
@@ -1319,8 +1318,8 @@ def _dangling_key_results(nw: Any, table: str, frame: Any, pairs: Any, problems:
 
 def _repeated_ids(nw: Any, objectives: Any, problems: Problems) -> None:
     """An objective id used by an earlier row: rows would merge under one id."""
-    first = objectives.filter(~nw.col("id").is_null()).with_columns(
-        nw.col(ROW).min().over("id").alias("first_row")
+    first = with_group_value(
+        nw, objectives.filter(~nw.col("id").is_null()), nw.col(ROW).min(), ("id",), "first_row"
     )
     _report(
         nw,
@@ -1355,8 +1354,12 @@ def _alignment_rows(nw: Any, objectives: Any, alignments: Any, problems: Problem
         problems,
         "self",
     )
-    links = readable.filter(nw.col("objective_id") != nw.col("parent_id")).with_columns(
-        nw.col(ROW).min().over("objective_id", "parent_id").alias("first_row")
+    links = with_group_value(
+        nw,
+        readable.filter(nw.col("objective_id") != nw.col("parent_id")),
+        nw.col(ROW).min(),
+        ("objective_id", "parent_id"),
+        "first_row",
     )
     _report(
         nw,
