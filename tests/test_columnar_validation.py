@@ -10,10 +10,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from okrkpi import AlignmentError, AlignmentTree, ValidationError
+from okrkpi import AlignmentError, AlignmentTree, ConfidenceScale, ValidationError
 from okrkpi.examples import example_objectives
 from okrkpi.serde import Document
-from okrkpi.tables import from_frames, score_frames, to_frames
+from okrkpi.tables import UnknownColumnsWarning, from_frames, score_frames, to_frames
 
 SCORED = ("objectives", "key_results", "check_ins", "milestones", "plans")
 FRAMES = to_frames(Document(tuple(example_objectives())), backend="polars")
@@ -527,6 +527,64 @@ def test_a_check_in_written_twice(backend):
     )
 
 
+@pytest.mark.parametrize("table", ["check_ins", "plans"])
+def test_rows_on_a_day_the_model_refuses_are_not_also_repeats(table):
+    # from_frames refuses the cell and reads no further: the rows are not "the same" rows.
+    twice = pl.concat([RICH[table].slice(0, 1)] * 2)
+    twice = twice.with_columns(pl.lit(date(1850, 1, 1)).cast(RICH[table].schema["at"]).alias("at"))
+    tables = {**RICH, table: pl.concat([twice, RICH[table]])}
+    kind, problems = assert_same_problems(tables, "polars")
+    assert kind == "ValidationError"
+    assert [problem.split(":")[0] for problem in problems] == [
+        f"{table}[row 0].at",
+        f"{table}[row 1].at",
+    ]
+
+
+@pytest.mark.parametrize("backend", ["polars", "pandas", "lazy"])
+def test_a_check_in_id_used_twice_is_refused_in_from_frames_order(backend):
+    check_ins = RICH["check_ins"]
+    ids = [f"c{row}" for row in range(len(check_ins))]
+    ids[5], ids[6] = "c1", "c1"  # rows 5 and 6 repeat row 1's id
+    check_ins = check_ins.with_columns(pl.Series("id", ids))
+    key_results = set_cell(RICH["key_results"], 2, "kind", "guess")  # read after the ids
+    tables = {**RICH, "check_ins": check_ins, "key_results": key_results}
+    kind, problems = assert_same_problems(tables, backend)
+    assert kind == "ValidationError"
+    assert problems[:2] == [
+        "check_ins[row 5].id: 'c1' is already row 1's",
+        "check_ins[row 6].id: 'c1' is already row 1's",
+    ]
+    assert problems[2].startswith("key_results[row 2].kind")
+
+
+INITIATIVES = pl.DataFrame(
+    {
+        "objective_id": ["mk", "mk", "pr", "co", "nowhere"],
+        "id": ["i1", "i1", "i2", "i3", "i4"],
+        "title": ["Launch", "Launch again", "Pricing", "Hiring", "Lost"],
+        "status": ["in_progress", None, "someday", None, None],
+        "start": [date(2026, 7, 1), None, None, date(2026, 9, 1), None],
+        "end": [date(2026, 8, 1), None, None, date(2026, 7, 1), None],
+        "key_result_ids": [None, None, "ghost", None, "k"],
+    }
+)
+
+
+@pytest.mark.parametrize("backend", ["polars", "pandas", "lazy"])
+def test_initiatives_own_rules_are_those_from_frames_checks(backend):
+    tables = {**RICH, "initiatives": INITIATIVES}
+    kind, problems = assert_same_problems(tables, backend)
+    assert kind == "ValidationError"
+    assert [problem.split(":")[0] for problem in problems] == [
+        "initiatives[row 4].objective_id",
+        "initiatives[row 1].id",
+        "initiatives[row 2].key_result_ids",
+        "initiatives[row 3].end",
+        "initiatives[row 4].key_result_ids",
+    ]
+
+
 TREE_FAULTS = {
     "a loop": [("co", "pr", 1.0, None)],
     "an unknown parent": [("pr", "ghost", 1.0, None)],
@@ -544,3 +602,124 @@ def test_the_tree_is_refused_as_alignment_tree_refuses_it(fault):
     with pytest.raises(AlignmentError) as engine:
         score_frames(date(2026, 8, 1), **tables)
     assert engine.value.problems == pure.value.problems
+
+
+# -- the reading options from_frames takes -------------------------------------------------------
+
+
+def _with_column(table, name, values):
+    frame = TABLES[table]
+    return {**TABLES, table: frame.with_columns(pl.Series(name, values[: len(frame)]))}
+
+
+def test_an_unknown_column_is_refused_by_name_as_from_frames_refuses_it():
+    tables = _with_column("key_results", "wieght", [2.0] * 50)
+    expected = problems_of(lambda: from_frames(**tables))
+    assert problems_of(lambda: score_frames(date(2026, 8, 1), **tables)) == expected
+    assert expected == [
+        (
+            "key_results.wieght: 'wieght' is not a column of key_results; did you mean "
+            "'weight'? (extra_columns='ignore' reads past columns okrkpi does not use)"
+        )
+    ]
+
+
+def test_a_column_that_is_ours_but_for_its_case_is_refused_even_when_extras_are_ignored():
+    tables = {**TABLES, "objectives": TABLES["objectives"].rename({"cycle": "Cycle"})}
+    expected = problems_of(lambda: from_frames(**tables, extra_columns="ignore"))
+    got = problems_of(lambda: score_frames(date(2026, 8, 1), **tables, extra_columns="ignore"))
+    assert got == expected
+    assert expected[0].startswith("objectives.Cycle: 'Cycle' is not a column of objectives")
+
+
+def test_extra_columns_can_be_read_past_with_a_warning_or_silently():
+    tables = _with_column("check_ins", "source", ["import"] * 200)
+    plain = score_frames(date(2026, 8, 1), **TABLES)
+    with pytest.warns(UnknownColumnsWarning, match="check_ins: read past the columns 'source'"):
+        warned = score_frames(date(2026, 8, 1), **tables, extra_columns="warn")
+    assert warned.equals(plain)
+    assert score_frames(date(2026, 8, 1), **tables, extra_columns="ignore").equals(plain)
+
+
+def test_a_rename_that_names_no_column_is_refused_with_the_functions_name():
+    renames = {"key_results": {"Weight": "weight"}}
+    got = problems_of(lambda: score_frames(date(2026, 8, 1), **TABLES, columns=renames))
+    assert len(got) == 1
+    assert got[0].startswith("score_frames.columns['key_results']: 'Weight' names no column")
+    with pytest.raises(ValidationError, match=r"score_frames.columns\['plans'\]: renames 'Day'"):
+        score_frames(date(2026, 8, 1), **{**TABLES, "plans": ()}, columns={"plans": {"Day": "at"}})
+
+
+@pytest.mark.parametrize("kind", ["pandas", "polars-lazy", "duckdb"])
+def test_confidences_on_a_tools_scale_are_read_with_confidence_scale(kind):
+    ratings = TABLES["check_ins"]["confidence"]
+    tables = {**TABLES, "check_ins": TABLES["check_ins"].with_columns(ratings / 10)}
+    scale = ConfidenceScale("probability", maximum=1)
+    given = _as_kind(kind, tables)
+    refused = problems_of(lambda: score_frames(date(2026, 8, 1), **given))
+    assert refused == problems_of(lambda: from_frames(**tables))
+    assert "a probability?" in refused[0]
+    got = _collected(score_frames(date(2026, 8, 1), **given, confidence_scale=scale))
+    assert got.equals(score_frames(date(2026, 8, 1), **TABLES))
+    # A cell the scale refuses is named as from_frames names it.
+    bad = {**tables, "check_ins": set_cell(tables["check_ins"], 3, "confidence", 4.0)}
+    expected = problems_of(lambda: from_frames(**bad, confidence_scale=scale))
+    assert expected[0].startswith("check_ins[row 3].confidence: expected a number from 0 to 1")
+    got_problems = problems_of(
+        lambda: score_frames(date(2026, 8, 1), **_as_kind(kind, bad), confidence_scale=scale)
+    )
+    assert got_problems == expected
+
+
+def test_labelled_confidences_are_read_on_their_scale():
+    labels = ["red", "yellow", "green"] * 100
+    tables = _with_column("check_ins", "confidence", labels)
+    tables["check_ins"] = tables["check_ins"].with_columns(pl.col("confidence").cast(pl.String))
+    scale = ConfidenceScale.traffic_light()
+    got = score_frames(date(2026, 8, 1), **tables, confidence_scale=scale)
+    assert got.equals(score_frames(date(2026, 8, 1), **TABLES))
+    with pytest.raises(ValidationError, match=r"check_ins\[row 0\].confidence"):
+        score_frames(date(2026, 8, 1), **tables)
+
+
+@pytest.mark.parametrize("kind", ["pandas", "polars-lazy"])
+def test_text_dates_are_read_with_date_format(kind):
+    check_ins = TABLES["check_ins"].with_columns(pl.col("at").dt.strftime("%m/%d/%Y"))
+    tables = {**TABLES, "check_ins": check_ins}
+    expected = from_frames(**tables, date_format="%m/%d/%Y")
+    got = _collected(
+        score_frames(date(2026, 8, 1), **_as_kind(kind, tables), date_format="%m/%d/%Y")
+    )
+    read = to_frames(expected, backend="polars")
+    assert got.equals(score_frames(date(2026, 8, 1), **{name: read[name] for name in SCORED}))
+    refused = problems_of(lambda: score_frames(date(2026, 8, 1), **_as_kind(kind, tables)))
+    assert refused == problems_of(lambda: from_frames(**tables))
+
+
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [("confidence_scale", 10), ("date_format", "YYYY-MM-DD"), ("extra_columns", "keep")],
+)
+def test_a_bad_reading_option_is_refused_by_name(option, value):
+    with pytest.raises(ValidationError, match=rf"score_frames.{option}: expected"):
+        score_frames(date(2026, 8, 1), **TABLES, **{option: value})
+
+
+def _as_kind(kind, tables):
+    if kind == "pandas":
+        return {name: frame.to_pandas() for name, frame in tables.items()}
+    if kind == "polars-lazy":
+        return {name: frame.lazy() for name, frame in tables.items()}
+    duckdb = pytest.importorskip("duckdb")
+    connection = duckdb.connect()
+    return {name: connection.from_arrow(frame.to_arrow()) for name, frame in tables.items()}
+
+
+def _collected(result):
+    if isinstance(result, pl.DataFrame):
+        return result
+    if isinstance(result, pl.LazyFrame):
+        return result.collect()
+    if hasattr(result, "pl"):  # a DuckDB relation
+        return result.pl()
+    return pl.from_pandas(result)

@@ -1790,27 +1790,29 @@ def from_rows(tables: Mapping[str, Iterable[Mapping[str, Any]]], **options: Any)
     return from_frames(**given, **options)
 
 
-def _renames(columns: Mapping[str, Mapping[str, str]] | None) -> dict[str, dict[str, str]]:
+def _renames(
+    columns: Mapping[str, Mapping[str, str]] | None, caller: str = "from_frames"
+) -> dict[str, dict[str, str]]:
     if columns is None:
         return {}
     if not isinstance(columns, Mapping):
-        raise ValidationError.field("from_frames.columns", columns, "a mapping table -> renames")
+        raise ValidationError.field(f"{caller}.columns", columns, "a mapping table -> renames")
     renames = {}
     for table, mapping in columns.items():
         if not isinstance(table, str) or table not in TABLES:
-            raise ValidationError.field("from_frames.columns", table, f"one of {', '.join(TABLES)}")
+            raise ValidationError.field(f"{caller}.columns", table, f"one of {', '.join(TABLES)}")
         if not isinstance(mapping, Mapping):
-            raise ValidationError.field(f"from_frames.columns[{table!r}]", mapping, "a mapping")
+            raise ValidationError.field(f"{caller}.columns[{table!r}]", mapping, "a mapping")
         for ours in mapping.values():
             if not isinstance(ours, str) or ours not in TABLES[table]:
                 raise ValidationError.field(
-                    f"from_frames.columns[{table!r}]", ours, f"a column of {table}"
+                    f"{caller}.columns[{table!r}]", ours, f"a column of {table}"
                 )
         targets = list(mapping.values())
         twice = sorted({ours for ours in targets if targets.count(ours) > 1})
         if twice:
             raise ValidationError.field(
-                f"from_frames.columns[{table!r}]", twice, "each of our columns named once"
+                f"{caller}.columns[{table!r}]", twice, "each of our columns named once"
             )
         renames[table] = {str(theirs): ours for theirs, ours in mapping.items()}
     return renames
@@ -1844,6 +1846,7 @@ def _known_columns(
     extra_columns: str,
     *,
     given: bool = True,
+    caller: str = "from_frames",
 ) -> tuple[Columns, int]:
     """`columns` under our names, with every rename used and every column known.
 
@@ -1855,7 +1858,7 @@ def _known_columns(
     if not given:
         for theirs in renames:
             reader.report(
-                f"from_frames.columns[{table!r}]",
+                f"{caller}.columns[{table!r}]",
                 f"renames {theirs!r}, but no {table} table was given",
             )
     elif columns:  # a table without rows and without named columns has nothing to check
@@ -1865,7 +1868,7 @@ def _known_columns(
                     ", ..." if len(columns) > 12 else ""
                 )
                 reader.report(
-                    f"from_frames.columns[{table!r}]",
+                    f"{caller}.columns[{table!r}]",
                     f"{theirs!r} names no column of the {table} given (its columns: {shown})",
                 )
     renamed = [renames.get(name, name) for name in columns]

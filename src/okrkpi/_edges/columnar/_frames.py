@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from okrkpi._edges.tables import TABLES
+from okrkpi._edges.tables import TABLES, _known_columns, _Reader
 from okrkpi._errors import MissingExtraError, ValidationError
 
 ROW = "__okrkpi_row"
@@ -48,14 +48,30 @@ class Inputs:
         lazy: Whether the caller gave lazy frames (the result is then lazy too).
     """
 
-    def __init__(self, given: Mapping[str, Any], renames: Mapping[str, Mapping[str, str]]) -> None:
+    def __init__(
+        self,
+        given: Mapping[str, Any],
+        renames: Mapping[str, Mapping[str, str]],
+        extra_columns: str = "error",
+    ) -> None:
         nw = narwhals()
         self.frames: dict[str, Any] = {}
         self.implementation: Any = None
         self.lazy = False
         first: str | None = None
+        names = _Reader()  # the column names' problems, all tables' at once
         for table, data in given.items():
             if table != "objectives" and _absent(data):
+                _known_columns(
+                    names,
+                    table,
+                    {},
+                    0,
+                    renames.get(table, {}),
+                    extra_columns,
+                    given=False,
+                    caller="score_frames",
+                )
                 continue
             frame = _from_native(nw, table, data)
             implementation = frame.implementation
@@ -68,7 +84,20 @@ class Inputs:
                     f"a frame of the same kind as {first} ({_kind(self.implementation)})",
                 )
             self.lazy = self.lazy or isinstance(frame, nw.LazyFrame)
-            self.frames[table] = _renamed(table, frame, renames.get(table, {}))
+            columns = dict.fromkeys(map(str, frame.columns), ())
+            found = names.found
+            _known_columns(
+                names,
+                table,
+                columns,
+                0,
+                renames.get(table, {}),
+                extra_columns,
+                caller="score_frames",
+            )
+            if names.found == found:  # else the names clash: reported, not renamed
+                self.frames[table] = _renamed(table, frame, renames.get(table, {}))
+        names.raise_any()
         self.frames = {table: with_row_numbers(nw, frame) for table, frame in self.frames.items()}
 
     def result(self, frame: Any) -> Any:
@@ -116,12 +145,9 @@ def _from_native(nw: Any, table: str, data: Any) -> Any:
 
 
 def _renamed(table: str, frame: Any, renames: Mapping[str, str]) -> Any:
-    """`frame` with the caller's names mapped to ours; two columns landing on one name refused."""
+    """`frame` with the caller's names mapped to ours (its names checked by `_known_columns`)."""
     names = [str(name) for name in frame.columns]
     renamed = [renames.get(name, name) for name in names]
-    twice = sorted({name for name in renamed if renamed.count(name) > 1})
-    if twice:
-        raise ValidationError.field(f"{table}.columns", twice, "one column per name after renames")
     ours = set(TABLES[table])
     mapping = {old: new for old, new in zip(names, renamed, strict=True) if old != new}
     frame = frame.rename(mapping) if mapping else frame

@@ -27,9 +27,16 @@ from typing import Any, Literal
 
 from okrkpi._edges.columnar import rules as r
 from okrkpi._edges.columnar._frames import ROW, Inputs, narwhals, with_group_value
-from okrkpi._edges.columnar.validation import check_tables, prepared_columns
-from okrkpi._edges.tables import _KR_SCORE_COLUMNS, _SCORE_COLUMNS, _renames
+from okrkpi._edges.columnar.validation import cell_readers, check_tables, prepared_columns
+from okrkpi._edges.tables import (
+    _KR_SCORE_COLUMNS,
+    _SCORE_COLUMNS,
+    ExtraColumns,
+    _check_options,
+    _renames,
+)
 from okrkpi._errors import ValidationError
+from okrkpi._model.confidence_scale import ConfidenceScale
 from okrkpi._model.cycle import Cycle
 from okrkpi._model.key_result import KeyResultKind
 from okrkpi._model.zones import DEFAULT_COMMIT_SHARE, DEFAULT_TARGET_SHARE
@@ -56,6 +63,9 @@ def score_frames(
     plans: Any = (),
     initiatives: Any = (),
     columns: Mapping[str, Mapping[str, str]] | None = None,
+    extra_columns: ExtraColumns = "error",
+    confidence_scale: ConfidenceScale | None = None,
+    date_format: str | None = None,
     by: Literal["objective", "key_result"] = "objective",
     policy: ScoringPolicy | None = None,
     validate: bool = True,
@@ -88,6 +98,17 @@ def score_frames(
         initiatives: Read for validation only: no built-in roll-up the engine computes
             uses them (optional).
         columns: Renames per table, the caller's column name to ours, as in `from_frames`.
+        extra_columns: Columns okrkpi does not read, as in `from_frames`: `"error"` (the
+            default) refuses each by name, `"warn"` warns once per table
+            (`UnknownColumnsWarning`), `"ignore"` reads past them. A rename that names
+            no column, and a column that is ours but for its case or separators, are
+            always refused.
+        confidence_scale: The scale of the check-ins' `confidence` cells, as in
+            `from_frames` (0..10 ratings when None). No score reads a confidence: the
+            cells are checked, then left out.
+        date_format: A `strptime` format for text dates, as in `from_frames`. Text is
+            read by Python only for eager tables and polars LazyFrames; on DuckDB, Dask
+            and Spark, keep dates in date or time-stamp columns.
         by: `"objective"` for one row per objective and date, `"key_result"` for one row
             per key result and date.
         policy: Built-in strategies only (the defaults when None): a custom strategy
@@ -107,6 +128,7 @@ def score_frames(
     """
     days = _as_of_days(as_of)
     rules = r.read_policy(resolve_policy(policy))
+    _check_options("score_frames", confidence_scale, date_format, "id", extra_columns)
     if by not in ("objective", "key_result"):
         raise ValidationError.field("score_frames.by", by, "'objective' or 'key_result'")
     if not isinstance(validate, bool):
@@ -120,9 +142,15 @@ def score_frames(
         "plans": plans,
         "initiatives": initiatives,
     }
-    inputs = Inputs(given, _renames(columns))
+    inputs = Inputs(given, _renames(columns, "score_frames"), extra_columns)
     nw = narwhals()
-    frames, found = prepared_columns(nw, inputs, rules.local_days)
+    frames, found = prepared_columns(
+        nw,
+        inputs,
+        rules.local_days,
+        cell_readers(confidence_scale, date_format),
+        scaled=confidence_scale is not None,
+    )
     if not inputs.lazy:
         # Eager tables are in memory already: prepare them once, not once per query.
         frames = {name: frame.collect().lazy() for name, frame in frames.items()}

@@ -20,6 +20,7 @@ Problems are sorted by table (in `TABLES` order), row and column, and cut at
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime, timedelta
 from types import MappingProxyType
@@ -41,12 +42,15 @@ from okrkpi._edges.tables import (
     _is_null,
     _moment_reader,
     _number,
+    _read_initiatives,
+    _Reader,
     _text,
     _whole,
     _zone_value,
 )
 from okrkpi._errors import AlignmentError, Problem, ValidationError, describe
 from okrkpi._model._checks import EARLIEST, LATEST, enum_member
+from okrkpi._model.confidence_scale import ConfidenceScale
 from okrkpi._model.cycle import Cycle, CycleKind
 from okrkpi._model.key_result import KeyResultKind, Zoned
 from okrkpi._model.objective import Commitment, Level
@@ -427,6 +431,8 @@ def _order(
     table, row, step = item.table, item.row, item.step
     if item.owner is not None:
         return item.owner
+    if step == "ids":  # from_frames checks check-in ids before it reads any key result
+        return (2, row)
     if step == "key":
         return (0, _GIVEN.index(table), _KEY_COLUMNS[table].index(item.column or ""), row)
     if step == "link":
@@ -451,7 +457,7 @@ def _order(
             return (3, owner, 8 if table == "milestones" else 9, row)
         return (3, owner, 4 if table == "milestones" else 5, row, _position(table, item.column))
     if table == "initiatives":
-        return (5, row, _position(table, item.column))
+        return (5, row, 99 if step == "rule" else _position(table, item.column))
     if table == "alignments":
         link_steps = {"negative": 4.0, "self": 5.0, "repeat": 6.0}
         return (6, row, link_steps.get(step, _position(table, item.column)))
@@ -485,7 +491,7 @@ def _blocked(
         if item.table not in _LINKED:
             continue
         owner = owners.get((item.table, item.row), (None, 0))[0]
-        if owner is None or item.step in ("dangling", "model", "link", "key"):
+        if owner is None or item.step in ("dangling", "model", "link", "key", "ids"):
             continue
         if (
             item.table == "milestones"
@@ -500,6 +506,8 @@ def _blocked(
 
 def _hidden(item: _Found, owner: int, blocked: Mapping[int, set[str]]) -> bool:
     """Whether from_frames, reading key result row `owner`, never meets this problem."""
+    if item.step == "ids":
+        return False
     states = blocked.get(owner, set())
     if (item.table == "check_ins" or item.step == "misplaced") and "measure" in states:
         return True
@@ -511,13 +519,22 @@ def _hidden(item: _Found, owner: int, blocked: Mapping[int, set[str]]) -> bool:
 # -- 1. typed columns ------------------------------------------------------------------------------
 
 
-def prepared_columns(nw: Any, inputs: Inputs, local_days: bool) -> tuple[dict[str, Any], Problems]:
+def prepared_columns(
+    nw: Any,
+    inputs: Inputs,
+    local_days: bool,
+    readers: Mapping[str, Callable[[Any], Any]] | None = None,
+    *,
+    scaled: bool = False,
+) -> tuple[dict[str, Any], Problems]:
     """Every table with the columns the engine reads, typed, and the cells that are not.
 
     Adds `day` (and for check-ins `moment`, a sortable instant) from `at`, and
     `cycle_first` / `cycle_last` from an objective's custom cycle dates. A missing
     required column is raised at once; the bad cells are returned, for `check_tables`
-    to report with the rest (or to raise, when the tables are not checked).
+    to report with the rest (or to raise, when the tables are not checked). Cells
+    of Python objects (text dates, ratings) are read with `readers` (`cell_readers`);
+    `scaled` says their confidences are on a tool's scale.
     """
     problems = Problems()
     missing_tables = [name for name in SCORED_TABLES if name not in inputs.frames]
@@ -540,7 +557,14 @@ def prepared_columns(nw: Any, inputs: Inputs, local_days: bool) -> tuple[dict[st
                     Problem(f"{table}.{name}", "a required column is missing"),
                 )
             continue
-        frames[table] = _typed(nw, table, frame, schema, inputs.lazy, problems, local_days)
+        frames[table] = _typed(
+            nw,
+            table,
+            frame,
+            schema,
+            problems,
+            _Reading(local_days, readers or _READERS, inputs.lazy, scaled),
+        )
     if problems.fixed:  # a column missing: the cells are not read as meant
         problems.raise_any()
     return frames, problems
@@ -550,15 +574,25 @@ def _row_count(nw: Any, frame: Any) -> int:
     return int(frame.select(nw.len()).collect().item())
 
 
+@attrs.frozen
+class _Reading:
+    """How `_typed` reads a table's cells."""
+
+    local_days: bool
+    readers: Mapping[str, Callable[[Any], Any]]
+    lazy: bool
+    scaled: bool
+
+
 def _typed(
     nw: Any,
     table: str,
     frame: Any,
     schema: Mapping[str, Any],
-    lazy: bool,
     problems: Problems,
-    local_days: bool,
+    reading: _Reading,
 ) -> Any:
+    local_days, readers, lazy = reading.local_days, reading.readers, reading.lazy
     python_read: dict[str, Callable[[Any], Any]] = {}
     empty: set[str] = set()
     if table == "check_ins" and "value" in schema:
@@ -568,6 +602,12 @@ def _typed(
         if dtype is None or _is_null_type(dtype):
             continue
         kind = _type_of(table, column)
+        if kind == "confidence" and reading.scaled:
+            # No score reads a confidence: on a tool's scale its distinct cells are
+            # read as from_frames reads them, and the engine goes on without them.
+            _check_distinct_cells(nw, table, frame, column, readers[kind], problems)
+            empty.add(column)
+            continue
         if _converted(nw, kind, column, dtype, local_days) is not None:
             continue
         if lazy and frame.implementation is not nw.Implementation.POLARS:
@@ -577,13 +617,13 @@ def _typed(
             if kind == "confidence":
                 # No score reads a confidence: its cells are checked (one query, the
                 # column's values) and the engine goes on without them.
-                _check_cells(nw, table, frame, column, _READERS[kind], problems)
+                _check_cells(nw, table, frame, column, readers[kind], problems)
                 empty.add(column)
                 continue
             raise ValidationError.field(
                 f"{table}.{column}", str(dtype), f"a column of {_TYPE_WORDS[kind]}"
             )
-        python_read[column] = _READERS[kind]
+        python_read[column] = readers[kind]
     final: dict[str, list[str]] = {}
     if python_read:
         frame, final = _read_in_python(nw, table, frame, python_read, problems, local_days)
@@ -760,21 +800,25 @@ def _converted(
     ]
 
 
-# The pure reader's cell readers with its default options (no date format, no scale).
-_moment = _moment_reader(None)
-_day = _day_of(_moment)
-_confidence = _confidence_reader(None)
+def cell_readers(
+    confidence_scale: ConfidenceScale | None = None, date_format: str | None = None
+) -> Mapping[str, Callable[[Any], Any]]:
+    """The pure reader's cell readers, by kind of column, with `from_frames`' options."""
+    moment = _moment_reader(date_format)
+    return MappingProxyType(
+        {
+            "number": _number,
+            "bool": _bool,
+            "day": _day_of(moment),
+            "moment": moment,
+            "text": _text,
+            "confidence": _confidence_reader(confidence_scale),
+        }
+    )
 
-_READERS: Mapping[str, Callable[[Any], Any]] = MappingProxyType(
-    {
-        "number": _number,
-        "bool": _bool,
-        "day": _day,
-        "moment": _moment,
-        "text": _text,
-        "confidence": _confidence,
-    }
-)
+
+_READERS = cell_readers()
+"""The readers with `from_frames`' default options (no scale, ISO dates)."""
 
 
 def _python_moment(moment: date, local_days: bool) -> tuple[int, int]:
@@ -868,6 +912,39 @@ def _check_cells(
             problems.add(table, row, column, refused(bad, cell))
 
 
+def _check_distinct_cells(
+    nw: Any,
+    table: str,
+    frame: Any,
+    column: str,
+    read: Callable[[Any], Any],
+    problems: Problems,
+) -> None:
+    """`column`'s distinct cells read with the pure reader; the rows of the bad ones reported.
+
+    For a column of few distinct cells (ratings): one query for them, one for the rows.
+    """
+    cells = frame.filter(~nw.col(column).is_null()).select(column).unique().collect()
+    bad = []
+    for cell in cells.get_column(column).to_list():
+        if _is_null(cell):
+            continue
+        try:
+            read(cell)
+        except _BadCellError:
+            bad.append(cell)
+    if bad:
+        _report(
+            nw,
+            table,
+            frame.filter(nw.col(column).is_in(bad)),
+            column,
+            (column,),
+            _read_again(read, column),
+            problems,
+        )
+
+
 def refused(bad: _BadCellError, cell: Any) -> str:
     """A refused cell's message, worded as `from_frames` words it (with its hint)."""
     hint = f" ({bad.hint})" if bad.hint else ""
@@ -939,6 +1016,7 @@ def check_tables(
         if table in frames:
             _dangling_objectives(nw, table, frames[table], ids, problems)
     _repeated_ids(nw, frames["objectives"], problems)
+    _repeated_check_in_ids(nw, frames["check_ins"], problems)
     pairs = frames["key_results"].select(
         "objective_id", nw.col("id").alias("key_result_id"), nw.lit(value=True).alias("known")
     )
@@ -967,6 +1045,7 @@ def check_tables(
         problems,
         "model",
     )
+    _initiative_rules(nw, frames, problems)
     problems.raise_any(nw, frames)
     _tree_links(nw, frames)
 
@@ -1073,7 +1152,7 @@ def _repeated_rows(nw: Any, frames: Mapping[str, Any], problems: Problems) -> No
     owners = _owner_rows(nw, frames["key_results"])
     linked = (
         frames["check_ins"]
-        .filter(~nw.col("value").is_null() & ~nw.col("moment").is_null())
+        .filter(~nw.col("value").is_null() & ~nw.col("moment").is_null() & _plausible(nw, "day"))
         .join(owners, on=["objective_id", "key_result_id"], how="inner")
     )
     linked = with_group_value(
@@ -1102,7 +1181,7 @@ def _repeated_rows(nw: Any, frames: Mapping[str, Any], problems: Problems) -> No
         return
     planned = (
         frames["plans"]
-        .filter(~nw.col("day").is_null() & ~nw.col("value").is_null())
+        .filter(~nw.col("day").is_null() & ~nw.col("value").is_null() & _plausible(nw, "day"))
         .join(owners, on=["objective_id", "key_result_id"], how="inner")
         .filter(nw.col("owner_kind") == "metric")
     )
@@ -1333,6 +1412,63 @@ def _repeated_ids(nw: Any, objectives: Any, problems: Problems) -> None:
     )
 
 
+_INITIATIVE_PATH = re.compile(r"initiatives\[row (\d+)\](?:\.(\w+))?")
+
+
+def _initiative_rules(nw: Any, frames: Mapping[str, Any], problems: Problems) -> None:
+    """An initiative's own rules, checked by the pure reader on the table collected.
+
+    Its id once in its objective, its key-result links to its objective's key results
+    and the model's checks (start before end, a known status); no score reads an
+    initiative, and an objective has a handful. Its cells were checked already.
+    """
+    if "initiatives" not in frames:
+        return
+    names = list(TABLES["initiatives"])
+    table = frames["initiatives"].select(ROW, *names).collect()
+    if not len(table):
+        return
+    rows = table.get_column(ROW).to_list()
+    columns = {name: table.get_column(name).to_list() for name in names}
+    owners = frames["initiatives"].select("objective_id").unique()
+    key_results = (
+        frames["key_results"]
+        .join(owners, on="objective_id", how="inner")
+        .select("objective_id", "id")
+        .collect()
+    )
+    kr_columns = {name: key_results.get_column(name).to_list() for name in ("objective_id", "id")}
+    reader = _Reader()
+    _read_initiatives(
+        reader, {"initiatives": (columns, len(rows)), "key_results": (kr_columns, len(key_results))}
+    )
+    reported = {(item.row, item.column) for item in problems.found if item.table == "initiatives"}
+    for problem in reader.problems:
+        where = _INITIATIVE_PATH.fullmatch(problem.path)
+        assert where is not None  # the reader names each problem by its row
+        row, column = int(rows[int(where[1])]), where[2]
+        if (row, column) not in reported:  # a cell refused already
+            problems.add("initiatives", row, column, problem.message, "rule")
+    problems.more(reader.found - len(reader.problems))
+
+
+def _repeated_check_in_ids(nw: Any, check_ins: Any, problems: Problems) -> None:
+    """A check-in id used by an earlier row: ids tell check-ins apart, so each is one row's."""
+    first = with_group_value(
+        nw, check_ins.filter(~nw.col("id").is_null()), nw.col(ROW).min(), ("id",), "first_row"
+    )
+    _report(
+        nw,
+        "check_ins",
+        first.filter(nw.col(ROW) > nw.col("first_row")),
+        "id",
+        ("id", "first_row"),
+        lambda row: f"{describe(row['id'])} is already row {int(row['first_row'])}'s",
+        problems,
+        "ids",
+    )
+
+
 def _alignment_rows(nw: Any, objectives: Any, alignments: Any, problems: Problems) -> None:
     """The links from_frames refuses: to itself, twice, beside a root's weight, all at 0.
 
@@ -1504,9 +1640,7 @@ def _cells(nw: Any, frames: Mapping[str, Any], problems: Problems) -> None:
             )
     for table, column, day in (("check_ins", "at", "day"), ("plans", "at", "day")):
         if table in frames:
-            outside = frames[table].filter(
-                (nw.col(day) < _EARLIEST_DAY) | (nw.col(day) > _LATEST_DAY)
-            )
+            outside = frames[table].filter(~_plausible(nw, day))
             _report(
                 nw,
                 table,
@@ -1519,6 +1653,11 @@ def _cells(nw: Any, frames: Mapping[str, Any], problems: Problems) -> None:
                 ),
                 problems,
             )
+
+
+def _plausible(nw: Any, day: str) -> Any:
+    """A day number within the dates the model reads (a null day is not outside them)."""
+    return ~((nw.col(day) < _EARLIEST_DAY) | (nw.col(day) > _LATEST_DAY))
 
 
 def _values(nw: Any, frames: Mapping[str, Any], problems: Problems) -> None:
