@@ -1015,8 +1015,8 @@ def check_tables(
     for table in ("alignments", "key_results", "check_ins", "milestones", "plans", "initiatives"):
         if table in frames:
             _dangling_objectives(nw, table, frames[table], ids, problems)
-    _repeated_ids(nw, frames["objectives"], problems)
-    _repeated_check_in_ids(nw, frames["check_ins"], problems)
+    _repeated_ids(nw, "objectives", frames["objectives"], problems, "repeat")
+    _repeated_ids(nw, "check_ins", frames["check_ins"], problems, "ids")
     pairs = frames["key_results"].select(
         "objective_id", nw.col("id").alias("key_result_id"), nw.lit(value=True).alias("known")
     )
@@ -1395,20 +1395,20 @@ def _dangling_key_results(nw: Any, table: str, frame: Any, pairs: Any, problems:
     )
 
 
-def _repeated_ids(nw: Any, objectives: Any, problems: Problems) -> None:
-    """An objective id used by an earlier row: rows would merge under one id."""
+def _repeated_ids(nw: Any, table: str, frame: Any, problems: Problems, step: str) -> None:
+    """An id used by an earlier row (an objective's or a check-in's): each is one row's."""
     first = with_group_value(
-        nw, objectives.filter(~nw.col("id").is_null()), nw.col(ROW).min(), ("id",), "first_row"
+        nw, frame.filter(~nw.col("id").is_null()), nw.col(ROW).min(), ("id",), "first_row"
     )
     _report(
         nw,
-        "objectives",
+        table,
         first.filter(nw.col(ROW) > nw.col("first_row")),
         "id",
         ("id", "first_row"),
         lambda row: f"{describe(row['id'])} is already row {int(row['first_row'])}'s",
         problems,
-        "repeat",
+        step,
     )
 
 
@@ -1450,23 +1450,6 @@ def _initiative_rules(nw: Any, frames: Mapping[str, Any], problems: Problems) ->
         if (row, column) not in reported:  # a cell refused already
             problems.add("initiatives", row, column, problem.message, "rule")
     problems.more(reader.found - len(reader.problems))
-
-
-def _repeated_check_in_ids(nw: Any, check_ins: Any, problems: Problems) -> None:
-    """A check-in id used by an earlier row: ids tell check-ins apart, so each is one row's."""
-    first = with_group_value(
-        nw, check_ins.filter(~nw.col("id").is_null()), nw.col(ROW).min(), ("id",), "first_row"
-    )
-    _report(
-        nw,
-        "check_ins",
-        first.filter(nw.col(ROW) > nw.col("first_row")),
-        "id",
-        ("id", "first_row"),
-        lambda row: f"{describe(row['id'])} is already row {int(row['first_row'])}'s",
-        problems,
-        "ids",
-    )
 
 
 def _alignment_rows(nw: Any, objectives: Any, alignments: Any, problems: Problems) -> None:
