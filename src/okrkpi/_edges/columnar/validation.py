@@ -118,6 +118,8 @@ class Problems:
     values: dict[int, Any] = attrs.Factory(dict)
     # Every check-in value cell as given, when the column was read cell by cell.
     raw_values: dict[int, Any] = attrs.Factory(dict)
+    # Rules whose offending rows are counted together, by `flush`.
+    pending: list[_Check] = attrs.Factory(list)
     # Whether the check-in values are a column of floats (from_frames reads such a column
     # whole, leaving a binary key result's 0.5 to the model's check, not the cell's).
     float_values: bool = True
@@ -140,6 +142,17 @@ class Problems:
         self.fixed.append((order, problem))
         self.count += 1
 
+    def flush(self) -> None:
+        """Count every pending rule's rows at once, then fetch the rows of those with any."""
+        pending, self.pending = self.pending, []
+        if not pending:
+            return
+        for check, total in zip(
+            pending, _counts(pending[0].nw, [c.frame for c in pending]), strict=True
+        ):
+            if total:
+                check.report(total, self)
+
     def more(self, count: int) -> None:
         """Problems counted but not fetched (past the first `MAX_PROBLEMS` of a check)."""
         self.count += count
@@ -156,6 +169,7 @@ class Problems:
         result, and the problems `from_frames` never meets (the check-ins of a key result
         it could not read) are left out.
         """
+        self.flush()
         found = self.found
         if frames is not None and found:
             found = _placed(nw, frames, self)
@@ -567,6 +581,7 @@ def prepared_columns(
         )
     if problems.fixed:  # a column missing: the cells are not read as meant
         problems.raise_any()
+    problems.flush()  # in the order of the checks: these come before the tables' rules
     return frames, problems
 
 
@@ -1317,13 +1332,52 @@ def _report(
 
     `step` (or `owner`, the row's place in from_frames' order) places it among the rest.
     """
-    total = _row_count(nw, frame)
-    if not total:
-        return
-    for row in _fetched(nw, frame, shown):
-        place = None if owner is None else owner(row)
-        problems.add(table, int(row[ROW]), column, message(row), step, place)
-    problems.more(total - min(total, MAX_PROBLEMS))
+    problems.pending.append(_Check(nw, table, frame, column, shown, message, step, owner))
+
+
+@attrs.frozen
+class _Check:
+    """A rule's offending rows, counted with the other rules' before any is fetched."""
+
+    nw: Any
+    table: str
+    frame: Any
+    column: str | None
+    shown: Sequence[str]
+    message: Callable[[dict[str, Any]], str]
+    step: str
+    owner: Callable[[dict[str, Any]], tuple[Any, ...]] | None
+
+    def report(self, total: int, problems: Problems) -> None:
+        """The first `MAX_PROBLEMS` of `total` offending rows as problems, the rest counted."""
+        for row in _fetched(self.nw, self.frame, self.shown):
+            place = None if self.owner is None else self.owner(row)
+            problems.add(
+                self.table, int(row[ROW]), self.column, self.message(row), self.step, place
+            )
+        problems.more(total - min(total, MAX_PROBLEMS))
+
+
+def _counts(nw: Any, frames: Sequence[Any]) -> list[int]:
+    """The number of rows of each lazy frame, in one query.
+
+    Valid tables make every rule's count 0: one query for all rules, where each was one;
+    polars computes their shared joins once (`collect_all`).
+    """
+    if frames[0].implementation is nw.Implementation.POLARS:
+        import polars as pl  # noqa: PLC0415 - only with polars frames
+
+        counted = pl.collect_all([frame.to_native().select(pl.len()) for frame in frames])
+        return [int(result.item()) for result in counted]
+    each = [
+        frame.select(
+            nw.len().cast(nw.Int64).alias("rows"), nw.lit(index, dtype=nw.Int64).alias("rule")
+        )
+        for index, frame in enumerate(frames)
+    ]
+    counted = nw.concat(each, how="vertical").collect().rows()
+    by_rule = {int(rule): int(rows) for rows, rule in counted}
+    return [by_rule.get(index, 0) for index in range(len(frames))]
 
 
 def _required_cells(nw: Any, frames: Mapping[str, Any], problems: Problems) -> None:
@@ -1424,6 +1478,7 @@ def _initiative_rules(nw: Any, frames: Mapping[str, Any], problems: Problems) ->
     """
     if "initiatives" not in frames:
         return
+    problems.flush()  # the cells refused already are not reported again
     names = list(TABLES["initiatives"])
     table = frames["initiatives"].select(ROW, *names).collect()
     if not len(table):
