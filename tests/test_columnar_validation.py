@@ -417,7 +417,10 @@ def test_text_check_in_values_read_by_their_key_results_kind(backend):
         "ValidationError",
         [
             "check_ins[row 0].value: expected a finite number, got 'TARGET'",
-            "check_ins[row 1].value: expected true or false, got 'maybe'",
+            (
+                "check_ins[row 1].value: expected True/False (or 1/0) for a binary key result, "
+                "got 'maybe'"
+            ),
         ],
     )
 
@@ -441,7 +444,10 @@ def test_type_and_value_problems_come_in_one_list_in_from_frames_order():
         [
             "key_results[row 2].weight: expected a number >= 0, got -1.0",
             "key_results[row 6].title: a value is required",
-            "check_ins[row 6].value: expected true or false, got 'abc'",  # a binary key result's
+            (
+                "check_ins[row 6].value: expected True/False (or 1/0) for a binary key result, "
+                "got 'abc'"
+            ),  # a binary key result's
             (
                 "objectives[row 0].cycle: expected a cycle name like '2026-Q3', '2026', 'FY2027' "
                 "or 'FY2027-Q1', got 'someday'"

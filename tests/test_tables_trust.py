@@ -816,7 +816,7 @@ def test_odd_cells_in_typed_columns_are_named_by_what_was_expected():
         kpis=[{"name": "churn", "higher_is_better": [True]}],
     )
     assert found == [
-        "check_ins[row 0].value: expected true or false, got [True]",
+        "check_ins[row 0].value: expected True/False (or 1/0) for a binary key result, got [True]",
         "check_ins[row 1].at: expected a date or date-time, got {'day': 1}",
         "objectives[row 0].title: expected text, got array([1, 2])",
         "objectives[row 0].alignment_weight: expected a finite number, got [1]",
@@ -857,3 +857,23 @@ def test_a_bad_check_in_found_by_the_model_is_named_by_its_own_row_in_an_unsorte
     (problem,) = caught.value.problems
     assert problem.path == "check_ins[row 2].value"  # the third row, third by date too
     assert "0.5" in problem.message
+
+
+@pytest.mark.parametrize("values", [[1.0, 0.5], ["yes", "0.5"], [True, 0.5]])
+def test_a_binary_key_results_bad_value_is_worded_alike_in_a_column_of_floats_or_not(values):
+    with pytest.raises(ValidationError) as caught:
+        from_frames(
+            objectives=[{"id": "o", "title": "O"}],
+            key_results=[{"objective_id": "o", "id": "k", "title": "K", "kind": "binary"}],
+            check_ins=pd.DataFrame(
+                {
+                    "objective_id": ["o"] * 2,
+                    "key_result_id": ["k"] * 2,
+                    "at": [date(2026, 8, 1), date(2026, 8, 2)],
+                    "value": pd.Series(values, dtype=None if values[0] == 1.0 else object),
+                }
+            ),
+        )
+    (problem,) = caught.value.problems
+    assert problem.path == "check_ins[row 1].value"
+    assert problem.message.startswith("expected True/False (or 1/0) for a binary key result, got")

@@ -429,8 +429,16 @@ def _check_in_reader(measure: Any) -> Callable[[Any], Any]:
     if isinstance(measure, Ordinal):
         return _zone_value
     if isinstance(measure, Binary):
-        return _bool
+        return _binary_value
     return _number
+
+
+def _binary_value(value: Any) -> bool:
+    """A binary key result's check-in: worded as the model words a value it refuses."""
+    try:
+        return _bool(value)
+    except _BadCellError:
+        raise _BadCellError("True/False (or 1/0) for a binary key result") from None
 
 
 # A rating written out in full, as `str(ConfidenceRating(0.5))` shows it: "0.5/10".

@@ -35,6 +35,7 @@ from okrkpi._edges.tables import (
     _KEYS,
     TABLES,
     _BadCellError,
+    _binary_value,
     _bool,
     _column_of,
     _confidence_reader,
@@ -384,7 +385,7 @@ def _placed(nw: Any, frames: Mapping[str, Any], problems: Problems) -> list[_Fou
 
 def _value_message(cell: Any, kind: str | None) -> str | None:
     """A check-in's value cell read as `from_frames` reads it for its key result's kind."""
-    read = {"ordinal": _zone_value, "binary": _bool}.get(kind or "", _number)
+    read = {"ordinal": _zone_value, "binary": _binary_value}.get(kind or "", _number)
     try:
         read(cell)
     except _BadCellError as bad:
