@@ -1844,6 +1844,8 @@ def _tree_links(nw: Any, frames: Mapping[str, Any]) -> None:
         .unique()
     )
     links = links.join(known, on=["parent_id", "parent_key_result_id"], how="left")
+    if _links_hold(nw, objectives, links):
+        return
     rows = (
         links.select(
             "objective_id", "parent_id", "parent_key_result_id", "has_key_result", "row", "link_row"
@@ -1867,6 +1869,41 @@ def _tree_links(nw: Any, frames: Mapping[str, Any]) -> None:
     problems = _check_links(by_id, order) + _find_loops(by_id, order)
     if problems:
         raise AlignmentError(*problems)
+
+
+def _links_hold(nw: Any, objectives: Any, links: Any) -> bool:
+    """Whether every link is to a known parent, by a key result it has, with no loop.
+
+    The common case, checked on plain columns; where it fails, `AlignmentTree`'s checks
+    name each problem as the tree would (`_tree_links`).
+    """
+    missing = ~nw.col("parent_key_result_id").is_null() & nw.col("has_key_result").is_null()
+    if _row_count(nw, links.filter(missing)):
+        return False
+    ids = set(objectives.select("id").collect().get_column("id").to_list())
+    pairs = links.select("objective_id", "parent_id").collect()
+    children: dict[Any, list[Any]] = {}
+    waiting = dict.fromkeys(ids, 0)  # each objective's parents not yet known to be loop-free
+    for child, parent in zip(
+        pairs.get_column("objective_id").to_list(),
+        pairs.get_column("parent_id").to_list(),
+        strict=True,
+    ):
+        if parent not in ids:
+            return False
+        children.setdefault(parent, []).append(child)
+        waiting[child] += 1
+    # Peel from the roots: an objective is loop-free once all its parents are.
+    free = [oid for oid, count in waiting.items() if count == 0]
+    peeled = 0
+    while free:
+        oid = free.pop()
+        peeled += 1
+        for child in children.get(oid, ()):
+            waiting[child] -= 1
+            if waiting[child] == 0:
+                free.append(child)
+    return peeled == len(ids)
 
 
 @attrs.define
