@@ -1166,11 +1166,13 @@ def _repeated_rows(nw: Any, frames: Mapping[str, Any], problems: Problems) -> No
     plan with a day twice (the model names the earliest such day).
     """
     owners = _owner_rows(nw, frames["key_results"])
-    linked = (
-        frames["check_ins"]
-        .filter(~nw.col("value").is_null() & ~nw.col("moment").is_null() & _plausible(nw, "day"))
-        .join(owners, on=["objective_id", "key_result_id"], how="inner")
+    readable = frames["check_ins"].filter(
+        ~nw.col("value").is_null() & ~nw.col("moment").is_null() & _plausible(nw, "day")
     )
+    if _no_two_alike(nw, readable, ("objective_id", "key_result_id", "moment", "value")):
+        _planned_twice(nw, frames, owners, problems)
+        return
+    linked = readable.join(owners, on=["objective_id", "key_result_id"], how="inner")
     linked = with_group_value(
         nw, linked, nw.col(ROW).min(), ("owner_row", "moment", "value"), "first_row"
     )
@@ -1193,6 +1195,20 @@ def _repeated_rows(nw: Any, frames: Mapping[str, Any], problems: Problems) -> No
         problems,
         "repeat",
     )
+    _planned_twice(nw, frames, owners, problems)
+
+
+def _no_two_alike(nw: Any, frame: Any, keys: Sequence[str]) -> bool:
+    """Whether no two rows share `keys`: a group-by that spares a window when none do.
+
+    DuckDB's window partitioned by millions of keys sorts them: 4.4 s against about
+    0.5 s for this count at 3.6 million check-ins.
+    """
+    return _row_count(nw, frame.select(*keys).unique()) == _row_count(nw, frame)
+
+
+def _planned_twice(nw: Any, frames: Mapping[str, Any], owners: Any, problems: Problems) -> None:
+    """A metric's plan with a day twice: the model names the earliest such day."""
     if "plans" not in frames:
         return
     planned = (
