@@ -729,3 +729,47 @@ def _collected(result):
     if hasattr(result, "pl"):  # a DuckDB relation
         return result.pl()
     return pl.from_pandas(result)
+
+
+@pytest.mark.parametrize(
+    ("table", "column", "value"),
+    [
+        ("check_ins", "key_result_id", "ghost"),
+        ("check_ins", "objective_id", None),
+        ("milestones", "key_result_id", None),
+        ("plans", "objective_id", None),
+    ],
+)
+def test_a_pandas_row_linked_to_no_key_result_is_named_as_from_frames_names_it(
+    table, column, value
+):
+    tables = {**RICH, table: set_cell(RICH[table], 0, column, value)}
+    kind, problems = assert_same_problems(tables, "pandas")
+    assert kind == "ValidationError"
+    assert any(problem.startswith(f"{table}[row 0].{column}") for problem in problems)
+
+
+@pytest.mark.parametrize("backend", ["polars", "pandas", "lazy"])
+def test_a_misnamed_column_and_a_missing_one_are_reported_together(backend):
+    check_ins = RICH["check_ins"].drop("value").with_columns(pl.lit("x").alias("foo"))
+    tables = {**RICH, "check_ins": check_ins}
+    kind, problems = assert_same_problems(tables, backend)
+    assert kind == "ValidationError"
+    assert [problem.split(":")[0] for problem in problems] == [
+        "check_ins.foo",
+        "check_ins.value",
+    ]
+
+
+def test_an_empty_list_is_a_table_given_for_renames():
+    renames = {"plans": {"Day": "at"}}
+    got = score_frames(date(2026, 8, 1), **{**TABLES, "plans": []}, columns=renames)
+    assert got.equals(score_frames(date(2026, 8, 1), **{**TABLES, "plans": ()}))
+    from_frames(**{**TABLES, "plans": []}, columns=renames)  # accepted there too
+
+
+def test_a_pandas_date_outside_the_plausible_ones_is_shown_as_from_frames_shows_it():
+    tables = {**RICH, "check_ins": set_cell(RICH["check_ins"], 2, "at", date(1800, 1, 1))}
+    kind, problems = assert_same_problems(tables, "pandas")
+    assert kind == "ValidationError"
+    assert problems[0].startswith("check_ins[row 2].at: expected a date between 1900-01-01")

@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from okrkpi._edges.tables import TABLES, _known_columns, _Reader
-from okrkpi._errors import MissingExtraError, ValidationError
+from okrkpi._errors import MissingExtraError, Problem, ValidationError
 
 ROW = "__okrkpi_row"
 """The column holding each row's position in its table (0 for the first row)."""
@@ -46,6 +46,9 @@ class Inputs:
             optional tables are left out.
         implementation: The backend all tables share (a `narwhals.Implementation`).
         lazy: Whether the caller gave lazy frames (the result is then lazy too).
+        problems: The column names refused (misspelt, unknown, renames naming nothing),
+            raised with the required columns found missing by `prepared_columns`.
+        more_problems: How many more were counted past `MAX_PROBLEMS`.
     """
 
     def __init__(
@@ -69,7 +72,7 @@ class Inputs:
                     0,
                     renames.get(table, {}),
                     extra_columns,
-                    given=False,
+                    given=not (isinstance(data, tuple) and not data),  # `()`: not passed
                     caller="score_frames",
                 )
                 continue
@@ -85,7 +88,6 @@ class Inputs:
                 )
             self.lazy = self.lazy or isinstance(frame, nw.LazyFrame)
             columns = dict.fromkeys(map(str, frame.columns), ())
-            found = names.found
             _known_columns(
                 names,
                 table,
@@ -95,9 +97,12 @@ class Inputs:
                 extra_columns,
                 caller="score_frames",
             )
-            if names.found == found:  # else the names clash: reported, not renamed
+            renamed = [renames.get(table, {}).get(name, name) for name in columns]
+            if len(set(renamed)) == len(renamed):  # else two land on one name: reported
                 self.frames[table] = _renamed(table, frame, renames.get(table, {}))
-        names.raise_any()
+        # Raised with the required columns found missing, as from_frames raises them.
+        self.problems: list[Problem] = list(names.problems)
+        self.more_problems = names.found - len(names.problems)
         self.frames = {table: with_row_numbers(nw, frame) for table, frame in self.frames.items()}
 
     def result(self, frame: Any) -> Any:

@@ -419,8 +419,11 @@ def _owners(
             .collect()
             .rows()
         )
-        for row, owner, group in linked:
-            owners[(table, int(row))] = (None if owner is None else int(owner), int(group))
+        for row, owner, group in linked:  # pandas' left join and Dask's group-by give NaN
+            owners[(table, int(row))] = (
+                None if _is_null(owner) else int(owner),
+                int(row) if _is_null(group) else int(group),
+            )
     return owners
 
 
@@ -552,10 +555,12 @@ def prepared_columns(
     `scaled` says their confidences are on a tool's scale.
     """
     problems = Problems()
-    missing_tables = [name for name in SCORED_TABLES if name not in inputs.frames]
-    frames = {}
+    for position, problem in enumerate(inputs.problems):  # column names: reported first
+        problems.add_at((-1, position), problem)
+    problems.more(inputs.more_problems)
+    schemas = {}
     for table in SCORED_TABLES:
-        if table in missing_tables:
+        if table not in inputs.frames:
             continue
         frame = inputs.frames[table]
         schema = dict(frame.collect_schema())
@@ -572,16 +577,14 @@ def prepared_columns(
                     Problem(f"{table}.{name}", "a required column is missing"),
                 )
             continue
-        frames[table] = _typed(
-            nw,
-            table,
-            frame,
-            schema,
-            problems,
-            _Reading(local_days, readers or _READERS, inputs.lazy, scaled),
-        )
-    if problems.fixed:  # a column missing: the cells are not read as meant
+        schemas[table] = schema
+    if problems.fixed:  # a column missing or misnamed: the cells are not read as meant
         problems.raise_any()
+    reading = _Reading(local_days, readers or _READERS, inputs.lazy, scaled)
+    frames = {
+        table: _typed(nw, table, inputs.frames[table], schema, problems, reading)
+        for table, schema in schemas.items()
+    }
     problems.flush()  # in the order of the checks: these come before the tables' rules
     return frames, problems
 
@@ -1497,7 +1500,8 @@ def _initiative_rules(nw: Any, frames: Mapping[str, Any], problems: Problems) ->
         return
     problems.flush()  # the cells refused already are not reported again
     names = list(TABLES["initiatives"])
-    table = frames["initiatives"].select(ROW, *names).collect()
+    # In the table's order: which of two rows comes first is the earlier row's.
+    table = frames["initiatives"].select(ROW, *names).collect().sort(ROW)
     if not len(table):
         return
     rows = table.get_column(ROW).to_list()
