@@ -283,6 +283,17 @@ def assert_same_problems(tables, backend="polars"):
     return expected
 
 
+def refused_alike(tables, backend="polars"):
+    """The problems both readers refuse `tables` with (a ValidationError), in their order."""
+    kind, problems = assert_same_problems(tables, backend)
+    assert kind == "ValidationError"
+    return problems
+
+
+def paths(problems):
+    return [problem.split(":")[0] for problem in problems]
+
+
 def test_the_rich_tables_read_well_in_both():
     assert assert_same_problems(RICH) == ("ok", [])
 
@@ -539,9 +550,8 @@ def test_rows_on_a_day_the_model_refuses_are_not_also_repeats(table):
     twice = pl.concat([RICH[table].slice(0, 1)] * 2)
     twice = twice.with_columns(pl.lit(date(1850, 1, 1)).cast(RICH[table].schema["at"]).alias("at"))
     tables = {**RICH, table: pl.concat([twice, RICH[table]])}
-    kind, problems = assert_same_problems(tables, "polars")
-    assert kind == "ValidationError"
-    assert [problem.split(":")[0] for problem in problems] == [
+    problems = refused_alike(tables, "polars")
+    assert paths(problems) == [
         f"{table}[row 0].at",
         f"{table}[row 1].at",
     ]
@@ -555,8 +565,7 @@ def test_a_check_in_id_used_twice_is_refused_in_from_frames_order(backend):
     check_ins = check_ins.with_columns(pl.Series("id", ids))
     key_results = set_cell(RICH["key_results"], 2, "kind", "guess")  # read after the ids
     tables = {**RICH, "check_ins": check_ins, "key_results": key_results}
-    kind, problems = assert_same_problems(tables, backend)
-    assert kind == "ValidationError"
+    problems = refused_alike(tables, backend)
     assert problems[:2] == [
         "check_ins[row 5].id: 'c1' is already row 1's",
         "check_ins[row 6].id: 'c1' is already row 1's",
@@ -580,9 +589,8 @@ INITIATIVES = pl.DataFrame(
 @pytest.mark.parametrize("backend", ["polars", "pandas", "lazy"])
 def test_initiatives_own_rules_are_those_from_frames_checks(backend):
     tables = {**RICH, "initiatives": INITIATIVES}
-    kind, problems = assert_same_problems(tables, backend)
-    assert kind == "ValidationError"
-    assert [problem.split(":")[0] for problem in problems] == [
+    problems = refused_alike(tables, backend)
+    assert paths(problems) == [
         "initiatives[row 4].objective_id",
         "initiatives[row 1].id",
         "initiatives[row 2].key_result_ids",
@@ -744,8 +752,7 @@ def test_a_pandas_row_linked_to_no_key_result_is_named_as_from_frames_names_it(
     table, column, value
 ):
     tables = {**RICH, table: set_cell(RICH[table], 0, column, value)}
-    kind, problems = assert_same_problems(tables, "pandas")
-    assert kind == "ValidationError"
+    problems = refused_alike(tables, "pandas")
     assert any(problem.startswith(f"{table}[row 0].{column}") for problem in problems)
 
 
@@ -753,9 +760,8 @@ def test_a_pandas_row_linked_to_no_key_result_is_named_as_from_frames_names_it(
 def test_a_misnamed_column_and_a_missing_one_are_reported_together(backend):
     check_ins = RICH["check_ins"].drop("value").with_columns(pl.lit("x").alias("foo"))
     tables = {**RICH, "check_ins": check_ins}
-    kind, problems = assert_same_problems(tables, backend)
-    assert kind == "ValidationError"
-    assert [problem.split(":")[0] for problem in problems] == [
+    problems = refused_alike(tables, backend)
+    assert paths(problems) == [
         "check_ins.foo",
         "check_ins.value",
     ]
@@ -770,6 +776,20 @@ def test_an_empty_list_is_a_table_given_for_renames():
 
 def test_a_pandas_date_outside_the_plausible_ones_is_shown_as_from_frames_shows_it():
     tables = {**RICH, "check_ins": set_cell(RICH["check_ins"], 2, "at", date(1800, 1, 1))}
-    kind, problems = assert_same_problems(tables, "pandas")
-    assert kind == "ValidationError"
+    problems = refused_alike(tables, "pandas")
     assert problems[0].startswith("check_ins[row 2].at: expected a date between 1900-01-01")
+
+
+def test_a_lazy_column_of_text_confidences_names_each_bad_cell_as_from_frames_does():
+    labels = pl.Series("confidence", ["high", "sure", "7/10", "sure"] * 2)
+    check_ins = RICH["check_ins"].with_columns(labels[: len(RICH["check_ins"])])
+    tables = {**RICH, "check_ins": check_ins}
+    expected = problems_of(lambda: from_frames(**tables))
+    got = problems_of(lambda: score_frames(date(2026, 8, 1), **_as_kind("duckdb", tables)))
+    assert got == expected
+    assert paths(expected) == [
+        "check_ins[row 1].confidence",
+        "check_ins[row 3].confidence",
+        "check_ins[row 5].confidence",
+        "check_ins[row 7].confidence",
+    ]

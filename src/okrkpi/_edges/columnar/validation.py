@@ -634,9 +634,9 @@ def _typed(
                 empty.add(column)
                 continue
             if kind == "confidence":
-                # No score reads a confidence: its cells are checked (one query, the
-                # column's values) and the engine goes on without them.
-                _check_cells(nw, table, frame, column, readers[kind], problems)
+                # No score reads a confidence: its distinct cells are checked and the
+                # engine goes on without them.
+                _check_distinct_cells(nw, table, frame, column, readers[kind], problems)
                 empty.add(column)
                 continue
             raise ValidationError.field(
@@ -910,25 +910,6 @@ def _plain_number(cell: Any) -> bool:
     except _BadCellError:
         return False
     return True
-
-
-def _check_cells(
-    nw: Any,
-    table: str,
-    frame: Any,
-    column: str,
-    read: Callable[[Any], Any],
-    problems: Problems,
-) -> None:
-    """Every cell of a lazy table's `column` read with the pure reader, its problems reported."""
-    cells = frame.filter(~nw.col(column).is_null()).select(ROW, column).collect().rows()
-    for row, cell in cells:
-        if _is_null(cell):
-            continue
-        try:
-            read(cell)
-        except _BadCellError as bad:
-            problems.add(table, row, column, refused(bad, cell))
 
 
 def _check_distinct_cells(
