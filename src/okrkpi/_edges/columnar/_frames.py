@@ -64,19 +64,21 @@ class Inputs:
         first: str | None = None
         names = _Reader()  # the column names' problems, all tables' at once
         for table, data in given.items():
-            if table != "objectives" and _absent(data):
-                _known_columns(
-                    names,
-                    table,
-                    {},
-                    0,
-                    renames.get(table, {}),
-                    extra_columns,
-                    given=not (isinstance(data, tuple) and not data),  # `()`: not passed
-                    caller="score_frames",
-                )
+            ours = renames.get(table, {})
+            absent = table != "objectives" and _absent(data)
+            frame = None if absent else _from_native(nw, table, data)
+            _known_columns(
+                names,
+                table,
+                {} if frame is None else dict.fromkeys(map(str, frame.columns), ()),
+                0,
+                ours,
+                extra_columns,
+                given=not (isinstance(data, tuple) and not data),  # `()`: not passed
+                caller="score_frames",
+            )
+            if frame is None:
                 continue
-            frame = _from_native(nw, table, data)
             implementation = frame.implementation
             if self.implementation is None:
                 self.implementation, first = implementation, table
@@ -87,19 +89,9 @@ class Inputs:
                     f"a frame of the same kind as {first} ({_kind(self.implementation)})",
                 )
             self.lazy = self.lazy or isinstance(frame, nw.LazyFrame)
-            columns = dict.fromkeys(map(str, frame.columns), ())
-            _known_columns(
-                names,
-                table,
-                columns,
-                0,
-                renames.get(table, {}),
-                extra_columns,
-                caller="score_frames",
-            )
-            renamed = [renames.get(table, {}).get(name, name) for name in columns]
+            renamed = [ours.get(str(name), str(name)) for name in frame.columns]
             if len(set(renamed)) == len(renamed):  # else two land on one name: reported
-                self.frames[table] = _renamed(table, frame, renames.get(table, {}))
+                self.frames[table] = _renamed(table, frame, ours)
         # Raised with the required columns found missing, as from_frames raises them.
         self.problems: list[Problem] = list(names.problems)
         self.more_problems = names.found - len(names.problems)
