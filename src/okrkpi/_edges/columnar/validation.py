@@ -667,7 +667,11 @@ def _typed(
 
 def _has_durations(nw: Any, frame: Any) -> bool:
     """Whether the backend subtracts time stamps into durations (Spark's does not)."""
-    return frame.implementation not in (
+    return not _is_spark(nw, frame)
+
+
+def _is_spark(nw: Any, frame: Any) -> bool:
+    return frame.implementation in (
         nw.Implementation.PYSPARK,
         nw.Implementation.PYSPARK_CONNECT,
         nw.Implementation.SQLFRAME,
@@ -1370,6 +1374,10 @@ def _counts(nw: Any, frames: Sequence[Any]) -> list[int]:
 
         counted = pl.collect_all([frame.to_native().select(pl.len()) for frame in frames])
         return [int(result.item()) for result in counted]
+    if _is_spark(nw, frames[0]):
+        # Spark analyses a union again at each one added: a union of every rule's joined
+        # plan outgrows the driver's heap. One small job per rule instead.
+        return [_row_count(nw, frame) for frame in frames]
     each = [
         frame.select(
             nw.len().cast(nw.Int64).alias("rows"), nw.lit(index, dtype=nw.Int64).alias("rule")
