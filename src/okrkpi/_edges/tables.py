@@ -2225,6 +2225,8 @@ class TableStream:
             raise ValidationError(
                 *problems, Problem("", f"... and at least {more:,} more problems")
             )
+        self._links = None  # its ids were for checking rows as they came: let them go
+        self._keys = {}
         tables: dict[str, tuple[Columns, int]] = {name: ({}, 0) for name in TABLES}
         for table, streamed in self._tables.items():
             kept = zip(streamed.names, streamed.columns, strict=True)
