@@ -41,7 +41,7 @@ from okrkpi.strategies import (
     weighted_geometric_mean,
     zone_values,
 )
-from okrkpi.tables import TABLES, score_frames, scores_frame, to_frames
+from okrkpi.tables import TABLES, from_frames, score_frames, scores_frame, to_frames
 from okrkpi.testing import dags, trees
 
 # PySpark warns about the pandas it finds; narwhals that its Dask support moves out.
@@ -340,6 +340,73 @@ def test_a_polars_without_collect_engines_gives_the_same_scores(monkeypatch):
 
     monkeypatch.setattr(pl.LazyFrame, "collect", collect_without_engines)
     assert score_frames(days, by="key_result", **frames).to_dicts() == expected
+
+
+def interleaved_ties():
+    """Two key results whose check-ins interleave, out of date order, two on each day."""
+    key_results = [
+        KeyResult.metric(name, start=0.0, target=10.0, id=name) for name in ("leads", "deals")
+    ]
+    objective = Objective("Grow", key_results, id="grow", cycle=Q3)
+    frames = frames_of(AlignmentTree([objective]))
+    rows = [
+        ("deals", date(2026, 8, 2), 3.0),
+        ("leads", date(2026, 8, 2), 9.0),
+        ("leads", date(2026, 7, 20), 1.0),
+        ("deals", date(2026, 8, 2), 2.0),
+        ("leads", date(2026, 8, 2), 4.0),
+        ("deals", date(2026, 7, 20), 8.0),
+        ("leads", date(2026, 7, 20), 5.0),
+    ]
+    frames["check_ins"] = pl.DataFrame(
+        {
+            "objective_id": ["grow"] * len(rows),
+            "key_result_id": [name for name, _, _ in rows],
+            "at": [at for _, at, _ in rows],
+            "value": [value for _, _, value in rows],
+        }
+    )
+    return frames
+
+
+def test_of_check_ins_on_one_day_the_later_row_wins_however_rows_interleave():
+    frames = interleaved_ties()
+    days = [date(2026, 7, 20), date(2026, 8, 2)]
+    rows = score_frames(days, by="key_result", **frames).to_dicts()
+    currents = {(row["as_of"], row["key_result_id"]): row["current"] for row in rows}
+    assert currents == {
+        (date(2026, 7, 20), "leads"): 5.0,
+        (date(2026, 7, 20), "deals"): 8.0,
+        (date(2026, 8, 2), "leads"): 4.0,
+        (date(2026, 8, 2), "deals"): 2.0,
+    }
+    document = from_frames(**frames)
+    pure = scores_frame(AlignmentTree(document.objectives), days, backend="polars")
+    assert_same(as_rows(score_frames(days, **frames)), pure.to_dicts())
+    lazy = {name: frame.lazy() for name, frame in frames.items()}
+    assert as_rows(score_frames(days, by="key_result", **lazy)) == rows
+
+
+def test_a_polars_whose_joins_cannot_keep_order_gives_the_same_scores(monkeypatch):
+    frames = interleaved_ties()
+    days = [date(2026, 7, 20), date(2026, 8, 2), date(2026, 8, 3)]
+    expected = {
+        by: score_frames(days, by=by, **frames).to_dicts() for by in ("objective", "key_result")
+    }
+
+    def refusing(join):
+        def join_without_order(self, *args, **kwargs):
+            # As polars releases before it refuse it (polars passes its default on).
+            if kwargs.get("maintain_order") not in (None, "none"):
+                raise TypeError("join() got an unexpected keyword argument 'maintain_order'")
+            return join(self, *args, **kwargs)
+
+        return join_without_order
+
+    monkeypatch.setattr(pl.LazyFrame, "join", refusing(pl.LazyFrame.join))
+    monkeypatch.setattr(pl.DataFrame, "join", refusing(pl.DataFrame.join))
+    for by in ("objective", "key_result"):
+        assert score_frames(days, by=by, **frames).to_dicts() == expected[by]
 
 
 def test_a_custom_strategy_is_refused_by_name():

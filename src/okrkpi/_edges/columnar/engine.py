@@ -203,13 +203,33 @@ def _labelled(
 ) -> Any:
     """The scores with their text joined by `key`, in `order`, as the caller's kind."""
     if not inputs.lazy and numbers.implementation is nw.Implementation.POLARS:
-        # In memory already: joined and sorted by polars' in-memory engine, which sorts
-        # these rows in less time than its streaming one.
-        joined = numbers.to_native().collect().join(text.to_native().collect(), on=key, how="inner")
-        labelled = joined.sort(*order)
+        # In memory already: sorted by polars' in-memory engine, which sorts these rows
+        # in less time than its streaming one, before the text is joined.
+        wanted = [name for name in numbers.collect_schema() if name in columns or name in order]
+        labelled = _polars_sorted_join(
+            numbers.select(*wanted).to_native().collect(), text.to_native().collect(), key, order
+        )
         return inputs.result(nw.from_native(labelled.select(*columns).lazy()))
     result = numbers.join(text, on=key, how="inner")
     return inputs.result(result.sort(*order).select(*columns))
+
+
+def _polars_sorted_join(numbers: Any, text: Any, key: str, order: Sequence[str]) -> Any:
+    """`numbers` sorted by `order`, with `text` joined by `key` in that order (polars).
+
+    Two positions sort as one packed integer, far faster than two columns; a polars
+    whose join cannot keep the left order sorts after joining.
+    """
+    import polars as pl  # noqa: PLC0415 - only with polars frames
+
+    if len(order) != 2:  # by key result: three positions, too wide to pack in one
+        return numbers.join(text, on=key, how="inner").sort(*order)
+    first, second = (pl.col(name).cast(pl.Int64) for name in order)
+    ordered = numbers.sort(first * _PACKED + second)
+    try:
+        return ordered.join(text, on=key, how="inner", maintain_order="left")
+    except TypeError:  # a polars before join(maintain_order=)
+        return ordered.join(text, on=key, how="inner").sort(*order)
 
 
 def _parents_last_days(
@@ -426,7 +446,10 @@ def _states(nw: Any, check_ins: Any, key_results: Any, *, eager: bool) -> Any:
     )
     checked = checked.with_columns(nw.col(ROW).cast(nw.Int64))
     if eager and checked.implementation is nw.Implementation.POLARS:
-        return nw.from_native(_polars_ordered_states(checked.to_native(), before.to_native()))
+        ordered = _polars_ordered_check_ins(check_ins.to_native(), keys.to_native())
+        if ordered is None:  # a polars whose join cannot keep the order: sorted by row too
+            ordered = checked.to_native().sort("key_result_row", "moment", ROW)
+        return nw.from_native(_polars_ordered_states(ordered, before.to_native()))
     states = nw.concat([before, checked])
     if not _ordered_windows(nw, states):
         return states  # the latest state is found per date, by group-by (_latest_states)
@@ -447,6 +470,31 @@ def _states(nw: Any, check_ins: Any, key_results: Any, *, eager: bool) -> Any:
     )
 
 
+def _polars_ordered_check_ins(check_ins: Any, keys: Any) -> Any:
+    """Eager polars: the check-ins with their key result's row, ordered by it and moment.
+
+    The join keeps the check-ins' own order (by row), so a stable sort by two keys
+    orders them as three would: of two at one moment, the later row last. None where
+    polars' join cannot keep the order.
+    """
+    import polars as pl  # noqa: PLC0415 - only with polars frames
+
+    try:
+        joined = check_ins.join(
+            keys, on=["objective_id", "key_result_id"], how="inner", maintain_order="left"
+        )
+    except TypeError:  # a polars before join(maintain_order=)
+        return None
+    return joined.select(
+        "key_result_row",
+        "cycle_last",
+        "day",
+        "moment",
+        pl.col(ROW).cast(pl.Int64),
+        pl.col("value").alias("current"),
+    ).sort("key_result_row", "moment", maintain_order=True)
+
+
 def _polars_ordered_states(checked: Any, before: Any) -> Any:
     """Eager polars tables: the check-ins sorted once, in memory, cut where the key result changes.
 
@@ -459,10 +507,8 @@ def _polars_ordered_states(checked: Any, before: Any) -> Any:
     import polars as pl  # noqa: PLC0415 - only with polars frames
 
     row = pl.col("key_result_row")
-    ordered = (
-        checked.filter(pl.col("moment").is_not_null())
-        .sort("key_result_row", "moment", ROW)
-        .with_columns(pl.when(row.shift(-1) == row).then(pl.col("day").shift(-1)).alias("next_day"))
+    ordered = checked.filter(pl.col("moment").is_not_null()).with_columns(
+        pl.when(row.shift(-1) == row).then(pl.col("day").shift(-1)).alias("next_day")
     )
     try:
         ordered = ordered.collect(engine="in-memory")
