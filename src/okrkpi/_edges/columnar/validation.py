@@ -1192,6 +1192,14 @@ def _no_two_alike(nw: Any, frame: Any, keys: Sequence[str]) -> bool:
     DuckDB's window partitioned by millions of keys sorts them: 4.4 s against about
     0.5 s for this count at 3.6 million check-ins.
     """
+    if frame.implementation is nw.Implementation.POLARS:
+        import polars as pl  # noqa: PLC0415 - only with polars frames
+
+        # Distinct hashes are distinct rows, in half the time of `unique`; rows whose
+        # hashes meet (repeats, or a rare collision) are settled by the exact count.
+        hashes = pl.struct(*keys).hash().n_unique() == pl.len()
+        if frame.to_native().select(hashes).collect().item():
+            return True
     return _row_count(nw, frame.select(*keys).unique()) == _row_count(nw, frame)
 
 
