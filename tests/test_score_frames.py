@@ -342,6 +342,21 @@ def test_a_polars_without_collect_engines_gives_the_same_scores(monkeypatch):
     assert score_frames(days, by="key_result", **frames).to_dicts() == expected
 
 
+@pytest.mark.parametrize("backend", ["polars", "pandas"])
+def test_every_milestone_reached_is_a_share_of_exactly_one_as_in_the_pure_engine(backend):
+    # 0.1 + 0.1 + 0.2 + 0.3 summed in order is 0.7; pandas' grouped sum gives 0.7000000000000001.
+    steps = [(f"step {n}", weight) for n, weight in enumerate([0.1, 0.1, 0.2, 0.3])]
+    key_result = KeyResult.milestones("Ship", milestones=steps, id="ship")
+    key_result = key_result.check_in(4, at=date(2026, 7, 20))
+    objective = Objective("Ship it", [key_result], id="ship-it", cycle=Q3, commitment="committed")
+    exact = ScoringPolicy(grader=google_grader(tolerance=0.0))
+    frames = frames_of(AlignmentTree([objective]), backend=backend)
+    got = as_rows(score_frames(date(2026, 8, 1), by="key_result", policy=exact, **frames))
+    assert [(row["progress"], row["grade"], row["met"]) for row in got] == [(1.0, "green", True)]
+    expected = expected_rows(AlignmentTree([objective]), [date(2026, 8, 1)], "key_result", exact)
+    assert_same(got, expected)
+
+
 def interleaved_ties():
     """Two key results whose check-ins interleave, out of date order, two on each day."""
     key_results = [

@@ -738,9 +738,17 @@ def _reached_weights(nw: Any, milestones: Any, key_results: Any, grid: Any) -> A
     steps = steps.join(key_results.select(*keys, "key_result_row"), on=keys, how="inner").select(
         "key_result_row", "reached", "reached_weight"
     )
+    # The total is the last step's running sum, the very number reaching every step
+    # gives: a share of exactly 1.0 then, as the pure engine's, whatever the sum's order.
+    totals = steps.group_by("key_result_row").agg(
+        nw.col("reached_weight").max().alias("steps_total")
+    )
     is_milestones = r.of_kind(nw, _KIND.MILESTONES)
     grid = grid.with_columns(nw.when(is_milestones).then(nw.col("current")).alias("reached"))
-    return grid.join(steps, on=["key_result_row", "reached"], how="left")
+    grid = grid.join(totals, on="key_result_row", how="left").with_columns(
+        nw.coalesce(nw.col("steps_total"), nw.col("total_weight")).alias("total_weight")
+    )
+    return grid.join(steps, on=["key_result_row", "reached"], how="left").drop("steps_total")
 
 
 def _planned(nw: Any, plans: Any, key_results: Any, grid: Any, dates: Any) -> Any:
