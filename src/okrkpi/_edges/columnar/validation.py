@@ -1288,6 +1288,9 @@ def _check_in_values(nw: Any, frames: Mapping[str, Any], problems: Problems) -> 
         )
         model = (zones | count) & ~bad_cell
     else:
+        # Only these kinds read a value otherwise than as a number: filtered alone, the
+        # engine keeps their key results before the join, often none of millions.
+        linked = linked.filter(kind.is_in(["binary", "ordinal", "milestones"]))
         model = binary | zones | count
     # The model names a key result's first bad value, in the order of its history.
     bad = linked.filter(model)
