@@ -353,7 +353,7 @@ def _key_results(nw: Any, frames: Mapping[str, Any], objectives: Any) -> Any:
     """Spec: key results with their measure's columns and their objective's cycle.
 
     Zoned: the commit and target values (30% and 70% of the way from baseline to stretch
-    when not given). Milestones: the sum of all steps' weights.
+    when not given). Milestones' weights are summed with their steps (`_reached_weights`).
     """
     span = nw.col("stretch") - nw.col("baseline")
     table = frames["key_results"].select(
@@ -378,24 +378,13 @@ def _key_results(nw: Any, frames: Mapping[str, Any], objectives: Any) -> Any:
             "target_value"
         ),
     )
-    table = table.join(
+    return table.join(
         objectives.select(
             "objective_id", "objective_row", "objective", "committed", "cycle_first", "cycle_last"
         ),
         on="objective_id",
         how="inner",
     )
-    if "milestones" in frames:
-        totals = (
-            frames["milestones"]
-            .with_columns(_step_weight(nw).alias("weight"))
-            .group_by("objective_id", "key_result_id")
-            .agg(nw.col("weight").sum().alias("total_weight"))
-        )
-        table = table.join(totals, on=["objective_id", "key_result_id"], how="left")
-    else:
-        table = table.with_columns(total_weight=nw.lit(None, dtype=nw.Float64))
-    return table
 
 
 def _kind_code(nw: Any) -> Any:
@@ -433,8 +422,16 @@ def _states(nw: Any, check_ins: Any, key_results: Any, *, eager: bool) -> Any:
     one moment the later row wins, as in `from_frames`.
     """
     keys = key_results.select("objective_id", "key_result_id", "key_result_row", "cycle_last")
+    picked = (
+        "key_result_row",
+        "cycle_last",
+        "day",
+        "moment",
+        nw.col(ROW).cast(nw.Int64),
+        nw.col("value").alias("current"),
+    )
     checked = check_ins.join(keys, on=["objective_id", "key_result_id"], how="inner").select(
-        "key_result_row", "cycle_last", "day", "moment", ROW, nw.col("value").alias("current")
+        *picked
     )
     before = key_results.select(
         "key_result_row",
@@ -444,11 +441,13 @@ def _states(nw: Any, check_ins: Any, key_results: Any, *, eager: bool) -> Any:
         nw.lit(-1, dtype=nw.Int64).alias(ROW),
         nw.lit(None, dtype=nw.Float64).alias("current"),
     )
-    checked = checked.with_columns(nw.col(ROW).cast(nw.Int64))
     if eager and checked.implementation is nw.Implementation.POLARS:
-        ordered = _polars_ordered_check_ins(check_ins.to_native(), keys.to_native())
-        if ordered is None:  # a polars whose join cannot keep the order: sorted by row too
+        joined = _polars_joined_in_order(check_ins.to_native(), keys.to_native())
+        if joined is None:  # a polars whose join cannot keep the order: sorted by row too
             ordered = checked.to_native().sort("key_result_row", "moment", ROW)
+        else:  # by row already: a stable sort by two keys orders them as three would
+            in_order = nw.from_native(joined).select(*picked).to_native()
+            ordered = in_order.sort("key_result_row", "moment", maintain_order=True)
         return nw.from_native(_polars_ordered_states(ordered, before.to_native()))
     states = nw.concat([before, checked])
     if not _ordered_windows(nw, states):
@@ -470,29 +469,17 @@ def _states(nw: Any, check_ins: Any, key_results: Any, *, eager: bool) -> Any:
     )
 
 
-def _polars_ordered_check_ins(check_ins: Any, keys: Any) -> Any:
-    """Eager polars: the check-ins with their key result's row, ordered by it and moment.
+def _polars_joined_in_order(check_ins: Any, keys: Any) -> Any:
+    """Eager polars: the check-ins joined to their key results, kept in their row order.
 
-    The join keeps the check-ins' own order (by row), so a stable sort by two keys
-    orders them as three would: of two at one moment, the later row last. None where
-    polars' join cannot keep the order.
+    None where polars' join cannot keep the order.
     """
-    import polars as pl  # noqa: PLC0415 - only with polars frames
-
     try:
-        joined = check_ins.join(
+        return check_ins.join(
             keys, on=["objective_id", "key_result_id"], how="inner", maintain_order="left"
         )
     except TypeError:  # a polars before join(maintain_order=)
         return None
-    return joined.select(
-        "key_result_row",
-        "cycle_last",
-        "day",
-        "moment",
-        pl.col(ROW).cast(pl.Int64),
-        pl.col("value").alias("current"),
-    ).sort("key_result_row", "moment", maintain_order=True)
 
 
 def _polars_ordered_states(checked: Any, before: Any) -> Any:
@@ -656,7 +643,10 @@ def _key_results_on_dates(
     if "milestones" in frames and _KIND.MILESTONES in kinds:
         grid = _reached_weights(nw, frames["milestones"], key_results, grid)
     else:
-        grid = grid.with_columns(reached_weight=nw.lit(None, dtype=nw.Float64))
+        grid = grid.with_columns(
+            reached_weight=nw.lit(None, dtype=nw.Float64),
+            total_weight=nw.lit(None, dtype=nw.Float64),
+        )
     zones = nw.lit(0.0) if kinds.isdisjoint({_KIND.ZONED, _KIND.ORDINAL}) else r.zone_of(nw)
     grid = grid.with_columns(zones.alias("zone")).with_columns(
         r.key_result_progress(nw, rules, kinds).alias("progress")
@@ -709,12 +699,16 @@ _SCORING_COLUMNS = (
     "committed",
     "cycle_first",
     "cycle_last",
-    "total_weight",
 )
 
 
 def _reached_weights(nw: Any, milestones: Any, key_results: Any, grid: Any) -> Any:
-    """Milestones: the summed weight of the first `current` steps, in the table's order."""
+    """Milestones: the summed weight of the first `current` steps, in the table's order.
+
+    Also `total_weight`, all steps' weight: the last step's running sum, the very number
+    reaching every step gives, so that every step reached is a share of exactly 1.0 (as
+    the pure engine's), whatever order another sum would add in.
+    """
     keys = ["objective_id", "key_result_id"]
     if _ordered_windows(nw, milestones):
         steps = milestones.with_columns(nw.lit(1.0, dtype=nw.Float64).alias("step")).select(
@@ -738,17 +732,13 @@ def _reached_weights(nw: Any, milestones: Any, key_results: Any, grid: Any) -> A
     steps = steps.join(key_results.select(*keys, "key_result_row"), on=keys, how="inner").select(
         "key_result_row", "reached", "reached_weight"
     )
-    # The total is the last step's running sum, the very number reaching every step
-    # gives: a share of exactly 1.0 then, as the pure engine's, whatever the sum's order.
     totals = steps.group_by("key_result_row").agg(
-        nw.col("reached_weight").max().alias("steps_total")
+        nw.col("reached_weight").max().alias("total_weight")
     )
     is_milestones = r.of_kind(nw, _KIND.MILESTONES)
     grid = grid.with_columns(nw.when(is_milestones).then(nw.col("current")).alias("reached"))
-    grid = grid.join(totals, on="key_result_row", how="left").with_columns(
-        nw.coalesce(nw.col("steps_total"), nw.col("total_weight")).alias("total_weight")
-    )
-    return grid.join(steps, on=["key_result_row", "reached"], how="left").drop("steps_total")
+    grid = grid.join(totals, on="key_result_row", how="left")
+    return grid.join(steps, on=["key_result_row", "reached"], how="left")
 
 
 def _planned(nw: Any, plans: Any, key_results: Any, grid: Any, dates: Any) -> Any:
