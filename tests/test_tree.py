@@ -360,6 +360,24 @@ def test_tree_scores_build_each_score_once_and_on_demand(example):
     assert scores.get("nowhere") is None
 
 
+def test_tree_scores_build_a_score_without_keeping_it(example):
+    from okrkpi.display import render_tree
+
+    scores = example.score(EXAMPLE_AS_OF)
+    built = scores.build("marketing")
+    assert built == scores.build("marketing")
+    assert built is not scores.build("marketing")  # built afresh each time: nothing kept
+    assert not scores._built
+    kept = scores["marketing"]
+    assert kept == built
+    assert scores.build("marketing") is kept  # once kept, the kept one
+    with pytest.raises(KeyError):
+        scores.build("nowhere")
+    # A text report reads every objective once and keeps no explanation.
+    render_tree(example, as_of=EXAMPLE_AS_OF)
+    assert list(example.score(EXAMPLE_AS_OF)._built) == ["marketing"]
+
+
 # -- hygiene ------------------------------------------------------------------------------
 
 

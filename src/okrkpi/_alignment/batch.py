@@ -536,18 +536,32 @@ class TreeScores(Mapping[str, Score]):
     def __getitem__(self, objective_id: str) -> Score:
         built = self._built.get(objective_id)
         if built is None:
-            if objective_id not in self._progress:
-                raise KeyError(objective_id)
-            built = explain_one(
-                self._structure,
-                objective_id,
-                self._as_of,
-                self._policy,
-                self._progress,
-                self._earlier,
-            )
+            built = self.build(objective_id)
             self._built[objective_id] = built
         return built
+
+    def build(self, objective_id: str) -> Score:
+        """The objective's full `Score`, as `scores[objective_id]` gives it, not kept.
+
+        For a walk that reads each objective once, e.g. a report of a large tree: the
+        explanations it builds are let go as it goes instead of staying with the scores.
+
+        Raises:
+            KeyError: `objective_id` is not in the tree.
+        """
+        built = self._built.get(objective_id)
+        if built is not None:
+            return built
+        if objective_id not in self._progress:
+            raise KeyError(objective_id)
+        return explain_one(
+            self._structure,
+            objective_id,
+            self._as_of,
+            self._policy,
+            self._progress,
+            self._earlier,
+        )
 
     def __contains__(self, objective_id: object) -> bool:
         return objective_id in self._progress

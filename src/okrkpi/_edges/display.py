@@ -116,7 +116,7 @@ def render_tree(
     lines = [f"{'Objective / key result':<{_WIDTH}} score  grade  status"]
     for objective, depth, shared, full in outline(tree):
         pad = _indent(depth, "  ")
-        own = scores[objective.id]
+        own = scores.build(objective.id)  # not kept: a large tree's text holds no explanations
         state = statuses[objective.id]
         line = _line(
             pad,
