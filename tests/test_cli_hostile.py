@@ -139,3 +139,16 @@ def test_a_byte_order_mark_is_read_past(tmp_path):
     path = tmp_path / "okrs.json"
     path.write_bytes(b"\xef\xbb\xbf" + dumps(Document(tuple(example_objectives()))).encode())
     assert run_cli("score", str(path), "--as-of", "2026-08-15").returncode == 0
+
+
+def test_a_long_report_is_escaped_in_pieces_as_it_would_be_whole(capsys):
+    from okrkpi._edges import cli
+    from okrkpi._edges.words import visible_text
+
+    # Controls and a lone surrogate on both sides of every piece's edge.
+    report = ("row \x1b[31m\t\ud800 é\n" * (3 * cli._PIECE // 10))[: 3 * cli._PIECE + 7]
+    assert cli._write(report) == 0
+    written = capsys.readouterr().out
+    assert written == visible_text(report).encode("utf-8", "backslashreplace").decode() + "\n"
+    assert "\x1b" not in written
+    assert written.count("\\x1b[31m") == report.count("\x1b")

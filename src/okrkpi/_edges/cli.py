@@ -705,10 +705,16 @@ def _printable(text: str, *, escape: bool = True) -> str:
     return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
+_PIECE = 1 << 16  # characters escaped and written at once
+
+
 def _write(report: str, *, escape: bool = True) -> int:
     # An output problem is not an input problem: a closed pipe (`| head`) ends quietly.
     try:
-        sys.stdout.write(_printable(report, escape=escape) + "\n")
+        # In pieces: a large organisation's report is not copied whole to be escaped.
+        for start in range(0, len(report), _PIECE):
+            sys.stdout.write(_printable(report[start : start + _PIECE], escape=escape))
+        sys.stdout.write("\n")
         sys.stdout.flush()
     except BrokenPipeError:
         devnull = os.open(os.devnull, os.O_WRONLY)
