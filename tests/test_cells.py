@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from okrkpi._edges._cells import _CHUNK, ChunkedText, SharedCells
+from okrkpi._edges._cells import _CHUNK, ChunkedText, NumberText, SharedCells, writes_a_number
 
 texts = st.lists(st.text(max_size=6), max_size=3 * _CHUNK + 5)
 
@@ -48,6 +48,16 @@ def test_released_chunks_are_dropped_once_every_row_is_read():
     column.release(range(2 * _CHUNK, 2 * _CHUNK + 3))  # the open chunk is kept
     assert column[2 * _CHUNK + 2] == f"{2 * _CHUNK + 2}.25"
     assert list(column)[: _CHUNK + 1] == [None] * _CHUNK + [f"{_CHUNK}.25"]
+
+
+def test_a_chunk_read_last_stays_split_while_others_are_released():
+    cells = [f"row {n}" for n in range(3 * _CHUNK)]
+    column = ChunkedText(cells)
+    assert column[1] == "row 1"  # chunk 0 is the one read last
+    column.release(range(_CHUNK, 2 * _CHUNK))  # another chunk dropped whole
+    assert column[2] == "row 2"  # still read from the split kept for chunk 0
+    assert column[_CHUNK + 1] is None
+    assert column[2 * _CHUNK] == f"row {2 * _CHUNK}"
 
 
 def test_chunked_text_costs_far_less_than_a_list_of_strings():
@@ -92,3 +102,39 @@ def test_codes_widen_as_distinct_cells_grow():
     assert column[300] == "id200"
     column[0] = "id5"
     assert column[0] == "id5"
+
+
+number_texts = st.one_of(
+    st.floats().map(repr),
+    st.integers(min_value=-(2**60), max_value=2**60).map(str),
+    st.sampled_from(["0.50", "1,250", "1_000", " 5", "-0", "007", "1e3", "nan", "-inf", "abc", ""]),
+    st.text(max_size=6),
+)
+
+
+@given(st.lists(number_texts, max_size=300))
+def test_number_text_gives_back_every_cell_as_written(cells):
+    column = NumberText(cells)
+    assert len(column) == len(cells)
+    assert list(column) == cells
+    assert [column[row] for row in range(len(cells))] == cells
+    assert column[::3] == cells[::3]
+    if cells:
+        assert column[-1] == cells[-1]
+    assert column.written == sum(not writes_a_number(cell) for cell in cells)
+
+
+def test_number_text_keeps_a_number_only_when_its_text_comes_back_exactly():
+    assert all(map(writes_a_number, ["12.5", "100", "-3", "0.1", "1e+100", "-0.0"]))
+    assert not any(map(writes_a_number, ["0.50", "1,250", "1_000", " 5", "-0", "007", "x", 5.0]))
+    assert not writes_a_number(str(2**60))  # past 2**53 a float would not write it back
+    with pytest.raises(IndexError):
+        NumberText(["1.5"])[1]
+
+
+def test_number_text_costs_a_float_and_a_byte_a_number():
+    cells = [repr(number * 1.37) for number in range(10_000)]
+    column = NumberText(cells)
+    kept = sys.getsizeof(column._numbers) + sys.getsizeof(column._forms)
+    assert column.written == 0
+    assert kept < 10 * len(cells)  # against about 60 bytes a cell kept as its own string

@@ -709,21 +709,49 @@ def test_links_by_title_name_an_objective_without_an_id_and_one_that_is_missing(
 
 
 def test_a_streamed_column_stops_sharing_cells_that_do_not_repeat():
-    from okrkpi._edges._cells import ChunkedText
+    from okrkpi._edges._cells import ChunkedText, NumberText
     from okrkpi._edges.tables import _Column
 
     column = _Column()
     for number in range(5_000):
         column.append(f"{number}.5")
-    assert isinstance(column.cells, ChunkedText)  # all distinct: kept as text, not codes
+    assert isinstance(column.cells, NumberText)  # all distinct numbers: kept as floats
     assert column.cells[4_999] == "4999.5"
     assert list(column.cells) == [f"{number}.5" for number in range(5_000)]
     assert not column.seen("4999.5")
+    notes = _Column()
+    for number in range(5_000):
+        notes.append(f"note {number}")
+    assert isinstance(notes.cells, ChunkedText)  # distinct text: kept as chunks of text
+    assert list(notes.cells) == [f"note {number}" for number in range(5_000)]
     repeated = _Column()
     for number in range(5_000):
         repeated.append(str(number % 10))
     assert repeated.seen("7")
     assert repeated.cells[17] is repeated.cells[7]
+
+
+def test_a_streamed_column_of_numbers_turns_to_text_once_text_is_common():
+    from okrkpi._edges._cells import ChunkedText, NumberText
+    from okrkpi._edges.tables import _Column
+
+    column = _Column()
+    written = [f"{number}.25" for number in range(5_000)]
+    for cell in written:
+        column.append(cell)
+    assert isinstance(column.cells, NumberText)
+    # Numbers written otherwise ("1.50", "1,250") read back as written, kept apart...
+    for number in range(300):
+        cell = f"{number:,}0.50" if number % 2 else "n/a"
+        written.append(cell)
+        column.append(cell)
+    assert isinstance(column.cells, NumberText)
+    # ...until one cell in 16 is: then chunks of text cost less.
+    for number in range(300):
+        written.append(f"about {number}")
+        column.append(f"about {number}")
+    assert isinstance(column.cells, ChunkedText)
+    assert list(column.cells) == written
 
 
 def test_a_missing_backend_names_its_extra(monkeypatch):
@@ -877,3 +905,21 @@ def test_a_binary_key_results_bad_value_is_worded_alike_in_a_column_of_floats_or
     (problem,) = caught.value.problems
     assert problem.path == "check_ins[row 1].value"
     assert problem.message.startswith("expected True/False (or 1/0) for a binary key result, got")
+
+
+def test_check_ins_of_key_results_taken_in_turns_read_as_if_grouped():
+    key_results = [{**METRIC, "id": "a", "title": "A"}, {**METRIC, "id": "b", "title": "B"}]
+    days = [date(2026, 7, day) for day in range(1, 8)]
+    # a, b, a, b, a...: the rows of each key result come in several runs.
+    in_turns = [
+        {"objective_id": OBJECTIVE["id"], "key_result_id": "ab"[n % 2], "at": day, "value": n}
+        for n, day in enumerate(days)
+    ]
+    grouped = sorted(in_turns, key=lambda row: row["key_result_id"])
+    read = from_rows({"objectives": [OBJECTIVE], "key_results": key_results, "check_ins": in_turns})
+    assert read == from_rows(
+        {"objectives": [OBJECTIVE], "key_results": key_results, "check_ins": grouped}
+    )
+    (objective,) = read.objectives
+    assert [len(kr.check_ins) for kr in objective.key_results] == [4, 3]
+    assert objective.key_results[0].check_ins.values == (0.0, 2.0, 4.0, 6.0)

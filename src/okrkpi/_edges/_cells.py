@@ -1,10 +1,10 @@
 """Columns of cells kept compactly while a large table is read.
 
 A folder of CSV files holds millions of cells. Kept as a list, each costs a pointer and,
-unless it repeats, a string object of 50 bytes or more besides its text. The two shapes
-here keep the same cells in a few bytes each: cells that repeat (ids, days, labels) as
-4-byte codes into the distinct ones, cells that rarely repeat (values, notes) as their
-text joined in chunks.
+unless it repeats, a string object of 50 bytes or more besides its text. The shapes here
+keep the same cells in a few bytes each: cells that repeat (ids, days, labels) as 4-byte
+codes into the distinct ones, numbers that rarely repeat (values) as 8-byte floats that
+give their text back exactly, other text (notes) joined in chunks.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from collections.abc import Hashable, Iterable, Iterator, Sequence
 from types import MappingProxyType
 from typing import Any, overload
 
-__all__ = ["ChunkedText", "SharedCells"]
+__all__ = ["ChunkedText", "NumberText", "SharedCells", "writes_a_number"]
 
 _CHUNK = 1024  # cells joined into one string
 _SEPARATOR = "\x00"
@@ -42,6 +42,11 @@ class SharedCells(Sequence[Any]):
     def knows(self, cell: Hashable) -> bool:
         """Whether `cell` was appended before, shared."""
         return cell in self._index
+
+    @property
+    def distinct(self) -> Sequence[Any]:
+        """Each distinct cell once, in the order first appended."""
+        return tuple(self._distinct)
 
     @property
     def shared(self) -> int:
@@ -168,3 +173,84 @@ class ChunkedText(Sequence[str | None]):
             else:
                 yield from chunk.split(_SEPARATOR) if isinstance(chunk, str) else chunk
         yield from self._pending
+
+
+# How a `NumberText` cell's text comes back from its float.
+_AS_FLOAT, _AS_WHOLE, _AS_WRITTEN = 0, 1, 2
+
+
+def writes_a_number(cell: object) -> bool:
+    """Whether `NumberText` keeps `cell` as a number (its text comes back exactly)."""
+    return _number_form(cell)[0] != _AS_WRITTEN
+
+
+def _number_form(cell: object) -> tuple[int, float]:
+    """How `NumberText` keeps `cell`, and the number it keeps.
+
+    As a float whose `repr` is its text, as a whole number written without a point, or
+    as written.
+    """
+    if cell.__class__ is str:
+        try:
+            number = float(cell)
+        except ValueError:
+            return _AS_WRITTEN, 0.0
+        if repr(number) == cell:
+            return _AS_FLOAT, number
+        if number.is_integer() and abs(number) < 2**53 and str(int(number)) == cell:
+            return _AS_WHOLE, number
+    return _AS_WRITTEN, 0.0
+
+
+class NumberText(Sequence[str]):
+    """Text cells that are mostly numbers, each kept as an 8-byte float.
+
+    A cell is kept as a number only when its text comes back from it exactly (`"12.5"`,
+    `"100"`); any other (`"0.50"`, `"1,250"`, `"abc"`) is kept as written, so every cell
+    reads back as the text it was.
+    """
+
+    __slots__ = ("_forms", "_numbers", "_written")
+
+    def __init__(self, cells: Iterable[str] = ()) -> None:
+        self._numbers = array("d")
+        self._forms = bytearray()
+        self._written: dict[int, str] = {}
+        for cell in cells:
+            self.append(cell)
+
+    @property
+    def written(self) -> int:
+        """How many cells are kept as written, not as numbers."""
+        return len(self._written)
+
+    def append(self, cell: str) -> None:
+        """Add `cell` as the last row."""
+        form, number = _number_form(cell)
+        if form == _AS_WRITTEN:
+            self._written[len(self._forms)] = cell
+        self._numbers.append(number)
+        self._forms.append(form)
+
+    def __len__(self) -> int:
+        return len(self._forms)
+
+    @overload
+    def __getitem__(self, row: int) -> str: ...
+
+    @overload
+    def __getitem__(self, row: slice) -> list[str]: ...
+
+    def __getitem__(self, row: int | slice) -> str | list[str]:
+        if isinstance(row, slice):
+            return [self[at] for at in range(len(self._forms))[row]]
+        row = range(len(self._forms))[row]  # IndexError as a list raises it
+        form = self._forms[row]
+        if form == _AS_FLOAT:
+            return repr(self._numbers[row])
+        if form == _AS_WHOLE:
+            return str(int(self._numbers[row]))
+        return self._written[row]
+
+    def __iter__(self) -> Iterator[str]:
+        return map(self.__getitem__, range(len(self._forms)))

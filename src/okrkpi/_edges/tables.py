@@ -19,6 +19,7 @@ import csv
 import difflib
 import enum
 import functools
+import itertools
 import math
 import os
 import re
@@ -35,7 +36,7 @@ from typing import Any, Literal, TypeVar
 import attrs
 
 from okrkpi._alignment.tree import AlignmentTree
-from okrkpi._edges._cells import ChunkedText, SharedCells
+from okrkpi._edges._cells import ChunkedText, NumberText, SharedCells, writes_a_number
 from okrkpi._edges.display import tree_statuses
 from okrkpi._edges.serde import MAX_PROBLEMS, Document, to_dict
 from okrkpi._errors import (
@@ -902,16 +903,25 @@ def _keys_as_text(reader: _Reader, table: str, columns: Columns) -> None:
         columns[name] = keyed
 
 
-def _groups(columns: Columns, count: int, *keys: str) -> dict[tuple[Any, ...], array[int]]:
-    """The rows of each key, as machine words: millions of rows cost 4 bytes each."""
-    groups: dict[tuple[Any, ...], array[int]] = {}
-    key_columns = [columns.get(key, [None] * count) for key in keys]
-    for row in range(count):
-        key = tuple(column[row] for column in key_columns)
+def _groups(columns: Columns, count: int, *keys: str) -> dict[tuple[Any, ...], Sequence[int]]:
+    """The rows of each key, in a few bytes each however many.
+
+    A `range` while they run together, as an export sorted by key result has them, else
+    machine words.
+    """
+    groups: dict[tuple[Any, ...], Sequence[int]] = {}
+    key_columns = [columns.get(key, itertools.repeat(None, count)) for key in keys]
+    start = 0
+    for key, run in itertools.groupby(zip(*key_columns, strict=True)):
+        stop = start + sum(1 for _ in run)
         rows = groups.get(key)
         if rows is None:
-            rows = groups[key] = array("I")
-        rows.append(row)
+            groups[key] = range(start, stop)
+        elif isinstance(rows, array):
+            rows.extend(range(start, stop))
+        else:  # a second run of the key: its rows are listed
+            groups[key] = array("I", itertools.chain(rows, range(start, stop)))
+        start = stop
     return groups
 
 
@@ -1137,8 +1147,8 @@ def _read_key_results(
     clean = _clean_check_ins(tables["check_ins"][0])
     owner_cells = table.get("objective_id", [None] * count)
     id_cells = table.get("id", [None] * count)
-    known: set[tuple[Any, Any]] = set()
-    first_row: dict[tuple[Any, Any], int] = {}
+    # Found before any key result is built, so no key of them is held while they are.
+    earlier = _earlier_rows((owner_cells, id_cells))
     by_objective: dict[str, list[KeyResult]] = {}
     for row in range(count):
         if reader.refused:  # what was built is let go: the document is refused
@@ -1147,17 +1157,20 @@ def _read_key_results(
         key_result_id = reader.cell("key_results", table, row, "id", _text, required=True)
         title = reader.cell("key_results", table, row, "title", _written, required=True)
         raw_key = (owner_cells[row], id_cells[row])
-        known.add(raw_key)
-        if key_result_id is not None and objective_id is not None:
+        # Taken out as read: the rows left at the end link to no key result.
+        milestone_rows = steps.pop(raw_key, ())
+        plan_rows = plans.pop(raw_key, ())
+        check_in_rows = check_ins.pop(raw_key, ())
+        if key_result_id is not None and objective_id is not None and row in earlier:
+            # Equal cells read alike, so the first row of the key was read as this one.
             where = f" in objective {describe(objective_id)}"
-            if _repeated(reader, "key_results", "id", raw_key, row, first_row, where):
-                continue  # its check-ins belong to the first row's key result
+            shown = describe(raw_key[-1])
+            reader.add("key_results", row, "id", f"{shown} is already row {earlier[row]}'s{where}")
+            continue  # its check-ins belong to the first row's key result
         extra: dict[str, Any] = {}
-        milestone_rows = steps.get(raw_key, ())
         if milestone_rows:
             columns = tables["milestones"][0]
             extra["milestones"] = _milestones(reader, columns, milestone_rows)
-        plan_rows = plans.get(raw_key, ())
         if plan_rows:
             columns = tables["plans"][0]
             points = [
@@ -1181,8 +1194,6 @@ def _read_key_results(
         owner = reader.cell("key_results", table, row, "owner", _written)
         source = reader.cell("key_results", table, row, "source_kpi", _text)
         history = None
-        # Taken out as read: the rows of the key results to come are all that stay.
-        check_in_rows = check_ins.pop(raw_key, ())
         if measure is not None and key_result_id is not None:
             history = _check_ins_of(
                 reader,
@@ -1212,9 +1223,7 @@ def _read_key_results(
             continue
         by_objective.setdefault(objective_id, []).append(key_result)
     for table_name, groups in (("check_ins", check_ins), ("milestones", steps), ("plans", plans)):
-        for raw_key, rows in groups.items():
-            if raw_key in known:
-                continue
+        for raw_key, rows in groups.items():  # linked to no key result
             objective_id, key_result_id = raw_key
             if _UNREADABLE in raw_key:
                 continue  # reported where it was read
@@ -1528,6 +1537,17 @@ def _with_links(reader: _Reader, row: int, fields: dict[str, Any], links: list[_
     fields["parents"] = pairs
     fields["parent_key_results"] = driven
     return ok
+
+
+def _earlier_rows(key_columns: Sequence[Sequence[Any]]) -> dict[int, int]:
+    """Each row whose key (its cells in `key_columns`) an earlier row has: row -> the first."""
+    first: dict[tuple[Any, ...], int] = {}
+    earlier: dict[int, int] = {}
+    for row, key in enumerate(zip(*key_columns, strict=True)):
+        found = first.setdefault(key, row)
+        if found != row:
+            earlier[row] = found
+    return earlier
 
 
 def _repeated(
@@ -1976,17 +1996,19 @@ _SHARED_CELLS = 4096  # distinct cells a column shares before it checks that sha
 
 
 class _Column:
-    """A streamed column's cells, kept compactly: codes while cells repeat, else text.
+    """A streamed column's cells, kept compactly: codes while cells repeat.
 
     Ids, dates and labels repeat in every row; values rarely do. A column shares its
     cells until, after `_SHARED_CELLS` distinct ones, fewer than half were repeats; then
-    it keeps them as chunks of text.
+    it keeps them as numbers if every one so far writes a number, else as chunks of text.
+    Numbers that turn out to be text after all (one cell in `_WRITTEN_SHARE` or more)
+    go to chunks of text too.
     """
 
     __slots__ = ("cells", "repeats")
 
     def __init__(self) -> None:
-        self.cells: SharedCells | ChunkedText = SharedCells()
+        self.cells: SharedCells | NumberText | ChunkedText = SharedCells()
         self.repeats = 0
 
     def seen(self, text: str) -> bool:
@@ -1997,16 +2019,25 @@ class _Column:
     def append(self, text: str, *, checked: bool = True) -> None:
         """Keep `text` as the next cell; one not `checked` (found bad) is never shared."""
         cells = self.cells
-        if isinstance(cells, ChunkedText):
+        if isinstance(cells, NumberText):
+            cells.append(text)
+            if cells.written * _WRITTEN_SHARE > len(cells) >= _SHARED_CELLS:
+                self.cells = ChunkedText(cells)
+        elif isinstance(cells, ChunkedText):
             cells.append(text)
         elif cells.append(text, share=checked):
             self.repeats += 1
         elif cells.shared >= _SHARED_CELLS and self.repeats < cells.shared:
-            self.cells = ChunkedText(cells)  # mostly distinct: codes cost more than they save
+            # Mostly distinct: codes cost more than they save.
+            numbers = all(map(writes_a_number, cells.distinct))
+            self.cells = NumberText(cells) if numbers else ChunkedText(cells)
 
     def drop(self) -> None:
         """Keep nothing more, and no longer share (nothing is kept to share with)."""
         self.cells = ChunkedText()
+
+
+_WRITTEN_SHARE = 16
 
 
 @attrs.define
