@@ -923,3 +923,52 @@ def test_check_ins_of_key_results_taken_in_turns_read_as_if_grouped():
     (objective,) = read.objectives
     assert [len(kr.check_ins) for kr in objective.key_results] == [4, 3]
     assert objective.key_results[0].check_ins.values == (0.0, 2.0, 4.0, 6.0)
+
+
+def test_link_cells_are_read_once_each_and_a_bad_one_is_reported_in_its_rows():
+    def check_in(objective_id, day):
+        return {"objective_id": objective_id, "key_result_id": "arr", "at": day, "value": 1.0}
+
+    grow = OBJECTIVE["id"]
+    rows = [
+        check_in(cell, date(2026, 7, day))
+        for day, cell in enumerate([grow, ["grow"], f" {grow} ", 7.5, ["grow"], grow], start=1)
+    ]
+    with pytest.raises(ValidationError) as raised:
+        from_rows({"objectives": [OBJECTIVE], "key_results": [METRIC], "check_ins": rows})
+    assert [str(problem) for problem in raised.value.problems] == [
+        "check_ins[row 1].objective_id: expected text, got ['grow']",
+        "check_ins[row 3].objective_id: expected text, got 7.5",
+        "check_ins[row 4].objective_id: expected text, got ['grow']",
+    ]
+    # Without the bad cells, the padded id links as the plain one does.
+    good = [row for row in rows if not isinstance(row["objective_id"], list | float)]
+    read = from_rows({"objectives": [OBJECTIVE], "key_results": [METRIC], "check_ins": good})
+    assert len(read.objectives[0].key_results[0].check_ins) == 3
+
+
+key_cells = st.lists(
+    st.one_of(
+        st.sampled_from(["a", " a", "a ", "b", "", "  ", None, 7, 7.0, True, float("nan")]),
+        st.text(max_size=3),
+        st.integers(-3, 300),
+    ),
+    max_size=400,
+)
+
+
+@given(key_cells, st.booleans())
+def test_link_cells_read_at_once_read_as_row_by_row(cells, streamed):
+    from okrkpi._edges._cells import SharedCells
+    from okrkpi._edges.tables import _keys_at_once, _keys_row_by_row, _Reader
+
+    given_cells = SharedCells(cells) if streamed else cells
+    at_once = _keys_at_once(given_cells)
+    reader = _Reader()
+    row_by_row = _keys_row_by_row(reader, "check_ins", "objective_id", given_cells)
+    if at_once is None:
+        assert reader.problems  # only a cell it cannot read sends it row by row
+    else:
+        assert not reader.problems
+        assert list(at_once) == list(row_by_row)
+        assert len(at_once.distinct) == len(set(row_by_row))

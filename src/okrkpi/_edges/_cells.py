@@ -39,6 +39,21 @@ class SharedCells(Sequence[Any]):
         for cell in cells:
             self.append(cell)
 
+    @classmethod
+    def from_codes(cls, distinct: Iterable[Hashable], codes: Iterable[int]) -> SharedCells:
+        """The cells whose codes into `distinct` (each cell once, all shared) are `codes`."""
+        shared = cls()
+        shared._distinct = list(distinct)
+        shared._index = {cell: code for code, cell in enumerate(shared._distinct)}
+        count = len(shared._distinct)
+        shared._codes = array("B" if count <= 1 << 8 else "H" if count <= 1 << 16 else "I", codes)
+        return shared
+
+    @property
+    def codes(self) -> Sequence[int]:
+        """Each row's code: its cell's position in `distinct`."""
+        return self._codes
+
     def knows(self, cell: Hashable) -> bool:
         """Whether `cell` was appended before, shared."""
         return cell in self._index

@@ -886,21 +886,53 @@ def _keys_as_text(reader: _Reader, table: str, columns: Columns) -> None:
         cells = columns.get(name)
         if cells is None:
             continue
-        seen: dict[Any, Any] = {}  # ids repeat (a key result's every check-in): read once
-        keyed = SharedCells()
-        for row, value in enumerate(cells):
-            try:
-                found = seen.get(value, _UNREAD)
-                if found is _UNREAD:
-                    found = seen[value] = _key(value)
-            except TypeError:  # unhashable (a list, a dict) or a signalling NaN
-                found = _key(value)
-            if found is None and not _is_null(value):
-                # Reported once, here; every later reader skips it, and nothing joins on it.
-                reader.add(table, row, name, f"expected text, got {describe(value)}")
-                found = _UNREADABLE
-            keyed.append(found)
-        columns[name] = keyed
+        keyed = _keys_at_once(cells)
+        columns[name] = _keys_row_by_row(reader, table, name, cells) if keyed is None else keyed
+
+
+def _keys_at_once(cells: Sequence[Any]) -> SharedCells | None:
+    """The link cells as text, each distinct cell read once.
+
+    None when a cell cannot be hashed or read: the cells are then read row by row, each
+    bad one reported in its row.
+    """
+    if isinstance(cells, SharedCells):
+        raw, codes = cells.distinct, cells.codes
+    else:
+        try:
+            positions: dict[Any, int] = dict.fromkeys(cells, 0)
+        except TypeError:  # unhashable (a list, a dict) or a signalling NaN
+            return None
+        raw = list(positions)
+        positions.update(zip(raw, range(len(raw)), strict=True))
+        codes = list(map(positions.__getitem__, cells))
+    found = []
+    for value in raw:
+        key = _key(value)
+        if key is None and not _is_null(value):
+            return None
+        found.append(key)
+    texts: dict[str | None, int] = {}  # " a" and "a" read alike: one key
+    shared = [texts.setdefault(key, len(texts)) for key in found]
+    return SharedCells.from_codes(texts, map(shared.__getitem__, codes))
+
+
+def _keys_row_by_row(reader: _Reader, table: str, name: str, cells: Sequence[Any]) -> SharedCells:
+    seen: dict[Any, Any] = {}  # ids repeat (a key result's every check-in): read once
+    keyed = SharedCells()
+    for row, value in enumerate(cells):
+        try:
+            found = seen.get(value, _UNREAD)
+            if found is _UNREAD:
+                found = seen[value] = _key(value)
+        except TypeError:  # unhashable (a list, a dict) or a signalling NaN
+            found = _key(value)
+        if found is None and not _is_null(value):
+            # Reported once, here; every later reader skips it, and nothing joins on it.
+            reader.add(table, row, name, f"expected text, got {describe(value)}")
+            found = _UNREADABLE
+        keyed.append(found)
+    return keyed
 
 
 def _groups(columns: Columns, count: int, *keys: str) -> dict[tuple[Any, ...], Sequence[int]]:
