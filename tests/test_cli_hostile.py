@@ -8,6 +8,7 @@ import subprocess
 import sys
 
 import pytest
+from attrs import evolve as attrs_evolve
 
 from helpers import run_cli, run_cli_process
 from okrkpi.examples import example_objectives
@@ -152,3 +153,21 @@ def test_a_long_report_is_escaped_in_pieces_as_it_would_be_whole(capsys):
     assert written == visible_text(report).encode("utf-8", "backslashreplace").decode() + "\n"
     assert "\x1b" not in written
     assert written.count("\\x1b[31m") == report.count("\x1b")
+
+
+def test_an_output_that_cannot_show_a_character_shows_its_escape(tmp_path):
+    import os
+
+    objective = example_objectives()[0]
+    path = tmp_path / "accents.json"
+    path.write_text(dumps(Document((attrs_evolve(objective, title="Café growth"),))))
+    result = subprocess.run(
+        [sys.executable, "-m", "okrkpi", "score", str(path)],
+        capture_output=True,
+        timeout=60,
+        env={**os.environ, "PYTHONIOENCODING": "ascii"},
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert b"Traceback" not in result.stderr
+    assert b"Caf\\xe9 growth" in result.stdout

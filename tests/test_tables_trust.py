@@ -972,3 +972,33 @@ def test_link_cells_read_at_once_read_as_row_by_row(cells, streamed):
         assert not reader.problems
         assert list(at_once) == list(row_by_row)
         assert len(at_once.distinct) == len(set(row_by_row))
+
+
+def test_rows_whose_key_cannot_be_read_each_take_their_steps_as_before():
+    milestones = {**METRIC, "id": "", "kind": "milestones"}
+    step = {"objective_id": OBJECTIVE["id"], "key_result_id": "", "name": "s1"}
+    with pytest.raises(ValidationError) as raised:
+        from_rows(
+            {
+                "objectives": [OBJECTIVE],
+                "key_results": [milestones, milestones],
+                "milestones": [step],
+            }
+        )
+    assert [str(problem) for problem in raised.value.problems] == [
+        "key_results[row 0].id: a value is required",
+        "key_results[row 1].id: a value is required",
+    ]
+    metric = {**METRIC, "objective_id": ""}
+    with pytest.raises(ValidationError) as raised:
+        from_rows(
+            {
+                "objectives": [OBJECTIVE],
+                "key_results": [metric, metric],
+                "milestones": [{**step, "objective_id": "", "key_result_id": "arr"}],
+            }
+        )
+    found = [str(problem) for problem in raised.value.problems]
+    assert (
+        found.count("milestones[row 0].key_result_id: a metric key result has no milestones") == 2
+    )

@@ -514,7 +514,9 @@ class TreeScores(Mapping[str, Score]):
     All the numbers are computed when the tree is scored. The `Score` of an objective,
     with its explanation and its key results' scores, is built the first time it is
     looked up and then kept, so scoring a large tree does not pay for text nobody
-    reads. `progress(id)` and `value(id)` give the numbers without building a `Score`.
+    reads; `build(id)` builds it without keeping it, for a report that reads each
+    objective once. `progress(id)` and `value(id)` give the numbers without building a
+    `Score`.
     """
 
     __slots__ = ("_as_of", "_built", "_earlier", "_policy", "_progress", "_structure")
@@ -545,6 +547,7 @@ class TreeScores(Mapping[str, Score]):
 
         For a walk that reads each objective once, e.g. a report of a large tree: the
         explanations it builds are let go as it goes instead of staying with the scores.
+        An objective looked up before gives the `Score` kept then.
 
         Raises:
             KeyError: `objective_id` is not in the tree.

@@ -710,6 +710,9 @@ _PIECE = 1 << 16  # characters escaped and written at once
 
 def _write(report: str, *, escape: bool = True) -> int:
     # An output problem is not an input problem: a closed pipe (`| head`) ends quietly.
+    if isinstance(sys.stdout, io.TextIOWrapper):
+        # An output that cannot show a character (an ASCII terminal) shows its escape.
+        sys.stdout.reconfigure(errors="backslashreplace")
     try:
         # In pieces: a large organisation's report is not copied whole to be escaped.
         for start in range(0, len(report), _PIECE):

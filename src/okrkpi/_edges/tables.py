@@ -1181,6 +1181,7 @@ def _read_key_results(
     id_cells = table.get("id", [None] * count)
     # Found before any key result is built, so no key of them is held while they are.
     earlier = _earlier_rows((owner_cells, id_cells))
+    taken: set[tuple[Any, Any]] = set()  # keys of steps and plans a key result read
     by_objective: dict[str, list[KeyResult]] = {}
     for row in range(count):
         if reader.refused:  # what was built is let go: the document is refused
@@ -1189,9 +1190,7 @@ def _read_key_results(
         key_result_id = reader.cell("key_results", table, row, "id", _text, required=True)
         title = reader.cell("key_results", table, row, "title", _written, required=True)
         raw_key = (owner_cells[row], id_cells[row])
-        # Taken out as read: the rows left at the end link to no key result.
-        milestone_rows = steps.pop(raw_key, ())
-        plan_rows = plans.pop(raw_key, ())
+        # Taken out as read: the check-ins left at the end link to no key result.
         check_in_rows = check_ins.pop(raw_key, ())
         if key_result_id is not None and objective_id is not None and row in earlier:
             # Equal cells read alike, so the first row of the key was read as this one.
@@ -1199,6 +1198,10 @@ def _read_key_results(
             shown = describe(raw_key[-1])
             reader.add("key_results", row, "id", f"{shown} is already row {earlier[row]}'s{where}")
             continue  # its check-ins belong to the first row's key result
+        # Each row whose key cannot be read takes its key's steps and plan (to report).
+        milestone_rows, plan_rows = steps.get(raw_key, ()), plans.get(raw_key, ())
+        if milestone_rows or plan_rows:
+            taken.add(raw_key)
         extra: dict[str, Any] = {}
         if milestone_rows:
             columns = tables["milestones"][0]
@@ -1255,7 +1258,9 @@ def _read_key_results(
             continue
         by_objective.setdefault(objective_id, []).append(key_result)
     for table_name, groups in (("check_ins", check_ins), ("milestones", steps), ("plans", plans)):
-        for raw_key, rows in groups.items():  # linked to no key result
+        for raw_key, rows in groups.items():
+            if raw_key in taken:
+                continue  # a key result's steps or plan; the rest link to none
             objective_id, key_result_id = raw_key
             if _UNREADABLE in raw_key:
                 continue  # reported where it was read
