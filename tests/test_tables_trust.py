@@ -1002,3 +1002,62 @@ def test_rows_whose_key_cannot_be_read_each_take_their_steps_as_before():
     assert (
         found.count("milestones[row 0].key_result_id: a metric key result has no milestones") == 2
     )
+
+
+@pytest.mark.parametrize("backend", ["polars", "pyarrow", "pandas-string"])
+def test_text_that_repeats_in_a_frame_reads_as_its_rows_do(backend):
+    key_results = [{**METRIC, "id": f"k{n}", "title": f"K{n}"} for n in range(40)]
+    notes = [None, "on track", "", "blocked", None, " spaced "]
+    check_ins = [
+        {
+            "objective_id": OBJECTIVE["id"],
+            "key_result_id": f"k{n % 40}",
+            "at": date(2026, 7, 1) + timedelta(days=n // 40),
+            "value": float(n),
+            "note": notes[n % len(notes)],
+        }
+        for n in range(40 * 30)
+    ]
+    columns = {name: [row[name] for row in check_ins] for name in check_ins[0]}
+    if backend == "polars":
+        frame = pl.DataFrame(columns)
+    elif backend == "pyarrow":
+        frame = pa.table(columns)
+    else:
+        frame = pd.DataFrame(columns).astype({"key_result_id": "string", "note": "string"})
+    from okrkpi._edges._cells import SharedCells
+    from okrkpi._edges.tables import _as_columns
+
+    cells, _ = _as_columns("check_ins", frame)  # no object per row
+    assert isinstance(cells["key_result_id"], SharedCells)
+    assert isinstance(cells["note"], SharedCells)
+    assert isinstance(cells["at"], list if backend == "pandas-string" else SharedCells)
+    assert cells["value"].typecode == "d"
+    tables = {"objectives": [OBJECTIVE], "key_results": key_results}
+    read = from_frames(**tables, check_ins=frame)
+    assert read == from_rows({**tables, "check_ins": check_ins})
+    second = read.objectives[0].key_results[1].check_ins  # rows 1, 41, 81...
+    assert [check_in.note for check_in in second] == [
+        notes[n % 6] or "" for n in range(1, 1200, 40)
+    ]
+
+
+@pytest.mark.parametrize("bad", [float("nan"), None, float("inf")])
+def test_a_bad_number_in_a_long_frame_column_is_reported_as_in_rows(bad):
+    check_ins = [
+        {
+            "objective_id": OBJECTIVE["id"],
+            "key_result_id": METRIC["id"],
+            "at": datetime(2026, 7, 1) + timedelta(minutes=n),
+            "value": bad if n == 700 else float(n),
+        }
+        for n in range(1_500)
+    ]
+    tables = {"objectives": [OBJECTIVE], "key_results": [METRIC]}
+    with pytest.raises(ValidationError) as from_a_frame:
+        from_frames(**tables, check_ins=pl.DataFrame(check_ins))
+    with pytest.raises(ValidationError) as from_dicts:
+        from_rows({**tables, "check_ins": check_ins})
+    found = [str(problem) for problem in from_a_frame.value.problems]
+    assert found == [str(problem) for problem in from_dicts.value.problems]
+    assert found[0].startswith("check_ins[row 700].value: ")

@@ -658,7 +658,39 @@ def _as_columns(table: str, data: Any) -> tuple[Columns, int]:
         message = str(error).replace("\n", " ")
         raise ValidationError.field(table, message, "a frame with one column per name") from None
     # By name, not `frame[name]`: a label like 0 would read as a row number.
-    return {str(name): frame.get_column(name).to_list() for name in frame.columns}, len(frame)
+    return {str(name): _frame_cells(frame.get_column(name)) for name in frame.columns}, len(frame)
+
+
+def _frame_cells(series: Any) -> Sequence[Any]:
+    """A frame's column as cells, kept compactly where the column is long.
+
+    Text and days that repeat (ids, kinds, check-in days) become codes into their
+    distinct cells, computed by the frame library, so no object is made per row; floats
+    without a null become machine doubles.
+    """
+    nw = _narwhals()
+    if series.implementation.is_pandas_like() and str(nw.to_native(series).dtype) == "object":
+        return series.to_list()  # type: ignore[no-any-return]  # can mix 1 and True
+    dtype = series.dtype
+    if len(series) >= _SHARED_FRAME_CELLS:
+        if (dtype == nw.String or dtype == nw.Date) and series.n_unique() * 2 <= len(series):
+            return _shared_frame_cells(series)
+        if dtype == nw.Float64 and not series.null_count():
+            return array("d", series.to_list())
+    return series.to_list()  # type: ignore[no-any-return]
+
+
+def _shared_frame_cells(series: Any) -> SharedCells:
+    nw = _narwhals()
+    distinct = series.drop_nulls().unique(maintain_order=True).to_list()
+    codes = series.replace_strict(distinct, range(len(distinct)), return_dtype=nw.UInt32)
+    if series.null_count():
+        codes = codes.fill_null(len(distinct)).cast(nw.UInt32)  # pandas: floats, for NaN
+        distinct.append(None)
+    return SharedCells.from_codes(distinct, codes.to_list())
+
+
+_SHARED_FRAME_CELLS = 1024  # a shorter column is read as a list
 
 
 def _is_frame(data: Any) -> bool:
