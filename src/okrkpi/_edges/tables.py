@@ -928,6 +928,7 @@ def _keys_at_once(cells: Sequence[Any]) -> SharedCells | None:
     None when a cell cannot be hashed or read: the cells are then read row by row, each
     bad one reported in its row.
     """
+    codes: Iterable[int]
     if isinstance(cells, SharedCells):
         raw, codes = cells.distinct, cells.codes
     else:
@@ -937,7 +938,7 @@ def _keys_at_once(cells: Sequence[Any]) -> SharedCells | None:
             return None
         raw = list(positions)
         positions.update(zip(raw, range(len(raw)), strict=True))
-        codes = list(map(positions.__getitem__, cells))
+        codes = map(positions.__getitem__, cells)
     found = []
     for value in raw:
         key = _key(value)
@@ -1227,8 +1228,7 @@ def _read_key_results(
         if key_result_id is not None and objective_id is not None and row in earlier:
             # Equal cells read alike, so the first row of the key was read as this one.
             where = f" in objective {describe(objective_id)}"
-            shown = describe(raw_key[-1])
-            reader.add("key_results", row, "id", f"{shown} is already row {earlier[row]}'s{where}")
+            _report_repeat(reader, "key_results", "id", raw_key, row, earlier[row], where)
             continue  # its check-ins belong to the first row's key result
         # Each row whose key cannot be read takes its key's steps and plan (to report).
         milestone_rows, plan_rows = steps.get(raw_key, ()), plans.get(raw_key, ())
@@ -1632,12 +1632,18 @@ def _repeated(
 ) -> bool:
     """Whether `key` was in an earlier row (reported: rows would merge under one id)."""
     if key in first_row:
-        shown = describe(key[-1] if isinstance(key, tuple) else key)
-        reader.add(table, row, column, f"{shown} is already row {first_row[key]}'s{where}")
+        _report_repeat(reader, table, column, key, row, first_row[key], where)
         return True
     if remember:
         first_row[key] = row
     return False
+
+
+def _report_repeat(
+    reader: _Reader, table: str, column: str, key: Any, row: int, first: int, where: str = ""
+) -> None:
+    shown = describe(key[-1] if isinstance(key, tuple) else key)
+    reader.add(table, row, column, f"{shown} is already row {first}'s{where}")
 
 
 def _read_kpis(reader: _Reader, tables: Mapping[str, tuple[Columns, int]]) -> list[KPI]:
@@ -2090,7 +2096,7 @@ class _Column:
         cells = self.cells
         if isinstance(cells, NumberText):
             cells.append(text)
-            if cells.written * _WRITTEN_SHARE > len(cells) >= _SHARED_CELLS:
+            if cells.written * _WRITTEN_SHARE > len(cells):  # it began past _SHARED_CELLS
                 self.cells = ChunkedText(cells)
         elif isinstance(cells, ChunkedText):
             cells.append(text)
