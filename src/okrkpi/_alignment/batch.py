@@ -538,8 +538,7 @@ class TreeScores(Mapping[str, Score]):
     def __getitem__(self, objective_id: str) -> Score:
         built = self._built.get(objective_id)
         if built is None:
-            built = self.build(objective_id)
-            self._built[objective_id] = built
+            built = self._built[objective_id] = self._explained(objective_id)
         return built
 
     def build(self, objective_id: str) -> Score:
@@ -553,8 +552,9 @@ class TreeScores(Mapping[str, Score]):
             KeyError: `objective_id` is not in the tree.
         """
         built = self._built.get(objective_id)
-        if built is not None:
-            return built
+        return self._explained(objective_id) if built is None else built
+
+    def _explained(self, objective_id: str) -> Score:
         if objective_id not in self._progress:
             raise KeyError(objective_id)
         return explain_one(
