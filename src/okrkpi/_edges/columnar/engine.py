@@ -225,11 +225,8 @@ def _polars_sorted_join(numbers: Any, text: Any, key: str, order: Sequence[str])
     if len(order) != 2:  # by key result: three positions, too wide to pack in one
         return numbers.join(text, on=key, how="inner").sort(*order)
     first, second = (pl.col(name).cast(pl.Int64) for name in order)
-    ordered = numbers.sort(first * _PACKED + second)
-    try:
-        return ordered.join(text, on=key, how="inner", maintain_order="left")
-    except TypeError:  # a polars before join(maintain_order=)
-        return ordered.join(text, on=key, how="inner").sort(*order)
+    joined = _polars_joined_in_order(numbers.sort(first * _PACKED + second), text, key)
+    return numbers.join(text, on=key, how="inner").sort(*order) if joined is None else joined
 
 
 def _parents_last_days(
@@ -442,7 +439,9 @@ def _states(nw: Any, check_ins: Any, key_results: Any, *, eager: bool) -> Any:
         nw.lit(None, dtype=nw.Float64).alias("current"),
     )
     if eager and checked.implementation is nw.Implementation.POLARS:
-        joined = _polars_joined_in_order(check_ins.to_native(), keys.to_native())
+        joined = _polars_joined_in_order(
+            check_ins.to_native(), keys.to_native(), ["objective_id", "key_result_id"]
+        )
         if joined is None:  # a polars whose join cannot keep the order: sorted by row too
             ordered = checked.to_native().sort("key_result_row", "moment", ROW)
         else:  # by row already: a stable sort by two keys orders them as three would
@@ -469,15 +468,13 @@ def _states(nw: Any, check_ins: Any, key_results: Any, *, eager: bool) -> Any:
     )
 
 
-def _polars_joined_in_order(check_ins: Any, keys: Any) -> Any:
-    """Eager polars: the check-ins joined to their key results, kept in their row order.
+def _polars_joined_in_order(left: Any, right: Any, on: str | Sequence[str]) -> Any:
+    """Eager polars: `left` inner-joined to `right`, kept in `left`'s row order.
 
     None where polars' join cannot keep the order.
     """
     try:
-        return check_ins.join(
-            keys, on=["objective_id", "key_result_id"], how="inner", maintain_order="left"
-        )
+        return left.join(right, on=on, how="inner", maintain_order="left")
     except TypeError:  # a polars before join(maintain_order=)
         return None
 
