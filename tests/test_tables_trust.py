@@ -5,6 +5,7 @@ import re
 import warnings
 from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
+from typing import Any
 
 import attrs
 import pandas as pd
@@ -1061,3 +1062,87 @@ def test_a_bad_number_in_a_long_frame_column_is_reported_as_in_rows(bad):
     found = [str(problem) for problem in from_a_frame.value.problems]
     assert found == [str(problem) for problem in from_dicts.value.problems]
     assert found[0].startswith("check_ins[row 700].value: ")
+
+
+good_cells = {
+    "number": st.one_of(
+        st.floats(allow_nan=False, allow_infinity=False),
+        st.integers(-3, 3),
+        st.sampled_from(["12", " 3.5 ", "1,250", Decimal("2.5")]),
+    ),
+    "text": st.one_of(st.sampled_from(["o1", " o2 ", "k 3"]), st.integers(0, 9)),
+    "written": st.sampled_from(["A title", " spaced ", "Café"]),
+}
+odd_cells = st.sampled_from([None, "", "  ", "x", "1,4", float("nan"), float("inf"), True, 2.5])
+
+
+@given(
+    st.sampled_from(["number", "text", "written"]).flatmap(
+        lambda kind: st.tuples(st.just(kind), st.lists(good_cells[kind], max_size=40))
+    ),
+    st.lists(st.tuples(st.integers(0, 40), odd_cells), max_size=2),
+    st.sampled_from(["list", "shared", "doubles"]),
+    st.booleans(),
+)
+def test_a_column_read_whole_reads_and_reports_as_cell_by_cell(kind_cells, odd, shape, required):
+    from array import array
+
+    from okrkpi._edges._cells import SharedCells
+    from okrkpi._edges.tables import _Columns, _number, _Reader, _text, _written
+
+    kind, cells = kind_cells
+    for position, cell in odd:  # at most two odd cells among good ones
+        cells.insert(min(position, len(cells)), cell)
+    read = {"number": _number, "text": _text, "written": _written}[kind]
+    if shape == "doubles":
+        column: Any = array("d", [cell for cell in cells if type(cell) is float])
+    else:
+        column = SharedCells(cells) if shape == "shared" else cells
+    whole, by_cell = _Reader(), _Reader()
+    columns = {"start": column}
+    reads = _Columns(whole, "key_results", columns)
+    first = [reads(row, "start", read, required) for row in range(len(column))]
+    second = [
+        by_cell.cell("key_results", columns, row, "start", read, required=required)
+        for row in range(len(column))
+    ]
+    assert first == second
+    assert whole.problems == by_cell.problems
+    assert reads(0, "unit", _written) is None  # a column the table lacks: not set
+
+
+def test_one_bad_cell_among_thousands_is_reported_in_row_order_with_the_rest():
+    key_results = [{**METRIC, "id": f"k{n}", "title": f"K{n}"} for n in range(2_000)]
+    key_results[1_500] = {**key_results[1_500], "start": "lots"}
+    key_results[700] = {**key_results[700], "title": None}
+    key_results[1_800] = {**key_results[1_800], "objective_id": "elsewhere"}
+    tables = {"objectives": [OBJECTIVE]}
+    with pytest.raises(ValidationError) as from_a_frame:
+        from_frames(**tables, key_results=pl.DataFrame(key_results, infer_schema_length=None))
+    with pytest.raises(ValidationError) as from_dicts:
+        from_rows({**tables, "key_results": key_results})
+    found = [str(problem) for problem in from_a_frame.value.problems]
+    assert found == [str(problem) for problem in from_dicts.value.problems]
+    assert found == [
+        "key_results[row 1800].objective_id: no objective has the id 'elsewhere'",
+        "key_results[row 700].title: a value is required",
+        "key_results[row 1500].start: expected a finite number, got 'lots'",
+    ]
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_reading_leaves_the_cycle_collector_as_it_found_it(enabled):
+    import gc
+
+    was = gc.isenabled()
+    try:
+        if not enabled:
+            gc.disable()
+        from_rows({"objectives": [OBJECTIVE], "key_results": [METRIC]})
+        assert gc.isenabled() is enabled
+        with pytest.raises(ValidationError):
+            from_rows({"objectives": [OBJECTIVE], "key_results": [{**METRIC, "start": "x"}]})
+        assert gc.isenabled() is enabled
+    finally:
+        if was:
+            gc.enable()

@@ -19,6 +19,7 @@ import csv
 import difflib
 import enum
 import functools
+import gc
 import itertools
 import math
 import os
@@ -26,7 +27,7 @@ import re
 import unicodedata
 import warnings
 from array import array
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -382,6 +383,7 @@ def _plausible(moment: Moment) -> Moment:
     return moment
 
 
+@functools.cache
 def _member(kind: type[enum.Enum]) -> Callable[[Any], Any]:
     """A reader of `kind`'s members by value or name, in any case."""
 
@@ -810,17 +812,89 @@ class _Reader:
         raise ValidationError(*problems)
 
 
-@attrs.frozen
-class _Cells:
-    """One row's cells: `cell("value", _number, required=True)`."""
+class _Columns:
+    """A table's cells by row, each column read whole where none of its cells has a problem.
 
-    reader: _Reader
-    table: str
-    columns: Columns
-    row: int
+    A column that reads cleanly is read once (a column of repeated cells once per distinct
+    cell) and then looked up by row; a column with any problem is read cell by cell, as
+    it always was, so its problems are reported in row order with the rest.
+    """
 
-    def __call__(self, column: str, read: Callable[[Any], Any], required: bool = False) -> Any:
-        return self.reader.cell(self.table, self.columns, self.row, column, read, required=required)
+    __slots__ = ("_by_row", "_columns", "_reader", "_table")
+
+    def __init__(self, reader: _Reader, table: str, columns: Columns) -> None:
+        self._reader, self._table, self._columns = reader, table, columns
+        self._by_row: dict[tuple[str, Callable[[Any], Any], bool], Callable[[int], Any]] = {}
+
+    def __call__(
+        self, row: int, column: str, read: Callable[[Any], Any], required: bool = False
+    ) -> Any:
+        """The cell at `row` of `column` as `read` reads it; None (and reported) if not."""
+        key = (column, read, required)
+        by_row = self._by_row.get(key)
+        if by_row is None:
+            by_row = self._by_row[key] = self._reading(column, read, required)
+        return by_row(row)
+
+    def row(self, row: int) -> Callable[..., Any]:
+        """The cells of one row: `cell("value", _number, required=True)`."""
+        return functools.partial(self, row)
+
+    def _reading(
+        self, column: str, read: Callable[[Any], Any], required: bool
+    ) -> Callable[[int], Any]:
+        cells = self._columns.get(column)
+        if cells is None and not required:
+            return _no_cell
+        whole = None if cells is None else _read_whole(cells, read, required)
+        if whole is not None:
+            return whole
+        reader, table, columns = self._reader, self._table, self._columns
+
+        def cell_by_cell(row: int) -> Any:
+            return reader.cell(table, columns, row, column, read, required=required)
+
+        return cell_by_cell
+
+
+def _no_cell(row: int) -> None:
+    return None
+
+
+def _read_whole(
+    cells: Sequence[Any], read: Callable[[Any], Any], required: bool
+) -> Callable[[int], Any] | None:
+    """Each row's cell as `read` reads it, if no cell has a problem; None if any has."""
+    if isinstance(cells, SharedCells):
+        read_once = _read_all(cells.distinct, read, required)
+        if read_once is None:
+            return None
+        values, codes = read_once, cells.codes
+        return lambda row: values[codes[row]]
+    if isinstance(cells, list | tuple):
+        each = _read_all(cells, read, required)
+        return None if each is None else each.__getitem__
+    if isinstance(cells, array) and read is _number and all(map(math.isfinite, cells)):
+        return cells.__getitem__  # a frame's doubles without a null: numbers as they are
+    return None  # streamed text, read once per row as it always was
+
+
+def _read_all(cells: Iterable[Any], read: Callable[[Any], Any], required: bool) -> list[Any] | None:
+    values: list[Any] = []
+    append = values.append
+    for cell in cells:
+        if cell is _UNREADABLE:  # a link cell reported where it was read
+            append(None)
+        elif _is_null(cell):
+            if required:
+                return None
+            append(None)
+        else:
+            try:
+                append(read(cell))
+            except Exception:  # noqa: BLE001 - read again, cell by cell, where it is reported
+                return None
+    return values
 
 
 def _column_of(path: str, table: str) -> str | None:
@@ -854,13 +928,15 @@ def _named_cycle(name: str, start_month: int) -> Cycle:
     return Cycle.parse(name, start_month=start_month)
 
 
-def _cycle(reader: _Reader, table: str, columns: Columns, row: int, prefix: str) -> Cycle | None:
+def _cycle(
+    reader: _Reader, table: str, cell: Callable[..., Any], row: int, prefix: str
+) -> Cycle | None:
     """A cycle from its name, or from its name, dates, kind and fiscal start month."""
-    name = reader.cell(table, columns, row, prefix, _text)
-    start = reader.cell(table, columns, row, f"{prefix}_start", reader.day)
-    end = reader.cell(table, columns, row, f"{prefix}_end", reader.day)
-    kind = reader.cell(table, columns, row, f"{prefix}_kind", _text)
-    month = reader.cell(table, columns, row, f"{prefix}_fiscal_start_month", _whole)
+    name = cell(prefix, _text)
+    start = cell(f"{prefix}_start", reader.day)
+    end = cell(f"{prefix}_end", reader.day)
+    kind = cell(f"{prefix}_kind", _text)
+    month = cell(f"{prefix}_fiscal_start_month", _whole)
     if name is None:
         if start is not None or end is not None:
             reader.add(table, row, prefix, f"a cycle's name is required with {prefix}_start")
@@ -990,10 +1066,7 @@ def _groups(columns: Columns, count: int, *keys: str) -> dict[tuple[Any, ...], S
     return groups
 
 
-def _measure(reader: _Reader, table: Columns, row: int, extra: dict[str, Any]) -> Any:
-    def cell(column: str, read: Callable[[Any], Any], *, required: bool = False) -> Any:
-        return reader.cell("key_results", table, row, column, read, required=required)
-
+def _measure(reader: _Reader, cell: Callable[..., Any], row: int, extra: dict[str, Any]) -> Any:
     kind_text = cell("kind", _text, required=True)
     if kind_text is None:
         return None
@@ -1059,12 +1132,15 @@ def _clean_check_ins(table: Columns) -> dict[str, list[Any]]:
     clean = {}
     if values is not None and set(map(type, values)) <= {float} and all(map(math.isfinite, values)):
         clean["value"] = values
-    if days is not None and set(map(type, days)) <= {date} and _all_plausible(days):
-        clean["at"] = days
+    if days is not None:
+        # Repeated days are checked once each.
+        distinct_days = days.distinct if isinstance(days, SharedCells) else days
+        if set(map(type, distinct_days)) <= {date} and _all_plausible(distinct_days):
+            clean["at"] = days
     return clean
 
 
-def _all_plausible(days: list[date]) -> bool:
+def _all_plausible(days: Sequence[date]) -> bool:
     return not days or (min(days) >= EARLIEST and max(days) <= LATEST)
 
 
@@ -1093,13 +1169,13 @@ def _check_ins_of(
     before = reader.found
     plain_values, plain_days = clean.get("value"), clean.get("at")
     if plain_values is not None:
-        values = [plain_values[row] for row in rows]
+        values = _taken(plain_values, rows)
     else:
         read = _check_in_reader(measure)
         values = [cell(row, "value", read, True) for row in rows]
     _let_go(table.get("value"), rows)
     if plain_days is not None:
-        moments = [plain_days[row] for row in rows]
+        moments = _taken(plain_days, rows)
     else:
         moments = [cell(row, "at", reader.moment, True) for row in rows]
     confidences = (
@@ -1129,6 +1205,13 @@ def _check_ins_of(
             )
             reader.add("check_ins", row, _column_of(problem.path, "check_ins"), problem.message)
         return None
+
+
+def _taken(cells: Sequence[Any], rows: Sequence[int]) -> list[Any]:
+    """The cells of `rows`, a run of rows (a `range`) cut in one slice."""
+    if isinstance(rows, range) and rows.step == 1:
+        return list(cells[rows.start : rows.stop])
+    return [cells[row] for row in rows]
 
 
 def _let_go(cells: Sequence[Any] | None, rows: Sequence[int]) -> None:
@@ -1189,17 +1272,27 @@ def _objective_links(
 ) -> None:
     # Rows that point at a missing objective are reported once each.
     for table in ("alignments", "key_results", "check_ins", "milestones", "plans", "initiatives"):
-        columns, count = tables[table]
-        owners = columns.get("objective_id", [None] * count)
-        for row in range(count):
-            if (
-                owners[row] is not None
-                and owners[row] is not _UNREADABLE
-                and owners[row] not in ids
-            ):
-                reader.add(
-                    table, row, "objective_id", f"no objective has the id {describe(owners[row])}"
-                )
+        owners = tables[table][0].get("objective_id")
+        if owners is None:
+            continue
+        for row in _rows_linking_elsewhere(owners, ids):
+            reader.add(
+                table, row, "objective_id", f"no objective has the id {describe(owners[row])}"
+            )
+
+
+def _rows_linking_elsewhere(owners: Sequence[Any], ids: set[str]) -> Iterable[int]:
+    """The rows whose link cell names an objective not in `ids` (not empty nor unreadable)."""
+
+    def elsewhere(cell: Any) -> bool:
+        return cell is not None and cell is not _UNREADABLE and cell not in ids
+
+    if isinstance(owners, SharedCells):  # each distinct cell looked up once
+        missing = {code for code, cell in enumerate(owners.distinct) if elsewhere(cell)}
+        if not missing:
+            return ()
+        return (row for row, code in enumerate(owners.codes) if code in missing)
+    return (row for row, cell in enumerate(owners) if elsewhere(cell))
 
 
 def _read_key_results(
@@ -1216,12 +1309,14 @@ def _read_key_results(
     earlier = _earlier_rows((owner_cells, id_cells))
     taken: set[tuple[Any, Any]] = set()  # keys of steps and plans a key result read
     by_objective: dict[str, list[KeyResult]] = {}
+    reads = _Columns(reader, "key_results", table)
     for row in range(count):
         if reader.refused:  # what was built is let go: the document is refused
             by_objective.clear()
-        objective_id = reader.cell("key_results", table, row, "objective_id", _text, required=True)
-        key_result_id = reader.cell("key_results", table, row, "id", _text, required=True)
-        title = reader.cell("key_results", table, row, "title", _written, required=True)
+        cell = reads.row(row)
+        objective_id = cell("objective_id", _text, required=True)
+        key_result_id = cell("id", _text, required=True)
+        title = cell("title", _written, required=True)
         raw_key = (owner_cells[row], id_cells[row])
         # Taken out as read: the check-ins left at the end link to no key result.
         check_in_rows = check_ins.pop(raw_key, ())
@@ -1251,15 +1346,14 @@ def _read_key_results(
                 PlannedValue(at, value) for at, value in points if at and value is not None
             ]
         try:
-            measure = _measure(reader, table, row, extra)
+            measure = _measure(reader, cell, row, extra)
         except ValidationError as error:
             reader.error("key_results", row, error)
             measure = None
         _misplaced(reader, measure, "milestones", milestone_rows, Milestones)
         _misplaced(reader, measure, "plans", plan_rows, Metric)
-        weight = reader.cell("key_results", table, row, "weight", _number)
-        owner = reader.cell("key_results", table, row, "owner", _written)
-        source = reader.cell("key_results", table, row, "source_kpi", _text)
+        weight, owner = cell("weight", _number), cell("owner", _written)
+        source = cell("source_kpi", _text)
         history = None
         if measure is not None and key_result_id is not None:
             history = _check_ins_of(
@@ -1370,8 +1464,9 @@ def _read_initiatives(
     key_result_ids = _key_result_ids(*tables["key_results"])
     first_row: dict[tuple[str, str], int] = {}
     by_objective: dict[str, list[Initiative]] = {}
+    reads = _Columns(reader, "initiatives", columns)
     for row in range(count):
-        cell = _Cells(reader, "initiatives", columns, row)
+        cell = reads.row(row)
         objective_id = cell("objective_id", _text, True)
         fields = {
             "id": cell("id", _text, True),
@@ -1483,8 +1578,9 @@ def _read_objectives(
     links_of = _read_alignments(reader, tables["alignments"])
     built = []
     first_row: dict[str, int] = {}
+    reads = _Columns(reader, "objectives", columns)
     for row in range(count):
-        cell = _Cells(reader, "objectives", columns, row)
+        cell = reads.row(row)
         objective_id, title = cell("id", _text, True), cell("title", _written, True)
         if objective_id is not None and _repeated(
             reader, "objectives", "id", objective_id, row, first_row
@@ -1500,7 +1596,7 @@ def _read_objectives(
         if weight is not None:
             fields["alignment_weight"] = weight
         fields["closed_on"] = cell("closed_on", reader.day)
-        fields["cycle"] = _cycle(reader, "objectives", columns, row, "cycle")
+        fields["cycle"] = _cycle(reader, "objectives", cell, row, "cycle")
         links = links_of.get(objective_id) if objective_id is not None else None
         if links is not None and not _with_links(reader, row, fields, links):
             continue
@@ -1536,8 +1632,9 @@ def _read_alignments(reader: _Reader, table: tuple[Columns, int]) -> dict[str, l
     columns, count = table
     links: dict[str, list[_Link]] = {}
     first_row: dict[tuple[str, str], int] = {}
+    reads = _Columns(reader, "alignments", columns)
     for row in range(count):
-        cell = _Cells(reader, "alignments", columns, row)
+        cell = reads.row(row)
         objective_id = cell("objective_id", _text, True)
         parent_id = cell("parent_id", _text, True)
         weight = cell("weight", _number)
@@ -1653,8 +1750,9 @@ def _read_kpis(reader: _Reader, tables: Mapping[str, tuple[Columns, int]]) -> li
     built = []
     name_cells = columns.get("name", [None] * count)
     first_row: dict[str, int] = {}
+    reads = _Columns(reader, "kpis", columns)
     for row in range(count):
-        cell = _Cells(reader, "kpis", columns, row)
+        cell = reads.row(row)
         name = cell("name", _text, True)
         if name is not None and _repeated(reader, "kpis", "name", name, row, first_row):
             continue
@@ -1675,7 +1773,7 @@ def _read_kpis(reader: _Reader, tables: Mapping[str, tuple[Columns, int]]) -> li
         }
         if fields["higher_is_better"] is None:
             del fields["higher_is_better"]
-        fields["timeframe"] = _cycle(reader, "kpis", columns, row, "timeframe")
+        fields["timeframe"] = _cycle(reader, "kpis", cell, row, "timeframe")
         measurement_rows = measured.get((name_cells[row],), ())
         values = _measurements(reader, tables["measurements"][0], measurement_rows)
         if name is None or values is None:
@@ -1849,10 +1947,34 @@ def _check_options(
         )
 
 
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cycle collector paused while a document is built, as it was found.
+
+    Building makes hundreds of thousands of acyclic values, and each few hundred of them
+    would start a collection that walks every object alive: a third of the time of
+    reading a large table. Cycles made meanwhile are collected once it resumes.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def _document(
     reader: _Reader, tables: dict[str, tuple[Columns, int]], link_by: str = "id"
 ) -> Document:
     """The document the tables hold, once every column is known to be ours."""
+    with _collector_paused():
+        return _built_document(reader, tables, link_by)
+
+
+def _built_document(
+    reader: _Reader, tables: dict[str, tuple[Columns, int]], link_by: str
+) -> Document:
     for name, (cells, count) in tables.items():
         if not _required(name, cells, count, reader):
             tables[name] = ({}, 0)
