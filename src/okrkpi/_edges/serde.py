@@ -18,6 +18,7 @@ import cattrs
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 from cattrs.strategies import configure_tagged_union
 
+from okrkpi._edges._collector import collector_paused
 from okrkpi._errors import MissingExtraError, OkrKpiError, Problem, ValidationError, describe
 from okrkpi._model._checks import enum_member, sequence_of
 from okrkpi._model.confidence import ConfidenceRating
@@ -415,7 +416,8 @@ def to_dict(value: Any) -> Any:
     object (`{"kind": "metric", "start": ..., "target": ...}`). A `Document` also
     carries `schema_version`.
     """
-    return converter.unstructure(value)
+    with collector_paused():
+        return converter.unstructure(value)
 
 
 _PLAIN = frozenset({str, int, float, bool, type(None)})
@@ -531,7 +533,8 @@ def from_dict(data: Any, cls: type[T]) -> T:
                 Problem("schema_version", f"expected {SCHEMA_VERSION}, got {describe(version)}")
             )
     try:
-        structured: T = converter.structure(data, cls)
+        with collector_paused():
+            structured: T = converter.structure(data, cls)
     except OkrKpiError:
         raise
     except (cattrs.BaseValidationError, ValueError, TypeError, KeyError, AttributeError) as error:

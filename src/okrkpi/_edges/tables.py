@@ -19,7 +19,6 @@ import csv
 import difflib
 import enum
 import functools
-import gc
 import itertools
 import math
 import os
@@ -27,7 +26,7 @@ import re
 import unicodedata
 import warnings
 from array import array
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -38,6 +37,7 @@ import attrs
 
 from okrkpi._alignment.tree import AlignmentTree
 from okrkpi._edges._cells import ChunkedText, NumberText, SharedCells, writes_a_number
+from okrkpi._edges._collector import collector_paused
 from okrkpi._edges.display import tree_statuses
 from okrkpi._edges.serde import MAX_PROBLEMS, Document, to_dict
 from okrkpi._errors import (
@@ -1947,28 +1947,11 @@ def _check_options(
         )
 
 
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Python's cycle collector paused while a document is built, as it was found.
-
-    Building makes hundreds of thousands of acyclic values, and each few hundred of them
-    would start a collection that walks every object alive: a third of the time of
-    reading a large table. Cycles made meanwhile are collected once it resumes.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def _document(
     reader: _Reader, tables: dict[str, tuple[Columns, int]], link_by: str = "id"
 ) -> Document:
     """The document the tables hold, once every column is known to be ours."""
-    with _collector_paused():
+    with collector_paused():
         return _built_document(reader, tables, link_by)
 
 
@@ -2789,8 +2772,9 @@ def to_frames(document: Document, *, backend: Backend = "pandas") -> dict[str, A
     Raises:
         MissingExtraError: narwhals or the backend is not installed.
     """
-    rows = to_rows(document)
-    return {name: _frame(rows[name], TABLES[name], backend) for name in TABLES}
+    with collector_paused():
+        rows = to_rows(document)
+        return {name: _frame(rows[name], TABLES[name], backend) for name in TABLES}
 
 
 # -- CSV files ------------------------------------------------------------------------------
