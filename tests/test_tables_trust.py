@@ -438,6 +438,22 @@ def test_a_check_in_written_twice_is_refused():
     ]
 
 
+@pytest.mark.parametrize(
+    "moments",
+    [
+        [date(2026, 7, 1), datetime(2026, 7, 2, 9), date(2026, 7, 1)],
+        [datetime(2026, 7, 2, 9), datetime(2026, 7, 1, tzinfo=UTC), datetime(2026, 7, 2, 9)],
+    ],
+)
+def test_a_check_in_written_twice_is_found_among_moments_of_mixed_kinds(moments):
+    rows = [check_in(at=moment, value=3) for moment in moments]
+    found = problems(objectives=[OBJECTIVE], key_results=[METRIC], check_ins=rows)
+    assert found[0] == (
+        "check_ins[row 2]: the same check-in as row 0 (key result, at and value); "
+        "give both an id to keep both"
+    )
+
+
 def test_check_in_ids_tell_check_ins_apart_and_a_repeated_id_is_refused():
     rows = [check_in(value=3, id="c1"), check_in(value=3, id="c2"), check_in(value=4, id="c3")]
     document = from_frames(objectives=[OBJECTIVE], key_results=[METRIC], check_ins=rows)

@@ -21,6 +21,7 @@ import enum
 import functools
 import itertools
 import math
+import operator
 import os
 import re
 import unicodedata
@@ -1237,6 +1238,9 @@ def _repeated_check_ins(
     and value are one check-in written twice. Rows that each have an id are told apart
     by it (their ids are checked by `_check_in_ids`).
     """
+    with contextlib.suppress(TypeError):  # dates beside date-times: compared one by one
+        if all(map(operator.lt, moments, itertools.islice(moments, 1, None))):
+            return False  # each at a later moment than the one before: none repeats another
     first: dict[tuple[Any, Any], int] = {}
     repeated = False
     for position, (moment, value) in enumerate(zip(moments, values, strict=True)):

@@ -103,7 +103,7 @@ def plan_field(
     value: Iterable[PlannedValue | tuple[date, float]] | None,
 ) -> tuple[PlannedValue, ...]:
     """The converter of `Metric.plan`: points sorted by day, each day once."""
-    if value is None:
+    if value is None or (value.__class__ is tuple and not value):  # most metrics: no plan
         return ()
     if isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable):
         raise ValidationError.field("Metric.plan", value, "a sequence of (date, value) pairs")
