@@ -23,7 +23,6 @@ import tracemalloc
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-import dask.dataframe as dd
 import duckdb
 import polars as pl
 from distributed import Client, LocalCluster
@@ -643,10 +642,10 @@ def duckdb_file_figures(scale: float, path: str) -> None:
     connection.close()
 
 
-def organisations(scale: float) -> dict:
-    """Many organisations in one set of tables (ids prefixed by organisation), as polars."""
+def organisation_parts(scale: float) -> list[dict]:
+    """Organisations of 100 objectives each, as polars tables, ids prefixed by organisation."""
 
-    count = max(1, int(1000 * scale))  # organisations of 100 objectives each
+    count = max(1, int(1000 * scale))
     parts = []
     for number in range(count):
         frames = as_frames(plan(100, seed=number))
@@ -665,32 +664,72 @@ def organisations(scale: float) -> dict:
                 ),
             }
         )
+    return parts
+
+
+def organisations(scale: float) -> dict:
+    """Many organisations in one set of tables (ids prefixed by organisation), as polars."""
+
+    parts = organisation_parts(scale)
     return {name: pl.concat([part[name] for part in parts]) for name in parts[0]}
 
 
-def dask_figures(scale: float) -> None:
-    """Many organisations scored by Dask on a LocalCluster of worker processes."""
+def pure_scores(tables: dict) -> pl.DataFrame:
+    """One organisation by the pure engine, as a custom strategy would need: a task."""
+    tree = AlignmentTree(from_frames(**tables).objectives)
+    return scores_frame(tree, WEEKS, backend="polars")
 
-    tables = organisations(scale)
+
+def columnar_scores(batch: list[dict]) -> pl.DataFrame:
+    """A batch of organisations by the columnar engine, in the worker's own process."""
+    return score_frames(WEEKS, **{name: pl.concat([t[name] for t in batch]) for name in batch[0]})
+
+
+def dask_figures(scale: float) -> None:
+    """Many organisations on a LocalCluster of worker processes, against one process.
+
+    Two ways: the pure engine, one organisation per task (what a custom strategy needs),
+    and the columnar engine, one batch of organisations per task. Dask frames of every
+    organisation in one plan are left out: at this scale they run for many minutes (every
+    query of the engine is a job with shuffles between the workers).
+    """
+
+    parts = organisation_parts(scale)
+    tables = {name: pl.concat([part[name] for part in parts]) for name in parts[0]}
     pandas_tables = {
         name: frame.to_pandas(use_pyarrow_extension_array=True) for name, frame in tables.items()
     }
     objectives = len(tables["objectives"])
     polars_time, _ = timed(lambda: score_frames(WEEKS, **tables), repeat=REPEAT)
     pandas_time, _ = timed(lambda: score_frames(WEEKS, **pandas_tables), repeat=REPEAT)
-    print(f"{objectives:,} objectives in {objectives // 100:,} organisations, 13 weekly dates")
-    print(f"one process, polars: {polars_time:.2f} s; pandas: {pandas_time:.2f} s")
+    pure_time, _ = timed(lambda: [pure_scores(part) for part in parts])
+    print(f"{objectives:,} objectives in {len(parts):,} organisations, 13 weekly dates")
+    print(f"one process, columnar engine: polars {polars_time:.2f} s; pandas {pandas_time:.2f} s")
+    print(f"one process, pure engine, one organisation after another: {pure_time:.2f} s")
     with (
         LocalCluster(n_workers=2, threads_per_worker=1, processes=True) as cluster,
-        Client(cluster),
+        Client(cluster) as client,
     ):
-        for partitions in (2, 8):
-            frames = {
-                name: dd.from_pandas(frame, npartitions=partitions)
-                for name, frame in pandas_tables.items()
-            }
-            took, _ = timed(lambda frames=frames: score_frames(WEEKS, **frames).compute())
-            print(f"dask LocalCluster, 2 worker processes, {partitions} partitions: {took:.2f} s")
+        client.run(lambda: __import__("okrkpi.tables"))  # imports are not timed
+        took, _ = timed(
+            lambda: client.gather(client.map(pure_scores, parts, pure=False)), repeat=REPEAT
+        )
+        print(
+            f"dask, 2 worker processes, pure engine, an organisation per task: {took:.2f} s "
+            f"({pure_time / took:.2f}x one process)"
+        )
+        for count in (2, 8):
+            batches = [parts[first::count] for first in range(count)]
+            took, _ = timed(
+                lambda batches=batches: client.gather(
+                    client.map(columnar_scores, batches, pure=False)
+                ),
+                repeat=REPEAT,
+            )
+            print(
+                f"dask, 2 worker processes, columnar engine, {count} batches: {took:.2f} s "
+                f"({polars_time / took:.2f}x one process with polars)"
+            )
 
 
 def spark_figures(scale: float) -> None:
