@@ -667,11 +667,14 @@ def organisation_parts(scale: float) -> list[dict]:
     return parts
 
 
+def joined(parts: list[dict]) -> dict:
+    """Organisations' tables as one set of tables, table by table."""
+    return {name: pl.concat([part[name] for part in parts]) for name in parts[0]}
+
+
 def organisations(scale: float) -> dict:
     """Many organisations in one set of tables (ids prefixed by organisation), as polars."""
-
-    parts = organisation_parts(scale)
-    return {name: pl.concat([part[name] for part in parts]) for name in parts[0]}
+    return joined(organisation_parts(scale))
 
 
 def pure_scores(tables: dict) -> pl.DataFrame:
@@ -682,7 +685,7 @@ def pure_scores(tables: dict) -> pl.DataFrame:
 
 def columnar_scores(batch: list[dict]) -> pl.DataFrame:
     """A batch of organisations by the columnar engine, in the worker's own process."""
-    return score_frames(WEEKS, **{name: pl.concat([t[name] for t in batch]) for name in batch[0]})
+    return score_frames(WEEKS, **joined(batch))
 
 
 def dask_figures(scale: float) -> None:
@@ -695,7 +698,7 @@ def dask_figures(scale: float) -> None:
     """
 
     parts = organisation_parts(scale)
-    tables = {name: pl.concat([part[name] for part in parts]) for name in parts[0]}
+    tables = joined(parts)
     pandas_tables = {
         name: frame.to_pandas(use_pyarrow_extension_array=True) for name, frame in tables.items()
     }
