@@ -818,7 +818,9 @@ class _Columns:
 
     A column that reads cleanly is read once (a column of repeated cells once per distinct
     cell) and then looked up by row; a column with any problem is read cell by cell, as
-    it always was, so its problems are reported in row order with the rest.
+    it always was, so its problems are reported in row order with the rest. A column's
+    reading is kept by the `read` function's identity: a caller passes the same function
+    for a column on every row (a module function, `_member(kind)`, the reader's `day`).
     """
 
     __slots__ = ("_by_row", "_columns", "_reader", "_table")
