@@ -650,6 +650,7 @@ def _typed(
     if table == "check_ins" and "confidence" in schema and not ({"confidence"} & {*final, *empty}):
         _confidence_ranges(nw, frame, problems)
     expressions = [nw.col(ROW)]
+    stripped: list[str] = []
     for column in TABLES[table]:
         if column in final:
             expressions.extend(nw.col(name) for name in final[column])
@@ -662,7 +663,17 @@ def _typed(
         converted = _converted(nw, kind, column, dtype, local_days, _has_durations(nw, frame))
         assert converted is not None
         expressions.extend(converted)
-    return frame.select(*expressions)
+        if kind == "text" and dtype == nw.String:
+            stripped.append(column)
+    typed = frame.select(*expressions)
+    if not stripped:
+        return typed
+    # Blank is empty: a second step, so that each cell is stripped once, not twice.
+    blank = nw.lit(None, dtype=nw.String)
+    return typed.with_columns(
+        nw.when(nw.col(name) == "").then(blank).otherwise(nw.col(name)).alias(name)
+        for name in stripped
+    )
 
 
 def _has_durations(nw: Any, frame: Any) -> bool:
@@ -778,10 +789,8 @@ def _converted(
     """Expressions turning a column of the expected type into the engine's; None otherwise."""
     source = nw.col(column)
     if kind == "text":
-        if dtype == nw.String:
-            stripped = source.str.strip_chars()
-            blank = nw.lit(None, dtype=nw.String)
-            return [nw.when(stripped == "").then(blank).otherwise(stripped).alias(column)]
+        if dtype == nw.String:  # blank cells become empty after (`_typed`)
+            return [source.str.strip_chars().alias(column)]
         if dtype.is_integer():
             return [source.cast(nw.String).alias(column)]
         return None
