@@ -1030,9 +1030,7 @@ def check_tables(
             _dangling_objectives(nw, table, frames[table], ids, problems)
     _repeated_ids(nw, "objectives", frames["objectives"], problems, "repeat")
     _repeated_ids(nw, "check_ins", frames["check_ins"], problems, "ids")
-    pairs = frames["key_results"].select(
-        "objective_id", nw.col("id").alias("key_result_id"), nw.lit(value=True).alias("known")
-    )
+    pairs = frames["key_results"].select("objective_id", nw.col("id").alias("key_result_id"))
     for table in ("check_ins", "milestones", "plans"):
         if table in frames:
             _dangling_key_results(nw, table, frames[table], pairs, problems)
@@ -1439,10 +1437,8 @@ def _required_cells(nw: Any, frames: Mapping[str, Any], problems: Problems) -> N
 
 def _dangling_objectives(nw: Any, table: str, frame: Any, ids: Any, problems: Problems) -> None:
     """A row linked to an objective that is not in the objectives table."""
-    known = ids.with_columns(nw.lit(value=True).alias("known"))
-    orphans = frame.join(known, on="objective_id", how="left").filter(
-        ~nw.col("objective_id").is_null() & nw.col("known").is_null()
-    )
+    linked = frame.filter(~nw.col("objective_id").is_null())
+    orphans = linked.join(ids, on="objective_id", how="anti")
     _report(
         nw,
         table,
@@ -1458,11 +1454,7 @@ def _dangling_objectives(nw: Any, table: str, frame: Any, ids: Any, problems: Pr
 def _dangling_key_results(nw: Any, table: str, frame: Any, pairs: Any, problems: Problems) -> None:
     """A row linked to a key result its objective does not have."""
     linked = ~nw.col("objective_id").is_null() & ~nw.col("key_result_id").is_null()
-    orphans = (
-        frame.filter(linked)
-        .join(pairs, on=["objective_id", "key_result_id"], how="left")
-        .filter(nw.col("known").is_null())
-    )
+    orphans = frame.filter(linked).join(pairs, on=["objective_id", "key_result_id"], how="anti")
     _report(
         nw,
         table,
