@@ -544,3 +544,35 @@ def test_a_zoned_value_written_as_its_commit_value_is_in_commit_as_in_the_pure_e
     got = as_rows(score_frames(date(2026, 7, 20), by="key_result", **frames_of(tree)))
     assert got[0]["progress"] == pytest.approx(0.3)  # COMMIT's value, not FAIL's 0.0
     assert_same(got, expected_rows(tree, [date(2026, 7, 20)], "key_result", ScoringPolicy()))
+
+
+@pytest.mark.parametrize("backend", ["polars", "pyarrow", "pandas"])
+def test_a_deep_chain_rolled_up_from_eager_tables_is_scored_level_by_level(backend):
+    # Each level's plan held every deeper one's: 16 levels were 2**16 copies of the
+    # first. Eager tables compute each level as it is reached.
+    depth = 16
+    ids = [f"n{level}" for level in range(depth)]
+    objectives = [
+        Objective(
+            f"N{level}",
+            [KeyResult.metric("k", start=0, target=10, id="k")],
+            id=ids[level],
+            parent_id=ids[level - 1] if level else None,
+            cycle=Cycle.quarter(2026, 3),
+        )
+        for level in range(depth)
+    ]
+    deepest = objectives[-1]
+    deepest = attrs.evolve(
+        deepest, key_results=[deepest.key_results[0].check_in(5, at=date(2026, 8, 1))]
+    )
+    tree = [*objectives[:-1], deepest]
+    policy = ScoringPolicy(rollup=children_only())
+    day = date(2026, 8, 15)
+    got = nw.from_native(score_frames([day], policy=policy, **frames_of(tree, backend)))
+    expected = scores_frame(AlignmentTree(tree, policy=policy), [day], backend="polars")
+    assert got.get_column("objective_id").to_list() == ids
+    assert got.get_column("value").to_list() == pytest.approx([0.5] * depth, abs=1e-9)
+    assert got.get_column("value").to_list() == pytest.approx(
+        expected.get_column("value").to_list(), abs=1e-9
+    )

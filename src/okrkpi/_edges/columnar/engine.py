@@ -182,7 +182,9 @@ def score_frames(
         order: tuple[str, ...] = ("date_index", "objective_row", "key_result_row")
         return _labelled(nw, inputs, dated, text, "key_result_row", order, KEY_RESULT_COLUMNS)
     links = _links(nw, frames, objective_table) if rules.uses_children else None
-    scored = _objectives_on_dates(nw, objective_table, dated, dates, rules, links)
+    scored = _objectives_on_dates(
+        nw, objective_table, dated, dates, rules, links, eager=not inputs.lazy
+    )
     if len(days) > asked:  # the parents' last days were scored for their children only
         scored = scored.filter(nw.col("date_index") < asked)
     text = objective_table.select("objective_row", "objective_id", "objective", "owner", "cycle")
@@ -840,7 +842,14 @@ def _planned(nw: Any, plans: Any, key_results: Any, grid: Any, dates: Any) -> An
 
 
 def _objectives_on_dates(
-    nw: Any, objectives: Any, key_results: Any, dates: Any, rules: r.Rules, links: Any
+    nw: Any,
+    objectives: Any,
+    key_results: Any,
+    dates: Any,
+    rules: r.Rules,
+    links: Any,
+    *,
+    eager: bool,
 ) -> Any:
     """Every objective on every date: the aggregate, rolled up, graded, with its status."""
     numbers = ["objective_row", "committed", "cycle_first", "cycle_last"]
@@ -865,7 +874,7 @@ def _objectives_on_dates(
     else:
         grid = grid.join(own, on=["objective_row", "date_index"], how="left")
     if rules.uses_children:
-        grid = _rolled_up(nw, grid, objectives, key_results, rules, links)
+        grid = _rolled_up(nw, grid, objectives, key_results, rules, links, eager=eager)
     else:
         grid = grid.with_columns(progress=nw.coalesce(nw.col("own_value"), nw.lit(0.0)))
     grid = grid.with_columns(r.clamped(nw, "progress").alias("value"))
@@ -1000,7 +1009,14 @@ def _aggregated_value(nw: Any, rules: r.Rules, prefix: str) -> Any:
 
 
 def _rolled_up(
-    nw: Any, grid: Any, objectives: Any, key_results: Any, rules: r.Rules, links: Any
+    nw: Any,
+    grid: Any,
+    objectives: Any,
+    key_results: Any,
+    rules: r.Rules,
+    links: Any,
+    *,
+    eager: bool,
 ) -> Any:
     """Roll-ups: objectives scored bottom-up, deepest first, over the alignment links.
 
@@ -1011,13 +1027,17 @@ def _rolled_up(
     mean; the aggregate is then over key results. A parent judges each child as it stood
     on the parent's judged day (the date, capped at the parent's cycle end); a child
     shared by several parents counts in each with that link's weight.
+
+    Each level's plan holds every deeper level's: with `eager` tables each level is
+    computed as it is reached, so the work grows with the depth, not twice per level.
     """
     grid = grid.with_columns(_judged_day(nw).alias("judged_day"))
     scored: list[Any] = []
     for level in reversed(_levels(nw, objectives, links)):
         rows = grid.filter(nw.col("objective_row").is_in(level))
         below = nw.concat(scored) if scored else None
-        scored.append(_level_progress(nw, rows, below, links, key_results, rules))
+        level_scores = _level_progress(nw, rows, below, links, key_results, rules)
+        scored.append(level_scores.collect().lazy() if eager else level_scores)
     return nw.concat(scored).drop("judged_day")
 
 
