@@ -576,3 +576,19 @@ def test_a_deep_chain_rolled_up_from_eager_tables_is_scored_level_by_level(backe
     assert got.get_column("value").to_list() == pytest.approx(
         expected.get_column("value").to_list(), abs=1e-9
     )
+
+
+@pytest.mark.parametrize("backend", ["polars", "pandas", "pyarrow"])
+@pytest.mark.parametrize("by", ["objective", "key_result"])
+@pytest.mark.parametrize("policy", [None, ScoringPolicy(rollup=children_only())])
+def test_no_date_gives_no_rows_with_the_results_columns(backend, by, policy):
+    key_result = KeyResult.metric("k", start=0, target=10, id="k")
+    parent = Objective("P", [key_result], id="p", cycle=Cycle.quarter(2026, 3))
+    child = Objective("C", [key_result], id="c", parent_id="p", cycle=Cycle.quarter(2026, 3))
+    tables = frames_of([parent, child], backend)
+    got = nw.from_native(score_frames([], by=by, policy=policy, **tables))
+    one_day = nw.from_native(score_frames([date(2026, 8, 1)], by=by, policy=policy, **tables))
+    assert len(got) == 0
+    assert len(one_day) > 0
+    assert got.columns == one_day.columns
+    assert type(got.to_native()) is type(one_day.to_native())

@@ -85,7 +85,8 @@ def score_frames(
 
     Args:
         as_of: A date or a sequence of dates; each is "as it stood at the end of that
-            day", judged within each objective's cycle, as `scores_frame` does.
+            day", judged within each objective's cycle, as `scores_frame` does. No
+            date gives no rows, with the result's columns.
         objectives: One row per objective; `parent_id` (with `alignment_weight` and
             `parent_key_result_id`) is its first parent.
         alignments: Further parents, one row per link (optional), read as `from_frames`
@@ -162,6 +163,8 @@ def score_frames(
     objective_table = _objectives(nw, frames["objectives"], cycles)
     key_result_table = _key_results(nw, frames, objective_table)
     asked = len(days)
+    if not days:  # no date: scored for one day, then left out, for the result's columns
+        days = [(EPOCH, 0)]
     if rules.uses_children and by == "objective":
         days = days + _parents_last_days(nw, objective_table, days)
     dates = dates_frame(nw, frames["objectives"], days)
@@ -176,6 +179,8 @@ def score_frames(
         eager=not inputs.lazy,
     )
     if by == "key_result":
+        if not asked:
+            dated = dated.filter(nw.col("date_index") < 0)
         text = key_result_table.select(
             "key_result_row", "objective_id", "objective", "key_result_id", "key_result"
         )
