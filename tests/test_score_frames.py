@@ -592,3 +592,17 @@ def test_no_date_gives_no_rows_with_the_results_columns(backend, by, policy):
     assert len(one_day) > 0
     assert got.columns == one_day.columns
     assert type(got.to_native()) is type(one_day.to_native())
+
+
+@pytest.mark.parametrize("by", ["objective", "key_result"])
+def test_a_pandas_result_is_labelled_from_zero_in_its_rows_order(by):
+    import pandas as pd
+
+    key_results = [KeyResult.metric(f"k{n}", start=0, target=10, id=f"k{n}") for n in range(3)]
+    tree = [
+        Objective(f"O{n}", key_results, id=f"o{n}", cycle=Cycle.quarter(2026, 3)) for n in range(3)
+    ]
+    days = [date(2026, 7, 8), date(2026, 8, 1)]
+    got = score_frames(days, by=by, **frames_of(tree, "pandas"))
+    assert isinstance(got, pd.DataFrame)
+    assert got.index.equals(pd.RangeIndex(len(got)))

@@ -101,7 +101,11 @@ class Inputs:
         """`frame` in the caller's kind: lazy stays lazy, eager frames are collected."""
         if self.lazy:
             return frame.to_native()
-        return frame.collect(backend=self.implementation).to_native()
+        native = frame.collect(backend=self.implementation).to_native()
+        if self.implementation is narwhals().Implementation.PANDAS:
+            # Labels of a fresh frame, 0..n-1, not the rows' places before the sort.
+            native = native.reset_index(drop=True)
+        return native
 
 
 def _lazy_engine(nw: Any) -> Any:
