@@ -179,8 +179,8 @@ def score_frames(
         eager=not inputs.lazy,
     )
     if by == "key_result":
-        if not asked:
-            dated = dated.filter(nw.col("date_index") < 0)
+        if len(days) > asked:  # the one day scored for no date asked
+            dated = dated.filter(nw.col("date_index") < asked)
         text = key_result_table.select(
             "key_result_row", "objective_id", "objective", "key_result_id", "key_result"
         )
@@ -190,7 +190,7 @@ def score_frames(
     scored = _objectives_on_dates(
         nw, objective_table, dated, dates, rules, links, eager=not inputs.lazy
     )
-    if len(days) > asked:  # the parents' last days were scored for their children only
+    if len(days) > asked:  # days scored for their columns or the parents' children only
         scored = scored.filter(nw.col("date_index") < asked)
     text = objective_table.select("objective_row", "objective_id", "objective", "owner", "cycle")
     if rules.uses_children:  # the roll-up kept the ids it links by
