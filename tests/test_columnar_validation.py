@@ -793,3 +793,123 @@ def test_a_lazy_column_of_text_confidences_names_each_bad_cell_as_from_frames_do
         "check_ins[row 5].confidence",
         "check_ins[row 7].confidence",
     ]
+
+
+def _metric(start, target):
+    return set_cell(set_cell(RICH["key_results"], 0, "start", start), 0, "target", target)
+
+
+def _zoned_tiny():
+    key_results = RICH["key_results"]
+    for column, value in (("baseline", 0.0), ("stretch", 1e-300), ("commit", None)):
+        key_results = set_cell(key_results, 4, column, value)
+    return set_cell(key_results, 4, "target", None)
+
+
+def _zero_weighted_steps():
+    return RICH["milestones"].with_columns(pl.lit(0.0).alias("weight"))
+
+
+def _objective_weighs_nothing():
+    weight = pl.when(pl.col("objective_id") == "co").then(0.0).otherwise(1.0)
+    return RICH["key_results"].with_columns(weight.alias("weight"))
+
+
+# The model's own checks of a measure, its values and an objective's key results: each
+# refused by from_frames, so never scored (NaN graded green, or progress inf) here.
+MODEL_CHECKS = {
+    "a distance from start past the floats": (
+        {"key_results": _metric(-1e308, 1e308)},
+        (
+            "key_results[row 0].target: expected a target whose distance from start -1e+308 "
+            "fits a float, got 1e+308"
+        ),
+    ),
+    "a check-in of unbounded progress": (
+        {
+            "key_results": _metric(0.0, 1e-300),
+            "plans": RICH["plans"].head(0),
+            "check_ins": set_cell(set_cell(RICH["check_ins"], 7, "value", 1e10), 0, "value", 2e10),
+        },
+        (
+            "check_ins[row 0].value: expected a value whose progress from 0.0 to 1e-300 is "
+            "finite, got 20000000000.0"
+        ),  # the first in the history, not in the table
+    ),
+    "a huge check-in of a wide metric": (
+        {"check_ins": set_cell(RICH["check_ins"], 7, "value", -1.7e308)},
+        None,  # progress -1.7e306: finite, read well
+    ),
+    "a huge check-in far from a huge start": (
+        {
+            "key_results": _metric(1e308, 0.0),
+            "plans": RICH["plans"].head(0),
+            "check_ins": set_cell(RICH["check_ins"], 7, "value", -1e308),
+        },
+        (
+            "check_ins[row 7].value: expected a value whose progress from 1e+308 to 0.0 is "
+            "finite, got -1e+308"
+        ),
+    ),
+    "a planned value of unbounded progress": (
+        {
+            "key_results": _metric(0.0, 1e-300),
+            "plans": set_cell(set_cell(RICH["plans"], 1, "value", 1e10), 0, "value", 1e-301),
+        },
+        (
+            "key_results[row 0]: expected a value whose progress from 0.0 to 1e-300 is finite, "
+            "got 10000000000.0"
+        ),
+    ),
+    "a zoned check-in of unbounded share": (
+        {"key_results": _zoned_tiny(), "check_ins": set_cell(RICH["check_ins"], 4, "value", 1e10)},
+        (
+            "check_ins[row 4].value: expected a value whose share from 0.0 to 1e-300 is finite, "
+            "got 10000000000.0"
+        ),
+    ),
+    "steps that all weigh 0": (
+        {"milestones": _zero_weighted_steps()},
+        "key_results[row 3].weight: expected at least one weight > 0, got [0.0, 0.0]",
+    ),
+    "a step named twice": (
+        {"milestones": set_cell(RICH["milestones"], 1, "name", "one")},
+        "key_results[row 3]: expected a name used once, got 'one'",
+    ),
+    "a step named twice of steps weighing 0": (
+        {"milestones": set_cell(_zero_weighted_steps(), 1, "name", "one")},
+        "key_results[row 3]: expected a name used once, got 'one'",  # the model's first
+    ),
+    "steps weighing 0 with an unnamed one": (
+        {"milestones": set_cell(_zero_weighted_steps(), 1, "name", None)},
+        "milestones[row 1].name: a value is required",  # no Milestones built to check
+    ),
+    "an objective whose key results all weigh 0": (
+        {"key_results": _objective_weighs_nothing()},
+        "objectives[row 0]: expected at least one weight > 0, got [0.0, 0.0]",
+    ),
+    "a day planned twice of a metric past the floats": (
+        {
+            "key_results": _metric(-1e308, 1e308),
+            "plans": set_cell(RICH["plans"], 1, "at", date(2026, 7, 31)),
+        },
+        "key_results[row 0]: expected each day planned once, got datetime.date(2026, 7, 31)",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(MODEL_CHECKS))
+@pytest.mark.parametrize("backend", ["polars", "lazy", "pandas"])
+def test_the_models_checks_refuse_what_from_frames_refuses(case, backend):
+    changes, problem = MODEL_CHECKS[case]
+    got = assert_same_problems({**RICH, **changes}, backend)
+    assert got == (("ValidationError", [problem]) if problem else ("ok", []))
+
+
+@pytest.mark.parametrize("case", list(MODEL_CHECKS))
+def test_the_models_checks_hold_in_a_database(case):
+    changes, _ = MODEL_CHECKS[case]
+    tables = {**RICH, **changes}
+    expected = outcome(lambda: AlignmentTree(from_frames(**tables).objectives))
+    got = outcome(lambda: score_frames(date(2026, 8, 1), **_as_kind("duckdb", tables)))
+    assert got == expected

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 import re
+import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime, timedelta
 from types import MappingProxyType
@@ -62,6 +63,8 @@ EPOCH = date(1970, 1, 1)
 _EARLIEST_DAY = (EARLIEST - EPOCH).days
 _LATEST_DAY = (LATEST - EPOCH).days
 _DAY_US = 86_400_000_000
+# Two numbers this size or smaller differ by a finite number.
+_HALF_MAX = sys.float_info.max / 2
 
 # What each column the engine reads holds; the rest of `TABLES` is checked as text.
 _NUMBERS = MappingProxyType(
@@ -133,9 +136,14 @@ class Problems:
         message: str,
         step: str = "cell",
         owner: tuple[Any, ...] | None = None,
+        rank: int = 0,
     ) -> None:
-        """One problem of `table[row N].column`, worded as `from_frames` words it."""
-        self.found.append(_Found(table, row, column, message, step, owner))
+        """One problem of `table[row N].column`, worded as `from_frames` words it.
+
+        `rank` orders the problems of one step that exclude each other: a model check
+        raises at its first, so only the lowest of a row's is reported.
+        """
+        self.found.append(_Found(table, row, column, message, step, owner, rank))
         self.count += 1
 
     def add_at(self, order: tuple[int, ...], problem: Problem) -> None:
@@ -197,6 +205,7 @@ class _Found:
     message: str
     step: str
     owner: tuple[Any, ...] | None
+    rank: int = 0
     order: tuple[Any, ...] = ()
 
     @property
@@ -371,6 +380,20 @@ def _placed(nw: Any, frames: Mapping[str, Any], problems: Problems) -> list[_Fou
         item
         for item in kept
         if not (item.table == "objectives" and item.step == "model" and item.row in unbuilt)
+    ]
+    # A key result's measure is refused at the model's first check that fails.
+    first_rank: dict[int, int] = {}
+    for item in kept:
+        if item.table == "key_results" and item.step == "measure":
+            first_rank[item.row] = min(first_rank.get(item.row, item.rank), item.rank)
+    kept = [
+        item
+        for item in kept
+        if not (
+            item.table == "key_results"
+            and item.step == "measure"
+            and item.rank > first_rank[item.row]
+        )
     ]
     blocked = _blocked(kept, owners, kinds)
     placed = []
@@ -1040,7 +1063,10 @@ def check_tables(
         _alignment_rows(nw, frames["objectives"], frames["alignments"], problems)
     _key_result_rows(nw, frames, problems)
     _check_in_values(nw, frames, problems)
+    _check_in_progress(nw, frames, problems)
     _repeated_rows(nw, frames, problems)
+    _plan_progress(nw, frames, problems)
+    _milestone_steps(nw, frames, problems)
     _zoned(nw, frames["key_results"], problems)
     _cycles(nw, frames["objectives"], problems)
     objectives = frames["objectives"]
@@ -1056,13 +1082,17 @@ def check_tables(
         problems,
         "model",
     )
+    _zero_weights(nw, frames, problems)
     _initiative_rules(nw, frames, problems)
     problems.raise_any(nw, frames)
     _tree_links(nw, frames)
 
 
-def _owner_rows(nw: Any, key_results: Any) -> Any:
-    """Each key result's first row (the one its linked rows belong to), with its kind."""
+def _owner_rows(nw: Any, key_results: Any, *cells: str) -> Any:
+    """Each key result's first row (the one its linked rows belong to), with its kind.
+
+    And its `cells`, where a rule needs them.
+    """
     keyed = key_results.filter(~nw.col("objective_id").is_null() & ~nw.col("id").is_null())
     return (
         with_group_value(nw, keyed, nw.col(ROW).min(), ("objective_id", "id"), "first_row")
@@ -1072,6 +1102,7 @@ def _owner_rows(nw: Any, key_results: Any) -> Any:
             nw.col("id").alias("key_result_id"),
             nw.col(ROW).alias("owner_row"),
             nw.col("kind").str.to_lowercase().alias("owner_kind"),
+            *cells,
         )
     )
 
@@ -1239,6 +1270,196 @@ def _planned_twice(nw: Any, frames: Mapping[str, Any], owners: Any, problems: Pr
     )
 
 
+def _milestone_steps(nw: Any, frames: Mapping[str, Any], problems: Problems) -> None:
+    """A milestones key result's steps as `Milestones` takes them.
+
+    Once every step's cells read well: a name used twice (the first such name, in the
+    steps' order), else steps that all weigh 0.
+    """
+    if "milestones" not in frames:
+        return
+    keys = ["objective_id", "key_result_id"]
+    owners = _owner_rows(nw, frames["key_results"]).filter(
+        nw.col("owner_kind") == KeyResultKind.MILESTONES.value
+    )
+    weight = nw.col("weight")
+    bad_cell = nw.col("name").is_null() | (weight < 0) | (weight.abs() == math.inf)
+    for column in ("name", "weight"):
+        unreadable = problems.unreadable.get(("milestones", column))
+        if unreadable:
+            bad_cell = bad_cell | nw.col(ROW).is_in(sorted(unreadable))
+    steps = frames["milestones"].join(owners, on=keys, how="inner")
+    steps = with_group_value(
+        nw,
+        steps.with_columns(bad_cell.cast(nw.Int8).alias("bad")),
+        nw.col("bad").max(),
+        ("owner_row",),
+        "any_bad",
+    ).filter(nw.col("any_bad") == 0)
+    steps = with_group_value(nw, steps, nw.col(ROW).min(), ("owner_row", "name"), "name_row")
+    repeated = steps.filter(nw.col(ROW) > nw.col("name_row"))
+    first = with_group_value(nw, repeated, nw.col("name_row").min(), ("owner_row",), "first")
+    _report(
+        nw,
+        "key_results",
+        first.filter(nw.col("name_row") == nw.col("first"))
+        .select("owner_row", "name")
+        .unique()
+        .with_columns(nw.col("owner_row").alias(ROW)),
+        None,
+        ("name",),
+        lambda row: f"expected a name used once, got {describe(row['name'])}",
+        problems,
+        "measure",
+        rank=1,
+    )
+    weights = (
+        steps.with_columns(weight.fill_null(1.0))
+        .group_by("owner_row")
+        .agg(weight.max().alias("heaviest"), nw.len().alias("steps"))  # pandas: simple ones
+        .filter(nw.col("heaviest") == 0)
+        .with_columns(nw.col("owner_row").alias(ROW))
+    )
+    _report(
+        nw,
+        "key_results",
+        weights,
+        "weight",
+        ("steps",),
+        lambda row: f"expected at least one weight > 0, got {describe([0.0] * int(row['steps']))}",
+        problems,
+        "measure",
+        rank=2,
+    )
+
+
+def _zero_weights(nw: Any, frames: Mapping[str, Any], problems: Problems) -> None:
+    """An objective whose key results all weigh 0 (the model's check: one weight > 0)."""
+    owners = _owner_rows(nw, frames["key_results"], "weight")
+    weight = nw.col("weight")
+    weights = (
+        owners.with_columns(weight.fill_null(1.0))
+        .group_by("objective_id")
+        .agg(weight.max().alias("heaviest"), nw.len().alias("count"))
+        .filter(nw.col("heaviest") == 0)
+        .select(nw.col("objective_id").alias("id"), "count")
+    )
+    objectives = with_group_value(
+        nw, frames["objectives"], nw.col(ROW).min(), ("id",), "first_row"
+    ).filter(
+        (nw.col(ROW) == nw.col("first_row"))
+        & ((nw.col("parent_id") != nw.col("id")) | nw.col("parent_id").is_null())
+    )
+    _report(
+        nw,
+        "objectives",
+        objectives.join(weights, on="id", how="inner"),
+        None,
+        ("count",),
+        lambda row: f"expected at least one weight > 0, got {describe([0.0] * int(row['count']))}",
+        problems,
+        "model",
+    )
+
+
+def _plan_progress(nw: Any, frames: Mapping[str, Any], problems: Problems) -> None:
+    """A metric's planned value whose progress is not finite (a tiny span, a huge value).
+
+    The model names the plan's first such value by day, once the metric's own values
+    (and a day planned twice) are found good.
+    """
+    if "plans" not in frames:
+        return
+    start, target, value = nw.col("start"), nw.col("target"), nw.col("value")
+    metrics = _owner_rows(nw, frames["key_results"], "start", "target").filter(
+        (nw.col("owner_kind") == KeyResultKind.METRIC.value)
+        & ((target - start).abs() < math.inf)
+        & (target != start)
+    )
+    planned = (
+        frames["plans"]
+        .filter(~nw.col("day").is_null() & (value.abs() < math.inf) & _plausible(nw, "day"))
+        .join(metrics, on=["objective_id", "key_result_id"], how="inner")
+        .filter(((value - start) / (target - start)).abs() == math.inf)
+    )
+    first = with_group_value(nw, planned, nw.col("day").min(), ("owner_row",), "first_day")
+    first = first.filter(nw.col("day") == nw.col("first_day"))
+    first = with_group_value(nw, first, nw.col(ROW).min(), ("owner_row",), "first_row")
+    _report(
+        nw,
+        "key_results",
+        first.filter(nw.col(ROW) == nw.col("first_row")).with_columns(
+            nw.col("owner_row").alias(ROW)
+        ),
+        None,
+        ("start", "target", "value"),
+        lambda row: _progress_message("progress", row["start"], row["target"], row["value"]),
+        problems,
+        "measure",
+        rank=2,
+    )
+
+
+def _check_in_progress(nw: Any, frames: Mapping[str, Any], problems: Problems) -> None:
+    """A metric's or zoned key result's check-in whose progress is not finite.
+
+    Only a tiny span, a huge origin or a huge value can overflow, so the check-ins of
+    such key results, and those of huge values, are joined to their key results; the
+    model names a key result's first bad value in the order of its history.
+    """
+    kind, value = nw.col("owner_kind"), nw.col("value")
+    metric = kind == KeyResultKind.METRIC.value
+    origin = nw.when(metric).then(nw.col("start")).otherwise(nw.col("baseline"))
+    end = nw.when(metric).then(nw.col("target")).otherwise(nw.col("stretch"))
+    keys = ["objective_id", "key_result_id"]
+    bounds = (
+        _owner_rows(nw, frames["key_results"], "start", "target", "baseline", "stretch")
+        .filter(kind.is_in([KeyResultKind.METRIC.value, KeyResultKind.ZONED.value]))
+        .select(*keys, "owner_row", "owner_kind", origin.alias("origin"), end.alias("end"))
+        .filter((nw.col("end") - nw.col("origin")).abs() < math.inf)
+        .filter(nw.col("end") != nw.col("origin"))
+    )
+    span = (nw.col("end") - nw.col("origin")).abs()
+    risky = bounds.filter((span < 1) | (nw.col("origin").abs() > _HALF_MAX)).select(
+        *keys, nw.lit(value=True).alias("risky")
+    )
+    readable = frames["check_ins"].filter(value.abs() < math.inf)
+    if problems.values:  # text cells, read again by their key result's kind
+        readable = readable.filter(~nw.col(ROW).is_in(sorted(problems.values)))
+    bad = (
+        readable.join(risky, on=keys, how="left")
+        .filter(~nw.col("risky").is_null() | (value.abs() > _HALF_MAX))
+        .join(bounds, on=keys, how="inner")
+        .filter(((value - nw.col("origin")) / (nw.col("end") - nw.col("origin"))).abs() == math.inf)
+    )
+    first = with_group_value(nw, bad, nw.col("moment").min(), ("owner_row",), "first_moment")
+    first = first.filter(nw.col("moment") == nw.col("first_moment"))
+    first = with_group_value(nw, first, nw.col(ROW).min(), ("owner_row",), "first_row")
+    _report(
+        nw,
+        "check_ins",
+        first.filter(nw.col(ROW) == nw.col("first_row")),
+        "value",
+        ("owner_kind", "origin", "end", "value"),
+        lambda row: _progress_message(
+            "progress" if row["owner_kind"] == KeyResultKind.METRIC.value else "share",
+            row["origin"],
+            row["end"],
+            row["value"],
+        ),
+        problems,
+        "model",
+    )
+
+
+def _progress_message(share: str, origin: Any, end: Any, value: Any) -> str:
+    """The model's words for a value whose way from `origin` to `end` is not finite."""
+    return (
+        f"expected a value whose {share} from {float(origin)!r} to {float(end)!r} is finite, "
+        f"got {describe(float(value))}"
+    )
+
+
 def _check_in_values(nw: Any, frames: Mapping[str, Any], problems: Problems) -> None:
     """Each check-in's value as its key result's kind reads it.
 
@@ -1350,12 +1571,14 @@ def _report(
     problems: Problems,
     step: str = "cell",
     owner: Callable[[dict[str, Any]], tuple[Any, ...]] | None = None,
+    rank: int = 0,
 ) -> None:
     """Every row of `frame` (the offending rows) as a problem of `table[row N].column`.
 
-    `step` (or `owner`, the row's place in from_frames' order) places it among the rest.
+    `step` (or `owner`, the row's place in from_frames' order) places it among the rest;
+    `rank` among the problems of its row and step that exclude each other.
     """
-    problems.pending.append(_Check(nw, table, frame, column, shown, message, step, owner))
+    problems.pending.append(_Check(nw, table, frame, column, shown, message, step, owner, rank))
 
 
 @attrs.frozen
@@ -1370,13 +1593,20 @@ class _Check:
     message: Callable[[dict[str, Any]], str]
     step: str
     owner: Callable[[dict[str, Any]], tuple[Any, ...]] | None
+    rank: int = 0
 
     def report(self, total: int, problems: Problems) -> None:
         """The first `MAX_PROBLEMS` of `total` offending rows as problems, the rest counted."""
         for row in _fetched(self.nw, self.frame, self.shown):
             place = None if self.owner is None else self.owner(row)
             problems.add(
-                self.table, int(row[ROW]), self.column, self.message(row), self.step, place
+                self.table,
+                int(row[ROW]),
+                self.column,
+                self.message(row),
+                self.step,
+                place,
+                self.rank,
             )
         problems.more(total - min(total, MAX_PROBLEMS))
 
@@ -1674,10 +1904,32 @@ def _cells(nw: Any, frames: Mapping[str, Any], problems: Problems) -> None:
         "target",
         ("start", "target"),
         lambda row: (
-            f"expected a value different from start {row['start']!r}, got {describe(row['target'])}"
+            f"expected a value different from start {float(row['start'])!r}, "
+            f"got {describe(float(row['target']))}"
         ),
         problems,
         "measure",
+        rank=1,
+    )
+    start, target = nw.col("start"), nw.col("target")
+    _report(
+        nw,
+        "key_results",
+        key_results.filter(
+            (kind == KeyResultKind.METRIC.value)
+            & (start.abs() < math.inf)
+            & (target.abs() < math.inf)
+            & ((target - start).abs() == math.inf)
+        ),
+        "target",
+        ("start", "target"),
+        lambda row: (
+            f"expected a target whose distance from start {float(row['start'])!r} fits a float, "
+            f"got {describe(float(row['target']))}"
+        ),
+        problems,
+        "measure",
+        rank=1,
     )
     for table, column in (
         ("alignments", "weight"),
@@ -1971,6 +2223,7 @@ def _zoned(nw: Any, key_results: Any, problems: Problems) -> None:
             _cycle_message(columns, found),
             problems,
             "measure",
+            rank=1,
         )
 
 
