@@ -79,9 +79,14 @@ def score_frames(
     lazy when any table is lazy (nothing is collected: the caller collects). The
     built-in strategies run as expressions of the frame library, for every date at once.
 
-    Rows are sorted by `as_of`, then objectives in their table's order, then (with
-    `by="key_result"`) key results in theirs: the order of `scores_frame` on the same
-    tables read by `from_frames`.
+    Rows come date by date in the order the dates are given, then objectives in their
+    table's order, then (with `by="key_result"`) key results in theirs: the order of
+    `scores_frame` on the same tables read by `from_frames`.
+
+    A roll-up that reads children (`children`, `key_results_and_children`,
+    `driven_key_results`) scores the tree from its leaves up: eager tables level by
+    level, each computed as it is reached; a lazy plan scores every objective once per
+    level of the tree, each round from the last, so it grows with the tree's depth.
 
     Args:
         as_of: A date or a sequence of dates; each is "as it stood at the end of that
@@ -1033,17 +1038,26 @@ def _rolled_up(
     on the parent's judged day (the date, capped at the parent's cycle end); a child
     shared by several parents counts in each with that link's weight.
 
-    Each level's plan holds every deeper level's: with `eager` tables each level is
-    computed as it is reached, so the work grows with the depth, not twice per level.
+    Eager tables are scored level by level, each computed as it is reached. A lazy plan
+    cannot be: a level's plan would hold every deeper level's, twice per level. It
+    scores every objective once per level instead, from the previous round's scores
+    (after n rounds, each objective n levels above the leaves is right), so each round's
+    plan reads the last one once and the plan grows with the depth.
     """
     grid = grid.with_columns(_judged_day(nw).alias("judged_day"))
-    scored: list[Any] = []
-    for level in reversed(_levels(nw, objectives, links)):
+    levels = _levels(nw, objectives, links)
+    if not eager:
+        scored = _level_progress(nw, grid, None, links, key_results, rules)
+        for _ in levels[1:]:
+            scored = _level_progress(nw, grid, scored, links, key_results, rules)
+        return scored.drop("judged_day")
+    scored_levels: list[Any] = []
+    for level in reversed(levels):
         rows = grid.filter(nw.col("objective_row").is_in(level))
-        below = nw.concat(scored) if scored else None
+        below = nw.concat(scored_levels) if scored_levels else None
         level_scores = _level_progress(nw, rows, below, links, key_results, rules)
-        scored.append(level_scores.collect().lazy() if eager else level_scores)
-    return nw.concat(scored).drop("judged_day")
+        scored_levels.append(level_scores.collect().lazy())
+    return nw.concat(scored_levels).drop("judged_day")
 
 
 def _levels(nw: Any, objectives: Any, links: Any) -> list[list[int]]:
@@ -1155,7 +1169,12 @@ def _driven(nw: Any, rows: Any, children: Any, key_results: Any, rules: r.Rules)
     parts = key_results.join(
         rows.select("objective_row", "date_index"), on=["objective_row", "date_index"], how="inner"
     ).select(
-        "objective_row", "objective_id", "key_result_id", "date_index", "weight", "contribution"
+        "objective_row",
+        "objective_id",
+        nw.col("key_result_id").cast(nw.String),
+        "date_index",
+        "weight",
+        "contribution",
     )
     if children is not None:
         drivers = (
@@ -1168,7 +1187,8 @@ def _driven(nw: Any, rows: Any, children: Any, key_results: Any, rules: r.Rules)
             )
             .select(
                 "objective_id",
-                nw.col("parent_key_result_id").alias("key_result_id"),
+                # Of the type of the key results' ids (Dask's may differ: str, string).
+                nw.col("parent_key_result_id").cast(nw.String).alias("key_result_id"),
                 "date_index",
                 (nw.col("driven_sum") / nw.col("driven_weight")).alias("driven"),
             )
