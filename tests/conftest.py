@@ -1,5 +1,7 @@
 import os
+import sys
 
+import pytest
 from hypothesis import settings
 
 # The default keeps the suite quick; `HYPOTHESIS_PROFILE=nightly` digs deeper.
@@ -16,3 +18,13 @@ def pytest_collection_modifyitems(items):
     items.sort(
         key=lambda item: not getattr(getattr(item, "obj", None), "is_hypothesis_test", False)
     )
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    # A test that draws leaves its pyplot figure open: closed after each test, so that
+    # how tests are shared among workers never opens more than matplotlib warns about.
+    yield
+    pyplot = sys.modules.get("matplotlib.pyplot")
+    if pyplot is not None:
+        pyplot.close("all")
