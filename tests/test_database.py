@@ -4,15 +4,31 @@ from __future__ import annotations
 
 import math
 import sqlite3
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 
 import duckdb
 import pytest
 
-from okrkpi import AlignmentTree, ValidationError
+from okrkpi import (
+    AlignmentTree,
+    ConfidenceRating,
+    Cycle,
+    KeyResult,
+    Objective,
+    ScoringPolicy,
+    ValidationError,
+)
 from okrkpi.examples import example_objectives
 from okrkpi.serde import Document
-from okrkpi.tables import TABLES, schema_sql, score_frames, scores_frame, to_frames, to_rows
+from okrkpi.tables import (
+    TABLES,
+    from_frames,
+    schema_sql,
+    score_frames,
+    scores_frame,
+    to_frames,
+    to_rows,
+)
 
 DATES = [date(2026, 7, 1), date(2026, 8, 15), date(2026, 10, 5)]
 SCORED = ("objectives", "key_results", "check_ins", "milestones", "plans")
@@ -38,9 +54,9 @@ def relation_rows(relation):
     return [dict(zip(names, row, strict=True)) for row in relation.fetchall()]
 
 
-def fill_duckdb(connection):
-    connection.execute(schema_sql("duckdb"))
-    frames = to_frames(DOCUMENT, backend="pyarrow")
+def fill_duckdb(connection, document=DOCUMENT, schema=None):
+    connection.execute(schema or schema_sql("duckdb"))
+    frames = to_frames(document, backend="pyarrow")
     for table in TABLES:
         data = frames[table]  # noqa: F841 - read by DuckDB's replacement scan below
         names = ", ".join(f'"{name}"' for name in TABLES[table])
@@ -125,3 +141,99 @@ def test_schema_sql_names_its_dialects():
     assert '"value" REAL NOT NULL' in schema_sql("sqlite")
     with pytest.raises(ValidationError, match="schema_sql.dialect: expected 'duckdb'"):
         schema_sql("oracle")  # type: ignore[arg-type]
+
+
+NEW_YORK = timezone(timedelta(hours=-5))
+# A check-in late in the evening in New York: 1 August there, 2 August in UTC.
+LATE = Document(
+    (
+        Objective(
+            "Grow",
+            [
+                KeyResult.metric("Visitors", start=0, target=10, id="visitors").check_in(
+                    3, at=datetime(2026, 8, 1, 21, 30, tzinfo=NEW_YORK)
+                )
+            ],
+            id="grow",
+            cycle=Cycle.quarter(2026, 3),
+        ),
+    )
+)
+TWO_DAYS = [date(2026, 8, 1), date(2026, 8, 2)]
+
+
+def values_by_day(rows):
+    return [(row["as_of"], row["value"]) for row in rows]
+
+
+def pure_values(document, policy):
+    tree = AlignmentTree(document.objectives, policy=policy)
+    return values_by_day(scores_frame(tree, TWO_DAYS, backend="polars").to_dicts())
+
+
+def duckdb_values(connection, policy):
+    tables = {name: connection.table(name) for name in ("objectives", "key_results", "check_ins")}
+    return values_by_day(relation_rows(score_frames(TWO_DAYS, policy=policy, **tables)))
+
+
+def test_a_timestamp_keeps_a_check_ins_wall_clock_time_and_so_its_local_day():
+    connection = duckdb.connect()
+    fill_duckdb(connection, LATE)
+    policy = ScoringPolicy()  # day_of="local"
+    assert (
+        duckdb_values(connection, policy)
+        == pure_values(LATE, policy)
+        == [
+            (date(2026, 8, 1), 0.3),
+            (date(2026, 8, 2), 0.3),
+        ]
+    )
+
+
+def test_a_timestamptz_keeps_the_instant_and_so_its_utc_day():
+    connection = duckdb.connect()
+    connection.execute("SET TimeZone = 'UTC'")
+    timestamptz = schema_sql("duckdb").replace(
+        '"at" TIMESTAMP NOT NULL', '"at" TIMESTAMPTZ NOT NULL'
+    )
+    fill_duckdb(connection, LATE, timestamptz)
+    policy = ScoringPolicy(day_of="utc")
+    assert (
+        duckdb_values(connection, policy)
+        == pure_values(LATE, policy)
+        == [
+            (date(2026, 8, 1), 0.0),
+            (date(2026, 8, 2), 0.3),
+        ]
+    )
+
+
+def test_a_timestamptz_in_a_connection_of_another_time_zone_is_refused_by_name():
+    connection = duckdb.connect()
+    timestamptz = schema_sql("duckdb").replace(
+        '"at" TIMESTAMP NOT NULL', '"at" TIMESTAMPTZ NOT NULL'
+    )
+    fill_duckdb(connection, LATE, timestamptz)
+    connection.execute("SET TimeZone = 'America/New_York'")
+    with pytest.raises(ValidationError, match=r"check_ins\.at: .*SET TimeZone = 'UTC'"):
+        duckdb_values(connection, ScoringPolicy(day_of="utc"))
+
+
+def test_a_confidence_below_one_point_is_stored_as_to_frames_writes_it():
+    key_result = KeyResult.metric("m", start=0, target=10, id="m")
+    low = key_result.check_in(3, at=date(2026, 8, 1), confidence=ConfidenceRating(0.5))
+    document = Document((Objective("O", [low], id="o", cycle=Cycle.quarter(2026, 3)),))
+    connection = duckdb.connect()
+    fill_duckdb(connection, document)  # "0.5/10": a number column refused the insert
+    tables = {
+        name: connection.table(name).to_arrow_table()
+        for name in ("objectives", "key_results", "check_ins")
+    }
+    read = from_frames(**tables)
+    assert read.objectives[0].key_results[0].check_ins[0].confidence == ConfidenceRating(0.5)
+    assert duckdb_values(connection, None) == pure_values(document, None)
+
+
+@pytest.mark.parametrize("dialect", ["duckdb", "sqlite", "postgres"])
+def test_every_dialect_keeps_confidences_as_text(dialect):
+    assert '"confidence" TEXT' in schema_sql(dialect)

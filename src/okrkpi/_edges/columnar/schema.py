@@ -76,6 +76,10 @@ def column_kind(table: str, column: str) -> str:
     meaning = TABLES[table][column].lstrip("* ")
     if (table == "check_ins" and column == "at") or (table == "measurements" and column == "at"):
         return "moment"
+    if table == "check_ins" and column == "confidence":
+        # A rating, a label ("high") or a rating below one as "0.5/10" (a number there
+        # reads as a probability): text holds each as `to_frames` writes it.
+        return "text"
     if meaning.startswith("whole number"):
         return "whole"
     if meaning.startswith(("number", "0..10")):
@@ -104,7 +108,15 @@ def schema_sql(dialect: Dialect = "duckdb") -> str:
     check-ins and measurements), required columns NOT NULL, primary keys (an objective's
     id; a key result's id within its objective) and foreign keys to the rows they link
     to. A check-in's value is a number: a binary key result's 0 or 1, an ordinal one's
-    zone 0..3; a confidence is a rating 0..10.
+    zone 0..3. A confidence is text, as `to_frames` writes it: a rating 0..10, a label
+    ("high"), or "0.5/10" for a rating below one (a number there reads as a
+    probability).
+
+    A check-in's `at` is a `TIMESTAMP`: the wall-clock time, whose day is its local day
+    (the default `day_of`); a moment written with an offset keeps its time and loses
+    the offset. To score by UTC days (`day_of="utc"`), keep instants in a `TIMESTAMPTZ`
+    column instead (`ALTER TABLE check_ins ALTER "at" TYPE TIMESTAMPTZ`): `score_frames`
+    reads either, a DuckDB `TIMESTAMPTZ` in a connection whose `TimeZone` is UTC.
 
     Args:
         dialect: `"duckdb"`, `"sqlite"` or `"postgres"`.

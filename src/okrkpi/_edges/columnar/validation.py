@@ -63,6 +63,12 @@ EPOCH = date(1970, 1, 1)
 _EARLIEST_DAY = (EARLIEST - EPOCH).days
 _LATEST_DAY = (LATEST - EPOCH).days
 _DAY_US = 86_400_000_000
+# The names of UTC in the time-zone database (and as offsets).
+_UTC_ZONES = frozenset(
+    {"UTC", "Etc/UTC", "Etc/UCT", "UCT", "Etc/Universal", "Universal", "Etc/Zulu", "Zulu"}
+    | {"GMT", "Etc/GMT", "Etc/GMT+0", "Etc/GMT-0", "Etc/GMT0", "GMT0", "GMT+0", "GMT-0"}
+    | {"Etc/Greenwich", "Greenwich", "+00:00", "Z"}
+)
 # Two numbers this size or smaller differ by a finite number.
 _HALF_MAX = sys.float_info.max / 2
 
@@ -650,6 +656,14 @@ def _typed(
             _check_distinct_cells(nw, table, frame, column, readers[kind], problems)
             empty.add(column)
             continue
+        zone = getattr(dtype, "time_zone", None) if dtype == nw.Datetime else None
+        if zone is not None and zone not in _UTC_ZONES and _is_duckdb(nw, frame):
+            raise ValidationError.field(
+                f"{table}.{column}",
+                f"TIMESTAMPTZ shown in {zone}",
+                "time stamps with a time zone read in a connection whose TimeZone is UTC "
+                "(SET TimeZone = 'UTC'): DuckDB converts them to no other zone",
+            )
         if _converted(nw, kind, column, dtype, local_days) is not None:
             continue
         if lazy and frame.implementation is not nw.Implementation.POLARS:
@@ -702,6 +716,10 @@ def _typed(
 def _has_durations(nw: Any, frame: Any) -> bool:
     """Whether the backend subtracts time stamps into durations (Spark's does not)."""
     return not _is_spark(nw, frame)
+
+
+def _is_duckdb(nw: Any, frame: Any) -> bool:
+    return bool(frame.implementation is nw.Implementation.DUCKDB)
 
 
 def _is_spark(nw: Any, frame: Any) -> bool:
@@ -841,10 +859,16 @@ def _converted(
             ),
             source.alias(column),
         ]
-    aware = dtype == nw.Datetime and getattr(dtype, "time_zone", None) is not None
+    zone = getattr(dtype, "time_zone", None) if dtype == nw.Datetime else None
     # Aware: ordered by the instant (UTC); its day by the policy's rule, the calendar
     # day in its own zone (LOCAL) or in UTC.
-    utc = source.dt.convert_time_zone("UTC").dt.replace_time_zone(None) if aware else source
+    utc = source
+    if zone is not None:
+        # Already in UTC, the zone is only dropped: DuckDB converts to no other zone
+        # than its connection's (which it names Etc/UTC), however both are UTC.
+        in_utc = source if zone in _UTC_ZONES else source.dt.convert_time_zone("UTC")
+        utc = in_utc.dt.replace_time_zone(None)
+    aware = zone is not None
     local = source.dt.replace_time_zone(None) if aware else source
     return [
         _day_number(nw, local if local_days else utc, durations=durations, has_time=has_time).alias(
