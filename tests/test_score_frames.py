@@ -615,3 +615,44 @@ def test_a_pandas_result_is_labelled_from_zero_in_its_rows_order(by):
     got = score_frames(days, by=by, **frames_of(tree, "pandas"))
     assert isinstance(got, pd.DataFrame)
     assert got.index.equals(pd.RangeIndex(len(got)))
+
+
+@pytest.mark.parametrize("backend", ["polars", "polars-lazy", "pandas", "duckdb"])
+def test_a_cycle_is_named_as_the_model_names_it_however_it_is_written(backend):
+    objectives = pl.DataFrame(
+        {
+            "id": ["a", "b", "c"],
+            "title": ["A", "B", "C"],
+            "cycle": ["2026-q3", " fy2027-q1 ", "Sprint 1"],
+            "cycle_fiscal_start_month": [None, 4.0, None],
+            "cycle_start": [None, None, date(2026, 7, 1)],
+            "cycle_end": [None, None, date(2026, 7, 14)],
+        }
+    )
+    key_results = pl.DataFrame(
+        {
+            "objective_id": ["a", "b", "c"],
+            "id": ["k"] * 3,
+            "title": ["K"] * 3,
+            "kind": ["binary"] * 3,
+        }
+    )
+    check_ins = pl.DataFrame(
+        {"objective_id": ["a"], "key_result_id": ["k"], "at": [date(2026, 7, 5)], "value": [1.0]}
+    )
+    tables = {"objectives": objectives, "key_results": key_results, "check_ins": check_ins}
+    expected = scores_frame(
+        AlignmentTree(from_frames(**tables).objectives), [date(2026, 7, 10)], backend="polars"
+    )
+    if backend == "polars-lazy":
+        tables = {name: frame.lazy() for name, frame in tables.items()}
+    elif backend == "pandas":
+        tables = {name: frame.to_pandas() for name, frame in tables.items()}
+    elif backend == "duckdb":
+        import duckdb
+
+        connection = duckdb.connect()
+        tables = {name: connection.from_arrow(frame.to_arrow()) for name, frame in tables.items()}
+    got = as_rows(score_frames([date(2026, 7, 10)], **tables))
+    assert [row["cycle"] for row in got] == expected.get_column("cycle").to_list()
+    assert [row["cycle"] for row in got] == ["2026-Q3", "FY2027-Q1", "Sprint 1"]

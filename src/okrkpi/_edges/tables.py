@@ -2670,13 +2670,15 @@ def _frame(
     names: Iterable[str],
     backend: Backend,
     caller: str = "to_frames",
+    types: Mapping[str, str] | None = None,
 ) -> Any:
     nw = _narwhals()
     if backend not in ("pandas", "polars", "pyarrow"):
         raise ValidationError.field("backend", backend, "'pandas', 'polars' or 'pyarrow'")
     data = {name: _one_kind_of_number([row.get(name) for row in rows]) for name in names}
+    schema = None if types is None else {name: getattr(nw, types[name])() for name in data}
     try:
-        return _from_dict(nw, data, backend)
+        return _from_dict(nw, data, backend, schema)
     except ModuleNotFoundError as missing:
         raise MissingExtraError(f"The {backend} backend", backend, backend) from missing
     except _UnframeableError:
@@ -2687,13 +2689,15 @@ class _UnframeableError(Exception):
     """A backend refused the columns, with an error of its own kind."""
 
 
-def _from_dict(nw: Any, data: Mapping[str, list[Any]], backend: str) -> Any:
+def _from_dict(
+    nw: Any, data: Mapping[str, list[Any]], backend: str, schema: Mapping[str, Any] | None = None
+) -> Any:
     for cells in data.values():
         for value in cells:
             if isinstance(value, Decimal) and value.is_snan():  # polars panics on one
                 raise _UnframeableError
     try:
-        return nw.from_dict(data, backend=backend).to_native()
+        return nw.from_dict(data, schema=schema, backend=backend).to_native()
     except ModuleNotFoundError:
         raise
     except Exception:  # noqa: BLE001 - each backend has its own errors for a bad column
@@ -3058,6 +3062,25 @@ _SCORE_COLUMNS = (
     "status",
     "met",
 )
+# The type of each column of scores, so that a column with no value (no owner, say) is
+# of its type, as `score_frames` gives it, not of none.
+_SCORE_TYPES = MappingProxyType(
+    {
+        "as_of": "Date",
+        "objective_id": "String",
+        "objective": "String",
+        "owner": "String",
+        "cycle": "String",
+        "key_result_id": "String",
+        "key_result": "String",
+        "current": "Float64",
+        "progress": "Float64",
+        "value": "Float64",
+        "grade": "String",
+        "status": "String",
+        "met": "Boolean",
+    }
+)
 _KR_SCORE_COLUMNS = (
     "as_of",
     "objective_id",
@@ -3092,7 +3115,8 @@ def scores_frame(
         MissingExtraError: narwhals or the backend is not installed.
     """
     rows = score_rows(tree, as_of, key_results=key_results, policy=policy)
-    return _frame(rows, _KR_SCORE_COLUMNS if key_results else _SCORE_COLUMNS, backend)
+    names = _KR_SCORE_COLUMNS if key_results else _SCORE_COLUMNS
+    return _frame(rows, names, backend, "scores_frame", _SCORE_TYPES)
 
 
 def kpi_frame(

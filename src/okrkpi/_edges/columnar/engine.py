@@ -305,10 +305,11 @@ def _as_of_days(as_of: date | Iterable[date]) -> list[tuple[date, int]]:
 # -- 1. objectives ---------------------------------------------------------------------------
 
 
-def _cycle_days(nw: Any, objectives: Any) -> dict[tuple[str, int], tuple[int, int]]:
-    """The first and last day of every cycle named without dates, read once per name.
+def _cycle_days(nw: Any, objectives: Any) -> dict[tuple[str, int], tuple[int, int, str]]:
+    """The days and the model's name of every cycle named without dates, once per name.
 
-    A small query: the distinct names (and fiscal start months) of the objectives whose
+    The first and last day, and the name as the model writes it ("2026-Q3" for
+    "2026-q3"). A small query: the distinct names (and fiscal start months) of the objectives whose
     cycle has no `cycle_start`.
     """
     named = objectives.filter(~nw.col("cycle").is_null() & nw.col("cycle_first").is_null()).select(
@@ -323,15 +324,18 @@ def _cycle_days(nw: Any, objectives: Any) -> dict[tuple[str, int], tuple[int, in
         except ValidationError:  # reported by validation; left without days here
             continue
         start_month = int(start_month)
-        days[(name, start_month)] = ((cycle.start - EPOCH).days, (cycle.end - EPOCH).days)
+        start, end = (cycle.start - EPOCH).days, (cycle.end - EPOCH).days
+        days[(name, start_month)] = (start, end, cycle.name)
     return days
 
 
-def _objectives(nw: Any, objectives: Any, cycles: Mapping[tuple[str, int], tuple[int, int]]) -> Any:
+def _objectives(
+    nw: Any, objectives: Any, cycles: Mapping[tuple[str, int], tuple[int, int, str]]
+) -> Any:
     """Spec: objectives with their commitment, cycle days and alignment links."""
     month = nw.coalesce(nw.col("cycle_fiscal_start_month"), nw.lit(1.0))
-    first, last = nw.col("cycle_first"), nw.col("cycle_last")
-    for (name, start_month), (start, end) in cycles.items():
+    first, last, cycle = nw.col("cycle_first"), nw.col("cycle_last"), nw.col("cycle")
+    for (name, start_month), (start, end, written) in cycles.items():
         this = (
             (nw.col("cycle") == name)
             & (month == float(start_month))
@@ -339,13 +343,15 @@ def _objectives(nw: Any, objectives: Any, cycles: Mapping[tuple[str, int], tuple
         )
         first = nw.when(this).then(start).otherwise(first)
         last = nw.when(this).then(end).otherwise(last)
+        if written != name:
+            cycle = nw.when(this).then(nw.lit(written)).otherwise(cycle)
     commitment = nw.col("commitment").str.strip_chars().str.to_lowercase()
     return objectives.select(
         nw.col("id").alias("objective_id"),
         nw.col(ROW).alias("objective_row"),
         nw.col("title").alias("objective"),
         "owner",
-        "cycle",
+        cycle.alias("cycle"),
         "parent_id",
         "parent_key_result_id",
         nw.coalesce(nw.col("alignment_weight"), nw.lit(1.0)).alias("alignment_weight"),
