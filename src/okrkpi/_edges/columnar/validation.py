@@ -1359,7 +1359,10 @@ def _milestone_steps(nw: Any, frames: Mapping[str, Any], problems: Problems) -> 
 
 def _zero_weights(nw: Any, frames: Mapping[str, Any], problems: Problems) -> None:
     """An objective whose key results all weigh 0 (the model's check: one weight > 0)."""
-    owners = _owner_rows(nw, frames["key_results"], "weight")
+    key_results = frames["key_results"]
+    # Only objectives with a key result weighing 0 can: those few are looked at closely.
+    light = key_results.filter(nw.col("weight") == 0).select("objective_id").unique()
+    owners = _owner_rows(nw, key_results.join(light, on="objective_id", how="semi"), "weight")
     weight = nw.col("weight")
     weights = (
         owners.with_columns(weight.fill_null(1.0))
@@ -1368,9 +1371,10 @@ def _zero_weights(nw: Any, frames: Mapping[str, Any], problems: Problems) -> Non
         .filter(nw.col("heaviest") == 0)
         .select(nw.col("objective_id").alias("id"), "count")
     )
-    objectives = with_group_value(
-        nw, frames["objectives"], nw.col(ROW).min(), ("id",), "first_row"
-    ).filter(
+    candidates = frames["objectives"].join(
+        light.select(nw.col("objective_id").alias("id")), on="id", how="semi"
+    )
+    objectives = with_group_value(nw, candidates, nw.col(ROW).min(), ("id",), "first_row").filter(
         (nw.col(ROW) == nw.col("first_row"))
         & ((nw.col("parent_id") != nw.col("id")) | nw.col("parent_id").is_null())
     )
@@ -1431,28 +1435,42 @@ def _check_in_progress(nw: Any, frames: Mapping[str, Any], problems: Problems) -
     such key results, and those of huge values, are joined to their key results; the
     model names a key result's first bad value in the order of its history.
     """
-    kind, value = nw.col("owner_kind"), nw.col("value")
-    metric = kind == KeyResultKind.METRIC.value
-    origin = nw.when(metric).then(nw.col("start")).otherwise(nw.col("baseline"))
-    end = nw.when(metric).then(nw.col("target")).otherwise(nw.col("stretch"))
-    keys = ["objective_id", "key_result_id"]
+    value, keys = nw.col("value"), ["objective_id", "key_result_id"]
+    key_results = frames["key_results"]
+    kinds = [KeyResultKind.METRIC.value, KeyResultKind.ZONED.value]
+
+    def way(frame_kind: Any) -> tuple[Any, Any]:
+        metric = frame_kind == KeyResultKind.METRIC.value
+        origin = nw.when(metric).then(nw.col("start")).otherwise(nw.col("baseline"))
+        return origin, nw.when(metric).then(nw.col("target")).otherwise(nw.col("stretch"))
+
+    origin, end = way(nw.col("kind").str.to_lowercase())
+    # Few key results, if any, are at risk: found first, so the window that finds each
+    # key's first row and the join of millions of check-ins see those few only.
+    risky = key_results.filter(
+        nw.col("kind").str.to_lowercase().is_in(kinds)
+        & (((end - origin).abs() < 1) | (origin.abs() > _HALF_MAX))
+    ).select(*keys[:1], nw.col("id").alias("key_result_id"))
+    readable = frames["check_ins"].filter(value.abs() < math.inf)
+    if problems.values:  # text cells, read again by their key result's kind
+        readable = readable.filter(~nw.col(ROW).is_in(sorted(problems.values)))
+    huge = readable.filter(value.abs() > _HALF_MAX).select(*keys)
+    at_risk = nw.concat([risky, huge]).unique()
+    owners = key_results.join(
+        at_risk.select("objective_id", nw.col("key_result_id").alias("id")),
+        on=["objective_id", "id"],
+        how="semi",
+    )
+    origin, end = way(nw.col("owner_kind"))
     bounds = (
-        _owner_rows(nw, frames["key_results"], "start", "target", "baseline", "stretch")
-        .filter(kind.is_in([KeyResultKind.METRIC.value, KeyResultKind.ZONED.value]))
+        _owner_rows(nw, owners, "start", "target", "baseline", "stretch")
+        .filter(nw.col("owner_kind").is_in(kinds))
         .select(*keys, "owner_row", "owner_kind", origin.alias("origin"), end.alias("end"))
         .filter((nw.col("end") - nw.col("origin")).abs() < math.inf)
         .filter(nw.col("end") != nw.col("origin"))
     )
-    span = (nw.col("end") - nw.col("origin")).abs()
-    risky = bounds.filter((span < 1) | (nw.col("origin").abs() > _HALF_MAX)).select(
-        *keys, nw.lit(value=True).alias("risky")
-    )
-    readable = frames["check_ins"].filter(value.abs() < math.inf)
-    if problems.values:  # text cells, read again by their key result's kind
-        readable = readable.filter(~nw.col(ROW).is_in(sorted(problems.values)))
     bad = (
-        readable.join(risky, on=keys, how="left")
-        .filter(~nw.col("risky").is_null() | (value.abs() > _HALF_MAX))
+        readable.join(at_risk, on=keys, how="semi")
         .join(bounds, on=keys, how="inner")
         .filter(((value - nw.col("origin")) / (nw.col("end") - nw.col("origin"))).abs() == math.inf)
     )
