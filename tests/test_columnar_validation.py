@@ -913,3 +913,28 @@ def test_the_models_checks_hold_in_a_database(case):
     expected = outcome(lambda: AlignmentTree(from_frames(**tables).objectives))
     got = outcome(lambda: score_frames(date(2026, 8, 1), **_as_kind("duckdb", tables)))
     assert got == expected
+
+
+@pytest.mark.parametrize("looped", [False, True])
+@pytest.mark.parametrize("depth", [3, 70])  # 70: past the rounds polars peels in
+def test_a_loop_at_the_bottom_of_a_chain_is_found_however_deep(depth, looped):
+    ids = [f"n{level}" for level in range(depth)]
+    parents = [None, *ids[:-1]]
+    if looped:
+        parents[0] = ids[-1]  # the root aligned to the deepest: every objective in a loop
+    tables = {
+        "objectives": pl.DataFrame(
+            {"id": ids, "title": ids, "parent_id": parents, "cycle": ["2026-Q3"] * depth}
+        ),
+        "key_results": pl.DataFrame(
+            {
+                "objective_id": ids,
+                "id": ["k"] * depth,
+                "title": ["K"] * depth,
+                "kind": ["binary"] * depth,
+            }
+        ),
+        "check_ins": RICH["check_ins"].head(0),
+    }
+    kind, _ = assert_same_problems(tables)
+    assert kind == ("AlignmentError" if looped else "ok")

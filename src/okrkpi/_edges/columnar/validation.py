@@ -2195,8 +2195,12 @@ def _links_hold(nw: Any, objectives: Any, links: Any) -> bool:
     missing = ~nw.col("parent_key_result_id").is_null() & nw.col("has_key_result").is_null()
     if _row_count(nw, links.filter(missing)):
         return False
-    ids = set(objectives.select("id").collect().get_column("id").to_list())
     pairs = links.select("objective_id", "parent_id").collect()
+    if pairs.implementation is nw.Implementation.POLARS:
+        loop_free = _polars_loop_free(objectives.select("id").collect().to_native(), pairs)
+        if loop_free is not None:
+            return loop_free
+    ids = set(objectives.select("id").collect().get_column("id").to_list())
     children: dict[Any, list[Any]] = {}
     waiting = dict.fromkeys(ids, 0)  # each objective's parents not yet known to be loop-free
     for child, parent in zip(
@@ -2219,6 +2223,30 @@ def _links_hold(nw: Any, objectives: Any, links: Any) -> bool:
             if waiting[child] == 0:
                 free.append(child)
     return peeled == len(ids)
+
+
+def _polars_loop_free(ids: Any, pairs: Any, rounds: int = 64) -> bool | None:
+    """Whether every parent is known and no link closes a loop, by polars' joins.
+
+    Peeled from the roots a level a round: a parent no longer anyone's child is loop-free,
+    and its links go. A loop is left when links remain but every parent is a child. None
+    when `rounds` do not settle it (a very deep tree): the caller peels in Python.
+    """
+    import polars as pl  # noqa: PLC0415 - only with polars frames
+
+    links = pairs.to_native().rename({"objective_id": "child"})
+    unknown = links.join(ids, left_on="parent_id", right_on="id", how="anti")
+    if unknown.height or links.get_column("parent_id").null_count():
+        return False
+    for _ in range(rounds):
+        if not links.height:
+            return True
+        children = links.select(pl.col("child").alias("parent_id")).unique()
+        free = links.select("parent_id").unique().join(children, on="parent_id", how="anti")
+        if not free.height:
+            return False
+        links = links.join(free, on="parent_id", how="anti")
+    return None
 
 
 @attrs.define
