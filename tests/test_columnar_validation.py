@@ -915,6 +915,28 @@ def test_the_models_checks_hold_in_a_database(case):
     assert got == expected
 
 
+# Dask plans slowly: the checks that join check-ins to key results, and the weights.
+@pytest.mark.parametrize(
+    "case",
+    [
+        "a check-in of unbounded progress",
+        "steps that all weigh 0",
+        "an objective whose key results all weigh 0",
+    ],
+)
+@pytest.mark.filterwarnings("ignore:Dask support is moving out of Narwhals")
+def test_the_models_checks_hold_on_dask(case):
+    dd = pytest.importorskip("dask.dataframe")
+    changes, _ = MODEL_CHECKS[case]
+    tables = {**RICH, **changes}
+    expected = outcome(lambda: AlignmentTree(from_frames(**tables).objectives))
+    frames = {
+        name: dd.from_pandas(frame.to_pandas(use_pyarrow_extension_array=True), npartitions=2)
+        for name, frame in tables.items()
+    }
+    assert outcome(lambda: score_frames(date(2026, 8, 1), **frames)) == expected
+
+
 @pytest.mark.parametrize("looped", [False, True])
 @pytest.mark.parametrize("depth", [3, 70])  # 70: past the rounds polars peels in
 def test_a_loop_at_the_bottom_of_a_chain_is_found_however_deep(depth, looped):

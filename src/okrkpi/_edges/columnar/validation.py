@@ -1361,7 +1361,7 @@ def _zero_weights(nw: Any, frames: Mapping[str, Any], problems: Problems) -> Non
     """An objective whose key results all weigh 0 (the model's check: one weight > 0)."""
     key_results = frames["key_results"]
     # Only objectives with a key result weighing 0 can: those few are looked at closely.
-    light = key_results.filter(nw.col("weight") == 0).select("objective_id").unique()
+    light = key_results.filter(nw.col("weight") == 0).select("objective_id")  # semi-joined
     owners = _owner_rows(nw, key_results.join(light, on="objective_id", how="semi"), "weight")
     weight = nw.col("weight")
     weights = (
@@ -1455,7 +1455,7 @@ def _check_in_progress(nw: Any, frames: Mapping[str, Any], problems: Problems) -
     if problems.values:  # text cells, read again by their key result's kind
         readable = readable.filter(~nw.col(ROW).is_in(sorted(problems.values)))
     huge = readable.filter(value.abs() > _HALF_MAX).select(*keys)
-    at_risk = nw.concat([risky, huge]).unique()
+    at_risk = nw.concat([risky, huge])  # each joined as a semi join: a key twice is one
     owners = key_results.join(
         at_risk.select("objective_id", nw.col("key_result_id").alias("id")),
         on=["objective_id", "id"],
