@@ -656,3 +656,19 @@ def test_a_cycle_is_named_as_the_model_names_it_however_it_is_written(backend):
     got = as_rows(score_frames([date(2026, 7, 10)], **tables))
     assert [row["cycle"] for row in got] == expected.get_column("cycle").to_list()
     assert [row["cycle"] for row in got] == ["2026-Q3", "FY2027-Q1", "Sprint 1"]
+
+
+@pytest.mark.parametrize("backend", ["pandas", "polars", "pyarrow"])
+@pytest.mark.parametrize("by", ["objective", "key_result"])
+def test_the_pure_frame_of_no_rows_has_the_types_of_one_with_rows(backend, by):
+    objective = Objective("O", [KeyResult.binary("b", id="b")], id="o", cycle=Q3)
+    tree = AlignmentTree([objective])
+    key_results = by == "key_result"
+    empty = nw.from_native(scores_frame(tree, [], backend=backend, key_results=key_results))
+    full = nw.from_native(
+        scores_frame(tree, [date(2026, 8, 1)], backend=backend, key_results=key_results)
+    )
+    assert len(empty) == 0
+    assert empty.schema == full.schema
+    assert full.schema["as_of"] == nw.Date
+    assert full.schema["objective"] == nw.String

@@ -2697,6 +2697,11 @@ def _from_dict(
             if isinstance(value, Decimal) and value.is_snan():  # polars panics on one
                 raise _UnframeableError
     try:
+        if schema is not None and backend == "pandas" and not any(data.values()):
+            # pandas types an empty column as floats, which cast to no date: built from
+            # one empty row, then none.
+            one = {name: [None] for name in data}
+            return nw.from_dict(one, schema=schema, backend=backend).head(0).to_native()
         return nw.from_dict(data, schema=schema, backend=backend).to_native()
     except ModuleNotFoundError:
         raise

@@ -1053,6 +1053,8 @@ def _rolled_up(
     grid = grid.with_columns(_judged_day(nw).alias("judged_day"))
     levels = _levels(nw, objectives, links)
     if not eager:
+        if grid.implementation is nw.Implementation.POLARS:
+            grid = nw.from_native(grid.to_native().cache())  # read once per round: computed once
         scored = _level_progress(nw, grid, None, links, key_results, rules)
         for _ in levels[1:]:
             scored = _level_progress(nw, grid, scored, links, key_results, rules)
