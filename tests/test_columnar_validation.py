@@ -960,3 +960,126 @@ def test_a_loop_at_the_bottom_of_a_chain_is_found_however_deep(depth, looped):
     }
     kind, _ = assert_same_problems(tables)
     assert kind == ("AlignmentError" if looped else "ok")
+
+
+NO_CHECK_INS = RICH["check_ins"].head(0)
+ONE = pl.DataFrame({"id": ["o"], "title": ["O"], "cycle": ["2026-Q3"]})
+
+
+def _two_metrics(weights, targets):
+    return pl.DataFrame(
+        {
+            "objective_id": ["o", "o"],
+            "id": ["a", "b"],
+            "title": ["A", "B"],
+            "kind": ["metric", "metric"],
+            "start": [0.0, 0.0],
+            "target": targets,
+            "weight": weights,
+        }
+    )
+
+
+# The model weighs the key results from_frames builds: one it refuses is not counted.
+WEIGHED = {
+    "the weighty one not built": (
+        {"key_results": _two_metrics([1.0, 0.0], [0.0, 10.0])},
+        [
+            "key_results[row 0].target: expected a value different from start 0.0, got 0.0",
+            "objectives[row 0]: expected at least one weight > 0, got [0.0]",
+        ],
+    ),
+    "one of two light ones not built": (
+        {"key_results": _two_metrics([0.0, 0.0], [0.0, 10.0])},
+        [
+            "key_results[row 0].target: expected a value different from start 0.0, got 0.0",
+            "objectives[row 0]: expected at least one weight > 0, got [0.0]",
+        ],
+    ),
+    "none built": (
+        {"key_results": _two_metrics([0.0, 0.0], [0.0, 0.0])},
+        [
+            "key_results[row 0].target: expected a value different from start 0.0, got 0.0",
+            "key_results[row 1].target: expected a value different from start 0.0, got 0.0",
+        ],
+    ),
+    "a negative zero": (
+        {"key_results": _two_metrics([0.0, -0.0], [1.0, 10.0])},
+        ["objectives[row 0]: expected at least one weight > 0, got [0.0, -0.0]"],
+    ),
+    "aligned to itself, weighing nothing": (
+        {
+            "objectives": ONE.with_columns(pl.lit("o").alias("parent_id")),
+            "key_results": _two_metrics([0.0, 0.0], [1.0, 10.0]),
+        },
+        ["objectives[row 0]: expected at least one weight > 0, got [0.0, 0.0]"],  # first
+    ),
+    "a value refused": (
+        {
+            "key_results": _two_metrics([1.0, 0.0], [1.0, 10.0]).with_columns(
+                pl.lit("binary").alias("kind")
+            ),
+            "check_ins": pl.DataFrame(
+                {
+                    "objective_id": ["o"],
+                    "key_result_id": ["a"],
+                    "at": [date(2026, 7, 5)],
+                    "value": [0.5],
+                }
+            ),
+        },
+        [
+            "check_ins[row 0].value: expected True/False (or 1/0) for a binary key result, got 0.5",
+            "objectives[row 0]: expected at least one weight > 0, got [0.0]",
+        ],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(WEIGHED))
+@pytest.mark.parametrize("backend", ["polars", "pandas"])
+def test_an_objective_is_weighed_by_the_key_results_from_frames_builds(case, backend):
+    changes, expected = WEIGHED[case]
+    tables = {"objectives": ONE, "check_ins": NO_CHECK_INS, **changes}
+    assert assert_same_problems(tables, backend) == ("ValidationError", expected)
+
+
+@pytest.mark.parametrize(
+    ("names", "expected"),
+    [
+        (["a", "a "], []),  # written: "a " is another name
+        ([" a", " a"], ["key_results[row 0]: expected a name used once, got ' a'"]),
+    ],
+)
+def test_step_names_are_compared_as_written(names, expected):
+    tables = {
+        "objectives": ONE,
+        "key_results": pl.DataFrame(
+            {"objective_id": ["o"], "id": ["s"], "title": ["S"], "kind": ["milestones"]}
+        ),
+        "check_ins": NO_CHECK_INS,
+        "milestones": pl.DataFrame(
+            {
+                "objective_id": ["o", "o"],
+                "key_result_id": ["s", "s"],
+                "name": names,
+                "weight": [1.0, 1.0],
+            }
+        ),
+    }
+    assert assert_same_problems(tables) == (
+        ("ValidationError", expected) if expected else ("ok", [])
+    )
+
+
+def test_free_text_is_scored_as_written_and_blank_is_empty():
+    objectives = ONE.with_columns(pl.lit(" Grow ").alias("title"), pl.lit(" Ann").alias("owner"))
+    tables = {
+        "objectives": objectives,
+        "key_results": _two_metrics([1.0, 1.0], [1.0, 10.0]),
+        "check_ins": NO_CHECK_INS,
+    }
+    got = score_frames(date(2026, 8, 1), **tables).select("objective", "owner").rows()
+    assert got == [(" Grow ", " Ann")]
+    blank = {**tables, "objectives": objectives.with_columns(pl.lit("  ").alias("title"))}
+    assert refused_alike(blank) == ["objectives[row 0].title: a value is required"]

@@ -63,6 +63,10 @@ EPOCH = date(1970, 1, 1)
 _EARLIEST_DAY = (EARLIEST - EPOCH).days
 _LATEST_DAY = (LATEST - EPOCH).days
 _DAY_US = 86_400_000_000
+# Free-text columns, read as written (`_written`): ids, links and keywords are stripped.
+_WRITTEN = frozenset(
+    {"title", "owner", "unit", "note", "name", "commit_text", "target_text", "stretch_text"}
+)
 # The names of UTC in the time-zone database (and as offsets).
 _UTC_ZONES = frozenset(
     {"UTC", "Etc/UTC", "Etc/UCT", "UCT", "Etc/Universal", "Universal", "Etc/Zulu", "Zulu"}
@@ -360,6 +364,21 @@ def _placed(nw: Any, frames: Mapping[str, Any], problems: Problems) -> list[_Fou
         ):
             continue  # a cell its kind does not read
         kept.append(item)
+    # The key results from_frames does not build: the model weighs the others only.
+    not_built = {
+        row
+        for row, states in _blocked(kept, owners, kinds).items()
+        if states & {"measure", "built", "history"}
+    } | {item.row for item in kept if item.table == "key_results" and item.step == "model"}
+    not_built |= {  # a value the model refuses: the key result is not built
+        owner
+        for item in kept
+        if item.table == "check_ins" and item.step == "model"
+        for owner in [owners.get(("check_ins", item.row), (None, 0))[0]]
+        if owner is not None
+    }
+    kept = [item for item in kept if item.step != "weights"]
+    kept += _weights_problems(nw, frames, found, not_built)
     # A repeated objective or key-result id: from_frames reads no further cell of its row.
     repeated = {
         (item.table, item.row)
@@ -387,18 +406,20 @@ def _placed(nw: Any, frames: Mapping[str, Any], problems: Problems) -> list[_Fou
         for item in kept
         if not (item.table == "objectives" and item.step == "model" and item.row in unbuilt)
     ]
-    # A key result's measure is refused at the model's first check that fails.
-    first_rank: dict[int, int] = {}
+    # A key result's measure (or an objective) is refused at the model's first check
+    # that fails.
+    raising = {("key_results", "measure"), ("objectives", "model")}
+    first_rank: dict[tuple[str, int], int] = {}
     for item in kept:
-        if item.table == "key_results" and item.step == "measure":
-            first_rank[item.row] = min(first_rank.get(item.row, item.rank), item.rank)
+        if (item.table, item.step) in raising:
+            key = (item.table, item.row)
+            first_rank[key] = min(first_rank.get(key, item.rank), item.rank)
     kept = [
         item
         for item in kept
         if not (
-            item.table == "key_results"
-            and item.step == "measure"
-            and item.rank > first_rank[item.row]
+            (item.table, item.step) in raising
+            and item.rank > first_rank[(item.table, item.row)]
         )
     ]
     blocked = _blocked(kept, owners, kinds)
@@ -708,7 +729,10 @@ def _typed(
     # Blank is empty: a second step, so that each cell is stripped once, not twice.
     blank = nw.lit(None, dtype=nw.String)
     return typed.with_columns(
-        nw.when(nw.col(name) == "").then(blank).otherwise(nw.col(name)).alias(name)
+        nw.when((nw.col(name).str.strip_chars() if name in _WRITTEN else nw.col(name)) == "")
+        .then(blank)
+        .otherwise(nw.col(name))
+        .alias(name)
         for name in stripped
     )
 
@@ -831,6 +855,8 @@ def _converted(
     source = nw.col(column)
     if kind == "text":
         if dtype == nw.String:  # blank cells become empty after (`_typed`)
+            if column in _WRITTEN:
+                return [source.alias(column)]  # free text: as written, spaces and all
             return [source.str.strip_chars().alias(column)]
         if dtype.is_integer():
             return [source.cast(nw.String).alias(column)]
@@ -1105,6 +1131,7 @@ def check_tables(
         lambda row: f"aligned to itself ({row['parent_id']!r})",
         problems,
         "model",
+        rank=1,  # the model checks the key results' weights first
     )
     _zero_weights(nw, frames, problems)
     _initiative_rules(nw, frames, problems)
@@ -1358,36 +1385,69 @@ def _milestone_steps(nw: Any, frames: Mapping[str, Any], problems: Problems) -> 
 
 
 def _zero_weights(nw: Any, frames: Mapping[str, Any], problems: Problems) -> None:
-    """An objective whose key results all weigh 0 (the model's check: one weight > 0)."""
+    """An objective whose key results all weigh 0 (the model's check: one weight > 0).
+
+    Counted here; worded by `_placed`, which knows which key results from_frames builds
+    (the model sees those only), from `_light_objectives`.
+    """
+    light = _light_objectives(nw, frames)
+    weight = nw.col("weight")
+    heaviest = (
+        light.with_columns(weight.fill_null(1.0))
+        .group_by("objective_row")
+        .agg(weight.max().alias("heaviest"))  # pandas: simple aggregations only
+        .filter(nw.col("heaviest") == 0)
+        .with_columns(nw.col("objective_row").alias(ROW))
+    )
+    _report(nw, "objectives", heaviest, None, (), lambda _: "", problems, "weights")
+
+
+def _light_objectives(nw: Any, frames: Mapping[str, Any]) -> Any:
+    """The key results (first rows) of each objective (first row) with one weighing 0.
+
+    Only those objectives can have key results that all weigh 0: few, if any, so each
+    is looked at closely.
+    """
     key_results = frames["key_results"]
-    # Only objectives with a key result weighing 0 can: those few are looked at closely.
     light = key_results.filter(nw.col("weight") == 0).select("objective_id")  # semi-joined
     owners = _owner_rows(nw, key_results.join(light, on="objective_id", how="semi"), "weight")
-    weight = nw.col("weight")
-    weights = (
-        owners.with_columns(weight.fill_null(1.0))
-        .group_by("objective_id")
-        .agg(weight.max().alias("heaviest"), nw.len().alias("count"))
-        .filter(nw.col("heaviest") == 0)
-        .select(nw.col("objective_id").alias("id"), "count")
-    )
     candidates = frames["objectives"].join(
         light.select(nw.col("objective_id").alias("id")), on="id", how="semi"
     )
-    objectives = with_group_value(nw, candidates, nw.col(ROW).min(), ("id",), "first_row").filter(
-        (nw.col(ROW) == nw.col("first_row"))
-        & ((nw.col("parent_id") != nw.col("id")) | nw.col("parent_id").is_null())
+    objectives = with_group_value(nw, candidates, nw.col(ROW).min(), ("id",), "first_row")
+    return (
+        objectives.filter(nw.col(ROW) == nw.col("first_row"))
+        .select(nw.col("id").alias("objective_id"), nw.col(ROW).alias("objective_row"))
+        .join(owners, on="objective_id", how="inner")
+        .select("objective_row", "owner_row", "weight")
     )
-    _report(
-        nw,
-        "objectives",
-        objectives.join(weights, on="id", how="inner"),
-        None,
-        ("count",),
-        lambda row: f"expected at least one weight > 0, got {describe([0.0] * int(row['count']))}",
-        problems,
-        "model",
-    )
+
+
+def _weights_problems(
+    nw: Any, frames: Mapping[str, Any], found: Sequence[_Found], unbuilt: set[int]
+) -> list[_Found]:
+    """Objectives whose key results that from_frames builds all weigh 0, as it words them.
+
+    A key result with a problem is not built, so the model sees the others only: their
+    weights, in the key results' order (none: no check).
+    """
+    if not any(item.step == "weights" for item in found) and not unbuilt:
+        return []
+    rows = _light_objectives(nw, frames).collect().rows()
+    weights: dict[int, list[tuple[int, float]]] = {}
+    for objective_row, owner_row, weight in rows:
+        if int(owner_row) not in unbuilt:
+            plain = _plain(weight)
+            weights.setdefault(int(objective_row), []).append(
+                (int(owner_row), 1.0 if plain is None else float(plain))
+            )
+    problems = []
+    for objective_row, pairs in sorted(weights.items()):
+        built = [weight for _, weight in sorted(pairs)]
+        if built and not any(built):
+            message = f"expected at least one weight > 0, got {describe(built)}"
+            problems.append(_Found("objectives", objective_row, None, message, "model", None))
+    return problems
 
 
 def _plan_progress(nw: Any, frames: Mapping[str, Any], problems: Problems) -> None:
