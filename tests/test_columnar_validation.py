@@ -1083,3 +1083,11 @@ def test_free_text_is_scored_as_written_and_blank_is_empty():
     assert got == [(" Grow ", " Ann")]
     blank = {**tables, "objectives": objectives.with_columns(pl.lit("  ").alias("title"))}
     assert refused_alike(blank) == ["objectives[row 0].title: a value is required"]
+
+
+@pytest.mark.parametrize("column", ["objective_id", "id"])
+def test_a_milestones_key_result_without_its_key_still_reads_its_steps(column):
+    # Its steps link to no key result: from_frames finds none for it, and says so.
+    tables = {**RICH, "key_results": set_cell(RICH["key_results"], 3, column, None)}
+    problems = refused_alike(tables)
+    assert "key_results[row 3].kind: a milestones key result needs rows in milestones" in problems

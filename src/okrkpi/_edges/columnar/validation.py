@@ -1234,6 +1234,20 @@ def _key_result_rows(nw: Any, frames: Mapping[str, Any], problems: Problems) -> 
         lambda _: "a milestones key result needs rows in milestones",
         problems,
     )
+    # A row without its objective or id still reads its measure, and no steps link to it.
+    unlinked = key_results.filter(
+        (nw.col("objective_id").is_null() | nw.col("id").is_null())
+        & (nw.col("kind").str.to_lowercase() == "milestones")
+    )
+    _report(
+        nw,
+        "key_results",
+        unlinked,
+        "kind",
+        (),
+        lambda _: "a milestones key result needs rows in milestones",
+        problems,
+    )
 
 
 def _repeated_rows(nw: Any, frames: Mapping[str, Any], problems: Problems) -> None:
