@@ -1091,3 +1091,25 @@ def test_a_milestones_key_result_without_its_key_still_reads_its_steps(column):
     tables = {**RICH, "key_results": set_cell(RICH["key_results"], 3, column, None)}
     problems = refused_alike(tables)
     assert "key_results[row 3].kind: a milestones key result needs rows in milestones" in problems
+
+
+@pytest.mark.parametrize("backend", ["polars", "pandas"])
+def test_an_objective_aligned_to_itself_beside_alignments_rows_is_named_as_the_model_names_it(
+    backend,
+):
+    ids = ["o0", "o1", "o2"]
+    tables = {
+        "objectives": pl.DataFrame(
+            {"id": ids, "title": ids, "cycle": ["2026-Q3"] * 3, "parent_id": ["o0", None, "o0"]}
+        ),
+        "alignments": links_of([("o0", "o1", 1.0, None)]),
+        "key_results": pl.DataFrame(
+            {"objective_id": ids, "id": ["k"] * 3, "title": ["K"] * 3, "kind": ["binary"] * 3}
+        ),
+        "check_ins": NO_CHECK_INS,
+    }
+    # Its links are its parents: the model names the objective, not its parent_id cell.
+    assert assert_same_problems(tables, backend) == (
+        "ValidationError",
+        ["objectives[row 0]: aligned to itself ('o0')"],
+    )

@@ -418,8 +418,7 @@ def _placed(nw: Any, frames: Mapping[str, Any], problems: Problems) -> list[_Fou
         item
         for item in kept
         if not (
-            (item.table, item.step) in raising
-            and item.rank > first_rank[(item.table, item.row)]
+            (item.table, item.step) in raising and item.rank > first_rank[(item.table, item.row)]
         )
     ]
     blocked = _blocked(kept, owners, kinds)
@@ -1120,19 +1119,42 @@ def check_tables(
     _zoned(nw, frames["key_results"], problems)
     _cycles(nw, frames["objectives"], problems)
     objectives = frames["objectives"]
-    _report(
-        nw,
-        "objectives",
-        with_group_value(nw, objectives, nw.col(ROW).min(), ("id",), "first_row").filter(
-            (nw.col("parent_id") == nw.col("id")) & (nw.col(ROW) == nw.col("first_row"))
-        ),  # a repeated id's row is not read further
-        "parent_id",
-        ("parent_id",),
-        lambda row: f"aligned to itself ({row['parent_id']!r})",
-        problems,
-        "model",
-        rank=1,  # the model checks the key results' weights first
-    )
+    self_aligned = with_group_value(nw, objectives, nw.col(ROW).min(), ("id",), "first_row").filter(
+        (nw.col("parent_id") == nw.col("id")) & (nw.col(ROW) == nw.col("first_row"))
+    )  # a repeated id's row is not read further
+    links = None
+    if "alignments" in frames:
+        weight = nw.col("weight")
+        links = (
+            frames["alignments"]
+            .filter(
+                ~nw.col("parent_id").is_null()
+                & (nw.col("parent_id") != nw.col("objective_id"))
+                & (weight.is_null() | (weight >= 0))
+            )
+            .select(nw.col("objective_id").alias("id"))
+        )
+    # With alignments rows the model reads every link as its parents, and names none.
+    for rows, column in (
+        (
+            self_aligned if links is None else self_aligned.join(links, on="id", how="anti"),
+            "parent_id",
+        ),
+        (None if links is None else self_aligned.join(links, on="id", how="semi"), None),
+    ):
+        if rows is None:
+            continue
+        _report(
+            nw,
+            "objectives",
+            rows,
+            column,
+            ("parent_id",),
+            lambda row: f"aligned to itself ({row['parent_id']!r})",
+            problems,
+            "model",
+            rank=1,  # the model checks the key results' weights first
+        )
     _zero_weights(nw, frames, problems)
     _initiative_rules(nw, frames, problems)
     problems.raise_any(nw, frames)
