@@ -672,3 +672,17 @@ def test_the_pure_frame_of_no_rows_has_the_types_of_one_with_rows(backend, by):
     assert empty.schema == full.schema
     assert full.schema["as_of"] == nw.Date
     assert full.schema["objective"] == nw.String
+
+
+@pytest.mark.parametrize("backend", ["pandas", "polars", "pyarrow"])
+@pytest.mark.parametrize("by", ["objective", "key_result"])
+def test_the_engines_frames_have_the_same_column_types(backend, by):
+    key_result = KeyResult.metric("k", start=0, target=10, id="k").check_in(4, at=date(2026, 7, 20))
+    tree = AlignmentTree([Objective("O", [key_result], id="o", cycle=Q3)])  # no owner
+    day = [date(2026, 8, 1)]
+    columnar = score_frames(day, by=by, **frames_of(tree, backend))
+    pure = scores_frame(tree, day, backend=backend, key_results=by == "key_result")
+    if backend == "pyarrow":
+        assert columnar.schema == pure.schema  # `string`, not `large_string`
+    else:
+        assert nw.from_native(columnar).schema == nw.from_native(pure).schema

@@ -102,9 +102,16 @@ class Inputs:
         if self.lazy:
             return frame.to_native()
         native = frame.collect(backend=self.implementation).to_native()
-        if self.implementation is narwhals().Implementation.PANDAS:
+        nw = narwhals()
+        if self.implementation is nw.Implementation.PANDAS:
             # Labels of a fresh frame, 0..n-1, not the rows' places before the sort.
             native = native.reset_index(drop=True)
+        elif self.implementation is nw.Implementation.PYARROW:
+            # Arrow's `string`, as `scores_frame` and `to_frames` write text (the engine
+            # that computed it gives `large_string`).
+            table = nw.from_native(native)
+            text = [name for name, dtype in table.schema.items() if dtype == nw.String]
+            native = table.with_columns(nw.col(*text).cast(nw.String)).to_native()
         return native
 
 
