@@ -160,6 +160,8 @@ LATE = Document(
     )
 )
 TWO_DAYS = [date(2026, 8, 1), date(2026, 8, 2)]
+# The schema with instants for check-ins: a TIMESTAMPTZ `at`.
+TIMESTAMPTZ = schema_sql("duckdb").replace('"at" TIMESTAMP NOT NULL', '"at" TIMESTAMPTZ NOT NULL')
 
 
 def values_by_day(rows):
@@ -193,10 +195,7 @@ def test_a_timestamp_keeps_a_check_ins_wall_clock_time_and_so_its_local_day():
 def test_a_timestamptz_keeps_the_instant_and_so_its_utc_day():
     connection = duckdb.connect()
     connection.execute("SET TimeZone = 'UTC'")
-    timestamptz = schema_sql("duckdb").replace(
-        '"at" TIMESTAMP NOT NULL', '"at" TIMESTAMPTZ NOT NULL'
-    )
-    fill_duckdb(connection, LATE, timestamptz)
+    fill_duckdb(connection, LATE, TIMESTAMPTZ)
     policy = ScoringPolicy(day_of="utc")
     assert (
         duckdb_values(connection, policy)
@@ -210,10 +209,7 @@ def test_a_timestamptz_keeps_the_instant_and_so_its_utc_day():
 
 def test_a_timestamptz_in_a_connection_of_another_time_zone_is_refused_by_name():
     connection = duckdb.connect()
-    timestamptz = schema_sql("duckdb").replace(
-        '"at" TIMESTAMP NOT NULL', '"at" TIMESTAMPTZ NOT NULL'
-    )
-    fill_duckdb(connection, LATE, timestamptz)
+    fill_duckdb(connection, LATE, TIMESTAMPTZ)
     connection.execute("SET TimeZone = 'America/New_York'")
     with pytest.raises(ValidationError, match=r"check_ins\.at: .*SET TimeZone = 'UTC'"):
         duckdb_values(connection, ScoringPolicy(day_of="utc"))

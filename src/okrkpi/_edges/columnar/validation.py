@@ -677,7 +677,8 @@ def _typed(
             empty.add(column)
             continue
         zone = getattr(dtype, "time_zone", None) if dtype == nw.Datetime else None
-        if zone is not None and zone not in _UTC_ZONES and _is_duckdb(nw, frame):
+        duckdb = frame.implementation is nw.Implementation.DUCKDB
+        if zone is not None and zone not in _UTC_ZONES and duckdb:
             raise ValidationError.field(
                 f"{table}.{column}",
                 f"TIMESTAMPTZ shown in {zone}",
@@ -739,10 +740,6 @@ def _typed(
 def _has_durations(nw: Any, frame: Any) -> bool:
     """Whether the backend subtracts time stamps into durations (Spark's does not)."""
     return not _is_spark(nw, frame)
-
-
-def _is_duckdb(nw: Any, frame: Any) -> bool:
-    return bool(frame.implementation is nw.Implementation.DUCKDB)
 
 
 def _is_spark(nw: Any, frame: Any) -> bool:
@@ -1341,20 +1338,27 @@ def _planned_twice(nw: Any, frames: Mapping[str, Any], owners: Any, problems: Pr
     twice = with_group_value(
         nw, planned, nw.col(ROW).min(), ("owner_row", "day"), "first_row"
     ).filter(nw.col(ROW) > nw.col("first_row"))
-    earliest = with_group_value(nw, twice, nw.col("day").min(), ("owner_row",), "first_day")
-    earliest = earliest.filter(nw.col("day") == nw.col("first_day"))
-    earliest = with_group_value(nw, earliest, nw.col(ROW).min(), ("owner_row",), "earliest_row")
-    earliest = earliest.filter(nw.col(ROW) == nw.col("earliest_row"))
     _report(
         nw,
         "key_results",
-        earliest.with_columns(nw.col("owner_row").alias(ROW)),
+        _earliest_per_owner(nw, twice, "day").with_columns(nw.col("owner_row").alias(ROW)),
         None,
         ("at",),
         lambda row: f"expected each day planned once, got {describe(_plain(row['at']))}",
         problems,
         "measure",
     )
+
+
+def _earliest_per_owner(nw: Any, frame: Any, order: str) -> Any:
+    """Each key result's (`owner_row`'s) first row of `frame`: by `order`, then by row.
+
+    The one the model names: the first in the order it reads them.
+    """
+    first = with_group_value(nw, frame, nw.col(order).min(), ("owner_row",), "earliest_order")
+    first = first.filter(nw.col(order) == nw.col("earliest_order"))
+    first = with_group_value(nw, first, nw.col(ROW).min(), ("owner_row",), "earliest_row")
+    return first.filter(nw.col(ROW) == nw.col("earliest_row"))
 
 
 def _milestone_steps(nw: Any, frames: Mapping[str, Any], problems: Problems) -> None:
@@ -1506,15 +1510,10 @@ def _plan_progress(nw: Any, frames: Mapping[str, Any], problems: Problems) -> No
         .join(metrics, on=["objective_id", "key_result_id"], how="inner")
         .filter(((value - start) / (target - start)).abs() == math.inf)
     )
-    first = with_group_value(nw, planned, nw.col("day").min(), ("owner_row",), "first_day")
-    first = first.filter(nw.col("day") == nw.col("first_day"))
-    first = with_group_value(nw, first, nw.col(ROW).min(), ("owner_row",), "first_row")
     _report(
         nw,
         "key_results",
-        first.filter(nw.col(ROW) == nw.col("first_row")).with_columns(
-            nw.col("owner_row").alias(ROW)
-        ),
+        _earliest_per_owner(nw, planned, "day").with_columns(nw.col("owner_row").alias(ROW)),
         None,
         ("start", "target", "value"),
         lambda row: _progress_message("progress", row["start"], row["target"], row["value"]),
@@ -1570,13 +1569,10 @@ def _check_in_progress(nw: Any, frames: Mapping[str, Any], problems: Problems) -
         .join(bounds, on=keys, how="inner")
         .filter(((value - nw.col("origin")) / (nw.col("end") - nw.col("origin"))).abs() == math.inf)
     )
-    first = with_group_value(nw, bad, nw.col("moment").min(), ("owner_row",), "first_moment")
-    first = first.filter(nw.col("moment") == nw.col("first_moment"))
-    first = with_group_value(nw, first, nw.col(ROW).min(), ("owner_row",), "first_row")
     _report(
         nw,
         "check_ins",
-        first.filter(nw.col(ROW) == nw.col("first_row")),
+        _earliest_per_owner(nw, bad, "moment"),
         "value",
         ("owner_kind", "origin", "end", "value"),
         lambda row: _progress_message(
@@ -1660,9 +1656,6 @@ def _check_in_values(nw: Any, frames: Mapping[str, Any], problems: Problems) -> 
         model = binary | zones | count
     # The model names a key result's first bad value, in the order of its history.
     bad = linked.filter(model)
-    first = with_group_value(nw, bad, nw.col("moment").min(), ("owner_row",), "first_moment")
-    first = first.filter(nw.col("moment") == nw.col("first_moment"))
-    first = with_group_value(nw, first, nw.col(ROW).min(), ("owner_row",), "first_row")
 
     def checked(row: dict[str, Any]) -> str:
         steps = _plain(row["steps"])
@@ -1675,7 +1668,7 @@ def _check_in_values(nw: Any, frames: Mapping[str, Any], problems: Problems) -> 
     _report(
         nw,
         "check_ins",
-        first.filter(nw.col(ROW) == nw.col("first_row")),
+        _earliest_per_owner(nw, bad, "moment"),
         "value",
         ("value", "owner_kind", "steps"),
         checked,
