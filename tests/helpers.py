@@ -9,6 +9,7 @@ import resource
 import subprocess
 import sys
 from datetime import date, timedelta
+from typing import Any
 
 from okrkpi import Cycle, KeyResult
 from okrkpi._edges.cli import main
@@ -80,3 +81,19 @@ def _enum_name_pattern() -> re.Pattern[str]:
 
 ENUM_NAMES = _enum_name_pattern()
 """Any enum member's name (`AT_RISK`, `UNHEALTHY`, `RED`, `FAIL`) as a whole word, in capitals."""
+
+
+def from_frames_cell_by_cell(**tables: Any) -> Any:
+    """`from_frames` read cell by cell, as it reads tables that are not typed frames.
+
+    The reference the whole-column checks are held to: typed frames are otherwise
+    checked by those same checks.
+    """
+    import pytest
+
+    from okrkpi._edges.columnar import reading
+    from okrkpi.tables import from_frames
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(reading, "read_typed_frames", lambda *arguments: None)
+        return from_frames(**tables)

@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from helpers import from_frames_cell_by_cell
 from okrkpi import AlignmentError, AlignmentTree, ConfidenceScale, ValidationError
 from okrkpi.examples import example_objectives
 from okrkpi.serde import Document
@@ -61,7 +62,7 @@ def test_the_problems_are_those_from_frames_reports(corruption, row):
     table, column, value = corruption
     frame = TABLES[table]
     tables = {**TABLES, table: set_cell(frame, 1 + row % (len(frame) - 1), column, value)}
-    expected = problems_of(lambda: from_frames(**tables))
+    expected = problems_of(lambda: from_frames_cell_by_cell(**tables))
     assert problems_of(lambda: score_frames(date(2026, 8, 1), **tables)) == expected
 
 
@@ -69,7 +70,7 @@ def test_a_lazy_frame_with_bad_rows_gives_the_same_problems():
     check_ins = set_cell(TABLES["check_ins"], 4, "value", None)
     tables = {**TABLES, "check_ins": check_ins}
     lazy = {name: frame.lazy() for name, frame in tables.items()}
-    expected = problems_of(lambda: from_frames(**tables))
+    expected = problems_of(lambda: from_frames_cell_by_cell(**tables))
     assert problems_of(lambda: score_frames(date(2026, 8, 1), **lazy)) == expected
     assert expected == ["check_ins[row 4].value: a value is required"]
 
@@ -80,7 +81,7 @@ def test_a_column_of_the_wrong_type_is_read_cell_by_cell_as_from_frames_reads_it
     text[2] = "a lot"
     pandas_tables = {name: frame.to_pandas() for name, frame in TABLES.items()}
     pandas_tables["check_ins"]["value"] = text
-    expected = problems_of(lambda: from_frames(**pandas_tables))
+    expected = problems_of(lambda: from_frames_cell_by_cell(**pandas_tables))
     assert problems_of(lambda: score_frames(date(2026, 8, 1), **pandas_tables)) == expected
     assert expected == ["check_ins[row 2].value: expected a finite number, got 'a lot'"]
 
@@ -126,7 +127,7 @@ def test_an_infinite_measure_cell_is_refused_only_for_the_kinds_that_read_it():
     kinds = TABLES["key_results"]["kind"].to_list()
     metric, other = kinds.index("metric"), next(i for i, k in enumerate(kinds) if k != "metric")
     refused = {**TABLES, "key_results": set_cell(TABLES["key_results"], metric, "start", math.inf)}
-    expected = problems_of(lambda: from_frames(**refused))
+    expected = problems_of(lambda: from_frames_cell_by_cell(**refused))
     assert expected == [f"key_results[row {metric}].start: expected a finite number, got inf"]
     assert problems_of(lambda: score_frames(date(2026, 8, 1), **refused)) == expected
     ignored = {**TABLES, "key_results": set_cell(TABLES["key_results"], other, "start", math.inf)}
@@ -165,7 +166,7 @@ def test_the_alignments_rows_problems_are_those_from_frames_reports(fault):
         objectives = set_cell(objectives, marketing, "parent_id", None)
     alignments = links_of([(*row, None) for row in rows])
     tables = {**TABLES, "objectives": objectives, "alignments": alignments}
-    expected = problems_of(lambda: from_frames(**tables))
+    expected = problems_of(lambda: from_frames_cell_by_cell(**tables))
     assert problems_of(lambda: score_frames(date(2026, 8, 1), **tables)) == expected
 
 
@@ -181,9 +182,9 @@ S, F, D, B = pl.String, pl.Float64, pl.Date, pl.Boolean
 RICH = {
     "objectives": _frame(
         [
-            ("co", "Company", "committed", None, None, "2026-Q3", None, None, None),
-            ("mk", "Marketing", None, "co", None, "2026-Q3", None, None, 1.0),
-            ("pr", "Product", None, "co", "rev", "2026-Q3", None, None, None),
+            ("co", "Company", "committed", None, None, "2026-Q3", None, None, None, None),
+            ("mk", "Marketing", None, "co", None, "2026-Q3", None, None, 1.0, None),
+            ("pr", "Product", None, "co", "rev", "2026-Q3", None, None, None, None),
             (
                 "cu",
                 "Custom",
@@ -194,6 +195,7 @@ RICH = {
                 date(2026, 7, 1),
                 date(2026, 9, 30),
                 None,
+                date(2026, 10, 2),
             ),
         ],
         {
@@ -206,6 +208,7 @@ RICH = {
             "cycle_start": D,
             "cycle_end": D,
             "alignment_weight": F,
+            "closed_on": D,
         },
     ),
     "key_results": _frame(
@@ -278,8 +281,10 @@ def assert_same_problems(tables, backend="polars"):
         {name: frame.collect() for name, frame in tables.items()} if backend == "lazy" else tables
     )
     # The engine rolls the tree up itself: the links AlignmentTree refuses, it refuses too.
-    expected = outcome(lambda: AlignmentTree(from_frames(**eager).objectives))
+    expected = outcome(lambda: AlignmentTree(from_frames_cell_by_cell(**eager).objectives))
     assert outcome(lambda: score_frames(date(2026, 8, 1), **tables)) == expected
+    # from_frames checks typed frames by whole columns too: it refuses them alike.
+    assert outcome(lambda: AlignmentTree(from_frames(**eager).objectives)) == expected
     return expected
 
 
@@ -490,6 +495,12 @@ BAD_VALUES = {
         "commitment": ["maybe"],
         "cycle": ["2026-Q9", None],
         "parent_id": ["mk"],
+        # Read by from_frames alone: the model's checks of the links, the plausible days.
+        "parent_key_result_id": ["rev"],
+        "alignment_weight": [-1.0],
+        "closed_on": [date(1850, 1, 1)],
+        "cycle_start": [date(1850, 1, 1), None],
+        "cycle_end": [date(2250, 1, 1)],
     },
     "key_results": {
         "title": [None],
@@ -610,7 +621,7 @@ TREE_FAULTS = {
 def test_the_tree_is_refused_as_alignment_tree_refuses_it(fault):
     # from_frames reads the links; AlignmentTree, which score_frames stands for, refuses them.
     tables = {**RICH, "alignments": links_of(TREE_FAULTS[fault])}
-    document = from_frames(**tables)
+    document = from_frames_cell_by_cell(**tables)
     with pytest.raises(AlignmentError) as pure:
         AlignmentTree(document.objectives)
     with pytest.raises(AlignmentError) as engine:
@@ -628,7 +639,7 @@ def _with_column(table, name, values):
 
 def test_an_unknown_column_is_refused_by_name_as_from_frames_refuses_it():
     tables = _with_column("key_results", "wieght", [2.0] * 50)
-    expected = problems_of(lambda: from_frames(**tables))
+    expected = problems_of(lambda: from_frames_cell_by_cell(**tables))
     assert problems_of(lambda: score_frames(date(2026, 8, 1), **tables)) == expected
     assert expected == [
         (
@@ -640,7 +651,7 @@ def test_an_unknown_column_is_refused_by_name_as_from_frames_refuses_it():
 
 def test_a_column_that_is_ours_but_for_its_case_is_refused_even_when_extras_are_ignored():
     tables = {**TABLES, "objectives": TABLES["objectives"].rename({"cycle": "Cycle"})}
-    expected = problems_of(lambda: from_frames(**tables, extra_columns="ignore"))
+    expected = problems_of(lambda: from_frames_cell_by_cell(**tables, extra_columns="ignore"))
     got = problems_of(lambda: score_frames(date(2026, 8, 1), **tables, extra_columns="ignore"))
     assert got == expected
     assert expected[0].startswith("objectives.Cycle: 'Cycle' is not a column of objectives")
@@ -671,13 +682,13 @@ def test_confidences_on_a_tools_scale_are_read_with_confidence_scale(kind):
     scale = ConfidenceScale("probability", maximum=1)
     given = _as_kind(kind, tables)
     refused = problems_of(lambda: score_frames(date(2026, 8, 1), **given))
-    assert refused == problems_of(lambda: from_frames(**tables))
+    assert refused == problems_of(lambda: from_frames_cell_by_cell(**tables))
     assert "a probability?" in refused[0]
     got = _collected(score_frames(date(2026, 8, 1), **given, confidence_scale=scale))
     assert got.equals(score_frames(date(2026, 8, 1), **TABLES))
     # A cell the scale refuses is named as from_frames names it.
     bad = {**tables, "check_ins": set_cell(tables["check_ins"], 3, "confidence", 4.0)}
-    expected = problems_of(lambda: from_frames(**bad, confidence_scale=scale))
+    expected = problems_of(lambda: from_frames_cell_by_cell(**bad, confidence_scale=scale))
     assert expected[0].startswith("check_ins[row 3].confidence: expected a number from 0 to 1")
     got_problems = problems_of(
         lambda: score_frames(date(2026, 8, 1), **_as_kind(kind, bad), confidence_scale=scale)
@@ -700,14 +711,14 @@ def test_labelled_confidences_are_read_on_their_scale():
 def test_text_dates_are_read_with_date_format(kind):
     check_ins = TABLES["check_ins"].with_columns(pl.col("at").dt.strftime("%m/%d/%Y"))
     tables = {**TABLES, "check_ins": check_ins}
-    expected = from_frames(**tables, date_format="%m/%d/%Y")
+    expected = from_frames_cell_by_cell(**tables, date_format="%m/%d/%Y")
     got = _collected(
         score_frames(date(2026, 8, 1), **_as_kind(kind, tables), date_format="%m/%d/%Y")
     )
     read = to_frames(expected, backend="polars")
     assert got.equals(score_frames(date(2026, 8, 1), **{name: read[name] for name in SCORED}))
     refused = problems_of(lambda: score_frames(date(2026, 8, 1), **_as_kind(kind, tables)))
-    assert refused == problems_of(lambda: from_frames(**tables))
+    assert refused == problems_of(lambda: from_frames_cell_by_cell(**tables))
 
 
 @pytest.mark.parametrize(
@@ -784,7 +795,7 @@ def test_a_lazy_column_of_text_confidences_names_each_bad_cell_as_from_frames_do
     labels = pl.Series("confidence", ["high", "sure", "7/10", "sure"] * 2)
     check_ins = RICH["check_ins"].with_columns(labels[: len(RICH["check_ins"])])
     tables = {**RICH, "check_ins": check_ins}
-    expected = problems_of(lambda: from_frames(**tables))
+    expected = problems_of(lambda: from_frames_cell_by_cell(**tables))
     got = problems_of(lambda: score_frames(date(2026, 8, 1), **_as_kind("duckdb", tables)))
     assert got == expected
     assert paths(expected) == [
@@ -910,7 +921,7 @@ def test_the_models_checks_refuse_what_from_frames_refuses(case, backend):
 def test_the_models_checks_hold_in_a_database(case):
     changes, _ = MODEL_CHECKS[case]
     tables = {**RICH, **changes}
-    expected = outcome(lambda: AlignmentTree(from_frames(**tables).objectives))
+    expected = outcome(lambda: AlignmentTree(from_frames_cell_by_cell(**tables).objectives))
     got = outcome(lambda: score_frames(date(2026, 8, 1), **_as_kind("duckdb", tables)))
     assert got == expected
 
@@ -929,7 +940,7 @@ def test_the_models_checks_hold_on_dask(case):
     dd = pytest.importorskip("dask.dataframe")
     changes, _ = MODEL_CHECKS[case]
     tables = {**RICH, **changes}
-    expected = outcome(lambda: AlignmentTree(from_frames(**tables).objectives))
+    expected = outcome(lambda: AlignmentTree(from_frames_cell_by_cell(**tables).objectives))
     frames = {
         name: dd.from_pandas(frame.to_pandas(use_pyarrow_extension_array=True), npartitions=2)
         for name, frame in tables.items()

@@ -367,6 +367,18 @@ def test_objective_validation():
         Objective("Grow", ["Launch"])
     with pytest.raises(ValidationError, match="a sequence of KeyResult"):
         Objective("Grow", kr)
+    with pytest.raises(ValidationError, match=r"key_results\[1\]: expected a KeyResult"):
+        Objective("Grow", [kr, "Launch"])
+
+
+def test_key_results_may_come_from_any_iterable():
+    launch, ship = KeyResult.binary("Launch"), KeyResult.binary("Ship")
+    from_generator = Objective("Grow", (kr for kr in (launch, ship)))
+    assert (
+        from_generator.key_results
+        == (launch, ship)
+        == Objective("Grow", [launch, ship]).key_results
+    )
 
 
 def test_is_past():

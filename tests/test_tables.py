@@ -635,3 +635,18 @@ def test_a_scorecard_becomes_a_frame():
     assert frame["objectives"].sum() == len(EXAMPLE.objectives)
     with pytest.raises(ValidationError, match=r"records_frame.records\[0\]"):
         records_frame(["row"])
+
+
+@pytest.mark.parametrize("dtype", [pl.Date, pl.String, pl.Float64])
+def test_a_long_column_with_no_value_reads_as_empty(dtype):
+    count = 2_000  # long enough that repeated cells are read once each
+    objectives = pl.DataFrame(
+        {
+            "id": [f"o{row}" for row in range(count)],
+            "title": ["Grow"] * count,
+            "closed_on": pl.Series([None] * count, dtype=dtype),
+        }
+    )
+    read = from_frames(objectives=objectives).objectives
+    assert len(read) == count
+    assert {objective.closed_on for objective in read} == {None}

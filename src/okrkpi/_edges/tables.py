@@ -623,6 +623,8 @@ def _looks_numeric(text: str) -> bool:
 
 
 Columns = dict[str, Any]  # a list, or `SharedCells` or `ChunkedText` read from a file
+# Columns only read, never changed: a checked frame's columns, read as they are asked for.
+Cells = Mapping[str, Any]
 
 
 def _narwhals() -> Any:
@@ -686,6 +688,8 @@ def _frame_cells(series: Any) -> Sequence[Any]:
 def _shared_frame_cells(series: Any) -> SharedCells:
     nw = _narwhals()
     distinct = series.drop_nulls().unique(maintain_order=True).to_list()
+    if not distinct:  # every cell empty: nothing to replace (polars keeps the column's type)
+        return SharedCells.from_codes([None], itertools.repeat(0, len(series)))
     codes = series.replace_strict(distinct, range(len(distinct)), return_dtype=nw.UInt32)
     if series.null_count():
         codes = codes.fill_null(len(distinct)).cast(nw.UInt32)  # pandas: floats, for NaN
@@ -761,7 +765,7 @@ class _Reader:
     def cell(
         self,
         table: str,
-        columns: Columns,
+        columns: Cells,
         row: int,
         column: str,
         read: Callable[[Any], Any],
@@ -825,7 +829,7 @@ class _Columns:
 
     __slots__ = ("_by_row", "_columns", "_reader", "_table")
 
-    def __init__(self, reader: _Reader, table: str, columns: Columns) -> None:
+    def __init__(self, reader: _Reader, table: str, columns: Cells) -> None:
         self._reader, self._table, self._columns = reader, table, columns
         self._by_row: dict[tuple[str, Callable[[Any], Any], bool], Callable[[int], Any]] = {}
 
@@ -992,7 +996,7 @@ def _key(value: Any) -> str | None:
 _UNREAD = object()
 
 
-def _keys_as_text(reader: _Reader, table: str, columns: Columns) -> None:
+def _keys_as_text(reader: _Reader, table: str, columns: dict[str, Any]) -> None:
     for name in _KEYS[table]:
         cells = columns.get(name)
         if cells is None:
@@ -1047,7 +1051,7 @@ def _keys_row_by_row(reader: _Reader, table: str, name: str, cells: Sequence[Any
     return keyed
 
 
-def _groups(columns: Columns, count: int, *keys: str) -> dict[tuple[Any, ...], Sequence[int]]:
+def _groups(columns: Cells, count: int, *keys: str) -> dict[tuple[Any, ...], Sequence[int]]:
     """The rows of each key, in a few bytes each however many.
 
     A `range` while they run together, as an export sorted by key result has them, else
@@ -1418,7 +1422,7 @@ def _misplaced(reader: _Reader, measure: Any, table: str, rows: Sequence[int], k
         reader.add(table, row, "key_result_id", f"a {measure.kind.value} key result has no {table}")
 
 
-def _milestones(reader: _Reader, columns: Columns, rows: Sequence[int]) -> list[Milestone] | None:
+def _milestones(reader: _Reader, columns: Cells, rows: Sequence[int]) -> list[Milestone] | None:
     """The steps in `rows`, or None when a cell is bad (each problem is reported)."""
     before = reader.found
     steps = []
@@ -1464,7 +1468,7 @@ def _key_result_error(
 
 
 def _read_initiatives(
-    reader: _Reader, tables: Mapping[str, tuple[Columns, int]]
+    reader: _Reader, tables: Mapping[str, tuple[Cells, int]]
 ) -> dict[str, list[Initiative]]:
     columns, count = tables["initiatives"]
     key_result_ids = _key_result_ids(*tables["key_results"])
@@ -1516,7 +1520,7 @@ def _read_initiatives(
     return by_objective
 
 
-def _key_result_ids(columns: Columns, count: int) -> dict[str, set[str]]:
+def _key_result_ids(columns: Cells, count: int) -> dict[str, set[str]]:
     """Each objective's key-result ids, as the key_results table gives them."""
     ids: dict[str, set[str]] = {}
     owners = columns.get("objective_id", [None] * count)
@@ -1633,7 +1637,7 @@ class _Link:
     key_result_id: str | None
 
 
-def _read_alignments(reader: _Reader, table: tuple[Columns, int]) -> dict[str, list[_Link]]:
+def _read_alignments(reader: _Reader, table: tuple[Cells, int]) -> dict[str, list[_Link]]:
     """The alignments rows by objective id, each (objective, parent) pair once."""
     columns, count = table
     links: dict[str, list[_Link]] = {}
@@ -1912,6 +1916,12 @@ def from_frames(
     }
     reader = _reader(confidence_scale, date_format, link_objectives_by, extra_columns)
     renames = _renames(columns)
+    if link_objectives_by == "id" and confidence_scale is None and _typed_frames(given):
+        from okrkpi._edges.columnar.reading import read_typed_frames  # noqa: PLC0415 - a cycle
+
+        document = read_typed_frames(given, renames, extra_columns, date_format)
+        if document is not None:
+            return document
     tables = {}
     for name, data in given.items():
         cells, count = _as_columns(name, data)
@@ -1925,6 +1935,14 @@ def from_frames(
             given=not (isinstance(data, tuple) and not data),  # the default: not passed
         )
     return _document(reader, tables, link_objectives_by)
+
+
+def _typed_frames(given: Mapping[str, Any]) -> bool:
+    """Whether no table is given as rows: then each may be a frame, its columns read whole."""
+    return not any(
+        isinstance(data, Mapping | str | bytes) or (isinstance(data, Sequence) and data)
+        for data in given.values()
+    )
 
 
 def _reader(
@@ -2093,7 +2111,7 @@ def _known_columns(
         )
         return {}, 0
     ours = TABLES[table]
-    kept: Columns = {}
+    kept: dict[str, Any] = {}
     unknown = []
     for name, cells in zip(renamed, columns.values(), strict=True):
         if name in ours:

@@ -91,6 +91,10 @@ def a_or_an(name: str) -> str:
 
 def sequence_of(kind: type[T], path: str, value: object) -> tuple[T, ...]:
     """`value` as a tuple of `kind`, each item checked and named by its position."""
+    if value.__class__ is tuple or value.__class__ is list:
+        items = tuple(value)
+        if set(map(type, items)) <= {kind}:  # the common case, checked without a loop
+            return items
     if isinstance(value, str | bytes | Mapping | kind) or not isinstance(value, Iterable):
         raise ValidationError.field(path, value, f"a sequence of {kind.__name__}")
     items = tuple(value)

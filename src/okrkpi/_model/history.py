@@ -293,6 +293,26 @@ class History(Sequence[ItemT], Generic[ItemT]):
         self._length = len(values)
         self._types = (_FLOATS if values else _NONE) if floats else None
 
+    @classmethod
+    def _of_checked_days(cls, values: array[float], days: array[int], owner: str) -> Self:
+        """A history of finite floats on plausible plain days, already in the order kept.
+
+        For a reader that checked whole columns at once (finite numbers, plausible days,
+        sorted stably by day): nothing is looked at again, item by item.
+        """
+        history = object.__new__(cls)
+        history._owner = owner
+        history._values = values
+        history._moments = None
+        history._keys = days
+        history._unit = DAY
+        history._extras = None
+        history._aware = None
+        history._days = None
+        history._length = len(values)
+        history._types = _FLOATS if values else _NONE
+        return history
+
     def _columns_path(self) -> str:
         return type(self).__name__
 
@@ -407,6 +427,15 @@ class History(Sequence[ItemT], Generic[ItemT]):
         # Out of order, or a plain date among datetimes: index everything again.
         items: list[Any] = [*self, item]
         return type(self)(items, owner=self._owner)
+
+    def _value_bounds(self) -> tuple[Any, Any] | None:
+        """The least and the greatest value, or None without an item: no tuple is made."""
+        if not self._length:
+            return None
+        values = self._values
+        if len(values) != self._length:  # columns shared with a longer version
+            values = values[: self._length]
+        return min(values), max(values)
 
     def _value_types(self) -> frozenset[type]:
         if self._types is None:

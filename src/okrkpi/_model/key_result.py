@@ -164,17 +164,17 @@ class Metric:
         score is ever infinite).
         """
         _reject_bools(owner, history, "a number for a metric key result", first)
-        values = history.values
-        if not values:
+        bounds = history._value_bounds()
+        if bounds is None:
             return
         span = self.target - self.start
         low, high = min(self.start, self.target), max(self.start, self.target)
         # Values within a span of the range cannot overflow (unless the span is so large
         # that twice it does): only look closer when one is far outside.
-        near = low - abs(span) <= min(values) and max(values) <= high + abs(span)
+        near = low - abs(span) <= bounds[0] and bounds[1] <= high + abs(span)
         if near and abs(span) <= _HALF_MAX:
             return
-        for position, value in enumerate(values):
+        for position, value in enumerate(history.values):
             if not math.isfinite((value - self.start) / span):
                 raise ValidationError.field(
                     _value_path(owner, first + position),

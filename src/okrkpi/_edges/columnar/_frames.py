@@ -56,6 +56,7 @@ class Inputs:
         given: Mapping[str, Any],
         renames: Mapping[str, Mapping[str, str]],
         extra_columns: str = "error",
+        caller: str = "score_frames",
     ) -> None:
         nw = narwhals()
         self.frames: dict[str, Any] = {}
@@ -75,7 +76,7 @@ class Inputs:
                 ours,
                 extra_columns,
                 given=not (isinstance(data, tuple) and not data),  # `()`: not passed
-                caller="score_frames",
+                caller=caller,
             )
             if frame is None:
                 continue

@@ -1077,15 +1077,20 @@ def _day_name(column: str) -> str:
 
 
 def check_tables(
-    nw: Any, inputs: Inputs, frames: Mapping[str, Any], problems: Problems | None = None
+    nw: Any,
+    inputs: Inputs,
+    frames: Mapping[str, Any],
+    problems: Problems | None = None,
+    *,
+    tree: bool = True,
 ) -> None:
     """The rules `from_frames` and `AlignmentTree` check, over whole columns.
 
     Required cells, links to objectives, unique ids, known kinds, each kind's cells and
     check-in values, milestones and plans of the right key results, cycles, weights >= 0,
     plausible dates (with `problems`, the cells `prepared_columns` found of a wrong
-    type), then unknown parents. Raises every problem found, in from_frames' order and
-    words.
+    type), then (with `tree`) unknown parents and loops, as `AlignmentTree` refuses
+    them. Raises every problem found, in from_frames' order and words.
     """
     problems = Problems() if problems is None else problems
     _required_cells(nw, frames, problems)
@@ -1119,18 +1124,7 @@ def check_tables(
     self_aligned = with_group_value(nw, objectives, nw.col(ROW).min(), ("id",), "first_row").filter(
         (nw.col("parent_id") == nw.col("id")) & (nw.col(ROW) == nw.col("first_row"))
     )  # a repeated id's row is not read further
-    links = None
-    if "alignments" in frames:
-        weight = nw.col("weight")
-        links = (
-            frames["alignments"]
-            .filter(
-                ~nw.col("parent_id").is_null()
-                & (nw.col("parent_id") != nw.col("objective_id"))
-                & (weight.is_null() | (weight >= 0))
-            )
-            .select(nw.col("objective_id").alias("id"))
-        )
+    links = _linked_objectives(nw, frames["alignments"]) if "alignments" in frames else None
     # With alignments rows the model reads every link as its parents, and names none.
     for rows, column in (
         (
@@ -1155,7 +1149,8 @@ def check_tables(
     _zero_weights(nw, frames, problems)
     _initiative_rules(nw, frames, problems)
     problems.raise_any(nw, frames)
-    _tree_links(nw, frames)
+    if tree:
+        _tree_links(nw, frames)
 
 
 def _owner_rows(nw: Any, key_results: Any, *cells: str) -> Any:
@@ -2081,7 +2076,13 @@ def _cells(nw: Any, frames: Mapping[str, Any], problems: Problems) -> None:
                 problems,
                 {"alignments": "negative", "key_results": "model"}.get(table, "cell"),
             )
-    for table, column, day in (("check_ins", "at", "day"), ("plans", "at", "day")):
+    for table, column, day in (
+        ("check_ins", "at", "day"),
+        ("plans", "at", "day"),
+        ("objectives", "closed_on", _day_name("closed_on")),
+        ("objectives", "cycle_start", _day_name("cycle_start")),
+        ("objectives", "cycle_end", _day_name("cycle_end")),
+    ):
         if table in frames:
             outside = frames[table].filter(~_plausible(nw, day))
             _report(
@@ -2090,12 +2091,100 @@ def _cells(nw: Any, frames: Mapping[str, Any], problems: Problems) -> None:
                 outside,
                 column,
                 (column,),
-                lambda row: (
-                    f"expected a date between {EARLIEST.isoformat()} and "
-                    f"{LATEST.isoformat()}, got {describe(row['at'])}"
-                ),
+                _implausible(column),
                 problems,
             )
+    _first_links(nw, frames, problems)
+
+
+def _implausible(column: str) -> Callable[[dict[str, Any]], str]:
+    """The message of a day outside the plausible dates in `column`."""
+    return lambda row: (
+        f"expected a date between {EARLIEST.isoformat()} and {LATEST.isoformat()}, "
+        f"got {describe(row[column])}"
+    )
+
+
+def _first_links(nw: Any, frames: Mapping[str, Any], problems: Problems) -> None:
+    """An objectives row's link cells the model refuses when it reads its links.
+
+    A weight below 0, and a parent's key result without a parent. With alignments rows
+    the row's weight is its first link's (the model then names no column), and its key
+    result is read only beside a parent.
+    """
+    objectives = frames["objectives"]
+    negative = objectives.filter(nw.col("alignment_weight") < 0)
+    orphan = objectives.filter(
+        nw.col("parent_id").is_null() & ~nw.col("parent_key_result_id").is_null()
+    )
+    checks: list[tuple[Any, str | None, str, Callable[[dict[str, Any]], str]]] = [
+        (negative, "alignment_weight", "alignment_weight", _negative("alignment_weight"))
+    ]
+    if "alignments" in frames:
+        linked = _linked_objectives(nw, frames["alignments"])
+        checks = [
+            (negative.join(linked, on="id", how="anti"), *checks[0][1:]),
+            (negative.join(linked, on="id", how="semi"), None, *checks[0][2:]),
+        ]
+        orphan = orphan.join(linked, on="id", how="anti")
+        # Its parent left out with the weight, the key result it drives names no parent.
+        driving = negative.join(linked, on="id", how="semi").filter(
+            ~nw.col("parent_key_result_id").is_null()
+        )
+        alignments = frames["alignments"]
+
+        def not_a_parent(row: dict[str, Any]) -> str:
+            kept = _other_parents(nw, alignments, row["id"], row["parent_id"])
+            return f"expected one of its parents ({kept}), got {describe(row['parent_id'])}"
+
+        checks.append((driving, None, "parent_id", not_a_parent))
+    checks.append((orphan, "parent_id", "parent_id", lambda _: _PARENT_NEEDED))
+    for rows, column, cell, message in checks:
+        _report(
+            nw,
+            "objectives",
+            rows,
+            column,
+            ("id", cell),
+            message,
+            problems,
+            "model",
+            rank=-1,  # with the links, before the key results' weights
+        )
+
+
+def _readable_link(nw: Any) -> Any:
+    """An alignments row the model reads as a link: a parent, not itself, a weight >= 0."""
+    weight = nw.col("weight")
+    return (
+        ~nw.col("parent_id").is_null()
+        & (nw.col("parent_id") != nw.col("objective_id"))
+        & (weight.is_null() | (weight >= 0))
+    )
+
+
+def _linked_objectives(nw: Any, alignments: Any) -> Any:
+    """The objectives (`id`) with an alignments row the model reads as a link."""
+    return alignments.filter(_readable_link(nw)).select(nw.col("objective_id").alias("id"))
+
+
+def _other_parents(nw: Any, alignments: Any, objective_id: str, first_parent: str) -> str:
+    """The parents an objective's alignments rows give it besides `first_parent`, quoted."""
+    rows = (
+        alignments.filter(
+            (nw.col("objective_id") == objective_id)
+            & (nw.col("parent_id") != first_parent)
+            & _readable_link(nw)
+        )
+        .sort(ROW)
+        .select("parent_id")
+        .collect()
+    )
+    names = dict.fromkeys(rows.get_column("parent_id").to_list())
+    return ", ".join(repr(name) for name in names) or "none"
+
+
+_PARENT_NEEDED = "expected a parent id with parent_key_result_id, got None"
 
 
 def _plausible(nw: Any, day: str) -> Any:
@@ -2392,7 +2481,10 @@ def _cycles(nw: Any, objectives: Any, problems: Problems) -> None:
     The distinct names (and dates, kinds and fiscal months) are read in Python with the
     model's own `Cycle`, one small query each; the rows of the refused ones are reported.
     """
-    name, first, last = nw.col("cycle"), nw.col("cycle_start"), nw.col("cycle_end")
+    name = nw.col("cycle")
+    # A date outside the plausible ones is refused as a cell (`_cells`): then empty here.
+    has_first = ~nw.col("cycle_start").is_null() & _plausible(nw, "cycle_first")
+    has_last = ~nw.col("cycle_end").is_null() & _plausible(nw, "cycle_last")
     month = nw.col("cycle_fiscal_start_month")
     _report(
         nw,
@@ -2406,18 +2498,21 @@ def _cycles(nw: Any, objectives: Any, problems: Problems) -> None:
     _report(
         nw,
         "objectives",
-        objectives.filter(name.is_null() & (~first.is_null() | ~last.is_null())),
+        objectives.filter(name.is_null() & (has_first | has_last)),
         "cycle",
         (),
         lambda _: "a cycle's name is required with cycle_start",
         problems,
         "cycle",
     )
-    for column, given, other in (("cycle_end", first, last), ("cycle_start", last, first)):
+    for column, given, other in (
+        ("cycle_end", has_first, has_last),
+        ("cycle_start", has_last, has_first),
+    ):
         _report(
             nw,
             "objectives",
-            objectives.filter(~name.is_null() & ~given.is_null() & other.is_null()),
+            objectives.filter(~name.is_null() & given & ~other),
             column,
             (),
             lambda _: "a value is required: a custom cycle has two dates",
@@ -2425,8 +2520,8 @@ def _cycles(nw: Any, objectives: Any, problems: Problems) -> None:
             "cycle",
         )
     whole = nw.when(month == month.round(0)).then(month).otherwise(nw.lit(None, dtype=nw.Float64))
-    named = objectives.filter(~name.is_null() & first.is_null() & last.is_null())
-    dated = objectives.filter(~name.is_null() & ~first.is_null() & ~last.is_null())
+    named = objectives.filter(~name.is_null() & ~has_first & ~has_last)
+    dated = objectives.filter(~name.is_null() & has_first & has_last)
     for rows, columns in (
         (named, ("cycle", "month")),
         (dated, ("cycle", "cycle_first", "cycle_last", "cycle_kind", "month")),

@@ -1,0 +1,382 @@
+"""`from_frames` for typed frames: whole columns checked at once, then the model built once.
+
+When every column of the tables is of the type it holds (text as strings, numbers,
+booleans, days as dates), the cells need no reading one by one: `check_tables` checks
+them with expressions, as `score_frames` does, and reports each problem in the words
+and order of the cell-by-cell reader. The model is then built from the checked
+columns: a history from each key result's run of the check-ins sorted by the frame
+library, every value object through its own constructor.
+
+Tables of Python objects, text dates, date-times, rated confidences, KPIs, links by
+title or lazy frames are read cell by cell, as before (`read_typed_frames` gives None).
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from datetime import date
+from typing import Any
+
+from okrkpi._edges._collector import collector_paused
+from okrkpi._edges.columnar._frames import ROW, Inputs, _absent, narwhals
+from okrkpi._edges.columnar.validation import (
+    _is_null_type,
+    _type_of,
+    cell_readers,
+    check_tables,
+    prepared_columns,
+)
+from okrkpi._edges.serde import Document
+from okrkpi._edges.tables import (
+    TABLES,
+    _cycle,
+    _frame_cells,
+    _groups,
+    _measure,
+    _member,
+    _milestones,
+    _read_alignments,
+    _read_initiatives,
+    _Reader,
+    _with_links,
+)
+from okrkpi._errors import ValidationError
+from okrkpi._model.confidence import ConfidenceRating
+from okrkpi._model.history import CheckIns
+from okrkpi._model.key_result import Binary, KeyResult, Metric
+from okrkpi._model.objective import Commitment, Level, Objective
+from okrkpi._model.plan import PlannedValue
+
+__all__ = ["read_typed_frames"]
+
+_READ = ("objectives", "alignments", "key_results", "check_ins", "milestones", "plans")
+# The tables the whole-column checks read: these three must be given as frames.
+_REQUIRED = ("objectives", "key_results", "check_ins")
+_ORDINAL_OF_EPOCH = date(1970, 1, 1).toordinal()
+_DAYS_PER_OWNER = 1 << 22  # above the ordinal of the latest plausible day
+
+
+def read_typed_frames(
+    given: Mapping[str, Any],
+    renames: Mapping[str, Mapping[str, str]],
+    extra_columns: str,
+    date_format: str | None = None,
+) -> Document | None:
+    """The document typed eager frames hold, checked by whole columns; None if not typed.
+
+    Raises what `from_frames` raises for the same tables. None leaves the tables to the
+    cell-by-cell reader: a table that is not a typed eager frame, or KPIs.
+    """
+    nw = narwhals()
+    if not _all_typed(nw, given, renames):
+        return None
+    tables = {name: data for name, data in given.items() if name in (*_READ, "initiatives")}
+    inputs = Inputs(tables, renames, extra_columns, caller="from_frames")
+    frames, found = prepared_columns(nw, inputs, True, cell_readers(None, date_format))
+    eager = {name: frame.collect() for name, frame in frames.items()}
+    check_tables(
+        nw, inputs, {name: frame.lazy() for name, frame in eager.items()}, found, tree=False
+    )
+    with collector_paused():
+        try:
+            return _built(nw, eager)
+        except ValidationError:  # a rule the whole-column checks missed: read cell by cell
+            return None
+
+
+def _all_typed(nw: Any, given: Mapping[str, Any], renames: Mapping[str, Mapping[str, str]]) -> bool:
+    """Whether every table given is an eager frame whose columns need no cell reading."""
+    if not all(_absent(given[name]) for name in ("kpis", "measurements")):
+        return False
+    if any(_absent(given[name]) for name in _REQUIRED):
+        return False
+    for table, data in given.items():
+        if table in ("kpis", "measurements") or _absent(data):
+            continue
+        try:
+            frame = nw.from_native(data, eager_only=True)
+        except (TypeError, ValueError):
+            return False
+        ours = renames.get(table, {})
+        for name, dtype in frame.schema.items():
+            column = ours.get(str(name), str(name))
+            if column in TABLES[table] and not _native(nw, table, column, dtype):
+                return False
+    return True
+
+
+def _native(nw: Any, table: str, column: str, dtype: Any) -> bool:
+    """Whether the checked column holds what the model keeps.
+
+    A check-in's moment must be a date: the engine keeps a date-time as its day and
+    instant, where the model keeps it with its zone. A day column of date-times is left
+    to the cell-by-cell reader, which reads a midnight as its day. Any other column is
+    read by `prepared_columns`, by expressions or else with the reader's own functions.
+    """
+    if _is_null_type(dtype):
+        return True
+    kind = _type_of(table, column)
+    if kind == "moment":
+        return bool(dtype == nw.Date)
+    return not (kind == "day" and dtype == nw.Datetime)
+
+
+class _CheckedColumns(Mapping[str, Sequence[Any]]):
+    """A checked table's columns, each read into Python when first asked for.
+
+    A long column of repeated cells (ids, kinds, days) is read once per distinct cell,
+    then shared by code: at 300,000 key results, one `str` per row of `kind` would cost
+    more than the key results' own text.
+    """
+
+    def __init__(self, frame: Any) -> None:
+        self._frame = frame
+        self._read: dict[str, Sequence[Any]] = {}
+
+    def __getitem__(self, name: str) -> Sequence[Any]:
+        cells = self._read.get(name)
+        if cells is None:
+            if name not in self._frame.columns:
+                raise KeyError(name)
+            cells = self._read[name] = _frame_cells(self._frame.get_column(name))
+        return cells
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._frame.columns)
+
+    def __len__(self) -> int:
+        return len(self._frame.columns)
+
+
+def _built(nw: Any, frames: Mapping[str, Any]) -> Document:
+    reader = _Reader()
+    # Check-ins are read by `_Runs`, a few whole columns at a time.
+    tables = {
+        name: (_CheckedColumns(frames[name]), len(frames[name])) if name in frames else ({}, 0)
+        for name in (*_READ, "initiatives")
+        if name != "check_ins"
+    }
+    key_results = _key_results(nw, reader, frames, tables)
+    initiatives = _read_initiatives(reader, tables) if "initiatives" in frames else {}
+    objectives = _objectives(reader, tables, key_results, initiatives)
+    if reader.found:  # a rule the whole-column checks missed: read cell by cell
+        raise ValidationError(*reader.problems)
+    return Document(tuple(objectives), ())
+
+
+class _Runs:
+    """Each key result's check-ins: one run of columns, sorted by key result, day and row."""
+
+    def __init__(self, nw: Any, check_ins: Any, key_results: Any) -> None:
+        # The checked tables have every column: an empty one where the table had none.
+        note = nw.col("note")
+        extra = ~nw.col("confidence").is_null() | (~note.is_null() & (note != ""))
+        owners = key_results.select(
+            nw.col(ROW).alias("owner_row"), "objective_id", nw.col("id").alias("key_result_id")
+        )
+        # Sorted on whole numbers, not on two columns of text: a few times faster.
+        day = (nw.col("day") + _ORDINAL_OF_EPOCH).cast(nw.Int64)
+        ordered = (
+            check_ins.join(owners, on=["objective_id", "key_result_id"], how="inner")
+            .with_columns(
+                (nw.col("owner_row").cast(nw.Int64) * _DAYS_PER_OWNER + day).alias("order"),
+                day.alias("day"),
+                extra.alias("extra"),
+            )
+            .sort("order", ROW)
+        )
+        spans = (
+            ordered.group_by("owner_row")
+            .agg(nw.len().alias("count"), nw.col("extra").any())
+            .sort("owner_row")
+        )
+        count = len(key_results)
+        self.first: list[int | None] = [None] * count
+        self.count: list[int] = [0] * count
+        self.extra: list[bool] = [False] * count
+        first = 0
+        for owner, length, has_extra in zip(
+            spans.get_column("owner_row").to_list(),
+            spans.get_column("count").to_list(),
+            spans.get_column("extra").to_list(),
+            strict=True,
+        ):
+            self.first[owner], self.count[owner], self.extra[owner] = first, length, has_extra
+            first += length
+        self.values = _machine_words(ordered.get_column("value"), "d")
+        self.days = _machine_words(ordered.get_column("day"), "i")
+        self._ordered = ordered
+
+    def history(self, first: int, count: int, key_result_id: str, measure: Any) -> CheckIns:
+        """The check-ins of a run with confidences or notes, or of a binary key result."""
+        stop = first + count
+        values: list[Any] = list(self.values[first:stop])
+        if isinstance(measure, Binary):  # done or not
+            values = [bool(value) if value in (0, 1) else value for value in values]
+        rows = self._ordered[first:stop]
+        confidences = [
+            None if cell is None else ConfidenceRating(cell)
+            for cell in rows.get_column("confidence").to_list()
+        ]
+        notes = [cell or "" for cell in rows.get_column("note").to_list()]
+        return CheckIns.from_columns(
+            values,
+            [date.fromordinal(day) for day in self.days[first:stop]],
+            confidences=confidences,
+            notes=notes,
+            owner=key_result_id,
+        )
+
+
+def _machine_words(series: Any, typecode: str) -> array[Any]:
+    """A column of numbers as an `array`, through numpy's buffer where numpy is installed."""
+    try:
+        import numpy as np  # noqa: PLC0415 - optional: a faster copy, not a requirement
+    except ImportError:  # polars alone does not bring it
+        return array(typecode, series.to_list())
+    words = array(typecode)
+    words.frombytes(series.to_numpy().astype(np.dtype(typecode)).tobytes())
+    return words
+
+
+def _key_results(
+    nw: Any,
+    reader: _Reader,
+    frames: Mapping[str, Any],
+    tables: Mapping[str, tuple[Mapping[str, Sequence[Any]], int]],
+) -> dict[str, list[KeyResult]]:
+    columns, _ = tables["key_results"]
+    runs = _Runs(nw, frames["check_ins"], frames["key_results"])
+    steps = _groups(*tables["milestones"], "objective_id", "key_result_id")
+    plans = _groups(*tables["plans"], "objective_id", "key_result_id")
+    plan_days, plan_values = (tables["plans"][0].get(name, []) for name in ("at", "value"))
+    values, days = runs.values, runs.days
+    by_objective: dict[str, list[KeyResult]] = {}
+    rows = zip(*(columns[name] for name in _KEY_RESULT_CELLS), runs.first, runs.count, strict=True)
+    for row, (owner, key_result_id, title, kind, start, target, unit, weight, *rest) in enumerate(
+        rows
+    ):
+        accountable, source, first, count = rest
+        key = (owner, key_result_id)
+        plan: Any = ()
+        if plans and key in plans:
+            plan = [PlannedValue(plan_days[r], plan_values[r]) for r in plans[key]]
+        if kind == "metric" or kind.lower() == "metric":
+            measure: Any = Metric(start, target, unit=unit, plan=plan)
+        else:
+            extra: dict[str, Any] = {"plan": plan} if plan else {}
+            if steps and key in steps:
+                extra["milestones"] = _milestones(reader, tables["milestones"][0], steps[key])
+            measure = _measure(reader, _cells(columns, row), row, extra)
+        if first is None:
+            history = CheckIns._of_checked_days(array("d"), array("i"), key_result_id)
+        elif runs.extra[row] or isinstance(measure, Binary):
+            history = runs.history(first, count, key_result_id, measure)
+        else:
+            stop = first + count
+            history = CheckIns._of_checked_days(values[first:stop], days[first:stop], key_result_id)
+        key_result = KeyResult(
+            title,
+            measure,
+            weight=1.0 if weight is None else weight,
+            id=key_result_id,
+            check_ins=history,
+            owner=accountable,
+            source_kpi=source,
+        )
+        found = by_objective.get(owner)
+        if found is None:
+            by_objective[owner] = [key_result]
+        else:
+            found.append(key_result)
+    return by_objective
+
+
+_KEY_RESULT_CELLS = (
+    "objective_id",
+    "id",
+    "title",
+    "kind",
+    "start",
+    "target",
+    "unit",
+    "weight",
+    "owner",
+    "source_kpi",
+)
+
+
+def _cells(columns: Mapping[str, Sequence[Any]], row: int) -> Callable[..., Any]:
+    """One row's checked cells, as the reader's `cell(column, read)` gives them."""
+
+    def cell(column: str, read: Callable[[Any], Any], required: bool = False) -> Any:
+        value = columns[column][row]
+        return None if value is None else read(value)
+
+    return cell
+
+
+def _objectives(
+    reader: _Reader,
+    tables: Mapping[str, tuple[Mapping[str, Sequence[Any]], int]],
+    key_results: Mapping[str, list[KeyResult]],
+    initiatives: Mapping[str, list[Any]],
+) -> list[Objective]:
+    columns, _ = tables["objectives"]
+    links_of = _read_alignments(reader, tables["alignments"])
+    members: dict[tuple[Any, str], Any] = {}  # a few words, each read once
+    cycles: dict[tuple[Any, ...], Any] = {}
+    built = []
+    rows = zip(
+        *(columns[name] for name in _OBJECTIVE_CELLS),
+        zip(*(columns[name] for name in _CYCLE_CELLS), strict=True),
+        strict=True,
+    )
+    for row, (objective_id, title, parent, driven, carried, *rest) in enumerate(rows):
+        owner, commitment, level, weight, closed_on, cycle_cells = rest
+        fields: dict[str, Any] = {
+            "parent_id": parent,
+            "parent_key_result_id": driven,
+            "carried_over_from": carried,
+            "owner": owner,
+            "closed_on": closed_on,
+        }
+        for name, word, kind in (("commitment", commitment, Commitment), ("level", level, Level)):
+            if word is not None:
+                if (kind, word) not in members:
+                    members[kind, word] = _member(kind)(word)
+                fields[name] = members[kind, word]
+        if weight is not None:
+            fields["alignment_weight"] = weight
+        if cycle_cells not in cycles:
+            cycles[cycle_cells] = _cycle(reader, "objectives", _cells(columns, row), row, "cycle")
+        fields["cycle"] = cycles[cycle_cells]
+        links = links_of.get(objective_id)
+        if links is not None:
+            _with_links(reader, row, fields, links)
+        built.append(
+            Objective(
+                title,
+                key_results.get(objective_id, ()),
+                id=objective_id,
+                initiatives=initiatives.get(objective_id, ()),
+                **fields,
+            )
+        )
+    return built
+
+
+_OBJECTIVE_CELLS = (
+    "id",
+    "title",
+    "parent_id",
+    "parent_key_result_id",
+    "carried_over_from",
+    "owner",
+    "commitment",
+    "level",
+    "alignment_weight",
+    "closed_on",
+)
+_CYCLE_CELLS = ("cycle", "cycle_start", "cycle_end", "cycle_kind", "cycle_fiscal_start_month")

@@ -1,0 +1,259 @@
+"""from_frames on typed frames: checked by whole columns, then built, as the cells read."""
+
+from __future__ import annotations
+
+import sys
+from array import array
+from datetime import date, datetime
+
+import narwhals.stable.v2 as nw
+import polars as pl
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from helpers import Q3, from_frames_cell_by_cell
+from okrkpi import Initiative, KeyResult, Objective, ValidationError, Zone
+from okrkpi._edges import tables as cell_reader
+from okrkpi._model.history import CheckIns
+from okrkpi.serde import Document
+from okrkpi.tables import from_frames, to_frames
+from okrkpi.testing import objectives
+
+SCORED = ("objectives", "alignments", "key_results", "check_ins", "milestones", "plans")
+
+
+def refuse_cell_by_cell(monkeypatch):
+    def refuse(*arguments):
+        raise AssertionError("the tables were read cell by cell")
+
+    monkeypatch.setattr(cell_reader, "_document", refuse)
+
+
+@pytest.fixture
+def typed_only(monkeypatch):
+    """Fail a test whose tables reach the cell-by-cell reader."""
+    refuse_cell_by_cell(monkeypatch)
+
+
+def dated_kinds() -> Document:
+    """Every kind of key result checked in on days, links to several parents, initiatives."""
+    key_results = [
+        KeyResult.metric(
+            "Revenue", start=0, target=100, id="revenue", plan=[(date(2026, 8, 31), 20)]
+        )
+        .check_in(10, at=date(2026, 7, 10), confidence=7, note="slow start")
+        .check_in(30, at=date(2026, 8, 3))
+        .check_in(25, at=date(2026, 7, 20)),
+        KeyResult.metric("Churn", start=9, target=3, id="churn", weight=2).check_in(
+            5, at=date(2026, 7, 31)
+        ),
+        KeyResult.binary("Launch", id="launch").check_in(True, at=date(2026, 8, 1)),
+        KeyResult.threshold("Uptime", threshold=99.5, inclusive=True, id="uptime").check_in(
+            99.9, at=date(2026, 7, 2)
+        ),
+        KeyResult.milestones("Ship", milestones=["design", ("beta", 2.0), "ga"], id="ship").reach(
+            "beta", at=date(2026, 8, 2)
+        ),
+        KeyResult.zoned("Hires", baseline=0, stretch=10, commit=2, target=6, id="hires").check_in(
+            7, at=date(2026, 8, 4)
+        ),
+        KeyResult.ordinal("Brand", target="Two articles", id="brand").check_in(
+            Zone.COMMIT, at=date(2026, 8, 5)
+        ),
+        KeyResult.metric("Unmeasured", start=0, target=1, id="unmeasured", owner=" Ann "),
+    ]
+    grow = Objective(
+        " Grow ",
+        key_results,
+        id="grow",
+        owner="ceo",
+        level="company",
+        commitment="committed",
+        cycle=Q3,
+        closed_on=date(2026, 10, 2),
+        initiatives=[
+            Initiative("Referrals", status="in_progress", progress=0.5, key_result_ids=["revenue"])
+        ],
+    )
+    sell = Objective(
+        "Sell",
+        [KeyResult.binary("Deal", id="deal")],
+        id="sell",
+        parent_id="grow",
+        parent_key_result_id="revenue",
+        cycle="FY2027",
+        alignment_weight=2,
+    )
+    shared = Objective(
+        "Shared",
+        [
+            KeyResult.metric("Leads", start=0, target=10, id="leads").check_in(
+                4, at=date(2026, 8, 1)
+            )
+        ],
+        id="shared",
+        parents={"grow": 0.5, "sell": 1.5},
+        parent_key_results={"sell": "deal"},
+        carried_over_from="old",
+    )
+    old = Objective("Old", [KeyResult.binary("Done", id="done")], id="old")
+    return Document((grow, sell, shared, old))
+
+
+def scored_tables(document: Document, backend: str) -> dict:
+    frames = to_frames(document, backend=backend)
+    return {name: frames[name] for name in (*SCORED, "initiatives")}
+
+
+@pytest.mark.parametrize("backend", ["polars", "pyarrow"])
+def test_typed_frames_are_built_without_reading_a_cell_alone(backend, typed_only):
+    document = dated_kinds()
+    assert from_frames(**scored_tables(document, backend)) == document
+
+
+def test_a_check_ins_rows_in_any_order_make_one_history():
+    document = dated_kinds()
+    frames = scored_tables(document, "polars")
+    frames["check_ins"] = frames["check_ins"].reverse()
+    assert from_frames(**frames) == document
+
+
+def test_a_table_without_check_ins_builds_key_results_without_history(typed_only):
+    frames = scored_tables(dated_kinds(), "polars")
+    frames["check_ins"] = frames["check_ins"].clear()
+    built = from_frames(**frames)
+    key_results = [kr for objective in built.objectives for kr in objective.key_results]
+    assert len(key_results) == 11
+    assert not any(kr.check_ins for kr in key_results)
+
+
+def test_text_confidences_are_read_as_the_cells_read_them(monkeypatch):
+    frames = scored_tables(dated_kinds(), "polars")
+    # Text, as a database keeps it (schema_sql): "7", and a rating below one point.
+    frames["check_ins"] = frames["check_ins"].with_columns(
+        pl.when(pl.col("value") == 30.0)
+        .then(pl.lit("0.5/10"))
+        .otherwise(pl.col("confidence").cast(pl.String))
+        .alias("confidence")
+    )
+    expected = from_frames_cell_by_cell(**frames)
+    refuse_cell_by_cell(monkeypatch)
+    built = from_frames(**frames)
+    assert built == expected
+    revenue = built.objectives[0].key_results[0].check_ins
+    assert [c.confidence and c.confidence.value for c in revenue] == [7.0, None, 0.5]
+
+
+def test_text_days_are_read_with_date_format(monkeypatch):
+    frames = scored_tables(dated_kinds(), "polars")
+    frames["objectives"] = frames["objectives"].with_columns(
+        pl.col("closed_on").dt.strftime("%m/%d/%Y")
+    )
+    expected = from_frames_cell_by_cell(**frames, date_format="%m/%d/%Y")
+    refuse_cell_by_cell(monkeypatch)
+    built = from_frames(**frames, date_format="%m/%d/%Y")
+    assert built == expected == dated_kinds()
+
+
+def test_date_times_are_read_cell_by_cell_with_their_time():
+    moment = datetime(2026, 8, 3, 9, 30)
+    document = Document(
+        (Objective("Grow", [KeyResult.binary("Launch", id="launch").check_in(True, at=moment)]),)
+    )
+    frames = scored_tables(document, "polars")
+    assert frames["check_ins"].schema["at"] == pl.Datetime("us")
+    assert from_frames(**frames) == document
+
+
+def test_a_bad_cell_of_a_typed_frame_is_named_as_the_cells_name_it(typed_only):
+    frames = scored_tables(dated_kinds(), "polars")
+    frames["objectives"] = frames["objectives"].with_columns(
+        pl.when(pl.col("id") == "sell")
+        .then(pl.lit(date(1850, 1, 1)))
+        .otherwise("closed_on")
+        .alias("closed_on"),
+        pl.when(pl.col("id") == "old")
+        .then(-1.0)
+        .otherwise("alignment_weight")
+        .alias("alignment_weight"),
+    )
+    with pytest.raises(ValidationError) as raised:
+        from_frames(**frames)
+    assert [str(problem) for problem in raised.value.problems] == [
+        (
+            "objectives[row 1].closed_on: expected a date between 1900-01-01 and 2199-12-31, "
+            "got datetime.date(1850, 1, 1)"
+        ),
+        "objectives[row 3].alignment_weight: expected a number >= 0, got -1.0",
+    ]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(objectives(), max_size=4, unique_by=lambda o: o.id),
+    st.sampled_from(["polars", "pyarrow"]),
+)
+def test_any_document_of_typed_frames_reads_as_the_cells_read(items, backend):
+    document = Document(tuple(items))
+    frames = scored_tables(document, backend)
+    assert from_frames_cell_by_cell(**frames) == document
+    days = pl.from_arrow(frames["check_ins"]) if backend == "pyarrow" else frames["check_ins"]
+    with pytest.MonkeyPatch.context() as patch:
+        if days.schema["at"] in (pl.Date, pl.Null):  # no time of day: read by whole columns
+            refuse_cell_by_cell(patch)
+        assert from_frames(**frames) == document
+
+
+def test_a_history_of_checked_days_equals_one_read_from_columns():
+    days = [date(2026, 7, 1), date(2026, 7, 1), date(2026, 8, 2)]
+    checked = CheckIns._of_checked_days(
+        array("d", [1.0, 2.0, 3.5]), array("i", [day.toordinal() for day in days]), "k"
+    )
+    assert checked == CheckIns.from_columns([1.0, 2.0, 3.5], days, owner="k")
+    assert checked.latest_value(date(2026, 7, 1)) == 2.0
+    empty = CheckIns._of_checked_days(array("d"), array("i"), "k")
+    assert empty == CheckIns()
+    assert not empty
+
+
+def test_columns_become_machine_words_without_numpy(monkeypatch):
+    from okrkpi._edges.columnar.reading import _machine_words
+
+    series = nw.from_native(pl.Series("value", [1.5, -2.0]), series_only=True)
+    with_numpy = _machine_words(series, "d")
+    monkeypatch.setitem(sys.modules, "numpy", None)  # import numpy now raises ImportError
+    assert _machine_words(series, "d") == with_numpy == array("d", [1.5, -2.0])
+
+
+def test_a_lazy_frame_is_refused_as_before():
+    frames = scored_tables(dated_kinds(), "polars")
+    frames["objectives"] = frames["objectives"].lazy()
+    with pytest.raises(ValidationError, match="objectives: expected a data frame narwhals"):
+        from_frames(**frames)
+
+
+@pytest.mark.parametrize(
+    ("column", "cell"),
+    [("target", 0.0), ("cycle_kind", "galaxy")],  # a model's check, then a cell's
+)
+def test_a_rule_the_column_checks_missed_is_reported_as_the_cells_report_it(
+    monkeypatch, column, cell
+):
+    # The model is built through its own checks: were a whole-column check missing, the
+    # tables are read again cell by cell and refused in that reader's words.
+    from okrkpi._edges.columnar import reading
+
+    frames = scored_tables(dated_kinds(), "polars")
+    table = "key_results" if column == "target" else "objectives"
+    first_row = pl.int_range(pl.len()) == 0
+    frames[table] = frames[table].with_columns(
+        pl.when(first_row).then(pl.lit(cell)).otherwise(pl.col(column)).alias(column)
+    )
+    with pytest.raises(ValidationError) as expected:
+        from_frames_cell_by_cell(**frames)
+    monkeypatch.setattr(reading, "check_tables", lambda *arguments, **options: None)
+    with pytest.raises(ValidationError) as raised:
+        from_frames(**frames)
+    assert raised.value.problems == expected.value.problems
+    assert raised.value.problems[0].path.startswith(f"{table}[row 0]")
