@@ -1124,3 +1124,101 @@ def test_an_objective_aligned_to_itself_beside_alignments_rows_is_named_as_the_m
         "ValidationError",
         ["objectives[row 0]: aligned to itself ('o0')"],
     )
+
+
+# Cases a review found where the whole-column checks and the cell reader differed.
+REFERRALS = pl.DataFrame(
+    {"objective_id": ["co"], "id": ["referrals"], "title": ["Referrals"], "key_result_ids": ["rev"]}
+)
+
+
+def _with(table, column, value, dtype=None, row=0):
+    frame = RICH[table]
+    if column not in frame.columns:
+        frame = frame.with_columns(pl.lit(None, dtype=dtype or pl.Float64).alias(column))
+    return {**RICH, table: set_cell(frame, row, column, value, dtype)}
+
+
+REVIEWED = {
+    "a link cell of an initiative that is not text": (
+        {**RICH, "initiatives": REFERRALS.with_columns(pl.lit(value=True).alias("objective_id"))},
+        ["initiatives[row 0].objective_id: expected text, got True"],
+    ),
+    "an infinite fiscal month": (
+        _with("objectives", "cycle_fiscal_start_month", math.inf),
+        ["objectives[row 0].cycle_fiscal_start_month: expected a finite number, got inf"],
+    ),
+    "a weight of -inf, refused once": (
+        _with("key_results", "weight", -math.inf),
+        ["key_results[row 0].weight: expected a finite number, got -inf"],
+    ),
+    "an objective's weight of -inf": (
+        _with("objectives", "alignment_weight", -math.inf, row=1),
+        ["objectives[row 1].alignment_weight: expected a finite number, got -inf"],
+    ),
+    "a level written with spaces, quoted as written": (
+        _with("objectives", "level", " galaxy ", pl.String),
+        [
+            (
+                "objectives[row 0].level: expected one of 'company', 'department', 'team', "
+                "'individual', got ' galaxy '"
+            )
+        ],
+    ),
+    "a level written as a number": (
+        _with("objectives", "level", -1.0),
+        [
+            (
+                "objectives[row 0].level: expected one of 'company', 'department', 'team', "
+                "'individual', got -1.0"
+            )
+        ],
+    ),
+    "true for a metric's check-in": (
+        {
+            **RICH,
+            "check_ins": RICH["check_ins"]
+            .filter(pl.col("key_result_id").is_in(["rev", "launch"]))
+            .with_columns(pl.col("value") > 0),
+        },
+        [
+            "check_ins[row 0].value: expected a finite number, got True",
+            "check_ins[row 2].value: expected a finite number, got True",
+        ],
+    ),
+    "an initiative driving a key result refused for its check-in": (
+        {**_with("check_ins", "confidence", 11.0), "initiatives": REFERRALS},
+        [
+            (
+                "check_ins[row 0].confidence: expected a rating from 0 to 10, or 'low', "
+                "'medium', 'high', got 11.0 (a percentage? write 1.1 for 11, or read the "
+                "column with confidence_scale=ConfidenceScale('percent', maximum=100))"
+            ),
+            "objectives[row 0]: expected one of its key results' ids ('launch'), got 'rev'",
+        ],
+    ),
+}
+
+
+@pytest.mark.parametrize("backend", ["polars", "pandas"])
+@pytest.mark.parametrize("case", list(REVIEWED))
+def test_reviewed_cases_are_refused_as_the_cell_reader_refuses_them(case, backend):
+    tables, expected = REVIEWED[case]
+    assert refused_alike(tables, backend) == expected
+
+
+def test_a_nan_rating_is_an_empty_cell():
+    tables = _with("check_ins", "confidence", math.nan)
+    assert assert_same_problems(tables) == ("ok", [])
+
+
+@pytest.mark.parametrize("extra_columns", ["error", "ignore"])
+def test_a_table_of_rows_without_a_column_of_ours_misses_its_required_ones(extra_columns):
+    tables = {**RICH, "key_results": pl.DataFrame({"x": [1]})}
+    expected = problems_of(lambda: from_frames_cell_by_cell(**tables, extra_columns=extra_columns))
+    assert problems_of(lambda: from_frames(**tables, extra_columns=extra_columns)) == expected
+    on_dates = problems_of(
+        lambda: score_frames(date(2026, 8, 1), **tables, extra_columns=extra_columns)
+    )
+    assert on_dates == expected
+    assert "key_results.objective_id: a required column is missing" in expected

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from array import array
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 import narwhals.stable.v2 as nw
 import polars as pl
@@ -156,14 +156,49 @@ def test_text_days_are_read_with_date_format(monkeypatch):
     assert built == expected == dated_kinds()
 
 
-def test_date_times_are_read_cell_by_cell_with_their_time():
-    moment = datetime(2026, 8, 3, 9, 30)
+@pytest.mark.parametrize("backend", ["polars", "pyarrow"])
+def test_days_stored_as_midnight_time_stamps_are_read_by_whole_columns(backend, monkeypatch):
+    # As a database keeps them (TIMESTAMP columns, read into arrow or polars).
+    document = dated_kinds()
+    frames = scored_tables(document, "polars")
+    for table, column in (("check_ins", "at"), ("plans", "at"), ("objectives", "closed_on")):
+        frames[table] = frames[table].with_columns(pl.col(column).cast(pl.Datetime("us")))
+    if backend == "pyarrow":
+        frames = {name: frame.to_arrow() for name, frame in frames.items()}
+    refuse_cell_by_cell(monkeypatch)
+    assert from_frames(**frames) == document
+
+
+def test_pandas_frames_are_read_cell_by_cell():
+    # A missing cell there is NaN or NA as often as None: the cell reader knows each.
+    document = dated_kinds()
+    frames = {name: frame.to_pandas() for name, frame in scored_tables(document, "polars").items()}
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(
+            "okrkpi._edges.columnar.reading.check_tables",
+            lambda *arguments, **options: pytest.fail("checked by whole columns"),
+        )
+        assert from_frames(**frames) == document
+
+
+@pytest.mark.parametrize("moment", [datetime(2026, 8, 3, 9, 30), datetime(2026, 8, 3, tzinfo=UTC)])
+def test_date_times_are_read_cell_by_cell_with_their_time(moment):
     document = Document(
         (Objective("Grow", [KeyResult.binary("Launch", id="launch").check_in(True, at=moment)]),)
     )
     frames = scored_tables(document, "polars")
-    assert frames["check_ins"].schema["at"] == pl.Datetime("us")
+    frames["check_ins"] = frames["check_ins"].with_columns(pl.Series("at", [moment]))
     assert from_frames(**frames) == document
+
+
+def test_checked_columns_are_read_as_they_are_asked_for():
+    from okrkpi._edges.columnar.reading import _CheckedColumns
+
+    frame = nw.from_native(pl.DataFrame({"id": ["a", "b"], "weight": [1.0, None]}))
+    columns = _CheckedColumns(frame)
+    assert len(columns) == 2
+    assert "note" not in columns
+    assert dict(columns) == {"id": ["a", "b"], "weight": [1.0, None]}
 
 
 def test_a_bad_cell_of_a_typed_frame_is_named_as_the_cells_name_it(typed_only):
@@ -257,3 +292,27 @@ def test_a_rule_the_column_checks_missed_is_reported_as_the_cells_report_it(
         from_frames(**frames)
     assert raised.value.problems == expected.value.problems
     assert raised.value.problems[0].path.startswith(f"{table}[row 0]")
+
+
+def test_a_note_of_spaces_and_categorical_text_are_read_as_written(monkeypatch):
+    frames = scored_tables(dated_kinds(), "polars")
+    frames["check_ins"] = frames["check_ins"].with_columns(
+        pl.when(pl.col("value") == 30.0).then(pl.lit("   ")).otherwise("note").alias("note")
+    )
+    frames["objectives"] = frames["objectives"].with_columns(pl.col("title").cast(pl.Categorical))
+    expected = from_frames_cell_by_cell(**frames)
+    refuse_cell_by_cell(monkeypatch)
+    built = from_frames(**frames)
+    assert built == expected
+    assert built.objectives[0].title == " Grow "
+    assert [c.note for c in built.objectives[0].key_results[0].check_ins] == [
+        "slow start",
+        "",
+        "   ",
+    ]
+
+
+def test_tables_of_several_libraries_are_read_cell_by_cell():
+    frames = scored_tables(dated_kinds(), "polars")
+    frames["objectives"] = frames["objectives"].to_arrow()
+    assert from_frames(**frames) == dated_kinds()

@@ -1862,6 +1862,12 @@ def from_frames(
     links and keywords are read trimmed; free text (titles, owners, notes, units) is
     read as written, so `from_frames(**to_frames(document)) == document`.
 
+    Eager polars or pyarrow frames whose days are dates (or time stamps at midnight),
+    without KPIs, linked by id and without `confidence_scale`, are checked by whole
+    columns with `score_frames`' checks, and the model is built once from the checked
+    columns; other tables are read cell by cell. Both report the same problems, in the
+    same order and words.
+
     Args:
         objectives: One row per objective; `parent_id` names its parent, if it has one.
         alignments: One row per link of an objective with several parents: the

@@ -161,7 +161,13 @@ def _renamed(table: str, frame: Any, renames: Mapping[str, str]) -> Any:
     mapping = {old: new for old, new in zip(names, renamed, strict=True) if old != new}
     frame = frame.rename(mapping) if mapping else frame
     # Columns we do not read are dropped early: a wide export costs nothing downstream.
-    return frame.select([name for name in renamed if name in ours])
+    kept = [name for name in renamed if name in ours]
+    if not kept and renamed:  # one column is kept for the rows: its required ones are missing
+        return frame.select(narwhals().col(renamed[0]).alias(_ROWS_ONLY))
+    return frame.select(kept)
+
+
+_ROWS_ONLY = "__okrkpi_rows_only"
 
 
 def with_group_value(nw: Any, frame: Any, value: Any, by: Sequence[str], name: str) -> Any:

@@ -69,9 +69,9 @@ def read_typed_frames(
     cell-by-cell reader: a table that is not a typed eager frame, or KPIs.
     """
     nw = narwhals()
-    if not _all_typed(nw, given, renames):
+    tables = _typed_tables(nw, given, renames)
+    if tables is None:
         return None
-    tables = {name: data for name, data in given.items() if name in (*_READ, "initiatives")}
     inputs = Inputs(tables, renames, extra_columns, caller="from_frames")
     frames, found = prepared_columns(nw, inputs, True, cell_readers(None, date_format))
     eager = {name: frame.collect() for name, frame in frames.items()}
@@ -85,41 +85,72 @@ def read_typed_frames(
             return None
 
 
-def _all_typed(nw: Any, given: Mapping[str, Any], renames: Mapping[str, Mapping[str, str]]) -> bool:
-    """Whether every table given is an eager frame whose columns need no cell reading."""
+def _typed_tables(
+    nw: Any, given: Mapping[str, Any], renames: Mapping[str, Mapping[str, str]]
+) -> dict[str, Any] | None:
+    """The tables to check by whole columns, days kept as time stamps made dates; or None.
+
+    None when a table is not an eager frame or holds what only the cell-by-cell reader
+    reads as the model keeps it (`_native`), or KPIs are given. pandas frames are read
+    cell by cell: a missing cell there is NaN or NA as often as None.
+    """
     if not all(_absent(given[name]) for name in ("kpis", "measurements")):
-        return False
+        return None
     if any(_absent(given[name]) for name in _REQUIRED):
-        return False
+        return None
+    tables = {}
+    libraries = set()
     for table, data in given.items():
         if table in ("kpis", "measurements") or _absent(data):
             continue
         try:
             frame = nw.from_native(data, eager_only=True)
         except (TypeError, ValueError):
-            return False
+            return None
+        libraries.add(frame.implementation)
+        if frame.implementation.is_pandas_like() or len(libraries) > 1:
+            return None  # tables of several libraries are read cell by cell, as before
         ours = renames.get(table, {})
+        midnights = []
         for name, dtype in frame.schema.items():
             column = ours.get(str(name), str(name))
-            if column in TABLES[table] and not _native(nw, table, column, dtype):
-                return False
-    return True
+            if column not in TABLES[table]:
+                continue
+            if not _native(nw, table, column, dtype):
+                return None
+            if dtype == nw.Datetime and _type_of(table, column) in ("day", "moment"):
+                if not _days_only(nw, frame, name):
+                    return None
+                midnights.append(name)
+        # Read as the cell-by-cell reader reads a time stamp at midnight: as its day.
+        tables[table] = (
+            frame.with_columns(nw.col(*midnights).cast(nw.Date)).to_native() if midnights else data
+        )
+    return tables
+
+
+def _days_only(nw: Any, frame: Any, name: str) -> bool:
+    """Whether a column of date-times holds midnights only: days, as frames store them."""
+    moment = nw.col(name)
+    return len(frame.filter(~moment.is_null() & (moment.dt.truncate("1d") != moment))) == 0
 
 
 def _native(nw: Any, table: str, column: str, dtype: Any) -> bool:
     """Whether the checked column holds what the model keeps.
 
-    A check-in's moment must be a date: the engine keeps a date-time as its day and
-    instant, where the model keeps it with its zone. A day column of date-times is left
-    to the cell-by-cell reader, which reads a midnight as its day. Any other column is
-    read by `prepared_columns`, by expressions or else with the reader's own functions.
+    A day (a check-in's moment, a plan's day, a cycle's dates) must be a date, or a
+    date-time without a zone (then read as a day if it is a midnight, `_days_only`), as
+    frame libraries store days and as the cell-by-cell reader reads them; the model
+    keeps any other date-time with its time and zone. A check-in's moment written as
+    text may be a date-time: it is read cell by cell. Any other column is read by
+    `prepared_columns`, by expressions or else with the reader's own functions.
     """
-    if _is_null_type(dtype):
-        return True
     kind = _type_of(table, column)
-    if kind == "moment":
-        return bool(dtype == nw.Date)
-    return not (kind == "day" and dtype == nw.Datetime)
+    if _is_null_type(dtype) or kind not in ("day", "moment"):
+        return True
+    if dtype == nw.Datetime:
+        return dtype.time_zone is None
+    return kind == "day" or dtype == nw.Date  # text days are read as the reader reads them
 
 
 class _CheckedColumns(Mapping[str, Sequence[Any]]):

@@ -137,6 +137,8 @@ class Problems:
     # Whether the check-in values are a column of floats (from_frames reads such a column
     # whole, leaving a binary key result's 0.5 to the model's check, not the cell's).
     float_values: bool = True
+    # Whether they are a column of booleans: true/false, for binary key results only.
+    bool_values: bool = False
 
     def add(
         self,
@@ -225,7 +227,15 @@ class _Found:
 
 
 # The tables in the order from_frames is given them, and the order of its steps.
-_GIVEN = ("objectives", "alignments", "key_results", "check_ins", "milestones", "plans")
+_GIVEN = (
+    "objectives",
+    "alignments",
+    "key_results",
+    "check_ins",
+    "milestones",
+    "plans",
+    "initiatives",
+)
 _LINKING = ("alignments", "key_results", "check_ins", "milestones", "plans", "initiatives")
 _LINKED = ("check_ins", "milestones", "plans")
 # The pure reader's join columns, of the tables this engine reads (not the KPI tables).
@@ -379,6 +389,7 @@ def _placed(nw: Any, frames: Mapping[str, Any], problems: Problems) -> list[_Fou
     }
     kept = [item for item in kept if item.step != "weights"]
     kept += _weights_problems(nw, frames, found, not_built)
+    kept += _initiatives_without_key_results(nw, frames, kept, not_built)
     # A repeated objective or key-result id: from_frames reads no further cell of its row.
     repeated = {
         (item.table, item.row)
@@ -430,6 +441,75 @@ def _placed(nw: Any, frames: Mapping[str, Any], problems: Problems) -> list[_Fou
         item.order = order
         placed.append(item)
     return placed
+
+
+def _initiatives_without_key_results(
+    nw: Any, frames: Mapping[str, Any], kept: Sequence[_Found], not_built: set[int]
+) -> list[_Found]:
+    """An objective whose initiative drives a key result from_frames does not build.
+
+    The model refuses the objective at the first such link (`Objective._check_initiatives`),
+    naming the key results it has. Small queries, for the key results not built only.
+    """
+    if not not_built or "initiatives" not in frames:
+        return []
+    key_results = frames["key_results"]
+    owners = sorted(
+        {
+            oid
+            for (oid,) in key_results.filter(nw.col(ROW).is_in(sorted(not_built)))
+            .select("objective_id")
+            .collect()
+            .rows()
+            if oid is not None
+        }
+    )
+    refused = {item.row for item in kept if item.table == "initiatives"}
+    links: dict[str, list[str]] = {}
+    for row, oid, text in (
+        frames["initiatives"]
+        .filter(nw.col("objective_id").is_in(owners) & ~nw.col("key_result_ids").is_null())
+        .select(ROW, "objective_id", "key_result_ids")
+        .collect()
+        .sort(ROW)
+        .rows()
+    ):
+        if row not in refused:
+            links.setdefault(oid, []).extend(
+                link.strip() for link in str(text).split(";") if link.strip()
+            )
+    if not links:
+        return []
+    built: dict[str, set[str]] = {oid: set() for oid in links}
+    first_rows: set[tuple[str, str]] = set()
+    for row, oid, kr_id in (
+        key_results.filter(nw.col("objective_id").is_in(sorted(links)))
+        .select(ROW, "objective_id", "id")
+        .collect()
+        .sort(ROW)
+        .rows()
+    ):
+        if (oid, kr_id) in first_rows:
+            continue  # a repeated id: its first row is the key result
+        first_rows.add((oid, kr_id))
+        if row not in not_built and kr_id is not None:
+            built[oid].add(kr_id)
+    found = []
+    objectives = frames["objectives"].filter(nw.col("id").is_in(sorted(links)))
+    for oid, row in (
+        with_group_value(nw, objectives, nw.col(ROW).min(), ("id",), "first_row")
+        .filter(nw.col(ROW) == nw.col("first_row"))
+        .select("id", ROW)
+        .collect()
+        .rows()
+    ):
+        missing = next((link for link in links[oid] if link not in built[oid]), None)
+        if missing is None:
+            continue
+        known = ", ".join(repr(kr_id) for kr_id in sorted(built[oid])) or "none"
+        message = f"expected one of its key results' ids ({known}), got {describe(missing)}"
+        found.append(_Found("objectives", int(row), None, message, "model", None, rank=2))
+    return found
 
 
 def _value_message(cell: Any, kind: str | None) -> str | None:
@@ -665,6 +745,7 @@ def _typed(
     empty: set[str] = set()
     if table == "check_ins" and "value" in schema:
         problems.float_values = schema["value"] in (nw.Float64, nw.Float32)
+        problems.bool_values = schema["value"] == nw.Boolean
     for column in TABLES[table]:
         dtype = schema.get(column)
         if dtype is None or _is_null_type(dtype):
@@ -721,8 +802,8 @@ def _typed(
         converted = _converted(nw, kind, column, dtype, local_days, _has_durations(nw, frame))
         assert converted is not None
         expressions.extend(converted)
-        if kind == "text" and dtype == nw.String:
-            stripped.append(column)
+        if kind == "text" and _is_text(nw, dtype) and column != "note":
+            stripped.append(column)  # a note of spaces is kept as written, as from_frames keeps it
     typed = frame.select(*expressions)
     if not stripped:
         return typed
@@ -735,6 +816,11 @@ def _typed(
         .alias(name)
         for name in stripped
     )
+
+
+def _is_text(nw: Any, dtype: Any) -> bool:
+    """Whether a column holds text: strings, or polars' categories of strings."""
+    return bool(dtype == nw.String or dtype == nw.Categorical or dtype == nw.Enum)
 
 
 def _has_durations(nw: Any, frame: Any) -> bool:
@@ -850,10 +936,11 @@ def _converted(
     """Expressions turning a column of the expected type into the engine's; None otherwise."""
     source = nw.col(column)
     if kind == "text":
-        if dtype == nw.String:  # blank cells become empty after (`_typed`)
+        if _is_text(nw, dtype):  # blank cells become empty after (`_typed`)
+            text = source if dtype == nw.String else source.cast(nw.String)
             if column in _WRITTEN:
-                return [source.alias(column)]  # free text: as written, spaces and all
-            return [source.str.strip_chars().alias(column)]
+                return [text.alias(column)]  # free text: as written, spaces and all
+            return [text.str.strip_chars().alias(column)]
         if dtype.is_integer():
             return [source.cast(nw.String).alias(column)]
         return None
@@ -1109,7 +1196,7 @@ def check_tables(
         if table in frames:
             _dangling_key_results(nw, table, frames[table], pairs, problems)
     _cells(nw, frames, problems)
-    _values(nw, frames, problems)
+    _values(nw, frames, problems, inputs.frames)
     if "alignments" in frames:
         _alignment_rows(nw, frames["objectives"], frames["alignments"], problems)
     _key_result_rows(nw, frames, problems)
@@ -1627,11 +1714,13 @@ def _check_in_values(nw: Any, frames: Mapping[str, Any], problems: Problems) -> 
         unclean = nw.col("value").is_null() | ~(nw.col("value").abs() < math.inf)
         cell_by_cell = _row_count(nw, check_ins.filter(unclean)) > 0
     if cell_by_cell:
-        bad_cell = binary | ~finite
+        booleans = problems.bool_values
+        # True or False is a number for no kind but binary.
+        bad_cell = binary | ~finite | (kind != "binary") if booleans else binary | ~finite
         raw = problems.raw_values
 
         def worded(row: dict[str, Any]) -> str:
-            cell = raw.get(int(row[ROW]), row["value"])
+            cell = bool(row["value"]) if booleans else raw.get(int(row[ROW]), row["value"])
             return _value_message(cell, row["owner_kind"]) or ""
 
         _report(
@@ -2063,7 +2152,7 @@ def _cells(nw: Any, frames: Mapping[str, Any], problems: Problems) -> None:
         ("milestones", "weight"),
     ):
         if table in frames:
-            negative = nw.col(column) < 0
+            negative = (nw.col(column) < 0) & (nw.col(column).abs() < math.inf)
             if table == "milestones":  # a step without a name is not built
                 negative = negative & ~nw.col("name").is_null()
             _report(
@@ -2113,7 +2202,8 @@ def _first_links(nw: Any, frames: Mapping[str, Any], problems: Problems) -> None
     result is read only beside a parent.
     """
     objectives = frames["objectives"]
-    negative = objectives.filter(nw.col("alignment_weight") < 0)
+    weight = nw.col("alignment_weight")
+    negative = objectives.filter((weight < 0) & (weight.abs() < math.inf))
     orphan = objectives.filter(
         nw.col("parent_id").is_null() & ~nw.col("parent_key_result_id").is_null()
     )
@@ -2192,20 +2282,32 @@ def _plausible(nw: Any, day: str) -> Any:
     return ~((nw.col(day) < _EARLIEST_DAY) | (nw.col(day) > _LATEST_DAY))
 
 
-def _values(nw: Any, frames: Mapping[str, Any], problems: Problems) -> None:
-    """Typed cells whose value the pure readers refuse: enums, infinities, confidences."""
+def _values(
+    nw: Any, frames: Mapping[str, Any], problems: Problems, given: Mapping[str, Any]
+) -> None:
+    """Typed cells whose value the pure readers refuse: enums, infinities, confidences.
+
+    `given` are the tables as given: a word is quoted as it was written.
+    """
     objectives = frames["objectives"]
+    given_columns = given["objectives"].collect_schema().names()
     for column, kind in (("commitment", Commitment), ("level", Level)):
+        if column not in given_columns:
+            continue  # empty: nothing to refuse
         known = [word.lower() for member in kind for word in (member.value, member.name)]
         words = ", ".join(repr(member.value) for member in kind)
         written = nw.col(column).str.strip_chars().str.to_lowercase()
+        as_given = given["objectives"].select(ROW, nw.col(column).alias(_AS_GIVEN))
+        unknown = objectives.filter(~nw.col(column).is_null() & ~written.is_in(known)).join(
+            as_given, on=ROW, how="left"
+        )
         _report(
             nw,
             "objectives",
-            objectives.filter(~nw.col(column).is_null() & ~written.is_in(known)),
+            unknown,
             column,
-            (column,),
-            _not_one_of(column, words),
+            (_AS_GIVEN,),
+            _not_one_of(_AS_GIVEN, words),
             problems,
         )
     kind = nw.col("kind").str.to_lowercase()
@@ -2246,9 +2348,9 @@ def _confidence_ranges(nw: Any, frame: Any, problems: Problems) -> None:
 
     Text cells are read (and refused) one by one with the pure reader instead.
     """
-    rating = nw.col("confidence")
-    # Outside 0..10, or between 0 and 1 (read as a probability, and refused).
-    outside = (rating < 0) | (rating > 10) | ((rating > 0) & (rating < 1))
+    rating = nw.col("confidence").cast(nw.Float64)
+    # Outside 0..10, or between 0 and 1 (read as a probability, and refused); NaN is empty.
+    outside = ~rating.is_nan() & ((rating < 0) | (rating > 10) | ((rating > 0) & (rating < 1)))
     _report(
         nw,
         "check_ins",
@@ -2258,6 +2360,9 @@ def _confidence_ranges(nw: Any, frame: Any, problems: Problems) -> None:
         _read_again(_confidence_reader(None), "confidence"),
         problems,
     )
+
+
+_AS_GIVEN = "__okrkpi_as_given"
 
 
 def _not_one_of(column: str, words: str) -> Callable[[dict[str, Any]], str]:
@@ -2489,7 +2594,7 @@ def _cycles(nw: Any, objectives: Any, problems: Problems) -> None:
     _report(
         nw,
         "objectives",
-        objectives.filter(~month.is_null() & (month != month.round(0))),
+        objectives.filter((month.abs() < math.inf) & (month != month.round(0))),
         "cycle_fiscal_start_month",
         ("cycle_fiscal_start_month",),
         _read_again(_whole, "cycle_fiscal_start_month"),
@@ -2519,7 +2624,11 @@ def _cycles(nw: Any, objectives: Any, problems: Problems) -> None:
             problems,
             "cycle",
         )
-    whole = nw.when(month == month.round(0)).then(month).otherwise(nw.lit(None, dtype=nw.Float64))
+    whole = (
+        nw.when((month.abs() < math.inf) & (month == month.round(0)))
+        .then(month)
+        .otherwise(nw.lit(None, dtype=nw.Float64))
+    )
     named = objectives.filter(~name.is_null() & ~has_first & ~has_last)
     dated = objectives.filter(~name.is_null() & has_first & has_last)
     for rows, columns in (
