@@ -283,15 +283,36 @@ class History(Sequence[ItemT], Generic[ItemT]):
         # Machine words where the items allow: 8 bytes a float, 4 a day, nothing for the
         # date itself (rebuilt from its day); tuples otherwise, until the first append.
         floats = set(map(type, values)) <= _FLOATS
-        self._values = array("d", values) if floats else tuple(values)
-        self._moments = None if plain_dates else tuple(moments)
-        self._keys = array(_DAY_KEYS if plain_dates else _INSTANT_KEYS, keys)
+        self._hold(
+            array("d", values) if floats else tuple(values),
+            None if plain_dates else tuple(moments),
+            array(_DAY_KEYS if plain_dates else _INSTANT_KEYS, keys),
+            unit,
+            extras,
+            aware,
+            (_FLOATS if values else _NONE) if floats else None,
+        )
+
+    def _hold(
+        self,
+        values: tuple[Any, ...] | array[float],
+        moments: tuple[Moment, ...] | None,
+        keys: array[int],
+        unit: int,
+        extras: list[tuple[Any, ...] | None] | None,
+        aware: bool | None,
+        types: frozenset[type] | None,
+    ) -> None:
+        """Keep the columns of a history just built, in order by key."""
+        self._values = values
+        self._moments = moments
+        self._keys = keys
         self._unit = unit
         self._extras = extras
         self._aware = aware
         self._days = None
         self._length = len(values)
-        self._types = (_FLOATS if values else _NONE) if floats else None
+        self._types = types
 
     @classmethod
     def _of_checked_days(cls, values: array[float], days: array[int], owner: str) -> Self:
@@ -302,15 +323,7 @@ class History(Sequence[ItemT], Generic[ItemT]):
         """
         history = object.__new__(cls)
         history._owner = owner
-        history._values = values
-        history._moments = None
-        history._keys = days
-        history._unit = DAY
-        history._extras = None
-        history._aware = None
-        history._days = None
-        history._length = len(values)
-        history._types = _FLOATS if values else _NONE
+        history._hold(values, None, days, DAY, None, None, _FLOATS if values else _NONE)
         return history
 
     def _columns_path(self) -> str:

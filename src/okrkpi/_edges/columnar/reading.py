@@ -1,14 +1,15 @@
 """`from_frames` for typed frames: whole columns checked at once, then the model built once.
 
-When every column of the tables is of the type it holds (text as strings, numbers,
-booleans, days as dates), the cells need no reading one by one: `check_tables` checks
-them with expressions, as `score_frames` does, and reports each problem in the words
-and order of the cell-by-cell reader. The model is then built from the checked
-columns: a history from each key result's run of the check-ins sorted by the frame
-library, every value object through its own constructor.
+When every table is an eager polars or pyarrow frame whose days are days (dates, or
+time stamps at midnight), `check_tables` checks the tables with expressions, as
+`score_frames` does, and reports each problem in the words and order of the
+cell-by-cell reader. The model is then built from the checked columns: a history from
+each key result's run of the check-ins sorted by the frame library, every value object
+through its own constructor.
 
-Tables of Python objects, text dates, date-times, rated confidences, KPIs, links by
-title or lazy frames are read cell by cell, as before (`read_typed_frames` gives None).
+pandas frames, tables of several libraries, check-ins at date-times, KPIs, links by
+title and confidences on a tool's scale are read cell by cell, as before
+(`read_typed_frames` gives None).
 """
 
 from __future__ import annotations
@@ -101,7 +102,7 @@ def _typed_tables(
     tables = {}
     libraries = set()
     for table, data in given.items():
-        if table in ("kpis", "measurements") or _absent(data):
+        if _absent(data):  # KPIs are absent: refused above
             continue
         try:
             frame = nw.from_native(data, eager_only=True)
@@ -294,6 +295,7 @@ def _key_results(
         if plans and key in plans:
             plan = [PlannedValue(plan_days[r], plan_values[r]) for r in plans[key]]
         if kind == "metric" or kind.lower() == "metric":
+            # `_measure`'s metric, without its cell calls: most key results are metrics.
             measure: Any = Metric(start, target, unit=unit, plan=plan)
         else:
             extra: dict[str, Any] = {"plan": plan} if plan else {}

@@ -481,18 +481,11 @@ def _initiatives_without_key_results(
     if not links:
         return []
     built: dict[str, set[str]] = {oid: set() for oid in links}
-    first_rows: set[tuple[str, str]] = set()
-    for row, oid, kr_id in (
-        key_results.filter(nw.col("objective_id").is_in(sorted(links)))
-        .select(ROW, "objective_id", "id")
-        .collect()
-        .sort(ROW)
-        .rows()
+    owned = key_results.filter(nw.col("objective_id").is_in(sorted(links)))
+    for oid, kr_id, row in (
+        _owner_rows(nw, owned).select("objective_id", "key_result_id", "owner_row").collect().rows()
     ):
-        if (oid, kr_id) in first_rows:
-            continue  # a repeated id: its first row is the key result
-        first_rows.add((oid, kr_id))
-        if row not in not_built and kr_id is not None:
+        if row not in not_built:
             built[oid].add(kr_id)
     found = []
     objectives = frames["objectives"].filter(nw.col("id").is_in(sorted(links)))
@@ -1715,8 +1708,9 @@ def _check_in_values(nw: Any, frames: Mapping[str, Any], problems: Problems) -> 
         cell_by_cell = _row_count(nw, check_ins.filter(unclean)) > 0
     if cell_by_cell:
         booleans = problems.bool_values
-        # True or False is a number for no kind but binary.
-        bad_cell = binary | ~finite | (kind != "binary") if booleans else binary | ~finite
+        bad_cell = binary | ~finite
+        if booleans:  # true or false is a number for no kind but binary
+            bad_cell = bad_cell | (kind != "binary")
         raw = problems.raw_values
 
         def worded(row: dict[str, Any]) -> str:
@@ -2207,27 +2201,30 @@ def _first_links(nw: Any, frames: Mapping[str, Any], problems: Problems) -> None
     orphan = objectives.filter(
         nw.col("parent_id").is_null() & ~nw.col("parent_key_result_id").is_null()
     )
-    checks: list[tuple[Any, str | None, str, Callable[[dict[str, Any]], str]]] = [
-        (negative, "alignment_weight", "alignment_weight", _negative("alignment_weight"))
-    ]
+    below_zero = _negative("alignment_weight")
+    checks: list[tuple[Any, str | None, str, Callable[[dict[str, Any]], str]]] = []
     if "alignments" in frames:
         linked = _linked_objectives(nw, frames["alignments"])
-        checks = [
-            (negative.join(linked, on="id", how="anti"), *checks[0][1:]),
-            (negative.join(linked, on="id", how="semi"), None, *checks[0][2:]),
-        ]
-        orphan = orphan.join(linked, on="id", how="anti")
-        # Its parent left out with the weight, the key result it drives names no parent.
-        driving = negative.join(linked, on="id", how="semi").filter(
-            ~nw.col("parent_key_result_id").is_null()
-        )
+        with_links = negative.join(linked, on="id", how="semi")
         alignments = frames["alignments"]
 
         def not_a_parent(row: dict[str, Any]) -> str:
             kept = _other_parents(nw, alignments, row["id"], row["parent_id"])
             return f"expected one of its parents ({kept}), got {describe(row['parent_id'])}"
 
-        checks.append((driving, None, "parent_id", not_a_parent))
+        negative = negative.join(linked, on="id", how="anti")
+        orphan = orphan.join(linked, on="id", how="anti")
+        checks += [
+            (with_links, None, "alignment_weight", below_zero),
+            # Its parent left out with the weight, the key result it drives names no parent.
+            (
+                with_links.filter(~nw.col("parent_key_result_id").is_null()),
+                None,
+                "parent_id",
+                not_a_parent,
+            ),
+        ]
+    checks.insert(0, (negative, "alignment_weight", "alignment_weight", below_zero))
     checks.append((orphan, "parent_id", "parent_id", lambda _: _PARENT_NEEDED))
     for rows, column, cell, message in checks:
         _report(
