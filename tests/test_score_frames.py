@@ -686,3 +686,62 @@ def test_the_engines_frames_have_the_same_column_types(backend, by):
         assert columnar.schema == pure.schema  # `string`, not `large_string`
     else:
         assert nw.from_native(columnar).schema == nw.from_native(pure).schema
+
+
+# -- eager polars: each check-in counted at the first date it reaches -----------------------
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow], max_examples=25, deadline=None)
+@given(MOMENTS, DATES, POLICIES, BY, st.randoms(use_true_random=False))
+def test_check_ins_in_any_row_order_and_dates_in_any_order_give_the_pure_answers(
+    tree, dates, policy, by, random
+):
+    # Check-ins shuffled (the counting sorts them only when they are out of order), dates
+    # unsorted and repeated; aware date-times of several zones make days that fall while
+    # the moment grows, which the counting declines and the windows answer.
+    frames = frames_of(tree)
+    try:  # a date and a midnight date-time of one value: whole columns refuse the second
+        score_frames(dates, **frames)  # (known: from_frames keeps both)
+    except ValidationError:
+        assume(False)
+    order = list(range(frames["check_ins"].height))
+    random.shuffle(order)
+    frames["check_ins"] = frames["check_ins"][order]
+    asked = [*dates, dates[0]]
+    random.shuffle(asked)
+    got = as_rows(score_frames(asked, by=by, policy=policy, **frames))
+    assert_same(got, expected_rows(tree, asked, by, policy))
+
+
+def test_days_falling_while_the_moment_grows_are_scored_as_the_pure_engine_scores_them():
+    # Written as text with their own offsets (a polars column of date-times has one zone):
+    # the earlier instant is on 2 August where it was written, the later one on 1 August.
+    frames = one_metric([("2026-08-02T01:00:00+14:00", 4.0), ("2026-08-01T23:00:00-11:00", 7.0)])
+    days = [date(2026, 7, 31), date(2026, 8, 1), date(2026, 8, 2), date(2026, 8, 3)]
+    tree = AlignmentTree(from_frames(**frames).objectives)
+    for by in ("objective", "key_result"):
+        got = as_rows(score_frames(days, by=by, **frames))
+        assert_same(got, expected_rows(tree, days, by, ScoringPolicy()))
+        lazy = {name: frame.lazy() for name, frame in frames.items()}
+        assert as_rows(score_frames(days, by=by, **lazy)) == got
+
+
+def test_check_ins_a_century_apart_and_no_check_ins_at_all_give_the_pure_answers():
+    days = [date(2026, 7, 15), date(2026, 9, 1)]
+    far = one_metric([(date(1926, 7, 1), 2.0), (date(2026, 8, 1), 6.0), (date(2126, 7, 1), 9.0)])
+    none = one_metric([])
+    none["check_ins"] = far["check_ins"].clear()
+    for frames in (far, none):
+        tree = AlignmentTree(from_frames(**frames).objectives)
+        for by in ("objective", "key_result"):
+            got = as_rows(score_frames(days, by=by, **frames))
+            assert_same(got, expected_rows(tree, days, by, ScoringPolicy()))
+
+
+def test_aggregates_are_placed_by_position_only_where_rows_are_positions():
+    from okrkpi._edges.columnar.engine import _polars_placed
+
+    objectives = nw.from_native(
+        pl.LazyFrame({"objective_row": [0, 2]}, schema={"objective_row": pl.UInt32})
+    )
+    assert _polars_placed(objectives, objectives, objectives) is None

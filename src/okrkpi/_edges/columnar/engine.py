@@ -167,6 +167,9 @@ def score_frames(
     cycles = _cycle_days(nw, frames["objectives"])
     objective_table = _objectives(nw, frames["objectives"], cycles)
     key_result_table = _key_results(nw, frames, objective_table)
+    if not inputs.lazy:  # each is read by several steps: computed once
+        objective_table = objective_table.collect().lazy()
+        key_result_table = key_result_table.collect().lazy()
     asked = len(days)
     if not days:  # no date: scored for one day, then left out, for the result's columns
         days = [(EPOCH, 0)]
@@ -182,6 +185,7 @@ def score_frames(
         rules,
         labels=by == "key_result",
         eager=not inputs.lazy,
+        own_offsets=_own_offsets(nw, inputs),
     )
     if by == "key_result":
         if len(days) > asked:  # the one day scored for no date asked
@@ -229,15 +233,31 @@ def _labelled(
 def _polars_sorted_join(numbers: Any, text: Any, key: str, order: Sequence[str]) -> Any:
     """`numbers` sorted by `order`, with `text` joined by `key` in that order (polars).
 
-    Two positions sort as one packed integer, far faster than two columns; a polars
-    whose join cannot keep the left order sorts after joining.
+    Two positions sort as one packed integer, far faster than two columns, and rows built
+    in that order already are not sorted again. Where every date holds every row of the
+    text in order (by objective, always), the text is the text table once per date.
     """
     import polars as pl  # noqa: PLC0415 - only with polars frames
 
     if len(order) != 2:  # by key result: three positions, too wide to pack in one
         return numbers.join(text, on=key, how="inner").sort(*order)
     first, second = (pl.col(name).cast(pl.Int64) for name in order)
-    joined = _polars_joined_in_order(numbers.sort(first * _PACKED + second), text, key)
+    packed = numbers.select(first * _PACKED + second).to_series()
+    if not packed.is_sorted():
+        numbers = numbers.sort(packed)
+    keys = text.get_column(key)
+    blocks, left = divmod(numbers.height, max(keys.len(), 1))
+    rows = numbers.get_column(key)
+    in_place = keys.equals(pl.int_range(keys.len(), dtype=keys.dtype, eager=True))
+    if (
+        in_place
+        and blocks
+        and not left
+        and rows.equals(pl.concat([keys.cast(rows.dtype)] * blocks))
+    ):
+        labels = pl.concat([text.drop(key)] * blocks, rechunk=False)
+        return pl.concat([numbers, labels], how="horizontal")
+    joined = _polars_joined_in_order(numbers, text, key)
     return numbers.join(text, on=key, how="inner").sort(*order) if joined is None else joined
 
 
@@ -428,7 +448,19 @@ def _step_weight(nw: Any) -> Any:
 _BEFORE_ANY = -1e18
 
 
-def _states(nw: Any, check_ins: Any, key_results: Any, *, eager: bool) -> Any:
+def _own_offsets(nw: Any, inputs: Inputs) -> bool:
+    """Whether check-ins may carry offsets of their own: an `at` column of text.
+
+    A column of dates or date-times has one time zone (or none), in which a later
+    instant is never on an earlier day; text is read cell by cell, each with its offset.
+    """
+    if "check_ins" not in inputs.frames:
+        return False
+    at = inputs.frames["check_ins"].collect_schema().get("at")
+    return at is not None and at != nw.Date and at != nw.Datetime
+
+
+def _states(nw: Any, check_ins: Any, key_results: Any, *, eager: bool, own_offsets: bool) -> Any:
     """Each key result's successive states: before any check-in, then after each one.
 
     One row per state: `key_result_row`, `cycle_last`, `day` (from which it holds),
@@ -467,29 +499,137 @@ def _states(nw: Any, check_ins: Any, key_results: Any, *, eager: bool) -> Any:
         else:  # by row already: a stable sort by two keys orders them as three would
             in_order = nw.from_native(joined).select(*picked).to_native().collect()
             ordered = in_order.sort("key_result_row", "moment", maintain_order=True)
-        return nw.from_native(_polars_ordered_states(ordered, before.to_native()))
+        return nw.from_native(_polars_ordered_states(ordered, before.to_native(), own_offsets))
     states = nw.concat([before, checked])
     if not _ordered_windows(nw, states):
         return states  # the latest state is found per date, by group-by (_latest_states)
+    # A state holds until a later one (by moment) starts on a day on or before the date:
+    # from the earliest day of those after it. Days grow with the moment, so that is the
+    # next one's, but where check-ins carry offsets of their own (_own_offsets).
+    within = ("key_result_row", ["moment", ROW])
+    starts, helpers = "day", []
+    if own_offsets:
+        earliest = nw.col("day").cum_min(reverse=True).over(within[0], order_by=within[1])
+        states = states.with_columns(earliest.alias("from_day"))
+        starts = "from_day"
+        helpers.append(starts)
     if states.implementation is nw.Implementation.POLARS:
         # One sort of the whole table is far cheaper in polars than a window per key
         # result: shift along it and cut where the key result changes.
         order = ["key_result_row", "moment", ROW]
         following = states.with_columns(
-            nw.col("day").shift(-1).over(order_by=order).alias("next_day"),
+            nw.col(starts).shift(-1).over(order_by=order).alias("next_day"),
             nw.col("key_result_row").shift(-1).over(order_by=order).alias("next_row"),
         )
         same = nw.col("next_row") == nw.col("key_result_row")
-        return following.with_columns(
+        following = following.with_columns(
             nw.when(same).then(nw.col("next_day")).otherwise(None).alias("next_day")
-        ).drop("next_row")
-    return states.with_columns(
-        nw.col("day").shift(-1).over("key_result_row", order_by=["moment", ROW]).alias("next_day")
+        )
+        helpers.append("next_row")
+    else:
+        following = states.with_columns(
+            nw.col(starts).shift(-1).over(within[0], order_by=within[1]).alias("next_day")
+        )
+    return following.drop(*helpers) if helpers else following
+
+
+def _polars_counted_grid(
+    check_ins: Any, key_results: Any, columns: Sequence[str], days: Sequence[tuple[date, int]]
+) -> Any:
+    """Eager polars: every key result on every date with its `current`, found by counting.
+
+    A check-in after its cycle's last day never counts, so on a date D the check-in
+    holding is the last (by moment, then row) whose day is on or before D. Sorted once by
+    key result and moment, each check-in is counted at the first date it reaches; a
+    running count over key results and dates then points at the one holding. That holds
+    where days grow with the moment within each key result (check-ins in one time zone);
+    elsewhere, or without numpy, None: the states are then compared by windows.
+    """
+    try:
+        import numpy as np  # noqa: PLC0415 - optional: the counting is done in its arrays
+    except ImportError:  # pragma: no cover - numpy is installed with every test extra
+        return None
+    import polars as pl  # noqa: PLC0415 - only with polars frames
+
+    keys = ["objective_id", "key_result_id"]
+    # Sorted by row, the key results' positions are read in order below.
+    table = (
+        key_results.select(*dict.fromkeys([*columns, *keys]))
+        .to_native()
+        .collect()
+        .sort("key_result_row")
     )
+    linked = table.lazy().select(*keys, "key_result_row", "cycle_last")
+    joined = _polars_joined_in_order(check_ins.to_native(), linked, keys)
+    if joined is None:
+        return None
+    last = pl.col("cycle_last")
+    ordered = (
+        joined.filter(pl.col("moment").is_not_null() & (last.is_null() | (pl.col("day") <= last)))
+        .select("key_result_row", "day", "moment", pl.col("value").alias("current"))
+        .collect()
+    )
+    if not _ascending(np, ordered, "moment"):  # tables are often kept in this order
+        ordered = ordered.sort("key_result_row", "moment", maintain_order=True)
+    if not _ascending(np, ordered, "day"):
+        return None
+    checked_rows = ordered.get_column("key_result_row").to_numpy().astype(np.int64)
+    distinct = sorted({number for _, number in days})
+    slot_of = {number: slot for slot, number in enumerate(distinct)}
+    dates = np.array(distinct, dtype=np.float64)
+    reached = _dates_before(np, dates, ordered.get_column("day").to_numpy())
+    slots = len(distinct) + 1  # a check-in after every date reaches none: the last slot
+    rows = table.get_column("key_result_row").to_numpy().astype(np.int64)
+    size = max(int(rows.max(initial=-1)), int(checked_rows.max(initial=-1))) + 1
+    # running[row * slots + slot]: the check-ins of every earlier key result, plus this
+    # one's that reach that date; the last of them is the one holding then.
+    running = np.bincount(checked_rows * slots + reached, minlength=size * slots).cumsum()
+    first = rows * slots
+    opening = np.where(rows > 0, running[np.maximum(first - 1, 0)], 0)
+    current = ordered.get_column("current")
+    blocks = []
+    for index, (as_of, number) in enumerate(days):
+        counts = running[first + slot_of[number]]
+        positions = pl.Series(counts - 1)
+        held = pl.select(pl.when(pl.Series(counts > opening)).then(positions)).to_series()
+        blocks.append(
+            table.lazy().with_columns(
+                pl.lit(current.gather(held)).alias("current"),
+                pl.lit(as_of, dtype=pl.Date).alias("as_of"),
+                pl.lit(float(number), dtype=pl.Float64).alias("as_of_day"),
+                pl.lit(index, dtype=pl.Int64).alias("date_index"),
+            )
+        )
+    return pl.concat(blocks)
+
+
+def _ascending(np: Any, frame: Any, column: str) -> bool:
+    """Whether `column` never falls within a key result, the rows in key result order."""
+    rows = frame.get_column("key_result_row").to_numpy()
+    values = frame.get_column(column).to_numpy()
+    same = rows[1:] == rows[:-1]
+    return bool(np.all((rows[1:] > rows[:-1]) | (same & (values[1:] >= values[:-1]))))
+
+
+def _dates_before(np: Any, dates: Any, days: Any) -> Any:
+    """For each day, how many of the sorted whole-number `dates` come before it.
+
+    Days within a few years of each other (the usual case) are looked up in a table of
+    every whole day between the first and the last, far faster than a search per day.
+    """
+    if not len(days):
+        return np.zeros(0, dtype=np.int64)
+    # Before a day x come the dates before ceil(x): the dates are whole numbers.
+    whole = np.ceil(days)
+    low, high = whole.min(), whole.max()
+    if high - low > 4 * len(days):
+        return np.searchsorted(dates, days, side="left")
+    every_day = np.arange(low, high + 1, dtype=np.float64)
+    return np.searchsorted(dates, every_day, side="left")[(whole - low).astype(np.int64)]
 
 
 def _polars_joined_in_order(left: Any, right: Any, on: str | Sequence[str]) -> Any:
-    """Eager polars: `left` inner-joined to `right`, kept in `left`'s row order.
+    """polars: `left` inner-joined to `right`, kept in `left`'s row order.
 
     None where polars' join cannot keep the order.
     """
@@ -499,7 +639,7 @@ def _polars_joined_in_order(left: Any, right: Any, on: str | Sequence[str]) -> A
         return None
 
 
-def _polars_ordered_states(checked: Any, before: Any) -> Any:
+def _polars_ordered_states(checked: Any, before: Any, own_offsets: bool) -> Any:
     """Eager polars tables: the check-ins, sorted once, cut where the key result changes.
 
     The states before any check-in are not sorted in: each one's next day is its key
@@ -509,14 +649,23 @@ def _polars_ordered_states(checked: Any, before: Any) -> Any:
     import polars as pl  # noqa: PLC0415 - only with polars frames
 
     row = pl.col("key_result_row")
-    ordered = checked.filter(pl.col("moment").is_not_null()).with_columns(
-        pl.when(row.shift(-1) == row).then(pl.col("day").shift(-1)).alias("next_day")
+    # The earliest day of this state and those after it (see `_states`).
+    from_day = pl.col("day")
+    if own_offsets:
+        from_day = from_day.cum_min(reverse=True).over("key_result_row")
+    ordered = (
+        checked.filter(pl.col("moment").is_not_null())
+        .with_columns(from_day.alias("from_day"))
+        .with_columns(
+            pl.when(row.shift(-1) == row).then(pl.col("from_day").shift(-1)).alias("next_day")
+        )
     )
     first = (
         ordered.lazy()
         .filter(row.is_first_distinct())
-        .select("key_result_row", pl.col("day").alias("next_day"))
+        .select("key_result_row", pl.col("from_day").alias("next_day"))
     )
+    ordered = ordered.drop("from_day")
     opening = before.join(first, on="key_result_row", how="left").select(ordered.columns)
     return pl.concat([opening, ordered.lazy()])
 
@@ -638,19 +787,26 @@ def _key_results_on_dates(
     *,
     labels: bool,
     eager: bool,
+    own_offsets: bool,
 ) -> Any:
     """Every key result on every date: current, progress, value, met, status codes.
 
     With `labels`, also the grade and status as text (the rows by key result).
     """
-    states = _states(nw, frames["check_ins"], key_results, eager=eager)
     kinds = _kinds(nw, key_results)
     columns = list(_SCORING_COLUMNS)
     if rules.rollup == "driven_key_results":  # drivers link to a key result by its ids
         columns += ["objective_id", "key_result_id"]
-    grid = _judged_states(nw, states, days, dates).join(
-        key_results.select(*columns), on="key_result_row", how="inner"
-    )
+    grid = None
+    if eager and key_results.implementation is nw.Implementation.POLARS:
+        grid = _polars_counted_grid(frames["check_ins"], key_results, columns, days)
+    if grid is None:
+        states = _states(nw, frames["check_ins"], key_results, eager=eager, own_offsets=own_offsets)
+        grid = _judged_states(nw, states, days, dates).join(
+            key_results.select(*columns), on="key_result_row", how="inner"
+        )
+    else:
+        grid = nw.from_native(grid)
     if "milestones" in frames and _KIND.MILESTONES in kinds:
         grid = _reached_weights(nw, frames["milestones"], key_results, grid)
     else:
@@ -872,6 +1028,7 @@ def _objectives_on_dates(
     if rules.uses_children:
         numbers += ["objective_id"]
     grid = _on_dates(nw, objectives.select(*numbers), dates)
+    packed = grid.implementation is nw.Implementation.POLARS
     positive = nw.col("weight") > 0
     parts = key_results.select(
         "objective_row",
@@ -882,9 +1039,11 @@ def _objectives_on_dates(
     )
     # The worst pace of its key results, in the same pass as the aggregate.
     worst = nw.col("pace_code").max().alias("worst_code")
-    packed = grid.implementation is nw.Implementation.POLARS
     own = _aggregate(nw, parts, "objective_row", rules, prefix="own", also=(worst,), packed=packed)
-    if packed:  # joined by the group-by's own key: one integer rather than two
+    placed = _polars_placed(objectives.select(*numbers), own, dates) if packed and eager else None
+    if placed is not None:
+        grid = nw.from_native(placed)
+    elif packed:  # joined by the group-by's own key: one integer rather than two
         keyed = grid.with_columns(_packed_key(nw, "objective_row"))
         grid = keyed.join(own, on=_KEY, how="left").drop(_KEY)
     else:
@@ -915,6 +1074,47 @@ def _objectives_on_dates(
         .with_columns(status.alias("status_code"))
         .with_columns(r.status_name(nw, "status_code").alias("status"))
     )
+
+
+def _polars_placed(objectives: Any, own: Any, dates: Any) -> Any:
+    """Eager polars: the objectives date by date, each with its aggregate, in that order.
+
+    The aggregates are placed by position (the objectives' rows are 0, 1, 2, ... in
+    eager tables) rather than joined, and the rows come out in the result's order. None
+    without numpy, or where the rows are not positions.
+    """
+    try:
+        import numpy as np  # noqa: PLC0415 - optional: the placing is done in its arrays
+    except ImportError:  # pragma: no cover - numpy is installed with every test extra
+        return None
+    import polars as pl  # noqa: PLC0415 - only with polars frames
+
+    table = objectives.to_native().collect()
+    rows = table.get_column("objective_row")
+    if not rows.equals(pl.int_range(rows.len(), dtype=rows.dtype, eager=True)):
+        return None
+    aggregated = own.to_native().collect()
+    key = aggregated.get_column(_KEY).to_numpy()
+    count = rows.len()
+    on_dates = dates.to_native().collect()
+    # Where each aggregate goes: its date's block of rows, then its objective's place.
+    where = np.full(on_dates.height * count, -1, dtype=np.int64)
+    where[(key % _PACKED) * count + key // _PACKED] = np.arange(len(key))
+    found = pl.Series(where)
+    placed = aggregated.drop(_KEY).select(
+        pl.all().gather(pl.select(pl.when(found >= 0).then(found)).to_series())
+    )
+    blocks = [
+        table.with_columns(
+            pl.lit(as_of, dtype=pl.Date).alias("as_of"),
+            pl.lit(as_of_day, dtype=pl.Float64).alias("as_of_day"),
+            pl.lit(index, dtype=pl.Int64).alias("date_index"),
+        )
+        for as_of, as_of_day, index in on_dates.select(
+            "as_of", "as_of_day", "date_index"
+        ).iter_rows()
+    ]
+    return pl.concat([pl.concat(blocks), placed], how="horizontal").lazy()
 
 
 def _aggregate(
