@@ -724,6 +724,8 @@ def test_days_falling_while_the_moment_grows_are_scored_as_the_pure_engine_score
         assert_same(got, expected_rows(tree, days, by, ScoringPolicy()))
         lazy = {name: frame.lazy() for name, frame in frames.items()}
         assert as_rows(score_frames(days, by=by, **lazy)) == got
+        pandas = {name: frame.to_pandas() for name, frame in frames.items()}
+        assert as_rows(score_frames(days, by=by, **pandas)) == got
 
 
 def test_check_ins_a_century_apart_and_no_check_ins_at_all_give_the_pure_answers():
