@@ -1139,7 +1139,14 @@ def _python_columns(
         if kind == "day":
             return {_day_name(column): (days, "Float64"), column: (list(values), "Date")}
         moments = [None if pair is None else pair[1] for pair in pairs]
-        return {"day": (days, "Float64"), "moment": (moments, "Float64")}
+        # Python tells a date from a date-time at its midnight, and a naive date-time
+        # from an aware one at the same clock: so does the repeated check-in rule.
+        kinds = [None if value is None else float(_moment_kind(value)) for value in values]
+        return {
+            "day": (days, "Float64"),
+            "moment": (moments, "Float64"),
+            MOMENT_KIND: (kinds, "Float64"),
+        }
     if kind == "confidence":
         ratings = [
             None if value is None else float(getattr(value, "value", value)) for value in values
@@ -1147,6 +1154,17 @@ def _python_columns(
         return {column: (ratings, "Float64")}
     dtype = {"number": "Float64", "bool": "Boolean"}.get(kind, "String")
     return {column: (list(values), dtype)}
+
+
+def _moment_kind(moment: date) -> int:
+    """0 for a date, 1 for a naive date-time, 2 for an aware one."""
+    if not isinstance(moment, datetime):
+        return 0
+    return 1 if moment.utcoffset() is None else 2
+
+
+# A column of check-ins whose moments were read cell by cell: what each cell was.
+MOMENT_KIND = "moment_kind"
 
 
 def _day_name(column: str) -> str:
@@ -1354,13 +1372,13 @@ def _repeated_rows(nw: Any, frames: Mapping[str, Any], problems: Problems) -> No
     readable = frames["check_ins"].filter(
         ~nw.col("value").is_null() & ~nw.col("moment").is_null() & _plausible(nw, "day")
     )
-    if _no_two_alike(nw, readable, ("objective_id", "key_result_id", "moment", "value")):
+    # Moments read cell by cell are told apart by kind too, as Python tells them apart.
+    alike = ("moment", "value", *[MOMENT_KIND] * (MOMENT_KIND in readable.collect_schema()))
+    if _no_two_alike(nw, readable, ("objective_id", "key_result_id", *alike)):
         _planned_twice(nw, frames, owners, problems)
         return
     linked = readable.join(owners, on=["objective_id", "key_result_id"], how="inner")
-    linked = with_group_value(
-        nw, linked, nw.col(ROW).min(), ("owner_row", "moment", "value"), "first_row"
-    )
+    linked = with_group_value(nw, linked, nw.col(ROW).min(), ("owner_row", *alike), "first_row")
     firsts = linked.filter(nw.col(ROW) == nw.col("first_row")).select(
         "first_row", nw.col("id").alias("first_id")
     )
