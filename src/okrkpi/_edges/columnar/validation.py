@@ -1139,8 +1139,8 @@ def _python_columns(
         if kind == "day":
             return {_day_name(column): (days, "Float64"), column: (list(values), "Date")}
         moments = [None if pair is None else pair[1] for pair in pairs]
-        # Python tells a date from a date-time at its midnight, and a naive date-time
-        # from an aware one at the same clock: so does the repeated check-in rule.
+        # Python tells a date from a date-time at its midnight: so does the repeated
+        # check-in rule.
         kinds = [None if value is None else float(_moment_kind(value)) for value in values]
         return {
             "day": (days, "Float64"),
@@ -1157,10 +1157,13 @@ def _python_columns(
 
 
 def _moment_kind(moment: date) -> int:
-    """0 for a date, 1 for a naive date-time, 2 for an aware one."""
-    if not isinstance(moment, datetime):
-        return 0
-    return 1 if moment.utcoffset() is None else 2
+    """0 for a date, 1 for a date-time.
+
+    Naive and aware date-times are not told apart: the model refuses a key result
+    mixing them, which the whole-column checks do not check; as the same check-in,
+    two at one clock are at least refused.
+    """
+    return 1 if isinstance(moment, datetime) else 0
 
 
 # A column of check-ins whose moments were read cell by cell: what each cell was.
