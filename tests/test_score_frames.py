@@ -743,3 +743,18 @@ def test_aggregates_are_placed_by_position_only_where_rows_are_positions():
         pl.LazyFrame({"objective_row": [0, 2]}, schema={"objective_row": pl.UInt32})
     )
     assert _polars_placed(objectives, objectives, objectives) is None
+
+
+@pytest.mark.parametrize(
+    "rollup", [children_only(), key_results_and_children(), driven_key_results()]
+)
+def test_empty_tables_rolled_up_give_no_rows_eager_as_lazy(rollup):
+    objective = Objective("Grow", [KeyResult.metric("Revenue", start=0.0, target=10.0)], cycle=Q3)
+    frames = {name: frame.clear() for name, frame in frames_of(AlignmentTree([objective])).items()}
+    policy = ScoringPolicy(rollup=rollup)
+    eager = score_frames([date(2026, 8, 1)], policy=policy, **frames)
+    lazy = score_frames(
+        [date(2026, 8, 1)], policy=policy, **{n: f.lazy() for n, f in frames.items()}
+    )
+    assert eager.height == 0
+    assert eager.schema == lazy.collect().schema

@@ -1259,6 +1259,8 @@ def _rolled_up(
         for _ in levels[1:]:
             scored = _level_progress(nw, grid, scored, links, key_results, rules)
         return scored.drop("judged_day")
+    if not levels:  # no objectives: the rows of none, with the columns of a level
+        return _level_progress(nw, grid, None, links, key_results, rules).drop("judged_day")
     scored_levels: list[Any] = []
     for level in reversed(levels):
         rows = grid.filter(nw.col("objective_row").is_in(level))
