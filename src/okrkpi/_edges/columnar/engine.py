@@ -569,11 +569,13 @@ def _polars_counted_grid(
         .select("key_result_row", "day", "moment", pl.col("value").alias("current"))
         .collect()
     )
-    if not _ascending(np, ordered, "moment"):  # tables are often kept in this order
-        ordered = ordered.sort("key_result_row", "moment", maintain_order=True)
-    if not _ascending(np, ordered, "day"):
-        return None
     checked_rows = ordered.get_column("key_result_row").to_numpy().astype(np.int64)
+    if not _ascending(np, checked_rows, ordered.get_column("moment").to_numpy()):
+        # Tables are often kept in this order: sorted only when they are not.
+        ordered = ordered.sort("key_result_row", "moment", maintain_order=True)
+        checked_rows = ordered.get_column("key_result_row").to_numpy().astype(np.int64)
+    if not _ascending(np, checked_rows, ordered.get_column("day").to_numpy()):
+        return None
     distinct = sorted({number for _, number in days})
     slot_of = {number: slot for slot, number in enumerate(distinct)}
     dates = np.array(distinct, dtype=np.float64)
@@ -595,18 +597,14 @@ def _polars_counted_grid(
         blocks.append(
             table.lazy().with_columns(
                 pl.lit(current.gather(held)).alias("current"),
-                pl.lit(as_of, dtype=pl.Date).alias("as_of"),
-                pl.lit(float(number), dtype=pl.Float64).alias("as_of_day"),
-                pl.lit(index, dtype=pl.Int64).alias("date_index"),
+                *_date_columns(pl, as_of, number, index),
             )
         )
     return pl.concat(blocks)
 
 
-def _ascending(np: Any, frame: Any, column: str) -> bool:
-    """Whether `column` never falls within a key result, the rows in key result order."""
-    rows = frame.get_column("key_result_row").to_numpy()
-    values = frame.get_column(column).to_numpy()
+def _ascending(np: Any, rows: Any, values: Any) -> bool:
+    """Whether `rows` are in order and `values` never fall within one row's run."""
     same = rows[1:] == rows[:-1]
     return bool(np.all((rows[1:] > rows[:-1]) | (same & (values[1:] >= values[:-1]))))
 
@@ -690,11 +688,7 @@ def _judged_states(nw: Any, states: Any, days: Sequence[tuple[date, int]], dates
     # polars: one filter per date over the shared plan, no product in memory.
     return nw.concat(
         [
-            states.with_columns(
-                nw.lit(day, dtype=nw.Date).alias("as_of"),
-                nw.lit(float(number), dtype=nw.Float64).alias("as_of_day"),
-                nw.lit(index, dtype=nw.Int64).alias("date_index"),
-            )
+            states.with_columns(*_date_columns(nw, day, number, index))
             .filter(holding)
             .select(*chosen)
             for index, (day, number) in enumerate(days)
@@ -748,13 +742,21 @@ def dates_frame(nw: Any, anchor: Any, days: Sequence[tuple[date, int]]) -> Any:
     one = anchor.select(nw.col(ROW)).head(1)
     return nw.concat(
         [
-            one.select(
-                nw.lit(day, dtype=nw.Date).alias("as_of"),
-                nw.lit(float(number), dtype=nw.Float64).alias("as_of_day"),
-                nw.lit(index, dtype=nw.Int64).alias("date_index"),
-            )
+            one.select(*_date_columns(nw, day, number, index))
             for index, (day, number) in enumerate(days)
         ]
+    )
+
+
+def _date_columns(frames: Any, day: date, number: float, index: int) -> tuple[Any, ...]:
+    """A date's columns as literals: `as_of`, its day number and its index in the list.
+
+    `frames` is narwhals or polars itself: both spell these literals alike.
+    """
+    return (
+        frames.lit(day, dtype=frames.Date).alias("as_of"),
+        frames.lit(float(number), dtype=frames.Float64).alias("as_of_day"),
+        frames.lit(index, dtype=frames.Int64).alias("date_index"),
     )
 
 
@@ -1105,11 +1107,7 @@ def _polars_placed(objectives: Any, own: Any, dates: Any) -> Any:
         pl.all().gather(pl.select(pl.when(found >= 0).then(found)).to_series())
     )
     blocks = [
-        table.with_columns(
-            pl.lit(as_of, dtype=pl.Date).alias("as_of"),
-            pl.lit(as_of_day, dtype=pl.Float64).alias("as_of_day"),
-            pl.lit(index, dtype=pl.Int64).alias("date_index"),
-        )
+        table.with_columns(*_date_columns(pl, as_of, as_of_day, index))
         for as_of, as_of_day, index in on_dates.select(
             "as_of", "as_of_day", "date_index"
         ).iter_rows()

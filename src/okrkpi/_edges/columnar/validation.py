@@ -1376,7 +1376,9 @@ def _repeated_rows(nw: Any, frames: Mapping[str, Any], problems: Problems) -> No
         ~nw.col("value").is_null() & ~nw.col("moment").is_null() & _plausible(nw, "day")
     )
     # Moments read cell by cell are told apart by kind too, as Python tells them apart.
-    alike = ("moment", "value", *[MOMENT_KIND] * (MOMENT_KIND in readable.collect_schema()))
+    alike: tuple[str, ...] = ("moment", "value")
+    if MOMENT_KIND in readable.collect_schema():
+        alike += (MOMENT_KIND,)
     if _no_two_alike(nw, readable, ("objective_id", "key_result_id", *alike)):
         _planned_twice(nw, frames, owners, problems)
         return
