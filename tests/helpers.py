@@ -34,6 +34,27 @@ def metric(
     return kr
 
 
+def other_kinds_checked_in() -> list[KeyResult]:
+    """One key result of each kind but metric, each checked in (or reached) on a day."""
+    from okrkpi import Zone
+
+    return [
+        KeyResult.binary("Launch", id="launch").check_in(True, at=date(2026, 8, 1)),
+        KeyResult.threshold("Uptime", threshold=99.5, inclusive=True, id="uptime").check_in(
+            99.9, at=date(2026, 7, 2)
+        ),
+        KeyResult.milestones("Ship", milestones=["design", ("beta", 2.0), "ga"], id="ship").reach(
+            "beta", at=date(2026, 8, 2)
+        ),
+        KeyResult.zoned("Hires", baseline=0, stretch=10, commit=2, target=6, id="hires").check_in(
+            7, at=date(2026, 8, 4)
+        ),
+        KeyResult.ordinal("Brand", target="Two articles", id="brand").check_in(
+            Zone.COMMIT, at=date(2026, 8, 5)
+        ),
+    ]
+
+
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
     """`okrkpi ARGS` run in this process, its exit status and output as a subprocess gives them.
 

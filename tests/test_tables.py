@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from helpers import JULY, Q3, run_cli
+from helpers import JULY, Q3, other_kinds_checked_in, run_cli
 from okrkpi import (
     AlignmentTree,
     Initiative,
@@ -19,7 +19,6 @@ from okrkpi import (
     Objective,
     ScoringPolicy,
     ValidationError,
-    Zone,
     score,
     status,
 )
@@ -50,19 +49,7 @@ def every_kind() -> Document:
         )
         .check_in(10, at=date(2026, 7, 10), confidence=7, note="slow start")
         .check_in(30, at=datetime(2026, 8, 3, 9, 30)),
-        KeyResult.binary("Launch", id="launch").check_in(True, at=date(2026, 8, 1)),
-        KeyResult.threshold("Uptime", threshold=99.5, inclusive=True, id="uptime").check_in(
-            99.9, at=date(2026, 7, 2)
-        ),
-        KeyResult.milestones("Ship", milestones=["design", ("beta", 2.0), "ga"], id="ship").reach(
-            "beta", at=date(2026, 8, 2)
-        ),
-        KeyResult.zoned("Hires", baseline=0, stretch=10, commit=2, target=6, id="hires").check_in(
-            7, at=date(2026, 8, 4)
-        ),
-        KeyResult.ordinal("Brand", target="Two articles", id="brand").check_in(
-            Zone.COMMIT, at=date(2026, 8, 5)
-        ),
+        *other_kinds_checked_in(),
     ]
     grow = Objective(
         "Grow",

@@ -12,8 +12,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from helpers import Q3, from_frames_cell_by_cell
-from okrkpi import Initiative, KeyResult, Objective, ValidationError, Zone
+from helpers import Q3, from_frames_cell_by_cell, other_kinds_checked_in
+from okrkpi import Initiative, KeyResult, Objective, ValidationError
 from okrkpi._edges import tables as cell_reader
 from okrkpi._model.history import CheckIns
 from okrkpi.serde import Document
@@ -48,19 +48,7 @@ def dated_kinds() -> Document:
         KeyResult.metric("Churn", start=9, target=3, id="churn", weight=2).check_in(
             5, at=date(2026, 7, 31)
         ),
-        KeyResult.binary("Launch", id="launch").check_in(True, at=date(2026, 8, 1)),
-        KeyResult.threshold("Uptime", threshold=99.5, inclusive=True, id="uptime").check_in(
-            99.9, at=date(2026, 7, 2)
-        ),
-        KeyResult.milestones("Ship", milestones=["design", ("beta", 2.0), "ga"], id="ship").reach(
-            "beta", at=date(2026, 8, 2)
-        ),
-        KeyResult.zoned("Hires", baseline=0, stretch=10, commit=2, target=6, id="hires").check_in(
-            7, at=date(2026, 8, 4)
-        ),
-        KeyResult.ordinal("Brand", target="Two articles", id="brand").check_in(
-            Zone.COMMIT, at=date(2026, 8, 5)
-        ),
+        *other_kinds_checked_in(),
         KeyResult.metric("Unmeasured", start=0, target=1, id="unmeasured", owner=" Ann "),
     ]
     grow = Objective(
