@@ -1309,6 +1309,9 @@ def _spread(wanted: list[float], gap: float, low: float, high: float) -> list[fl
 
 
 _TOTAL = 20  # points: the doughnut's total
+_WEDGE_WORDS = 9  # points: the doughnut's wedge labels
+# The smallest ring radius worth drawing labels beside, as a share of its cell's side.
+_SMALLEST_RING = 0.15
 _HOLE = 0.62  # the doughnut hole's radius: the ring is 0.38 wide around it
 # Sizes the doughnut's centre words may take, as shares of their own; below the last they
 # would be too small to read, and go under the plot instead.
@@ -1399,47 +1402,87 @@ class StatusDoughnutDisplay(_Display):
             ax.text(0, 0.12, number, ha="center", va="center", fontsize=_TOTAL, fontweight="bold"),
             ax.text(0, -0.2, words, ha="center", va="center", fontsize=_SMALL, color=guide),
         )
-        # Labels in two columns beside the ring, spread so no two collide, each joined to
-        # its wedge: small wedges next to each other stay readable.
-        height = ax.get_window_extent(_renderer(ax.figure)).height
-        gap = 1.6 * _SMALL * ax.figure.dpi / 72.0 / height * 2.7  # a line, in data units
+        self._wedges = wedges
+        self._labels: list[Any] = []
+        self._label_wedges(ax, wrapped=False)
+        self._wrapped = not self._labels_fit(ax)
+        if self._wrapped:
+            self._label_wedges(ax, wrapped=True)
+        return []
+
+    def _label_wedges(self, ax: Axes, *, wrapped: bool) -> None:
+        """Label each wedge in two columns beside the ring, each label joined to its wedge.
+
+        The labels are spread so no two collide: small wedges next to each other stay
+        readable. Wrapped, a label takes two lines (its status, then its count), for a
+        narrow cell.
+        """
+        for artist in self._labels:
+            artist.remove()
+        self._labels = []
+        _, guide, _ = _chrome(ax)
+        ax.apply_aspect()
+        unit = ax.transData.transform((0.0, 1.0))[1] - ax.transData.transform((0.0, 0.0))[1]
+        # a label's height and a little air (in font sizes), in data units
+        lines = 2.8 if wrapped else 1.42
+        gap = lines * _WEDGE_WORDS * ax.figure.dpi / 72.0 / max(unit, 1.0)
         sides: dict[int, list[tuple[float, int]]] = {1: [], -1: []}
-        for position, wedge in enumerate(wedges):
+        for position, wedge in enumerate(self._wedges):
             angle = math.radians((wedge.theta1 + wedge.theta2) / 2)
             sides[1 if math.cos(angle) >= 0 else -1].append((math.sin(angle), position))
         for side, members in sides.items():
             members.sort(reverse=True)
-            heights = _spread([1.15 * sine for sine, _ in members], gap, -1.3, 1.3)
+            edge = 1.35 - gap / 2  # a label's middle, half its height inside the axes
+            heights = _spread([1.15 * sine for sine, _ in members], gap, -edge, edge)
             for (_, position), placed in zip(members, heights, strict=True):
-                wedge, row = wedges[position], self.data[position]
+                wedge, row = self._wedges[position], self.data[position]
                 angle = math.radians((wedge.theta1 + wedge.theta2) / 2)
-                ax.plot(
+                self._labels += ax.plot(
                     [math.cos(angle), 1.12 * side, 1.22 * side],
                     [math.sin(angle), placed, placed],
                     color=guide,
                     linewidth=0.6,
                 )
-                ax.text(
-                    1.25 * side,
-                    placed,
-                    self._wedge_words(row),
-                    ha="left" if side > 0 else "right",
-                    va="center",
-                    fontsize=9,
+                self._labels.append(
+                    ax.text(
+                        1.25 * side,
+                        placed,
+                        self._wedge_words(row, wrapped=wrapped),
+                        ha="left" if side > 0 else "right",
+                        va="center",
+                        fontsize=_WEDGE_WORDS,
+                    )
                 )
-        return []
+
+    def _labels_fit(self, ax: Axes) -> bool:
+        """Whether the ring keeps a readable size with the labels beside it in its cell.
+
+        Labels wider than the cell would leave a layout engine to shrink the ring (to
+        nothing, in a narrow cell), and without one they would run over the cell's edge.
+        The ring's radius is what the cell's width leaves once each side's widest label
+        is set a quarter radius off the ring.
+        """
+        renderer = _renderer(ax.figure)
+        slot = _slot(ax)
+        widest = dict.fromkeys((1, -1), 0.0)
+        for label in self._labels[1::2]:  # lines and texts alternate
+            side = 1 if label.get_position()[0] > 0 else -1
+            widest[side] = max(widest[side], label.get_window_extent(renderer).width)
+        radius = (slot.width - widest[1] - widest[-1] - 2 * _GAP) / 2.5
+        return bool(radius >= _SMALLEST_RING * min(slot.width, slot.height))
 
     def _finish(self, ax: Axes) -> None:
-        """Fit the total and the day in the hole, else move them under the plot.
+        """Space the labels for the ring's final size; fit the total and the day in the hole.
 
-        At common sizes they fit as drawn; a smaller ring takes them smaller (down to 70%
-        of their size), and a ring too small even for that has its day (then its total)
-        below the plot, never over the ring.
+        The total and the day fit the hole at common sizes; a smaller ring takes them
+        smaller (down to 70% of their size), and a ring too small even for that has its day
+        (then its total) below the plot, never over the ring.
         """
         if not self.data:
             return
-        number, words = self._middle
+        self._label_wedges(ax, wrapped=self._wrapped)  # spaced for the axes as laid out
         _lay_out(ax)  # the box the figure will be drawn with
+        number, words = self._middle
         if _fitted(ax, [number, words], [_TOTAL, _SMALL]):
             return
         day = words.get_text().replace("\n", " ")
@@ -1462,11 +1505,12 @@ class StatusDoughnutDisplay(_Display):
             number.remove()
             below.set_text(f"{self.total:,} {day}")
 
-    def _wedge_words(self, row: dict[str, Any]) -> str:
-        """A wedge's label: `On track: 3 (60%)`."""
-        return (
-            f"{label_of(row['status'])}: {row['count']:,} ({_percent(row['count'] / self.total)})"
-        )
+    def _wedge_words(self, row: dict[str, Any], *, wrapped: bool = False) -> str:
+        """A wedge's label: `On track: 3 (60%)`, or on two lines, `On track` over `3 (60%)`."""
+        count = f"{row['count']:,} ({_percent(row['count'] / self.total)})"
+        if wrapped:
+            return f"{label_of(row['status'])}\n{count}"
+        return f"{label_of(row['status'])}: {count}"
 
     def to_vega_lite(self) -> dict[str, Any]:
         """An arc mark with an inner radius, the total and the as-of day in the middle."""
