@@ -1242,3 +1242,79 @@ def test_a_table_of_rows_without_a_column_of_ours_misses_its_required_ones(extra
     )
     assert on_dates == expected
     assert "key_results.objective_id: a required column is missing" in expected
+
+
+def with_moments(written):
+    """RICH's check-ins with `at` as text, and a row for each (key result, at, value)."""
+    check_ins = RICH["check_ins"].with_columns(pl.col("at").cast(pl.String))
+    added = pl.DataFrame(
+        [
+            {"objective_id": objective, "key_result_id": key_result, "at": at, "value": value}
+            for objective, key_result, at, value in written
+        ],
+        schema_overrides={"value": pl.Float64},
+    )
+    return {**RICH, "check_ins": pl.concat([check_ins, added], how="diagonal_relaxed")}
+
+
+NAIVE, AWARE = "2026-07-20T10:00:00", "2026-07-20T10:00:00+02:00"
+MIXED = {
+    # rows 8, 9...: a naive then an aware date-time: the model names the aware one
+    "naive, then aware": ([("co", "rev", NAIVE, 30.0), ("co", "rev", AWARE, 31.0)], [9]),
+    # the first date-time in the table's order sets the rule, not the earliest moment
+    "aware, then an earlier naive": (
+        [("co", "rev", AWARE, 30.0), ("co", "rev", "2026-07-19T10:00:00", 31.0)],
+        [9],
+    ),
+    # dates belong to neither; each key result is judged on its own, once
+    "two key results": (
+        [
+            ("mk", "leads", AWARE, 60.0),
+            ("co", "rev", NAIVE, 30.0),
+            ("mk", "leads", NAIVE, 61.0),
+            ("co", "rev", AWARE, 31.0),
+            ("co", "rev", "2026-07-22T10:00:00+00:00", 32.0),
+        ],
+        [11, 10],  # in the key results' order: rev, then leads
+    ),
+    # the same clock and value, naive and aware: two moments to Python, so not a repeat
+    "one clock, one value": ([("co", "rev", NAIVE, 30.0), ("co", "rev", AWARE, 30.0)], [9]),
+    # a check-in written twice is met first: the key result is not built
+    "and a repeat": (
+        [("co", "rev", NAIVE, 30.0), ("co", "rev", AWARE, 30.0), ("co", "rev", NAIVE, 30.0)],
+        [10],
+    ),
+    # the model meets the mixed moments before the binary key result's values
+    "and a bad binary value": (
+        [("co", "launch", NAIVE, 0.5), ("co", "launch", AWARE, 1.0)],
+        [9],
+    ),
+}
+
+
+@pytest.mark.parametrize("backend", ["polars", "pandas", "lazy"])
+@pytest.mark.parametrize("case", MIXED)
+def test_a_key_result_mixing_naive_and_aware_date_times_is_refused_as_from_frames_refuses_it(
+    case, backend
+):
+    written, rows = MIXED[case]
+    problems = refused_alike(with_moments(written), backend)
+    assert [int(path.split("row ")[1].split("]")[0]) for path in paths(problems)] == rows
+    if "repeat" not in case:
+        assert all("all naive or all timezone-aware, got datetime" in p for p in problems)
+
+
+def test_naive_and_aware_date_times_in_different_key_results_are_scored():
+    tables = with_moments([("co", "rev", NAIVE, 30.0), ("mk", "leads", AWARE, 60.0)])
+    assert assert_same_problems(tables) == ("ok", [])
+
+
+def test_an_objectives_link_problems_come_together_as_the_model_raises_them():
+    # A weight below 0 and the objective aligned to itself: the model reports every link
+    # problem at once, the late one (itself) with the other.
+    objectives = set_cell(RICH["objectives"], 1, "parent_id", "mk")
+    objectives = set_cell(objectives, 1, "alignment_weight", -1.0)
+    assert refused_alike({**RICH, "objectives": objectives}) == [
+        "objectives[row 1].alignment_weight: expected a number >= 0, got -1.0",
+        "objectives[row 1].parent_id: aligned to itself ('mk')",
+    ]

@@ -139,6 +139,8 @@ class Problems:
     float_values: bool = True
     # Whether they are a column of booleans: true/false, for binary key results only.
     bool_values: bool = False
+    # The check-ins' date-time cells by row, when naive and aware ones are both written.
+    mixed_moments: dict[int, datetime] = attrs.Factory(dict)
 
     def add(
         self,
@@ -340,6 +342,11 @@ def _position(table: str, column: str | None, kind: str | None = None) -> float:
     return order.index(column)
 
 
+# The ranks of an objective's link problems the model raises before its key results'
+# checks (rank 0), and of those it raises after them, or with the first when any.
+_EARLY_LINKS, _LATE_LINKS = -1, 1
+
+
 def _placed(nw: Any, frames: Mapping[str, Any], problems: Problems) -> list[_Found]:
     """The problems `from_frames` meets, each with its place in its order.
 
@@ -418,7 +425,8 @@ def _placed(nw: Any, frames: Mapping[str, Any], problems: Problems) -> list[_Fou
         if not (item.table == "objectives" and item.step == "model" and item.row in unbuilt)
     ]
     # A key result's measure (or an objective) is refused at the model's first check
-    # that fails.
+    # that fails; an objective's link problems come all at once, the late ones (aligned
+    # to itself) with the others when there are any.
     raising = {("key_results", "measure"), ("objectives", "model")}
     first_rank: dict[tuple[str, int], int] = {}
     for item in kept:
@@ -428,8 +436,23 @@ def _placed(nw: Any, frames: Mapping[str, Any], problems: Problems) -> list[_Fou
     kept = [
         item
         for item in kept
+        if (item.table, item.step) not in raising
+        or item.rank == (first := first_rank[(item.table, item.row)])
+        or (item.table == "objectives" and (first, item.rank) == (_EARLY_LINKS, _LATE_LINKS))
+    ]
+    # A key result's check-ins are refused at the model's first check that fails.
+    check_in_ranks: dict[int | None, int] = {}
+    for item in kept:
+        if item.table == "check_ins" and item.step == "model":
+            owner = owners.get(("check_ins", item.row), (None, 0))[0]
+            check_in_ranks[owner] = min(check_in_ranks.get(owner, item.rank), item.rank)
+    kept = [
+        item
+        for item in kept
         if not (
-            (item.table, item.step) in raising and item.rank > first_rank[(item.table, item.row)]
+            item.table == "check_ins"
+            and item.step == "model"
+            and item.rank > check_in_ranks[owners.get(("check_ins", item.row), (None, 0))[0]]
         )
     ]
     blocked = _blocked(kept, owners, kinds)
@@ -1058,6 +1081,8 @@ def _read_in_python(
                         problems.add(table, row, column, "", step)
                     unreadable.add(row)
             values.append(value)
+        if table == "check_ins" and column == "at":
+            problems.mixed_moments = _mixed_moments(rows, values)
         columns = _python_columns(_type_of(table, column), column, values, local_days)
         for name, (items, dtype) in columns.items():
             added.append(nw.new_series(name, items, getattr(nw, dtype), backend=implementation))
@@ -1157,13 +1182,29 @@ def _python_columns(
 
 
 def _moment_kind(moment: date) -> int:
-    """0 for a date, 1 for a date-time.
+    """0 for a date, 1 for a naive date-time, 2 for an aware one: three kinds to Python.
 
-    Naive and aware date-times are not told apart: the model refuses a key result
-    mixing them, which the whole-column checks do not check; as the same check-in,
-    two at one clock are at least refused.
+    A naive and an aware date-time are never equal, so never the same check-in, and the
+    model refuses a key result mixing them (`_mixed_awareness`).
     """
-    return 1 if isinstance(moment, datetime) else 0
+    if not isinstance(moment, datetime):
+        return 0
+    return 2 if moment.utcoffset() is not None else 1
+
+
+def _mixed_moments(rows: Sequence[int], moments: Sequence[Any]) -> dict[int, datetime]:
+    """Each date-time cell by row, when the column holds both naive and aware ones.
+
+    Else nothing: no key result can mix them, and no message will need a cell.
+    """
+    kinds = {_moment_kind(moment) for moment in moments if moment is not None}
+    if not {1, 2} <= kinds:
+        return {}
+    return {
+        row: moment
+        for row, moment in zip(rows, moments, strict=True)
+        if isinstance(moment, datetime)
+    }
 
 
 # A column of check-ins whose moments were read cell by cell: what each cell was.
@@ -1217,6 +1258,7 @@ def check_tables(
     _check_in_values(nw, frames, problems)
     _check_in_progress(nw, frames, problems)
     _repeated_rows(nw, frames, problems)
+    _mixed_awareness(nw, frames, problems)
     _plan_progress(nw, frames, problems)
     _milestone_steps(nw, frames, problems)
     _zoned(nw, frames["key_results"], problems)
@@ -1245,7 +1287,7 @@ def check_tables(
             lambda row: f"aligned to itself ({row['parent_id']!r})",
             problems,
             "model",
-            rank=1,  # the model checks the key results' weights first
+            rank=_LATE_LINKS,  # the model checks the key results' weights first
         )
     _zero_weights(nw, frames, problems)
     _initiative_rules(nw, frames, problems)
@@ -1404,6 +1446,45 @@ def _repeated_rows(nw: Any, frames: Mapping[str, Any], problems: Problems) -> No
         "repeat",
     )
     _planned_twice(nw, frames, owners, problems)
+
+
+def _mixed_awareness(nw: Any, frames: Mapping[str, Any], problems: Problems) -> None:
+    """A key result whose check-ins mix naive and aware date-times, as the model refuses it.
+
+    The model reads a key result's check-ins in the table's order: its first date-time
+    sets the rule, and the first that breaks it is named. Only moments read cell by
+    cell can mix (a typed column has one zone or none), and only when the column holds
+    both kinds is anything queried.
+    """
+    moments = problems.mixed_moments
+    if not moments:
+        return
+    owners = _owner_rows(nw, frames["key_results"])
+    timed = (
+        frames["check_ins"]
+        .filter(nw.col(MOMENT_KIND) > 0)
+        .join(owners, on=["objective_id", "key_result_id"], how="inner")
+        .select(ROW, "owner_row", nw.col(MOMENT_KIND).alias("kind"))
+    )
+    firsts = with_group_value(nw, timed, nw.col(ROW).min(), ("owner_row",), "first_row").filter(
+        nw.col(ROW) == nw.col("first_row")
+    )
+    breaking = timed.join(
+        firsts.select("owner_row", nw.col("kind").alias("first_kind")), on="owner_row", how="inner"
+    ).filter(nw.col("kind") != nw.col("first_kind"))
+    _report(
+        nw,
+        "check_ins",
+        _earliest_per_owner(nw, breaking, ROW),
+        "at",
+        (),
+        lambda row: (
+            "expected datetimes that are all naive or all timezone-aware, "
+            f"got {describe(moments[int(row[ROW])])}"
+        ),
+        problems,
+        "model",
+    )
 
 
 def _no_two_alike(nw: Any, frame: Any, keys: Sequence[str]) -> bool:
@@ -1775,6 +1856,7 @@ def _check_in_values(nw: Any, frames: Mapping[str, Any], problems: Problems) -> 
         checked,
         problems,
         "model",
+        rank=1,  # the model meets naive and aware moments mixed first
     )
 
 
@@ -2259,7 +2341,7 @@ def _first_links(nw: Any, frames: Mapping[str, Any], problems: Problems) -> None
             message,
             problems,
             "model",
-            rank=-1,  # with the links, before the key results' weights
+            rank=_EARLY_LINKS,  # with the links, before the key results' weights
         )
 
 
