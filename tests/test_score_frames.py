@@ -758,3 +758,101 @@ def test_empty_tables_rolled_up_give_no_rows_eager_as_lazy(rollup):
     )
     assert eager.height == 0
     assert eager.schema == lazy.collect().schema
+
+
+def listed_by_key_result():
+    """Three objectives of two metrics each, six check-ins apiece, listed key result by
+    key result (as `to_frames` writes them, and as tables are often kept)."""
+    objectives = []
+    for number in range(3):
+        key_results = []
+        for index in range(2):
+            key_result = KeyResult.metric(f"KR {index}", start=0.0, target=100.0, id=f"k{index}")
+            for week in range(6):
+                key_result = key_result.check_in(
+                    float(10 * week + number + index),
+                    at=Q3.start + timedelta(days=9 * week + index),
+                )
+            key_results.append(key_result)
+        objectives.append(Objective(f"O {number}", key_results, id=f"o{number}", cycle=Q3))
+    return frames_of(AlignmentTree(objectives))
+
+
+def run_by_run(frames):
+    """Whether the check-ins are joined to their key results run by run (or per row)."""
+    import numpy as np
+
+    from okrkpi._edges.columnar.engine import _polars_joined_by_runs
+
+    keys = ["objective_id", "key_result_id"]
+    right = frames["key_results"].select(keys[0], pl.col("id").alias(keys[1]))
+    right = right.with_row_index("key_result_row")
+    return _polars_joined_by_runs(np, frames["check_ins"], right, keys) is not None
+
+
+RUN_DAYS = [Q3.start + timedelta(weeks=week) for week in range(0, 14, 3)]
+
+
+@pytest.mark.parametrize(
+    ("case", "by_runs"),
+    [
+        ("as listed", True),  # runs in the key results' order: matched without a join
+        ("key results reversed", True),  # each run's first row joined
+        ("a key result's check-ins in two runs", True),
+        ("rows interleaved", False),  # runs too short: every row joined
+    ],
+)
+@pytest.mark.parametrize("by", ["objective", "key_result"])
+def test_check_ins_listed_key_result_by_key_result_are_joined_run_by_run(case, by_runs, by):
+    frames = listed_by_key_result()
+    check_ins = frames["check_ins"]
+    if case == "key results reversed":
+        frames["key_results"] = frames["key_results"].reverse()
+    elif case == "a key result's check-ins in two runs":
+        frames["check_ins"] = pl.concat([check_ins.slice(3), check_ins.slice(0, 3)])
+    elif case == "rows interleaved":
+        frames["check_ins"] = check_ins.sort(pl.int_range(pl.len()) % 6, maintain_order=True)
+    assert run_by_run(frames) is by_runs
+    tree = AlignmentTree(from_frames(**frames).objectives)
+    got = as_rows(score_frames(RUN_DAYS, by=by, **frames))
+    assert_same(got, expected_rows(tree, RUN_DAYS, by, ScoringPolicy()))
+
+
+@pytest.mark.parametrize("by", ["objective", "key_result"])
+def test_unvalidated_check_ins_of_no_key_result_are_left_out_run_by_run_as_row_by_row(
+    by, monkeypatch
+):
+    from okrkpi._edges.columnar import engine
+
+    frames = listed_by_key_result()
+    stray = frames["check_ins"].slice(0, 6).with_columns(pl.lit("nowhere").alias("key_result_id"))
+    nulls = frames["check_ins"].slice(6, 6).with_columns(pl.lit(None).alias("objective_id"))
+    tables = {**frames, "check_ins": pl.concat([stray, frames["check_ins"], nulls])}
+    assert run_by_run(tables)
+    got = as_rows(score_frames(RUN_DAYS, by=by, validate=False, **tables))
+    tree = AlignmentTree(from_frames(**frames).objectives)
+    assert_same(got, expected_rows(tree, RUN_DAYS, by, ScoringPolicy()))
+    # A key result written twice (unvalidated) would take a run twice: joined row by row.
+    twice = {**tables, "key_results": pl.concat([frames["key_results"]] * 2)}
+    assert not run_by_run(twice)
+    monkeypatch.setattr(engine, "_polars_joined_by_runs", lambda *arguments: None)
+    assert as_rows(score_frames(RUN_DAYS, by=by, validate=False, **tables)) == got
+
+
+def test_a_polars_whose_joins_cannot_keep_order_joins_runs_only_where_no_join_is_needed(
+    monkeypatch,
+):
+    frames = listed_by_key_result()
+    reversed_ = {**frames, "key_results": frames["key_results"].reverse()}
+    expected = as_rows(score_frames(RUN_DAYS, **reversed_))
+    join = pl.DataFrame.join
+
+    def join_without_order(self, *args, **kwargs):
+        if kwargs.get("maintain_order") not in (None, "none"):
+            raise TypeError("join() got an unexpected keyword argument 'maintain_order'")
+        return join(self, *args, **kwargs)
+
+    monkeypatch.setattr(pl.DataFrame, "join", join_without_order)
+    assert run_by_run(frames)  # the runs are the key results, in order: no join
+    assert not run_by_run(reversed_)
+    assert as_rows(score_frames(RUN_DAYS, **reversed_)) == expected

@@ -579,7 +579,7 @@ def _kinds(nw: Any, frames: Mapping[str, Any], rows: set[int]) -> dict[int, str 
     found = (
         frames["key_results"]
         .filter(nw.col(ROW).is_in(sorted(rows)))
-        .select(ROW, nw.col("kind").str.to_lowercase())
+        .select(ROW, nw.col(KIND_WORD))
         .collect()
         .rows()
     )
@@ -821,17 +821,19 @@ def _typed(
         if kind == "text" and _is_text(nw, dtype) and column != "note":
             stripped.append(column)  # a note of spaces is kept as written, as from_frames keeps it
     typed = frame.select(*expressions)
-    if not stripped:
-        return typed
-    # Blank is empty: a second step, so that each cell is stripped once, not twice.
-    blank = nw.lit(None, dtype=nw.String)
-    return typed.with_columns(
-        nw.when((nw.col(name).str.strip_chars() if name in _WRITTEN else nw.col(name)) == "")
-        .then(blank)
-        .otherwise(nw.col(name))
-        .alias(name)
-        for name in stripped
-    )
+    if stripped:
+        # Blank is empty: a second step, so that each cell is stripped once, not twice.
+        blank = nw.lit(None, dtype=nw.String)
+        typed = typed.with_columns(
+            nw.when((nw.col(name).str.strip_chars() if name in _WRITTEN else nw.col(name)) == "")
+            .then(blank)
+            .otherwise(nw.col(name))
+            .alias(name)
+            for name in stripped
+        )
+    if table == "key_results":  # read by many rules: lowered once, not once per rule
+        typed = typed.with_columns(nw.col("kind").str.to_lowercase().alias(KIND_WORD))
+    return typed
 
 
 def _is_text(nw: Any, dtype: Any) -> bool:
@@ -1209,6 +1211,8 @@ def _mixed_moments(rows: Sequence[int], moments: Sequence[Any]) -> dict[int, dat
 
 # A column of check-ins whose moments were read cell by cell: what each cell was.
 MOMENT_KIND = "moment_kind"
+# A key result's kind as the reader matches it, in any case: stripped and lowered.
+KIND_WORD = "kind_word"
 
 
 def _day_name(column: str) -> str:
@@ -1309,7 +1313,7 @@ def _owner_rows(nw: Any, key_results: Any, *cells: str) -> Any:
             "objective_id",
             nw.col("id").alias("key_result_id"),
             nw.col(ROW).alias("owner_row"),
-            nw.col("kind").str.to_lowercase().alias("owner_kind"),
+            nw.col(KIND_WORD).alias("owner_kind"),
             *cells,
         )
     )
@@ -1338,7 +1342,7 @@ def _key_result_rows(nw: Any, frames: Mapping[str, Any], problems: Problems) -> 
         problems,
         "repeat",
     )
-    kind = nw.col("kind").str.to_lowercase()
+    kind = nw.col(KIND_WORD)
     for kind_name, columns in _MEASURE_NEEDS.items():
         for column in columns:
             empty = (kind == kind_name) & nw.col(column).is_null()
@@ -1394,7 +1398,7 @@ def _key_result_rows(nw: Any, frames: Mapping[str, Any], problems: Problems) -> 
     # A row without its objective or id still reads its measure, and no steps link to it.
     unlinked = key_results.filter(
         (nw.col("objective_id").is_null() | nw.col("id").is_null())
-        & (nw.col("kind").str.to_lowercase() == "milestones")
+        & (nw.col(KIND_WORD) == "milestones")
     )
     _report(
         nw,
@@ -1718,12 +1722,11 @@ def _check_in_progress(nw: Any, frames: Mapping[str, Any], problems: Problems) -
         origin = nw.when(metric).then(nw.col("start")).otherwise(nw.col("baseline"))
         return origin, nw.when(metric).then(nw.col("target")).otherwise(nw.col("stretch"))
 
-    origin, end = way(nw.col("kind").str.to_lowercase())
+    origin, end = way(nw.col(KIND_WORD))
     # Few key results, if any, are at risk: found first, so the window that finds each
     # key's first row and the join of millions of check-ins see those few only.
     risky = key_results.filter(
-        nw.col("kind").str.to_lowercase().is_in(kinds)
-        & (((end - origin).abs() < 1) | (origin.abs() > _HALF_MAX))
+        nw.col(KIND_WORD).is_in(kinds) & (((end - origin).abs() < 1) | (origin.abs() > _HALF_MAX))
     ).select(*keys[:1], nw.col("id").alias("key_result_id"))
     readable = frames["check_ins"].filter(value.abs() < math.inf)
     if problems.values:  # text cells, read again by their key result's kind
@@ -2198,7 +2201,7 @@ def _cells(nw: Any, frames: Mapping[str, Any], problems: Problems) -> None:
     """Cells of the right type but a bad value: kinds, edges of the plausible dates, weights."""
     key_results = frames["key_results"]
     kinds = [kind.value for kind in KeyResultKind]
-    kind = nw.col("kind").str.to_lowercase()
+    kind = nw.col(KIND_WORD)
     _report(
         nw,
         "key_results",
@@ -2412,7 +2415,7 @@ def _values(
             _not_one_of(_AS_GIVEN, words),
             problems,
         )
-    kind = nw.col("kind").str.to_lowercase()
+    kind = nw.col(KIND_WORD)
     for table, columns in _NUMBERS.items():
         if table not in frames or table == "check_ins":  # a value's rules depend on its kind
             continue
@@ -2652,7 +2655,7 @@ def _zoned(nw: Any, key_results: Any, problems: Problems) -> None:
     """
     columns = ("baseline", "stretch", "commit", "target")
     zoned = key_results.filter(
-        (nw.col("kind").str.to_lowercase() == "zoned")
+        (nw.col(KIND_WORD) == "zoned")
         & ~nw.col("baseline").is_null()
         & ~nw.col("stretch").is_null()
     )
