@@ -11,7 +11,7 @@ import sys
 from datetime import date, timedelta
 from typing import Any
 
-from okrkpi import Cycle, KeyResult
+from okrkpi import Cycle, KeyResult, Objective
 from okrkpi._edges.cli import main
 
 Q3 = Cycle.quarter(2026, 3)
@@ -118,3 +118,22 @@ def from_frames_cell_by_cell(**tables: Any) -> Any:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(reading, "read_typed_frames", lambda *arguments: None)
         return from_frames(**tables)
+
+
+def listed_by_key_result(objectives: int, check_ins: int) -> list[Objective]:
+    """Objectives of two metrics each, `check_ins` apiece, whose tables (as `to_frames`
+    writes them, and as tables are often kept) list the check-ins key result by key
+    result, each key result's in time order."""
+    made = []
+    for number in range(objectives):
+        key_results = []
+        for index in range(2):
+            key_result = KeyResult.metric(f"KR {index}", start=0.0, target=100.0, id=f"k{index}")
+            for week in range(check_ins):
+                key_result = key_result.check_in(
+                    float(10 * week + number + index),
+                    at=Q3.start + timedelta(days=9 * week + index),
+                )
+            key_results.append(key_result)
+        made.append(Objective(f"O {number}", key_results, id=f"o{number}", cycle=Q3))
+    return made

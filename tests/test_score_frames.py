@@ -19,6 +19,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+import helpers
 from okrkpi import (
     AlignmentTree,
     ConfidenceRating,
@@ -761,33 +762,20 @@ def test_empty_tables_rolled_up_give_no_rows_eager_as_lazy(rollup):
 
 
 def listed_by_key_result():
-    """Three objectives of two metrics each, six check-ins apiece, listed key result by
-    key result (as `to_frames` writes them, and as tables are often kept)."""
-    objectives = []
-    for number in range(3):
-        key_results = []
-        for index in range(2):
-            key_result = KeyResult.metric(f"KR {index}", start=0.0, target=100.0, id=f"k{index}")
-            for week in range(6):
-                key_result = key_result.check_in(
-                    float(10 * week + number + index),
-                    at=Q3.start + timedelta(days=9 * week + index),
-                )
-            key_results.append(key_result)
-        objectives.append(Objective(f"O {number}", key_results, id=f"o{number}", cycle=Q3))
-    return frames_of(AlignmentTree(objectives))
+    """Three objectives of two metrics, six check-ins apiece, listed key result by key result."""
+    return frames_of(AlignmentTree(helpers.listed_by_key_result(3, 6)))
 
 
 def run_by_run(frames):
     """Whether the check-ins are joined to their key results run by run (or per row)."""
     import numpy as np
 
-    from okrkpi._edges.columnar.engine import _polars_joined_by_runs
+    from okrkpi._edges.columnar._frames import polars_joined_by_runs
 
     keys = ["objective_id", "key_result_id"]
     right = frames["key_results"].select(keys[0], pl.col("id").alias(keys[1]))
     right = right.with_row_index("key_result_row")
-    return _polars_joined_by_runs(np, frames["check_ins"], right, keys) is not None
+    return polars_joined_by_runs(np, frames["check_ins"], right, keys) is not None
 
 
 RUN_DAYS = [Q3.start + timedelta(weeks=week) for week in range(0, 14, 3)]
@@ -835,7 +823,7 @@ def test_unvalidated_check_ins_of_no_key_result_are_left_out_run_by_run_as_row_b
     # A key result written twice (unvalidated) would take a run twice: joined row by row.
     twice = {**tables, "key_results": pl.concat([frames["key_results"]] * 2)}
     assert not run_by_run(twice)
-    monkeypatch.setattr(engine, "_polars_joined_by_runs", lambda *arguments: None)
+    monkeypatch.setattr(engine, "polars_joined_by_runs", lambda *arguments: None)
     assert as_rows(score_frames(RUN_DAYS, by=by, validate=False, **tables)) == got
 
 

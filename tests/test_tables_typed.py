@@ -12,6 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import helpers
 from helpers import Q3, from_frames_cell_by_cell, other_kinds_checked_in
 from okrkpi import Initiative, KeyResult, Objective, ValidationError
 from okrkpi._edges import tables as cell_reader
@@ -304,3 +305,33 @@ def test_tables_of_several_libraries_are_read_cell_by_cell():
     frames = scored_tables(dated_kinds(), "polars")
     frames["objectives"] = frames["objectives"].to_arrow()
     assert from_frames(**frames) == dated_kinds()
+
+
+def listed_by_key_result() -> dict[str, pl.DataFrame]:
+    """Two objectives of two metrics, five check-ins apiece, listed key result by key result."""
+    frames = to_frames(Document(tuple(helpers.listed_by_key_result(2, 5))), backend="polars")
+    return {name: frames[name] for name in SCORED if name in frames}
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        "as listed",  # runs in the key results' order, each in time order: no join, no sort
+        "each run latest first",  # sorted, run by run
+        "key results reversed",  # each run's first row joined
+        "rows interleaved",  # short runs: every row joined, then sorted
+    ],
+)
+def test_check_ins_listed_key_result_by_key_result_read_as_cell_by_cell(case, monkeypatch):
+    frames = listed_by_key_result()
+    check_ins = frames["check_ins"]
+    if case == "each run latest first":
+        frames["check_ins"] = check_ins.reverse().sort("key_result_id", maintain_order=True)
+        frames["check_ins"] = frames["check_ins"].sort("objective_id", maintain_order=True)
+    elif case == "key results reversed":
+        frames["key_results"] = frames["key_results"].reverse()
+    elif case == "rows interleaved":
+        frames["check_ins"] = check_ins.sort(pl.int_range(pl.len()) % 5, maintain_order=True)
+    expected = from_frames_cell_by_cell(**frames)
+    refuse_cell_by_cell(monkeypatch)
+    assert from_frames(**frames) == expected

@@ -216,3 +216,39 @@ def with_row_numbers(nw: Any, frame: Any) -> Any:
     raise MissingExtraError(  # pragma: no cover - every lazy backend narwhals has is above
         f"Scoring {_kind(implementation)} frames", "tables", "narwhals"
     )
+
+
+def polars_joined_by_runs(np: Any, left: Any, right: Any, on: Sequence[str]) -> Any:
+    """polars: `left` inner-joined to `right` (unique keys), in `left`'s order, by runs.
+
+    Tables list a key result's check-ins together: each run of rows with equal keys is
+    joined once, by its first row, and its rows take that row's match, where joining
+    every row hashed millions of pairs of ids. None where runs are short (rows
+    interleaved), a key repeats in `right`, or polars' join cannot keep the order.
+    """
+    import polars as pl  # noqa: PLC0415 - only with polars frames
+
+    first, second = (pl.col(name) for name in on)
+    # Rows of empty keys make one run too, of no key result.
+    changed = first.ne_missing(first.shift()) | second.ne_missing(second.shift())
+    starts = left.select(changed | (pl.int_range(pl.len()) == 0)).to_series()
+    heads = left.filter(starts).select(*on)
+    if heads.height * _RUN_LENGTH > left.height:
+        return None
+    if heads.equals(right.select(*on)):  # a run per key, in `right`'s order: no join
+        matched = right
+    else:
+        try:
+            matched = heads.join(right, on=on, how="left", maintain_order="left")
+        except TypeError:  # a polars before join(maintain_order=)
+            return None
+        if matched.height != heads.height:  # a key twice in `right`: rows would repeat
+            return None
+    runs = pl.Series(np.cumsum(starts.to_numpy()) - 1)
+    taken = matched.drop(*on).select(pl.all().gather(runs))
+    found = pl.col(taken.columns[0]).is_not_null()
+    return pl.concat([left, taken], how="horizontal").lazy().filter(found)
+
+
+# Runs of at least this many rows on average are joined run by run.
+_RUN_LENGTH = 4

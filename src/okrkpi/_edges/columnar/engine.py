@@ -26,7 +26,13 @@ from types import MappingProxyType
 from typing import Any, Literal
 
 from okrkpi._edges.columnar import rules as r
-from okrkpi._edges.columnar._frames import ROW, Inputs, narwhals, with_group_value
+from okrkpi._edges.columnar._frames import (
+    ROW,
+    Inputs,
+    narwhals,
+    polars_joined_by_runs,
+    with_group_value,
+)
 from okrkpi._edges.columnar.validation import (
     KIND_WORD,
     cell_readers,
@@ -565,7 +571,7 @@ def _polars_counted_grid(
         .sort("key_result_row")
     )
     linked = table.select(*keys, "key_result_row", "cycle_last")
-    joined = _polars_joined_by_runs(np, check_ins.to_native().collect(), linked, keys)
+    joined = polars_joined_by_runs(np, check_ins.to_native().collect(), linked, keys)
     if joined is None:
         joined = _polars_joined_in_order(check_ins.to_native(), linked.lazy(), keys)
     if joined is None:
@@ -631,42 +637,6 @@ def _dates_before(np: Any, dates: Any, days: Any) -> Any:
         return np.searchsorted(dates, days, side="left")
     every_day = np.arange(low, high + 1, dtype=np.float64)
     return np.searchsorted(dates, every_day, side="left")[(whole - low).astype(np.int64)]
-
-
-def _polars_joined_by_runs(np: Any, left: Any, right: Any, on: Sequence[str]) -> Any:
-    """polars: `left` inner-joined to `right` (unique keys), in `left`'s order, by runs.
-
-    Tables list a key result's check-ins together: each run of rows with equal keys is
-    joined once, by its first row, and its rows take that row's match, where joining
-    every row hashed millions of pairs of ids. None where runs are short (rows
-    interleaved), a key repeats in `right`, or polars' join cannot keep the order.
-    """
-    import polars as pl  # noqa: PLC0415 - only with polars frames
-
-    first, second = (pl.col(name) for name in on)
-    # Rows of empty keys make one run too, of no key result.
-    changed = first.ne_missing(first.shift()) | second.ne_missing(second.shift())
-    starts = left.select(changed | (pl.int_range(pl.len()) == 0)).to_series()
-    heads = left.filter(starts).select(*on)
-    if heads.height * _RUN_LENGTH > left.height:
-        return None
-    if heads.equals(right.select(*on)):  # a run per key, in `right`'s order: no join
-        matched = right
-    else:
-        try:
-            matched = heads.join(right, on=on, how="left", maintain_order="left")
-        except TypeError:  # a polars before join(maintain_order=)
-            return None
-        if matched.height != heads.height:  # a key twice in `right`: rows would repeat
-            return None
-    runs = pl.Series(np.cumsum(starts.to_numpy()) - 1)
-    taken = matched.drop(*on).select(pl.all().gather(runs))
-    found = pl.col(taken.columns[0]).is_not_null()
-    return pl.concat([left, taken], how="horizontal").lazy().filter(found)
-
-
-# Runs of at least this many rows on average are joined run by run.
-_RUN_LENGTH = 4
 
 
 def _polars_joined_in_order(left: Any, right: Any, on: str | Sequence[str]) -> Any:
