@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import helpers
 from helpers import from_frames_cell_by_cell
 from okrkpi import AlignmentError, AlignmentTree, ConfidenceScale, ValidationError
 from okrkpi.examples import example_objectives
@@ -1318,3 +1319,26 @@ def test_an_objectives_link_problems_come_together_as_the_model_raises_them():
         "objectives[row 1].alignment_weight: expected a number >= 0, got -1.0",
         "objectives[row 1].parent_id: aligned to itself ('mk')",
     ]
+
+
+@pytest.mark.parametrize("backend", ["polars", "lazy"])
+@pytest.mark.parametrize("stray", ["key result", "objective"])
+def test_check_ins_listed_in_runs_linked_to_nothing_are_refused_as_from_frames_refuses_them(
+    stray, backend
+):
+    # Check-ins listed key result by key result are linked run by run; a run of no key
+    # result (or of no objective) is still named row by row.
+    made = to_frames(Document(tuple(helpers.listed_by_key_result(3, 6))), backend="polars")
+    tables = {name: made[name] for name in ("objectives", "key_results", "check_ins")}
+    column, value = ("key_result_id", "k9") if stray == "key result" else ("objective_id", "o9")
+    strays = tables["check_ins"].slice(6, 6).with_columns(pl.lit(value).alias(column))
+    tables["check_ins"] = pl.concat([tables["check_ins"], strays])
+    problems = refused_alike(tables, backend)
+    named = [f"check_ins[row {row}].{column}" for row in range(36, 42)]
+    if stray == "objective":  # its key result is none of that objective's either
+        named += [f"check_ins[row {row}].key_result_id" for row in range(36, 42)]
+    assert paths(problems) == named
+    assert assert_same_problems({**tables, "check_ins": tables["check_ins"].head(36)}, backend) == (
+        "ok",
+        [],
+    )

@@ -233,7 +233,7 @@ def polars_joined_by_runs(np: Any, left: Any, right: Any, on: Sequence[str]) -> 
     changed = first.ne_missing(first.shift()) | second.ne_missing(second.shift())
     starts = left.select(changed | (pl.int_range(pl.len()) == 0)).to_series()
     heads = left.filter(starts).select(*on)
-    if heads.height * _RUN_LENGTH > left.height:
+    if heads.height * RUN_LENGTH > left.height:
         return None
     if heads.equals(right.select(*on)):  # a run per key, in `right`'s order: no join
         matched = right
@@ -251,4 +251,4 @@ def polars_joined_by_runs(np: Any, left: Any, right: Any, on: Sequence[str]) -> 
 
 
 # Runs of at least this many rows on average are joined run by run.
-_RUN_LENGTH = 4
+RUN_LENGTH = 4

@@ -30,7 +30,13 @@ from typing import Any
 import attrs
 
 from okrkpi._alignment.tree import _check_links, _find_loops
-from okrkpi._edges.columnar._frames import ROW, SCORED_TABLES, Inputs, with_group_value
+from okrkpi._edges.columnar._frames import (
+    ROW,
+    RUN_LENGTH,
+    SCORED_TABLES,
+    Inputs,
+    with_group_value,
+)
 from okrkpi._edges.serde import MAX_PROBLEMS
 from okrkpi._edges.tables import (
     _KEYS,
@@ -1245,15 +1251,19 @@ def check_tables(
         .select(nw.col("id").alias("objective_id"))
         .filter(~nw.col("objective_id").is_null())
     )
+    # Millions of check-ins in memory are linked run by run (`_polars_all_known`).
+    by_runs = not inputs.lazy and frames["check_ins"].implementation is nw.Implementation.POLARS
     for table in ("alignments", "key_results", "check_ins", "milestones", "plans", "initiatives"):
         if table in frames:
-            _dangling_objectives(nw, table, frames[table], ids, problems)
+            runs = by_runs and table == "check_ins"
+            _dangling_objectives(nw, table, frames[table], ids, problems, by_runs=runs)
     _repeated_ids(nw, "objectives", frames["objectives"], problems, "repeat")
     _repeated_ids(nw, "check_ins", frames["check_ins"], problems, "ids")
     pairs = frames["key_results"].select("objective_id", nw.col("id").alias("key_result_id"))
     for table in ("check_ins", "milestones", "plans"):
         if table in frames:
-            _dangling_key_results(nw, table, frames[table], pairs, problems)
+            runs = by_runs and table == "check_ins"
+            _dangling_key_results(nw, table, frames[table], pairs, problems, by_runs=runs)
     _cells(nw, frames, problems)
     _values(nw, frames, problems, inputs.frames)
     if "alignments" in frames:
@@ -1500,12 +1510,33 @@ def _no_two_alike(nw: Any, frame: Any, keys: Sequence[str]) -> bool:
     if frame.implementation is nw.Implementation.POLARS:
         import polars as pl  # noqa: PLC0415 - only with polars frames
 
+        rows = frame.to_native().collect()
+        if _polars_apart_in_runs(rows, keys):
+            return True
         # Distinct hashes are distinct rows, in half the time of `unique`; rows whose
         # hashes meet (repeats, or a rare collision) are settled by the exact count.
-        hashes = pl.struct(*keys).hash().n_unique() == pl.len()
-        if frame.to_native().select(hashes).collect().item():
+        if rows.select(pl.struct(*keys).hash().n_unique() == pl.len()).item():
             return True
     return _row_count(nw, frame.select(*keys).unique()) == _row_count(nw, frame)
+
+
+def _polars_apart_in_runs(rows: Any, keys: Sequence[str]) -> bool:
+    """Whether no two rows share `keys` (two ids, an order, ...), seen without hashing.
+
+    True where each pair of ids is one run of rows, in order of the third key, and no
+    two next to each other share it: rows alike would be next to each other. False
+    when that cannot be seen (the rows are then counted).
+    """
+    import polars as pl  # noqa: PLC0415 - only with polars frames
+
+    first, second, order = (pl.col(name) for name in keys[:3])
+    changed = first.ne_missing(first.shift()) | second.ne_missing(second.shift())
+    starts = rows.select(changed | (pl.int_range(pl.len()) == 0)).to_series()
+    heads = rows.filter(starts).select(keys[:2])
+    if heads.n_unique() != heads.height:  # a pair in several runs
+        return False
+    within = ~pl.lit(starts)
+    return not rows.select((within & (order <= order.shift())).any()).item()
 
 
 def _planned_twice(nw: Any, frames: Mapping[str, Any], owners: Any, problems: Problems) -> None:
@@ -1982,9 +2013,13 @@ def _required_cells(nw: Any, frames: Mapping[str, Any], problems: Problems) -> N
             )
 
 
-def _dangling_objectives(nw: Any, table: str, frame: Any, ids: Any, problems: Problems) -> None:
+def _dangling_objectives(
+    nw: Any, table: str, frame: Any, ids: Any, problems: Problems, *, by_runs: bool = False
+) -> None:
     """A row linked to an objective that is not in the objectives table."""
     linked = frame.filter(~nw.col("objective_id").is_null())
+    if by_runs and _polars_all_known(linked, ["objective_id"], ids):
+        return
     orphans = linked.join(ids, on="objective_id", how="anti")
     _report(
         nw,
@@ -1998,10 +2033,15 @@ def _dangling_objectives(nw: Any, table: str, frame: Any, ids: Any, problems: Pr
     )
 
 
-def _dangling_key_results(nw: Any, table: str, frame: Any, pairs: Any, problems: Problems) -> None:
+def _dangling_key_results(
+    nw: Any, table: str, frame: Any, pairs: Any, problems: Problems, *, by_runs: bool = False
+) -> None:
     """A row linked to a key result its objective does not have."""
-    linked = ~nw.col("objective_id").is_null() & ~nw.col("key_result_id").is_null()
-    orphans = frame.filter(linked).join(pairs, on=["objective_id", "key_result_id"], how="anti")
+    keys = ["objective_id", "key_result_id"]
+    linked = frame.filter(~nw.col("objective_id").is_null() & ~nw.col("key_result_id").is_null())
+    if by_runs and _polars_all_known(linked, keys, pairs):
+        return
+    orphans = linked.join(pairs, on=keys, how="anti")
     _report(
         nw,
         table,
@@ -2015,6 +2055,25 @@ def _dangling_key_results(nw: Any, table: str, frame: Any, pairs: Any, problems:
         problems,
         "dangling",
     )
+
+
+def _polars_all_known(rows: Any, keys: list[str], known: Any) -> bool:
+    """Eager polars: whether every row's `keys` are among `known`'s, seen run by run.
+
+    Rows linked to one key result (or objective) are often listed together: each run's
+    first row stands for the run, where an anti join hashed every row's ids. False when
+    runs are short, or a run's keys are not known (the rows are then joined).
+    """
+    import polars as pl  # noqa: PLC0415 - only with polars frames
+
+    table = rows.to_native().collect()
+    changed = pl.lit(value=False)
+    for name in keys:
+        changed = changed | pl.col(name).ne_missing(pl.col(name).shift())
+    heads = table.filter(changed | (pl.int_range(pl.len()) == 0)).select(keys)
+    if heads.height * RUN_LENGTH > table.height:
+        return False
+    return bool(heads.join(known.to_native().collect(), on=keys, how="anti").is_empty())
 
 
 def _repeated_ids(nw: Any, table: str, frame: Any, problems: Problems, step: str) -> None:
