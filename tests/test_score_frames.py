@@ -844,3 +844,27 @@ def test_a_polars_whose_joins_cannot_keep_order_joins_runs_only_where_no_join_is
     assert run_by_run(frames)  # the runs are the key results, in order: no join
     assert not run_by_run(reversed_)
     assert as_rows(score_frames(RUN_DAYS, **reversed_)) == expected
+
+
+@pytest.mark.parametrize("fault", ["an empty id", "a key result written twice"])
+def test_unvalidated_faults_in_the_key_results_are_read_alike_eager_and_lazy(fault):
+    # Found in review: where the runs followed the key results' rows, they were matched
+    # without a join, so an empty id took the check-ins of an empty id, and a key result
+    # written twice took one of its runs in each copy; a join does neither.
+    frames = frames_of(AlignmentTree(helpers.listed_by_key_result(1, 4)))
+    if fault == "an empty id":
+        for name, column in (("key_results", "id"), ("check_ins", "key_result_id")):
+            empty = pl.when(pl.col(column) != "k1").then(pl.col(column))
+            frames[name] = frames[name].with_columns(empty.alias(column))
+    else:
+        frames["key_results"] = pl.concat([frames["key_results"], frames["key_results"][0]])
+        earlier = (
+            frames["check_ins"]
+            .head(4)
+            .with_columns(pl.col("value") + 50.0, pl.col("at") - timedelta(days=60))
+        )
+        frames["check_ins"] = pl.concat([frames["check_ins"], earlier])
+    for by in ("objective", "key_result"):
+        eager = as_rows(score_frames(RUN_DAYS, by=by, validate=False, **frames))
+        lazy = {name: frame.lazy() for name, frame in frames.items()}
+        assert_same(eager, as_rows(score_frames(RUN_DAYS, by=by, validate=False, **lazy)))

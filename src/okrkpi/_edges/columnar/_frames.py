@@ -235,7 +235,11 @@ def polars_joined_by_runs(np: Any, left: Any, right: Any, on: Sequence[str]) -> 
     heads = left.filter(starts).select(*on)
     if heads.height * RUN_LENGTH > left.height:
         return None
-    if heads.equals(right.select(*on)):  # a run per key, in `right`'s order: no join
+    if (
+        heads.equals(right.select(*on))
+        and not heads.null_count().sum_horizontal().item()  # an empty key matches nothing
+        and heads.n_unique() == heads.height  # a key twice takes every run of it
+    ):  # a run per key, in `right`'s order: no join
         matched = right
     else:
         try:
