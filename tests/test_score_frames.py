@@ -868,3 +868,35 @@ def test_unvalidated_faults_in_the_key_results_are_read_alike_eager_and_lazy(fau
         eager = as_rows(score_frames(RUN_DAYS, by=by, validate=False, **frames))
         lazy = {name: frame.lazy() for name, frame in frames.items()}
         assert_same(eager, as_rows(score_frames(RUN_DAYS, by=by, validate=False, **lazy)))
+
+
+ARRANGEMENTS = st.sampled_from(
+    ["as listed", "key results shuffled", "runs shuffled", "a run split", "each run reversed"]
+)
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow], max_examples=25, deadline=None)
+@given(
+    st.integers(1, 4), st.integers(4, 9), ARRANGEMENTS, DATES, BY, st.randoms(use_true_random=False)
+)
+def test_check_ins_kept_together_in_any_arrangement_give_the_pure_answers(
+    objectives, check_ins, arrangement, dates, by, random
+):
+    # Runs long enough to be joined run by run, arranged as tables come: the runs matched
+    # to the key results without a join, or by their first rows, and sorted when needed.
+    frames = frames_of(AlignmentTree(helpers.listed_by_key_result(objectives, check_ins)))
+    rows = frames["check_ins"].with_columns(pl.col("value") * random.random())
+    runs = rows.partition_by("objective_id", "key_result_id", maintain_order=True)
+    if arrangement == "key results shuffled":
+        frames["key_results"] = frames["key_results"].sample(fraction=1.0, shuffle=True, seed=7)
+    elif arrangement == "runs shuffled":
+        random.shuffle(runs)
+    elif arrangement == "a run split":
+        first = runs.pop(0)
+        runs = [first.head(2), *runs, first.slice(2)]
+    elif arrangement == "each run reversed":
+        runs = [run.reverse() for run in runs]
+    frames["check_ins"] = pl.concat(runs)
+    tree = AlignmentTree(from_frames(**frames).objectives)
+    got = as_rows(score_frames(dates, by=by, **frames))
+    assert_same(got, expected_rows(tree, dates, by, ScoringPolicy()))
