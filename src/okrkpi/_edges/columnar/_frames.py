@@ -228,10 +228,7 @@ def polars_joined_by_runs(np: Any, left: Any, right: Any, on: Sequence[str]) -> 
     """
     import polars as pl  # noqa: PLC0415 - only with polars frames
 
-    first, second = (pl.col(name) for name in on)
-    # Rows of empty keys make one run too, of no key result.
-    changed = first.ne_missing(first.shift()) | second.ne_missing(second.shift())
-    starts = left.select(changed | (pl.int_range(pl.len()) == 0)).to_series()
+    starts = left.select(polars_run_starts(on)).to_series()
     heads = left.filter(starts).select(*on)
     if heads.height * RUN_LENGTH > left.height:
         return None
@@ -256,3 +253,16 @@ def polars_joined_by_runs(np: Any, left: Any, right: Any, on: Sequence[str]) -> 
 
 # Runs of at least this many rows on average are joined run by run.
 RUN_LENGTH = 4
+
+
+def polars_run_starts(keys: Sequence[str]) -> Any:
+    """polars: whether each row starts a run, its `keys` not all those of the row before.
+
+    Rows of empty keys make runs too (of no key result), as equal keys do.
+    """
+    import polars as pl  # noqa: PLC0415 - only with polars frames
+
+    starts = pl.int_range(pl.len()) == 0
+    for name in keys:
+        starts = starts | pl.col(name).ne_missing(pl.col(name).shift())
+    return starts

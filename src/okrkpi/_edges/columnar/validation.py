@@ -35,6 +35,7 @@ from okrkpi._edges.columnar._frames import (
     RUN_LENGTH,
     SCORED_TABLES,
     Inputs,
+    polars_run_starts,
     with_group_value,
 )
 from okrkpi._edges.serde import MAX_PROBLEMS
@@ -430,36 +431,29 @@ def _placed(nw: Any, frames: Mapping[str, Any], problems: Problems) -> list[_Fou
         for item in kept
         if not (item.table == "objectives" and item.step == "model" and item.row in unbuilt)
     ]
-    # A key result's measure (or an objective) is refused at the model's first check
-    # that fails; an objective's link problems come all at once, the late ones (aligned
-    # to itself) with the others when there are any.
+    # A key result's measure, its check-ins, or an objective are refused at the model's
+    # first check that fails; an objective's link problems come all at once, the late
+    # ones (aligned to itself) with the others when there are any.
     raising = {("key_results", "measure"), ("objectives", "model")}
-    first_rank: dict[tuple[str, int], int] = {}
-    for item in kept:
+
+    def refused_by(item: _Found) -> tuple[str, int | None] | None:
+        """What the model refuses at its first failing check, for this problem."""
         if (item.table, item.step) in raising:
-            key = (item.table, item.row)
+            return item.table, item.row
+        if item.table == "check_ins" and item.step == "model":
+            return "check_ins", owners.get(("check_ins", item.row), (None, 0))[0]
+        return None
+
+    first_rank: dict[tuple[str, int | None], int] = {}
+    for item in kept:
+        if (key := refused_by(item)) is not None:
             first_rank[key] = min(first_rank.get(key, item.rank), item.rank)
     kept = [
         item
         for item in kept
-        if (item.table, item.step) not in raising
-        or item.rank == (first := first_rank[(item.table, item.row)])
+        if (key := refused_by(item)) is None
+        or item.rank == (first := first_rank[key])
         or (item.table == "objectives" and (first, item.rank) == (_EARLY_LINKS, _LATE_LINKS))
-    ]
-    # A key result's check-ins are refused at the model's first check that fails.
-    check_in_ranks: dict[int | None, int] = {}
-    for item in kept:
-        if item.table == "check_ins" and item.step == "model":
-            owner = owners.get(("check_ins", item.row), (None, 0))[0]
-            check_in_ranks[owner] = min(check_in_ranks.get(owner, item.rank), item.rank)
-    kept = [
-        item
-        for item in kept
-        if not (
-            item.table == "check_ins"
-            and item.step == "model"
-            and item.rank > check_in_ranks[owners.get(("check_ins", item.row), (None, 0))[0]]
-        )
     ]
     blocked = _blocked(kept, owners, kinds)
     placed = []
@@ -1089,9 +1083,10 @@ def _read_in_python(
                         problems.add(table, row, column, "", step)
                     unreadable.add(row)
             values.append(value)
-        if table == "check_ins" and column == "at":
-            problems.mixed_moments = _mixed_moments(rows, values)
         columns = _python_columns(_type_of(table, column), column, values, local_days)
+        if table == "check_ins" and column == "at":
+            kinds, _ = columns[MOMENT_KIND]
+            problems.mixed_moments = _mixed_moments(rows, values, kinds)
         for name, (items, dtype) in columns.items():
             added.append(nw.new_series(name, items, getattr(nw, dtype), backend=implementation))
         final[column] = list(columns)
@@ -1200,13 +1195,15 @@ def _moment_kind(moment: date) -> int:
     return 2 if moment.utcoffset() is not None else 1
 
 
-def _mixed_moments(rows: Sequence[int], moments: Sequence[Any]) -> dict[int, datetime]:
+def _mixed_moments(
+    rows: Sequence[int], moments: Sequence[Any], kinds: Sequence[float | None]
+) -> dict[int, datetime]:
     """Each date-time cell by row, when the column holds both naive and aware ones.
 
-    Else nothing: no key result can mix them, and no message will need a cell.
+    `kinds` are the cells' `_moment_kind`s. Else nothing: no key result can mix them,
+    and no message will need a cell.
     """
-    kinds = {_moment_kind(moment) for moment in moments if moment is not None}
-    if not {1, 2} <= kinds:
+    if not {1.0, 2.0} <= set(kinds):
         return {}
     return {
         row: moment
@@ -1510,7 +1507,7 @@ def _no_two_alike(nw: Any, frame: Any, keys: Sequence[str]) -> bool:
     if frame.implementation is nw.Implementation.POLARS:
         import polars as pl  # noqa: PLC0415 - only with polars frames
 
-        rows = frame.to_native().collect()
+        rows = frame.to_native().select(*keys).collect()
         if _polars_apart_in_runs(rows, keys):
             return True
         # Distinct hashes are distinct rows, in half the time of `unique`; rows whose
@@ -1529,9 +1526,8 @@ def _polars_apart_in_runs(rows: Any, keys: Sequence[str]) -> bool:
     """
     import polars as pl  # noqa: PLC0415 - only with polars frames
 
-    first, second, order = (pl.col(name) for name in keys[:3])
-    changed = first.ne_missing(first.shift()) | second.ne_missing(second.shift())
-    starts = rows.select(changed | (pl.int_range(pl.len()) == 0)).to_series()
+    order = pl.col(keys[2])
+    starts = rows.select(polars_run_starts(keys[:2])).to_series()
     heads = rows.filter(starts).select(keys[:2])
     if heads.n_unique() != heads.height:  # a pair in several runs
         return False
@@ -2064,13 +2060,8 @@ def _polars_all_known(rows: Any, keys: list[str], known: Any) -> bool:
     first row stands for the run, where an anti join hashed every row's ids. False when
     runs are short, or a run's keys are not known (the rows are then joined).
     """
-    import polars as pl  # noqa: PLC0415 - only with polars frames
-
     table = rows.to_native().collect()
-    changed = pl.lit(value=False)
-    for name in keys:
-        changed = changed | pl.col(name).ne_missing(pl.col(name).shift())
-    heads = table.filter(changed | (pl.int_range(pl.len()) == 0)).select(keys)
+    heads = table.filter(polars_run_starts(keys)).select(keys)
     if heads.height * RUN_LENGTH > table.height:
         return False
     return bool(heads.join(known.to_native().collect(), on=keys, how="anti").is_empty())
