@@ -768,14 +768,12 @@ def listed_by_key_result():
 
 def run_by_run(frames):
     """Whether the check-ins are joined to their key results run by run (or per row)."""
-    import numpy as np
-
     from okrkpi._edges.columnar._frames import polars_joined_by_runs
 
     keys = ["objective_id", "key_result_id"]
     right = frames["key_results"].select(keys[0], pl.col("id").alias(keys[1]))
     right = right.with_row_index("key_result_row")
-    return polars_joined_by_runs(np, frames["check_ins"], right, keys) is not None
+    return polars_joined_by_runs(frames["check_ins"], right, keys) is not None
 
 
 RUN_DAYS = [Q3.start + timedelta(weeks=week) for week in range(0, 14, 3)]

@@ -218,7 +218,7 @@ def with_row_numbers(nw: Any, frame: Any) -> Any:
     )
 
 
-def polars_joined_by_runs(np: Any, left: Any, right: Any, on: Sequence[str]) -> Any:
+def polars_joined_by_runs(left: Any, right: Any, on: Sequence[str]) -> Any:
     """polars: `left` inner-joined to `right` (unique keys), in `left`'s order, by runs.
 
     Tables list a key result's check-ins together: each run of rows with equal keys is
@@ -245,7 +245,7 @@ def polars_joined_by_runs(np: Any, left: Any, right: Any, on: Sequence[str]) -> 
             return None
         if matched.height != heads.height:  # a key twice in `right`: rows would repeat
             return None
-    runs = pl.Series(np.cumsum(starts.to_numpy()) - 1)
+    runs = starts.cast(pl.Int64).cum_sum() - 1  # each row's run
     taken = matched.drop(*on).select(pl.all().gather(runs))
     found = pl.col(taken.columns[0]).is_not_null()
     return pl.concat([left, taken], how="horizontal").lazy().filter(found)
@@ -253,6 +253,15 @@ def polars_joined_by_runs(np: Any, left: Any, right: Any, on: Sequence[str]) -> 
 
 # Runs of at least this many rows on average are joined run by run.
 RUN_LENGTH = 4
+
+
+def optional_numpy() -> Any:
+    """numpy, or None where it is not installed: polars does not bring it."""
+    try:
+        import numpy  # noqa: PLC0415 - optional: a faster path where installed
+    except ImportError:
+        return None
+    return numpy
 
 
 def polars_run_starts(keys: Sequence[str]) -> Any:

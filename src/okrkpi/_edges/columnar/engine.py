@@ -30,6 +30,7 @@ from okrkpi._edges.columnar._frames import (
     ROW,
     Inputs,
     narwhals,
+    optional_numpy,
     polars_joined_by_runs,
     with_group_value,
 )
@@ -556,9 +557,8 @@ def _polars_counted_grid(
     where days grow with the moment within each key result (check-ins in one time zone);
     elsewhere, or without numpy, None: the states are then compared by windows.
     """
-    try:
-        import numpy as np  # noqa: PLC0415 - optional: the counting is done in its arrays
-    except ImportError:  # pragma: no cover - numpy is installed with every test extra
+    np = optional_numpy()
+    if np is None:  # pragma: no cover - numpy is installed with every test extra
         return None
     import polars as pl  # noqa: PLC0415 - only with polars frames
 
@@ -571,7 +571,7 @@ def _polars_counted_grid(
         .sort("key_result_row")
     )
     linked = table.select(*keys, "key_result_row", "cycle_last")
-    joined = polars_joined_by_runs(np, check_ins.to_native().collect(), linked, keys)
+    joined = polars_joined_by_runs(check_ins.to_native().collect(), linked, keys)
     if joined is None:
         joined = _polars_joined_in_order(check_ins.to_native(), linked.lazy(), keys)
     if joined is None:
@@ -1098,9 +1098,8 @@ def _polars_placed(objectives: Any, own: Any, dates: Any) -> Any:
     eager tables) rather than joined, and the rows come out in the result's order. None
     without numpy, or where the rows are not positions.
     """
-    try:
-        import numpy as np  # noqa: PLC0415 - optional: the placing is done in its arrays
-    except ImportError:  # pragma: no cover - numpy is installed with every test extra
+    np = optional_numpy()
+    if np is None:  # pragma: no cover - numpy is installed with every test extra
         return None
     import polars as pl  # noqa: PLC0415 - only with polars frames
 

@@ -25,6 +25,7 @@ from okrkpi._edges.columnar._frames import (
     Inputs,
     _absent,
     narwhals,
+    optional_numpy,
     polars_joined_by_runs,
 )
 from okrkpi._edges.columnar.validation import (
@@ -276,19 +277,14 @@ def _in_row_order(nw: Any, check_ins: Any, owners: Any, keys: list[str]) -> Any:
     """polars: the check-ins joined to their key results run by run, in row order; or None."""
     if check_ins.implementation is not nw.Implementation.POLARS:
         return None
-    try:
-        import numpy as np  # noqa: PLC0415 - optional: the runs are counted in its arrays
-    except ImportError:  # pragma: no cover - numpy is installed with every test extra
-        return None
-    joined = polars_joined_by_runs(np, check_ins.to_native(), owners.to_native(), keys)
+    joined = polars_joined_by_runs(check_ins.to_native(), owners.to_native(), keys)
     return None if joined is None else nw.from_native(joined.collect())
 
 
 def _machine_words(series: Any, typecode: str) -> array[Any]:
     """A column of numbers as an `array`, through numpy's buffer where numpy is installed."""
-    try:
-        import numpy as np  # noqa: PLC0415 - optional: a faster copy, not a requirement
-    except ImportError:  # polars alone does not bring it
+    np = optional_numpy()
+    if np is None:
         return array(typecode, series.to_list())
     words = array(typecode)
     words.frombytes(series.to_numpy().astype(np.dtype(typecode)).tobytes())
