@@ -659,6 +659,56 @@ def test_a_cycle_is_named_as_the_model_names_it_however_it_is_written(backend):
     assert [row["cycle"] for row in got] == ["2026-Q3", "FY2027-Q1", "Sprint 1"]
 
 
+@pytest.mark.parametrize("backend", ["polars", "polars-lazy", "pandas", "duckdb"])
+def test_ids_and_links_with_blanks_at_either_end_are_read_as_from_frames_reads_them(backend):
+    # DuckDB strips only the cells that start or end with a blank: every blank is tried.
+    tables = {
+        "objectives": pl.DataFrame(
+            {
+                "id": [" a", "b\t", "c\n"],
+                "title": ["A", "B", "C"],
+                "parent_id": [" \x0c", "a ", " \tb"],
+                "cycle": ["2026-Q3"] * 3,
+            }
+        ),
+        "key_results": pl.DataFrame(
+            {
+                "objective_id": ["a", " b", "c\r\n"],
+                "id": ["k ", "k", "\x0bk"],
+                "title": ["K"] * 3,
+                "kind": ["metric"] * 3,
+                "start": [0.0] * 3,
+                "target": [10.0] * 3,
+                "owner": ["  ", None, "ann"],
+            }
+        ),
+        "check_ins": pl.DataFrame(
+            {
+                "objective_id": [" a ", "b", "c"],
+                "key_result_id": ["k", "k\t", " k"],
+                "at": [date(2026, 7, 5)] * 3,
+                "value": [5.0, 2.0, 7.0],
+            }
+        ),
+    }
+    days = [date(2026, 7, 10)]
+    tree = AlignmentTree(from_frames(**tables).objectives)
+    assert [objective.id for objective in tree] == ["a", "b", "c"]
+    if backend == "polars-lazy":
+        tables = {name: frame.lazy() for name, frame in tables.items()}
+    elif backend == "pandas":
+        tables = {name: frame.to_pandas() for name, frame in tables.items()}
+    elif backend == "duckdb":
+        import duckdb
+
+        connection = duckdb.connect()
+        tables = {name: connection.from_arrow(frame.to_arrow()) for name, frame in tables.items()}
+    for by in ("objective", "key_result"):
+        got = as_rows(score_frames(days, by=by, **tables))
+        assert_same(got, expected_rows(tree, days, by, None))
+        assert [row["objective_id"] for row in got] == ["a", "b", "c"]
+
+
 @pytest.mark.parametrize("backend", ["pandas", "polars", "pyarrow"])
 @pytest.mark.parametrize("by", ["objective", "key_result"])
 def test_the_pure_frame_of_no_rows_has_the_types_of_one_with_rows(backend, by):
