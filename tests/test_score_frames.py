@@ -618,6 +618,20 @@ def test_a_pandas_result_is_labelled_from_zero_in_its_rows_order(by):
     assert got.index.equals(pd.RangeIndex(len(got)))
 
 
+def polars_tables_as(tables, backend):
+    """polars tables as `backend`'s: polars, polars-lazy, pandas or duckdb."""
+    if backend == "polars-lazy":
+        return {name: frame.lazy() for name, frame in tables.items()}
+    if backend == "pandas":
+        return {name: frame.to_pandas() for name, frame in tables.items()}
+    if backend == "duckdb":
+        import duckdb
+
+        connection = duckdb.connect()
+        return {name: connection.from_arrow(frame.to_arrow()) for name, frame in tables.items()}
+    return tables
+
+
 @pytest.mark.parametrize("backend", ["polars", "polars-lazy", "pandas", "duckdb"])
 def test_a_cycle_is_named_as_the_model_names_it_however_it_is_written(backend):
     objectives = pl.DataFrame(
@@ -645,15 +659,7 @@ def test_a_cycle_is_named_as_the_model_names_it_however_it_is_written(backend):
     expected = scores_frame(
         AlignmentTree(from_frames(**tables).objectives), [date(2026, 7, 10)], backend="polars"
     )
-    if backend == "polars-lazy":
-        tables = {name: frame.lazy() for name, frame in tables.items()}
-    elif backend == "pandas":
-        tables = {name: frame.to_pandas() for name, frame in tables.items()}
-    elif backend == "duckdb":
-        import duckdb
-
-        connection = duckdb.connect()
-        tables = {name: connection.from_arrow(frame.to_arrow()) for name, frame in tables.items()}
+    tables = polars_tables_as(tables, backend)
     got = as_rows(score_frames([date(2026, 7, 10)], **tables))
     assert [row["cycle"] for row in got] == expected.get_column("cycle").to_list()
     assert [row["cycle"] for row in got] == ["2026-Q3", "FY2027-Q1", "Sprint 1"]
@@ -694,15 +700,7 @@ def test_ids_and_links_with_blanks_at_either_end_are_read_as_from_frames_reads_t
     days = [date(2026, 7, 10)]
     tree = AlignmentTree(from_frames(**tables).objectives)
     assert [objective.id for objective in tree] == ["a", "b", "c"]
-    if backend == "polars-lazy":
-        tables = {name: frame.lazy() for name, frame in tables.items()}
-    elif backend == "pandas":
-        tables = {name: frame.to_pandas() for name, frame in tables.items()}
-    elif backend == "duckdb":
-        import duckdb
-
-        connection = duckdb.connect()
-        tables = {name: connection.from_arrow(frame.to_arrow()) for name, frame in tables.items()}
+    tables = polars_tables_as(tables, backend)
     for by in ("objective", "key_result"):
         got = as_rows(score_frames(days, by=by, **tables))
         assert_same(got, expected_rows(tree, days, by, None))
