@@ -618,6 +618,72 @@ def test_a_pandas_result_is_labelled_from_zero_in_its_rows_order(by):
     assert got.index.equals(pd.RangeIndex(len(got)))
 
 
+def heavy_weights_tables():
+    """Key results, milestones and children weighing near the float limit: sums overflow."""
+    objectives = [
+        {"id": "p", "title": "P", "cycle": "2026-Q3"},
+        *(
+            {
+                "id": child,
+                "title": child.upper(),
+                "cycle": "2026-Q3",
+                "parent_id": "p",
+                "alignment_weight": 1e308,
+                "parent_key_result_id": "k",
+            }
+            for child in ("c1", "c2")
+        ),
+    ]
+    metric = {"kind": "metric", "start": 0.0, "target": 10.0, "weight": 1e308}
+    key_results = [
+        {"objective_id": "p", "id": "k", "title": "K", **metric},
+        {"objective_id": "p", "id": "m", "title": "M", "kind": "milestones", "weight": 1.7e308},
+        {"objective_id": "c1", "id": "k", "title": "K", **metric},
+        # Scaled with the heaviest, it would weigh 0: it must still count in a minimum.
+        {"objective_id": "c1", "id": "j", "title": "J", **metric, "weight": 1e-300},
+        {"objective_id": "c2", "id": "k", "title": "K", **metric},
+    ]
+    at = date(2026, 8, 1)
+    check_ins = [
+        {"objective_id": "c1", "key_result_id": "k", "at": at, "value": 10.0},
+        {"objective_id": "c1", "key_result_id": "j", "at": at, "value": 5.0},
+        {"objective_id": "p", "key_result_id": "k", "at": at, "value": 7.0},
+        {"objective_id": "p", "key_result_id": "m", "at": at, "value": 1.0},
+    ]
+    milestones = [
+        {"objective_id": "p", "key_result_id": "m", "name": name, "weight": weight}
+        for name, weight in (("a", 1e308), ("b", 1e308), ("c", 1.0))
+    ]
+    return {
+        "objectives": pl.DataFrame(objectives),
+        "key_results": pl.DataFrame(key_results),
+        "check_ins": pl.DataFrame(check_ins),
+        "milestones": pl.DataFrame(milestones),
+    }
+
+
+@pytest.mark.parametrize("backend", ["polars", "polars-lazy", "pandas", "duckdb"])
+@pytest.mark.parametrize(
+    "policy",
+    [
+        None,
+        ScoringPolicy(rollup=children_only()),
+        ScoringPolicy(rollup=children_only(), aggregator=minimum()),
+        ScoringPolicy(rollup=key_results_and_children(), aggregator=weighted_geometric_mean()),
+        ScoringPolicy(rollup=driven_key_results(), overachievement_cap=1.5),
+    ],
+)
+def test_weights_near_the_float_limit_give_the_pure_engines_answers(backend, policy):
+    # The pure engine scales such weights by the largest; summed as given they overflow.
+    tables = heavy_weights_tables()
+    tree = AlignmentTree(from_frames(**tables).objectives)
+    days = [date(2026, 8, 15)]
+    for by in ("objective", "key_result"):
+        expected = expected_rows(tree, days, by, policy)
+        got = as_rows(score_frames(days, by=by, policy=policy, **polars_tables_as(tables, backend)))
+        assert_same(got, expected)
+
+
 def polars_tables_as(tables, backend):
     """polars tables as `backend`'s: polars, polars-lazy, pandas or duckdb."""
     if backend == "polars-lazy":

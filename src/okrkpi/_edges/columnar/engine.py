@@ -307,15 +307,15 @@ def _links(nw: Any, frames: Mapping[str, Any], objectives: Any) -> Any:
         nw.col("alignment_weight").cast(nw.Float64).alias("link_weight"),
         "parent_key_result_id",
     )
-    if "alignments" not in frames:
-        return first
-    more = frames["alignments"].select(
-        nw.col("objective_id").alias("child_id"),
-        "parent_id",
-        nw.coalesce(nw.col("weight"), nw.lit(1.0)).cast(nw.Float64).alias("link_weight"),
-        nw.col("parent_key_result_id").cast(nw.String),
-    )
-    return nw.concat([first, more])
+    if "alignments" in frames:
+        more = frames["alignments"].select(
+            nw.col("objective_id").alias("child_id"),
+            "parent_id",
+            nw.coalesce(nw.col("weight"), nw.lit(1.0)).cast(nw.Float64).alias("link_weight"),
+            nw.col("parent_key_result_id").cast(nw.String),
+        )
+        first = nw.concat([first, more])
+    return _scaled_weights(nw, first, "link_weight", ("parent_id",))
 
 
 def _as_of_days(as_of: date | Iterable[date]) -> list[tuple[date, int]]:
@@ -425,12 +425,39 @@ def _key_results(nw: Any, frames: Mapping[str, Any], objectives: Any) -> Any:
             "target_value"
         ),
     )
-    return table.join(
+    table = table.join(
         objectives.select(
             "objective_id", "objective_row", "objective", "committed", "cycle_first", "cycle_last"
         ),
         on="objective_id",
         how="inner",
+    )
+    return _scaled_weights(nw, table, "weight", ("objective_row",))
+
+
+# Where a group's largest weight passes this, its weights are scaled by a power of two:
+# their sums and products stay finite, as the pure engine's (which scales them by the
+# largest). Lighter weights are read as given, so their sums keep every bit.
+_HEAVY_WEIGHT = 2.0**500
+_LIGHTEST = 5e-324  # the least float above 0
+
+
+def _scaled_weights(nw: Any, frame: Any, weight: str, by: Sequence[str]) -> Any:
+    """`frame` with `weight` over a power of two near its group's largest, where heavy.
+
+    A power of two scales exactly. A weight over 2**1000 times lighter than its group's
+    largest would become 0: it keeps the least weight above 0, so that it still counts
+    (in a minimum, say), as in the pure engine.
+    """
+    largest, given = nw.col("largest_weight"), nw.col(weight)
+    heavy = largest > _HEAVY_WEIGHT
+    exponent = nw.when(heavy).then(largest).otherwise(1.0).log(2).floor()
+    scaled = given * (nw.lit(2.0) ** -exponent)
+    kept = nw.when(scaled > 0).then(scaled).when(given > 0).then(_LIGHTEST).otherwise(scaled)
+    return (
+        with_group_value(nw, frame, given.max(), by, "largest_weight")
+        .with_columns(nw.when(heavy).then(kept).otherwise(given).alias(weight))
+        .drop("largest_weight")
     )
 
 
@@ -892,14 +919,16 @@ def _reached_weights(nw: Any, milestones: Any, key_results: Any, grid: Any) -> A
     the pure engine's), whatever order another sum would add in.
     """
     keys = ["objective_id", "key_result_id"]
+    weighted = milestones.with_columns(_step_weight(nw).alias("step_weight"))
+    milestones = _scaled_weights(nw, weighted, "step_weight", keys)
     if _ordered_windows(nw, milestones):
         steps = milestones.with_columns(nw.lit(1.0, dtype=nw.Float64).alias("step")).select(
             *keys,
-            _step_weight(nw).cum_sum().over(*keys, order_by=ROW).alias("reached_weight"),
+            nw.col("step_weight").cum_sum().over(*keys, order_by=ROW).alias("reached_weight"),
             nw.col("step").cum_sum().over(*keys, order_by=ROW).alias("reached"),
         )
     else:  # each step with the steps up to it: a key result has a handful
-        weights = milestones.select(*keys, ROW, _step_weight(nw).alias("weight"))
+        weights = milestones.select(*keys, ROW, nw.col("step_weight").alias("weight"))
         later = weights.select(*keys, nw.col(ROW).alias("up_to"))
         steps = (
             weights.join(later, on=keys, how="inner")
