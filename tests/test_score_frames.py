@@ -618,6 +618,52 @@ def test_a_pandas_result_is_labelled_from_zero_in_its_rows_order(by):
     assert got.index.equals(pd.RangeIndex(len(got)))
 
 
+def zoned_pandas_tables(zone):
+    """A check-in on the cycle's last evening in `zone`: the next day in UTC."""
+    pd = pytest.importorskip("pandas")
+    at = pd.to_datetime(["2026-09-30 21:30"]).tz_localize(zone)
+    return {
+        "objectives": pd.DataFrame({"id": ["o"], "title": ["O"], "cycle": ["2026-Q3"]}),
+        "key_results": pd.DataFrame(
+            {
+                "objective_id": ["o"],
+                "id": ["k"],
+                "title": ["K"],
+                "kind": ["metric"],
+                "start": [0.0],
+                "target": [10.0],
+            }
+        ),
+        "check_ins": pd.DataFrame(
+            {"objective_id": ["o"], "key_result_id": ["k"], "at": at, "value": [5.0]}
+        ),
+    }
+
+
+# narwhals cannot name pandas' time stamps in these zones (its Unknown type).
+@pytest.mark.parametrize("zone", ["America/New_York", "Etc/GMT+5", "Europe/Paris"])
+def test_pandas_time_stamps_in_any_zone_are_read_as_from_frames_reads_them(zone):
+    tables = zoned_pandas_tables(zone)
+    days = [date(2026, 9, 30)]
+    tree = AlignmentTree(from_frames(**tables).objectives)
+    assert_same(as_rows(score_frames(days, **tables)), expected_rows(tree, days, "objective", None))
+    assert score_frames(days, **tables)["value"].to_list() == [0.5]  # its local day
+
+
+def test_a_dask_column_of_a_type_narwhals_cannot_name_is_refused_by_its_own_name():
+    dd = pytest.importorskip("dask.dataframe")
+    tables = zoned_pandas_tables("America/New_York")
+    lazy = {name: dd.from_pandas(frame, npartitions=1) for name, frame in tables.items()}
+    with pytest.raises(ValidationError) as raised:
+        score_frames([date(2026, 9, 30)], **lazy)
+    assert [str(problem) for problem in raised.value.problems] == [
+        (
+            "check_ins.at: expected a column of dates or date-times of a type narwhals reads, "
+            "got 'datetime64[us, America/New_York]'"
+        )
+    ]
+
+
 def heavy_weights_tables():
     """Key results, milestones and children weighing near the float limit: sums overflow."""
     objectives = [
