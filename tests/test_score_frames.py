@@ -10,7 +10,8 @@ import math
 import shutil
 import subprocess
 import sys
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import attrs
 import narwhals.stable.v2 as nw
@@ -662,6 +663,55 @@ def test_a_dask_column_of_a_type_narwhals_cannot_name_is_refused_by_its_own_name
             "got 'datetime64[us, America/New_York]'"
         )
     ]
+
+
+def test_a_duckdb_timestamptz_is_scored_as_the_utc_date_times_duckdb_returns():
+    import duckdb
+
+    california = ZoneInfo("America/Los_Angeles")
+    tables = {
+        **zoned_polars_tables(),
+        "check_ins": pl.DataFrame(
+            {
+                "objective_id": ["o"],
+                "key_result_id": ["k"],
+                "at": [datetime(2026, 9, 30, 18, 30, tzinfo=california)],
+                "value": [5.0],
+            }
+        ),
+    }
+    connection = duckdb.connect()
+    connection.execute("SET TimeZone = 'UTC'")
+    relations = {name: connection.from_arrow(frame.to_arrow()) for name, frame in tables.items()}
+    # What DuckDB returns: the instant in UTC, 01:30 on 1 October, the next quarter's day.
+    returned = {
+        name: pl.from_arrow(relation.to_arrow_table()) for name, relation in relations.items()
+    }
+    assert returned["check_ins"].item(0, "at") == datetime(2026, 10, 1, 1, 30, tzinfo=UTC)
+    tree = AlignmentTree(from_frames(**returned).objectives)
+    days = [date(2026, 9, 30), date(2026, 10, 1)]
+    got = as_rows(score_frames(days, **relations))
+    assert_same(got, expected_rows(tree, days, "objective", None))
+    assert [row["value"] for row in got] == [0.0, 0.0]  # after the cycle: not counted
+    # The polars column keeps its zone: the check-in counts on its local day, 30 September.
+    assert score_frames(days, **tables)["value"].to_list() == [0.5, 0.5]
+
+
+def zoned_polars_tables():
+    """One objective of Q3 with one metric key result, and no check-in."""
+    return {
+        "objectives": pl.DataFrame({"id": ["o"], "title": ["O"], "cycle": ["2026-Q3"]}),
+        "key_results": pl.DataFrame(
+            {
+                "objective_id": ["o"],
+                "id": ["k"],
+                "title": ["K"],
+                "kind": ["metric"],
+                "start": [0.0],
+                "target": [10.0],
+            }
+        ),
+    }
 
 
 def heavy_weights_tables():

@@ -116,7 +116,9 @@ def schema_sql(dialect: Dialect = "duckdb") -> str:
     (the default `day_of`); a moment written with an offset keeps its time and loses
     the offset. To score by UTC days (`day_of="utc"`), keep instants in a `TIMESTAMPTZ`
     column instead (`ALTER TABLE check_ins ALTER "at" TYPE TIMESTAMPTZ`): `score_frames`
-    reads either, a DuckDB `TIMESTAMPTZ` in a connection whose `TimeZone` is UTC.
+    reads either, a DuckDB `TIMESTAMPTZ` in a connection whose `TimeZone` is UTC. A
+    `TIMESTAMPTZ` keeps no offset: its check-ins read as UTC date-times, whose day is
+    the UTC day under either day rule.
 
     Args:
         dialect: `"duckdb"`, `"sqlite"` or `"postgres"`.
