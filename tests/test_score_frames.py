@@ -624,17 +624,7 @@ def zoned_pandas_tables(zone):
     pd = pytest.importorskip("pandas")
     at = pd.to_datetime(["2026-09-30 21:30"]).tz_localize(zone)
     return {
-        "objectives": pd.DataFrame({"id": ["o"], "title": ["O"], "cycle": ["2026-Q3"]}),
-        "key_results": pd.DataFrame(
-            {
-                "objective_id": ["o"],
-                "id": ["k"],
-                "title": ["K"],
-                "kind": ["metric"],
-                "start": [0.0],
-                "target": [10.0],
-            }
-        ),
+        **{name: frame.to_pandas() for name, frame in zoned_polars_tables().items()},
         "check_ins": pd.DataFrame(
             {"objective_id": ["o"], "key_result_id": ["k"], "at": at, "value": [5.0]}
         ),
