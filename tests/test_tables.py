@@ -1,7 +1,9 @@
 """Tables in and out: frames of every backend, rows, bad cells, scores as a time series."""
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 
+import attrs
+import narwhals.stable.v2 as nw
 import numpy as np
 import pandas as pd
 import polars as pl
@@ -13,6 +15,7 @@ from hypothesis import strategies as st
 from helpers import JULY, Q3, other_kinds_checked_in, run_cli
 from okrkpi import (
     AlignmentTree,
+    CheckIn,
     Initiative,
     KeyResult,
     MissingExtraError,
@@ -470,6 +473,33 @@ def test_scores_frame_is_the_time_series_of_the_tree_scores():
         "achieved",
         "not_started",
     }
+
+
+@pytest.mark.parametrize("backend", ["polars", "pandas", "pyarrow"])
+def test_scores_frame_at_exact_moments_keeps_their_time_in_as_of(backend):
+    # A check-in at 18:00 on 15 August: counted by the end of the day, not at noon.
+    key_result = KeyResult.metric("K", start=0, target=10, id="k").check_in(
+        5, at=datetime(2026, 8, 15, 18, 0)
+    )
+    tree = AlignmentTree([Objective("O", [key_result], id="o", cycle=Q3)])
+    noon = datetime(2026, 8, 15, 12, 0)
+    at_noon = nw.from_native(scores_frame(tree, [noon], backend=backend))
+    assert at_noon.schema["as_of"] == nw.Datetime("us")
+    assert at_noon["as_of"].to_list() == [noon]
+    assert at_noon["value"].to_list() == [0.0]
+    by_the_end = nw.from_native(scores_frame(tree, [date(2026, 8, 15)], backend=backend))
+    assert by_the_end.schema["as_of"] == nw.Date
+    assert by_the_end["value"].to_list() == [0.5]
+    zone = timezone(timedelta(hours=-5))
+    aware = attrs.evolve(
+        key_result, check_ins=[CheckIn(5, at=datetime(2026, 8, 15, 18, 0, tzinfo=zone))]
+    )
+    zoned = AlignmentTree([Objective("O", [aware], id="o", cycle=Q3)])
+    moment = datetime(2026, 8, 15, 19, 0, tzinfo=zone)
+    in_utc = nw.from_native(scores_frame(zoned, [moment], backend=backend, key_results=True))
+    assert in_utc.schema["as_of"] == nw.Datetime("us", time_zone="UTC")
+    assert [at == moment for at in in_utc["as_of"].to_list()] == [True]
+    assert in_utc["value"].to_list() == [0.5]
 
 
 SERIES_POLICIES = [

@@ -2694,13 +2694,20 @@ def _frame(
     names: Iterable[str],
     backend: Backend,
     caller: str = "to_frames",
-    types: Mapping[str, str] | None = None,
+    types: Mapping[str, str | Callable[[Any], Any]] | None = None,
 ) -> Any:
+    """The rows as a frame of `backend`; `types` names each column's narwhals type (or makes it)."""
     nw = _narwhals()
     if backend not in ("pandas", "polars", "pyarrow"):
         raise ValidationError.field("backend", backend, "'pandas', 'polars' or 'pyarrow'")
     data = {name: _one_kind_of_number([row.get(name) for row in rows]) for name in names}
-    schema = None if types is None else {name: getattr(nw, types[name])() for name in data}
+    schema = None
+    if types is not None:
+        made = {name: types[name] for name in data}
+        schema = {
+            name: getattr(nw, kind)() if isinstance(kind, str) else kind(nw)
+            for name, kind in made.items()
+        }
     try:
         return _from_dict(nw, data, backend, schema)
     except ModuleNotFoundError as missing:
@@ -3138,14 +3145,21 @@ def scores_frame(
     Columns: as_of, objective_id, objective, owner, cycle, progress, value, grade,
     status, met (per key result: key_result_id, key_result, current instead of owner
     and cycle). One date or a sequence of dates: the time series behind charts and
-    "compare to past".
+    "compare to past". A date scores as things stood at the end of that day; a date-time
+    at that exact moment, and `as_of` then holds the date-times (aware ones in UTC).
 
     Raises:
         MissingExtraError: narwhals or the backend is not installed.
     """
-    rows = score_rows(tree, as_of, key_results=key_results, policy=policy)
+    days = _dates(as_of)
+    rows = score_rows(tree, days, key_results=key_results, policy=policy)
     names = _KR_SCORE_COLUMNS if key_results else _SCORE_COLUMNS
-    return _frame(rows, names, backend, "scores_frame", _SCORE_TYPES)
+    types: Mapping[str, str | Callable[[Any], Any]] = _SCORE_TYPES
+    moments = [day for day in days if isinstance(day, datetime)]
+    if moments:  # exact moments (never mixed with days): kept with their time
+        zone = "UTC" if any(moment.tzinfo is not None for moment in moments) else None
+        types = {**types, "as_of": lambda nw: nw.Datetime("us", time_zone=zone)}
+    return _frame(rows, names, backend, "scores_frame", types)
 
 
 def kpi_frame(
