@@ -103,7 +103,8 @@ def score_frames(
     Args:
         as_of: A date or a sequence of dates; each is "as it stood at the end of that
             day", judged within each objective's cycle, as `scores_frame` does. No
-            date gives no rows, with the result's columns.
+            date gives no rows, with the result's columns. A date-time is refused:
+            scores at an exact moment come from `scores_frame`.
         objectives: One row per objective; `parent_id` (with `alignment_weight` and
             `parent_key_result_id`) is its first parent.
         alignments: Further parents, one row per link (optional), read as `from_frames`
