@@ -144,6 +144,25 @@ def test_the_kpi_band_lies_between_warning_and_target_and_the_line_is_the_measur
     assert (low, high) == (min(kpi.warning, kpi.target), max(kpi.warning, kpi.target))
 
 
+def test_values_in_millions_are_written_out_with_no_power_of_ten_over_the_legend():
+    revenue = KPI("Revenue", target=2_500_000, warning=2_000_000, unit="EUR")
+    for month in range(1, 9):
+        revenue = revenue.record(1_800_000 + month * 90_000, at=date(2026, month, 28))
+    arr = KeyResult.metric("ARR", start=8_000_000, target=12_000_000).check_in(
+        9_100_000, at=date(2026, 7, 20)
+    )
+    for chart in (
+        kpi_chart(revenue, as_of=date(2026, 8, 15)).plot(),
+        burn_up(arr, cycle=Q3, as_of=date(2026, 8, 15)).plot(),
+    ):
+        chart.figure_.canvas.draw()
+        assert chart.ax_.yaxis.get_offset_text().get_text() == ""
+        labels = [tick.get_text() for tick in chart.ax_.get_yticklabels() if tick.get_text()]
+        assert labels
+        assert all(re.fullmatch(r"\d{1,3}(,\d{3})+", label) for label in labels), labels
+        plt.close(chart.figure_)
+
+
 def test_an_overdue_kpi_is_marked_where_its_measurement_was_due():
     kpi = KPI("nps", target=40, warning=30, frequency="weekly").record(35, at=date(2026, 7, 1))
     chart = kpi_chart(kpi, as_of=date(2026, 7, 20)).plot()

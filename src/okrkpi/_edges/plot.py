@@ -201,6 +201,34 @@ def _people_dates(locator: Any) -> Any:
     )
 
 
+def _plain_numbers() -> Any:
+    """Tick numbers written out with thousands separators: "2,500,000", never "1e6" above.
+
+    matplotlib's offset text ("1e6") sits where the legend goes, and a business reader
+    does not read 2.5 beside "EUR" as millions.
+    """
+    from matplotlib.ticker import ScalarFormatter  # noqa: PLC0415 - optional
+
+    class PlainNumbers(ScalarFormatter):
+        def format_ticks(self, values: Any) -> list[str]:
+            labels = super().format_ticks(values)
+            return [_grouped(label) for label in labels]
+
+    formatter = PlainNumbers(useOffset=False)
+    formatter.set_powerlimits((-6, 12))  # a power of ten only past a million millions
+    return formatter
+
+
+def _grouped(label: str) -> str:
+    """A number's whole part with thousands separators: "-1234567.5" -> "-1,234,567.5"."""
+    sign, whole, rest = _NUMBER_PARTS.match(label).groups()  # type: ignore[union-attr]
+    return f"{sign}{int(whole):,}{rest}" if len(whole) > 3 else label
+
+
+# Anything before the digits (a minus sign), the whole part, the rest.
+_NUMBER_PARTS = re.compile(r"(\D*)(\d*)(.*)", re.DOTALL)
+
+
 def _unpadded(label: str) -> str:
     """A day as people write it: "05" -> "5", "05 Aug" -> "5 Aug"."""
     if label[:1] == "0" and label[1:2].isdigit():
@@ -949,6 +977,7 @@ class BurnUpDisplay(_Display):
             entries.append(_entry(points, "Confidence (right axis)"))
         _date_limits(ax, min(self.cycle.start, self.as_of), max(self.cycle.end, self.as_of))
         ax.set_ylabel(_drawn((self.unit or "value") if self._numeric else "score") + suffix)
+        ax.yaxis.set_major_formatter(_plain_numbers())
         _quiet(ax)
         return entries
 
@@ -2094,6 +2123,7 @@ class KpiDisplay(_Display):
             entries.append(_entry(overdue, f"Overdue since {day_words(self.overdue)}"))
         _date_axis(ax)
         ax.set_ylabel(_drawn(self.unit or "value") + suffix)
+        ax.yaxis.set_major_formatter(_plain_numbers())
         _quiet(ax)
         return entries
 
