@@ -163,6 +163,20 @@ def test_values_in_millions_are_written_out_with_no_power_of_ten_over_the_legend
         plt.close(chart.figure_)
 
 
+def test_a_score_of_0_is_drawn_clear_of_the_bottom_axis_as_1_is_of_the_top():
+    stalled = KeyResult.metric("k", start=0, target=10).check_in(0, at=date(2026, 7, 20))
+    tree = AlignmentTree([Objective("Stalled", [stalled], id="s", cycle=Q3)])
+    chart = progress_over_time(tree, [date(2026, 7, 1), date(2026, 8, 1)]).plot()
+    low, high = chart.ax_.get_ylim()
+    assert list(chart.ax_.lines[0].get_ydata()) == [0.0, 0.0]
+    assert low < 0.0 < 1.0 < high
+    assert 0.0 - low == pytest.approx(high - 1.0)
+    plt.close(chart.figure_)
+    scale = chart.to_vega_lite()["encoding"]["y"]["scale"]
+    assert scale["domain"][0] < 0.0 < 1.0 < scale["domain"][1]
+    assert scale["nice"] is False
+
+
 def test_an_overdue_kpi_is_marked_where_its_measurement_was_due():
     kpi = KPI("nps", target=40, warning=30, frequency="weekly").record(35, at=date(2026, 7, 1))
     chart = kpi_chart(kpi, as_of=date(2026, 7, 20)).plot()

@@ -74,6 +74,7 @@ _MANY_LINES = 8  # more objectives than this: one grey line each and their avera
 _CONFIDENCE = SERIES[4]  # purple-pink: no status, grade or zone has it
 _FEWEST_DAYS = 7  # a date axis shows at least a fortnight
 _DOTTED_POINTS = 60  # more points than this on a line: no dot per point
+_SCORE_AIR = 0.05  # room below 0 and above 1 on a scores axis
 _PLAIN_NUMBERS = 1e100  # beyond this, values are drawn in a power of ten's units
 _ROW_INCHES = 0.2  # the timeline's figure grows by this much per row...
 _TALLEST_INCHES = 300.0  # ...up to this (Agg refuses images over 2**16 pixels a side)
@@ -1238,7 +1239,7 @@ class ProgressDisplay(_Display):
                 linewidth=2.5,
             )
             entries.append(_entry(average, "Average"))
-        ax.set_ylim(0, 1.05)
+        ax.set_ylim(-_SCORE_AIR, 1 + _SCORE_AIR)  # a line at 0 is not hidden by the axis
         ax.set_ylabel("score")
         _date_axis(ax)
         _quiet(ax)
@@ -1256,7 +1257,9 @@ class ProgressDisplay(_Display):
             "field": "value",
             "type": "quantitative",
             "title": "score",
-            "scale": {"domain": [0, 1]},
+            # Air below 0 as above 1: a line at 0 is not hidden by the axis.
+            "scale": {"domain": [-_SCORE_AIR, 1 + _SCORE_AIR], "nice": False, "zero": False},
+            "axis": {"values": [0, 0.2, 0.4, 0.6, 0.8, 1]},
         }
         tooltip = [
             {"field": "objective"},
