@@ -423,6 +423,37 @@ def test_many_objectives_are_grey_lines_under_their_average_in_vega_lite_too():
     assert ">Average</text>" in svg
 
 
+def test_the_vega_lite_timeline_fills_a_short_cycle_to_its_score_as_matplotlib_does():
+    from okrkpi import Cycle
+
+    sprint = Cycle("Sprint", date(2026, 8, 10), date(2026, 8, 16))  # seven days
+    checked = KeyResult.metric("k", start=0, target=10).check_in(6, at=date(2026, 8, 12))
+    chart = timeline([Objective("Goal", [checked], id="g", cycle=sprint)], as_of=date(2026, 8, 13))
+    (row,) = chart.to_vega_lite()["data"]["values"]
+    # 60% of seven days is 4.2 days: 14 August at 04:48, as the matplotlib bar ends.
+    assert row["filled"].startswith("2026-08-14T04:48")
+    assert row["until"].startswith("2026-08-17T00:00")  # the end of the last day
+    drawn = chart.plot()
+    (filled,) = [bar for bar in drawn.ax_.patches if bar.get_alpha() is None]
+    assert filled.get_x() + filled.get_width() == pytest.approx(date2num(date(2026, 8, 14)) + 0.2)
+    plt.close(drawn.figure_)
+
+
+def test_the_vega_lite_timeline_orders_groups_as_matplotlib_and_names_only_what_it_draws():
+    levels = ["company", "team", "individual", "department"]
+    objectives = [
+        Objective(f"O{n}", [KeyResult.metric("k", start=0, target=1)], id=f"o{n}", level=level)
+        for n, level in enumerate(levels)
+    ]
+    objectives = [attrs.evolve(objective, cycle=Q3) for objective in objectives]
+    spec = timeline(objectives, as_of=date(2026, 8, 15)).to_vega_lite()
+    assert spec["facet"]["row"]["sort"] == {"field": "heading_order", "op": "min"}
+    order = {row["heading"]: row["heading_order"] for row in spec["data"]["values"]}
+    assert sorted(order, key=order.get) == ["Company", "Department", "Team", "Individual"]
+    colours = spec["spec"]["layer"][0]["encoding"]["color"]["scale"]["domain"]
+    assert "Initiative" not in colours  # four objectives, one status, no initiative
+
+
 def test_an_ungrouped_vega_lite_timeline_grows_a_step_per_row():
     spec = timeline(TREE, as_of=EXAMPLE_AS_OF, group_by=None).to_vega_lite()
     assert spec["height"] == {"step": 18}

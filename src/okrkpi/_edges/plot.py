@@ -19,7 +19,7 @@ import json
 import math
 import re
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from html import escape
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
@@ -1858,18 +1858,27 @@ class TimelineDisplay(_Display):
 
         The chart grows a step per row; long titles are cut on the axis with an ellipsis.
         """
-        rows = [
-            {
-                **row,
-                "filled": row["start"] + (row["end"] - row["start"]) * (row["value"] or 0.0),
-                "words": label_of(row["status"]),
-                "heading": self._group_words(row["group"]),
-                # initiatives in one grey: the colours are the objectives' statuses
-                "colour": label_of(row["status"]) if row["kind"] == "objective" else "Initiative",
-            }
-            for row in self.data
-        ]
-        moments = [row["start"] for row in self.data] + [row["end"] for row in self.data]
+        groups = sorted({row["group"] for row in self.data}, key=self._group_order)
+        rows = []
+        for row in self.data:
+            # A bar spans its last day too, to its end, as matplotlib draws it.
+            start = datetime.combine(row["start"], time())
+            span = datetime.combine(row["end"], time()) + timedelta(days=1) - start
+            rows.append(
+                {
+                    **row,
+                    "until": start + span,
+                    "filled": start + span * (row["value"] or 0.0),
+                    "words": label_of(row["status"]),
+                    "heading": self._group_words(row["group"]),
+                    "heading_order": groups.index(row["group"]),
+                    # initiatives in one grey: the colours are the objectives' statuses
+                    "colour": (
+                        label_of(row["status"]) if row["kind"] == "objective" else "Initiative"
+                    ),
+                }
+            )
+        moments = [row["start"] for row in self.data] + [row["until"] for row in rows]
         x = {"field": "start", **_time_axis(moments + ([self.as_of] if self.as_of else []))}
         initiatives = [row["row"] for row in self.data if row["kind"] == "initiative"]
         row_words = list(self._row_words().values())  # in row order
@@ -1901,7 +1910,7 @@ class TimelineDisplay(_Display):
         }
         statuses = dict.fromkeys(row["status"] for row in self.data if row["kind"] == "objective")
         scale = _word_scale(statuses)
-        if len(statuses) < len(self.data):
+        if initiatives:
             scale = {"domain": [*scale["domain"], "Initiative"], "range": [*scale["range"], GUIDE]}
         if self.as_of is not None:  # the as-of line in the legend too
             as_of_words = f"As of {day_words(self.as_of)}"
@@ -1933,7 +1942,7 @@ class TimelineDisplay(_Display):
                 "encoding": {
                     "y": y,
                     "x": x,
-                    "x2": {"field": "end"},
+                    "x2": {"field": "until"},
                     "color": colour,
                     "size": size,
                     "tooltip": tooltip,
@@ -1965,7 +1974,8 @@ class TimelineDisplay(_Display):
                 "row": {
                     "field": "heading",
                     "title": None,
-                    "sort": None,
+                    # as matplotlib orders them: by level, or by owner with "No owner" last
+                    "sort": {"field": "heading_order", "op": "min"},
                     "header": {
                         "labelOrient": "top",
                         "labelAngle": 0,
