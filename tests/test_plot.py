@@ -423,6 +423,28 @@ def test_many_objectives_are_grey_lines_under_their_average_in_vega_lite_too():
     assert ">Average</text>" in svg
 
 
+def test_a_vega_lite_legend_of_long_titles_wraps_within_the_charts_width():
+    titles = [
+        "Delight enterprise customers with onboarding",
+        "Build a world-class engineering culture",
+        "Expand into the DACH market profitably",
+        "Make our product the fastest in its class",
+        "Grow a healthy partner ecosystem",
+    ]
+    objectives = [
+        Objective(title, [KeyResult.metric("k", start=0, target=1)], id=f"o{n}", cycle=Q3)
+        for n, title in enumerate(titles)
+    ]
+    chart = progress_over_time(AlignmentTree(objectives), [date(2026, 7, 1), date(2026, 8, 1)])
+    spec = chart.to_vega_lite()
+    svg = vl_convert.vegalite_to_svg(spec)
+    width = float(re.search(r'<svg[^>]* width="([\d.]+)"', svg)[1])
+    assert width < spec["width"] + 100  # one row of five titles made it about 1,050 px
+    assert all(title in svg for title in titles)  # each fits its column, uncut
+    short = status_doughnut(TREE, as_of=EXAMPLE_AS_OF).to_vega_lite()["config"]["legend"]
+    assert short["columns"] > 1  # short words share rows
+
+
 def test_the_vega_lite_timeline_fills_a_short_cycle_to_its_score_as_matplotlib_does():
     from okrkpi import Cycle
 

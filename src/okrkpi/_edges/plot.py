@@ -719,9 +719,45 @@ def _spec(records: list[dict[str, Any]], title: str, **rest: Any) -> dict[str, A
         "width": _WIDTH,
         "height": _HEIGHT,
         "data": _vega_data(records),
-        "config": {"legend": {"orient": "top", "labelLimit": 240}},
+        "config": {"legend": _vega_legend(dict.fromkeys(_legend_words(rest)))},
         **rest,
     }
+
+
+def _vega_legend(words: Iterable[str]) -> dict[str, Any]:
+    """A legend above the chart in as many columns as its longest words fit in its width.
+
+    Vega-Lite lays a legend on top out in one row, however long: five objectives' titles
+    made a chart three times as wide as its plot.
+    """
+    shown = list(words)
+    longest = max((len(word) for word in shown), default=_LEGEND_CHARS // 2)
+    entry = _LEGEND_SYMBOL + _LEGEND_CHAR * min(longest, _LEGEND_CHARS)
+    columns = max(1, min(len(shown) or _WIDTH, int(_WIDTH // entry)))
+    return {
+        "orient": "top",
+        "columns": columns,
+        "labelLimit": int(_WIDTH / columns - _LEGEND_SYMBOL),
+    }
+
+
+# A legend entry: its symbol and gaps, then about this much width a character (pixels),
+# up to this many characters before the label is cut with an ellipsis.
+_LEGEND_SYMBOL, _LEGEND_CHAR, _LEGEND_CHARS = 34, 6.5, 36
+
+
+def _legend_words(node: Any) -> list[str]:
+    """The words a spec's colour legends show: its colour scales' domains and datums."""
+    if isinstance(node, list):
+        return [word for item in node for word in _legend_words(item)]
+    if not isinstance(node, dict):
+        return []
+    found: list[str] = []
+    colour = node.get("color")
+    if isinstance(colour, dict):
+        domain = colour.get("scale", {}).get("domain", [])
+        found += [word for word in [*domain, colour.get("datum")] if isinstance(word, str)]
+    return found + [word for value in node.values() for word in _legend_words(value)]
 
 
 def _time_axis(moments: Iterable[date], title: str | None = None) -> dict[str, Any]:
@@ -1962,8 +1998,8 @@ class TimelineDisplay(_Display):
         ]
         if self.as_of is not None:
             layers.append(_as_of_rule(self.as_of, colour, strokeDash=[4, 3]))
-        body: dict[str, Any] = {"layer": layers}
-        spec = _spec(rows, self.title)
+        spec = _spec(rows, self.title, layer=layers)
+        body: dict[str, Any] = {"layer": spec.pop("layer")}
         del spec["height"]
         if self.group_by is None:
             return {**spec, "height": {"step": 18}, **body}
