@@ -177,6 +177,28 @@ def test_a_score_of_0_is_drawn_clear_of_the_bottom_axis_as_1_is_of_the_top():
     assert scale["nice"] is False
 
 
+@pytest.mark.parametrize(
+    ("kpi", "as_of"),
+    [
+        (example_kpis()[1], date(2026, 9, 15)),  # one measurement, overdue since 1 Sep
+        (
+            KPI("nps", target=500, frequency="weekly")
+            .record(420, at=date(2026, 7, 1))
+            .record(480, at=date(2026, 7, 8)),
+            date(2026, 8, 15),  # overdue since 15 Jul
+        ),
+    ],
+)
+def test_an_overdue_kpi_s_dates_run_from_its_first_measurement_to_the_as_of_day(kpi, as_of):
+    chart = kpi_chart(kpi, as_of=as_of).plot()
+    low, high = chart.ax_.get_xlim()
+    first = date2num(kpi.measurements[0].at)
+    assert first - 3 < low < first  # not years either side of one measurement
+    assert date2num(as_of) < high < date2num(as_of) + 3
+    assert low < date2num(chart.overdue) < high - 7  # the marker clear of the edge
+    plt.close(chart.figure_)
+
+
 def test_an_overdue_kpi_is_marked_where_its_measurement_was_due():
     kpi = KPI("nps", target=40, warning=30, frequency="weekly").record(35, at=date(2026, 7, 1))
     chart = kpi_chart(kpi, as_of=date(2026, 7, 20)).plot()

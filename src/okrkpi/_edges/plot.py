@@ -149,7 +149,8 @@ def _date_axis(ax: Axes) -> None:
     axis never reaches past the calendar's ends (years 1 and 9999), which matplotlib
     cannot draw: the margins around a day near them stop at the end.
     """
-    low, high = ax.dataLim.intervalx
+    # Limits the chart set (`_date_limits`) are its own; otherwise the data's.
+    low, high = ax.get_xlim() if not ax.get_autoscalex_on() else ax.dataLim.intervalx
     if math.isfinite(low) and math.isfinite(high) and high - low < 2 * _FEWEST_DAYS:
         middle = (low + high) / 2
         ax.set_xlim(middle - _FEWEST_DAYS, middle + _FEWEST_DAYS)
@@ -2082,6 +2083,7 @@ class KpiDisplay(_Display):
         overdue: The due day that passed without a measurement, or None.
         health: The KPI's health as of the day drawn.
         unit: The KPI's unit, if it has one.
+        as_of: The day drawn to (the axis reaches it), or None for every measurement.
     """
 
     def __init__(self, kpi: KPI, as_of: date | None, rule: DayOf | str = DayOf.LOCAL) -> None:
@@ -2092,6 +2094,7 @@ class KpiDisplay(_Display):
         rule = day_rule(rule, "kpi_chart.day_of")
         self.title = kpi.name + (f" ({kpi.unit})" if kpi.unit else "")
         self.unit = kpi.unit
+        self.as_of = as_of
         seen = kpi.measurements.until(as_of, day_of=rule)
         self.data = [{"at": item.at, "value": item.value} for item in seen]
         target = kpi.target
@@ -2170,7 +2173,11 @@ class KpiDisplay(_Display):
                 _date_number(self.overdue), color=COLOURS["UNHEALTHY"], linestyle="--", lw=1
             )
             entries.append(_entry(overdue, f"Overdue since {day_words(self.overdue)}"))
-        _date_axis(ax)
+        # From the first measurement to the as-of day: an overdue marker stands clear of the
+        # edge, and one measurement does not leave matplotlib to guess years either side.
+        days = [day_of(row["at"]) for row in self.data]
+        last = max([days[-1], *(day_of(day) for day in (self.as_of, self.overdue) if day)])
+        _date_limits(ax, days[0], last)
         ax.set_ylabel(_drawn(self.unit or "value") + suffix)
         ax.yaxis.set_major_formatter(_plain_numbers())
         _quiet(ax)
