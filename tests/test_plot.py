@@ -199,6 +199,43 @@ def test_an_overdue_kpi_s_dates_run_from_its_first_measurement_to_the_as_of_day(
     plt.close(chart.figure_)
 
 
+def test_the_vega_lite_kpi_chart_marks_an_overdue_day_and_reaches_the_as_of_day():
+    kpi = KPI("nps", target=40, warning=30, frequency="weekly").record(35, at=date(2026, 7, 1))
+    spec = kpi_chart(kpi, as_of=date(2026, 7, 20)).to_vega_lite()
+    (rule,) = [layer for layer in spec["layer"] if layer["mark"]["type"] == "rule"][1:]
+    assert rule["encoding"]["color"]["datum"] == "Overdue since 8 Jul 2026"
+    assert rule["data"]["values"] == [{"at": "2026-07-08T00:00:00"}]
+    domain = spec["layer"][0]["encoding"]["x"]["scale"]["domain"]
+    assert [(end["month"], end["date"], end["utc"]) for end in domain] == [
+        (7, 1, True),
+        (7, 20, True),
+    ]
+    assert "Overdue since 8 Jul 2026" in vl_convert.vegalite_to_svg(spec)
+    daily = KPI("daily", target=1.0)
+    for day in range(90):
+        daily = daily.record(0.5, at=date(2026, 5, 1) + timedelta(days=day))
+    assert spec["layer"][0]["mark"]["point"] is True
+    assert kpi_chart(daily).to_vega_lite()["layer"][0]["mark"]["point"] is False  # a smear
+
+
+@pytest.mark.parametrize(
+    ("chart", "words"),
+    [
+        (lambda: status_doughnut(AlignmentTree([]), as_of=JULY), "No objectives with a cycle"),
+        (lambda: timeline([], as_of=JULY), "No objectives with a cycle"),
+        (lambda: progress_over_time(AlignmentTree([]), [JULY]), "No objectives to score"),
+        (lambda: kpi_chart(KPI("k", target=1.0), as_of=JULY), "No measurements yet"),
+    ],
+)
+def test_a_vega_lite_spec_with_nothing_to_draw_says_so_as_the_drawn_chart_does(chart, words):
+    display = chart()
+    svg = vl_convert.vegalite_to_svg(display.to_vega_lite())  # an empty doughnut's would not
+    assert words in svg
+    drawn = display.plot()
+    assert [text.get_text() for text in drawn.ax_.texts] == [words]
+    plt.close(drawn.figure_)
+
+
 def test_an_overdue_kpi_is_marked_where_its_measurement_was_due():
     kpi = KPI("nps", target=40, warning=30, frequency="weekly").record(35, at=date(2026, 7, 1))
     chart = kpi_chart(kpi, as_of=date(2026, 7, 20)).plot()
@@ -396,7 +433,9 @@ def _temporal_channels(spec):
 def test_vega_lite_time_axes_are_utc_wall_clock_with_a_format(chart):
     spec = chart.to_vega_lite()
     for channel in _temporal_channels(spec):
-        assert channel["scale"] == {"type": "utc"}
+        assert channel["scale"]["type"] == "utc"
+        for end in channel["scale"].get("domain", []):  # a domain's ends are UTC too
+            assert end["utc"] is True
         assert channel["axis"]["format"] in ("%-d %b", "%b %Y", "%Y")
         assert channel["axis"]["labelOverlap"] is True
     parse = spec["data"].get("format", {}).get("parse", {})

@@ -697,6 +697,16 @@ def _vega_value(value: Any) -> Any:
     return value
 
 
+def _vega_moment(value: date) -> dict[str, Any]:
+    """A moment as a Vega-Lite DateTime: its wall-clock time, read as UTC as the data is."""
+    moment = _x(value)
+    if not isinstance(moment, datetime):
+        moment = datetime(moment.year, moment.month, moment.day)
+    parts = ("year", "month", "date", "hours", "minutes", "seconds")
+    values = (moment.year, moment.month, moment.day, moment.hour, moment.minute, moment.second)
+    return {**dict(zip(parts, values, strict=True)), "utc": True}
+
+
 def _vega_data(records: list[dict[str, Any]]) -> dict[str, Any]:
     """Inline data, its moments read as UTC wall-clock times.
 
@@ -759,6 +769,24 @@ def _legend_words(node: Any) -> list[str]:
         domain = colour.get("scale", {}).get("domain", [])
         found += [word for word in [*domain, colour.get("datum")] if isinstance(word, str)]
     return found + [word for value in node.values() for word in _legend_words(value)]
+
+
+def _vega_nothing(title: str, words: str) -> dict[str, Any]:
+    """A spec that says in words there is nothing to draw, as the drawn chart does."""
+    return {
+        "$schema": VEGA_LITE_SCHEMA,
+        "title": {"text": plain_text(title), "anchor": "start"},
+        "width": _WIDTH,
+        "height": _HEIGHT // 2,
+        "data": {"values": [{"words": words}]},
+        "config": {"view": {"stroke": None}},
+        "mark": {"type": "text", "fontSize": 13, "color": GUIDE},
+        "encoding": {
+            "text": {"field": "words"},
+            "x": {"value": _WIDTH / 2},
+            "y": {"value": _HEIGHT // 4},
+        },
+    }
 
 
 def _time_axis(moments: Iterable[date], title: str | None = None) -> dict[str, Any]:
@@ -1287,6 +1315,8 @@ class ProgressDisplay(_Display):
 
         More than eight objectives: a thin grey line each under their average, as drawn.
         """
+        if not self._lines():  # said in words, as drawn
+            return _vega_nothing(self.title, "No objectives to score")
         label = _labels((row["objective_id"], row["objective"]) for row in self.data)
         rows = [{**row, "series": label[row["objective_id"]]} for row in self.data]
         x = {"field": "at", **_time_axis(row["at"] for row in self.data)}
@@ -1583,6 +1613,8 @@ class StatusDoughnutDisplay(_Display):
 
     def to_vega_lite(self) -> dict[str, Any]:
         """An arc mark with an inner radius, the total and the as-of day in the middle."""
+        if not self.data:  # said in words, as drawn
+            return _vega_nothing(self.title, _NOTHING)
         number, words = self._centre()
         arcs: dict[str, Any] = {
             "transform": [{"calculate": _words_expression("status"), "as": "shown"}],
@@ -1895,6 +1927,8 @@ class TimelineDisplay(_Display):
 
         The chart grows a step per row; long titles are cut on the axis with an ellipsis.
         """
+        if not self.data:  # said in words, as drawn
+            return _vega_nothing(self.title, _NOTHING)
         groups = sorted({row["group"] for row in self.data}, key=self._group_order)
         rows = []
         for row in self.data:
@@ -2185,21 +2219,31 @@ class KpiDisplay(_Display):
 
     def to_vega_lite(self) -> dict[str, Any]:
         """The measurements as a line, the band as a rectangle, the target as a rule."""
+        if not self.data:  # said in words, as drawn
+            return _vega_nothing(self.title, "No measurements yet")
+        overdue_words = f"Overdue since {day_words(self.overdue)}" if self.overdue else ""
         present = {
             self._measured_words: SERIES[0],
             **({"Warning band": COLOURS["WARNING"]} if self.band else {}),
             **({"Target": COLOURS["HEALTHY"]} if self.target is not None else {}),
             **({"Target range": COLOURS["HEALTHY"]} if self.range else {}),
+            **({overdue_words: COLOURS["UNHEALTHY"]} if overdue_words else {}),
         }
         legend = {
             "scale": {"domain": list(present), "range": list(present.values())},
             "title": None,
         }
+        # As drawn: from the first measurement to the as-of day, dots while they stay apart.
+        shown = [row["at"] for row in self.data] + [day for day in (self.as_of,) if day]
+        x = {"field": "at", **_time_axis(shown)}
+        if self.as_of is not None:
+            ends = [_vega_moment(self.data[0]["at"]), _vega_moment(self.as_of)]
+            x["scale"] = {**x["scale"], "domain": ends}
         layers: list[dict[str, Any]] = [
             {
-                "mark": {"type": "line", "point": True},
+                "mark": {"type": "line", "point": len(self.data) <= _DOTTED_POINTS},
                 "encoding": {
-                    "x": {"field": "at", **_time_axis(row["at"] for row in self.data)},
+                    "x": x,
                     "y": {
                         "field": "value",
                         "type": "quantitative",
@@ -2238,6 +2282,17 @@ class KpiDisplay(_Display):
                     "encoding": {
                         "y": {"field": "target", "type": "quantitative", "title": self.unit},
                         "color": {"datum": "Target", **legend},
+                    },
+                }
+            )
+        if self.overdue is not None:
+            layers.append(
+                {
+                    "data": {"values": [{"at": _vega_value(self.overdue)}]},
+                    "mark": {"type": "rule", "strokeDash": [5, 3]},
+                    "encoding": {
+                        "x": {"field": "at", "type": "temporal", "scale": {"type": "utc"}},
+                        "color": {"datum": overdue_words, **legend},
                     },
                 }
             )
@@ -2316,6 +2371,8 @@ class ReliabilityDisplay(_Display):
 
     def to_vega_lite(self) -> dict[str, Any]:
         """Points sized by count on the stated/observed plane, with the diagonal."""
+        if not self.data:  # said in words, as drawn
+            return _vega_nothing(self.title, "No confidence ratings with an outcome yet")
         percent = {"format": "%"}
         points = {
             "mark": {"type": "line", "point": True},
