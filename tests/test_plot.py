@@ -236,6 +236,29 @@ def test_a_vega_lite_spec_with_nothing_to_draw_says_so_as_the_drawn_chart_does(c
     plt.close(drawn.figure_)
 
 
+def _shape_channels(spec):
+    for part in [spec, *_layers(spec)]:
+        shape = part.get("encoding", {}).get("shape")
+        if shape is not None:
+            yield shape
+
+
+@pytest.mark.parametrize("confidence", [None, 6])
+def test_a_vega_lite_burn_up_legend_shows_each_line_as_drawn_with_or_without_confidence(
+    confidence,
+):
+    falling = KeyResult.metric("Reduce churn", start=5, target=2, unit="%").check_in(
+        4, at=date(2026, 7, 20), confidence=confidence
+    )
+    spec = burn_up(falling, cycle=Q3, as_of=date(2026, 8, 15)).to_vega_lite()
+    (shape,) = _shape_channels(spec)
+    looks = dict(zip(shape["scale"]["domain"], shape["scale"]["range"], strict=True))
+    assert looks["Expected pace"] == looks["Target"] == looks["As of 15 Aug 2026"] == "stroke"
+    assert vl_convert.vegalite_to_svg(spec)
+    values = next(layer for layer in _layers(spec) if layer.get("mark", {}).get("interpolate"))
+    assert values["encoding"]["y"]["scale"]["padding"] > 0  # the target at 2 is off the axis
+
+
 def test_an_overdue_kpi_is_marked_where_its_measurement_was_due():
     kpi = KPI("nps", target=40, warning=30, frequency="weekly").record(35, at=date(2026, 7, 1))
     chart = kpi_chart(kpi, as_of=date(2026, 7, 20)).plot()

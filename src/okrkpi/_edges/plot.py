@@ -1084,7 +1084,9 @@ class BurnUpDisplay(_Display):
 
         colour = channel("color")
         unit = (self.unit or "value") if self._numeric else "score"
-        value = {"field": "value", "type": "quantitative", "title": unit, "scale": {"zero": False}}
+        # A little room past the values: a target at the lowest is not drawn on the axis.
+        scale = {"zero": False, "padding": 8}
+        value = {"field": "value", "type": "quantitative", "title": unit, "scale": scale}
         tooltip = [
             {"field": "shown", "title": "series"},
             _day_tooltip("at"),
@@ -1142,6 +1144,10 @@ class BurnUpDisplay(_Display):
             _as_of_rule(self.as_of, colour),
         ]
         if not confident:
+            # The legend's symbols come from a shape channel: without the diamonds, an
+            # empty layer gives one, or every line would show the same grey dot.
+            values.append(series("false", {"type": "point"}, value))
+            values[-1]["encoding"]["shape"] = channel("shape")
             return _spec(self._with_words(words), self.title, layer=values)
         confidence = series(
             "datum.series == 'confidence'",
