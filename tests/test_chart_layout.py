@@ -579,6 +579,19 @@ def test_without_a_layout_engine_the_legend_and_title_stay_in_the_figure():
     assert legend_problems(chart, renderer) == []
 
 
+@pytest.mark.parametrize("name", CHARTS)
+def test_without_a_layout_engine_a_small_figure_keeps_its_dates_and_labels_inside(name):
+    # At 4 x 3 inches the 11% matplotlib keeps below a plot does not hold its dates' year.
+    figure, ax = plt.subplots(figsize=(4, 3))
+    chart = CHARTS[name]().plot(ax=ax)
+    figure.canvas.draw()
+    renderer = figure.canvas.get_renderer()
+    for axes in chart.figure_.axes:
+        box = axes.get_tightbbox(renderer)
+        assert box is None or figure.bbox.y0 - 0.5 <= box.y0, name
+    plt.close(figure)
+
+
 @pytest.mark.parametrize("style", ["default", "dark_background", "ggplot"])
 def test_chrome_reads_in_light_and_dark_styles(style):
     from matplotlib.colors import to_hex

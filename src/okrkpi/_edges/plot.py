@@ -410,11 +410,12 @@ def _plot_left(ax: Axes, renderer: RendererBase) -> float:
 
 
 def _keep_inside(ax: Axes, renderer: RendererBase) -> None:
-    """Without a layout engine, lower the plot's top so its title and legend stay inside.
+    """Without a layout engine, fit the plot's height so its text above and below stays in.
 
-    A figure from `plt.subplots()` keeps 12% of its height above the plot: a tall legend
-    would run past the figure's top and be cut when saved, or, in a grid, over the plot
-    above.
+    A figure from `plt.subplots()` keeps 12% of its height above the plot and 11% below:
+    a tall legend would run past the figure's top and be cut when saved, or, in a grid,
+    over the plot above; on a small figure the dates' year and the axis label would fall
+    off the bottom.
     """
     if ax.figure.figure.get_layout_engine() is not None:
         return
@@ -425,12 +426,17 @@ def _keep_inside(ax: Axes, renderer: RendererBase) -> None:
         for artist in (title, ax.get_legend())
         if artist is not None and artist.get_visible()
     )
-    overflow = top - (min(ax.figure.bbox.y1, _slot(ax).y1) - 4)  # nor into the cell above
-    if overflow <= 0:
+    slot, figure = _slot(ax), ax.figure.bbox
+    overflow = max(0.0, top - (min(figure.y1, slot.y1) - 4))  # nor into the cell above
+    below = [axis.get_tightbbox(renderer) for axis in (ax.xaxis,)]
+    bottom = min((box.y0 for box in below if box is not None), default=figure.y0)
+    underflow = max(0.0, max(figure.y0, slot.y0) + 4 - bottom)
+    if overflow <= 0 and underflow <= 0:
         return
     place = ax.get_position()
-    lowered = max(place.height * 0.3, place.height - overflow / ax.figure.bbox.height)
-    ax.set_position((place.x0, place.y0, place.width, lowered))  # twins follow
+    height = max(place.height * 0.3, place.height - (overflow + underflow) / figure.height)
+    raised = (place.height - height) * underflow / (overflow + underflow)
+    ax.set_position((place.x0, place.y0 + raised, place.width, height))  # twins follow
 
 
 def _keep_beside(ax: Axes) -> None:
