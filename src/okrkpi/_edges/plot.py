@@ -817,7 +817,14 @@ def _time_axis(moments: Iterable[date], title: str | None = None) -> dict[str, A
         "type": "temporal",
         "title": title,
         "scale": {"type": "utc"},
-        "axis": {"format": shown, "tickCount": ticks, "labelOverlap": True, "grid": False},
+        # Labels that would touch are dropped, not only those that would overlap.
+        "axis": {
+            "format": shown,
+            "tickCount": ticks,
+            "labelOverlap": True,
+            "labelSeparation": 6,
+            "grid": False,
+        },
     }
 
 
