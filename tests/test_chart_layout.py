@@ -592,6 +592,31 @@ def test_without_a_layout_engine_a_small_figure_keeps_its_dates_and_labels_insid
     plt.close(figure)
 
 
+@pytest.mark.parametrize("layout", ["constrained", None])
+def test_a_crowded_timeline_in_a_grid_cell_keeps_its_group_headings_apart(layout):
+    levels = ["company"] + ["department"] * 2 + ["team"] * 9 + ["individual"] * 28
+    crowded = [
+        Objective(
+            f"Objective number {n} with a longer title",
+            [KeyResult.metric("k", start=0, target=10).check_in(n % 10, at=date(2026, 7, 20))],
+            id=f"o{n}",
+            level=level,
+            cycle=Q3,
+        )
+        for n, level in enumerate(levels)
+    ]
+    figure, grid = plt.subplots(2, 2, figsize=(10, 7), layout=layout)
+    chart = timeline(crowded, as_of=EXAMPLE_AS_OF).plot(ax=grid[0, 1])
+    figure.canvas.draw()
+    renderer = figure.canvas.get_renderer()
+    words = {"Company", "Department", "Team", "Individual"}
+    headings = [text for text in chart.ax_.texts if text.get_text() in words]
+    shown = [text.get_window_extent(renderer) for text in headings if text.get_visible()]
+    assert len(shown) >= 3  # only a heading that would cover another is left out
+    assert not any(a.overlaps(b) for n, a in enumerate(shown) for b in shown[n + 1 :])
+    plt.close(figure)
+
+
 @pytest.mark.parametrize("style", ["default", "dark_background", "ggplot"])
 def test_chrome_reads_in_light_and_dark_styles(style):
     from matplotlib.colors import to_hex

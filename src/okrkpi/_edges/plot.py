@@ -1724,6 +1724,7 @@ class TimelineDisplay(_Display):
     def __init__(
         self, objectives: Iterable[Objective], as_of: date | None, group_by: str | None
     ) -> None:
+        self._headings: list[Any] = []  # drawn by `_draw`, some left out by `_finish`
         if isinstance(objectives, str | bytes) or not isinstance(objectives, Iterable):
             raise ValidationError.field("timeline.objectives", objectives, "objectives")
         if as_of is not None:
@@ -1907,8 +1908,9 @@ class TimelineDisplay(_Display):
             entries.append(_entry(marker, f"As of {day_words(self.as_of)}"))
         text_x = blended_transform_factory(ax.transAxes, ax.transData)
         chars = _label_chars(ax)
+        self._headings = []
         for at, words in headings:
-            ax.text(
+            heading = ax.text(
                 0.0,
                 at,
                 _drawn(words, chars),
@@ -1920,6 +1922,7 @@ class TimelineDisplay(_Display):
                 # on a crowded axis a heading may sit over bars: keep it readable
                 bbox={"facecolor": paper, "alpha": 0.85, "edgecolor": "none", "pad": 1.5},
             )
+            self._headings.append(heading)
         row_words = self._row_words()
         labels = {
             at: _drawn(row_words[row["row"]], chars)
@@ -1940,6 +1943,24 @@ class TimelineDisplay(_Display):
         for side in ("top", "right", "left"):
             ax.spines[side].set_visible(False)
         return entries
+
+    def _finish(self, ax: Axes) -> None:
+        """On a crowded axis, leave out a group heading that would cover the one above it.
+
+        Rows squeezed into a small cell are a few pixels apart: a small group's heading
+        would sit on the next one's, and neither could be read.
+        """
+        if not self._headings:
+            return
+        _lay_out(ax)  # the box the figure will be drawn with
+        renderer = _renderer(ax.figure)
+        above = None
+        for heading in self._headings:
+            box = heading.get_window_extent(renderer)
+            if above is not None and box.y1 > above.y0:  # rows run downwards
+                heading.set_visible(False)
+                continue
+            above = box
 
     def to_vega_lite(self) -> dict[str, Any]:
         """Bars per row coloured by status, filled to the score, the full title in a tooltip.
