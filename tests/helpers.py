@@ -137,3 +137,21 @@ def listed_by_key_result(objectives: int, check_ins: int) -> list[Objective]:
             key_results.append(key_result)
         made.append(Objective(f"O {number}", key_results, id=f"o{number}", cycle=Q3))
     return made
+
+
+def numbered_objectives(count: int, title: str, **fields: Any) -> list[Objective]:
+    """`count` objectives of Q3, each a metric checked in on 3 August at its number % 10.
+
+    `title` is formatted with the number (`"Objective {n}"`); each of `fields` is a
+    function of the number, e.g. `owner=lambda n: f"Owner {n % 7}"`.
+    """
+    return [
+        Objective(
+            title.format(n=number),
+            [KeyResult.metric("k", start=0, target=10).check_in(number % 10, at=date(2026, 8, 3))],
+            id=f"o{number}",
+            cycle=Q3,
+            **{name: value(number) for name, value in fields.items()},
+        )
+        for number in range(count)
+    ]

@@ -23,7 +23,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle, Wedge
 from matplotlib.text import Text
 
-from helpers import ENUM_NAMES, JULY, Q3
+from helpers import ENUM_NAMES, JULY, Q3, numbered_objectives
 from okrkpi import (
     KPI,
     AlignmentTree,
@@ -595,16 +595,9 @@ def test_without_a_layout_engine_a_small_figure_keeps_its_dates_and_labels_insid
 @pytest.mark.parametrize("layout", ["constrained", None])
 def test_a_crowded_timeline_in_a_grid_cell_keeps_its_group_headings_apart(layout):
     levels = ["company"] + ["department"] * 2 + ["team"] * 9 + ["individual"] * 28
-    crowded = [
-        Objective(
-            f"Objective number {n} with a longer title",
-            [KeyResult.metric("k", start=0, target=10).check_in(n % 10, at=date(2026, 7, 20))],
-            id=f"o{n}",
-            level=level,
-            cycle=Q3,
-        )
-        for n, level in enumerate(levels)
-    ]
+    crowded = numbered_objectives(
+        40, "Objective number {n} with a longer title", level=levels.__getitem__
+    )
     figure, grid = plt.subplots(2, 2, figsize=(10, 7), layout=layout)
     chart = timeline(crowded, as_of=EXAMPLE_AS_OF).plot(ax=grid[0, 1])
     figure.canvas.draw()

@@ -14,7 +14,7 @@ from html.parser import HTMLParser
 import pytest
 
 from chromium import CHROMIUM, Browser
-from helpers import Q3, run_cli
+from helpers import Q3, numbered_objectives, run_cli
 from okrkpi import (
     KPI,
     AlignmentTree,
@@ -279,16 +279,11 @@ def test_the_page_renders_in_chromium_offline_at_800_pixels(tmp_path, page):
 
 @browser_needed
 def test_a_review_of_200_objectives_fits_the_page_too(tmp_path):
-    many = [
-        Objective(
-            f"Objective {number} with a title long enough to need cutting on any chart axis",
-            [KeyResult.metric("k", start=0, target=10).check_in(number % 10, at=date(2026, 8, 3))],
-            id=f"o{number}",
-            cycle=Q3,
-            owner=f"Owner {number % 7}",
-        )
-        for number in range(200)
-    ]
+    many = numbered_objectives(
+        200,
+        "Objective {n} with a title long enough to need cutting on any chart axis",
+        owner=lambda number: f"Owner {number % 7}",
+    )
     slow = KPI("reply time", target=60, warning=90, higher_is_better=False, frequency="weekly")
     slow = slow.record(75, at=date(2026, 8, 1))
     made = review(AlignmentTree(many), since=SINCE, as_of=EXAMPLE_AS_OF, kpis=[slow])
