@@ -592,6 +592,21 @@ def test_without_a_layout_engine_a_small_figure_keeps_its_dates_and_labels_insid
     plt.close(figure)
 
 
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: status_doughnut(TREE, as_of=EXAMPLE_AS_OF),  # no x axis at all
+        lambda: kpi_chart(KPI("Empty", target=1.0)),  # words saying there is nothing
+    ],
+)
+def test_a_chart_without_an_x_axis_in_an_upper_cell_keeps_its_height(make):
+    figure, (upper, _) = plt.subplots(2, 1)
+    before = upper.get_position().height
+    make().plot(ax=upper)
+    assert upper.get_position().height == pytest.approx(before)  # nothing below to make room for
+    plt.close(figure)
+
+
 @pytest.mark.parametrize("layout", ["constrained", None])
 def test_a_crowded_timeline_in_a_grid_cell_keeps_its_group_headings_apart(layout):
     levels = ["company"] + ["department"] * 2 + ["team"] * 9 + ["individual"] * 28

@@ -206,10 +206,16 @@ def test_the_vega_lite_kpi_chart_marks_an_overdue_day_and_reaches_the_as_of_day(
     assert rule["encoding"]["color"]["datum"] == "Overdue since 8 Jul 2026"
     assert rule["data"]["values"] == [{"at": "2026-07-08T00:00:00"}]
     domain = spec["layer"][0]["encoding"]["x"]["scale"]["domain"]
-    assert [(end["month"], end["date"], end["utc"]) for end in domain] == [
-        (7, 1, True),
-        (7, 20, True),
-    ]
+    ends = [(end["month"], end["date"], end["hours"], end["utc"]) for end in domain]
+    assert ends == [(7, 1, 0, True), (7, 21, 0, True)]  # to the end of the as-of day
+    same_day = KPI("k", target=1.0).record(0.5, at=datetime(2026, 7, 20, 14))
+    same_day = same_day.record(0.7, at=datetime(2026, 7, 20, 16))
+    layer = kpi_chart(same_day, as_of=date(2026, 7, 20)).to_vega_lite()["layer"][0]
+    start, end = (
+        datetime(part["year"], part["month"], part["date"], part["hours"])
+        for part in layer["encoding"]["x"]["scale"]["domain"]
+    )
+    assert start == datetime(2026, 7, 20, 14) < datetime(2026, 7, 20, 16) < end
     assert "Overdue since 8 Jul 2026" in vl_convert.vegalite_to_svg(spec)
     daily = KPI("daily", target=1.0)
     for day in range(90):

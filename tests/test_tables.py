@@ -502,6 +502,19 @@ def test_scores_frame_at_exact_moments_keeps_their_time_in_as_of(backend):
     assert in_utc["value"].to_list() == [0.5]
 
 
+@pytest.mark.parametrize("backend", ["polars", "pandas", "pyarrow"])
+def test_scores_frame_refuses_days_and_moments_in_one_as_of_column(backend):
+    tree = AlignmentTree(EXAMPLE.objectives)
+    with pytest.raises(ValidationError) as raised:
+        scores_frame(tree, [date(2026, 8, 15), datetime(2026, 8, 15, 12)], backend=backend)
+    assert [str(problem) for problem in raised.value.problems] == [
+        (
+            "scores_frame.as_of[1]: expected a date like as_of[0] (days and date-times are not "
+            "mixed), got datetime.datetime(2026, 8, 15, 12, 0)"
+        )
+    ]
+
+
 SERIES_POLICIES = [
     None,
     ScoringPolicy(aggregator=minimum(), overachievement_cap=1.5),

@@ -428,9 +428,9 @@ def _keep_inside(ax: Axes, renderer: RendererBase) -> None:
     )
     slot, figure = _slot(ax), ax.figure.bbox
     overflow = max(0.0, top - (min(figure.y1, slot.y1) - 4))  # nor into the cell above
-    below = [axis.get_tightbbox(renderer) for axis in (ax.xaxis,)]
-    bottom = min((box.y0 for box in below if box is not None), default=figure.y0)
-    underflow = max(0.0, max(figure.y0, slot.y0) + 4 - bottom)
+    # A chart with no x axis (a doughnut, words saying there is nothing) has nothing below.
+    below = ax.xaxis.get_tightbbox(renderer) if ax.axison else None
+    underflow = 0.0 if below is None else max(0.0, max(figure.y0, slot.y0) + 4 - below.y0)
     if overflow <= 0 and underflow <= 0:
         return
     place = ax.get_position()
@@ -2276,8 +2276,10 @@ class KpiDisplay(_Display):
         # As drawn: from the first measurement to the as-of day, dots while they stay apart.
         shown = [row["at"] for row in self.data] + [day for day in (self.as_of,) if day]
         x = {"field": "at", **_time_axis(shown)}
-        if self.as_of is not None:
-            ends = [_vega_moment(self.data[0]["at"]), _vega_moment(self.as_of)]
+        if self.as_of is not None:  # to the end of the as-of day, as drawn
+            last = max(day_of(self.data[-1]["at"]), day_of(self.as_of))
+            after = last + timedelta(days=1) if last < date.max else last  # the calendar's end
+            ends = [_vega_moment(self.data[0]["at"]), _vega_moment(after)]
             x["scale"] = {**x["scale"], "domain": ends}
         layers: list[dict[str, Any]] = [
             {

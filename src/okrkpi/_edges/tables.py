@@ -3152,11 +3152,20 @@ def scores_frame(
         MissingExtraError: narwhals or the backend is not installed.
     """
     days = _dates(as_of)
+    timed = bool(days) and isinstance(days[0], datetime)
+    for position, day in enumerate(days):  # one column holds days or moments, not both
+        if isinstance(day, datetime) != timed:
+            kind = "a date-time" if timed else "a date"
+            raise ValidationError.field(
+                f"scores_frame.as_of[{position}]",
+                day,
+                f"{kind} like as_of[0] (days and date-times are not mixed)",
+            )
     rows = score_rows(tree, days, key_results=key_results, policy=policy)
     names = _KR_SCORE_COLUMNS if key_results else _SCORE_COLUMNS
     types: Mapping[str, str | Callable[[Any], Any]] = _SCORE_TYPES
     moments = [day for day in days if isinstance(day, datetime)]
-    if moments:  # exact moments (never mixed with days): kept with their time
+    if moments:  # exact moments: kept with their time
         zone = "UTC" if any(moment.tzinfo is not None for moment in moments) else None
         types = {**types, "as_of": lambda nw: nw.Datetime("us", time_zone=zone)}
     return _frame(rows, names, backend, "scores_frame", types)
