@@ -70,6 +70,9 @@ _WIDTH, _HEIGHT = 480, 260
 _SMALL = 8  # points: legends, tick labels and notes
 _LABEL_CHARS = 40  # a row's title on the timeline; a legend entry may have 48
 _NOTHING = "No objectives with a cycle"  # a doughnut or timeline with nothing to draw
+_NO_SCORES = "No objectives to score"
+_NO_MEASUREMENTS = "No measurements yet"
+_NO_OUTCOMES = "No confidence ratings with an outcome yet"
 _MANY_LINES = 8  # more objectives than this: one grey line each and their average
 _CONFIDENCE = SERIES[4]  # purple-pink: no status, grade or zone has it
 _FEWEST_DAYS = 7  # a date axis shows at least a fortnight
@@ -779,20 +782,18 @@ def _legend_words(node: Any) -> list[str]:
 
 def _vega_nothing(title: str, words: str) -> dict[str, Any]:
     """A spec that says in words there is nothing to draw, as the drawn chart does."""
-    return {
-        "$schema": VEGA_LITE_SCHEMA,
-        "title": {"text": plain_text(title), "anchor": "start"},
-        "width": _WIDTH,
-        "height": _HEIGHT // 2,
-        "data": {"values": [{"words": words}]},
-        "config": {"view": {"stroke": None}},
-        "mark": {"type": "text", "fontSize": 13, "color": GUIDE},
-        "encoding": {
+    return _spec(
+        [{"words": words}],
+        title,
+        height=_HEIGHT // 2,
+        config={"view": {"stroke": None}},
+        mark={"type": "text", "fontSize": 13, "color": GUIDE},
+        encoding={
             "text": {"field": "words"},
             "x": {"value": _WIDTH / 2},
             "y": {"value": _HEIGHT // 4},
         },
-    }
+    )
 
 
 def _time_axis(moments: Iterable[date], title: str | None = None) -> dict[str, Any]:
@@ -1288,7 +1289,7 @@ class ProgressDisplay(_Display):
     def _draw(self, ax: Axes, **kwargs: Any) -> list[Entry]:
         lines = self._lines()
         if not lines:
-            return _nothing(ax, "No objectives to score")
+            return _nothing(ax, _NO_SCORES)
         names = _labels((key, rows[0]["objective"]) for key, rows in lines.items())
         entries: list[Entry] = []
         many = len(lines) > _MANY_LINES
@@ -1335,7 +1336,7 @@ class ProgressDisplay(_Display):
         More than eight objectives: a thin grey line each under their average, as drawn.
         """
         if not self._lines():  # said in words, as drawn
-            return _vega_nothing(self.title, "No objectives to score")
+            return _vega_nothing(self.title, _NO_SCORES)
         label = _labels((row["objective_id"], row["objective"]) for row in self.data)
         rows = [{**row, "series": label[row["objective_id"]]} for row in self.data]
         x = {"field": "at", **_time_axis(row["at"] for row in self.data)}
@@ -2204,6 +2205,12 @@ class KpiDisplay(_Display):
             return [(low, high)]
         return [(low, self.range[0]), (self.range[1], high)]
 
+    @property
+    def _last_day(self) -> date:
+        """The last day drawn: the last measurement's, the as-of day or the overdue day."""
+        shown = (self.data[-1]["at"], self.as_of, self.overdue)
+        return max(day_of(moment) for moment in shown if moment is not None)
+
     def _numbers(self) -> list[float]:
         numbers = [row["value"] for row in self.data]
         for pair in (self.band, self.range):
@@ -2212,7 +2219,7 @@ class KpiDisplay(_Display):
 
     def _draw(self, ax: Axes, **kwargs: Any) -> list[Entry]:
         if not self.data:
-            return _nothing(ax, "No measurements yet")
+            return _nothing(ax, _NO_MEASUREMENTS)
         unit, suffix = _value_scale(self._numbers())
         dots = _marker_size(len(self.data))
         settings: dict[str, Any] = {
@@ -2249,9 +2256,7 @@ class KpiDisplay(_Display):
             entries.append(_entry(overdue, f"Overdue since {day_words(self.overdue)}"))
         # From the first measurement to the as-of day: an overdue marker stands clear of the
         # edge, and one measurement does not leave matplotlib to guess years either side.
-        days = [day_of(row["at"]) for row in self.data]
-        last = max([days[-1], *(day_of(day) for day in (self.as_of, self.overdue) if day)])
-        _date_limits(ax, days[0], last)
+        _date_limits(ax, day_of(self.data[0]["at"]), self._last_day)
         ax.set_ylabel(_drawn(self.unit or "value") + suffix)
         ax.yaxis.set_major_formatter(_plain_numbers())
         _quiet(ax)
@@ -2260,7 +2265,7 @@ class KpiDisplay(_Display):
     def to_vega_lite(self) -> dict[str, Any]:
         """The measurements as a line, the band as a rectangle, the target as a rule."""
         if not self.data:  # said in words, as drawn
-            return _vega_nothing(self.title, "No measurements yet")
+            return _vega_nothing(self.title, _NO_MEASUREMENTS)
         overdue_words = f"Overdue since {day_words(self.overdue)}" if self.overdue else ""
         present = {
             self._measured_words: SERIES[0],
@@ -2277,7 +2282,7 @@ class KpiDisplay(_Display):
         shown = [row["at"] for row in self.data] + [day for day in (self.as_of,) if day]
         x = {"field": "at", **_time_axis(shown)}
         if self.as_of is not None:  # to the end of the as-of day, as drawn
-            last = max(day_of(self.data[-1]["at"]), day_of(self.as_of))
+            last = self._last_day
             after = last + timedelta(days=1) if last < date.max else last  # the calendar's end
             ends = [_vega_moment(self.data[0]["at"]), _vega_moment(after)]
             x["scale"] = {**x["scale"], "domain": ends}
@@ -2393,7 +2398,7 @@ class ReliabilityDisplay(_Display):
         from matplotlib.ticker import PercentFormatter  # noqa: PLC0415 - optional
 
         if not self.data:
-            return _nothing(ax, "No confidence ratings with an outcome yet")
+            return _nothing(ax, _NO_OUTCOMES)
         guide = _chrome(ax)[1]
         (diagonal,) = ax.plot([0, 1], [0, 1], linestyle="--", color=guide, linewidth=1)
         settings: dict[str, Any] = {"color": SERIES[0], "marker": "o", "linewidth": 1.8}
@@ -2414,7 +2419,7 @@ class ReliabilityDisplay(_Display):
     def to_vega_lite(self) -> dict[str, Any]:
         """Points sized by count on the stated/observed plane, with the diagonal."""
         if not self.data:  # said in words, as drawn
-            return _vega_nothing(self.title, "No confidence ratings with an outcome yet")
+            return _vega_nothing(self.title, _NO_OUTCOMES)
         percent = {"format": "%"}
         points = {
             "mark": {"type": "line", "point": True},

@@ -32,7 +32,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal, TypeVar, cast
 
 import attrs
 
@@ -2701,19 +2701,18 @@ def _frame(
     if backend not in ("pandas", "polars", "pyarrow"):
         raise ValidationError.field("backend", backend, "'pandas', 'polars' or 'pyarrow'")
     data = {name: _one_kind_of_number([row.get(name) for row in rows]) for name in names}
-    schema = None
-    if types is not None:
-        made = {name: types[name] for name in data}
-        schema = {
-            name: getattr(nw, kind)() if isinstance(kind, str) else kind(nw)
-            for name, kind in made.items()
-        }
+    schema = None if types is None else {name: _typed_as(nw, types[name]) for name in data}
     try:
         return _from_dict(nw, data, backend, schema)
     except ModuleNotFoundError as missing:
         raise MissingExtraError(f"The {backend} backend", backend, backend) from missing
     except _UnframeableError:
         raise _unframeable(nw, data, backend, caller) from None
+
+
+def _typed_as(nw: Any, kind: str | Callable[[Any], Any]) -> Any:
+    """A narwhals type named (`"Date"`) or made from narwhals (`lambda nw: nw.Datetime()`)."""
+    return getattr(nw, kind)() if isinstance(kind, str) else kind(nw)
 
 
 class _UnframeableError(Exception):
@@ -3164,9 +3163,9 @@ def scores_frame(
     rows = score_rows(tree, days, key_results=key_results, policy=policy)
     names = _KR_SCORE_COLUMNS if key_results else _SCORE_COLUMNS
     types: Mapping[str, str | Callable[[Any], Any]] = _SCORE_TYPES
-    moments = [day for day in days if isinstance(day, datetime)]
-    if moments:  # exact moments: kept with their time
-        zone = "UTC" if any(moment.tzinfo is not None for moment in moments) else None
+    if timed:  # exact moments: kept with their time
+        aware = any(cast(datetime, moment).tzinfo is not None for moment in days)
+        zone = "UTC" if aware else None
         types = {**types, "as_of": lambda nw: nw.Datetime("us", time_zone=zone)}
     return _frame(rows, names, backend, "scores_frame", types)
 

@@ -787,7 +787,8 @@ def _typed(
         if _converted(nw, kind, column, dtype, local_days) is not None:
             continue
         if lazy and frame.implementation is not nw.Implementation.POLARS:
-            if _all_empty(nw, frame, column):  # e.g. a database's column of NULLs typed INT
+            # e.g. a database's column of NULLs typed INT (an Unknown one was asked above)
+            if not _is_null_type(dtype) and _all_empty(nw, frame, column):
                 empty.add(column)
                 continue
             if kind == "confidence":
