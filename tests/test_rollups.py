@@ -30,6 +30,25 @@ def test_key_results_and_children_gives_each_side_its_share():
     assert alone["q"].note == ""
 
 
+@pytest.mark.parametrize(
+    ("aggregator", "expected"),
+    [(builtin.weighted_geometric_mean(), 0.0), (builtin.minimum(), 0.0)],
+)
+def test_a_key_result_too_light_to_scale_still_counts_beside_children(aggregator, expected):
+    # Normalised against 2**1023, a weight of 1e-163 underflows to 0: it is still > 0,
+    # so its zero sinks a geometric mean and is the minimum.
+    light = metric(id="light", weight=1e-163)
+    heavy = metric(50, id="heavy", weight=2.0**1023)
+    parent = Objective("P", [light, heavy], id="p")
+    child = Objective("C", [metric(80, id="c")], id="c", parent_id="p")
+    rollup = builtin.key_results_and_children()
+    scores = AlignmentTree([parent, child]).score(
+        policy=ScoringPolicy(rollup=rollup, aggregator=aggregator)
+    )
+    assert scores.progress("p") == expected
+    assert scores["p"].formula.startswith(("(0.00^", "min(0.00,"))  # the light part, shown
+
+
 @pytest.mark.parametrize("share", [0, 1, -0.5])
 def test_children_share_is_strictly_between_zero_and_one(share):
     with pytest.raises(ValueError, match="children_share"):

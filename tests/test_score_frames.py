@@ -770,6 +770,44 @@ def test_weights_near_the_float_limit_give_the_pure_engines_answers(backend, pol
         assert_same(got, expected)
 
 
+@pytest.mark.parametrize("backend", ["polars", "polars-lazy", "pandas", "duckdb"])
+@pytest.mark.parametrize("aggregator", [weighted_geometric_mean(), minimum()])
+def test_a_key_result_too_light_to_scale_counts_as_in_the_pure_engine(backend, aggregator):
+    # Normalised against 2**1023, a weight of 1e-163 underflows: it is still > 0, so
+    # its zero (never checked in) sinks a geometric mean and is the minimum.
+    at = date(2026, 8, 1)
+    metric = {"kind": "metric", "start": 0.0, "target": 10.0}
+    tables = {
+        "objectives": pl.DataFrame(
+            [
+                {"id": "p", "title": "P", "cycle": "2026-Q3", "parent_id": None},
+                {"id": "c", "title": "C", "cycle": "2026-Q3", "parent_id": "p"},
+            ]
+        ),
+        "key_results": pl.DataFrame(
+            [
+                {"objective_id": "p", "id": "light", "title": "L", **metric, "weight": 1e-163},
+                {"objective_id": "p", "id": "heavy", "title": "H", **metric, "weight": 2.0**1023},
+                {"objective_id": "c", "id": "k", "title": "K", **metric, "weight": 1.0},
+            ]
+        ),
+        "check_ins": pl.DataFrame(
+            [
+                {"objective_id": "p", "key_result_id": "heavy", "at": at, "value": 5.0},
+                {"objective_id": "c", "key_result_id": "k", "at": at, "value": 8.0},
+            ]
+        ),
+    }
+    policy = ScoringPolicy(rollup=key_results_and_children(), aggregator=aggregator)
+    days = [date(2026, 8, 15)]
+    expected = expected_rows(
+        AlignmentTree(from_frames(**tables).objectives), days, "objective", policy
+    )
+    assert expected[0]["progress"] == 0.0
+    got = as_rows(score_frames(days, policy=policy, **polars_tables_as(tables, backend)))
+    assert_same(got, expected)
+
+
 def polars_tables_as(tables, backend):
     """polars tables as `backend`'s: polars, polars-lazy, pandas or duckdb."""
     if backend == "polars-lazy":

@@ -541,10 +541,7 @@ class _KeyResultsAndChildren:
         if not own or not below:
             return own or below
         # Each side keeps its internal weights but gets a fixed share of the whole.
-        own_share = 1 - self.children_share
-        return [(share * own_share, value) for share, value in _normalised(own)] + [
-            (share * self.children_share, value) for share, value in _normalised(below)
-        ]
+        return _shared(own, 1 - self.children_share) + _shared(below, self.children_share)
 
     def shares(self, objective: Objective, key_results: KRs, children: Children) -> list[float]:
         own = any(weight > 0 for weight, _ in _kr_parts(key_results))
@@ -552,6 +549,18 @@ class _KeyResultsAndChildren:
             [child.alignment_weight for child, _ in children],
             self.children_share if own else 1.0,
         )
+
+
+def _shared(used: Sequence[WeightedValue], share: float) -> list[WeightedValue]:
+    """Parts with weight > 0, their weights normalised, then given `share` of the whole.
+
+    A weight too light to survive that keeps the least float above 0: it still counts
+    (its zero sinks a geometric mean; it is in a minimum), as every weight > 0 does.
+    """
+    return [(max(part * share, _LIGHTEST), value) for part, value in _normalised(used)]
+
+
+_LIGHTEST = math.ulp(0.0)  # the least float above 0
 
 
 def key_results_and_children(*, children_share: float = 0.5) -> _KeyResultsAndChildren:
