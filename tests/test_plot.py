@@ -1,5 +1,6 @@
 """Charts: what is drawn is checked through the artists' data; every spec renders to SVG."""
 
+import itertools
 import json
 import os
 import re
@@ -21,6 +22,7 @@ from helpers import JULY, Q3
 from okrkpi import (
     KPI,
     AlignmentTree,
+    Cycle,
     Initiative,
     KeyResult,
     MissingExtraError,
@@ -741,3 +743,33 @@ def test_vega_lite_explains_every_mark_as_matplotlib_does():
     doughnut = vl_convert.vegalite_to_svg(status_doughnut(TREE, as_of=EXAMPLE_AS_OF).to_vega_lite())
     for row in status_doughnut(TREE, as_of=EXAMPLE_AS_OF).data:  # each wedge labelled
         assert f">{label_of(row['status'])}: {row['count']} (33%)</text>" in doughnut
+
+
+def test_vega_lite_doughnut_labels_of_small_wedges_side_by_side_stay_apart():
+    # One large wedge and three of one or two objectives: by angle alone their labels piled
+    # up over one another (and over the legend); they are spread as matplotlib spreads them.
+    day = date(2026, 8, 3)
+
+    def objective(number, *values, cycle=Q3):
+        kr = KeyResult.metric("k", start=0, target=10)
+        for value in values:
+            kr = kr.check_in(value, at=day)
+        return Objective(f"O{number}", [kr], id=f"o{number}", cycle=cycle)
+
+    objectives = [objective(number, 10) for number in range(200)]  # achieved
+    objectives += [objective(200), objective(201, 1), objective(202, 4)]  # not started...
+    objectives += [objective(203, cycle=Cycle.quarter(2026, 2))]  # ended: missed
+    chart = status_doughnut(AlignmentTree(objectives), as_of=date(2026, 8, 15))
+    assert len(chart.data) >= 4
+    svg = vl_convert.vegalite_to_svg(chart.to_vega_lite())
+    placed = re.findall(
+        r'text-anchor="(start|end)" transform="translate\(([\d.]+),([\d.]+)\)"'
+        r'[^>]*font-size="11px"[^>]*>([^<]+)</text>',
+        svg,
+    )
+    shown = {words.split(" (")[0] for _, _, _, words in placed}  # "Missed: 1 (<1%)"
+    assert shown == {f"{label_of(row['status'])}: {row['count']}" for row in chart.data}
+    for side in ("start", "end"):
+        heights = sorted(float(y) for anchor, _, y, _ in placed if anchor == side)
+        assert all(low + 11 <= high for low, high in itertools.pairwise(heights))
+        assert all(0 <= height <= 260 for height in heights)  # inside the plot, under the legend

@@ -1428,6 +1428,7 @@ def _spread(wanted: list[float], gap: float, low: float, high: float) -> list[fl
 
 
 _TOTAL = 20  # points: the doughnut's total
+_VEGA_RING, _VEGA_WEDGE_WORDS = 100, 11  # pixels: the Vega-Lite ring's radius, its labels' size
 _WEDGE_WORDS = 9  # points: the doughnut's wedge labels
 # The smallest ring radius worth drawing labels beside, as a share of its cell's side.
 _SMALLEST_RING = 0.15
@@ -1638,7 +1639,12 @@ class StatusDoughnutDisplay(_Display):
         number, words = self._centre()
         arcs: dict[str, Any] = {
             "transform": [{"calculate": _words_expression("status"), "as": "shown"}],
-            "mark": {"type": "arc", "innerRadius": 70, "outerRadius": 100, "stroke": "white"},
+            "mark": {
+                "type": "arc",
+                "innerRadius": 0.7 * _VEGA_RING,
+                "outerRadius": _VEGA_RING,
+                "stroke": "white",
+            },
             "encoding": {
                 "theta": {"field": "count", "type": "quantitative", "stack": True},
                 "color": {
@@ -1662,26 +1668,83 @@ class StatusDoughnutDisplay(_Display):
                 (words.replace("\n", " "), 16, 10, "normal"),
             )
         ]
-        # Each wedge labelled as drawn by matplotlib: "On track: 3 (60%)", outside the ring.
-        labels = {
-            "transform": arcs["transform"],
-            "mark": {"type": "text", "radius": 165, "fontSize": 11},
+        arcs["encoding"]["order"] = {"field": "position"}
+        records = [{**row, "position": position} for position, row in enumerate(self.data)]
+        spec = _spec(records, self.title, layer=[arcs, *self._vega_wedge_labels(), *centre])
+        spec["config"]["view"] = {"stroke": None}  # the labels' pixel positions draw no frame
+        return spec
+
+    def _vega_wedge_labels(self) -> list[dict[str, Any]]:
+        """Each wedge labelled as drawn by matplotlib: "On track: 3 (60%)" beside the ring.
+
+        Placed here, in pixels from the ring's centre, and spread as matplotlib spreads
+        them: Vega-Lite has no collision avoidance, and labels set by angle alone piled up
+        over each other where small wedges lie side by side.
+        """
+        gap = _VEGA_WEDGE_WORDS * 1.42  # a label's height and a little air
+        edge = _HEIGHT / 2 - gap / 2
+        sides: dict[int, list[tuple[float, int]]] = {1: [], -1: []}
+        angles, done = [], 0
+        for position, row in enumerate(self.data):  # clockwise from the top, as drawn
+            angles.append(2 * math.pi * (done + row["count"] / 2) / self.total)
+            done += row["count"]
+            side = 1 if math.sin(angles[-1]) >= 0 else -1
+            sides[side].append((math.cos(angles[-1]), position))
+        texts: dict[int, list[dict[str, Any]]] = {1: [], -1: []}
+        lines = []
+        for side, members in sides.items():
+            members.sort(reverse=True)
+            wanted = [1.15 * _VEGA_RING * height for height, _ in members]
+            for (_, position), placed in zip(
+                members, _spread(wanted, gap, -edge, edge), strict=True
+            ):
+                angle = angles[position]
+                points = [
+                    (_VEGA_RING * math.sin(angle), _VEGA_RING * math.cos(angle)),
+                    (1.12 * _VEGA_RING * side, placed),
+                    (1.22 * _VEGA_RING * side, placed),
+                ]
+                lines += [
+                    {"position": position, "step": step, "x": _WIDTH / 2 + x, "y": _HEIGHT / 2 - y}
+                    for step, (x, y) in enumerate(points)
+                ]
+                texts[side].append(
+                    {
+                        "x": _WIDTH / 2 + 1.25 * _VEGA_RING * side,
+                        "y": _HEIGHT / 2 - placed,
+                        "label": self._wedge_words(self.data[position]),
+                    }
+                )
+        pixels = {"type": "quantitative", "scale": None}
+        leaders = {
+            "data": {"values": lines},
+            "mark": {"type": "line", "color": GUIDE, "strokeWidth": 0.8},
             "encoding": {
-                "theta": {"field": "count", "type": "quantitative", "stack": True},
-                "order": {"field": "position"},
-                "text": {"field": "label"},
+                "x": {"field": "x", **pixels},
+                "y": {"field": "y", **pixels},
+                "detail": {"field": "position"},
+                "order": {"field": "step"},
             },
         }
-        arcs["encoding"]["order"] = {"field": "position"}
-        records = [
+        words = [
             {
-                **row,
-                "position": position,
-                "label": self._wedge_words(row),
+                "data": {"values": rows},
+                "mark": {
+                    "type": "text",
+                    "fontSize": _VEGA_WEDGE_WORDS,
+                    "align": "left" if side > 0 else "right",
+                    "baseline": "middle",
+                },
+                "encoding": {
+                    "x": {"field": "x", **pixels},
+                    "y": {"field": "y", **pixels},
+                    "text": {"field": "label"},
+                },
             }
-            for position, row in enumerate(self.data)
+            for side, rows in texts.items()
+            if rows
         ]
-        return _spec(records, self.title, layer=[arcs, labels, *centre])
+        return [leaders, *words]
 
 
 def status_doughnut(tree: AlignmentTree, *, as_of: date) -> StatusDoughnutDisplay:
