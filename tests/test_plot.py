@@ -773,3 +773,26 @@ def test_vega_lite_doughnut_labels_of_small_wedges_side_by_side_stay_apart():
         heights = sorted(float(y) for anchor, _, y, _ in placed if anchor == side)
         assert all(low + 11 <= high for low, high in itertools.pairwise(heights))
         assert all(0 <= height <= 260 for height in heights)  # inside the plot, under the legend
+
+
+def test_a_one_week_sprint_fills_its_date_axis_and_one_day_gets_a_week():
+    sprint = Cycle("Sprint 14", date(2026, 7, 6), date(2026, 7, 12))
+    kr = KeyResult.metric("Tickets", start=0, target=20, id="k")
+    for offset, value in enumerate([3, 7, 12]):
+        kr = kr.check_in(value, at=sprint.start + timedelta(days=2 * offset))
+    tree = AlignmentTree([Objective("Ship", [kr], id="o", cycle=sprint)])
+    week = [sprint.start + timedelta(days=offset) for offset in range(7)]
+    for chart in (
+        burn_up(kr, cycle=sprint, as_of=date(2026, 7, 10)).plot(),
+        progress_over_time(tree, week).plot(),
+    ):
+        low, high = chart.ax_.get_xlim()
+        assert high - low < 10  # not half empty around the sprint's week
+        assert low <= date2num(sprint.start)
+        assert date2num(sprint.end) <= high
+        plt.close(chart.figure_)
+    one_day = progress_over_time(tree, [date(2026, 7, 8)]).plot()
+    low, high = one_day.ax_.get_xlim()
+    assert high - low == pytest.approx(7)  # a week around it, not years
+    assert low < date2num(date(2026, 7, 8)) < high
+    plt.close(one_day.figure_)

@@ -75,7 +75,7 @@ _NO_MEASUREMENTS = "No measurements yet"
 _NO_OUTCOMES = "No confidence ratings with an outcome yet"
 _MANY_LINES = 8  # more objectives than this: one grey line each and their average
 _CONFIDENCE = SERIES[4]  # purple-pink: no status, grade or zone has it
-_FEWEST_DAYS = 7  # a date axis shows at least a fortnight
+_FEWEST_DAYS = 7  # a date axis shows at least a week: a one-week sprint fills it
 _DOTTED_POINTS = 60  # more points than this on a line: no dot per point
 _SCORE_AIR = 0.05  # room below 0 and above 1 on a scores axis
 _PLAIN_NUMBERS = 1e100  # beyond this, values are drawn in a power of ten's units
@@ -148,15 +148,15 @@ def _date_axis(ax: Axes) -> None:
     """Concise dates on the x axis, as many ticks as its width holds without crowding.
 
     Days read as people write them ("Aug" under "15"; "15 Aug 2026" beside the axis, not
-    "2026-Aug"), and a single day gets a fortnight around it rather than five years. The
+    "2026-Aug"), and a single day gets a week around it rather than five years. The
     axis never reaches past the calendar's ends (years 1 and 9999), which matplotlib
     cannot draw: the margins around a day near them stop at the end.
     """
     # Limits the chart set (`_date_limits`) are its own; otherwise the data's.
     low, high = ax.get_xlim() if not ax.get_autoscalex_on() else ax.dataLim.intervalx
-    if math.isfinite(low) and math.isfinite(high) and high - low < 2 * _FEWEST_DAYS:
+    if math.isfinite(low) and math.isfinite(high) and high - low < _FEWEST_DAYS:
         middle = (low + high) / 2
-        ax.set_xlim(middle - _FEWEST_DAYS, middle + _FEWEST_DAYS)
+        ax.set_xlim(middle - _FEWEST_DAYS / 2, middle + _FEWEST_DAYS / 2)
     first, last = _calendar()
     low, high = ax.get_xlim()
     if low < first or high > last:
