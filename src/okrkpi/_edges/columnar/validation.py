@@ -2062,9 +2062,9 @@ def _dangling_objectives(
     nw: Any, table: str, frame: Any, ids: Any, problems: Problems, *, by_runs: bool = False
 ) -> None:
     """A row linked to an objective that is not in the objectives table."""
-    linked = frame.filter(~nw.col("objective_id").is_null())
-    if by_runs and _polars_all_known(linked, ["objective_id"], ids):
+    if by_runs and _polars_all_known(frame, ["objective_id"], ids):
         return
+    linked = frame.filter(~nw.col("objective_id").is_null())
     orphans = linked.join(ids, on="objective_id", how="anti")
     _report(
         nw,
@@ -2083,9 +2083,9 @@ def _dangling_key_results(
 ) -> None:
     """A row linked to a key result its objective does not have."""
     keys = ["objective_id", "key_result_id"]
-    linked = frame.filter(~nw.col("objective_id").is_null() & ~nw.col("key_result_id").is_null())
-    if by_runs and _polars_all_known(linked, keys, pairs):
+    if by_runs and _polars_all_known(frame, keys, pairs):
         return
+    linked = frame.filter(~nw.col("objective_id").is_null() & ~nw.col("key_result_id").is_null())
     orphans = linked.join(pairs, on=keys, how="anti")
     _report(
         nw,
@@ -2106,14 +2106,17 @@ def _polars_all_known(rows: Any, keys: list[str], known: Any) -> bool:
     """Eager polars: whether every row's `keys` are among `known`'s, seen run by run.
 
     Rows linked to one key result (or objective) are often listed together: each run's
-    first row stands for the run, where an anti join hashed every row's ids. False when
-    runs are short, or a run's keys are not known (the rows are then joined).
+    first row stands for the run, where an anti join hashed every row's ids. Rows with
+    an empty key link nothing: left out of the heads, not the rows (which copied them
+    all). False when runs are short, or a run's keys are not known (the rows are then
+    joined).
     """
-    table = rows.to_native().collect()
-    heads = table.filter(polars_run_starts(keys)).select(keys)
+    table = rows.to_native().select(keys).collect()
+    heads = table.filter(polars_run_starts(keys))
     if heads.height * RUN_LENGTH > table.height:
         return False
-    return bool(heads.join(known.to_native().collect(), on=keys, how="anti").is_empty())
+    linked = heads.drop_nulls()
+    return bool(linked.join(known.to_native().collect(), on=keys, how="anti").is_empty())
 
 
 def _repeated_ids(nw: Any, table: str, frame: Any, problems: Problems, step: str) -> None:
