@@ -465,6 +465,7 @@ def test_a_long_owner_heading_is_cut_like_a_title():
 
 @settings(max_examples=20)
 @example(days=1000, inches=2.0)  # 33 months on a narrow axis: no interval fitted 4 ticks
+@example(days=1, inches=1.0)  # a week around a day, on an inch: one tick of a 3-day step
 @given(
     days=st.integers(1, 109_572),  # the plausible range: 1900 to 2199
     inches=st.floats(1.0, 12.0),

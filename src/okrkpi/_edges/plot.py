@@ -252,12 +252,19 @@ def _fitting_date_locator() -> Any:
     class FittingDateLocator(AutoDateLocator):
         def __call__(self) -> Any:
             axes: Any = getattr(self.axis, "axes", None)
-            if axes is not None:
-                inches = axes.bbox.width / axes.figure.dpi
-                fitting = max(3, int(inches * 1.4))  # about 0.7 inch a label: "Sep", "15"
-                self.minticks = 2
-                self.maxticks = dict.fromkeys(self._freqs, fitting)
-            return super().__call__()  # type: ignore[no-untyped-call]
+            if axes is None:
+                return super().__call__()  # type: ignore[no-untyped-call]
+            inches = axes.bbox.width / axes.figure.dpi
+            fitting = max(3, int(inches * 1.4))  # about 0.7 inch a label: "Sep", "15"
+            self.minticks = 2
+            # A week on a narrow axis can take one tick of three days' step: a closer
+            # step is taken then, for two ticks to read the scale by.
+            for most in range(fitting, fitting + 4):
+                self.maxticks = dict.fromkeys(self._freqs, most)
+                ticks = super().__call__()  # type: ignore[no-untyped-call]
+                if len(ticks) >= 2:
+                    break
+            return ticks
 
     from matplotlib.dates import DAILY, MONTHLY  # noqa: PLC0415
 
