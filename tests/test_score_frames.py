@@ -1136,3 +1136,52 @@ def test_check_ins_kept_together_in_any_arrangement_give_the_pure_answers(
     tree = AlignmentTree(from_frames(**frames).objectives)
     got = as_rows(score_frames(dates, by=by, **frames))
     assert_same(got, expected_rows(tree, dates, by, ScoringPolicy()))
+
+
+@pytest.mark.parametrize("backend", ["polars", "polars-lazy", "pandas", "duckdb"])
+@pytest.mark.parametrize(
+    "nothing",
+    [
+        {"check_ins": ()},  # no check-ins yet
+        {"check_ins": []},
+        {"key_results": (), "check_ins": ()},
+        {"key_results": ()},  # check-ins of key results not there
+        {"objectives": ()},  # rows of objectives not there
+    ],
+)
+def test_a_required_table_given_as_no_rows_is_read_as_from_frames_reads_it(backend, nothing):
+    at = date(2026, 7, 10)
+    tables = {
+        "objectives": pl.DataFrame({"id": ["o"], "title": ["O"], "cycle": ["2026-Q3"]}),
+        "key_results": pl.DataFrame(
+            {"objective_id": ["o"], "id": ["k"], "title": ["K"], "kind": ["metric"]}
+            | {"start": [0.0], "target": [10.0]}
+        ),
+        "check_ins": pl.DataFrame(
+            {"objective_id": ["o"], "key_result_id": ["k"], "at": [at], "value": [4.0]}
+        ),
+    }
+    given = {**polars_tables_as(tables, backend), **nothing}
+    days = [date(2026, 8, 15)]
+    refusal = None
+    try:
+        document = from_frames(**{**tables, **nothing})
+    except ValidationError as error:
+        refusal = str(error)
+    if refusal is not None:
+        with pytest.raises(ValidationError) as refused:
+            score_frames(days, **given)
+        assert str(refused.value) == refusal
+        return
+    expected = expected_rows(AlignmentTree(document.objectives), days, "objective", None)
+    assert_same(as_rows(score_frames(days, **given)), expected)
+
+
+@pytest.mark.parametrize("table", ["objectives", "key_results", "check_ins"])
+def test_a_required_table_given_as_none_is_refused_by_name(table):
+    tables = {"objectives": (), "key_results": (), "check_ins": ()}
+    tables["objectives"] = (
+        pl.DataFrame({"id": ["o"], "title": ["O"]}) if table != "objectives" else None
+    )
+    with pytest.raises(ValidationError, match=f"^{table}: expected a data frame"):
+        score_frames(date(2026, 8, 15), **tables | {table: None})

@@ -9,6 +9,7 @@ milestones) are broken as the pure reader breaks them: by position.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from types import MappingProxyType
 from typing import Any
 
 from okrkpi._edges.tables import TABLES, _known_columns, _Reader
@@ -64,9 +65,22 @@ class Inputs:
         self.lazy = False
         first: str | None = None
         names = _Reader()  # the column names' problems, all tables' at once
+        # A required table given as no rows (`()`, `[]`) is an empty table, as from_frames
+        # reads it: made once another table tells the backend.
+        empty = [
+            table
+            for table in _REQUIRED
+            if isinstance(given.get(table), tuple | list) and not given[table]
+        ]
+        if len(empty) == len(_REQUIRED):
+            empty = []  # no frame to tell the backend: refused by name below
         for table, data in given.items():
             ours = renames.get(table, {})
-            absent = table != "objectives" and _absent(data)
+            if table in empty:
+                continue
+            if table in _REQUIRED and data is None:
+                raise ValidationError.field(table, data, "a data frame narwhals supports")
+            absent = table not in _REQUIRED and _absent(data)
             frame = None if absent else _from_native(nw, table, data)
             _known_columns(
                 names,
@@ -93,6 +107,10 @@ class Inputs:
             renamed = [ours.get(str(name), str(name)) for name in frame.columns]
             if len(set(renamed)) == len(renamed):  # else two land on one name: reported
                 self.frames[table] = _renamed(table, frame, ours)
+        anchor = next(iter(self.frames.values()), None)
+        if anchor is not None:
+            for table in empty:
+                self.frames[table] = _empty_table(nw, anchor, table)
         # Raised with the required columns found missing, as from_frames raises them.
         self.problems: list[Problem] = list(names.problems)
         self.more_problems = names.found - len(names.problems)
@@ -114,6 +132,25 @@ class Inputs:
             text = [name for name, dtype in table.schema.items() if dtype == nw.String]
             native = table.with_columns(nw.col(*text).cast(nw.String)).to_native()
         return native
+
+
+def _empty_table(nw: Any, anchor: Any, table: str) -> Any:
+    """No rows of `table`'s required columns, as a frame of `anchor`'s backend."""
+    typed = {name: _EMPTY_TYPES.get(name, "String") for name in _REQUIRED[table]}
+    columns = [nw.lit(None, dtype=getattr(nw, kind)).alias(name) for name, kind in typed.items()]
+    nothing = ~nw.col(_REQUIRED[table][0]).is_null()  # false: the column is all nulls
+    return anchor.with_columns(*columns).select(*typed).filter(nothing)
+
+
+# The tables score_frames cannot do without, and the columns an empty one is given.
+_REQUIRED: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {
+        "objectives": ("id", "title"),
+        "key_results": ("objective_id", "id", "title", "kind"),
+        "check_ins": ("objective_id", "key_result_id", "at", "value"),
+    }
+)
+_EMPTY_TYPES = MappingProxyType({"at": "Date", "value": "Float64"})
 
 
 def _lazy_engine(nw: Any) -> Any:
