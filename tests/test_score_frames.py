@@ -1138,6 +1138,21 @@ def test_check_ins_kept_together_in_any_arrangement_give_the_pure_answers(
     assert_same(got, expected_rows(tree, dates, by, ScoringPolicy()))
 
 
+def one_metric_tables():
+    """Objective "o" with metric key result "k" (0 to 10), checked in at 4 on 10 July."""
+    return {
+        "objectives": pl.DataFrame({"id": ["o"], "title": ["O"], "cycle": ["2026-Q3"]}),
+        "key_results": pl.DataFrame(
+            {"objective_id": ["o"], "id": ["k"], "title": ["K"], "kind": ["metric"]}
+            | {"start": [0.0], "target": [10.0]}
+        ),
+        "check_ins": pl.DataFrame(
+            {"objective_id": ["o"], "key_result_id": ["k"], "at": [date(2026, 7, 10)]}
+            | {"value": [4.0]}
+        ),
+    }
+
+
 @pytest.mark.parametrize("backend", ["polars", "polars-lazy", "pandas", "duckdb"])
 @pytest.mark.parametrize(
     "nothing",
@@ -1150,17 +1165,7 @@ def test_check_ins_kept_together_in_any_arrangement_give_the_pure_answers(
     ],
 )
 def test_a_required_table_given_as_no_rows_is_read_as_from_frames_reads_it(backend, nothing):
-    at = date(2026, 7, 10)
-    tables = {
-        "objectives": pl.DataFrame({"id": ["o"], "title": ["O"], "cycle": ["2026-Q3"]}),
-        "key_results": pl.DataFrame(
-            {"objective_id": ["o"], "id": ["k"], "title": ["K"], "kind": ["metric"]}
-            | {"start": [0.0], "target": [10.0]}
-        ),
-        "check_ins": pl.DataFrame(
-            {"objective_id": ["o"], "key_result_id": ["k"], "at": [at], "value": [4.0]}
-        ),
-    }
+    tables = one_metric_tables()
     given = {**polars_tables_as(tables, backend), **nothing}
     days = [date(2026, 8, 15)]
     refusal = None
@@ -1185,3 +1190,101 @@ def test_a_required_table_given_as_none_is_refused_by_name(table):
     )
     with pytest.raises(ValidationError, match=f"^{table}: expected a data frame"):
         score_frames(date(2026, 8, 15), **tables | {table: None})
+
+
+@pytest.mark.parametrize("backend", ["polars", "polars-lazy", "pandas", "duckdb"])
+@pytest.mark.parametrize(
+    "plans",
+    [
+        pl.DataFrame({"at": [datetime(2026, 8, 31), datetime(2026, 7, 31, 5)]}),  # a time
+        pl.DataFrame({"at": [datetime(2026, 7, 31)]}).with_columns(
+            pl.col("at").dt.replace_time_zone("UTC")  # a zone, even at midnight
+        ),
+    ],
+)
+def test_a_date_column_holding_times_is_refused_as_from_frames_refuses_it(backend, plans):
+    # A day column (a plan's day, a cycle's dates, closed_on) reads a naive midnight as its
+    # day; it was truncated to its day, so a time or a zone was scored without a word.
+    plans = plans.with_columns(
+        objective_id=pl.lit("o"), key_result_id=pl.lit("k"), value=pl.lit(5.0)
+    )
+    tables = {**one_metric_tables(), "plans": plans}
+    given = polars_tables_as(tables, backend)
+    if backend == "duckdb":  # a lazy backend refuses a column of the wrong type by name
+        with pytest.raises(ValidationError, match=r"^plans\.at: expected a column of dates"):
+            score_frames(date(2026, 8, 15), **given)
+        return
+    with pytest.raises(ValidationError) as refused:
+        from_frames(**(given if backend != "polars-lazy" else tables))
+    with pytest.raises(ValidationError) as scored:
+        score_frames(date(2026, 8, 15), **given)
+    assert str(scored.value) == str(refused.value)
+    assert "expected a date without a time" in str(scored.value)
+
+
+@pytest.mark.parametrize(
+    ("at", "dtype"),
+    [
+        (date(9999, 12, 31), "date32[pyarrow]"),  # an open end, as many exports write it
+        (date(1, 1, 1), "date32[pyarrow]"),
+        (datetime(9999, 12, 31, 5), "timestamp[us][pyarrow]"),
+        (date(2026, 7, 10), "date32[pyarrow]"),  # plausible: scored
+        (datetime(2026, 7, 10, 21, 30), "timestamp[us][pyarrow]"),
+    ],
+)
+def test_pandas_pyarrow_dates_far_from_today_are_reported_not_raised(at, dtype):
+    # Their durations past 2**53 microseconds were refused by pyarrow's checked cast.
+    pd = pytest.importorskip("pandas")
+    tables = {
+        "objectives": pd.DataFrame({"id": ["o"], "title": ["O"], "cycle": ["2026-Q3"]}),
+        "key_results": pd.DataFrame(
+            {"objective_id": ["o"], "id": ["k"], "title": ["K"], "kind": ["metric"]}
+            | {"start": [0.0], "target": [10.0]}
+        ),
+        "check_ins": pd.DataFrame(
+            {"objective_id": ["o"], "key_result_id": ["k"], "value": [4.0]}
+            | {"at": pd.array([at], dtype=dtype)}
+        ),
+    }
+    days = [date(2026, 7, 10), date(2026, 8, 15)]
+    if date(1900, 1, 1) <= date(at.year, at.month, at.day) <= date(2199, 12, 31):
+        expected = expected_rows(
+            AlignmentTree(from_frames(**tables).objectives), days, "objective", None
+        )
+        assert_same(as_rows(score_frames(days, **tables)), expected)
+        return
+    with pytest.raises(ValidationError) as refused:
+        from_frames(**tables)
+    with pytest.raises(ValidationError) as scored:
+        score_frames(days, **tables)
+    assert str(scored.value) == str(refused.value)
+
+
+@pytest.mark.parametrize("backend", ["polars", "polars-lazy", "pandas", "duckdb"])
+@pytest.mark.parametrize("above", [2, 0.5, -1])
+def test_numbers_read_as_true_or_false_are_1_or_0_else_refused(backend, above):
+    # A database keeps booleans as 1 and 0; any other number was read as true.
+    tables = {
+        "objectives": pl.DataFrame({"id": ["o"], "title": ["O"], "cycle": ["2026-Q3"]}),
+        "key_results": pl.DataFrame(
+            {"objective_id": ["o", "o"], "id": ["k", "j"], "title": ["K", "J"]}
+            | {"kind": ["threshold"] * 2, "threshold": [5.0, 5.0]}
+            | {"above": [type(above)(1), above]}  # integers, or floats
+        ),
+        "check_ins": pl.DataFrame(
+            {"objective_id": ["o"], "key_result_id": ["k"], "at": [date(2026, 7, 10)]}
+            | {"value": [4.0]}
+        ),
+    }
+    given = polars_tables_as(tables, backend)
+    if backend == "duckdb":  # a lazy backend refuses a column of the wrong type by name
+        with pytest.raises(ValidationError, match=r"^key_results\.above: expected a column of b"):
+            score_frames(date(2026, 8, 15), **given)
+        return
+    message = f"key_results[row 1].above: expected true or false, got {above!r}"
+    with pytest.raises(ValidationError) as read:
+        from_frames(**(tables if backend == "polars-lazy" else given))
+    assert str(read.value) == message
+    with pytest.raises(ValidationError) as scored:
+        score_frames(date(2026, 8, 15), **given)
+    assert str(scored.value) == message

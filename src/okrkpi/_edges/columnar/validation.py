@@ -784,7 +784,14 @@ def _typed(
                 "time stamps with a time zone read in a connection whose TimeZone is UTC "
                 "(SET TimeZone = 'UTC'): DuckDB converts them to no other zone",
             )
-        if _converted(nw, kind, column, dtype, local_days) is not None:
+        # Cells the column's type holds but from_frames refuses: read one by one.
+        refused = (kind == "day" and dtype == nw.Datetime and _timed(nw, frame, column, zone)) or (
+            kind == "bool"
+            and dtype.is_numeric()
+            and dtype != nw.Boolean
+            and _not_0_or_1(nw, frame, column, dtype)
+        )
+        if not refused and _converted(nw, kind, column, dtype, local_days) is not None:
             continue
         if lazy and frame.implementation is not nw.Implementation.POLARS:
             # e.g. a database's column of NULLs typed INT (an Unknown one was asked above)
@@ -865,13 +872,45 @@ def _stripped(nw: Any, text: Any, guarded: bool) -> Any:
     return nw.when(edge).then(text.str.strip_chars()).otherwise(text)
 
 
+def _timed(nw: Any, frame: Any, column: str, zone: str | None) -> bool:
+    """Whether a date-time column read as days holds a time of day or a zone.
+
+    from_frames reads a naive midnight as its day and refuses the rest ("a date without
+    a time"): such a column is then read cell by cell, or refused by its type.
+    """
+    if zone is not None:
+        return True
+    cell = nw.col(column).dt
+    timed = (cell.hour() != 0) | (cell.minute() != 0) | (cell.second() != 0)
+    return _row_count(nw, frame.filter(timed | (cell.microsecond() != 0))) > 0
+
+
+def _not_0_or_1(nw: Any, frame: Any, column: str, dtype: Any) -> bool:
+    """Whether a column of numbers read as true/false holds a number but 1 and 0.
+
+    NaN is an empty cell, as from_frames reads it.
+    """
+    cell = nw.col(column)
+    other = ~cell.is_null() & (cell != 0) & (cell != 1)
+    if dtype.is_float():
+        other = other & ~cell.is_nan()
+    return _row_count(nw, frame.filter(other)) > 0
+
+
 def _is_text(nw: Any, dtype: Any) -> bool:
     """Whether a column holds text: strings, or polars' categories of strings."""
     return bool(dtype == nw.String or dtype == nw.Categorical or dtype == nw.Enum)
 
 
 def _has_durations(nw: Any, frame: Any) -> bool:
-    """Whether the backend subtracts time stamps into durations (Spark's does not)."""
+    """Whether the backend subtracts time stamps into durations it turns into floats.
+
+    Spark's does not subtract; pandas' pyarrow-typed columns turn a duration into a
+    float by a checked cast, refused past 2**53 microseconds (before 1685, after 2255):
+    a date of 9999, an open end in many exports, must be reported, not raise.
+    """
+    if frame.implementation is nw.Implementation.PANDAS:
+        return not any(str(dtype).endswith("[pyarrow]") for dtype in frame.to_native().dtypes)
     return not _is_spark(nw, frame)
 
 
