@@ -6,6 +6,7 @@ their tables' order): values and progress within 1e-9; grades, met and statuses 
 
 from __future__ import annotations
 
+import functools
 import math
 import shutil
 import subprocess
@@ -1288,3 +1289,17 @@ def test_numbers_read_as_true_or_false_are_1_or_0_else_refused(backend, above):
     with pytest.raises(ValidationError) as scored:
         score_frames(date(2026, 8, 15), **given)
     assert str(scored.value) == message
+
+
+@pytest.mark.parametrize("when", [datetime(2200, 1, 1), datetime(1899, 12, 31)])
+def test_a_midnight_out_of_the_plausible_years_is_named_as_the_date_time_it_is(when):
+    # from_frames read a column of midnights as days first, and named the cell a date.
+    tables = one_metric_tables()
+    tables["check_ins"] = tables["check_ins"].with_columns(pl.Series("at", [when]))
+    message = (
+        f"check_ins[row 0].at: expected a date between 1900-01-01 and 2199-12-31, got {when!r}"
+    )
+    for read in (from_frames, functools.partial(score_frames, date(2026, 8, 15))):
+        with pytest.raises(ValidationError) as refused:
+            read(**tables)
+        assert str(refused.value) == message

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from datetime import date
+from datetime import date, datetime, time
 from typing import Any
 
 from okrkpi._edges._collector import collector_paused
@@ -50,6 +50,7 @@ from okrkpi._edges.tables import (
     _with_links,
 )
 from okrkpi._errors import ValidationError
+from okrkpi._model._checks import EARLIEST, LATEST
 from okrkpi._model.confidence import ConfidenceRating
 from okrkpi._model.history import CheckIns
 from okrkpi._model.key_result import Binary, KeyResult, Metric
@@ -138,9 +139,17 @@ def _typed_tables(
 
 
 def _days_only(nw: Any, frame: Any, name: str) -> bool:
-    """Whether a column of date-times holds midnights only: days, as frames store them."""
+    """Whether a column of date-times holds plausible midnights only: days, as frames store them.
+
+    A midnight out of the plausible years is reported as the cell-by-cell reader reports
+    it, as the date-time it is: the column is then read cell by cell.
+    """
     moment = nw.col(name)
-    return len(frame.filter(~moment.is_null() & (moment.dt.truncate("1d") != moment))) == 0
+    plausible = (moment >= datetime.combine(EARLIEST, time())) & (
+        moment <= datetime.combine(LATEST, time())
+    )
+    other = ~moment.is_null() & ((moment.dt.truncate("1d") != moment) | ~plausible)
+    return len(frame.filter(other)) == 0
 
 
 def _native(nw: Any, table: str, column: str, dtype: Any) -> bool:
