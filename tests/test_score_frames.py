@@ -1303,3 +1303,32 @@ def test_a_midnight_out_of_the_plausible_years_is_named_as_the_date_time_it_is(w
         with pytest.raises(ValidationError) as refused:
             read(**tables)
         assert str(refused.value) == message
+
+
+def test_a_required_table_given_as_no_rows_still_has_its_renames_checked():
+    with pytest.raises(ValidationError, match="renames 'obj', but no key_results table"):
+        score_frames(
+            date(2026, 8, 15),
+            **{**one_metric_tables(), "key_results": ()},
+            columns={"key_results": {"obj": "objective_id"}},
+        )
+
+
+@pytest.mark.slow
+def test_spark_time_stamps_of_midnights_are_days_and_a_time_of_day_is_refused(spark):
+    # Spark's ordinary time stamps carry its session's zone: their midnights are days.
+    tables = one_metric_tables()
+    midnights = [datetime(2026, 7, 31), datetime(2026, 8, 31)]
+    plans = pl.DataFrame({"objective_id": ["o"] * 2, "key_result_id": ["k"] * 2})
+    days = [date(2026, 8, 15)]
+    for moments in (midnights, [datetime(2026, 7, 31, 5), datetime(2026, 8, 31)]):
+        tables["plans"] = plans.with_columns(at=pl.Series(moments), value=pl.Series([5.0, 8.0]))
+        given = {name: spark.createDataFrame(frame.to_pandas()) for name, frame in tables.items()}
+        if moments == midnights:
+            dated = {**tables, "plans": tables["plans"].with_columns(pl.col("at").dt.date())}
+            tree = AlignmentTree(from_frames(**dated).objectives)
+            expected = expected_rows(tree, days, "objective", None)
+            assert_same(as_rows(score_frames(days, **given)), expected)
+            continue
+        with pytest.raises(ValidationError, match=r"^plans\.at: expected a column of dates"):
+            score_frames(days, **given)

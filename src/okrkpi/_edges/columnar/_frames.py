@@ -76,11 +76,9 @@ class Inputs:
             empty = []  # no frame to tell the backend: refused by name below
         for table, data in given.items():
             ours = renames.get(table, {})
-            if table in empty:
-                continue
             if table in _REQUIRED and data is None:
                 raise ValidationError.field(table, data, "a data frame narwhals supports")
-            absent = table not in _REQUIRED and _absent(data)
+            absent = table in empty or (table not in _REQUIRED and _absent(data))
             frame = None if absent else _from_native(nw, table, data)
             _known_columns(
                 names,

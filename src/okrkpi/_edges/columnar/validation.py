@@ -784,8 +784,11 @@ def _typed(
                 "time stamps with a time zone read in a connection whose TimeZone is UTC "
                 "(SET TimeZone = 'UTC'): DuckDB converts them to no other zone",
             )
-        # Cells the column's type holds but from_frames refuses: read one by one.
-        refused = (kind == "day" and dtype == nw.Datetime and _timed(nw, frame, column, zone)) or (
+        # Cells the column's type holds but from_frames refuses: read one by one. Spark's
+        # ordinary time stamps are shown in its session's zone: its midnights are days.
+        shown_in = None if _is_spark(nw, frame) else zone
+        timed = kind == "day" and dtype == nw.Datetime and _timed(nw, frame, column, shown_in)
+        refused = timed or (
             kind == "bool"
             and dtype.is_numeric()
             and dtype != nw.Boolean
