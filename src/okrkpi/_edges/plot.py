@@ -24,6 +24,8 @@ from html import escape
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
+import attrs
+
 from okrkpi._alignment.tree import AlignmentTree
 from okrkpi._edges.display import tree_statuses
 from okrkpi._edges.style import COLOURS, GUIDE, NEUTRAL, SERIES, colour_of
@@ -1434,6 +1436,45 @@ def _spread(wanted: list[float], gap: float, low: float, high: float) -> list[fl
     return placed
 
 
+@attrs.frozen
+class _LabelPlace:
+    """Where a wedge's label goes beside its ring, from the ring's centre, y upwards.
+
+    `leader` joins the wedge's outer edge to the label; `side` is 1 (right) or -1.
+    """
+
+    position: int
+    side: int
+    leader: tuple[tuple[float, float], ...]
+    words_at: tuple[float, float]
+
+
+def _wedge_label_places(
+    directions: list[tuple[float, float]], radius: float, gap: float, edge: float
+) -> list[_LabelPlace]:
+    """Each wedge's label in two columns beside a ring of `radius`, spread `gap` apart.
+
+    `directions` are the wedges' middles as unit vectors (right, up); a label stays
+    within `edge` of the centre's height. matplotlib and Vega-Lite draw these alike.
+    """
+    sides: dict[int, list[tuple[float, int]]] = {1: [], -1: []}
+    for position, (across, up) in enumerate(directions):
+        sides[1 if across >= 0 else -1].append((up, position))
+    places = []
+    for side, members in sides.items():
+        members.sort(reverse=True)
+        heights = _spread([1.15 * radius * up for up, _ in members], gap, -edge, edge)
+        for (_, position), placed in zip(members, heights, strict=True):
+            across, up = directions[position]
+            leader = (
+                (radius * across, radius * up),
+                (1.12 * radius * side, placed),
+                (1.22 * radius * side, placed),
+            )
+            places.append(_LabelPlace(position, side, leader, (1.25 * radius * side, placed)))
+    return places
+
+
 _TOTAL = 20  # points: the doughnut's total
 _VEGA_RING, _VEGA_WEDGE_WORDS = 100, 11  # pixels: the Vega-Lite ring's radius, its labels' size
 _WEDGE_WORDS = 9  # points: the doughnut's wedge labels
@@ -1553,33 +1594,23 @@ class StatusDoughnutDisplay(_Display):
         # a label's height and a little air (in font sizes), in data units
         lines = 2.8 if wrapped else 1.42
         gap = lines * _WEDGE_WORDS * ax.figure.dpi / 72.0 / max(unit, 1.0)
-        sides: dict[int, list[tuple[float, int]]] = {1: [], -1: []}
-        for position, wedge in enumerate(self._wedges):
+        directions = []
+        for wedge in self._wedges:
             angle = math.radians((wedge.theta1 + wedge.theta2) / 2)
-            sides[1 if math.cos(angle) >= 0 else -1].append((math.sin(angle), position))
-        for side, members in sides.items():
-            members.sort(reverse=True)
-            edge = 1.35 - gap / 2  # a label's middle, half its height inside the axes
-            heights = _spread([1.15 * sine for sine, _ in members], gap, -edge, edge)
-            for (_, position), placed in zip(members, heights, strict=True):
-                wedge, row = self._wedges[position], self.data[position]
-                angle = math.radians((wedge.theta1 + wedge.theta2) / 2)
-                self._labels += ax.plot(
-                    [math.cos(angle), 1.12 * side, 1.22 * side],
-                    [math.sin(angle), placed, placed],
-                    color=guide,
-                    linewidth=0.6,
+            directions.append((math.cos(angle), math.sin(angle)))
+        edge = 1.35 - gap / 2  # a label's middle, half its height inside the axes
+        for place in _wedge_label_places(directions, 1.0, gap, edge):
+            xs, ys = zip(*place.leader, strict=True)
+            self._labels += ax.plot(xs, ys, color=guide, linewidth=0.6)
+            self._labels.append(
+                ax.text(
+                    *place.words_at,
+                    self._wedge_words(self.data[place.position], wrapped=wrapped),
+                    ha="left" if place.side > 0 else "right",
+                    va="center",
+                    fontsize=_WEDGE_WORDS,
                 )
-                self._labels.append(
-                    ax.text(
-                        1.25 * side,
-                        placed,
-                        self._wedge_words(row, wrapped=wrapped),
-                        ha="left" if side > 0 else "right",
-                        va="center",
-                        fontsize=_WEDGE_WORDS,
-                    )
-                )
+            )
 
     def _labels_fit(self, ax: Axes) -> bool:
         """Whether the ring keeps a readable size with the labels beside it in its cell.
@@ -1689,39 +1720,32 @@ class StatusDoughnutDisplay(_Display):
         over each other where small wedges lie side by side.
         """
         gap = _VEGA_WEDGE_WORDS * 1.42  # a label's height and a little air
-        edge = _HEIGHT / 2 - gap / 2
-        sides: dict[int, list[tuple[float, int]]] = {1: [], -1: []}
-        angles, done = [], 0
-        for position, row in enumerate(self.data):  # clockwise from the top, as drawn
-            angles.append(2 * math.pi * (done + row["count"] / 2) / self.total)
+        directions, done = [], 0
+        for row in self.data:  # clockwise from the top, as drawn
+            angle = 2 * math.pi * (done + row["count"] / 2) / self.total
+            directions.append((math.sin(angle), math.cos(angle)))
             done += row["count"]
-            side = 1 if math.sin(angles[-1]) >= 0 else -1
-            sides[side].append((math.cos(angles[-1]), position))
         texts: dict[int, list[dict[str, Any]]] = {1: [], -1: []}
         lines = []
-        for side, members in sides.items():
-            members.sort(reverse=True)
-            wanted = [1.15 * _VEGA_RING * height for height, _ in members]
-            for (_, position), placed in zip(
-                members, _spread(wanted, gap, -edge, edge), strict=True
-            ):
-                angle = angles[position]
-                points = [
-                    (_VEGA_RING * math.sin(angle), _VEGA_RING * math.cos(angle)),
-                    (1.12 * _VEGA_RING * side, placed),
-                    (1.22 * _VEGA_RING * side, placed),
-                ]
-                lines += [
-                    {"position": position, "step": step, "x": _WIDTH / 2 + x, "y": _HEIGHT / 2 - y}
-                    for step, (x, y) in enumerate(points)
-                ]
-                texts[side].append(
-                    {
-                        "x": _WIDTH / 2 + 1.25 * _VEGA_RING * side,
-                        "y": _HEIGHT / 2 - placed,
-                        "label": self._wedge_words(self.data[position]),
-                    }
-                )
+        # Pixels from the top left; the places are from the ring's centre, upwards.
+        for place in _wedge_label_places(directions, _VEGA_RING, gap, _HEIGHT / 2 - gap / 2):
+            lines += [
+                {
+                    "position": place.position,
+                    "step": step,
+                    "x": _WIDTH / 2 + x,
+                    "y": _HEIGHT / 2 - y,
+                }
+                for step, (x, y) in enumerate(place.leader)
+            ]
+            x, y = place.words_at
+            texts[place.side].append(
+                {
+                    "x": _WIDTH / 2 + x,
+                    "y": _HEIGHT / 2 - y,
+                    "label": self._wedge_words(self.data[place.position]),
+                }
+            )
         pixels = {"type": "quantitative", "scale": None}
         leaders = {
             "data": {"values": lines},

@@ -69,16 +69,16 @@ class Inputs:
         # reads it: made once another table tells the backend.
         empty = [
             table
-            for table in _REQUIRED
+            for table in REQUIRED_TABLES
             if isinstance(given.get(table), tuple | list) and not given[table]
         ]
-        if len(empty) == len(_REQUIRED):
+        if len(empty) == len(REQUIRED_TABLES):
             empty = []  # no frame to tell the backend: refused by name below
         for table, data in given.items():
             ours = renames.get(table, {})
-            if table in _REQUIRED and data is None:
+            if table in REQUIRED_TABLES and data is None:
                 raise ValidationError.field(table, data, "a data frame narwhals supports")
-            absent = table in empty or (table not in _REQUIRED and _absent(data))
+            absent = table in empty or (table not in REQUIRED_TABLES and _absent(data))
             frame = None if absent else _from_native(nw, table, data)
             _known_columns(
                 names,
@@ -133,21 +133,18 @@ class Inputs:
 
 
 def _empty_table(nw: Any, anchor: Any, table: str) -> Any:
-    """No rows of `table`'s required columns, as a frame of `anchor`'s backend."""
-    typed = {name: _EMPTY_TYPES.get(name, "String") for name in _REQUIRED[table]}
-    columns = [nw.lit(None, dtype=getattr(nw, kind)).alias(name) for name, kind in typed.items()]
-    nothing = ~nw.col(_REQUIRED[table][0]).is_null()  # false: the column is all nulls
-    return anchor.with_columns(*columns).select(*typed).filter(nothing)
+    """No rows of `table`'s required columns (`*` in `TABLES`), as a frame of `anchor`'s backend."""
+    required = [name for name, meaning in TABLES[table].items() if meaning.startswith("*")]
+    columns = [
+        nw.lit(None, dtype=getattr(nw, _EMPTY_TYPES.get(name, "String"))).alias(name)
+        for name in required
+    ]
+    nothing = ~nw.col(required[0]).is_null()  # false: the column is all nulls
+    return anchor.with_columns(*columns).select(*required).filter(nothing)
 
 
-# The tables score_frames cannot do without, and the columns an empty one is given.
-_REQUIRED: Mapping[str, tuple[str, ...]] = MappingProxyType(
-    {
-        "objectives": ("id", "title"),
-        "key_results": ("objective_id", "id", "title", "kind"),
-        "check_ins": ("objective_id", "key_result_id", "at", "value"),
-    }
-)
+# The tables score_frames cannot do without; an empty one's columns are text but these.
+REQUIRED_TABLES = ("objectives", "key_results", "check_ins")
 _EMPTY_TYPES = MappingProxyType({"at": "Date", "value": "Float64"})
 
 

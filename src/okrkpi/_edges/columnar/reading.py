@@ -21,6 +21,7 @@ from typing import Any
 
 from okrkpi._edges._collector import collector_paused
 from okrkpi._edges.columnar._frames import (
+    REQUIRED_TABLES,
     ROW,
     Inputs,
     _absent,
@@ -60,8 +61,6 @@ from okrkpi._model.plan import PlannedValue
 __all__ = ["read_typed_frames"]
 
 _READ = ("objectives", "alignments", "key_results", "check_ins", "milestones", "plans")
-# The tables the whole-column checks read: these three must be given as frames.
-_REQUIRED = ("objectives", "key_results", "check_ins")
 _ORDINAL_OF_EPOCH = date(1970, 1, 1).toordinal()
 _DAYS_PER_OWNER = 1 << 22  # above the ordinal of the latest plausible day
 
@@ -105,7 +104,7 @@ def _typed_tables(
     """
     if not all(_absent(given[name]) for name in ("kpis", "measurements")):
         return None
-    if any(_absent(given[name]) for name in _REQUIRED):
+    if any(_absent(given[name]) for name in REQUIRED_TABLES):  # given as frames
         return None
     tables = {}
     libraries = set()

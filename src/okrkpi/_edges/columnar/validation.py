@@ -823,6 +823,7 @@ def _typed(
     expressions = [nw.col(ROW)]
     stripped: list[str] = []
     guarded = frame.implementation is nw.Implementation.DUCKDB
+    durations = _has_durations(nw, frame)
     for column in TABLES[table]:
         if column in final:
             expressions.extend(nw.col(name) for name in final[column])
@@ -832,9 +833,7 @@ def _typed(
         if dtype is None or _is_null_type(dtype) or column in empty:
             expressions.extend(_empty(nw, kind, column))
             continue
-        converted = _converted(
-            nw, kind, column, dtype, local_days, _has_durations(nw, frame), guarded=guarded
-        )
+        converted = _converted(nw, kind, column, dtype, local_days, durations, guarded=guarded)
         assert converted is not None
         expressions.extend(converted)
         if kind == "text" and _is_text(nw, dtype) and column != "note":
