@@ -250,11 +250,10 @@ def test_columns_become_machine_words_without_numpy(monkeypatch):
     assert _machine_words(series, "d") == with_numpy == array("d", [1.5, -2.0])
 
 
-def test_a_lazy_frame_is_refused_as_before():
+def test_a_lazy_frame_among_eager_ones_is_collected_and_read():
     frames = scored_tables(dated_kinds(), "polars")
-    frames["objectives"] = frames["objectives"].lazy()
-    with pytest.raises(ValidationError, match="objectives: expected a data frame narwhals"):
-        from_frames(**frames)
+    mixed = {**frames, "objectives": frames["objectives"].lazy()}
+    assert from_frames(**mixed) == from_frames(**frames)
 
 
 @pytest.mark.parametrize(

@@ -1851,8 +1851,9 @@ def from_frames(
 ) -> Document:
     """A `Document` from one table per concept.
 
-    Each argument is a data frame narwhals supports (pandas, polars, pyarrow, ...) or a
-    sequence of mappings (CSV rows, records). `TABLES` documents every column; missing
+    Each argument is a data frame narwhals supports, eager or lazy (pandas, polars,
+    pyarrow, a polars LazyFrame, a DuckDB relation, Dask, Spark: a lazy one is collected
+    first), or a sequence of mappings (CSV rows, records). `TABLES` documents every column; missing
     optional columns take their defaults, and empty cells (None, NaN, NaT, "") mean "not
     set". Nothing is read silently past: a column that is not in `TABLES` is refused
     unless `extra_columns` says otherwise, and a column that differs from one of ours
@@ -1922,6 +1923,7 @@ def from_frames(
     }
     reader = _reader(confidence_scale, date_format, link_objectives_by, extra_columns)
     renames = _renames(columns)
+    given = {name: _collected(data) for name, data in given.items()}
     if link_objectives_by == "id" and confidence_scale is None and _typed_frames(given):
         from okrkpi._edges.columnar.reading import read_typed_frames  # noqa: PLC0415 - a cycle
 
@@ -1941,6 +1943,26 @@ def from_frames(
             given=not (isinstance(data, tuple) and not data),  # the default: not passed
         )
     return _document(reader, tables, link_objectives_by)
+
+
+def _collected(data: Any) -> Any:
+    """A lazy frame (a polars LazyFrame, a DuckDB relation, Dask, Spark) collected.
+
+    A document is made of objects in memory, so its tables are read into memory first,
+    as their library collects them (DuckDB and Spark into pyarrow, Dask into pandas).
+    Anything else is returned as given.
+    """
+    if isinstance(data, Mapping | str | bytes | Sequence):
+        return data
+    try:
+        import narwhals.stable.v2 as nw  # noqa: PLC0415 - optional: only frames need it
+    except ImportError:
+        return data
+    try:
+        frame = nw.from_native(data, pass_through=True)
+    except ValueError:  # e.g. two columns of one name: reported where the table is read
+        return data
+    return frame.collect().to_native() if isinstance(frame, nw.LazyFrame) else data
 
 
 def _typed_frames(given: Mapping[str, Any]) -> bool:

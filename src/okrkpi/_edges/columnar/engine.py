@@ -126,8 +126,9 @@ def score_frames(
             `from_frames` (0..10 ratings when None). No score reads a confidence: the
             cells are checked, then left out.
         date_format: A `strptime` format for text dates, as in `from_frames`. Text is
-            read by Python only for eager tables and polars LazyFrames; on DuckDB, Dask
-            and Spark, keep dates in date or time-stamp columns.
+            read cell by cell for eager tables and polars LazyFrames, by distinct cells
+            on DuckDB and Spark (at most 1,000 of them); on Dask, and for larger
+            columns, keep dates in date or time-stamp columns.
         by: `"objective"` for one row per objective and date, `"key_result"` for one row
             per key result and date.
         policy: Built-in strategies only (the defaults when None): a custom strategy

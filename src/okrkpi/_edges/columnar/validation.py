@@ -8,7 +8,7 @@ Two steps, both over whole columns:
    column of Python objects (a pandas `object` column, text where numbers belong) is
    read cell by cell with the pure reader's own functions, so each bad cell is named
    and described exactly as `from_frames` names it; a lazy column of a wrong type is
-   refused by name.
+   read by its distinct cells (`DISTINCT_CELLS_READ` at most), or refused by name.
 2. `check_tables` runs the checks below as expressions: one counting query per table
    finds whether anything is wrong, and only then are the offending rows fetched (the
    first `MAX_PROBLEMS` of each check) to word their problems.
@@ -759,6 +759,7 @@ def _typed(
     local_days, readers, lazy = reading.local_days, reading.readers, reading.lazy
     python_read: dict[str, Callable[[Any], Any]] = {}
     empty: set[str] = set()
+    final: dict[str, list[str]] = {}
     if table == "check_ins" and "value" in schema:
         problems.float_values = schema["value"] in (nw.Float64, nw.Float32)
         problems.bool_values = schema["value"] == nw.Boolean
@@ -807,6 +808,13 @@ def _typed(
                 _check_distinct_cells(nw, table, frame, column, readers[kind], problems)
                 empty.add(column)
                 continue
+            if not _is_null_type(dtype):
+                distinct = _distinct_cells_read(
+                    nw, table, frame, column, readers[kind], problems, local_days
+                )
+                if distinct is not None:
+                    frame, final[column] = distinct
+                    continue
             unread = " of a type narwhals reads" if _is_null_type(dtype) else ""
             raise ValidationError.field(
                 f"{table}.{column}",
@@ -814,9 +822,10 @@ def _typed(
                 f"a column of {_TYPE_WORDS[kind]}{unread}",
             )
         python_read[column] = readers[kind]
-    final: dict[str, list[str]] = {}
     if python_read:
-        frame, final = _read_in_python(nw, table, frame, python_read, problems, local_days)
+        frame, read = _read_in_python(nw, table, frame, python_read, problems, local_days)
+        final.update(read)
+    if final:
         schema = dict(frame.collect_schema())
     if table == "check_ins" and "confidence" in schema and not ({"confidence"} & {*final, *empty}):
         _confidence_ranges(nw, frame, problems)
@@ -1182,6 +1191,70 @@ def _read_in_python(
         final[column] = list(columns)
     kept = [name for name in eager.columns if name not in readers]
     return eager.select(kept).with_columns(*added).lazy(), final
+
+
+# A lazy column of a type the engine cannot convert (text dates in a database, say) is
+# read by its distinct cells when it has at most this many; past that, refused by type.
+DISTINCT_CELLS_READ = 1_000
+
+
+def _distinct_cells_read(
+    nw: Any,
+    table: str,
+    frame: Any,
+    column: str,
+    read: Callable[[Any], Any],
+    problems: Problems,
+    local_days: bool,
+) -> tuple[Any, list[str]] | None:
+    """A lazy column of a wrong type read as `from_frames` reads it: each distinct cell once.
+
+    Its distinct cells are fetched and read with the pure reader; the rows of the bad
+    ones are reported, and the good ones are mapped to their values in the backend's own
+    expressions. Returns the frame with the column's typed columns and their names, or
+    None (refused by type) past `DISTINCT_CELLS_READ` distinct cells, for a check-in's
+    value (read by its key result's kind), for date-times both naive and aware (the
+    model names the rows mixing them), and on Dask.
+    """
+    if (table, column) == ("check_ins", "value") or frame.implementation is nw.Implementation.DASK:
+        return None  # Dask: its pyarrow-typed columns cannot be mapped while they hold NA
+    found = frame.filter(~nw.col(column).is_null()).select(column).unique()
+    cells = found.head(DISTINCT_CELLS_READ + 1).collect().get_column(column).to_list()
+    if len(cells) > DISTINCT_CELLS_READ:
+        return None
+    good: list[Any] = []
+    values: list[Any] = []
+    bad: list[Any] = []
+    for cell in cells:
+        if _is_null(cell):
+            continue  # NaN: an empty cell, as the default below makes it
+        try:
+            values.append(read(cell))
+        except _BadCellError:
+            bad.append(cell)
+        else:
+            good.append(cell)
+    kind = _type_of(table, column)
+    typed = _python_columns(kind, column, values, local_days)
+    if kind == "moment" and {1.0, 2.0} <= set(typed[MOMENT_KIND][0]):
+        return None
+    if bad:
+        step = "key" if column in _KEY_COLUMNS.get(table, ()) else "cell"
+        rows = frame.filter(nw.col(column).is_in(bad))
+        _report(nw, table, rows, column, (column,), _read_again(read, column), problems, step)
+        unreadable = rows.select(ROW).collect().get_column(ROW).to_list()
+        problems.unreadable.setdefault((table, column), set()).update(unreadable)
+    source = nw.col(column)
+    mapped = [
+        (
+            source.replace_strict(good, items, default=None, return_dtype=getattr(nw, dtype))
+            if good
+            else nw.lit(None, dtype=getattr(nw, dtype))
+        ).alias(name)
+        for name, (items, dtype) in typed.items()
+    ]
+    kept = [name for name in frame.collect_schema() if name != column and name not in typed]
+    return frame.select(*kept, *mapped), list(typed)
 
 
 def _plain_number(cell: Any) -> bool:
