@@ -177,6 +177,15 @@ def kind_of(frame):
 EXAMPLES = {"duckdb": 4, "dask": 2, "spark": 2}
 
 
+def examples_on(backend):
+    """Hypothesis' settings for a property checked on `backend`."""
+    return settings(
+        suppress_health_check=[HealthCheck.too_slow],
+        max_examples=EXAMPLES.get(backend, 12),
+        deadline=None,
+    )
+
+
 @pytest.fixture(scope="session")
 def spark():
     if shutil.which("java") is None:
@@ -212,11 +221,9 @@ SLOW = {"dask", "spark"}
 def test_every_backend_gives_the_pure_engines_answers(backend, request):
     if backend == "spark":
         request.getfixturevalue("spark")
-    check = settings(
-        suppress_health_check=[HealthCheck.too_slow],
-        max_examples=EXAMPLES.get(backend, 12),
-        deadline=None,
-    )(given(GRAPHS if backend in DATED else MOMENTS, DATES, POLICIES, BY)(same_answers))
+    check = examples_on(backend)(
+        given(GRAPHS if backend in DATED else MOMENTS, DATES, POLICIES, BY)(same_answers)
+    )
     check(backend=backend)
 
 
@@ -232,11 +239,7 @@ def test_from_frames_reads_the_tables_score_frames_reads_lazy_ones_collected(bac
     if backend == "spark":
         request.getfixturevalue("spark")
 
-    @settings(
-        suppress_health_check=[HealthCheck.too_slow],
-        max_examples=EXAMPLES.get(backend, 12),
-        deadline=None,
-    )
+    @examples_on(backend)
     @given(GRAPHS if backend in DATED else MOMENTS)
     def check(tree):
         read = from_frames(**BACKENDS[backend][0](tree))
@@ -308,11 +311,7 @@ def test_a_database_column_of_text_dates_and_booleans_is_read_by_its_distinct_ce
     if backend == "spark":
         request.getfixturevalue("spark")
 
-    @settings(
-        suppress_health_check=[HealthCheck.too_slow],
-        max_examples=EXAMPLES.get(backend, 12),
-        deadline=None,
-    )
+    @examples_on(backend)
     @given(GRAPHS, DATES, BY)
     def check(tree, dates, by):
         frames = frames_of(tree, "polars")

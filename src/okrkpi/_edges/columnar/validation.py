@@ -1218,30 +1218,17 @@ def _distinct_cells_read(
     """
     if (table, column) == ("check_ins", "value") or frame.implementation is nw.Implementation.DASK:
         return None  # Dask: its pyarrow-typed columns cannot be mapped while they hold NA
-    found = frame.filter(~nw.col(column).is_null()).select(column).unique()
-    cells = found.head(DISTINCT_CELLS_READ + 1).collect().get_column(column).to_list()
+    cells = _distinct_cells(nw, frame, column, DISTINCT_CELLS_READ + 1)
     if len(cells) > DISTINCT_CELLS_READ:
         return None
-    good: list[Any] = []
-    values: list[Any] = []
-    bad: list[Any] = []
-    for cell in cells:
-        if _is_null(cell):
-            continue  # NaN: an empty cell, as the default below makes it
-        try:
-            values.append(read(cell))
-        except _BadCellError:
-            bad.append(cell)
-        else:
-            good.append(cell)
+    good, values, bad = _read_each(cells, read)
     kind = _type_of(table, column)
     typed = _python_columns(kind, column, values, local_days)
     if kind == "moment" and {1.0, 2.0} <= set(typed[MOMENT_KIND][0]):
         return None
     if bad:
         step = "key" if column in _KEY_COLUMNS.get(table, ()) else "cell"
-        rows = frame.filter(nw.col(column).is_in(bad))
-        _report(nw, table, rows, column, (column,), _read_again(read, column), problems, step)
+        rows = _bad_cells_reported(nw, table, frame, column, read, bad, problems, step)
         unreadable = rows.select(ROW).collect().get_column(ROW).to_list()
         problems.unreadable.setdefault((table, column), set()).update(unreadable)
     source = nw.col(column)
@@ -1277,25 +1264,50 @@ def _check_distinct_cells(
 
     For a column of few distinct cells (ratings): one query for them, one for the rows.
     """
-    cells = frame.filter(~nw.col(column).is_null()).select(column).unique().collect()
-    bad = []
-    for cell in cells.get_column(column).to_list():
+    _, _, bad = _read_each(_distinct_cells(nw, frame, column), read)
+    if bad:
+        _bad_cells_reported(nw, table, frame, column, read, bad, problems)
+
+
+def _distinct_cells(nw: Any, frame: Any, column: str, most: int | None = None) -> list[Any]:
+    """`column`'s distinct cells but empty ones, `most` of them at most (one query)."""
+    found = frame.filter(~nw.col(column).is_null()).select(column).unique()
+    if most is not None:
+        found = found.head(most)
+    return found.collect().get_column(column).to_list()  # type: ignore[no-any-return]
+
+
+def _read_each(cells: Iterable[Any], read: Callable[[Any], Any]) -> tuple[list[Any], ...]:
+    """The cells `read` reads, their values, and the cells it refuses; NaN is left out."""
+    good: list[Any] = []
+    values: list[Any] = []
+    bad: list[Any] = []
+    for cell in cells:
         if _is_null(cell):
-            continue
+            continue  # NaN: an empty cell
         try:
-            read(cell)
+            values.append(read(cell))
         except _BadCellError:
             bad.append(cell)
-    if bad:
-        _report(
-            nw,
-            table,
-            frame.filter(nw.col(column).is_in(bad)),
-            column,
-            (column,),
-            _read_again(read, column),
-            problems,
-        )
+        else:
+            good.append(cell)
+    return good, values, bad
+
+
+def _bad_cells_reported(
+    nw: Any,
+    table: str,
+    frame: Any,
+    column: str,
+    read: Callable[[Any], Any],
+    bad: Sequence[Any],
+    problems: Problems,
+    step: str = "cell",
+) -> Any:
+    """The rows holding `bad` cells, reported in `read`'s words; the rows are returned."""
+    rows = frame.filter(nw.col(column).is_in(bad))
+    _report(nw, table, rows, column, (column,), _read_again(read, column), problems, step)
+    return rows
 
 
 def refused(bad: _BadCellError, cell: Any) -> str:
