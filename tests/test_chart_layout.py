@@ -838,3 +838,21 @@ def test_the_doughnut_of_many_objectives_in_a_narrow_cell_keeps_its_ring_title_a
     assert overlapping(boxes) == []
     for box in [box for _, box in boxes] + _decorations(made, renderer):
         assert _inside(box, figure.bbox, slack=2.0)
+
+
+def test_a_long_legend_on_a_small_figure_leaves_the_plot_room():
+    # Eight long titles on 3 x 2.5 inches: the legend, one column at its shortest labels,
+    # took two thirds of the height and left the plot a sliver.
+    figure, ax = plt.subplots(figsize=(3, 2.5))
+    try:
+        days = [Q3.start + timedelta(weeks=week) for week in range(10)]
+        chart = progress_over_time(AlignmentTree(objectives(8)), days).plot(ax=ax)
+        figure.canvas.draw()
+        renderer = figure.canvas.get_renderer()
+        assert ax.bbox.height >= 0.4 * figure.bbox.height
+        assert len({text.get_text() for text in ax.get_legend().get_texts()}) == 8
+        assert legend_problems(chart, renderer) == []
+        for box in _decorations(chart, renderer):
+            assert _inside(box, figure.bbox, slack=2.0)
+    finally:
+        plt.close(figure)

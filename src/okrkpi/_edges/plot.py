@@ -503,17 +503,22 @@ def _legend_above(ax: Axes, entries: list[Entry]) -> float:
     room = 0.95 * (min(ax.get_window_extent(renderer).x1, slot.x1) - _plot_left(ax, renderer))
     budget = slot.height / 3
     labels = [label for _, label in entries]
-    tries = [(chars, size) for size in (_SMALL, _SMALL - 1) for chars in (48, 32, 24, 18)]
-    legend = None
+    tries = [(chars, size) for size in (_SMALL, _SMALL - 1) for chars in (48, 32, 24, 18, 14, 11)]
+    lowest: tuple[float, int, int] | None = None  # the flattest try that fits the width
     for chars, size in tries:
         shortened = [_cut(label, chars) for label in labels]
         if chars < 48 and len(set(shortened)) < len(set(labels)):
             continue  # two entries would read the same
         legend = _legend_in_columns(ax, entries, shortened, size, room, renderer)
         box = legend.get_window_extent(renderer)
+        if box.width <= room and (lowest is None or box.height < lowest[0]):
+            lowest = (box.height, chars, size)
         if box.height <= budget and box.width <= room:  # one column may still be too wide
             break
-    assert legend is not None  # the first try is always made
+    else:  # none within a third of the slot: the flattest, so the plot keeps the most room
+        chars, size = (48, _SMALL) if lowest is None else lowest[1:]
+        shortened = [_cut(label, chars) for label in labels]
+        legend = _legend_in_columns(ax, entries, shortened, size, room, renderer)
     return _points(legend.get_window_extent(renderer).height, ax.figure) + 0.4 * _SMALL
 
 
