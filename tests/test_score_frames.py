@@ -285,6 +285,16 @@ def as_text(frames):
     }
 
 
+def refused_alike(tables, day=date(2026, 8, 15)):
+    """The error `from_frames` and `score_frames` both raise on `tables`, as text."""
+    with pytest.raises(ValidationError) as read:
+        from_frames(**tables)
+    with pytest.raises(ValidationError) as scored:
+        score_frames(day, **tables)
+    assert str(scored.value) == str(read.value)
+    return str(read.value)
+
+
 def lazy_tables(frames, backend):
     """polars tables as a database's: duckdb or spark."""
     if backend == "duckdb":
@@ -376,12 +386,7 @@ def test_a_database_columns_bad_text_cells_are_named_as_from_frames_names_them(
         .alias(column)
     )
     given = lazy_tables(tables, backend)
-    with pytest.raises(ValidationError) as read:
-        from_frames(**given)
-    with pytest.raises(ValidationError) as scored:
-        score_frames(date(2026, 8, 15), **given)
-    assert str(scored.value) == str(read.value)
-    assert str(read.value).startswith(f"{table}[row {row}].{column}: expected ")
+    assert refused_alike(given).startswith(f"{table}[row {row}].{column}: expected ")
 
 
 @pytest.mark.parametrize(
@@ -403,6 +408,92 @@ def test_a_database_column_of_text_past_what_distinct_cells_read_is_refused_by_t
     assert str(refused.value) == (
         "check_ins.at: expected a column of dates or date-times, got 'String'"
     )
+
+
+@pytest.mark.parametrize("backend", ["duckdb", pytest.param("spark", marks=pytest.mark.slow)])
+def test_bad_cells_from_frames_never_reads_are_not_counted_past_the_first_hundred(backend, request):
+    # `above` means nothing to a metric: from_frames never reads it. Its 150 bad cells
+    # were counted past the hundred fetched, and raised an error listing nothing.
+    if backend == "spark":
+        request.getfixturevalue("spark")
+    tables = one_metric_tables()
+    tables["key_results"] = pl.concat(
+        [tables["key_results"]]
+        + [tables["key_results"].with_columns(id=pl.lit(f"k{number}")) for number in range(150)]
+    ).with_columns(above=pl.lit("n/a"))
+    given = lazy_tables(tables, backend)
+    expected = expected_rows(
+        AlignmentTree(from_frames(**given).objectives), [date(2026, 8, 15)], "objective", None
+    )
+    assert_same(as_rows(score_frames(date(2026, 8, 15), **given)), expected)
+    # A problem from_frames meets, beside 250 bad cells of key results it never reads.
+    tables["key_results"] = tables["key_results"].with_columns(
+        pl.when(pl.col("id") == "k").then(None).otherwise(pl.col("target")).alias("target")
+    )
+    tables["check_ins"] = pl.DataFrame(
+        {"objective_id": "o", "key_result_id": "k", "at": [f"x{n}" for n in range(250)]}
+        | {"value": 4.0}
+    )
+    given = lazy_tables(tables, backend)
+    assert refused_alike(given) == "key_results[row 0].target: a value is required"
+
+
+def test_a_blank_cell_is_not_one_of_the_distinct_cells_read():
+    days = [(date(2026, 7, 1) + timedelta(days=day)).isoformat() for day in range(1000)]
+    tables = one_metric_tables()
+    tables["check_ins"] = pl.DataFrame(
+        {"objective_id": "o", "key_result_id": "k", "at": [*days, " "], "value": 4.0}
+    )
+    given = lazy_tables(tables, "duckdb")
+    assert refused_alike(given) == "check_ins[row 1000].at: a value is required"
+
+
+def test_a_database_time_stamp_in_nanoseconds_holding_a_time_is_refused_by_its_type():
+    # A cell's nanoseconds do not survive the query that finds its rows.
+    import duckdb
+
+    connection = duckdb.connect()
+    tables = lazy_tables(one_metric_tables(), "duckdb")
+    tables["plans"] = connection.sql(
+        "SELECT 'o' AS objective_id, 'k' AS key_result_id, 5.0 AS value, "
+        "TIMESTAMP_NS '2026-08-31 05:00:00.000000001' AS at"
+    )
+    tables = {
+        name: connection.from_arrow(relation.to_arrow_table()) for name, relation in tables.items()
+    }
+    with pytest.raises(ValidationError, match=r"^plans\.at: expected a column of dates, got "):
+        score_frames(date(2026, 8, 15), **tables)
+
+
+def test_ids_a_database_keeps_as_uuids_are_read_as_their_text():
+    # PostgreSQL and DuckDB apps often key rows by UUID, a type narwhals does not name.
+    import duckdb
+
+    connection = duckdb.connect()
+    uuid = "'6f1c6a2e-1b1a-4c1e-9a51-3f0c3c0b2a11'::UUID"
+    tables = {
+        "objectives": connection.sql(f"SELECT {uuid} AS id, 'O' AS title, '2026-Q3' AS cycle"),
+        "key_results": connection.sql(
+            f"SELECT {uuid} AS objective_id, 'k' AS id, 'K' AS title, 'metric' AS kind, "
+            "0.0 AS start, 10.0 AS target"
+        ),
+        "check_ins": connection.sql(
+            f"SELECT {uuid} AS objective_id, 'k' AS key_result_id, DATE '2026-07-10' AS at, "
+            "4.0 AS value"
+        ),
+    }
+    tree = AlignmentTree(from_frames(**tables).objectives)
+    expected = expected_rows(tree, [date(2026, 8, 15)], "objective", None)
+    assert expected[0]["objective_id"] == "6f1c6a2e-1b1a-4c1e-9a51-3f0c3c0b2a11"
+    assert_same(as_rows(score_frames(date(2026, 8, 15), **tables)), expected)
+
+
+def test_a_database_relation_with_a_column_name_twice_is_refused_by_name():
+    import duckdb
+
+    relation = duckdb.connect().sql("SELECT 'o' AS id, 'O' AS title, 'x' AS title")
+    with pytest.raises(ValidationError, match="^objectives: expected a frame with one column"):
+        from_frames(objectives=relation)
 
 
 BY = st.sampled_from(["objective", "key_result"])
@@ -1502,8 +1593,11 @@ def test_spark_time_stamps_of_midnights_are_days_and_a_time_of_day_is_refused(sp
         tables["plans"] = plans.with_columns(at=pl.Series(moments), value=pl.Series([5.0, 8.0]))
         given = {name: spark.createDataFrame(frame.to_pandas()) for name, frame in tables.items()}
         if moments == midnights:
+            # from_frames reads them as days too, as Spark shows them (collected in UTC).
+            read = from_frames(**given)
             dated = {**tables, "plans": tables["plans"].with_columns(pl.col("at").dt.date())}
-            tree = AlignmentTree(from_frames(**dated).objectives)
+            assert read == from_frames(**dated)
+            tree = AlignmentTree(read.objectives)
             expected = expected_rows(tree, days, "objective", None)
             assert_same(as_rows(score_frames(days, **given)), expected)
             continue

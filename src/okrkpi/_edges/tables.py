@@ -1923,7 +1923,7 @@ def from_frames(
     }
     reader = _reader(confidence_scale, date_format, link_objectives_by, extra_columns)
     renames = _renames(columns)
-    given = {name: _collected(data) for name, data in given.items()}
+    given = {name: _collected(name, data) for name, data in given.items()}
     if link_objectives_by == "id" and confidence_scale is None and _typed_frames(given):
         from okrkpi._edges.columnar.reading import read_typed_frames  # noqa: PLC0415 - a cycle
 
@@ -1945,7 +1945,7 @@ def from_frames(
     return _document(reader, tables, link_objectives_by)
 
 
-def _collected(data: Any) -> Any:
+def _collected(table: str, data: Any) -> Any:
     """A lazy frame (a polars LazyFrame, a DuckDB relation, Dask, Spark) collected.
 
     A document is made of objects in memory, so its tables are read into memory first,
@@ -1960,9 +1960,35 @@ def _collected(data: Any) -> Any:
         return data
     try:
         frame = nw.from_native(data, pass_through=True)
-    except ValueError:  # e.g. two columns of one name: reported where the table is read
-        return data
-    return frame.collect().to_native() if isinstance(frame, nw.LazyFrame) else data
+        if not isinstance(frame, nw.LazyFrame):
+            return data
+        return _collected_as_shown(nw, frame).to_native()
+    except ValueError as error:  # e.g. two columns of one name, as a join may give
+        message = str(error).replace("\n", " ")
+        raise ValidationError.field(table, message, "a frame with one column per name") from None
+
+
+def _collected_as_shown(nw: Any, frame: Any) -> Any:
+    """A lazy narwhals frame collected, Spark's time stamps as Spark shows them.
+
+    Spark's ordinary time stamps are instants shown in its session's zone; collected,
+    they come in UTC. Shown in the session's zone without one, a midnight is a day, as
+    `score_frames` reads it in Spark.
+    """
+    collected = frame.collect()
+    if not frame.implementation.is_pyspark():
+        return collected
+    zone = frame.to_native().sparkSession.conf.get("spark.sql.session.timeZone")
+    aware = [
+        name
+        for name, dtype in collected.schema.items()
+        if dtype == nw.Datetime and dtype.time_zone is not None
+    ]
+    if not aware:
+        return collected
+    return collected.with_columns(
+        nw.col(name).dt.convert_time_zone(zone).dt.replace_time_zone(None) for name in aware
+    )
 
 
 def _typed_frames(given: Mapping[str, Any]) -> bool:

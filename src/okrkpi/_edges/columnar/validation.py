@@ -45,6 +45,7 @@ from okrkpi._edges.tables import (
     _BadCellError,
     _binary_value,
     _bool,
+    _collected_as_shown,
     _column_of,
     _confidence_reader,
     _day_of,
@@ -802,6 +803,11 @@ def _typed(
             if not _is_null_type(dtype) and _all_empty(nw, frame, column):
                 empty.add(column)
                 continue
+            if kind == "text" and _is_uuid(nw, frame, column):
+                # An id a database keeps as a UUID: the text DuckDB collects it as.
+                frame = frame.with_columns(nw.col(column).cast(nw.String))
+                schema = {**schema, column: nw.String}
+                continue
             if kind == "confidence":
                 # No score reads a confidence: its distinct cells are checked and the
                 # engine goes on without them.
@@ -906,6 +912,14 @@ def _not_0_or_1(nw: Any, frame: Any, column: str, dtype: Any) -> bool:
     if dtype.is_float():
         other = other & ~cell.is_nan()
     return _row_count(nw, frame.filter(other)) > 0
+
+
+def _is_uuid(nw: Any, frame: Any, column: str) -> bool:
+    """Whether a DuckDB column holds UUIDs, a type narwhals does not name."""
+    if frame.implementation is not nw.Implementation.DUCKDB:
+        return False
+    native = frame.to_native()
+    return str(dict(zip(native.columns, native.types, strict=True))[column]) == "UUID"
 
 
 def _is_text(nw: Any, dtype: Any) -> bool:
@@ -1218,7 +1232,10 @@ def _distinct_cells_read(
     """
     if (table, column) == ("check_ins", "value") or frame.implementation is nw.Implementation.DASK:
         return None  # Dask: its pyarrow-typed columns cannot be mapped while they hold NA
-    cells = _distinct_cells(nw, frame, column, DISTINCT_CELLS_READ + 1)
+    dtype = frame.collect_schema()[column]
+    if dtype == nw.Datetime and getattr(dtype, "time_unit", None) == "ns":
+        return None  # a cell's nanoseconds do not survive the query that finds its rows
+    cells = _distinct_cells(nw, frame, column, DISTINCT_CELLS_READ + 1, text=_is_text(nw, dtype))
     if len(cells) > DISTINCT_CELLS_READ:
         return None
     good, values, bad = _read_each(cells, read)
@@ -1229,8 +1246,7 @@ def _distinct_cells_read(
     if bad:
         step = "key" if column in _KEY_COLUMNS.get(table, ()) else "cell"
         rows = _bad_cells_reported(nw, table, frame, column, read, bad, problems, step)
-        unreadable = rows.select(ROW).collect().get_column(ROW).to_list()
-        problems.unreadable.setdefault((table, column), set()).update(unreadable)
+        problems.unreadable.setdefault((table, column), set()).update(rows)
     source = nw.col(column)
     mapped = [
         (
@@ -1269,12 +1285,16 @@ def _check_distinct_cells(
         _bad_cells_reported(nw, table, frame, column, read, bad, problems)
 
 
-def _distinct_cells(nw: Any, frame: Any, column: str, most: int | None = None) -> list[Any]:
-    """`column`'s distinct cells but empty ones, `most` of them at most (one query)."""
-    found = frame.filter(~nw.col(column).is_null()).select(column).unique()
+def _distinct_cells(
+    nw: Any, frame: Any, column: str, most: int | None = None, *, text: bool = False
+) -> list[Any]:
+    """`column`'s distinct cells but empty ones (blank `text` too), `most` at most (one query)."""
+    cell = nw.col(column)
+    filled = ~cell.is_null() & (cell.str.strip_chars() != "") if text else ~cell.is_null()
+    found = frame.filter(filled).select(column).unique()
     if most is not None:
         found = found.head(most)
-    return found.collect().get_column(column).to_list()  # type: ignore[no-any-return]
+    return _collected_as_shown(nw, found).get_column(column).to_list()  # type: ignore[no-any-return]
 
 
 def _read_each(cells: Iterable[Any], read: Callable[[Any], Any]) -> tuple[list[Any], ...]:
@@ -1303,11 +1323,19 @@ def _bad_cells_reported(
     bad: Sequence[Any],
     problems: Problems,
     step: str = "cell",
-) -> Any:
-    """The rows holding `bad` cells, reported in `read`'s words; the rows are returned."""
-    rows = frame.filter(nw.col(column).is_in(bad))
-    _report(nw, table, rows, column, (column,), _read_again(read, column), problems, step)
-    return rows
+) -> list[int]:
+    """Every row holding a `bad` cell, each a problem in `read`'s words; their rows.
+
+    Each row is its own problem, as when a column is read cell by cell: one that
+    `from_frames` would not meet (a cell its key result's kind does not read, say) is
+    then left out, not counted among the rest.
+    """
+    rows = _collected_as_shown(nw, frame.filter(nw.col(column).is_in(bad)).select(ROW, column))
+    message = _read_again(read, column)
+    numbers = [int(row) for row in rows.get_column(ROW).to_list()]
+    for row, cell in zip(numbers, rows.get_column(column).to_list(), strict=True):
+        problems.add(table, row, column, message({column: cell}), step)
+    return numbers
 
 
 def refused(bad: _BadCellError, cell: Any) -> str:
