@@ -438,6 +438,18 @@ def test_bad_cells_from_frames_never_reads_are_not_counted_past_the_first_hundre
     assert refused_alike(given) == "key_results[row 0].target: a value is required"
 
 
+@pytest.mark.parametrize("backend", ["polars", "pandas", "duckdb"])
+def test_the_cells_of_rows_repeated_past_the_first_hundred_are_not_counted(backend):
+    # from_frames reads no cell of a repeated key result's row; those of the rows past
+    # the hundred fetched were counted among the rest ("... and 99 more", not 50).
+    tables = one_metric_tables()
+    tables["key_results"] = pl.concat([tables["key_results"]] * 150).with_columns(
+        start=pl.lit("zero")
+    )
+    message = refused_alike(polars_tables_as(tables, backend))
+    assert message.endswith("; ... and 50 more problems")
+
+
 def test_a_blank_cell_is_not_one_of_the_distinct_cells_read():
     days = [(date(2026, 7, 1) + timedelta(days=day)).isoformat() for day in range(1000)]
     tables = one_metric_tables()

@@ -2100,11 +2100,13 @@ def first_rows(nw: Any, frame: Any, count: int = MAX_PROBLEMS) -> Any:
     return frame.sort(ROW).head(count).collect()
 
 
-def _fetched(nw: Any, frame: Any, columns: Sequence[str]) -> list[dict[str, Any]]:
-    """The first `MAX_PROBLEMS` rows of `frame` by position, as dicts, and how many in all."""
+def _fetched(
+    nw: Any, frame: Any, columns: Sequence[str], count: int = MAX_PROBLEMS
+) -> list[dict[str, Any]]:
+    """The first `count` rows of `frame` by position, as dicts."""
     return [
         dict(zip([ROW, *columns], row, strict=True))
-        for row in first_rows(nw, frame.select(ROW, *columns)).rows()
+        for row in first_rows(nw, frame.select(ROW, *columns), count).rows()
     ]
 
 
@@ -2143,8 +2145,13 @@ class _Check:
     rank: int = 0
 
     def report(self, total: int, problems: Problems) -> None:
-        """The first `MAX_PROBLEMS` of `total` offending rows as problems, the rest counted."""
-        for row in _fetched(self.nw, self.frame, self.shown):
+        """The first `MAX_PROBLEMS` of `total` offending rows as problems, the rest counted.
+
+        A repeated objective or key result hides its row's other cells from from_frames:
+        each such row is fetched, so that none of those cells is counted with the rest.
+        """
+        every = self.step == "repeat" and self.table in ("objectives", "key_results")
+        for row in _fetched(self.nw, self.frame, self.shown, total if every else MAX_PROBLEMS):
             place = None if self.owner is None else self.owner(row)
             problems.add(
                 self.table,
@@ -2155,7 +2162,8 @@ class _Check:
                 place,
                 self.rank,
             )
-        problems.more(total - min(total, MAX_PROBLEMS))
+        if not every:
+            problems.more(total - min(total, MAX_PROBLEMS))
 
 
 def _counts(nw: Any, frames: Sequence[Any]) -> list[int]:
