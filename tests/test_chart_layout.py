@@ -856,3 +856,29 @@ def test_a_long_legend_on_a_small_figure_leaves_the_plot_room():
             assert _inside(box, figure.bbox, slack=2.0)
     finally:
         plt.close(figure)
+
+
+def test_legend_labels_that_share_a_long_start_are_cut_in_the_middle():
+    # Cut at the end they read the same ("Grow revenue in the enterprise segment acr…"),
+    # and uncut they ran past a small figure's edge.
+    titles = [f"Grow revenue in the enterprise segment across {region}" for region in "ABC"]
+    made = [
+        Objective(title, [revenue(3)], id=f"o{number}", cycle=Q3)
+        for number, title in enumerate(titles)
+    ]
+    figure, ax = plt.subplots(figsize=(3, 2.5))
+    try:
+        days = [Q3.start + timedelta(weeks=week) for week in range(10)]
+        chart = progress_over_time(AlignmentTree(made), days).plot(ax=ax)
+        figure.canvas.draw()
+        renderer = figure.canvas.get_renderer()
+        texts = [text.get_text() for text in ax.get_legend().get_texts()]
+        assert len(set(texts)) == 3
+        assert all(
+            text.endswith(f"across {region}") for text, region in zip(texts, "ABC", strict=True)
+        )
+        assert all("\u2026" in text for text in texts)
+        for box in _decorations(chart, renderer):
+            assert _inside(box, figure.bbox, slack=2.0)
+    finally:
+        plt.close(figure)

@@ -483,8 +483,11 @@ def _keep_beside(ax: Axes) -> None:
 
 
 def _entry(handle: Any, words: str) -> Entry:
-    """A legend entry; the artist takes the same label, for `ax.get_legend_handles_labels()`."""
-    label = _drawn(words, _LABEL_CHARS + 8)
+    """A legend entry; the artist takes the same label, for `ax.get_legend_handles_labels()`.
+
+    Whole: the legend cuts it to the room it has, at its end or in its middle.
+    """
+    label = _drawn(words)
     if not isinstance(handle, tuple):
         handle.set_label(label)
     return handle, label
@@ -504,22 +507,47 @@ def _legend_above(ax: Axes, entries: list[Entry]) -> float:
     budget = slot.height / 3
     labels = [label for _, label in entries]
     tries = [(chars, size) for size in (_SMALL, _SMALL - 1) for chars in (48, 32, 24, 18, 14, 11)]
-    lowest: tuple[float, int, int] | None = None  # the flattest try that fits the width
+    # The fallback: the flattest try that fits the width, else the narrowest one.
+    fallback: tuple[bool, float, int, int] | None = None
     for chars, size in tries:
-        shortened = [_cut(label, chars) for label in labels]
-        if chars < 48 and len(set(shortened)) < len(set(labels)):
+        shortened = _apart(labels, chars)
+        if shortened is None:
             continue  # two entries would read the same
         legend = _legend_in_columns(ax, entries, shortened, size, room, renderer)
         box = legend.get_window_extent(renderer)
-        if box.width <= room and (lowest is None or box.height < lowest[0]):
-            lowest = (box.height, chars, size)
         if box.height <= budget and box.width <= room:  # one column may still be too wide
             break
-    else:  # none within a third of the slot: the flattest, so the plot keeps the most room
-        chars, size = (48, _SMALL) if lowest is None else lowest[1:]
-        shortened = [_cut(label, chars) for label in labels]
-        legend = _legend_in_columns(ax, entries, shortened, size, room, renderer)
+        wide = box.width > room
+        tried = (wide, box.width if wide else box.height, chars, size)
+        fallback = tried if fallback is None else min(fallback, tried)
+    else:  # none within a third of the slot
+        assert fallback is not None  # the first try is always made
+        chars, size = fallback[2:]
+        legend = _legend_in_columns(
+            ax, entries, _apart(labels, chars) or labels, size, room, renderer
+        )
     return _points(legend.get_window_extent(renderer).height, ax.figure) + 0.4 * _SMALL
+
+
+def _apart(labels: list[str], chars: int) -> list[str] | None:
+    """`labels` cut to `chars`, at the end or else in the middle; None if two read the same.
+
+    Titles that share a long start ("Grow revenue in ... EMEA", "... APAC") keep their
+    ends when cut in the middle.
+    """
+    for cut in (_cut, _cut_middle):
+        shortened = [cut(label, chars) for label in labels]
+        if len(set(shortened)) == len(set(labels)):
+            return shortened
+    return None
+
+
+def _cut_middle(label: str, chars: int) -> str:
+    if len(label) <= chars:
+        return label
+    head = (chars - 1) // 2
+    tail = label[len(label) - (chars - 1 - head) :].lstrip()
+    return label[:head].rstrip().rstrip("\\") + "\u2026" + tail
 
 
 def _cut(label: str, chars: int) -> str:

@@ -1962,33 +1962,52 @@ def _collected(table: str, data: Any) -> Any:
         frame = nw.from_native(data, pass_through=True)
         if not isinstance(frame, nw.LazyFrame):
             return data
-        return _collected_as_shown(nw, frame).to_native()
+        collected = frame.collect()
     except ValueError as error:  # e.g. two columns of one name, as a join may give
         message = str(error).replace("\n", " ")
         raise ValidationError.field(table, message, "a frame with one column per name") from None
+    if frame.implementation.is_pyspark():
+        zone = data.sparkSession.conf.get("spark.sql.session.timeZone")
+        collected = _shown_in(nw, collected, zone)
+    return collected.to_native()
 
 
-def _collected_as_shown(nw: Any, frame: Any) -> Any:
-    """A lazy narwhals frame collected, Spark's time stamps as Spark shows them.
+def _shown_in(nw: Any, frame: Any, zone: str) -> Any:
+    """A frame collected from Spark, its time stamps as Spark shows them: in `zone`.
 
     Spark's ordinary time stamps are instants shown in its session's zone; collected,
     they come in UTC. Shown in the session's zone without one, a midnight is a day, as
     `score_frames` reads it in Spark.
     """
-    collected = frame.collect()
-    if not frame.implementation.is_pyspark():
-        return collected
-    zone = frame.to_native().sparkSession.conf.get("spark.sql.session.timeZone")
     aware = [
         name
-        for name, dtype in collected.schema.items()
+        for name, dtype in frame.schema.items()
         if dtype == nw.Datetime and dtype.time_zone is not None
     ]
     if not aware:
-        return collected
-    return collected.with_columns(
-        nw.col(name).dt.convert_time_zone(zone).dt.replace_time_zone(None) for name in aware
-    )
+        return frame
+    named = _zone_name(zone)
+    try:
+        return frame.with_columns(
+            nw.col(name).dt.convert_time_zone(named).dt.replace_time_zone(None) for name in aware
+        )
+    except Exception:  # noqa: BLE001 - each frame library words an unknown zone its own way
+        raise ValidationError.field(
+            "spark.sql.session.timeZone",
+            zone,
+            "a time zone of the tz database (Europe/Berlin) or an offset (+02:00)",
+        ) from None
+
+
+def _zone_name(zone: str) -> str:
+    """A Spark session zone as the tz database or an offset names it: Z, GMT+2 -> +02:00."""
+    if zone.upper() in ("Z", "UTC", "GMT", "UT"):
+        return "UTC"
+    offset = re.fullmatch(r"(?:GMT|UTC|UT)?([+-])(\d{1,2})(?::?(\d{2}))?", zone.upper())
+    if offset is None:
+        return zone
+    sign, hours, minutes = offset.groups()
+    return f"{sign}{int(hours):02d}:{minutes or '00'}"
 
 
 def _typed_frames(given: Mapping[str, Any]) -> bool:

@@ -45,7 +45,6 @@ from okrkpi._edges.tables import (
     _BadCellError,
     _binary_value,
     _bool,
-    _collected_as_shown,
     _column_of,
     _confidence_reader,
     _day_of,
@@ -786,6 +785,18 @@ def _typed(
                 "time stamps with a time zone read in a connection whose TimeZone is UTC "
                 "(SET TimeZone = 'UTC'): DuckDB converts them to no other zone",
             )
+        if (
+            zone is not None
+            and zone not in _UTC_ZONES
+            and kind == "moment"
+            and _is_spark(nw, frame)
+        ):
+            raise ValidationError.field(
+                f"{table}.{column}",
+                f"time stamps shown in {zone}",
+                "time stamps read in a session whose spark.sql.session.timeZone is UTC: "
+                "narwhals converts Spark's to no other zone",
+            )
         # Cells the column's type holds but from_frames refuses: read one by one. Spark's
         # ordinary time stamps are shown in its session's zone: its midnights are days.
         shown_in = None if _is_spark(nw, frame) else zone
@@ -1233,8 +1244,10 @@ def _distinct_cells_read(
     if (table, column) == ("check_ins", "value") or frame.implementation is nw.Implementation.DASK:
         return None  # Dask: its pyarrow-typed columns cannot be mapped while they hold NA
     dtype = frame.collect_schema()[column]
-    if dtype == nw.Datetime and getattr(dtype, "time_unit", None) == "ns":
-        return None  # a cell's nanoseconds do not survive the query that finds its rows
+    if dtype == nw.Datetime and (getattr(dtype, "time_unit", None) == "ns" or _is_spark(nw, frame)):
+        # A cell's nanoseconds do not survive the query that finds its rows; nor does a
+        # Spark time stamp's zone: a naive moment goes back in Python's zone, not Spark's.
+        return None
     cells = _distinct_cells(nw, frame, column, DISTINCT_CELLS_READ + 1, text=_is_text(nw, dtype))
     if len(cells) > DISTINCT_CELLS_READ:
         return None
@@ -1294,7 +1307,7 @@ def _distinct_cells(
     found = frame.filter(filled).select(column).unique()
     if most is not None:
         found = found.head(most)
-    return _collected_as_shown(nw, found).get_column(column).to_list()  # type: ignore[no-any-return]
+    return found.collect().get_column(column).to_list()  # type: ignore[no-any-return]
 
 
 def _read_each(cells: Iterable[Any], read: Callable[[Any], Any]) -> tuple[list[Any], ...]:
@@ -1330,7 +1343,7 @@ def _bad_cells_reported(
     `from_frames` would not meet (a cell its key result's kind does not read, say) is
     then left out, not counted among the rest.
     """
-    rows = _collected_as_shown(nw, frame.filter(nw.col(column).is_in(bad)).select(ROW, column))
+    rows = frame.filter(nw.col(column).is_in(bad)).select(ROW, column).collect()
     message = _read_again(read, column)
     numbers = [int(row) for row in rows.get_column(ROW).to_list()]
     for row, cell in zip(numbers, rows.get_column(column).to_list(), strict=True):
