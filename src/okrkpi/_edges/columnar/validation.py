@@ -760,6 +760,8 @@ def _typed(
     python_read: dict[str, Callable[[Any], Any]] = {}
     empty: set[str] = set()
     final: dict[str, list[str]] = {}
+    duckdb = frame.implementation is nw.Implementation.DUCKDB
+    spark = _is_spark(nw, frame)
     if table == "check_ins" and "value" in schema:
         problems.float_values = schema["value"] in (nw.Float64, nw.Float32)
         problems.bool_values = schema["value"] == nw.Boolean
@@ -777,7 +779,6 @@ def _typed(
             empty.add(column)
             continue
         zone = getattr(dtype, "time_zone", None) if dtype == nw.Datetime else None
-        duckdb = frame.implementation is nw.Implementation.DUCKDB
         if zone is not None and zone not in _UTC_ZONES and duckdb:
             raise ValidationError.field(
                 f"{table}.{column}",
@@ -785,12 +786,7 @@ def _typed(
                 "time stamps with a time zone read in a connection whose TimeZone is UTC "
                 "(SET TimeZone = 'UTC'): DuckDB converts them to no other zone",
             )
-        if (
-            zone is not None
-            and zone not in _UTC_ZONES
-            and kind == "moment"
-            and _is_spark(nw, frame)
-        ):
+        if zone is not None and zone not in _UTC_ZONES and kind == "moment" and spark:
             raise ValidationError.field(
                 f"{table}.{column}",
                 f"time stamps shown in {zone}",
@@ -799,7 +795,7 @@ def _typed(
             )
         # Cells the column's type holds but from_frames refuses: read one by one. Spark's
         # ordinary time stamps are shown in its session's zone: its midnights are days.
-        shown_in = None if _is_spark(nw, frame) else zone
+        shown_in = None if spark else zone
         timed = kind == "day" and dtype == nw.Datetime and _timed(nw, frame, column, shown_in)
         refused = timed or (
             kind == "bool"
@@ -848,7 +844,7 @@ def _typed(
         _confidence_ranges(nw, frame, problems)
     expressions = [nw.col(ROW)]
     stripped: list[str] = []
-    guarded = frame.implementation is nw.Implementation.DUCKDB
+    guarded = duckdb  # DuckDB tables are never read in Python: still DuckDB here
     durations = _has_durations(nw, frame)
     for column in TABLES[table]:
         if column in final:
@@ -1188,7 +1184,7 @@ def _read_in_python(
         if table == "check_ins" and column == "value":
             read = _check_in_value
         values: list[Any] = []
-        step = "key" if column in _KEY_COLUMNS.get(table, ()) else "cell"
+        step = _cell_step(table, column)
         unreadable = problems.unreadable.setdefault((table, column), set())
         for row, cell in zip(rows, cells, strict=True):
             value = None
@@ -1243,7 +1239,8 @@ def _distinct_cells_read(
     """
     if (table, column) == ("check_ins", "value") or frame.implementation is nw.Implementation.DASK:
         return None  # Dask: its pyarrow-typed columns cannot be mapped while they hold NA
-    dtype = frame.collect_schema()[column]
+    schema = frame.collect_schema()
+    dtype = schema[column]
     if dtype == nw.Datetime and (getattr(dtype, "time_unit", None) == "ns" or _is_spark(nw, frame)):
         # A cell's nanoseconds do not survive the query that finds its rows; nor does a
         # Spark time stamp's zone: a naive moment goes back in Python's zone, not Spark's.
@@ -1257,20 +1254,25 @@ def _distinct_cells_read(
     if kind == "moment" and {1.0, 2.0} <= set(typed[MOMENT_KIND][0]):
         return None
     if bad:
-        step = "key" if column in _KEY_COLUMNS.get(table, ()) else "cell"
+        step = _cell_step(table, column)
         rows = _bad_cells_reported(nw, table, frame, column, read, bad, problems, step)
         problems.unreadable.setdefault((table, column), set()).update(rows)
     source = nw.col(column)
     mapped = [
         (
-            source.replace_strict(good, items, default=None, return_dtype=getattr(nw, dtype))
+            source.replace_strict(good, items, default=None, return_dtype=getattr(nw, type_name))
             if good
-            else nw.lit(None, dtype=getattr(nw, dtype))
+            else nw.lit(None, dtype=getattr(nw, type_name))
         ).alias(name)
-        for name, (items, dtype) in typed.items()
+        for name, (items, type_name) in typed.items()
     ]
-    kept = [name for name in frame.collect_schema() if name != column and name not in typed]
+    kept = [name for name in schema if name != column and name not in typed]
     return frame.select(*kept, *mapped), list(typed)
+
+
+def _cell_step(table: str, column: str) -> str:
+    """Where from_frames meets a cell it cannot read: with the keys, or with the cells."""
+    return "key" if column in _KEY_COLUMNS.get(table, ()) else "cell"
 
 
 def _plain_number(cell: Any) -> bool:
