@@ -1645,3 +1645,83 @@ def test_spark_time_stamps_of_midnights_are_days_and_a_time_of_day_is_refused(sp
             score_frames(days, **given)
         with pytest.raises(ValidationError, match=r"plans\[row 0\]\.at: expected a date without"):
             from_frames(**given)
+
+
+# The characters Python's str.strip strips (as from_frames strips a cell) past ASCII's six.
+UNICODE_BLANKS = "".join(
+    blank for blank in map(chr, range(0x3001)) if blank.isspace() and blank not in " \t\n\r\v\f"
+)
+
+
+@pytest.mark.parametrize(
+    "backend",
+    ["polars", "polars-lazy", "pandas", "duckdb", pytest.param("spark", marks=pytest.mark.slow)],
+)
+def test_ids_links_and_words_with_unicode_blanks_are_read_as_from_frames_reads_them(
+    backend, request
+):
+    edges = [f"{UNICODE_BLANKS[n]}{{}}{UNICODE_BLANKS[-1 - n]}" for n in range(3)]
+    tables = {
+        "objectives": pl.DataFrame(
+            {
+                "id": [edge.format(oid) for edge, oid in zip(edges, "abc", strict=True)],
+                "title": ["A", "B", "C"],
+                "parent_id": ["\xa0\u3000", "a\u2028", "\x85b"],
+                "cycle": ["2026-Q3"] * 3,
+                "commitment": ["\xa0committed", "aspirational\u3000", None],
+            }
+        ),
+        "key_results": pl.DataFrame(
+            {
+                "objective_id": ["a\x1c", "\u205fb", "c"],
+                "id": ["k\xa0", "k", "\u2000k"],
+                "title": ["K"] * 3,
+                "kind": ["\u3000metric", "metric", "metric\xa0"],
+                "start": [0.0] * 3,
+                "target": [10.0] * 3,
+                "owner": ["\xa0\u3000", None, "ann"],
+            }
+        ),
+        "check_ins": pl.DataFrame(
+            {
+                "objective_id": ["\u202fa", "b", "c"],
+                "key_result_id": ["k", "k\u1680", "\x1fk"],
+                "at": [date(2026, 7, 5)] * 3,
+                "value": [5.0, 2.0, 7.0],
+            }
+        ),
+    }
+    days = [date(2026, 7, 10), date(2026, 10, 5)]
+    tree = AlignmentTree(from_frames(**tables).objectives)
+    assert [objective.id for objective in tree] == ["a", "b", "c"]
+    assert [kr.owner for objective in tree for kr in objective.key_results] == [None, None, "ann"]
+    if backend == "spark":
+        request.getfixturevalue("spark")
+        tables = lazy_tables(tables, "spark")
+    else:
+        tables = polars_tables_as(tables, backend)
+    for by in ("objective", "key_result"):
+        got = as_rows(score_frames(days, by=by, **tables))
+        assert_same(got, expected_rows(tree, days, by, None))
+        assert [row["objective_id"] for row in got] == ["a", "b", "c"] * 2
+
+
+@pytest.mark.parametrize("backend", ["polars", "polars-lazy", "pandas", "duckdb"])
+def test_a_title_of_unicode_blanks_is_refused_as_from_frames_refuses_it(backend):
+    tables = {
+        "objectives": pl.DataFrame({"id": ["a"], "title": ["\xa0\u3000"], "cycle": ["2026-Q3"]}),
+        "key_results": pl.DataFrame(
+            {"objective_id": ["a"], "id": ["\u2028"], "title": ["K"], "kind": ["binary"]}
+        ),
+        "check_ins": pl.DataFrame(
+            schema={
+                "objective_id": pl.String,
+                "key_result_id": pl.String,
+                "at": pl.Date,
+                "value": pl.Float64,
+            }
+        ),
+    }
+    message = refused_alike(polars_tables_as(tables, backend))
+    assert "objectives[row 0].title: a value is required" in message
+    assert "key_results[row 0].id: a value is required" in message

@@ -29,6 +29,21 @@ SCORED_TABLES = (
 )
 """The tables `score_frames` reads, in the order problems are reported."""
 
+BLANKS = (
+    " \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
+    "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+"""What Python's `str.strip` strips, as `from_frames` strips a cell.
+
+Named to every backend: DuckDB's and Spark's trims strip ASCII's blanks alone, polars'
+Unicode's but not the four separators (\\x1c to \\x1f).
+"""
+
+
+def stripped(text: Any) -> Any:
+    """The narwhals expression `text` without blanks at either end, as Python strips it."""
+    return text.str.strip_chars(BLANKS)
+
 
 def narwhals() -> Any:
     """The narwhals module (stable API v2), or the error naming the extra to install."""

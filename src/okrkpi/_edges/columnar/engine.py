@@ -32,6 +32,7 @@ from okrkpi._edges.columnar._frames import (
     narwhals,
     optional_numpy,
     polars_joined_by_runs,
+    stripped,
     with_group_value,
 )
 from okrkpi._edges.columnar.validation import (
@@ -379,7 +380,7 @@ def _objectives(
         last = nw.when(this).then(end).otherwise(last)
         if written != name:
             cycle = nw.when(this).then(nw.lit(written)).otherwise(cycle)
-    commitment = nw.col("commitment").str.strip_chars().str.to_lowercase()
+    commitment = stripped(nw.col("commitment")).str.to_lowercase()
     return objectives.select(
         nw.col("id").alias("objective_id"),
         nw.col(ROW).alias("objective_row"),

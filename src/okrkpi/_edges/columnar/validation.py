@@ -31,11 +31,13 @@ import attrs
 
 from okrkpi._alignment.tree import _check_links, _find_loops
 from okrkpi._edges.columnar._frames import (
+    BLANKS,
     ROW,
     RUN_LENGTH,
     SCORED_TABLES,
     Inputs,
     polars_run_starts,
+    stripped,
     with_group_value,
 )
 from okrkpi._edges.serde import MAX_PROBLEMS
@@ -878,8 +880,8 @@ def _typed(
     return typed
 
 
-# A cell that starts or ends with a blank narwhals strips on DuckDB.
-_EDGE_BLANK = r"^[ \t\n\r\x0b\x0c]|[ \t\n\r\x0b\x0c]$"
+# A cell that starts or ends with a blank (the characters are the regex's own).
+_EDGE_BLANK = f"^[{BLANKS}]|[{BLANKS}]$"
 
 
 def _stripped(nw: Any, text: Any, guarded: bool) -> Any:
@@ -891,9 +893,9 @@ def _stripped(nw: Any, text: Any, guarded: bool) -> Any:
     million check-ins).
     """
     if not guarded:
-        return text.str.strip_chars()
+        return stripped(text)
     edge = text.str.contains(_EDGE_BLANK)
-    return nw.when(edge).then(text.str.strip_chars()).otherwise(text)
+    return nw.when(edge).then(stripped(text)).otherwise(text)
 
 
 def _timed(nw: Any, frame: Any, column: str, zone: str | None) -> bool:
@@ -1305,7 +1307,7 @@ def _distinct_cells(
 ) -> list[Any]:
     """`column`'s distinct cells but empty ones (blank `text` too), `most` at most (one query)."""
     cell = nw.col(column)
-    filled = ~cell.is_null() & (cell.str.strip_chars() != "") if text else ~cell.is_null()
+    filled = ~cell.is_null() & (stripped(cell) != "") if text else ~cell.is_null()
     found = frame.filter(filled).select(column).unique()
     if most is not None:
         found = found.head(most)
@@ -2680,7 +2682,7 @@ def _values(
             continue  # empty: nothing to refuse
         known = [word.lower() for member in kind for word in (member.value, member.name)]
         words = ", ".join(repr(member.value) for member in kind)
-        written = nw.col(column).str.strip_chars().str.to_lowercase()
+        written = stripped(nw.col(column)).str.to_lowercase()
         as_given = given["objectives"].select(ROW, nw.col(column).alias(_AS_GIVEN))
         unknown = objectives.filter(~nw.col(column).is_null() & ~written.is_in(known)).join(
             as_given, on=ROW, how="left"
