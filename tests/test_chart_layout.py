@@ -10,6 +10,7 @@ import itertools
 import re
 from datetime import date, datetime, timedelta
 
+import attrs
 import matplotlib
 
 matplotlib.use("Agg")
@@ -858,27 +859,125 @@ def test_a_long_legend_on_a_small_figure_leaves_the_plot_room():
         plt.close(figure)
 
 
-def test_legend_labels_that_share_a_long_start_are_cut_in_the_middle():
-    # Cut at the end they read the same ("Grow revenue in the enterprise segment acr…"),
-    # and uncut they ran past a small figure's edge.
-    titles = [f"Grow revenue in the enterprise segment across {region}" for region in "ABC"]
+def legend_texts_of(titles, inches=(3, 2.5)):
+    """The legend's labels of a progress chart of objectives with `titles`, drawn in the figure."""
     made = [
         Objective(title, [revenue(3)], id=f"o{number}", cycle=Q3)
         for number, title in enumerate(titles)
     ]
-    figure, ax = plt.subplots(figsize=(3, 2.5))
+    figure, ax = plt.subplots(figsize=inches)
     try:
         days = [Q3.start + timedelta(weeks=week) for week in range(10)]
         chart = progress_over_time(AlignmentTree(made), days).plot(ax=ax)
         figure.canvas.draw()
         renderer = figure.canvas.get_renderer()
-        texts = [text.get_text() for text in ax.get_legend().get_texts()]
-        assert len(set(texts)) == 3
-        assert all(
-            text.endswith(f"across {region}") for text, region in zip(texts, "ABC", strict=True)
-        )
-        assert all("\u2026" in text for text in texts)
         for box in _decorations(chart, renderer):
             assert _inside(box, figure.bbox, slack=2.0)
+        return [text.get_text() for text in ax.get_legend().get_texts()]
     finally:
         plt.close(figure)
+
+
+def test_legend_labels_that_share_a_long_start_are_cut_in_the_middle():
+    # Cut at the end they read the same ("Grow revenue in the enterprise segment acr…"),
+    # and uncut they ran past a small figure's edge.
+    titles = [f"Grow revenue in the enterprise segment across {region}" for region in "ABC"]
+    texts = legend_texts_of(titles)
+    assert len(set(texts)) == 3
+    assert all(text.endswith(f"across {region}") for text, region in zip(texts, "ABC", strict=True))
+    assert all("\u2026" in text for text in texts)
+
+
+REGIONS = ("EMEA", "APAC", "LATAM")
+
+
+def titles_alike_but_inside(regions=REGIONS):
+    return [
+        f"Make onboarding for new enterprise customers in the {region} region faster, "
+        "simpler and fully self-serve by the end of the quarter"
+        for region in regions
+    ]
+
+
+@pytest.mark.parametrize("inches", [(3, 2.5), (6.4, 4.8)])
+def test_legend_labels_alike_but_for_a_word_inside_are_cut_around_it(inches):
+    # Cut at the end or in the middle they all read the same: the legend had no layout
+    # to take and the chart (and the review page drawing it) failed.
+    texts = legend_texts_of(titles_alike_but_inside(), inches)
+    assert all(region in text for text, region in zip(texts, REGIONS, strict=True))
+    assert all(text.startswith("Make") for text in texts)
+
+
+def test_timeline_rows_alike_but_for_their_ends_or_a_word_inside_are_told_apart():
+    teams = [
+        f"Reduce churn in the SMB segment by improving onboarding (team {name})"
+        for name in ("Alpha", "Bravo", "Gamma", "Delta")
+    ]
+    made = [
+        Objective(title, [revenue(3)], id=f"o{number}", cycle=Q3)
+        for number, title in enumerate([*teams, *titles_alike_but_inside()])
+    ]
+    for inches in ((4, 3), (6.4, 4.8), (10, 6)):
+        figure, ax = plt.subplots(figsize=inches)
+        try:
+            timeline(made, as_of=date(2026, 8, 15), group_by=None).plot(ax=ax)
+            figure.canvas.draw()
+            shown = [label.get_text() for label in ax.get_yticklabels() if label.get_text()]
+            assert len(shown) == len(made)
+            assert len(set(shown)) == len(made), shown
+        finally:
+            plt.close(figure)
+
+
+def row_labels(ax):
+    return [label.get_text() for label in ax.get_yticklabels() if label.get_text()]
+
+
+def test_a_timeline_on_small_axes_labels_every_row_at_a_smaller_size_before_skipping_any():
+    made = numbered_objectives(7, "Objective {n}")
+    figure, ax = plt.subplots(figsize=(3, 2.5))
+    timeline(made, as_of=EXAMPLE_AS_OF, group_by=None).plot(ax=ax)
+    figure.canvas.draw()
+    assert row_labels(ax) == [f"Objective {n}" for n in range(7)]
+    sizes = {label.get_fontsize() for label in ax.get_yticklabels() if label.get_text()}
+    assert max(sizes) < 8  # smaller than a roomy figure's
+    plt.close(figure)
+
+
+def test_a_crowded_timeline_labels_its_objectives_before_their_initiatives():
+    made = [
+        attrs.evolve(
+            objective,
+            initiatives=tuple(
+                Initiative(f"Initiative {n}.{i}", start=JULY, end=date(2026, 8, 30))
+                for i in range(3)
+            ),
+        )
+        for n, objective in enumerate(numbered_objectives(6, "Objective {n}"))
+    ]
+    figure, ax = plt.subplots(figsize=(4, 3))
+    timeline(made, as_of=EXAMPLE_AS_OF, group_by=None).plot(ax=ax)
+    figure.canvas.draw()
+    assert row_labels(ax) == [f"Objective {n}" for n in range(6)]
+    plt.close(figure)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.text(alphabet="ab$\u2026", min_size=1, max_size=70), min_size=1, max_size=8),
+    st.integers(11, 48),
+)
+@example(["$bbaa$$babbba$aa$bb$$a$b", "$bbaa$$bbb$a$aa$baa$$b$$bbbaab"], 11)  # a cut at a "$"
+def test_labels_cut_to_a_width_stay_within_it_and_apart_or_say_they_cannot(labels, chars):
+    from okrkpi._edges.plot import _apart
+
+    labels = [label.replace("$", r"\$") for label in labels]  # as drawn: no mathtext
+    cut = _apart(labels, chars)
+    if cut is not None:
+        assert len(set(cut)) == len(set(labels))
+        assert not any(re.search(r"(^|[^\\])\$", text) for text in cut)  # escaped still
+        short = [
+            (text, label) for text, label in zip(cut, labels, strict=True) if len(label) <= chars
+        ]
+        assert all(text == label for text, label in short)  # kept whole
+        assert all(len(text) <= chars for text in cut)

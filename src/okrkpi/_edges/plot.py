@@ -521,33 +521,89 @@ def _legend_above(ax: Axes, entries: list[Entry]) -> float:
         tried = (wide, box.width if wide else box.height, chars, size)
         fallback = tried if fallback is None else min(fallback, tried)
     else:  # none within a third of the slot
-        assert fallback is not None  # the first try is always made
-        chars, size = fallback[2:]
-        legend = _legend_in_columns(
-            ax, entries, _apart(labels, chars) or labels, size, room, renderer
-        )
+        # Labels no cut keeps apart are kept whole, at the smaller size.
+        chars, size = (len(max(labels, key=len)), _SMALL - 1) if fallback is None else fallback[2:]
+        legend = _legend_in_columns(ax, entries, _shown_apart(labels, chars), size, room, renderer)
     return _points(legend.get_window_extent(renderer).height, ax.figure) + 0.4 * _SMALL
 
 
 def _apart(labels: list[str], chars: int) -> list[str] | None:
-    """`labels` cut to `chars`, at the end or else in the middle; None if two read the same.
+    """`labels` cut to `chars` so that no two read the same; None if no cut keeps them apart.
 
-    Titles that share a long start ("Grow revenue in ... EMEA", "... APAC") keep their
-    ends when cut in the middle.
+    Cut at the end, else in the middle (titles that share a long start, "Grow revenue in
+    ... EMEA" and "... APAC", keep their ends), else around where each differs from the
+    label most like it (titles alike but for a word inside).
     """
+    distinct = len(set(labels))
     for cut in (_cut, _cut_middle):
         shortened = [cut(label, chars) for label in labels]
-        if len(set(shortened)) == len(set(labels)):
+        if len(set(shortened)) == distinct:
             return shortened
-    return None
+    shortened = [_cut_around(label, chars, _differs_at(label, labels)) for label in labels]
+    return shortened if len(set(shortened)) == distinct else None
+
+
+def _shown_apart(labels: list[str], chars: int) -> list[str]:
+    """`labels` cut to `chars`, apart where a cut keeps them apart, else at their ends."""
+    return _apart(labels, chars) or [_cut(label, chars) for label in labels]
+
+
+def _drawn_apart(words: dict[Any, str], chars: int) -> dict[Any, str]:
+    """Each of `words` drawn as typed (`_drawn`), cut to `chars` where a cut keeps them apart."""
+    plain = {key: plain_text(text) for key, text in words.items()}
+    shown = _shown_apart(list(plain.values()), chars)
+    return {key: text.replace("$", r"\$") for key, text in zip(plain, shown, strict=True)}
+
+
+def _differs_at(label: str, labels: list[str]) -> int:
+    """Where `label` first differs from the other label most like it (by a shared start)."""
+    shared = 0
+    for other in labels:
+        if other != label:
+            alike = zip(label, other, strict=False)
+            start = next((at for at, (a, b) in enumerate(alike) if a != b), None)
+            shared = max(shared, min(len(label), len(other)) if start is None else start)
+    return shared
+
+
+def _cut_around(label: str, chars: int, at: int) -> str:
+    """`label` cut to `chars`: its first words, then the words from the one holding `at`."""
+    if len(label) <= chars:
+        return label
+    head = label[: max(1, chars // 3)]
+    in_a_word = not head[-1].isspace() and not label[len(head)].isspace()
+    if in_a_word and " " in head.strip():
+        head = head[: head.rindex(" ")]  # whole words
+    head = head.rstrip().rstrip("\\")
+    room = chars - len(head) - 2  # two ellipses
+    start = label.rfind(" ", 0, at) + 1  # the word it differs in
+    start = max(start, at - room // 2, len(head))
+    if start <= len(head) + 1 or start >= len(label) or room < 1:
+        return _cut(label, chars)
+    start = _whole_escape(label, start)
+    window = label[start : start + room]
+    if start + room >= len(label):
+        window = label[_whole_escape(label, len(label) - room - 1) :]  # to the end: one ellipsis
+        return head + "\u2026" + window.lstrip()
+    return head + "\u2026" + window.strip().rstrip("\\") + "\u2026"
 
 
 def _cut_middle(label: str, chars: int) -> str:
     if len(label) <= chars:
         return label
     head = (chars - 1) // 2
-    tail = label[len(label) - (chars - 1 - head) :].lstrip()
-    return label[:head].rstrip().rstrip("\\") + "\u2026" + tail
+    start = _whole_escape(label, len(label) - (chars - 1 - head))
+    tail = label[start:]
+    if not label[start - 1].isspace() and " " in tail.strip():
+        tail = tail[tail.index(" ") :]  # from a whole word
+    return label[:head].rstrip().rstrip("\\") + "\u2026" + tail.lstrip()
+
+
+def _whole_escape(label: str, start: int) -> int:
+    """`start`, or the next place where it would part an escaped dollar from its backslash."""
+    return (
+        start + 1 if label[start : start + 1] == "$" and label[start - 1 : start] == "\\" else start
+    )
 
 
 def _cut(label: str, chars: int) -> str:
@@ -2052,13 +2108,22 @@ class TimelineDisplay(_Display):
             )
             self._headings.append(heading)
         row_words = self._row_words()
-        labels = {
-            at: _drawn(row_words[row["row"]], chars)
-            if row["kind"] == "objective"
-            else "\u21b3 " + _drawn(row_words[row["row"]], chars - 2)
-            for row, at in zip(self.data, positions, strict=True)
+        kinds = {row["row"]: row["kind"] for row in self.data}
+        row_labels = _drawn_apart(
+            {row: words for row, words in row_words.items() if kinds[row] == "objective"}, chars
+        )
+        row_labels |= {  # beneath their objectives, told apart from each other
+            row: "\u21b3 " + words
+            for row, words in _drawn_apart(
+                {row: words for row, words in row_words.items() if kinds[row] != "objective"},
+                chars - 2,
+            ).items()
         }
-        _row_ticks(ax, list(dict.fromkeys(positions)), labels)  # a line's bars share a row
+        labels = {at: row_labels[row["row"]] for row, at in zip(self.data, positions, strict=True)}
+        beneath = {
+            at for row, at in zip(self.data, positions, strict=True) if row["kind"] != "objective"
+        }
+        _row_ticks(ax, list(dict.fromkeys(positions)), labels, beneath)  # a line's bars share a row
         bottom = positions[-1] + 0.7 if positions else 0.7
         ax.set_ylim(bottom, -0.7)
         if self.data:
@@ -2229,22 +2294,37 @@ class TimelineDisplay(_Display):
         }
 
 
-def _row_ticks(ax: Axes, positions: list[float], labels: dict[float, str]) -> None:
-    """Row labels on the y axis, every row's when they fit, else every n-th row's.
+def _row_ticks(
+    ax: Axes, positions: list[float], labels: dict[float, str], lesser: set[float]
+) -> None:
+    """Row labels on the y axis: every row's where they fit, else the most that do.
 
-    The choice is made when the figure is drawn, from the axes' height then, so labels
-    never overlap whatever size the figure ends up.
+    Where a label's height does not fit a row, the labels take a smaller size, then the
+    `lesser` rows (initiatives, beneath their objectives) go unlabelled, then every n-th
+    of the rest is labelled. The choice is made when the figure is drawn, from the axes'
+    height then, so labels never overlap whatever size the figure ends up.
     """
     from matplotlib.ticker import FuncFormatter, Locator  # noqa: PLC0415 - optional
+
+    main = [position for position in positions if position not in lesser]
 
     class _Rows(Locator):
         def __call__(self) -> list[float]:
             if not positions:
                 return []
-            spacing = 1.35 * _SMALL * ax.figure.dpi / 72.0  # a label's height, with air
             per_row = ax.bbox.height / (positions[-1] + 1.4)
-            step = max(1, math.ceil(spacing / per_row)) if per_row > 0 else len(positions)
-            return positions[::step]
+            for size in (_SMALL, _SMALL - 1.5):
+                spacing = 1.35 * size * ax.figure.dpi / 72.0  # a label's height, with air
+                if per_row >= spacing:
+                    ax.tick_params(axis="y", labelsize=size)
+                    return positions
+            ax.tick_params(axis="y", labelsize=_SMALL - 1.5)
+            # Rows labelled: the main ones, each with the rows beneath it, apart enough.
+            shown: list[float] = []
+            for position in main or positions:
+                if not shown or (position - shown[-1]) * per_row >= spacing:
+                    shown.append(position)
+            return shown
 
     ax.yaxis.set_major_locator(_Rows())
     ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: labels.get(value, "")))
@@ -2263,7 +2343,10 @@ def timeline(
     the score; given an `AlignmentTree`, judged with its policy and roll-up. Rows are
     grouped by `group_by`: "level" (company first), "owner", or None for the given order.
     A new figure grows a row at a time, so 200 objectives stay readable; long titles are
-    cut with an ellipsis to a share of the space the axes has. On your own axes in a grid
+    cut with an ellipsis to a share of the space the axes has, where they differ when
+    they share their start or end. On your own axes too small for every row's title, the
+    titles take a smaller size, then initiatives go unlabelled before any objective does,
+    then every n-th objective is labelled. On your own axes in a grid
     without a layout engine, the plot's box narrows inside its cell to make room for
     those titles, rather than running them over the chart to its left. An objective
     without a cycle has no place on a timeline and is left out.
