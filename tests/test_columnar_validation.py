@@ -994,6 +994,59 @@ def test_a_loop_at_the_bottom_of_a_chain_is_found_however_deep(depth, looped):
     assert kind == ("AlignmentError" if looped else "ok")
 
 
+@st.composite
+def link_graphs(draw):
+    """Objectives with a parent_id each or none, and alignments rows: loops and all."""
+    count = draw(st.integers(1, 9))
+    ids = [f"n{number}" for number in range(count)]
+    parent = st.one_of(st.none(), st.sampled_from(ids))
+    parents = draw(st.lists(parent, min_size=count, max_size=count))
+    aligned = draw(
+        st.lists(
+            st.tuples(st.sampled_from(ids), st.sampled_from(ids)).filter(lambda p: p[0] != p[1]),
+            max_size=6,
+            unique=True,
+        )
+    )
+    # An objective with alignments rows keeps its parents there: no parent_id beside them.
+    parents = [
+        None if oid in {child for child, _ in aligned} or link == oid else link
+        for oid, link in zip(ids, parents, strict=True)
+    ]
+    return {
+        "objectives": pl.DataFrame(
+            {"id": ids, "title": ids, "parent_id": parents, "cycle": ["2026-Q3"] * count},
+            schema_overrides={"parent_id": pl.String},
+        ),
+        "alignments": links_of([(child, up, 1.0, None) for child, up in aligned]),
+        "key_results": pl.DataFrame(
+            {"objective_id": ids, "id": ["k"] * count, "title": ["K"] * count}
+        ).with_columns(kind=pl.lit("binary")),
+        "check_ins": RICH["check_ins"].head(0),
+    }
+
+
+@settings(max_examples=150, deadline=None)
+@given(link_graphs())
+def test_loops_through_any_links_are_refused_as_alignment_tree_refuses_them(tables):
+    kind, _ = assert_same_problems(tables)
+    # The fast walk on whole-number codes says loop-free exactly when the tree does: a
+    # wrong "no" would only cost the slow walk, which the line above cannot see.
+    import narwhals.stable.v2 as nw
+
+    from okrkpi._edges.columnar.validation import _polars_loop_free
+
+    links = [
+        *tables["objectives"].drop_nulls("parent_id").select("id", "parent_id").rows(),
+        *tables["alignments"].select("objective_id", "parent_id").rows(),
+    ]
+    pairs = pl.DataFrame(
+        links, schema={"objective_id": pl.String, "parent_id": pl.String}, orient="row"
+    )
+    found = _polars_loop_free(tables["objectives"].select("id"), nw.from_native(pairs))
+    assert found == (kind == "ok")
+
+
 NO_CHECK_INS = RICH["check_ins"].head(0)
 ONE = pl.DataFrame({"id": ["o"], "title": ["O"], "cycle": ["2026-Q3"]})
 

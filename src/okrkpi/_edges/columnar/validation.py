@@ -36,6 +36,7 @@ from okrkpi._edges.columnar._frames import (
     RUN_LENGTH,
     SCORED_TABLES,
     Inputs,
+    optional_numpy,
     polars_run_starts,
     stripped,
     with_group_value,
@@ -2818,18 +2819,16 @@ def _tree_links(nw: Any, frames: Mapping[str, Any]) -> None:
             )
         )
         links = nw.concat([first, more])
-    known = (
-        frames["key_results"]
-        .select(
-            nw.col("objective_id").alias("parent_id"),
-            nw.col("id").alias("parent_key_result_id"),
-            nw.lit(value=True).alias("has_key_result"),
-        )
-        .unique()
+    known = frames["key_results"].select(
+        nw.col("objective_id").alias("parent_id"), nw.col("id").alias("parent_key_result_id")
     )
-    links = links.join(known, on=["parent_id", "parent_key_result_id"], how="left")
-    if _links_hold(nw, objectives, links):
+    if _links_hold(nw, objectives, links, known):
         return
+    links = links.join(
+        known.unique().with_columns(nw.lit(value=True).alias("has_key_result")),
+        on=["parent_id", "parent_key_result_id"],
+        how="left",
+    )
     rows = (
         links.select(
             "objective_id", "parent_id", "parent_key_result_id", "has_key_result", "row", "link_row"
@@ -2855,14 +2854,14 @@ def _tree_links(nw: Any, frames: Mapping[str, Any]) -> None:
         raise AlignmentError(*problems)
 
 
-def _links_hold(nw: Any, objectives: Any, links: Any) -> bool:
-    """Whether every link is to a known parent, by a key result it has, with no loop.
+def _links_hold(nw: Any, objectives: Any, links: Any, known: Any) -> bool:
+    """Whether every link is to a known parent, by a key result it has (`known`), with no loop.
 
     The common case, checked on plain columns; where it fails, `AlignmentTree`'s checks
     name each problem as the tree would (`_tree_links`).
     """
-    missing = ~nw.col("parent_key_result_id").is_null() & nw.col("has_key_result").is_null()
-    if _row_count(nw, links.filter(missing)):
+    driven = links.filter(~nw.col("parent_key_result_id").is_null())
+    if _row_count(nw, driven.join(known, on=["parent_id", "parent_key_result_id"], how="anti")):
         return False
     pairs = links.select("objective_id", "parent_id").collect()
     if pairs.implementation is nw.Implementation.POLARS:
@@ -2895,26 +2894,44 @@ def _links_hold(nw: Any, objectives: Any, links: Any) -> bool:
 
 
 def _polars_loop_free(ids: Any, pairs: Any, rounds: int = 64) -> bool | None:
-    """Whether every parent is known and no link closes a loop, by polars' joins.
+    """Whether every parent is known and no link closes a loop, on whole-number codes.
 
-    Peeled from the roots a level a round: a parent no longer anyone's child is loop-free,
-    and its links go. A loop is left when links remain but every parent is a child. None
-    when `rounds` do not settle it (a very deep tree): the caller peels in Python.
+    Each id is coded by its row (two joins of text, where peeling by joins hashed the
+    ids again each round), then peeled from the roots a level a round: an objective is
+    loop-free once all its parents are, and a loop is left unpeeled. None without numpy,
+    or when `rounds` do not settle it (a very deep tree): the caller peels in Python.
     """
+    np = optional_numpy()
+    if np is None:  # pragma: no cover - numpy is installed with every test extra
+        return None
     import polars as pl  # noqa: PLC0415 - only with polars frames
 
-    links = pairs.to_native().rename({"objective_id": "child"})
-    unknown = links.join(ids, left_on="parent_id", right_on="id", how="anti")
-    if unknown.height or links.get_column("parent_id").null_count():
-        return False
+    codes = ids.select("id", pl.int_range(pl.len(), dtype=pl.Int64).alias("code"))
+    coded = (
+        pairs.to_native()
+        .join(codes.rename({"id": "objective_id", "code": "child"}), on="objective_id", how="left")
+        .join(codes.rename({"id": "parent_id", "code": "parent"}), on="parent_id", how="left")
+    )
+    if coded.get_column("parent").null_count():
+        return False  # an unknown parent, or none (ids are one per row: checked before)
+    child = coded.get_column("child").to_numpy()
+    parent = coded.get_column("parent").to_numpy()
+    count = ids.height
+    waiting = np.bincount(child, minlength=count)  # each one's parents not yet peeled
+    by_parent = np.argsort(parent, kind="stable")
+    children, bounds = child[by_parent], np.searchsorted(parent[by_parent], np.arange(count + 1))
+    free = np.flatnonzero(waiting == 0)
+    peeled = 0
     for _ in range(rounds):
-        if not links.height:
-            return True
-        children = links.select(pl.col("child").alias("parent_id")).unique()
-        free = links.select("parent_id").unique().join(children, on="parent_id", how="anti")
-        if not free.height:
-            return False
-        links = links.join(free, on="parent_id", how="anti")
+        if not free.size:
+            return bool(peeled == count)
+        peeled += free.size
+        lengths = bounds[free + 1] - bounds[free]
+        # Each free one's children: the runs of `children` from its bound, end to end.
+        starts = np.repeat(bounds[free] - np.cumsum(lengths) + lengths, lengths)
+        reached, times = np.unique(children[starts + np.arange(starts.size)], return_counts=True)
+        waiting[reached] -= times
+        free = reached[waiting[reached] == 0]
     return None
 
 
