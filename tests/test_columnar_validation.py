@@ -94,8 +94,11 @@ def test_a_lazy_column_of_the_wrong_type_is_refused_by_name():
     relations["check_ins"] = connection.from_arrow(
         TABLES["check_ins"].with_columns(pl.col("value").cast(pl.String)).to_arrow()
     )
-    with pytest.raises(ValidationError, match="check_ins.value: expected a column of numbers"):
+    with pytest.raises(
+        ValidationError, match="check_ins.value: expected a column of numbers"
+    ) as caught:
         score_frames(date(2026, 8, 1), **relations)
+    assert "zones as 0 to 3" in str(caught.value)  # ordinal check-ins are written as numbers
 
 
 def test_a_polars_lazy_column_of_text_is_read_as_from_frames_reads_it():

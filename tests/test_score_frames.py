@@ -16,6 +16,8 @@ from zoneinfo import ZoneInfo
 
 import attrs
 import narwhals.stable.v2 as nw
+import numpy as np
+import pandas as pd
 import polars as pl
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
@@ -1725,3 +1727,57 @@ def test_a_title_of_unicode_blanks_is_refused_as_from_frames_refuses_it(backend)
     message = refused_alike(polars_tables_as(tables, backend))
     assert "objectives[row 0].title: a value is required" in message
     assert "key_results[row 0].id: a value is required" in message
+
+
+THRESHOLD = {
+    "objective_id": ["o"],
+    "id": ["k"],
+    "title": ["Stay above 5"],
+    "kind": ["threshold"],
+    "threshold": [5.0],
+}
+BINARY = {"objective_id": ["o"], "id": ["k"], "title": ["Launch"], "kind": ["binary"]}
+EMPTY_TRUE_FALSE = {  # key results, and the value checked in (None: no check-in)
+    "no above column, value 4": (THRESHOLD, 4.0),
+    "no above column, value 6": (THRESHOLD, 6.0),
+    "above None in a column of objects": ({**THRESHOLD, "above": [None]}, 4.0),
+    "above NA in a column of booleans": ({**THRESHOLD, "above": [pd.NA]}, 4.0),
+    "inclusive NaN in a column of floats": (
+        {**THRESHOLD, "above": [True], "inclusive": [np.nan]},
+        5.0,
+    ),
+    "done NaN in a column of floats": ({**BINARY, "done": [np.nan]}, None),
+    "done None in a column of objects": ({**BINARY, "done": [None]}, None),
+}
+
+
+@pytest.mark.parametrize("backend", ["pandas", "polars", "duckdb"])
+@pytest.mark.parametrize("case", list(EMPTY_TRUE_FALSE))
+def test_an_empty_true_false_cell_is_unset_as_from_frames_reads_it(case, backend):
+    # pandas holds no empty cell in a column of true/false: an unset `above` was read as
+    # False there, and a blank `done` (NaN, as read_csv reads it) as done.
+    key_result, value = EMPTY_TRUE_FALSE[case]
+    key_results = pd.DataFrame(key_result)
+    if case == "above NA in a column of booleans":
+        key_results["above"] = key_results["above"].astype("boolean")
+    check_ins = pd.DataFrame(
+        {
+            "objective_id": pd.Series(["o"] if value is not None else [], dtype=object),
+            "key_result_id": pd.Series(["k"] if value is not None else [], dtype=object),
+            "at": pd.Series(
+                [date(2026, 7, 18)] if value is not None else [], dtype="datetime64[ns]"
+            ),
+            "value": pd.Series([value] if value is not None else [], dtype=float),
+        }
+    )
+    tables = {
+        "objectives": pd.DataFrame({"id": ["o"], "title": ["O"], "cycle": ["2026-Q3"]}),
+        "key_results": key_results,
+        "check_ins": check_ins,
+    }
+    tree = AlignmentTree(from_frames(**tables).objectives)
+    days = [date(2026, 8, 15), date(2026, 10, 5)]
+    if backend != "pandas":
+        tables = polars_tables_as({n: pl.from_pandas(f) for n, f in tables.items()}, backend)
+    got = as_rows(score_frames(days, by="key_result", **tables))
+    assert_same(got, expected_rows(tree, days, "key_result", None))

@@ -99,6 +99,10 @@ _NUMBERS = MappingProxyType(
     }
 )
 _BOOLEANS = MappingProxyType({"key_results": ("above", "inclusive", "done")})
+# What an empty true/false cell means, as the model's defaults: written in where the
+# column is typed, since pandas' columns of true/false hold no empty cell (narwhals
+# makes an empty one False there).
+_UNSET_BOOLEANS = MappingProxyType({"above": True, "inclusive": False, "done": False})
 _DAYS = MappingProxyType(
     {
         "objectives": ("cycle_start", "cycle_end", "closed_on"),
@@ -832,6 +836,9 @@ def _typed(
                     frame, final[column] = distinct
                     continue
             unread = " of a type narwhals reads" if _is_null_type(dtype) else ""
+            if (table, column) == ("check_ins", "value"):
+                # Read by its key result's kind, row by row: not by distinct cells.
+                unread += " (true/false as 1/0, zones as 0 to 3, on this backend)"
             raise ValidationError.field(
                 f"{table}.{column}",
                 _type_name(frame, column, dtype),
@@ -997,9 +1004,9 @@ def _empty(nw: Any, kind: str, column: str) -> list[Any]:
             nw.lit(None, dtype=nw.Float64 if name != column else nw.Date).alias(name)
             for name in names
         ]
-    dtype = {"number": nw.Float64, "bool": nw.Boolean, "confidence": nw.Float64}.get(
-        kind, nw.String
-    )
+    if kind == "bool":
+        return [nw.lit(_UNSET_BOOLEANS[column], dtype=nw.Boolean).alias(column)]
+    dtype = {"number": nw.Float64, "confidence": nw.Float64}.get(kind, nw.String)
     return [nw.lit(None, dtype=dtype).alias(column)]
 
 
@@ -1094,10 +1101,12 @@ def _converted(
             return [source.cast(nw.Float64).alias(column)]
         return None
     if kind == "bool":
+        unset = nw.lit(_UNSET_BOOLEANS[column], dtype=nw.Boolean)
         if dtype == nw.Boolean:
-            return [source.alias(column)]
+            return [nw.coalesce(source, unset).alias(column)]
         if dtype.is_numeric():  # 1 and 0, as SQLite keeps booleans; others are reported
-            return [(source != 0).alias(column)]
+            # An empty cell (NaN, as pandas reads a blank) is unset, not "not 0".
+            return [nw.when(source.is_null()).then(unset).otherwise(source != 0).alias(column)]
         return None
     if dtype != nw.Date and dtype != nw.Datetime:
         return None
@@ -1401,7 +1410,10 @@ def _python_columns(
             None if value is None else float(getattr(value, "value", value)) for value in values
         ]
         return {column: (ratings, "Float64")}
-    dtype = {"number": "Float64", "bool": "Boolean"}.get(kind, "String")
+    if kind == "bool":
+        unset = _UNSET_BOOLEANS[column]
+        return {column: ([unset if value is None else value for value in values], "Boolean")}
+    dtype = {"number": "Float64"}.get(kind, "String")
     return {column: (list(values), dtype)}
 
 
