@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from datetime import date
 
 import polars as pl
@@ -1398,3 +1399,46 @@ def test_check_ins_listed_in_runs_linked_to_nothing_are_refused_as_from_frames_r
         "ok",
         [],
     )
+
+
+def many_faults(count):
+    """Tables with `count` objectives and as many faults of six kinds, past MAX_PROBLEMS."""
+    ids = [f"o{n}" for n in range(count)]
+    return {
+        "objectives": pl.DataFrame(
+            {
+                "id": ids,
+                "title": ["T"] * count,
+                "cycle": ["2026-Q9" if n % 3 == 0 else "2026-Q3" for n in range(count)],
+            }
+        ),
+        "key_results": pl.DataFrame(
+            {
+                "objective_id": ids,
+                "id": ["k"] * count,
+                "title": ["K"] * count,
+                "kind": ["metric"] * count,
+                "start": [0.0] * count,
+                "target": [math.nan if n % 2 else (0.0 if n % 4 else 10.0) for n in range(count)],
+                "weight": [-1.0 if n % 5 == 0 else 1.0 for n in range(count)],
+            }
+        ),
+        "check_ins": pl.DataFrame(
+            {
+                "objective_id": ids,
+                "key_result_id": ["k" if n % 4 else "x" for n in range(count)],
+                "at": [date(2026, 7, 1)] * count,
+                "value": [math.inf if n % 7 == 0 else 1e308 for n in range(count)],
+            }
+        ),
+    }
+
+
+@pytest.mark.parametrize("backend", ["polars", "pandas", "lazy"])
+@pytest.mark.parametrize("count", [150, 700])
+def test_past_max_problems_every_reader_gives_the_same_count(count, backend):
+    # Past the first hundred rows of a check, rows from_frames never meets (the
+    # check-ins of a key result it could not read) were counted: 311 where it found 297.
+    kind, problems = assert_same_problems(many_faults(count), backend)
+    assert kind == "ValidationError"
+    assert re.fullmatch(r"\.\.\. and [\d,]+ more problems", problems[-1].split(": ", 1)[-1])

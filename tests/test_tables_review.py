@@ -12,7 +12,6 @@ from helpers import run_cli
 from okrkpi import KPI, KeyResult, Objective, ValidationError
 from okrkpi._edges.tables import TableStream
 from okrkpi._model.confidence_scale import ConfidenceScale
-from okrkpi._model.history import CheckIns
 from okrkpi.serde import Document
 from okrkpi.tables import from_frames, from_rows, kpi_frame, read_csv, to_csv, to_frames, to_rows
 
@@ -306,16 +305,22 @@ def test_a_stream_of_repeated_check_ins_stops_keeping_rows_past_the_first_proble
     assert [len(kr.check_ins) for kr in document.objectives[0].key_results] == [2, 1]
 
 
-def test_a_refused_document_builds_no_more_histories(monkeypatch):
-    built = []
-    real = CheckIns.from_columns
-    monkeypatch.setattr(CheckIns, "from_columns", lambda *a, **k: built.append(1) or real(*a, **k))
+def test_a_refused_document_still_counts_the_problems_its_histories_hold():
+    # Refused after 150 dangling links, it built no further history, so a value the
+    # model refuses went uncounted ("at least N more"), where the typed readers and
+    # score_frames count it.
     key_results = [KEY_RESULT | {"objective_id": f"gone{n}"} for n in range(150)]
     valid = [KEY_RESULT | {"id": f"k{n}"} for n in range(50)]
+    check_ins = [  # naive and aware in one history: refused by the model, when built
+        {"objective_id": "o", "key_result_id": f"k{n}", "at": at, "value": "1"}
+        for n in range(10)
+        for at in ("2026-07-01T10:00", "2026-07-02T10:00+02:00")
+    ]
     with pytest.raises(ValidationError) as raised:
-        from_rows({"objectives": [OBJECTIVE], "key_results": key_results + valid})
-    assert built == []  # 150 dangling links: refused before any key result is built
-    assert raised.value.problems[-1].message == "... and at least 50 more problems"
+        from_rows(
+            {"objectives": [OBJECTIVE], "key_results": key_results + valid, "check_ins": check_ins}
+        )
+    assert raised.value.problems[-1].message == "... and 60 more problems"
 
 
 def test_repeats_are_compared_within_the_first_rows_of_a_run(monkeypatch):

@@ -745,13 +745,10 @@ class _Reader:
     day: Callable[[Any], date] = attrs.Factory(lambda self: _day_of(self.moment), takes_self=True)
     problems: list[Problem] = attrs.Factory(list)
     found: int = 0
-    # Whether a check that runs only while building was skipped, the input being refused
-    # already: the count of further problems is then a lower bound.
-    skipped: bool = False
 
     @property
     def refused(self) -> bool:
-        """Whether more than `MAX_PROBLEMS` problems were found: nothing more is built."""
+        """Whether more than `MAX_PROBLEMS` problems were found: what is built is let go."""
         return self.found > MAX_PROBLEMS
 
     def report(self, path: str, message: str) -> None:
@@ -812,8 +809,7 @@ class _Reader:
         problems = list(self.problems)
         if self.found > len(problems):
             more = self.found - len(problems)
-            bound = "at least " if self.skipped else ""
-            problems.append(Problem("", f"... and {bound}{more:,} more problems"))
+            problems.append(Problem("", f"... and {more:,} more problems"))
         raise ValidationError(*problems)
 
 
@@ -1197,10 +1193,7 @@ def _check_ins_of(
         values = [bool(value) if value in (0, 1) else value for value in values]
     if _repeated_check_ins(reader, table.get("id"), rows, moments, values):
         return None
-    if reader.refused:  # refused whatever follows: its rows are checked, not built
-        reader.skipped = True
-        return None
-    try:
+    try:  # built when refused too: its problems are counted as the typed readers count them
         return CheckIns.from_columns(
             values, moments, confidences=confidences, notes=notes, owner=key_result_id
         )

@@ -2175,13 +2175,16 @@ class _Check:
     rank: int = 0
 
     def report(self, total: int, problems: Problems) -> None:
-        """The first `MAX_PROBLEMS` of `total` offending rows as problems, the rest counted.
+        """The first `COUNTED_EXACTLY` of `total` offending rows as problems, the rest counted.
 
-        A repeated objective or key result hides its row's other cells from from_frames:
-        each such row is fetched, so that none of those cells is counted with the rest.
+        Past the `MAX_PROBLEMS` shown, the count is from_frames' only where each row is
+        placed as from_frames meets it (some it never meets: the check-ins of a key
+        result it could not read, the other cells of a repeated row). A repeated
+        objective or key result hides its row's other cells: each such row is fetched.
         """
         every = self.step == "repeat" and self.table in ("objectives", "key_results")
-        for row in _fetched(self.nw, self.frame, self.shown, total if every else MAX_PROBLEMS):
+        fetched = total if every else min(total, COUNTED_EXACTLY)
+        for row in _fetched(self.nw, self.frame, self.shown, fetched):
             place = None if self.owner is None else self.owner(row)
             problems.add(
                 self.table,
@@ -2192,8 +2195,12 @@ class _Check:
                 place,
                 self.rank,
             )
-        if not every:
-            problems.more(total - min(total, MAX_PROBLEMS))
+        problems.more(total - fetched)
+
+
+# Each rule's offending rows fetched and placed, so that past the problems shown the
+# count is from_frames'; a rule's rows past these are counted as they are.
+COUNTED_EXACTLY = 5_000
 
 
 def _counts(nw: Any, frames: Sequence[Any]) -> list[int]:
