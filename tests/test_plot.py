@@ -201,18 +201,25 @@ def test_an_overdue_kpi_s_dates_run_from_its_first_measurement_to_the_as_of_day(
     plt.close(chart.figure_)
 
 
+def line_of(spec):
+    (line,) = [layer for layer in spec["layer"] if layer["mark"]["type"] == "line"]
+    return line
+
+
 def test_the_vega_lite_kpi_chart_marks_an_overdue_day_and_reaches_the_as_of_day():
     kpi = KPI("nps", target=40, warning=30, frequency="weekly").record(35, at=date(2026, 7, 1))
     spec = kpi_chart(kpi, as_of=date(2026, 7, 20)).to_vega_lite()
     (rule,) = [layer for layer in spec["layer"] if layer["mark"]["type"] == "rule"][1:]
     assert rule["encoding"]["color"]["datum"] == "Overdue since 8 Jul 2026"
     assert rule["data"]["values"] == [{"at": "2026-07-08T00:00:00"}]
-    domain = spec["layer"][0]["encoding"]["x"]["scale"]["domain"]
+    marks = [layer["mark"]["type"] for layer in spec["layer"]]
+    assert marks.index("rect") < marks.index("line")  # the band beneath the measurements
+    domain = line_of(spec)["encoding"]["x"]["scale"]["domain"]
     ends = [(end["month"], end["date"], end["hours"], end["utc"]) for end in domain]
     assert ends == [(7, 1, 0, True), (7, 21, 0, True)]  # to the end of the as-of day
     same_day = KPI("k", target=1.0).record(0.5, at=datetime(2026, 7, 20, 14))
     same_day = same_day.record(0.7, at=datetime(2026, 7, 20, 16))
-    layer = kpi_chart(same_day, as_of=date(2026, 7, 20)).to_vega_lite()["layer"][0]
+    layer = line_of(kpi_chart(same_day, as_of=date(2026, 7, 20)).to_vega_lite())
     start, end = (
         datetime(part["year"], part["month"], part["date"], part["hours"])
         for part in layer["encoding"]["x"]["scale"]["domain"]
@@ -222,8 +229,8 @@ def test_the_vega_lite_kpi_chart_marks_an_overdue_day_and_reaches_the_as_of_day(
     daily = KPI("daily", target=1.0)
     for day in range(90):
         daily = daily.record(0.5, at=date(2026, 5, 1) + timedelta(days=day))
-    assert spec["layer"][0]["mark"]["point"] is True
-    assert kpi_chart(daily).to_vega_lite()["layer"][0]["mark"]["point"] is False  # a smear
+    assert line_of(spec)["mark"]["point"] is True
+    assert line_of(kpi_chart(daily).to_vega_lite())["mark"]["point"] is False  # a smear
 
 
 @pytest.mark.parametrize(

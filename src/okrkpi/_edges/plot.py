@@ -2487,6 +2487,7 @@ class KpiDisplay(_Display):
         legend = {
             "scale": {"domain": list(present), "range": list(present.values())},
             "title": None,
+            "legend": {"symbolOpacity": 1},  # not the band's pale fill
         }
         # As drawn: from the first measurement to the as-of day, dots while they stay apart.
         shown = [row["at"] for row in self.data] + [day for day in (self.as_of,) if day]
@@ -2496,25 +2497,24 @@ class KpiDisplay(_Display):
             after = last + timedelta(days=1) if last < date.max else last  # the calendar's end
             ends = [_vega_moment(self.data[0]["at"]), _vega_moment(after)]
             x["scale"] = {**x["scale"], "domain": ends}
-        layers: list[dict[str, Any]] = [
-            {
-                "mark": {"type": "line", "point": len(self.data) <= _DOTTED_POINTS},
-                "encoding": {
-                    "x": x,
-                    "y": {
-                        "field": "value",
-                        "type": "quantitative",
-                        "title": self.unit,
-                        "scale": {"zero": False},
-                    },
-                    "color": {"datum": self._measured_words, **legend},
-                    "tooltip": [
-                        _day_tooltip("at"),
-                        {"field": "value", "type": "quantitative", "format": ",.4~g"},
-                    ],
+        line: dict[str, Any] = {
+            "mark": {"type": "line", "point": len(self.data) <= _DOTTED_POINTS},
+            "encoding": {
+                "x": x,
+                "y": {
+                    "field": "value",
+                    "type": "quantitative",
+                    "title": self.unit,
+                    "scale": {"zero": False},
                 },
-            }
-        ]
+                "color": {"datum": self._measured_words, **legend},
+                "tooltip": [
+                    _day_tooltip("at"),
+                    {"field": "value", "type": "quantitative", "format": ",.4~g"},
+                ],
+            },
+        }
+        layers: list[dict[str, Any]] = []  # the bands first: the line is drawn over them
         for name, spans in (
             ("Warning band", self._warning_spans()),
             ("Target range", [self.range] if self.range else []),
@@ -2531,6 +2531,7 @@ class KpiDisplay(_Display):
                         },
                     }
                 )
+        layers.append(line)
         if self.target is not None:
             layers.append(
                 {
