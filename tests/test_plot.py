@@ -316,6 +316,9 @@ def test_the_reliability_diagram_plots_stated_against_observed():
     filled = [bucket for bucket in table.buckets if bucket.count]
     assert list(points.get_xdata()) == [bucket.stated for bucket in filled]
     assert list(points.get_ydata()) == [bucket.observed for bucket in filled]
+    # Each point says how many bets it rests on, beside it: two are not a hundred.
+    notes = {text.xy: text.get_text() for text in chart.ax_.texts}
+    assert notes == {(b.stated, b.observed): f"n={b.count}" for b in filled}
 
 
 @pytest.mark.parametrize("chart", charts(), ids=lambda c: type(c).__name__)

@@ -2610,7 +2610,7 @@ class ReliabilityDisplay(_Display):
 
         if not self.data:
             return _nothing(ax, _NO_OUTCOMES)
-        guide = _chrome(ax)[1]
+        paper, guide, _ = _chrome(ax)
         (diagonal,) = ax.plot([0, 1], [0, 1], linestyle="--", color=guide, linewidth=1)
         settings: dict[str, Any] = {"color": SERIES[0], "marker": "o", "linewidth": 1.8}
         (points,) = ax.plot(
@@ -2618,6 +2618,18 @@ class ReliabilityDisplay(_Display):
             [r["observed"] for r in self.data],
             **(settings | kwargs),
         )
+        for row in self.data:  # how many bets each point rests on: 2 is not 100
+            right, high = row["stated"] > 0.85, row["observed"] > 0.9
+            ax.annotate(
+                f"n={row['count']}",
+                (row["stated"], row["observed"]),
+                xytext=(-6 if right else 6, -11 if high else 5),
+                textcoords="offset points",
+                ha="right" if right else "left",
+                fontsize=_SMALL,
+                color=guide,
+                bbox={"facecolor": paper, "alpha": 0.8, "edgecolor": "none", "pad": 1.0},
+            )
         ax.set_xlim(-0.02, 1.02)  # a point at 0% or 100% stays whole
         ax.set_ylim(-0.02, 1.02)
         ax.set_xlabel("stated confidence")
