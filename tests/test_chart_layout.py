@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle, Wedge
 from matplotlib.text import Text
+from matplotlib.transforms import Bbox
 
 from helpers import ENUM_NAMES, JULY, Q3, numbered_objectives
 from okrkpi import (
@@ -204,6 +205,14 @@ def data_points(ax):
     return points
 
 
+def shown_extent(patch, ax, renderer):
+    """Where a patch is seen: a patch clipped to the axes (a tint to its edge) within them."""
+    extent = patch.get_window_extent(renderer)
+    if not patch.get_clip_on():
+        return extent
+    return Bbox.intersection(extent, ax.bbox) or Bbox([[0, 0], [0, 0]])
+
+
 def legend_problems(chart, renderer):
     legend = chart.ax_.get_legend()
     if legend is None:  # the doughnut labels its wedges instead
@@ -215,7 +224,7 @@ def legend_problems(chart, renderer):
         if any(box.contains(*point) for point in data_points(ax)):
             problems.append("covers a line or marker")
         bars = [p for p in ax.patches if isinstance(p, Rectangle) and p.get_visible()]
-        if any(box.overlaps(bar.get_window_extent(renderer)) for bar in bars):
+        if any(box.overlaps(shown_extent(bar, ax, renderer)) for bar in bars):
             problems.append("covers a bar")
     if len(legend.get_texts()) != len(legend.legend_handles):
         problems.append("an entry without its mark")

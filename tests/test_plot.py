@@ -806,3 +806,20 @@ def test_a_one_week_sprint_fills_its_date_axis_and_one_day_gets_a_week():
     assert high - low == pytest.approx(7)  # a week around it, not years
     assert low < date2num(date(2026, 7, 8)) < high
     plt.close(one_day.figure_)
+
+
+@pytest.mark.parametrize(("last", "tinted"), [(156.0, True), (140.0, False)])
+def test_a_kpi_chart_tints_past_the_warning_level_where_a_measurement_is(last, tinted):
+    # Lower is better: 156 is past the warning level of 150, and sat on white like 90 did.
+    kpi = KPI("Queue length", target=100.0, warning=150.0, higher_is_better=False)
+    for hour, value in enumerate([90.0, 120.0, last]):
+        kpi = kpi.record(value, at=datetime(2026, 8, 14, 8 + hour))
+    chart = kpi_chart(kpi).plot()
+    handles, labels = chart.ax_.get_legend_handles_labels()
+    assert ("Unhealthy" in labels) is tinted
+    if tinted:
+        shade = handles[labels.index("Unhealthy")]
+        assert shade.get_y() == 150.0  # from the level, upwards
+        assert shade.get_height() > 0
+        assert chart.ax_.get_ylim()[1] < 160  # the tint does not stretch the axis
+    plt.close(chart.figure_)

@@ -2415,6 +2415,15 @@ class KpiDisplay(_Display):
             return [(low, high)]
         return [(low, self.range[0]), (self.range[1], high)]
 
+    def _unhealthy_edges(self) -> list[tuple[float, float]]:
+        """Where values turn unhealthy, past the warning band: (the level, the way out: ±1)."""
+        assert self.band is not None  # drawn with a warning band only
+        low, high = self.band
+        if self.range is not None:
+            return [(low, -1.0), (high, 1.0)]
+        worse_below = self.target is not None and low < self.target
+        return [(low, -1.0)] if worse_below else [(high, 1.0)]
+
     @property
     def _last_day(self) -> date:
         """The last day drawn: the last measurement's, the as-of day or the overdue day."""
@@ -2452,6 +2461,9 @@ class KpiDisplay(_Display):
             entries.append(_entry(bands[0], "Warning band"))
             for other in bands[1:]:
                 other.set_label("_nolegend_")  # one entry for both sides
+            edges = self._unhealthy_edges()
+            if any((row["value"] - level) * way > 0 for row in self.data for level, way in edges):
+                entries.append(_entry(self._shade_unhealthy(ax, unit, edges), "Unhealthy"))
         if self.target is not None:
             target = ax.axhline(self.target / unit, color=COLOURS["HEALTHY"], linestyle=":", lw=1.5)
             entries.append(_entry(target, "Target"))
@@ -2471,6 +2483,33 @@ class KpiDisplay(_Display):
         ax.yaxis.set_major_formatter(_plain_numbers())
         _quiet(ax)
         return entries
+
+    def _shade_unhealthy(self, ax: Axes, unit: float, edges: list[tuple[float, float]]) -> Any:
+        """Tint past the warning level to the plot's edge, leaving the axis limits alone.
+
+        Drawn where a measurement is there: it sat on white, as healthy ones do. Added as
+        artists, not patches: a patch's extent would stretch the axis to hold it.
+        """
+        from matplotlib.patches import Rectangle  # noqa: PLC0415 - optional
+        from matplotlib.transforms import blended_transform_factory  # noqa: PLC0415
+
+        across = blended_transform_factory(ax.transAxes, ax.transData)
+        reach = 1e6 * max(1.0, *(abs(number) / unit for number in self._numbers()))
+        shades = []
+        for level, way in edges:
+            shade = Rectangle(
+                (0.0, level / unit),
+                1.0,
+                way * reach,
+                transform=across,
+                color=COLOURS["UNHEALTHY"],
+                alpha=0.1,
+                lw=0,
+                zorder=0.5,
+            )
+            ax.add_artist(shade)
+            shades.append(shade)
+        return shades[0]
 
     def to_vega_lite(self) -> dict[str, Any]:
         """The measurements as a line, the band as a rectangle, the target as a rule."""
