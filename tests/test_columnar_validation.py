@@ -1442,3 +1442,23 @@ def test_past_max_problems_every_reader_gives_the_same_count(count, backend):
     kind, problems = assert_same_problems(many_faults(count), backend)
     assert kind == "ValidationError"
     assert re.fullmatch(r"\.\.\. and [\d,]+ more problems", problems[-1].split(": ", 1)[-1])
+
+
+@pytest.mark.parametrize("backend", ["polars", "pandas"])
+def test_a_check_in_linked_to_nothing_is_reported_beside_a_key_result_without_an_id(backend):
+    # On pandas a blank id reads as empty: the key result's empty key took the check-ins
+    # whose key_result_id was empty, and they were never reported as linked to nothing.
+    tables = {
+        "objectives": ONE,
+        "key_results": pl.DataFrame(
+            {"objective_id": ["o"], "id": [" "], "title": ["K"], "kind": ["metric"]}
+        ).with_columns(start=pl.lit(0.0), target=pl.lit(10.0)),
+        "check_ins": pl.DataFrame(
+            {"objective_id": ["o"], "key_result_id": [None], "at": [date(2026, 7, 20)]},
+            schema_overrides={"key_result_id": pl.String},
+        ).with_columns(value=pl.lit(3.0)),
+    }
+    assert refused_alike(tables, backend) == [
+        "key_results[row 0].id: a value is required",
+        "check_ins[row 0].key_result_id: a value is required",
+    ]

@@ -1321,8 +1321,9 @@ def _read_key_results(
         key_result_id = cell("id", _text, required=True)
         title = cell("title", _written, required=True)
         raw_key = (owner_cells[row], id_cells[row])
-        # Taken out as read: the check-ins left at the end link to no key result.
-        check_in_rows = check_ins.pop(raw_key, ())
+        # Taken out as read: the check-ins left at the end link to no key result. A key
+        # with an empty cell is no key: check-ins with the same empty link link to nothing.
+        check_in_rows = () if None in raw_key else check_ins.pop(raw_key, ())
         if key_result_id is not None and objective_id is not None and row in earlier:
             # Equal cells read alike, so the first row of the key was read as this one.
             where = f" in objective {describe(objective_id)}"
