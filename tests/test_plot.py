@@ -823,3 +823,11 @@ def test_a_kpi_chart_tints_past_the_warning_level_where_a_measurement_is(last, t
         assert shade.get_height() > 0
         assert chart.ax_.get_ylim()[1] < 160  # the tint does not stretch the axis
     plt.close(chart.figure_)
+    # In Vega-Lite, beneath the line, to the furthest measurement there.
+    layers = chart.to_vega_lite()["layer"]
+    tints = [layer for layer in layers if layer["encoding"]["color"]["datum"] == "Unhealthy"]
+    assert [tint["data"]["values"] for tint in tints] == (
+        [[{"low": 150.0, "high": last}]] if tinted else []
+    )
+    if tinted:
+        assert layers.index(tints[0]) < layers.index(line_of({"layer": layers}))

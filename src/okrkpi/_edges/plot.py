@@ -2484,6 +2484,21 @@ class KpiDisplay(_Display):
         _quiet(ax)
         return entries
 
+    def _unhealthy_reach(self) -> list[tuple[float, float]]:
+        """Past the warning level, to the furthest measurement there: (low, high) spans.
+
+        For a Vega-Lite layer, whose extent would stretch the axis past the data.
+        """
+        if self.band is None:
+            return []
+        spans = []
+        for level, way in self._unhealthy_edges():
+            past = [row["value"] for row in self.data if (row["value"] - level) * way > 0]
+            if past:
+                far = max(past) if way > 0 else min(past)
+                spans.append((min(level, far), max(level, far)))
+        return spans
+
     def _shade_unhealthy(self, ax: Axes, unit: float, edges: list[tuple[float, float]]) -> Any:
         """Tint past the warning level to the plot's edge, leaving the axis limits alone.
 
@@ -2516,9 +2531,11 @@ class KpiDisplay(_Display):
         if not self.data:  # said in words, as drawn
             return _vega_nothing(self.title, _NO_MEASUREMENTS)
         overdue_words = f"Overdue since {day_words(self.overdue)}" if self.overdue else ""
+        unhealthy = self._unhealthy_reach()
         present = {
             self._measured_words: SERIES[0],
             **({"Warning band": COLOURS["WARNING"]} if self.band else {}),
+            **({"Unhealthy": COLOURS["UNHEALTHY"]} if unhealthy else {}),
             **({"Target": COLOURS["HEALTHY"]} if self.target is not None else {}),
             **({"Target range": COLOURS["HEALTHY"]} if self.range else {}),
             **({overdue_words: COLOURS["UNHEALTHY"]} if overdue_words else {}),
@@ -2554,15 +2571,16 @@ class KpiDisplay(_Display):
             },
         }
         layers: list[dict[str, Any]] = []  # the bands first: the line is drawn over them
-        for name, spans in (
-            ("Warning band", self._warning_spans()),
-            ("Target range", [self.range] if self.range else []),
+        for name, spans, opacity in (
+            ("Warning band", self._warning_spans(), 0.18),
+            ("Unhealthy", unhealthy, 0.1),
+            ("Target range", [self.range] if self.range else [], 0.18),
         ):
             if spans:
                 layers.append(
                     {
                         "data": {"values": [{"low": low, "high": high} for low, high in spans]},
-                        "mark": {"type": "rect", "opacity": 0.18},
+                        "mark": {"type": "rect", "opacity": opacity},
                         "encoding": {
                             "y": {"field": "low", "type": "quantitative", "title": self.unit},
                             "y2": {"field": "high"},
