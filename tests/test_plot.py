@@ -28,6 +28,7 @@ from okrkpi import (
     MissingExtraError,
     Objective,
     ScoringPolicy,
+    TargetRange,
     ValidationError,
     calibration,
     score,
@@ -831,3 +832,21 @@ def test_a_kpi_chart_tints_past_the_warning_level_where_a_measurement_is(last, t
     )
     if tinted:
         assert layers.index(tints[0]) < layers.index(line_of({"layer": layers}))
+
+
+def test_a_kpi_range_is_tinted_only_on_the_side_a_measurement_went_past():
+    kpi = KPI("CPU", target=TargetRange(40.0, 70.0), warning=10.0)
+    for day, value in enumerate([55.0, 75.0, 85.0]):  # past 80 above, never below 30
+        kpi = kpi.record(value, at=date(2026, 7, 1 + day))
+    chart = kpi_chart(kpi).plot()
+    unhealthy = matplotlib.colors.to_rgb(COLOURS["UNHEALTHY"])
+    tints = [patch for patch in chart.ax_.patches if patch.get_facecolor()[:3] == unhealthy]
+    assert [(tint.get_y(), tint.get_height() > 0) for tint in tints] == [(80.0, True)]
+    layers = chart.to_vega_lite()["layer"]
+    spans = [
+        layer["data"]["values"]
+        for layer in layers
+        if layer["encoding"]["color"]["datum"] == "Unhealthy"
+    ]
+    assert spans == [[{"low": 80.0, "high": 85.0}]]
+    plt.close(chart.figure_)

@@ -2461,9 +2461,9 @@ class KpiDisplay(_Display):
             entries.append(_entry(bands[0], "Warning band"))
             for other in bands[1:]:
                 other.set_label("_nolegend_")  # one entry for both sides
-            edges = self._unhealthy_edges()
-            if any((row["value"] - level) * way > 0 for row in self.data for level, way in edges):
-                entries.append(_entry(self._shade_unhealthy(ax, unit, edges), "Unhealthy"))
+            past = self._unhealthy_past()
+            if past:
+                entries.append(_entry(self._shade_unhealthy(ax, unit, past), "Unhealthy"))
         if self.target is not None:
             target = ax.axhline(self.target / unit, color=COLOURS["HEALTHY"], linestyle=":", lw=1.5)
             entries.append(_entry(target, "Target"))
@@ -2484,22 +2484,22 @@ class KpiDisplay(_Display):
         _quiet(ax)
         return entries
 
-    def _unhealthy_reach(self) -> list[tuple[float, float]]:
-        """Past the warning level, to the furthest measurement there: (low, high) spans.
+    def _unhealthy_past(self) -> list[tuple[float, float]]:
+        """Each warning level a measurement went past: (the level, the furthest one past it).
 
-        For a Vega-Lite layer, whose extent would stretch the axis past the data.
+        Matplotlib tints from the level to the plot's edge; Vega-Lite, whose layer's
+        extent would stretch the axis past the data, to the furthest measurement.
         """
         if self.band is None:
             return []
-        spans = []
+        reached = []
         for level, way in self._unhealthy_edges():
             past = [row["value"] for row in self.data if (row["value"] - level) * way > 0]
             if past:
-                far = max(past) if way > 0 else min(past)
-                spans.append((min(level, far), max(level, far)))
-        return spans
+                reached.append((level, max(past) if way > 0 else min(past)))
+        return reached
 
-    def _shade_unhealthy(self, ax: Axes, unit: float, edges: list[tuple[float, float]]) -> Any:
+    def _shade_unhealthy(self, ax: Axes, unit: float, past: list[tuple[float, float]]) -> Any:
         """Tint past the warning level to the plot's edge, leaving the axis limits alone.
 
         Drawn where a measurement is there: it sat on white, as healthy ones do. Added as
@@ -2511,11 +2511,11 @@ class KpiDisplay(_Display):
         across = blended_transform_factory(ax.transAxes, ax.transData)
         reach = 1e6 * max(1.0, *(abs(number) / unit for number in self._numbers()))
         shades = []
-        for level, way in edges:
+        for level, furthest in past:
             shade = Rectangle(
                 (0.0, level / unit),
                 1.0,
-                way * reach,
+                math.copysign(reach, furthest - level),
                 transform=across,
                 color=COLOURS["UNHEALTHY"],
                 alpha=0.1,
@@ -2531,7 +2531,7 @@ class KpiDisplay(_Display):
         if not self.data:  # said in words, as drawn
             return _vega_nothing(self.title, _NO_MEASUREMENTS)
         overdue_words = f"Overdue since {day_words(self.overdue)}" if self.overdue else ""
-        unhealthy = self._unhealthy_reach()
+        unhealthy = [(min(pair), max(pair)) for pair in self._unhealthy_past()]
         present = {
             self._measured_words: SERIES[0],
             **({"Warning band": COLOURS["WARNING"]} if self.band else {}),
