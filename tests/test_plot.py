@@ -850,3 +850,70 @@ def test_a_kpi_range_is_tinted_only_on_the_side_a_measurement_went_past():
     ]
     assert spans == [[{"low": 80.0, "high": 85.0}]]
     plt.close(chart.figure_)
+
+
+def hourly_kpi(day, hours):
+    kpi = KPI("API latency p95", target=200.0, higher_is_better=False, warning=250.0, unit="ms")
+    for hour in hours:
+        kpi = kpi.record(
+            180 + hour, at=datetime.combine(day, datetime.min.time()) + timedelta(hours=hour)
+        )
+    return kpi
+
+
+def test_a_kpi_read_by_the_hour_gets_an_axis_of_hours_naming_its_day():
+    day = date(2026, 8, 14)
+    chart = kpi_chart(hourly_kpi(day, range(24)), as_of=day).plot()
+    chart.figure_.canvas.draw()
+    low, high = chart.ax_.get_xlim()
+    assert date2num(day) - 0.1 < low <= date2num(day)  # the day, not a week around it
+    assert date2num(day) + 1 <= high < date2num(day) + 1.1
+    labels = [tick.get_text() for tick in chart.ax_.get_xticklabels()]
+    assert any(re.fullmatch(r"\d\d?:00", label) for label in labels), labels
+    assert chart.ax_.xaxis.get_offset_text().get_text() == "14 Aug 2026"  # not the 15th
+    spec = kpi_chart(hourly_kpi(day, range(24)), as_of=day).to_vega_lite()
+    x = line_of(spec)["encoding"]["x"]
+    assert x["title"] == "14 Aug 2026"
+    assert "%H:%M" in x["axis"]["labelExpr"]
+    svg = vl_convert.vegalite_to_svg(spec)
+    assert "12:00" in svg
+    assert "14 Aug" in svg
+
+
+def test_readings_of_hours_over_two_days_name_both_days_and_daily_ones_keep_a_week():
+    night = hourly_kpi(date(2026, 12, 31), [20, 22, 26, 28])  # into the new year
+    chart = kpi_chart(night).plot()
+    chart.figure_.canvas.draw()
+    low, high = chart.ax_.get_xlim()
+    first, last = (date2num(datetime(2026, 12, 31, 20)), date2num(datetime(2027, 1, 1, 4)))
+    assert first - 0.05 < low < first  # eight hours of readings: the eight hours
+    assert last < high < last + 0.05
+    assert chart.ax_.xaxis.get_offset_text().get_text() == "31 Dec 2026 \u2013 1 Jan 2027"
+    night_spec = kpi_chart(night).to_vega_lite()
+    assert line_of(night_spec)["encoding"]["x"]["title"] == "31 Dec 2026 \u2013 1 Jan 2027"
+    assert vl_convert.vegalite_to_svg(night_spec)
+    two_days = hourly_kpi(date(2026, 8, 14), [6, 30])
+    title = line_of(kpi_chart(two_days).to_vega_lite())["encoding"]["x"]["title"]
+    assert title == "14 Aug \u2013 15 Aug 2026"
+    daily = KPI("nps", target=40).record(35, at=date(2026, 7, 1)).record(36, at=date(2026, 7, 2))
+    chart = kpi_chart(daily).plot()
+    low, high = chart.ax_.get_xlim()
+    assert high - low == pytest.approx(7)  # days, as before: a week around them
+
+
+def test_burn_up_confidence_is_level_with_start_and_target_and_whole_at_0_and_100():
+    kr = KeyResult.metric("Paying customers", start=0, target=100, id="k")
+    for week, (value, confidence) in enumerate([(5, 0), (30, 6), (100, 10)]):
+        kr = kr.check_in(value, at=Q3.start + timedelta(days=7 * week + 3), confidence=confidence)
+    chart = burn_up(kr, cycle=Q3, as_of=AUG_15).plot()
+    twin = next(other for other in chart.figure_.axes if other is not chart.ax_)
+    for value, share in ((0, 0.0), (100, 1.0)):  # 0% beside the start, 100% beside the target
+        level = chart.ax_.transData.transform((0, value))[1]
+        assert twin.transData.transform((0, share))[1] == pytest.approx(level, abs=0.5)
+    low, high = twin.get_ylim()
+    assert low < 0.0 < 1.0 < high  # a diamond at 0% or 100% is not cut by the frame
+    spec = burn_up(kr, cycle=Q3, as_of=AUG_15).to_vega_lite()
+    values, confidence = spec["layer"]
+    value_scale = values["layer"][0]["encoding"]["y"]["scale"]
+    assert value_scale["nice"] is False  # values end where confidence's 0% and 100% do
+    assert confidence["encoding"]["y"]["scale"]["padding"] == value_scale["padding"]

@@ -146,19 +146,20 @@ def _calendar() -> tuple[float, float]:
     return _date_number(date.min), _date_number(date.max) + 0.999
 
 
-def _date_axis(ax: Axes) -> None:
+def _date_axis(ax: Axes, fewest_days: float = _FEWEST_DAYS) -> None:
     """Concise dates on the x axis, as many ticks as its width holds without crowding.
 
     Days read as people write them ("Aug" under "15"; "15 Aug 2026" beside the axis, not
-    "2026-Aug"), and a single day gets a week around it rather than five years. The
-    axis never reaches past the calendar's ends (years 1 and 9999), which matplotlib
-    cannot draw: the margins around a day near them stop at the end.
+    "2026-Aug"), and a single day gets a week around it rather than five years (the
+    axis spans at least `fewest_days`). The axis never reaches past the calendar's ends
+    (years 1 and 9999), which matplotlib cannot draw: the margins around a day near
+    them stop at the end.
     """
     # Limits the chart set (`_date_limits`) are its own; otherwise the data's.
     low, high = ax.get_xlim() if not ax.get_autoscalex_on() else ax.dataLim.intervalx
-    if math.isfinite(low) and math.isfinite(high) and high - low < _FEWEST_DAYS:
+    if math.isfinite(low) and math.isfinite(high) and high - low < fewest_days:
         middle = (low + high) / 2
-        ax.set_xlim(middle - _FEWEST_DAYS / 2, middle + _FEWEST_DAYS / 2)
+        ax.set_xlim(middle - fewest_days / 2, middle + fewest_days / 2)
     first, last = _calendar()
     low, high = ax.get_xlim()
     if low < first or high > last:
@@ -196,6 +197,10 @@ def _people_dates(locator: Any) -> Any:
                 labels[0] = f"{first.day} {first:%b}"
                 if first.year != last.year:
                     self.span = f"{first:%b %Y} \u2013 {last:%b %Y}"
+            hours = [value for value, label in zip(values, labels, strict=True) if ":" in label]
+            if hours:  # the days the hours are of: not the last tick's, a midnight past them
+                days = sorted({num2date(value).date() for value in hours})  # type: ignore[no-untyped-call]
+                self.span = _days_words(days[0], days[-1])
             return labels
 
         def get_offset(self) -> str:
@@ -282,6 +287,33 @@ def _date_limits(ax: Axes, first: date, last: date) -> None:
     pad = max(1.0, (last - first).days * 0.02)
     ax.set_xlim(_date_number(first) - pad, _date_number(last) + 1 + pad)
     _date_axis(ax)
+
+
+def _timed(moments: Iterable[date]) -> bool:
+    """Whether any moment has a time of day: hourly readings, not a day's."""
+    return any(isinstance(moment, datetime) and _x(moment).time() != time() for moment in moments)
+
+
+def _days_words(first: date, last: date) -> str:
+    """The days some hours are of: "14 Aug 2026", "14 Aug \u2013 15 Aug 2026"."""
+    if first == last:
+        return day_words(first)
+    start = f"{first.day} {first:%b}" if first.year == last.year else day_words(first)
+    return f"{start} \u2013 {day_words(last)}"
+
+
+def _wall_clock(moment: date) -> datetime:
+    """A moment as drawn (`_x`), a day as its midnight."""
+    drawn = _x(moment)
+    return drawn if isinstance(drawn, datetime) else datetime.combine(drawn, time())
+
+
+def _hours_limits(ax: Axes, first: date, last: date) -> None:
+    """The x axis from the moment `first` to the moment `last`, in hours (six at least)."""
+    low, high = _date_number(first), _date_number(last)
+    pad = (high - low) * 0.02
+    ax.set_xlim(low - pad, high + pad)
+    _date_axis(ax, fewest_days=0.25)
 
 
 def _nothing(ax: Axes, words: str) -> list[Entry]:
@@ -896,8 +928,11 @@ def _vega_nothing(title: str, words: str) -> dict[str, Any]:
 
 def _time_axis(moments: Iterable[date], title: str | None = None) -> dict[str, Any]:
     """A temporal x channel: UTC wall-clock times, ticks and format chosen by the span."""
+    moments = list(moments)
     days = sorted(day_of(moment) for moment in moments)
     span = (days[-1] - days[0]).days if days else 0
+    if span <= 2 and _timed(moments):  # readings of hours: ticks of hours
+        return _hours_axis(moments, title)
     ticks: str | dict[str, Any]
     if span <= 14:
         ticks, shown = "day", "%-d %b"
@@ -920,6 +955,31 @@ def _time_axis(moments: Iterable[date], title: str | None = None) -> dict[str, A
         "axis": {
             "format": shown,
             "tickCount": ticks,
+            "labelOverlap": True,
+            "labelSeparation": 6,
+            "grid": False,
+        },
+    }
+
+
+def _hours_axis(moments: list[date], title: str | None) -> dict[str, Any]:
+    """A temporal x channel of hours (about eight ticks), a midnight named by its day.
+
+    The title names the days, as the matplotlib axis's offset does.
+    """
+    clock = sorted(_wall_clock(moment) for moment in moments)
+    if title is None:
+        title = _days_words(clock[0].date(), clock[-1].date())
+    midnight = "utchours(datum.value) == 0 && utcminutes(datum.value) == 0"
+    return {
+        "type": "temporal",
+        "title": title,
+        "scale": {"type": "utc"},
+        "axis": {
+            "labelExpr": (
+                f"{midnight} ? utcFormat(datum.value, '%-d %b') : utcFormat(datum.value, '%H:%M')"
+            ),
+            "tickCount": 8,  # Vega steps by whole hours: 1, 3, 6, 12
             "labelOverlap": True,
             "labelSeparation": 6,
             "grid": False,
@@ -1148,7 +1208,9 @@ class BurnUpDisplay(_Display):
                 markeredgecolor=paper,
                 markeredgewidth=0.5,
             )
-            twin.set_ylim(0, 1.05)
+            # The values' air either side (matplotlib's margins): 0% and 100% are whole,
+            # and level with a start at the foot and a target at the top.
+            twin.set_ylim(-_SCORE_AIR, 1 + _SCORE_AIR)
             twin.yaxis.set_major_formatter(PercentFormatter(1.0))
             twin.set_ylabel("confidence", fontsize=_SMALL + 1)
             twin.tick_params(labelsize=_SMALL)
@@ -1197,7 +1259,8 @@ class BurnUpDisplay(_Display):
         colour = channel("color")
         unit = (self.unit or "value") if self._numeric else "score"
         # A little room past the values: a target at the lowest is not drawn on the axis.
-        scale = {"zero": False, "padding": 8}
+        # Not rounded out: confidence's 0% and 100%, as far inside, are level with them.
+        scale = {"zero": False, "padding": 8, "nice": False}
         value = {"field": "value", "type": "quantitative", "title": unit, "scale": scale}
         tooltip = [
             {"field": "shown", "title": "series"},
@@ -1267,7 +1330,7 @@ class BurnUpDisplay(_Display):
             {
                 "field": "value",
                 "type": "quantitative",
-                "scale": {"domain": [0, 1]},
+                "scale": {"domain": [0, 1], "padding": 8},  # a diamond at 0% is whole
                 "axis": {"orient": "right", "format": "%", "title": "confidence"},
             },
         )
@@ -2430,6 +2493,20 @@ class KpiDisplay(_Display):
         shown = (self.data[-1]["at"], self.as_of, self.overdue)
         return max(day_of(moment) for moment in shown if moment is not None)
 
+    def _timed_ends(self) -> tuple[datetime, datetime] | None:
+        """The first and last moments drawn, where readings of hours span under a week.
+
+        The last is the last reading's, or the end of the as-of (or overdue) day. None for
+        daily readings, or longer spans: those are drawn by the day.
+        """
+        moments = [row["at"] for row in self.data]
+        if not _timed(moments):
+            return None
+        first, last = (_wall_clock(moment) for moment in (moments[0], moments[-1]))
+        if self.as_of is not None and self._last_day < date.max:
+            last = max(last, datetime.combine(self._last_day + timedelta(days=1), time()))
+        return (first, last) if last - first < timedelta(days=_FEWEST_DAYS) else None
+
     def _numbers(self) -> list[float]:
         numbers = [row["value"] for row in self.data]
         for pair in (self.band, self.range):
@@ -2478,7 +2555,11 @@ class KpiDisplay(_Display):
             entries.append(_entry(overdue, f"Overdue since {day_words(self.overdue)}"))
         # From the first measurement to the as-of day: an overdue marker stands clear of the
         # edge, and one measurement does not leave matplotlib to guess years either side.
-        _date_limits(ax, day_of(self.data[0]["at"]), self._last_day)
+        ends = self._timed_ends()
+        if ends is None:
+            _date_limits(ax, day_of(self.data[0]["at"]), self._last_day)
+        else:  # readings of a few days, in hours: not squeezed into a week's axis
+            _hours_limits(ax, *ends)
         ax.set_ylabel(_drawn(self.unit or "value") + suffix)
         ax.yaxis.set_major_formatter(_plain_numbers())
         _quiet(ax)
