@@ -917,3 +917,15 @@ def test_burn_up_confidence_is_level_with_start_and_target_and_whole_at_0_and_10
     value_scale = values["layer"][0]["encoding"]["y"]["scale"]
     assert value_scale["nice"] is False  # values end where confidence's 0% and 100% do
     assert confidence["encoding"]["y"]["scale"]["padding"] == value_scale["padding"]
+
+
+def test_an_overdue_kpi_s_health_is_its_last_measurement_s_and_the_year_is_axis_sized():
+    kpi = KPI("nps", target=40, warning=30, frequency="daily").record(45, at=date(2026, 8, 5))
+    overdue = kpi_chart(kpi, as_of=date(2026, 8, 15)).plot()
+    words = [text.get_text() for text in overdue.ax_.get_legend().get_texts()]
+    assert words[0] == "Measured (last healthy)"  # ten days without a value: not "now"
+    assert "Overdue since 6 Aug 2026" in words
+    fresh = kpi_chart(kpi, as_of=date(2026, 8, 5)).plot()
+    assert fresh.ax_.get_legend().get_texts()[0].get_text() == "Measured (now healthy)"
+    year = overdue.ax_.xaxis.get_offset_text()
+    assert year.get_fontsize() == overdue.ax_.xaxis.label.get_fontsize()  # not above the ticks'

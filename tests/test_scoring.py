@@ -1,6 +1,7 @@
 """The scoring rules of the spec, as examples and as properties."""
 
 import math
+import pickle
 from datetime import date, timedelta
 
 import attrs
@@ -693,7 +694,8 @@ def test_a_committed_objective_explains_itself_exactly():
         ],
     }
     assert result.explanation == (
-        "progress 0.75 = (0.50x1 + 1.00x1) / 2 [weighted_mean]; value 0.75; committed: Yellow"
+        "progress 0.75 = (0.50x1 + 1.00x1) / 2 [weighted_mean]; value 0.75; committed: Yellow; "
+        "parts: KeyResult 'churn' 0.5, KeyResult 'launch' 1"
     )
     assert result.parts[1].explanation == (
         "progress 1 = done [binary]; value 1; committed: Green (met)"
@@ -809,3 +811,37 @@ def test_an_explanation_never_rounds_a_value_across_a_grade_edge():
     assert f"value {below.value!r}; aspirational: Yellow" in below.explanation
     third = score(metric(1, target=3))
     assert "value 0.3333;" in third.explanation  # away from an edge, four digits
+
+
+def test_a_score_s_inputs_are_read_only_so_a_tree_s_kept_scores_stay_its_answers():
+    kr = KeyResult.metric("Revenue", start=0, target=100, id="revenue").check_in(50, at=JULY)
+    tree = AlignmentTree([Objective("Grow", [kr], id="grow")])
+    inputs = tree.score()["grow"].parts[0].inputs
+    changes = [
+        lambda: inputs.__setitem__("current", -1.0),
+        lambda: inputs.__delitem__("current"),
+        lambda: inputs.update(current=-1.0),
+        lambda: inputs.pop("current"),
+        inputs.popitem,
+        lambda: inputs.setdefault("other", 1.0),
+        inputs.clear,
+        lambda: inputs.__ior__({"current": -1.0}),
+    ]
+    for change in changes:
+        with pytest.raises(TypeError, match="read-only"):
+            change()
+    kept = tree.score()["grow"].parts[0]
+    assert kept.inputs == {"start": 0.0, "target": 100.0, "current": 50.0}
+    assert kept.progress == 0.5
+    assert pickle.loads(pickle.dumps(kept)) == kept
+    assert dict(kept.inputs) | {"current": 1.0} == {"start": 0.0, "target": 100.0, "current": 1.0}
+    with pytest.raises(ValidationError, match=r"Measured\.inputs.*a mapping"):
+        Measured(0.5, "half", ["not", "a", "mapping"])
+
+
+def test_an_objective_s_explanation_names_each_key_result_with_its_value():
+    revenue = KeyResult.metric("Revenue", start=0, target=100, id="revenue").check_in(50, at=JULY)
+    launch = KeyResult.binary("Launch site", done=True, id="launch")
+    text = score(Objective("Grow", [revenue, launch], id="grow")).explanation
+    assert text.endswith("; parts: KeyResult 'revenue' 0.5, KeyResult 'launch' 1")
+    assert "parts" not in score(revenue).explanation  # a key result's has no parts

@@ -355,6 +355,7 @@ def _quiet(ax: Axes, grid: str = "y") -> None:
     ax.tick_params(labelsize=_SMALL)
     ax.xaxis.label.set_fontsize(_SMALL + 1)
     ax.yaxis.label.set_fontsize(_SMALL + 1)
+    ax.xaxis.get_offset_text().set_fontsize(_SMALL + 1)  # the dates' year: an axis's title
     ax.grid(axis=grid, color=_chrome(ax)[2], linewidth=0.6)  # type: ignore[arg-type]
     ax.set_axisbelow(True)
 
@@ -2460,10 +2461,12 @@ class KpiDisplay(_Display):
 
     @property
     def _measured_words(self) -> str:
-        """The line's legend entry, with the health: "Measured (now warning)"."""
+        """The line's legend entry, with the health: "Measured (now warning)" (overdue: "last")."""
         # Health is unknown without a target: say why rather than a health it cannot have.
         judged = self.target is not None or self.range is not None
-        health = f"now {label_of(self.health).lower()}" if judged else "no target"
+        # Overdue, the health is the last measurement's: not what the KPI is now.
+        when = "last" if self.overdue is not None else "now"
+        health = f"{when} {label_of(self.health).lower()}" if judged else "no target"
         return f"Measured ({health})"
 
     def _warning_spans(self) -> list[tuple[float, float]]:

@@ -79,6 +79,62 @@ _SEVERITY = MappingProxyType(
 )
 
 
+class _ReadOnlyInputs(dict[str, Any]):
+    """A score's named inputs: a dict to read, never to change.
+
+    A tree keeps the scores it returns: an input changed in one would change the
+    answers after it.
+    """
+
+    __slots__ = ()
+
+    def _refuse(self) -> TypeError:
+        return TypeError("a score's inputs are read-only: copy them with dict(score.inputs)")
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        raise self._refuse()
+
+    def __delitem__(self, key: str) -> None:
+        raise self._refuse()
+
+    def clear(self) -> None:
+        raise self._refuse()
+
+    def pop(self, *args: Any) -> Any:
+        raise self._refuse()
+
+    def popitem(self) -> tuple[str, Any]:
+        raise self._refuse()
+
+    def setdefault(self, *args: Any) -> Any:
+        raise self._refuse()
+
+    def update(self, *args: Any, **kwargs: Any) -> None:
+        raise self._refuse()
+
+    __ior__ = update  # type: ignore[assignment]  # `inputs |= ...` would change it too
+
+    def __reduce__(self) -> tuple[Any, ...]:  # pickled by its items, not set one by one
+        return (_ReadOnlyInputs, (dict(self),))
+
+
+def _read_only(field: str, inputs: Mapping[str, Any]) -> Mapping[str, Any]:
+    """Inputs as a score keeps them: a read-only copy."""
+    if inputs.__class__ is _ReadOnlyInputs:
+        return inputs
+    if not isinstance(inputs, Mapping):
+        raise ValidationError.field(field, inputs, "a mapping of names to values")
+    return _ReadOnlyInputs(inputs)
+
+
+def _measured_inputs(inputs: Mapping[str, Any]) -> Mapping[str, Any]:
+    return _read_only("Measured.inputs", inputs)
+
+
+def _score_inputs(inputs: Mapping[str, Any]) -> Mapping[str, Any]:
+    return _read_only("Score.inputs", inputs)
+
+
 def clamp(progress: float) -> float:
     """A score's value: raw progress clamped to [0.0, 1.0]."""
     return 0.0 if progress < 0.0 else 1.0 if progress > 1.0 else progress
@@ -97,7 +153,9 @@ class Measured:
 
     progress: float
     formula: str
-    inputs: Mapping[str, Any] = attrs.field(factory=dict, hash=False)
+    inputs: Mapping[str, Any] = attrs.field(
+        factory=_ReadOnlyInputs, hash=False, converter=_measured_inputs
+    )
     note: str = ""
 
     def __attrs_post_init__(self) -> None:
@@ -157,15 +215,19 @@ class Score:
     formula: str
     commitment: Commitment = Commitment.ASPIRATIONAL
     grader: str = "google"
-    inputs: Mapping[str, Any] = attrs.field(factory=dict, hash=False)
+    inputs: Mapping[str, Any] = attrs.field(
+        factory=_ReadOnlyInputs, hash=False, converter=_score_inputs
+    )
     parts: tuple[Score, ...] = ()
     note: str = ""
 
     @property
     def explanation(self) -> str:
-        """One readable line: the formula, the value, the grade and any note.
+        """One readable line: the formula, the value, the grade, the parts and any note.
 
         For example: `"progress 0.5 = (1.6 - 1.2) / (2 - 1.2); value 0.5; aspirational: Yellow"`.
+        A score of parts names each with its value (`"parts: KeyResult 'revenue' 0.5,
+        KeyResult 'launch' 1"`), so the numbers of the formula can be told apart.
         """
         text = (
             f"progress {shown(self.progress)} = {self.formula} [{self.strategy}]; "
@@ -173,6 +235,9 @@ class Score:
         )
         if self.met:
             text += " (met)"
+        if self.parts:
+            named = ", ".join(f"{part.subject} {shown(part.value)}" for part in self.parts)
+            text += f"; parts: {named}"
         return f"{text}; {self.note}" if self.note else text
 
     def explain(self) -> dict[str, Any]:
