@@ -823,6 +823,7 @@ def test_a_kpi_chart_tints_past_the_warning_level_where_a_measurement_is(last, t
         assert shade.get_y() == 150.0  # from the level, upwards
         assert shade.get_height() > 0
         assert chart.ax_.get_ylim()[1] < 160  # the tint does not stretch the axis
+        assert shade.get_hatch()  # told from the warning band by more than a near tint
     plt.close(chart.figure_)
     # In Vega-Lite, beneath the line, to the furthest measurement there.
     layers = chart.to_vega_lite()["layer"]

@@ -2589,6 +2589,7 @@ class KpiDisplay(_Display):
         Drawn where a measurement is there: it sat on white, as healthy ones do. Added as
         artists, not patches: a patch's extent would stretch the axis to hold it.
         """
+        from matplotlib.colors import to_rgba  # noqa: PLC0415 - optional
         from matplotlib.patches import Rectangle  # noqa: PLC0415 - optional
         from matplotlib.transforms import blended_transform_factory  # noqa: PLC0415
 
@@ -2601,8 +2602,10 @@ class KpiDisplay(_Display):
                 1.0,
                 math.copysign(reach, furthest - level),
                 transform=across,
-                color=COLOURS["UNHEALTHY"],
-                alpha=0.1,
+                facecolor=to_rgba(COLOURS["UNHEALTHY"], 0.1),
+                # Hatched: its tint alone is near the warning band's, in every vision.
+                edgecolor=to_rgba(COLOURS["UNHEALTHY"], 0.5),
+                hatch="////",
                 lw=0,
                 zorder=0.5,
             )
