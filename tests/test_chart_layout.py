@@ -295,7 +295,8 @@ def test_200_objectives_make_a_taller_figure_with_every_title_shown():
     objectives_shown = [text for text, _ in shown if not text.startswith("\u21b3")]
     assert len(objectives_shown) == 200
     assert overlapping(shown) == []
-    assert all(len(text) <= 40 for text, _ in shown)  # long titles are cut...
+    # Long titles are cut to what 45% of the default 6.4 inches holds (41 characters)...
+    assert all(len(text) <= 41 for text, _ in shown)
     assert any(text.endswith("\u2026") for text, _ in shown)  # ...with an ellipsis
 
 
@@ -470,7 +471,7 @@ def test_a_long_owner_heading_is_cut_like_a_title():
     objective = Objective("o", [kr], cycle=Q3, owner=owner)
     chart, _ = drawn(lambda: timeline([objective], group_by="owner"))  # laid out, no warning
     (heading,) = [text.get_text().strip() for text in chart.ax_.texts]
-    assert heading == "x" * 39 + "\u2026"
+    assert heading == "x" * 40 + "\u2026"  # as a row's title is, on 6.4 inches
 
 
 @settings(max_examples=20)
@@ -990,3 +991,16 @@ def test_labels_cut_to_a_width_stay_within_it_and_apart_or_say_they_cannot(label
         ]
         assert all(text == label for text, label in short)  # kept whole
         assert all(len(text) <= chars for text in cut)
+
+
+def test_a_wide_timeline_shows_a_row_title_whole_where_a_narrow_one_cuts_it():
+    title = "Generate demand that turns into paying customers"  # 48 characters
+    made = numbered_objectives(2, title + " {n}")
+    wide, ax = plt.subplots(figsize=(10, 6))
+    timeline(made, as_of=EXAMPLE_AS_OF, group_by=None).plot(ax=ax)
+    wide.canvas.draw()
+    assert row_labels(ax) == [f"{title} 0", f"{title} 1"]  # room for them: not cut at 40
+    narrow, ax = plt.subplots(figsize=(4, 3))
+    timeline(made, as_of=EXAMPLE_AS_OF, group_by=None).plot(ax=ax)
+    narrow.canvas.draw()
+    assert all(len(label) < len(title) for label in row_labels(ax))

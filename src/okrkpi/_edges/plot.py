@@ -70,7 +70,7 @@ _SVG_ID = re.compile(r'(\bid="|href="#|url\(#)([^")]+)')
 _TAG = re.compile(r"<[^>]*>")  # matplotlib escapes < and > in text
 _WIDTH, _HEIGHT = 480, 260
 _SMALL = 8  # points: legends, tick labels and notes
-_LABEL_CHARS = 40  # a row's title on the timeline; a legend entry may have 48
+_LABEL_CHARS = 60  # a row's title on the timeline, where the figure is wide enough
 _NOTHING = "No objectives with a cycle"  # a doughnut or timeline with nothing to draw
 _NO_SCORES = "No objectives to score"
 _NO_MEASUREMENTS = "No measurements yet"
