@@ -8,6 +8,7 @@ check-ins, a two-year span and 200 objectives.
 import io
 import itertools
 import re
+import warnings
 from datetime import date, datetime, timedelta
 
 import attrs
@@ -558,10 +559,15 @@ def _decorations(chart, renderer):
     return [a.get_window_extent(renderer) for a in (legend, title) if a is not None]
 
 
-@pytest.mark.parametrize("layout", ["constrained", None])
+@pytest.mark.parametrize("layout", ["constrained", None, "tight_layout() after"])
 def test_charts_in_a_grid_of_the_users_axes_stay_in_their_cells(layout):
-    figure, grid = plt.subplots(2, 2, figsize=(8, 6), layout=layout)
+    engine = layout if layout == "constrained" else None
+    figure, grid = plt.subplots(2, 2, figsize=(8, 6), layout=engine)
     charts = [make().plot(ax=ax) for make, ax in zip(GRID, grid.flat, strict=True)]
+    if layout == "tight_layout() after":  # moves every cell: each plot keeps its room in it
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # every chart's axes laid out, none left out
+            figure.tight_layout()
     figure.canvas.draw()
     renderer = figure.canvas.get_renderer()
     cell_height = figure.bbox.height / 2
@@ -569,7 +575,8 @@ def test_charts_in_a_grid_of_the_users_axes_stay_in_their_cells(layout):
         ax = chart.ax_
         assert overlapping(visible_tick_labels(ax, renderer)) == [], number
         assert ax.bbox.height >= 0.3 * cell_height, number  # not squeezed under its legend
-        for box in _decorations(chart, renderer):
+        twins = [twin.get_tightbbox(renderer) for twin in figure.axes if twin.bbox == ax.bbox]
+        for box in _decorations(chart, renderer) + twins:
             assert _inside(box, figure.bbox), number  # nothing cut when saved
             for other in charts:
                 if other is not chart:

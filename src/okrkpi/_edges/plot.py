@@ -515,6 +515,60 @@ def _keep_beside(ax: Axes) -> None:
         ax.set_position((x0, place.y0, narrower, place.height))  # twins follow
 
 
+def _hold_in_cell(ax: Axes) -> None:
+    """Without a layout engine, keep the plot's room from its cell's edges when the cell moves.
+
+    `_keep_inside` and `_keep_beside` narrowed the plot inside its grid cell for its
+    words. `fig.tight_layout()` (or `subplots_adjust`) called afterwards moves every
+    cell and puts each plot back at its cell's full size, so the legends, titles and
+    row titles would run over the plots beside them. The room is kept, in points, by
+    an axes locator that places the plot inside its cell wherever the cell now is.
+    """
+    spec = ax.get_subplotspec()
+    if ax.figure.figure.get_layout_engine() is not None or spec is None:
+        return
+    figure: Any = ax.figure  # a subfigure's cells are placed within it
+    cell, place = spec.get_position(figure), ax.get_position()
+    box, points = figure.bbox, 72.0 / figure.dpi
+    room = (
+        (place.x0 - cell.x0) * box.width * points,
+        (place.y0 - cell.y0) * box.height * points,
+        (cell.x1 - place.x1) * box.width * points,
+        (cell.y1 - place.y1) * box.height * points,
+    )
+    if max(abs(side) for side in room) * ax.figure.dpi / 72.0 >= 0.5:  # moved a pixel or more
+        twinned: Any = ax._twinned_axes  # type: ignore[attr-defined]  # a twin shares the box
+        for twin in twinned.get_siblings(ax):
+            twin.set_axes_locator(_InCell(spec, room))
+
+
+@attrs.frozen
+class _InCell:
+    """An axes locator: the plot inside its grid cell, `room` points from its edges."""
+
+    spec: Any
+    room: tuple[float, float, float, float]  # left, bottom, right, top
+
+    def __call__(self, ax: Axes, renderer: RendererBase | None) -> Any:
+        from matplotlib.transforms import Bbox  # noqa: PLC0415 - optional, as above
+
+        cell = self.spec.get_position(ax.figure)
+        box, pixels = ax.figure.bbox, ax.figure.dpi / 72.0
+        left, bottom, right, top = self.room
+        x0, x1 = cell.x0 + left * pixels / box.width, cell.x1 - right * pixels / box.width
+        y0, y1 = cell.y0 + bottom * pixels / box.height, cell.y1 - top * pixels / box.height
+        # A cell made too small for the room left keeps a third of it for the plot.
+        if x1 - x0 < cell.width / 3:
+            x0, x1 = cell.x0 + cell.width / 3, cell.x1 - cell.width / 3
+        if y1 - y0 < cell.height / 3:
+            y0, y1 = cell.y0 + cell.height / 3, cell.y1 - cell.height / 3
+        return Bbox.from_extents(x0, y0, x1, y1)
+
+    def get_subplotspec(self) -> Any:
+        """The cell: `tight_layout` lays out only the axes whose locator names one."""
+        return self.spec
+
+
 def _entry(handle: Any, words: str) -> Entry:
     """A legend entry; the artist takes the same label, for `ax.get_legend_handles_labels()`.
 
@@ -713,7 +767,10 @@ class _Display:
         constrained layout. On your own axes in a figure without a layout engine (as
         `plt.subplots()` makes), the chart keeps to its grid cell: its plot's box narrows
         inside the cell so row titles and a right-hand axis never draw over the plot
-        beside it; your other axes are not moved.
+        beside it; your other axes are not moved. `fig.tight_layout()` or
+        `fig.subplots_adjust(...)` afterwards keeps that room: an axes locator places
+        the plot in its cell wherever the cell moves (`ax.set_axes_locator(None)`
+        before `ax.set_position(...)` to place it yourself).
 
         Raises:
             MissingExtraError: matplotlib is not installed (`pip install "okrkpi[plot]"`).
@@ -735,6 +792,7 @@ class _Display:
         height = _legend_above(axes, entries) if entries else 0.0
         _title(axes, self.title, height)
         _keep_inside(axes, _renderer(axes.figure))
+        _hold_in_cell(axes)
         self._finish(axes)
         self.ax_ = axes
         self.figure_ = axes.figure  # type: ignore[assignment]
