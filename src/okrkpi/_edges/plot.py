@@ -1009,7 +1009,7 @@ def _time_axis(moments: Iterable[date], title: str | None = None) -> dict[str, A
     return {
         "type": "temporal",
         "title": title,
-        "scale": {"type": "utc"},
+        "scale": {"type": "utc", "padding": 8},  # a point at either end is whole
         # Labels that would touch are dropped, not only those that would overlap.
         "axis": {
             "format": shown,
@@ -1033,7 +1033,7 @@ def _hours_axis(moments: list[date], title: str | None) -> dict[str, Any]:
     return {
         "type": "temporal",
         "title": title,
-        "scale": {"type": "utc"},
+        "scale": {"type": "utc", "padding": 8},
         "axis": {
             "labelExpr": (
                 f"{midnight} ? utcFormat(datum.value, '%-d %b') : utcFormat(datum.value, '%H:%M')"
@@ -2706,7 +2706,7 @@ class KpiDisplay(_Display):
                     "field": "value",
                     "type": "quantitative",
                     "title": self.unit,
-                    "scale": {"zero": False},
+                    "scale": {"zero": False, "padding": 8},  # a value at either end is whole
                 },
                 "color": {"datum": self._measured_words, **legend},
                 "tooltip": [
