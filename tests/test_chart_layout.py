@@ -337,6 +337,8 @@ def test_a_zoned_key_result_shows_its_zones_as_bands():
         ("Target", pytest.approx(48.0), 60.0),
     ]
     assert "Stretch" in [t.get_text() for t in chart.ax_.get_legend().get_texts()]
+    # Below commit hatched: its tint alone is near commit's (orange and vermillion).
+    assert [bool(patch.get_hatch()) for patch in chart.ax_.patches] == [True, False, False]
 
 
 def test_the_timeline_fills_each_bar_to_its_score_and_marks_the_day():

@@ -930,3 +930,13 @@ def test_an_overdue_kpi_s_health_is_its_last_measurement_s_and_the_year_is_axis_
     assert fresh.ax_.get_legend().get_texts()[0].get_text() == "Measured (now healthy)"
     year = overdue.ax_.xaxis.get_offset_text()
     assert year.get_fontsize() == overdue.ax_.xaxis.label.get_fontsize()  # not above the ticks'
+
+
+def test_vega_lite_pads_its_axes_so_a_point_at_an_end_is_drawn_whole():
+    kpi = KPI("churn", target=2.0, higher_is_better=False, warning=3.0)
+    kpi = kpi.record(1.8, at=date(2026, 8, 1))  # the lowest value, on the first day
+    line = line_of(kpi_chart(kpi, as_of=date(2026, 8, 15)).to_vega_lite())
+    assert line["encoding"]["x"]["scale"]["padding"] > 0
+    assert line["encoding"]["y"]["scale"]["padding"] > 0
+    hourly = line_of(kpi_chart(hourly_kpi(date(2026, 8, 14), range(4))).to_vega_lite())
+    assert hourly["encoding"]["x"]["scale"]["padding"] > 0

@@ -515,6 +515,13 @@ def _keep_beside(ax: Axes) -> None:
         ax.set_position((x0, place.y0, narrower, place.height))  # twins follow
 
 
+def _tint(colour: str, alpha: float) -> tuple[float, float, float, float]:
+    """`colour` at `alpha`: a hatched tint's fill and lines, each its own alpha."""
+    from matplotlib.colors import to_rgba  # noqa: PLC0415 - optional, as above
+
+    return to_rgba(colour, alpha)
+
+
 def _hold_in_cell(ax: Axes) -> None:
     """Without a layout engine, keep the plot's room from its cell's edges when the cell moves.
 
@@ -1219,7 +1226,17 @@ class BurnUpDisplay(_Display):
         unit, suffix = _value_scale(drawn)
         entries: list[Entry] = []
         for name, low, high in self.zones:
-            band = ax.axhspan(low / unit, high / unit, color=colour_of(name), alpha=0.15, lw=0)
+            colour = colour_of(name)
+            # Below commit hatched, as a KPI's unhealthy tint: its tint is near commit's.
+            hatch = "////" if name == Zone.FAIL.name else None
+            band = ax.axhspan(
+                low / unit,
+                high / unit,
+                facecolor=_tint(colour, 0.15),
+                edgecolor=_tint(colour, 0.35) if hatch else "none",
+                hatch=hatch,
+                lw=0,
+            )
             entries.append(_entry(band, label_of(name)))
         days, values = self._series("actual")
         held = len(days) - 1 if self.data[len(days) - 1].get("held") else len(days)
@@ -2647,7 +2664,6 @@ class KpiDisplay(_Display):
         Drawn where a measurement is there: it sat on white, as healthy ones do. Added as
         artists, not patches: a patch's extent would stretch the axis to hold it.
         """
-        from matplotlib.colors import to_rgba  # noqa: PLC0415 - optional
         from matplotlib.patches import Rectangle  # noqa: PLC0415 - optional
         from matplotlib.transforms import blended_transform_factory  # noqa: PLC0415
 
@@ -2660,9 +2676,9 @@ class KpiDisplay(_Display):
                 1.0,
                 math.copysign(reach, furthest - level),
                 transform=across,
-                facecolor=to_rgba(COLOURS["UNHEALTHY"], 0.1),
+                facecolor=_tint(COLOURS["UNHEALTHY"], 0.1),
                 # Hatched: its tint alone is near the warning band's, in every vision.
-                edgecolor=to_rgba(COLOURS["UNHEALTHY"], 0.5),
+                edgecolor=_tint(COLOURS["UNHEALTHY"], 0.35),
                 hatch="////",
                 lw=0,
                 zorder=0.5,
