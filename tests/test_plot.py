@@ -940,3 +940,34 @@ def test_vega_lite_pads_its_axes_so_a_point_at_an_end_is_drawn_whole():
     assert line["encoding"]["y"]["scale"]["padding"] > 0
     hourly = line_of(kpi_chart(hourly_kpi(date(2026, 8, 14), range(4))).to_vega_lite())
     assert hourly["encoding"]["x"]["scale"]["padding"] > 0
+
+
+def test_the_vega_lite_reliability_diagram_is_the_matplotlib_one():
+    history = [
+        Objective(
+            "Bets",
+            [
+                KeyResult.binary(f"Bet {n}", id=f"b{n}")
+                .check_in(False, at=date(2026, 7, 10), confidence=stated)
+                .check_in(came_true, at=date(2026, 9, 20))
+                for n, (stated, came_true) in enumerate([(8, True), (8, False), (3, False)])
+            ],
+            id="bets",
+            cycle=Q3,
+        )
+    ]
+    chart = reliability_diagram(calibration(history, as_of=date(2026, 10, 1)))
+    spec = chart.to_vega_lite()
+    assert spec["width"] == spec["height"]  # square: the diagonal at 45 degrees
+    colours = [
+        layer["encoding"]["color"] for layer in spec["layer"] if "color" in layer["encoding"]
+    ]
+    assert [colour["datum"] for colour in colours] == [
+        "Perfectly calibrated",
+        "Stated vs came true",
+    ]
+    drawn = chart.plot().ax_.lines[1].get_color()  # matplotlib's line, after the diagonal
+    assert colours[1]["scale"]["range"][0] == matplotlib.colors.to_hex(drawn)
+    svg = vl_convert.vegalite_to_svg(spec)
+    for words in ("n=2", "n=1", "Stated vs came true", "Perfectly calibrated"):
+        assert words in svg

@@ -2858,39 +2858,63 @@ class ReliabilityDisplay(_Display):
         return [_entry(points, "Stated vs came true"), _entry(diagonal, "Perfectly calibrated")]
 
     def to_vega_lite(self) -> dict[str, Any]:
-        """Points sized by count on the stated/observed plane, with the diagonal."""
+        """The points joined on the stated/observed plane, with the diagonal, as drawn.
+
+        Square (the diagonal at 45 degrees), each point labelled with its count, a legend
+        of the line and the diagonal, each with its dashes.
+        """
         if not self.data:  # said in words, as drawn
             return _vega_nothing(self.title, _NO_OUTCOMES)
+        words = ("Stated vs came true", "Perfectly calibrated")
+        legend = {"domain": list(words)}
+
+        def look(word: str) -> dict[str, Any]:
+            return {
+                "color": {
+                    "datum": word,
+                    "scale": {**legend, "range": [SERIES[0], GUIDE]},
+                    "legend": {"symbolType": "stroke", "symbolStrokeWidth": 2},  # as drawn
+                },
+                "strokeDash": {"datum": word, "scale": {**legend, "range": [[1, 0], [4, 4]]}},
+            }
+
         percent = {"format": "%"}
-        points = {
-            "mark": {"type": "line", "point": True},
-            "encoding": {
-                "x": {
-                    "field": "stated",
-                    "type": "quantitative",
-                    "scale": {"domain": [0, 1]},
-                    "axis": percent,
-                    "title": "stated confidence",
-                },
-                "y": {
-                    "field": "observed",
-                    "type": "quantitative",
-                    "scale": {"domain": [0, 1]},
-                    "axis": percent,
-                    "title": "share that came true",
-                },
-                "tooltip": [{"field": "label"}, {"field": "count"}],
-            },
+        # A point at 0% or 100% stays whole, as drawn.
+        whole = {"domain": [-0.02, 1.02], "nice": False}
+        x = {
+            "field": "stated",
+            "type": "quantitative",
+            "scale": whole,
+            "axis": percent,
+            "title": "stated confidence",
+        }
+        y = {
+            "field": "observed",
+            "type": "quantitative",
+            "scale": whole,
+            "axis": percent,
+            "title": "share that came true",
         }
         diagonal = {
             "data": {"values": [{"stated": 0, "observed": 0}, {"stated": 1, "observed": 1}]},
-            "mark": {"type": "line", "strokeDash": [4, 4], "color": GUIDE},
+            "mark": {"type": "line", "strokeWidth": 1},
+            "encoding": {"x": x, "y": y, **look(words[1])},
+        }
+        points = {
+            "mark": {"type": "line", "point": True, "strokeWidth": 1.8},
             "encoding": {
-                "x": {"field": "stated", "type": "quantitative"},
-                "y": {"field": "observed", "type": "quantitative"},
+                "x": x,
+                "y": y,
+                **look(words[0]),
+                "tooltip": [{"field": "label"}, {"field": "count"}],
             },
         }
-        return _spec(self.data, self.title, layer=[diagonal, points])
+        counts = {  # how many bets each point rests on: 2 is not 100
+            "transform": [{"calculate": "'n=' + datum.count", "as": "n"}],
+            "mark": {"type": "text", "align": "left", "dx": 6, "dy": -7, "color": GUIDE},
+            "encoding": {"x": x, "y": y, "text": {"field": "n"}},
+        }
+        return _spec(self.data, self.title, layer=[diagonal, points, counts], width=300, height=300)
 
 
 def reliability_diagram(calibration: Calibration) -> ReliabilityDisplay:
