@@ -827,7 +827,7 @@ def test_a_kpi_chart_tints_past_the_warning_level_where_a_measurement_is(last, t
     plt.close(chart.figure_)
     # In Vega-Lite, beneath the line, to the furthest measurement there.
     layers = chart.to_vega_lite()["layer"]
-    tints = [layer for layer in layers if layer["encoding"]["color"]["datum"] == "Unhealthy"]
+    tints = [layer for layer in layers if layer["encoding"]["color"].get("datum") == "Unhealthy"]
     assert [tint["data"]["values"] for tint in tints] == (
         [[{"low": 150.0, "high": last}]] if tinted else []
     )
@@ -847,7 +847,7 @@ def test_a_kpi_range_is_tinted_only_on_the_side_a_measurement_went_past():
     spans = [
         layer["data"]["values"]
         for layer in layers
-        if layer["encoding"]["color"]["datum"] == "Unhealthy"
+        if layer["encoding"]["color"].get("datum") == "Unhealthy"
     ]
     assert spans == [[{"low": 80.0, "high": 85.0}]]
     plt.close(chart.figure_)
@@ -971,3 +971,28 @@ def test_the_vega_lite_reliability_diagram_is_the_matplotlib_one():
     svg = vl_convert.vegalite_to_svg(spec)
     for words in ("n=2", "n=1", "Stated vs came true", "Perfectly calibrated"):
         assert words in svg
+
+
+def test_the_vega_lite_kpi_legend_draws_each_entry_as_it_is_drawn():
+    kpi = KPI("Queue length", target=100.0, warning=150.0, higher_is_better=False)
+    for hour, value in enumerate([90.0, 120.0, 156.0]):
+        kpi = kpi.record(value, at=datetime(2026, 8, 14, 8 + hour))
+    spec = kpi_chart(kpi).to_vega_lite()
+    (entries,) = [layer for layer in spec["layer"] if layer.get("transform")]
+    encoding = entries["encoding"]
+    words = encoding["color"]["scale"]["domain"]
+    assert words == ["Measured (now unhealthy)", "Warning band", "Unhealthy", "Target"]
+    shapes = dict(zip(words, encoding["shape"]["scale"]["range"], strict=True))
+    assert shapes == {
+        "Measured (now unhealthy)": "stroke",
+        "Warning band": "square",
+        "Unhealthy": "square",
+        "Target": "stroke",
+    }
+    dashes = dict(zip(words, encoding["strokeDash"]["scale"]["range"], strict=True))
+    assert dashes["Target"] != dashes["Measured (now unhealthy)"]  # dotted, as drawn
+    colours = dict(zip(words, encoding["color"]["scale"]["range"], strict=True))
+    bands = [layer for layer in spec["layer"] if layer["mark"]["type"] == "rect"]
+    assert all("opacity" not in band["mark"] for band in bands)  # its pale colour, opaque
+    assert colours["Warning band"] not in (COLOURS["WARNING"], colours["Unhealthy"])
+    assert vl_convert.vegalite_to_svg(spec)

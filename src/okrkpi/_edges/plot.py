@@ -2693,19 +2693,24 @@ class KpiDisplay(_Display):
             return _vega_nothing(self.title, _NO_MEASUREMENTS)
         overdue_words = f"Overdue since {day_words(self.overdue)}" if self.overdue else ""
         unhealthy = [(min(pair), max(pair)) for pair in self._unhealthy_past()]
-        present = {
-            self._measured_words: SERIES[0],
-            **({"Warning band": COLOURS["WARNING"]} if self.band else {}),
-            **({"Unhealthy": COLOURS["UNHEALTHY"]} if unhealthy else {}),
-            **({"Target": COLOURS["HEALTHY"]} if self.target is not None else {}),
-            **({"Target range": COLOURS["HEALTHY"]} if self.range else {}),
-            **({overdue_words: COLOURS["UNHEALTHY"]} if overdue_words else {}),
-        }
-        legend = {
-            "scale": {"domain": list(present), "range": list(present.values())},
-            "title": None,
-            "legend": {"symbolOpacity": 1},  # not the band's pale fill
-        }
+        # Each entry's colour, symbol and dashes, as drawn: a band's pale fill is mixed
+        # with white (drawn opaque), so its square in the legend is that pale colour.
+        square, stroke, solid = "square", "stroke", [1, 0]
+        present = [  # (words, colour, symbol, dashes, whether drawn)
+            (self._measured_words, SERIES[0], stroke, solid, True),
+            ("Warning band", _pale(COLOURS["WARNING"], 0.18), square, solid, self.band),
+            ("Unhealthy", _pale(COLOURS["UNHEALTHY"], 0.1), square, solid, unhealthy),
+            ("Target", COLOURS["HEALTHY"], stroke, [2, 2], self.target is not None),
+            ("Target range", _pale(COLOURS["HEALTHY"], 0.18), square, solid, self.range),
+            (overdue_words, COLOURS["UNHEALTHY"], stroke, [5, 3], overdue_words),
+        ]
+        looks = {words: (colour, *rest) for words, colour, *rest, drawn in present if drawn}
+        words = list(looks)
+
+        def scale(part: int) -> dict[str, Any]:
+            return {"domain": words, "range": [look[part] for look in looks.values()]}
+
+        legend = {"scale": scale(0), "title": None, "legend": {"symbolOpacity": 1}}
         # As drawn: from the first measurement to the as-of day, dots while they stay apart.
         shown = [row["at"] for row in self.data] + [day for day in (self.as_of,) if day]
         x = {"field": "at", **_time_axis(shown)}
@@ -2732,16 +2737,16 @@ class KpiDisplay(_Display):
             },
         }
         layers: list[dict[str, Any]] = []  # the bands first: the line is drawn over them
-        for name, spans, opacity in (
-            ("Warning band", self._warning_spans(), 0.18),
-            ("Unhealthy", unhealthy, 0.1),
-            ("Target range", [self.range] if self.range else [], 0.18),
+        for name, spans in (
+            ("Warning band", self._warning_spans()),
+            ("Unhealthy", unhealthy),
+            ("Target range", [self.range] if self.range else []),
         ):
             if spans:
                 layers.append(
                     {
                         "data": {"values": [{"low": low, "high": high} for low, high in spans]},
-                        "mark": {"type": "rect", "opacity": opacity},
+                        "mark": {"type": "rect"},  # its colour pale already
                         "encoding": {
                             "y": {"field": "low", "type": "quantitative", "title": self.unit},
                             "y2": {"field": "high"},
@@ -2772,7 +2777,26 @@ class KpiDisplay(_Display):
                     },
                 }
             )
+        # The legend's symbols and dashes: from a layer of every entry, with no marks.
+        layers.append(
+            {
+                "data": {"values": [{"entry": word} for word in words]},
+                "transform": [{"filter": "false"}],
+                "mark": {"type": "point"},
+                "encoding": {
+                    "color": {"field": "entry", **legend},
+                    "shape": {"field": "entry", "scale": scale(1), "title": None},
+                    "strokeDash": {"field": "entry", "scale": scale(2), "title": None},
+                },
+            }
+        )
         return _spec(self.data, self.title, layer=layers)
+
+
+def _pale(colour: str, share: float) -> str:
+    """`colour` at `share` over white, as one opaque colour: a band as drawn on paper."""
+    parts = [int(colour[index : index + 2], 16) for index in (1, 3, 5)]
+    return "#" + "".join(f"{round(share * part + (1 - share) * 255):02x}" for part in parts)
 
 
 def kpi_chart(
