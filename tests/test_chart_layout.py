@@ -339,6 +339,13 @@ def test_a_zoned_key_result_shows_its_zones_as_bands():
     assert "Stretch" in [t.get_text() for t in chart.ax_.get_legend().get_texts()]
     # Below commit hatched: its tint alone is near commit's (orange and vermillion).
     assert [bool(patch.get_hatch()) for patch in chart.ax_.patches] == [True, False, False]
+    # In Vega-Lite, each band and its legend square are the same pale colour.
+    spec = CHARTS["burn-up, zoned"]().to_vega_lite()
+    rects = [layer for layer in spec["layer"] if layer["mark"]["type"] == "rect"]
+    assert [rect["mark"].get("opacity", 1) for rect in rects] == [1, 1, 1]
+    legend = rects[0]["encoding"]["color"]["scale"]
+    swatches = dict(zip(legend["domain"], legend["range"], strict=True))
+    assert swatches["Below commit"] == "#f9e7d9"  # vermillion at 15% on white, as drawn
 
 
 def test_the_timeline_fills_each_bar_to_its_score_and_marks_the_day():

@@ -1315,7 +1315,7 @@ class BurnUpDisplay(_Display):
         # One legend: each entry drawn as its mark is, a line's dashes, the dots' diamond.
         looks = {
             "color": [SERIES[0], GUIDE, GUIDE, _CONFIDENCE][: len(names)]
-            + [colour_of(zone) for zone, *_ in self.zones]
+            + [_pale(colour_of(zone), 0.15) for zone, *_ in self.zones]  # as drawn, opaque
             + [GUIDE],
             "strokeDash": [[1, 0], [4, 3], [1, 3], [1, 0]][: len(names)] + [[1, 0]] * (zones + 1),
             "shape": ["stroke", "stroke", "stroke", "diamond"][: len(names)]
@@ -1362,7 +1362,7 @@ class BurnUpDisplay(_Display):
         values: list[dict[str, Any]] = [
             {
                 "data": {"values": [{"low": low, "high": high, "zone": label_of(name)}]},
-                "mark": {"type": "rect", "opacity": 0.15},
+                "mark": {"type": "rect"},  # its colour pale already
                 "encoding": {
                     "y": {"field": "low", "type": "quantitative", "title": unit},
                     "y2": {"field": "high"},
