@@ -1069,27 +1069,26 @@ def _two_metrics(weights, targets):
     )
 
 
-# The model weighs the key results from_frames builds: one it refuses is not counted.
+# An objective is weighed by its key results as the table lists them: one refused for a
+# problem of its own still counts (with its weight), so only weights all 0 are reported.
 WEIGHED = {
-    "the weighty one not built": (
+    "the weighty one refused": (
         {"key_results": _two_metrics([1.0, 0.0], [0.0, 10.0])},
-        [
-            "key_results[row 0].target: expected a value different from start 0.0, got 0.0",
-            "objectives[row 0]: expected at least one weight > 0, got [0.0]",
-        ],
+        ["key_results[row 0].target: expected a value different from start 0.0, got 0.0"],
     ),
-    "one of two light ones not built": (
+    "one of two light ones refused": (
         {"key_results": _two_metrics([0.0, 0.0], [0.0, 10.0])},
         [
             "key_results[row 0].target: expected a value different from start 0.0, got 0.0",
-            "objectives[row 0]: expected at least one weight > 0, got [0.0]",
+            "objectives[row 0]: expected at least one weight > 0, got [0.0, 0.0]",
         ],
     ),
-    "none built": (
+    "both refused, weighing nothing": (
         {"key_results": _two_metrics([0.0, 0.0], [0.0, 0.0])},
         [
             "key_results[row 0].target: expected a value different from start 0.0, got 0.0",
             "key_results[row 1].target: expected a value different from start 0.0, got 0.0",
+            "objectives[row 0]: expected at least one weight > 0, got [0.0, 0.0]",
         ],
     ),
     "a negative zero": (
@@ -1117,9 +1116,17 @@ WEIGHED = {
                 }
             ),
         },
-        [
-            "check_ins[row 0].value: expected True/False (or 1/0) for a binary key result, got 0.5",
-            "objectives[row 0]: expected at least one weight > 0, got [0.0]",
+        ["check_ins[row 0].value: expected True/False (or 1/0) for a binary key result, got 0.5"],
+    ),
+    "an unreadable weight beside a 0": (
+        {
+            "key_results": _two_metrics([0.0, 0.0], [0.0, 10.0]).with_columns(
+                pl.Series("weight", ["heavy", "0"])
+            )
+        },
+        [  # counted as 1, as from_frames' stand-in for it weighs; read after the measure
+            "key_results[row 0].target: expected a value different from start 0.0, got 0.0",
+            "key_results[row 0].weight: expected a finite number, got 'heavy'",
         ],
     ),
 }
@@ -1127,7 +1134,7 @@ WEIGHED = {
 
 @pytest.mark.parametrize("case", list(WEIGHED))
 @pytest.mark.parametrize("backend", ["polars", "pandas"])
-def test_an_objective_is_weighed_by_the_key_results_from_frames_builds(case, backend):
+def test_an_objective_is_weighed_by_its_key_results_as_the_table_lists_them(case, backend):
     changes, expected = WEIGHED[case]
     tables = {"objectives": ONE, "check_ins": NO_CHECK_INS, **changes}
     assert assert_same_problems(tables, backend) == ("ValidationError", expected)
@@ -1272,7 +1279,29 @@ REVIEWED = {
                 "'medium', 'high', got 11.0 (a percentage? write 1.1 for 11, or read the "
                 "column with confidence_scale=ConfidenceScale('percent', maximum=100))"
             ),
-            "objectives[row 0]: expected one of its key results' ids ('launch'), got 'rev'",
+        ],  # not also its objective's initiative driving it: 'rev' is one of its key results
+    ),
+    "an initiative beside a key result with no objective and a refused one": (
+        {  # pandas made the empty objective_id NaN, and sorting it with text raised
+            "objectives": ONE,
+            "key_results": pl.DataFrame(
+                {
+                    "objective_id": ["o", "o", None],
+                    "id": ["a", "b", "c"],
+                    "title": ["A", "B", "C"],
+                    "kind": ["metric"] * 3,
+                    "start": [0.0] * 3,
+                    "target": [1.0, 0.0, 1.0],
+                }
+            ),
+            "check_ins": NO_CHECK_INS,
+            "initiatives": pl.DataFrame(
+                {"objective_id": ["o"], "id": ["i"], "title": ["I"], "key_result_ids": ["b"]}
+            ),
+        },
+        [
+            "key_results[row 1].target: expected a value different from start 0.0, got 0.0",
+            "key_results[row 2].objective_id: a value is required",
         ],
     ),
 }

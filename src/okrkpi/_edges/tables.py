@@ -1368,24 +1368,26 @@ def _read_key_results(
                 measure,
                 clean,
             )
-        if measure is None or title is None or key_result_id is None or history is None:
+        if objective_id is None or key_result_id is None:
             continue
-        if objective_id is None:
-            continue
-        try:
-            key_result = KeyResult(
-                title,
-                measure,
-                weight=1.0 if weight is None else weight,
-                id=key_result_id,
-                check_ins=history,
-                owner=owner,
-                source_kpi=source,
-            )
-        except ValidationError as error:
-            in_order = _in_history_order(reader, tables["check_ins"][0], clean, check_in_rows)
-            _key_result_error(reader, error, row, in_order)
-            continue
+        key_result = None
+        if measure is not None and title is not None and history is not None:
+            try:
+                key_result = KeyResult(
+                    title,
+                    measure,
+                    weight=1.0 if weight is None else weight,
+                    id=key_result_id,
+                    check_ins=history,
+                    owner=owner,
+                    source_kpi=source,
+                )
+            except ValidationError as error:
+                in_order = _in_history_order(reader, tables["check_ins"][0], clean, check_in_rows)
+                _key_result_error(reader, error, row, in_order)
+        if key_result is None:  # refused, its problems reported: it stands in as written
+            assert reader.found, "a key result refused with no problem reported"
+            key_result = _stand_in(key_result_id, weight)
         by_objective.setdefault(objective_id, []).append(key_result)
     for table_name, groups in (("check_ins", check_ins), ("milestones", steps), ("plans", plans)):
         for raw_key, rows in groups.items():
@@ -1406,6 +1408,18 @@ def _read_key_results(
                 missing = f"no key result {describe(key_result_id)} {where}"
                 reader.add(table_name, row, "key_result_id", missing)
     return by_objective
+
+
+def _stand_in(key_result_id: str, weight: float | None) -> KeyResult:
+    """A key result the reader refused, as its objective is checked with it.
+
+    Its objective is judged on its key results as the table lists them (their ids and
+    weights): without it, an initiative driving it, or the only weight above 0, would
+    be reported too, for a problem of the key result's own. The document is refused
+    (its problems are reported), so a stand-in is never returned.
+    """
+    usable = weight if weight is not None and 0.0 <= weight < math.inf else 1.0
+    return KeyResult.binary("refused", id=key_result_id, weight=usable)
 
 
 def _misplaced(reader: _Reader, measure: Any, table: str, rows: Sequence[int], kind: type) -> None:

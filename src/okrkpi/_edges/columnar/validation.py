@@ -395,22 +395,10 @@ def _placed(nw: Any, frames: Mapping[str, Any], problems: Problems) -> list[_Fou
         ):
             continue  # a cell its kind does not read
         kept.append(item)
-    # The key results from_frames does not build: the model weighs the others only.
-    not_built = {
-        row
-        for row, states in _blocked(kept, owners, kinds).items()
-        if states & {"measure", "built", "history"}
-    } | {item.row for item in kept if item.table == "key_results" and item.step == "model"}
-    not_built |= {  # a value the model refuses: the key result is not built
-        owner
-        for item in kept
-        if item.table == "check_ins" and item.step == "model"
-        for owner in [owners.get(("check_ins", item.row), (None, 0))[0]]
-        if owner is not None
-    }
     kept = [item for item in kept if item.step != "weights"]
-    kept += _weights_problems(nw, frames, found, not_built)
-    kept += _initiatives_without_key_results(nw, frames, kept, not_built)
+    # A key result from_frames refuses stands in for itself: the model weighs its
+    # objective's key results as the table lists them.
+    kept += _weights_problems(nw, frames, found)
     # A repeated objective or key-result id: from_frames reads no further cell of its row.
     repeated = {
         (item.table, item.row)
@@ -473,68 +461,6 @@ def _placed(nw: Any, frames: Mapping[str, Any], problems: Problems) -> list[_Fou
     return placed
 
 
-def _initiatives_without_key_results(
-    nw: Any, frames: Mapping[str, Any], kept: Sequence[_Found], not_built: set[int]
-) -> list[_Found]:
-    """An objective whose initiative drives a key result from_frames does not build.
-
-    The model refuses the objective at the first such link (`Objective._check_initiatives`),
-    naming the key results it has. Small queries, for the key results not built only.
-    """
-    if not not_built or "initiatives" not in frames:
-        return []
-    key_results = frames["key_results"]
-    owners = sorted(
-        {
-            oid
-            for (oid,) in key_results.filter(nw.col(ROW).is_in(sorted(not_built)))
-            .select("objective_id")
-            .collect()
-            .rows()
-            if oid is not None
-        }
-    )
-    refused = {item.row for item in kept if item.table == "initiatives"}
-    links: dict[str, list[str]] = {}
-    for row, oid, text in (
-        frames["initiatives"]
-        .filter(nw.col("objective_id").is_in(owners) & ~nw.col("key_result_ids").is_null())
-        .select(ROW, "objective_id", "key_result_ids")
-        .collect()
-        .sort(ROW)
-        .rows()
-    ):
-        if row not in refused:
-            links.setdefault(oid, []).extend(
-                link.strip() for link in str(text).split(";") if link.strip()
-            )
-    if not links:
-        return []
-    built: dict[str, set[str]] = {oid: set() for oid in links}
-    owned = key_results.filter(nw.col("objective_id").is_in(sorted(links)))
-    for oid, kr_id, row in (
-        _owner_rows(nw, owned).select("objective_id", "key_result_id", "owner_row").collect().rows()
-    ):
-        if row not in not_built:
-            built[oid].add(kr_id)
-    found = []
-    objectives = frames["objectives"].filter(nw.col("id").is_in(sorted(links)))
-    for oid, row in (
-        with_group_value(nw, objectives, nw.col(ROW).min(), ("id",), "first_row")
-        .filter(nw.col(ROW) == nw.col("first_row"))
-        .select("id", ROW)
-        .collect()
-        .rows()
-    ):
-        missing = next((link for link in links[oid] if link not in built[oid]), None)
-        if missing is None:
-            continue
-        known = ", ".join(repr(kr_id) for kr_id in sorted(built[oid])) or "none"
-        message = f"expected one of its key results' ids ({known}), got {describe(missing)}"
-        found.append(_Found("objectives", int(row), None, message, "model", None, rank=2))
-    return found
-
-
 def _value_message(cell: Any, kind: str | None) -> str | None:
     """A check-in's value cell read as `from_frames` reads it for its key result's kind."""
     read = {"ordinal": _zone_value, "binary": _binary_value}.get(kind or "", _number)
@@ -593,6 +519,9 @@ def _kinds(nw: Any, frames: Mapping[str, Any], rows: set[int]) -> dict[int, str 
     return {int(row): kind for row, kind in found}
 
 
+_AROUND_THE_MEASURE = ("weight", "owner", "source_kpi")
+
+
 def _order(
     item: _Found,
     owners: Mapping[tuple[str, int], tuple[int | None, int]],
@@ -612,7 +541,11 @@ def _order(
         if step in own_steps:
             return (3, row, own_steps[step])
         position = _position(table, item.column, kinds.get(row))
-        return (3, row, 0 if item.column in ("objective_id", "id", "title") else 6, position)
+        # from_frames reads the ids and title, then the measure's cells and the measure,
+        # then the cells around it (weight, owner, source_kpi).
+        if item.column in ("objective_id", "id", "title"):
+            return (3, row, 0, position)
+        return (3, row, 10 if item.column in _AROUND_THE_MEASURE else 6, position)
     if table in _LINKED:
         owner, group = owners.get((table, row), (None, row))
         if owner is None and step not in ("dangling", "link", "key"):
@@ -1906,24 +1839,23 @@ def _light_objectives(nw: Any, frames: Mapping[str, Any]) -> Any:
     )
 
 
-def _weights_problems(
-    nw: Any, frames: Mapping[str, Any], found: Sequence[_Found], unbuilt: set[int]
-) -> list[_Found]:
-    """Objectives whose key results that from_frames builds all weigh 0, as it words them.
+def _weights_problems(nw: Any, frames: Mapping[str, Any], found: Sequence[_Found]) -> list[_Found]:
+    """Objectives whose key results all weigh 0, as from_frames words them.
 
-    A key result with a problem is not built, so the model sees the others only: their
-    weights, in the key results' order (none: no check).
+    Every key result the table lists counts, in the key results' order, a refused one
+    too (from_frames checks the objective with a stand-in for it); a weight it cannot
+    read counts as 1.
     """
-    if not any(item.step == "weights" for item in found) and not unbuilt:
+    if not any(item.step == "weights" for item in found):
         return []
     rows = _light_objectives(nw, frames).collect().rows()
     weights: dict[int, list[tuple[int, float]]] = {}
     for objective_row, owner_row, weight in rows:
-        if int(owner_row) not in unbuilt:
-            plain = _plain(weight)
-            weights.setdefault(int(objective_row), []).append(
-                (int(owner_row), 1.0 if plain is None else float(plain))
-            )
+        plain = _plain(weight)
+        usable = plain is not None and 0.0 <= float(plain) < math.inf
+        weights.setdefault(int(objective_row), []).append(
+            (int(owner_row), float(plain) if usable else 1.0)
+        )
     problems = []
     for objective_row, pairs in sorted(weights.items()):
         built = [weight for _, weight in sorted(pairs)]
