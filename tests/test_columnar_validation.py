@@ -1281,6 +1281,34 @@ REVIEWED = {
             ),
         ],  # not also its objective's initiative driving it: 'rev' is one of its key results
     ),
+    "a check-in's unreadable text value beside other bad cells of its row": (
+        {  # each cell worded as its own, not as the value's
+            "objectives": ONE,
+            "key_results": _two_metrics([1.0, 1.0], [1.0, 10.0]),
+            "check_ins": pl.DataFrame(
+                {
+                    "objective_id": ["o", "o"],
+                    "key_result_id": ["a", "b"],
+                    "at": ["2026-13-45", "2026-07-03"],
+                    "value": ["1,4", "n/a"],
+                    "confidence": ["2", "eleven"],
+                }
+            ),
+        },
+        [
+            (
+                "check_ins[row 0].value: expected a finite number (commas only between "
+                "thousands), got '1,4'"
+            ),
+            "check_ins[row 0].at: expected an ISO date like '2026-07-01', got '2026-13-45'",
+            "check_ins[row 1].value: expected a finite number, got 'n/a'",
+            (
+                "check_ins[row 1].confidence: expected a rating from 0 to 10, or 'low', 'medium', "
+                "'high', got 'eleven' (labels of another tool? name its scale with "
+                "confidence_scale=)"
+            ),
+        ],
+    ),
     "an initiative beside a key result with no objective and a refused one": (
         {  # pandas made the empty objective_id NaN, and sorting it with text raised
             "objectives": ONE,

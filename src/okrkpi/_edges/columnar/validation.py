@@ -379,7 +379,9 @@ def _placed(nw: Any, frames: Mapping[str, Any], problems: Problems) -> list[_Fou
     )
     kept: list[_Found] = []
     for item in found:
-        if item.table == "check_ins" and item.row in problems.values:
+        # The value's cell, worded for its key result's kind (not the row's other cells).
+        value_cell = item.table == "check_ins" and item.column == "value"
+        if value_cell and item.row in problems.values:
             owner = owners.get(("check_ins", item.row), (None, 0))[0]
             kind = None if owner is None else kinds.get(owner)
             message = _value_message(problems.values[item.row], kind)
