@@ -11,6 +11,7 @@ from okrkpi import (
     CheckIns,
     ConfidenceRating,
     Cycle,
+    Initiative,
     KeyResult,
     Measurement,
     Milestone,
@@ -26,6 +27,7 @@ from okrkpi import (
 )
 from okrkpi.display import render_kpis, render_tree
 from okrkpi.serde import Document, from_dict
+from okrkpi.tables import to_rows
 
 NAN = float("nan")
 INF = float("inf")
@@ -44,6 +46,10 @@ CATALOGUE = [
     ("empty title", lambda: KeyResult.binary("  "), "KeyResult.title"),
     ("title not a string", lambda: KeyResult.binary(42), "KeyResult.title"),
     ("empty id", lambda: KeyResult.binary("b", id=""), "KeyResult.id"),
+    ("key result id with a blank at its end", lambda: KeyResult.binary("b", id="k\t"), "KeyResult.id: expected an id with no blanks at either end, got 'k\\t'"),
+    ("objective id with blanks around it", lambda: Objective("o", id=" o1 "), "Objective.id: expected an id with no blanks at either end, got ' o1 '"),
+    ("initiative id with a no-break space", lambda: Initiative("i", id="\u00a0i"), "Initiative.id: expected an id with no blanks at either end"),
+    ("a linked key result id with ';' in a table", lambda: to_rows(Document((Objective("o", [KeyResult.binary("k", id="a;b")], initiatives=[Initiative("i", key_result_ids=["a;b"])]),))), "key_result_ids: expected ids without ';'"),
     ("owner not a string", lambda: KeyResult.binary("b", owner=3), "KeyResult.owner"),
     ("measure not a measure", lambda: KeyResult("b", "metric"), "KeyResult.measure"),
     ("binary done not bool", lambda: KeyResult.binary("b", done="yes"), "Binary.done"),

@@ -46,7 +46,7 @@ from okrkpi.strategies import (
     weighted_geometric_mean,
     zone_values,
 )
-from okrkpi.tables import TABLES, from_frames, score_frames, scores_frame, to_frames
+from okrkpi.tables import TABLES, from_frames, from_rows, score_frames, scores_frame, to_frames
 from okrkpi.testing import dags, trees
 
 # PySpark warns about the pandas it finds; narwhals that its Dask support moves out.
@@ -797,6 +797,16 @@ def test_bad_arguments_are_named():
         score_frames(date(2026, 8, 1), **{**frames, "check_ins": frames["check_ins"].to_pandas()})
     with pytest.raises(ValidationError, match="score_frames.as_of: expected a date or a sequence"):
         score_frames("2026-08-01", **frames)  # type: ignore[arg-type]
+    weeks = pd.date_range("2026-07-05", periods=3, freq="W")  # moments at midnight
+    with pytest.raises(ValidationError, match=r"as_of\[0\].*pass \.date\(\)") as caught:
+        score_frames(weeks, **frames)
+    score_frames(weeks.date, **frames)  # as the message says
+    assert "Timestamp('2026-07-05 00:00:00')" in str(caught.value)
+
+
+def test_from_rows_names_itself_for_an_option_it_does_not_take():
+    with pytest.raises(TypeError, match="^from_rows\\(\\) got an unexpected keyword argument"):
+        from_rows({"objectives": []}, extra_column="ignore")
 
 
 def shared_child_tree(*, aware=False):

@@ -1172,3 +1172,9 @@ def test_bulk_calls_leave_the_cycle_collector_as_they_found_it(enabled):
     finally:
         if was:
             gc.enable()
+
+
+def test_an_empty_document_written_by_to_csv_reads_back_empty(tmp_path):
+    to_csv(Document(()), tmp_path)
+    assert read_csv(tmp_path) == Document(())
+    assert from_frames(**to_frames(Document(()))) == Document(())  # as the frames do

@@ -350,7 +350,12 @@ def _as_flags(message: str) -> str:
 
 
 def read_folder(
-    folder: Path, max_bytes: int, options: Mapping[str, Any], *, in_file_order: bool = False
+    folder: Path,
+    max_bytes: int,
+    options: Mapping[str, Any],
+    *,
+    in_file_order: bool = False,
+    empty: bool = False,
 ) -> Document:
     """A folder of CSV files named by table: objectives.csv, key_results.csv, ...
 
@@ -359,6 +364,7 @@ def read_folder(
     `from_frames`; a cell `excel_escaped` wrote reads without its apostrophe. With
     `in_file_order`, problems are listed as a reader of the files meets them: file by
     file in `TABLES` order, then by line, then by column; otherwise in `from_frames`' order.
+    A document with no objectives and no KPIs is refused, unless `empty`.
 
     Raises:
         ValidationError: Bad options, or bad cells, each named by its file, line and
@@ -385,7 +391,7 @@ def read_folder(
         if in_file_order:
             problems = _in_file_order(problems, lines)
         raise ValidationError(*(_in_file(folder, problem, lines) for problem in problems)) from None
-    return _not_empty(folder, document)
+    return document if empty else _not_empty(folder, document)
 
 
 def _in_folder(path: Path, inside: Path) -> Path | None:

@@ -2082,6 +2082,11 @@ def _built_document(
     return Document(tuple(built), tuple(kpis_built))
 
 
+_ROWS_OPTIONS = frozenset(
+    {"columns", "extra_columns", "confidence_scale", "date_format", "link_objectives_by"}
+)
+
+
 def from_rows(tables: Mapping[str, Iterable[Mapping[str, Any]]], **options: Any) -> Document:
     """`from_frames` for rows keyed by table name, e.g. CSV files read into dicts.
 
@@ -2090,6 +2095,9 @@ def from_rows(tables: Mapping[str, Iterable[Mapping[str, Any]]], **options: Any)
     """
     if not isinstance(tables, Mapping):
         raise ValidationError.field("from_rows.tables", tables, "a mapping of table name -> rows")
+    for name in options:  # as Python says it, naming this function rather than from_frames
+        if name not in _ROWS_OPTIONS:
+            raise TypeError(f"from_rows() got an unexpected keyword argument {name!r}")
     unknown = sorted(map(str, set(tables) - set(TABLES)))
     if unknown:
         raise ValidationError.field(
@@ -2559,6 +2567,18 @@ def _iso(value: Any) -> Any:
     return value.isoformat() if isinstance(value, date) else value
 
 
+def _joined_links(objective_id: str, initiative_id: str, key_result_ids: Sequence[str]) -> str:
+    """An initiative's key results in one cell, joined by ';' (refused where one has ';')."""
+    for key_result_id in key_result_ids:
+        if ";" in key_result_id:
+            raise ValidationError.field(
+                f"Objective({objective_id!r}).initiatives[{initiative_id!r}].key_result_ids",
+                key_result_id,
+                "ids without ';' (a table cell joins them with ';'): rename the key result",
+            )
+    return ";".join(key_result_ids)
+
+
 def to_rows(document: Document) -> dict[str, list[dict[str, Any]]]:
     """Every table of `document` as plain rows (lists of dicts), the layout of `TABLES`.
 
@@ -2622,7 +2642,7 @@ def to_rows(document: Document) -> dict[str, list[dict[str, Any]]]:
                 "progress": item.progress,
                 "start": item.start,
                 "end": item.end,
-                "key_result_ids": ";".join(item.key_result_ids),
+                "key_result_ids": _joined_links(objective.id, item.id, item.key_result_ids),
             }
             for item in objective.initiatives
         )
@@ -3055,7 +3075,8 @@ def read_csv(
         "link_objectives_by": link_objectives_by,
     }
     try:
-        return read_folder(Path(folder), max_bytes, options)
+        # An empty document reads back empty, as `to_csv` wrote it (the CLI refuses it).
+        return read_folder(Path(folder), max_bytes, options, empty=True)
     except InputError as error:
         raise ValidationError(Problem("", str(error))) from None
 

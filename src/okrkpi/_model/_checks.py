@@ -120,6 +120,18 @@ def check_text(path: str, value: object, *, allow_empty: bool = False) -> None:
         raise ValidationError.field(path, value, "a non-empty string")
 
 
+def check_id(path: str, value: object) -> None:
+    """Reject what `check_text` rejects, and blanks at either end of an id.
+
+    An id names one thing: `"o1"` and `" o1 "` would be two ids that read as one, and
+    tables (CSV cells, spreadsheets) drop such blanks, so they could not come back.
+    """
+    check_text(path, value)
+    assert isinstance(value, str)  # checked above
+    if value != value.strip():
+        raise ValidationError.field(path, value, "an id with no blanks at either end")
+
+
 def check_optional_text(path: str, value: object) -> None:
     """Like `check_text`, but `None` passes."""
     if value is not None:

@@ -14,7 +14,7 @@ from datetime import date
 import attrs
 
 from okrkpi._errors import ValidationError
-from okrkpi._model._checks import check_date, check_text, enum_member, finite_float
+from okrkpi._model._checks import check_date, check_id, check_text, enum_member, finite_float
 from okrkpi._model.ids import slugify
 
 __all__ = ["Initiative", "InitiativeStatus"]
@@ -83,7 +83,7 @@ class Initiative:
 
     def __attrs_post_init__(self) -> None:
         check_text("Initiative.title", self.title)
-        check_text("Initiative.id", self.id)
+        check_id("Initiative.id", self.id)
         if self.owner is not None:
             check_text("Initiative.owner", self.owner)
         if self.progress is not None:

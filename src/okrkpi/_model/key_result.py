@@ -13,6 +13,7 @@ import attrs
 
 from okrkpi._errors import ValidationError
 from okrkpi._model._checks import (
+    check_id,
     check_non_negative,
     check_text,
     finite,
@@ -507,8 +508,8 @@ class KeyResult:
         if weight.__class__ is not float or not 0.0 <= weight < math.inf:
             check_non_negative("KeyResult.weight", weight)
             object.__setattr__(self, "weight", float(weight))
-        if self.id.__class__ is not str or not self.id or self.id.isspace():
-            check_text("KeyResult.id", self.id)
+        if self.id.__class__ is not str or not self.id or self.id != self.id.strip():
+            check_id("KeyResult.id", self.id)
         if self.owner is not None:
             check_text("KeyResult.owner", self.owner)
         if self.source_kpi is not None:

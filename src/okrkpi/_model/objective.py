@@ -13,6 +13,7 @@ import attrs
 from okrkpi._errors import ValidationError
 from okrkpi._model._checks import (
     check_date,
+    check_id,
     check_non_negative,
     check_text,
     enum_member,
@@ -202,8 +203,8 @@ class Objective:
         if self.title.__class__ is not str or not self.title or self.title.isspace():
             check_text("Objective.title", self.title)
         oid = self.id
-        if oid.__class__ is not str or not oid or oid.isspace():
-            check_text("Objective.id", oid)
+        if oid.__class__ is not str or not oid or oid != oid.strip():
+            check_id("Objective.id", oid)
         # Every problem with the links (and the other optional text) is reported at once.
         found = LinkProblems()
         parent_id = _text_or_left_out("parent_id", parent_id, found)

@@ -136,7 +136,9 @@ def score_frames(
             cannot become an expression, and is refused by name.
         validate: Check every table first, as `from_frames` does (a few small queries,
             whose results are the problems found). False skips the checks for tables
-            already known to be valid, e.g. kept under the constraints of `schema_sql`.
+            already known to be valid, e.g. kept under the constraints of `schema_sql`:
+            tables that are not give answers no valid document has (a metric whose
+            start equals its target scores NaN, graded as if met), with no error.
 
     Returns:
         A frame of the tables' kind: pandas, polars, pyarrow, a DuckDB relation, ...
@@ -333,7 +335,10 @@ def _as_of_days(as_of: date | Iterable[date]) -> list[tuple[date, int]]:
         paths = [f"score_frames.as_of[{position}]" for position in range(len(given))]
     for path, day in zip(paths, given, strict=True):
         if isinstance(day, datetime) or not isinstance(day, date):
-            raise ValidationError.field(path, day, "a date (scores are as of the end of a day)")
+            expected = "a date (scores are as of the end of a day)"
+            if isinstance(day, datetime):  # a moment, e.g. pandas' date_range: say how
+                expected += "; for days, pass .date() (a pandas range: its .date)"
+            raise ValidationError.field(path, day, expected)
     return [(day, (day - EPOCH).days) for day in given]
 
 
