@@ -86,6 +86,11 @@ def test_the_schema_refuses_what_from_frames_would_refuse():
         connection.execute(
             "INSERT INTO key_results (objective_id, id, title, kind) VALUES ('x', 'k', 'K', 'binary')"
         )
+    with pytest.raises(duckdb.ConstraintException):  # so does a linked objective's
+        connection.execute("INSERT INTO alignments (objective_id, parent_id) VALUES ('x', 'a')")
+    # A parent is not keyed: a slice of a tree, or a child written before its parent.
+    connection.execute("INSERT INTO alignments (objective_id, parent_id) VALUES ('a', 'elsewhere')")
+    connection.execute("INSERT INTO objectives (id, title, parent_id) VALUES ('c', 'C', 'later')")
 
 
 def fill_sqlite(path):

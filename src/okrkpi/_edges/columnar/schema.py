@@ -61,6 +61,9 @@ _PRIMARY: Mapping[str, tuple[str, ...]] = MappingProxyType(
 )
 _FOREIGN: Mapping[str, tuple[tuple[tuple[str, ...], str, tuple[str, ...]], ...]] = MappingProxyType(
     {
+        # A parent (`parent_id`) is not keyed: a table may hold one team's slice of a
+        # tree, and an app may write a child before its parent.
+        "alignments": ((("objective_id",), "objectives", ("id",)),),
         "key_results": ((("objective_id",), "objectives", ("id",)),),
         "check_ins": ((("objective_id", "key_result_id"), "key_results", ("objective_id", "id")),),
         "milestones": ((("objective_id", "key_result_id"), "key_results", ("objective_id", "id")),),
