@@ -300,3 +300,11 @@ def test_only_library_errors_escape_from_a_frequency(value):
         kpi.is_overdue(date(2026, 6, 1))
     except OkrKpiError:
         pass
+
+
+def test_a_word_that_is_no_frequency_is_told_the_words_there_are():
+    with pytest.raises(ValidationError) as raised:
+        KPI("k", target=1, frequency="fortnightly")
+    message = str(raised.value)
+    assert message.startswith("KPI.frequency: expected one of 'daily', 'weekly'")
+    assert "or an RRULE like 'FREQ=WEEKLY;INTERVAL=2', got 'fortnightly'" in message

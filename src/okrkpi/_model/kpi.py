@@ -184,6 +184,11 @@ def _frequency(value: Frequency | str | rrule | None) -> Frequency | str | None:
             return Frequency(value.strip().lower())
         except ValueError:
             pass
+        if "=" not in value:  # a word, not a rule: name the words first
+            words = ", ".join(repr(member.value) for member in Frequency)
+            raise ValidationError.field(
+                "KPI.frequency", value, f"one of {words}, or an RRULE like 'FREQ=WEEKLY;INTERVAL=2'"
+            )
         return parse_rule("KPI.frequency", value)[0]
     raise ValidationError.field(
         "KPI.frequency", value, "a Frequency, a dateutil rrule, or an RRULE string"
