@@ -11,6 +11,7 @@ from okrkpi import (
     CheckIns,
     ConfidenceRating,
     Cycle,
+    CycleKind,
     Initiative,
     KeyResult,
     Measurement,
@@ -46,6 +47,9 @@ CATALOGUE = [
     ("empty title", lambda: KeyResult.binary("  "), "KeyResult.title"),
     ("title not a string", lambda: KeyResult.binary(42), "KeyResult.title"),
     ("empty id", lambda: KeyResult.binary("b", id=""), "KeyResult.id"),
+    ("a quarter named for another quarter", lambda: Cycle("2026-Q4", date(2026, 7, 1), date(2026, 9, 30), kind=CycleKind.QUARTER), "Cycle.name: expected '2026-Q3' for 2026-07-01..2026-09-30"),
+    ("a year of three months", lambda: Cycle("2026", date(2026, 7, 1), date(2026, 9, 30), kind=CycleKind.YEAR), "Cycle.kind: expected 'custom' for 2026-07-01..2026-09-30"),
+    ("a fiscal quarter off its fiscal year's quarters", lambda: Cycle("FY2027-Q1", date(2026, 5, 1), date(2026, 7, 31), kind=CycleKind.FISCAL_QUARTER, fiscal_start_month=4), "Cycle.kind"),
     ("key result id with a blank at its end", lambda: KeyResult.binary("b", id="k\t"), "KeyResult.id: expected an id with no blanks at either end, got 'k\\t'"),
     ("objective id with blanks around it", lambda: Objective("o", id=" o1 "), "Objective.id: expected an id with no blanks at either end, got ' o1 '"),
     ("initiative id with a no-break space", lambda: Initiative("i", id="\u00a0i"), "Initiative.id: expected an id with no blanks at either end"),
@@ -148,3 +152,10 @@ def test_bad_input_raises_a_named_error(what, build, fragment):
         build()
     assert fragment in str(caught.value), f"{what}: {caught.value}"
     assert isinstance(caught.value, ValueError | LookupError)
+
+
+def test_a_custom_cycle_may_take_a_standard_name_for_its_own_dates():
+    # A company's "2026-Q3" may run from 6 July: only a quarter's kind ties name and dates.
+    cycle = Cycle("2026-Q3", date(2026, 7, 6), date(2026, 10, 4))
+    assert (cycle.start, cycle.end) == (date(2026, 7, 6), date(2026, 10, 4))
+    assert Cycle("Summer push", date(2026, 7, 1), date(2026, 9, 30), kind=CycleKind.QUARTER)

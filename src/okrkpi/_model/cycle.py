@@ -179,6 +179,55 @@ class Cycle:
             raise ValidationError.field(
                 "Cycle.fiscal_start_month", self.fiscal_start_month, "None for a non-fiscal cycle"
             )
+        if self.kind is not CycleKind.CUSTOM:
+            self._check_kind()
+
+    def _check_kind(self) -> None:
+        """A quarter's or a year's dates are that period's, and so is its name, if standard.
+
+        `next()` steps by the kind: a "quarter" of other dates would step wrongly, and
+        "2026-Q4" on the dates of 2026-Q3 would be scored in a quarter it does not name.
+        """
+        months = _MONTHS[self.kind]
+        first_month = 1 if self.fiscal_start_month is None else self.fiscal_start_month
+        starts = (self.start.month - first_month) % months == 0
+        if (
+            self.start.day != 1
+            or not starts
+            or self.end != _months_later(self.start, months) - _ONE_DAY
+        ):
+            period = {3: "three months", 12: "twelve months"}[months]
+            raise ValidationError.field(
+                "Cycle.kind",
+                self.kind.value,
+                f"'custom' for {self.start.isoformat()}..{self.end.isoformat()} (a "
+                f"{self.kind.value} is {period} from the 1st of a month it starts in)",
+            )
+        written = self.name.strip().upper()
+        if not any(pattern.fullmatch(written) for pattern, _ in _PATTERNS):
+            return  # a name of the company's own
+        standard = self._standard_name(first_month)
+        if written.replace("-", "") != standard.replace("-", ""):
+            raise ValidationError.field(
+                "Cycle.name",
+                self.name,
+                f"{standard!r} for {self.start.isoformat()}..{self.end.isoformat()} (it "
+                "names other dates), or a name of its own",
+            )
+
+    def _standard_name(self, first_month: int) -> str:
+        """The name the named constructor gives these dates of this kind."""
+        start = self.start
+        if self.kind is CycleKind.QUARTER:
+            return f"{start.year}-Q{(start.month - 1) // 3 + 1}"
+        if self.kind is CycleKind.YEAR:
+            return str(start.year)
+        months_in = (start.month - first_month) % 12  # since the fiscal year began
+        began = start.year if start.month >= first_month else start.year - 1
+        ends_in = began + (0 if first_month == 1 else 1)
+        if self.kind is CycleKind.FISCAL_YEAR:
+            return f"FY{ends_in}"
+        return f"FY{ends_in}-Q{months_in // 3 + 1}"
 
     # -- named constructors -------------------------------------------------------------
 
