@@ -337,7 +337,7 @@ GAPS = {
         "cycle_end",
         date(2026, 6, 1),
         (
-            "objectives[row 3].cycle: expected a date on or after start 2026-07-01, "
+            "objectives[row 3].cycle_end: expected a date on or after start 2026-07-01, "
             "got datetime.date(2026, 6, 1)"
         ),
     ),
@@ -1519,3 +1519,54 @@ def test_a_check_in_linked_to_nothing_is_reported_beside_a_key_result_without_an
         "key_results[row 0].id: a value is required",
         "check_ins[row 0].key_result_id: a value is required",
     ]
+
+
+CYCLE_CELLS = {
+    "its end before its start": (
+        {"cycle": ["x"], "cycle_start": [date(2026, 9, 1)], "cycle_end": [date(2026, 7, 1)]},
+        "cycle_end: expected a date on or after start 2026-09-01, got datetime.date(2026, 7, 1)",
+    ),
+    "a fiscal start month of 13": (
+        {
+            "cycle": ["FY2027"],
+            "cycle_start": [date(2026, 4, 1)],
+            "cycle_end": [date(2027, 3, 31)],
+            "cycle_kind": ["fiscal_year"],
+            "cycle_fiscal_start_month": [13],
+        },
+        "cycle_fiscal_start_month: expected a month from 1 to 12, got 13",
+    ),
+    "a start with a time of day": (  # not also "a value is required" for it
+        {"cycle": ["x"], "cycle_start": ["2026-07-01T10:00"], "cycle_end": [date(2026, 9, 30)]},
+        "cycle_start: expected a date without a time, got '2026-07-01T10:00'",
+    ),
+    "an implausible start": (  # its value as each backend holds it
+        {"cycle": ["x"], "cycle_start": [date(1800, 7, 1)], "cycle_end": [date(2026, 9, 30)]},
+        "cycle_start: expected a date between 1900-01-01 and 2199-12-31, got ",
+    ),
+    "a year of three months": (
+        {
+            "cycle": ["2026"],
+            "cycle_start": [date(2026, 7, 1)],
+            "cycle_end": [date(2026, 9, 30)],
+            "cycle_kind": ["year"],
+        },
+        (
+            "cycle_kind: expected 'custom' for 2026-07-01..2026-09-30 (a year is twelve months "
+            "from the 1st of a month it starts in), got 'year'"
+        ),
+    ),
+}
+
+
+@pytest.mark.parametrize("backend", ["polars", "pandas", "lazy"])
+@pytest.mark.parametrize("case", list(CYCLE_CELLS))
+def test_a_cycle_s_problem_is_named_by_the_column_it_is_in(case, backend):
+    cells, expected = CYCLE_CELLS[case]
+    objectives = pl.DataFrame({"id": ["o"], "title": ["O"], **cells}, strict=False)
+    key_results = pl.DataFrame(
+        {"objective_id": ["o"], "id": ["k"], "title": ["K"], "kind": ["binary"]}
+    )
+    tables = {"objectives": objectives, "key_results": key_results, "check_ins": NO_CHECK_INS}
+    (problem,) = refused_alike(tables, backend)
+    assert problem.startswith(f"objectives[row 0].{expected}")

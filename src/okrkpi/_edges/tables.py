@@ -936,8 +936,10 @@ def _cycle(
 ) -> Cycle | None:
     """A cycle from its name, or from its name, dates, kind and fiscal start month."""
     name = cell(prefix, _text)
+    before = reader.found
     start = cell(f"{prefix}_start", reader.day)
     end = cell(f"{prefix}_end", reader.day)
+    refused = reader.found > before  # a date written but refused: reported as it is
     kind = cell(f"{prefix}_kind", _text)
     month = cell(f"{prefix}_fiscal_start_month", _whole)
     if name is None:
@@ -946,7 +948,8 @@ def _cycle(
         return None
     if (start is None) != (end is None):
         missing = f"{prefix}_end" if end is None else f"{prefix}_start"
-        reader.add(table, row, missing, f"a value is required: a custom {prefix} has two dates")
+        if not refused:
+            reader.add(table, row, missing, f"a value is required: a custom {prefix} has two dates")
         return None
     try:
         if start is None or end is None:
@@ -956,8 +959,27 @@ def _cycle(
         )
         return Cycle(name, start, end, kind=chosen, fiscal_start_month=month)
     except ValidationError as error:
-        reader.add(table, row, prefix, "; ".join(p.message for p in error.problems))
+        column = cycle_column(prefix, error.problems[0].path)
+        reader.add(table, row, column, "; ".join(p.message for p in error.problems))
         return None
+
+
+def cycle_column(prefix: str, path: str) -> str:
+    """The column a cycle's problem is in: its end's, its kind's, ... or its name's."""
+    for field, suffix in _CYCLE_FIELDS:
+        if path in (f"Cycle.{field}", f"{prefix}_{field}"):
+            return prefix + suffix
+    return prefix
+
+
+# The model's names of a cycle's fields, and the suffixes of their columns.
+_CYCLE_FIELDS = (
+    ("start", "_start"),
+    ("end", "_end"),
+    ("kind", "_kind"),
+    ("start_month", "_fiscal_start_month"),
+    ("fiscal_start_month", "_fiscal_start_month"),
+)
 
 
 # The columns rows are joined on: read once, as the text they stand for.

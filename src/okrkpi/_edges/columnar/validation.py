@@ -59,6 +59,7 @@ from okrkpi._edges.tables import (
     _text,
     _whole,
     _zone_value,
+    cycle_column,
 )
 from okrkpi._errors import AlignmentError, Problem, ValidationError, describe
 from okrkpi._model._checks import EARLIEST, LATEST, enum_member
@@ -2966,6 +2967,13 @@ def _cycles(nw: Any, objectives: Any, problems: Problems) -> None:
         problems,
         "cycle",
     )
+    # A date written but refused (implausible, or unreadable) is reported as it is.
+    refused = nw.lit(value=False)
+    for column, has in (("cycle_start", has_first), ("cycle_end", has_last)):
+        refused = refused | (~nw.col(column).is_null() & ~has)
+        unreadable = problems.unreadable.get(("objectives", column))
+        if unreadable:
+            refused = refused | nw.col(ROW).is_in(sorted(unreadable))
     for column, given, other in (
         ("cycle_end", has_first, has_last),
         ("cycle_start", has_last, has_first),
@@ -2973,7 +2981,7 @@ def _cycles(nw: Any, objectives: Any, problems: Problems) -> None:
         _report(
             nw,
             "objectives",
-            objectives.filter(~name.is_null() & given & ~other),
+            objectives.filter(~name.is_null() & given & ~other & ~refused),
             column,
             (),
             lambda _: "a value is required: a custom cycle has two dates",
@@ -2992,25 +3000,24 @@ def _cycles(nw: Any, objectives: Any, problems: Problems) -> None:
         (dated, ("cycle", "cycle_first", "cycle_last", "cycle_kind", "month")),
     ):
         keyed = rows.with_columns(whole.alias("month"))
-        refused_cycles = {}
+        by_column: dict[str, dict[tuple[Any, ...], str]] = {}
         for values in keyed.select(*columns).unique().collect().rows():
             cells = {column: _plain(value) for column, value in zip(columns, values, strict=True)}
-            message = _cycle_problem(cells)
-            if message is not None:
-                refused_cycles[tuple(cells.values())] = message
-        if not refused_cycles:
-            continue
-        matched = _any_row_of(nw, columns, refused_cycles)
-        _report(
-            nw,
-            "objectives",
-            keyed.filter(matched),
-            "cycle",
-            columns,
-            _cycle_message(columns, refused_cycles),
-            problems,
-            "cycle",
-        )
+            refused_as = _cycle_problem(cells)
+            if refused_as is not None:
+                where, message = refused_as
+                by_column.setdefault(where, {})[tuple(cells.values())] = message
+        for where, refused_cycles in sorted(by_column.items()):
+            _report(
+                nw,
+                "objectives",
+                keyed.filter(_any_row_of(nw, columns, refused_cycles)),
+                where,
+                columns,
+                _cycle_message(columns, refused_cycles),
+                problems,
+                "cycle",
+            )
 
 
 def _plain(value: Any) -> Any:
@@ -3055,8 +3062,8 @@ def _all_equal(nw: Any, values: Mapping[str, Any]) -> Any:
     return condition
 
 
-def _cycle_problem(cells: Mapping[str, Any]) -> str | None:
-    """Why from_frames refuses a cycle of these cells, or None."""
+def _cycle_problem(cells: Mapping[str, Any]) -> tuple[str, str] | None:
+    """The column and the words from_frames refuses a cycle of these cells with, or None."""
     month = cells["month"]
     start_month = 1 if month is None else int(month)
     try:
@@ -3073,5 +3080,6 @@ def _cycle_problem(cells: Mapping[str, Any]) -> str | None:
             fiscal_start_month=None if month is None else int(month),
         )
     except ValidationError as error:
-        return "; ".join(problem.message for problem in error.problems)
+        column = cycle_column("cycle", error.problems[0].path)
+        return column, "; ".join(problem.message for problem in error.problems)
     return None
