@@ -122,7 +122,7 @@ def test_every_problem_with_the_parents_is_reported_at_once():
         "Objective('s').parents['a']: expected a finite number, got nan",
         "Objective('s').parents['b']: expected a number >= 0, got -1",
         "Objective('s').parents[4]: parent 'c' named twice",
-        "Objective('s').parents[5]: expected a parent id (a non-empty string), got 3",
+        "Objective('s').parents[5]: expected a parent id (a non-empty string, no blanks at either end), got 3",
         "Objective('s').parents['s']: aligned to itself ('s')",
         "Objective('s').parent_key_results: expected one of its parents ('s', 'c'), got 'zz'",
     ]
@@ -267,7 +267,7 @@ def test_bad_weights_are_bad_input_and_every_link_problem_is_reported_at_once():
     assert [str(problem) for problem in caught.value.problems] == [
         "Objective.alignment_weight: expected a number >= 0, got -1",
         "Objective('me').parents['a']: expected a finite number, got nan",
-        "Objective('me').parent_key_results['z']: expected a key result id, got 3",
+        "Objective('me').parent_key_results['z']: expected a key result id (no blanks at either end), got 3",
         "Objective('me').parents['me']: aligned to itself ('me')",
     ]
     assert not isinstance(caught.value, AlignmentError)

@@ -6,7 +6,7 @@ import os
 import re
 import subprocess
 import sys
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import attrs
 import matplotlib
@@ -996,3 +996,55 @@ def test_the_vega_lite_kpi_legend_draws_each_entry_as_it_is_drawn():
     assert all("opacity" not in band["mark"] for band in bands)  # its pale colour, opaque
     assert colours["Warning band"] not in (COLOURS["WARNING"], colours["Unhealthy"])
     assert vl_convert.vegalite_to_svg(spec)
+
+
+def test_an_axis_of_hours_holds_one_reading_and_readings_in_several_zones(recwarn):
+    one = KPI("Latency", target=200, higher_is_better=False, warning=250)
+    one = one.record(180, at=datetime(2026, 8, 14, 9))
+    low, high = kpi_chart(one).plot().ax_.get_xlim()
+    assert high - low == pytest.approx(0.25)  # six hours around it, not years
+    assert not [w for w in recwarn if "xlim" in str(w.message)]  # no equal limits
+    east, west = timezone(timedelta(hours=14)), timezone(timedelta(hours=-10))
+    zoned = KPI("L", target=200).record(180, at=datetime(2026, 8, 14, 10, tzinfo=east))
+    zoned = zoned.record(220, at=datetime(2026, 8, 14, 2, tzinfo=UTC))
+    zoned = zoned.record(190, at=datetime(2026, 8, 13, 23, tzinfo=west))
+    chart = kpi_chart(zoned).plot()
+    low, high = chart.ax_.get_xlim()
+    drawn = [date2num(moment) for moment in chart.ax_.lines[0].get_xdata()]
+    assert all(low < moment < high for moment in drawn)  # at their own wall-clock times
+    spec = kpi_chart(one).to_vega_lite()
+    start, end = line_of(spec)["encoding"]["x"]["scale"]["domain"]
+    assert (start["hours"], end["hours"]) == (6, 12)  # six hours in Vega-Lite too
+
+
+def test_the_days_beside_an_axis_of_hours_are_those_it_shows():
+    kpi = KPI("L", target=200)
+    for hour in range(28):  # to 03:00 the next day
+        kpi = kpi.record(190, at=datetime(2026, 8, 14) + timedelta(hours=hour))
+    chart = kpi_chart(kpi).plot()
+    chart.figure_.canvas.draw()
+    assert chart.ax_.xaxis.get_offset_text().get_text() == "14 Aug \u2013 15 Aug 2026"
+
+
+def test_the_burn_up_confidence_keeps_level_with_the_values_in_any_style():
+    kr = KeyResult.metric("Paying customers", start=0, target=100, id="k")
+    kr = kr.check_in(40, at=Q3.start + timedelta(days=3), confidence=5)
+    with plt.style.context("classic"):  # no margins: 0% and 100% at the frame
+        chart = burn_up(kr, cycle=Q3, as_of=AUG_15).plot()
+        twin = next(other for other in chart.figure_.axes if other is not chart.ax_)
+        for value, share in ((0, 0.0), (100, 1.0)):
+            level = chart.ax_.transData.transform((0, value))[1]
+            assert twin.transData.transform((0, share))[1] == pytest.approx(level, abs=0.5)
+
+
+def test_a_chart_drawn_again_on_cleared_axes_takes_the_whole_cell_again():
+    def kpi_in_left_cell(before=None):
+        _, (left, _) = plt.subplots(1, 2, figsize=(8, 3))
+        if before is not None:
+            before.plot(ax=left)
+            left.clear()
+        return kpi_chart(example_kpis()[0], as_of=EXAMPLE_AS_OF).plot(ax=left)
+
+    fresh = kpi_in_left_cell().ax_.get_position().bounds
+    again = kpi_in_left_cell(timeline(TREE, as_of=EXAMPLE_AS_OF)).ax_.get_position().bounds
+    assert again == pytest.approx(fresh)  # not inside the room the timeline made

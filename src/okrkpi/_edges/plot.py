@@ -22,7 +22,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time, timedelta
 from html import escape
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import attrs
 
@@ -78,6 +78,7 @@ _NO_OUTCOMES = "No confidence ratings with an outcome yet"
 _MANY_LINES = 8  # more objectives than this: one grey line each and their average
 _CONFIDENCE = SERIES[4]  # purple-pink: no status, grade or zone has it
 _FEWEST_DAYS = 7  # a date axis shows at least a week: a one-week sprint fills it
+_FEWEST_HOURS = 0.25  # an axis of hours shows at least six (in days)
 _DOTTED_POINTS = 60  # more points than this on a line: no dot per point
 _SCORE_AIR = 0.05  # room below 0 and above 1 on a scores axis
 _PLAIN_NUMBERS = 1e100  # beyond this, values are drawn in a power of ten's units
@@ -197,10 +198,13 @@ def _people_dates(locator: Any) -> Any:
                 labels[0] = f"{first.day} {first:%b}"
                 if first.year != last.year:
                     self.span = f"{first:%b %Y} \u2013 {last:%b %Y}"
-            hours = [value for value, label in zip(values, labels, strict=True) if ":" in label]
-            if hours:  # the days the hours are of: not the last tick's, a midnight past them
-                days = sorted({num2date(value).date() for value in hours})  # type: ignore[no-untyped-call]
-                self.span = _days_words(days[0], days[-1])
+            if any(":" in label for label in labels):  # ticks of hours: name their days
+                # The days the axis shows, inside its air (2%): not a midnight past them.
+                low, high = self.axis.get_view_interval() if self.axis else (values[0], values[-1])
+                inside = (high - low) * 0.03
+                first = num2date(low + inside).date()  # type: ignore[no-untyped-call]
+                last = num2date(high - inside).date()  # type: ignore[no-untyped-call]
+                self.span = _days_words(first, last)
             return labels
 
         def get_offset(self) -> str:
@@ -312,8 +316,11 @@ def _hours_limits(ax: Axes, first: date, last: date) -> None:
     """The x axis from the moment `first` to the moment `last`, in hours (six at least)."""
     low, high = _date_number(first), _date_number(last)
     pad = (high - low) * 0.02
-    ax.set_xlim(low - pad, high + pad)
-    _date_axis(ax, fewest_days=0.25)
+    if pad > 0:
+        ax.set_xlim(low - pad, high + pad)
+    else:  # one moment: six hours around it (equal limits would be widened by years)
+        ax.set_xlim(low - _FEWEST_HOURS / 2, low + _FEWEST_HOURS / 2)
+    _date_axis(ax, fewest_days=_FEWEST_HOURS)
 
 
 def _nothing(ax: Axes, words: str) -> list[Entry]:
@@ -547,6 +554,18 @@ def _hold_in_cell(ax: Axes) -> None:
         twinned: Any = ax._twinned_axes  # type: ignore[attr-defined]  # a twin shares the box
         for twin in twinned.get_siblings(ax):
             twin.set_axes_locator(_InCell(spec, room))
+
+
+def _let_go_of_cell(ax: Axes) -> None:
+    """Axes a chart was drawn on before (cleared since): the whole cell again, no locator.
+
+    Or the new chart would take its room inside the room the old one made.
+    """
+    if isinstance(ax.get_axes_locator(), _InCell):
+        spec = ax.get_subplotspec()
+        ax.set_axes_locator(cast(Any, None))  # matplotlib takes None, its stubs do not say
+        if spec is not None:
+            ax.set_position(spec.get_position(cast(Any, ax.figure)))
 
 
 @attrs.frozen
@@ -788,6 +807,7 @@ class _Display:
         self._check_style(kwargs)  # before anything is drawn, or a figure opened
         opened = ax is None
         axes = _axes(ax, self._height())
+        _let_go_of_cell(axes)
         try:
             entries = self._draw(axes, **kwargs)
         except BaseException:
@@ -1036,11 +1056,16 @@ def _hours_axis(moments: list[date], title: str | None) -> dict[str, Any]:
     clock = sorted(_wall_clock(moment) for moment in moments)
     if title is None:
         title = _days_words(clock[0].date(), clock[-1].date())
+    scale: dict[str, Any] = {"type": "utc", "padding": 8}
+    fewest = timedelta(days=_FEWEST_HOURS)
+    if clock[-1] - clock[0] < fewest:  # six hours around them, as matplotlib draws them
+        middle = clock[0] + (clock[-1] - clock[0]) / 2
+        scale["domain"] = [_vega_moment(middle - fewest / 2), _vega_moment(middle + fewest / 2)]
     midnight = "utchours(datum.value) == 0 && utcminutes(datum.value) == 0"
     return {
         "type": "temporal",
         "title": title,
-        "scale": {"type": "utc", "padding": 8},
+        "scale": scale,
         "axis": {
             "labelExpr": (
                 f"{midnight} ? utcFormat(datum.value, '%-d %b') : utcFormat(datum.value, '%H:%M')"
@@ -1286,7 +1311,8 @@ class BurnUpDisplay(_Display):
             )
             # The values' air either side (matplotlib's margins): 0% and 100% are whole,
             # and level with a start at the foot and a target at the top.
-            twin.set_ylim(-_SCORE_AIR, 1 + _SCORE_AIR)
+            air = ax.get_ymargin()  # the style's (5% by default; none in "classic")
+            twin.set_ylim(-air, 1 + air)
             twin.yaxis.set_major_formatter(PercentFormatter(1.0))
             twin.set_ylabel("confidence", fontsize=_SMALL + 1)
             twin.tick_params(labelsize=_SMALL)
@@ -2580,7 +2606,9 @@ class KpiDisplay(_Display):
         moments = [row["at"] for row in self.data]
         if not _timed(moments):
             return None
-        first, last = (_wall_clock(moment) for moment in (moments[0], moments[-1]))
+        # Drawn at their wall-clock times: in several zones, the first is not the earliest.
+        clock = [_wall_clock(moment) for moment in moments]
+        first, last = min(clock), max(clock)
         if self.as_of is not None and self._last_day < date.max:
             last = max(last, datetime.combine(self._last_day + timedelta(days=1), time()))
         return (first, last) if last - first < timedelta(days=_FEWEST_DAYS) else None
@@ -2933,12 +2961,29 @@ class ReliabilityDisplay(_Display):
                 "tooltip": [{"field": "label"}, {"field": "count"}],
             },
         }
-        counts = {  # how many bets each point rests on: 2 is not 100
-            "transform": [{"calculate": "'n=' + datum.count", "as": "n"}],
-            "mark": {"type": "text", "align": "left", "dx": 6, "dy": -7, "color": GUIDE},
-            "encoding": {"x": x, "y": y, "text": {"field": "n"}},
-        }
-        return _spec(self.data, self.title, layer=[diagonal, points, counts], width=300, height=300)
+        # How many bets each point rests on (2 is not 100): beside the point, inward at the
+        # plot's right and top edges, as matplotlib places them.
+        counts = [
+            {
+                "transform": [
+                    {"filter": f"{'' if right else '!'}(datum.stated > 0.85)"},
+                    {"filter": f"{'' if high else '!'}(datum.observed > 0.9)"},
+                    {"calculate": "'n=' + datum.count", "as": "n"},
+                ],
+                "mark": {
+                    "type": "text",
+                    "align": "right" if right else "left",
+                    "dx": -6 if right else 6,
+                    "dy": 11 if high else -7,
+                    "color": GUIDE,
+                },
+                "encoding": {"x": x, "y": y, "text": {"field": "n"}},
+            }
+            for right in (False, True)
+            for high in (False, True)
+        ]
+        layers = [diagonal, points, *counts]
+        return _spec(self.data, self.title, layer=layers, width=300, height=300)
 
 
 def reliability_diagram(calibration: Calibration) -> ReliabilityDisplay:

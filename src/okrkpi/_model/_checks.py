@@ -238,6 +238,11 @@ def text(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
     check_text(field_path(instance, attribute), value)
 
 
+def identifier(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    """Attrs validator: a non-empty string with no blanks at either end (`check_id`)."""
+    check_id(field_path(instance, attribute), value)
+
+
 def optional_text(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
     """Attrs validator: a non-empty string or None."""
     check_optional_text(field_path(instance, attribute), value)

@@ -39,7 +39,7 @@ def _key_result_ids(value: Iterable[str]) -> tuple[str, ...]:
         raise ValidationError.field("Initiative.key_result_ids", value, "a sequence of ids")
     ids = tuple(value)
     for key_result_id in ids:
-        check_text("Initiative.key_result_ids", key_result_id)
+        check_id("Initiative.key_result_ids", key_result_id)
     if len(set(ids)) != len(ids):
         # Named twice, the initiative would count twice in the `initiatives` roll-up.
         twice = next(key_result_id for key_result_id in ids if ids.count(key_result_id) > 1)

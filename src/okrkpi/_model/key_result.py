@@ -513,7 +513,7 @@ class KeyResult:
         if self.owner is not None:
             check_text("KeyResult.owner", self.owner)
         if self.source_kpi is not None:
-            check_text("KeyResult.source_kpi", self.source_kpi)
+            check_id("KeyResult.source_kpi", self.source_kpi)
         history = self.check_ins
         if history.__class__ is not CheckIns:
             history = CheckIns(history, owner=self.id)

@@ -18,11 +18,11 @@ from okrkpi._model._checks import (
     enum_member,
     finite,
     finite_float,
+    identifier,
     instance_of,
     optional_text,
     query_rule,
     set_floats,
-    text,
 )
 from okrkpi._model._schedule import Schedule, cadence, parse_rule
 from okrkpi._model._stats import least_squares
@@ -228,7 +228,7 @@ class KPI:
         measurements: Dated values, oldest first.
     """
 
-    name: str = attrs.field(validator=text)
+    name: str = attrs.field(validator=identifier)  # measurements and key results name it
     target: float | TargetRange | None = attrs.field(kw_only=True, converter=_target)
     higher_is_better: bool = attrs.field(
         default=True, kw_only=True, validator=instance_of(bool, "True or False")

@@ -490,8 +490,8 @@ def _weight(path: str, number: object) -> float:
 
 
 def _key_result_id(path: str, value: object) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise ValidationError.field(path, value, "a key result id")
+    if not isinstance(value, str) or not value.strip() or value != value.strip():
+        raise ValidationError.field(path, value, "a key result id (no blanks at either end)")
     return value
 
 
@@ -520,8 +520,9 @@ def _pairs(
             found.add(_problem(f"{path}[{position}]", item, expected[1]))
             continue
         name, raw = item
-        if not isinstance(name, str) or not name.strip():
-            found.add(_problem(f"{path}[{position}]", name, "a parent id (a non-empty string)"))
+        if not isinstance(name, str) or not name.strip() or name != name.strip():
+            wanted = "a parent id (a non-empty string, no blanks at either end)"
+            found.add(_problem(f"{path}[{position}]", name, wanted))
             continue
         try:
             value = checked(f"{path}[{name!r}]", raw)

@@ -91,12 +91,17 @@ def _default_id(instance: Objective) -> str:
     return slugify(instance.title)
 
 
-def _text_or_left_out(name: str, value: Any, found: LinkProblems) -> Any:
-    """`value` when it is None, not given or good text; else its problem, and NOT_GIVEN."""
-    if value is None or value is NOT_GIVEN or (value.__class__ is str and value.strip()):
+def _text_or_left_out(name: str, value: Any, found: LinkProblems, *, an_id: bool = True) -> Any:
+    """`value` when it is None, not given or good text; else its problem, and NOT_GIVEN.
+
+    An id (`an_id`, a link to another objective or key result) has no blanks at its ends.
+    """
+    if value is None or value is NOT_GIVEN:
+        return value
+    if value.__class__ is str and value.strip() and (not an_id or value == value.strip()):
         return value
     try:
-        check_text(f"Objective.{name}", value)
+        (check_id if an_id else check_text)(f"Objective.{name}", value)
     except ValidationError as error:
         found.extend(error.problems)
         return NOT_GIVEN
@@ -211,7 +216,7 @@ class Objective:
         parent_key_result_id = _text_or_left_out(
             "parent_key_result_id", parent_key_result_id, found
         )
-        _text_or_left_out("owner", self.owner, found)
+        _text_or_left_out("owner", self.owner, found, an_id=False)
         _text_or_left_out("carried_over_from", self.carried_over_from, found)
         weight = alignment_weight
         if weight is not NOT_GIVEN and (
