@@ -995,6 +995,7 @@ def test_the_vega_lite_kpi_legend_draws_each_entry_as_it_is_drawn():
     bands = [layer for layer in spec["layer"] if layer["mark"]["type"] == "rect"]
     assert all("opacity" not in band["mark"] for band in bands)  # its pale colour, opaque
     assert colours["Warning band"] not in (COLOURS["WARNING"], colours["Unhealthy"])
+    assert line_of(spec)["encoding"]["y"]["axis"]["zindex"] >= 1  # grid lines over the bands
     assert vl_convert.vegalite_to_svg(spec)
 
 

@@ -1363,7 +1363,13 @@ class BurnUpDisplay(_Display):
         # A little room past the values: a target at the lowest is not drawn on the axis.
         # Not rounded out: confidence's 0% and 100%, as far inside, are level with them.
         scale = {"zero": False, "padding": 8, "nice": False}
-        value = {"field": "value", "type": "quantitative", "title": unit, "scale": scale}
+        value = {
+            "field": "value",
+            "type": "quantitative",
+            "title": unit,
+            "scale": scale,
+            "axis": {"zindex": 1},  # grid lines over the opaque bands, as in the KPI chart
+        }
         tooltip = [
             {"field": "shown", "title": "series"},
             _day_tooltip("at"),
@@ -2756,6 +2762,7 @@ class KpiDisplay(_Display):
                     "type": "quantitative",
                     "title": self.unit,
                     "scale": {"zero": False, "padding": 8},  # a value at either end is whole
+                    "axis": {"zindex": 1},  # grid lines over the opaque bands
                 },
                 "color": {"datum": self._measured_words, **legend},
                 "tooltip": [
