@@ -1309,6 +1309,27 @@ REVIEWED = {
             ),
         ],
     ),
+    "a negative weight beside its key result's other problems": (
+        {  # every bad cell at once: the weight was lost behind the measure or a check-in
+            "objectives": ONE,
+            "key_results": _two_metrics([-2.0, -1.0], [0.0, 10.0]),
+            "check_ins": pl.DataFrame(
+                {
+                    "objective_id": ["o"],
+                    "key_result_id": ["b"],
+                    "at": [date(2026, 7, 2)],
+                    "value": [None],
+                },
+                schema_overrides={"value": pl.Float64},
+            ),
+        },
+        [
+            "key_results[row 0].target: expected a value different from start 0.0, got 0.0",
+            "key_results[row 0].weight: expected a number >= 0, got -2.0",
+            "key_results[row 1].weight: expected a number >= 0, got -1.0",
+            "check_ins[row 0].value: a value is required",
+        ],
+    ),
     "an initiative beside a key result with no objective and a refused one": (
         {  # pandas made the empty objective_id NaN, and sorting it with text raised
             "objectives": ONE,

@@ -1379,6 +1379,9 @@ def _read_key_results(
         _misplaced(reader, measure, "milestones", milestone_rows, Milestones)
         _misplaced(reader, measure, "plans", plan_rows, Metric)
         weight, owner = cell("weight", _number), cell("owner", _written)
+        if weight is not None and weight < 0:  # a cell of its own, beside any other problem
+            reader.add("key_results", row, "weight", f"expected a number >= 0, got {weight!r}")
+            weight = None
         source = cell("source_kpi", _text)
         history = None
         if measure is not None and key_result_id is not None:

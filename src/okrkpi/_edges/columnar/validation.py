@@ -2501,7 +2501,7 @@ def _cells(nw: Any, frames: Mapping[str, Any], problems: Problems) -> None:
                 (column,),
                 _negative(column),
                 problems,
-                {"alignments": "negative", "key_results": "model"}.get(table, "cell"),
+                "negative" if table == "alignments" else "cell",
             )
     for table, column, day in (
         ("check_ins", "at", "day"),
