@@ -630,6 +630,7 @@ def test_initiatives_own_rules_are_those_from_frames_checks(backend):
         "initiatives[row 4].objective_id",
         "initiatives[row 1].id",
         "initiatives[row 2].key_result_ids",
+        "initiatives[row 2].status",  # with its link: every bad cell at once
         "initiatives[row 3].end",
         "initiatives[row 4].key_result_ids",
     ]
@@ -1591,3 +1592,28 @@ def test_a_cycle_s_problem_is_named_by_the_column_it_is_in(case, backend):
     tables = {"objectives": objectives, "key_results": key_results, "check_ins": NO_CHECK_INS}
     (problem,) = refused_alike(tables, backend)
     assert problem.startswith(f"objectives[row 0].{expected}")
+
+
+def test_every_bad_cell_of_an_initiative_row_is_reported_at_once():
+    initiatives = pl.DataFrame(
+        {
+            "objective_id": ["o"],
+            "id": ["i"],
+            "title": ["I"],
+            "status": ["ongoing"],
+            "progress": [1.5],
+            "start": [date(2026, 8, 1)],
+            "end": [date(2026, 7, 1)],
+        }
+    )
+    tables = {
+        "objectives": ONE,
+        "key_results": _two_metrics([1.0, 1.0], [1.0, 10.0]),
+        "check_ins": NO_CHECK_INS,
+        "initiatives": initiatives,
+    }
+    assert paths(refused_alike(tables)) == [  # the model stops at its first
+        "initiatives[row 0].status",
+        "initiatives[row 0].progress",
+        "initiatives[row 0].end",
+    ]

@@ -1530,6 +1530,7 @@ def _read_initiatives(
             continue
         if status is not None:
             fields["status"] = status.lower()
+        refused = False
         if links:
             driven = [link.strip() for link in links.split(";") if link.strip()]
             known = key_result_ids.get(objective_id, set())
@@ -1542,8 +1543,21 @@ def _read_initiatives(
                     "key_result_ids",
                     f"no key result {describe(dangling[0])}{where} (its key results: {listed})",
                 )
-                continue
-            fields["key_result_ids"] = driven
+                refused = True
+            else:
+                fields["key_result_ids"] = driven
+        # Each of the model's checks on its own, so every bad cell is reported at once
+        # (the model stops at its first).
+        for names in (("status",), ("progress",), ("start", "end")):
+            given = {name: fields[name] for name in names if fields.get(name) is not None}
+            if given:
+                try:
+                    Initiative(title, **given)
+                except ValidationError as error:
+                    reader.error("initiatives", row, error)
+                    refused = True
+        if refused:
+            continue
         try:
             initiative = Initiative(title, **fields)
         except ValidationError as error:
