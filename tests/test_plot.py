@@ -1049,3 +1049,15 @@ def test_a_chart_drawn_again_on_cleared_axes_takes_the_whole_cell_again():
     fresh = kpi_in_left_cell().ax_.get_position().bounds
     again = kpi_in_left_cell(timeline(TREE, as_of=EXAMPLE_AS_OF)).ax_.get_position().bounds
     assert again == pytest.approx(fresh)  # not inside the room the timeline made
+
+
+def test_a_burn_up_without_check_ins_says_its_line_is_the_start():
+    kr = KeyResult.metric("Paying customers", start=0, target=100, id="k")
+    chart = burn_up(kr, cycle=Q3, as_of=AUG_15).plot()
+    words = [text.get_text() for text in chart.ax_.get_legend().get_texts()]
+    assert words[0] == "No check-ins yet (the start)"  # not a measured 0
+    assert "No check-ins yet (the start)" in vl_convert.vegalite_to_svg(
+        burn_up(kr, cycle=Q3, as_of=AUG_15).to_vega_lite()
+    )
+    checked = burn_up(kr.check_in(5, at=date(2026, 7, 3)), cycle=Q3, as_of=AUG_15).plot()
+    assert checked.ax_.get_legend().get_texts()[0].get_text() == "Check-ins"

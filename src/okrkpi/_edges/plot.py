@@ -1200,7 +1200,10 @@ class BurnUpDisplay(_Display):
         self._numeric = isinstance(measure, Metric | Zoned)
         records: list[dict[str, Any]] = []
         actual: list[tuple[date, float]] = [(cycle.start, start)]
-        for entry in key_result.check_ins_until(self.as_of, day_of=rule):
+        seen = key_result.check_ins_until(self.as_of, day_of=rule)
+        # Without one, the line is the start (the spec's current value), not a measurement.
+        self._actual_words = "Check-ins" if len(seen) else "No check-ins yet (the start)"
+        for entry in seen:
             if self._numeric:
                 value = float(entry.value)
             else:
@@ -1279,7 +1282,7 @@ class BurnUpDisplay(_Display):
             markevery=list(range(1, held)),  # a dot per check-in: not the start, not held
             **(settings | kwargs),
         )
-        entries.append(_entry(actual, "Check-ins"))
+        entries.append(_entry(actual, self._actual_words))
         days, values = self._series("expected")
         (expected,) = ax.plot(
             days,
@@ -1327,7 +1330,7 @@ class BurnUpDisplay(_Display):
         """Steps for the check-ins, the expected line, zone bands, confidence on its own axis."""
         x = {"field": "at", **_time_axis([self.cycle.start, self.cycle.end, self.as_of])}
         words = {
-            "actual": "Check-ins",
+            "actual": self._actual_words,
             "expected": self._expected_words,
             "target": self._target_words,
             "confidence": "Confidence (right axis)",
