@@ -966,7 +966,10 @@ def test_the_vega_lite_reliability_diagram_is_the_matplotlib_one():
         "Perfectly calibrated",
         "Stated vs came true",
     ]
-    drawn = chart.plot().ax_.lines[1].get_color()  # matplotlib's line, after the diagonal
+    drawn_chart = chart.plot()
+    box = drawn_chart.ax_.get_window_extent()
+    assert box.width == pytest.approx(box.height, rel=0.01)  # square in matplotlib too
+    drawn = drawn_chart.ax_.lines[1].get_color()  # matplotlib's line, after the diagonal
     assert colours[1]["scale"]["range"][0] == matplotlib.colors.to_hex(drawn)
     svg = vl_convert.vegalite_to_svg(spec)
     for words in ("n=2", "n=1", "Stated vs came true", "Perfectly calibrated"):

@@ -2912,6 +2912,7 @@ class ReliabilityDisplay(_Display):
             )
         ax.set_xlim(-0.02, 1.02)  # a point at 0% or 100% stays whole
         ax.set_ylim(-0.02, 1.02)
+        ax.set_aspect("equal", adjustable="box")  # square: the diagonal at 45 degrees
         ax.set_xlabel("stated confidence")
         ax.set_ylabel("share that came true")
         for axis in (ax.xaxis, ax.yaxis):
