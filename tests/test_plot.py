@@ -967,6 +967,7 @@ def test_the_vega_lite_reliability_diagram_is_the_matplotlib_one():
         "Stated vs came true",
     ]
     drawn_chart = chart.plot()
+    drawn_chart.figure_.canvas.draw()  # the aspect is applied when drawn
     box = drawn_chart.ax_.get_window_extent()
     assert box.width == pytest.approx(box.height, rel=0.01)  # square in matplotlib too
     drawn = drawn_chart.ax_.lines[1].get_color()  # matplotlib's line, after the diagonal
