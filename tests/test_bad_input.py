@@ -160,6 +160,19 @@ def test_bad_input_raises_a_named_error(what, build, fragment):
     assert isinstance(caught.value, ValueError | LookupError)
 
 
+@pytest.mark.parametrize(
+    ("name", "kind", "month"),
+    [
+        ("2026-Q3", CycleKind.FISCAL_QUARTER, 1),  # fiscal years of calendar years
+        ("FY2026-Q3", CycleKind.QUARTER, None),
+        ("\uff12\uff10\uff12\uff16-Q3", CycleKind.QUARTER, None),  # digits Cycle.parse reads
+    ],
+)
+def test_a_standard_name_of_another_form_naming_the_same_dates_is_kept(name, kind, month):
+    cycle = Cycle(name, date(2026, 7, 1), date(2026, 9, 30), kind=kind, fiscal_start_month=month)
+    assert cycle.name == name
+
+
 def test_a_custom_cycle_may_take_a_standard_name_for_its_own_dates():
     # A company's "2026-Q3" may run from 6 July: only a quarter's kind ties name and dates.
     cycle = Cycle("2026-Q3", date(2026, 7, 6), date(2026, 10, 4))

@@ -1566,6 +1566,20 @@ CYCLE_CELLS = {
         {"cycle": ["x"], "cycle_start": [date(1800, 7, 1)], "cycle_end": [date(2026, 9, 30)]},
         "cycle_start: expected a date between 1900-01-01 and 2199-12-31, got ",
     ),
+    "a fiscal start month in words": (  # not also "expected a month ..., got None"
+        {
+            "cycle": ["FY2027"],
+            "cycle_start": [date(2026, 4, 1)],
+            "cycle_end": [date(2027, 3, 31)],
+            "cycle_kind": ["fiscal_year"],
+            "cycle_fiscal_start_month": ["april"],
+        },
+        "cycle_fiscal_start_month: expected a finite number, got 'april'",
+    ),
+    "a refused start beside a missing end": (  # not also a name it cannot read
+        {"cycle": ["x"], "cycle_start": [date(1800, 7, 1)], "cycle_end": [None]},
+        "cycle_start: expected a date between 1900-01-01 and 2199-12-31, got ",
+    ),
     "a year of three months": (
         {
             "cycle": ["2026"],

@@ -562,6 +562,10 @@ def _let_go_of_cell(ax: Axes) -> None:
     Or the new chart would take its room inside the room the old one made.
     """
     if isinstance(ax.get_axes_locator(), _InCell):
+        twinned: Any = ax._twinned_axes  # type: ignore[attr-defined]
+        for twin in twinned.get_siblings(ax):
+            if twin is not ax and isinstance(twin.get_axes_locator(), _InCell):
+                twin.remove()  # the chart's own second axis (a burn-up's confidence)
         spec = ax.get_subplotspec()
         ax.set_axes_locator(cast(Any, None))  # matplotlib takes None, its stubs do not say
         if spec is not None:
@@ -1054,13 +1058,16 @@ def _hours_axis(moments: list[date], title: str | None) -> dict[str, Any]:
     The title names the days, as the matplotlib axis's offset does.
     """
     clock = sorted(_wall_clock(moment) for moment in moments)
-    if title is None:
-        title = _days_words(clock[0].date(), clock[-1].date())
+    first, last = clock[0], clock[-1]
     scale: dict[str, Any] = {"type": "utc", "padding": 8}
     fewest = timedelta(days=_FEWEST_HOURS)
-    if clock[-1] - clock[0] < fewest:  # six hours around them, as matplotlib draws them
-        middle = clock[0] + (clock[-1] - clock[0]) / 2
-        scale["domain"] = [_vega_moment(middle - fewest / 2), _vega_moment(middle + fewest / 2)]
+    if last - first < fewest:  # six hours around them, as matplotlib draws them
+        middle = first + (last - first) / 2
+        first, last = middle - fewest / 2, middle + fewest / 2
+        scale["domain"] = [_vega_moment(first), _vega_moment(last)]
+        last -= timedelta(microseconds=1)  # an end at midnight shows none of the next day
+    if title is None:  # the days the axis shows
+        title = _days_words(first.date(), last.date())
     midnight = "utchours(datum.value) == 0 && utcminutes(datum.value) == 0"
     return {
         "type": "temporal",
@@ -1371,7 +1378,6 @@ class BurnUpDisplay(_Display):
             "type": "quantitative",
             "title": unit,
             "scale": scale,
-            "axis": {"zindex": 1},  # grid lines over the opaque bands, as in the KPI chart
         }
         tooltip = [
             {"field": "shown", "title": "series"},
@@ -1397,7 +1403,7 @@ class BurnUpDisplay(_Display):
         values: list[dict[str, Any]] = [
             {
                 "data": {"values": [{"low": low, "high": high, "zone": label_of(name)}]},
-                "mark": {"type": "rect"},  # its colour pale already
+                "mark": {"type": "rect", "opacity": _BAND_OPACITY},
                 "encoding": {
                     "y": {"field": "low", "type": "quantitative", "title": unit},
                     "y2": {"field": "high"},
@@ -2765,7 +2771,6 @@ class KpiDisplay(_Display):
                     "type": "quantitative",
                     "title": self.unit,
                     "scale": {"zero": False, "padding": 8},  # a value at either end is whole
-                    "axis": {"zindex": 1},  # grid lines over the opaque bands
                 },
                 "color": {"datum": self._measured_words, **legend},
                 "tooltip": [
@@ -2784,7 +2789,7 @@ class KpiDisplay(_Display):
                 layers.append(
                     {
                         "data": {"values": [{"low": low, "high": high} for low, high in spans]},
-                        "mark": {"type": "rect"},  # its colour pale already
+                        "mark": {"type": "rect", "opacity": _BAND_OPACITY},
                         "encoding": {
                             "y": {"field": "low", "type": "quantitative", "title": self.unit},
                             "y2": {"field": "high"},
@@ -2829,6 +2834,11 @@ class KpiDisplay(_Display):
             }
         )
         return _spec(self.data, self.title, layer=layers)
+
+
+# A band's colour is pale already (its legend square's): nearly opaque, so the square
+# matches it, with the grid lines beneath still showing through.
+_BAND_OPACITY = 0.85
 
 
 def _pale(colour: str, share: float) -> str:

@@ -939,17 +939,17 @@ def _cycle(
     before = reader.found
     start = cell(f"{prefix}_start", reader.day)
     end = cell(f"{prefix}_end", reader.day)
-    refused = reader.found > before  # a date written but refused: reported as it is
     kind = cell(f"{prefix}_kind", _text)
     month = cell(f"{prefix}_fiscal_start_month", _whole)
     if name is None:
         if start is not None or end is not None:
             reader.add(table, row, prefix, f"a cycle's name is required with {prefix}_start")
         return None
+    if reader.found > before:  # a cell written but refused: reported as it is, no more
+        return None
     if (start is None) != (end is None):
         missing = f"{prefix}_end" if end is None else f"{prefix}_start"
-        if not refused:
-            reader.add(table, row, missing, f"a value is required: a custom {prefix} has two dates")
+        reader.add(table, row, missing, f"a value is required: a custom {prefix} has two dates")
         return None
     try:
         if start is None or end is None:

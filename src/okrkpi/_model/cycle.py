@@ -136,6 +136,35 @@ def _first_of(month_index: int) -> date:
     return date(year, month + 1, 1)
 
 
+def _named_dates(name: str, start_month: int) -> tuple[date, date] | None:
+    """The dates a standard name stands for ("2026-Q3", "FY2027"), or None.
+
+    As `Cycle.parse` reads it, fiscal years starting in `start_month`; None for a name
+    of one's own ("Summer push").
+    """
+    written = name.strip().upper()
+    for pattern, form in _PATTERNS:
+        match = pattern.fullmatch(written)
+        if match is None:
+            continue
+        numbers = [int(group) for group in match.groups()]
+        year = numbers[0]
+        try:
+            if form == "year":
+                return date(year, 1, 1), date(year, 12, 31)
+            if form == "quarter":
+                first = date(year, 3 * numbers[1] - 2, 1)
+                return first, _months_later(first, 3) - _ONE_DAY
+            fiscal = date(year if start_month == 1 else year - 1, start_month, 1)
+            if form == "fiscal_year":
+                return fiscal, _months_later(fiscal, 12) - _ONE_DAY
+            first = _months_later(fiscal, 3 * (numbers[1] - 1))
+            return first, _months_later(first, 3) - _ONE_DAY
+        except ValueError:  # year 0: no dates at all
+            return None
+    return None
+
+
 def _months_later(first: date, months: int) -> date:
     """The first day of the month `months` after the month of `first`."""
     return _first_of(_month_index(first) + months)
@@ -203,16 +232,14 @@ class Cycle:
                 f"'custom' for {self.start.isoformat()}..{self.end.isoformat()} (a "
                 f"{self.kind.value} is {period} from the 1st of a month it starts in)",
             )
-        written = self.name.strip().upper()
-        if not any(pattern.fullmatch(written) for pattern, _ in _PATTERNS):
-            return  # a name of the company's own
-        standard = self._standard_name(first_month)
-        if written.replace("-", "") != standard.replace("-", ""):
+        named = _named_dates(self.name, first_month)
+        if named is not None and named != (self.start, self.end):
             raise ValidationError.field(
                 "Cycle.name",
                 self.name,
-                f"{standard!r} for {self.start.isoformat()}..{self.end.isoformat()} (it "
-                "names other dates), or a name of its own",
+                f"{self._standard_name(first_month)!r} for {self.start.isoformat()}.."
+                f"{self.end.isoformat()} (it names {named[0].isoformat()}.."
+                f"{named[1].isoformat()}), or a name of its own",
             )
 
     def _standard_name(self, first_month: int) -> str:

@@ -2967,10 +2967,13 @@ def _cycles(nw: Any, objectives: Any, problems: Problems) -> None:
         problems,
         "cycle",
     )
-    # A date written but refused (implausible, or unreadable) is reported as it is.
-    refused = nw.lit(value=False)
+    # A cell written but refused (a date implausible or unreadable, a month not a whole
+    # number) is reported as it is, and its cycle is not read further.
+    whole_month = (month.abs() < math.inf) & (month == month.round(0))
+    refused = ~month.is_null() & ~whole_month
     for column, has in (("cycle_start", has_first), ("cycle_end", has_last)):
         refused = refused | (~nw.col(column).is_null() & ~has)
+    for column in ("cycle_start", "cycle_end", "cycle_kind", "cycle_fiscal_start_month"):
         unreadable = problems.unreadable.get(("objectives", column))
         if unreadable:
             refused = refused | nw.col(ROW).is_in(sorted(unreadable))
@@ -2993,8 +2996,8 @@ def _cycles(nw: Any, objectives: Any, problems: Problems) -> None:
         .then(month)
         .otherwise(nw.lit(None, dtype=nw.Float64))
     )
-    named = objectives.filter(~name.is_null() & ~has_first & ~has_last)
-    dated = objectives.filter(~name.is_null() & has_first & has_last)
+    named = objectives.filter(~name.is_null() & ~has_first & ~has_last & ~refused)
+    dated = objectives.filter(~name.is_null() & has_first & has_last & ~refused)
     for rows, columns in (
         (named, ("cycle", "month")),
         (dated, ("cycle", "cycle_first", "cycle_last", "cycle_kind", "month")),
