@@ -826,6 +826,7 @@ def test_a_score_s_inputs_are_read_only_so_a_tree_s_kept_scores_stay_its_answers
         lambda: inputs.setdefault("other", 1.0),
         inputs.clear,
         lambda: inputs.__ior__({"current": -1.0}),
+        lambda: inputs.__init__({"current": -1.0}),  # dict's own filling, called again
     ]
     for change in changes:
         with pytest.raises(TypeError, match="read-only"):
@@ -835,6 +836,7 @@ def test_a_score_s_inputs_are_read_only_so_a_tree_s_kept_scores_stay_its_answers
     assert kept.progress == 0.5
     assert pickle.loads(pickle.dumps(kept)) == kept
     assert dict(kept.inputs) | {"current": 1.0} == {"start": 0.0, "target": 100.0, "current": 1.0}
+    assert type(kept.inputs).fromkeys("ab") == {"a": None, "b": None}  # a new one, not a change
     with pytest.raises(ValidationError, match=r"Measured\.inputs.*a mapping"):
         Measured(0.5, "half", ["not", "a", "mapping"])
 

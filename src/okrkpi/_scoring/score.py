@@ -88,6 +88,15 @@ class _ReadOnlyInputs(dict[str, Any]):
 
     __slots__ = ()
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        if self:  # filled once, when made: `__init__` again would change it
+            raise self._refuse()
+        super().__init__(*args, **kwargs)
+
+    @classmethod
+    def fromkeys(cls, keys: Any, value: Any = None) -> Any:
+        return cls(dict.fromkeys(keys, value))
+
     def _refuse(self) -> TypeError:
         return TypeError("a score's inputs are read-only: copy them with dict(score.inputs)")
 
