@@ -79,6 +79,8 @@ _MANY_LINES = 8  # more objectives than this: one grey line each and their avera
 _CONFIDENCE = SERIES[4]  # purple-pink: no status, grade or zone has it
 _FEWEST_DAYS = 7  # a date axis shows at least a week: a one-week sprint fills it
 _FEWEST_HOURS = 0.25  # an axis of hours shows at least six (in days)
+# A reliability point past these is labelled inward, clear of the plot's right and top.
+_NEAR_RIGHT, _NEAR_TOP = 0.85, 0.9
 _DOTTED_POINTS = 60  # more points than this on a line: no dot per point
 _SCORE_AIR = 0.05  # room below 0 and above 1 on a scores axis
 _PLAIN_NUMBERS = 1e100  # beyond this, values are drawn in a power of ten's units
@@ -1373,12 +1375,7 @@ class BurnUpDisplay(_Display):
         # A little room past the values: a target at the lowest is not drawn on the axis.
         # Not rounded out: confidence's 0% and 100%, as far inside, are level with them.
         scale = {"zero": False, "padding": 8, "nice": False}
-        value = {
-            "field": "value",
-            "type": "quantitative",
-            "title": unit,
-            "scale": scale,
-        }
+        value = {"field": "value", "type": "quantitative", "title": unit, "scale": scale}
         tooltip = [
             {"field": "shown", "title": "series"},
             _day_tooltip("at"),
@@ -2909,7 +2906,7 @@ class ReliabilityDisplay(_Display):
             **(settings | kwargs),
         )
         for row in self.data:  # how many bets each point rests on: 2 is not 100
-            right, high = row["stated"] > 0.85, row["observed"] > 0.9
+            right, high = row["stated"] > _NEAR_RIGHT, row["observed"] > _NEAR_TOP
             ax.annotate(
                 f"n={row['count']}",
                 (row["stated"], row["observed"]),
@@ -2987,8 +2984,8 @@ class ReliabilityDisplay(_Display):
         counts = [
             {
                 "transform": [
-                    {"filter": f"{'' if right else '!'}(datum.stated > 0.85)"},
-                    {"filter": f"{'' if high else '!'}(datum.observed > 0.9)"},
+                    {"filter": f"{'' if right else '!'}(datum.stated > {_NEAR_RIGHT})"},
+                    {"filter": f"{'' if high else '!'}(datum.observed > {_NEAR_TOP})"},
                     {"calculate": "'n=' + datum.count", "as": "n"},
                 ],
                 "mark": {

@@ -1380,7 +1380,9 @@ def _read_key_results(
         _misplaced(reader, measure, "plans", plan_rows, Metric)
         weight, owner = cell("weight", _number), cell("owner", _written)
         if weight is not None and weight < 0:  # a cell of its own, beside any other problem
-            reader.add("key_results", row, "weight", f"expected a number >= 0, got {weight!r}")
+            reader.add(
+                "key_results", row, "weight", f"expected a number >= 0, got {describe(weight)}"
+            )
             weight = None
         source = cell("source_kpi", _text)
         history = None
@@ -1443,8 +1445,8 @@ def _stand_in(key_result_id: str, weight: float | None) -> KeyResult:
     be reported too, for a problem of the key result's own. The document is refused
     (its problems are reported), so a stand-in is never returned.
     """
-    usable = weight if weight is not None and 0.0 <= weight < math.inf else 1.0
-    return KeyResult.binary("refused", id=key_result_id, weight=usable)
+    # Its weight as read: finite and >= 0 (the reader refuses others), 1 when not read.
+    return KeyResult.binary("refused", id=key_result_id, weight=1.0 if weight is None else weight)
 
 
 def _misplaced(reader: _Reader, measure: Any, table: str, rows: Sequence[int], kind: type) -> None:
