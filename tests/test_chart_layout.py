@@ -286,6 +286,22 @@ def test_the_doughnut_shows_the_total_and_the_day_in_its_centre():
     assert chart.total == 3
 
 
+@pytest.mark.parametrize("count", [1, 2, 3])
+def test_a_few_objectives_get_a_short_figure_with_slim_bars(count):
+    chart = timeline(example_objectives()[:count], as_of=EXAMPLE_AS_OF).plot()
+    figure = chart.figure_
+    assert figure.get_size_inches()[1] < plt.rcParams["figure.figsize"][1]
+    figure.canvas.draw()
+    bars = [patch for patch in chart.ax_.patches if isinstance(patch, Rectangle)]
+    thickest = max(bar.get_window_extent().height for bar in bars) / figure.dpi
+    assert thickest < 0.5  # inches: a default-sized figure made one bar over an inch thick
+    renderer = figure.canvas.get_renderer()
+    assert legend_problems(chart, renderer) == []
+    assert overlapping(visible_tick_labels(chart.ax_, renderer)) == []
+    title = chart.ax_.title.get_window_extent(renderer)
+    assert title.y1 <= figure.bbox.y1  # the title, legend and axis all fit the short figure
+
+
 def test_200_objectives_make_a_taller_figure_with_every_title_shown():
     chart = timeline(MANY, as_of=EXAMPLE_AS_OF).plot()
     assert chart.figure_.get_size_inches()[1] > 20  # grows with the rows

@@ -25,7 +25,7 @@ review page is made that way).
 What every chart does the same way:
 
 - A new figure takes matplotlib's default size (`figure.figsize`) and constrained
-  layout; a timeline's grows a row at a time.
+  layout; a timeline's is as tall as its rows need, shorter for a few rows.
 - The legend sits above the plot, between the title and the data, so it never covers
   them; every kind of mark has an entry. The artists carry the same labels, for
   `ax.get_legend_handles_labels()`.

@@ -84,7 +84,8 @@ _NEAR_RIGHT, _NEAR_TOP = 0.85, 0.9
 _DOTTED_POINTS = 60  # more points than this on a line: no dot per point
 _SCORE_AIR = 0.05  # room below 0 and above 1 on a scores axis
 _PLAIN_NUMBERS = 1e100  # beyond this, values are drawn in a power of ten's units
-_ROW_INCHES = 0.2  # the timeline's figure grows by this much per row...
+_ROW_INCHES = 0.2  # a new timeline figure is 1.8 inches and this much per row...
+_SHORTEST_INCHES = 2.6  # ...down to this for a few rows (a title, a legend, an axis)...
 _TALLEST_INCHES = 300.0  # ...up to this (Agg refuses images over 2**16 pixels a side)
 Entry = tuple[Any, str]
 """A legend entry: the artist (or a tuple of artists) and its label, ready to draw."""
@@ -102,13 +103,13 @@ def _pyplot() -> Any:
 
 
 def _axes(ax: Axes | None, height: float | None = None) -> Axes:
-    """The axes to draw on: `ax`, or a new figure's (taller than the default if asked)."""
+    """The axes to draw on: `ax`, or a new figure's (`height` inches tall if asked)."""
     plt = _pyplot()
     from matplotlib.axes import Axes  # noqa: PLC0415 - optional, as above
 
     if ax is None:
         width, default_height = plt.rcParams["figure.figsize"]
-        size = (width, max(default_height, height or 0.0))
+        size = (width, default_height if height is None else height)
         _, ax = plt.subplots(figsize=size, layout="constrained")
     elif not isinstance(ax, Axes):
         raise ValidationError.field("plot.ax", ax, "a matplotlib Axes or None")
@@ -857,7 +858,8 @@ class _Display:
         from matplotlib.figure import Figure  # noqa: PLC0415 - optional, as above
 
         width, height = plt.rcParams["figure.figsize"]
-        figure = Figure(figsize=(width, max(height, self._height() or 0.0)), layout="constrained")
+        tall = self._height()
+        figure = Figure(figsize=(width, height if tall is None else tall), layout="constrained")
         self.plot(ax=figure.add_subplot())
         buffer = io.StringIO()
         with plt.rc_context({"svg.fonttype": "none", "svg.hashsalt": "okrkpi"}):
@@ -872,7 +874,7 @@ class _Display:
         return svg.replace("<svg ", f'<svg role="img" aria-label="{label}" ', 1)
 
     def _height(self) -> float | None:
-        """Inches a new figure needs, when more than matplotlib's default."""
+        """Inches tall a new figure is; None for matplotlib's default."""
         return None
 
     _STYLED = "line"
@@ -2220,7 +2222,8 @@ class TimelineDisplay(_Display):
     def _height(self) -> float | None:
         positions, _ = self._positions()
         rows = positions[-1] + 1 if positions else 1
-        return min(_TALLEST_INCHES, 1.8 + rows * _ROW_INCHES)
+        # As tall as its rows: a bar or two in a default-sized figure is an inch thick.
+        return min(_TALLEST_INCHES, max(_SHORTEST_INCHES, 1.8 + rows * _ROW_INCHES))
 
     def _draw(self, ax: Axes, **kwargs: Any) -> list[Entry]:
         from matplotlib.patches import Patch  # noqa: PLC0415 - optional
@@ -2519,7 +2522,8 @@ def timeline(
     Bars are coloured by status as of a day (each cycle's end when None) and filled to
     the score; given an `AlignmentTree`, judged with its policy and roll-up. Rows are
     grouped by `group_by`: "level" (company first), "owner", or None for the given order.
-    A new figure grows a row at a time, so 200 objectives stay readable; long titles are
+    A new figure is as tall as its rows need (a few rows get a short figure, 200 stay
+    readable, a row at a time); long titles are
     cut with an ellipsis to a share of the space the axes has, where they differ when
     they share their start or end. On your own axes too small for every row's title, the
     titles take a smaller size, then initiatives go unlabelled before any objective does,
