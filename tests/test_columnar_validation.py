@@ -1576,6 +1576,16 @@ CYCLE_CELLS = {
         },
         "cycle_fiscal_start_month: expected a finite number, got 'april'",
     ),
+    "a fiscal start month of half a month, as text": (  # worded as written, as from_frames
+        {
+            "cycle": ["FY2027"],
+            "cycle_start": [date(2026, 4, 1)],
+            "cycle_end": [date(2027, 3, 31)],
+            "cycle_kind": ["fiscal_year"],
+            "cycle_fiscal_start_month": ["0.5"],
+        },
+        "cycle_fiscal_start_month: expected a whole number, got '0.5'",
+    ),
     "a refused start beside a missing end": (  # not also a name it cannot read
         {"cycle": ["x"], "cycle_start": [date(1800, 7, 1)], "cycle_end": [None]},
         "cycle_start: expected a date between 1900-01-01 and 2199-12-31, got ",

@@ -41,6 +41,7 @@ from okrkpi._edges.columnar._frames import (
     stripped,
     with_group_value,
 )
+from okrkpi._edges.columnar.schema import column_kind
 from okrkpi._edges.serde import MAX_PROBLEMS
 from okrkpi._edges.tables import (
     _KEYS,
@@ -715,10 +716,14 @@ def _typed(
         if dtype is None or (_is_null_type(dtype) and _all_empty(nw, frame, column)):
             continue
         kind = _type_of(table, column)
+        # A month is read as from_frames reads it: "0.5" refused as written, not as 0.5.
+        reader: Callable[[Any], Any] = (
+            _whole if column_kind(table, column) == "whole" else readers[kind]
+        )
         if kind == "confidence" and reading.scaled:
             # No score reads a confidence: on a tool's scale its distinct cells are
             # read as from_frames reads them, and the engine goes on without them.
-            _check_distinct_cells(nw, table, frame, column, readers[kind], problems)
+            _check_distinct_cells(nw, table, frame, column, reader, problems)
             empty.add(column)
             continue
         zone = getattr(dtype, "time_zone", None) if dtype == nw.Datetime else None
@@ -761,12 +766,12 @@ def _typed(
             if kind == "confidence":
                 # No score reads a confidence: its distinct cells are checked and the
                 # engine goes on without them.
-                _check_distinct_cells(nw, table, frame, column, readers[kind], problems)
+                _check_distinct_cells(nw, table, frame, column, reader, problems)
                 empty.add(column)
                 continue
             if not _is_null_type(dtype):
                 distinct = _distinct_cells_read(
-                    nw, table, frame, column, readers[kind], problems, local_days
+                    nw, table, frame, column, reader, problems, local_days
                 )
                 if distinct is not None:
                     frame, final[column] = distinct
@@ -780,7 +785,7 @@ def _typed(
                 _type_name(frame, column, dtype),
                 f"a column of {_TYPE_WORDS[kind]}{unread}",
             )
-        python_read[column] = readers[kind]
+        python_read[column] = reader
     if python_read:
         frame, read = _read_in_python(nw, table, frame, python_read, problems, local_days)
         final.update(read)
