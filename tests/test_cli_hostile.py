@@ -55,6 +55,13 @@ def test_a_hostile_file_ends_in_one_line_naming_it(tmp_path, name, content, expe
     assert expected in one_line_error(result, path)
 
 
+@pytest.mark.parametrize("name", ["okrs", "okrs.json", "notes.csv"])
+def test_a_path_that_does_not_exist_is_named_as_missing(tmp_path, name):
+    path = tmp_path / name
+    line = one_line_error(run_cli("score", str(path), "--as-of", "2026-08-15"), path)
+    assert "cannot read: No such file" in line  # not "unsupported file type '(none)'"
+
+
 def test_a_file_over_the_limit_is_refused_before_it_is_read(tmp_path):
     path = tmp_path / "big.json"
     path.write_text(" " * 2_000 + "{}")

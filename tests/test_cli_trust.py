@@ -430,7 +430,7 @@ def test_a_line_break_in_a_title_stays_on_its_row_in_text_output(tmp_path):
     assert sum("NPS\\x0ascore" in line for line in lines) == 2
     rows = [line for line in lines if line.startswith(("Grow", "  - A", "Keep"))]
     assert len(rows) == 3
-    assert {row[58:63] for row in rows} == {" 0.00"}  # the score column stays put
+    assert {row[58:64] for row in rows} == {"  0.00"}  # the score column stays put
     as_json = json.loads(run_cli("score", str(broken), "--format", "json").stdout)
     assert {"Grow\nrevenue", "Keep\tit"} <= set(strings(as_json))  # JSON keeps the text
 

@@ -15,7 +15,8 @@ def test_pages_are_found():
 
 
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: str(p.relative_to(ROOT)))
-def test_code_blocks_run(page, capsys):
+def test_code_blocks_run(page, capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # files a page writes (`okrs.json`) land beside no source
     namespace: dict[str, object] = {"__name__": f"docs_{page.stem}"}
     for number, block in enumerate(BLOCK.findall(page.read_text())):
         code = compile(block, f"{page.name}[block {number}]", "exec")

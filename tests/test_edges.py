@@ -7,8 +7,9 @@ from datetime import UTC, date, datetime
 
 import attrs
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
+from markdown_it import MarkdownIt
 
 from helpers import run_cli, run_cli_process
 from okrkpi import (
@@ -28,6 +29,7 @@ from okrkpi import (
     ValidationError,
     score,
 )
+from okrkpi._edges.display import markdown_text
 from okrkpi.display import kpi_html, objective_html, render_tree, score_html, to_records, tree_html
 from okrkpi.examples import EXAMPLE_AS_OF, example_kpis, example_objectives
 from okrkpi.serde import (
@@ -267,6 +269,19 @@ def test_render_tree_text():
     assert any(line.startswith("  Ship a website customers love") for line in lines)
 
 
+def test_render_tree_puts_each_value_under_its_heading():
+    lines = render_tree(AlignmentTree(example_objectives()), as_of=EXAMPLE_AS_OF).splitlines()
+    heading = lines[0]
+    columns = {name: heading.index(name) for name in ("score", "grade", "status")}
+    for line in lines[1:]:
+        score = line[columns["score"] : columns["score"] + len("score")]
+        assert score == score.rstrip()  # right-aligned under it
+        assert float(score) >= 0
+        for name in ("grade", "status"):
+            assert line[columns[name] - 1] == " "
+            assert line[columns[name]].isupper()
+
+
 def test_html_reprs_show_grades_and_statuses():
     objectives = example_objectives()
     tree = AlignmentTree(objectives)
@@ -292,6 +307,41 @@ def test_html_reprs_show_grades_and_statuses():
     assert "missing: target" in kpi_html(KPI("x", target=None))
 
 
+def _shown_by_commonmark(text):
+    """The HTML CommonMark makes of `text` as the item of a list, its words only."""
+    rendered = MarkdownIt("commonmark").render(f"- {text}")
+    assert rendered.startswith("<ul>\n<li>"), rendered
+    assert rendered.endswith("</li>\n</ul>\n"), rendered
+    return rendered[len("<ul>\n<li>") : -len("</li>\n</ul>\n")]
+
+
+_TITLE_CHARACTERS = st.characters(codec="ascii", exclude_categories=("Cc",)) | st.sampled_from(
+    "é→\t"
+)
+
+
+@given(st.text(_TITLE_CHARACTERS, min_size=1).filter(lambda text: text.strip()))
+@example("1. first")
+@example("- item")
+@example("> quote")
+@example("# heading")
+@example("    code")
+@example("[link](https://example.com) ![i](x.png) <b>&amp;</b> *a* _b_ `c` ~~d~~ a|b")
+@example("===")
+@example("x #")
+def test_markdown_text_shows_any_title_as_written(title):
+    words = title.strip(" \t")
+    expected = (
+        words.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    )
+    assert _shown_by_commonmark(markdown_text(title)) == expected
+
+
+def test_markdown_text_leaves_the_library_s_own_words_plain():
+    assert markdown_text("Ship it: 0.25 -> 0.75 (+0.50)") == "Ship it: 0.25 -> 0.75 (+0.50)"
+    assert markdown_text("Review 1 Aug 2026 -> 15 Aug 2026") == "Review 1 Aug 2026 -> 15 Aug 2026"
+
+
 def test_markdown_views_show_titles_and_explanations_as_text():
     hostile = "Grow [now](javascript:alert(1)) ![x](http://evil.example/t.png) <b>\n- fake"
     objective = Objective(hostile, [KeyResult.binary("k")], id="o")
@@ -300,7 +350,7 @@ def test_markdown_views_show_titles_and_explanations_as_text():
     assert line.startswith("- **")  # a line break in a title makes no new list item
     assert "](" not in line.replace("\\](", "")  # no live link or image
     assert "<b>" not in line
-    assert "\\[now\\]\\(javascript:alert\\(1\\)\\)" in line
+    assert "\\[now\\](javascript:alert(1))" in line  # its brackets escaped: no link
 
     @attrs.frozen
     class Ticks:  # a custom strategy whose formula holds backticks and HTML

@@ -196,6 +196,8 @@ def _read(path: Path, max_bytes: int, options: Mapping[str, Any] | None = None) 
     if path.is_dir():
         return _read_tables(path, max_bytes, options or {})
     suffix = path.suffix.lower()
+    if suffix not in SUPPORTED and not path.exists():  # a folder's name has no suffix
+        raise InputError(f"{path}: cannot read: No such file or folder")
     if suffix not in SUPPORTED:
         raise InputError(
             f"{path}: unsupported file type {suffix or '(none)'!r}; "

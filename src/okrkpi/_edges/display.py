@@ -40,7 +40,7 @@ def _line(indent: str, title: str, value: float, grade: str, status: str) -> str
     label = f"{indent}{line_text(title)}"  # a line break in a title would split the row
     if len(label) > _WIDTH:
         label = label[: _WIDTH - 3] + "..."
-    return f"{label:<{_WIDTH}} {value:4.2f}  {grade:<6} {status}"
+    return f"{label:<{_WIDTH}} {value:5.2f}  {grade:<6} {status}"
 
 
 _SHARED_NAMED = 3  # other parents named beside a shared objective; the rest are counted
@@ -220,14 +220,30 @@ def score_html(score: Score) -> str:
     )
 
 
-_MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()#+\-.!|~])")
+# Punctuation that is markup anywhere in a line (CommonMark, with GitHub's ~ and |):
+# code, emphasis, links and images (their [ ]), and # (a heading's closing run).
+_MARKDOWN_INLINE = re.compile(r"([\\`*_\[\]#|~])")
+# What starts a block where the text starts a list item or a line: a list, a quote, a
+# heading or an underline.
+_MARKDOWN_BLOCK_START = re.compile(r"^([-+>=]|\d+(?=[.)]))")
 
 
 def markdown_text(text: str) -> str:
-    # A title must not become markup in a notebook: Markdown passes raw HTML through,
-    # and its own punctuation makes links, images and emphasis; a line break a new item.
-    flat = " ".join(text.splitlines())
-    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", escape(flat, quote=False))
+    """`text` as Markdown that shows it as written: one line, nothing made markup.
+
+    A title must not become markup in a notebook or a wiki: Markdown passes raw HTML
+    through (`<`, `&` are written as entities), its punctuation makes links, images and
+    emphasis, and a line break a new item. Only what is markup where the text stands is
+    escaped, so the library's own words read plainly (`0.25 -> 0.75 (+0.50)`).
+    """
+    flat = " ".join(text.splitlines()).lstrip(" \t")  # leading blanks would make code
+    escaped = _MARKDOWN_INLINE.sub(r"\\\1", flat.replace("&", "&amp;").replace("<", "&lt;"))
+    start = _MARKDOWN_BLOCK_START.match(escaped)
+    if start is None:
+        return escaped
+    if start[1].isdigit():  # "1." starts an ordered list: its dot or bracket is escaped
+        return f"{start[1]}\\{escaped[start.end() :]}"
+    return f"\\{escaped}"
 
 
 def _markdown_code(text: str) -> str:
