@@ -311,7 +311,7 @@ def test_queries_on_a_graph(company):
         "sales", "platform", "deals", "product", "adoption"
     ]  # fmt: skip
     assert [o.id for o in company.leaves()] == ["platform", "deals", "adoption"]
-    assert repr(company) == "<AlignmentTree: 6 objectives, 1 roots>"
+    assert repr(company) == "<AlignmentTree: 6 objectives, 1 root>"
 
 
 def test_paths_below_a_shared_objective_go_through_each_of_its_parents(company):

@@ -74,7 +74,10 @@ def test_queries(example):
     assert len(example) == 3
     assert "product" in example
     assert [o.id for o in example] == ["company", "marketing", "product"]
-    assert repr(example) == "<AlignmentTree: 3 objectives, 1 roots>"
+    assert repr(example) == "<AlignmentTree: 3 objectives, 1 root>"
+    two = [Objective(name, [KeyResult.binary("k")], id=name) for name in ("a", "b")]
+    assert repr(AlignmentTree(two)) == "<AlignmentTree: 2 objectives, 2 roots>"
+    assert repr(AlignmentTree(two[:1])) == "<AlignmentTree: 1 objective, 1 root>"
     sub = example.subtree("marketing")
     assert [o.id for o in sub.roots] == ["marketing"]
     with pytest.raises(AlignmentError, match="unknown objective 'nope'"):

@@ -237,7 +237,11 @@ class AlignmentTree:
             ) from None
 
     def __repr__(self) -> str:
-        return f"<AlignmentTree: {len(self)} objectives, {len(self.roots)} roots>"
+        objectives, roots = len(self), len(self.roots)
+        return (
+            f"<AlignmentTree: {objectives} objective{'' if objectives == 1 else 's'}, "
+            f"{roots} root{'' if roots == 1 else 's'}>"
+        )
 
     # -- queries ------------------------------------------------------------------------
 

@@ -2833,9 +2833,12 @@ def _frame(
     types: Mapping[str, str | Callable[[Any], Any]] | None = None,
 ) -> Any:
     """The rows as a frame of `backend`; `types` names each column's narwhals type (or makes it)."""
-    nw = _narwhals()
     if backend not in ("pandas", "polars", "pyarrow"):
         raise ValidationError.field("backend", backend, "'pandas', 'polars' or 'pyarrow'")
+    try:
+        nw = _narwhals()
+    except MissingExtraError:  # the backend's extra brings narwhals too: name that one
+        raise MissingExtraError(f"The {backend} backend", backend, "narwhals") from None
     data = {name: _one_kind_of_number([row.get(name) for row in rows]) for name in names}
     schema = None if types is None else {name: _typed_as(nw, types[name]) for name in data}
     try:
