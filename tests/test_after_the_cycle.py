@@ -220,3 +220,18 @@ def test_an_aware_check_in_is_in_the_cycle_exactly_when_it_counts_for_it(hours, 
         if f.code is FindingCode.CHECK_IN_OUTSIDE_CYCLE
     ]
     assert bool(outside) is not counts
+
+
+def test_at_a_moment_of_the_last_day_the_day_is_not_over_and_pace_still_rules():
+    # A check-in that evening makes it met: a verdict given that morning would have flipped.
+    zone = timezone(timedelta(hours=-7))
+    evening = datetime(2026, 9, 30, 23, 30, tzinfo=zone)
+    kr = KeyResult.metric("x", start=0, target=100).check_in(90, at=evening)
+    objective = Objective("o", [kr], cycle=Q3)
+    morning = datetime(2026, 9, 30, 10, 0, tzinfo=zone)
+    assert status(objective, as_of=morning) not in (Status.ACHIEVED, Status.MISSED)
+    assert status(objective, as_of=date(2026, 9, 30)) is Status.ACHIEVED  # the day's end
+    assert status(objective, as_of=datetime(2026, 10, 1, 0, 0, tzinfo=zone)) is Status.ACHIEVED
+    unmet = Objective("o", [KeyResult.metric("x", start=0, target=100)], cycle=Q3)
+    assert status(unmet, as_of=morning) is Status.AT_RISK
+    assert status(unmet, as_of=datetime(2026, 10, 1, 0, 0)) is Status.MISSED

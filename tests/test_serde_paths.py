@@ -2,9 +2,25 @@
 
 from __future__ import annotations
 
+import contextlib
+import enum
+from datetime import date
+
+import attrs
 import pytest
 
-from okrkpi import KPI, KeyResult, Objective, ValidationError
+import okrkpi
+from okrkpi import (
+    KPI,
+    CarriedTree,
+    ConfidenceRating,
+    HealthReport,
+    KeyResult,
+    Objective,
+    OkrKpiError,
+    ScoringPolicy,
+    ValidationError,
+)
 from okrkpi.examples import example_kpis, example_objectives
 from okrkpi.serde import Document, dumps, dumps_toml, from_dict, loads, loads_toml
 
@@ -152,3 +168,47 @@ def test_a_document_names_choices_in_any_case_as_python_does():
     assert str(raised.value) == (
         "commitment: expected a Commitment or one of 'committed', 'aspirational', got 'maybe'"
     )
+
+
+# -- every public value that dumps writes reads back, or is refused by name -------------
+
+PUBLIC_ENUMS = [
+    value
+    for name in okrkpi.__all__
+    if isinstance(value := getattr(okrkpi, name), type) and issubclass(value, enum.Enum)
+]
+PUBLIC_ATTRS = [
+    value
+    for name in okrkpi.__all__
+    if isinstance(value := getattr(okrkpi, name), type) and attrs.has(value)
+]
+
+
+@pytest.mark.parametrize("kind", PUBLIC_ENUMS, ids=lambda kind: kind.__name__)
+def test_every_public_enum_reads_back_as_dumps_writes_it(kind):
+    for member in kind:
+        assert loads(dumps(member), kind) is member
+    with pytest.raises(ValidationError, match=kind.__name__):
+        loads('"no such member"', kind)
+
+
+def test_a_health_report_and_a_confidence_rating_read_back_equal():
+    report = KPI("k", target=1).record(1, at=date(2026, 1, 1)).health_report()
+    assert loads(dumps(report), HealthReport) == report
+    rating = ConfidenceRating(7)
+    assert loads(dumps(rating), ConfidenceRating) == rating
+    with pytest.raises(ValidationError, match=r"ConfidenceRating.value: .* got 11"):
+        loads("11", ConfidenceRating)
+
+
+@pytest.mark.parametrize("kind", [ScoringPolicy, CarriedTree])
+def test_a_type_written_for_the_record_is_refused_by_name_when_read(kind):
+    with pytest.raises(ValidationError, match=r"from_dict.cls: expected a type read from data"):
+        loads("{}", kind)
+
+
+@pytest.mark.parametrize("kind", PUBLIC_ATTRS, ids=lambda kind: kind.__name__)
+@pytest.mark.parametrize("data", [{}, {"x": 1}, [], "x", None])
+def test_reading_any_public_type_raises_only_okrkpi_errors(kind, data):
+    with contextlib.suppress(OkrKpiError):  # anything else escaping fails the test
+        from_dict(data, kind)

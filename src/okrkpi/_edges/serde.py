@@ -25,6 +25,7 @@ from okrkpi._model.confidence import ConfidenceRating
 from okrkpi._model.confidence_scale import ConfidenceBand, ConfidenceScale
 from okrkpi._model.cycle import Cycle
 from okrkpi._model.history import CheckIn, CheckIns, Measurement, Measurements
+from okrkpi._model.hygiene import FindingCode
 from okrkpi._model.initiative import Initiative
 from okrkpi._model.key_result import (
     Binary,
@@ -42,6 +43,9 @@ from okrkpi._model.links import NOT_GIVEN
 from okrkpi._model.moments import Moment
 from okrkpi._model.objective import Objective
 from okrkpi._model.plan import PlannedValue
+from okrkpi._model.zones import Zone
+from okrkpi._planning.cycles import CarriedTree
+from okrkpi._scoring.policy import ScoringPolicy
 from okrkpi._scoring.score import Score
 
 T = TypeVar("T")
@@ -93,6 +97,17 @@ def _moment_from(value: Any, _: Any) -> Moment:
         return date.fromisoformat(value)
     except ValueError:
         raise ValidationError.field("date", value, "an ISO date like '2026-07-01'") from None
+
+
+def _optional_moment_from(value: Any, _: Any) -> Moment | None:
+    return None if value is None else _moment_from(value, None)
+
+
+def _zone_from(value: Any, _: Any) -> Zone:
+    """A zone as `to_dict` writes it (its number 0..3), or its name or member."""
+    if value.__class__ is int and value in {zone.value for zone in Zone}:
+        return Zone(value)
+    return enum_member("Zone", Zone, value)
 
 
 def _date_from(value: Any, _: Any) -> date:
@@ -201,6 +216,7 @@ _ADDED_FIELDS: Mapping[type, tuple[str, ...]] = MappingProxyType({Metric: ("plan
 def _make_converter() -> cattrs.Converter:
     made = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
     made.register_structure_hook(Moment, _moment_from)
+    made.register_structure_hook(Moment | None, _optional_moment_from)
     made.register_structure_hook(date, _date_from)
     made.register_structure_hook(float, _number_from)
     made.register_structure_hook(float | bool, _value_from)
@@ -211,6 +227,11 @@ def _make_converter() -> cattrs.Converter:
         lambda value, kind: enum_member(kind.__name__, kind, value),
     )
     made.register_structure_hook(int, _int_from)
+    # An enum that is also an int or a str: the int and str hooks would take it first.
+    made.register_structure_hook(Zone, _zone_from)
+    made.register_structure_hook(
+        FindingCode, lambda value, kind: enum_member(kind.__name__, kind, value)
+    )
     made.register_structure_hook(float | None, _optional_number_from)
     made.register_structure_hook(str, _text_from)
     plain: dict[type, Any] = {}  # filled below, once every other hook is registered
@@ -519,10 +540,13 @@ def from_dict(data: Any, cls: type[T]) -> T:
             stacklevel=2,
         )
         data, cls = cls, data
-    if cls not in _SUPPORTED and not (isinstance(cls, type) and attrs.has(cls)):
+    scalar = _is_scalar_type(cls)
+    if cls not in _SUPPORTED and not scalar and not (isinstance(cls, type) and attrs.has(cls)):
         raise ValidationError.field("from_dict.cls", cls, "an okrkpi model type")
+    if cls in _WRITTEN_ONLY:
+        raise ValidationError.field("from_dict.cls", cls, _WRITTEN_ONLY[cls])
     _check_depth(data)
-    if not isinstance(data, Mapping):
+    if not isinstance(data, Mapping) and not scalar:
         raise ValidationError.field("$", data, f"an object for {cls.__name__}")
     if cls is Document:
         _check_entries(data)
@@ -552,6 +576,32 @@ def from_dict(data: Any, cls: type[T]) -> T:
             problems[MAX_PROBLEMS:] = [Problem("$", f"... and {more:,} more problems")]
         raise ValidationError(*problems) from None
     return structured
+
+
+def _is_scalar_type(cls: Any) -> bool:
+    """Whether `to_dict` writes `cls` as a plain value: a rating's number, an enum's value."""
+    if cls is ConfidenceRating:
+        return True
+    return (
+        isinstance(cls, type)
+        and issubclass(cls, enum.Enum)
+        and cls.__module__.startswith("okrkpi.")
+    )
+
+
+# Types `to_dict` writes for the record that are not read back, and why.
+_WRITTEN_ONLY: Mapping[type, str] = MappingProxyType(
+    {
+        ScoringPolicy: (
+            "a type read from data (a ScoringPolicy's strategies are code: build it in "
+            "Python, e.g. ScoringPolicy.named(aggregator='minimum'))"
+        ),
+        CarriedTree: (
+            "a type read from data (a CarriedTree is made by carry_over from the tree; "
+            "read its objectives as a Document)"
+        ),
+    }
+)
 
 
 def dumps(value: Any, *, indent: int | None = 2) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from okrkpi._errors import ValidationError
@@ -281,11 +281,14 @@ def key_results_status(
 
 
 def has_ended(cycle: Cycle, as_of: date, day_of: DayOf | str = DayOf.LOCAL) -> bool:
-    """Whether the verdict is final: `as_of` is on or after the cycle's last day.
+    """Whether the verdict is final: the cycle's last day is over as of `as_of`.
 
-    A datetime `as_of` counts as its day by the rule `day_of`.
+    A date `as_of` is the end of that day, so the last day itself is over. A datetime
+    is that moment: on the last day (its day by the rule `day_of`) the day is not over
+    yet, and pace still rules, so a verdict called final never changes later that day.
     """
-    return day_in(as_of, day_of) >= cycle.end
+    day = day_in(as_of, day_of)
+    return day > cycle.end if isinstance(as_of, datetime) else day >= cycle.end
 
 
 def final_status(met: bool) -> Status:
@@ -313,7 +316,7 @@ def objective_status(
 ) -> Status:
     """An objective's status from its score.
 
-    Final from the cycle's last day on (from its own score, not its key results'), else
+    Final once the cycle's last day is over (from its own score, not its key results'), else
     the worst of its key results' paces, or with `rolled_up` its own value paced.
     `own.parts` are the scores of `objective.key_results`, in their order.
     """

@@ -282,7 +282,7 @@ class StatusExplanation:
         straight_line: The elapsed share of the cycle, what a plan-less key result expects.
         planned_value: The plan's value on the day, in the metric's unit; None without a plan.
         on: The day judged.
-        final: True from the cycle's last day on, when the status is a verdict.
+        final: True once the cycle's last day is over, when the status is a verdict.
         reason: Why this status, in words.
         parts: For an objective, its key results' explanations.
     """
