@@ -96,9 +96,10 @@ def test_a_bad_day_rule_is_refused_naming_day_of(call):
 
 def test_a_datetime_as_of_is_judged_on_its_day_by_the_rule():
     objective = Objective("Sell", [sales()], cycle=Q3)
-    evening = datetime(2026, 9, 29, 20, 0, tzinfo=PACIFIC)  # 30 September in UTC
-    assert status(objective, as_of=evening) is Status.AT_RISK  # 29 September: still paced
-    assert status(objective, as_of=evening, policy=UTC_RULE) is Status.MISSED  # the last day
+    evening = datetime(2026, 9, 30, 20, 0, tzinfo=PACIFIC)  # 1 October in UTC
+    # 30 September, the last day, is not over at 20:00 there: still paced.
+    assert status(objective, as_of=evening) is Status.AT_RISK
+    assert status(objective, as_of=evening, policy=UTC_RULE) is Status.MISSED  # 1 October
     assert not explain_status(objective, as_of=evening).final
     assert explain_status(objective, as_of=evening, policy=UTC_RULE).final
     assert not objective.is_past(LAST_EVENING)

@@ -579,6 +579,17 @@ def test_the_vega_lite_timeline_orders_groups_as_matplotlib_and_names_only_what_
     assert "Initiative" not in colours  # four objectives, one status, no initiative
 
 
+def test_the_vega_lite_timeline_legend_says_what_a_bar_is_as_matplotlib_s_does():
+    chart = timeline(TREE, as_of=EXAMPLE_AS_OF)
+    spec = chart.to_vega_lite()
+    domain = spec["spec"]["layer"][0]["encoding"]["color"]["scale"]["domain"]
+    drawn = chart.plot()
+    labels = [text.get_text() for text in drawn.ax_.get_legend().get_texts()]
+    plt.close(drawn.figure_)
+    assert sorted(domain) == sorted(labels)  # every entry matplotlib shows, Vega-Lite too
+    assert "Cycle, filled to the score" in vl_convert.vegalite_to_svg(spec)
+
+
 def test_an_ungrouped_vega_lite_timeline_grows_a_step_per_row():
     spec = timeline(TREE, as_of=EXAMPLE_AS_OF, group_by=None).to_vega_lite()
     assert spec["height"] == {"step": 18}

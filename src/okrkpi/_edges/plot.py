@@ -87,6 +87,7 @@ _PLAIN_NUMBERS = 1e100  # beyond this, values are drawn in a power of ten's unit
 _ROW_INCHES = 0.2  # a new timeline figure is 1.8 inches and this much per row...
 _SHORTEST_INCHES = 2.6  # ...down to this for a few rows (a title, a legend, an axis)...
 _TALLEST_INCHES = 300.0  # ...up to this (Agg refuses images over 2**16 pixels a side)
+_FILLED = "Cycle, filled to the score"  # the timeline's legend for what a bar is
 Entry = tuple[Any, str]
 """A legend entry: the artist (or a tuple of artists) and its label, ready to draw."""
 
@@ -2266,7 +2267,7 @@ class TimelineDisplay(_Display):
         if any(row["kind"] == "initiative" for row in self.data):
             entries.append(_entry(Patch(color=guide), "Initiative (thinner)"))
         pale, solid = Patch(color=guide, alpha=0.3), Patch(color=guide)
-        entries.append(_entry((pale, solid), "Cycle, filled to the score"))
+        entries.append(_entry((pale, solid), _FILLED))
         if self.as_of is not None:
             marker = ax.axvline(_date_number(self.as_of), color=guide, lw=1, linestyle="--")
             entries.append(_entry(marker, f"As of {day_words(self.as_of)}"))
@@ -2396,6 +2397,8 @@ class TimelineDisplay(_Display):
         scale = _word_scale(statuses)
         if initiatives:
             scale = {"domain": [*scale["domain"], "Initiative"], "range": [*scale["range"], GUIDE]}
+        # What a bar is, as matplotlib's legend says: its length is the cycle, not a date.
+        scale = {"domain": [*scale["domain"], _FILLED], "range": [*scale["range"], GUIDE]}
         if self.as_of is not None:  # the as-of line in the legend too
             as_of_words = f"As of {day_words(self.as_of)}"
             scale = {"domain": [*scale["domain"], as_of_words], "range": [*scale["range"], GUIDE]}

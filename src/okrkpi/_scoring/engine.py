@@ -427,10 +427,12 @@ def _paced(
     key_result: KeyResult | None,
     own: Score,
     cycle: Cycle,
-    day: date,
+    as_of: Moment,
     policy: ScoringPolicy,
     parts: tuple[StatusExplanation, ...] = (),
 ) -> StatusExplanation:
+    day = day_in(as_of, policy.day_of)
+    ended = has_ended(cycle, as_of, policy.day_of)
     measure = None if key_result is None else key_result.measure
     straight = cycle.elapsed(day)
     planned: float | None = None
@@ -440,7 +442,7 @@ def _paced(
         planned, expected = position.planned_value, position.expected
     actual = own.value
     score_text = shown(actual, decimals=True)
-    if has_ended(cycle, day):
+    if ended:
         state = final_status(own.met)
         verdict = "met" if own.met else "not met"
         reason = f"final from {cycle.end.isoformat()}: score {score_text}, {verdict}"
@@ -476,7 +478,7 @@ def _paced(
         straight_line=straight,
         planned_value=planned,
         on=day,
-        final=has_ended(cycle, day),
+        final=ended,
         reason=reason,
         parts=parts,
     )
@@ -500,18 +502,17 @@ def explain_status(
     """
     chosen = resolve_policy(policy, pace=pace, registry=registry)
     cycle = _cycle_to_judge("explain_status", subject, cycle, as_of, commitment)
-    day = day_in(as_of, chosen.day_of)
     if isinstance(subject, KeyResult):
         judged = judged_as_of(as_of, cycle, chosen.day_of)
         with arguments_of("explain_status"):
             part = score_key_result(
                 subject, judged, chosen, _commitment("explain_status", commitment)
             )
-        return _paced(f"KeyResult {subject.id!r}", subject, part, cycle, day, chosen)
+        return _paced(f"KeyResult {subject.id!r}", subject, part, cycle, as_of, chosen)
     with arguments_of("explain_status"):
         own = score_objective(subject, as_of, chosen, cycle)
     parts = tuple(
-        _paced(f"KeyResult {kr.id!r}", kr, part, cycle, day, chosen)
+        _paced(f"KeyResult {kr.id!r}", kr, part, cycle, as_of, chosen)
         for kr, part in zip(subject.key_results, own.parts, strict=True)
     )
-    return _paced(f"Objective {subject.id!r}", None, own, cycle, day, chosen, parts)
+    return _paced(f"Objective {subject.id!r}", None, own, cycle, as_of, chosen, parts)
