@@ -8,6 +8,8 @@ from datetime import date
 
 import attrs
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import okrkpi
 from okrkpi import (
@@ -20,6 +22,7 @@ from okrkpi import (
     OkrKpiError,
     ScoringPolicy,
     ValidationError,
+    strategies,
 )
 from okrkpi.examples import example_kpis, example_objectives
 from okrkpi.serde import Document, dumps, dumps_toml, from_dict, loads, loads_toml
@@ -201,10 +204,71 @@ def test_a_health_report_and_a_confidence_rating_read_back_equal():
         loads("11", ConfidenceRating)
 
 
-@pytest.mark.parametrize("kind", [ScoringPolicy, CarriedTree])
-def test_a_type_written_for_the_record_is_refused_by_name_when_read(kind):
+def test_a_carried_tree_is_written_for_the_record_and_refused_by_name_when_read():
     with pytest.raises(ValidationError, match=r"from_dict.cls: expected a type read from data"):
-        loads("{}", kind)
+        loads("{}", CarriedTree)
+
+
+@st.composite
+def built_in_policies(draw):
+    """Policies of built-in strategies, each with parameters drawn where it takes them."""
+    share = st.floats(0.05, 0.95).map(lambda x: round(x, 3))
+    yellow = draw(st.floats(0.05, 0.6).map(lambda x: round(x, 3)))
+    pace = draw(
+        st.one_of(
+            st.builds(strategies.gap_pace, at_risk_gap=share),
+            st.tuples(share, share).map(
+                lambda pair: strategies.ratio_pace(on_track=max(pair) + 0.01, behind=min(pair))
+            ),
+        )
+    )
+    rollup = draw(
+        st.sampled_from(["key_results", "children", "key_results_and_children"])
+        | st.builds(strategies.key_results_and_children, children_share=share)
+    )
+    zones = st.lists(share, min_size=2, max_size=2).map(
+        lambda pair: strategies.zone_values(commit=min(pair), target=max(pair))
+    )
+    return ScoringPolicy.named(
+        aggregator=draw(st.sampled_from(["weighted_mean", "minimum", "weighted_geometric_mean"])),
+        grader=strategies.google_grader(yellow=yellow, green=yellow + 0.3),
+        pace=pace,
+        rollup=rollup,
+        scorers=draw(st.fixed_dictionaries({}, optional={"zoned": zones, "ordinal": zones})),
+        overachievement_cap=draw(st.none() | st.floats(1.0, 3.0)),
+        day_of=draw(st.sampled_from(["local", "utc"])),
+    )
+
+
+@given(built_in_policies())
+def test_a_policy_of_built_in_strategies_reads_back_equal(policy):
+    assert loads(dumps(policy), ScoringPolicy) == policy
+    assert loads_toml(dumps_toml(policy), ScoringPolicy) == policy
+
+
+def test_a_policy_reads_from_strategy_names_as_a_config_file_writes_them():
+    written = {"pace": "ratio", "rollup": "children", "scorers": {"metric": "linear"}}
+    assert from_dict(written, ScoringPolicy) == ScoringPolicy.named(pace="ratio", rollup="children")
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        ({"pace": "nope"}, "pace: unknown pace strategy 'nope'; known: gap, ratio"),
+        ({"pace": {"name": "gap", "at_risk_gap": "x"}}, "pace: gap_pace.at_risk_gap: expected a"),
+        ({"pace": {"name": "gap", "speed": 1}}, "pace: expected the parameters of 'gap': at_ri"),
+        ({"scorers": {"zoned": {"name": "zones", "values": [0, 1]}}}, "scorers.zoned: zone_v"),
+        ({"scorers": {"weird": "linear"}}, "scorers.weird: expected a KeyResultKind"),
+        ({"aggregator": {"name": "minimum", "extra": 1}}, "aggregator: expected what the aggre"),
+        ({"colour": "red"}, "colour: not a ScoringPolicy field"),
+        ({"pace": 3}, "pace: expected a strategy's name, or an object with its name, got 3"),
+        ({"overachievement_cap": 0.5}, "overachievement_cap: expected a cap >= 1.0, got 0.5"),
+    ],
+)
+def test_a_policy_that_cannot_be_read_names_the_field(data, expected):
+    with pytest.raises(ValidationError) as raised:
+        from_dict(data, ScoringPolicy)
+    assert expected in str(raised.value)
 
 
 @pytest.mark.parametrize("kind", PUBLIC_ATTRS, ids=lambda kind: kind.__name__)

@@ -45,7 +45,10 @@ from okrkpi._model.objective import Objective
 from okrkpi._model.plan import PlannedValue
 from okrkpi._model.zones import Zone
 from okrkpi._planning.cycles import CarriedTree
+from okrkpi._scoring import builtins as builtin
 from okrkpi._scoring.policy import ScoringPolicy
+from okrkpi._scoring.protocols import StrategyCategory
+from okrkpi._scoring.registry import default_registry
 from okrkpi._scoring.score import Score
 
 T = TypeVar("T")
@@ -198,6 +201,105 @@ def _milestone_from(value: Any, _: Any, *, plain: Plain) -> Milestone:
     return _structure_attrs(value, Milestone, plain)
 
 
+_ZONES = ("fail", "commit", "target", "stretch")
+
+
+def _zones_from(values: Any) -> Any:
+    """`zone_values` from the four values it writes, in zone order."""
+    if not isinstance(values, list | tuple) or len(values) != len(_ZONES):
+        raise ValidationError.field("zone_values.values", values, f"four values: {_ZONES}")
+    return builtin.zone_values(**dict(zip(_ZONES, values, strict=True)))
+
+
+# Built-in strategies that take parameters, by the name they write, made from them.
+_PARAMETRISED: Mapping[str, Callable[..., Any]] = MappingProxyType(
+    {
+        "zones": _zones_from,
+        "google": builtin.google_grader,
+        "gap": builtin.gap_pace,
+        "ratio": builtin.ratio_pace,
+        "key_results_and_children": builtin.key_results_and_children,
+    }
+)
+# What a strategy writes that is its kind's, not a parameter.
+_NOT_PARAMETERS = frozenset({"name", "monotone", "uses_children"})
+_POLICY_FIELDS = ("scorers", "aggregator", "grader", "pace", "rollup")
+
+
+def _strategy_from(category: StrategyCategory, value: Any, path: str) -> Any:
+    """A strategy as `to_dict` writes it (`{"name": ..., parameters}`), or its name alone.
+
+    A name is looked up in `default_registry` (built-ins and plug-ins); a built-in's
+    parameters are given to its factory (those left out keep their defaults); the
+    strategy made must write back every field `value` gives.
+    """
+    entry = {"name": value} if isinstance(value, str) else value
+    if not isinstance(entry, Mapping) or not isinstance(entry.get("name"), str):
+        raise ValidationError.field(path, value, "a strategy's name, or an object with its name")
+    name = entry["name"]
+    try:
+        strategy = default_registry.get(category, name)
+    except OkrKpiError as error:
+        raise ValidationError(Problem(path, str(error))) from None
+    given = {key: item for key, item in entry.items() if key not in _NOT_PARAMETERS}
+    written = _as_json(to_dict(strategy))
+    if given and name in _PARAMETRISED:
+        try:
+            strategy = _PARAMETRISED[name](**given)
+        except OkrKpiError as error:  # a parameter's value refused, in the factory's words
+            raise ValidationError(Problem(path, str(error))) from None
+        except TypeError:  # a parameter the factory does not take
+            expected = ", ".join(key for key in written if key not in _NOT_PARAMETERS)
+            raise ValidationError.field(
+                path, dict(entry), f"the parameters of {name!r}: {expected}"
+            ) from None
+        written = _as_json(to_dict(strategy))
+    # Parameters left out keep their defaults: only what is given must be written back.
+    stated = _as_json(dict(value)) if isinstance(value, Mapping) else {}
+    if any(key not in written or written[key] != item for key, item in stated.items()):
+        raise ValidationError.field(
+            path,
+            dict(value),
+            f"what the {category} strategy {name!r} writes, {written!r} (a strategy of your "
+            "own is read by its registered name, with the parameters it was registered with)",
+        )
+    return strategy
+
+
+def _as_json(value: Any) -> Any:
+    """`value` as JSON reads it back (lists for tuples): what was written, compared."""
+    return json.loads(json.dumps(value))
+
+
+def _policy_from(value: Any, _: Any) -> ScoringPolicy:
+    """A policy as `to_dict` writes it; a strategy given by its name alone reads too."""
+    if not isinstance(value, Mapping):
+        raise ValidationError.field("$", value, "an object for ScoringPolicy")
+    known = {*_POLICY_FIELDS, "overachievement_cap", "day_of"}
+    unknown = sorted(str(key) for key in value if key not in known)
+    if unknown:
+        raise ValidationError(
+            *(Problem(key, f"not a ScoringPolicy field; known: {sorted(known)}") for key in unknown)
+        )
+    fields: dict[str, Any] = {}
+    for category in ("aggregator", "grader", "pace", "rollup"):
+        if category in value:
+            fields[category] = _strategy_from(category, value[category], category)
+    scorers = value.get("scorers", {})
+    if not isinstance(scorers, Mapping):
+        raise ValidationError.field("scorers", scorers, "an object of kind -> scorer")
+    fields["scorers"] = {
+        enum_member(f"scorers.{kind}", KeyResultKind, kind): _strategy_from(
+            "scorer", entry, f"scorers.{kind}"
+        )
+        for kind, entry in scorers.items()
+    }
+    for name in ("overachievement_cap", "day_of"):
+        if name in value:
+            fields[name] = value[name]
+    return ScoringPolicy(**fields)
+
+
 def _structure_attrs(value: Any, cls: type[T], plain: Plain) -> T:
     if not isinstance(value, Mapping):
         raise ValidationError.field(cls.__name__, value, "an object")
@@ -241,6 +343,7 @@ def _make_converter() -> cattrs.Converter:
     made.register_structure_hook(ConfidenceRating | None, _confidence_from)
     made.register_structure_hook(ConfidenceRating, _confidence_from)
     made.register_structure_hook(Milestone, partial(_milestone_from, plain=plain))
+    made.register_structure_hook(ScoringPolicy, _policy_from)
     # A key result indexes a plain tuple of check-ins itself, naming its id in errors.
     made.register_structure_hook(
         CheckIns, lambda value, _: made.structure(value, tuple[CheckIn, ...])
@@ -592,10 +695,6 @@ def _is_scalar_type(cls: Any) -> bool:
 # Types `to_dict` writes for the record that are not read back, and why.
 _WRITTEN_ONLY: Mapping[type, str] = MappingProxyType(
     {
-        ScoringPolicy: (
-            "a type read from data (a ScoringPolicy's strategies are code: build it in "
-            "Python, e.g. ScoringPolicy.named(aggregator='minimum'))"
-        ),
         CarriedTree: (
             "a type read from data (a CarriedTree is made by carry_over from the tree; "
             "read its objectives as a Document)"
