@@ -20,9 +20,12 @@ from okrkpi import (
     ValidationError,
     close,
     lint,
+    review,
     score,
+    scorecard,
     status,
 )
+from okrkpi.plot import timeline
 from okrkpi.testing import objectives
 
 Q3 = Cycle.quarter(2026, 3)
@@ -235,3 +238,17 @@ def test_at_a_moment_of_the_last_day_the_day_is_not_over_and_pace_still_rules():
     unmet = Objective("o", [KeyResult.metric("x", start=0, target=100)], cycle=Q3)
     assert status(unmet, as_of=morning) is Status.AT_RISK
     assert status(unmet, as_of=datetime(2026, 10, 1, 0, 0)) is Status.MISSED
+
+
+def test_reports_of_a_whole_day_read_a_moment_of_the_last_day_as_that_day():
+    kr = KeyResult.metric("m", start=0, target=100).check_in(50, at=date(2026, 9, 1))
+    objective = Objective("Sell", [kr], id="o", cycle=Q3)
+    tree = AlignmentTree([objective])
+    noon = datetime(2026, 9, 30, 12)
+    assert status(objective, as_of=noon) is Status.AT_RISK  # that moment: still paced
+    by_day = status(objective, as_of=noon.date())
+    assert by_day is Status.MISSED  # the end of that day: final
+    assert timeline(tree, as_of=noon).data[0]["status"] == by_day.value
+    assert scorecard(tree, as_of=noon).rows[0].statuses[by_day] == 1
+    made = review(tree, since=date(2026, 9, 1), as_of=noon)
+    assert "Sell: Behind -> Missed" in made.to_text()

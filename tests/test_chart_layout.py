@@ -286,9 +286,10 @@ def test_the_doughnut_shows_the_total_and_the_day_in_its_centre():
     assert chart.total == 3
 
 
+@pytest.mark.parametrize("group_by", ["level", None])
 @pytest.mark.parametrize("count", [1, 2, 3])
-def test_a_few_objectives_get_a_short_figure_with_slim_bars(count):
-    chart = timeline(example_objectives()[:count], as_of=EXAMPLE_AS_OF).plot()
+def test_a_few_objectives_get_a_short_figure_with_slim_bars(count, group_by):
+    chart = timeline(example_objectives()[:count], as_of=EXAMPLE_AS_OF, group_by=group_by).plot()
     figure = chart.figure_
     assert figure.get_size_inches()[1] < plt.rcParams["figure.figsize"][1]
     figure.canvas.draw()
@@ -300,6 +301,18 @@ def test_a_few_objectives_get_a_short_figure_with_slim_bars(count):
     assert overlapping(visible_tick_labels(chart.ax_, renderer)) == []
     title = chart.ax_.title.get_window_extent(renderer)
     assert title.y1 <= figure.bbox.y1  # the title, legend and axis all fit the short figure
+
+
+def test_a_few_objectives_on_tall_axes_of_your_own_keep_slim_bars_in_the_middle():
+    figure, ax = plt.subplots(figsize=(6.4, 8), layout="constrained")
+    chart = timeline(example_objectives(), as_of=EXAMPLE_AS_OF).plot(ax=ax)
+    figure.canvas.draw()
+    bars = [patch.get_window_extent() for patch in ax.patches if isinstance(patch, Rectangle)]
+    assert max(bar.height for bar in bars) / figure.dpi < 0.5
+    middle = (min(bar.y0 for bar in bars) + max(bar.y1 for bar in bars)) / 2
+    assert abs(middle - (ax.bbox.y0 + ax.bbox.y1) / 2) < ax.bbox.height / 5
+    assert chart.ax_ is ax
+    plt.close(figure)
 
 
 def test_200_objectives_make_a_taller_figure_with_every_title_shown():

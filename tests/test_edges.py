@@ -307,34 +307,60 @@ def test_html_reprs_show_grades_and_statuses():
     assert "missing: target" in kpi_html(KPI("x", target=None))
 
 
-def _shown_by_commonmark(text):
-    """The HTML CommonMark makes of `text` as the item of a list, its words only."""
-    rendered = MarkdownIt("commonmark").render(f"- {text}")
-    assert rendered.startswith("<ul>\n<li>"), rendered
-    assert rendered.endswith("</li>\n</ul>\n"), rendered
-    return rendered[len("<ul>\n<li>") : -len("</li>\n</ul>\n")]
+RENDERERS = {"CommonMark": MarkdownIt("commonmark"), "GFM": MarkdownIt("gfm-like")}
+
+
+def _shown(renderer, text, *, bold):
+    """The HTML `renderer` makes of `text` as a list item (in bold, as the tree shows a
+    title), its words only."""
+    opening, closing = ("<strong>", "</strong>:") if bold else ("", "")
+    rendered = RENDERERS[renderer].render(f"- **{text}**:" if bold else f"- {text}")
+    start, end = f"<ul>\n<li>{opening}", f"{closing}</li>\n</ul>\n"
+    assert rendered.startswith(start), rendered
+    assert rendered.endswith(end), rendered
+    return rendered[len(start) : -len(end)]
 
 
 _TITLE_CHARACTERS = st.characters(codec="ascii", exclude_categories=("Cc",)) | st.sampled_from(
-    "é→\t"
+    "é→\t\u00a0\u3000"
 )
 
 
-@given(st.text(_TITLE_CHARACTERS, min_size=1).filter(lambda text: text.strip()))
-@example("1. first")
-@example("- item")
-@example("> quote")
-@example("# heading")
-@example("    code")
-@example("[link](https://example.com) ![i](x.png) <b>&amp;</b> *a* _b_ `c` ~~d~~ a|b")
-@example("===")
-@example("x #")
-def test_markdown_text_shows_any_title_as_written(title):
-    words = title.strip(" \t")
+@given(
+    st.text(_TITLE_CHARACTERS, min_size=1).filter(lambda text: text.strip()),
+    st.sampled_from(sorted(RENDERERS)),
+    st.booleans(),
+)
+@example("1. first", "CommonMark", False)
+@example("- item", "CommonMark", False)
+@example("> quote", "CommonMark", False)
+@example("# heading", "CommonMark", False)
+@example("    code", "CommonMark", False)
+@example("[l](https://x.example) ![i](x.png) <b>&amp;</b> *a* _b_ `c` ~~d~~ a|b", "GFM", True)
+@example("===", "CommonMark", False)
+@example("x #", "CommonMark", True)
+@example("www.evil.com", "GFM", True)
+@example("see evil.com or a@b.com, https://evil.example/x", "GFM", True)
+@example("Sell\u00a0", "GFM", True)
+def test_markdown_text_shows_any_title_as_written(title, renderer, bold):
+    words = title.strip()
     expected = (
         words.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
     )
-    assert _shown_by_commonmark(markdown_text(title)) == expected
+    assert _shown(renderer, markdown_text(title), bold=bold) == expected
+
+
+_LINK_PIECES = st.sampled_from(
+    [*"wcom.:/@ab1 -*_", "www.", "http://", "https://", "mailto:", ".com", ".org", "xn--", "é"]
+)
+
+
+@given(
+    st.lists(_LINK_PIECES, min_size=1, max_size=12).map("".join).filter(str.strip),
+    st.booleans(),
+)
+def test_a_title_holding_an_address_is_no_link_even_where_renderers_link_bare_ones(title, bold):
+    test_markdown_text_shows_any_title_as_written.hypothesis.inner_test(title, "GFM", bold)
 
 
 def test_markdown_text_leaves_the_library_s_own_words_plain():

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 import okrkpi
 from okrkpi import (
     KPI,
+    AlignmentTree,
     CarriedTree,
     ConfidenceRating,
     HealthReport,
@@ -275,4 +276,16 @@ def test_a_policy_that_cannot_be_read_names_the_field(data, expected):
 @pytest.mark.parametrize("data", [{}, {"x": 1}, [], "x", None])
 def test_reading_any_public_type_raises_only_okrkpi_errors(kind, data):
     with contextlib.suppress(OkrKpiError):  # anything else escaping fails the test
-        from_dict(data, kind)
+        assert isinstance(from_dict(data, kind), kind)  # never None or another type
+
+
+@pytest.mark.parametrize("kind", [ConfidenceRating, *PUBLIC_ENUMS], ids=lambda kind: kind.__name__)
+def test_a_plain_value_type_refuses_null(kind):
+    with pytest.raises(ValidationError, match=rf"\$: expected a value for {kind.__name__}"):
+        loads("null", kind)
+
+
+@pytest.mark.parametrize("value", [AlignmentTree(example_objectives()), float("nan")])
+def test_what_json_cannot_write_is_refused_naming_the_value(value):
+    with pytest.raises(ValidationError, match=r"dumps.value: expected a value okrkpi writes"):
+        dumps(value)

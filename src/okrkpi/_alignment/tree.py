@@ -669,8 +669,8 @@ class AlignmentTree:
 
         During its cycle, with the default roll-up an objective's status is its worst key
         result's (as `okrkpi.status`); with a roll-up that uses children, its rolled-up
-        value is paced. From its cycle's last day on, the status is final: ACHIEVED when
-        its (rolled-up) score is met, else MISSED.
+        value is paced. Once its cycle's last day is over, the status is final: ACHIEVED
+        when its (rolled-up) score is met, else MISSED.
 
         Each objective is judged against its own cycle, or against `cycle` (a `Cycle` or
         its name) when one is given, for every objective, as `okrkpi.status(objective,

@@ -197,7 +197,7 @@ def _read(path: Path, max_bytes: int, options: Mapping[str, Any] | None = None) 
         return _read_tables(path, max_bytes, options or {})
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED and not path.exists():  # a folder's name has no suffix
-        raise InputError(f"{path}: cannot read: No such file or folder")
+        raise InputError(f"{path}: cannot read: No such file or directory")  # as for a file
     if suffix not in SUPPORTED:
         raise InputError(
             f"{path}: unsupported file type {suffix or '(none)'!r}; "

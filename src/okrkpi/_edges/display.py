@@ -221,8 +221,11 @@ def score_html(score: Score) -> str:
 
 
 # Punctuation that is markup anywhere in a line (CommonMark, with GitHub's ~ and |):
-# code, emphasis, links and images (their [ ]), and # (a heading's closing run).
-_MARKDOWN_INLINE = re.compile(r"([\\`*_\[\]#|~])")
+# code, emphasis, links and images (their [ ]), and # (a heading's closing run). Then
+# what GitHub-flavoured renderers (Jupyter's among them) turn into links on their own:
+# a domain's dot (www.example.com, example.com), a scheme's colon (https://), an
+# address's @. A number's dot (0.25) is left as it is.
+_MARKDOWN_INLINE = re.compile(r"([\\`*_\[\]#|~@]|(?<=\S)\.(?=[^\W\d_])|:(?=//))")
 # What starts a block where the text starts a list item or a line: a list, a quote, a
 # heading or an underline.
 _MARKDOWN_BLOCK_START = re.compile(r"^([-+>=]|\d+(?=[.)]))")
@@ -236,7 +239,8 @@ def markdown_text(text: str) -> str:
     emphasis, and a line break a new item. Only what is markup where the text stands is
     escaped, so the library's own words read plainly (`0.25 -> 0.75 (+0.50)`).
     """
-    flat = " ".join(text.splitlines()).lstrip(" \t")  # leading blanks would make code
+    # Blanks at either end would make code, or stop a ** around the text closing.
+    flat = " ".join(text.splitlines()).strip()
     escaped = _MARKDOWN_INLINE.sub(r"\\\1", flat.replace("&", "&amp;").replace("<", "&lt;"))
     start = _MARKDOWN_BLOCK_START.match(escaped)
     if start is None:

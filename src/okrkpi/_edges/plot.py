@@ -87,6 +87,7 @@ _PLAIN_NUMBERS = 1e100  # beyond this, values are drawn in a power of ten's unit
 _ROW_INCHES = 0.2  # a new timeline figure is 1.8 inches and this much per row...
 _SHORTEST_INCHES = 2.6  # ...down to this for a few rows (a title, a legend, an axis)...
 _TALLEST_INCHES = 300.0  # ...up to this (Agg refuses images over 2**16 pixels a side)
+_THICKEST_ROW_INCHES = 0.45  # a timeline row on a tall plot: a bar about 0.3 inch
 _FILLED = "Cycle, filled to the score"  # the timeline's legend for what a bar is
 Entry = tuple[Any, str]
 """A legend entry: the artist (or a tuple of artists) and its label, ready to draw."""
@@ -2322,11 +2323,19 @@ class TimelineDisplay(_Display):
         """On a crowded axis, leave out a group heading that would cover the one above it.
 
         Rows squeezed into a small cell are a few pixels apart: a small group's heading
-        would sit on the next one's, and neither could be read.
+        would sit on the next one's, and neither could be read. And where a few rows have
+        a tall plot to themselves, they keep a row's height, centred, not an inch a bar.
         """
-        if not self._headings:
+        if not self.data:
             return
         _lay_out(ax)  # the box the figure will be drawn with
+        bottom, top = ax.get_ylim()
+        inches = ax.bbox.height / ax.figure.dpi
+        if inches / (bottom - top) > _THICKEST_ROW_INCHES:
+            extra = (inches / _THICKEST_ROW_INCHES - (bottom - top)) / 2
+            ax.set_ylim(bottom + extra, top - extra)
+        if not self._headings:
+            return
         renderer = _renderer(ax.figure)
         above = None
         for heading in self._headings:
@@ -2407,7 +2416,23 @@ class TimelineDisplay(_Display):
             "type": "nominal",
             "title": None,
             "scale": scale,
-            "legend": {"symbolOpacity": 1},
+            "legend": {
+                "symbolOpacity": 1,
+                # what a bar is: a pale cycle, drawn as a pale swatch with a solid edge
+                "encode": {
+                    "symbols": {
+                        "update": {
+                            "fillOpacity": {
+                                "signal": f"datum.value === {json.dumps(_FILLED)} ? 0.3 : 1"
+                            },
+                            "stroke": {"value": GUIDE},
+                            "strokeWidth": {
+                                "signal": f"datum.value === {json.dumps(_FILLED)} ? 1.5 : 0"
+                            },
+                        }
+                    }
+                },
+            },
         }
         size = {
             "field": "kind",

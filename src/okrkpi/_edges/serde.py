@@ -649,8 +649,9 @@ def from_dict(data: Any, cls: type[T]) -> T:
     if cls in _WRITTEN_ONLY:
         raise ValidationError.field("from_dict.cls", cls, _WRITTEN_ONLY[cls])
     _check_depth(data)
-    if not isinstance(data, Mapping) and not scalar:
-        raise ValidationError.field("$", data, f"an object for {cls.__name__}")
+    if (not isinstance(data, Mapping) and not scalar) or data is None:
+        wanted = f"a value for {cls.__name__}" if scalar else f"an object for {cls.__name__}"
+        raise ValidationError.field("$", data, wanted)
     if cls is Document:
         _check_entries(data)
     if cls is Document and isinstance(data, Mapping):
@@ -704,8 +705,20 @@ _WRITTEN_ONLY: Mapping[type, str] = MappingProxyType(
 
 
 def dumps(value: Any, *, indent: int | None = 2) -> str:
-    """`to_dict` as JSON text."""
-    return json.dumps(to_dict(value), indent=indent, ensure_ascii=False, allow_nan=False)
+    """`to_dict` as JSON text.
+
+    Raises:
+        ValidationError: `value` holds something JSON cannot write (an `AlignmentTree`,
+            a `Review`: write their objectives as a `Document`, or `Review.to_dict()`).
+    """
+    try:
+        return json.dumps(to_dict(value), indent=indent, ensure_ascii=False, allow_nan=False)
+    except OkrKpiError:
+        raise
+    except (TypeError, ValueError) as error:  # a type json cannot write, or NaN / inf
+        raise ValidationError.field(
+            "dumps.value", value, f"a value okrkpi writes ({error})"
+        ) from None
 
 
 def loads(text: str | bytes, cls: type[T]) -> T:

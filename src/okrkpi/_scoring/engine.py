@@ -391,8 +391,9 @@ def status(
     During the cycle, its pace: expected progress is the elapsed share of the cycle,
     actual is the score value; an objective's status is its worst key result's (AT_RISK >
     BEHIND > ON_TRACK > NOT_STARTED > ACHIEVED); with no key results, its own score is
-    paced. From the cycle's last day on, final: ACHIEVED when the score is met for the
-    commitment (an objective's own score, not its key results'), else MISSED.
+    paced. Once the cycle's last day is over (a date `as_of` is the end of its day; a
+    datetime during the last day is still paced), final: ACHIEVED when the score is met
+    for the commitment (an objective's own score, not its key results'), else MISSED.
     Check-ins dated after the cycle do not count.
 
     Args:

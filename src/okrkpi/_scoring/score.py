@@ -31,8 +31,8 @@ class Status(enum.Enum):
     """Where a key result or objective stands as of a date.
 
     During the cycle, its pace against the elapsed share of the cycle (NOT_STARTED,
-    ON_TRACK, BEHIND, AT_RISK, or ACHIEVED once complete). From the cycle's last day on,
-    final: ACHIEVED when the score is met for its commitment, else MISSED.
+    ON_TRACK, BEHIND, AT_RISK, or ACHIEVED once complete). Once the cycle's last day is
+    over, final: ACHIEVED when the score is met for its commitment, else MISSED.
     """
 
     NOT_STARTED = "not_started"
