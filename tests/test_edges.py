@@ -192,6 +192,23 @@ def test_from_dict_raises_nothing_but_okrkpi_errors(data, cls):
 # -- command line -------------------------------------------------------------------------
 
 
+def test_cli_names_the_committed_objectives_whose_grades_read_differently(tmp_path):
+    lines = run_cli().stdout.splitlines()
+    note = "Committed, so met (and green) only at 1.00: Ship a website customers love"
+    assert lines[lines.index(note) - 1].startswith("    - Keep median page load")  # under it
+    many = [
+        Objective(f"Goal {n}", [KeyResult.binary("k")], id=f"g{n}", commitment="committed")
+        for n in range(5)
+    ]
+    path = tmp_path / "committed.json"
+    path.write_text(dumps(Document(tuple(many))))
+    shown = run_cli("score", str(path), "--as-of", "2026-08-15").stdout
+    assert "only at 1.00: Goal 0; Goal 1; Goal 2; and 2 more" in shown
+    aspirational = tmp_path / "aspirational.json"
+    aspirational.write_text(dumps(Document(tuple(example_objectives()[:1]))))
+    assert "Committed" not in run_cli("score", str(aspirational)).stdout
+
+
 def test_cli_scores_the_embedded_example():
     result = run_cli_process()
     assert result.returncode == 0, result.stderr

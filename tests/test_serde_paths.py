@@ -16,12 +16,14 @@ from okrkpi import (
     KPI,
     AlignmentTree,
     CarriedTree,
+    CheckIns,
     ConfidenceRating,
     HealthReport,
     KeyResult,
     Objective,
     OkrKpiError,
     ScoringPolicy,
+    TreeScores,
     ValidationError,
     strategies,
 )
@@ -205,9 +207,16 @@ def test_a_health_report_and_a_confidence_rating_read_back_equal():
         loads("11", ConfidenceRating)
 
 
-def test_a_carried_tree_is_written_for_the_record_and_refused_by_name_when_read():
+@pytest.mark.parametrize("kind", [CarriedTree, TreeScores, CheckIns])
+def test_a_type_written_for_the_record_is_refused_by_name_when_read(kind):
     with pytest.raises(ValidationError, match=r"from_dict.cls: expected a type read from data"):
-        loads("{}", CarriedTree)
+        loads("{}", kind)
+
+
+@pytest.mark.parametrize("cls", [[], "Objective", 3, None])
+def test_what_is_no_type_is_refused_as_cls(cls):
+    with pytest.raises(ValidationError, match=r"from_dict.cls: expected an okrkpi model type"):
+        from_dict({}, cls)
 
 
 @st.composite

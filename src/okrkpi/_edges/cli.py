@@ -42,6 +42,7 @@ from okrkpi._model.confidence_scale import ConfidenceScale
 from okrkpi._model.hygiene import lint
 from okrkpi._model.kpi_links import propose_objective
 from okrkpi._model.moments import DayOf
+from okrkpi._model.objective import Commitment
 from okrkpi._scoring.policy import ScoringPolicy
 from okrkpi._scoring.registry import default_registry
 
@@ -325,6 +326,8 @@ def _read_tables(folder: Path, max_bytes: int, options: Mapping[str, Any]) -> Do
 
 # The words of `from_frames` a problem may name, and the command line's flags for them:
 # a scale a hint names by its keyword becomes its --confidence-scale choice.
+_COMMITTED_NAMED = 3  # committed objectives named under the tree; the rest are counted
+
 _FLAGS = (
     ("extra_columns='ignore'", "--extra-columns ignore"),
     (
@@ -604,6 +607,12 @@ def _report(
     # Each line of text output is one row: a title's line break shows escaped (line_text),
     # as a control does; JSON above keeps the text as it is.
     parts = [f"OKRs as of {as_of.isoformat()}", render_tree(tree, as_of=as_of, rollup=rollup)]
+    committed = [o.title for o in tree if o.commitment is Commitment.COMMITTED]
+    if committed:  # the grades above read differently for them: say which they are
+        named = "; ".join(committed[:_COMMITTED_NAMED])
+        more = len(committed) - _COMMITTED_NAMED
+        named += f"; and {more:,} more" if more > 0 else ""
+        parts.append(line_text(f"Committed, so met (and green) only at 1.00: {named}"))
     if document.kpis:
         parts += ["", "KPIs", render_kpis(document.kpis, as_of=as_of, day_of=day_of)]
         for kpi in document.kpis:

@@ -18,6 +18,7 @@ import cattrs
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 from cattrs.strategies import configure_tagged_union
 
+from okrkpi._alignment.batch import TreeScores
 from okrkpi._edges._collector import collector_paused
 from okrkpi._errors import MissingExtraError, OkrKpiError, Problem, ValidationError, describe
 from okrkpi._model._checks import enum_member, sequence_of
@@ -644,10 +645,10 @@ def from_dict(data: Any, cls: type[T]) -> T:
         )
         data, cls = cls, data
     scalar = _is_scalar_type(cls)
+    if isinstance(cls, type) and cls in _WRITTEN_ONLY:
+        raise ValidationError.field("from_dict.cls", cls, _WRITTEN_ONLY[cls])
     if cls not in _SUPPORTED and not scalar and not (isinstance(cls, type) and attrs.has(cls)):
         raise ValidationError.field("from_dict.cls", cls, "an okrkpi model type")
-    if cls in _WRITTEN_ONLY:
-        raise ValidationError.field("from_dict.cls", cls, _WRITTEN_ONLY[cls])
     _check_depth(data)
     if (not isinstance(data, Mapping) and not scalar) or data is None:
         wanted = f"a value for {cls.__name__}" if scalar else f"an object for {cls.__name__}"
@@ -700,6 +701,11 @@ _WRITTEN_ONLY: Mapping[type, str] = MappingProxyType(
             "a type read from data (a CarriedTree is made by carry_over from the tree; "
             "read its objectives as a Document)"
         ),
+        TreeScores: (
+            "a type read from data (a tree's scores are computed: read its objectives as "
+            "a Document and score them again)"
+        ),
+        CheckIns: "a type read from data (read the KeyResult whose check-ins they are)",
     }
 )
 
