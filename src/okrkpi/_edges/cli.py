@@ -326,8 +326,6 @@ def _read_tables(folder: Path, max_bytes: int, options: Mapping[str, Any]) -> Do
 
 # The words of `from_frames` a problem may name, and the command line's flags for them:
 # a scale a hint names by its keyword becomes its --confidence-scale choice.
-_COMMITTED_NAMED = 3  # committed objectives named under the tree; the rest are counted
-
 _FLAGS = (
     ("extra_columns='ignore'", "--extra-columns ignore"),
     (
@@ -570,6 +568,9 @@ def _not_empty(path: Path, document: Document) -> Document:
     if not document.objectives and not document.kpis:
         raise InputError(f"{path}: the document has no objectives and no KPIs")
     return document
+
+
+_COMMITTED_NAMED = 3  # committed objectives named under the tree; the rest are counted
 
 
 def _report(

@@ -110,12 +110,16 @@ def _axes(ax: Axes | None, height: float | None = None) -> Axes:
     from matplotlib.axes import Axes  # noqa: PLC0415 - optional, as above
 
     if ax is None:
-        width, default_height = plt.rcParams["figure.figsize"]
-        size = (width, default_height if height is None else height)
-        _, ax = plt.subplots(figsize=size, layout="constrained")
+        _, ax = plt.subplots(figsize=_figure_size(height), layout="constrained")
     elif not isinstance(ax, Axes):
         raise ValidationError.field("plot.ax", ax, "a matplotlib Axes or None")
     return ax
+
+
+def _figure_size(height: float | None) -> tuple[float, float]:
+    """A new figure's size: matplotlib's default, `height` inches tall if given."""
+    width, default_height = _pyplot().rcParams["figure.figsize"]
+    return width, default_height if height is None else height
 
 
 def _shortened(text: str, limit: int | None) -> str:
@@ -859,9 +863,7 @@ class _Display:
         plt = _pyplot()
         from matplotlib.figure import Figure  # noqa: PLC0415 - optional, as above
 
-        width, height = plt.rcParams["figure.figsize"]
-        tall = self._height()
-        figure = Figure(figsize=(width, height if tall is None else tall), layout="constrained")
+        figure = Figure(figsize=_figure_size(self._height()), layout="constrained")
         self.plot(ax=figure.add_subplot())
         buffer = io.StringIO()
         with plt.rc_context({"svg.fonttype": "none", "svg.hashsalt": "okrkpi"}):
@@ -2408,6 +2410,7 @@ class TimelineDisplay(_Display):
             scale = {"domain": [*scale["domain"], "Initiative"], "range": [*scale["range"], GUIDE]}
         # What a bar is, as matplotlib's legend says: its length is the cycle, not a date.
         scale = {"domain": [*scale["domain"], _FILLED], "range": [*scale["range"], GUIDE]}
+        is_filled = f"datum.value === {json.dumps(_FILLED)}"
         if self.as_of is not None:  # the as-of line in the legend too
             as_of_words = f"As of {day_words(self.as_of)}"
             scale = {"domain": [*scale["domain"], as_of_words], "range": [*scale["range"], GUIDE]}
@@ -2422,13 +2425,9 @@ class TimelineDisplay(_Display):
                 "encode": {
                     "symbols": {
                         "update": {
-                            "fillOpacity": {
-                                "signal": f"datum.value === {json.dumps(_FILLED)} ? 0.3 : 1"
-                            },
+                            "fillOpacity": {"signal": f"{is_filled} ? 0.3 : 1"},
                             "stroke": {"value": GUIDE},
-                            "strokeWidth": {
-                                "signal": f"datum.value === {json.dumps(_FILLED)} ? 1.5 : 0"
-                            },
+                            "strokeWidth": {"signal": f"{is_filled} ? 1.5 : 0"},
                         }
                     }
                 },

@@ -142,26 +142,36 @@ def _named_dates(name: str, start_month: int) -> tuple[date, date] | None:
     As `Cycle.parse` reads it, fiscal years starting in `start_month`; None for a name
     of one's own ("Summer push").
     """
+    matched = _standard_form(name)
+    if matched is None:
+        return None
+    form, numbers = matched
+    year = numbers[0]
+    try:
+        if form == "year":
+            return date(year, 1, 1), date(year, 12, 31)
+        if form == "quarter":
+            first = date(year, 3 * numbers[1] - 2, 1)
+            return first, _months_later(first, 3) - _ONE_DAY
+        fiscal = date(year if start_month == 1 else year - 1, start_month, 1)
+        if form == "fiscal_year":
+            return fiscal, _months_later(fiscal, 12) - _ONE_DAY
+        first = _months_later(fiscal, 3 * (numbers[1] - 1))
+        return first, _months_later(first, 3) - _ONE_DAY
+    except ValueError:  # year 0: no dates at all
+        return None
+
+
+def _standard_form(name: str) -> tuple[str, list[int]] | None:
+    """The standard form a cycle's name is written in ("quarter", ...), and its numbers.
+
+    Case and blanks at the ends do not count; None for a name of one's own.
+    """
     written = name.strip().upper()
     for pattern, form in _PATTERNS:
         match = pattern.fullmatch(written)
-        if match is None:
-            continue
-        numbers = [int(group) for group in match.groups()]
-        year = numbers[0]
-        try:
-            if form == "year":
-                return date(year, 1, 1), date(year, 12, 31)
-            if form == "quarter":
-                first = date(year, 3 * numbers[1] - 2, 1)
-                return first, _months_later(first, 3) - _ONE_DAY
-            fiscal = date(year if start_month == 1 else year - 1, start_month, 1)
-            if form == "fiscal_year":
-                return fiscal, _months_later(fiscal, 12) - _ONE_DAY
-            first = _months_later(fiscal, 3 * (numbers[1] - 1))
-            return first, _months_later(first, 3) - _ONE_DAY
-        except ValueError:  # year 0: no dates at all
-            return None
+        if match is not None:
+            return form, [int(group) for group in match.groups()]
     return None
 
 
@@ -324,20 +334,16 @@ class Cycle:
             ValidationError: The text is none of the forms above, or a bad start month.
         """
         _check_month(start_month)
-        if isinstance(text, str):
-            cleaned = text.strip().upper()
-            for pattern, form in _PATTERNS:
-                match = pattern.fullmatch(cleaned)
-                if match is None:
-                    continue
-                numbers = [int(group) for group in match.groups()]
-                if form == "quarter":
-                    return cls.quarter(numbers[0], numbers[1])
-                if form == "fiscal_quarter":
-                    return cls.fiscal_quarter(numbers[0], numbers[1], start_month=start_month)
-                if form == "fiscal_year":
-                    return cls.fiscal_year(numbers[0], start_month=start_month)
-                return cls.year(numbers[0])
+        matched = _standard_form(text) if isinstance(text, str) else None
+        if matched is not None:
+            form, numbers = matched
+            if form == "quarter":
+                return cls.quarter(numbers[0], numbers[1])
+            if form == "fiscal_quarter":
+                return cls.fiscal_quarter(numbers[0], numbers[1], start_month=start_month)
+            if form == "fiscal_year":
+                return cls.fiscal_year(numbers[0], start_month=start_month)
+            return cls.year(numbers[0])
         raise ValidationError.field(
             "Cycle.parse", text, "a cycle name like '2026-Q3', '2026', 'FY2027' or 'FY2027-Q1'"
         )

@@ -2953,10 +2953,12 @@ def _cycles(nw: Any, objectives: Any, problems: Problems) -> None:
     has_first = ~nw.col("cycle_start").is_null() & _plausible(nw, "cycle_first")
     has_last = ~nw.col("cycle_end").is_null() & _plausible(nw, "cycle_last")
     month = nw.col("cycle_fiscal_start_month")
+    finite_month = month.abs() < math.inf
+    whole_month = finite_month & (month == month.round(0))
     _report(
         nw,
         "objectives",
-        objectives.filter((month.abs() < math.inf) & (month != month.round(0))),
+        objectives.filter(finite_month & (month != month.round(0))),
         "cycle_fiscal_start_month",
         ("cycle_fiscal_start_month",),
         _read_again(_whole, "cycle_fiscal_start_month"),
@@ -2974,7 +2976,6 @@ def _cycles(nw: Any, objectives: Any, problems: Problems) -> None:
     )
     # A cell written but refused (a date implausible or unreadable, a month not a whole
     # number) is reported as it is, and its cycle is not read further.
-    whole_month = (month.abs() < math.inf) & (month == month.round(0))
     refused = ~month.is_null() & ~whole_month
     for column, has in (("cycle_start", has_first), ("cycle_end", has_last)):
         refused = refused | (~nw.col(column).is_null() & ~has)
@@ -2996,11 +2997,7 @@ def _cycles(nw: Any, objectives: Any, problems: Problems) -> None:
             problems,
             "cycle",
         )
-    whole = (
-        nw.when((month.abs() < math.inf) & (month == month.round(0)))
-        .then(month)
-        .otherwise(nw.lit(None, dtype=nw.Float64))
-    )
+    whole = nw.when(whole_month).then(month).otherwise(nw.lit(None, dtype=nw.Float64))
     named = objectives.filter(~name.is_null() & ~has_first & ~has_last & ~refused)
     dated = objectives.filter(~name.is_null() & has_first & has_last & ~refused)
     for rows, columns in (
